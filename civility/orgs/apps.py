@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "civility.orgs"
+    label = "orgs"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from civility.orgs import models
+
+        auditlog.register(models.OrgUnit, m2m_fields={"successors"})
+        auditlog.register(models.Place)
+        auditlog.register(models.Post)
+        auditlog.register(models.Official)
+        auditlog.register(models.RoleAssignment)

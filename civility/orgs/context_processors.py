@@ -1,0 +1,2 @@
+def unit_switcher(request):
+    return {}

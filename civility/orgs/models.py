@@ -1,0 +1,381 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.indexes import OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.orgs.scopes import Role, scope_of
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Province / centrally-run city")
+    FORMER_DISTRICT = "former_district", _("District (before 1 July 2025)")
+    WARD = "ward", _("Ward")
+    COMMUNE = "commune", _("Commune")
+    SPECIAL_ZONE = "special_zone", _("Special zone")
+    DEPARTMENT = "department", _("Department / agency")
+    SERVICE_CENTER = "service_center", _("Public Administration Service Center")
+    SERVICE_BRANCH = "service_branch", _("Service Center branch")
+    SERVICE_POINT = "service_point", _("Public administration service point")
+    PUBLIC_SERVICE_UNIT = "public_service_unit", _("Public service unit")
+    DIVISION = "division", _("Division")
+    COUNTER = "counter", _("One-stop counter")
+    VILLAGE = "village", _("Village")
+    RESIDENTIAL_GROUP = "residential_group", _("Residential group")
+
+
+COMMUNE_LEVEL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def subtree_of(self, unit: OrgUnit, *, include_self: bool = True) -> OrgUnitQuerySet:
+        units = self.filter(path__startswith=unit.path)
+        return units if include_self else units.exclude(pk=unit.pk)
+
+    def current(self, on: datetime.date | None = None) -> OrgUnitQuerySet:
+        """Units in existence on the given day (today by default)."""
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def visible_to(self, user) -> OrgUnitQuerySet:
+        return self.filter(scope_of(user).q("path"))
+
+    def search(self, text: str) -> OrgUnitQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__unaccent__icontains=text)
+            | Q(name_en__unaccent__icontains=text)
+            | Q(code__iexact=text)
+        )
+
+
+class OrgUnit(models.Model):
+    """A node of the organisation tree: province, commune, department, counter, village...
+
+    `path` is a materialized path of primary keys ("1/57/300/"); a subtree is one indexed
+    prefix query, whatever its depth.
+    """
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    code = models.CharField(
+        _("official code"), max_length=32, blank=True,
+        help_text=_("The national statistical code where one exists, else an internal code."),
+    )
+    name = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="predecessors",
+        verbose_name=_("successor units"),
+        help_text=_("Units that took over this unit's territory or functions when it ended."),
+    )
+    serves = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="served_by",
+        verbose_name=_("serves"),
+        help_text=_("For a service point or counter: the commune or ward whose citizens it serves."),
+    )
+    # Both are kept by a database trigger (migration orgs 0002) from `parent`, so no code
+    # path (ORM, bulk_create, admin, raw SQL) can leave them inconsistent.
+    path = models.CharField(max_length=1024, editable=False, db_default="")
+    depth = models.PositiveSmallIntegerField(editable=False, db_default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"], condition=~Q(code=""), name="orgunit_unique_kind_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="orgunit_valid_range",
+            ),
+        ]
+        indexes = [
+            models.Index(OpClass("path", name="varchar_pattern_ops"), name="orgunit_path_prefix"),
+            models.Index(fields=["parent", "name"], name="orgunit_children"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("orgs:unit_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    def is_commune_level(self) -> bool:
+        return self.kind in COMMUNE_LEVEL_KINDS
+
+    def ancestors(self) -> OrgUnitQuerySet:
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1]]
+        return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.path}
+
+
+class PlaceKind(models.TextChoices):
+    MARKET = "market", _("Market")
+    COMMERCIAL_CENTRE = "commercial_centre", _("Commercial centre / supermarket")
+    BUS_STATION = "bus_station", _("Bus or railway station, wharf")
+    RELIC_SITE = "relic_site", _("Relic site / place of worship")
+    PARK = "park", _("Park, flower garden, square")
+    FESTIVAL_GROUND = "festival_ground", _("Festival ground")
+    SCHOOL_GATE = "school_gate", _("School gate")
+    STREET = "street", _("Street, pavement")
+    CULTURAL_VENUE = "cultural_venue", _("Museum, library, cultural house, cinema")
+    TOURIST_SITE = "tourist_site", _("Tourist or entertainment site")
+
+
+class PlaceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlaceQuerySet:
+        return self.filter(scope_of(user).q("unit__path"))
+
+    def search(self, text: str) -> PlaceQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__unaccent__icontains=text) | Q(address__unaccent__icontains=text))
+
+
+class Place(models.Model):
+    """A public place where the public-place code of conduct applies."""
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="places", verbose_name=_("commune / ward")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=PlaceKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public place")
+        verbose_name_plural = _("public places")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="place_coordinates_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class Post(models.Model):
+    """A job position. Sensitive posts must rotate (Decree 59/2019, Art. 36-37)."""
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="posts", verbose_name=_("unit"),
+        help_text=_("The unit whose catalogue holds this post; its subtree may use it."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    is_sensitive = models.BooleanField(
+        _("sensitive post"), default=False,
+        help_text=_("Posts in contact with citizens, businesses, finance or personnel work."),
+    )
+    rotation_period_months = models.PositiveSmallIntegerField(
+        _("rotation period (months)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Decree 59/2019 sets 2 to 5 years by sector; Directive 24-CT/TU asks for 5."),
+    )
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="post_unique_name_in_unit"),
+            models.CheckConstraint(
+                condition=Q(is_sensitive=False) | Q(rotation_period_months__isnull=False),
+                name="post_sensitive_needs_rotation_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class StaffCategory(models.TextChoices):
+    CADRE = "cadre", _("Cadre")
+    CIVIL_SERVANT = "civil_servant", _("Civil servant")
+    PUBLIC_EMPLOYEE = "public_employee", _("Public employee")
+    WORKER = "worker", _("Worker")
+
+
+class OfficialQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OfficialQuerySet:
+        return self.filter(scope_of(user).q("unit__path"))
+
+    def under(self, unit: OrgUnit) -> OfficialQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+    def active(self) -> OfficialQuerySet:
+        return self.filter(left_on__isnull=True)
+
+    def search(self, text: str) -> OfficialQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(full_name__unaccent__icontains=text) | Q(staff_code__iexact=text)
+            | Q(email__iexact=text)
+        )
+
+    def with_unit_and_post(self) -> OfficialQuerySet:
+        return self.select_related("unit", "post")
+
+
+class Official(models.Model):
+    """A person working in a unit: cadre, civil servant, public employee or worker."""
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="officials", verbose_name=_("unit")
+    )
+    staff_code = models.CharField(
+        _("staff code"), max_length=32, blank=True,
+        help_text=_("The unit's own identifier for the person; imports use it to update."),
+    )
+    full_name = models.CharField(_("full name"), max_length=255)
+    staff_category = models.CharField(
+        _("staff category"), max_length=32, choices=StaffCategory.choices
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="officials",
+        verbose_name=_("post"),
+    )
+    is_leader = models.BooleanField(_("leader"), default=False)
+    post_start_date = models.DateField(_("start date in post"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="official", verbose_name=_("user account"),
+    )
+    left_on = models.DateField(_("left the unit on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfficialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "staff_code"], condition=~Q(staff_code=""),
+                name="official_unique_staff_code_in_unit",
+            ),
+        ]
+        indexes = [
+            models.Index(Upper("full_name"), name="official_name_upper"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("orgs:official_detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RoleAssignmentQuerySet:
+        return self.filter(scope_of(user).q("unit__path"))
+
+
+class RoleAssignment(models.Model):
+    """A role granted to a user on a unit; it covers the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("granted by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="role_unique_grant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
