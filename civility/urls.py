@@ -7,6 +7,8 @@ from civility.api import api
 urlpatterns = [
     path("", include("civility.orgs.urls")),
     path("accounts/", include("civility.accounts.urls")),
+    path("import/", include("civility.orgs.import_urls")),
+    path("audit/", include("civility.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

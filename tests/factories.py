@@ -23,25 +23,40 @@ PASSWORD = "Correct-horse-42!"
 _numbers = itertools.count(1)
 
 
-def make_unit(name: str, *, parent: OrgUnit | None = None, kind: str = UnitKind.DEPARTMENT,
-              code: str = "", **fields) -> OrgUnit:
+def make_unit(
+    name: str,
+    *,
+    parent: OrgUnit | None = None,
+    kind: str = UnitKind.DEPARTMENT,
+    code: str = "",
+    **fields,
+) -> OrgUnit:
     return OrgUnit.objects.create(name=name, parent=parent, kind=kind, code=code, **fields)
 
 
-def make_user(username: str | None = None, *, roles: dict[str, OrgUnit] | None = None,
-              is_superuser: bool = False, **fields) -> AbstractUser:
+def make_user(
+    username: str | None = None,
+    *,
+    roles: dict[str, OrgUnit] | None = None,
+    is_superuser: bool = False,
+    **fields,
+) -> AbstractUser:
     username = username or f"user{next(_numbers)}"
     user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, is_superuser=is_superuser,
-        is_staff=is_superuser, **fields,
+        username=username,
+        password=PASSWORD,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+        **fields,
     )
     for role, unit in (roles or {}).items():
         RoleAssignment.objects.create(user=user, role=role, unit=unit)
     return user
 
 
-def make_official(full_name: str, *, unit: OrgUnit, staff_category: str = StaffCategory.CIVIL_SERVANT,
-                  **fields) -> Official:
+def make_official(
+    full_name: str, *, unit: OrgUnit, staff_category: str = StaffCategory.CIVIL_SERVANT, **fields
+) -> Official:
     return Official.objects.create(
         full_name=full_name, unit=unit, staff_category=staff_category, **fields
     )

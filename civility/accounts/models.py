@@ -52,11 +52,16 @@ class ApiToken(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens",
-        verbose_name=_("owner"), help_text=_("Changes made with the token are recorded as theirs."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=_("owner"),
+        help_text=_("Changes made with the token are recorded as theirs."),
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="api_tokens",
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
         verbose_name=_("scope unit"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VIEWER)

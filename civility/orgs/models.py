@@ -69,12 +69,18 @@ class OrgUnit(models.Model):
     """
 
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
     code = models.CharField(
-        _("official code"), max_length=32, blank=True,
+        _("official code"),
+        max_length=32,
+        blank=True,
         help_text=_("The national statistical code where one exists, else an internal code."),
     )
     name = models.CharField(_("name (Vietnamese)"), max_length=255)
@@ -82,14 +88,23 @@ class OrgUnit(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successors = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="predecessors",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
         verbose_name=_("successor units"),
         help_text=_("Units that took over this unit's territory or functions when it ended."),
     )
     serves = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="served_by",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="served_by",
         verbose_name=_("serves"),
-        help_text=_("For a service point or counter: the commune or ward whose citizens it serves."),
+        help_text=_(
+            "For a service point or counter: the commune or ward whose citizens it serves."
+        ),
     )
     # Both are kept by a database trigger (migration orgs 0002) from `parent`, so no code
     # path (ORM, bulk_create, admin, raw SQL) can leave them inconsistent.
@@ -187,11 +202,19 @@ class Place(models.Model):
     name = models.CharField(_("name"), max_length=255)
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -222,16 +245,22 @@ class Post(models.Model):
     """A job position. Sensitive posts must rotate (Decree 59/2019, Art. 36-37)."""
 
     unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="posts", verbose_name=_("unit"),
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("unit"),
         help_text=_("The unit whose catalogue holds this post; its subtree may use it."),
     )
     name = models.CharField(_("name"), max_length=255)
     is_sensitive = models.BooleanField(
-        _("sensitive post"), default=False,
+        _("sensitive post"),
+        default=False,
         help_text=_("Posts in contact with citizens, businesses, finance or personnel work."),
     )
     rotation_period_months = models.PositiveSmallIntegerField(
-        _("rotation period (months)"), null=True, blank=True,
+        _("rotation period (months)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("Decree 59/2019 sets 2 to 5 years by sector; Directive 24-CT/TU asks for 5."),
     )
@@ -277,7 +306,8 @@ class OfficialQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            Q(full_name__unaccent__icontains=text) | Q(staff_code__iexact=text)
+            Q(full_name__unaccent__icontains=text)
+            | Q(staff_code__iexact=text)
             | Q(email__iexact=text)
         )
 
@@ -292,7 +322,9 @@ class Official(models.Model):
         OrgUnit, on_delete=models.PROTECT, related_name="officials", verbose_name=_("unit")
     )
     staff_code = models.CharField(
-        _("staff code"), max_length=32, blank=True,
+        _("staff code"),
+        max_length=32,
+        blank=True,
         help_text=_("The unit's own identifier for the person; imports use it to update."),
     )
     full_name = models.CharField(_("full name"), max_length=255)
@@ -300,7 +332,11 @@ class Official(models.Model):
         _("staff category"), max_length=32, choices=StaffCategory.choices
     )
     post = models.ForeignKey(
-        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="officials",
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
         verbose_name=_("post"),
     )
     is_leader = models.BooleanField(_("leader"), default=False)
@@ -308,8 +344,12 @@ class Official(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="official", verbose_name=_("user account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="official",
+        verbose_name=_("user account"),
     )
     left_on = models.DateField(_("left the unit on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -323,7 +363,8 @@ class Official(models.Model):
         ordering = ["full_name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "staff_code"], condition=~Q(staff_code=""),
+                fields=["unit", "staff_code"],
+                condition=~Q(staff_code=""),
                 name="official_unique_staff_code_in_unit",
             ),
         ]
@@ -352,7 +393,9 @@ class RoleAssignment(models.Model):
     """A role granted to a user on a unit; it covers the unit's whole subtree."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
         verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
@@ -360,8 +403,12 @@ class RoleAssignment(models.Model):
         OrgUnit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
     )
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("granted by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -108,7 +108,5 @@ def _load_scope(user) -> Scope:
         return Scope(is_global=True)
     from civility.orgs.models import RoleAssignment
 
-    grants = tuple(
-        RoleAssignment.objects.filter(user=user).values_list("role", "unit__path")
-    )
+    grants = tuple(RoleAssignment.objects.filter(user=user).values_list("role", "unit__path"))
     return Scope(grants=grants)

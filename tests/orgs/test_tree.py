@@ -15,7 +15,10 @@ def test_path_and_depth_follow_the_parent(db):
 
 
 def test_moving_a_unit_moves_its_whole_subtree(db):
-    old_city, new_city = make_unit("A", kind=UnitKind.PROVINCE), make_unit("B", kind=UnitKind.PROVINCE)
+    old_city, new_city = (
+        make_unit("A", kind=UnitKind.PROVINCE),
+        make_unit("B", kind=UnitKind.PROVINCE),
+    )
     ward = make_unit("Ward", parent=old_city, kind=UnitKind.WARD)
     counter = make_unit("Counter", parent=ward, kind=UnitKind.COUNTER)
 
