@@ -6,8 +6,12 @@ autoreloader and pytest's workers can come and go without restarting the databas
 """
 
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import quote
+
+# platformdirs warns when XDG_RUNTIME_DIR is unset, which is normal on servers and in CI.
+warnings.filterwarnings("ignore", module="platformdirs")
 
 DATA_DIR = Path(__file__).resolve().parent.parent / ".data" / "pg"
 DATABASE_NAME = "civility"

@@ -1,7 +1,6 @@
 """Settings for Civility, all driven by the environment (docs/configuration.md)."""
 
 import os
-import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,8 +28,6 @@ def env_list(name: str, default: str) -> list[str]:
 def database_url() -> str:
     if url := os.environ.get("DATABASE_URL"):
         return url
-    # platformdirs warns when XDG_RUNTIME_DIR is unset, which is normal on servers.
-    warnings.filterwarnings("ignore", module="platformdirs")
     from civility import embedded_db
 
     return embedded_db.database_url()
