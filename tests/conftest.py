@@ -12,6 +12,13 @@ from civility.orgs.scopes import Role
 from tests.factories import make_official, make_unit, make_user
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Tests read messages in English (the source strings); tests of the Vietnamese default
+    set LANGUAGE_CODE back to "vi" themselves."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @dataclass
 class Side:
     """One ward with its people: used twice, for the unit under test and its sibling."""
