@@ -13,10 +13,16 @@ from tests.factories import make_official, make_unit, make_user
 
 
 @pytest.fixture(autouse=True)
-def english_by_default(settings):
-    """Tests read messages in English (the source strings); tests of the Vietnamese default
-    set LANGUAGE_CODE back to "vi" themselves."""
+def test_settings(settings):
+    """Tests read messages in English (the source strings; tests of the Vietnamese default set
+    LANGUAGE_CODE back to "vi"), hash passwords quickly, and serve static files without the
+    manifest that only collectstatic writes."""
     settings.LANGUAGE_CODE = "en"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @dataclass

@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from civility.accounts import models
 
         auditlog.register(models.ApiToken, exclude_fields=["key_hash", "last_used_at"])
+        # Turning two-step sign-in on or off is a security event; the key is never logged.
+        auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])

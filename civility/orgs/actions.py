@@ -57,3 +57,66 @@ def update_official(*, actor, official: Official, **changes) -> Official:
     with acting_as(actor):
         official.save()
     return official
+
+
+@transaction.atomic
+def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False):
+    """Create or update the units a spreadsheet lists under `root`; all rows or none.
+
+    `table` is a `civility.orgs.imports.Table`. Returns an `ImportResult`: its errors name
+    each bad row and column, and when there is any, nothing is written.
+    """
+    from civility.orgs import imports
+
+    ensure_can_manage(actor, root)
+    plan = imports.plan_structure(root=root, table=table)
+    result = plan.result
+    result.dry_run = dry_run
+    if result.errors or dry_run:
+        return result
+    units = dict(plan.existing)
+    with acting_as(actor):
+        for planned in plan.units:  # parents come before their children
+            unit = planned.existing or OrgUnit(kind=planned.key[0], code=planned.code)
+            if planned.action != "unchanged":
+                for name, value in planned.fields.items():
+                    setattr(unit, name, value)
+                if not (planned.keep_parent and planned.existing):
+                    unit.parent = units[planned.parent] if planned.parent else root
+                unit.save()
+            units[planned.key] = unit
+    return result
+
+
+@transaction.atomic
+def import_officials(
+    *, actor, root: OrgUnit, table, dry_run: bool = False, create_missing_posts: bool = False
+):
+    """Create or update the officials a spreadsheet lists under `root`; all rows or none.
+
+    Posts must already be in the catalogue of the official's unit or a unit above it, unless
+    `create_missing_posts`, which adds the missing ones to `root`'s catalogue.
+    """
+    from civility.orgs import imports
+
+    ensure_can_manage(actor, root)
+    plan = imports.plan_officials(root=root, table=table, create_missing_posts=create_missing_posts)
+    result = plan.result
+    result.dry_run = dry_run
+    if result.errors or dry_run:
+        return result
+    new_posts: dict[str, Post] = {}
+    with acting_as(actor):
+        for planned in plan.officials:
+            if planned.action == "unchanged":
+                continue
+            if planned.new_post_name:
+                wanted = imports.normalize(planned.new_post_name)
+                if wanted not in new_posts:
+                    new_posts[wanted] = Post.objects.create(unit=root, name=planned.new_post_name)
+                planned.fields["post"] = new_posts[wanted]
+            official = planned.existing or Official(unit=planned.unit)
+            for name, value in planned.fields.items():
+                setattr(official, name, value)
+            official.save()
+    return result

@@ -1,2 +1,74 @@
-def unit_switcher(request):
-    return {}
+"""The unit switcher: which units a user may work in, and which one is selected."""
+
+from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject
+
+from civility.orgs.models import OrgUnit
+from civility.orgs.scopes import Scope, scope_of
+
+SESSION_KEY = "unit_id"
+_ROOTS_ATTRIBUTE = "_civility_scope_roots"
+_SELECTED_ATTRIBUTE = "_civility_selected_unit"
+
+
+def scope_roots(request) -> list[OrgUnit]:
+    """The units the user's roles are granted on (the outermost ones), by name."""
+    if not hasattr(request, _ROOTS_ATTRIBUTE):
+        scope = scope_of(request.user)
+        if scope.is_global:
+            units = OrgUnit.objects.filter(parent__isnull=True)
+        elif scope.paths:
+            units = OrgUnit.objects.filter(path__in=scope.paths)
+        else:
+            units = OrgUnit.objects.none()
+        setattr(request, _ROOTS_ATTRIBUTE, list(units.order_by("name")))
+    return getattr(request, _ROOTS_ATTRIBUTE)
+
+
+def selected_unit(request) -> OrgUnit | None:
+    """The unit chosen in the switcher (kept in the session), else the first scope root.
+
+    A unit that left the user's scope since it was chosen is silently dropped.
+    """
+    if hasattr(request, _SELECTED_ATTRIBUTE):
+        return getattr(request, _SELECTED_ATTRIBUTE)
+    roots = scope_roots(request)
+    unit = None
+    unit_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    if unit_id is not None:
+        unit = next((root for root in roots if root.pk == unit_id), None)
+        if unit is None:
+            unit = OrgUnit.objects.visible_to(request.user).filter(pk=unit_id).first()
+    if unit is None and roots:
+        unit = roots[0]
+    setattr(request, _SELECTED_ATTRIBUTE, unit)
+    return unit
+
+
+def select_unit(request, unit: OrgUnit) -> None:
+    request.session[SESSION_KEY] = unit.pk
+    setattr(request, _SELECTED_ATTRIBUTE, unit)
+
+
+def can_read_audit(scope: Scope) -> bool:
+    return scope.is_global or bool(scope.paths_with_role(*Scope.AUDIT_READER_ROLES))
+
+
+def unit_switcher(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def switcher_units() -> list[OrgUnit]:
+        units = list(scope_roots(request))
+        current = selected_unit(request)
+        if current is not None and current not in units:
+            units.append(current)
+        return units
+
+    return {
+        "switcher_units": SimpleLazyObject(switcher_units),
+        "selected_unit": SimpleLazyObject(lambda: selected_unit(request)),
+        "can_read_audit": SimpleLazyObject(lambda: can_read_audit(scope_of(user))),
+    }

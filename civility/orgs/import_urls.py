@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from civility.orgs import import_views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "templates/<slug:kind>.<slug:extension>",
+        import_views.template_download,
+        name="template_download",
+    ),
+    path("<int:unit_id>/structure/", import_views.structure_import, name="structure_import"),
+    path("<int:unit_id>/officials/", import_views.officials_import, name="officials_import"),
+]

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -379,6 +380,13 @@ class Official(models.Model):
         from django.urls import reverse
 
         return reverse("orgs:official_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # A post comes from the catalogue of the official's unit or of a unit above it.
+        if self.post_id and self.unit_id and not self.unit.path.startswith(self.post.unit.path):
+            raise ValidationError(
+                {"post": _("This post is not in the catalogue of the unit or a unit above it.")}
+            )
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}

@@ -1,8 +1,302 @@
+"""Pages for units, officials and places. Every fetch goes through `visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Q, Value, When
+from django.db.models.functions import JSONObject
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civility.core.models import AuditEvent
+from civility.orgs.actions import create_official, update_official
+from civility.orgs.context_processors import (
+    can_read_audit,
+    scope_roots,
+    select_unit,
+    selected_unit,
+)
+from civility.orgs.forms import OfficialFilterForm, OfficialForm, PlaceFilterForm, UnitSelectForm
+from civility.orgs.models import Official, OrgUnit, Place, StaffCategory
+from civility.orgs.scopes import MANAGER_ROLES, scope_of
+
+PAGE_SIZE = 50
+
+
+def get_visible_or_404(queryset, user, pk):
+    """Fetch one row the user may see; anything else is a 404, so existence does not leak."""
+    return get_object_or_404(queryset.visible_to(user), pk=pk)
+
+
+def can_manage(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit, roles=MANAGER_ROLES)
+
+
+def with_tree_facts(units):
+    """Child counts and successors in the same query as the units themselves; current units
+    come first, then former ones, each by name."""
+    former = Q(valid_to__lt=timezone.localdate())
+    return units.annotate(
+        is_former=Case(When(former, then=Value(True)), default=Value(False)),
+        child_count=Count("children", distinct=True),
+        successor_list=JSONBAgg(
+            JSONObject(id="successors__id", name="successors__name"),
+            distinct=True,
+            filter=Q(successors__isnull=False),
+            default=[],
+        ),
+    ).order_by("is_former", "name")
+
+
+def _filter_unit(request: HttpRequest, unit_id: int | None) -> OrgUnit | None:
+    """The unit whose subtree a list shows: the one asked for (404 if not visible), else the
+    selected one."""
+    if unit_id is None:
+        return selected_unit(request)
+    return get_visible_or_404(OrgUnit.objects, request.user, unit_id)
+
+
+def _unit_choices(request: HttpRequest, current: OrgUnit | None) -> list[OrgUnit]:
+    """Units offered by the list filters: the scope roots and their children, plus the current."""
+    roots = scope_roots(request)
+    if not roots:
+        return []
+    children = (
+        OrgUnit.objects.visible_to(request.user)
+        .filter(parent__in=roots)
+        .current()
+        .order_by("name")
+        .only("pk", "name", "name_en", "parent_id", "depth")
+    )
+    by_parent: dict[int, list[OrgUnit]] = {}
+    for child in children:
+        by_parent.setdefault(child.parent_id, []).append(child)
+    choices: list[OrgUnit] = []
+    for root in roots:
+        choices.append(root)
+        choices.extend(by_parent.get(root.pk, []))
+    if current is not None and current.pk not in {unit.pk for unit in choices}:
+        choices.append(current)
+    return choices
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "orgs/home.html")
+    unit = selected_unit(request)
+    facts = None
+    if unit is not None:
+        facts = (
+            Official.objects.visible_to(request.user)
+            .under(unit)
+            .aggregate(
+                working=Count("pk", filter=Q(left_on__isnull=True)),
+                leaders=Count("pk", filter=Q(left_on__isnull=True, is_leader=True)),
+                sensitive=Count("pk", filter=Q(left_on__isnull=True, post__is_sensitive=True)),
+            )
+        )
+        facts["units"] = OrgUnit.objects.subtree_of(unit).current().count()
+        facts["places"] = (
+            Place.objects.visible_to(request.user).filter(unit__path__startswith=unit.path).count()
+        )
+    return render(request, "orgs/home.html", {"unit": unit, "facts": facts})
+
+
+@require_POST
+@login_required
+def unit_select(request: HttpRequest) -> HttpResponse:
+    form = UnitSelectForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    unit = get_visible_or_404(OrgUnit.objects, request.user, form.cleaned_data["unit"])
+    select_unit(request, unit)
+    return redirect(_safe_next(request, "orgs:home"))
+
+
+@require_GET
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    root_ids = [unit.pk for unit in scope_roots(request)]
+    roots = with_tree_facts(OrgUnit.objects.filter(pk__in=root_ids))
+    return render(request, "orgs/unit_list.html", {"roots": roots, "today": timezone.localdate()})
+
+
+@require_GET
+@login_required
+def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+    # One query: a child of a visible unit is visible, and children of a unit outside the
+    # scope are filtered out by `visible_to`, so nothing leaks without fetching the parent.
+    children = with_tree_facts(OrgUnit.objects.visible_to(request.user).filter(parent_id=pk))
+    return render(
+        request,
+        "orgs/unit_list.html#children",
+        {"children": children, "today": timezone.localdate()},
+    )
+
+
+@require_GET
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_visible_or_404(OrgUnit.objects, request.user, pk)
+    scope = scope_of(request.user)
+    ancestors = [(ancestor, scope.covers(ancestor)) for ancestor in unit.ancestors()]
+    officials = (
+        Official.objects.visible_to(request.user)
+        .under(unit)
+        .aggregate(
+            working=Count("pk", filter=Q(left_on__isnull=True)),
+            leaders=Count("pk", filter=Q(left_on__isnull=True, is_leader=True)),
+            left=Count("pk", filter=Q(left_on__isnull=False)),
+            **{
+                category: Count("pk", filter=Q(left_on__isnull=True, staff_category=category))
+                for category in StaffCategory.values
+            },
+        )
+    )
+    categories = [(label, officials[value]) for value, label in StaffCategory.choices]
+    context = {
+        "unit": unit,
+        "ancestors": ancestors,
+        "successors": [(other, scope.covers(other)) for other in unit.successors.order_by("name")],
+        "predecessors": [
+            (other, scope.covers(other)) for other in unit.predecessors.order_by("name")
+        ],
+        "children": with_tree_facts(unit.children.all()),
+        "officials": officials,
+        "categories": categories,
+        "places": Place.objects.visible_to(request.user).filter(unit=unit).order_by("name"),
+        "can_manage": can_manage(request.user, unit),
+        "is_selected": selected_unit(request) == unit,
+        "today": timezone.localdate(),
+    }
+    return render(request, "orgs/unit_detail.html", context)
+
+
+@require_GET
+@login_required
+def official_list(request: HttpRequest) -> HttpResponse:
+    form = OfficialFilterForm(request.GET)
+    form.is_valid()  # invalid fields are dropped from cleaned_data and shown on the form
+    unit = _filter_unit(request, form.cleaned_data.get("unit"))
+    officials = Official.objects.visible_to(request.user).with_unit_and_post()
+    officials = officials.under(unit) if unit is not None else officials.none()
+    page = _page(request, form.filter(officials))
+    context = {
+        "form": form,
+        "unit": unit,
+        "page": page,
+        "query": _query_without_page(request),
+        "can_create": unit is not None and can_manage(request.user, unit),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "orgs/official_list.html#results", context)
+    context["unit_choices"] = _unit_choices(request, unit)
+    return render(request, "orgs/official_list.html", context)
+
+
+@require_GET
+@login_required
+def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    official = get_visible_or_404(
+        Official.objects.with_unit_and_post().select_related("user"), request.user, pk
+    )
+    history = None
+    if can_read_audit(scope_of(request.user)):
+        history = (
+            AuditEvent.objects.get_for_object(official)
+            .visible_to(request.user)
+            .select_related("actor", "content_type")[:PAGE_SIZE]
+        )
+    context = {
+        "official": official,
+        "history": history,
+        "can_manage": can_manage(request.user, official.unit),
+    }
+    return render(request, "orgs/official_detail.html", context)
+
+
+@login_required
+def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    official = get_visible_or_404(Official.objects.with_unit_and_post(), request.user, pk)
+    if not can_manage(request.user, official.unit):
+        raise PermissionDenied
+    form = OfficialForm(request.POST or None, instance=official, unit=official.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_official(actor=request.user, official=official, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The official's record was saved."))
+            return redirect(official)
+    return render(request, "orgs/official_form.html", {"form": form, "official": official})
+
+
+@login_required
+def official_create(request: HttpRequest) -> HttpResponse:
+    unit_id = request.GET.get("unit") or request.POST.get("unit")
+    if unit_id is not None and not str(unit_id).isdigit():
+        raise Http404
+    unit = _filter_unit(request, int(unit_id) if unit_id else None)
+    if unit is None:
+        raise Http404
+    if not can_manage(request.user, unit):
+        raise PermissionDenied
+    form = OfficialForm(
+        request.POST or None, instance=Official(unit=unit), unit=unit, creating=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            official = create_official(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The official was added."))
+            return redirect(official)
+    return render(request, "orgs/official_form.html", {"form": form, "unit": unit})
+
+
+@require_GET
+@login_required
+def place_list(request: HttpRequest) -> HttpResponse:
+    form = PlaceFilterForm(request.GET)
+    form.is_valid()
+    unit = _filter_unit(request, form.cleaned_data.get("unit"))
+    places = Place.objects.visible_to(request.user).select_related("unit")
+    places = places.filter(unit__path__startswith=unit.path) if unit else places.none()
+    context = {
+        "form": form,
+        "unit": unit,
+        "page": _page(request, form.filter(places).order_by("name", "pk")),
+        "query": _query_without_page(request),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "orgs/place_list.html#results", context)
+    context["unit_choices"] = _unit_choices(request, unit)
+    return render(request, "orgs/place_list.html", context)

@@ -18,12 +18,6 @@ from civility.orgs.scopes import Role, scope_of
 PASSWORD = "Demo-password-2025!"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Four demo users are hashed per load; the production hasher would take seconds each run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def row_counts() -> dict[str, int]:
     models = (OrgUnit, Official, Place, Post, RoleAssignment, get_user_model())
     return {model.__name__: model.objects.count() for model in models}

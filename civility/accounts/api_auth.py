@@ -1,0 +1,94 @@
+"""How API callers prove who they are: a bearer token (machines) or the web session (people).
+
+A token authenticates as its owner, but with only the token's own scope: one role on one unit
+subtree. `restrict_scope` replaces the owner's scope for the rest of the request, so every
+`visible_to(request.user)` and every action's permission check sees the token's scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
+
+from civility.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+from civility.orgs.scopes import Role, Scope, restrict_scope, scope_of
+
+# Writing last_used_at on every request would turn each read into a write; a minute is
+# precise enough to tell which tokens are still in use.
+LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer cvt_…` with a token created by a system administrator."""
+
+    openapi_bearerFormat = TOKEN_PREFIX + "…"
+    openapi_description = (
+        "An API token, sent as `Authorization: Bearer cvt_…`. A system administrator creates "
+        "it for one unit and one role (`manage.py create_api_token`); the secret is shown "
+        "once. The token acts as its owner, limited to that unit's subtree and that role. "
+        "Revoked or expired tokens get 401."
+    )
+
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        api_token = find_active_token(token)
+        if api_token is None:
+            # An explicit credential that fails must not fall back to the session.
+            raise AuthenticationError(message=_("Invalid, expired or revoked API token."))
+        owner = api_token.owner
+        restrict_scope(owner, Scope(grants=((api_token.role, api_token.unit.path),)))
+        request.user = owner
+        request.api_token = api_token
+        touch_token(api_token)
+        return owner
+
+
+class ApiSessionAuth(SessionAuth):
+    """The signed-in web user; unsafe methods need the CSRF token (`X-CSRFToken`)."""
+
+    openapi_description = "The web session cookie; POST/PATCH also need the X-CSRFToken header."
+
+    def __call__(self, request: HttpRequest) -> object | None:
+        # Check CSRF only for a real session, so an anonymous POST gets 401, not 403.
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+def find_active_token(raw: str) -> ApiToken | None:
+    raw = raw.strip()
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    api_token = (
+        ApiToken.objects.active()
+        .select_related("owner", "unit")
+        .filter(key_hash=hash_token(raw))
+        .first()
+    )
+    if api_token is None or not api_token.owner.is_active:
+        return None
+    # A token never outlives its owner's right to create it.
+    owner_scope = scope_of(api_token.owner)
+    if not owner_scope.covers(api_token.unit, roles=(Role.SYSTEM_ADMIN,)):
+        return None
+    return api_token
+
+
+def touch_token(api_token: ApiToken) -> None:
+    now = timezone.now()
+    last = api_token.last_used_at
+    if last is None or now - last >= LAST_USED_PRECISION:
+        # update() rather than save(): no audit event for a bookkeeping timestamp.
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        api_token.last_used_at = now
+
+
+token_auth = ApiTokenAuth()
+session_auth = ApiSessionAuth()
+
+# Token first: a machine's POST carries no session and must not meet the CSRF check.
+API_AUTH = [token_auth, session_auth]

@@ -1,0 +1,83 @@
+"""TOTP two-factor sign-in for administrators and coordinators (django-otp).
+
+The writes here are small and self-contained, so they live beside the reads rather than in
+accounts/actions.py (the API's token actions).
+"""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import segno
+from django.db import transaction
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from civility.orgs.scopes import Role, scope_of
+
+# Roles for which two-factor sign-in is offered: they change structure, people and rights.
+TWO_FACTOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
+
+
+def may_use_two_factor(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    scope = scope_of(user)
+    return scope.is_global or bool(scope.paths_with_role(*TWO_FACTOR_ROLES))
+
+
+def has_confirmed_device(user) -> bool:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def pending_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+
+
+def secret_of(device: TOTPDevice) -> str:
+    """The key in base32, for typing into an authenticator app by hand."""
+    return b32encode(device.bin_key).decode().rstrip("=")
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The device's otpauth:// URL as an inline SVG QR code."""
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, dark="#000", light="#fff", svgclass="totp-qr"
+    )
+
+
+def check_code(user, device: TOTPDevice, token: str) -> TOTPDevice | None:
+    """The device if `token` is a valid code for it (throttled and replay-proof)."""
+    return verify_token(user, device.persistent_id, token)
+
+
+@transaction.atomic
+def start_totp_enrolment(*, user) -> TOTPDevice:
+    """A fresh unconfirmed device; an earlier unfinished enrolment is discarded."""
+    TOTPDevice.objects.devices_for_user(user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(*, user, token: str) -> TOTPDevice | None:
+    """Confirm the pending device if `token` matches it; None if there is none or it does not."""
+    device = pending_device(user)
+    if device is None or check_code(user, device, token) is None:
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+@transaction.atomic
+def remove_totp_device(*, user, token: str) -> bool:
+    """Remove the confirmed device, on proof of a current code from it."""
+    device = confirmed_device(user)
+    if device is None or check_code(user, device, token) is None:
+        return False
+    TOTPDevice.objects.devices_for_user(user, confirmed=None).delete()
+    return True

@@ -1,0 +1,108 @@
+"""The audit log page: who changed what, when, before and after, within the reader's scope."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from civility.core.models import AuditEvent
+from civility.orgs.context_processors import can_read_audit
+from civility.orgs.scopes import scope_of
+
+PAGE_SIZE = 50
+
+# Where an audited object is shown, by "app_label.model"; others are listed without a link.
+OBJECT_PAGES = {
+    "orgs.official": "orgs:official_detail",
+    "orgs.orgunit": "orgs:unit_detail",
+}
+
+
+def audited_content_types() -> list[ContentType]:
+    models = sorted(auditlog.get_models(), key=lambda model: str(model._meta.verbose_name))
+    by_model = ContentType.objects.get_for_models(*models)
+    return [by_model[model] for model in models]
+
+
+class AuditFilterForm(forms.Form):
+    ACTION_CHOICES = [("", _("Any"))] + [
+        (str(value), label)
+        for value, label in AuditEvent.Action.choices
+        if value != AuditEvent.Action.ACCESS
+    ]
+
+    model = forms.TypedChoiceField(label=_("Record type"), required=False, coerce=int)
+    action = forms.TypedChoiceField(
+        label=_("Action"), required=False, coerce=int, choices=ACTION_CHOICES
+    )
+    actor = forms.CharField(
+        label=_("Changed by"),
+        required=False,
+        max_length=150,
+        widget=forms.SearchInput(attrs={"placeholder": _("User name"), "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("Any"))] + [
+            (content_type.pk, str(content_type.model_class()._meta.verbose_name).capitalize())
+            for content_type in audited_content_types()
+        ]
+
+    def filter(self, events):
+        data = self.cleaned_data
+        if data.get("model") not in (None, ""):
+            events = events.filter(content_type_id=data["model"])
+        if data.get("action") not in (None, ""):
+            events = events.filter(action=data["action"])
+        if data.get("actor"):
+            events = events.filter(actor__username__icontains=data["actor"].strip())
+        return events
+
+
+def object_url(event: AuditEvent) -> str | None:
+    """A link to the changed record's page, when it has one and still exists."""
+    if event.action == AuditEvent.Action.DELETE or event.object_id is None:
+        return None
+    name = OBJECT_PAGES.get(f"{event.content_type.app_label}.{event.content_type.model}")
+    if name is None:
+        return None
+    try:
+        return reverse(name, args=[event.object_id])
+    except NoReverseMatch:
+        return None
+
+
+def readable_changes(event: AuditEvent) -> dict:
+    """Field labels and display values; the raw values if the model no longer exists."""
+    if event.content_type.model_class() is None:
+        return event.changes_dict
+    return event.changes_display_dict
+
+
+@require_GET
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not can_read_audit(scope_of(request.user)):
+        raise Http404
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    events = form.filter(
+        AuditEvent.objects.visible_to(request.user).select_related("actor", "content_type")
+    ).order_by("-timestamp", "-pk")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(event, object_url(event), readable_changes(event)) for event in page]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "query": params.urlencode()}
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "core/audit_list.html#results", context)
+    return render(request, "core/audit_list.html", context)

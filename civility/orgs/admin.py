@@ -1,0 +1,58 @@
+"""Admin for the organisation tree and its people: a superuser's repair tool, not the UI."""
+
+from django.contrib import admin
+
+from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "parent", "valid_from", "valid_to", "path"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_en", "code"]
+    list_select_related = ["parent"]
+    raw_id_fields = ["parent", "serves"]
+    filter_horizontal = ["successors"]
+    readonly_fields = ["path", "depth", "created_at", "updated_at"]
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "unit", "address"]
+    list_filter = ["kind"]
+    search_fields = ["name", "address", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "is_sensitive", "rotation_period_months"]
+    list_filter = ["is_sensitive"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "staff_code", "unit", "staff_category", "post", "is_leader"]
+    list_filter = ["staff_category", "is_leader"]
+    search_fields = ["full_name", "staff_code", "email", "unit__name"]
+    list_select_related = ["unit", "post"]
+    autocomplete_fields = ["unit", "post", "user"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit", "granted_by", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    list_select_related = ["user", "unit", "granted_by"]
+    autocomplete_fields = ["user", "unit"]
+    raw_id_fields = ["granted_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and obj.granted_by_id is None:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)

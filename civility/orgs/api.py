@@ -1,0 +1,279 @@
+"""API for the organisation: units, public places and officials.
+
+Every read is scoped with `visible_to(request.user)`; an object outside the caller's scope is
+404, so its existence does not leak. Writes call the same actions as the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from civility.orgs.actions import create_official, ensure_can_manage, update_official
+from civility.orgs.models import (
+    Official,
+    OrgUnit,
+    Place,
+    PlaceKind,
+    Post,
+    StaffCategory,
+    UnitKind,
+)
+from civility.orgs.schemas import (
+    Message,
+    OfficialCreate,
+    OfficialOut,
+    OfficialPage,
+    OfficialPatch,
+    PlaceOut,
+    PlacePage,
+    UnitOut,
+    UnitPage,
+    ValidationMessage,
+)
+
+router = Router()
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+
+# Model field names in validation errors, as the API calls them.
+API_FIELD_NAMES = {"unit": "unit_id", "post": "post_id"}
+# Fields a PATCH may leave out but may not set to null.
+NOT_NULL_FIELDS = (
+    "unit_id",
+    "full_name",
+    "staff_category",
+    "is_leader",
+    "email",
+    "phone",
+    "staff_code",
+)
+
+Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size.")
+Offset = Query(0, ge=0, description="Rows to skip.")
+Search = Query("", max_length=200, description="Search text; accents and case are ignored.")
+
+
+def _page(rows: QuerySet, *, limit: int, offset: int) -> dict:
+    return {
+        "count": rows.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": list(rows[offset : offset + limit]),
+    }
+
+
+def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
+    return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+
+
+# Units
+
+
+@router.get("/units", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
+def unit_list(
+    request: HttpRequest,
+    kind: UnitKind | None = None,
+    parent: int | None = Query(None, description="Only the direct children of this unit."),
+    q: str = Search,
+    current: bool | None = Query(None, description="true: units in existence today."),
+    limit: int = Limit,
+    offset: int = Offset,
+):
+    """Units the caller can see, in tree order."""
+    units = OrgUnit.objects.visible_to(request.user).search(q)
+    if kind is not None:
+        units = units.filter(kind=kind)
+    if parent is not None:
+        units = units.filter(parent_id=parent)
+    if current is True:
+        units = units.current()
+    elif current is False:
+        today = timezone.localdate()
+        units = units.filter(Q(valid_from__gt=today) | Q(valid_to__lt=today))
+    return _page(units.order_by("path"), limit=limit, offset=offset)
+
+
+@router.get("/units/{unit_id}", response={200: UnitOut, **READ_ERRORS}, tags=["units"])
+def unit_detail(request: HttpRequest, unit_id: int):
+    return _visible_unit(request, unit_id)
+
+
+@router.get("/units/{unit_id}/subtree", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
+def unit_subtree(request: HttpRequest, unit_id: int, limit: int = Limit, offset: int = Offset):
+    """The unit and everything under it, as a flat list in tree order (with depth, parent_id)."""
+    unit = _visible_unit(request, unit_id)
+    units = OrgUnit.objects.visible_to(request.user).subtree_of(unit).order_by("path")
+    return _page(units, limit=limit, offset=offset)
+
+
+@router.get(
+    "/units/{unit_id}/children", response={200: list[UnitOut], **READ_ERRORS}, tags=["units"]
+)
+def unit_children(request: HttpRequest, unit_id: int):
+    unit = _visible_unit(request, unit_id)
+    return OrgUnit.objects.visible_to(request.user).filter(parent=unit).order_by("name", "pk")
+
+
+# Places
+
+
+@router.get("/places", response={200: PlacePage, **READ_ERRORS}, tags=["places"])
+def place_list(
+    request: HttpRequest,
+    kind: PlaceKind | None = None,
+    unit: int | None = Query(None, description="Only places in this unit's subtree."),
+    q: str = Search,
+    limit: int = Limit,
+    offset: int = Offset,
+):
+    places = Place.objects.visible_to(request.user).search(q)
+    if kind is not None:
+        places = places.filter(kind=kind)
+    if unit is not None:
+        places = places.filter(unit__path__startswith=_visible_unit(request, unit).path)
+    return _page(places.order_by("name", "pk"), limit=limit, offset=offset)
+
+
+@router.get("/places/{place_id}", response={200: PlaceOut, **READ_ERRORS}, tags=["places"])
+def place_detail(request: HttpRequest, place_id: int):
+    return get_object_or_404(Place.objects.visible_to(request.user), pk=place_id)
+
+
+# Officials
+
+
+@router.get("/officials", response={200: OfficialPage, **READ_ERRORS}, tags=["officials"])
+def official_list(
+    request: HttpRequest,
+    unit: int | None = Query(None, description="Only officials in this unit's subtree."),
+    staff_category: StaffCategory | None = None,
+    is_leader: bool | None = None,
+    post: int | None = None,
+    q: str = Search,
+    active: bool | None = Query(None, description="true: still in the unit; false: left."),
+    limit: int = Limit,
+    offset: int = Offset,
+):
+    officials = Official.objects.visible_to(request.user).search(q).with_unit_and_post()
+    if unit is not None:
+        officials = officials.under(_visible_unit(request, unit))
+    if staff_category is not None:
+        officials = officials.filter(staff_category=staff_category)
+    if is_leader is not None:
+        officials = officials.filter(is_leader=is_leader)
+    if post is not None:
+        officials = officials.filter(post_id=post)
+    if active is True:
+        officials = officials.active()
+    elif active is False:
+        officials = officials.filter(left_on__isnull=False)
+    return _page(officials.order_by("full_name", "pk"), limit=limit, offset=offset)
+
+
+@router.get(
+    "/officials/{official_id}", response={200: OfficialOut, **READ_ERRORS}, tags=["officials"]
+)
+def official_detail(request: HttpRequest, official_id: int):
+    return _visible_official(request, official_id)
+
+
+@router.post("/officials", response={201: OfficialOut, **WRITE_ERRORS}, tags=["officials"])
+def official_create(request: HttpRequest, payload: OfficialCreate):
+    """Add an official to a unit the caller manages (system admin, coordinator or head)."""
+    data = payload.model_dump()
+    unit = _unit_for_input(request, data.pop("unit_id"))
+    ensure_can_manage(request.user, unit)
+    post = _post_for_input(data.pop("post_id"), unit=unit)
+    _check_staff_code(data["staff_code"], unit=unit)
+    with _api_field_names():
+        official = create_official(actor=request.user, unit=unit, post=post, **data)
+    return Status(201, official)
+
+
+@router.patch(
+    "/officials/{official_id}", response={200: OfficialOut, **WRITE_ERRORS}, tags=["officials"]
+)
+def official_update(request: HttpRequest, official_id: int, payload: OfficialPatch):
+    """Change the fields sent; moving to another unit needs rights on both units."""
+    official = _visible_official(request, official_id)
+    ensure_can_manage(request.user, official.unit)
+    changes = payload.model_dump(exclude_unset=True)
+    nulls = [name for name in NOT_NULL_FIELDS if name in changes and changes[name] is None]
+    if nulls:
+        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    if "unit_id" in changes:
+        changes["unit"] = _unit_for_input(request, changes.pop("unit_id"))
+    unit = changes.get("unit", official.unit)
+    if "post_id" in changes:
+        changes["post"] = _post_for_input(changes.pop("post_id"), unit=unit)
+    elif "unit" in changes and official.post is not None:
+        _post_for_input(official.post_id, unit=unit)
+    if "staff_code" in changes or "unit" in changes:
+        _check_staff_code(
+            changes.get("staff_code", official.staff_code), unit=unit, official=official
+        )
+    with _api_field_names():
+        return update_official(actor=request.user, official=official, **changes)
+
+
+def _visible_official(request: HttpRequest, official_id: int) -> Official:
+    officials = Official.objects.visible_to(request.user).with_unit_and_post()
+    return get_object_or_404(officials, pk=official_id)
+
+
+def _unit_for_input(request: HttpRequest, unit_id: int) -> OrgUnit:
+    unit = OrgUnit.objects.visible_to(request.user).filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationError({"unit_id": _("Choose a unit you can see.")})
+    return unit
+
+
+def _post_for_input(post_id: int | None, *, unit: OrgUnit) -> Post | None:
+    """A post from the catalogue of the unit or of a unit above it (its subtree may use it)."""
+    if post_id is None:
+        return None
+    post = Post.objects.select_related("unit").filter(pk=post_id).first()
+    if post is None or not unit.path.startswith(post.unit.path):
+        raise ValidationError(
+            {"post_id": _("Choose a post from the catalogue of this unit or a unit above it.")}
+        )
+    return post
+
+
+def _check_staff_code(staff_code: str, *, unit: OrgUnit, official: Official | None = None) -> None:
+    # The database constraint would say the same without naming the field.
+    if not staff_code:
+        return
+    taken = Official.objects.filter(unit=unit, staff_code=staff_code)
+    if official is not None:
+        taken = taken.exclude(pk=official.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"staff_code": _("Another official of this unit already has this staff code.")}
+        )
+
+
+@contextmanager
+def _api_field_names() -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        renamed = {
+            API_FIELD_NAMES.get(name, name): errors for name, errors in exc.error_dict.items()
+        }
+        raise ValidationError(renamed) from exc

@@ -1,0 +1,130 @@
+"""Forms for the organisation pages. They validate input; the views call actions to write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civility.orgs.models import Official, OrgUnit, PlaceKind, Post, StaffCategory
+
+YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class OfficialForm(forms.ModelForm):
+    """Create or edit an official; the post must come from the unit's own catalogue or above."""
+
+    class Meta:
+        model = Official
+        fields = [
+            "full_name",
+            "staff_code",
+            "staff_category",
+            "post",
+            "is_leader",
+            "post_start_date",
+            "email",
+            "phone",
+            "left_on",
+        ]
+        widgets = {
+            "post_start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, unit: OrgUnit, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = posts_for(unit).select_related("unit")
+        self.fields["post"].label_from_instance = _post_label
+        if creating:
+            del self.fields["left_on"]
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the official's full name."))
+        return name
+
+
+def posts_for(unit: OrgUnit):
+    """Posts an official of `unit` may hold: those of the unit itself and of its ancestors."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return Post.objects.filter(unit_id__in=ids).order_by("name")
+
+
+def _post_label(post: Post) -> str:
+    label = f"{post.name} · {post.unit.name}"
+    return f"{label} ({_('sensitive')})" if post.is_sensitive else label
+
+
+class OfficialFilterForm(forms.Form):
+    """The filters of the officials list; every field is optional."""
+
+    STATUS_CHOICES = [
+        ("active", _("Working")),
+        ("left", _("Left")),
+        ("all", _("All")),
+    ]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(
+            attrs={"placeholder": _("Name, staff code or e-mail"), "autocomplete": "off"}
+        ),
+    )
+    unit = forms.IntegerField(label=_("Unit (with its subtree)"), required=False, min_value=1)
+    staff_category = forms.ChoiceField(
+        label=_("Staff category"),
+        required=False,
+        choices=[("", _("Any"))] + list(StaffCategory.choices),
+    )
+    leader = forms.ChoiceField(label=_("Leader"), required=False, choices=YES_NO_ANY)
+    sensitive = forms.ChoiceField(label=_("Sensitive post"), required=False, choices=YES_NO_ANY)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+
+    def filter(self, officials):
+        """Apply the valid filters to `officials` (the unit is applied by the view)."""
+        data = self.cleaned_data
+        officials = officials.search(data.get("q") or "")
+        if data.get("staff_category"):
+            officials = officials.filter(staff_category=data["staff_category"])
+        if data.get("leader"):
+            officials = officials.filter(is_leader=data["leader"] == "yes")
+        if data.get("sensitive") == "yes":
+            officials = officials.filter(post__is_sensitive=True)
+        elif data.get("sensitive") == "no":
+            officials = officials.exclude(post__is_sensitive=True)
+        status = data.get("status") or "active"
+        if status == "active":
+            officials = officials.active()
+        elif status == "left":
+            officials = officials.filter(left_on__isnull=False)
+        return officials
+
+
+class PlaceFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(
+            attrs={"placeholder": _("Name or address"), "autocomplete": "off"}
+        ),
+    )
+    unit = forms.IntegerField(label=_("Unit (with its subtree)"), required=False, min_value=1)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + list(PlaceKind.choices)
+    )
+
+    def filter(self, places):
+        data = self.cleaned_data
+        places = places.search(data.get("q") or "")
+        if data.get("kind"):
+            places = places.filter(kind=data["kind"])
+        return places
+
+
+class UnitSelectForm(forms.Form):
+    unit = forms.IntegerField(min_value=1)

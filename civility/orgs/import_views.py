@@ -1,0 +1,106 @@
+"""Pages to import a unit's structure or its officials from a spreadsheet, and the templates."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from civility.orgs import actions, imports
+from civility.orgs.models import OrgUnit
+from civility.orgs.scopes import MANAGER_ROLES, scope_of
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+TITLES = {
+    "structure": _("Import the structure of a unit"),
+    "officials": _("Import officials"),
+}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only, do not import"),
+        required=False,
+        help_text=_("Reports what the import would do and every problem found, without saving."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB."),
+                params={"size": imports.MAX_FILE_BYTES // 1024 // 1024},
+            )
+        try:
+            self.cleaned_data["table"] = imports.read_table(upload, upload.name)
+        except imports.ImportFileError as error:
+            raise forms.ValidationError(error.message) from None
+        return upload
+
+
+class OfficialsImportForm(ImportForm):
+    create_missing_posts = forms.BooleanField(
+        label=_("Add posts that are not in the catalogue"),
+        required=False,
+        help_text=_(
+            "Otherwise a post that is not in the catalogue of the official's unit or a unit "
+            "above it is an error. New posts are added to the catalogue of this unit."
+        ),
+    )
+
+
+def _managed_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    if not scope_of(request.user).covers(unit, roles=MANAGER_ROLES):
+        raise PermissionDenied
+    return unit
+
+
+def _import_page(request: HttpRequest, unit_id: int, kind: str) -> HttpResponse:
+    root = _managed_unit(request, unit_id)
+    form_class = OfficialsImportForm if kind == "officials" else ImportForm
+    form = form_class(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        options = {"actor": request.user, "root": root, "table": form.cleaned_data["table"]}
+        options["dry_run"] = form.cleaned_data["dry_run"]
+        if kind == "officials":
+            options["create_missing_posts"] = form.cleaned_data["create_missing_posts"]
+            result = actions.import_officials(**options)
+        else:
+            result = actions.import_structure(**options)
+    status = 400 if (result and result.errors) or form.errors else 200
+    context = {"root": root, "kind": kind, "title": TITLES[kind], "form": form, "result": result}
+    context["columns"] = imports.COLUMNS[kind]
+    return render(request, "imports/import_page.html", context, status=status)
+
+
+@login_required
+def structure_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _import_page(request, unit_id, "structure")
+
+
+@login_required
+def officials_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _import_page(request, unit_id, "officials")
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
+    if kind not in imports.COLUMNS or extension not in CONTENT_TYPES:
+        raise Http404
+    build = imports.template_xlsx if extension == "xlsx" else imports.template_csv
+    content = build(kind)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="civility-{kind}.{extension}"'
+    return response

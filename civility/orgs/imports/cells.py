@@ -1,0 +1,155 @@
+"""Parsing cells, and finding each column of a row by its header."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from civility.orgs.imports.columns import NO_WORDS, YES_WORDS, Column
+from civility.orgs.imports.files import Problem, Table, cell_text, normalize
+
+
+class BadValue(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    if value is None or cell_text(value) == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    # A date cell Excel stored as a plain number (days since 1899-12-30).
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()
+    text = re.sub(r"[ T]00:00(:00)?$", "", cell_text(value))
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"):
+        try:
+            day = datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+        if 1900 <= day.year <= 2100:
+            return day
+    raise BadValue(
+        _("'%(value)s' is not a date; write it as dd/mm/yyyy") % {"value": cell_text(value)}
+    )
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = normalize(cell_text(value))
+    if word == "" or word in NO_WORDS:
+        return False
+    if word in YES_WORDS:
+        return True
+    raise BadValue(
+        _("'%(value)s' is not yes or no; write có or không") % {"value": cell_text(value)}
+    )
+
+
+def _check_length(text: str, column: Column) -> str:
+    if column.max_length and len(text) > column.max_length:
+        raise BadValue(
+            _("is %(length)s characters long; at most %(limit)s are allowed")
+            % {"length": len(text), "limit": column.max_length}
+        )
+    return text
+
+
+def code_key(code: str) -> str:
+    return code.strip().upper()
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+class Sheet:
+    """Header mapping and per-cell access with problem collection."""
+
+    def __init__(self, table: Table, columns: tuple[Column, ...]) -> None:
+        self.table = table
+        self.columns = {c.key: c for c in columns}
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.index: dict[str, int] = {}
+        self.titles: dict[str, str] = {}
+        by_name = {name: c for c in columns for name in c.names()}
+        for position, header in enumerate(table.headers):
+            if header == "":
+                continue
+            column = by_name.get(normalize(header))
+            if column is None:
+                expected = ", ".join(c.key for c in columns)
+                self.errors.append(
+                    Problem(
+                        _("unknown column; the columns are: %(columns)s") % {"columns": expected},
+                        row=table.header_row,
+                        column_title=header,
+                    )
+                )
+            elif column.key in self.index:
+                self.errors.append(
+                    Problem(
+                        _("this column appears twice"),
+                        row=table.header_row,
+                        column=column.key,
+                        column_title=header,
+                    )
+                )
+            else:
+                self.index[column.key] = position
+                self.titles[column.key] = header
+        for column in columns:
+            if column.required and column.key not in self.index:
+                self.errors.append(
+                    Problem(
+                        _("The required column %(column)s (%(title)s) is missing.")
+                        % {"column": column.key, "title": column.title}
+                    )
+                )
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+    def raw(self, values: list[Any], key: str) -> Any:
+        position = self.index.get(key)
+        if position is None or position >= len(values):
+            return None
+        return values[position]
+
+    def text(self, values: list[Any], key: str) -> str:
+        return cell_text(self.raw(values, key))
+
+    def error(self, row: int, key: str, message: str) -> None:
+        self.errors.append(
+            Problem(message, row=row, column=key, column_title=self.titles.get(key, ""))
+        )
+
+    def warning(self, row: int, key: str, message: str) -> None:
+        self.warnings.append(
+            Problem(message, row=row, column=key, column_title=self.titles.get(key, ""))
+        )
+
+    def value(self, row: int, values: list[Any], key: str, parse=None) -> Any:
+        """The cell parsed (text by default); None, with an error recorded, when it is bad."""
+        column = self.columns[key]
+        raw = self.raw(values, key)
+        try:
+            if parse is not None:
+                return parse(raw)
+            text = _check_length(cell_text(raw), column)
+            if column.required and text == "":
+                raise BadValue(_("is required"))
+            return text
+        except BadValue as bad:
+            self.error(row, key, bad.message)
+            return None

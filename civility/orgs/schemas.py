@@ -1,0 +1,134 @@
+"""What the API says about units, places and officials, and what it accepts."""
+
+from __future__ import annotations
+
+import datetime
+
+from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict
+
+from civility.orgs.models import OrgUnit, PlaceKind, StaffCategory, UnitKind
+
+
+class Message(Schema):
+    """Every error: a readable message and the input field it is about (or null)."""
+
+    message: str
+    field: str | None = None
+
+
+class FieldMessage(Schema):
+    field: str | None
+    message: str
+
+
+class ValidationMessage(Message):
+    errors: list[FieldMessage] = Field(default_factory=list)
+
+
+class UnitOut(Schema):
+    id: int
+    kind: UnitKind
+    code: str
+    name: str
+    name_en: str
+    parent_id: int | None
+    depth: int
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    is_current: bool
+
+    @staticmethod
+    def resolve_is_current(unit: OrgUnit) -> bool:
+        return unit.is_current()
+
+
+class UnitPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[UnitOut]
+
+
+class PlaceOut(Schema):
+    id: int
+    kind: PlaceKind
+    name: str
+    address: str
+    unit_id: int
+    latitude: float | None
+    longitude: float | None
+
+
+class PlacePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PlaceOut]
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class PostRef(Schema):
+    id: int
+    name: str
+    is_sensitive: bool
+
+
+class OfficialOut(Schema):
+    id: int
+    full_name: str
+    staff_category: StaffCategory
+    unit: UnitRef
+    post: PostRef | None
+    is_leader: bool
+    post_start_date: datetime.date | None
+    email: str
+    left_on: datetime.date | None
+
+
+class OfficialPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OfficialOut]
+
+
+class InputSchema(BaseModel):
+    """A request body: a JSON object with known fields only, so a typo is an error.
+
+    Plain pydantic rather than ninja's Schema, which would read attributes of any value
+    (a JSON list or string would pass as an empty object).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OfficialCreate(InputSchema):
+    unit_id: int
+    full_name: str = Field(min_length=1, max_length=255)
+    staff_category: StaffCategory
+    post_id: int | None = None
+    is_leader: bool = False
+    post_start_date: datetime.date | None = None
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=32)
+    staff_code: str = Field("", max_length=32)
+
+
+class OfficialPatch(InputSchema):
+    """Only the fields sent change; null clears the post, the start date or the leaving date."""
+
+    unit_id: int | None = None
+    full_name: str | None = Field(None, min_length=1, max_length=255)
+    staff_category: StaffCategory | None = None
+    post_id: int | None = None
+    is_leader: bool | None = None
+    post_start_date: datetime.date | None = None
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=32)
+    staff_code: str | None = Field(None, max_length=32)
+    left_on: datetime.date | None = None
