@@ -9,11 +9,13 @@ STOP_DB := $(if $(DATABASE_URL),true,$(PY) -m civility.embedded_db stop)
 .PHONY: run test setup lint messages browsers clean-db
 
 run: setup
-	@trap '$(STOP_DB)' EXIT INT TERM; \
+	@trap 'kill $$(jobs -p) 2> /dev/null; $(STOP_DB)' EXIT INT TERM; \
 	export DEBUG=$${DEBUG:-true}; \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) import_admin_units --province 01 && \
 	$(MANAGE) load_demo_data && \
+	$(MANAGE) load_codes --unit-code 01 && \
+	{ $(MANAGE) procrastinate worker & } && \
 	$(MANAGE) runserver $${PORT:-127.0.0.1:8000}
 
 test: setup browsers
@@ -34,8 +36,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-civility/locale/.compiled: $(wildcard civility/locale/*/LC_MESSAGES/django.po) $(VENV)/.installed
-	cd civility && ../$(PY) ../manage.py compilemessages --ignore '.venv/*' > /dev/null
+# msgfmt directly: compiling needs neither Django's settings nor the database.
+civility/locale/.compiled: $(wildcard civility/locale/*/LC_MESSAGES/django.po)
+	for po in $^; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
 	touch $@
 
 # Page tests drive Debian's Chromium; install it when we may (CI and these machines run as root).
@@ -46,8 +49,10 @@ browsers:
 	  else echo "Install Chromium (apt-get install chromium) to run the browser tests."; fi; }
 
 messages: setup
-	cd civility && ../$(PY) ../manage.py makemessages -l vi -l en --ignore '*/migrations/*' && \
-	../$(PY) ../manage.py compilemessages > /dev/null
+	cd civility && DEBUG=true ../$(PY) ../manage.py makemessages -l vi -l en \
+	  --ignore '*/migrations/*' --no-obsolete && cd .. && \
+	msgen -o civility/locale/en/LC_MESSAGES/django.po civility/locale/en/LC_MESSAGES/django.po && \
+	$(MAKE) civility/locale/.compiled
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from civility.accounts.api_auth import API_AUTH
+from civility.codes.api import router as codes_router
 from civility.orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -34,6 +35,7 @@ api = NinjaAPI(
     docs=Swagger(settings={"persistAuthorization": False}),
 )
 api.add_router("/", orgs_router)
+api.add_router("/codes/", codes_router)
 
 # Parameter locations that come before the field name in ninja's error `loc`.
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}

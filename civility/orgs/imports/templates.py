@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from civility.orgs.imports.cells import parse_date
 from civility.orgs.imports.columns import COLUMNS, IMPORTABLE_KINDS, STAFF_CATEGORY_WORDS
@@ -90,7 +91,13 @@ def template_xlsx(kind: str) -> bytes:
 
     help_sheet = workbook.create_sheet("Help")
     help_sheet.append(
-        [_("Column title"), _("Key"), _("Required"), _("Meaning"), _("Allowed values")]
+        [
+            _("Column title"),
+            pgettext("spreadsheet column", "Key"),
+            _("Required"),
+            _("Meaning"),
+            _("Allowed values"),
+        ]
     )
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)

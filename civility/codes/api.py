@@ -1,0 +1,206 @@
+"""API for codes and commitments, mounted at /api/v1/codes/ (civility/api.py).
+
+Reads are scoped like the pages; signing calls the same action as the page.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from civility.codes import actions, reports
+from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
+from civility.orgs.models import OrgUnit
+from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.scopes import scope_of
+
+router = Router(tags=["codes"])
+
+READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+
+
+class CodeOut(Schema):
+    id: int
+    slug: str
+    audience: str
+    title: str
+    title_en: str
+    decision_no: str
+    unit_id: int
+    published_version: int | None
+
+
+class ClauseOut(Schema):
+    kind: str
+    text: str
+    text_en: str
+
+
+class ArticleOut(Schema):
+    number: int
+    title: str
+    title_en: str
+    is_key: bool
+    clauses: list[ClauseOut]
+
+
+class ChapterOut(Schema):
+    number: str
+    title: str
+    title_en: str
+    articles: list[ArticleOut]
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    label: str
+    status: str
+    effective_from: datetime.date | None
+    target_groups: list[str]
+    is_summary: bool
+    chapters: list[ChapterOut]
+
+
+class CompletionRowOut(Schema):
+    unit_id: int
+    unit_name: str
+    officials: int
+    signed: int
+    percent: int
+
+
+class CompletionOut(Schema):
+    campaign_id: int
+    unit_id: int
+    officials: int
+    signed: int
+    percent: int
+    units: list[CompletionRowOut]
+
+
+class SignOut(Schema):
+    campaign_id: int
+    official_id: int
+    signed_at: datetime.datetime
+    created: bool
+
+
+def _code_out(code: Code) -> dict:
+    published = next(
+        (v.number for v in code.versions.all() if v.status == VersionStatus.PUBLISHED), None
+    )
+    return {
+        "id": code.pk,
+        "slug": code.slug,
+        "audience": code.audience,
+        "title": code.title,
+        "title_en": code.title_en,
+        "decision_no": code.decision_no,
+        "unit_id": code.unit_id,
+        "published_version": published,
+    }
+
+
+@router.get("", response={200: list[CodeOut], **READ_ERRORS})
+def code_list(request: HttpRequest):
+    """Codes issued by a unit in the caller's scope or above it."""
+    return [
+        _code_out(code)
+        for code in Code.objects.visible_to(request.user).prefetch_related("versions")
+    ]
+
+
+@router.get("/{code_id}/versions/{number}", response={200: VersionOut, **READ_ERRORS})
+def version_detail(request: HttpRequest, code_id: int, number: int):
+    version = get_object_or_404(
+        CodeVersion.objects.visible_to(request.user), code_id=code_id, number=number
+    )
+    chapters = version.chapters.prefetch_related("articles__clauses")
+    return {
+        "id": version.pk,
+        "number": version.number,
+        "label": version.label,
+        "status": version.status,
+        "effective_from": version.effective_from,
+        "target_groups": version.target_groups,
+        "is_summary": version.is_summary,
+        "chapters": [
+            {
+                "number": chapter.number,
+                "title": chapter.title,
+                "title_en": chapter.title_en,
+                "articles": [
+                    {
+                        "number": article.number,
+                        "title": article.title,
+                        "title_en": article.title_en,
+                        "is_key": article.is_key,
+                        "clauses": list(article.clauses.all()),
+                    }
+                    for article in chapter.articles.all()
+                ],
+            }
+            for chapter in chapters
+        ],
+    }
+
+
+@router.get("/campaigns/{campaign_id}/completion", response={200: CompletionOut, **READ_ERRORS})
+def campaign_completion(request: HttpRequest, campaign_id: int, unit: int | None = None):
+    """Signed / asked, for the unit (default: the campaign's, or the caller's own part)."""
+    campaign = get_object_or_404(
+        CommitmentCampaign.objects.visible_to(request.user), pk=campaign_id
+    )
+    scope = scope_of(request.user)
+    if unit is not None:
+        focus = get_object_or_404(
+            OrgUnit.objects.visible_to(request.user).subtree_of(campaign.unit), pk=unit
+        )
+    elif scope.covers(campaign.unit):
+        focus = campaign.unit
+    else:
+        inside = [path for path in scope.paths if path.startswith(campaign.unit.path)]
+        focus = get_object_or_404(OrgUnit, path=min(inside, key=len)) if inside else None
+        if focus is None:
+            raise Http404
+    officials = campaign.officials().visible_to(request.user)
+    whole, rows = reports.completion(campaign, officials, focus)
+    return {
+        "campaign_id": campaign.pk,
+        "unit_id": focus.pk,
+        "officials": whole.total,
+        "signed": whole.signed,
+        "percent": whole.percent,
+        "units": [
+            {
+                "unit_id": row.unit.pk,
+                "unit_name": row.unit.name,
+                "officials": row.total,
+                "signed": row.signed,
+                "percent": row.percent,
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.post("/campaigns/{campaign_id}/sign", response={200: SignOut, 201: SignOut, **WRITE_ERRORS})
+def campaign_sign(request: HttpRequest, campaign_id: int):
+    """The caller (an official with an account) signs; signing again changes nothing (200)."""
+    official = actions.official_of(request.user)
+    if official is None:
+        raise Http404
+    campaign = get_object_or_404(CommitmentCampaign.objects.for_official(official), pk=campaign_id)
+    commitment, created = actions.sign_commitment(actor=request.user, campaign=campaign)
+    body = {
+        "campaign_id": campaign.pk,
+        "official_id": official.pk,
+        "signed_at": commitment.signed_at,
+        "created": created,
+    }
+    return (201 if created else 200), body

@@ -1,0 +1,275 @@
+"""Forms validate input only; views pass the cleaned data to one action."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.codes.models import (
+    COORDINATOR_ROLES,
+    ActivityKind,
+    ActivityPlaceKind,
+    Article,
+    Code,
+    CodeVersion,
+    TargetGroup,
+)
+from civility.orgs.models import Official, OrgUnit, Place, UnitKind
+from civility.orgs.scopes import MANAGER_ROLES, scope_of
+
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
+ATTACHMENT_EXTENSIONS = (*SCAN_EXTENSIONS, ".docx", ".xlsx", ".odt", ".mp4", ".txt")
+# Units a campaign or activity is usually recorded against (not villages, counters...).
+PICKABLE_KINDS = (
+    UnitKind.PROVINCE,
+    UnitKind.FORMER_DISTRICT,
+    UnitKind.WARD,
+    UnitKind.COMMUNE,
+    UnitKind.SPECIAL_ZONE,
+    UnitKind.DEPARTMENT,
+    UnitKind.SERVICE_CENTER,
+    UnitKind.SERVICE_BRANCH,
+    UnitKind.PUBLIC_SERVICE_UNIT,
+    UnitKind.DIVISION,
+)
+
+
+def units_for(user, roles) -> forms.ModelChoiceField:
+    queryset = (
+        OrgUnit.objects.filter(scope_of(user).q("path", roles=roles))
+        .filter(kind__in=PICKABLE_KINDS)
+        .current()
+        .order_by("path")
+    )
+    return forms.ModelChoiceField(queryset=queryset, label=_("Unit"))
+
+
+def _check_file(upload, extensions, max_bytes) -> None:
+    name = upload.name.lower()
+    if not name.endswith(extensions):
+        raise ValidationError(
+            _("Allowed file types: %(types)s.") % {"types": ", ".join(extensions)}
+        )
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is larger than %(size)d MB.") % {"size": max_bytes // (1024 * 1024)}
+        )
+
+
+class VersionForm(forms.ModelForm):
+    target_groups = forms.MultipleChoiceField(
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Target groups"),
+        required=False,
+    )
+
+    class Meta:
+        model = CodeVersion
+        fields = [
+            "label",
+            "effective_from",
+            "target_groups",
+            "is_summary",
+            "requires_recommitment",
+            "note",
+            "note_en",
+        ]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "note_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ImportForm(forms.Form):
+    document = forms.FileField(
+        label=_("Document (.docx or .md)"),
+        help_text=_(
+            'Chapters as "# Chương I. Title" (Heading 1 in Word), articles as '
+            '"## Điều 1. Title" (Heading 2); every other line is a clause, optionally '
+            "starting with [phải], [nên], [không nên] or [không được]."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the document"),
+        choices=[
+            ("vi", _("Vietnamese: replaces the whole text")),
+            ("en", _("English: fills in the translation, same structure")),
+        ],
+        initial="vi",
+    )
+    is_official = forms.BooleanField(
+        label=_("This is the official wording (not a summary)"), required=False
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        _check_file(upload, (".docx", ".md", ".markdown", ".txt"), MAX_DOCUMENT_BYTES)
+        return upload
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["title", "title_en", "is_key"]
+
+
+class CampaignForm(forms.Form):
+    version = forms.ModelChoiceField(queryset=CodeVersion.objects.none(), label=_("Code"))
+    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = (
+            CodeVersion.objects.visible_to(user).published().select_related("code")
+        )
+        self.fields["version"].label_from_instance = lambda v: (
+            f"{v.code.display_title} (v{v.number})"
+        )
+        self.fields["unit"] = units_for(user, COORDINATOR_ROLES)
+        self.order_fields(["version", "unit", "title", "deadline"])
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+
+class PaperCommitmentForm(forms.Form):
+    official = forms.ModelChoiceField(queryset=Official.objects.none(), label=_("Official"))
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    scan = forms.FileField(label=_("Scanned signed sheet (PDF or image)"))
+
+    def __init__(self, *args, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = officials
+        self.fields["official"].label_from_instance = lambda o: (
+            f"{o.full_name} · {o.unit.display_name}"
+        )
+
+    def clean_scan(self):
+        upload = self.cleaned_data["scan"]
+        _check_file(upload, SCAN_EXTENSIONS, MAX_ATTACHMENT_BYTES)
+        return upload
+
+    def clean_signed_on(self):
+        day = self.cleaned_data["signed_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The signing date cannot be in the future."))
+        return day
+
+
+class SignForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have read the code and commit to follow it."),
+        error_messages={"required": _("Tick the box to confirm you have read the code.")},
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    code = forms.ModelChoiceField(queryset=Code.objects.none(), label=_("Code"), required=False)
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"), choices=TargetGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    place_kind = forms.ChoiceField(
+        label=_("Place kind"), choices=[("", "—"), *ActivityPlaceKind.choices], required=False
+    )
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), label=_("Public place"), required=False
+    )
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reached = forms.IntegerField(label=_("People reached"), min_value=0, initial=0)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = units_for(user, MANAGER_ROLES)
+        self.fields["code"].queryset = Code.objects.visible_to(user).with_published()
+        self.fields["place"].queryset = (
+            Place.objects.filter(scope_of(user).q("unit__path", roles=MANAGER_ROLES))
+            .select_related("unit")
+            .order_by("name")
+        )
+        self.order_fields(
+            [
+                "kind",
+                "unit",
+                "held_on",
+                "code",
+                "target_groups",
+                "place_kind",
+                "place",
+                "reached",
+                "notes",
+                "attachments",
+            ]
+        )
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        for upload in files:
+            _check_file(upload, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_BYTES)
+        return files
+
+
+class SummaryForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    months = forms.IntegerField(
+        label=_("Places not reached in the last (months)"),
+        min_value=1,
+        max_value=60,
+        required=False,
+        initial=6,
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise ValidationError({"end": _("The end date is before the start date.")})
+        return data
+
+    def period(self) -> tuple[datetime.date | None, datetime.date | None]:
+        return self.cleaned_data.get("start"), self.cleaned_data.get("end")

@@ -1,0 +1,140 @@
+"""Figures computed from records: campaign completion and dissemination summaries.
+
+Every function takes querysets already scoped by the caller (`visible_to(user)`), so a unit
+head's figures only ever count their own subtree.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+
+from civility.codes.models import (
+    RISKY_PLACE_KINDS,
+    ActivityKind,
+    ActivityPlaceKind,
+    Commitment,
+    CommitmentCampaign,
+    DisseminationActivity,
+    TargetGroup,
+)
+from civility.orgs.models import OrgUnit
+
+
+@dataclass
+class CompletionRow:
+    unit: OrgUnit
+    total: int
+    signed: int
+    is_own: bool = False  # officials attached to the focus unit itself, not a child
+
+    @property
+    def unsigned(self) -> int:
+        return self.total - self.signed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.signed / self.total) if self.total else 0
+
+
+def _depth(path: str) -> int:
+    return len(path.strip("/").split("/"))
+
+
+def completion(
+    campaign: CommitmentCampaign, officials, focus: OrgUnit
+) -> tuple[CompletionRow, list[CompletionRow]]:
+    """The whole of `focus`'s subtree, and one row per child unit (plus the unit itself)."""
+    signed = Commitment.objects.filter(campaign=campaign, official=OuterRef("pk"))
+    counts = (
+        officials.filter(unit__path__startswith=focus.path)
+        .annotate(has_signed=Exists(signed))
+        .values("unit__path")
+        .annotate(total=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+        .order_by()
+    )
+    depth = _depth(focus.path)
+    by_child: dict[int, list[int]] = {}
+    for row in counts:
+        parts = row["unit__path"].strip("/").split("/")
+        key = int(parts[depth]) if len(parts) > depth else focus.pk
+        totals = by_child.setdefault(key, [0, 0])
+        totals[0] += row["total"]
+        totals[1] += row["signed"]
+    units = OrgUnit.objects.in_bulk(list(by_child))
+    rows = [
+        CompletionRow(units[pk], total, signed_count, is_own=pk == focus.pk)
+        for pk, (total, signed_count) in by_child.items()
+    ]
+    rows.sort(key=lambda row: (not row.is_own, row.unit.name))
+    whole = CompletionRow(focus, sum(row.total for row in rows), sum(row.signed for row in rows))
+    return whole, rows
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def dissemination_summary(activities) -> dict:
+    """Counts and people reached, by target group, kind and place kind."""
+    group_aggregates = {}
+    for group in TargetGroup:
+        condition = Q(target_groups__contains=[group.value])
+        group_aggregates[f"{group.value}__n"] = Count("pk", filter=condition)
+        group_aggregates[f"{group.value}__reached"] = Sum("reached", filter=condition, default=0)
+    figures = activities.aggregate(
+        total=Count("pk"), total_reached=Sum("reached", default=0), **group_aggregates
+    )
+    by_group = [
+        {
+            "value": group.value,
+            "label": group.label,
+            "count": figures[f"{group.value}__n"],
+            "reached": figures[f"{group.value}__reached"],
+        }
+        for group in TargetGroup
+    ]
+
+    def grouped(field: str, choices) -> list[dict]:
+        rows = {
+            row[field]: row
+            for row in activities.values(field)
+            .annotate(n=Count("pk"), people=Sum("reached", default=0))
+            .order_by()
+        }
+        result = [
+            {
+                "value": value,
+                "label": label,
+                "count": rows.get(value, {}).get("n", 0),
+                "reached": rows.get(value, {}).get("people", 0),
+            }
+            for value, label in choices
+        ]
+        return result
+
+    return {
+        "total": figures["total"],
+        "reached": figures["total_reached"],
+        "by_group": by_group,
+        "by_kind": grouped("kind", ActivityKind.choices),
+        "by_place_kind": grouped("place_kind", [*ActivityPlaceKind.choices, ("", "—")]),
+    }
+
+
+def places_not_reached(places, *, since: datetime.date):
+    """Places likely to see bad behaviour with no dissemination activity since `since`."""
+    recent = DisseminationActivity.objects.filter(place=OuterRef("pk"), held_on__gte=since)
+    return (
+        places.filter(kind__in=RISKY_PLACE_KINDS)
+        .exclude(Exists(recent))
+        .annotate(last_reached=Max("dissemination_activities__held_on"))
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )

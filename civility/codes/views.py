@@ -1,0 +1,712 @@
+"""Pages for codes, commitments, dissemination and code boards.
+
+Every fetch is scoped (`visible_to(user)`); anything outside the user's scope is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civility.codes import actions, boards, reports
+from civility.codes.diff import diff_versions
+from civility.codes.documents import DocumentError, parse_document, to_markdown
+from civility.codes.forms import (
+    ActivityForm,
+    ArticleForm,
+    CampaignForm,
+    ImportForm,
+    PaperCommitmentForm,
+    SignForm,
+    SummaryForm,
+    VersionForm,
+)
+from civility.codes.models import (
+    COORDINATOR_ROLES,
+    Article,
+    Code,
+    CodeAudience,
+    CodeVersion,
+    Commitment,
+    CommitmentCampaign,
+    DisseminationActivity,
+    Reminder,
+    VersionStatus,
+)
+from civility.orgs.context_processors import selected_unit
+from civility.orgs.models import OrgUnit, Place, UnitKind
+from civility.orgs.scopes import MANAGER_ROLES, scope_of
+
+UNSIGNED_LIMIT = 200
+BOARD_UNIT_KINDS = (UnitKind.COUNTER, UnitKind.SERVICE_POINT, UnitKind.SERVICE_BRANCH)
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return error.messages
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Codes and versions -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def code_list(request: HttpRequest) -> HttpResponse:
+    codes = (
+        Code.objects.visible_to(request.user)
+        .select_related("unit")
+        .prefetch_related(Prefetch("versions", queryset=CodeVersion.objects.order_by("-number")))
+    )
+    seed_units = [
+        unit
+        for unit in OrgUnit.objects.filter(
+            scope_of(request.user).q("path", roles=COORDINATOR_ROLES), kind=UnitKind.PROVINCE
+        ).order_by("name")
+        if not unit.codes.exists()
+    ]
+    return render(request, "codes/code_list.html", {"codes": codes, "seed_units": seed_units})
+
+
+@login_required
+@require_POST
+def code_seed(request: HttpRequest) -> HttpResponse:
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=request.POST.get("unit"))
+    for slug in actions.SEEDS:
+        actions.load_code_seed(actor=request.user, unit=unit, slug=slug)
+    messages.success(request, _("Hanoi's two codes were loaded (as summaries)."))
+    return redirect("codes:code_list")
+
+
+@login_required
+@require_GET
+def code_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    code = get_object_or_404(Code.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    versions = code.versions.annotate(article_count=Count("chapters__articles")).order_by("-number")
+    return render(
+        request,
+        "codes/code_detail.html",
+        {
+            "code": code,
+            "versions": versions,
+            "can_manage": actions.can_manage_code(request.user, code),
+            "has_draft": any(v.status == VersionStatus.DRAFT for v in versions),
+        },
+    )
+
+
+@login_required
+@require_POST
+def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    code = get_object_or_404(Code.objects.visible_to(request.user), pk=pk)
+    try:
+        version = actions.create_draft_version(actor=request.user, code=code)
+    except ValidationError as error:
+        messages.error(request, " ".join(_error_messages(error)))
+        return redirect(code)
+    messages.success(request, _("Draft version %(number)d created.") % {"number": version.number})
+    return redirect(version)
+
+
+def _version(request: HttpRequest, pk: int) -> CodeVersion:
+    return get_object_or_404(
+        CodeVersion.objects.visible_to(request.user).select_related("code__unit"), pk=pk
+    )
+
+
+@login_required
+@require_GET
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    chapters = version.chapters.prefetch_related("articles__clauses")
+    previous = version.code.versions.filter(number__lt=version.number).order_by("-number").first()
+    return render(
+        request,
+        "codes/version_detail.html",
+        {
+            "version": version,
+            "code": version.code,
+            "chapters": chapters,
+            "previous": previous,
+            "can_manage": actions.can_manage_code(request.user, version.code),
+            "can_edit_articles": version.is_draft()
+            and actions.can_manage_code(request.user, version.code),
+            "campaigns": version.campaigns.visible_to(request.user).select_related("unit"),
+        },
+    )
+
+
+@login_required
+def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    if not actions.can_manage_code(request.user, version.code):
+        raise PermissionDenied
+    form = VersionForm(request.POST or None, instance=CodeVersion.objects.get(pk=version.pk))
+    if not version.is_draft():
+        messages.error(request, _("A published version is read-only; start a new draft."))
+        return redirect(version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_version(
+                actor=request.user,
+                version=version,
+                **{name: form.cleaned_data[name] for name in VersionForm.Meta.fields},
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Version saved."))
+            return redirect(version)
+    return render(request, "codes/version_form.html", {"version": version, "form": form})
+
+
+@login_required
+def version_import(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    if not actions.can_manage_code(request.user, version.code):
+        raise PermissionDenied
+    if not version.is_draft():
+        messages.error(request, _("A published version is read-only; start a new draft."))
+        return redirect(version)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        try:
+            parsed = parse_document(upload.name, upload.read())
+            actions.import_version_text(
+                actor=request.user,
+                version=version,
+                parsed=parsed,
+                language=form.cleaned_data["language"],
+                is_summary=not form.cleaned_data["is_official"],
+            )
+        except DocumentError as error:
+            form.add_error("document", str(error))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Imported %(chapters)d chapters and %(articles)d articles.")
+                % {"chapters": len(parsed.chapters), "articles": parsed.article_count()},
+            )
+            return redirect(version)
+    return render(request, "codes/version_import.html", {"version": version, "form": form})
+
+
+@login_required
+@require_POST
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    try:
+        actions.publish_version(actor=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(_error_messages(error)))
+    else:
+        messages.success(
+            request, _("Version %(number)d is published.") % {"number": version.number}
+        )
+    return redirect(version)
+
+
+@login_required
+@require_GET
+def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    others = version.code.versions.exclude(pk=version.pk).order_by("-number")
+    against_id = request.GET.get("against")
+    if against_id:
+        if not against_id.isdigit():
+            raise Http404
+        against = get_object_or_404(others, pk=against_id)
+    else:
+        against = others.filter(number__lt=version.number).first() or others.first()
+    if against is None:
+        messages.info(request, _("This code has only one version: nothing to compare."))
+        return redirect(version)
+    old, new = (against, version) if against.number < version.number else (version, against)
+    changes = diff_versions(old, new)
+    return render(
+        request,
+        "codes/version_diff.html",
+        {
+            "version": version,
+            "old": old,
+            "new": new,
+            "others": others,
+            "changes": changes,
+            "changed_count": sum(1 for change in changes if change.status != "unchanged"),
+            "show_unchanged": request.GET.get("all") == "1",
+        },
+    )
+
+
+@login_required
+@require_GET
+def version_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    response = HttpResponse(to_markdown(version), content_type="text/markdown; charset=utf-8")
+    filename = f"{version.code.slug}-v{version.number}.md"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.filter(
+            chapter__version__in=CodeVersion.objects.visible_to(request.user)
+        ).select_related("chapter__version__code__unit"),
+        pk=pk,
+    )
+    version = article.chapter.version
+    if not actions.can_manage_code(request.user, version.code):
+        raise PermissionDenied
+    if not version.is_draft():
+        messages.error(request, _("A published version is read-only; start a new draft."))
+        return redirect(version)
+    form = ArticleForm(request.POST or None, instance=Article.objects.get(pk=article.pk))
+    if request.method == "POST" and form.is_valid():
+        actions.update_article(actor=request.user, article=article, **form.cleaned_data)
+        messages.success(request, _("Article saved."))
+        return redirect(version)
+    return render(request, "codes/article_form.html", {"article": article, "form": form})
+
+
+# --- Commitments ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = (
+        CommitmentCampaign.objects.visible_to(request.user)
+        .select_related("version__code", "unit")
+        .order_by("closed_at", "-deadline")
+    )
+    can_start = (
+        bool(scope_of(request.user).paths_with_role(*COORDINATOR_ROLES))
+        or scope_of(request.user).is_global
+    )
+    return render(
+        request,
+        "codes/campaign_list.html",
+        {"campaigns": campaigns, "can_start": can_start, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = actions.start_campaign(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The campaign has started."))
+            return redirect(campaign)
+    return render(request, "codes/campaign_form.html", {"form": form})
+
+
+def _campaign(request: HttpRequest, pk: int) -> CommitmentCampaign:
+    return get_object_or_404(
+        CommitmentCampaign.objects.visible_to(request.user).select_related("version__code", "unit"),
+        pk=pk,
+    )
+
+
+def _focus(request: HttpRequest, campaign: CommitmentCampaign) -> OrgUnit:
+    """The unit whose figures are shown: the one asked for, else the campaign's unit when the
+    user covers it, else the user's own unit inside the campaign."""
+    scope = scope_of(request.user)
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not unit_id.isdigit():
+            raise Http404
+        return get_object_or_404(
+            OrgUnit.objects.visible_to(request.user).subtree_of(campaign.unit), pk=unit_id
+        )
+    if scope.covers(campaign.unit):
+        return campaign.unit
+    inside = [path for path in scope.paths if path.startswith(campaign.unit.path)]
+    if not inside:
+        raise Http404
+    return OrgUnit.objects.get(path=min(inside, key=len))
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    focus = _focus(request, campaign)
+    officials = campaign.officials().visible_to(request.user)
+    whole, rows = reports.completion(campaign, officials, focus)
+    unsigned = (
+        officials.filter(unit__path__startswith=focus.path)
+        .exclude(commitments__campaign=campaign)
+        .select_related("unit")
+        .order_by("unit__path", "full_name")
+    )
+    signed = (
+        Commitment.objects.visible_to(request.user)
+        .filter(campaign=campaign, official__unit__path__startswith=focus.path)
+        .select_related("official__unit")
+        .order_by("-signed_at")
+    )
+    scope = scope_of(request.user)
+    return render(
+        request,
+        "codes/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "focus": focus,
+            "whole": whole,
+            "rows": rows,
+            "unsigned": unsigned[:UNSIGNED_LIMIT],
+            "unsigned_more": max(whole.unsigned - UNSIGNED_LIMIT, 0),
+            "signed": signed[:UNSIGNED_LIMIT],
+            "can_record_paper": campaign.is_open()
+            and bool(scope.paths_with_role(*MANAGER_ROLES))
+            or scope.is_global,
+            "can_close": campaign.closed_at is None
+            and scope.covers(campaign.unit, roles=COORDINATOR_ROLES),
+            "parent_focus": focus.parent
+            if focus.pk != campaign.unit.pk and focus.parent and scope.covers(focus.parent)
+            else None,
+        },
+    )
+
+
+@login_required
+def campaign_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    officials = (
+        campaign.officials()
+        .filter(scope_of(request.user).q("unit__path", roles=MANAGER_ROLES))
+        .exclude(commitments__campaign=campaign)
+        .select_related("unit")
+        .order_by("full_name")
+    )
+    form = PaperCommitmentForm(
+        request.POST or None,
+        request.FILES or None,
+        officials=officials,
+        initial={"signed_on": timezone.localdate(), "official": request.GET.get("official")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_paper_commitment(
+                actor=request.user, campaign=campaign, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is recorded as signed on paper.")
+                % {"name": form.cleaned_data["official"].full_name},
+            )
+            return redirect(campaign)
+    return render(request, "codes/campaign_paper.html", {"campaign": campaign, "form": form})
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    actions.close_campaign(actor=request.user, campaign=campaign)
+    messages.success(request, _("The campaign is closed."))
+    return redirect(campaign)
+
+
+@login_required
+@require_GET
+def my_commitments(request: HttpRequest) -> HttpResponse:
+    official = actions.official_of(request.user)
+    context: dict = {"official": official}
+    if official is not None:
+        campaigns = (
+            CommitmentCampaign.objects.for_official(official)
+            .select_related("version__code", "unit")
+            .annotate(signed_count=Count("commitments", filter=Q(commitments__official=official)))
+            .order_by("deadline")
+        )
+        context.update(
+            to_sign=[c for c in campaigns if not c.signed_count and c.is_open()],
+            commitments=official.commitments.select_related("campaign__version__code"),
+            reminders=Reminder.objects.filter(
+                official=official, read_at__isnull=True
+            ).select_related("campaign__version__code"),
+        )
+    return render(request, "codes/my_commitments.html", context)
+
+
+@login_required
+def commitment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    official = actions.official_of(request.user)
+    if official is None:
+        raise Http404
+    campaign = get_object_or_404(
+        CommitmentCampaign.objects.for_official(official).select_related("version__code"), pk=pk
+    )
+    existing = Commitment.objects.filter(campaign=campaign, official=official).first()
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and (existing or form.is_valid()):
+        try:
+            commitment, created = actions.sign_commitment(actor=request.user, campaign=campaign)
+        except ValidationError as error:
+            messages.error(request, " ".join(_error_messages(error)))
+        else:
+            if created:
+                messages.success(request, _("Thank you: your commitment is recorded."))
+            else:
+                messages.info(request, _("You had already signed this commitment."))
+            return redirect("codes:my_commitments")
+    return render(
+        request,
+        "codes/commitment_sign.html",
+        {
+            "campaign": campaign,
+            "version": campaign.version,
+            "chapters": campaign.version.chapters.prefetch_related("articles__clauses"),
+            "form": form,
+            "existing": existing,
+        },
+    )
+
+
+# --- Dissemination ----------------------------------------------------------------------
+
+
+def _unit_param(request: HttpRequest) -> OrgUnit | None:
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not unit_id.isdigit():
+            raise Http404
+        return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    return selected_unit(request)
+
+
+@login_required
+@require_GET
+def activity_list(request: HttpRequest) -> HttpResponse:
+    unit = _unit_param(request)
+    activities = DisseminationActivity.objects.visible_to(request.user).select_related(
+        "unit", "code", "place"
+    )
+    if unit is not None:
+        activities = activities.under(unit)
+    return render(
+        request,
+        "codes/activity_list.html",
+        {
+            "unit": unit,
+            "activities": activities[:200],
+            "can_record": scope_of(request.user).is_global
+            or bool(scope_of(request.user).paths_with_role(*MANAGER_ROLES)),
+        },
+    )
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["files"] = data.pop("attachments")
+        try:
+            activity = actions.record_activity(actor=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The activity is recorded."))
+            return redirect("codes:activity_detail", pk=activity.pk)
+    return render(request, "codes/activity_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(
+        DisseminationActivity.objects.visible_to(request.user).select_related(
+            "unit", "code", "place", "recorded_by"
+        ),
+        pk=pk,
+    )
+    return render(request, "codes/activity_detail.html", {"activity": activity})
+
+
+@login_required
+@require_GET
+def dissemination_summary(request: HttpRequest) -> HttpResponse:
+    unit = _unit_param(request)
+    form = SummaryForm(request.GET or None)
+    summary = not_reached = since = None
+    if unit is not None and (form.is_valid() or not request.GET):
+        start, end = form.period() if form.is_bound else (None, None)
+        activities = (
+            DisseminationActivity.objects.visible_to(request.user).under(unit).between(start, end)
+        )
+        summary = reports.dissemination_summary(activities)
+        months = (form.cleaned_data.get("months") if form.is_bound else None) or 6
+        since = reports.months_before(timezone.localdate(), months)
+        not_reached = reports.places_not_reached(
+            Place.objects.visible_to(request.user).filter(unit__path__startswith=unit.path),
+            since=since,
+        )[:500]
+    return render(
+        request,
+        "codes/dissemination_summary.html",
+        {
+            "form": form,
+            "unit": unit,
+            "summary": summary,
+            "not_reached": not_reached,
+            "since": since,
+        },
+    )
+
+
+# --- Code boards ------------------------------------------------------------------------
+
+
+def _board_code(request: HttpRequest, unit: OrgUnit, audience: str) -> Code:
+    """The published code for the audience issued by the unit or one above it."""
+    parts = unit.path.strip("/").split("/")
+    ancestors = ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    codes = Code.objects.with_published().filter(unit__path__in=ancestors)
+    code_id = request.GET.get("code")
+    if code_id:
+        if not code_id.isdigit():
+            raise Http404
+        return get_object_or_404(codes, pk=code_id)
+    code = codes.filter(audience=audience).order_by("-unit__depth").first()
+    if code is None:
+        raise Http404(_("No published code applies here."))
+    return code
+
+
+def _feedback_url(names: tuple[str, ...], pk: int) -> str | None:
+    for name in names:
+        try:
+            return reverse(name, args=[pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _board_response(request, *, code: Code, where: str, feedback_path: str | None, slug: str):
+    size = request.GET.get("size", "A4").upper()
+    if size not in boards.PAGE_SIZES:
+        size = "A4"
+    language = "en" if request.GET.get("lang") == "en" else "vi"
+    if feedback_path:
+        url = request.build_absolute_uri(feedback_path)
+        caption = _("Scan to rate the service or tell us what happened")
+    else:
+        url = request.build_absolute_uri(code.get_public_url())
+        caption = _("Scan to read the whole code")
+    pdf = boards.render_board(
+        version=code.published_version(),
+        where=where,
+        url=url,
+        qr_caption=caption,
+        size=size,
+        language=language,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="board-{slug}-{size}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def board_index(request: HttpRequest) -> HttpResponse:
+    unit = selected_unit(request)
+    counters = OrgUnit.objects.visible_to(request.user).filter(kind__in=BOARD_UNIT_KINDS).current()
+    places = Place.objects.visible_to(request.user).select_related("unit")
+    if unit is not None:
+        counters = counters.filter(path__startswith=unit.path)
+        places = places.filter(unit__path__startswith=unit.path)
+    return render(
+        request,
+        "codes/board_index.html",
+        {"unit": unit, "counters": counters.order_by("path")[:300], "places": places[:300]},
+    )
+
+
+@login_required
+@require_GET
+def board_counter(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=pk)
+    code = _board_code(request, unit, CodeAudience.OFFICIALS)
+    feedback = _feedback_url(("feedback:counter_feedback", "feedback:counter"), unit.pk)
+    return _board_response(
+        request, code=code, where=unit.name, feedback_path=feedback, slug=f"counter-{unit.pk}"
+    )
+
+
+@login_required
+@require_GET
+def board_place(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    code = _board_code(request, place.unit, CodeAudience.PUBLIC_PLACES)
+    feedback = _feedback_url(("feedback:place_feedback", "feedback:place"), place.pk)
+    where = f"{place.name}, {place.unit.name}"
+    return _board_response(
+        request, code=code, where=where, feedback_path=feedback, slug=f"place-{place.pk}"
+    )
+
+
+# --- Public pages (no login) ------------------------------------------------------------
+
+
+def _content_language(request: HttpRequest) -> str:
+    requested = request.GET.get("lang")
+    if requested in ("vi", "en"):
+        return requested
+    return "en" if (request.LANGUAGE_CODE or "").startswith("en") else "vi"
+
+
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    codes = Code.objects.with_published().select_related("unit").order_by("unit__name", "pk")
+    return render(request, "codes/public_index.html", {"codes": codes})
+
+
+@require_GET
+def public_code(request: HttpRequest, slug: str) -> HttpResponse:
+    code = get_object_or_404(Code.objects.with_published().select_related("unit"), slug=slug)
+    version = code.published_version()
+    language = _content_language(request)
+    return render(
+        request,
+        "codes/public_code.html",
+        {
+            "code": code,
+            "version": version,
+            "chapters": version.chapters.prefetch_related("articles__clauses"),
+            "content_language": language,
+            "other_language": "vi" if language == "en" else "en",
+        },
+    )
