@@ -20,9 +20,10 @@ run: setup
 
 test: setup browsers
 	@trap '$(STOP_DB)' EXIT INT TERM; \
+	export DEBUG=false SECRET_KEY=test-only-secret-key; \
 	$(VENV)/bin/ruff check . && \
 	$(MANAGE) makemigrations --check --dry-run > /dev/null && \
-	DEBUG=false SECRET_KEY=test-only $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed node_modules/.installed civility/locale/.compiled
 
