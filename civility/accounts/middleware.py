@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -5,29 +6,40 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 
-class UserLanguageMiddleware:
-    """Serve each signed-in user in the language they chose (Vietnamese by default)."""
+class LanguageMiddleware:
+    """Serve each request in the language its user chose, else Vietnamese.
+
+    The choice is the signed-in user's profile, else the language cookie (set by the
+    switcher before login). Unlike Django's LocaleMiddleware, the browser's Accept-Language
+    is ignored: offices run English-language browsers and Windows, and Vietnamese is the
+    default everyone expects until they choose otherwise.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            language = _language_of(user)
-            if language:
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        language = _chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
-def _language_of(user) -> str | None:
+def _chosen_language(request) -> str:
     from civility.accounts.models import Profile
 
-    try:
-        return user.profile.language
-    except Profile.DoesNotExist:
-        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        try:
+            return user.profile.language
+        except Profile.DoesNotExist:
+            pass
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in dict(settings.LANGUAGES):
+        return cookie
+    return settings.LANGUAGE_CODE
 
 
 class OTPRequiredMiddleware:

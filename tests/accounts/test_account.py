@@ -83,3 +83,15 @@ def test_header_language_switch_ignores_an_offsite_next(client, cast):
     )
 
     assert response["Location"] == reverse("accounts:account")
+
+
+def test_pages_are_vietnamese_whatever_the_browser_asks_until_the_user_chooses(client, settings):
+    settings.LANGUAGE_CODE = "vi"
+    login = reverse("accounts:login")
+
+    english_browser = client.get(login, headers={"Accept-Language": "en-US,en;q=0.9"})
+    client.post(reverse("set_language"), {"language": "en", "next": login})
+    chosen = client.get(login)
+
+    assert english_browser["Content-Language"] == "vi"
+    assert chosen["Content-Language"] == "en"
