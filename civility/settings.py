@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "civility.orgs",
     "procrastinate.contrib.django",  # PostgreSQL task queue: reminders, periodic jobs
     "civility.codes",
+    "civility.programmes",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,341 @@
+"""API for programmes, tasks, indicators and cultural titles, mounted at /api/v1/programmes/.
+
+Reads are scoped like the pages; writes call the same actions as the pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from civility.orgs.models import OrgUnit
+from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.scopes import scope_of
+from civility.programmes import actions, figures
+from civility.programmes.models import (
+    ActualSource,
+    CulturalTitle,
+    Indicator,
+    Programme,
+    Task,
+    TaskState,
+    TaskStatus,
+    vietnam_today,
+)
+
+router = Router(tags=["programmes"])
+
+READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+MAX_LIMIT = 500
+
+
+class FiguresOut(Schema):
+    total: int
+    done: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    in_progress: int
+    not_started: int
+    cancelled: int
+    prolonged: int
+    percent_done: Decimal | None
+
+
+class ProgrammeOut(Schema):
+    id: int
+    kind: str
+    number: str
+    title: str
+    title_en: str
+    unit_id: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+class TaskOut(Schema):
+    id: int
+    programme_id: int
+    parent_id: int | None
+    number: str
+    title: str
+    assignee_unit_id: int
+    assignee_unit_name: str
+    assignee_official_id: int | None
+    deadline: datetime.date
+    original_deadline: datetime.date
+    status: TaskStatus
+    progress: int
+    completed_on: datetime.date | None
+
+
+class TaskPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[TaskOut]
+
+
+class ProgrammeFiguresOut(Schema):
+    programme_id: int
+    unit_id: int
+    today: datetime.date
+    figures: FiguresOut
+    delayed_or_prolonged: list[TaskOut]
+
+
+class ProgressIn(Schema):
+    progress: int = Field(ge=0, le=100)
+    state: TaskState | None = None
+    text: str = ""
+    evidence_link: str = ""
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    measure: str
+    aggregation: str
+    frequency: str
+    unit_id: int
+    numerator_id: int | None
+    denominator_id: int | None
+
+
+class PerformanceOut(Schema):
+    indicator_id: int
+    unit_id: int
+    year: int
+    through: int | None
+    actual: Decimal | None
+    target: Decimal | None
+    percent_of_plan: Decimal | None
+    same_period_last_year: Decimal | None
+    times_last_year: Decimal | None
+
+
+class ActualIn(Schema):
+    unit_id: int
+    year: int = Field(ge=2000, le=2100)
+    period: int = Field(0, ge=0, le=12)
+    value: Decimal = Field(max_digits=20, decimal_places=4)
+    note: str = Field("", max_length=500)
+
+
+class ActualOut(Schema):
+    id: int
+    indicator_id: int
+    unit_id: int
+    year: int
+    period: int
+    value: Decimal
+    note: str
+    created: bool
+
+
+class TitleFiguresOut(Schema):
+    title: CulturalTitle
+    year: int
+    unit_id: int
+    eligible: int | None
+    assessed: int | None
+    recognised: int
+    maintained: int
+    maintained_3_years: int
+    percent_recognised: Decimal | None
+    target_percent: Decimal | None
+
+
+def _task_out(task: Task, today: datetime.date) -> dict:
+    return {
+        "id": task.pk,
+        "programme_id": task.programme_id,
+        "parent_id": task.parent_id,
+        "number": task.number,
+        "title": task.title,
+        "assignee_unit_id": task.assignee_unit_id,
+        "assignee_unit_name": task.assignee_unit.name,
+        "assignee_official_id": task.assignee_official_id,
+        "deadline": task.deadline,
+        "original_deadline": task.original_deadline,
+        "status": task.status(today),
+        "progress": task.progress,
+        "completed_on": task.completed_on,
+    }
+
+
+def _figures_out(f: figures.TaskFigures) -> dict:
+    return {**f.__dict__, "percent_done": f.percent_done}
+
+
+def _focus(request: HttpRequest, root: OrgUnit, unit: int | None) -> OrgUnit:
+    if unit is not None:
+        return get_object_or_404(OrgUnit.objects.visible_to(request.user).subtree_of(root), pk=unit)
+    scope = scope_of(request.user)
+    if scope.covers(root):
+        return root
+    inside = [path for path in scope.paths if path.startswith(root.path)]
+    if not inside:
+        raise Http404
+    return OrgUnit.objects.get(path=min(inside, key=len))
+
+
+@router.get("", response={200: list[ProgrammeOut], **READ_ERRORS})
+def programme_list(request: HttpRequest):
+    """Programmes issued in the caller's scope or above it."""
+    return list(Programme.objects.visible_to(request.user))
+
+
+@router.get("/{programme_id}/figures", response={200: ProgrammeFiguresOut, **READ_ERRORS})
+def programme_figures(request: HttpRequest, programme_id: int, unit: int | None = None):
+    """ "15 of 20 tasks done": counts by status for the unit (default: the programme's unit,
+    or the caller's own part of it), each task counted once, and the delayed or prolonged
+    tasks to review."""
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
+    focus = _focus(request, programme.unit, unit)
+    today = vietnam_today()
+    tasks = programme.tasks.visible_to(request.user)
+    delayed = (
+        tasks.assigned_under(focus)
+        .delayed_or_prolonged(today)
+        .select_related("assignee_unit")
+        .order_by("deadline")
+    )
+    return {
+        "programme_id": programme.pk,
+        "unit_id": focus.pk,
+        "today": today,
+        "figures": _figures_out(figures.task_figures(tasks.outermost_under(focus), today)),
+        "delayed_or_prolonged": [_task_out(task, today) for task in delayed[:MAX_LIMIT]],
+    }
+
+
+@router.get("/{programme_id}/tasks", response={200: TaskPage, **READ_ERRORS})
+def task_list(
+    request: HttpRequest,
+    programme_id: int,
+    status: TaskStatus | None = None,
+    unit: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
+    today = vietnam_today()
+    tasks = programme.tasks.visible_to(request.user).with_status(today)
+    if unit is not None:
+        tasks = tasks.assigned_under(_focus(request, programme.unit, unit))
+    if status is not None:
+        tasks = tasks.filter(current_status=status)
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    page = tasks.select_related("assignee_unit").order_by("deadline", "pk")[offset : offset + limit]
+    return {
+        "count": tasks.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [_task_out(task, today) for task in page],
+    }
+
+
+@router.post("/tasks/{task_id}/progress", response={200: TaskOut, **WRITE_ERRORS})
+def task_progress(request: HttpRequest, task_id: int, payload: ProgressIn):
+    """Report progress; state "done" completes the task (late if after the deadline day in
+    Vietnam)."""
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=task_id)
+    task = actions.report_progress(
+        actor=request.user,
+        task=task,
+        progress=payload.progress,
+        state=payload.state or "",
+        text=payload.text,
+        evidence_link=payload.evidence_link,
+    )
+    return _task_out(task, vietnam_today())
+
+
+@router.get("/indicators", response={200: list[IndicatorOut], **READ_ERRORS})
+def indicator_list(request: HttpRequest):
+    return list(Indicator.objects.visible_to(request.user))
+
+
+@router.get("/indicators/{indicator_id}/performance", response={200: PerformanceOut, **READ_ERRORS})
+def indicator_performance(
+    request: HttpRequest,
+    indicator_id: int,
+    year: int,
+    unit: int | None = None,
+    through: int | None = None,
+):
+    """Year to date through period `through` vs the year's target (% of plan) and vs the same
+    periods of last year."""
+    indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=indicator_id)
+    focus = _focus(request, indicator.unit, unit)
+    result = figures.performance(indicator, focus, year, through)
+    return {
+        "indicator_id": indicator.pk,
+        "unit_id": focus.pk,
+        "year": year,
+        "through": through,
+        "actual": figures.quantize(result.actual, 4),
+        "target": result.target,
+        "percent_of_plan": result.percent_of_plan,
+        "same_period_last_year": figures.quantize(result.last_year, 4),
+        "times_last_year": result.times_last_year,
+    }
+
+
+@router.post(
+    "/indicators/{indicator_id}/actuals",
+    response={200: ActualOut, 201: ActualOut, **WRITE_ERRORS},
+)
+def actual_report(request: HttpRequest, indicator_id: int, payload: ActualIn):
+    """Report an actual for a unit and period; sending it again corrects it (200)."""
+    indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=indicator_id)
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=payload.unit_id)
+    actual, created = actions.record_actual(
+        actor=request.user,
+        indicator=indicator,
+        unit=unit,
+        year=payload.year,
+        period=payload.period,
+        value=payload.value,
+        note=payload.note,
+        source=ActualSource.API,
+    )
+    body = {
+        "id": actual.pk,
+        "indicator_id": indicator.pk,
+        "unit_id": unit.pk,
+        "year": actual.year,
+        "period": actual.period,
+        "value": actual.value,
+        "note": actual.note,
+        "created": created,
+    }
+    return Status(201 if created else 200, body)
+
+
+@router.get("/titles/{title}/figures", response={200: TitleFiguresOut, **READ_ERRORS})
+def title_figures(request: HttpRequest, title: CulturalTitle, year: int, unit: int):
+    focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+    rule = actions.rule_for(focus, title, year)
+    result = figures.title_figures(title, year, focus, rule=rule)
+    return {
+        "title": title,
+        "year": year,
+        "unit_id": focus.pk,
+        "eligible": result.eligible,
+        "assessed": result.assessed,
+        "recognised": result.recognised,
+        "maintained": result.maintained,
+        "maintained_3_years": result.maintained_3_years,
+        "percent_recognised": result.percent_recognised,
+        "target_percent": result.target_percent,
+    }
