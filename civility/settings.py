@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",  # PostgreSQL task queue: reminders, periodic jobs
     "civility.codes",
     "civility.programmes",
+    "civility.inspections",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("civility.core.urls")),
     path("codes/", include("civility.codes.urls")),
     path("c/", include("civility.codes.public_urls")),
+    path("inspections/", include("civility.inspections.urls")),
     path("programmes/", include("civility.programmes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,348 @@
+"""Forms validate input only; views pass the cleaned data to one action."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.inspections.models import (
+    INSPECTOR_ROLES,
+    MANAGER_ROLES,
+    AnswerKind,
+    ChecklistTemplate,
+    Criterion,
+    FindingKind,
+    InspectionKind,
+)
+from civility.inspections.photos import ACCEPT_ATTRIBUTE
+from civility.orgs.models import Official, OrgUnit, Place, UnitKind
+from civility.orgs.scopes import scope_of
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt")
+MAX_XLSX_BYTES = 2 * 1024 * 1024
+# Units an inspection is usually of (not villages or residential groups).
+INSPECTABLE_KINDS = (
+    UnitKind.FORMER_DISTRICT,
+    UnitKind.WARD,
+    UnitKind.COMMUNE,
+    UnitKind.SPECIAL_ZONE,
+    UnitKind.DEPARTMENT,
+    UnitKind.SERVICE_CENTER,
+    UnitKind.SERVICE_BRANCH,
+    UnitKind.SERVICE_POINT,
+    UnitKind.PUBLIC_SERVICE_UNIT,
+    UnitKind.DIVISION,
+    UnitKind.COUNTER,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def _units_with(user, roles, kinds=None):
+    units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles)).current()
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return units.order_by("path")
+
+
+def _templates_for(user):
+    return ChecklistTemplate.objects.visible_to(user).order_by("name")
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class PlanForm(forms.Form):
+    unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Inspecting unit"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units_with(
+            user, MANAGER_ROLES, (UnitKind.PROVINCE, *INSPECTABLE_KINDS)
+        )
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class PlanInspectionsForm(forms.Form):
+    """Schedule inspections of several units or places on one date."""
+
+    template = TemplateChoiceField(queryset=ChecklistTemplate.objects.none(), label=_("Checklist"))
+    planned_on = forms.DateField(
+        label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (InspectionKind.PLANNED, InspectionKind.PLANNED.label),
+            (InspectionKind.CROSS, InspectionKind.CROSS.label),
+        ],
+        initial=InspectionKind.PLANNED,
+    )
+    inspecting_unit = UnitChoiceField(
+        queryset=OrgUnit.objects.none(),
+        label=_("Inspecting unit"),
+        required=False,
+        help_text=_(
+            "For a cross inspection: the unit that inspects its peer. Default: the plan's unit."
+        ),
+    )
+    units = UnitMultipleChoiceField(
+        queryset=OrgUnit.objects.none(),
+        label=_("Units to inspect"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    places = forms.ModelMultipleChoiceField(
+        queryset=Place.objects.none(),
+        label=_("Public places to inspect"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    team = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        label=_("Delegation members with an account"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    team_note = forms.CharField(label=_("Other delegation members"), max_length=500, required=False)
+
+    def __init__(self, *args, user, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = _templates_for(user)
+        under_plan = OrgUnit.objects.filter(path__startswith=plan.unit.path).current()
+        self.fields["inspecting_unit"].queryset = under_plan.order_by("path")
+        self.fields["units"].queryset = _units_with(user, MANAGER_ROLES, INSPECTABLE_KINDS).exclude(
+            pk=plan.unit.pk
+        )
+        self.fields["places"].queryset = Place.objects.filter(
+            scope_of(user).q("unit__path", roles=MANAGER_ROLES)
+        ).select_related("unit")
+        self.fields["team"].queryset = (
+            get_user_model()
+            .objects.filter(
+                role_assignments__role__in=INSPECTOR_ROLES,
+                role_assignments__unit__path__startswith=plan.unit.path,
+            )
+            .distinct()
+            .order_by("username")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("units") and not data.get("places"):
+            raise ValidationError(_("Choose at least one unit or public place."))
+        return data
+
+
+class StartForm(forms.Form):
+    """A surprise or cross inspection started on the spot."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (InspectionKind.SURPRISE, InspectionKind.SURPRISE.label),
+            (InspectionKind.CROSS, InspectionKind.CROSS.label),
+        ],
+        initial=InspectionKind.SURPRISE,
+    )
+    inspecting_unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Inspecting unit"))
+    template = TemplateChoiceField(queryset=ChecklistTemplate.objects.none(), label=_("Checklist"))
+    unit = UnitChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Unit or counter"), required=False
+    )
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), label=_("or public place"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspecting_unit"].queryset = _units_with(user, INSPECTOR_ROLES)
+        self.fields["template"].queryset = _templates_for(user)
+        self.fields["unit"].queryset = (
+            OrgUnit.objects.visible_to(user)
+            .filter(kind__in=INSPECTABLE_KINDS)
+            .current()
+            .order_by("path")
+        )
+        self.fields["place"].queryset = Place.objects.visible_to(user).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("unit") and not data.get("place"):
+            raise ValidationError(_("Choose the unit or the public place to inspect."))
+        if data.get("unit") and data.get("place"):
+            raise ValidationError(_("Choose a unit or a public place, not both."))
+        return data
+
+
+class AnswerForm(forms.Form):
+    """The no-JavaScript fallback for one criterion's answer."""
+
+    value = forms.CharField(required=False, max_length=2000)
+    not_applicable = forms.BooleanField(required=False)
+    note = forms.CharField(required=False, max_length=5000)
+
+
+class PhotoForm(forms.Form):
+    photo = forms.ImageField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ACCEPT_ATTRIBUTE, "capture": "environment"}
+        ),
+    )
+    criterion = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    # Pillow validates the image in the action (with HEIC support); the form only checks
+    # that a file came, so the message about the type comes from one place.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"] = forms.FileField(label=_("Photo"), widget=self.fields["photo"].widget)
+
+
+class AmendForm(forms.Form):
+    criterion = forms.ModelChoiceField(queryset=Criterion.objects.none(), label=_("Criterion"))
+    value = forms.CharField(label=_("Corrected answer"), max_length=2000, required=False)
+    not_applicable = forms.BooleanField(label=_("Not applicable"), required=False)
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = inspection.template_version.criteria()
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
+    criterion = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(), label=_("Criterion"), required=False
+    )
+    description = forms.CharField(
+        label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    official = forms.ModelChoiceField(
+        queryset=Official.objects.none(),
+        label=_("Official concerned (violations only)"),
+        required=False,
+    )
+    recommendation = forms.CharField(
+        label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    deadline = forms.DateField(
+        label=_("Deadline for the corrective action"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "With a recommendation and a deadline, the inspected unit gets a corrective action."
+        ),
+    )
+
+    def __init__(self, *args, inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = inspection.template_version.criteria()
+        self.fields["official"].queryset = Official.objects.under(inspection.unit).active()
+
+
+class RespondForm(forms.Form):
+    response = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = MultipleFileField(label=_("Evidence (photos, documents)"), required=False)
+
+    def clean_evidence(self):
+        files = self.cleaned_data["evidence"]
+        for upload in files:
+            if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
+                raise ValidationError(
+                    _("Allowed file types: %(types)s.") % {"types": ", ".join(EVIDENCE_EXTENSIONS)}
+                )
+            if upload.size > MAX_EVIDENCE_BYTES:
+                raise ValidationError(
+                    _("The file %(name)s is larger than 10 MB.") % {"name": upload.name}
+                )
+        return files
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("close", _("Verified: close the action")), ("back", _("Send back to the unit"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = [
+            "text",
+            "text_en",
+            "guidance",
+            "guidance_en",
+            "answer_kind",
+            "max_score",
+            "weight",
+            "photo_required",
+            "allows_not_applicable",
+        ]
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 2}),
+            "guidance_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer_kind") == AnswerKind.SCORE and not data.get("max_score"):
+            self.add_error("max_score", _("A score answer needs its highest score."))
+        if data.get("answer_kind") == AnswerKind.CHOICE and not self.instance.options:
+            self.add_error("answer_kind", _("Choices are edited in the .xlsx file; import it."))
+        return data
+
+
+class TemplateImportForm(forms.Form):
+    file = forms.FileField(label=_("Checklist (.xlsx)"))
+    note = forms.CharField(label=_("What changed"), max_length=500, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Upload an .xlsx file."))
+        if upload.size > MAX_XLSX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        return upload

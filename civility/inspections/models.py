@@ -1,0 +1,854 @@
+"""Checklist templates (versioned), inspection plans, inspections and their answers, photos,
+findings and corrective actions.
+
+A template's versions are immutable once an inspection uses them: editing a version in use
+forks a new one (actions.py), so past inspections keep the criteria they were run against.
+A criterion keeps a stable `ref` ("A1") across versions, which analytics group by.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from civility.codes.models import Article, overlapping_q
+from civility.orgs.models import Official, OrgUnit, Place, UnitKind
+from civility.orgs.scopes import Role, scope_of
+
+# Who may change templates and plans (covering the owning unit).
+MANAGER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
+# Who may run inspections for an inspecting unit (besides the delegation's members).
+INSPECTOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.INSPECTOR)
+# Who answers corrective actions for the inspected unit.
+RESPONDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
+
+
+def _localized(obj, name: str) -> str:
+    if get_language() == "en":
+        return getattr(obj, f"{name}_en") or getattr(obj, name)
+    return getattr(obj, name)
+
+
+# --- Templates ---------------------------------------------------------------------------
+
+
+class TemplateSubject(models.TextChoices):
+    COUNTER = "counter", _("One-stop counter / service point")
+    OFFICE = "office", _("Office")
+    PUBLIC_PLACE = "public_place", _("Public place")
+
+
+class ChecklistTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ChecklistTemplateQuerySet:
+        # A city's template is used by the wards under it, like a city's code.
+        return self.filter(overlapping_q(user, "unit__path"))
+
+
+class ChecklistTemplate(models.Model):
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="checklist_templates",
+        verbose_name=_("owning unit"),
+    )
+    slug = models.SlugField(_("short name"), max_length=64, unique=True)
+    subject = models.CharField(_("checks"), max_length=32, choices=TemplateSubject.choices)
+    name = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChecklistTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:template_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self, "name")
+
+    def current_version(self) -> TemplateVersion | None:
+        return self.versions.order_by("-number").first()
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class TemplateVersion(models.Model):
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("template"),
+    )
+    number = models.PositiveSmallIntegerField(_("version number"))
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("template version")
+        verbose_name_plural = _("template versions")
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "number"], name="templateversion_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} · v{self.number}"
+
+    def is_in_use(self) -> bool:
+        return self.inspections.exists()
+
+    def criteria(self):
+        return Criterion.objects.filter(section__version=self).order_by(
+            "section__position", "position"
+        )
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.template.unit.path}
+
+
+class Section(models.Model):
+    version = models.ForeignKey(
+        TemplateVersion,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("version"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title (Vietnamese)"), max_length=255)
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="section_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return _localized(self, "title")
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.version.template.unit.path}
+
+
+class AnswerKind(models.TextChoices):
+    YES_NO = "yes_no", _("Yes / no")
+    SCORE = "score", _("Score 0..N")
+    CHOICE = "choice", _("Choice")
+    NUMBER = "number", _("Number")
+    TEXT = "text", _("Text")
+
+
+SCORED_KINDS = (AnswerKind.YES_NO, AnswerKind.SCORE, AnswerKind.CHOICE)
+
+
+class Criterion(models.Model):
+    """One thing an inspector checks. Yes/no, score and choice answers count towards the
+    score with the criterion's weight; numbers and texts are recorded, not scored."""
+
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("section")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    ref = models.CharField(
+        _("reference"),
+        max_length=16,
+        help_text=_("A short code kept across versions (A1, B2…); analytics group by it."),
+    )
+    text = models.CharField(_("text (Vietnamese)"), max_length=500)
+    text_en = models.CharField(_("text (English)"), max_length=500, blank=True)
+    guidance = models.TextField(_("guidance (Vietnamese)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    answer_kind = models.CharField(
+        _("answer"), max_length=16, choices=AnswerKind.choices, default=AnswerKind.YES_NO
+    )
+    max_score = models.PositiveSmallIntegerField(
+        _("highest score"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("For score answers: the score runs from 0 to this number."),
+    )
+    options = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'For choice answers: [{"value": "good", "label": "…", "label_en": "…", '
+            '"score": 1.0}], score between 0 and 1.'
+        ),
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    photo_required = models.BooleanField(_("photo required"), default=False)
+    allows_not_applicable = models.BooleanField(_("may be not applicable"), default=True)
+    provision = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checklist_criteria",
+        verbose_name=_("code provision"),
+        help_text=_("The article of a code of conduct this criterion checks."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="criterion_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer_kind="score") | Q(max_score__isnull=False),
+                name="criterion_score_has_max",
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref}. {self.text}"
+
+    @property
+    def display_text(self) -> str:
+        return _localized(self, "text")
+
+    @property
+    def display_guidance(self) -> str:
+        return _localized(self, "guidance")
+
+    @property
+    def is_scored(self) -> bool:
+        return self.answer_kind in SCORED_KINDS
+
+    def display_options(self) -> list[tuple[str, str]]:
+        english = get_language() == "en"
+        return [
+            (str(o["value"]), (o.get("label_en") if english else "") or o.get("label", o["value"]))
+            for o in self.options
+        ]
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.section.version.template.unit.path}
+
+
+# --- Plans and inspections ---------------------------------------------------------------
+
+
+class InspectionPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> InspectionPlanQuerySet:
+        # Only the inspecting unit's subtree: a plan shows every inspected unit's scores.
+        return self.filter(scope_of(user).q("unit__path"))
+
+
+class InspectionPlan(models.Model):
+    """An inspecting unit's annual plan: which units and places, when, by whom."""
+
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="inspection_plans",
+        verbose_name=_("inspecting unit"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=255)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InspectionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:plan_detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class InspectionKind(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SURPRISE = "surprise", _("Surprise")
+    CROSS = "cross", _("Cross")
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class InspectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> InspectionQuerySet:
+        """The inspected unit's subtree sees its own inspections; the inspecting unit's
+        subtree and the delegation's members see the ones they run. Nobody sees a peer's."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        condition = scope.q("unit__path") | scope.q("inspecting_unit__path")
+        if user is not None and user.is_authenticated:
+            members = Inspection.team.through.objects.filter(inspection=OuterRef("pk"), user=user)
+            condition |= Q(Exists(members))
+        return self.filter(condition)
+
+    def submitted(self) -> InspectionQuerySet:
+        return self.filter(status=InspectionStatus.SUBMITTED)
+
+    def open(self) -> InspectionQuerySet:
+        return self.filter(status__in=(InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS))
+
+    def with_related(self) -> InspectionQuerySet:
+        return self.select_related(
+            "unit__serves", "place", "inspecting_unit", "plan", "template_version__template"
+        )
+
+
+class Inspection(models.Model):
+    plan = models.ForeignKey(
+        InspectionPlan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("plan"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=InspectionKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.PLANNED,
+    )
+    template_version = models.ForeignKey(
+        TemplateVersion,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("checklist"),
+    )
+    inspecting_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="inspections_made",
+        verbose_name=_("inspecting unit"),
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("inspected unit"),
+        help_text=_("For a public place: the commune or ward it belongs to."),
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("public place"),
+    )
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="inspections_as_member",
+        verbose_name=_("delegation members"),
+    )
+    team_note = models.CharField(
+        _("other delegation members"),
+        max_length=500,
+        blank=True,
+        help_text=_("Names and posts of members without an account."),
+    )
+    document_number = models.CharField(_("document number"), max_length=64, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    score = models.DecimalField(
+        _("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    section_scores = models.JSONField(_("scores by section"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-planned_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                name="inspection_submitted_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="inspection_unit_status"),
+            models.Index(fields=["inspecting_unit", "status"], name="inspection_by_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.target_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:inspection_detail", args=[self.pk])
+
+    @property
+    def target_name(self) -> str:
+        if self.place_id:
+            return f"{self.place.name} ({self.unit.display_name})"
+        # Counters are named alike everywhere ("Quầy số 1"): say which ward they serve.
+        if self.unit.serves_id and self.unit.kind in (UnitKind.COUNTER, UnitKind.SERVICE_POINT):
+            return f"{self.unit.display_name} ({self.unit.serves.display_name})"
+        return self.unit.display_name
+
+    @property
+    def day(self) -> datetime.date | None:
+        if self.submitted_at:
+            return timezone.localdate(self.submitted_at)
+        return self.planned_on
+
+    def is_locked(self) -> bool:
+        return self.status in (InspectionStatus.SUBMITTED, InspectionStatus.CANCELLED)
+
+    def is_submitted(self) -> bool:
+        return self.status == InspectionStatus.SUBMITTED
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class Answer(models.Model):
+    """One criterion's answer in one inspection. The phone sends each answer with an id it
+    generated; the server keeps one row per criterion and the newest answer wins."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="answers", verbose_name=_("inspection")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="answers", verbose_name=_("criterion")
+    )
+    client_id = models.UUIDField(_("client id"), unique=True)
+    value = models.CharField(_("answer"), max_length=2000, blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["criterion__section__position", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "criterion"], name="answer_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.ref}: {self.value}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.inspection.unit.path}
+
+
+class Photo(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="photos", verbose_name=_("inspection")
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("criterion"),
+    )
+    client_id = models.UUIDField(_("client id"), unique=True)
+    image = models.ImageField(_("photo"), upload_to="inspections/photos/%Y/%m/")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    original_format = models.CharField(_("original format"), max_length=16)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.inspection.unit.path}
+
+
+class Amendment(models.Model):
+    """A correction to a submitted inspection: what changed, why, by whom."""
+
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        verbose_name=_("inspection"),
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    reason = models.TextField(_("reason"))
+    score_before = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    score_after = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} · {self.criterion.ref}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.inspection.unit.path}
+
+
+# --- Findings and corrective actions -----------------------------------------------------
+
+
+class FindingKind(models.TextChoices):
+    SHORTCOMING = "shortcoming", _("Shortcoming")
+    VIOLATION = "violation", _("Violation")
+    GOOD_PRACTICE = "good_practice", _("Good practice")
+
+
+class FindingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FindingQuerySet:
+        return self.filter(inspection__in=Inspection.objects.visible_to(user).values("pk"))
+
+
+class Finding(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("inspection")
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("criterion"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=FindingKind.choices, default=FindingKind.SHORTCOMING
+    )
+    description = models.TextField(_("what was found"))
+    recommendation = models.TextField(_("recommendation"), blank=True)
+    official = models.ForeignKey(
+        Official,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_findings",
+        verbose_name=_("official concerned"),
+        help_text=_("For a violation by a person; leave empty when it is the unit's."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["inspection", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.inspection.unit.path}
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESPONDED = "responded", _("Responded, to verify")
+    CLOSED = "closed", _("Closed")
+
+
+class CorrectiveActionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CorrectiveActionQuerySet:
+        inspections = Inspection.objects.visible_to(user).values("pk")
+        return self.filter(Q(finding__inspection__in=inspections) | scope_of(user).q("unit__path"))
+
+    def not_closed(self) -> CorrectiveActionQuerySet:
+        return self.exclude(status=ActionStatus.CLOSED)
+
+    def overdue(self, on: datetime.date | None = None) -> CorrectiveActionQuerySet:
+        day = on or timezone.localdate()
+        return self.not_closed().filter(deadline__lt=day)
+
+    def with_related(self) -> CorrectiveActionQuerySet:
+        return self.select_related("unit", "finding__inspection__unit", "finding__criterion")
+
+
+class CorrectiveAction(models.Model):
+    """A recommendation turned into work for the inspected unit, with a deadline:
+    open → responded (what was done, evidence) → closed by the inspector, or sent back."""
+
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name=_("finding"),
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="corrective_actions",
+        verbose_name=_("responsible unit"),
+    )
+    description = models.TextField(_("what to do"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    response = models.TextField(_("what was done"), blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responded by"),
+    )
+    verification_note = models.TextField(_("verification note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CorrectiveActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False),
+                name="action_closed_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="action_status_deadline")]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:action_detail", args=[self.pk])
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return self.status != ActionStatus.CLOSED and self.deadline < day
+
+    def days_overdue(self, on: datetime.date | None = None) -> int:
+        day = on or timezone.localdate()
+        return max(0, (day - self.deadline).days)
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class ActionStep(models.Model):
+    """The history of a corrective action: responded, sent back, closed."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Assigned")
+        RESPONDED = "responded", _("Responded")
+        SENT_BACK = "sent_back", _("Sent back")
+        CLOSED = "closed", _("Verified and closed")
+
+    action = models.ForeignKey(
+        CorrectiveAction, on_delete=models.CASCADE, related_name="steps", verbose_name=_("action")
+    )
+    kind = models.CharField(_("step"), max_length=16, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action step")
+        verbose_name_plural = _("action steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} · {self.get_kind_display()}"
+
+
+class EvidenceFile(models.Model):
+    action = models.ForeignKey(
+        CorrectiveAction,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("action"),
+    )
+    file = models.FileField(_("file"), upload_to="inspections/evidence/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.action.unit.path}
+
+
+class ActionReminder(models.Model):
+    """One reminder about one corrective action on one day (the daily job runs once)."""
+
+    action = models.ForeignKey(
+        CorrectiveAction,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("action"),
+    )
+    sent_on = models.DateField(_("sent on"))
+    days_to_deadline = models.SmallIntegerField(_("days to deadline"))
+    recipients = models.PositiveSmallIntegerField(_("recipients e-mailed"), default=0)
+
+    class Meta:
+        verbose_name = _("action reminder")
+        verbose_name_plural = _("action reminders")
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "sent_on"], name="action_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} · {self.sent_on}"

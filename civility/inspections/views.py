@@ -1,0 +1,657 @@
+"""Pages for checklists, plans, inspections (the phone checklist), findings and corrective
+actions, reports and analytics.
+
+Every fetch is scoped (`visible_to(user)`); anything outside the user's scope is a 404, in
+scope but not allowed is a 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civility.inspections import actions, analytics, documents, spreadsheets
+from civility.inspections.forms import (
+    AmendForm,
+    AnswerForm,
+    CriterionForm,
+    FindingForm,
+    PhotoForm,
+    PlanForm,
+    PlanInspectionsForm,
+    RespondForm,
+    StartForm,
+    TemplateImportForm,
+    VerifyForm,
+)
+from civility.inspections.models import (
+    INSPECTOR_ROLES,
+    MANAGER_ROLES,
+    ActionStatus,
+    ChecklistTemplate,
+    CorrectiveAction,
+    Criterion,
+    Inspection,
+    InspectionPlan,
+    InspectionStatus,
+    TemplateVersion,
+)
+from civility.inspections.photos import ACCEPT_ATTRIBUTE
+from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.scopes import scope_of
+
+PAGE_SIZE = 100
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Overview ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    inspections = Inspection.objects.visible_to(request.user).with_related()
+    status = request.GET.get("status", "")
+    if status in InspectionStatus.values:
+        inspections = inspections.filter(status=status)
+    mine = Inspection.objects.visible_to(request.user).open().filter(team=request.user)
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "inspections": inspections[:PAGE_SIZE],
+            "mine": mine.with_related(),
+            "status": status,
+            "statuses": InspectionStatus.choices,
+            "can_start": bool(scope_of(request.user).paths_with_role(*INSPECTOR_ROLES))
+            or scope_of(request.user).is_global,
+            "overdue": CorrectiveAction.objects.visible_to(request.user).overdue().count(),
+        },
+    )
+
+
+# --- Templates -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def template_list(request: HttpRequest) -> HttpResponse:
+    templates = (
+        ChecklistTemplate.objects.visible_to(request.user)
+        .select_related("unit")
+        .annotate(version_count=Count("versions"))
+    )
+    seed_units = []
+    if ChecklistTemplate.objects.filter(slug__in=actions.SEEDS).count() != len(actions.SEEDS):
+        seed_units = list(
+            OrgUnit.objects.filter(
+                scope_of(request.user).q("path", roles=MANAGER_ROLES), kind=UnitKind.PROVINCE
+            ).order_by("name")
+        )
+    return render(
+        request,
+        "inspections/template_list.html",
+        {"templates": templates, "seed_units": seed_units},
+    )
+
+
+@login_required
+@require_POST
+def template_seed(request: HttpRequest) -> HttpResponse:
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=request.POST.get("unit"))
+    for slug in actions.SEEDS:
+        actions.load_template_seed(actor=request.user, unit=unit, slug=slug)
+    messages.success(request, _("The three shipped checklists were loaded."))
+    return redirect("inspections:template_list")
+
+
+def _template(request: HttpRequest, pk: int) -> ChecklistTemplate:
+    return get_object_or_404(
+        ChecklistTemplate.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+
+
+@login_required
+@require_GET
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template(request, pk)
+    versions = list(template.versions.annotate(used=Count("inspections")).order_by("-number"))
+    number = request.GET.get("version")
+    version = next(
+        (v for v in versions if str(v.number) == number), versions[0] if versions else None
+    )
+    sections = (
+        version.sections.prefetch_related(
+            Prefetch(
+                "criteria",
+                queryset=Criterion.objects.select_related("provision__chapter__version__code"),
+            )
+        )
+        if version
+        else []
+    )
+    return render(
+        request,
+        "inspections/template_detail.html",
+        {
+            "template": template,
+            "versions": versions,
+            "version": version,
+            "sections": sections,
+            "is_latest": bool(versions) and version == versions[0],
+            "can_manage": actions.can_manage_template(request.user, template),
+        },
+    )
+
+
+@login_required
+@require_GET
+def template_export(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template(request, pk)
+    version = get_object_or_404(
+        TemplateVersion,
+        template=template,
+        number=request.GET.get("version") or template.current_version().number,
+    )
+    response = HttpResponse(
+        spreadsheets.export_version(version),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="checklist-{template.slug}-v{version.number}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def template_import(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template(request, pk)
+    if not actions.can_manage_template(request.user, template):
+        raise PermissionDenied
+    form = TemplateImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sections = spreadsheets.parse_workbook(form.cleaned_data["file"].read())
+            version = actions.create_template_version(
+                actor=request.user,
+                template=template,
+                sections=sections,
+                note=form.cleaned_data["note"] or _("Imported from .xlsx"),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Version %(number)d created from the file.") % {"number": version.number}
+            )
+            return redirect(template)
+    return render(request, "inspections/template_import.html", {"template": template, "form": form})
+
+
+@login_required
+def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = get_object_or_404(
+        Criterion.objects.filter(
+            section__version__template__in=ChecklistTemplate.objects.visible_to(request.user)
+        ).select_related("section__version__template__unit"),
+        pk=pk,
+    )
+    template = criterion.section.version.template
+    if not actions.can_manage_template(request.user, template):
+        raise PermissionDenied
+    form = CriterionForm(request.POST or None, instance=Criterion.objects.get(pk=criterion.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in CriterionForm.Meta.fields}
+        try:
+            updated = actions.update_criterion(actor=request.user, criterion=criterion, **changes)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if updated.section.version_id != criterion.section.version_id:
+                messages.success(
+                    request,
+                    _("The checklist is in use, so version %(number)d was created.")
+                    % {"number": updated.section.version.number},
+                )
+            else:
+                messages.success(request, _("Criterion saved."))
+            return redirect(template)
+    return render(
+        request,
+        "inspections/criterion_form.html",
+        {"criterion": criterion, "template": template, "form": form},
+    )
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = (
+        InspectionPlan.objects.visible_to(request.user)
+        .select_related("unit")
+        .annotate(
+            total=Count("inspections", filter=~Q(inspections__status=InspectionStatus.CANCELLED)),
+            done=Count("inspections", filter=Q(inspections__status=InspectionStatus.SUBMITTED)),
+        )
+    )
+    can_create = scope_of(request.user).is_global or bool(
+        scope_of(request.user).paths_with_role(*MANAGER_ROLES)
+    )
+    return render(request, "inspections/plan_list.html", {"plans": plans, "can_create": can_create})
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = actions.create_plan(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(plan)
+    return render(request, "inspections/plan_form.html", {"form": form})
+
+
+def _plan(request: HttpRequest, pk: int) -> InspectionPlan:
+    return get_object_or_404(
+        InspectionPlan.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    inspections = plan.inspections.visible_to(request.user)
+    return render(
+        request,
+        "inspections/plan_detail.html",
+        {
+            "plan": plan,
+            "inspections": inspections.with_related().order_by("planned_on", "unit__name"),
+            "progress": analytics.progress(inspections),
+            "by_unit": analytics.average_by_unit(inspections),
+            "by_criterion": analytics.by_criterion(inspections),
+            "most_failed": analytics.most_failed(inspections),
+            "can_manage": actions.can_manage_plan(request.user, plan),
+        },
+    )
+
+
+@login_required
+def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not actions.can_manage_plan(request.user, plan):
+        raise PermissionDenied
+    form = PlanInspectionsForm(request.POST or None, user=request.user, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = actions.add_plan_inspections(
+                actor=request.user,
+                plan=plan,
+                template=data["template"],
+                planned_on=data["planned_on"],
+                units=list(data["units"]),
+                places=list(data["places"]),
+                kind=data["kind"],
+                inspecting_unit=data["inspecting_unit"],
+                team=list(data["team"]),
+                team_note=data["team_note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(count)d inspection(s) planned.") % {"count": len(created)}
+            )
+            return redirect(plan)
+    return render(request, "inspections/plan_add.html", {"plan": plan, "form": form})
+
+
+# --- Inspections ---------------------------------------------------------------------------
+
+
+@login_required
+def inspection_start(request: HttpRequest) -> HttpResponse:
+    form = StartForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = actions.start_inspection_on_the_spot(
+                actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("inspections:inspection_run", inspection.pk)
+    return render(request, "inspections/inspection_start.html", {"form": form})
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    return get_object_or_404(Inspection.objects.visible_to(request.user).with_related(), pk=pk)
+
+
+@login_required
+@require_GET
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    content = documents.report_content(inspection)
+    result = None if inspection.is_submitted() else actions.compute_score(inspection)
+    can_conduct = actions.can_conduct(request.user, inspection)
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "content": content,
+            "live_result": result,
+            "can_conduct": can_conduct,
+            "amendments": inspection.amendments.select_related("criterion", "made_by"),
+            "finding_form": FindingForm(inspection=inspection) if can_conduct else None,
+            "amend_form": AmendForm(inspection=inspection)
+            if can_conduct and inspection.is_submitted()
+            else None,
+            "missing": [] if inspection.is_locked() else actions.missing_items(inspection),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone checklist: one criterion after another; answers save as you go and survive
+    losing the network (static/inspections/run.js)."""
+    inspection = _inspection(request, pk)
+    if not actions.can_conduct(request.user, inspection):
+        raise PermissionDenied
+    if inspection.is_locked():
+        return redirect(inspection)
+    answers = {a.criterion_id: a for a in inspection.answers.all()}
+    photos: dict[int | None, list] = {}
+    for photo in inspection.photos.all():
+        photos.setdefault(photo.criterion_id, []).append(photo)
+    sections = list(inspection.template_version.sections.prefetch_related("criteria"))
+    steps = []
+    for section in sections:
+        for criterion in section.criteria.all():
+            steps.append(
+                {
+                    "section": section,
+                    "criterion": criterion,
+                    "answer": answers.get(criterion.pk),
+                    "photos": photos.get(criterion.pk, []),
+                    "scores": range(0, (criterion.max_score or 0) + 1),
+                }
+            )
+    return render(
+        request,
+        "inspections/inspection_run.html",
+        {
+            "inspection": inspection,
+            "steps": steps,
+            "total": len(steps),
+            "answered": len(answers),
+            "photo_form": PhotoForm(),
+            "accept": ACCEPT_ATTRIBUTE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_answer(request: HttpRequest, pk: int, criterion_id: int) -> HttpResponse:
+    """Save one answer without JavaScript (the phone page posts through the API instead)."""
+    inspection = _inspection(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The answer could not be read."))
+        return redirect("inspections:inspection_run", pk)
+    try:
+        client_id = uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        client_id = uuid.uuid4()
+    [result] = actions.record_answers(
+        actor=request.user,
+        inspection=inspection,
+        answers=[
+            actions.AnswerIn(
+                client_id=client_id,
+                criterion_id=criterion_id,
+                value=form.cleaned_data["value"],
+                not_applicable=form.cleaned_data["not_applicable"],
+                note=form.cleaned_data["note"],
+                answered_at=timezone.now(),
+            )
+        ],
+    )
+    if result.status == "rejected":
+        messages.error(request, result.message)
+    else:
+        messages.success(request, _("Answer saved."))
+    return redirect(f"{inspection.get_absolute_url()}run/#criterion-{criterion_id}")
+
+
+@login_required
+@require_POST
+def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    criterion = None
+    if form.is_valid():
+        criterion_id = form.cleaned_data.get("criterion")
+        if criterion_id:
+            criterion = get_object_or_404(inspection.template_version.criteria(), pk=criterion_id)
+        try:
+            actions.add_photo(
+                actor=request.user,
+                inspection=inspection,
+                upload=form.cleaned_data["photo"],
+                criterion=criterion,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Photo saved."))
+    else:
+        messages.error(request, _("Choose a photo to upload."))
+    anchor = f"#criterion-{criterion.pk}" if criterion else ""
+    return redirect(f"{inspection.get_absolute_url()}run/{anchor}")
+
+
+@login_required
+@require_POST
+def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    try:
+        inspection = actions.submit_inspection(actor=request.user, inspection=inspection)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(inspection)
+    messages.success(
+        request,
+        _("Inspection submitted: score %(score)s%%.")
+        % {"score": inspection.score if inspection.score is not None else "—"},
+    )
+    return redirect(inspection)
+
+
+@login_required
+@require_POST
+def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    form = AmendForm(request.POST, inspection=inspection)
+    if form.is_valid():
+        try:
+            actions.amend_answer(actor=request.user, inspection=inspection, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The amendment was recorded and the score recomputed."))
+    else:
+        messages.error(request, _("Choose the criterion and say why it is corrected."))
+    return redirect(inspection)
+
+
+@login_required
+@require_POST
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    form = FindingForm(request.POST, inspection=inspection)
+    if form.is_valid():
+        try:
+            actions.record_finding(actor=request.user, inspection=inspection, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Finding recorded."))
+    else:
+        messages.error(
+            request,
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
+    return redirect(f"{inspection.get_absolute_url()}#findings")
+
+
+def _language(request: HttpRequest) -> str:
+    requested = request.GET.get("lang")
+    if requested in ("vi", "en"):
+        return requested
+    return "en" if (request.LANGUAGE_CODE or "").startswith("en") else "vi"
+
+
+@login_required
+@require_GET
+def inspection_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    response = HttpResponse(
+        documents.render_docx(inspection, _language(request)),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="inspection-{inspection.pk}.docx"'
+    return response
+
+
+@login_required
+@require_GET
+def inspection_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    response = HttpResponse(
+        documents.render_pdf(inspection, _language(request)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="inspection-{inspection.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def unit_trend(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=pk)
+    inspections = Inspection.objects.visible_to(request.user).filter(unit=unit)
+    rows = analytics.trend(inspections)
+    return render(
+        request,
+        "inspections/unit_trend.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "points": analytics.sparkline_points([row["score"] for row in rows]),
+            "by_criterion": analytics.by_criterion(inspections),
+        },
+    )
+
+
+# --- Corrective actions --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def action_list(request: HttpRequest) -> HttpResponse:
+    corrective = CorrectiveAction.objects.visible_to(request.user).with_related()
+    show = request.GET.get("show", "open")
+    if show == "overdue":
+        corrective = corrective.overdue()
+    elif show == "open":
+        corrective = corrective.not_closed()
+    return render(
+        request,
+        "inspections/action_list.html",
+        {"actions": corrective[:PAGE_SIZE], "show": show, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(
+        CorrectiveAction.objects.visible_to(request.user).with_related(), pk=pk
+    )
+    can_respond = actions.can_respond(request.user, action) and action.status != ActionStatus.CLOSED
+    can_verify = (
+        actions.can_conduct(request.user, action.finding.inspection)
+        and action.status == ActionStatus.RESPONDED
+    )
+    respond_form = RespondForm(prefix="respond")
+    verify_form = VerifyForm(prefix="verify")
+    if request.method == "POST":
+        try:
+            if "respond-response" in request.POST:
+                respond_form = RespondForm(request.POST, request.FILES, prefix="respond")
+                if not can_respond:
+                    raise PermissionDenied
+                if respond_form.is_valid():
+                    actions.respond_to_action(
+                        actor=request.user,
+                        action=action,
+                        response=respond_form.cleaned_data["response"],
+                        files=respond_form.cleaned_data["evidence"],
+                    )
+                    messages.success(request, _("Response sent to the inspectors."))
+                    return redirect(action)
+            else:
+                verify_form = VerifyForm(request.POST, prefix="verify")
+                if verify_form.is_valid():
+                    actions.verify_action(
+                        actor=request.user,
+                        action=action,
+                        accept=verify_form.cleaned_data["decision"] == "close",
+                        note=verify_form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("Decision recorded."))
+                    return redirect(action)
+        except ValidationError as error:
+            form = respond_form if "respond-response" in request.POST else verify_form
+            _add_errors(form, error)
+    return render(
+        request,
+        "inspections/action_detail.html",
+        {
+            "action": action,
+            "inspection": action.finding.inspection,
+            "steps": action.steps.select_related("by"),
+            "evidence": action.evidence.all(),
+            "can_respond": can_respond,
+            "can_verify": can_verify,
+            "respond_form": respond_form,
+            "verify_form": verify_form,
+            "today": timezone.localdate(),
+        },
+    )
