@@ -16,6 +16,7 @@ run: setup
 	$(MANAGE) load_demo_data && \
 	$(MANAGE) load_codes --unit-code 01 && \
 	$(MANAGE) load_inspections_demo && \
+	$(MANAGE) load_conduct_demo && \
 	$(MANAGE) load_programmes_demo && \
 	{ $(MANAGE) procrastinate worker & } && \
 	$(MANAGE) runserver $${PORT:-127.0.0.1:8000}

@@ -15,3 +15,7 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 max_requests = 10_000
 max_requests_jitter = 1_000
 accesslog = "-"
+# No client address, query string or body: anonymous reports and ratings must not be
+# traceable through the logs.
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from civility.accounts.api_auth import API_AUTH
 from civility.codes.api import router as codes_router
+from civility.conduct.api import router as conduct_router
 from civility.inspections.api import router as inspections_router
 from civility.orgs.api import router as orgs_router
 from civility.programmes.api import router as programmes_router
@@ -38,6 +39,7 @@ api = NinjaAPI(
 )
 api.add_router("/", orgs_router)
 api.add_router("/codes/", codes_router)
+api.add_router("/conduct/", conduct_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/programmes/", programmes_router)
 

@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "civility.orgs",
     "procrastinate.contrib.django",  # PostgreSQL task queue: reminders, periodic jobs
     "civility.codes",
+    "civility.evaluations",
     "civility.programmes",
+    "civility.conduct",
     "civility.inspections",
 ]
 

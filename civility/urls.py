@@ -12,6 +12,8 @@ urlpatterns = [
     path("codes/", include("civility.codes.urls")),
     path("c/", include("civility.codes.public_urls")),
     path("inspections/", include("civility.inspections.urls")),
+    path("conduct/", include("civility.conduct.urls")),
+    path("conduct-report/", include("civility.conduct.public_urls")),
     path("programmes/", include("civility.programmes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

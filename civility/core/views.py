@@ -23,6 +23,12 @@ PAGE_SIZE = 50
 OBJECT_PAGES = {
     "orgs.official": "orgs:official_detail",
     "orgs.orgunit": "orgs:unit_detail",
+    "codes.code": "codes:code_detail",
+    "codes.codeversion": "codes:version_detail",
+    "conduct.violationrecord": "conduct:record_detail",
+    "inspections.inspection": "inspections:inspection_detail",
+    "programmes.programme": "programmes:programme_detail",
+    "programmes.task": "programmes:task_detail",
 }
 
 

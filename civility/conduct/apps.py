@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConductConfig(AppConfig):
+    name = "civility.conduct"
+    label = "conduct"
+    verbose_name = _("Conduct records")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from civility.conduct import models
+
+        auditlog.register(models.ViolationGroup)
+        auditlog.register(models.ViolationType)
+        # Reads of confidential records are logged (action ACCESS) by actions.read_record.
+        auditlog.register(models.ViolationRecord)
+        auditlog.register(models.RecordStep)
+        auditlog.register(models.RecordEvidence)
+        # The secret's hash and the reporter's contact details stay out of the audit trail.
+        auditlog.register(models.AnonymousReport, exclude_fields=["secret_hash", "contact"])
+        auditlog.register(models.ReportMessage)

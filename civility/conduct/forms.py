@@ -1,0 +1,349 @@
+"""Forms for the catalogue, records and the public report page. They validate; actions act."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.conduct.models import (
+    DisciplineForm,
+    Handling,
+    Severity,
+    Source,
+    TextStatus,
+    ViolationGroup,
+    ViolationType,
+)
+from civility.orgs.models import Official, OrgUnit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class TypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ViolationType) -> str:
+        return f"{obj.key} · {obj.display_title}"
+
+
+def type_choices(types) -> list:
+    """Types grouped by catalogue group, for a <select> with optgroups."""
+    grouped: dict[str, list] = {}
+    for violation_type in types.select_related("group"):
+        grouped.setdefault(violation_type.group.display_title, []).append(
+            (violation_type.pk, f"{violation_type.key} · {violation_type.display_title}")
+        )
+    return [("", "---------"), *grouped.items()]
+
+
+class RecordForm(forms.Form):
+    official = forms.ModelChoiceField(
+        label=_("Official"),
+        queryset=Official.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a record about the unit as a whole."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("For an official, their own unit is used."),
+    )
+    type = TypeChoiceField(label=_("Violation type"), queryset=ViolationType.objects.none())
+    occurred_on = forms.DateField(label=_("Happened on"), widget=DATE)
+    location = forms.CharField(label=_("Where"), max_length=300, required=False)
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[c for c in Source.choices if c[0] != Source.ANONYMOUS]
+    )
+    source_reference = forms.CharField(
+        label=_("Source reference"),
+        max_length=300,
+        required=False,
+        help_text=_("The inspection, report or document that revealed it (number, date)."),
+    )
+    source_url = forms.CharField(label=_("Link to the source"), max_length=500, required=False)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=[("", _("The type's default")), *Severity.choices],
+        required=False,
+    )
+    confidential = forms.BooleanField(
+        label=_("Confidential"),
+        required=False,
+        initial=True,
+        help_text=_("Records about an official are always confidential."),
+    )
+    files = MultipleFileField(label=_("Evidence files (photos, PDF)"), required=False)
+    links = forms.CharField(
+        label=_("Evidence links, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, officials, units, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = officials
+        self.fields["unit"].queryset = units
+        self.fields["type"].queryset = types
+        self.fields["type"].choices = type_choices(types)
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("official") and not data.get("unit"):
+            self.add_error("unit", _("Name the official or the unit concerned."))
+        return data
+
+    def link_list(self) -> tuple[str, ...]:
+        return tuple(
+            line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()
+        )
+
+
+class DetailsForm(forms.Form):
+    type = TypeChoiceField(
+        label=_("Violation type"), queryset=ViolationType.objects.none(), required=False
+    )
+    official = forms.ModelChoiceField(
+        label=_("Official"), queryset=Official.objects.none(), required=False
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", "---------"), *Severity.choices], required=False
+    )
+
+    def __init__(self, *args, officials, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = officials
+        self.fields["type"].queryset = types
+        self.fields["type"].choices = type_choices(types)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConfirmForm(forms.Form):
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    handling = forms.ChoiceField(label=_("Handling"), choices=Handling.choices)
+    handling_note = forms.CharField(
+        label=_("Handling details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    discipline_form = forms.ChoiceField(
+        label=_("Disciplinary form"),
+        choices=[("", "---------"), *DisciplineForm.choices],
+        required=False,
+        help_text=_(
+            "Decisions from 1 July 2025 follow Decree 172/2025: reprimand, warning, dismissal "
+            "from post (leaders), forced termination; removal from elected office for cadres."
+        ),
+    )
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("handling") == Handling.DISCIPLINARY:
+            for name in ("discipline_form", "decision_number", "decision_date"):
+                if not data.get(name):
+                    self.add_error(name, _("Required for a disciplinary measure."))
+        return data
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for dismissal"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("File (photo or PDF)"), required=False)
+    url = forms.CharField(label=_("Link"), max_length=500, required=False)
+    label = forms.CharField(label=_("Label"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("url"):
+            self.add_error("file", _("Attach a file or give a link."))
+        return data
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Question to the reporter"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RecordFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))])
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        required=False,
+        queryset=ViolationGroup.objects.none(),
+        empty_label=_("Any"),
+    )
+    q = forms.CharField(label=_("Official"), required=False, max_length=100)
+
+    def __init__(self, *args, groups, **kwargs):
+        from civility.conduct.models import RecordStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any")), *RecordStatus.choices]
+        self.fields["group"].queryset = groups
+
+    def filter(self, records):
+        data = self.cleaned_data
+        if data.get("status"):
+            records = records.filter(status=data["status"])
+        if data.get("group"):
+            records = records.filter(type__group=data["group"])
+        if data.get("q"):
+            records = records.filter(official__full_name__unaccent__icontains=data["q"].strip())
+        return records
+
+
+# --- Catalogue ---------------------------------------------------------------------------
+
+
+class TypeForm(forms.Form):
+    title = forms.CharField(label=_("Title (Vietnamese)"), max_length=500)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=500, required=False)
+    description = forms.CharField(
+        label=_("Description (Vietnamese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    default_severity = forms.ChoiceField(label=_("Default severity"), choices=Severity.choices)
+    source_document = forms.CharField(label=_("Source document"), max_length=300, required=False)
+    text_status = forms.ChoiceField(
+        label=_("Wording"),
+        choices=TextStatus.choices,
+        help_text=_("Mark official wording only when copied from the official text."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text_status") == TextStatus.EMPTY:
+            self.add_error("text_status", _("Enter the wording: a filled-in item is not empty."))
+        return data
+
+
+class NewTypeForm(TypeForm):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=ViolationGroup.objects.none())
+    key = forms.CharField(label=_("Code"), max_length=40, help_text=_("For example D24-1.05."))
+
+    field_order = ["group", "key"]
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "Columns: group, code, title, title_en, description, description_en, severity, "
+            "source, wording. A row with an existing code revises that type."
+        ),
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file"), required=False)
+
+
+class FiguresForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+    threshold = forms.IntegerField(
+        label=_("Repeat offender: confirmed records in 12 months"), min_value=2, max_value=20
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end is before the start."))
+        return data
+
+
+# --- Public page -------------------------------------------------------------------------
+
+
+class PublicReportForm(forms.Form):
+    official_hint = forms.CharField(
+        label=_("Who (name, badge number or description), if you know"),
+        max_length=300,
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    occurred_on = forms.DateField(label=_("When"), widget=DATE)
+    location = forms.CharField(
+        label=_("Where (counter, office, room)"), max_length=300, required=False
+    )
+    files = MultipleFileField(label=_("Photos or PDF files (optional)"), required=False)
+    leave_contact = forms.BooleanField(
+        label=_("I want to leave contact details so the handler can reach me"), required=False
+    )
+    contact = forms.CharField(
+        label=_("Your contact details (name, phone or e-mail)"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to stay anonymous. Nothing else about you is stored."),
+    )
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contact") and not data.get("leave_contact"):
+            self.add_error(
+                "leave_contact", _("Tick this box to leave contact details, or empty them.")
+            )
+        if data.get("files") and len(data["files"]) > 5:
+            self.add_error("files", _("Attach at most 5 files."))
+        return data
+
+
+class ReceiptForm(forms.Form):
+    receipt_code = forms.CharField(label=_("Receipt code"), max_length=20)
+    secret = forms.CharField(label=_("Secret"), max_length=30, widget=forms.PasswordInput)
+
+
+class AnswerForm(forms.Form):
+    """The answer, with the receipt code and secret carried along (checked again on post)."""
+
+    receipt_code = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    secret = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

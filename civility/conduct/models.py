@@ -1,0 +1,710 @@
+"""Conduct records: the violation catalogue, violation records with their handling, and
+anonymous reports about officials.
+
+The catalogue belongs to a province (the unit that owns it): groups (code provisions,
+Directive 24-CT/TU's three appendix groups, working-hours and service-attitude breaches) hold
+violation types. A type that has been used is never edited in place: revising it writes a new
+version and retires the old one, so old records keep the wording they were decided under.
+
+A record is reported → being verified → confirmed (with handling) or dismissed (with a
+reason) → closed. Every step is a `RecordStep` with who and when; records, steps, evidence and
+messages are never deleted (database triggers, migration 0002). Records are confidential by
+default: `visible_to(user)` lets through the handlers of the record's subtree and the official
+concerned only; reads are written to the audit trail (actions.read_record).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from civility.codes.models import Code, overlapping_q
+from civility.conduct.rules import RULE_SET_CHOICES, DisciplineForm, Severity, rule_set_by_key
+from civility.orgs.models import Official, OrgUnit, Place
+from civility.orgs.scopes import Role, scope_of
+
+__all__ = [
+    "AnonymousReport",
+    "DisciplineForm",
+    "Handling",
+    "Outcome",
+    "RecordEvidence",
+    "RecordStatus",
+    "RecordStep",
+    "ReportMessage",
+    "Severity",
+    "Source",
+    "StepKind",
+    "TextStatus",
+    "ViolationGroup",
+    "ViolationRecord",
+    "ViolationType",
+    "confirmed_records",
+]
+
+# Who may edit the catalogue (of their province or unit).
+CATALOGUE_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
+# Who reads confidential records of their subtree, reports and verifies.
+READER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD, Role.INSPECTOR)
+# Who decides (confirms, dismisses) and closes.
+DECIDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
+
+
+def _localized(obj, name: str) -> str:
+    if get_language() == "en":
+        return getattr(obj, f"{name}_en") or getattr(obj, name)
+    return getattr(obj, name)
+
+
+# --- Catalogue ---------------------------------------------------------------------------
+
+
+class ViolationGroupQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ViolationGroupQuerySet:
+        """Groups of catalogues owned by a unit in the user's scope or above it."""
+        return self.filter(overlapping_q(user, "unit__path"))
+
+    def for_unit(self, unit: OrgUnit) -> ViolationGroupQuerySet:
+        """Groups whose catalogue applies to `unit`: owned by the unit or one above it."""
+        parts = unit.path.strip("/").split("/")
+        return self.filter(
+            unit__path__in=["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+        )
+
+
+class ViolationGroup(models.Model):
+    """A group of the catalogue, e.g. Directive 24-CT/TU's indications of evasion."""
+
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="violation_groups",
+        verbose_name=_("owning unit"),
+        help_text=_("The province or unit whose catalogue this is; its coordinators edit it."),
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title (Vietnamese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    source_document = models.CharField(_("source document"), max_length=300, blank=True)
+    expected_items = models.PositiveSmallIntegerField(
+        _("items in the source"),
+        null=True,
+        blank=True,
+        help_text=_("How many items the source document lists, when known (e.g. 12)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ViolationGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("violation group")
+        verbose_name_plural = _("violation groups")
+        ordering = ["unit__path", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "key"], name="violationgroup_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return _localized(self, "title")
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class TextStatus(models.TextChoices):
+    EMPTY = "empty", _("Empty slot: wording not entered")
+    SUMMARY = "summary", _("Summary in our own words")
+    OFFICIAL = "official", _("Official wording")
+
+
+class ViolationTypeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ViolationTypeQuerySet:
+        return self.filter(overlapping_q(user, "group__unit__path"))
+
+    def current(self) -> ViolationTypeQuerySet:
+        return self.filter(retired_at__isnull=True)
+
+    def usable(self) -> ViolationTypeQuerySet:
+        """Current types with wording: what a record may be filed under."""
+        return self.current().exclude(text_status=TextStatus.EMPTY)
+
+    def empty_slots(self) -> ViolationTypeQuerySet:
+        return self.current().filter(text_status=TextStatus.EMPTY)
+
+    def for_unit(self, unit: OrgUnit) -> ViolationTypeQuerySet:
+        return self.filter(group__in=ViolationGroup.objects.for_unit(unit))
+
+
+class ViolationType(models.Model):
+    """One kind of violation, in one version of its wording."""
+
+    group = models.ForeignKey(
+        ViolationGroup, on_delete=models.PROTECT, related_name="types", verbose_name=_("group")
+    )
+    key = models.CharField(
+        _("code"), max_length=40, help_text=_("Short reference, e.g. D24-1.05 or QD522-3.")
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text_status = models.CharField(
+        _("wording"), max_length=16, choices=TextStatus.choices, default=TextStatus.SUMMARY
+    )
+    title = models.CharField(_("title (Vietnamese)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    description = models.TextField(_("description (Vietnamese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    default_severity = models.CharField(
+        _("default severity"),
+        max_length=16,
+        choices=Severity.choices,
+        default=Severity.LESS_SERIOUS,
+    )
+    source_document = models.CharField(_("source document"), max_length=300, blank=True)
+    code = models.ForeignKey(
+        Code,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="violation_types",
+        verbose_name=_("code of conduct"),
+    )
+    article_number = models.PositiveSmallIntegerField(_("article"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retired by"),
+    )
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+
+    objects = ViolationTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("violation type")
+        verbose_name_plural = _("violation types")
+        ordering = ["group__position", "group", "position", "key", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "key", "version"], name="violationtype_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["group", "key"],
+                condition=Q(retired_at__isnull=True),
+                name="violationtype_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return _localized(self, "title")
+
+    @property
+    def display_description(self) -> str:
+        return _localized(self, "description")
+
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+    def is_empty_slot(self) -> bool:
+        return self.text_status == TextStatus.EMPTY
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.group.unit.path}
+
+
+# --- Records -----------------------------------------------------------------------------
+
+
+class Source(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection")
+    SURPRISE_CHECK = "surprise_check", _("Surprise check")
+    CITIZEN = "citizen", _("Citizen rating or report")
+    ANONYMOUS = "anonymous", _("Anonymous report")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    SELF_REPORT = "self_report", _("Self-report")
+    OTHER_AGENCY = "other_agency", _("Other agency")
+
+
+class RecordStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    VERIFYING = "verifying", _("Being verified")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("Not decided")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Handling(models.TextChoices):
+    REMINDER = "reminder", _("Reminder")
+    CRITICISM = "criticism", _("Criticism in a meeting")
+    DISCIPLINARY = "disciplinary", _("Disciplinary measure")
+    TRANSFER = "transfer", _("Transfer from post")
+
+
+# The workflow: which status may follow which. Anything else is refused.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RecordStatus.REPORTED: (RecordStatus.VERIFYING,),
+    RecordStatus.VERIFYING: (RecordStatus.CONFIRMED, RecordStatus.DISMISSED),
+    RecordStatus.CONFIRMED: (RecordStatus.CLOSED,),
+    RecordStatus.DISMISSED: (RecordStatus.CLOSED,),
+    RecordStatus.CLOSED: (),
+}
+
+
+class ViolationRecordQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ViolationRecordQuerySet:
+        """Confidential records: handlers of the subtree and the official concerned.
+        Records marked not confidential: anyone whose scope covers the unit, too."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        condition = scope.q("unit__path", roles=READER_ROLES)
+        condition |= Q(confidential=False) & scope.q("unit__path")
+        if user is not None and user.is_authenticated:
+            condition |= Q(official__user=user)
+        return self.filter(condition)
+
+    def handled_by(self, user) -> ViolationRecordQuerySet:
+        """Records the user reads by role (not merely as the official concerned)."""
+        return self.filter(scope_of(user).q("unit__path", roles=READER_ROLES))
+
+    def under(self, unit: OrgUnit) -> ViolationRecordQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+    def between(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> ViolationRecordQuerySet:
+        """Records of violations that happened from `start` to `end`, both included."""
+        records = self
+        if start is not None:
+            records = records.filter(occurred_on__gte=start)
+        if end is not None:
+            records = records.filter(occurred_on__lte=end)
+        return records
+
+    def confirmed(self) -> ViolationRecordQuerySet:
+        """Confirmed, whether still open or since closed."""
+        return self.filter(outcome=Outcome.CONFIRMED)
+
+    def open(self) -> ViolationRecordQuerySet:
+        return self.filter(status__in=(RecordStatus.REPORTED, RecordStatus.VERIFYING))
+
+    def with_related(self) -> ViolationRecordQuerySet:
+        return self.select_related("unit", "official", "type__group", "place")
+
+
+class ViolationRecord(models.Model):
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="violation_records",
+        verbose_name=_("unit"),
+        help_text=_("The unit concerned; for an official, their unit at the time."),
+    )
+    official = models.ForeignKey(
+        Official,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="violation_records",
+        verbose_name=_("official"),
+    )
+    type = models.ForeignKey(
+        ViolationType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("violation type"),
+        help_text=_("May stay empty while a citizen's report is verified."),
+    )
+    occurred_on = models.DateField(_("happened on"))
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="violation_records",
+        verbose_name=_("public place"),
+    )
+    location = models.CharField(_("where"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=32, choices=Source.choices)
+    source_reference = models.CharField(
+        _("source reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("The inspection, report or document that revealed it (number, date)."),
+    )
+    source_url = models.CharField(
+        _("link to the source"),
+        max_length=500,
+        blank=True,
+        help_text=_("A link to the inspection or report in Civility, or elsewhere."),
+    )
+    description = models.TextField(_("what happened"))
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, blank=True)
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=True,
+        help_text=_(
+            "Confidential records are read only by the unit head, coordinators and inspectors "
+            "of the unit's subtree and by the official concerned; every read is audited. "
+            "Records about an official are always confidential."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.REPORTED
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, blank=True, default=Outcome.NONE
+    )
+    handling = models.CharField(_("handling"), max_length=16, choices=Handling.choices, blank=True)
+    handling_note = models.TextField(_("handling details"), blank=True)
+    discipline_form = models.CharField(
+        _("disciplinary form"), max_length=32, choices=DisciplineForm.choices, blank=True
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    rule_set = models.CharField(
+        _("rule set"),
+        max_length=32,
+        choices=RULE_SET_CHOICES,
+        blank=True,
+        help_text=_("The disciplinary rules in force on the decision date."),
+    )
+    dismissal_reason = models.TextField(_("reason for dismissal"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ViolationRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("violation record")
+        verbose_name_plural = _("violation records")
+        ordering = ["-reported_at", "-pk"]
+        indexes = [
+            models.Index(fields=["official", "outcome", "occurred_on"], name="record_official"),
+            models.Index(fields=["occurred_on"], name="record_occurred"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["reported", "verifying"], outcome="")
+                | Q(status="confirmed", outcome="confirmed")
+                | Q(status="dismissed", outcome="dismissed")
+                | (Q(status="closed") & ~Q(outcome="")),
+                name="record_status_matches_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="confirmed")
+                | (
+                    Q(type__isnull=False, decided_at__isnull=False)
+                    & ~Q(severity="")
+                    & ~Q(handling="")
+                    & ~Q(rule_set="")
+                ),
+                name="record_confirmed_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="dismissed")
+                | (Q(decided_at__isnull=False) & ~Q(dismissal_reason="")),
+                name="record_dismissed_has_reason",
+            ),
+            # Only records about a unit as a whole may be opened up beyond the handlers.
+            models.CheckConstraint(
+                condition=Q(official__isnull=True) | Q(confidential=True),
+                name="record_about_official_is_confidential",
+            ),
+            models.CheckConstraint(
+                condition=~Q(handling="disciplinary")
+                | (
+                    Q(official__isnull=False, decision_date__isnull=False)
+                    & ~Q(discipline_form="")
+                    & ~Q(decision_number="")
+                ),
+                name="record_discipline_has_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Record %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("conduct:record_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"VP-{self.pk:06d}" if self.pk else "VP-?"
+
+    def allowed_next(self) -> tuple[str, ...]:
+        return TRANSITIONS[self.status]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
+    def is_open(self) -> bool:
+        return self.status in (RecordStatus.REPORTED, RecordStatus.VERIFYING)
+
+    def is_about(self, user) -> bool:
+        """Whether `user` is the official the record is about."""
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and self.official_id is not None
+            and self.official.user_id == user.pk
+        )
+
+    def rule_set_obj(self):
+        return rule_set_by_key(self.rule_set)
+
+    def days_to_decision(self) -> int | None:
+        if self.decided_at is None:
+            return None
+        return (self.decided_at - self.reported_at).days
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class StepKind(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    VERIFICATION_STARTED = "verification_started", _("Verification started")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    CLOSED = "closed", _("Closed")
+    EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+    QUESTION_ASKED = "question_asked", _("Question to the reporter")
+    REPORTER_ANSWERED = "reporter_answered", _("Reporter answered")
+    DETAILS_CHANGED = "details_changed", _("Details completed")
+
+
+class RecordStep(models.Model):
+    """One step of a record's handling: who did what, when. Never changed or deleted."""
+
+    record = models.ForeignKey(
+        ViolationRecord, on_delete=models.PROTECT, related_name="steps", verbose_name=_("record")
+    )
+    kind = models.CharField(_("step"), max_length=32, choices=StepKind.choices)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=RecordStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=RecordStatus.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("record step")
+        verbose_name_plural = _("record steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.record} · {self.get_kind_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.record.unit.path}
+
+
+class RecordEvidence(models.Model):
+    record = models.ForeignKey(
+        ViolationRecord, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("record")
+    )
+    file = models.FileField(_("file"), upload_to="conduct/evidence/%Y/%m/", blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""), name="evidence_has_file_or_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.filename or self.url
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.record.unit.path}
+
+
+# --- Anonymous reports -------------------------------------------------------------------
+
+
+class AnonymousReport(models.Model):
+    """The reporter's side of a record filed from the public page.
+
+    The reporter holds a receipt code and a secret (only its hash is stored). Nothing about
+    them is kept (no account, no address, no browser details) unless they fill in contact
+    details themselves.
+    """
+
+    record = models.OneToOneField(
+        ViolationRecord,
+        on_delete=models.PROTECT,
+        related_name="anonymous_report",
+        verbose_name=_("record"),
+    )
+    receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=128)
+    official_hint = models.CharField(
+        _("official as described"),
+        max_length=300,
+        blank=True,
+        help_text=_("Name, badge number or description given by the reporter."),
+    )
+    contact = models.TextField(
+        _("contact details"),
+        blank=True,
+        help_text=_("Only when the reporter chose to leave them."),
+    )
+    created_on = models.DateField(_("filed on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("anonymous report")
+        verbose_name_plural = _("anonymous reports")
+
+    def __str__(self) -> str:
+        return self.receipt_code
+
+    def check_secret(self, secret: str) -> bool:
+        return check_password(secret.strip(), self.secret_hash)
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.record.unit.path}
+
+
+class ReportMessage(models.Model):
+    """A handler's question to an anonymous reporter, or the reporter's answer."""
+
+    report = models.ForeignKey(
+        AnonymousReport,
+        on_delete=models.PROTECT,
+        related_name="messages",
+        verbose_name=_("report"),
+    )
+    from_reporter = models.BooleanField(_("from the reporter"), default=False)
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report message")
+        verbose_name_plural = _("report messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.report.record.unit.path}
+
+
+# --- Selector for other apps -------------------------------------------------------------
+
+
+def confirmed_records(
+    *,
+    official: Official | None = None,
+    unit: OrgUnit | None = None,
+    start: datetime.date,
+    end: datetime.date,
+) -> ViolationRecordQuerySet:
+    """Confirmed violation records that happened from `start` to `end` (both included).
+
+    For evaluations and award eligibility: `official` narrows to one person, `unit` to the
+    unit's subtree (records about the unit itself or anyone in it). A record counts from the
+    moment it is confirmed, and still counts after it is closed. Unscoped: the caller decides
+    who may see the result.
+    """
+    records = ViolationRecord.objects.confirmed().between(start, end)
+    if official is not None:
+        records = records.filter(official=official)
+    if unit is not None:
+        records = records.under(unit)
+    return records.select_related("type__group", "official", "unit")
