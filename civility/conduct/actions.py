@@ -7,6 +7,8 @@ transaction inside `acting_as(actor)` and leave a `RecordStep` for every step of
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import io
 import json
 import secrets
@@ -18,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -777,6 +779,7 @@ def file_anonymous_report(
     location: str = "",
     files=(),
     contact: str = "",
+    submission_id: uuid.UUID | None = None,
 ) -> tuple[AnonymousReport, str]:
     """File a report from the public page; returns the report and its secret (shown once).
 
@@ -787,8 +790,13 @@ def file_anonymous_report(
         raise ValidationError({"occurred_on": _("The date is in the future.")})
     if not description.strip():
         raise ValidationError({"description": _("Describe what happened.")})
+    if submission_id is not None:
+        _lock(f"conduct-report:{submission_id}")
+        already = AnonymousReport.objects.filter(submission_id=submission_id).first()
+        if already is not None:
+            return already, _grouped(_submission_secret(submission_id))
     stored = [_store_upload(upload, anonymous=True) for upload in files]
-    secret = _random_code(12)
+    secret = _random_code(12) if submission_id is None else _submission_secret(submission_id)
     with acting_as(None):  # also blanks the remote address the middleware would log
         record = ViolationRecord.objects.create(
             unit=unit,
@@ -811,8 +819,25 @@ def file_anonymous_report(
             secret_hash=make_password(secret),
             official_hint=official_hint.strip(),
             contact=contact.strip(),
+            submission_id=submission_id,
         )
     return report, _grouped(secret)
+
+
+def _submission_secret(submission_id: uuid.UUID) -> str:
+    """The secret of the report sent with this form, derived rather than stored, so that a
+    repeated send can show the reporter the same secret again; only the reporter's browser
+    holds the submission id."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"conduct-report:{submission_id}".encode(), hashlib.sha256
+    ).digest()
+    return "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:12])
+
+
+def _lock(key: str) -> None:
+    """Serialise concurrent sends of the same form until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def find_anonymous_report(*, receipt_code: str, secret: str) -> AnonymousReport | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -294,6 +296,7 @@ class FiguresForm(forms.Form):
 
 
 class PublicReportForm(forms.Form):
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
     official_hint = forms.CharField(
         label=_("Who (name, badge number or description), if you know"),
         max_length=300,
@@ -316,6 +319,11 @@ class PublicReportForm(forms.Form):
         required=False,
         help_text=_("Leave empty to stay anonymous. Nothing else about you is stored."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_id"] = uuid.uuid4()
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]

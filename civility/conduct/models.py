@@ -625,6 +625,9 @@ class AnonymousReport(models.Model):
     )
     receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
     secret_hash = models.CharField(max_length=128)
+    # Made by the report form when it is shown: sending the same form twice (a double click,
+    # a retry after a lost reply) files one report.
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     official_hint = models.CharField(
         _("official as described"),
         max_length=300,

@@ -622,6 +622,7 @@ def public_report(request: HttpRequest, unit_id: int) -> HttpResponse:
                 location=data["location"],
                 files=data["files"],
                 contact=data["contact"] if data["leave_contact"] else "",
+                submission_id=data["submission_id"],
             )
         except ValidationError as error:
             _add_errors(form, error)

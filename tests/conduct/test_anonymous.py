@@ -169,3 +169,25 @@ def test_the_public_page_finds_the_office_by_name(client, cast):
     page = client.get("/conduct-report/?q=tay ho").content.decode()
     assert f"/conduct-report/unit/{cast.a.ward.pk}/" in page
     assert client.get(f"/conduct-report/unit/{cast.city.pk}/").status_code == 404
+
+
+def test_sending_the_same_report_form_twice_files_one_report_with_the_same_receipt(
+    client, cast
+):
+    form = client.get(f"/conduct-report/unit/{cast.a.department.pk}/").content.decode()
+    submission_id = re.search(r'name="submission_id" value="([^"]+)"', form).group(1)
+
+    first = _file(client, cast.a.department, submission_id=submission_id)
+    again = _file(client, cast.a.department, submission_id=submission_id)
+
+    assert first == again
+    assert AnonymousReport.objects.count() == 1 and ViolationRecord.objects.count() == 1
+    assert actions.find_anonymous_report(receipt_code=first[0], secret=first[1]) is not None
+
+
+def test_two_report_forms_file_two_reports(client, cast):
+    first = _file(client, cast.a.department)
+    second = _file(client, cast.a.department)
+
+    assert first != second
+    assert AnonymousReport.objects.count() == 2
