@@ -17,6 +17,8 @@ run: setup
 	$(MANAGE) load_codes --unit-code 01 && \
 	$(MANAGE) load_inspections_demo && \
 	$(MANAGE) load_conduct_demo && \
+	$(MANAGE) load_feedback_demo && \
+	$(MANAGE) load_awards_demo && \
 	$(MANAGE) load_programmes_demo && \
 	{ $(MANAGE) procrastinate worker & } && \
 	$(MANAGE) runserver $${PORT:-127.0.0.1:8000}

@@ -12,6 +12,8 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count()))
 worker_class = "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
+# The reverse proxy's address, so throttles see the real client network (X-Forwarded-For).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 max_requests = 10_000
 max_requests_jitter = 1_000
 accesslog = "-"

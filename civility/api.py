@@ -16,8 +16,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from civility.accounts.api_auth import API_AUTH
+from civility.awards.api import router as awards_router
 from civility.codes.api import router as codes_router
 from civility.conduct.api import router as conduct_router
+from civility.feedback.api import router as feedback_router
 from civility.inspections.api import router as inspections_router
 from civility.orgs.api import router as orgs_router
 from civility.programmes.api import router as programmes_router
@@ -38,8 +40,10 @@ api = NinjaAPI(
     docs=Swagger(settings={"persistAuthorization": False}),
 )
 api.add_router("/", orgs_router)
+api.add_router("/awards/", awards_router)
 api.add_router("/codes/", codes_router)
 api.add_router("/conduct/", conduct_router)
+api.add_router("/feedback/", feedback_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/programmes/", programmes_router)
 

@@ -65,9 +65,10 @@ INSTALLED_APPS = [
     "civility.orgs",
     "procrastinate.contrib.django",  # PostgreSQL task queue: reminders, periodic jobs
     "civility.codes",
-    "civility.evaluations",
+    "civility.awards",
     "civility.programmes",
     "civility.conduct",
+    "civility.feedback",
     "civility.inspections",
 ]
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -606,31 +606,20 @@ def _board_code(request: HttpRequest, unit: OrgUnit, audience: str) -> Code:
     return code
 
 
-def _feedback_url(names: tuple[str, ...], pk: int) -> str | None:
-    for name in names:
-        try:
-            return reverse(name, args=[pk])
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def _board_response(request, *, code: Code, where: str, feedback_path: str | None, slug: str):
+    """The printable board; its QR opens the feedback page where citizens rate (counters and
+    places), else the public text of the code (service points and branches)."""
     size = request.GET.get("size", "A4").upper()
     if size not in boards.PAGE_SIZES:
         size = "A4"
     language = "en" if request.GET.get("lang") == "en" else "vi"
-    if feedback_path:
-        url = request.build_absolute_uri(feedback_path)
-        caption = _("Scan to rate the service or tell us what happened")
-    else:
-        url = request.build_absolute_uri(code.get_public_url())
-        caption = _("Scan to read the whole code")
     pdf = boards.render_board(
         version=code.published_version(),
         where=where,
-        url=url,
-        qr_caption=caption,
+        url=request.build_absolute_uri(feedback_path or code.get_public_url()),
+        qr_caption=_("Scan to rate the service or tell us what happened")
+        if feedback_path
+        else _("Scan to read the whole code"),
         size=size,
         language=language,
     )
@@ -660,7 +649,11 @@ def board_index(request: HttpRequest) -> HttpResponse:
 def board_counter(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=pk)
     code = _board_code(request, unit, CodeAudience.OFFICIALS)
-    feedback = _feedback_url(("feedback:counter_feedback", "feedback:counter"), unit.pk)
+    feedback = (
+        reverse("feedback:counter_feedback", args=[unit.pk])
+        if unit.kind == UnitKind.COUNTER
+        else None
+    )
     return _board_response(
         request, code=code, where=unit.name, feedback_path=feedback, slug=f"counter-{unit.pk}"
     )
@@ -671,7 +664,7 @@ def board_counter(request: HttpRequest, pk: int) -> HttpResponse:
 def board_place(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Place.objects.visible_to(request.user).select_related("unit"), pk=pk)
     code = _board_code(request, place.unit, CodeAudience.PUBLIC_PLACES)
-    feedback = _feedback_url(("feedback:place_feedback", "feedback:place"), place.pk)
+    feedback = reverse("feedback:place_feedback", args=[place.pk])
     where = f"{place.name}, {place.unit.name}"
     return _board_response(
         request, code=code, where=where, feedback_path=feedback, slug=f"place-{place.pk}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import secrets
 import uuid
@@ -45,6 +44,7 @@ from civility.conduct.models import (
 )
 from civility.conduct.rules import DisciplineForm, Severity, rule_set_on
 from civility.core.audit import acting_as
+from civility.core.photos import clean_photo
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import scope_of
@@ -54,7 +54,6 @@ SEED = "hanoi-catalogue"
 # Receipt codes and secrets avoid letters and digits that are easy to confuse (0/O, 1/I).
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
 # --- Permissions -------------------------------------------------------------------------
@@ -414,40 +413,27 @@ def _check_type_for(violation_type: ViolationType | None, unit: OrgUnit) -> None
 
 
 def _store_upload(upload, *, anonymous: bool) -> ContentFile:
-    """Check an uploaded file; for anonymous reports re-encode images without their metadata
-    (camera, place, time) and drop the original file name."""
+    """Check an uploaded file: a PDF, or a photo re-encoded without its metadata (camera,
+    place, time). Anonymous reports also lose the original file name."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             {"files": _("%(name)s is larger than 10 MB.") % {"name": upload.name}}
         )
-    data = upload.read()
-    image_format = None
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            if anonymous and image_format in IMAGE_FORMATS:
-                clean = image.convert("RGB") if image_format == "JPEG" else image.copy()
-                buffer = io.BytesIO()
-                clean.save(buffer, format=image_format)
-                data = buffer.getvalue()
-    except Exception:  # noqa: BLE001 - not an image Pillow reads: checked below
-        image_format = None
-    if image_format in IMAGE_FORMATS:
-        extension = IMAGE_FORMATS[image_format]
-    elif data.startswith(b"%PDF"):
-        extension = "pdf"
+    is_pdf = upload.read(5) == b"%PDF-"
+    upload.seek(0)
+    if is_pdf:
+        content, extension = ContentFile(upload.read()), "pdf"
     else:
-        raise ValidationError(
-            {"files": _("%(name)s is not a photo or a PDF file.") % {"name": upload.name}}
-        )
-    if anonymous:
-        name = f"{uuid.uuid4().hex}.{extension}"
-    else:
-        stem = Path(upload.name).stem[:80] or "evidence"
-        name = f"{stem}.{extension}"
-    return ContentFile(data, name=name)
+        try:
+            content = clean_photo(upload).content
+        except ValidationError:
+            raise ValidationError(
+                {"files": _("%(name)s is not a photo or a PDF file.") % {"name": upload.name}}
+            ) from None
+        extension = content.name.rsplit(".", 1)[-1]
+    stem = uuid.uuid4().hex if anonymous else (Path(upload.name).stem[:80] or "evidence")
+    content.name = f"{stem}.{extension}"
+    return content
 
 
 @transaction.atomic

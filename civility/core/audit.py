@@ -1,9 +1,26 @@
 """Attribution of audit events outside a web request (imports, jobs, commands)."""
 
-from auditlog.context import set_actor
+import contextlib
+from collections.abc import Iterator
+
+from auditlog.context import auditlog_value, set_actor
 
 __all__ = ["acting_as"]
 
-# Actions wrap their writes in `with acting_as(actor):` so the audit trail names the user
-# even when no request (and so no AuditlogMiddleware) is around.
-acting_as = set_actor
+
+@contextlib.contextmanager
+def acting_as(actor, *, remote_addr: str | None = None) -> Iterator[None]:
+    """Record the audit events written inside the block as `actor`'s.
+
+    Actions wrap their writes in it so the trail names the user even when no request (and so
+    no AuditlogMiddleware) is around. auditlog's own `set_actor` does not nest: it overwrites
+    the request's context, so on leaving the request's signal receiver is never disconnected
+    (one leaked receiver per request). Restoring the outer context on exit fixes that.
+    """
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(actor, remote_addr=remote_addr):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)

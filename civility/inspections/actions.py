@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from civility.codes.models import Article, Code, VersionStatus
 from civility.core.audit import acting_as
+from civility.core.photos import clean_photo
 from civility.inspections import scoring
 from civility.inspections.models import (
     INSPECTOR_ROLES,
@@ -49,7 +50,6 @@ from civility.inspections.models import (
     Section,
     TemplateVersion,
 )
-from civility.inspections.photos import clean_photo
 from civility.orgs.models import Official, OrgUnit, Place, RoleAssignment
 from civility.orgs.scopes import Role, scope_of
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections.models import (
     INSPECTOR_ROLES,
     MANAGER_ROLES,
@@ -17,7 +18,6 @@ from civility.inspections.models import (
     FindingKind,
     InspectionKind,
 )
-from civility.inspections.photos import ACCEPT_ATTRIBUTE
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.scopes import scope_of
 

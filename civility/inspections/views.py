@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections import actions, analytics, documents, spreadsheets
 from civility.inspections.forms import (
     AmendForm,
@@ -45,7 +46,6 @@ from civility.inspections.models import (
     InspectionStatus,
     TemplateVersion,
 )
-from civility.inspections.photos import ACCEPT_ATTRIBUTE
 from civility.orgs.models import OrgUnit, UnitKind
 from civility.orgs.scopes import scope_of
 

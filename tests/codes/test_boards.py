@@ -45,12 +45,10 @@ def test_counter_board_shows_key_provisions_in_vietnamese(client, cast, codes, c
     assert "Quy tắc ứng xử của cán bộ, công chức, viên chức" in text
 
 
-def test_counter_board_qr_opens_the_public_code_page_until_feedback_exists(
-    client, cast, codes, counter
-):
+def test_counter_board_qr_opens_the_counters_feedback_page(client, cast, codes, counter):
     client.force_login(cast.a.head)
     reader, _ = read_pdf(client.get(f"/codes/boards/counter/{counter.pk}.pdf").content)
-    assert decode_qr(reader) == "http://testserver/c/hanoi-522/"
+    assert decode_qr(reader) == f"http://testserver/feedback/counter/{counter.pk}/"
 
 
 def test_place_board_is_a3_with_the_public_place_code(client, cast, codes):
@@ -63,7 +61,7 @@ def test_place_board_is_a3_with_the_public_place_code(client, cast, codes):
     assert "Những việc nên làm" in text and "Những việc không nên làm" in text
     assert "Xả rác bừa bãi." in text
     assert "Chợ Quảng An" in text
-    assert decode_qr(reader) == "http://testserver/c/hanoi-1665/"
+    assert decode_qr(reader) == f"http://testserver/feedback/place/{market.pk}/"
 
 
 def test_board_can_be_printed_in_english(client, cast, codes, counter):
@@ -84,3 +82,10 @@ def test_board_index_lists_counters_and_places_in_scope(client, cast, codes, cou
     html = client.get("/codes/boards/").content.decode()
     assert f"/codes/boards/counter/{counter.pk}.pdf" in html
     assert "Chợ Quảng An" in html and "Chợ Long Biên" not in html
+
+
+def test_service_point_board_qr_opens_the_public_code_page(client, cast, codes):
+    point = make_unit("Điểm Phục vụ Tây Hồ", parent=cast.a.ward, kind=UnitKind.SERVICE_POINT)
+    client.force_login(cast.a.head)
+    reader, _ = read_pdf(client.get(f"/codes/boards/counter/{point.pk}.pdf").content)
+    assert decode_qr(reader) == "http://testserver/c/hanoi-522/"

@@ -1,4 +1,5 @@
-"""Inspection photos: JPEG, PNG or HEIC (iPhone camera) up to 10 MB; anything else is refused.
+"""Photos from phones (inspections, citizens' reports, anonymous reports): JPEG, PNG or HEIC
+(iPhone camera) up to 10 MB; anything else is refused.
 
 Every photo is re-encoded from its pixels alone, so nothing of the original file's metadata
 survives: no EXIF (GPS position, camera, time), no XMP, no comments, no embedded thumbnails.

@@ -1,0 +1,831 @@
+"""Workflows for movements, the title catalogue, nominations, the board's review, decisions,
+the honour board and good models. Views, the API and the demo call these; they check
+permission, validate, write in one transaction and audit (`acting_as`)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civility.awards import seed
+from civility.awards.eligibility import Assessor, quota_limit
+from civility.awards.models import (
+    BOARD_ROLES,
+    CATALOGUE_ROLES,
+    DECIDER_ROLES,
+    MANAGER_ROLES,
+    PROPOSER_ROLES,
+    READER_ROLES,
+    Award,
+    AwardDecision,
+    AwardTitle,
+    BaseSalary,
+    DecisionSource,
+    GoodModel,
+    HonourConsent,
+    ModelStatus,
+    Movement,
+    MovementRegistration,
+    Nomination,
+    NominationEvidence,
+    NominationStatus,
+    Quota,
+    Replication,
+    ReviewHold,
+    Vote,
+    VoteChoice,
+)
+from civility.awards.rules import rule_set_on
+from civility.core.audit import acting_as
+from civility.orgs.models import Official, OrgUnit
+from civility.orgs.scopes import scope_of
+
+
+def _ensure(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def can_manage_catalogue(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit, roles=CATALOGUE_ROLES)
+
+
+def can_propose(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit, roles=PROPOSER_ROLES)
+
+
+def can_read(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit, roles=READER_ROLES)
+
+
+def can_vote(user, nomination: Nomination) -> bool:
+    return scope_of(user).covers(nomination.unit, roles=BOARD_ROLES)
+
+
+def can_decide(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit, roles=DECIDER_ROLES)
+
+
+def can_manage(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit, roles=MANAGER_ROLES)
+
+
+# --- Catalogue ---------------------------------------------------------------------------
+
+TITLE_FIELDS = frozenset(
+    {
+        "name",
+        "name_en",
+        "recipient",
+        "form",
+        "level",
+        "legal_basis",
+        "multiplier",
+        "multiplier_source",
+        "min_classification",
+        "prerequisite_key",
+        "initiative_rule",
+        "consecutive_key",
+        "consecutive_years",
+        "no_discipline_from",
+        "block_under_review",
+        "member_share_key",
+        "member_share_percent",
+        "member_min_classification",
+        "member_no_discipline_from",
+        "extra_conditions",
+        "conditions_note",
+    }
+)
+
+
+def _check_title(title: AwardTitle) -> None:
+    errors = {}
+    if title.consecutive_key and not title.consecutive_years:
+        errors["consecutive_years"] = _("Give the number of consecutive years.")
+    if title.member_share_key and not title.member_share_percent:
+        errors["member_share_percent"] = _("Give the share of members required.")
+    if title.is_collective() and (title.min_classification or title.initiative_rule):
+        errors["min_classification"] = _(
+            "A collective title sets conditions on its members, not a classification of its own."
+        )
+    if not title.is_collective() and (
+        title.member_share_key or title.member_min_classification or title.member_no_discipline_from
+    ):
+        errors["member_share_key"] = _("Conditions on members apply to collective titles only.")
+    for name in ("prerequisite_key", "consecutive_key", "member_share_key"):
+        key = getattr(title, name)
+        if (
+            key
+            and key != title.key
+            and not AwardTitle.objects.for_unit(title.unit).filter(key=key).exists()
+        ):
+            errors[name] = _("No title with the key '%(key)s' in this catalogue.") % {"key": key}
+    if title.prerequisite_key == title.key:
+        errors["prerequisite_key"] = _("A title cannot require itself.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
+    """Create the starting catalogue (both rule-set versions) and base salaries, once."""
+    if actor is not None:
+        _ensure(can_manage_catalogue(actor, unit))
+    created = 0
+    with acting_as(actor):
+        for valid_from, amount, basis in seed.BASE_SALARIES:
+            BaseSalary.objects.get_or_create(
+                valid_from=valid_from, defaults={"amount": amount, "legal_basis": basis}
+            )
+        for data in seed.TITLES:
+            if AwardTitle.objects.filter(unit=unit, key=data["key"]).exists():
+                continue
+            for number, (rule_set, valid_from, valid_to) in enumerate(seed.VERSIONS, start=1):
+                AwardTitle.objects.create(
+                    unit=unit,
+                    version=number,
+                    rule_set=rule_set,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                    multiplier_source=seed.MULTIPLIER_SOURCE if data.get("multiplier") else "",
+                    created_by=actor,
+                    **data,
+                )
+                created += 1
+    return created
+
+
+@transaction.atomic
+def create_title(
+    *, actor, unit: OrgUnit, key: str, valid_from: datetime.date, rule_set: str = "", **fields
+) -> AwardTitle:
+    _ensure(can_manage_catalogue(actor, unit))
+    if AwardTitle.objects.filter(unit=unit, key=key).exists():
+        raise ValidationError({"key": _("A title with this key exists; revise it instead.")})
+    title = AwardTitle(
+        unit=unit,
+        key=key,
+        valid_from=valid_from,
+        rule_set=rule_set or rule_set_on(valid_from).key,
+        created_by=actor,
+        **{name: value for name, value in fields.items() if name in TITLE_FIELDS},
+    )
+    _check_title(title)
+    title.full_clean()
+    with acting_as(actor):
+        title.save()
+    return title
+
+
+@transaction.atomic
+def revise_title(*, actor, title: AwardTitle, valid_from: datetime.date, **changes) -> AwardTitle:
+    """Change a title from `valid_from` on. A version no nomination or award uses is edited in
+    place; otherwise a new version starts and the old one ends the day before."""
+    _ensure(can_manage_catalogue(actor, title.unit))
+    title = AwardTitle.objects.select_for_update().get(pk=title.pk)
+    if not title.is_current():
+        raise ValidationError(_("Only the current version of a title can be revised."))
+    unknown = set(changes) - TITLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
+    used = title.nominations.exists() or title.awards.exists()
+    with acting_as(actor):
+        if not used:
+            for name, value in changes.items():
+                setattr(title, name, value)
+            title.valid_from = valid_from
+            title.rule_set = rule_set_on(valid_from).key
+            _check_title(title)
+            title.full_clean()
+            title.save()
+            return title
+        if valid_from <= title.valid_from:
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "This version is in use: the new version must start after %(day)s."
+                    )
+                    % {"day": title.valid_from.strftime("%d/%m/%Y")}
+                }
+            )
+        title.valid_to = valid_from - datetime.timedelta(days=1)
+        title.save(update_fields=["valid_to"])
+        new = AwardTitle.objects.get(pk=title.pk)
+        new.pk = None
+        new.version = title.version + 1
+        new.valid_from, new.valid_to = valid_from, None
+        new.rule_set = rule_set_on(valid_from).key
+        new.created_by = actor
+        for name, value in changes.items():
+            setattr(new, name, value)
+        _check_title(new)
+        new.full_clean(exclude=["unit"])
+        new.save()
+    return new
+
+
+@transaction.atomic
+def set_quota(
+    *,
+    actor,
+    unit: OrgUnit,
+    title_key: str,
+    source: str,
+    year: int | None = None,
+    max_count: int | None = None,
+    max_percent: int | None = None,
+    percent_of: str = "members",
+    percent_of_key: str = "",
+) -> Quota:
+    _ensure(can_manage_catalogue(actor, unit))
+    if not AwardTitle.objects.for_unit(unit).filter(key=title_key).exists():
+        raise ValidationError({"title_key": _("No such title in the catalogue for this unit.")})
+    if max_count is None and max_percent is None:
+        raise ValidationError({"max_count": _("Give a number or a percentage.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Name the document that sets the quota.")})
+    quota = Quota(
+        unit=unit,
+        title_key=title_key,
+        year=year,
+        max_count=max_count,
+        max_percent=max_percent,
+        percent_of=percent_of,
+        percent_of_key=percent_of_key,
+        source=source.strip(),
+        created_by=actor,
+    )
+    quota.full_clean()
+    with acting_as(actor):
+        quota.save()
+    return quota
+
+
+@transaction.atomic
+def delete_quota(*, actor, quota: Quota) -> None:
+    _ensure(can_manage_catalogue(actor, quota.unit))
+    with acting_as(actor):
+        quota.delete()
+
+
+@transaction.atomic
+def record_review_hold(
+    *,
+    actor,
+    kind: str,
+    started_on: datetime.date,
+    unit: OrgUnit | None = None,
+    official: Official | None = None,
+    reference: str = "",
+    ended_on: datetime.date | None = None,
+) -> ReviewHold:
+    if official is not None:
+        unit = official.unit
+    if unit is None:
+        raise ValidationError({"unit": _("Name the official or the unit under review.")})
+    _ensure(can_propose(actor, unit))
+    hold = ReviewHold(
+        unit=unit,
+        official=official,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        reference=reference.strip(),
+        recorded_by=actor,
+    )
+    hold.full_clean()
+    with acting_as(actor):
+        hold.save()
+    return hold
+
+
+@transaction.atomic
+def end_review_hold(*, actor, hold: ReviewHold, ended_on: datetime.date) -> ReviewHold:
+    _ensure(can_propose(actor, hold.unit))
+    if ended_on < hold.started_on:
+        raise ValidationError({"ended_on": _("The review cannot end before it started.")})
+    with acting_as(actor):
+        hold.ended_on = ended_on
+        hold.save(update_fields=["ended_on"])
+    return hold
+
+
+# --- Movements ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_movement(
+    *, actor, unit: OrgUnit, name: str, starts_on: datetime.date, **fields
+) -> Movement:
+    _ensure(can_manage(actor, unit))
+    movement = Movement(
+        unit=unit, name=name.strip(), starts_on=starts_on, created_by=actor, **fields
+    )
+    movement.full_clean()
+    with acting_as(actor):
+        movement.save()
+    return movement
+
+
+@transaction.atomic
+def register_for_movement(
+    *,
+    actor,
+    movement: Movement,
+    unit: OrgUnit | None = None,
+    official: Official | None = None,
+    pledge: str = "",
+) -> MovementRegistration:
+    """A unit registers (its managers), or an official registers (themself or a manager)."""
+    if official is not None:
+        unit = official.unit
+        self_registration = official.user_id is not None and official.user_id == actor.pk
+        _ensure(self_registration or can_manage(actor, unit))
+    else:
+        if unit is None:
+            raise ValidationError({"unit": _("Choose the unit that registers.")})
+        _ensure(can_manage(actor, unit))
+    if not unit.path.startswith(movement.unit.path):
+        raise ValidationError({"unit": _("This unit is outside the movement's scope.")})
+    if movement.ends_on and movement.ends_on < timezone.localdate():
+        raise ValidationError(_("The movement has ended."))
+    try:
+        with transaction.atomic(), acting_as(actor):
+            return MovementRegistration.objects.create(
+                movement=movement,
+                unit=unit,
+                official=official,
+                pledge=pledge.strip(),
+                registered_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError(_("Already registered for this movement.")) from None
+
+
+# --- Nominations -------------------------------------------------------------------------
+
+
+def assess_nominee(
+    *, title: AwardTitle, year: int, official: Official | None = None, unit: OrgUnit | None = None
+):
+    if title.is_collective():
+        assessor = Assessor.for_unit(unit, year=year)
+        return assessor.assess(title, unit=unit)
+    assessor = Assessor(year=year, officials=[official])
+    return assessor.assess(title, official=official)
+
+
+@transaction.atomic
+def propose_nomination(
+    *,
+    actor,
+    title: AwardTitle,
+    year: int,
+    justification: str,
+    official: Official | None = None,
+    unit: OrgUnit | None = None,
+    links: tuple[str, ...] = (),
+    files=(),
+) -> Nomination:
+    """Propose a person (individual title) or a unit (collective title) for `year`.
+
+    The eligibility is computed now and stored with the nomination. A nominee who fails a
+    condition (including a review in progress or a full quota) cannot be proposed; one with
+    missing data can, and the board sees what is missing."""
+    if title.is_collective():
+        if unit is None:
+            raise ValidationError({"unit": _("Choose the collective to nominate.")})
+        official = None
+    else:
+        if official is None:
+            raise ValidationError({"official": _("Choose the official to nominate.")})
+        unit = official.unit
+    _ensure(can_propose(actor, unit))
+    if not unit.path.startswith(title.unit.path):
+        raise ValidationError({"title": _("This title is not in the catalogue for the unit.")})
+    today = timezone.localdate()
+    if year > today.year or year < 2000:
+        raise ValidationError({"year": _("Choose a year that has begun.")})
+    day = datetime.date(year, 12, 31)
+    if not (title.valid_from <= day and (title.valid_to is None or title.valid_to >= day)):
+        raise ValidationError(
+            {
+                "title": _("This version of the title was not in force at the end of %(year)d.")
+                % {"year": year}
+            }
+        )
+    if not justification.strip():
+        raise ValidationError({"justification": _("Explain the achievements.")})
+    # Lock the title so that two proposals cannot both take the last place of a quota.
+    AwardTitle.objects.select_for_update().filter(key=title.key, unit=title.unit).exists()
+    assessment = assess_nominee(title=title, year=year, official=official, unit=unit)
+    failed = [line for line in assessment.lines if line.status == "not_met"]
+    if failed:
+        raise ValidationError(
+            {
+                "official" if official else "unit": _("Not eligible: %(reasons)s")
+                % {"reasons": " ".join(line.text for line in failed)}
+            }
+        )
+    proposing_unit = _proposing_unit(actor, unit)
+    try:
+        with transaction.atomic(), acting_as(actor):
+            nomination = Nomination.objects.create(
+                title=title,
+                year=year,
+                official=official,
+                unit=unit,
+                proposing_unit=proposing_unit,
+                justification=justification.strip(),
+                verdict=assessment.verdict,
+                eligibility=assessment.snapshot(),
+                rule_set=title.rule_set,
+                proposed_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"official" if official else "unit": _("Already nominated for this title and year.")}
+        ) from None
+    with acting_as(actor):
+        for link in links:
+            if link.strip():
+                NominationEvidence.objects.create(
+                    nomination=nomination, url=link.strip(), added_by=actor
+                )
+        for upload in files:
+            NominationEvidence.objects.create(
+                nomination=nomination, file=upload, label=upload.name[:300], added_by=actor
+            )
+    return nomination
+
+
+def _proposing_unit(actor, unit: OrgUnit) -> OrgUnit:
+    """The deepest unit at or above the nominee's on which the actor proposes."""
+    scope = scope_of(actor)
+    if scope.is_global:
+        return unit
+    paths = [path for path in scope.paths_with_role(*PROPOSER_ROLES) if unit.path.startswith(path)]
+    deepest = max(paths, key=len)
+    return OrgUnit.objects.get(path=deepest)
+
+
+@transaction.atomic
+def withdraw_nomination(*, actor, nomination: Nomination) -> Nomination:
+    _ensure(can_propose(actor, nomination.unit))
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.status not in (NominationStatus.PROPOSED, NominationStatus.RECOMMENDED):
+        raise ValidationError(_("Only a nomination not yet decided can be withdrawn."))
+    with acting_as(actor):
+        nomination.status = NominationStatus.WITHDRAWN
+        nomination.save(update_fields=["status"])
+    return nomination
+
+
+@transaction.atomic
+def cast_vote(*, actor, nomination: Nomination, choice: str, note: str = "") -> Vote:
+    _ensure(can_vote(actor, nomination))
+    if not nomination.is_open():
+        raise ValidationError(_("The board's review of this nomination is closed."))
+    if choice not in VoteChoice.values:
+        raise ValidationError({"choice": _("Choose for, against or abstain.")})
+    with acting_as(actor):
+        vote, _created = Vote.objects.update_or_create(
+            nomination=nomination,
+            voter=actor,
+            defaults={"choice": choice, "note": note.strip()[:500], "at": timezone.now()},
+        )
+    return vote
+
+
+@transaction.atomic
+def close_review(*, actor, nomination: Nomination, note: str = "") -> Nomination:
+    """Close the board's vote: recommended when more members voted for than against."""
+    _ensure(can_decide(actor, nomination.unit))
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if not nomination.is_open():
+        raise ValidationError(_("The board's review of this nomination is closed."))
+    tally = Counter(nomination.votes.values_list("choice", flat=True))
+    if not tally:
+        raise ValidationError(_("No board member has voted yet."))
+    recommended = tally[VoteChoice.FOR] > tally[VoteChoice.AGAINST]
+    with acting_as(actor):
+        nomination.status = (
+            NominationStatus.RECOMMENDED if recommended else NominationStatus.REJECTED
+        )
+        nomination.reviewed_at = timezone.now()
+        nomination.review_note = note.strip()
+        nomination.save(update_fields=["status", "reviewed_at", "review_note"])
+    return nomination
+
+
+# --- Decisions ---------------------------------------------------------------------------
+
+
+def _check_quotas_at_decision(nominations: list[Nomination], year: int) -> None:
+    """Awards already decided plus this decision's lines must fit every quota."""
+    from civility.awards.models import Quota
+
+    adding: Counter = Counter()
+    problems = []
+    for nomination in nominations:
+        for quota in Quota.objects.applying_to(nomination.unit, nomination.title.key, year):
+            adding[quota.pk] += 1
+    for quota in Quota.objects.filter(pk__in=adding).select_related("unit"):
+        used = Award.objects.under(quota.unit).filter(title_key=quota.title_key, year=year).count()
+        limit = quota_limit(quota, year)
+        if used + adding[quota.pk] > limit:
+            problems.append(
+                _(
+                    "Quota of %(unit)s for %(title)s: %(used)d awarded, %(adding)d in this "
+                    "decision, at most %(limit)d (%(source)s)."
+                )
+                % {
+                    "unit": quota.unit.display_name,
+                    "title": quota.title_key,
+                    "used": used,
+                    "adding": adding[quota.pk],
+                    "limit": limit,
+                    "source": quota.source,
+                }
+            )
+    if problems:
+        raise ValidationError({"nominations": problems})
+
+
+def _bonus(multiplier: Decimal | None, base: Decimal | None) -> Decimal | None:
+    if multiplier is None or base is None:
+        return None
+    return (multiplier * base).quantize(Decimal("1"))
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    actor,
+    unit: OrgUnit,
+    number: str,
+    decided_on: datetime.date,
+    issuer: str,
+    nominations: list[Nomination],
+    note: str = "",
+) -> AwardDecision:
+    """Record the decision on nominations the board recommended: one award line each, with
+    the multiplier of its title version and the bonus at the base salary of the day."""
+    _ensure(can_decide(actor, unit))
+    errors = {}
+    if not number.strip():
+        errors["number"] = _("Enter the decision number.")
+    if not issuer.strip():
+        errors["issuer"] = _("Enter who signed the decision.")
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("The decision date is in the future.")
+    if not nominations:
+        errors["nominations"] = _("Choose at least one recommended nomination.")
+    if errors:
+        raise ValidationError(errors)
+    locked = list(
+        Nomination.objects.select_for_update(of=("self",))
+        .filter(pk__in=[n.pk for n in nominations])
+        .select_related("title", "unit", "official")
+    )
+    years = {n.year for n in locked}
+    for nomination in locked:
+        if nomination.status != NominationStatus.RECOMMENDED:
+            errors["nominations"] = _(
+                "%(name)s: only nominations the board recommended can be decided."
+            ) % {"name": nomination.nominee_name}
+        elif not nomination.unit.path.startswith(unit.path):
+            errors["nominations"] = _("%(name)s is outside the issuing unit.") % {
+                "name": nomination.nominee_name
+            }
+    if len(years) > 1:
+        errors["nominations"] = _("A decision covers the achievements of one year.")
+    if errors:
+        raise ValidationError(errors)
+    year = years.pop()
+    _check_quotas_at_decision(locked, year)
+    salary = BaseSalary.objects.on(decided_on)
+    base = salary.amount if salary else None
+    try:
+        with transaction.atomic(), acting_as(actor):
+            decision = AwardDecision.objects.create(
+                unit=unit,
+                number=number.strip(),
+                decided_on=decided_on,
+                issuer=issuer.strip(),
+                year=year,
+                source=DecisionSource.BOARD,
+                rule_set=rule_set_on(decided_on).key,
+                base_salary=base,
+                note=note.strip(),
+                recorded_by=actor,
+            )
+            for nomination in locked:
+                Award.objects.create(
+                    decision=decision,
+                    title=nomination.title,
+                    title_key=nomination.title.key,
+                    year=year,
+                    official=nomination.official,
+                    unit=nomination.unit,
+                    nomination=nomination,
+                    multiplier=nomination.title.multiplier,
+                    bonus=_bonus(nomination.title.multiplier, base),
+                )
+                nomination.status = NominationStatus.AWARDED
+                nomination.save(update_fields=["status"])
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "number": _(
+                    "A decision with this number exists, or a nominee already holds the "
+                    "title for the year."
+                )
+            }
+        ) from None
+    return decision
+
+
+@transaction.atomic
+def record_earlier_decision(
+    *,
+    actor,
+    unit: OrgUnit,
+    number: str,
+    decided_on: datetime.date,
+    issuer: str,
+    year: int,
+    title_key: str,
+    officials: list[Official] = (),
+    units: list[OrgUnit] = (),
+) -> AwardDecision:
+    """Enter a decision taken before Civility (or outside it), so that titles held in earlier
+    years count for consecutive-year conditions."""
+    _ensure(can_decide(actor, unit))
+    title = (
+        AwardTitle.objects.for_unit(unit)
+        .filter(key=title_key, valid_from__lte=datetime.date(year, 12, 31))
+        .order_by("-valid_from")
+        .first()
+        or AwardTitle.objects.for_unit(unit).filter(key=title_key).order_by("valid_from").first()
+    )
+    if title is None:
+        raise ValidationError({"title_key": _("No such title in the catalogue.")})
+    recipients = [(o, o.unit) for o in officials] + [(None, u) for u in units]
+    if not recipients:
+        raise ValidationError({"officials": _("List the people or units awarded.")})
+    for _official, recipient_unit in recipients:
+        if not recipient_unit.path.startswith(unit.path):
+            raise ValidationError({"officials": _("A recipient is outside the issuing unit.")})
+    salary = BaseSalary.objects.on(decided_on)
+    base = salary.amount if salary else None
+    try:
+        with transaction.atomic(), acting_as(actor):
+            decision = AwardDecision.objects.create(
+                unit=unit,
+                number=number.strip(),
+                decided_on=decided_on,
+                issuer=issuer.strip(),
+                year=year,
+                source=DecisionSource.RECORDED,
+                rule_set=rule_set_on(decided_on).key,
+                base_salary=base,
+                recorded_by=actor,
+            )
+            for official, recipient_unit in recipients:
+                Award.objects.create(
+                    decision=decision,
+                    title=title,
+                    title_key=title.key,
+                    year=year,
+                    official=official,
+                    unit=recipient_unit,
+                    multiplier=title.multiplier,
+                    bonus=_bonus(title.multiplier, base),
+                )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "number": _(
+                    "A decision with this number exists, or a recipient already holds "
+                    "the title for the year."
+                )
+            }
+        ) from None
+    return decision
+
+
+# --- Honour board ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_honour_consent(*, actor, official: Official, consented: bool) -> HonourConsent:
+    """Only the person decides whether their name appears on the public honour board."""
+    _ensure(official.user_id is not None and official.user_id == actor.pk)
+    with acting_as(actor):
+        consent, _created = HonourConsent.objects.update_or_create(
+            official=official, defaults={"consented": consented, "changed_at": timezone.now()}
+        )
+    return consent
+
+
+# --- Good models and replication ---------------------------------------------------------
+
+
+@transaction.atomic
+def register_good_model(
+    *,
+    actor,
+    unit: OrgUnit,
+    name: str,
+    category: str,
+    started_on: datetime.date,
+    authors: list[Official] = (),
+    **fields,
+) -> GoodModel:
+    _ensure(can_manage(actor, unit))
+    model = GoodModel(
+        unit=unit,
+        name=name.strip(),
+        category=category,
+        started_on=started_on,
+        created_by=actor,
+        **fields,
+    )
+    model.full_clean()
+    for author in authors:
+        if not author.unit.path.startswith(unit.path.split("/")[0] + "/"):
+            raise ValidationError({"authors": _("An author is outside the province.")})
+    with acting_as(actor):
+        model.save()
+        model.authors.set(authors)
+    return model
+
+
+@transaction.atomic
+def change_model_status(
+    *,
+    actor,
+    model: GoodModel,
+    status: str,
+    recognised_on: datetime.date | None = None,
+    recognised_by: str = "",
+    recognition_level: str = "",
+) -> GoodModel:
+    _ensure(can_manage(actor, model.unit))
+    if status not in ModelStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if status == ModelStatus.RECOGNISED:
+        if recognised_on is None:
+            raise ValidationError({"recognised_on": _("Enter the date of recognition.")})
+        if not recognised_by.strip():
+            raise ValidationError({"recognised_by": _("Name the body and decision.")})
+    with acting_as(actor):
+        model.status = status
+        if status == ModelStatus.RECOGNISED:
+            model.recognised_on = recognised_on
+            model.recognised_by = recognised_by.strip()
+            model.recognition_level = recognition_level
+        model.save()
+    return model
+
+
+@transaction.atomic
+def replicate_model(
+    *,
+    actor,
+    model: GoodModel,
+    unit: OrgUnit,
+    adopted_on: datetime.date,
+    status: str = "adopted",
+    note: str = "",
+) -> Replication:
+    """Record that `unit` takes up the model (its managers record it)."""
+    _ensure(can_manage(actor, unit))
+    if unit.pk == model.unit_id:
+        raise ValidationError({"unit": _("The owning unit does not replicate its own model.")})
+    if adopted_on < model.started_on:
+        raise ValidationError({"adopted_on": _("The model started later than this date.")})
+    if adopted_on > timezone.localdate() and status != "planned":
+        raise ValidationError({"adopted_on": _("The date is in the future.")})
+    with acting_as(actor):
+        replication, _created = Replication.objects.update_or_create(
+            model=model,
+            unit=unit,
+            defaults={
+                "adopted_on": adopted_on,
+                "status": status,
+                "note": note.strip(),
+                "recorded_by": actor,
+            },
+        )
+    return replication

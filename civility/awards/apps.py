@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AwardsConfig(AppConfig):
+    name = "civility.awards"
+    label = "awards"
+    verbose_name = _("Emulation and commendation")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from civility.awards import models
+
+        auditlog.register(models.Movement)
+        auditlog.register(models.MovementRegistration)
+        auditlog.register(models.AwardTitle)
+        auditlog.register(models.Quota)
+        auditlog.register(models.BaseSalary)
+        auditlog.register(models.ReviewHold)
+        auditlog.register(models.Nomination)
+        auditlog.register(models.NominationEvidence)
+        auditlog.register(models.Vote)
+        auditlog.register(models.AwardDecision)
+        auditlog.register(models.Award)
+        auditlog.register(models.HonourConsent)
+        auditlog.register(models.GoodModel, m2m_fields={"authors"})
+        auditlog.register(models.Replication)

@@ -1,0 +1,175 @@
+"""A commendation decision as .docx (with the header of a Vietnamese administrative document,
+Decree 30/2020/NĐ-CP) and as .xlsx (one row per award, for the finance office)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from civility.awards.models import AwardDecision
+
+
+def _rows(decision: AwardDecision) -> list[dict]:
+    rows = []
+    for number, award in enumerate(
+        decision.awards.select_related("title", "official", "unit").order_by(
+            "title_key", "official__full_name", "unit__name"
+        ),
+        start=1,
+    ):
+        rows.append(
+            {
+                "number": number,
+                "title": award.title.display_name,
+                "recipient": award.recipient_name,
+                "unit": award.unit.display_name,
+                "kind": _("Individual") if award.official_id else _("Collective"),
+                "multiplier": award.multiplier,
+                "bonus": award.bonus,
+            }
+        )
+    return rows
+
+
+def _money(amount: Decimal | None) -> str:
+    return f"{amount:,.0f}".replace(",", ".") if amount is not None else "—"
+
+
+def render_docx(decision: AwardDecision, language: str = "vi") -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    with translation.override(language):
+        document = Document()
+        style = document.styles["Normal"]
+        style.font.name = "Times New Roman"
+        style.font.size = Pt(12)
+        for section in document.sections:
+            section.left_margin, section.right_margin = Cm(3), Cm(2)
+        table = document.add_table(rows=1, cols=2)
+        left, right = table.rows[0].cells
+
+        def lines(cell, items):
+            cell.paragraphs[0].text = ""
+            for index, (text, bold, italic) in enumerate(items):
+                paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = paragraph.add_run(text)
+                run.bold, run.italic = bold, italic
+
+        lines(
+            left,
+            [
+                (decision.unit.display_name.upper(), True, False),
+                (_("No.: %(number)s") % {"number": decision.number}, False, False),
+            ],
+        )
+        lines(
+            right,
+            [
+                (_("SOCIALIST REPUBLIC OF VIETNAM"), True, False),
+                (_("Independence - Freedom - Happiness"), True, False),
+                (decision.decided_on.strftime("%d/%m/%Y"), False, True),
+            ],
+        )
+        heading = document.add_paragraph()
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = heading.add_run(_("DECISION"))
+        run.bold = True
+        run.font.size = Pt(14)
+        subtitle = document.add_paragraph(
+            _("On commendation for achievements in %(year)d") % {"year": decision.year}
+        )
+        subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        rule_set = decision.get_rule_set_display()
+        document.add_paragraph(_("Pursuant to %(basis)s;") % {"basis": rule_set})
+        document.add_paragraph(
+            _(
+                "Article 1. To award the titles and forms listed below to the following "
+                "individuals and collectives:"
+            )
+        )
+        rows = _rows(decision)
+        grid = document.add_table(rows=1, cols=5)
+        grid.style = "Table Grid"
+        for cell, label in zip(
+            grid.rows[0].cells,
+            [_("No."), _("Title"), _("Recipient"), _("Unit"), _("Bonus (VND)")],
+            strict=True,
+        ):
+            cell.text = label
+        for row in rows:
+            cells = grid.add_row().cells
+            cells[0].text = str(row["number"])
+            cells[1].text = row["title"]
+            cells[2].text = row["recipient"]
+            cells[3].text = row["unit"]
+            cells[4].text = _money(row["bonus"])
+        base = _money(decision.base_salary)
+        document.add_paragraph(
+            _(
+                "Article 2. Bonuses are paid as multiples of the base salary in force on the "
+                "decision date (%(base)s VND)."
+            )
+            % {"base": base}
+        )
+        if decision.note:
+            document.add_paragraph(decision.note)
+        signature = document.add_paragraph(decision.issuer)
+        signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        signature.runs[0].bold = True
+        buffer = io.BytesIO()
+        document.save(buffer)
+    return buffer.getvalue()
+
+
+def render_xlsx(decision: AwardDecision, language: str = "vi") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    with translation.override(language):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Decision")[:31]
+        sheet.append([_("Decision number"), decision.number])
+        sheet.append([_("Decision date"), decision.decided_on])
+        sheet.append([_("Issued by"), decision.issuer])
+        sheet.append([_("Year of the achievements"), decision.year])
+        sheet.append([_("Rule set"), str(decision.get_rule_set_display())])
+        sheet.append([_("Base salary (VND)"), decision.base_salary])
+        sheet.append([])
+        header = [
+            _("No."),
+            _("Title"),
+            _("Individual / collective"),
+            _("Recipient"),
+            _("Unit"),
+            _("Multiplier"),
+            _("Bonus (VND)"),
+        ]
+        sheet.append(header)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in _rows(decision):
+            sheet.append(
+                [
+                    row["number"],
+                    row["title"],
+                    row["kind"],
+                    row["recipient"],
+                    row["unit"],
+                    row["multiplier"],
+                    row["bonus"],
+                ]
+            )
+        total = decision.total_bonus()
+        sheet.append(["", "", "", "", "", _("Total"), total])
+        for column, width in zip("ABCDEFG", (6, 40, 18, 32, 40, 12, 16), strict=True):
+            sheet.column_dimensions[column].width = width
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+    return buffer.getvalue()

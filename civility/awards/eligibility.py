@@ -1,0 +1,794 @@
+"""Who is eligible for a title in a year, and why, line by line.
+
+Each condition of the title version gives one line with a status:
+
+- met / not met: decided from the records;
+- missing: the record that would decide it is not there (no classification entered yet, no
+  decisions recorded for an earlier year) — shown as missing, never as "not eligible";
+- unknown (source not available): the app holding the fact is not installed;
+- to check: a condition the system cannot compute (the board checks it by hand).
+
+The verdict is "not eligible" when a line is not met, "data missing" when a line is missing
+or unknown, else "eligible". An `Assessor` loads the facts of a whole set of officials for a
+year in a handful of queries (civility.awards.facts), then assesses in memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civility.awards import facts
+from civility.awards.models import (
+    Award,
+    AwardTitle,
+    GoodModel,
+    InitiativeRule,
+    Nomination,
+    Quota,
+    QuotaBase,
+    Verdict,
+)
+from civility.awards.rules import Classification, at_least, discipline_at_least
+from civility.orgs.models import Official, OrgUnit
+
+
+class Status:
+    MET = "met"
+    NOT_MET = "not_met"
+    MISSING = "missing"
+    UNAVAILABLE = "unavailable"
+    TO_CHECK = "to_check"
+
+
+def status_label(status: str) -> str:
+    return {
+        Status.MET: _("Met"),
+        Status.NOT_MET: _("Not met"),
+        Status.MISSING: _("Missing data"),
+        Status.UNAVAILABLE: _("Unknown (source not available)"),
+        Status.TO_CHECK: _("To check by the board"),
+    }[status]
+
+
+@dataclass
+class Line:
+    condition: str
+    status: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
+    def as_dict(self) -> dict:
+        return {"condition": self.condition, "status": self.status, "text": self.text}
+
+
+@dataclass
+class Assessment:
+    title: AwardTitle
+    year: int
+    official: Official | None
+    unit: OrgUnit
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        statuses = {line.status for line in self.lines}
+        if Status.NOT_MET in statuses:
+            return Verdict.NOT_ELIGIBLE
+        if statuses & {Status.MISSING, Status.UNAVAILABLE}:
+            return Verdict.INCOMPLETE
+        return Verdict.ELIGIBLE
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
+    @property
+    def nominee_name(self) -> str:
+        return self.official.full_name if self.official else self.unit.display_name
+
+    def snapshot(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "year": self.year,
+            "title_id": self.title.pk,
+            "title_key": self.title.key,
+            "title_version": self.title.version,
+            "rule_set": self.title.rule_set,
+            "computed_at": timezone.now().isoformat(),
+            "sources": facts.source_status(),
+            "lines": [line.as_dict() for line in self.lines],
+        }
+
+
+def _classification_label(level: str) -> str:
+    if level == facts.NOT_CLASSIFIED:
+        return _("not classified (e.g. worked under six months)")
+    return str(Classification(level).label)
+
+
+def _threshold_label(threshold: str) -> str:
+    from civility.awards.models import DisciplineThreshold
+
+    return str(DisciplineThreshold(threshold).label).lower()
+
+
+def _names(officials: list[Official], limit: int = 5) -> str:
+    names = [official.full_name for official in officials[:limit]]
+    if len(officials) > limit:
+        names.append(_("and %(count)d more") % {"count": len(officials) - limit})
+    return ", ".join(names)
+
+
+def title_for(unit: OrgUnit, key: str, year: int) -> AwardTitle | None:
+    """The version of title `key` in the catalogue applying to `unit`, in force at the end of
+    `year` (the year's achievements are judged under the rules of that year)."""
+    return (
+        AwardTitle.objects.for_unit(unit)
+        .in_force(datetime.date(year, 12, 31))
+        .filter(key=key)
+        .order_by("-unit__depth")
+        .first()
+    )
+
+
+def _province_path(unit: OrgUnit) -> str:
+    return unit.path.split("/")[0] + "/"
+
+
+# --- Quotas ------------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaUse:
+    quota: Quota
+    limit: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.used
+
+
+def quota_limit(quota: Quota, year: int) -> int:
+    limits: list[int] = []
+    if quota.max_count is not None:
+        limits.append(quota.max_count)
+    if quota.max_percent is not None:
+        if quota.percent_of == QuotaBase.TITLE:
+            base = (
+                Nomination.objects.counted()
+                .under(quota.unit)
+                .filter(title__key=quota.percent_of_key, year=year)
+                .count()
+            )
+        else:
+            base = Official.objects.under(quota.unit).active().count()
+        limits.append(math.floor(base * quota.max_percent / 100))
+    return min(limits)
+
+
+def quota_uses(
+    *, unit: OrgUnit, title_key: str, year: int, awarded_only: bool = False
+) -> list[QuotaUse]:
+    """Every quota that applies to a nominee in `unit`, with what is used of it: counted
+    nominations at proposal, awards at decision."""
+    uses = []
+    for quota in Quota.objects.applying_to(unit, title_key, year).select_related("unit"):
+        if awarded_only:
+            used = Award.objects.under(quota.unit).filter(title_key=title_key, year=year).count()
+        else:
+            used = (
+                Nomination.objects.counted()
+                .under(quota.unit)
+                .filter(title__key=title_key, year=year)
+                .count()
+            )
+        uses.append(QuotaUse(quota=quota, limit=quota_limit(quota, year), used=used))
+    return uses
+
+
+def quota_line(*, unit: OrgUnit, title: AwardTitle, year: int, already_counted: bool) -> Line:
+    uses = quota_uses(unit=unit, title_key=title.key, year=year)
+    if not uses:
+        return Line(
+            "quota",
+            Status.MET,
+            _("No quota set for this title (no legal quota is known; a unit may set one)."),
+        )
+    texts, status = [], Status.MET
+    for use in uses:
+        params = {
+            "unit": use.quota.unit.display_name,
+            "used": use.used,
+            "limit": use.limit,
+            "source": use.quota.source,
+        }
+        if use.remaining <= 0 and not already_counted:
+            status = Status.NOT_MET
+            texts.append(
+                _("Quota of %(unit)s reached: %(used)d of %(limit)d places taken (%(source)s).")
+                % params
+            )
+        else:
+            texts.append(
+                _("Quota of %(unit)s: %(used)d of %(limit)d places taken (%(source)s).") % params
+            )
+    return Line("quota", status, " ".join(texts))
+
+
+# --- The assessor ------------------------------------------------------------------------
+
+
+class Assessor:
+    """Assesses officials and collectives for titles in one year, from facts loaded once."""
+
+    def __init__(
+        self,
+        *,
+        year: int,
+        officials: list[Official],
+        today: datetime.date | None = None,
+        check_quotas: bool = True,
+    ):
+        self.year = year
+        self.today = today or timezone.localdate()
+        self.check_quotas = check_quotas
+        self.officials = {official.pk: official for official in officials}
+        ids = list(self.officials)
+        self.levels = facts.classifications(ids, year)
+        self.discipline = facts.disciplines(year=year, official_ids=ids)
+        self.pending = facts.pending_for_officials(ids, on=self.today)
+        self.initiatives: dict[int, list[GoodModel]] = defaultdict(list)
+        for model in (
+            GoodModel.objects.initiatives()
+            .recognised_in(year)
+            .filter(authors__in=ids)
+            .prefetch_related("authors")
+        ):
+            for author in model.authors.all():
+                if author.pk in self.officials and model not in self.initiatives[author.pk]:
+                    self.initiatives[author.pk].append(model)
+        self._titles: dict[tuple[int, str], AwardTitle | None] = {}
+        self._held: dict[tuple[str, int], set[int]] = {}
+        self._held_units: dict[tuple[str, int], set[int]] = {}
+        self._years_recorded: dict[tuple[str, str, int], bool] = {}
+        self._memo: dict[tuple[int, int | None, int], Assessment] = {}
+        self._nominated: dict[tuple[int, str], set[int]] = {}
+        self._quota_lines: dict[tuple[int, int], Line] = {}
+
+    @classmethod
+    def for_unit(cls, unit: OrgUnit, *, year: int, **options) -> Assessor:
+        officials = list(Official.objects.under(unit).active().select_related("unit"))
+        return cls(year=year, officials=officials, **options)
+
+    # Lookups ---------------------------------------------------------------------------
+
+    def title(self, unit: OrgUnit, key: str) -> AwardTitle | None:
+        cache_key = (unit.pk, key)
+        if cache_key not in self._titles:
+            self._titles[cache_key] = title_for(unit, key, self.year)
+        return self._titles[cache_key]
+
+    def holders(self, key: str, year: int) -> set[int]:
+        if (key, year) not in self._held:
+            self._held[(key, year)] = set(
+                Award.objects.filter(title_key=key, year=year, official__isnull=False).values_list(
+                    "official_id", flat=True
+                )
+            )
+        return self._held[(key, year)]
+
+    def unit_holders(self, key: str, year: int) -> set[int]:
+        if (key, year) not in self._held_units:
+            self._held_units[(key, year)] = set(
+                Award.objects.filter(title_key=key, year=year, official__isnull=True).values_list(
+                    "unit_id", flat=True
+                )
+            )
+        return self._held_units[(key, year)]
+
+    def year_recorded(self, unit: OrgUnit, key: str, year: int) -> bool:
+        """Whether any award of this title for this year is recorded in the province: if none
+        is, earlier decisions were not entered and "not held" would be a guess."""
+        province = _province_path(unit)
+        cache_key = (province, key, year)
+        if cache_key not in self._years_recorded:
+            self._years_recorded[cache_key] = Award.objects.filter(
+                title_key=key, year=year, unit__path__startswith=province
+            ).exists()
+        return self._years_recorded[cache_key]
+
+    def nominated(self, title: AwardTitle, official: Official | None, unit: OrgUnit) -> bool:
+        cache_key = (title.pk, "o" if official else "u")
+        if cache_key not in self._nominated:
+            rows = Nomination.objects.counted().filter(title__key=title.key, year=self.year)
+            if official:
+                ids = rows.filter(official__isnull=False).values_list("official_id", flat=True)
+            else:
+                ids = rows.filter(official__isnull=True).values_list("unit_id", flat=True)
+            self._nominated[cache_key] = set(ids)
+        return (official.pk if official else unit.pk) in self._nominated[cache_key]
+
+    # Assessments -----------------------------------------------------------------------
+
+    def assess(self, title: AwardTitle, *, official: Official | None = None, unit=None):
+        """The full assessment, quota included, of an official or (collective title) a unit."""
+        if title.is_collective():
+            base, unit = self.assess_unit(title, unit), unit
+        else:
+            base, unit = self.assess_official(title, official), official.unit
+        result = Assessment(
+            title=title,
+            year=self.year,
+            official=base.official,
+            unit=base.unit,
+            lines=list(base.lines),
+        )
+        if self.check_quotas:
+            result.lines.append(self._quota_line(title, official, unit))
+        return result
+
+    def _quota_line(self, title: AwardTitle, official: Official | None, unit: OrgUnit) -> Line:
+        cache_key = (unit.pk, title.pk)
+        if cache_key not in self._quota_lines:
+            self._quota_lines[cache_key] = quota_line(
+                unit=unit, title=title, year=self.year, already_counted=False
+            )
+        line = self._quota_lines[cache_key]
+        if line.status == Status.NOT_MET and self.nominated(title, official, unit):
+            # A nominee already counted in the quota keeps their place.
+            return quota_line(unit=unit, title=title, year=self.year, already_counted=True)
+        return line
+
+    def assess_official(self, title: AwardTitle, official: Official) -> Assessment:
+        """The conditions of the title, without the quota (used for titles within titles)."""
+        memo_key = (title.pk, official.pk, self.year)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        if official.pk not in self.officials:
+            self.officials[official.pk] = official
+            self._load_one(official)
+        result = Assessment(title=title, year=self.year, official=official, unit=official.unit)
+        lines = result.lines
+        if title.min_classification:
+            lines.append(self._classification_line(official, title.min_classification))
+        if title.prerequisite_key:
+            lines.append(self._prerequisite_line(title, official))
+        if title.initiative_rule:
+            lines.append(self._initiative_line(title, official))
+        if title.no_discipline_from:
+            lines.append(self._discipline_line(official, title.no_discipline_from))
+        if title.consecutive_key and title.consecutive_years:
+            lines.append(self._consecutive_line(title, official))
+        if title.block_under_review:
+            lines.append(self._pending_line(self.pending.get(official.pk, [])))
+        lines.extend(self._extra_lines(title))
+        self._memo[memo_key] = result
+        return result
+
+    def assess_unit(self, title: AwardTitle, unit: OrgUnit) -> Assessment:
+        memo_key = (title.pk, -unit.pk, self.year)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        members = [
+            official
+            for official in self.officials.values()
+            if official.unit.path.startswith(unit.path)
+        ]
+        result = Assessment(title=title, year=self.year, official=None, unit=unit)
+        lines = result.lines
+        if not members:
+            lines.append(
+                Line(
+                    "members",
+                    Status.MISSING,
+                    _("No officials are recorded in %(unit)s.") % {"unit": unit.display_name},
+                )
+            )
+        else:
+            if title.member_share_key and title.member_share_percent:
+                lines.append(self._share_line(title, unit, members))
+            if title.member_min_classification:
+                lines.append(self._members_level_line(members, title.member_min_classification))
+            if title.member_no_discipline_from:
+                lines.append(self._members_discipline_line(members, title))
+        if title.consecutive_key and title.consecutive_years:
+            lines.append(self._consecutive_unit_line(title, unit))
+        if title.block_under_review:
+            lines.append(self._pending_line(facts.pending_for_unit(unit, on=self.today)))
+        lines.extend(self._extra_lines(title))
+        self._memo[memo_key] = result
+        return result
+
+    def _load_one(self, official: Official) -> None:
+        """Facts for an official outside the set loaded at the start."""
+        levels = facts.classifications([official.pk], self.year)
+        if levels is not None and self.levels is not None:
+            self.levels.update(levels)
+        found = facts.disciplines(year=self.year, official_ids=[official.pk])
+        if found is not None and self.discipline is not None:
+            self.discipline.update(found)
+        self.pending.update(facts.pending_for_officials([official.pk], on=self.today))
+        for model in (
+            GoodModel.objects.initiatives().recognised_in(self.year).filter(authors=official)
+        ):
+            self.initiatives[official.pk].append(model)
+
+    # Lines -----------------------------------------------------------------------------
+
+    def _classification_line(self, official: Official, required: str) -> Line:
+        params = {"required": _classification_label(required).lower(), "year": self.year}
+        if self.levels is None:
+            return Line(
+                "classification",
+                Status.UNAVAILABLE,
+                _(
+                    "Annual classification (%(required)s or better): unknown, the evaluations "
+                    "source is not available."
+                )
+                % params,
+            )
+        level = self.levels.get(official.pk)
+        if level is None:
+            return Line(
+                "classification",
+                Status.MISSING,
+                _(
+                    "No annual classification for %(year)d is recorded (%(required)s or better "
+                    "is required)."
+                )
+                % params,
+            )
+        params["level"] = _classification_label(level)
+        if at_least(level, required):
+            return Line(
+                "classification",
+                Status.MET,
+                _("Classified %(level)s for %(year)d (%(required)s or better is required).")
+                % params,
+            )
+        return Line(
+            "classification",
+            Status.NOT_MET,
+            _("Classified %(level)s for %(year)d; %(required)s or better is required.") % params,
+        )
+
+    def _prerequisite_line(self, title: AwardTitle, official: Official) -> Line:
+        other = self.title(official.unit, title.prerequisite_key)
+        if other is None:
+            return Line(
+                "prerequisite",
+                Status.MISSING,
+                _("The title '%(key)s' is not in the catalogue for %(year)d.")
+                % {"key": title.prerequisite_key, "year": self.year},
+            )
+        params = {"title": other.display_name, "year": self.year}
+        if official.pk in self.holders(other.key, self.year):
+            return Line(
+                "prerequisite",
+                Status.MET,
+                _("Holds the title %(title)s for %(year)d.") % params,
+            )
+        verdict = self.assess_official(other, official).verdict
+        if verdict == Verdict.ELIGIBLE:
+            return Line(
+                "prerequisite",
+                Status.MET,
+                _("Meets the conditions of %(title)s for %(year)d.") % params,
+            )
+        if verdict == Verdict.INCOMPLETE:
+            return Line(
+                "prerequisite",
+                Status.MISSING,
+                _(
+                    "Whether the conditions of %(title)s for %(year)d are met cannot be told: "
+                    "data missing."
+                )
+                % params,
+            )
+        return Line(
+            "prerequisite",
+            Status.NOT_MET,
+            _("Does not meet the conditions of %(title)s for %(year)d.") % params,
+        )
+
+    def _initiative_line(self, title: AwardTitle, official: Official) -> Line:
+        rule = title.initiative_rule
+        found = self.initiatives.get(official.pk, [])
+        initiative_text = (
+            _("recognised initiative: %(names)s") % {"names": ", ".join(m.name for m in found)}
+            if found
+            else _("no recognised initiative recorded for %(year)d") % {"year": self.year}
+        )
+        if rule == InitiativeRule.REQUIRED:
+            status = Status.MET if found else Status.NOT_MET
+            return Line(
+                "initiative",
+                status,
+                _("Initiative required: %(found)s.") % {"found": initiative_text},
+            )
+        if self.levels is None:
+            excellent: bool | None = None
+            level_text = _("classification unknown (source not available)")
+        elif official.pk not in self.levels:
+            excellent = None
+            level_text = _("no classification recorded")
+        else:
+            excellent = self.levels[official.pk] == Classification.EXCELLENT
+            level_text = _classification_label(self.levels[official.pk])
+        params = {"level": level_text, "found": initiative_text}
+        unknown = Status.UNAVAILABLE if self.levels is None else Status.MISSING
+        if rule == InitiativeRule.EXCELLENT_OR_INITIATIVE:
+            text = (
+                _("Excellently completed tasks or a recognised initiative: %(level)s; %(found)s.")
+                % params
+            )
+            if found or excellent:
+                return Line("initiative", Status.MET, text)
+            return Line("initiative", unknown if excellent is None else Status.NOT_MET, text)
+        text = (
+            _("Excellently completed tasks and a recognised initiative: %(level)s; %(found)s.")
+            % params
+        )
+        if not found or excellent is False:
+            return Line("initiative", Status.NOT_MET, text)
+        return Line("initiative", Status.MET if excellent else unknown, text)
+
+    def _discipline_line(self, official: Official, threshold: str) -> Line:
+        params = {"threshold": _threshold_label(threshold), "year": self.year}
+        if self.discipline is None:
+            return Line(
+                "discipline",
+                Status.UNAVAILABLE,
+                _("Disciplinary measures: unknown, the conduct records source is not available."),
+            )
+        found = [
+            d
+            for d in self.discipline.get(official.pk, [])
+            if discipline_at_least(d.form, threshold)
+        ]
+        if not found:
+            return Line(
+                "discipline",
+                Status.MET,
+                _("No disciplinary measure (%(threshold)s) for a violation in %(year)d.") % params,
+            )
+        details = "; ".join(
+            _("%(form)s, decision %(number)s (record %(record)s)")
+            % {"form": d.form_label, "number": d.decision_number, "record": d.record_number}
+            for d in found
+        )
+        return Line(
+            "discipline",
+            Status.NOT_MET,
+            _("Disciplined in %(year)d: %(details)s.") % {**params, "details": details},
+        )
+
+    def _pending_line(self, pending: list[facts.Pending]) -> Line:
+        if not pending:
+            return Line(
+                "pending",
+                Status.MET,
+                _(
+                    "No disciplinary review, investigation, inspection or complaint verification "
+                    "in progress."
+                ),
+            )
+        details = "; ".join(
+            f"{item.label} ({item.reference})" if item.reference else item.label for item in pending
+        )
+        return Line(
+            "pending",
+            Status.NOT_MET,
+            _("Under review, no proposal allowed meanwhile: %(details)s.") % {"details": details},
+        )
+
+    def _consecutive_line(self, title: AwardTitle, official: Official) -> Line:
+        other = self.title(official.unit, title.consecutive_key)
+        name = other.display_name if other else title.consecutive_key
+        years = list(range(self.year - title.consecutive_years + 1, self.year + 1))
+        statuses, parts = [], []
+        for year in years:
+            if official.pk in self.holders(title.consecutive_key, year):
+                statuses.append(Status.MET)
+                parts.append(_("%(year)d held") % {"year": year})
+            elif year == self.year and other is not None:
+                verdict = self.assess_official(other, official).verdict
+                status = {
+                    Verdict.ELIGIBLE: Status.MET,
+                    Verdict.INCOMPLETE: Status.MISSING,
+                    Verdict.NOT_ELIGIBLE: Status.NOT_MET,
+                }[verdict]
+                statuses.append(status)
+                parts.append(
+                    _("%(year)d qualifies") % {"year": year}
+                    if status == Status.MET
+                    else _("%(year)d: %(verdict)s")
+                    % {"year": year, "verdict": str(Verdict(verdict).label).lower()}
+                )
+            elif self.year_recorded(official.unit, title.consecutive_key, year):
+                statuses.append(Status.NOT_MET)
+                parts.append(_("%(year)d not held") % {"year": year})
+            else:
+                statuses.append(Status.MISSING)
+                parts.append(_("%(year)d: no decisions recorded") % {"year": year})
+        return self._consecutive_result(title, name, statuses, parts)
+
+    def _consecutive_unit_line(self, title: AwardTitle, unit: OrgUnit) -> Line:
+        other = self.title(unit, title.consecutive_key)
+        name = other.display_name if other else title.consecutive_key
+        years = list(range(self.year - title.consecutive_years + 1, self.year + 1))
+        statuses, parts = [], []
+        for year in years:
+            if unit.pk in self.unit_holders(title.consecutive_key, year):
+                statuses.append(Status.MET)
+                parts.append(_("%(year)d held") % {"year": year})
+            elif year == self.year and other is not None:
+                verdict = self.assess_unit(other, unit).verdict
+                status = {
+                    Verdict.ELIGIBLE: Status.MET,
+                    Verdict.INCOMPLETE: Status.MISSING,
+                    Verdict.NOT_ELIGIBLE: Status.NOT_MET,
+                }[verdict]
+                statuses.append(status)
+                parts.append(
+                    _("%(year)d qualifies") % {"year": year}
+                    if status == Status.MET
+                    else _("%(year)d: %(verdict)s")
+                    % {"year": year, "verdict": str(Verdict(verdict).label).lower()}
+                )
+            elif self.year_recorded(unit, title.consecutive_key, year):
+                statuses.append(Status.NOT_MET)
+                parts.append(_("%(year)d not held") % {"year": year})
+            else:
+                statuses.append(Status.MISSING)
+                parts.append(_("%(year)d: no decisions recorded") % {"year": year})
+        return self._consecutive_result(title, name, statuses, parts)
+
+    def _consecutive_result(self, title, name, statuses, parts) -> Line:
+        if Status.NOT_MET in statuses:
+            status = Status.NOT_MET
+        elif Status.MISSING in statuses:
+            status = Status.MISSING
+        else:
+            status = Status.MET
+        return Line(
+            "consecutive",
+            status,
+            _("%(title)s in %(count)d consecutive years: %(years)s.")
+            % {"title": name, "count": title.consecutive_years, "years": ", ".join(parts)},
+        )
+
+    def _member_has(self, title: AwardTitle, other: AwardTitle | None, official) -> bool | None:
+        if official.pk in self.holders(title.member_share_key, self.year):
+            return True
+        if other is None:
+            return None
+        verdict = self.assess_official(other, official).verdict
+        if verdict == Verdict.INCOMPLETE:
+            return None
+        return verdict == Verdict.ELIGIBLE
+
+    def _share_line(self, title: AwardTitle, unit: OrgUnit, members: list[Official]) -> Line:
+        other = self.title(unit, title.member_share_key)
+        answers = [self._member_has(title, other, member) for member in members]
+        yes = sum(1 for answer in answers if answer is True)
+        unknown = sum(1 for answer in answers if answer is None)
+        total = len(members)
+        needed = math.ceil(total * title.member_share_percent / 100)
+        params = {
+            "yes": yes,
+            "total": total,
+            "percent": round(100 * yes / total),
+            "required": title.member_share_percent,
+            "title": other.display_name if other else title.member_share_key,
+            "unknown": unknown,
+        }
+        if yes >= needed:
+            status = Status.MET
+        elif yes + unknown < needed:
+            status = Status.NOT_MET
+        else:
+            status = Status.MISSING
+        text = (
+            _(
+                "%(yes)d of %(total)d members (%(percent)d%%) hold or qualify for %(title)s; "
+                "%(required)d%% required."
+            )
+            % params
+        )
+        if unknown:
+            text += " " + _("%(unknown)d members cannot be assessed: data missing.") % params
+        return Line("member_share", status, text)
+
+    def _members_level_line(self, members: list[Official], required: str) -> Line:
+        params = {"required": _classification_label(required).lower(), "year": self.year}
+        if self.levels is None:
+            return Line(
+                "member_classification",
+                Status.UNAVAILABLE,
+                _(
+                    "Every member %(required)s or better: unknown, the evaluations source is not "
+                    "available."
+                )
+                % params,
+            )
+        below = [
+            m for m in members if m.pk in self.levels and not at_least(self.levels[m.pk], required)
+        ]
+        missing = [m for m in members if m.pk not in self.levels]
+        if below:
+            return Line(
+                "member_classification",
+                Status.NOT_MET,
+                _(
+                    "Every member must be classified %(required)s or better for %(year)d; below: "
+                    "%(names)s."
+                )
+                % {**params, "names": _names(below)},
+            )
+        if missing:
+            return Line(
+                "member_classification",
+                Status.MISSING,
+                _(
+                    "Every member must be classified %(required)s or better for %(year)d; no "
+                    "classification recorded for: %(names)s."
+                )
+                % {**params, "names": _names(missing)},
+            )
+        return Line(
+            "member_classification",
+            Status.MET,
+            _("All %(count)d members are classified %(required)s or better for %(year)d.")
+            % {**params, "count": len(members)},
+        )
+
+    def _members_discipline_line(self, members: list[Official], title: AwardTitle) -> Line:
+        params = {"threshold": _threshold_label(title.member_no_discipline_from), "year": self.year}
+        if self.discipline is None:
+            return Line(
+                "member_discipline",
+                Status.UNAVAILABLE,
+                _(
+                    "Members' disciplinary measures: unknown, the conduct records source is not "
+                    "available."
+                ),
+            )
+        disciplined = [
+            m
+            for m in members
+            if any(
+                discipline_at_least(d.form, title.member_no_discipline_from)
+                for d in self.discipline.get(m.pk, [])
+            )
+        ]
+        if disciplined:
+            return Line(
+                "member_discipline",
+                Status.NOT_MET,
+                _("Members disciplined (%(threshold)s) in %(year)d: %(names)s.")
+                % {**params, "names": _names(disciplined)},
+            )
+        return Line(
+            "member_discipline",
+            Status.MET,
+            _("No member disciplined (%(threshold)s) in %(year)d.") % params,
+        )
+
+    def _extra_lines(self, title: AwardTitle) -> list[Line]:
+        return [Line("extra", Status.TO_CHECK, text) for text in title.extra_condition_lines()]
+
+
+def candidate_units(unit: OrgUnit) -> list[OrgUnit]:
+    """Collectives to assess under `unit`: the unit itself and the units directly under it."""
+    return [unit, *unit.children.order_by("name")]

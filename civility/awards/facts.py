@@ -1,0 +1,172 @@
+"""The one place where awards read other apps' records.
+
+Eligibility needs three kinds of fact about officials and units in a year:
+
+- the annual classification (civility.evaluations: AnnualClassification);
+- confirmed violation records with a disciplinary measure
+  (civility.conduct: `confirmed_records(official=, unit=, start=, end=)`);
+- reviews in progress that block a proposal: conduct records still being verified, and the
+  reviews recorded here (ReviewHold: disciplinary review, investigation, inspection,
+  verification of a complaint).
+
+When an app is not installed (or its model is not there yet), the fact is `None`: eligibility
+then shows the condition as "unknown (source not available)" instead of guessing. A change on
+the other apps' side touches this module only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+
+from civility.awards.rules import Classification
+
+# The evaluations app's levels, mapped to ours ("not_classified": worked under six months).
+NOT_CLASSIFIED = "not_classified"
+_LEVELS = {*Classification.values, NOT_CLASSIFIED}
+
+
+@dataclass(frozen=True)
+class Discipline:
+    official_id: int
+    form: str
+    form_label: str
+    record_number: str
+    decision_number: str
+    decision_date: datetime.date | None
+    occurred_on: datetime.date
+
+
+@dataclass(frozen=True)
+class Pending:
+    label: str
+    reference: str
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+# --- Annual classification ---------------------------------------------------------------
+
+
+def _classification_model():
+    if not apps.is_installed("civility.evaluations"):
+        return None
+    try:
+        return apps.get_model("evaluations", "AnnualClassification")
+    except LookupError:
+        return None
+
+
+def classifications(official_ids: Iterable[int], year: int) -> dict[int, str] | None:
+    """Each official's confirmed annual level for `year` (officials without a confirmed
+    classification are left out); None when the evaluations app is not available.
+
+    Reads `AnnualClassification.objects.confirmed()` and `final_level`, in bulk: the same
+    rows as `civility.evaluations.models.classification_of(official, year)`."""
+    model = _classification_model()
+    if model is None:
+        return None
+    rows = (
+        model.objects.confirmed()
+        .filter(official_id__in=list(official_ids), year=year)
+        .exclude(final_level="")
+        .order_by()
+        .values_list("official_id", "final_level")
+    )
+    return {official_id: level for official_id, level in rows if level in _LEVELS}
+
+
+# --- Discipline (civility.conduct) -------------------------------------------------------
+
+
+def _conduct_available() -> bool:
+    return apps.is_installed("civility.conduct")
+
+
+def disciplines(
+    *, year: int, official_ids: Iterable[int] | None = None, unit=None
+) -> dict[int, list[Discipline]] | None:
+    """Disciplinary measures on confirmed records of violations in `year`, by official;
+    None when the conduct app is not available."""
+    if not _conduct_available():
+        return None
+    from civility.conduct.models import confirmed_records
+
+    start, end = _year_bounds(year)
+    records = confirmed_records(unit=unit, start=start, end=end).exclude(discipline_form="")
+    if official_ids is not None:
+        records = records.filter(official_id__in=list(official_ids))
+    result: dict[int, list[Discipline]] = defaultdict(list)
+    for record in records.filter(official__isnull=False):
+        result[record.official_id].append(
+            Discipline(
+                official_id=record.official_id,
+                form=record.discipline_form,
+                form_label=str(record.get_discipline_form_display()),
+                record_number=record.number,
+                decision_number=record.decision_number,
+                decision_date=record.decision_date,
+                occurred_on=record.occurred_on,
+            )
+        )
+    return dict(result)
+
+
+# --- Reviews in progress -----------------------------------------------------------------
+
+
+def pending_for_officials(
+    official_ids: Iterable[int], *, on: datetime.date
+) -> dict[int, list[Pending]]:
+    """Open conduct records (reported or being verified) and recorded reviews, by official."""
+    from django.utils.translation import gettext as _
+
+    from civility.awards.models import ReviewHold
+
+    ids = list(official_ids)
+    result: dict[int, list[Pending]] = defaultdict(list)
+    if _conduct_available():
+        from civility.conduct.models import ViolationRecord
+
+        for record in ViolationRecord.objects.open().filter(official_id__in=ids):
+            result[record.official_id].append(
+                Pending(label=_("violation record being verified"), reference=record.number)
+            )
+    for hold in ReviewHold.objects.active(on).filter(official_id__in=ids):
+        result[hold.official_id].append(
+            Pending(label=str(hold.get_kind_display()).lower(), reference=hold.reference)
+        )
+    return dict(result)
+
+
+def pending_for_unit(unit, *, on: datetime.date) -> list[Pending]:
+    """Reviews of the unit as a whole (not of one of its people)."""
+    from django.utils.translation import gettext as _
+
+    from civility.awards.models import ReviewHold
+
+    found: list[Pending] = []
+    if _conduct_available():
+        from civility.conduct.models import ViolationRecord
+
+        for record in ViolationRecord.objects.open().filter(unit=unit, official__isnull=True):
+            found.append(
+                Pending(label=_("violation record being verified"), reference=record.number)
+            )
+    for hold in ReviewHold.objects.active(on).filter(unit=unit, official__isnull=True):
+        found.append(Pending(label=str(hold.get_kind_display()).lower(), reference=hold.reference))
+    return found
+
+
+def source_status() -> dict[str, bool]:
+    """Which sources are available, for the pages to say so."""
+    return {
+        "classification": _classification_model() is not None,
+        "conduct": _conduct_available(),
+    }

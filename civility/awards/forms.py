@@ -1,0 +1,322 @@
+"""Forms for awards pages. They validate; actions act."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.awards.models import (
+    AwardTitle,
+    GoodModel,
+    HoldKind,
+    Movement,
+    QuotaBase,
+    ReplicationStatus,
+    VoteChoice,
+)
+from civility.orgs.models import Official, OrgUnit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+def _links(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return obj.display_name
+
+
+class TitleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AwardTitle) -> str:
+        return obj.display_name
+
+
+def _year_default() -> int:
+    return timezone.localdate().year
+
+
+class EligibilityForm(forms.Form):
+    title = TitleChoiceField(label=_("Title"), queryset=AwardTitle.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args, titles, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].queryset = titles
+        self.fields["unit"].queryset = units
+
+
+class MovementForm(forms.ModelForm):
+    unit = UnitChoiceField(label=_("Launching unit"), queryset=OrgUnit.objects.none())
+
+    class Meta:
+        model = Movement
+        fields = [
+            "unit",
+            "name",
+            "name_en",
+            "reference",
+            "starts_on",
+            "ends_on",
+            "description",
+            "criteria",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class RegistrationForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
+    official = forms.ModelChoiceField(
+        label=_("Official"),
+        queryset=Official.objects.none(),
+        required=False,
+        help_text=_("Leave empty to register the unit as a whole."),
+    )
+    pledge = forms.CharField(
+        label=_("Pledge"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, units, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["official"].queryset = officials
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("unit") and not data.get("official"):
+            raise forms.ValidationError(_("Choose a unit or an official."))
+        return data
+
+
+TITLE_EDIT_FIELDS = [
+    "name",
+    "name_en",
+    "legal_basis",
+    "multiplier",
+    "multiplier_source",
+    "min_classification",
+    "prerequisite_key",
+    "initiative_rule",
+    "consecutive_key",
+    "consecutive_years",
+    "no_discipline_from",
+    "block_under_review",
+    "member_share_key",
+    "member_share_percent",
+    "member_min_classification",
+    "member_no_discipline_from",
+    "extra_conditions",
+    "conditions_note",
+]
+
+
+class TitleForm(forms.ModelForm):
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        widget=DATE,
+        help_text=_("A version in use is not changed: a new version starts on this day."),
+    )
+
+    class Meta:
+        model = AwardTitle
+        fields = TITLE_EDIT_FIELDS
+        widgets = {
+            "extra_conditions": forms.Textarea(attrs={"rows": 3}),
+            "conditions_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NewTitleForm(TitleForm):
+    key = forms.SlugField(label=_("Key"), max_length=60)
+
+    class Meta(TitleForm.Meta):
+        fields = ["key", "recipient", "form", "level", *TITLE_EDIT_FIELDS]
+
+
+class QuotaForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Leave empty for every year."),
+    )
+    max_count = forms.IntegerField(label=_("At most (number)"), required=False, min_value=0)
+    max_percent = forms.IntegerField(
+        label=_("At most (%)"), required=False, min_value=1, max_value=100
+    )
+    percent_of = forms.ChoiceField(label=_("Percent of"), choices=QuotaBase.choices)
+    percent_of_key = forms.SlugField(label=_("The other title (key)"), required=False)
+    source = forms.CharField(label=_("Source"), max_length=300)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class NominationForm(forms.Form):
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The achievements in the year, with figures."),
+    )
+    links = forms.CharField(
+        label=_("Links to evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    files = MultipleFileField(label=_("Evidence files"), required=False)
+
+    def clean_links(self) -> tuple[str, ...]:
+        return _links(self.cleaned_data["links"])
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("Vote"), choices=VoteChoice.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class CloseReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Board's note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    unit = UnitChoiceField(label=_("Issuing unit"), queryset=OrgUnit.objects.none())
+    number = forms.CharField(label=_("Decision number"), max_length=64)
+    decided_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    issuer = forms.CharField(
+        label=_("Issued by"), max_length=300, help_text=_("Office and name of the signatory.")
+    )
+    nominations = forms.ModelMultipleChoiceField(
+        label=_("Recommended nominations"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, units, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["nominations"].queryset = nominations
+        self.fields["nominations"].label_from_instance = lambda n: (
+            f"{n.title.display_name} {n.year} · {n.nominee_name}"
+        )
+
+
+class HoldForm(forms.Form):
+    official = forms.ModelChoiceField(
+        label=_("Official"), queryset=Official.objects.none(), required=False
+    )
+    unit = UnitChoiceField(
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("For a review of the unit as a whole."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=HoldKind.choices)
+    started_on = forms.DateField(label=_("Started on"), widget=DATE)
+    reference = forms.CharField(label=_("Reference"), max_length=300, required=False)
+
+    def __init__(self, *args, units, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["official"].queryset = officials
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("unit") and not data.get("official"):
+            raise forms.ValidationError(_("Choose the official or the unit under review."))
+        return data
+
+
+class GoodModelForm(forms.ModelForm):
+    unit = UnitChoiceField(label=_("Owning unit"), queryset=OrgUnit.objects.none())
+
+    class Meta:
+        model = GoodModel
+        fields = [
+            "kind",
+            "category",
+            "unit",
+            "name",
+            "name_en",
+            "started_on",
+            "description",
+            "evidence",
+            "movement",
+            "contest",
+            "authors",
+        ]
+        widgets = {"started_on": DATE, "evidence": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, units, movements, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["movement"].queryset = movements
+        self.fields["authors"].queryset = officials
+        self.fields["authors"].required = False
+
+
+class ModelStatusForm(forms.Form):
+    from civility.awards.models import AwardLevel, ModelStatus
+
+    status = forms.ChoiceField(label=_("Status"), choices=ModelStatus.choices)
+    recognised_on = forms.DateField(label=_("Recognised on"), widget=DATE, required=False)
+    recognised_by = forms.CharField(label=_("Recognised by"), max_length=300, required=False)
+    recognition_level = forms.ChoiceField(
+        label=_("Level"), choices=[("", "---------"), *AwardLevel.choices], required=False
+    )
+
+
+class ReplicationForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    adopted_on = forms.DateField(label=_("Date"), widget=DATE)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ReplicationStatus.choices, initial=ReplicationStatus.ADOPTED
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class HonourFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

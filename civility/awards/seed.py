@@ -1,0 +1,213 @@
+"""The starting title catalogue and base salaries (framework §4; editable afterwards).
+
+Every title is shipped in two versions: under Law 06/2022 + Decree 98/2023 (from 1 Jan 2024)
+and under Decree 152/2025 (from 1 Jul 2025), which carried over the same conditions and
+multipliers. Where the sources disagree or were not found the setting is a default and
+`conditions_note` says so; `multiplier` stays empty where no multiplier was found.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+VERSIONS = (
+    ("decree-98-2023", datetime.date(2024, 1, 1), datetime.date(2025, 6, 30)),
+    ("decree-152-2025", datetime.date(2025, 7, 1), None),
+)
+MULTIPLIER_SOURCE = "Nghị định 98/2023/NĐ-CP Điều 54; giữ nguyên tại Nghị định 152/2025/NĐ-CP"
+
+TITLES: list[dict] = [
+    {
+        "key": "advanced-worker",
+        "name": "Lao động tiên tiến",
+        "name_en": "Advanced Worker",
+        "recipient": "individual",
+        "form": "emulation_title",
+        "level": "grassroots",
+        "legal_basis": "Luật 06/2022/QH15, Điều 24",
+        "multiplier": Decimal("0.3"),
+        "min_classification": "good",
+        "extra_conditions": "Có tinh thần tự lực, tự cường; đoàn kết, tương trợ; tích cực tham "
+        "gia phong trào thi đua",
+        "conditions_note": "Law 06/2022 Art. 24: classified 'well completed tasks' or higher. "
+        "The Law sets no quota for this title. Provinces may add conditions (e.g. no "
+        "administrative sanction in the year).",
+    },
+    {
+        "key": "grassroots-fighter",
+        "name": "Chiến sĩ thi đua cơ sở",
+        "name_en": "Grassroots Emulation Fighter",
+        "recipient": "individual",
+        "form": "emulation_title",
+        "level": "grassroots",
+        "legal_basis": "Luật 06/2022/QH15, Điều 23",
+        "multiplier": Decimal("1.0"),
+        "prerequisite_key": "advanced-worker",
+        "initiative_rule": "excellent_or_initiative",
+        "conditions_note": "UNCONFIRMED: the sources disagree on whether a recognised "
+        "initiative is mandatory (the old law required one; the 2025 draft amendment would "
+        "require both excellent completion and an initiative). Default: Advanced Worker and "
+        "(excellently completed tasks or a recognised initiative). No legal quota (the 15% "
+        "cap was not found); a unit may set one.",
+    },
+    {
+        "key": "city-fighter",
+        "name": "Chiến sĩ thi đua thành phố",
+        "name_en": "City Emulation Fighter",
+        "recipient": "individual",
+        "form": "emulation_title",
+        "level": "city",
+        "legal_basis": "Luật 06/2022/QH15",
+        "multiplier": Decimal("3.0"),
+        "consecutive_key": "grassroots-fighter",
+        "consecutive_years": 3,
+        "extra_conditions": "Sáng kiến hoặc đề tài khoa học có phạm vi ảnh hưởng cấp thành phố",
+        "conditions_note": "UNCONFIRMED: the old law selected among holders of 3 consecutive "
+        "Grassroots Emulation Fighter titles; the Law 06/2022 wording was not confirmed. The "
+        "count of years is a setting.",
+    },
+    {
+        "key": "national-fighter",
+        "name": "Chiến sĩ thi đua toàn quốc",
+        "name_en": "National Emulation Fighter",
+        "recipient": "individual",
+        "form": "emulation_title",
+        "level": "national",
+        "legal_basis": "Luật 06/2022/QH15, Điều 21",
+        "multiplier": Decimal("4.5"),
+        "consecutive_key": "city-fighter",
+        "consecutive_years": 2,
+        "extra_conditions": "Sáng kiến hoặc đề tài khoa học có phạm vi ảnh hưởng toàn quốc",
+        "conditions_note": "Law 06/2022 Art. 21: two consecutive provincial/ministerial "
+        "fighter titles and an initiative of nationwide effect.",
+    },
+    {
+        "key": "advanced-collective",
+        "name": "Tập thể lao động tiên tiến",
+        "name_en": "Advanced Labour Collective",
+        "recipient": "collective",
+        "form": "emulation_title",
+        "level": "grassroots",
+        "legal_basis": "Luật 06/2022/QH15; Thông tư 01/2024/TT-VPCP",
+        "multiplier": Decimal("0.8"),
+        "member_share_key": "advanced-worker",
+        "member_share_percent": 70,
+        "member_no_discipline_from": "warning",
+        "extra_conditions": "Hoàn thành tốt nhiệm vụ; phong trào thi đua thường xuyên, thiết "
+        "thực; nội bộ đoàn kết, chấp hành tốt chủ trương, chính sách",
+        "conditions_note": "At least 70% of members Advanced Workers and no member disciplined "
+        "at warning or above (as applied in Circular 01/2024/TT-VPCP; the old law required "
+        "more than 50%).",
+    },
+    {
+        "key": "excellent-collective",
+        "name": "Tập thể lao động xuất sắc",
+        "name_en": "Excellent Labour Collective",
+        "recipient": "collective",
+        "form": "emulation_title",
+        "level": "grassroots",
+        "legal_basis": "Luật 06/2022/QH15; Thông tư 01/2024/TT-BXD",
+        "multiplier": Decimal("1.5"),
+        "member_share_key": "advanced-worker",
+        "member_share_percent": 70,
+        "member_min_classification": "completed",
+        "extra_conditions": "Hoàn thành xuất sắc nhiệm vụ; phong trào thi đua thường xuyên, "
+        "thiết thực, hiệu quả",
+        "conditions_note": "100% of members complete their tasks, of which at least 70% … (the "
+        "source text is truncated: most likely Advanced Workers). Further conditions (a "
+        "grassroots fighter among members, no member disciplined) are UNCONFIRMED: add them "
+        "here once checked.",
+    },
+    {
+        "key": "city-flag",
+        "name": "Cờ thi đua của UBND Thành phố",
+        "name_en": "City People's Committee emulation flag",
+        "recipient": "collective",
+        "form": "emulation_title",
+        "level": "city",
+        "legal_basis": "Luật 06/2022/QH15",
+        "multiplier": Decimal("8.0"),
+        "extra_conditions": "Tập thể dẫn đầu cụm, khối thi đua của Thành phố",
+        "conditions_note": "Detailed criteria under Law 06/2022 were not found.",
+    },
+    {
+        "key": "certificate-commendation",
+        "name": "Giấy khen",
+        "name_en": "Certificate of commendation",
+        "recipient": "individual",
+        "form": "commendation",
+        "level": "grassroots",
+        "legal_basis": "Luật 06/2022/QH15",
+        "extra_conditions": "Thành tích theo tiêu chuẩn của người đứng đầu cơ quan, đơn vị",
+        "conditions_note": "Given by heads of departments and commune chairmen. Detailed "
+        "criteria and the bonus multiplier under Law 06/2022 were not found: set them here.",
+    },
+    {
+        "key": "certificate-commendation-collective",
+        "name": "Giấy khen (tập thể)",
+        "name_en": "Certificate of commendation (collective)",
+        "recipient": "collective",
+        "form": "commendation",
+        "level": "grassroots",
+        "legal_basis": "Luật 06/2022/QH15",
+        "extra_conditions": "Thành tích theo tiêu chuẩn của người đứng đầu cơ quan, đơn vị",
+        "conditions_note": "Detailed criteria and the bonus multiplier under Law 06/2022 were "
+        "not found: set them here.",
+    },
+    {
+        "key": "city-merit",
+        "name": "Bằng khen của Chủ tịch UBND Thành phố",
+        "name_en": "Certificate of merit of the City Chairman",
+        "recipient": "individual",
+        "form": "commendation",
+        "level": "city",
+        "legal_basis": "Luật 06/2022/QH15",
+        "extra_conditions": "Thành tích xuất sắc theo tiêu chuẩn của Thành phố",
+        "conditions_note": "Detailed criteria under Law 06/2022 were not found (an older "
+        "provincial example required two consecutive years of certificates of commendation). "
+        "Set the conditions and multiplier here.",
+    },
+    {
+        "key": "city-merit-collective",
+        "name": "Bằng khen của Chủ tịch UBND Thành phố (tập thể)",
+        "name_en": "Certificate of merit of the City Chairman (collective)",
+        "recipient": "collective",
+        "form": "commendation",
+        "level": "city",
+        "legal_basis": "Luật 06/2022/QH15",
+        "extra_conditions": "Thành tích xuất sắc theo tiêu chuẩn của Thành phố",
+        "conditions_note": "Detailed criteria under Law 06/2022 were not found.",
+    },
+    {
+        "key": "good-person-good-deed",
+        "name": "Người tốt, việc tốt",
+        "name_en": "Good person, good deed",
+        "recipient": "individual",
+        "form": "commendation",
+        "level": "city",
+        "legal_basis": "Quyết định 09/2020/QĐ-UBND (Hà Nội)",
+        "extra_conditions": "Hành động, việc làm tốt được cộng đồng ghi nhận",
+        "conditions_note": "Hanoi's own title under its former regulation (Decision "
+        "09/2020/QĐ-UBND); the replacement regulation under Law 06/2022 was not found: check "
+        "its legal status before use.",
+    },
+    {
+        "key": "capital-initiative",
+        "name": "Sáng kiến Thủ đô",
+        "name_en": "Capital Initiative",
+        "recipient": "individual",
+        "form": "commendation",
+        "level": "city",
+        "legal_basis": "Quyết định 09/2020/QĐ-UBND (Hà Nội)",
+        "initiative_rule": "required",
+        "conditions_note": "Hanoi's own title under its former regulation (Decision "
+        "09/2020/QĐ-UBND); the replacement regulation under Law 06/2022 was not found.",
+    },
+]
+
+# The base salary (lương cơ sở) bonuses are multiples of.
+BASE_SALARIES = [
+    (datetime.date(2023, 7, 1), Decimal("1800000"), "Nghị định 24/2023/NĐ-CP"),
+    (datetime.date(2024, 7, 1), Decimal("2340000"), "Nghị định 73/2024/NĐ-CP"),
+]

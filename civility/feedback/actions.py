@@ -1,0 +1,780 @@
+"""Workflows of the citizens' voice: ratings, assistance calls, reports, dossier figures,
+rollups. Views, the API, Open311 and tasks call these; they check, write in one transaction
+and notify."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civility.core.audit import acting_as
+from civility.core.photos import clean_photo
+from civility.feedback import conf, throttle
+from civility.feedback.models import (
+    DOSSIER_UNIT_KINDS,
+    RATED_UNIT_KINDS,
+    STAFF_ROLES,
+    AssistanceCall,
+    CallSource,
+    Channel,
+    CounterDevice,
+    DossierStat,
+    PublicReport,
+    RatingDay,
+    Reason,
+    ReasonDay,
+    ReportCategory,
+    ReportChannel,
+    ReportStatus,
+    ReportUpdate,
+    ServiceRating,
+    new_receipt,
+)
+from civility.feedback.scales import current_scale
+from civility.orgs.models import COMMUNE_LEVEL_KINDS, Official, OrgUnit, Place, UnitKind
+from civility.orgs.scopes import MANAGER_ROLES, scope_of
+
+NOTIFY_CHANNEL = "feedback_assistance"
+# A rating may be sent up to this long after it was given (offline kiosks), never later.
+MAX_RATING_AGE = datetime.timedelta(days=30)
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+MAX_BATCH = 500
+DOSSIER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{3,39}$")
+LAST_SEEN_PRECISION = datetime.timedelta(minutes=1)
+
+
+# --- Kiosk devices ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_device(*, actor, counter: OrgUnit, name: str) -> tuple[CounterDevice, str]:
+    """A kiosk for `counter`; returns the device and its secret (shown once)."""
+    if counter.kind not in RATED_UNIT_KINDS:
+        raise ValidationError({"counter": _("Kiosks belong to one-stop counters.")})
+    if not scope_of(actor).covers(counter, roles=MANAGER_ROLES):
+        raise PermissionDenied
+    secret = CounterDevice.new_secret()
+    device = CounterDevice(counter=counter, name=name.strip() or counter.name, created_by=actor)
+    device.set_secret(secret)
+    with acting_as(actor):
+        device.save()
+    return device, secret
+
+
+_DEVICE = f"""
+SELECT d.id, d.name, d.on_duty_id, d.last_seen_at,
+       c.id, c.kind, c.name, c.name_en, c.path, c.valid_from, c.valid_to,
+       (SELECT count(*) FROM {Official._meta.db_table} o
+         WHERE o.unit_id = c.id AND o.left_on IS NULL),
+       (SELECT min(o.id) FROM {Official._meta.db_table} o
+         WHERE o.unit_id = c.id AND o.left_on IS NULL)
+FROM {CounterDevice._meta.db_table} d
+JOIN {OrgUnit._meta.db_table} c ON c.id = d.counter_id
+WHERE d.key_hash = %s AND d.revoked_at IS NULL
+"""
+
+
+def authenticate_device(raw: str) -> CounterDevice | None:
+    """Every kiosk request starts here, so it is one hand-written query: the device, its
+    counter, and who is on duty when the counter has a single official."""
+    from civility.accounts.models import hash_token
+
+    raw = raw.strip()
+    if not raw.startswith(CounterDevice.PREFIX):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_DEVICE, [hash_token(raw)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (device_id, name, on_duty_id, last_seen_at, *unit, official_count, first_official) = row
+    counter = OrgUnit(
+        id=unit[0],
+        kind=unit[1],
+        name=unit[2],
+        name_en=unit[3],
+        path=unit[4],
+        valid_from=unit[5],
+        valid_to=unit[6],
+    )
+    if not counter.is_current():
+        return None
+    device = CounterDevice(
+        id=device_id, name=name, counter=counter, on_duty_id=on_duty_id, last_seen_at=last_seen_at
+    )
+    device.official_count, device.first_official = official_count, first_official
+    return device
+
+
+def touch_device(device: CounterDevice) -> None:
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at >= LAST_SEEN_PRECISION:
+        CounterDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
+
+
+def revoke_device(*, actor, device: CounterDevice) -> None:
+    if not scope_of(actor).covers(device.counter, roles=MANAGER_ROLES):
+        raise PermissionDenied
+    with acting_as(actor):
+        device.revoke()
+
+
+def counter_officials(counter: OrgUnit):
+    """Who may be on duty at a counter: active officials of the counter or its service point."""
+    parent_path = counter.path.rsplit("/", 2)[0] + "/"
+    return (
+        Official.objects.active()
+        .filter(unit__path__in=[counter.path, parent_path])
+        .order_by("-unit__depth", "full_name")
+    )
+
+
+@transaction.atomic
+def set_on_duty(*, device: CounterDevice, official_id: int | None) -> CounterDevice:
+    official = None
+    if official_id is not None:
+        official = counter_officials(device.counter).filter(pk=official_id).first()
+        if official is None:
+            raise ValidationError({"official": _("This official does not work at this counter.")})
+    device.on_duty = official
+    device.save(update_fields=["on_duty"])
+    return device
+
+
+def official_on_duty(device: CounterDevice) -> int | None:
+    """The device's named official, else the counter's only official, else nobody."""
+    if device.on_duty_id:
+        return device.on_duty_id
+    if hasattr(device, "official_count"):  # annotated by authenticate_device
+        return device.first_official if device.official_count == 1 else None
+    ids = list(Official.objects.active().filter(unit=device.counter).values_list("pk")[:2])
+    return ids[0][0] if len(ids) == 1 else None
+
+
+# --- Ratings ------------------------------------------------------------------------------
+
+
+@dataclass
+class RatingInput:
+    client_id: uuid.UUID
+    level: int
+    reasons: list[str] = field(default_factory=list)
+    comment: str = ""
+    rated_at: datetime.datetime | None = None
+    dossier_code: str = ""
+
+
+@dataclass(frozen=True)
+class Stored:
+    client_id: uuid.UUID
+    stored: bool  # False: this id was already there (a retry), nothing new was written
+
+
+_INSERT = f"""
+INSERT INTO {ServiceRating._meta.db_table}
+  (client_id, counter_id, official_id, channel, scale, level, score, side, reasons, comment,
+   dossier_code, rated_at, rated_on)
+SELECT r.client_id, %(counter)s, %(official)s, %(channel)s, %(scale)s, r.level, r.score, r.side,
+       CASE WHEN r.reasons = '' THEN '{{}}'::varchar[]
+            ELSE string_to_array(r.reasons, ',')::varchar[] END,
+       r.comment, r.dossier_code, r.rated_at, r.rated_on
+FROM unnest(%(ids)s::uuid[], %(levels)s::smallint[], %(scores)s::smallint[],
+            %(sides)s::smallint[], %(reasons)s::text[], %(comments)s::text[],
+            %(dossiers)s::text[], %(times)s::timestamptz[], %(days)s::date[])
+     AS r(client_id, level, score, side, reasons, comment, dossier_code, rated_at, rated_on)
+ON CONFLICT DO NOTHING
+RETURNING client_id
+"""
+
+
+def _check_rating(item: RatingInput, scale, now: datetime.datetime, prefix: str) -> None:
+    if scale.level(item.level) is None:
+        raise ValidationError(
+            {
+                f"{prefix}level": _("Level must be between 1 and %(count)s.")
+                % {"count": len(scale.levels)}
+            }
+        )
+    unknown = set(item.reasons) - set(Reason.values)
+    if unknown:
+        raise ValidationError(
+            {
+                f"{prefix}reasons": _("Unknown reason: %(reason)s.")
+                % {"reason": ", ".join(sorted(unknown))}
+            }
+        )
+    if len(item.comment) > 1000:
+        raise ValidationError(
+            {f"{prefix}comment": _("The comment is longer than 1,000 characters.")}
+        )
+    if item.rated_at is not None:
+        if item.rated_at.tzinfo is None:
+            raise ValidationError({f"{prefix}rated_at": _("Give the time with its time zone.")})
+        if item.rated_at > now + CLOCK_SKEW:
+            raise ValidationError({f"{prefix}rated_at": _("The time is in the future.")})
+        if item.rated_at < now - MAX_RATING_AGE:
+            raise ValidationError(
+                {f"{prefix}rated_at": _("Ratings older than 30 days are not accepted.")}
+            )
+    if item.dossier_code and not DOSSIER_CODE.match(item.dossier_code):
+        raise ValidationError({f"{prefix}dossier_code": _("This is not a valid dossier code.")})
+
+
+def record_ratings(
+    *,
+    counter: OrgUnit,
+    ratings: list[RatingInput],
+    channel: str,
+    official_id: int | None = None,
+    bucket: tuple[str, int, float, int] | None = None,
+) -> list[Stored] | None:
+    """Store ratings once each: one INSERT … ON CONFLICT DO NOTHING for the whole list.
+
+    Validates everything first (an error names the item and field and stores nothing). With
+    `bucket` (key, capacity, refill seconds, cost), the throttle's token is taken in the same
+    statement, so the hot path is one round trip and one commit; None means throttled and
+    nothing was stored. Runs in autocommit: the single statement is atomic."""
+    if not ratings:
+        return []
+    if len(ratings) > MAX_BATCH:
+        raise ValidationError({"ratings": _("Send at most 500 ratings at a time.")})
+    scale = current_scale()
+    now = timezone.now()
+    many = len(ratings) > 1
+    seen: set[uuid.UUID] = set()
+    columns: dict[str, list] = {
+        k: [] for k in ("ids", "levels", "scores", "sides", "reasons", "comments", "dossiers")
+    }
+    columns["times"], columns["days"] = [], []
+    for index, item in enumerate(ratings):
+        _check_rating(item, scale, now, f"ratings.{index}." if many else "")
+        if item.client_id in seen:
+            continue
+        seen.add(item.client_id)
+        level = scale.level(item.level)
+        rated_at = item.rated_at or now
+        columns["ids"].append(item.client_id)
+        columns["levels"].append(item.level)
+        columns["scores"].append(level.score)
+        columns["sides"].append(1 if level.satisfied else -1 if level.dissatisfied else 0)
+        columns["reasons"].append(",".join(dict.fromkeys(item.reasons)))
+        columns["comments"].append(item.comment.strip())
+        columns["dossiers"].append(item.dossier_code.strip().upper())
+        columns["times"].append(rated_at)
+        columns["days"].append(timezone.localdate(rated_at))
+    params = {
+        "counter": counter.pk,
+        "official": official_id,
+        "channel": channel,
+        "scale": scale.key,
+        **columns,
+    }
+    sql = _INSERT
+    if bucket is not None:
+        key, capacity, refill, cost = bucket
+        params.update(key=key, capacity=capacity, refill=float(refill), cost=cost)
+        sql = f"WITH bucket AS ({throttle.TAKE}) " + _INSERT.replace(
+            "ON CONFLICT DO NOTHING", "WHERE EXISTS (SELECT FROM bucket) ON CONFLICT DO NOTHING"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = {row[0] for row in cursor.fetchall()}
+        if bucket is not None and len(inserted) < len(columns["ids"]):
+            # Nothing new: duplicates (a retry) or an empty bucket? Only the first is fine.
+            cursor.execute(
+                f"SELECT client_id FROM {ServiceRating._meta.db_table} "
+                "WHERE client_id = ANY(%s::uuid[])",
+                [columns["ids"]],
+            )
+            if len({row[0] for row in cursor.fetchall()}) < len(columns["ids"]):
+                return None
+    return [Stored(client_id, client_id in inserted) for client_id in columns["ids"]]
+
+
+def kiosk_rate(*, device: CounterDevice, ratings: list[RatingInput]) -> list[Stored] | None:
+    """Ratings from a counter's kiosk; None when the kiosk sends faster than a counter works
+    (one bucket per device; a backlog batch costs one token per 50 ratings)."""
+    capacity, refill = conf.kiosk_bucket()
+    cost = min(capacity, max(1, math.ceil(len(ratings) / 50)))
+    return record_ratings(
+        counter=device.counter,
+        ratings=ratings,
+        channel=Channel.KIOSK,
+        official_id=official_on_duty(device),
+        bucket=(f"kiosk:{device.pk}", capacity, refill, cost),
+    )
+
+
+class Throttled(Exception):
+    """Too many requests from this device or for this counter; try later."""
+
+
+def online_rate(
+    *, counter: OrgUnit, rating: RatingInput, device_key: str, network_key: str
+) -> Stored:
+    """A rating from a citizen's phone (QR on the counter, or a dossier code).
+
+    Throttled per device and counter, per device, per network and per counter, so one phone
+    cannot stuff the ballot while a busy counter's many citizens all get through. The keys
+    are HMACs: the device cookie and network address are never stored."""
+    if counter.kind not in RATED_UNIT_KINDS or not counter.is_current():
+        raise ValidationError({"counter": _("This counter does not take ratings.")})
+    rating.rated_at = None  # a phone rates now; its clock is not trusted
+    if ServiceRating.objects.filter(client_id=rating.client_id).exists():
+        return Stored(rating.client_id, False)  # the same form sent again: already counted
+    if rating.dossier_code:
+        rating.dossier_code = rating.dossier_code.strip().upper()
+        _check_rating(rating, current_scale(), timezone.now(), "")
+        if ServiceRating.objects.filter(dossier_code=rating.dossier_code).exists():
+            raise ValidationError({"dossier_code": _("This dossier has already been rated.")})
+    buckets = [
+        (throttle.key_for("dev", device_key), *conf.device_bucket()),
+        (throttle.key_for("net", network_key), *conf.network_bucket()),
+        (throttle.key_for("cnt", counter.pk), *conf.counter_online_bucket()),
+    ]
+    if not rating.dossier_code:  # a dossier code is its own limit: one rating each
+        buckets.insert(
+            0, (throttle.key_for("devcnt", device_key, counter.pk), *conf.device_counter_bucket())
+        )
+    with transaction.atomic():
+        if not throttle.take_all(buckets):
+            raise Throttled
+        channel = Channel.DOSSIER if rating.dossier_code else Channel.QR
+        official = Official.objects.active().filter(unit=counter).values_list("pk", flat=True)
+        official_ids = list(official[:2])
+        (result,) = record_ratings(
+            counter=counter,
+            ratings=[rating],
+            channel=channel,
+            official_id=official_ids[0] if len(official_ids) == 1 else None,
+        )
+    if (
+        rating.dossier_code
+        and not result.stored
+        and not ServiceRating.objects.filter(client_id=rating.client_id).exists()
+    ):
+        raise ValidationError({"dossier_code": _("This dossier has already been rated.")})
+    return result
+
+
+# --- Assistance calls ---------------------------------------------------------------------
+
+
+def _notify(event: str, call: AssistanceCall) -> None:
+    """Sent at commit (PostgreSQL holds NOTIFY until then), so listeners never see a call
+    that was rolled back. Listeners in any process on any machine receive it."""
+    payload = {
+        "event": event,
+        "call": call.pk,
+        "counter": call.counter_id,
+        "path": call.counter.path,
+        "name": call.counter.name,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, json.dumps(payload)])
+
+
+@transaction.atomic
+def raise_assistance_call(*, counter: OrgUnit, source: str) -> tuple[AssistanceCall, bool]:
+    """Ring the counter's staff. Pressing again while a call waits rings nobody twice: the
+    waiting call is returned (created=False)."""
+    if counter.kind not in RATED_UNIT_KINDS or not counter.is_current():
+        raise ValidationError({"counter": _("This counter does not take calls.")})
+    if source not in CallSource.values:
+        raise ValidationError({"source": _("Unknown source.")})
+    OrgUnit.objects.select_for_update().filter(pk=counter.pk).first()  # one caller at a time
+    waiting = (
+        AssistanceCall.objects.filter(counter=counter, acknowledged_at__isnull=True)
+        .open()
+        .select_related("counter")
+        .first()
+    )
+    if waiting is not None:
+        return waiting, False
+    burst, refill = conf.assistance_bucket()
+    if not throttle.take(
+        throttle.key_for("assist", counter.pk), capacity=burst, refill_seconds=refill
+    ):
+        raise Throttled
+    with acting_as(None):  # a citizen pressed it: no actor, and no network address logged
+        call = AssistanceCall.objects.create(counter=counter, source=source)
+    _notify("raised", call)
+    return call, True
+
+
+def _check_bell(actor, call: AssistanceCall) -> None:
+    if not scope_of(actor).covers(call.counter, roles=STAFF_ROLES):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def acknowledge_call(*, actor, call: AssistanceCall) -> AssistanceCall:
+    _check_bell(actor, call)
+    call = AssistanceCall.objects.select_for_update().select_related("counter").get(pk=call.pk)
+    if call.acknowledged_at is None:
+        call.acknowledged_at = max(timezone.now(), call.raised_at)
+        call.acknowledged_by = actor
+        with acting_as(actor):
+            call.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        _notify("acknowledged", call)
+    return call
+
+
+@transaction.atomic
+def resolve_call(*, actor, call: AssistanceCall) -> AssistanceCall:
+    _check_bell(actor, call)
+    call = AssistanceCall.objects.select_for_update().select_related("counter").get(pk=call.pk)
+    if call.resolved_at is None:
+        now = max(timezone.now(), call.raised_at)
+        if call.acknowledged_at is None:
+            call.acknowledged_at, call.acknowledged_by = now, actor
+        call.resolved_at, call.resolved_by = now, actor
+        with acting_as(actor):
+            call.save(
+                update_fields=["acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by"]
+            )
+        _notify("resolved", call)
+    return call
+
+
+# --- Public-place reports -----------------------------------------------------------------
+
+
+def route_report(
+    *, place: Place | None, latitude: Decimal | None, longitude: Decimal | None
+) -> OrgUnit:
+    """The commune responsible: the place's commune; else the commune of the nearest known
+    place within the routing radius; else the province, whose coordinators reassign it."""
+    if place is not None:
+        return place.unit
+    if latitude is not None and longitude is not None:
+        nearest = nearest_place(latitude, longitude, conf.routing_radius_m())
+        if nearest is not None:
+            return nearest.unit
+    province = OrgUnit.objects.filter(kind=UnitKind.PROVINCE, depth=0).current()
+    unit = province.order_by("pk").first() or OrgUnit.objects.filter(depth=0).order_by("pk").first()
+    if unit is None:
+        raise ValidationError(_("No unit can receive reports yet."))
+    return unit
+
+
+def nearest_place(latitude, longitude, radius_m: int) -> Place | None:
+    """Equirectangular distance in SQL: exact enough within a city, no PostGIS needed."""
+    lat, lon = float(latitude), float(longitude)
+    k = 111_320.0
+    cos_lat = math.cos(math.radians(lat))
+    delta = radius_m / k
+    candidates = Place.objects.filter(
+        latitude__isnull=False,
+        latitude__range=(lat - delta, lat + delta),
+        longitude__range=(lon - delta / max(cos_lat, 0.01), lon + delta / max(cos_lat, 0.01)),
+    ).select_related("unit")
+    best, best_d = None, float(radius_m)
+    for candidate in candidates[:500]:
+        dy = (float(candidate.latitude) - lat) * k
+        dx = (float(candidate.longitude) - lon) * k * cos_lat
+        distance = math.hypot(dx, dy)
+        if distance <= best_d:
+            best, best_d = candidate, distance
+    return best
+
+
+@dataclass
+class ReportInput:
+    category: ReportCategory
+    description: str
+    place: Place | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    address: str = ""
+    photo: object | None = None  # an UploadedFile
+    media_url: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+
+
+@transaction.atomic
+def submit_report(*, data: ReportInput, channel: str = ReportChannel.WEB) -> PublicReport:
+    """Store a citizen's report with a receipt code, routed to the responsible commune.
+    Throttling is the caller's (it knows the device); no network data is stored."""
+    description = data.description.strip()
+    if not description:
+        raise ValidationError({"description": _("Say what happened.")})
+    if not data.category.is_active:
+        raise ValidationError({"category": _("This category no longer takes reports.")})
+    if data.place is None and data.latitude is None and not data.address.strip():
+        raise ValidationError({"place": _("Choose a place, a point on the map or an address.")})
+    if (data.latitude is None) != (data.longitude is None):
+        raise ValidationError({"longitude": _("Give both latitude and longitude.")})
+    now = timezone.now()
+    report = PublicReport(
+        category=data.category,
+        description=description,
+        place=data.place,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        address=data.address.strip(),
+        unit=route_report(place=data.place, latitude=data.latitude, longitude=data.longitude),
+        media_url=data.media_url.strip(),
+        contact_name=data.contact_name.strip(),
+        contact_email=data.contact_email.strip(),
+        contact_phone=data.contact_phone.strip(),
+        channel=channel,
+        submitted_at=now,
+        updated_at=now,
+        due_at=now + datetime.timedelta(days=conf.report_due_days()),
+    )
+    if data.photo:
+        try:
+            photo = clean_photo(data.photo)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}) from None
+        report.photo.save(photo.content.name, photo.content, save=False)
+    with acting_as(None):
+        for _attempt in range(5):
+            report.receipt = new_receipt()
+            try:
+                with transaction.atomic():
+                    report.save()
+                break
+            except IntegrityError:
+                report.pk = None
+                continue
+        ReportUpdate.objects.create(report=report, status=ReportStatus.NEW, created_at=now)
+    return report
+
+
+def _check_report(actor, report: PublicReport) -> None:
+    if not scope_of(actor).covers(report.unit, roles=STAFF_ROLES):
+        raise PermissionDenied
+
+
+def _step(actor, report: PublicReport, status: str, note: str, *, is_public: bool = True):
+    now = timezone.now()
+    report.status = status
+    report.updated_at = now
+    if status in (ReportStatus.CLOSED, ReportStatus.REJECTED, ReportStatus.MERGED):
+        report.closed_at = now
+    with acting_as(actor):
+        report.save()
+        ReportUpdate.objects.create(
+            report=report,
+            status=status,
+            note=note.strip(),
+            is_public=is_public,
+            author=actor,
+            created_at=now,
+        )
+
+
+@transaction.atomic
+def accept_report(*, actor, report: PublicReport, note: str = "") -> PublicReport:
+    _check_report(actor, report)
+    if report.status != ReportStatus.NEW:
+        raise ValidationError(_("Only a new report can be accepted."))
+    _step(actor, report, ReportStatus.ACCEPTED, note)
+    return report
+
+
+@transaction.atomic
+def reject_report(*, actor, report: PublicReport, reason: str) -> PublicReport:
+    _check_report(actor, report)
+    if not report.is_open():
+        raise ValidationError(_("This report is already closed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for rejecting the report.")})
+    _step(actor, report, ReportStatus.REJECTED, reason)
+    return report
+
+
+@transaction.atomic
+def merge_report(*, actor, report: PublicReport, into: PublicReport) -> PublicReport:
+    _check_report(actor, report)
+    _check_report(actor, into)
+    if into.pk == report.pk or into.duplicate_of_id == report.pk:
+        raise ValidationError({"into": _("A report cannot be merged into itself.")})
+    if not report.is_open():
+        raise ValidationError(_("This report is already closed."))
+    while into.duplicate_of_id:  # merge into the survivor of a chain
+        into = into.duplicate_of
+    report.duplicate_of = into
+    _step(
+        actor,
+        report,
+        ReportStatus.MERGED,
+        _("Handled together with report %(receipt)s.") % {"receipt": into.receipt},
+    )
+    return report
+
+
+@transaction.atomic
+def add_report_note(
+    *, actor, report: PublicReport, note: str, is_public: bool = True
+) -> PublicReport:
+    _check_report(actor, report)
+    if not report.is_open():
+        raise ValidationError(_("This report is already closed."))
+    if not note.strip():
+        raise ValidationError({"note": _("Write the note.")})
+    _step(actor, report, ReportStatus.IN_PROGRESS, note, is_public=is_public)
+    return report
+
+
+@transaction.atomic
+def close_report(*, actor, report: PublicReport, public_note: str) -> PublicReport:
+    _check_report(actor, report)
+    if report.status not in (ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS):
+        raise ValidationError(_("Accept the report before closing it."))
+    if not public_note.strip():
+        raise ValidationError({"public_note": _("Tell the public what was done.")})
+    _step(actor, report, ReportStatus.CLOSED, public_note)
+    return report
+
+
+@transaction.atomic
+def reassign_report(*, actor, report: PublicReport, unit: OrgUnit) -> PublicReport:
+    _check_report(actor, report)
+    if not scope_of(actor).covers(unit) and not scope_of(actor).covers(
+        report.unit, roles=MANAGER_ROLES
+    ):
+        raise PermissionDenied
+    if unit.kind not in COMMUNE_LEVEL_KINDS:
+        raise ValidationError({"unit": _("Reports go to a commune or ward.")})
+    report.unit = unit
+    _step(
+        actor,
+        report,
+        report.status,
+        _("Sent to %(unit)s.") % {"unit": unit.name},
+        is_public=True,
+    )
+    return report
+
+
+@transaction.atomic
+def record_handling_satisfaction(*, report: PublicReport, satisfied: bool) -> PublicReport:
+    """The reporter's answer on the receipt page once the report is closed (Decision 766:
+    satisfaction with feedback handling). The latest answer counts."""
+    if report.status != ReportStatus.CLOSED:
+        raise ValidationError(_("You can answer once the report is closed."))
+    PublicReport.objects.filter(pk=report.pk).update(citizen_satisfied=satisfied)
+    report.citizen_satisfied = satisfied
+    return report
+
+
+# --- Dossier statistics -------------------------------------------------------------------
+
+
+@dataclass
+class DossierRow:
+    unit: OrgUnit
+    period_start: datetime.date
+    period_end: datetime.date
+    received: int
+    processed: int
+    early: int
+    on_time: int
+    late: int
+    online: int
+
+
+def check_dossier_row(row: DossierRow, where: str = "") -> None:
+    def fail(name: str, message: str):
+        raise ValidationError({name: f"{where}{message}"})
+
+    if row.unit.kind not in DOSSIER_UNIT_KINDS:
+        fail("unit", _("Dossier figures belong to a service center, branch, point or counter."))
+    if row.period_end < row.period_start:
+        fail("period_end", _("The period ends before it starts."))
+    for name in ("received", "processed", "early", "on_time", "late", "online"):
+        if getattr(row, name) < 0:
+            fail(name, _("Counts cannot be negative."))
+    if row.early + row.on_time + row.late > row.processed:
+        fail("processed", _("Early, on time and late add up to more than processed."))
+    if row.online > row.received:
+        fail("online", _("More dossiers received online than received."))
+
+
+@transaction.atomic
+def save_dossier_stats(*, actor, rows: list[DossierRow]) -> tuple[int, int]:
+    """Create or replace figures per unit and period; all rows or none. (created, updated)"""
+    scope = scope_of(actor)
+    created = updated = 0
+    with acting_as(actor):
+        for number, row in enumerate(rows, start=1):
+            where = _("Row %(row)s: ") % {"row": number} if len(rows) > 1 else ""
+            check_dossier_row(row, where)
+            if not scope.covers(row.unit, roles=STAFF_ROLES):
+                raise PermissionDenied
+            _stat, was_created = DossierStat.objects.update_or_create(
+                unit=row.unit,
+                period_start=row.period_start,
+                period_end=row.period_end,
+                defaults={
+                    name: getattr(row, name)
+                    for name in ("received", "processed", "early", "on_time", "late", "online")
+                },
+            )
+            created += was_created
+            updated += not was_created
+    return created, updated
+
+
+# --- Rollups ------------------------------------------------------------------------------
+
+_ROLLUP_RATINGS = f"""
+INSERT INTO {RatingDay._meta.db_table}
+  (day, counter_id, official_id, scale, level, score, side, ratings)
+SELECT rated_on, counter_id, official_id, scale, level, min(score), min(side), count(*)
+FROM {ServiceRating._meta.db_table}
+WHERE rated_on = ANY(%s::date[])
+GROUP BY rated_on, counter_id, official_id, scale, level
+"""
+_ROLLUP_REASONS = f"""
+INSERT INTO {ReasonDay._meta.db_table} (day, counter_id, official_id, reason, side, ratings)
+SELECT rated_on, counter_id, official_id, reason, side, count(*)
+FROM {ServiceRating._meta.db_table}, unnest(reasons) AS reason
+WHERE rated_on = ANY(%s::date[])
+GROUP BY rated_on, counter_id, official_id, reason, side
+"""
+
+
+@transaction.atomic
+def rollup_days(*, days: list[datetime.date]) -> int:
+    """Recompute the daily rollups of these days from the raw ratings (replace, never add:
+    running twice gives the same rows). Returns the number of rollup rows written."""
+    days = sorted(set(days))
+    if not days:
+        return 0
+    RatingDay.objects.filter(day__in=days).delete()
+    ReasonDay.objects.filter(day__in=days).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_ROLLUP_RATINGS, [days])
+        written = cursor.rowcount
+        cursor.execute(_ROLLUP_REASONS, [days])
+        written += cursor.rowcount
+    return written
+
+
+def days_to_roll_up(*, since: datetime.datetime) -> list[datetime.date]:
+    """Days that received ratings since `since` (offline backlogs land on earlier days),
+    plus today."""
+    days = set(
+        ServiceRating.objects.filter(received_at__gte=since)
+        .values_list("rated_on", flat=True)
+        .distinct()
+    )
+    days.add(timezone.localdate())
+    return sorted(days)

@@ -1,0 +1,299 @@
+"""API of the citizens' voice, mounted at /api/v1/feedback/ (civility/api.py).
+
+Kiosk endpoints authenticate the counter's device (`Authorization: Bearer cvk_…`), not a
+user: the device can rate, call for help and name who is on duty, for its own counter only.
+Dossier figures and reads use the ordinary API tokens or session, scoped like the pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer
+
+from civility.feedback import actions, figures, stream
+from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
+from civility.feedback.scales import current_scale
+from civility.orgs.models import OrgUnit
+from civility.orgs.schemas import Message, ValidationMessage
+
+router = Router(tags=["feedback"])
+
+KIOSK_ERRORS = {401: Message, 422: ValidationMessage, 429: Message}
+READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+
+
+class KioskAuth(HttpBearer):
+    openapi_bearerFormat = "cvk_…"
+    openapi_description = (
+        "A counter kiosk's device secret, sent as `Authorization: Bearer cvk_…`. A unit "
+        "head registers the kiosk on the counter's page; the secret is shown once."
+    )
+
+    def authenticate(self, request: HttpRequest, token: str):
+        device = actions.authenticate_device(token)
+        if device is None:
+            raise AuthenticationError(message=_("Invalid or revoked kiosk key."))
+        request.device = device
+        if request.method == "GET":  # the kiosk loads its set-up at start and on reconnect
+            actions.touch_device(device)
+        return device
+
+
+kiosk_auth = KioskAuth()
+
+
+class RatingIn(Schema):
+    client_id: uuid.UUID = Field(description="Made by the kiosk; the same id is stored once.")
+    level: int = Field(ge=1, le=9, description="1 = best; see GET kiosk for the scale.")
+    reasons: list[str] = Field(default_factory=list, max_length=len(Reason.values))
+    comment: str = Field(default="", max_length=1000)
+    rated_at: datetime.datetime | None = Field(
+        default=None, description="When the citizen pressed (offline replay); default now."
+    )
+
+
+class BatchIn(Schema):
+    ratings: list[RatingIn] = Field(max_length=actions.MAX_BATCH)
+
+
+class StoredOut(Schema):
+    client_id: uuid.UUID
+    stored: bool
+
+
+class BatchOut(Schema):
+    stored: int
+    duplicates: int
+    results: list[StoredOut]
+
+
+class LevelOut(Schema):
+    value: int
+    label: str
+    score: int
+    emoji: str
+
+
+class OfficialOut(Schema):
+    id: int
+    full_name: str
+
+
+class KioskOut(Schema):
+    counter_id: int
+    counter_name: str
+    scale: str
+    levels: list[LevelOut]
+    reasons: list[tuple[str, str]]
+    officials: list[OfficialOut]
+    on_duty_id: int | None
+    stream_url: str
+
+
+class OnDutyIn(Schema):
+    official_id: int | None
+
+
+class CallOut(Schema):
+    id: int
+    created: bool
+    raised_at: datetime.datetime
+
+
+def _inputs(items: list[RatingIn]) -> list[actions.RatingInput]:
+    return [
+        actions.RatingInput(
+            client_id=item.client_id,
+            level=item.level,
+            reasons=item.reasons,
+            comment=item.comment,
+            rated_at=item.rated_at,
+        )
+        for item in items
+    ]
+
+
+def kiosk_config(device) -> dict:
+    scale = current_scale()
+    return {
+        "counter_id": device.counter_id,
+        "counter_name": device.counter.name,
+        "scale": scale.key,
+        "levels": [
+            {"value": lv.value, "label": str(lv.label), "score": lv.score, "emoji": lv.emoji}
+            for lv in scale.levels
+        ],
+        "reasons": [(value, str(label)) for value, label in Reason.choices],
+        "officials": list(actions.counter_officials(device.counter).values("id", "full_name")),
+        "on_duty_id": actions.official_on_duty(device),
+        "stream_url": reverse("feedback:stream") + "?t=" + stream.make_token([device.counter.path]),
+    }
+
+
+@router.get("/kiosk", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
+def kiosk(request: HttpRequest):
+    """What the kiosk shows: the scale, the reasons, the counter's officials."""
+    return kiosk_config(request.device)
+
+
+@router.post(
+    "/kiosk/ratings", auth=kiosk_auth, response={201: StoredOut, 200: StoredOut, **KIOSK_ERRORS}
+)
+def kiosk_rating(request: HttpRequest, payload: RatingIn):
+    """One rating. 201 when stored, 200 when this client_id was already stored."""
+    results = actions.kiosk_rate(device=request.device, ratings=_inputs([payload]))
+    if results is None:
+        raise HttpError(429, _("Too many ratings from this kiosk; try again shortly."))
+    (result,) = results
+    return Status(201 if result.stored else 200, result)
+
+
+@router.post("/kiosk/ratings/batch", auth=kiosk_auth, response={200: BatchOut, **KIOSK_ERRORS})
+def kiosk_batch(request: HttpRequest, payload: BatchIn):
+    """The kiosk's offline backlog, up to 500 ratings, stored all at once."""
+    results = actions.kiosk_rate(device=request.device, ratings=_inputs(payload.ratings))
+    if results is None:
+        raise HttpError(429, _("Too many ratings from this kiosk; try again shortly."))
+    stored = sum(result.stored for result in results)
+    return {"stored": stored, "duplicates": len(results) - stored, "results": results}
+
+
+@router.put("/kiosk/on-duty", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
+def kiosk_on_duty(request: HttpRequest, payload: OnDutyIn):
+    actions.set_on_duty(device=request.device, official_id=payload.official_id)
+    return kiosk_config(request.device)
+
+
+@router.post("/kiosk/assistance", auth=kiosk_auth, response={200: CallOut, **KIOSK_ERRORS})
+def kiosk_assistance(request: HttpRequest):
+    """Call for help: staff of the counter and the unit head see it within a second."""
+    try:
+        call, created = actions.raise_assistance_call(
+            counter=request.device.counter, source="kiosk"
+        )
+    except actions.Throttled as exc:
+        raise HttpError(429, _("Help has just been called; please wait.")) from exc
+    return {"id": call.pk, "created": created, "raised_at": call.raised_at}
+
+
+# --- Dossier statistics and figures ---------------------------------------------------------
+
+
+class DossierStatIn(Schema):
+    unit_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    received: int = Field(ge=0)
+    processed: int = Field(ge=0)
+    early: int = Field(ge=0)
+    on_time: int = Field(ge=0)
+    late: int = Field(ge=0)
+    online: int = Field(ge=0, description="Dossiers received online (of `received`).")
+
+
+class DossierStatOut(DossierStatIn):
+    id: int
+    online_share: float | None
+
+
+class DossierPushOut(Schema):
+    created: int
+    updated: int
+
+
+@router.put("/dossier-stats", response={200: DossierPushOut, **WRITE_ERRORS})
+def push_dossier_stats(request: HttpRequest, payload: list[DossierStatIn]):
+    """Create or replace the figures per unit and period; all rows or none."""
+    units = {
+        unit.pk: unit
+        for unit in OrgUnit.objects.visible_to(request.user).filter(
+            pk__in={row.unit_id for row in payload}, kind__in=DOSSIER_UNIT_KINDS
+        )
+    }
+    rows = []
+    for index, row in enumerate(payload):
+        unit = units.get(row.unit_id)
+        if unit is None:
+            raise HttpError(404, _("Item %(index)s: no such service point.") % {"index": index})
+        rows.append(actions.DossierRow(unit=unit, **row.dict(exclude={"unit_id"})))
+    created, updated = actions.save_dossier_stats(actor=request.user, rows=rows)
+    return {"created": created, "updated": updated}
+
+
+@router.get("/dossier-stats", response={200: list[DossierStatOut], **READ_ERRORS})
+def list_dossier_stats(
+    request: HttpRequest, unit_id: int, start: datetime.date, end: datetime.date
+):
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    stats = DossierStat.objects.visible_to(request.user).filter(
+        unit__path__startswith=unit.path, period_start__gte=start, period_end__lte=end
+    )
+    return [
+        {
+            "id": stat.pk,
+            "unit_id": stat.unit_id,
+            "period_start": stat.period_start,
+            "period_end": stat.period_end,
+            "received": stat.received,
+            "processed": stat.processed,
+            "early": stat.early,
+            "on_time": stat.on_time,
+            "late": stat.late,
+            "online": stat.online,
+            "online_share": stat.online_share(),
+        }
+        for stat in stats[:1000]
+    ]
+
+
+class FiguresOut(Schema):
+    unit_id: int
+    start: datetime.date
+    end: datetime.date
+    ratings: int
+    satisfaction_rate: float | None
+    mean_score: float | None
+    levels: list[dict]
+    top_reasons: list[tuple[str, int]]
+    assistance_calls: int
+    median_response_seconds: float | None
+    decision_766: dict
+
+
+@router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
+def get_figures(
+    request: HttpRequest,
+    unit_id: int,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+):
+    """Ratings, calls and the Decision 766 rates for a unit's subtree (from the rollups)."""
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    end = end or timezone.localdate()
+    start = start or end.replace(day=1)
+    if start > end:
+        raise HttpError(422, _("start must not be after end."))
+    data = figures.rating_figures(start=start, end=end, unit=unit)
+    return {
+        "unit_id": unit.pk,
+        "start": start,
+        "end": end,
+        "ratings": data.ratings,
+        "satisfaction_rate": data.satisfaction_rate,
+        "mean_score": data.mean_score,
+        "levels": [share.__dict__ for share in data.levels],
+        "top_reasons": data.top_reasons,
+        "assistance_calls": data.calls,
+        "median_response_seconds": data.median_response_s,
+        "decision_766": figures.decision_766(unit=unit, start=start, end=end).__dict__,
+    }

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "civility.feedback"
+    label = "feedback"
+    verbose_name = _("Citizens' voice")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from civility.feedback import models
+
+        # Ratings and rollups are not audited: append-only, high-volume, and nothing an
+        # audit event would add. Everything people change by hand is.
+        auditlog.register(models.CounterDevice, exclude_fields=["key_hash", "last_seen_at"])
+        auditlog.register(models.AssistanceCall)
+        auditlog.register(models.ReportCategory)
+        auditlog.register(
+            models.PublicReport, exclude_fields=["contact_name", "contact_email", "contact_phone"]
+        )
+        auditlog.register(models.ReportUpdate)
+        auditlog.register(models.DossierStat)

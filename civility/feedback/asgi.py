@@ -1,0 +1,83 @@
+"""The ASGI application for the assistance event stream (production).
+
+    uvicorn civility.feedback.asgi:application --host 127.0.0.1 --port 8001 --workers 2
+
+The reverse proxy sends /feedback/stream/ here (with buffering off) and everything else to
+gunicorn. It answers only that path and touches no table: the stream token in the query
+string says which counters the caller may hear (see civility/feedback/stream.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from urllib.parse import parse_qs
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civility.settings")
+django.setup()
+
+from civility.feedback import conf, stream  # noqa: E402
+
+STREAM_PATH = "/feedback/stream/"
+HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache, no-store"),
+    (b"x-accel-buffering", b"no"),
+]
+
+
+async def _plain(send, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
+async def application(scope, receive, send) -> None:
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                stream.hub.ensure_started()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    if scope["type"] != "http":
+        return
+    if scope["path"] != STREAM_PATH or scope["method"] != "GET":
+        await _plain(send, 404, "Not found")
+        return
+    token = parse_qs(scope.get("query_string", b"").decode()).get("t", [""])[0]
+    paths = stream.read_token(token)
+    if paths is None:
+        await _plain(send, 403, "Invalid or expired stream token")
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    events = stream.async_events(paths, seconds=conf.stream_seconds())
+
+    async def pump() -> None:
+        async for chunk in events:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    # Whichever ends first (the stream's lifetime, or the browser leaving) ends the other,
+    # so a closed tab frees its subscription at once.
+    tasks = [asyncio.ensure_future(pump()), asyncio.ensure_future(watch())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await events.aclose()

@@ -1,0 +1,90 @@
+"""The feedback app's settings: Django settings first, then the environment, then a default.
+
+Kept here rather than in civility/settings.py so the app carries its own knobs; each is
+listed in docs/feedback.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+
+
+def _get(name: str, default: str) -> str:
+    value = getattr(settings, name, None)
+    if value is not None:
+        return str(value)
+    return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    return int(_get(name, str(default)))
+
+
+def rating_scale() -> str:
+    return _get("FEEDBACK_RATING_SCALE", "five")
+
+
+def open311_keys_required() -> bool:
+    """Anonymous Open311 POSTs are allowed unless a deployment asks for api_key."""
+    return _get("FEEDBACK_OPEN311_REQUIRE_KEY", "false").lower() in {"1", "true", "yes", "on"}
+
+
+def open311_keys() -> set[str]:
+    return {k.strip() for k in _get("FEEDBACK_OPEN311_KEYS", "").split(",") if k.strip()}
+
+
+def report_due_days() -> int:
+    """Days a commune has to close a public-place report ([NOT FOUND] in law: a setting)."""
+    return _int("FEEDBACK_REPORT_DUE_DAYS", 10)
+
+
+def routing_radius_m() -> int:
+    """A map point is routed to the commune of the nearest known place within this radius."""
+    return _int("FEEDBACK_ROUTING_RADIUS_M", 1500)
+
+
+# Token buckets: (capacity, seconds to refill one token).
+def kiosk_bucket() -> tuple[int, float]:
+    """A kiosk: a burst of 30, then one rating every 4 s sustained (900/hour): far above a
+    counter's pace, far below a script's."""
+    return _int("FEEDBACK_KIOSK_BURST", 30), float(_get("FEEDBACK_KIOSK_REFILL_S", "4"))
+
+
+def device_counter_bucket() -> tuple[int, float]:
+    """A phone and one counter: one rating, then one every 30 minutes."""
+    return _int("FEEDBACK_DEVICE_COUNTER_BURST", 1), float(
+        _get("FEEDBACK_DEVICE_COUNTER_REFILL_S", "1800")
+    )
+
+
+def device_bucket() -> tuple[int, float]:
+    """A phone, all counters together: 5 ratings, then one every 10 minutes."""
+    return _int("FEEDBACK_DEVICE_BURST", 5), float(_get("FEEDBACK_DEVICE_REFILL_S", "600"))
+
+
+def network_bucket() -> tuple[int, float]:
+    """One network address (a whole service point's Wi-Fi may share one): 30, then one
+    every 2 minutes. It catches a script that throws its cookie away on every request."""
+    return _int("FEEDBACK_NETWORK_BURST", 30), float(_get("FEEDBACK_NETWORK_REFILL_S", "120"))
+
+
+def counter_online_bucket() -> tuple[int, float]:
+    """Online ratings of one counter, all phones together: 40, then one a minute."""
+    return _int("FEEDBACK_COUNTER_BURST", 40), float(_get("FEEDBACK_COUNTER_REFILL_S", "60"))
+
+
+def report_bucket() -> tuple[int, float]:
+    """Public-place reports from one device: 5, then one every 5 minutes."""
+    return _int("FEEDBACK_REPORT_BURST", 5), float(_get("FEEDBACK_REPORT_REFILL_S", "300"))
+
+
+def assistance_bucket() -> tuple[int, float]:
+    """Assistance calls of one counter: 3, then one a minute."""
+    return _int("FEEDBACK_ASSIST_BURST", 3), float(_get("FEEDBACK_ASSIST_REFILL_S", "60"))
+
+
+def stream_seconds() -> int:
+    """How long one event-stream response lasts before the browser reconnects."""
+    return _int("FEEDBACK_STREAM_SECONDS", 300)

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civility.feedback.actions import DOSSIER_CODE, DossierRow, check_dossier_row
+from civility.feedback.models import DOSSIER_UNIT_KINDS, PublicReport, Reason, ReportCategory
+from civility.feedback.scales import current_scale
+from civility.orgs.models import OrgUnit, Place
+
+
+class RatingForm(forms.Form):
+    """A citizen's rating from a phone. `client_id` is made when the page is drawn, so a
+    double tap or a resent form stores one rating."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you?"), coerce=int, widget=forms.RadioSelect
+    )
+    reasons = forms.MultipleChoiceField(
+        label=gettext_lazy("What mattered most? (optional)"),
+        choices=Reason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    dossier_code = forms.CharField(
+        label=gettext_lazy("Dossier code (optional)"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("Printed on your receipt slip, e.g. H26.58-250701-0001."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [
+            (level.value, f"{level.emoji} {level.label}") for level in current_scale().levels
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("client_id", uuid.uuid4())
+
+    def clean_dossier_code(self) -> str:
+        code = self.cleaned_data["dossier_code"].strip().upper()
+        if code and not DOSSIER_CODE.match(code):
+            raise ValidationError(_("This is not a valid dossier code."))
+        return code
+
+
+class DossierRatingForm(RatingForm):
+    counter = forms.ModelChoiceField(
+        label=gettext_lazy("Counter"), queryset=OrgUnit.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, counters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = counters
+        self.fields["dossier_code"].required = True
+        self.fields["dossier_code"].label = gettext_lazy("Dossier code")
+
+
+class ReportForm(forms.ModelForm):
+    photo_upload = forms.ImageField(
+        label=gettext_lazy("Photo (optional)"),
+        required=False,
+        help_text=gettext_lazy("Its location data and other metadata are removed when saved."),
+    )
+
+    class Meta:
+        model = PublicReport
+        fields = [
+            "category",
+            "description",
+            "place",
+            "address",
+            "latitude",
+            "longitude",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "latitude": forms.NumberInput(attrs={"step": "any"}),
+            "longitude": forms.NumberInput(attrs={"step": "any"}),
+        }
+        help_texts = {
+            "contact_email": gettext_lazy("Optional; never shown publicly."),
+        }
+
+    def __init__(self, *args, place: Place | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ReportCategory.objects.filter(is_active=True)
+        self.fields["category"].label_from_instance = lambda obj: obj.display_name
+        self.fields["place"].queryset = Place.objects.select_related("unit").order_by("name")
+        self.fields["place"].label_from_instance = lambda obj: f"{obj.name} ({obj.unit.name})"
+        self.fields["place"].required = False
+        self.fixed_place = place
+        if place is not None:
+            del self.fields["place"]
+
+    def clean(self):
+        data = super().clean()
+        place = self.fixed_place or data.get("place")
+        if not place and data.get("latitude") is None and not (data.get("address") or "").strip():
+            raise ValidationError(_("Choose a place, a point on the map or an address."))
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude."))
+        return data
+
+
+class ReceiptLookupForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Receipt code"), max_length=12)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    is_public = forms.BooleanField(
+        label=gettext_lazy("Show to the public"), required=False, initial=True
+    )
+
+
+class DeviceForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Kiosk name"), max_length=120, required=False)
+
+
+COLUMNS = ["unit_code", "period_start", "period_end", "received", "processed", "early",
+           "on_time", "late", "online"]  # fmt: skip
+
+
+class DossierImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
+        help_text=gettext_lazy(
+            "Columns: unit_code (or unit_id), period_start, period_end (YYYY-MM-DD), "
+            "received, processed, early, on_time, late, online."
+        ),
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    def clean_file(self) -> list[DossierRow]:
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        try:
+            if name.endswith(".xlsx"):
+                rows = _xlsx_rows(upload)
+            elif name.endswith(".csv"):
+                text = upload.read().decode("utf-8-sig")
+                rows = list(csv.reader(io.StringIO(text)))
+            else:
+                raise ValidationError(_("Upload an .xlsx or .csv file."))
+        except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
+            raise ValidationError(_("The file cannot be read: %(error)s") % {"error": exc}) from exc
+        if not rows:
+            raise ValidationError(_("The file is empty."))
+        header = [str(cell or "").strip().lower() for cell in rows[0]]
+        key = "unit_id" if "unit_id" in header else "unit_code"
+        missing = [col for col in [key, *COLUMNS[1:]] if col not in header]
+        if missing:
+            raise ValidationError(
+                _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        result = []
+        for number, raw in enumerate(rows[1:], start=2):
+            if not any(str(cell or "").strip() for cell in raw):
+                continue
+            record = dict(zip(header, raw, strict=False))
+            result.append(self._row(number, key, record))
+        if not result:
+            raise ValidationError(_("The file has no data rows."))
+        return result
+
+    def _row(self, number: int, key: str, record: dict) -> DossierRow:
+        def fail(message):
+            raise ValidationError(
+                _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+            )
+
+        value = str(record.get(key) or "").strip()
+        if key == "unit_id":
+            unit = self.units.filter(pk=int(value)).first() if value.isdigit() else None
+        else:
+            unit = self.units.filter(code=value, kind__in=DOSSIER_UNIT_KINDS).first()
+        if unit is None:
+            fail(_("no service point %(value)s in your units.") % {"value": value or "—"})
+        dates = {}
+        for col in ("period_start", "period_end"):
+            cell = record.get(col)
+            if isinstance(cell, datetime.datetime):
+                dates[col] = cell.date()
+            elif isinstance(cell, datetime.date):
+                dates[col] = cell
+            else:
+                try:
+                    dates[col] = datetime.date.fromisoformat(str(cell or "").strip())
+                except ValueError:
+                    fail(_("%(column)s is not a date (YYYY-MM-DD).") % {"column": col})
+        counts = {}
+        for col in COLUMNS[3:]:
+            cell = str(record.get(col) if record.get(col) is not None else "").strip()
+            if cell.endswith(".0"):
+                cell = cell[:-2]
+            if not cell.isdigit():
+                fail(_("%(column)s must be a whole number.") % {"column": col})
+            counts[col] = int(cell)
+        row = DossierRow(unit=unit, **dates, **counts)
+        try:
+            check_dossier_row(row, _("Row %(row)s: ") % {"row": number})
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return row
+
+
+def _xlsx_rows(upload) -> list[list]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(upload, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), required=False)
+    end = forms.DateField(label=gettext_lazy("To"), required=False)
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or end.replace(day=1)
+        if start > end:
+            start, end = end, start
+        return start, end

@@ -1,0 +1,33 @@
+"""manage.py load_feedback_demo: ratings, calls, reports and dossier figures for the demo
+(run after import_admin_units --province 01, load_demo_data and load_codes; idempotent)."""
+
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from civility.feedback.demo import load_feedback_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo ratings, assistance calls, public-place reports and dossier figures."
+
+    def handle(self, *args, **options) -> None:
+        report = load_feedback_demo()
+        self.stdout.write(
+            _(
+                "Citizens' voice demo: %(counters)s counters, %(ratings)s new ratings, "
+                "%(calls)s calls, %(reports)s reports, %(stats)s dossier figures."
+            )
+            % {
+                "counters": report.counters,
+                "ratings": report.ratings,
+                "calls": report.calls,
+                "reports": report.reports,
+                "stats": report.dossier_stats,
+            }
+        )
+        for name, secret in report.kiosk_links or []:
+            self.stdout.write(
+                _("  Kiosk of %(counter)s: %(path)s#key=%(secret)s")
+                % {"counter": name, "path": reverse("feedback:kiosk"), "secret": secret}
+            )

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from civility.feedback import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    # Public, no login.
+    path("counter/<int:pk>/", views.counter_feedback, name="counter_feedback"),
+    path("counter/<int:pk>/help/", views.counter_assist, name="counter_assist"),
+    path("rate/", views.dossier_rating, name="dossier_rating"),
+    path("place/<int:pk>/", views.place_feedback, name="place_feedback"),
+    path("report/", views.report_create, name="report_create"),
+    path("r/", views.receipt_lookup, name="receipt_lookup"),
+    path("r/<str:code>/", views.receipt, name="receipt"),
+    path("kiosk/", views.kiosk, name="kiosk"),
+    path("stream/", views.stream_view, name="stream"),
+    # Staff.
+    path("", views.overview, name="overview"),
+    path("counters/<int:pk>/", views.counter_detail, name="counter_detail"),
+    path("counters/<int:pk>/kiosks/", views.device_create, name="device_create"),
+    path("kiosks/<int:pk>/revoke/", views.device_revoke, name="device_revoke"),
+    path("desk/", views.desk, name="desk"),
+    path("calls/<int:pk>/<str:verb>/", views.call_update, name="call_update"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/<str:verb>/", views.report_action, name="report_action"),
+    path("hotspots/", views.hotspots, name="hotspots"),
+    path("dossiers/", views.dossier_stats, name="dossier_stats"),
+]

@@ -1,0 +1,644 @@
+"""Pages of the citizens' voice.
+
+Public (no login): the counter's page behind its QR code (rate, call for help), rating by
+dossier code, reporting a public place, the receipt page, the kiosk shell. Staff: figures,
+the assistance desk, report triage, hotspots, kiosks of a counter, dossier figures.
+Every staff fetch is scoped (`visible_to(user)`): outside the scope is a 404.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from civility.feedback import actions, conf, figures, stream, throttle
+from civility.feedback.forms import (
+    DeviceForm,
+    DossierImportForm,
+    DossierRatingForm,
+    NoteForm,
+    PeriodForm,
+    RatingForm,
+    ReceiptLookupForm,
+    ReportForm,
+)
+from civility.feedback.models import (
+    BELL_ROLES,
+    DOSSIER_UNIT_KINDS,
+    RATED_UNIT_KINDS,
+    STAFF_ROLES,
+    AssistanceCall,
+    CounterDevice,
+    DossierStat,
+    PublicReport,
+    ReportChannel,
+    ReportStatus,
+)
+from civility.feedback.scales import current_scale
+from civility.orgs.context_processors import selected_unit
+from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, Place
+from civility.orgs.scopes import MANAGER_ROLES, scope_of
+
+DEVICE_COOKIE = "cv_device"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+
+
+# --- helpers for public pages ----------------------------------------------------------------
+
+
+def _device_key(request: HttpRequest) -> tuple[str, str | None]:
+    """The phone's random cookie (made here if missing) for throttling only: it is never
+    stored with a rating or report, and buckets keyed by its HMAC expire within a day."""
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    if len(value) == 32 and value.isalnum():
+        return value, None
+    value = secrets.token_hex(16)
+    return value, value
+
+
+def _with_device_cookie(response: HttpResponse, new_value: str | None) -> HttpResponse:
+    if new_value:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            new_value,
+            max_age=DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+def _network_key(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _public_counter(pk: int) -> OrgUnit:
+    counter = OrgUnit.objects.filter(pk=pk, kind__in=RATED_UNIT_KINDS).select_related("parent")
+    counter = counter.first()
+    if counter is None or not counter.is_current():
+        raise Http404
+    return counter
+
+
+def _throttled(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    return render(request, template, {**context, "throttled": True}, status=429)
+
+
+# --- public: counter page (QR), dossier rating, help -----------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """The counter's public page behind the QR code on its board: rate, or call for help."""
+    counter = _public_counter(pk)
+    device, new_cookie = _device_key(request)
+    form = RatingForm(request.POST or None)
+    context = {"counter": counter, "form": form, "scale": current_scale()}
+    if request.method == "POST" and form.is_valid():
+        rating = actions.RatingInput(
+            client_id=form.cleaned_data["client_id"],
+            level=form.cleaned_data["level"],
+            reasons=form.cleaned_data["reasons"],
+            comment=form.cleaned_data["comment"],
+            dossier_code=form.cleaned_data["dossier_code"],
+        )
+        try:
+            actions.online_rate(
+                counter=counter,
+                rating=rating,
+                device_key=device,
+                network_key=_network_key(request),
+            )
+        except actions.Throttled:
+            return _with_device_cookie(
+                _throttled(request, "feedback/counter_feedback.html", context), new_cookie
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            return _with_device_cookie(
+                render(request, "feedback/thanks.html", {"counter": counter}), new_cookie
+            )
+    return _with_device_cookie(
+        render(request, "feedback/counter_feedback.html", context), new_cookie
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def dossier_rating(request: HttpRequest) -> HttpResponse:
+    """Rate with the dossier code printed on the receipt slip, from anywhere."""
+    counters = (
+        OrgUnit.objects.filter(kind__in=RATED_UNIT_KINDS)
+        .current()
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
+    device, new_cookie = _device_key(request)
+    form = DossierRatingForm(request.POST or None, counters=counters)
+    if request.method == "GET" and request.GET.get("counter", "").isdigit():
+        form.initial["counter"] = int(request.GET["counter"])
+    context = {"form": form, "scale": current_scale()}
+    if request.method == "POST" and form.is_valid():
+        counter = form.cleaned_data["counter"]
+        rating = actions.RatingInput(
+            client_id=form.cleaned_data["client_id"],
+            level=form.cleaned_data["level"],
+            reasons=form.cleaned_data["reasons"],
+            comment=form.cleaned_data["comment"],
+            dossier_code=form.cleaned_data["dossier_code"],
+        )
+        try:
+            actions.online_rate(
+                counter=counter, rating=rating, device_key=device, network_key=_network_key(request)
+            )
+        except actions.Throttled:
+            return _with_device_cookie(
+                _throttled(request, "feedback/dossier_rating.html", context), new_cookie
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            return _with_device_cookie(
+                render(request, "feedback/thanks.html", {"counter": counter}), new_cookie
+            )
+    return _with_device_cookie(render(request, "feedback/dossier_rating.html", context), new_cookie)
+
+
+@require_POST
+def counter_assist(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "call for help" button of the counter's public page."""
+    counter = _public_counter(pk)
+    try:
+        call, _created = actions.raise_assistance_call(counter=counter, source="public")
+    except actions.Throttled:
+        return render(
+            request,
+            "feedback/assist_sent.html",
+            {"counter": counter, "throttled": True},
+            status=429,
+        )
+    return render(request, "feedback/assist_sent.html", {"counter": counter, "call": call})
+
+
+# --- public: reports and receipts ------------------------------------------------------------
+
+
+def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse:
+    device, new_cookie = _device_key(request)
+    form = ReportForm(request.POST or None, request.FILES or None, place=place)
+    context = {"form": form, "place": place}
+    if request.method == "POST" and form.is_valid():
+        burst, refill = conf.report_bucket()
+        allowed = throttle.take_all(
+            [
+                (throttle.key_for("rep-dev", device), burst, refill),
+                (throttle.key_for("rep-net", _network_key(request)), burst * 4, refill / 4),
+            ]
+        )
+        if not allowed:
+            return _with_device_cookie(
+                _throttled(request, "feedback/report_form.html", context), new_cookie
+            )
+        data = form.cleaned_data
+        try:
+            report = actions.submit_report(
+                data=actions.ReportInput(
+                    category=data["category"],
+                    description=data["description"],
+                    place=place or data.get("place"),
+                    latitude=data.get("latitude"),
+                    longitude=data.get("longitude"),
+                    address=data.get("address", ""),
+                    photo=data.get("photo_upload"),
+                    contact_name=data.get("contact_name", ""),
+                    contact_email=data.get("contact_email", ""),
+                    contact_phone=data.get("contact_phone", ""),
+                ),
+                channel=ReportChannel.WEB,
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                target = "photo_upload" if name == "photo" else name
+                form.add_error(target if target in form.fields else None, errors)
+        else:
+            response = redirect(f"{report.get_public_url()}?new=1")
+            return _with_device_cookie(response, new_cookie)
+    return _with_device_cookie(render(request, "feedback/report_form.html", context), new_cookie)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def place_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report form behind the QR code of a public place's board."""
+    place = get_object_or_404(Place.objects.select_related("unit"), pk=pk)
+    return _report_form_view(request, place)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest) -> HttpResponse:
+    return _report_form_view(request, None)
+
+
+@require_GET
+def receipt_lookup(request: HttpRequest) -> HttpResponse:
+    form = ReceiptLookupForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        if len(code) == 8:
+            code = f"{code[:4]}-{code[4:]}"
+        if PublicReport.objects.filter(receipt=code).exists():
+            return redirect("feedback:receipt", code)
+        form.add_error("code", _("No report has this receipt code."))
+    return render(request, "feedback/receipt_lookup.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """A report's public status and notes, never its reporter. Once closed, the reporter may
+    say whether they are satisfied with the handling (Decision 766)."""
+    report = get_object_or_404(
+        PublicReport.objects.select_related("category", "place", "unit", "duplicate_of"),
+        receipt=code.upper(),
+    )
+    if request.method == "POST":
+        answer = request.POST.get("satisfied")
+        if answer in ("yes", "no"):
+            try:
+                actions.record_handling_satisfaction(report=report, satisfied=answer == "yes")
+                messages.success(request, _("Thank you for your answer."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        return redirect("feedback:receipt", report.receipt)
+    return render(
+        request,
+        "feedback/receipt.html",
+        {"report": report, "updates": report.public_updates(), "new": "new" in request.GET},
+    )
+
+
+# --- kiosk shell and event stream ----------------------------------------------------------------
+
+
+@require_GET
+def kiosk(request: HttpRequest) -> HttpResponse:
+    """The kiosk's single page. Its key lives in the tablet's storage (given once in the
+    link's #fragment, which browsers never send to the server); all data goes by the API."""
+    return render(request, "feedback/kiosk.html", {"scale": current_scale()})
+
+
+@csrf_exempt
+@require_GET
+def stream_view(request: HttpRequest) -> HttpResponse:
+    """Server-Sent Events for the development server and live-server tests. In production
+    the reverse proxy routes this path to the ASGI process (civility/feedback/asgi.py), so
+    sync workers are never held by a stream; set FEEDBACK_STREAM_WSGI=true to allow it
+    under WSGI anyway."""
+    allowed = getattr(settings, "FEEDBACK_STREAM_WSGI", None)
+    if allowed is None:
+        allowed = settings.DEBUG or conf._get("FEEDBACK_STREAM_WSGI", "").lower() == "true"
+    if not allowed:
+        return HttpResponse(_("The event stream is served by the ASGI process."), status=503)
+    paths = stream.read_token(request.GET.get("t", ""))
+    if paths is None:
+        return HttpResponse(_("Invalid or expired stream token."), status=403)
+    response = StreamingHttpResponse(
+        stream.sync_events(paths, seconds=conf.stream_seconds()),
+        content_type="text/event-stream; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+# --- staff: figures ------------------------------------------------------------------------------
+
+
+def _unit_param(request: HttpRequest) -> OrgUnit | None:
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not unit_id.isdigit():
+            raise Http404
+        return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    return selected_unit(request)
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    unit = _unit_param(request)
+    if unit is None:
+        raise PermissionDenied
+    period = PeriodForm(request.GET or None)
+    start, end = period.period()
+    return render(
+        request,
+        "feedback/overview.html",
+        {
+            "unit": unit,
+            "period": period,
+            "start": start,
+            "end": end,
+            "figures": figures.rating_figures(start=start, end=end, unit=unit),
+            "counters": figures.per_counter(unit=unit, start=start, end=end),
+            "officials": figures.per_official(unit=unit, start=start, end=end),
+            "d766": figures.decision_766(unit=unit, start=start, end=end),
+            "open_reports": PublicReport.objects.visible_to(request.user)
+            .under(unit)
+            .open()
+            .count(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    counter = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user).filter(kind__in=RATED_UNIT_KINDS), pk=pk
+    )
+    period = PeriodForm(request.GET or None)
+    start, end = period.period()
+    can_manage = scope_of(request.user).covers(counter, roles=MANAGER_ROLES)
+    return render(
+        request,
+        "feedback/counter_detail.html",
+        {
+            "counter": counter,
+            "period": period,
+            "start": start,
+            "end": end,
+            "figures": figures.rating_figures(start=start, end=end, unit=counter),
+            "officials": figures.per_official(unit=counter, start=start, end=end),
+            "devices": CounterDevice.objects.visible_to(request.user).filter(counter=counter),
+            "calls": AssistanceCall.objects.filter(counter=counter)[:20],
+            "can_manage": can_manage,
+            "device_form": DeviceForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def device_create(request: HttpRequest, pk: int) -> HttpResponse:
+    counter = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user).filter(kind__in=RATED_UNIT_KINDS), pk=pk
+    )
+    form = DeviceForm(request.POST)
+    if not form.is_valid():
+        return redirect("feedback:counter_detail", counter.pk)
+    device, secret = actions.register_device(
+        actor=request.user, counter=counter, name=form.cleaned_data["name"]
+    )
+    link = request.build_absolute_uri(reverse("feedback:kiosk")) + "#key=" + secret
+    return render(
+        request,
+        "feedback/device_created.html",
+        {"counter": counter, "device": device, "link": link},
+    )
+
+
+@login_required
+@require_POST
+def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(
+        CounterDevice.objects.visible_to(request.user).select_related("counter"), pk=pk
+    )
+    actions.revoke_device(actor=request.user, device=device)
+    messages.success(request, _("The kiosk's key is revoked."))
+    return redirect("feedback:counter_detail", device.counter_id)
+
+
+# --- staff: assistance desk ----------------------------------------------------------------------
+
+
+def _bell_paths(user) -> list[str]:
+    scope = scope_of(user)
+    if scope.is_global:
+        return [""]
+    paths = scope.paths_with_role(*BELL_ROLES)
+    official = getattr(user, "official", None) if user.is_authenticated else None
+    if official is not None and official.left_on is None:
+        paths = sorted({*paths, official.unit.path})
+    return paths
+
+
+def _desk_calls(request: HttpRequest):
+    paths = _bell_paths(request.user)
+    calls = AssistanceCall.objects.none()
+    if paths:
+        from django.db.models import Q
+
+        condition = Q()
+        for path in paths:
+            condition |= Q(counter__path__startswith=path)
+        calls = AssistanceCall.objects.filter(condition)
+    return calls.open().select_related("counter", "counter__parent").order_by("raised_at")
+
+
+@login_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    """Open assistance calls of the counters the user answers for, live."""
+    paths = _bell_paths(request.user)
+    context = {
+        "calls": _desk_calls(request),
+        "stream_url": reverse("feedback:stream") + "?t=" + stream.make_token(paths)
+        if paths
+        else "",
+    }
+    if request.htmx:
+        return render(request, "feedback/desk.html#calls", context)
+    return render(request, "feedback/desk.html", context)
+
+
+@login_required
+@require_POST
+def call_update(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    call = get_object_or_404(_desk_calls(request), pk=pk)
+    if verb == "acknowledge":
+        actions.acknowledge_call(actor=request.user, call=call)
+    elif verb == "resolve":
+        actions.resolve_call(actor=request.user, call=call)
+    else:
+        raise Http404
+    if request.htmx:
+        return render(request, "feedback/desk.html#calls", {"calls": _desk_calls(request)})
+    return redirect("feedback:desk")
+
+
+# --- staff: reports -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = (
+        PublicReport.objects.visible_to(request.user)
+        .select_related("category", "place", "unit")
+        .order_by("-submitted_at")
+    )
+    unit = selected_unit(request)
+    if unit is not None:
+        reports = reports.under(unit)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        reports = reports.open()
+    elif status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feedback/report_list.html",
+        {"page": page, "status": status, "statuses": ReportStatus.choices, "unit": unit},
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        PublicReport.objects.visible_to(request.user).select_related(
+            "category", "place", "unit", "duplicate_of"
+        ),
+        pk=pk,
+    )
+    can_triage = scope_of(request.user).covers(report.unit, roles=STAFF_ROLES)
+    return render(
+        request,
+        "feedback/report_detail.html",
+        {
+            "report": report,
+            "updates": report.updates.select_related("author"),
+            "can_triage": can_triage,
+            "note_form": NoteForm(),
+            "communes": OrgUnit.objects.visible_to(request.user)
+            .filter(kind__in=COMMUNE_LEVEL_KINDS)
+            .current()
+            .order_by("name")
+            if can_triage
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    reports = PublicReport.objects.visible_to(request.user)
+    report = get_object_or_404(reports.select_related("unit"), pk=pk)
+    text = request.POST.get("note", "")
+    try:
+        if verb == "accept":
+            actions.accept_report(actor=request.user, report=report, note=text)
+        elif verb == "reject":
+            actions.reject_report(actor=request.user, report=report, reason=text)
+        elif verb == "note":
+            actions.add_report_note(
+                actor=request.user, report=report, note=text, is_public="is_public" in request.POST
+            )
+        elif verb == "close":
+            actions.close_report(actor=request.user, report=report, public_note=text)
+        elif verb == "merge":
+            code = request.POST.get("into", "").strip().upper()
+            into = reports.select_related("unit").filter(receipt=code).first()
+            if into is None:
+                raise ValidationError({"into": _("No report you can see has this receipt code.")})
+            actions.merge_report(actor=request.user, report=report, into=into)
+        elif verb == "reassign":
+            unit_id = request.POST.get("unit", "")
+            unit = (
+                OrgUnit.objects.visible_to(request.user)
+                .filter(pk=int(unit_id) if unit_id.isdigit() else 0)
+                .first()
+            )
+            if unit is None:
+                raise ValidationError({"unit": _("Choose a commune or ward.")})
+            actions.reassign_report(actor=request.user, report=report, unit=unit)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    if not PublicReport.objects.visible_to(request.user).filter(pk=report.pk).exists():
+        return redirect("feedback:report_list")
+    return HttpResponseRedirect(report.get_absolute_url())
+
+
+@login_required
+@require_GET
+def hotspots(request: HttpRequest) -> HttpResponse:
+    unit = _unit_param(request)
+    if unit is None:
+        raise PermissionDenied
+    period = PeriodForm(request.GET or None)
+    start, end = period.period()
+    return render(
+        request,
+        "feedback/hotspots.html",
+        {
+            "unit": unit,
+            "period": period,
+            "start": start,
+            "end": end,
+            "spots": figures.hotspots(unit=unit, start=start, end=end),
+        },
+    )
+
+
+# --- staff: dossier figures -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_stats(request: HttpRequest) -> HttpResponse:
+    units = OrgUnit.objects.visible_to(request.user).filter(kind__in=DOSSIER_UNIT_KINDS)
+    form = DossierImportForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, updated = actions.save_dossier_stats(
+                actor=request.user, rows=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        except PermissionDenied:
+            form.add_error("file", _("You may not enter figures for some of these units."))
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s replaced.")
+                % {"created": created, "updated": updated},
+            )
+            return redirect("feedback:dossier_stats")
+    unit = selected_unit(request)
+    stats = DossierStat.objects.visible_to(request.user).select_related("unit")
+    if unit is not None:
+        stats = stats.filter(unit__path__startswith=unit.path)
+    return render(
+        request, "feedback/dossier_stats.html", {"form": form, "stats": stats[:200], "unit": unit}
+    )

@@ -1,0 +1,50 @@
+"""The awards API: eligibility with reasons, nominations through the same action, scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.awards.conftest import YEAR, title
+
+pytestmark = pytest.mark.django_db
+
+
+def test_eligibility_endpoint_gives_verdict_and_lines(client, cast, catalogue, classify):
+    classify(cast.a.official, "good")
+    client.force_login(cast.a.head)
+    response = client.get(
+        "/api/v1/awards/eligibility",
+        {"title_id": title("advanced-worker").pk, "year": YEAR, "unit_id": cast.a.ward.pk},
+    )
+    assert response.status_code == 200
+    items = {item["name"]: item for item in response.json()["items"]}
+    assert items["Nguyễn Văn A"]["verdict"] == "eligible"
+    assert items["Nguyễn Văn A"]["lines"][0]["condition"] == "classification"
+
+
+def test_eligibility_outside_scope_is_404(client, cast, catalogue):
+    client.force_login(cast.b.head)
+    response = client.get(
+        "/api/v1/awards/eligibility",
+        {"title_id": title("advanced-worker").pk, "year": YEAR, "unit_id": cast.a.ward.pk},
+    )
+    assert response.status_code == 404
+
+
+def test_nomination_via_api_names_the_field_on_refusal(client, cast, catalogue, classify):
+    classify(cast.a.official, "completed")
+    client.force_login(cast.a.head)
+    payload = {
+        "title_id": title("advanced-worker").pk,
+        "year": YEAR,
+        "official_id": cast.a.official.pk,
+        "justification": "x",
+    }
+    response = client.post("/api/v1/awards/nominations", payload, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["field"] == "official"
+    classify(cast.a.official, "good")
+    response = client.post("/api/v1/awards/nominations", payload, content_type="application/json")
+    assert response.status_code == 201 and response.json()["verdict"] == "eligible"
+    listed = client.get("/api/v1/awards/nominations").json()
+    assert listed["count"] == 1
