@@ -57,7 +57,8 @@ browsers:
 messages: setup
 	cd civility && DEBUG=true ../$(PY) ../manage.py makemessages -l vi -l en \
 	  --ignore '*/migrations/*' --no-obsolete && cd .. && \
-	msgen -o civility/locale/en/LC_MESSAGES/django.po civility/locale/en/LC_MESSAGES/django.po && \
+	msgattrib --clear-fuzzy --empty --no-obsolete civility/locale/en/LC_MESSAGES/django.po \
+	  | msgen -o civility/locale/en/LC_MESSAGES/django.po - && \
 	$(MAKE) civility/locale/.compiled
 
 lint: setup
