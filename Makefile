@@ -18,6 +18,7 @@ run: setup
 	$(MANAGE) load_inspections_demo && \
 	$(MANAGE) load_conduct_demo && \
 	$(MANAGE) load_feedback_demo && \
+	$(MANAGE) load_evaluations_demo && \
 	$(MANAGE) load_awards_demo && \
 	$(MANAGE) load_programmes_demo && \
 	{ $(MANAGE) procrastinate worker & } && \

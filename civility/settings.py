@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civility.orgs.context_processors.unit_switcher",
+    "civility.evaluations",
             ],
         },
     },

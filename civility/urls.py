@@ -15,6 +15,7 @@ urlpatterns = [
     path("conduct/", include("civility.conduct.urls")),
     path("conduct-report/", include("civility.conduct.public_urls")),
     path("programmes/", include("civility.programmes.urls")),
+    path("evaluations/", include("civility.evaluations.urls")),
     path("awards/", include("civility.awards.urls")),
     path("honours/", include("civility.awards.public_urls")),
     path("feedback/", include("civility.feedback.urls")),

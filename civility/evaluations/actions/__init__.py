@@ -1,0 +1,79 @@
+"""Workflows of evaluations, classifications and rotations. Views, the API and tasks call
+these; each checks permission, validates against the rule set, writes in one transaction and
+is audited. A rating that breaks a rule is refused with a message that names the rule.
+
+`monthly` opens periods and runs the three steps and reminders; `annual` proposes and
+confirms classifications; `rotation` plans and records rotations of sensitive posts.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from civility.evaluations.actions.annual import (
+    can_confirm,
+    compute_proposal,
+    confirm_classification,
+    propose_classifications,
+    update_classification_inputs,
+)
+from civility.evaluations.actions.common import (
+    can_approve,
+    can_approve_for,
+    can_manage,
+    can_review,
+    can_self_assess,
+)
+from civility.evaluations.actions.monthly import (
+    DEFAULT_REMINDER_DAYS,
+    approve_evaluation,
+    clean_work_items,
+    close_period,
+    default_deadlines,
+    open_period,
+    pick_supervisor,
+    preview_facts,
+    rate_evaluation,
+    return_evaluation,
+    save_self_assessment,
+    send_evaluation_reminders,
+    set_supervisor,
+    take_snapshot,
+)
+from civility.evaluations.actions.rotation import (
+    cancel_rotation,
+    complete_rotation,
+    grant_rotation_exception,
+    plan_rotation,
+)
+
+__all__ = [
+    "DEFAULT_REMINDER_DAYS",
+    "PermissionDenied",
+    "ValidationError",
+    "approve_evaluation",
+    "can_approve",
+    "can_approve_for",
+    "can_confirm",
+    "can_manage",
+    "can_review",
+    "can_self_assess",
+    "cancel_rotation",
+    "clean_work_items",
+    "close_period",
+    "complete_rotation",
+    "compute_proposal",
+    "confirm_classification",
+    "default_deadlines",
+    "grant_rotation_exception",
+    "open_period",
+    "pick_supervisor",
+    "plan_rotation",
+    "preview_facts",
+    "propose_classifications",
+    "rate_evaluation",
+    "return_evaluation",
+    "save_self_assessment",
+    "send_evaluation_reminders",
+    "set_supervisor",
+    "take_snapshot",
+    "update_classification_inputs",
+]

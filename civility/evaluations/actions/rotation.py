@@ -1,0 +1,102 @@
+"""Rotation of sensitive posts: plans, completed rotations, exceptions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civility.core.audit import acting_as
+from civility.evaluations.actions.common import (
+    _require,
+    can_manage,
+)
+from civility.evaluations.models import (
+    RotationException,
+    RotationPlan,
+    RotationStatus,
+)
+from civility.orgs.models import Official, Post
+
+# --- Rotation ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_rotation(
+    *, actor, official: Official, to_post: Post, planned_on: datetime.date, note: str = ""
+) -> RotationPlan:
+    _require(can_manage(actor, official.unit))
+    if official.post_id is None:
+        raise ValidationError({"official": _("This official holds no post to rotate from.")})
+    if to_post.pk == official.post_id:
+        raise ValidationError({"to_post": _("Choose a different post from the current one.")})
+    if not official.unit.path.startswith(to_post.unit.path):
+        raise ValidationError(
+            {"to_post": _("This post is not in the catalogue of the official's unit or above.")}
+        )
+    if RotationPlan.objects.filter(official=official, status=RotationStatus.PLANNED).exists():
+        raise ValidationError({"official": _("A rotation is already planned for this official.")})
+    with acting_as(actor):
+        return RotationPlan.objects.create(
+            official=official,
+            from_post_id=official.post_id,
+            to_post=to_post,
+            planned_on=planned_on,
+            note=note.strip(),
+            created_by=actor,
+        )
+
+
+@transaction.atomic
+def complete_rotation(*, actor, plan: RotationPlan, done_on: datetime.date) -> RotationPlan:
+    """Record the rotation as done and move the official to the new post from that day."""
+    from civility.orgs.actions import update_official
+
+    _require(can_manage(actor, plan.official.unit))
+    plan = RotationPlan.objects.select_for_update().select_related("official__unit").get(pk=plan.pk)
+    if plan.status != RotationStatus.PLANNED:
+        raise ValidationError(_("Only a planned rotation can be completed."))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A rotation is recorded once it has happened.")})
+    plan.status = RotationStatus.DONE
+    plan.done_on = done_on
+    with acting_as(actor):
+        plan.save(update_fields=["status", "done_on"])
+    update_official(actor=actor, official=plan.official, post=plan.to_post, post_start_date=done_on)
+    return plan
+
+
+@transaction.atomic
+def cancel_rotation(*, actor, plan: RotationPlan, note: str) -> RotationPlan:
+    _require(can_manage(actor, plan.official.unit))
+    if plan.status != RotationStatus.PLANNED:
+        raise ValidationError(_("Only a planned rotation can be cancelled."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the rotation is cancelled.")})
+    plan.status = RotationStatus.CANCELLED
+    plan.note = (plan.note + "\n" + note.strip()).strip()
+    with acting_as(actor):
+        plan.save(update_fields=["status", "note"])
+    return plan
+
+
+@transaction.atomic
+def grant_rotation_exception(
+    *, actor, official: Official, reason: str, valid_until: datetime.date | None = None
+) -> RotationException:
+    _require(can_manage(actor, official.unit))
+    if official.post_id is None or not official.post.is_sensitive:
+        raise ValidationError({"official": _("This official does not hold a sensitive post.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the exception.")})
+    with acting_as(actor):
+        return RotationException.objects.create(
+            official=official,
+            post_id=official.post_id,
+            reason=reason.strip(),
+            valid_until=valid_until,
+            granted_by=actor,
+        )

@@ -1,0 +1,337 @@
+"""API for evaluations, mounted at /api/v1/evaluations/ (civility/api.py).
+
+Reads are scoped like the pages; the three steps call the same actions as the pages, so a
+rating that breaks a rule answers 422 with the rule named in `message`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from civility.evaluations import actions, figures
+from civility.evaluations.explain import explain
+from civility.evaluations.models import (
+    MANAGER_ROLES,
+    AnnualClassification,
+    Evaluation,
+    EvaluationPeriod,
+)
+from civility.orgs.models import OrgUnit
+from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.scopes import scope_of
+
+router = Router(tags=["evaluations"])
+
+READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+
+
+class PeriodIn(Schema):
+    unit_id: int
+    month: datetime.date = Field(description="Any day of the month; stored as its first day.")
+    rule_set: str | None = None
+    self_deadline: datetime.date | None = None
+    review_deadline: datetime.date | None = None
+    approval_deadline: datetime.date | None = None
+
+
+class PeriodOut(Schema):
+    id: int
+    unit_id: int
+    month: datetime.date
+    rule_set: str
+    self_deadline: datetime.date
+    review_deadline: datetime.date
+    approval_deadline: datetime.date
+    evaluations: int
+    closed: bool
+
+
+class WorkItemIn(Schema):
+    title: str
+    weight: Decimal = Decimal(1)
+    done: bool = True
+    delays: int = 0
+    quality_failures: int = 0
+    exceeded: bool = False
+    excused: bool = False
+
+
+class SelfIn(Schema):
+    work_items: list[WorkItemIn]
+    account: str
+    self_points: dict[str, Decimal] = Field(default_factory=dict)
+    self_level: str = ""
+    submit: bool = True
+
+
+class RateIn(Schema):
+    points: dict[str, Decimal]
+    comment: str = ""
+    work_items: list[WorkItemIn] | None = None
+
+
+class ApproveIn(Schema):
+    points: dict[str, Decimal] | None = None
+    note: str = ""
+
+
+class EvaluationOut(Schema):
+    id: int
+    period_id: int
+    official_id: int
+    official_name: str
+    unit_id: int
+    month: datetime.date
+    rule_set: str
+    step: str
+    work_items: list[dict]
+    account: str
+    self_points: dict
+    self_level: str
+    points: dict
+    total: Decimal | None
+    level: str
+    grade: str
+    facts: dict
+
+
+class ClassificationOut(Schema):
+    id: int
+    official_id: int
+    official_name: str
+    unit_id: int
+    year: int
+    rule_set: str
+    average_score: Decimal | None
+    proposed_level: str
+    final_level: str
+    confirmed: bool
+    reasons: list[str]
+
+
+class LevelShareOut(Schema):
+    level: str
+    count: int
+    percent: float | None
+
+
+class FiguresOut(Schema):
+    unit_id: int
+    month: datetime.date
+    evaluations: int
+    approved: int
+    levels: list[LevelShareOut]
+    submitted_on_time: int
+    on_time_rate: float | None
+    flagged: int
+    rotations_overdue: int
+    rotations_due_soon: int
+    rotations_done: int
+
+
+class RotationDueOut(Schema):
+    official_id: int
+    official_name: str
+    unit_id: int
+    post: str
+    post_start_date: datetime.date
+    due_on: datetime.date
+    overdue: bool
+    planned: bool
+
+
+def _period_out(period: EvaluationPeriod) -> dict:
+    return {
+        "id": period.pk,
+        "unit_id": period.unit_id,
+        "month": period.month,
+        "rule_set": period.rule_set,
+        "self_deadline": period.self_deadline,
+        "review_deadline": period.review_deadline,
+        "approval_deadline": period.approval_deadline,
+        "evaluations": period.evaluations.count(),
+        "closed": period.closed_at is not None,
+    }
+
+
+def _evaluation_out(evaluation: Evaluation) -> dict:
+    return {
+        "id": evaluation.pk,
+        "period_id": evaluation.period_id,
+        "official_id": evaluation.official_id,
+        "official_name": evaluation.official.full_name,
+        "unit_id": evaluation.unit_id,
+        "month": evaluation.period.month,
+        "rule_set": evaluation.rule_set,
+        "step": evaluation.step,
+        "work_items": evaluation.work_items,
+        "account": evaluation.account,
+        "self_points": evaluation.self_points,
+        "self_level": evaluation.self_level,
+        "points": evaluation.points,
+        "total": evaluation.total,
+        "level": evaluation.level,
+        "grade": evaluation.grade,
+        "facts": evaluation.facts,
+    }
+
+
+def _focus(request: HttpRequest, unit_id: int | None) -> OrgUnit:
+    units = OrgUnit.objects.filter(scope_of(request.user).q("path", roles=MANAGER_ROLES))
+    if unit_id is None:
+        return get_object_or_404(units.order_by("path")[:1])
+    return get_object_or_404(units, pk=unit_id)
+
+
+@router.get("/periods", response={200: list[PeriodOut], **READ_ERRORS})
+def period_list(request: HttpRequest):
+    periods = EvaluationPeriod.objects.visible_to(request.user).order_by("-month")[:100]
+    return [_period_out(period) for period in periods]
+
+
+@router.post("/periods", response={201: PeriodOut, **WRITE_ERRORS})
+def period_open(request: HttpRequest, payload: PeriodIn):
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=payload.unit_id)
+    period = actions.open_period(
+        actor=request.user,
+        unit=unit,
+        month=payload.month,
+        rule_set=payload.rule_set,
+        self_deadline=payload.self_deadline,
+        review_deadline=payload.review_deadline,
+        approval_deadline=payload.approval_deadline,
+    )
+    return 201, _period_out(period)
+
+
+def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
+    return get_object_or_404(
+        Evaluation.objects.visible_to(request.user).with_related(), pk=evaluation_id
+    )
+
+
+@router.get("/evaluations/{evaluation_id}", response={200: EvaluationOut, **READ_ERRORS})
+def evaluation_detail(request: HttpRequest, evaluation_id: int):
+    return _evaluation_out(_evaluation(request, evaluation_id))
+
+
+def _items(items: list[WorkItemIn] | None) -> list[dict] | None:
+    if items is None:
+        return None
+    return [{**item.dict(), "weight": str(item.weight)} for item in items]
+
+
+@router.post("/evaluations/{evaluation_id}/self", response={200: EvaluationOut, **WRITE_ERRORS})
+def evaluation_self(request: HttpRequest, evaluation_id: int, payload: SelfIn):
+    evaluation = actions.save_self_assessment(
+        actor=request.user,
+        evaluation=_evaluation(request, evaluation_id),
+        work_items=_items(payload.work_items),
+        account=payload.account,
+        self_points=payload.self_points,
+        self_level=payload.self_level,
+        submit=payload.submit,
+    )
+    return _evaluation_out(evaluation)
+
+
+@router.post("/evaluations/{evaluation_id}/rate", response={200: EvaluationOut, **WRITE_ERRORS})
+def evaluation_rate(request: HttpRequest, evaluation_id: int, payload: RateIn):
+    evaluation = actions.rate_evaluation(
+        actor=request.user,
+        evaluation=_evaluation(request, evaluation_id),
+        points=payload.points,
+        comment=payload.comment,
+        work_items=_items(payload.work_items),
+    )
+    return _evaluation_out(evaluation)
+
+
+@router.post("/evaluations/{evaluation_id}/approve", response={200: EvaluationOut, **WRITE_ERRORS})
+def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: ApproveIn):
+    evaluation = actions.approve_evaluation(
+        actor=request.user,
+        evaluation=_evaluation(request, evaluation_id),
+        points=payload.points,
+        note=payload.note,
+    )
+    return _evaluation_out(evaluation)
+
+
+@router.get("/classifications", response={200: list[ClassificationOut], **READ_ERRORS})
+def classification_list(request: HttpRequest, year: int, unit: int | None = None):
+    rows = AnnualClassification.objects.visible_to(request.user).filter(year=year)
+    if unit is not None:
+        rows = rows.under(get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit))
+    return [
+        {
+            "id": row.pk,
+            "official_id": row.official_id,
+            "official_name": row.official.full_name,
+            "unit_id": row.unit_id,
+            "year": row.year,
+            "rule_set": row.rule_set,
+            "average_score": row.average_score,
+            "proposed_level": row.proposed_level,
+            "final_level": row.final_level,
+            "confirmed": row.is_locked(),
+            "reasons": [explain(reason) for reason in row.reasons],
+        }
+        for row in rows.select_related("official")[:2000]
+    ]
+
+
+@router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
+def figures_of(request: HttpRequest, month: datetime.date, unit: int | None = None):
+    """Per unit subtree and month: levels, on-time submission, flagged officials, rotations."""
+    from django.utils import timezone
+
+    focus = _focus(request, unit)
+    result = figures.overview(focus, month, today=timezone.localdate())
+    totals = result.month
+    return {
+        "unit_id": focus.pk,
+        "month": totals.month,
+        "evaluations": totals.evaluations,
+        "approved": totals.approved,
+        "levels": [
+            {"level": value, "count": count, "percent": percent}
+            for value, _label, count, percent in totals.level_rows()
+        ],
+        "submitted_on_time": totals.submitted_on_time,
+        "on_time_rate": totals.on_time_rate,
+        "flagged": result.flagged,
+        "rotations_overdue": result.rotations_overdue,
+        "rotations_due_soon": result.rotations_due_soon,
+        "rotations_done": totals.rotations_done,
+    }
+
+
+@router.get("/rotation/due", response={200: list[RotationDueOut], **READ_ERRORS})
+def rotation_due(request: HttpRequest, unit: int | None = None, within: int = 6):
+    """Officials in sensitive posts overdue for rotation or due within `within` months."""
+    from django.utils import timezone
+
+    focus = _focus(request, unit)
+    due, _excepted = figures.rotation_rows(
+        focus, today=timezone.localdate(), within_months=max(0, min(within, 60))
+    )
+    return [
+        {
+            "official_id": row.official.pk,
+            "official_name": row.official.full_name,
+            "unit_id": row.official.unit_id,
+            "post": row.official.post.name,
+            "post_start_date": row.official.post_start_date,
+            "due_on": row.due_on,
+            "overdue": row.overdue,
+            "planned": row.plan is not None,
+        }
+        for row in due
+    ]

@@ -1,0 +1,203 @@
+"""The facts other apps hold about an official, read in one place.
+
+The monthly evaluation form shows them and keeps them as a snapshot (`month_facts`); the
+annual classification reads discipline decisions (`discipline_in_year`); follow-up reads the
+units that failed their programme targets (`units_failing_targets`). Each source is read
+through the selector its app provides where there is one (conduct: `confirmed_records`;
+feedback: `figures.rating_figures`). A source that is missing or fails is left out of the
+snapshot and named in `missing`, so an evaluation never breaks because another app changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from civility.orgs.models import Official, OrgUnit
+
+logger = logging.getLogger(__name__)
+
+FACTS_VERSION = 1
+# Keys of the snapshot, in the order the form shows them.
+SOURCES = ("conduct", "ratings", "assistance", "corrective_actions", "commitments")
+
+
+def _bounds(start: datetime.date, end: datetime.date):
+    zone = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    high = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return low, high
+
+
+def _conduct(official: Official, start: datetime.date, end: datetime.date) -> dict:
+    from civility.conduct.models import confirmed_records
+
+    records = list(
+        confirmed_records(official=official, start=start, end=end).order_by("occurred_on")
+    )
+    # Only what the evaluation needs: no description or evidence (records are confidential).
+    return {
+        "count": len(records),
+        "records": [
+            {
+                "id": record.pk,
+                "number": record.number,
+                "occurred_on": record.occurred_on.isoformat(),
+                "type": f"{record.type.key} · {record.type.title}" if record.type else "",
+                "severity": record.severity,
+                "handling": record.handling,
+                "discipline_form": record.discipline_form,
+            }
+            for record in records
+        ],
+    }
+
+
+def _ratings(official: Official, start: datetime.date, end: datetime.date) -> dict:
+    from civility.feedback.figures import rating_figures
+
+    figures = rating_figures(start=start, end=end, official=official, with_calls=False)
+    return {
+        "count": figures.ratings,
+        "satisfied": figures.satisfied,
+        "dissatisfied": figures.dissatisfied,
+        "satisfaction_rate": figures.satisfaction_rate,
+    }
+
+
+def _assistance(official: Official, start: datetime.date, end: datetime.date) -> dict:
+    from civility.feedback.models import AssistanceCall
+
+    if official.user_id is None:
+        return {"answered": 0}
+    low, high = _bounds(start, end)
+    answered = AssistanceCall.objects.filter(
+        acknowledged_by_id=official.user_id, acknowledged_at__gte=low, acknowledged_at__lt=high
+    ).count()
+    return {"answered": answered}
+
+
+def _corrective_actions(official: Official, start: datetime.date, end: datetime.date) -> dict:
+    """Corrective actions about the official (the finding names them) due in the month, and
+    those they answered in the month."""
+    from django.db.models import Q
+
+    from civility.inspections.models import ActionStatus, CorrectiveAction
+
+    low, high = _bounds(start, end)
+    condition = Q(finding__official=official, deadline__gte=start, deadline__lte=end)
+    if official.user_id is not None:
+        condition |= Q(
+            responded_by_id=official.user_id, responded_at__gte=low, responded_at__lt=high
+        )
+    actions = CorrectiveAction.objects.filter(condition).distinct()
+    return {
+        "owned": actions.count(),
+        "closed": actions.filter(status=ActionStatus.CLOSED).count(),
+        "overdue": sum(1 for action in actions if action.is_overdue(end)),
+    }
+
+
+def _commitments(official: Official, start: datetime.date, end: datetime.date) -> dict:
+    from civility.codes.models import Commitment
+
+    low, high = _bounds(start, end)
+    signed = Commitment.objects.filter(official=official)
+    return {
+        "signed_in_month": signed.filter(signed_at__gte=low, signed_at__lt=high).count(),
+        "signed_to_date": signed.filter(signed_at__lt=high).count(),
+    }
+
+
+_READERS: dict[str, Callable[[Official, datetime.date, datetime.date], dict]] = {
+    "conduct": _conduct,
+    "ratings": _ratings,
+    "assistance": _assistance,
+    "corrective_actions": _corrective_actions,
+    "commitments": _commitments,
+}
+
+
+def month_facts(official: Official, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The snapshot kept with an evaluation. JSON-ready."""
+    facts: dict[str, Any] = {
+        "version": FACTS_VERSION,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "missing": [],
+    }
+    for name in SOURCES:
+        try:
+            facts[name] = _READERS[name](official, start, end)
+        except Exception:  # another app missing or changed: the fact becomes optional
+            logger.exception("evaluation facts: %s could not be read", name)
+            facts["missing"].append(name)
+    return facts
+
+
+# --- Annual classification ---------------------------------------------------------------
+
+
+def _discipline_records(year: int):
+    from civility.conduct.models import Handling, confirmed_records
+
+    return (
+        confirmed_records(start=datetime.date(1900, 1, 1), end=datetime.date(year, 12, 31))
+        .filter(handling=Handling.DISCIPLINARY, decision_date__year=year)
+        .select_related("type__code")
+    )
+
+
+def _decision(record) -> dict:
+    return {
+        "id": record.pk,
+        "number": record.number,
+        "form": record.discipline_form,
+        "decision_date": record.decision_date.isoformat(),
+        "occurred_on": record.occurred_on.isoformat(),
+        "duty_related": not (
+            record.type is not None
+            and record.type.code_id is not None
+            and record.type.code.audience == "public_places"
+        ),
+    }
+
+
+def discipline_in_year(official: Official, year: int) -> list[dict]:
+    """Disciplinary decisions taken against the official in `year` (by decision date).
+
+    `duty_related` is false only for breaches of the public-places code (conduct as a
+    resident, not as an official); everything else in the catalogue concerns official duty.
+    """
+    return [_decision(record) for record in _discipline_records(year).filter(official=official)]
+
+
+def discipline_in_year_for(officials, year: int) -> dict[int, list[dict]]:
+    """The same for many officials at once: {official id: decisions}."""
+    found: dict[int, list[dict]] = {}
+    for record in _discipline_records(year).filter(official__in=officials):
+        found.setdefault(record.official_id, []).append(_decision(record))
+    return found
+
+
+def units_failing_targets(unit: OrgUnit, year: int, today: datetime.date) -> dict[int, int]:
+    """Units under `unit` whose programme tasks due in `year` are overdue or were done late:
+    {unit id: number of such tasks}. Empty when the programmes app cannot be read."""
+    try:
+        from django.db.models import Count
+
+        from civility.programmes.models import Task
+
+        tasks = Task.objects.assigned_under(unit).filter(deadline__year=year)
+        failing = tasks.overdue(today) | tasks.done_late()
+        rows = failing.values("assignee_unit").annotate(n=Count("pk")).order_by()
+        return {row["assignee_unit"]: row["n"] for row in rows}
+    except Exception:
+        logger.exception("evaluation facts: programme targets could not be read")
+        return {}

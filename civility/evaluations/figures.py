@@ -1,0 +1,267 @@
+"""What the evaluation pages count: rotations due, officials flagged for follow-up, and the
+figures per unit and month. Computed from the records every time, never typed in."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+
+from civility.evaluations import facts as facts_module
+from civility.evaluations.models import (
+    AnnualClassification,
+    Evaluation,
+    RotationException,
+    RotationPlan,
+    RotationStatus,
+    Step,
+    first_of_month,
+)
+from civility.evaluations.rules import AnnualLevel, Level, add_months, rotation_due
+from civility.orgs.models import Official, OrgUnit
+
+# --- Rotation ----------------------------------------------------------------------------
+
+
+@dataclass
+class RotationRow:
+    official: Official
+    due_on: datetime.date
+    months_in_post: int
+    overdue: bool
+    plan: RotationPlan | None = None
+    exception: RotationException | None = None
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if add_months(start, months) > end else months
+
+
+def rotation_rows(
+    unit: OrgUnit, *, today: datetime.date, within_months: int = 6
+) -> tuple[list[RotationRow], list[RotationRow]]:
+    """(due: overdue or due within `within_months`, excepted: covered by an exception).
+
+    Officials in a sensitive post with a start date; the due date is the start date plus the
+    post's rotation period (month ends clamp: 31 Aug + 6 months → 28/29 Feb)."""
+    horizon = add_months(today, within_months)
+    officials = (
+        Official.objects.under(unit)
+        .active()
+        .filter(post__is_sensitive=True, post_start_date__isnull=False)
+        .select_related("post", "unit")
+        .order_by("post_start_date", "full_name")
+    )
+    plans = {
+        plan.official_id: plan
+        for plan in RotationPlan.objects.under(unit)
+        .filter(status=RotationStatus.PLANNED)
+        .select_related("to_post")
+    }
+    exceptions: dict[int, RotationException] = {}
+    for exception in RotationException.objects.under(unit).order_by("created_at"):
+        exceptions[exception.official_id] = exception
+    due: list[RotationRow] = []
+    excepted: list[RotationRow] = []
+    for official in officials:
+        due_on = rotation_due(official.post_start_date, official.post.rotation_period_months)
+        if due_on > horizon:
+            continue
+        row = RotationRow(
+            official=official,
+            due_on=due_on,
+            months_in_post=months_between(official.post_start_date, today),
+            overdue=due_on <= today,
+            plan=plans.get(official.pk),
+        )
+        exception = exceptions.get(official.pk)
+        if (
+            exception is not None
+            and exception.post_id == official.post_id
+            and exception.is_active(today)
+        ):
+            row.exception = exception
+            excepted.append(row)
+        else:
+            due.append(row)
+    return due, excepted
+
+
+# --- Follow-up ---------------------------------------------------------------------------
+
+
+@dataclass
+class FollowUp:
+    official: Official
+    reasons: list[dict] = field(default_factory=list)
+
+
+def follow_up(
+    unit: OrgUnit, *, today: datetime.date, consecutive: int = 2, months: int = 12
+) -> list[FollowUp]:
+    """Officials to follow up (Directive 24-CT/TU: replace or transfer those who repeatedly
+    fail): the lowest annual level last year or this year; "did not complete" in
+    `consecutive` monthly periods in a row within the last `months`; leaders of units that
+    failed their programme targets this year."""
+    flagged: dict[int, FollowUp] = {}
+
+    def flag(official: Official, code: str, **params) -> None:
+        entry = flagged.setdefault(official.pk, FollowUp(official))
+        entry.reasons.append({"code": code, "params": {k: str(v) for k, v in params.items()}})
+
+    for row in (
+        AnnualClassification.objects.under(unit)
+        .filter(year__gte=today.year - 1)
+        .filter(
+            Q(final_level=AnnualLevel.NOT_COMPLETED)
+            | Q(final_level="", proposed_level=AnnualLevel.NOT_COMPLETED)
+        )
+        .select_related("official__unit")
+    ):
+        flag(row.official, "annual_lowest", year=row.year)
+
+    since = first_of_month(add_months(today, -months))
+    runs: dict[int, list[datetime.date]] = defaultdict(list)
+    for official_id, month in (
+        Evaluation.objects.under(unit)
+        .approved()
+        .filter(period__month__gte=since, level=Level.NOT_COMPLETED)
+        .order_by("official_id", "period__month")
+        .values_list("official_id", "period__month")
+    ):
+        runs[official_id].append(month)
+    streaks: dict[int, int] = {}
+    for official_id, months_failed in runs.items():
+        best = streak = 1
+        for previous, current in zip(months_failed, months_failed[1:], strict=False):
+            streak = streak + 1 if add_months(previous, 1) == current else 1
+            best = max(best, streak)
+        if best >= consecutive:
+            streaks[official_id] = best
+    for official in Official.objects.filter(pk__in=streaks).select_related("unit"):
+        flag(official, "monthly_consecutive", count=streaks[official.pk])
+
+    failing = facts_module.units_failing_targets(unit, today.year, today)
+    if failing:
+        for leader in (
+            Official.objects.active()
+            .filter(is_leader=True, unit_id__in=failing)
+            .select_related("unit")
+        ):
+            flag(
+                leader, "unit_targets", unit=leader.unit.display_name, tasks=failing[leader.unit_id]
+            )
+    return sorted(
+        flagged.values(), key=lambda entry: (entry.official.unit.path, entry.official.full_name)
+    )
+
+
+# --- Figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class MonthFigures:
+    unit: OrgUnit
+    month: datetime.date
+    evaluations: int = 0
+    approved: int = 0
+    by_level: dict[str, int] = field(default_factory=dict)
+    submitted: int = 0
+    submitted_on_time: int = 0
+    rotations_done: int = 0
+
+    def level_rows(self) -> list[tuple[str, str, int, float | None]]:
+        return [
+            (
+                level.value,
+                str(level.label),
+                self.by_level.get(level, 0),
+                _pct(self.by_level.get(level, 0), self.approved),
+            )
+            for level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED)
+        ]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _pct(self.submitted_on_time, self.evaluations)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _child_of(path: str, children: dict[str, OrgUnit], depth: int) -> OrgUnit | None:
+    """The child of the unit (at `depth`) whose subtree holds `path`."""
+    return children.get("/".join(path.split("/")[: depth + 2]) + "/")
+
+
+def month_figures_by_child(
+    unit: OrgUnit, month: datetime.date
+) -> tuple[MonthFigures, list[MonthFigures]]:
+    """The subtree's figures for a month, and each child's: two queries whatever the size."""
+
+    month = first_of_month(month)
+    ordered = list(unit.children.order_by("name"))
+    children = {child.path: child for child in ordered}
+    total = MonthFigures(unit=unit, month=month)
+    per_child = {child.pk: MonthFigures(unit=child, month=month) for child in ordered}
+    on_time = Q(self_submitted_at__date__lte=F("period__self_deadline"))
+    rows = (
+        Evaluation.objects.under(unit)
+        .in_month(month)
+        .values("unit__path", "step", "level")
+        .annotate(
+            n=Count("pk"),
+            submitted=Count("self_submitted_at"),
+            on_time=Count("pk", filter=on_time),
+        )
+        .order_by()
+    )
+    for row in rows:
+        child = _child_of(row["unit__path"], children, unit.depth)
+        for figures in [total] + ([per_child[child.pk]] if child else []):
+            figures.evaluations += row["n"]
+            if row["step"] == Step.DONE:
+                figures.approved += row["n"]
+                figures.by_level[row["level"]] = figures.by_level.get(row["level"], 0) + row["n"]
+            figures.submitted += row["submitted"]
+            figures.submitted_on_time += row["on_time"]
+    month_end = add_months(month, 1) - datetime.timedelta(days=1)
+    for path in (
+        RotationPlan.objects.under(unit)
+        .filter(status=RotationStatus.DONE, done_on__gte=month, done_on__lte=month_end)
+        .values_list("official__unit__path", flat=True)
+    ):
+        total.rotations_done += 1
+        child = _child_of(path, children, unit.depth)
+        if child:
+            per_child[child.pk].rotations_done += 1
+    return total, [per_child[child.pk] for child in ordered]
+
+
+def month_figures(unit: OrgUnit, month: datetime.date) -> MonthFigures:
+    return month_figures_by_child(unit, month)[0]
+
+
+@dataclass
+class Overview:
+    month: MonthFigures
+    children: list[MonthFigures]
+    flagged: int
+    rotations_overdue: int
+    rotations_due_soon: int
+
+
+def overview(unit: OrgUnit, month: datetime.date, *, today: datetime.date) -> Overview:
+    due, _excepted = rotation_rows(unit, today=today)
+    total, children = month_figures_by_child(unit, month)
+    return Overview(
+        month=total,
+        children=children,
+        flagged=len(follow_up(unit, today=today)),
+        rotations_overdue=sum(1 for row in due if row.overdue),
+        rotations_due_soon=sum(1 for row in due if not row.overdue),
+    )

@@ -1,0 +1,241 @@
+"""Forms of the evaluation pages. They validate input; the actions apply the rules."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.evaluations.rules import (
+    MONTHLY_RULE_SET_CHOICES,
+    AnnualLevel,
+    Level,
+    MonthlyRuleSet,
+)
+from civility.orgs.models import OrgUnit, Post
+
+
+class MonthField(forms.DateField):
+    """A month as "YYYY-MM" (the browser's month input), stored as its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d", "%m/%Y"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class PeriodForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
+    month = MonthField(label=_("Month"))
+    rule_set = forms.ChoiceField(
+        choices=[("", _("Newest in force"))] + MONTHLY_RULE_SET_CHOICES,
+        required=False,
+        label=_("Rule set"),
+    )
+    self_deadline = forms.DateField(
+        label=_("Self-assessment due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    review_deadline = forms.DateField(
+        label=_("Supervisor's rating due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    approval_deadline = forms.DateField(
+        label=_("Approval due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    exceptional_units = forms.ModelMultipleChoiceField(
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        label=_("Units with exceptional achievements"),
+        help_text=_("Their cap on the top grade is higher where the rule set allows it."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["exceptional_units"].queryset = units
+
+
+class WorkItemForm(forms.Form):
+    title = forms.CharField(label=_("Work item"), max_length=300, required=False)
+    weight = forms.DecimalField(
+        label=_("Weight"), min_value=0, max_value=100, decimal_places=2, initial=1, required=False
+    )
+    done = forms.BooleanField(label=_("Done"), required=False, initial=True)
+    delays = forms.IntegerField(
+        label=_("Delays"), min_value=0, max_value=20, initial=0, required=False
+    )
+    quality_failures = forms.IntegerField(
+        label=_("Failed quality reviews"), min_value=0, max_value=20, initial=0, required=False
+    )
+    exceeded = forms.BooleanField(label=_("Exceeded expectations"), required=False)
+    excused = forms.BooleanField(label=_("Objective cause (excused)"), required=False)
+
+    def item(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("title"):
+            return None
+        return {
+            "title": data["title"],
+            "weight": str(data.get("weight") or 1),
+            "done": data.get("done", False),
+            "delays": data.get("delays") or 0,
+            "quality_failures": data.get("quality_failures") or 0,
+            "exceeded": data.get("exceeded", False),
+            "excused": data.get("excused", False),
+        }
+
+
+WorkItemFormSet = forms.formset_factory(WorkItemForm, extra=3, max_num=60)
+
+
+def work_item_formset(data=None, *, items: list[dict]):
+    initial = [dict(item) for item in items]
+    return WorkItemFormSet(data, initial=initial, prefix="items")
+
+
+def items_of(formset) -> list[dict]:
+    return [item for form in formset.forms if (item := form.item()) is not None]
+
+
+def _points_fields(form: forms.Form, rules: MonthlyRuleSet, prefix: str, initial: dict) -> None:
+    for part in rules.parts:
+        if part.key == "tasks" and rules.computed_tasks:
+            continue
+        form.fields[f"{prefix}_{part.key}"] = forms.DecimalField(
+            label=_("%(part)s (0 to %(maximum)s)") % {"part": part.label, "maximum": part.maximum},
+            min_value=0,
+            max_value=part.maximum,
+            decimal_places=2,
+            required=False,
+            initial=initial.get(part.key),
+        )
+
+
+def points_of(form: forms.Form, rules: MonthlyRuleSet, prefix: str) -> dict:
+    return {
+        part.key: form.cleaned_data.get(f"{prefix}_{part.key}")
+        for part in rules.parts
+        if not (part.key == "tasks" and rules.computed_tasks)
+    }
+
+
+class SelfAssessmentForm(forms.Form):
+    account = forms.CharField(
+        label=_("Short account of the month"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    self_level = forms.ChoiceField(
+        label=_("The level you rate yourself at"),
+        choices=[("", "—"), *Level.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, rules: MonthlyRuleSet, initial_points: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        _points_fields(self, rules, "self", initial_points)
+
+
+class RatingForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, rules: MonthlyRuleSet, initial_points: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        _points_fields(self, rules, "points", initial_points)
+
+
+class ApprovalForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (the reason, when you change points)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, rules: MonthlyRuleSet, initial_points: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        _points_fields(self, rules, "points", initial_points)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Why send it back"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100)
+
+
+class ClassificationInputsForm(forms.Form):
+    months_worked = forms.IntegerField(label=_("Months worked"), min_value=0, max_value=12)
+    months_absent = forms.IntegerField(label=_("Months absent"), min_value=0, max_value=12)
+    maternity_leave = forms.BooleanField(label=_("On maternity leave"), required=False)
+
+
+class ConfirmForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=AnnualLevel.choices)
+    change_reason = forms.CharField(
+        label=_("Reason for changing the proposal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    late_reason = forms.CharField(
+        label=_("Reason for confirming after the deadline"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class RotationPlanForm(forms.Form):
+    to_post = forms.ModelChoiceField(queryset=Post.objects.none(), label=_("To post"))
+    planned_on = forms.DateField(
+        label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, posts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_post"].queryset = posts
+
+
+class RotationDoneForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Rotated on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+
+
+class RotationCancelForm(forms.Form):
+    note = forms.CharField(label=_("Why cancelled"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RotationExceptionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    valid_until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RotationFilterForm(forms.Form):
+    within = forms.IntegerField(
+        label=_("Due within (months)"), min_value=0, max_value=60, initial=6, required=False
+    )
+
+
+class FiguresForm(forms.Form):
+    month = MonthField(label=_("Month"), required=False)
+
+    def month_or_default(self) -> datetime.date:
+        if self.is_valid() and self.cleaned_data.get("month"):
+            return self.cleaned_data["month"]
+        return timezone.localdate().replace(day=1)

@@ -1,0 +1,522 @@
+"""Evaluation rule sets, versioned by effective date, and the arithmetic they define.
+
+Pure code, no database: monthly scoring (Hanoi's Decision 3814-QĐ/TU framework; the national
+100-point scale of Decree 335/2025/NĐ-CP), the annual classification rules (Decree 90/2020 as
+amended by Decree 48/2023; Decree 335/2025 for civil servants from 1 January 2026) and the
+rotation due date of sensitive posts (Decree 59/2019). Every record stores the key of the rule
+set it was decided under, so an old record is read and re-explained under its own rules.
+
+Facts come from the shared domain notes (framework §3, §6). Where the sources left a number
+open, the rule set says so in `notes` and the page shows it; nothing is made up.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from civility.orgs.models import StaffCategory
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+class Level(models.TextChoices):
+    """The four legal levels (unchanged from Decree 90/2020 to Decree 335/2025)."""
+
+    EXCELLENT = "excellent", _("Excellently completed tasks")
+    GOOD = "good", _("Well completed tasks")
+    COMPLETED = "completed", _("Completed tasks")
+    NOT_COMPLETED = "not_completed", _("Did not complete tasks")
+
+
+LEVEL_ORDER = (Level.NOT_COMPLETED, Level.COMPLETED, Level.GOOD, Level.EXCELLENT)
+
+
+def level_rank(level: str) -> int:
+    return LEVEL_ORDER.index(level)
+
+
+def at_most(level: str, cap: str) -> str:
+    return level if level_rank(level) <= level_rank(cap) else cap
+
+
+class AnnualLevel(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellently completed tasks")
+    GOOD = "good", _("Well completed tasks")
+    COMPLETED = "completed", _("Completed tasks")
+    NOT_COMPLETED = "not_completed", _("Did not complete tasks")
+    NOT_CLASSIFIED = "not_classified", _("Not classified")
+
+
+# --- Monthly scoring ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One assigned work item of the month, in converted units (`weight`).
+
+    `delays` and `quality_failures` count the times the item was late or failed a quality
+    review; `excused` items (an objectively confirmed cause) are left out of the rates.
+    """
+
+    title: str
+    weight: Decimal = Decimal(1)
+    done: bool = True
+    delays: int = 0
+    quality_failures: int = 0
+    exceeded: bool = False
+    excused: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict) -> WorkItem:
+        return cls(
+            title=str(data.get("title", "")),
+            weight=Decimal(str(data.get("weight", 1))),
+            done=bool(data.get("done", True)),
+            delays=int(data.get("delays", 0)),
+            quality_failures=int(data.get("quality_failures", 0)),
+            exceeded=bool(data.get("exceeded", False)),
+            excused=bool(data.get("excused", False)),
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "weight": str(self.weight),
+            "done": self.done,
+            "delays": self.delays,
+            "quality_failures": self.quality_failures,
+            "exceeded": self.exceeded,
+            "excused": self.excused,
+        }
+
+    @property
+    def on_time(self) -> bool:
+        return self.done and self.delays == 0
+
+    @property
+    def late(self) -> bool:
+        return self.done and self.delays > 0
+
+    @property
+    def meets_quality_and_schedule(self) -> bool:
+        return self.done and self.delays == 0 and self.quality_failures == 0
+
+
+def task_counts(items: list[WorkItem]) -> dict[str, int]:
+    counted = [item for item in items if not item.excused]
+    return {
+        "assigned": len(counted),
+        "on_time": sum(1 for item in counted if item.on_time),
+        "late": sum(1 for item in counted if item.late),
+        "not_done": sum(1 for item in counted if not item.done),
+        "excused": len(items) - len(counted),
+    }
+
+
+@dataclass(frozen=True)
+class TaskRates:
+    quantity: Decimal  # share of assigned weight completed, 0..1
+    quality: Decimal  # 0..1, each failed review deducts 25% of that item's points
+    progress: Decimal  # 0..1, each delay deducts 25% of that item's points
+
+
+def task_rates(items: list[WorkItem], *, deduction: Decimal = Decimal("0.25")) -> TaskRates:
+    counted = [item for item in items if not item.excused]
+    total = sum((item.weight for item in counted), ZERO)
+    if not total:
+        return TaskRates(ZERO, ZERO, ZERO)
+    done = [item for item in counted if item.done]
+    quantity = sum((item.weight for item in done), ZERO) / total
+    quality = (
+        sum((item.weight * max(ZERO, 1 - deduction * item.quality_failures) for item in done), ZERO)
+        / total
+    )
+    progress = (
+        sum((item.weight * max(ZERO, 1 - deduction * item.delays) for item in done), ZERO) / total
+    )
+    return TaskRates(quantity, quality, progress)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One component of a monthly score: its name and maximum."""
+
+    key: str
+    label: str | Promise
+    maximum: Decimal
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `percent` of the evaluated officials of a unit may reach `level`
+    (`exceptional_percent` for units with exceptional achievements)."""
+
+    level: str
+    percent: int
+    exceptional_percent: int
+
+    def cap(self, population: int, *, exceptional: bool) -> int:
+        share = self.exceptional_percent if exceptional else self.percent
+        return math.floor(population * share / 100)
+
+
+@dataclass(frozen=True)
+class MonthlyRuleSet:
+    key: str
+    name: str | Promise
+    legal_basis: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    parts: tuple[Part, ...]
+    # Lowest total for each level, best first; anything lower is "not completed".
+    thresholds: tuple[tuple[str, Decimal], ...]
+    grades: dict[str, str]  # level → letter shown (A/B/C/D), empty when the rule has none
+    quota: Quota | None
+    computed_tasks: bool  # task points computed from work items (Decree 335) or rated
+    task_axis_weights: tuple[Decimal, Decimal, Decimal] = (
+        Decimal(1) / 3,
+        Decimal(1) / 3,
+        Decimal(1) / 3,
+    )
+    notes: tuple[str | Promise, ...] = ()
+
+    def is_in_force(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def maximum(self) -> Decimal:
+        return sum((part.maximum for part in self.parts), ZERO)
+
+    def part(self, key: str) -> Part | None:
+        return next((part for part in self.parts if part.key == key), None)
+
+    def level_for(self, total: Decimal) -> str:
+        for level, lowest in self.thresholds:
+            if total >= lowest:
+                return level
+        return Level.NOT_COMPLETED
+
+    def grade_for(self, level: str) -> str:
+        return self.grades.get(level, "")
+
+    def task_points(self, items: list[WorkItem]) -> Decimal:
+        """Decree 335: quantity, quality and progress rates of the work items, weighted,
+        times the task maximum."""
+        rates = task_rates(items)
+        wq, wl, wp = self.task_axis_weights
+        share = rates.quantity * wq + rates.quality * wl + rates.progress * wp
+        return q2(share * self.part("tasks").maximum)
+
+
+@dataclass
+class Score:
+    points: dict[str, Decimal]
+    total: Decimal
+    level: str
+    grade: str
+    errors: dict[str, str | Promise] = field(default_factory=dict)
+
+
+def score(rule_set: MonthlyRuleSet, *, points: dict, items: list[WorkItem]) -> Score:
+    """Total and level from the rated parts (and, under Decree 335, from the work items).
+    Out-of-range points are reported per part, naming the rule's maximum."""
+    result: dict[str, Decimal] = {}
+    errors: dict[str, str | Promise] = {}
+    for part in rule_set.parts:
+        if part.key == "tasks" and rule_set.computed_tasks:
+            result[part.key] = rule_set.task_points(items)
+            continue
+        raw = points.get(part.key)
+        value = Decimal(str(raw)) if raw not in (None, "") else ZERO
+        if value < 0 or value > part.maximum:
+            errors[part.key] = _(
+                "%(part)s must be between 0 and %(maximum)s points under %(rule)s."
+            ) % {"part": part.label, "maximum": part.maximum, "rule": rule_set.legal_basis}
+        result[part.key] = q2(value)
+    total = q2(sum(result.values(), ZERO))
+    level = rule_set.level_for(total)
+    return Score(result, total, level, rule_set.grade_for(level), errors)
+
+
+HANOI_3814 = MonthlyRuleSet(
+    key="hanoi-3814-2018",
+    name=_("Hanoi monthly framework (Decision 3814-QĐ/TU)"),
+    legal_basis="3814-QĐ/TU",
+    valid_from=datetime.date(2018, 5, 16),
+    valid_to=None,
+    parts=(
+        Part("general", _("Discipline and ethics"), Decimal(20)),
+        Part("tasks", _("Task results"), Decimal(70)),
+        Part("bonus", _("Bonus"), Decimal(10)),
+    ),
+    thresholds=(
+        (Level.EXCELLENT, Decimal(90)),
+        (Level.GOOD, Decimal(70)),
+        (Level.COMPLETED, Decimal(50)),
+    ),
+    grades={Level.EXCELLENT: "A", Level.GOOD: "B", Level.COMPLETED: "C", Level.NOT_COMPLETED: "D"},
+    quota=Quota(level=Level.EXCELLENT, percent=30, exceptional_percent=40),
+    computed_tasks=False,
+    notes=(
+        _(
+            "100 points = 20 discipline and ethics + 70 task results + 10 bonus; A ≥ 90, "
+            "B 70 to under 90, C 50 to under 70, D under 50."
+        ),
+        _(
+            "At most 30 per cent of those rated in a unit get A; at most 40 per cent in units with "
+            "exceptional "
+            "achievements."
+        ),
+    ),
+)
+
+DECREE_335_MONTHLY = MonthlyRuleSet(
+    key="decree-335-2025",
+    name=_("National 100-point scale (Decree 335/2025/NĐ-CP)"),
+    legal_basis="335/2025/NĐ-CP",
+    valid_from=datetime.date(2026, 1, 1),
+    valid_to=None,
+    parts=(
+        Part("general", _("General criteria"), Decimal(30)),
+        Part("tasks", _("Task results"), Decimal(70)),
+    ),
+    thresholds=(
+        (Level.EXCELLENT, Decimal(90)),
+        (Level.GOOD, Decimal(70)),
+        (Level.COMPLETED, Decimal(50)),
+    ),
+    grades={},
+    quota=None,
+    computed_tasks=True,
+    notes=(
+        _(
+            "General criteria up to 30 points; task results up to 70, from the quantity, "
+            "quality and timeliness of the assigned work items. Each failed quality review "
+            "deducts 25 per cent of that item's quality points, each delay 25 per cent of its "
+            "progress points."
+        ),
+        _(
+            "The three task axes are weighted equally here; the Decree's exact combination was "
+            "not confirmed in our sources. Items excused for an objectively confirmed cause "
+            "are left out."
+        ),
+    ),
+)
+
+MONTHLY_RULE_SETS: tuple[MonthlyRuleSet, ...] = (HANOI_3814, DECREE_335_MONTHLY)
+MONTHLY_RULE_SET_CHOICES = [(rule.key, rule.name) for rule in MONTHLY_RULE_SETS]
+
+
+def monthly_rule_set(key: str) -> MonthlyRuleSet:
+    return next(rule for rule in MONTHLY_RULE_SETS if rule.key == key)
+
+
+def monthly_rule_sets_in_force(day: datetime.date) -> list[MonthlyRuleSet]:
+    return [rule for rule in MONTHLY_RULE_SETS if rule.is_in_force(day)]
+
+
+def default_monthly_rule_set(day: datetime.date) -> MonthlyRuleSet:
+    """The most recent rule set in force on `day`."""
+    return max(monthly_rule_sets_in_force(day), key=lambda rule: rule.valid_from)
+
+
+# --- Annual classification ---------------------------------------------------------------
+
+
+class AnnualMethod(models.TextChoices):
+    CRITERIA = "criteria", _("Criteria-based levels")
+    AVERAGE_SCORE = "average_score", _("Average of the period scores")
+
+
+@dataclass(frozen=True)
+class AnnualRuleSet:
+    key: str
+    name: str | Promise
+    legal_basis: str
+    valid_from: datetime.date  # evaluation years starting on or after
+    valid_to: datetime.date | None
+    staff_categories: tuple[str, ...]
+    method: str
+    # Decree 335: cut-offs on the average score.
+    thresholds: tuple[tuple[str, Decimal], ...] = ()
+    # Who is "not completed" whatever else: any discipline in the year (90/48), or
+    # reprimand or above for a duty-related breach (335).
+    any_discipline_fails: bool = False
+    duty_discipline_fails: bool = False
+    same_violation_once: bool = False  # Decree 48/2023: not counted again in a later year
+    min_months_worked: int | None = None  # fewer → not classified (maternity leave excepted)
+    absence_cap: tuple[int, int, str] | None = None  # absent from..below months → at most
+    # Excellent at most `excellent_per_good_percent`% of those rated good (335).
+    excellent_per_good_percent: int | None = None
+    deadline_month_day: tuple[int, int] = (12, 15)  # classification done before this day
+    notes: tuple[str | Promise, ...] = ()
+
+    def applies(self, year: int, staff_category: str) -> bool:
+        start = datetime.date(year, 1, 1)
+        return (
+            self.valid_from <= start
+            and (self.valid_to is None or start <= self.valid_to)
+            and staff_category in self.staff_categories
+        )
+
+    def deadline(self, year: int) -> datetime.date:
+        month, day = self.deadline_month_day
+        return datetime.date(year, month, day)
+
+    def level_for_average(self, average: Decimal) -> str:
+        for level, lowest in self.thresholds:
+            if average >= lowest:
+                return level
+        return Level.NOT_COMPLETED
+
+
+ALL_CATEGORIES = tuple(StaffCategory.values)
+
+DECREE_90_2020 = AnnualRuleSet(
+    key="decree-90-2020",
+    name=_("Decree 90/2020/NĐ-CP (years 2020 to 2022)"),
+    legal_basis="90/2020/NĐ-CP",
+    valid_from=datetime.date(2020, 1, 1),
+    valid_to=datetime.date(2022, 12, 31),
+    staff_categories=ALL_CATEGORIES,
+    method=AnnualMethod.CRITERIA,
+    any_discipline_fails=True,
+    min_months_worked=6,
+    absence_cap=(3, 6, Level.COMPLETED),
+    notes=(
+        _(
+            "Criteria-based levels: excellent = every task on time and to quality with at "
+            "least 50 per cent exceeding expectations; well completed = every task on time and to "
+            "quality; completed = at most 20 per cent of tasks short of quality or schedule."
+        ),
+        _("General criteria (politics, ethics, lifestyle, discipline) are judged by the head."),
+    ),
+)
+
+DECREE_48_2023 = AnnualRuleSet(
+    key="decree-48-2023",
+    name=_("Decree 90/2020/NĐ-CP as amended by Decree 48/2023/NĐ-CP"),
+    legal_basis="90/2020/NĐ-CP; 48/2023/NĐ-CP",
+    valid_from=datetime.date(2023, 1, 1),
+    valid_to=None,
+    staff_categories=ALL_CATEGORIES,
+    method=AnnualMethod.CRITERIA,
+    any_discipline_fails=True,
+    same_violation_once=True,
+    min_months_worked=6,
+    absence_cap=(3, 6, Level.COMPLETED),
+    notes=(
+        DECREE_90_2020.notes[0],
+        DECREE_90_2020.notes[1],
+        _(
+            "Decree 48/2023 also caps the share of excellent at the share of Party members "
+            "rated excellent; that figure is not in Civility, so the head checks it."
+        ),
+        _(
+            "From 2026 this rule set still applies to public employees, workers and cadres "
+            "while no newer rule is confirmed for them."
+        ),
+    ),
+)
+
+DECREE_335_ANNUAL = AnnualRuleSet(
+    key="decree-335-2025",
+    name=_("Decree 335/2025/NĐ-CP (civil servants, from 2026)"),
+    legal_basis="335/2025/NĐ-CP",
+    valid_from=datetime.date(2026, 1, 1),
+    valid_to=None,
+    staff_categories=(StaffCategory.CIVIL_SERVANT,),
+    method=AnnualMethod.AVERAGE_SCORE,
+    thresholds=(
+        (Level.EXCELLENT, Decimal(90)),
+        (Level.GOOD, Decimal(70)),
+        (Level.COMPLETED, Decimal(50)),
+    ),
+    duty_discipline_fails=True,
+    excellent_per_good_percent=20,
+    notes=(
+        _(
+            "The average of the monthly (or quarterly) scores: 90 and above excellent, 70 to "
+            "under 90 well completed, 50 to under 70 completed, under 50 not completed."
+        ),
+        _(
+            "Not completed whatever the score when disciplined (reprimand or above) for a "
+            "duty-related breach in the year."
+        ),
+        _("Excellent at most 20 per cent of the number rated well completed in the same agency."),
+        _(
+            "Whether the 6-month minimum of Decree 90 carries over was not confirmed; officials "
+            "with no period score are not classified."
+        ),
+    ),
+)
+
+ANNUAL_RULE_SETS: tuple[AnnualRuleSet, ...] = (DECREE_90_2020, DECREE_48_2023, DECREE_335_ANNUAL)
+ANNUAL_RULE_SET_CHOICES = [(rule.key, rule.name) for rule in ANNUAL_RULE_SETS]
+
+
+def annual_rule_set(key: str) -> AnnualRuleSet:
+    return next(rule for rule in ANNUAL_RULE_SETS if rule.key == key)
+
+
+def annual_rule_set_for(year: int, staff_category: str) -> AnnualRuleSet | None:
+    """The newest rule set that applies to the year and staff category."""
+    candidates = [rule for rule in ANNUAL_RULE_SETS if rule.applies(year, staff_category)]
+    return max(candidates, key=lambda rule: rule.valid_from) if candidates else None
+
+
+def criteria_level(items: list[WorkItem]) -> tuple[str, dict]:
+    """Decree 90/2020's task criteria on the year's work items (non-managers)."""
+    counted = [item for item in items if not item.excused]
+    total = len(counted)
+    if not total:
+        return Level.NOT_COMPLETED, {"items": 0, "short": 0, "exceeded": 0, "not_done": 0}
+    not_done = sum(1 for item in counted if not item.done)
+    short = sum(1 for item in counted if not item.meets_quality_and_schedule)
+    exceeded = sum(1 for item in counted if item.exceeded and item.meets_quality_and_schedule)
+    facts = {"items": total, "short": short, "exceeded": exceeded, "not_done": not_done}
+    if short == 0 and exceeded * 2 >= total:
+        return Level.EXCELLENT, facts
+    if short == 0:
+        return Level.GOOD, facts
+    if not_done == 0 and short * 5 <= total:
+        return Level.COMPLETED, facts
+    return Level.NOT_COMPLETED, facts
+
+
+def excellent_cap_per_good(excellent: int, good: int, percent: int, *, fixed: int = 0) -> int:
+    """How many of `excellent` candidates may stay excellent when the rest fall back to good
+    and excellent may be at most `percent`% of good: (fixed + k) ≤ p(good + excellent − k),
+    where `fixed` excellent are already confirmed."""
+    keep = math.floor((percent * (good + excellent) - 100 * fixed) / (100 + percent))
+    return max(0, min(excellent, keep))
+
+
+# --- Rotation (Decree 59/2019) -----------------------------------------------------------
+
+DEFAULT_ROTATION_MONTHS = 60  # Directive 24-CT/TU asks for five years
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter
+    (31 Aug + 6 → 29 Feb in a leap year; 29 Feb + 12 → 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def rotation_due(start: datetime.date, period_months: int | None) -> datetime.date:
+    return add_months(start, period_months or DEFAULT_ROTATION_MONTHS)

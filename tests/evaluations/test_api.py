@@ -1,0 +1,66 @@
+"""The evaluations API: scoped reads, the steps through the same actions, rule refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from civility.accounts.actions import create_api_token
+from civility.evaluations.models import Evaluation
+from civility.orgs.scopes import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _headers(actor, unit, role):
+    _token, secret = create_api_token(actor=actor, name="test", unit=unit, role=role)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_open_a_period_rate_approve_and_read_figures(client, cast, people, walk):
+    coordinator = _headers(cast.admin, cast.city, Role.COORDINATOR)
+    response = client.post(
+        "/api/v1/evaluations/periods",
+        {"unit_id": cast.a.ward.pk, "month": "2025-03-17"},
+        content_type="application/json",
+        headers=coordinator,
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["month"] == "2025-03-01" and response.json()["evaluations"] == 2
+    evaluation = Evaluation.objects.get(official=cast.a.official)
+    evaluation.supervisor = None  # the head rates when no supervisor is set
+    evaluation.save()
+    walk(evaluation, to="review")
+
+    head = _headers(cast.admin, cast.a.ward, Role.UNIT_HEAD)
+    url = f"/api/v1/evaluations/evaluations/{evaluation.pk}"
+    response = client.post(
+        f"{url}/rate",
+        {"points": {"general": 30, "tasks": 60, "bonus": 0}},
+        content_type="application/json",
+        headers=head,
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "points_general"
+    assert "3814-QĐ/TU" in response.json()["message"]
+    response = client.post(
+        f"{url}/rate",
+        {"points": {"general": 18, "tasks": 60, "bonus": 0}},
+        content_type="application/json",
+        headers=head,
+    )
+    assert response.status_code == 200 and response.json()["step"] == "approval"
+    response = client.post(f"{url}/approve", {}, content_type="application/json", headers=head)
+    assert response.status_code == 200 and response.json()["grade"] == "B"
+    assert "conduct" in response.json()["facts"]
+
+    response = client.get("/api/v1/evaluations/figures?month=2025-03-01", headers=coordinator)
+    body = response.json()
+    assert body["approved"] == 1
+    assert {row["level"]: row["count"] for row in body["levels"]}["good"] == 1
+
+
+def test_an_evaluation_outside_the_token_scope_is_404(client, cast, people, open_period):
+    evaluation = open_period().evaluations.get(official=cast.a.official)
+    other = _headers(cast.admin, cast.b.ward, Role.UNIT_HEAD)
+    response = client.get(f"/api/v1/evaluations/evaluations/{evaluation.pk}", headers=other)
+    assert response.status_code == 404
