@@ -26,11 +26,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.awards.rules import RULE_SET_CHOICES, Classification, rule_set_by_key
 from civility.codes.models import overlapping_q
+from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import Role, scope_of
 
@@ -46,12 +46,6 @@ DECIDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.BOARD_MEMBER)
 READER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD, Role.BOARD_MEMBER)
 # Who registers good models, replications, movements and registrations.
 MANAGER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
-
-
-def _localized(obj, name: str) -> str:
-    if get_language() == "en":
-        return getattr(obj, f"{name}_en") or getattr(obj, name)
-    return getattr(obj, name)
 
 
 def ancestor_paths(unit: OrgUnit) -> list[str]:
@@ -124,7 +118,7 @@ class Movement(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
     def criteria_lines(self) -> list[str]:
         return [line.strip() for line in self.criteria.splitlines() if line.strip()]
@@ -394,7 +388,7 @@ class AwardTitle(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
     def is_collective(self) -> bool:
         return self.recipient == Recipient.COLLECTIVE
@@ -1091,7 +1085,7 @@ class GoodModel(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
     def evidence_lines(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]

@@ -17,9 +17,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.models import PlaceKind as OrgPlaceKind
 from civility.orgs.scopes import Role, scope_of
@@ -42,12 +43,6 @@ def overlapping_q(user, path_field: str) -> Q:
     if ancestors:
         condition |= Q(**{f"{path_field}__in": sorted(ancestors)})
     return condition
-
-
-def _localized(obj, name: str) -> str:
-    if get_language() == "en":
-        return getattr(obj, f"{name}_en") or getattr(obj, name)
-    return getattr(obj, name)
 
 
 class CodeAudience(models.TextChoices):
@@ -120,7 +115,7 @@ class Code(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     def published_version(self) -> CodeVersion | None:
         return self.versions.filter(status=VersionStatus.PUBLISHED).first()
@@ -217,7 +212,7 @@ class CodeVersion(models.Model):
 
     @property
     def display_note(self) -> str:
-        return _localized(self, "note")
+        return localized(self, "note")
 
     def target_group_labels(self) -> list[str]:
         return [str(TargetGroup(value).label) for value in self.target_groups]
@@ -253,7 +248,7 @@ class Chapter(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.version.code.unit.path}
@@ -286,7 +281,7 @@ class Article(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.chapter.version.code.unit.path}
@@ -316,7 +311,7 @@ class Clause(models.Model):
 
     @property
     def display_text(self) -> str:
-        return _localized(self, "text")
+        return localized(self, "text")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.article.chapter.version.code.unit.path}

@@ -23,11 +23,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Code, overlapping_q
 from civility.conduct.rules import RULE_SET_CHOICES, DisciplineForm, Severity, rule_set_by_key
+from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import Role, scope_of
 
@@ -56,12 +56,6 @@ CATALOGUE_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 READER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD, Role.INSPECTOR)
 # Who decides (confirms, dismisses) and closes.
 DECIDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
-
-
-def _localized(obj, name: str) -> str:
-    if get_language() == "en":
-        return getattr(obj, f"{name}_en") or getattr(obj, name)
-    return getattr(obj, name)
 
 
 # --- Catalogue ---------------------------------------------------------------------------
@@ -118,7 +112,7 @@ class ViolationGroup(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}
@@ -231,11 +225,11 @@ class ViolationType(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     @property
     def display_description(self) -> str:
-        return _localized(self, "description")
+        return localized(self, "description")
 
     def is_current(self) -> bool:
         return self.retired_at is None

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Article, overlapping_q
+from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.scopes import Role, scope_of
 
@@ -30,12 +31,6 @@ MANAGER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 INSPECTOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.INSPECTOR)
 # Who answers corrective actions for the inspected unit.
 RESPONDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
-
-
-def _localized(obj, name: str) -> str:
-    if get_language() == "en":
-        return getattr(obj, f"{name}_en") or getattr(obj, name)
-    return getattr(obj, name)
 
 
 # --- Templates ---------------------------------------------------------------------------
@@ -81,7 +76,7 @@ class ChecklistTemplate(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
     def current_version(self) -> TemplateVersion | None:
         return self.versions.order_by("-number").first()
@@ -158,7 +153,7 @@ class Section(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.version.template.unit.path}
@@ -250,11 +245,11 @@ class Criterion(models.Model):
 
     @property
     def display_text(self) -> str:
-        return _localized(self, "text")
+        return localized(self, "text")
 
     @property
     def display_guidance(self) -> str:
-        return _localized(self, "guidance")
+        return localized(self, "guidance")
 
     @property
     def is_scored(self) -> bool:

@@ -27,10 +27,10 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import overlapping_q
+from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import Role, scope_of
 
@@ -42,12 +42,6 @@ COORDINATOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 def vietnam_today(now: datetime.datetime | None = None) -> datetime.date:
     """The calendar day in Vietnam at `now` (default: this moment)."""
     return timezone.localtime(now or timezone.now(), VIETNAM).date()
-
-
-def _localized(obj, name: str) -> str:
-    if get_language() == "en":
-        return getattr(obj, f"{name}_en") or getattr(obj, name)
-    return getattr(obj, name)
 
 
 # --- Programmes and tasks ---------------------------------------------------------------
@@ -115,7 +109,7 @@ class Programme(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}
@@ -499,7 +493,7 @@ class Indicator(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
     def is_ratio(self) -> bool:
         return self.aggregation == Aggregation.RATIO
@@ -759,7 +753,7 @@ class Criterion(models.Model):
 
     @property
     def display_text(self) -> str:
-        return _localized(self, "text")
+        return localized(self, "text")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.rule.unit.path}
