@@ -21,6 +21,7 @@ run: setup
 	$(MANAGE) load_evaluations_demo && \
 	$(MANAGE) load_awards_demo && \
 	$(MANAGE) load_programmes_demo && \
+	$(MANAGE) load_insights_demo && \
 	{ $(MANAGE) procrastinate worker & } && \
 	$(MANAGE) runserver $${PORT:-127.0.0.1:8000}
 

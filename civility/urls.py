@@ -16,6 +16,7 @@ urlpatterns = [
     path("conduct-report/", include("civility.conduct.public_urls")),
     path("programmes/", include("civility.programmes.urls")),
     path("evaluations/", include("civility.evaluations.urls")),
+    path("insights/", include("civility.insights.urls")),
     path("awards/", include("civility.awards.urls")),
     path("honours/", include("civility.awards.public_urls")),
     path("feedback/", include("civility.feedback.urls")),

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightsConfig(AppConfig):
+    name = "civility.insights"
+    label = "insights"
+    verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from civility.insights import models
+
+        # Weights decide every unit's rank: who changed them, and when, is kept.
+        auditlog.register(models.WeightSet)

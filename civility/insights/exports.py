@@ -1,0 +1,443 @@
+"""Downloads: any table of the dashboards as .xlsx or .csv, and the periodic report of a
+unit as .docx (laid out as a Vietnamese administrative report, Decree 30/2020/NĐ-CP) with
+its tables as .xlsx."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civility.insights import figures as insight_figures
+from civility.insights.models import CultureIndex
+from civility.insights.periods import Period
+from civility.orgs.models import OrgUnit
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def _num(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def xlsx_bytes(tables: list[Table]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(title=_sheet_title(table.title, workbook.sheetnames))
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(table.headers)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([_num(value) for value in row])
+        for index, _header in enumerate(table.headers):
+            letter = sheet.cell(row=2, column=index + 1).column_letter
+            sheet.column_dimensions[letter].width = 40 if index == 0 else 16
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str, taken: list[str]) -> str:
+    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "Sheet"
+    name, n = clean, 2
+    while name in taken:
+        name, n = f"{clean[:25]} {n}", n + 1
+    return name
+
+
+def csv_text(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 Vietnamese correctly
+
+
+# --- dashboard tables ---------------------------------------------------------------------
+
+
+def components_table(unit: OrgUnit, period: Period, entry: CultureIndex | None) -> Table:
+    lines = insight_figures.component_lines(entry, unit, period)
+    return Table(
+        title=_("Index of %(unit)s, %(period)s")
+        % {"unit": unit.display_name, "period": period.label},
+        headers=[
+            _("Component"),
+            _("Value"),
+            _("Unit"),
+            _("Score (0–100)"),
+            _("Weight"),
+            _("Share of the index (%)"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Method"),
+        ],
+        rows=[
+            [
+                line.label,
+                line.value,
+                line.unit_label,
+                line.score if not line.missing else _("no data"),
+                line.weight,
+                line.effective_weight,
+                line.numerator,
+                line.denominator,
+                line.method,
+            ]
+            for line in lines
+        ]
+        + [[_("Culture index"), entry.score if entry else None, "", "", "", "", "", "", ""]],
+    )
+
+
+def ranking_table(unit: OrgUnit, period: Period) -> Table:
+    rows = insight_figures.children_ranked(unit, period)
+    keys = insight_figures.component_keys()
+    return Table(
+        title=_("Ranking under %(unit)s, %(period)s")
+        % {"unit": unit.display_name, "period": period.label},
+        headers=[
+            _("Rank"),
+            _("Unit"),
+            _("Index"),
+            _("Places gained"),
+            _("Bottom"),
+            *[label for _key, label in keys],
+        ],
+        rows=[
+            [
+                row.rank,
+                row.unit.display_name,
+                row.score,
+                row.movement,
+                _("yes") if row.is_bottom else "",
+                *[row.value(key) for key, _label in keys],
+            ]
+            for row in rows
+        ],
+    )
+
+
+def trend_table(unit: OrgUnit, period: Period) -> Table:
+    return Table(
+        title=_("Trend of %(unit)s") % {"unit": unit.display_name},
+        headers=[_("Period"), _("Index")],
+        rows=[[p.label, score] for p, score in insight_figures.trend(unit, period)],
+    )
+
+
+TABLES = {"components": components_table, "ranking": ranking_table, "trend": trend_table}
+
+
+# --- periodic report --------------------------------------------------------------------
+
+
+def _place_name(unit: OrgUnit) -> str:
+    root_id = int(unit.path.split("/", 1)[0])
+    root = unit if root_id == unit.pk else OrgUnit.objects.get(pk=root_id)
+    name = root.name
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def report_context(unit: OrgUnit, period: Period, figures: dict) -> dict:
+    entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
+    today = timezone.localdate()
+    return {
+        "unit": unit,
+        "parent": unit.parent,
+        "period": period,
+        "today": today,
+        "place": _place_name(unit),
+        "entry": entry,
+        "components": components_table(unit, period, entry),
+        "ranking": ranking_table(unit, period),
+        **figures,
+    }
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
+    """The report's text, section by section (shared by .docx and tests)."""
+    lines = {line[0]: line for line in ctx["components"].rows}
+    by_key = {
+        line.key: line
+        for line in insight_figures.component_lines(ctx["entry"], ctx["unit"], ctx["period"])
+    }
+
+    def component(key: str) -> str:
+        line = by_key[key]
+        if line.missing:
+            return _("no data for the period")
+        return _("%(value)s %(unit)s (from %(num)s of %(den)s)") % {
+            "value": line.value,
+            "unit": line.unit_label,
+            "num": _plain(line.numerator),
+            "den": _plain(line.denominator),
+        }
+
+    del lines
+    dissemination = ctx["dissemination"]
+    inspections = ctx["inspections"]
+    actions = ctx["actions"]
+    conduct = ctx["conduct"]
+    ratings = ctx["ratings"]
+    tasks = ctx["tasks"]
+    entry = ctx["entry"]
+    sections = [
+        (
+            _("I. Commitments and dissemination"),
+            [
+                _("Commitment completion: %(figure)s.") % {"figure": component("commitment")},
+                _("Dissemination activities: %(count)d, reaching %(people)d people.")
+                % {"count": dissemination["total"], "people": dissemination["reached"]},
+                _("Risky public places reached: %(figure)s.")
+                % {"figure": component("dissemination")},
+            ],
+        ),
+        (
+            _("II. Inspections and corrective actions"),
+            [
+                _("Inspections planned: %(planned)d; submitted: %(done)d.")
+                % {"planned": inspections.planned, "done": inspections.done},
+                _("Mean inspection score: %(figure)s.") % {"figure": component("inspection_score")},
+                _("Corrective actions due: %(due)d; closed: %(closed)d; overdue: %(overdue)d.")
+                % actions,
+            ],
+        ),
+        (
+            _("III. Citizens' ratings"),
+            [
+                _("Ratings: %(count)d; satisfied: %(rate)s.")
+                % {"count": ratings.ratings, "rate": _pct(ratings.satisfaction_rate)},
+                _("Assistance calls: %(calls)d, answered in time: %(figure)s.")
+                % {"calls": ratings.calls, "figure": component("assistance")},
+            ],
+        ),
+        (
+            _("IV. Violations"),
+            [
+                _(
+                    "Violation records: %(total)d; confirmed: %(confirmed)d; dismissed: "
+                    "%(dismissed)d; open: %(open)d."
+                )
+                % {
+                    "total": conduct.total,
+                    "confirmed": conduct.confirmed,
+                    "dismissed": conduct.dismissed,
+                    "open": conduct.open,
+                },
+                _("Confirmed violations per 100 officials: %(figure)s.")
+                % {
+                    "figure": "—"
+                    if conduct.per_100_officials is None
+                    else conduct.per_100_officials
+                },
+            ],
+        ),
+        (
+            _("V. Evaluations"),
+            [
+                _("Self-assessments submitted on time: %(figure)s.")
+                % {"figure": component("evaluations")}
+            ],
+        ),
+        (
+            _("VI. Awards and good models"),
+            [
+                _("%(label)s: %(models)d models, %(replications)d replications.")
+                % {"label": row.label, "models": row.models, "replications": row.replications}
+                for row in ctx["models"]
+            ]
+            or [_("No good model recorded.")],
+        ),
+        (
+            _("VII. Programme tasks"),
+            [
+                _(
+                    "Tasks due: %(total)d; done: %(done)d (on time: %(on_time)d); overdue: "
+                    "%(overdue)d."
+                )
+                % {
+                    "total": tasks.total,
+                    "done": tasks.done,
+                    "on_time": tasks.done_on_time,
+                    "overdue": tasks.overdue,
+                },
+                _("Tasks done on time (index component): %(figure)s.")
+                % {"figure": component("tasks")},
+            ],
+        ),
+        (
+            _("VIII. Culture index"),
+            [
+                _("Culture index of the unit: %(score)s (based on %(covered)s%% of the weights).")
+                % {
+                    "score": "—" if not entry or entry.score is None else entry.score,
+                    "covered": entry.weight_covered if entry else 0,
+                }
+            ],
+        ),
+    ]
+    return sections
+
+
+def _plain(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def report_docx(ctx: dict) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    unit, period, today = ctx["unit"], ctx["period"], ctx["today"]
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    for section in document.sections:
+        section.left_margin, section.right_margin = Cm(3), Cm(2)
+        section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    header = document.add_table(rows=1, cols=2)
+    left, right = header.rows[0].cells
+
+    def lines(cell, items):
+        cell.paragraphs[0].text = ""
+        for position, (text, bold, italic) in enumerate(items):
+            paragraph = cell.paragraphs[0] if position == 0 else cell.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = paragraph.add_run(text)
+            run.bold, run.italic = bold, italic
+
+    issuer = [(ctx["parent"].display_name.upper(), False, False)] if ctx["parent"] else []
+    lines(
+        left,
+        [
+            *issuer,
+            (unit.display_name.upper(), True, False),
+            (_("No.: ……/BC-……"), False, False),
+        ],
+    )
+    lines(
+        right,
+        [
+            (_("SOCIALIST REPUBLIC OF VIETNAM"), True, False),
+            (_("Independence – Freedom – Happiness"), True, False),
+            (
+                _("%(place)s, day %(day)02d month %(month)02d year %(year)d")
+                % {
+                    "place": ctx["place"],
+                    "day": today.day,
+                    "month": today.month,
+                    "year": today.year,
+                },
+                False,
+                True,
+            ),
+        ],
+    )
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(_("REPORT"))
+    run.bold = True
+    run.font.size = Pt(14)
+    subject = document.add_paragraph()
+    subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subject.add_run(
+        _(
+            "Results of building the public-service culture and carrying out the codes of "
+            "conduct, %(period)s"
+        )
+        % {"period": period.label}
+    ).bold = True
+    for heading, paragraphs in report_sections(ctx):
+        document.add_paragraph().add_run(heading).bold = True
+        for text in paragraphs:
+            document.add_paragraph(text)
+    ranking = ctx["ranking"]
+    if ranking.rows:
+        document.add_paragraph().add_run(_("Ranking of the units under it")).bold = True
+        grid = document.add_table(rows=1, cols=4)
+        grid.style = "Table Grid"
+        for cell, label in zip(grid.rows[0].cells, ranking.headers[:4], strict=True):
+            cell.text = str(label)
+        for row in ranking.rows:
+            cells = grid.add_row().cells
+            for cell, value in zip(cells, row[:4], strict=True):
+                cell.text = "" if value is None else str(value)
+    signature = document.add_table(rows=1, cols=2)
+    recipients, signer = signature.rows[0].cells
+    recipients.paragraphs[0].text = ""
+    recipients.paragraphs[0].add_run(_("Recipients:")).bold = True
+    recipients.add_paragraph(_("- As above;"))
+    recipients.add_paragraph(_("- Filed: Office."))
+    lines(
+        signer,
+        [
+            (_("ON BEHALF OF %(unit)s") % {"unit": unit.display_name.upper()}, True, False),
+            (_("HEAD"), True, False),
+            (_("(Signature, full name, seal)"), False, True),
+        ],
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def report_xlsx(ctx: dict) -> bytes:
+    summary = Table(
+        title=_("Report of %(unit)s, %(period)s")
+        % {"unit": ctx["unit"].display_name, "period": ctx["period"].label},
+        headers=[_("Section"), _("Figure")],
+        rows=[[heading, text] for heading, texts in report_sections(ctx) for text in texts],
+    )
+    conduct = ctx["conduct"]
+    units = Table(
+        title=_("Violations by unit"),
+        headers=[
+            _("Unit"),
+            _("Records"),
+            _("Confirmed about officials"),
+            _("Officials"),
+            _("Per 100 officials"),
+        ],
+        rows=[
+            [row.unit.display_name, row.records, row.confirmed, row.officials, row.per_100]
+            for row in conduct.units
+        ],
+    )
+    inspections = Table(
+        title=_("Inspection scores by unit"),
+        headers=[_("Unit"), _("Place"), _("Inspections"), _("Mean score")],
+        rows=[
+            [row["name"], row["place"], row["count"], row["average"]]
+            for row in ctx["inspection_units"]
+        ],
+    )
+    return xlsx_bytes([summary, ctx["components"], ctx["ranking"], units, inspections])

@@ -1,0 +1,449 @@
+"""The one place where insights reads the other apps.
+
+Each index component is counted here as a numerator and a denominator per unit (the unit a
+record belongs to, not yet its ancestors), for a period. The rollup job (`rollups.py`)
+expands these counts up the tree. Reads go through each app's own QuerySet methods and
+figures modules; where a figure exists there only for one subtree at a time (e.g.
+`codes.reports.completion`, `conduct.figures.conduct_figures`), the same rule is applied
+here to every unit at once in one grouped query, so that a city-wide rollup stays a
+handful of queries. Each such place names the figure it mirrors.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.codes.models import (
+    RISKY_PLACE_KINDS,
+    Commitment,
+    CommitmentCampaign,
+    DisseminationActivity,
+)
+from civility.conduct.models import ViolationRecord
+from civility.feedback.models import AssistanceCall, RatingDay, Side
+from civility.inspections.models import ActionStatus, CorrectiveAction, Inspection
+from civility.orgs.models import Official, Place
+from civility.programmes.models import Task, TaskState
+
+Counts = dict[int, tuple[Decimal, Decimal]]  # unit id -> (numerator, denominator)
+
+# A call for assistance counts as answered in time when staff acknowledge it within this.
+ASSISTANCE_TARGET_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Component:
+    key: str
+    label: object
+    source: object  # which app and records
+    method: object  # how the value is computed, shown next to every figure
+    unit_label: object  # what the value is: "%", "per 100 officials", "points"
+    count: Callable[[datetime.date, datetime.date, datetime.date], Counts]
+    link: Callable[[int, datetime.date, datetime.date], str]
+    lower_is_better: bool = False
+    default_weight: int = 10
+    factor: int = 100  # a share as %; 1 for a mean (the inspection score)
+
+    def value(self, numerator: Decimal, denominator: Decimal) -> Decimal | None:
+        if not denominator:
+            return None
+        return (Decimal(self.factor) * numerator / denominator).quantize(Decimal("0.01"))
+
+
+def _add(counts: dict, unit_id: int, numerator, denominator) -> None:
+    num, den = counts.get(unit_id, (Decimal(0), Decimal(0)))
+    counts[unit_id] = (num + Decimal(numerator or 0), den + Decimal(denominator or 0))
+
+
+def _local_bounds(start: datetime.date, end: datetime.date):
+    zone = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
+    return low, high
+
+
+def _query(url_name: str, unit_id: int, **params) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse(url_name)}?{urlencode({'unit': unit_id, **params})}"
+
+
+# --- inspections ---------------------------------------------------------------------------
+
+
+def inspection_score(start, end, today) -> Counts:
+    """Mean score of submitted inspections (inspections.analytics.average_by_unit), kept as
+    sum and count so that subtrees add up exactly."""
+    low, high = _local_bounds(start, end)
+    counts: Counts = {}
+    rows = (
+        Inspection.objects.submitted()
+        .filter(submitted_at__gte=low, submitted_at__lt=high, score__isnull=False)
+        .values("unit_id")
+        .annotate(total=Sum("score"), n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        _add(counts, row["unit_id"], row["total"], row["n"])
+    return counts
+
+
+def corrective_on_time(start, end, today) -> Counts:
+    """Corrective actions due in the period: closed by their deadline, out of those due by
+    today (an action not yet due is not counted late)."""
+    zone = timezone.get_current_timezone()
+    closed_on_time = Q(status=ActionStatus.CLOSED, closed_day__lte=F("deadline"))
+    rows = (
+        CorrectiveAction.objects.filter(deadline__gte=start, deadline__lte=end)
+        .filter(Q(deadline__lt=today) | Q(status=ActionStatus.CLOSED))
+        .annotate(closed_day=TruncDate("closed_at", tzinfo=zone))
+        .values("unit_id")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=closed_on_time))
+        .order_by()
+    )
+    counts: Counts = {}
+    for row in rows:
+        _add(counts, row["unit_id"], row["on_time"], row["n"])
+    return counts
+
+
+# --- citizens' voice (feedback rollups) -----------------------------------------------------
+
+
+def satisfaction(start, end, today) -> Counts:
+    """Satisfied ratings out of all ratings, from the daily rollup feedback.RatingDay (the
+    same figure as feedback.figures.rating_figures().satisfaction_rate)."""
+    rows = (
+        RatingDay.objects.filter(day__gte=start, day__lte=end)
+        .values("counter_id")
+        .annotate(n=Sum("ratings"), satisfied=Sum("ratings", filter=Q(side=Side.SATISFIED)))
+        .order_by()
+    )
+    counts: Counts = {}
+    for row in rows:
+        _add(counts, row["counter_id"], row["satisfied"], row["n"])
+    return counts
+
+
+def assistance_response(start, end, today) -> Counts:
+    """Assistance calls acknowledged within ASSISTANCE_TARGET_SECONDS, out of all calls."""
+    low, high = _local_bounds(start, end)
+    in_time = Q(
+        acknowledged_at__isnull=False,
+        acknowledged_at__lte=F("raised_at") + datetime.timedelta(seconds=ASSISTANCE_TARGET_SECONDS),
+    )
+    rows = (
+        AssistanceCall.objects.filter(raised_at__gte=low, raised_at__lt=high)
+        .values("counter_id")
+        .annotate(n=Count("pk"), in_time=Count("pk", filter=in_time))
+        .order_by()
+    )
+    counts: Counts = {}
+    for row in rows:
+        _add(counts, row["counter_id"], row["in_time"], row["n"])
+    return counts
+
+
+# --- conduct ----------------------------------------------------------------------------
+
+
+def violations(start, end, today) -> Counts:
+    """Confirmed records about officials per 100 active officials: the rule of
+    conduct.figures.conduct_figures().per_100_officials, for every unit at once."""
+    counts: Counts = {}
+    rows = (
+        ViolationRecord.objects.confirmed()
+        .between(start, end)
+        .filter(official__isnull=False)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        _add(counts, row["unit_id"], row["n"], 0)
+    for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
+        _add(counts, row["unit_id"], 0, row["n"])
+    return counts
+
+
+# --- codes ------------------------------------------------------------------------------
+
+
+def commitment_completion(start, end, today) -> Counts:
+    """Officials who signed, out of officials asked, for campaigns whose deadline falls in
+    the period: codes.reports.completion() for each campaign, bucketed by official's unit."""
+    counts: Counts = {}
+    campaigns = CommitmentCampaign.objects.filter(deadline__gte=start, deadline__lte=end)
+    for campaign in campaigns.select_related("unit"):
+        signed = Commitment.objects.filter(campaign=campaign, official=OuterRef("pk"))
+        rows = (
+            campaign.officials()
+            .annotate(has_signed=Exists(signed))
+            .values("unit_id")
+            .annotate(n=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+            .order_by()
+        )
+        for row in rows:
+            _add(counts, row["unit_id"], row["signed"], row["n"])
+    return counts
+
+
+def dissemination(start, end, today) -> Counts:
+    """Public places likely to see bad behaviour (codes.models.RISKY_PLACE_KINDS) reached by
+    at least one dissemination activity in the period, out of all such places
+    (the complement of codes.reports.places_not_reached)."""
+    reached = DisseminationActivity.objects.filter(
+        place=OuterRef("pk"), held_on__gte=start, held_on__lte=end
+    )
+    rows = (
+        Place.objects.filter(kind__in=RISKY_PLACE_KINDS)
+        .annotate(was_reached=Exists(reached))
+        .values("unit_id")
+        .annotate(n=Count("pk"), reached=Count("pk", filter=Q(was_reached=True)))
+        .order_by()
+    )
+    counts: Counts = {}
+    for row in rows:
+        _add(counts, row["unit_id"], row["reached"], row["n"])
+    return counts
+
+
+# --- programmes -------------------------------------------------------------------------
+
+
+def tasks_on_time(start, end, today) -> Counts:
+    """Programme tasks due in the period (not cancelled) done by their deadline, out of
+    those due by today or done (TaskQuerySet.counted / done_on_time)."""
+    rows = (
+        Task.objects.counted()
+        .filter(deadline__gte=start, deadline__lte=end)
+        .filter(Q(deadline__lt=today) | Q(state=TaskState.DONE))
+        .values("assignee_unit_id")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(state=TaskState.DONE, completed_on__lte=F("deadline"))),
+        )
+        .order_by()
+    )
+    counts: Counts = {}
+    for row in rows:
+        _add(counts, row["assignee_unit_id"], row["on_time"], row["n"])
+    return counts
+
+
+# --- evaluations ------------------------------------------------------------------------
+
+
+def evaluations_on_time(start, end, today) -> Counts:
+    """Monthly self-assessments submitted by their deadline (Evaluation.submitted_on_time),
+    for the months in the period whose deadline has passed or that were submitted."""
+    from civility.evaluations.models import Evaluation
+
+    zone = timezone.get_current_timezone()
+    rows = (
+        Evaluation.objects.filter(period__month__gte=start, period__month__lte=end)
+        .filter(Q(period__self_deadline__lt=today) | Q(self_submitted_at__isnull=False))
+        .annotate(submitted_day=TruncDate("self_submitted_at", tzinfo=zone))
+        .values("unit_id")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(submitted_day__lte=F("period__self_deadline"))),
+        )
+        .order_by()
+    )
+    counts: Counts = {}
+    for row in rows:
+        _add(counts, row["unit_id"], row["on_time"], row["n"])
+    return counts
+
+
+def _dates(start: datetime.date, end: datetime.date) -> dict:
+    return {"start": start.isoformat(), "end": end.isoformat()}
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component(
+        key="inspection_score",
+        label=_("Inspection score"),
+        source=_("Inspections: submitted inspections"),
+        method=_("Mean score of the inspections submitted in the period (0–100)."),
+        unit_label=_("points"),
+        count=inspection_score,
+        link=lambda unit, start, end: _query("inspections:inspection_list", unit),
+        default_weight=20,
+        factor=1,
+    ),
+    Component(
+        key="satisfaction",
+        label=_("Citizens' satisfaction"),
+        source=_("Citizens' voice: daily rating rollups"),
+        method=_("Satisfied ratings as a share of all ratings at the counters in the period."),
+        unit_label="%",
+        count=satisfaction,
+        link=lambda unit, start, end: _query("feedback:overview", unit, **_dates(start, end)),
+        default_weight=20,
+    ),
+    Component(
+        key="violations",
+        label=_("Confirmed violations per 100 officials"),
+        source=_("Conduct: violation records"),
+        method=_(
+            "Confirmed records about officials in the period per 100 active officials; "
+            "scored 100 at none, falling in a straight line to 0 at the province's limit."
+        ),
+        unit_label=_("per 100 officials"),
+        count=violations,
+        link=lambda unit, start, end: _query("conduct:figures", unit, **_dates(start, end)),
+        lower_is_better=True,
+        default_weight=15,
+    ),
+    Component(
+        key="commitment",
+        label=_("Commitment completion"),
+        source=_("Codes: commitment campaigns"),
+        method=_(
+            "Officials who signed, as a share of the officials asked, in the campaigns whose "
+            "deadline falls in the period."
+        ),
+        unit_label="%",
+        count=commitment_completion,
+        link=lambda unit, start, end: _query("codes:campaign_list", unit),
+        default_weight=10,
+    ),
+    Component(
+        key="dissemination",
+        label=_("Risky places reached by dissemination"),
+        source=_("Codes: dissemination activities"),
+        method=_(
+            "Public places likely to see bad behaviour (markets, commercial centres, "
+            "venues…) with at least one dissemination activity in the period, as a share of "
+            "all such places."
+        ),
+        unit_label="%",
+        count=dissemination,
+        link=lambda unit, start, end: _query("codes:dissemination_summary", unit),
+        default_weight=5,
+    ),
+    Component(
+        key="corrective",
+        label=_("Corrective actions closed on time"),
+        source=_("Inspections: corrective actions"),
+        method=_(
+            "Corrective actions due in the period and closed by their deadline, as a share "
+            "of those due by today."
+        ),
+        unit_label="%",
+        count=corrective_on_time,
+        link=lambda unit, start, end: _query("inspections:action_list", unit),
+        default_weight=10,
+    ),
+    Component(
+        key="assistance",
+        label=_("Assistance calls answered in time"),
+        source=_("Citizens' voice: assistance calls"),
+        method=_("Calls for assistance acknowledged within 2 minutes, as a share of all calls."),
+        unit_label="%",
+        count=assistance_response,
+        link=lambda unit, start, end: _query("feedback:overview", unit, **_dates(start, end)),
+        default_weight=5,
+    ),
+    Component(
+        key="tasks",
+        label=_("Programme tasks done on time"),
+        source=_("Programmes: tasks"),
+        method=_(
+            "Programme tasks due in the period (cancelled ones left out) done by their "
+            "deadline, as a share of those due by today or done."
+        ),
+        unit_label="%",
+        count=tasks_on_time,
+        link=lambda unit, start, end: _query("programmes:programme_list", unit),
+        default_weight=10,
+    ),
+    Component(
+        key="evaluations",
+        label=_("Self-assessments submitted on time"),
+        source=_("Evaluations: monthly evaluations"),
+        method=_(
+            "Monthly self-assessments submitted by their deadline, as a share of those due "
+            "in the period."
+        ),
+        unit_label="%",
+        count=evaluations_on_time,
+        link=lambda unit, start, end: _query("evaluations:evaluation_home", unit),
+        default_weight=5,
+    ),
+)
+BY_KEY = {component.key: component for component in COMPONENTS}
+DEFAULT_WEIGHTS = {component.key: component.default_weight for component in COMPONENTS}
+
+
+def count_all(start: datetime.date, end: datetime.date, today: datetime.date) -> dict[str, Counts]:
+    return {component.key: component.count(start, end, today) for component in COMPONENTS}
+
+
+def good_models(unit) -> list:
+    """Good models by category in the subtree (awards.figures.model_counts), for reports."""
+    from civility.awards.figures import model_counts
+
+    return model_counts(unit)
+
+
+def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
+    """The figures of a periodic report, from each app's own figures module."""
+    from civility.codes import reports as code_reports
+    from civility.conduct.figures import conduct_figures
+    from civility.feedback.figures import rating_figures
+    from civility.inspections import analytics
+    from civility.programmes.figures import task_figures
+
+    low, high = _local_bounds(start, end)
+    inspections = Inspection.objects.filter(unit__path__startswith=unit.path).filter(
+        Q(submitted_at__gte=low, submitted_at__lt=high)
+        | Q(submitted_at__isnull=True, planned_on__gte=start, planned_on__lte=end)
+    )
+    actions = CorrectiveAction.objects.filter(
+        unit__path__startswith=unit.path, deadline__gte=start, deadline__lte=end
+    )
+    return {
+        "dissemination": code_reports.dissemination_summary(
+            DisseminationActivity.objects.under(unit).between(start, end)
+        ),
+        "inspections": analytics.progress(inspections),
+        "inspection_units": analytics.average_by_unit(inspections)[:50],
+        "actions": {
+            "due": actions.count(),
+            "closed": actions.filter(status=ActionStatus.CLOSED).count(),
+            "overdue": actions.overdue().count(),
+        },
+        "conduct": conduct_figures(unit=unit, start=start, end=end),
+        "ratings": rating_figures(start=start, end=end, unit=unit),
+        "tasks": task_figures(
+            Task.objects.outermost_under(unit).filter(deadline__gte=start, deadline__lte=end)
+        ),
+        "models": good_models(unit),
+    }
+
+
+def expand(counts: Counts, paths: dict[int, str]) -> Counts:
+    """Add each unit's counts to every ancestor's: the tree pre-expanded."""
+    expanded: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for unit_id, (num, den) in counts.items():
+        path = paths.get(unit_id)
+        if path is None:
+            continue
+        for part in path.strip("/").split("/"):
+            totals = expanded[int(part)]
+            totals[0] += num
+            totals[1] += den
+    return {unit_id: (num, den) for unit_id, (num, den) in expanded.items()}

@@ -1,0 +1,222 @@
+"""Dashboards, rankings, downloads and periodic reports. Pages read the index and rollup
+tables only; every unit comes from `OrgUnit.objects.visible_to(user)` (out of scope: 404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from civility.feedback import figures as feedback_figures
+from civility.insights import actions, exports
+from civility.insights import figures as insight_figures
+from civility.insights.forms import ReportForm, WeightsForm, parse_period
+from civility.insights.models import CultureIndex, ReportJob, WeightSet
+from civility.insights.periods import KINDS, Period
+from civility.orgs.context_processors import selected_unit
+from civility.orgs.models import Official, OrgUnit, UnitKind
+from civility.orgs.scopes import scope_of
+
+OFFICIALS_LISTED = 300
+
+
+def _unit(request: HttpRequest, name: str = "unit") -> OrgUnit:
+    unit_id = request.GET.get(name) or request.POST.get(name)
+    if unit_id:
+        if not str(unit_id).isdigit():
+            raise Http404
+        return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    unit = selected_unit(request)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _period(request: HttpRequest) -> tuple[Period, str | None]:
+    return parse_period(request.GET.get("period"), Period.current("quarter"))
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    period, period_error = _period(request)
+    entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
+    children = insight_figures.children_ranked(unit, period)
+    trend = insight_figures.trend(unit, period)
+    counters = officials = None
+    if unit.kind in (UnitKind.SERVICE_POINT, UnitKind.SERVICE_BRANCH, UnitKind.COUNTER) or (
+        unit.is_commune_level()
+    ):
+        counters = feedback_figures.per_counter(unit=unit, start=period.start, end=period.end)
+    own = Official.objects.visible_to(request.user).filter(unit=unit).active()
+    if own.exists():
+        rated = {
+            row["official_id"]: row
+            for row in feedback_figures.per_official(unit=unit, start=period.start, end=period.end)
+        }
+        officials = [
+            (official, rated.get(official.pk))
+            for official in own.order_by("full_name")[:OFFICIALS_LISTED]
+        ]
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "unit": unit,
+            "ancestors": unit.ancestors().filter(scope_of(request.user).q("path")),
+            "period": period,
+            "period_error": period_error,
+            "kinds": [(kind, Period.containing(kind, period.end)) for kind in KINDS],
+            "previous": period.previous(),
+            "following": period.following(),
+            "entry": entry,
+            "previous_entry": CultureIndex.objects.for_period(period.previous())
+            .filter(unit=unit)
+            .first(),
+            "lines": insight_figures.component_lines(entry, unit, period),
+            "children": children,
+            "trend": trend,
+            "chart_trend": {
+                "labels": [p.label for p, _score in trend],
+                "values": [None if s is None else float(s) for _p, s in trend],
+                "label": _("Culture index"),
+            },
+            "chart_ranking": {
+                "labels": [row.unit.display_name for row in children if row.score is not None],
+                "values": [float(row.score) for row in children if row.score is not None],
+                "label": _("Culture index"),
+            },
+            "counters": counters,
+            "officials": officials,
+        },
+    )
+
+
+@login_required
+@require_GET
+def table_export(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    period, error = _period(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    name = request.GET.get("table", "ranking")
+    builder = exports.TABLES.get(name)
+    if builder is None:
+        return HttpResponse(
+            _("Unknown table “%(name)s”.") % {"name": name},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if name == "components":
+        entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
+        table = builder(unit, period, entry)
+    else:
+        table = builder(unit, period)
+    filename = f"{name}-{unit.pk}-{period.slug}"
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(exports.csv_text(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    response = HttpResponse(
+        exports.xlsx_bytes([table]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weights_edit(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    province = unit if unit.parent_id is None else unit.ancestors().first()
+    if not scope_of(request.user).covers(province, roles=actions.WEIGHT_ROLES):
+        raise PermissionDenied
+    raw_year = request.GET.get("year") or request.POST.get("year") or ""
+    year = (
+        int(raw_year)
+        if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100
+        else (timezone.localdate().year)
+    )
+    weights, zero_at = actions.weights_for(province.pk, year)
+    initial = {f"w_{key}": value for key, value in weights.items()}
+    initial["violations_zero_at"] = zero_at
+    form = WeightsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_weights(
+                actor=request.user,
+                province=province,
+                year=year,
+                weights=form.weights(),
+                violations_zero_at=form.cleaned_data["violations_zero_at"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The weights for %(year)d are saved.") % {"year": year})
+            return redirect(f"{request.path}?unit={province.pk}&year={year}")
+    return render(
+        request,
+        "insights/weights_edit.html",
+        {
+            "province": province,
+            "year": year,
+            "form": form,
+            "weight_set": WeightSet.objects.filter(unit=province, year=year).first(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    today = timezone.localdate()
+    form = ReportForm(
+        request.POST or None, initial={"kind": "half", "year": today.year, "half": "1"}
+    )
+    if request.method == "POST" and form.is_valid():
+        job = actions.request_report(
+            actor=request.user,
+            unit=unit,
+            period=form.period(),
+            language=translation.get_language() or "vi",
+        )
+        return redirect(job)
+    jobs = ReportJob.objects.visible_to(request.user).filter(unit=unit).select_related("unit")
+    return render(
+        request,
+        "insights/report_list.html",
+        {"unit": unit, "form": form, "jobs": jobs[:50]},
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(
+        ReportJob.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+    template = "insights/report_detail.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    job = get_object_or_404(ReportJob.objects.visible_to(request.user), pk=pk)
+    file = {"docx": job.docx, "xlsx": job.xlsx}.get(kind)
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"), as_attachment=True, filename=f"bao-cao-{job.period.slug}.{kind}"
+    )
