@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "civility.conduct",
     "civility.feedback",
     "civility.inspections",
+    "civility.evaluations",
+    "civility.insights",
 ]
 
 MIDDLEWARE = [
@@ -106,8 +108,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civility.orgs.context_processors.unit_switcher",
-    "civility.evaluations",
-    "civility.insights",
             ],
         },
     },
