@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # Stop the embedded PostgreSQL when the command ends (a no-op when DATABASE_URL is set).
 STOP_DB := $(if $(DATABASE_URL),true,$(PY) -m civility.embedded_db stop)
 
-.PHONY: run test setup lint messages browsers clean-db
+.PHONY: run test test-system bench setup lint messages browsers clean-db
 
 run: setup
 	@trap 'kill $$(jobs -p) 2> /dev/null; $(STOP_DB)' EXIT INT TERM; \
@@ -30,7 +30,25 @@ test: setup browsers
 	export DEBUG=false SECRET_KEY=test-only-secret-key; \
 	$(VENV)/bin/ruff check . && \
 	$(MANAGE) makemigrations --check --dry-run > /dev/null && \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not system" $(PYTEST_ARGS)
+
+# Real processes: two gunicorn, uvicorn, two workers, a throwaway PostgreSQL restarted under
+# load (tests/system/, about 2.5 minutes). CI runs it after `make test`.
+test-system: setup
+	@trap '$(STOP_DB)' EXIT INT TERM; \
+	export DEBUG=false SECRET_KEY=test-only-secret-key; \
+	$(VENV)/bin/pytest -m system $(PYTEST_ARGS)
+
+# Load test (bench/load.py: wrk on loopback, kiosk ingest and dashboards at the same time,
+# bounded in time), schemathesis with 100 examples per operation, and the system tests;
+# figures go to bench/README.md.
+bench: setup
+	@trap '$(STOP_DB)' EXIT INT TERM; \
+	export DEBUG=false SECRET_KEY=bench-only-secret-key; \
+	$(PY) bench/load.py --seconds $${BENCH_SECONDS:-20} && \
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} $(VENV)/bin/pytest -q \
+	  tests/system/test_api_schema.py $(PYTEST_ARGS) && \
+	$(VENV)/bin/pytest -q -m system $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed node_modules/.installed civility/locale/.compiled
 

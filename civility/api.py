@@ -9,6 +9,7 @@ files ("ninja" is in INSTALLED_APPS), never from a CDN.
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.utils import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -44,10 +45,10 @@ api.add_router("/", orgs_router)
 api.add_router("/awards/", awards_router)
 api.add_router("/codes/", codes_router)
 api.add_router("/conduct/", conduct_router)
+api.add_router("/evaluations/", evaluations_router)
 api.add_router("/feedback/", feedback_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/programmes/", programmes_router)
-api.add_router("/evaluations/", evaluations_router)
 
 # Parameter locations that come before the field name in ninja's error `loc`.
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -95,6 +96,14 @@ def on_invalid_data(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if not errors:
         errors = [{"field": None, "message": _("Invalid input.")}]
     return _error(request, 422, errors[0]["message"], errors[0]["field"], errors=errors)
+
+
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # An id or number beyond what the database column holds (e.g. 2**64 as an id or offset):
+    # the caller's mistake, not a server error.
+    message = _("A number in the request is too large.")
+    return _error(request, 422, message, None, errors=[{"field": None, "message": message}])
 
 
 @api.exception_handler(Http404)

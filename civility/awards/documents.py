@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from civility.awards.models import AwardDecision
+from civility.core.exports import append_row
 
 
 def _rows(decision: AwardDecision) -> list[dict]:
@@ -135,13 +136,13 @@ def render_xlsx(decision: AwardDecision, language: str = "vi") -> bytes:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _("Decision")[:31]
-        sheet.append([_("Decision number"), decision.number])
-        sheet.append([_("Decision date"), decision.decided_on])
-        sheet.append([_("Issued by"), decision.issuer])
-        sheet.append([_("Year of the achievements"), decision.year])
-        sheet.append([_("Rule set"), str(decision.get_rule_set_display())])
-        sheet.append([_("Base salary (VND)"), decision.base_salary])
-        sheet.append([])
+        append_row(sheet, [_("Decision number"), decision.number])
+        append_row(sheet, [_("Decision date"), decision.decided_on])
+        append_row(sheet, [_("Issued by"), decision.issuer])
+        append_row(sheet, [_("Year of the achievements"), decision.year])
+        append_row(sheet, [_("Rule set"), str(decision.get_rule_set_display())])
+        append_row(sheet, [_("Base salary (VND)"), decision.base_salary])
+        append_row(sheet, [])
         header = [
             _("No."),
             _("Title"),
@@ -151,11 +152,12 @@ def render_xlsx(decision: AwardDecision, language: str = "vi") -> bytes:
             _("Multiplier"),
             _("Bonus (VND)"),
         ]
-        sheet.append(header)
+        append_row(sheet, header)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in _rows(decision):
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     row["number"],
                     row["title"],
@@ -164,10 +166,10 @@ def render_xlsx(decision: AwardDecision, language: str = "vi") -> bytes:
                     row["unit"],
                     row["multiplier"],
                     row["bonus"],
-                ]
+                ],
             )
         total = decision.total_bonus()
-        sheet.append(["", "", "", "", "", _("Total"), total])
+        append_row(sheet, ["", "", "", "", "", _("Total"), total])
         for column, width in zip("ABCDEFG", (6, 40, 18, 32, 40, 12, 16), strict=True):
             sheet.column_dimensions[column].width = width
         buffer = io.BytesIO()

@@ -139,7 +139,7 @@ class OffenderOut(Schema):
     confirmed: int
 
 
-class FiguresOut(Schema):
+class ConductFiguresOut(Schema):
     unit_id: int
     start: datetime.date
     end: datetime.date
@@ -333,7 +333,7 @@ def record_transition(request: HttpRequest, record_id: int, payload: TransitionI
     return _detail(request, ViolationRecord.objects.with_related().get(pk=record.pk))
 
 
-@router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
+@router.get("/figures", response={200: ConductFiguresOut, **READ_ERRORS})
 def figures(
     request: HttpRequest,
     unit_id: int,

@@ -84,7 +84,7 @@ class LevelOut(Schema):
     emoji: str
 
 
-class OfficialOut(Schema):
+class KioskOfficialOut(Schema):
     id: int
     full_name: str
 
@@ -95,7 +95,7 @@ class KioskOut(Schema):
     scale: str
     levels: list[LevelOut]
     reasons: list[tuple[str, str]]
-    officials: list[OfficialOut]
+    officials: list[KioskOfficialOut]
     on_duty_id: int | None
     stream_url: str
 
@@ -256,7 +256,7 @@ def list_dossier_stats(
     ]
 
 
-class FiguresOut(Schema):
+class FeedbackFiguresOut(Schema):
     unit_id: int
     start: datetime.date
     end: datetime.date
@@ -270,7 +270,7 @@ class FiguresOut(Schema):
     decision_766: dict
 
 
-@router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
+@router.get("/figures", response={200: FeedbackFiguresOut, **READ_ERRORS})
 def get_figures(
     request: HttpRequest,
     unit_id: int,

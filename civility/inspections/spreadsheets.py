@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from civility.core.exports import append_row
 from civility.inspections.actions import provision_reference, structure_of
 from civility.inspections.models import AnswerKind, TemplateVersion
 
@@ -49,12 +50,13 @@ def export_version(version: TemplateVersion) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "criteria"
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for section in structure_of(version):
         for item in section["criteria"]:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     section["title"],
                     section["title_en"],
@@ -70,7 +72,7 @@ def export_version(version: TemplateVersion) -> bytes:
                     provision_reference(item["provision"]),
                     item["guidance"],
                     item["guidance_en"],
-                ]
+                ],
             )
     for column, width in zip(
         "ABCDEFGHIJKLMN", (30, 30, 6, 50, 50, 10, 8, 30, 7, 8, 8, 14, 30, 30), strict=True

@@ -34,7 +34,7 @@ WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage
 MAX_LIMIT = 500
 
 
-class FiguresOut(Schema):
+class TaskFiguresOut(Schema):
     total: int
     done: int
     done_on_time: int
@@ -85,7 +85,7 @@ class ProgrammeFiguresOut(Schema):
     programme_id: int
     unit_id: int
     today: datetime.date
-    figures: FiguresOut
+    figures: TaskFiguresOut
     delayed_or_prolonged: list[TaskOut]
 
 

@@ -51,3 +51,58 @@ def _live_server_settings(settings):
     # The live server speaks plain http.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+# --- Added with issue 11: CI refuses skips, screenshots kept as artefacts ---------------------
+
+# CI sets this: a missing Chromium must fail the run, not skip the browser tests quietly.
+REQUIRE_BROWSER_ENV = "CIVILITY_REQUIRE_BROWSER"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_sessionstart(session):
+    if os.environ.get(REQUIRE_BROWSER_ENV) and not CHROMIUM.exists():
+        raise pytest.UsageError(
+            f"{REQUIRE_BROWSER_ENV} is set but Chromium is not installed at {CHROMIUM}: "
+            "the browser tests would be skipped."
+        )
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "name") saves test-results/screenshots/name-phone.png and
+    name-desktop.png (full page), then puts the page back at its size."""
+
+    def take(page, name: str, *, sizes=(("phone", PHONE), ("desktop", DESKTOP))):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        original = page.viewport_size
+        paths = []
+        for label, size in sizes:
+            page.set_viewport_size(size)
+            path = SCREENSHOTS / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=True)
+            paths.append(path)
+        if original:
+            page.set_viewport_size(original)
+        return paths
+
+    return take
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHROMIUM.exists():
+        return
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "Chromium is not installed" in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED ({len(skipped)}): Chromium is not installed at {CHROMIUM}. "
+            "Install it (apt-get install chromium) to run them.",
+            yellow=True,
+            bold=True,
+        )

@@ -10,3 +10,14 @@ document.addEventListener("click", (event) => {
   toggle.setAttribute("aria-expanded", expanded ? "false" : "true");
   if (list) list.hidden = expanded;
 });
+
+// Behaviours declared in the markup, because the Content-Security-Policy forbids inline
+// handlers (onclick=, onchange=): a filter that applies on change, a field selected on click.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
+document.addEventListener("click", (event) => {
+  const field = event.target.closest("[data-select-on-click]");
+  if (field) field.select();
+});
