@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civility.core.exports import append_row, csv_row
 from civility.insights import figures as insight_figures
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period
@@ -39,13 +40,13 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
     workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(title=_sheet_title(table.title, workbook.sheetnames))
-        sheet.append([table.title])
+        append_row(sheet, [table.title])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.headers)
+        append_row(sheet, table.headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_num(value) for value in row])
+            append_row(sheet, [_num(value) for value in row])
         for index, _header in enumerate(table.headers):
             letter = sheet.cell(row=2, column=index + 1).column_letter
             sheet.column_dimensions[letter].width = 40 if index == 0 else 16
@@ -65,9 +66,9 @@ def _sheet_title(title: str, taken: list[str]) -> str:
 def csv_text(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.headers)
+    writer.writerow(csv_row(table.headers))
     for row in table.rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(csv_row("" if value is None else value for value in row))
     return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 Vietnamese correctly
 
 
