@@ -171,9 +171,7 @@ def test_the_public_page_finds_the_office_by_name(client, cast):
     assert client.get(f"/conduct-report/unit/{cast.city.pk}/").status_code == 404
 
 
-def test_sending_the_same_report_form_twice_files_one_report_with_the_same_receipt(
-    client, cast
-):
+def test_sending_the_same_report_form_twice_files_one_report_with_the_same_receipt(client, cast):
     form = client.get(f"/conduct-report/unit/{cast.a.department.pk}/").content.decode()
     submission_id = re.search(r'name="submission_id" value="([^"]+)"', form).group(1)
 

@@ -223,7 +223,7 @@ def test_chart_js_is_served_from_node_modules_not_a_cdn():
 def test_downloads_cannot_carry_formulas():
     from civility.insights.exports import Table, csv_text, xlsx_bytes
 
-    table = Table(title="Ranking", headers=["Unit", "Index"], rows=[["=HYPERLINK(\"x\")", 50]])
+    table = Table(title="Ranking", headers=["Unit", "Index"], rows=[['=HYPERLINK("x")', 50]])
 
     assert "'=HYPERLINK" in csv_text(table)
     cell = load_workbook(io.BytesIO(xlsx_bytes([table])))["Ranking"]["A3"]
