@@ -24,8 +24,26 @@
     } catch (e) { /* no sound device */ }
   }
 
+  // One refresh at a time, and one more after it when an event came in meanwhile: an event
+  // arriving while the first list is still loading must not be lost.
+  let loading = false;
+  let again = false;
   function refresh() {
-    if (window.htmx) htmx.ajax("GET", root.dataset.refresh, { target: "#calls", swap: "outerHTML" });
+    if (loading) { again = true; return; }
+    loading = true;
+    fetch(root.dataset.refresh, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const calls = document.getElementById("calls");
+        if (!calls) return;
+        calls.outerHTML = html;
+        if (window.htmx) htmx.process(document.getElementById("calls"));
+      })
+      .catch(() => { /* the next event or reconnect refreshes again */ })
+      .finally(() => {
+        loading = false;
+        if (again) { again = false; refresh(); }
+      });
   }
 
   const source = new EventSource(root.dataset.stream);
