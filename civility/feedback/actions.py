@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
+from civility.core.db import bound_cursor
 from civility.core.photos import clean_photo
-from civility.feedback import conf, throttle
+from civility.feedback import cases, conf, throttle, trust
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
     RATED_UNIT_KINDS,
@@ -31,6 +32,7 @@ from civility.feedback.models import (
     DossierStat,
     PublicReport,
     RatingDay,
+    RatingKey,
     Reason,
     ReasonDay,
     ReportCategory,
@@ -92,7 +94,7 @@ def authenticate_device(raw: str) -> CounterDevice | None:
     raw = raw.strip()
     if not raw.startswith(CounterDevice.PREFIX):
         return None
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(_DEVICE, [hash_token(raw)])
         row = cursor.fetchone()
     if row is None:
@@ -173,26 +175,28 @@ class RatingInput:
     comment: str = ""
     rated_at: datetime.datetime | None = None
     dossier_code: str = ""
+    contact: cases.Contact | None = None  # a dissatisfied citizen's, for a follow-up case
 
 
 @dataclass(frozen=True)
 class Stored:
     client_id: uuid.UUID
     stored: bool  # False: this id was already there (a retry), nothing new was written
+    case_receipt: str = ""  # the follow-up case opened for this rating, if any
 
 
+# The rows travel as one JSON document: cheaper to send than nine array parameters, and
+# the same statement (prepared once per connection) serves one rating or a backlog of 500.
 _INSERT = f"""
 INSERT INTO {ServiceRating._meta.db_table}
   (client_id, counter_id, official_id, channel, scale, level, score, side, reasons, comment,
    dossier_code, rated_at, rated_on)
-SELECT r.client_id, %(counter)s, %(official)s, %(channel)s, %(scale)s, r.level, r.score, r.side,
-       CASE WHEN r.reasons = '' THEN '{{}}'::varchar[]
-            ELSE string_to_array(r.reasons, ',')::varchar[] END,
-       r.comment, r.dossier_code, r.rated_at, r.rated_on
-FROM unnest(%(ids)s::uuid[], %(levels)s::smallint[], %(scores)s::smallint[],
-            %(sides)s::smallint[], %(reasons)s::text[], %(comments)s::text[],
-            %(dossiers)s::text[], %(times)s::timestamptz[], %(days)s::date[])
-     AS r(client_id, level, score, side, reasons, comment, dossier_code, rated_at, rated_on)
+SELECT r.client_id, %(counter)s::bigint, %(official)s::bigint, %(channel)s::text,
+       %(scale)s::text, r.level, r.score, r.side, r.reasons, r.comment, r.dossier_code,
+       r.rated_at, r.rated_on
+FROM jsonb_to_recordset(%(rows)s::jsonb)
+     AS r(client_id uuid, level smallint, score smallint, side smallint, reasons varchar[],
+          comment text, dossier_code text, rated_at timestamptz, rated_on date)
 ON CONFLICT DO NOTHING
 RETURNING client_id
 """
@@ -253,32 +257,35 @@ def record_ratings(
     now = timezone.now()
     many = len(ratings) > 1
     seen: set[uuid.UUID] = set()
-    columns: dict[str, list] = {
-        k: [] for k in ("ids", "levels", "scores", "sides", "reasons", "comments", "dossiers")
-    }
-    columns["times"], columns["days"] = [], []
+    ids: list[uuid.UUID] = []
+    rows: list[dict] = []
     for index, item in enumerate(ratings):
         _check_rating(item, scale, now, f"ratings.{index}." if many else "")
         if item.client_id in seen:
             continue
         seen.add(item.client_id)
+        ids.append(item.client_id)
         level = scale.level(item.level)
         rated_at = item.rated_at or now
-        columns["ids"].append(item.client_id)
-        columns["levels"].append(item.level)
-        columns["scores"].append(level.score)
-        columns["sides"].append(1 if level.satisfied else -1 if level.dissatisfied else 0)
-        columns["reasons"].append(",".join(dict.fromkeys(item.reasons)))
-        columns["comments"].append(item.comment.strip())
-        columns["dossiers"].append(item.dossier_code.strip().upper())
-        columns["times"].append(rated_at)
-        columns["days"].append(timezone.localdate(rated_at))
+        rows.append(
+            {
+                "client_id": str(item.client_id),
+                "level": item.level,
+                "score": level.score,
+                "side": 1 if level.satisfied else -1 if level.dissatisfied else 0,
+                "reasons": list(dict.fromkeys(item.reasons)),
+                "comment": item.comment.strip(),
+                "dossier_code": item.dossier_code.strip().upper(),
+                "rated_at": rated_at.isoformat(),
+                "rated_on": timezone.localdate(rated_at).isoformat(),
+            }
+        )
     params = {
         "counter": counter.pk,
         "official": official_id,
         "channel": channel,
         "scale": scale.key,
-        **columns,
+        "rows": json.dumps(rows),
     }
     sql = _INSERT
     if bucket is not None:
@@ -287,19 +294,19 @@ def record_ratings(
         sql = f"WITH bucket AS ({throttle.TAKE}) " + _INSERT.replace(
             "ON CONFLICT DO NOTHING", "WHERE EXISTS (SELECT FROM bucket) ON CONFLICT DO NOTHING"
         )
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, params)
         inserted = {row[0] for row in cursor.fetchall()}
-        if bucket is not None and len(inserted) < len(columns["ids"]):
+        if bucket is not None and len(inserted) < len(ids):
             # Nothing new: duplicates (a retry) or an empty bucket? Only the first is fine.
             cursor.execute(
-                f"SELECT client_id FROM {ServiceRating._meta.db_table} "
+                f"SELECT client_id FROM {RatingKey._meta.db_table} "
                 "WHERE client_id = ANY(%s::uuid[])",
-                [columns["ids"]],
+                [ids],
             )
-            if len({row[0] for row in cursor.fetchall()}) < len(columns["ids"]):
+            if len({row[0] for row in cursor.fetchall()}) < len(ids):
                 return None
-    return [Stored(client_id, client_id in inserted) for client_id in columns["ids"]]
+    return [Stored(client_id, client_id in inserted) for client_id in ids]
 
 
 def kiosk_rate(*, device: CounterDevice, ratings: list[RatingInput]) -> list[Stored] | None:
@@ -307,13 +314,17 @@ def kiosk_rate(*, device: CounterDevice, ratings: list[RatingInput]) -> list[Sto
     (one bucket per device; a backlog batch costs one token per 50 ratings)."""
     capacity, refill = conf.kiosk_bucket()
     cost = min(capacity, max(1, math.ceil(len(ratings) / 50)))
-    return record_ratings(
+    contacts = cases.contacts_of(ratings)
+    results = record_ratings(
         counter=device.counter,
         ratings=ratings,
         channel=Channel.KIOSK,
         official_id=official_on_duty(device),
         bucket=(f"kiosk:{device.pk}", capacity, refill, cost),
     )
+    if contacts and results:  # only ratings with contact details pay for this
+        results = cases.with_receipts(results, device.counter, Channel.KIOSK, contacts)
+    return results
 
 
 class Throttled(Exception):
@@ -331,12 +342,17 @@ def online_rate(
     if counter.kind not in RATED_UNIT_KINDS or not counter.is_current():
         raise ValidationError({"counter": _("This counter does not take ratings.")})
     rating.rated_at = None  # a phone rates now; its clock is not trusted
-    if ServiceRating.objects.filter(client_id=rating.client_id).exists():
-        return Stored(rating.client_id, False)  # the same form sent again: already counted
+    contacts = cases.contacts_of([rating])
+    if RatingKey.objects.claimed(rating.client_id):
+        result = Stored(rating.client_id, False)  # the same form sent again: already counted
+        if contacts:  # give back the receipt of its follow-up case
+            channel = Channel.DOSSIER if rating.dossier_code else Channel.QR
+            (result,) = cases.with_receipts([result], counter, channel, contacts)
+        return result
     if rating.dossier_code:
         rating.dossier_code = rating.dossier_code.strip().upper()
         _check_rating(rating, current_scale(), timezone.now(), "")
-        if ServiceRating.objects.filter(dossier_code=rating.dossier_code).exists():
+        if RatingKey.objects.dossier_rated(rating.dossier_code):
             raise ValidationError({"dossier_code": _("This dossier has already been rated.")})
     buckets = [
         (throttle.key_for("dev", device_key), *conf.device_bucket()),
@@ -362,9 +378,11 @@ def online_rate(
     if (
         rating.dossier_code
         and not result.stored
-        and not ServiceRating.objects.filter(client_id=rating.client_id).exists()
+        and not RatingKey.objects.claimed(rating.client_id)
     ):
         raise ValidationError({"dossier_code": _("This dossier has already been rated.")})
+    if contacts:
+        (result,) = cases.with_receipts([result], counter, channel, contacts)
     return result
 
 
@@ -410,6 +428,7 @@ def raise_assistance_call(*, counter: OrgUnit, source: str) -> tuple[AssistanceC
     with acting_as(None):  # a citizen pressed it: no actor, and no network address logged
         call = AssistanceCall.objects.create(counter=counter, source=source)
     _notify("raised", call)
+    trust.schedule_escalation(call)  # the ladder: team lead, then unit head
     return call, True
 
 

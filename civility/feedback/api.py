@@ -19,7 +19,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
-from civility.feedback import actions, figures, stream
+from civility.feedback import actions, cases, figures, stream
 from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
 from civility.feedback.scales import current_scale
 from civility.orgs.models import OrgUnit
@@ -60,6 +60,13 @@ class RatingIn(Schema):
     rated_at: datetime.datetime | None = Field(
         default=None, description="When the citizen pressed (offline replay); default now."
     )
+    contact_name: str = Field(default="", max_length=120)
+    contact_phone: str = Field(
+        default="",
+        max_length=32,
+        description="With a dissatisfied level, a phone or e-mail opens a follow-up case.",
+    )
+    contact_email: str = Field(default="", max_length=254)
 
 
 class BatchIn(Schema):
@@ -69,6 +76,9 @@ class BatchIn(Schema):
 class StoredOut(Schema):
     client_id: uuid.UUID
     stored: bool
+    case_receipt: str = Field(
+        default="", description="The follow-up case's receipt code, when one was opened."
+    )
 
 
 class BatchOut(Schema):
@@ -82,6 +92,7 @@ class LevelOut(Schema):
     label: str
     score: int
     emoji: str
+    dissatisfied: bool
 
 
 class KioskOfficialOut(Schema):
@@ -110,7 +121,7 @@ class CallOut(Schema):
     raised_at: datetime.datetime
 
 
-def _inputs(items: list[RatingIn]) -> list[actions.RatingInput]:
+def rating_inputs(items: list[RatingIn]) -> list[actions.RatingInput]:
     return [
         actions.RatingInput(
             client_id=item.client_id,
@@ -118,6 +129,9 @@ def _inputs(items: list[RatingIn]) -> list[actions.RatingInput]:
             reasons=item.reasons,
             comment=item.comment,
             rated_at=item.rated_at,
+            contact=cases.Contact(
+                name=item.contact_name, phone=item.contact_phone, email=item.contact_email
+            ),
         )
         for item in items
     ]
@@ -130,7 +144,13 @@ def kiosk_config(device) -> dict:
         "counter_name": device.counter.name,
         "scale": scale.key,
         "levels": [
-            {"value": lv.value, "label": str(lv.label), "score": lv.score, "emoji": lv.emoji}
+            {
+                "value": lv.value,
+                "label": str(lv.label),
+                "score": lv.score,
+                "emoji": lv.emoji,
+                "dissatisfied": lv.dissatisfied,
+            }
             for lv in scale.levels
         ],
         "reasons": [(value, str(label)) for value, label in Reason.choices],
@@ -151,7 +171,7 @@ def kiosk(request: HttpRequest):
 )
 def kiosk_rating(request: HttpRequest, payload: RatingIn):
     """One rating. 201 when stored, 200 when this client_id was already stored."""
-    results = actions.kiosk_rate(device=request.device, ratings=_inputs([payload]))
+    results = actions.kiosk_rate(device=request.device, ratings=rating_inputs([payload]))
     if results is None:
         raise HttpError(429, _("Too many ratings from this kiosk; try again shortly."))
     (result,) = results
@@ -161,7 +181,7 @@ def kiosk_rating(request: HttpRequest, payload: RatingIn):
 @router.post("/kiosk/ratings/batch", auth=kiosk_auth, response={200: BatchOut, **KIOSK_ERRORS})
 def kiosk_batch(request: HttpRequest, payload: BatchIn):
     """The kiosk's offline backlog, up to 500 ratings, stored all at once."""
-    results = actions.kiosk_rate(device=request.device, ratings=_inputs(payload.ratings))
+    results = actions.kiosk_rate(device=request.device, ratings=rating_inputs(payload.ratings))
     if results is None:
         raise HttpError(429, _("Too many ratings from this kiosk; try again shortly."))
     stored = sum(result.stored for result in results)

@@ -22,3 +22,12 @@ class FeedbackConfig(AppConfig):
         )
         auditlog.register(models.ReportUpdate)
         auditlog.register(models.DossierStat)
+        auditlog.register(models.CounterSession)
+        auditlog.register(models.SessionCounter)
+        auditlog.register(models.RatingFlag)
+        auditlog.register(
+            models.FollowUpCase, exclude_fields=["contact_name", "contact_email", "contact_phone"]
+        )
+        auditlog.register(models.CaseStep)
+        auditlog.register(models.CaseEvidence)
+        auditlog.register(models.CallEscalation)

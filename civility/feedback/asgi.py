@@ -59,10 +59,16 @@ async def application(scope, receive, send) -> None:
     if paths is None:
         await _plain(send, 403, "Invalid or expired stream token")
         return
-    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     events = stream.async_events(paths, seconds=conf.stream_seconds())
+    # Answer only once this stream is subscribed and the listener is listening: the
+    # browser's `open` event (also fired on every reconnect) makes the desk re-read the call
+    # list, so a call raised while it was reconnecting is shown; had the headers gone out
+    # first, a call raised between that re-read and the subscription would be missed.
+    first = await anext(events)
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
 
     async def pump() -> None:
+        await send({"type": "http.response.body", "body": first, "more_body": True})
         async for chunk in events:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})

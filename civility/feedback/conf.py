@@ -88,3 +88,56 @@ def assistance_bucket() -> tuple[int, float]:
 def stream_seconds() -> int:
     """How long one event-stream response lasts before the browser reconnects."""
     return _int("FEEDBACK_STREAM_SECONDS", 300)
+
+
+# --- Ratings you can trust, follow-up cases, escalation (docs/feedback.md) ----------------
+
+
+def burst_ratings() -> int:
+    """More than this many kiosk ratings of one counter within `burst_seconds()` are a burst."""
+    return _int("FEEDBACK_BURST_RATINGS", 5)
+
+
+def burst_seconds() -> int:
+    return _int("FEEDBACK_BURST_SECONDS", 60)
+
+
+def session_grace_seconds() -> int:
+    """A kiosk rating given this soon after its session closed still belongs to it (the
+    citizen finishing while the official already pressed "Serve next citizen")."""
+    return _int("FEEDBACK_SESSION_GRACE_S", 60)
+
+
+def top_share_margin() -> float:
+    """An official's share of top ratings this far (0-1) above the peers' mean is flagged."""
+    return float(_get("FEEDBACK_TOP_SHARE_MARGIN", "0.25"))
+
+
+def top_share_min_ratings() -> int:
+    """Officials (the flagged one and each peer) need this many ratings in the month."""
+    return _int("FEEDBACK_TOP_SHARE_MIN_RATINGS", 30)
+
+
+def top_share_min_peers() -> int:
+    return _int("FEEDBACK_TOP_SHARE_MIN_PEERS", 2)
+
+
+def case_due_days() -> int:
+    """Days a service point has to answer a follow-up case ([NOT FOUND] in law: a setting)."""
+    return _int("FEEDBACK_CASE_DUE_DAYS", 5)
+
+
+def case_escalate_days() -> int:
+    """Days past the due date after which an open case goes to the level above."""
+    return _int("FEEDBACK_CASE_ESCALATE_DAYS", 3)
+
+
+def assist_team_lead_seconds() -> int:
+    """A call not acknowledged within this time alerts the team lead; acknowledging later
+    makes it a slow call."""
+    return _int("FEEDBACK_ASSIST_TEAM_LEAD_S", 60)
+
+
+def assist_head_seconds() -> int:
+    """A call still not acknowledged after this time alerts the unit head."""
+    return _int("FEEDBACK_ASSIST_HEAD_S", 180)

@@ -2,7 +2,8 @@
 
 Thirty days of kiosk and QR ratings at every demo counter, a few assistance calls with their
 response times, public-place reports at the demo places in every state, and three months of
-dossier figures per service point; then the rollups. Illustrative, not real records.
+dossier figures per service point, follow-up cases of a few dissatisfied ratings (one
+answered with evidence and closed); then the rollups. Illustrative, not real records.
 
 Idempotent: ratings have deterministic client ids (stored once), reports and calls are only
 made for a counter or place that has none, dossier figures are upserted by unit and period.
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civility.core.audit import acting_as
-from civility.feedback import actions
+from civility.feedback import actions, cases
 from civility.feedback.models import (
     AssistanceCall,
     CounterDevice,
@@ -60,6 +61,7 @@ class FeedbackDemoReport:
     calls: int = 0
     reports: int = 0
     dossier_stats: int = 0
+    cases: int = 0
     kiosk_links: list[tuple[str, str]] | None = None
 
 
@@ -84,6 +86,8 @@ def load_feedback_demo(*, today: datetime.date | None = None) -> FeedbackDemoRep
             report.kiosk_links.append((counter.name, secret))
     report.reports += _reports(today, rng)
     report.dossier_stats += _dossier_stats(counters, today, rng, admin)
+    if admin is not None:
+        report.cases += _cases(counters[:3], admin)
     first = today - datetime.timedelta(days=DAYS + 1)
     actions.rollup_days(days=[first + datetime.timedelta(days=n) for n in range(DAYS + 2)])
     return report
@@ -220,3 +224,40 @@ def _dossier_stats(counters, today: datetime.date, rng: random.Random, admin) ->
     before = DossierStat.objects.count()
     actions.save_dossier_stats(actor=admin, rows=rows)
     return DossierStat.objects.count() - before
+
+
+def _cases(counters: list[OrgUnit], admin) -> int:
+    """Two follow-up cases per counter from its dissatisfied ratings; the first is answered
+    with a photo and closed (cases are made once: a counter with cases is left alone)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from civility.feedback.models import FollowUpCase, ServiceRating, Side
+
+    made = 0
+    for counter in counters:
+        if FollowUpCase.objects.filter(counter=counter).exists():
+            continue
+        unhappy = ServiceRating.objects.filter(counter=counter, side=Side.DISSATISFIED)
+        rows = list(unhappy.order_by("rated_at").values("client_id", "channel")[:2])
+        for index, row in enumerate(rows):
+            contact = cases.Contact(name="Nguyễn Văn An", phone=f"09{counter.pk:04d}{index:04d}")
+            receipts = cases.open_cases(
+                counter=counter, channel=row["channel"], ratings=[(row["client_id"], contact)]
+            )
+            made += len(receipts)
+            if index == 0 and receipts:
+                case = FollowUpCase.objects.get(receipt=receipts[row["client_id"]])
+                buffer = io.BytesIO()
+                Image.new("RGB", (320, 200), "#d9ead3").save(buffer, format="PNG")
+                photo = SimpleUploadedFile("bien-ban.png", buffer.getvalue(), "image/png")
+                cases.reply_to_case(
+                    actor=admin,
+                    case=case,
+                    text="Đã làm việc với cán bộ tiếp nhận và bố trí thêm người vào giờ cao điểm.",
+                    files=[photo],
+                    close=True,
+                )
+    return made

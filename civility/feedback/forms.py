@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civility.feedback.actions import DOSSIER_CODE, DossierRow, check_dossier_row
+from civility.feedback.cases import Contact
 from civility.feedback.models import DOSSIER_UNIT_KINDS, PublicReport, Reason, ReportCategory
 from civility.feedback.scales import current_scale
 from civility.orgs.models import OrgUnit, Place
@@ -42,12 +43,22 @@ class RatingForm(forms.Form):
         max_length=40,
         help_text=gettext_lazy("Printed on your receipt slip, e.g. H26.58-250701-0001."),
     )
+    # Shown once a dissatisfied level is chosen: the service point answers within days.
+    contact_name = forms.CharField(
+        label=gettext_lazy("Your name (optional)"), required=False, max_length=120
+    )
+    contact_phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=32)
+    contact_email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        scale = current_scale()
         self.fields["level"].choices = [
-            (level.value, f"{level.emoji} {level.label}") for level in current_scale().levels
+            (level.value, f"{level.emoji} {level.label}") for level in scale.levels
         ]
+        self.dissatisfied_levels = " ".join(
+            str(level.value) for level in scale.levels if level.dissatisfied
+        )
         if not self.is_bound:
             self.initial.setdefault("client_id", uuid.uuid4())
 
@@ -56,6 +67,14 @@ class RatingForm(forms.Form):
         if code and not DOSSIER_CODE.match(code):
             raise ValidationError(_("This is not a valid dossier code."))
         return code
+
+    def contact(self) -> Contact:
+        data = self.cleaned_data
+        return Contact(
+            name=data.get("contact_name", ""),
+            phone=data.get("contact_phone", ""),
+            email=data.get("contact_email", ""),
+        )
 
 
 class DossierRatingForm(RatingForm):

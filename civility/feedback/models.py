@@ -3,7 +3,8 @@
 Ratings are the high-volume table: append-only, written by a few raw INSERTs (actions.py),
 indexed for the per-counter / per-official / per-day reads that the daily rollups make, and
 never audited row by row (an audit event per rating would double the write volume and record
-nothing a rating does not already say). Monthly partitioning is described in docs/feedback.md.
+nothing a rating does not already say). The table is partitioned by month of `rated_on`
+(migration 0004, partitions.py); "stored once" is kept by `RatingKey`, see docs/feedback.md.
 """
 
 from __future__ import annotations
@@ -149,11 +150,22 @@ class ServiceRatingQuerySet(models.QuerySet):
 
 class ServiceRating(models.Model):
     """One citizen's rating of one visit. `client_id` is made by the browser, so a rating
-    sent twice (retry, offline replay) is stored once. No IP or device data is kept."""
+    sent twice (retry, offline replay) is stored once. No IP or device data is kept.
 
-    client_id = models.UUIDField(unique=True, editable=False)
+    In the database the table is partitioned by month of `rated_on` and its primary key is
+    (id, rated_on); a partitioned table cannot hold a unique index on `client_id` alone, so
+    a BEFORE INSERT trigger claims the id (and the dossier code) in `RatingKey` and skips
+    the row when it is already claimed (so write ratings with record_ratings or plain SQL:
+    an ORM save of a claimed id gets no row back). Refer to a rating with
+    `db_constraint=False`."""
+
+    client_id = models.UUIDField(editable=False)
     counter = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("counter")
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("counter"),
+        db_index=False,  # rating_counter_day covers it
     )
     official = models.ForeignKey(
         Official,
@@ -162,6 +174,7 @@ class ServiceRating(models.Model):
         blank=True,
         related_name="ratings",
         verbose_name=_("official on duty"),
+        db_index=False,  # rating_official_day covers it
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     scale = models.CharField(_("scale"), max_length=8)
@@ -185,11 +198,6 @@ class ServiceRating(models.Model):
         verbose_name = _("service rating")
         verbose_name_plural = _("service ratings")
         constraints = [
-            models.UniqueConstraint(
-                fields=["dossier_code"],
-                condition=~Q(dossier_code=""),
-                name="rating_one_per_dossier",
-            ),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=9), name="rating_level"),
             models.CheckConstraint(condition=Q(score__lte=100), name="rating_score"),
         ]
@@ -201,10 +209,45 @@ class ServiceRating(models.Model):
                 name="rating_official_day",
             ),
             BrinIndex(fields=["received_at"], name="rating_received_brin"),
+            BrinIndex(fields=["rated_on"], name="rating_day_brin"),
         ]
 
     def __str__(self) -> str:
         return f"{self.counter_id} · {self.level}/{self.scale} · {self.rated_at:%Y-%m-%d %H:%M}"
+
+
+class RatingKeyQuerySet(models.QuerySet):
+    def claimed(self, client_id) -> bool:
+        return self.filter(client_id=client_id).exists()
+
+    def dossier_rated(self, dossier_code: str) -> bool:
+        return self.filter(dossier_code=dossier_code).exists()
+
+
+class RatingKey(models.Model):
+    """Every client id (and dossier code) ever stored, written only by the ratings table's
+    trigger: the unique indexes a partitioned table cannot have. Keys without a dossier code
+    are pruned once no rating could be replayed with them (feedback.tasks)."""
+
+    client_id = models.UUIDField(primary_key=True)
+    dossier_code = models.CharField(max_length=40, blank=True)
+    rated_on = models.DateField()
+    claimed_at = models.DateTimeField(db_default=Now())
+
+    objects = RatingKeyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier_code"],
+                condition=~Q(dossier_code=""),
+                name="rating_one_per_dossier",
+            ),
+        ]
+        indexes = [BrinIndex(fields=["claimed_at"], name="ratingkey_claimed_brin")]
+
+    def __str__(self) -> str:
+        return str(self.client_id)
 
 
 class RatingDay(models.Model):
@@ -271,6 +314,23 @@ class AssistanceCallQuerySet(models.QuerySet):
 
     def open(self) -> AssistanceCallQuerySet:
         return self.filter(resolved_at__isnull=True)
+
+    def missed_or_slow(self, *, unit: OrgUnit, since) -> AssistanceCallQuerySet:
+        """Calls at `unit` (a service point or counter, with its subtree) raised since
+        `since` (a date: from the start of that local day) that were never acknowledged
+        within `FEEDBACK_ASSIST_TEAM_LEAD_S`: missed (still unacknowledged after it) or slow
+        (acknowledged after it). For the next inspection of the service point."""
+        import datetime
+
+        from civility.feedback import conf
+
+        if not isinstance(since, datetime.datetime):
+            since = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
+        threshold = datetime.timedelta(seconds=conf.assist_team_lead_seconds())
+        return self.filter(counter__path__startswith=unit.path, raised_at__gte=since).filter(
+            Q(acknowledged_at__isnull=True, raised_at__lt=timezone.now() - threshold)
+            | Q(acknowledged_at__gt=F("raised_at") + threshold)
+        )
 
 
 class AssistanceCall(models.Model):
@@ -607,3 +667,16 @@ class ThrottleBucket(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Sessions, flags, follow-up cases and call escalations (a module of their own: see there).
+from civility.feedback.trust_models import (  # noqa: E402, F401
+    CallEscalation,
+    CaseEvidence,
+    CaseStep,
+    CounterSession,
+    FollowUpCase,
+    RatingFlag,
+    SessionCounter,
+    TrustCursor,
+)

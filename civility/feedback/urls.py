@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.feedback import views
+from civility.feedback import trust_views, views
 
 app_name = "feedback"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("report/", views.report_create, name="report_create"),
     path("r/", views.receipt_lookup, name="receipt_lookup"),
     path("r/<str:code>/", views.receipt, name="receipt"),
+    path("c/<str:code>/", trust_views.case_public, name="case_public"),
     path("kiosk/", views.kiosk, name="kiosk"),
     path("stream/", views.stream_view, name="stream"),
     # Staff.
@@ -27,4 +28,12 @@ urlpatterns = [
     path("reports/<int:pk>/<str:verb>/", views.report_action, name="report_action"),
     path("hotspots/", views.hotspots, name="hotspots"),
     path("dossiers/", views.dossier_stats, name="dossier_stats"),
+    path("counters/<int:pk>/sessions/", trust_views.session_open, name="session_open"),
+    path("counters/<int:pk>/sessions/stop/", trust_views.sessions_stop, name="sessions_stop"),
+    path("sessions/<int:pk>/close/", trust_views.session_close, name="session_close"),
+    path("flags/", trust_views.flag_list, name="flag_list"),
+    path("flags/<int:pk>/review/", trust_views.flag_review, name="flag_review"),
+    path("cases/", trust_views.case_list, name="case_list"),
+    path("cases/<int:pk>/", trust_views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/close/", trust_views.case_close, name="case_close"),
 ]

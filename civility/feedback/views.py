@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from civility.feedback import actions, conf, figures, stream, throttle
+from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
     DeviceForm,
     DossierImportForm,
@@ -48,9 +48,11 @@ from civility.feedback.models import (
     AssistanceCall,
     CounterDevice,
     DossierStat,
+    FollowUpCase,
     PublicReport,
     ReportChannel,
     ReportStatus,
+    SessionCounter,
 )
 from civility.feedback.scales import current_scale
 from civility.orgs.context_processors import selected_unit
@@ -121,9 +123,10 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             reasons=form.cleaned_data["reasons"],
             comment=form.cleaned_data["comment"],
             dossier_code=form.cleaned_data["dossier_code"],
+            contact=form.contact(),
         )
         try:
-            actions.online_rate(
+            stored = actions.online_rate(
                 counter=counter,
                 rating=rating,
                 device_key=device,
@@ -137,9 +140,8 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            return _with_device_cookie(
-                render(request, "feedback/thanks.html", {"counter": counter}), new_cookie
-            )
+            thanks = {"counter": counter, "case_receipt": stored.case_receipt}
+            return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
     return _with_device_cookie(
         render(request, "feedback/counter_feedback.html", context), new_cookie
     )
@@ -168,9 +170,10 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
             reasons=form.cleaned_data["reasons"],
             comment=form.cleaned_data["comment"],
             dossier_code=form.cleaned_data["dossier_code"],
+            contact=form.contact(),
         )
         try:
-            actions.online_rate(
+            stored = actions.online_rate(
                 counter=counter, rating=rating, device_key=device, network_key=_network_key(request)
             )
         except actions.Throttled:
@@ -181,9 +184,8 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            return _with_device_cookie(
-                render(request, "feedback/thanks.html", {"counter": counter}), new_cookie
-            )
+            thanks = {"counter": counter, "case_receipt": stored.case_receipt}
+            return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
     return _with_device_cookie(render(request, "feedback/dossier_rating.html", context), new_cookie)
 
 
@@ -272,6 +274,8 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
             code = f"{code[:4]}-{code[4:]}"
         if PublicReport.objects.filter(receipt=code).exists():
             return redirect("feedback:receipt", code)
+        if FollowUpCase.objects.filter(receipt=code).exists():
+            return redirect("feedback:case_public", code)
         form.add_error("code", _("No report has this receipt code."))
     return render(request, "feedback/receipt_lookup.html", {"form": form})
 
@@ -371,6 +375,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             .under(unit)
             .open()
             .count(),
+            "flags": trust.flag_counts(unit=unit, start=start, end=end),
         },
     )
 
@@ -396,6 +401,8 @@ def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "officials": figures.per_official(unit=counter, start=start, end=end),
             "devices": CounterDevice.objects.visible_to(request.user).filter(counter=counter),
             "calls": AssistanceCall.objects.filter(counter=counter)[:20],
+            "sessions": trust.recent_sessions(counter),
+            "session_mode": SessionCounter.objects.filter(counter=counter).first(),
             "can_manage": can_manage,
             "device_form": DeviceForm(),
         },
@@ -457,7 +464,12 @@ def _desk_calls(request: HttpRequest):
         for path in paths:
             condition |= Q(counter__path__startswith=path)
         calls = AssistanceCall.objects.filter(condition)
-    return calls.open().select_related("counter", "counter__parent").order_by("raised_at")
+    return (
+        calls.open()
+        .select_related("counter", "counter__parent")
+        .prefetch_related("escalations")
+        .order_by("raised_at")
+    )
 
 
 @login_required
@@ -473,6 +485,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "feedback/desk.html#calls", context)
+    context["serving"] = trust.desk_counters(request.user)
     return render(request, "feedback/desk.html", context)
 
 

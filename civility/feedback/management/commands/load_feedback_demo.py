@@ -26,6 +26,7 @@ class Command(BaseCommand):
                 "stats": report.dossier_stats,
             }
         )
+        self.stdout.write(_("Follow-up cases: %(cases)s new.") % {"cases": report.cases})
         for name, secret in report.kiosk_links or []:
             self.stdout.write(
                 _("  Kiosk of %(counter)s: %(path)s#key=%(secret)s")

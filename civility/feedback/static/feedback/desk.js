@@ -1,12 +1,23 @@
 /* Assistance desk: an EventSource fed by PostgreSQL LISTEN/NOTIFY. Each event refreshes the
  * list of open calls (the server's list is the truth, so a missed event costs nothing) and
- * a raised call rings. The browser reconnects by itself when the stream ends. */
+ * a raised call rings. The browser reconnects by itself when the stream ends; every
+ * (re)connection re-reads the list (the server answers only once it listens), and a waiting
+ * call found there that never rang here (raised while reconnecting) rings then. A call
+ * escalated to this user (the ladder: team lead, then unit head) rings too. */
 (function () {
   "use strict";
   const root = document.getElementById("desk");
   if (!root || !root.dataset.stream || !window.EventSource) return;
   const banner = document.getElementById("alert-banner");
+  const me = Number(root.dataset.user);
   let audio = null;
+  // Calls that already rang (or were on screen when the page loaded).
+  const rung = new Set(Array.from(document.querySelectorAll("#calls [data-call]"), (li) => li.dataset.call));
+
+  function announce(template, name) {
+    banner.textContent = template.replace("__counter__", name);
+    banner.hidden = false;
+  }
 
   function ring() {
     try {
@@ -38,6 +49,12 @@
         if (!calls) return;
         calls.outerHTML = html;
         if (window.htmx) htmx.process(document.getElementById("calls"));
+        for (const li of document.querySelectorAll("#calls .call:not(.acknowledged)")) {
+          if (rung.has(li.dataset.call)) continue;
+          rung.add(li.dataset.call);
+          announce(banner.dataset.template, li.querySelector("strong").textContent);
+          ring();
+        }
       })
       .catch(() => { /* the next event or reconnect refreshes again */ })
       .finally(() => {
@@ -49,10 +66,19 @@
   const source = new EventSource(root.dataset.stream);
   source.addEventListener("raised", (event) => {
     const data = JSON.parse(event.data);
-    banner.textContent = banner.dataset.template.replace("__counter__", data.name);
-    banner.hidden = false;
+    announce(banner.dataset.template, data.name);
     root.dataset.lastEvent = String(data.call);
+    rung.add(String(data.call));
     ring();
+    refresh();
+  });
+  source.addEventListener("escalated", (event) => {
+    const data = JSON.parse(event.data);
+    if ((data.to || []).includes(me)) {
+      announce(banner.dataset.escalated, data.name);
+      root.dataset.lastEscalation = `${data.call}:${data.step}`;
+      ring();
+    }
     refresh();
   });
   for (const name of ["acknowledged", "resolved"]) source.addEventListener(name, refresh);

@@ -16,6 +16,8 @@
   let current = null; // the rating being composed
   let timer = null;
   let flushing = false;
+  let awaiting = null; // the client id whose follow-up receipt the thanks screen waits for
+  const CONTACT_MS = 30000;
 
   function uuid4() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -69,6 +71,11 @@
       let done = [];
       if (response.ok) {
         done = batch.map((item) => item.client_id);
+        const data = await response.json().catch(() => null);
+        const results = data ? (data.results || [data]) : [];
+        for (const result of results) {
+          if (result.client_id === awaiting && result.case_receipt) showReceipt(result.case_receipt);
+        }
       } else if (response.status === 422 && batch.length === 1) {
         done = [batch[0].client_id]; // refused for good: keeping it would block the queue
       } else if (response.status === 422) {
@@ -92,30 +99,64 @@
     for (const section of document.querySelectorAll("main > section")) section.hidden = section.id !== id;
   }
 
+  function showReceipt(code) {
+    const box = document.getElementById("case-receipt");
+    box.querySelector("strong").textContent = code;
+    box.hidden = false;
+  }
+
+  function contactFields() {
+    return ["name", "phone", "email"].map((name) => document.getElementById("contact-" + name));
+  }
+
   function reset() {
     clearTimeout(timer);
     current = null;
+    awaiting = null;
     document.getElementById("comment").value = "";
+    for (const input of contactFields()) input.value = "";
+    document.getElementById("contact").hidden = true;
+    document.getElementById("case-note").hidden = true;
+    document.getElementById("case-receipt").hidden = true;
     for (const box of document.querySelectorAll("#reasons input")) box.checked = false;
     show("rate");
   }
 
-  function submit() {
+  function submit(event) {
     if (!current) return;
+    const byTimer = !event; // the citizen walked away: send what there is
     current.reasons = Array.from(document.querySelectorAll("#reasons input:checked"), (box) => box.value);
     current.comment = document.getElementById("comment").value.trim();
+    const [name, phone, email] = contactFields().map((input) => input.value.trim());
+    let withContact = !document.getElementById("contact").hidden && Boolean(phone || email);
+    const invalid = contactFields().find((input) => !input.checkValidity());
+    if (withContact && invalid) {
+      // The server would refuse the whole rating: ask for a fix, or (walked away) send the
+      // rating without the contact details rather than lose it.
+      if (!byTimer) { invalid.reportValidity(); return; }
+      withContact = false;
+    }
+    if (withContact) {
+      // Only a dissatisfied citizen's, and only to open a follow-up case (never stored with
+      // the rating); it leaves this tablet's queue as soon as the server has it.
+      Object.assign(current, { contact_name: name, contact_phone: phone, contact_email: email });
+      awaiting = current.client_id;
+    }
     const items = queue();
     items.push(current);
     saveQueue(items);
     current = null;
     clearTimeout(timer);
+    document.getElementById("case-note").hidden = !withContact;
     show("thanks");
-    timer = setTimeout(reset, THANKS_MS);
+    timer = setTimeout(reset, withContact ? CONTACT_MS : THANKS_MS);
     flush();
   }
 
   function choose(level) {
     current = { client_id: uuid4(), level, reasons: [], comment: "", rated_at: new Date().toISOString() };
+    const chosen = config.levels.find((item) => item.value === level);
+    document.getElementById("contact").hidden = !(chosen && chosen.dissatisfied);
     show("details");
     clearTimeout(timer);
     timer = setTimeout(submit, RESET_MS); // a citizen who walks away still counts, once
@@ -186,6 +227,13 @@
   }
 
   document.getElementById("send").addEventListener("click", submit);
+  // Typing (a comment, contact details) keeps the rating open: it is sent only when the
+  // citizen has stopped for RESET_MS.
+  document.getElementById("details").addEventListener("input", () => {
+    if (!current) return;
+    clearTimeout(timer);
+    timer = setTimeout(submit, RESET_MS);
+  });
   document.getElementById("help").addEventListener("click", callHelp);
   window.addEventListener("online", flush);
   window.addEventListener("offline", showQueue);

@@ -1,0 +1,438 @@
+"""Models for ratings you can trust and escalation: counter sessions, flags on suspicious
+ratings, follow-up cases of dissatisfied citizens, and the assistance-call ladder.
+
+Kept out of models.py (imported at its end, so they belong to the feedback app) because the
+ratings table there is partitioned by month: nothing here holds a database foreign key to
+`ServiceRating` (a partitioned table's key is (id, rated_on)); the links are ForeignKeys
+without a constraint, with the rating's day kept beside them to reach its partition.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.feedback import conf
+from civility.feedback.models import AssistanceCall, Channel, ServiceRating, _scoped
+from civility.orgs.models import Official, OrgUnit
+
+
+def _rating_link(**kwargs) -> models.ForeignKey:
+    return models.ForeignKey(
+        ServiceRating, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **kwargs
+    )
+
+
+# --- Counter sessions -----------------------------------------------------------------------
+
+
+class CounterSessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CounterSessionQuerySet:
+        return self.filter(_scoped("counter__path", user))
+
+    def open(self) -> CounterSessionQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+    def at(self, moment: datetime.datetime, *, grace: datetime.timedelta = datetime.timedelta()):
+        """Sessions open at `moment`, or closed no longer than `grace` before it."""
+        return self.filter(opened_at__lte=moment).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gt=moment - grace)
+        )
+
+
+class CounterSession(models.Model):
+    """One citizen served at a counter: from "Serve next citizen" to the next one (or the end
+    of the shift). Joins the official on duty, the dossier when known, the assistance calls
+    raised meanwhile and the one rating that counts (further ratings are flagged)."""
+
+    counter = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="counter_sessions",
+        verbose_name=_("counter"),
+    )
+    official = models.ForeignKey(
+        Official,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counter_sessions",
+        verbose_name=_("official on duty"),
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    dossier_code = models.CharField(_("dossier code"), max_length=40, blank=True)
+    rating = _rating_link(null=True, blank=True, verbose_name=_("rating"))
+    rating_rated_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = CounterSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("counter session")
+        verbose_name_plural = _("counter sessions")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["counter", "opened_at"], name="session_counter_opened")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counter"], condition=Q(closed_at__isnull=True), name="session_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="session_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counter_id} · {self.opened_at:%Y-%m-%d %H:%M}"
+
+    def calls(self):
+        """Assistance calls raised at the counter during the session."""
+        calls = AssistanceCall.objects.filter(counter=self.counter, raised_at__gte=self.opened_at)
+        if self.closed_at is not None:
+            calls = calls.filter(raised_at__lt=self.closed_at)
+        return calls
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.counter.path}
+
+
+class SessionCounter(models.Model):
+    """A counter that serves citizens in sessions, from `since` (its first session) until a
+    manager turns sessions off. Only then is a kiosk rating with no open session flagged as
+    "entered while no citizen was served": a counter that never used sessions is never
+    flagged for it."""
+
+    counter = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="session_mode", verbose_name=_("counter")
+    )
+    since = models.DateTimeField(_("uses sessions since"))
+    until = models.DateTimeField(_("stopped using sessions at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("counter using sessions")
+        verbose_name_plural = _("counters using sessions")
+
+    def __str__(self) -> str:
+        return f"{self.counter_id} · {self.since:%Y-%m-%d}"
+
+    def covers(self, moment: datetime.datetime) -> bool:
+        return self.since <= moment and (self.until is None or moment < self.until)
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.counter.path}
+
+
+# --- Flags on suspicious ratings ---------------------------------------------------------------
+
+
+class FlagKind(models.TextChoices):
+    BURST = "burst", _("Burst of ratings from one kiosk")
+    NO_SESSION = "no_session", _("Entered while no citizen was served")
+    EXTRA_IN_SESSION = "extra", _("More than one rating in a counter session")
+    TOP_SHARE = "top_share", _("Share of top ratings far above peers")
+
+
+class FlagOutcome(models.TextChoices):
+    GENUINE = "genuine", _("Genuine: nothing wrong")
+    INVALID = "invalid", _("Not genuine")
+
+
+class RatingFlagQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RatingFlagQuerySet:
+        return self.filter(_scoped("unit__path", user))
+
+    def under(self, unit: OrgUnit) -> RatingFlagQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+    def unreviewed(self) -> RatingFlagQuerySet:
+        return self.filter(reviewed_at__isnull=True)
+
+    def on_ratings(self) -> RatingFlagQuerySet:
+        return self.filter(rating__isnull=False)
+
+
+class RatingFlag(models.Model):
+    """A suspicious rating (or, for `top_share`, an official's month), found by a background
+    job. Flags never delete or change a rating; a coordinator or head reviews them."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=FlagKind.choices)
+    rating = _rating_link(null=True, blank=True, verbose_name=_("rating"))
+    rated_on = models.DateField(_("day"), null=True, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="rating_flags",
+        verbose_name=_("unit"),
+        help_text=_("The rating's counter, or the service point for a share of top ratings."),
+    )
+    official = models.ForeignKey(
+        Official,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rating_flags",
+        verbose_name=_("official"),
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict)
+    detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=FlagOutcome.choices, blank=True)
+    review_note = models.TextField(_("review note"), blank=True, max_length=2000)
+
+    objects = RatingFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating flag")
+        verbose_name_plural = _("rating flags")
+        ordering = ["-detected_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "detected_at"], name="flag_unit_detected")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rating", "kind"], condition=Q(rating__isnull=False), name="flag_once"
+            ),
+            models.UniqueConstraint(
+                fields=["official", "kind", "period_start"],
+                condition=Q(rating__isnull=True),
+                name="flag_official_period_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True) | ~Q(outcome=""), name="flag_review_outcome"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.rating_id or self.official_id}"
+
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+    def description(self) -> str:
+        d = self.detail
+        if self.kind == FlagKind.BURST:
+            return _("%(count)s kiosk ratings within %(seconds)s seconds") % d
+        if self.kind == FlagKind.NO_SESSION:
+            return _("No counter session was open at the time of the rating.")
+        if self.kind == FlagKind.EXTRA_IN_SESSION:
+            return _("Session %(session)s already had a rating.") % d
+        return (
+            _(
+                "%(share)s per cent top ratings of %(ratings)s, peers' mean %(peers_mean)s per cent"
+                " (%(peers)s peers)"
+            )
+            % d
+        )
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class TrustCursor(models.Model):
+    """How far the rating checks have read (by `received_at`); each run re-reads a short
+    overlap, since a rating committed late may carry an earlier `received_at`."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    position = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.position}"
+
+
+# --- Follow-up cases ----------------------------------------------------------------------------
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Answered and closed")
+
+
+class FollowUpCaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FollowUpCaseQuerySet:
+        return self.filter(_scoped("unit__path", user))
+
+    def under(self, unit: OrgUnit) -> FollowUpCaseQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+    def open(self) -> FollowUpCaseQuerySet:
+        return self.filter(status=CaseStatus.OPEN)
+
+    def to_escalate(self, now: datetime.datetime) -> FollowUpCaseQuerySet:
+        late = now - datetime.timedelta(days=conf.case_escalate_days())
+        return self.open().filter(escalated_at__isnull=True, due_at__lt=late)
+
+
+class FollowUpCase(models.Model):
+    """A dissatisfied citizen left contact details with a rating: the service point answers,
+    with evidence, and the citizen says whether it settled the matter. The contact details
+    live here, never on the rating, and only the unit's staff see them."""
+
+    receipt = models.CharField(_("receipt code"), max_length=9, unique=True, editable=False)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="followup_cases", verbose_name=_("unit")
+    )
+    counter = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("counter")
+    )
+    rating = _rating_link(verbose_name=_("rating"))
+    rating_client_id = models.UUIDField(unique=True, editable=False)
+    rated_on = models.DateField(_("day"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    contact_name = models.CharField(_("name"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    citizen_settled = models.BooleanField(_("settled for the citizen"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("escalated to"),
+    )
+
+    objects = FollowUpCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up case")
+        verbose_name_plural = _("follow-up cases")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["unit", "status"], name="case_unit_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(contact_phone="") | ~Q(contact_email=""), name="case_has_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:case_detail", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("feedback:case_public", args=[self.receipt])
+
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        return self.is_open() and self.due_at < (now or timezone.now())
+
+    def public_steps(self):
+        return self.steps.filter(is_public=True).prefetch_related("evidence")
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class StepKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    REPLY = "reply", _("Reply")
+    CLOSED = "closed", _("Closed")
+    SETTLED = "settled", _("The citizen says it is settled")
+    NOT_SETTLED = "not_settled", _("The citizen says it is not settled")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class CaseStep(models.Model):
+    """A step in a case's handling; public ones (replies, the citizen's answers) are shown
+    on the citizen's page."""
+
+    case = models.ForeignKey(FollowUpCase, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("kind"), max_length=12, choices=StepKind.choices)
+    text = models.TextField(_("text"), blank=True, max_length=4000)
+    is_public = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.kind}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.case.unit.path}
+
+
+class CaseEvidence(models.Model):
+    """A document (PDF) or photo (re-encoded, no EXIF) attached to a reply."""
+
+    step = models.ForeignKey(CaseStep, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="feedback/cases/%Y/%m/")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+    def is_photo(self) -> bool:
+        return not self.file.name.endswith(".pdf")
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.step.case.unit.path}
+
+
+# --- Assistance-call ladder -----------------------------------------------------------------------
+
+
+class EscalationStep(models.TextChoices):
+    TEAM_LEAD = "team_lead", _("Team lead alerted")
+    UNIT_HEAD = "unit_head", _("Unit head alerted")
+
+
+class CallEscalation(models.Model):
+    """One rung of the ladder climbed by an assistance call nobody acknowledged."""
+
+    call = models.ForeignKey(AssistanceCall, on_delete=models.CASCADE, related_name="escalations")
+    step = models.CharField(_("step"), max_length=10, choices=EscalationStep.choices)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("unit")
+    )
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"))
+
+    class Meta:
+        verbose_name = _("assistance call escalation")
+        verbose_name_plural = _("assistance call escalations")
+        ordering = ["escalated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "step"], name="call_escalation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} · {self.step}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.call.counter.path}
