@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,9 +27,11 @@ from civility.core.audit import acting_as
 from civility.core.photos import clean_photo
 from civility.inspections import scoring
 from civility.inspections.models import (
+    ESCALATION_ROLES,
     INSPECTOR_ROLES,
     MANAGER_ROLES,
     RESPONDER_ROLES,
+    ActionEscalation,
     ActionReminder,
     ActionStatus,
     ActionStep,
@@ -50,7 +52,7 @@ from civility.inspections.models import (
     Section,
     TemplateVersion,
 )
-from civility.orgs.models import Official, OrgUnit, Place, RoleAssignment
+from civility.orgs.models import Official, OrgUnit, Place, RoleAssignment, UnitKind
 from civility.orgs.scopes import Role, scope_of
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,9 @@ SEEDS = ("one-stop-counter", "office-culture", "public-place")
 # Days to the deadline on which owners of an unfinished action are reminded (negative: after
 # it); settings.INSPECTION_ACTION_REMINDER_DAYS overrides.
 DEFAULT_REMINDER_DAYS = (3, 1, -1, -3, -7)
+# Days after the deadline on which an action still open escalates one level up (step 1 to the
+# parent unit, step 2 to the grandparent...); settings.INSPECTION_ACTION_ESCALATION_DAYS.
+DEFAULT_ESCALATION_DAYS = (14, 30)
 DOCUMENT_NUMBER_FORMAT = "%(number)d/BB-KT"
 CRITERION_FIELDS = frozenset(
     {
@@ -927,6 +932,20 @@ def verify_action(
         raise ValidationError(_("Only an action the unit has responded to can be verified."))
     if not accept and not note.strip():
         raise ValidationError({"note": _("Say what is still missing.")})
+    return _record_verification(actor=actor, action=action, accept=accept, note=note)
+
+
+def _record_verification(
+    *,
+    actor,
+    action: CorrectiveAction,
+    accept: bool,
+    note: str,
+    during: Inspection | None = None,
+    photo=None,
+) -> CorrectiveAction:
+    """The one place an inspector's verdict on an action is written: closed, or left open
+    (sent back after a response; checked on a revisit otherwise), with its history step."""
     action.verification_note = note.strip()
     action.verified_by = actor
     if accept:
@@ -934,12 +953,95 @@ def verify_action(
         action.closed_at = timezone.now()
         kind = ActionStep.Kind.CLOSED
     else:
+        responded = action.status == ActionStatus.RESPONDED
         action.status = ActionStatus.OPEN
-        kind = ActionStep.Kind.SENT_BACK
+        kind = ActionStep.Kind.SENT_BACK if responded else ActionStep.Kind.CHECKED_OPEN
+    step = ActionStep(action=action, kind=kind, note=action.verification_note, by=actor)
+    step.inspection = during
+    if photo is not None:
+        clean = clean_photo(photo)
+        step.photo.save(f"{uuid.uuid4().hex}.jpg", clean.content, save=False)
     with acting_as(actor):
         action.save()
-        ActionStep.objects.create(action=action, kind=kind, note=action.verification_note, by=actor)
+        step.save()
     return action
+
+
+# --- Revisits ------------------------------------------------------------------------------
+
+
+@dataclass
+class Revisit:
+    """What a new inspection of a unit or place starts from: the previous inspection, the
+    corrective actions still open from earlier ones, and (for a counter or service point) the
+    assistance calls missed or answered slowly since the previous inspection."""
+
+    previous: Inspection | None
+    open_actions: list[CorrectiveAction]
+    missed_calls: list | None  # None: not a counter or service point, or no previous visit
+
+    def is_empty(self) -> bool:
+        return self.previous is None and not self.open_actions
+
+
+def revisit_of(inspection: Inspection, *, user) -> Revisit:
+    """The revisit context of `inspection` as `user` may see it (scoped reads)."""
+    previous = inspection.previous()
+    if previous is not None and not Inspection.objects.visible_to(user).filter(pk=previous.pk):
+        previous = None
+    if previous is not None:
+        prefetch_related_objects(
+            [previous], Prefetch("findings", queryset=Finding.objects.select_related("criterion"))
+        )
+    open_actions = CorrectiveAction.objects.visible_to(user).of_target(inspection).not_closed()
+    if inspection.submitted_at is not None:  # an old report: what was open before it
+        open_actions = open_actions.filter(finding__created_at__lt=inspection.submitted_at)
+    open_actions = list(
+        open_actions.select_related("finding__inspection", "finding__criterion", "unit").order_by(
+            "deadline", "pk"
+        )
+    )
+    missed = None
+    if previous is not None and inspection.unit.kind in (UnitKind.COUNTER, UnitKind.SERVICE_POINT):
+        missed = missed_calls(unit=inspection.unit, since=previous.submitted_at)
+    return Revisit(previous=previous, open_actions=open_actions, missed_calls=missed)
+
+
+def missed_calls(*, unit: OrgUnit, since: datetime.datetime) -> list:
+    """Assistance calls at the counter or service point missed or answered slowly since
+    `since` (civility.feedback decides what counts as slow)."""
+    from civility.feedback.models import AssistanceCall
+
+    calls = AssistanceCall.objects.missed_or_slow(unit=unit, since=since)
+    return list(calls.select_related("counter").order_by("raised_at"))
+
+
+@transaction.atomic
+def check_action_on_revisit(
+    *,
+    actor,
+    inspection: Inspection,
+    action: CorrectiveAction,
+    closed: bool,
+    note: str = "",
+    photo=None,
+) -> CorrectiveAction:
+    """During a new inspection of the same unit or place, the inspector verifies an open
+    action on the spot: closed, or still open with a note (and a photo)."""
+    _ensure(can_conduct(actor, inspection))
+    _ensure_open(inspection)
+    action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+    if not CorrectiveAction.objects.of_target(inspection).filter(pk=action.pk).exists():
+        raise ValidationError(
+            {"action": _("This action is not from an earlier inspection of this unit or place.")}
+        )
+    if action.status == ActionStatus.CLOSED:
+        raise ValidationError({"action": _("This action is already closed.")})
+    if not closed and not note.strip():
+        raise ValidationError({"note": _("Say what is still missing.")})
+    return _record_verification(
+        actor=actor, action=action, accept=closed, note=note, during=inspection, photo=photo
+    )
 
 
 def reminder_days() -> tuple[int, ...]:
@@ -1012,5 +1114,113 @@ def _email_reminder(user, action: CorrectiveAction, today: datetime.date) -> boo
         send_mail(subject, body, None, [user.email])
     except Exception:  # an SMTP failure must not stop the other reminders  # noqa: BLE001
         logger.exception("Could not e-mail a corrective action reminder to user %s", user.pk)
+        return False
+    return True
+
+
+# --- Escalation ----------------------------------------------------------------------------
+
+
+def escalation_days() -> tuple[int, ...]:
+    return tuple(
+        sorted(getattr(settings, "INSPECTION_ACTION_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS))
+    )
+
+
+def _escalation_unit(unit: OrgUnit, step: int) -> OrgUnit | None:
+    """The unit `step` levels above `unit`, or the top one when the tree is shallower."""
+    ancestors = [a for a in unit.ancestors() if a.pk != unit.pk]
+    if not ancestors:
+        return None
+    return ancestors[max(0, len(ancestors) - step)]
+
+
+def escalation_recipients(unit: OrgUnit) -> list:
+    """Coordinators and unit heads granted on `unit`, else on the nearest unit above it that
+    has some."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")]
+    grants = RoleAssignment.objects.filter(
+        role__in=ESCALATION_ROLES, unit_id__in=ids
+    ).select_related("user", "unit")
+    by_depth: dict[int, list] = {}
+    for grant in grants:
+        if grant.user.is_active and grant.user not in by_depth.get(grant.unit.depth, []):
+            by_depth.setdefault(grant.unit.depth, []).append(grant.user)
+    if not by_depth:
+        return []
+    return by_depth[max(by_depth)]
+
+
+@transaction.atomic
+def escalate_overdue_actions(*, today: datetime.date) -> int:
+    """Escalate actions the unit has still not answered past the escalation days: one step at
+    a time up the tree, each step once, recorded on the action and e-mailed. Actions the unit
+    responded to wait for the inspectors, not the unit, and are not escalated."""
+    days = escalation_days()
+    if not days:
+        return 0
+    latest_deadline = today - datetime.timedelta(days=days[0])
+    actions = (
+        CorrectiveAction.objects.filter(status=ActionStatus.OPEN, deadline__lte=latest_deadline)
+        .select_related("unit", "finding__inspection")
+        .prefetch_related("escalations")
+        .select_for_update(of=("self",))
+    )
+    made = 0
+    for action in actions:
+        done = {escalation.step for escalation in action.escalations.all()}
+        for step, after in enumerate(days, start=1):
+            if step in done or action.deadline + datetime.timedelta(days=after) > today:
+                continue
+            target = _escalation_unit(action.unit, step)
+            if target is None:
+                continue
+            recipients = [user for user in escalation_recipients(target) if user.email]
+            emailed = sum(_email_escalation(user, action, target, today) for user in recipients)
+            ActionEscalation.objects.create(
+                action=action,
+                step=step,
+                unit=target,
+                escalated_on=today,
+                days_overdue=action.days_overdue(today),
+                recipients=emailed,
+            )
+            ActionStep.objects.create(
+                action=action,
+                kind=ActionStep.Kind.ESCALATED,
+                note=_("To %(unit)s, %(days)d days after the deadline.")
+                % {"unit": target.name, "days": action.days_overdue(today)},
+            )
+            made += 1
+    return made
+
+
+def _email_escalation(user, action: CorrectiveAction, target: OrgUnit, today) -> bool:
+    profile = getattr(user, "profile", None)
+    language = getattr(profile, "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        date = action.deadline.strftime("%d/%m/%Y")
+        subject = _("Escalated: corrective action of %(unit)s overdue since %(date)s") % {
+            "unit": action.unit.name,
+            "date": date,
+        }
+        body = _(
+            "Dear %(name)s,\n\nA corrective action of %(unit)s, under %(target)s, is "
+            "%(days)d days past its deadline (%(date)s) and still not answered:\n\n"
+            "%(description)s\n\nIt is escalated to you as the level above.\nSee it here: "
+            "%(link)s\n"
+        ) % {
+            "name": user.get_full_name() or user.get_username(),
+            "unit": action.unit.name,
+            "target": target.name,
+            "days": action.days_overdue(today),
+            "date": date,
+            "description": action.description,
+            "link": settings.SITE_URL + reverse("inspections:action_detail", args=[action.pk]),
+        }
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:  # an SMTP failure must not stop the other escalations  # noqa: BLE001
+        logger.exception("Could not e-mail a corrective action escalation to user %s", user.pk)
         return False
     return True

@@ -135,6 +135,43 @@ class ActionOut(Schema):
     overdue: bool
 
 
+class FindingOut(Schema):
+    id: int
+    criterion_ref: str | None
+    kind: str
+    description: str
+    recommendation: str
+
+
+class MissedCallOut(Schema):
+    id: int
+    counter_id: int
+    raised_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None
+
+
+class RevisitOut(Schema):
+    previous: InspectionOut | None
+    previous_findings: list[FindingOut]
+    open_actions: list[ActionOut]
+    missed_calls: list[MissedCallOut] | None = Field(
+        description="For a counter or service point: calls missed or slow since the previous "
+        "inspection; null otherwise."
+    )
+
+
+def _action_out(action: CorrectiveAction, today: datetime.date) -> dict:
+    return {
+        "id": action.pk,
+        "inspection_id": action.finding.inspection_id,
+        "unit_id": action.unit_id,
+        "description": action.description,
+        "deadline": action.deadline,
+        "status": action.status,
+        "overdue": action.is_overdue(today),
+    }
+
+
 def _inspection_out(inspection: Inspection) -> dict:
     return {
         "id": inspection.pk,
@@ -165,18 +202,7 @@ def action_list(request: HttpRequest, overdue: bool = False):
     today = timezone.localdate()
     rows = CorrectiveAction.objects.visible_to(request.user).select_related("finding")
     rows = rows.overdue(today) if overdue else rows.not_closed()
-    return [
-        {
-            "id": a.pk,
-            "inspection_id": a.finding.inspection_id,
-            "unit_id": a.unit_id,
-            "description": a.description,
-            "deadline": a.deadline,
-            "status": a.status,
-            "overdue": a.is_overdue(today),
-        }
-        for a in rows[:MAX_PAGE]
-    ]
+    return [_action_out(a, today) for a in rows[:MAX_PAGE]]
 
 
 @router.get("", response={200: InspectionPage, **READ_ERRORS})
@@ -265,3 +291,54 @@ def photo_upload(
         "created": created,
     }
     return (201 if created else 200), body
+
+
+@router.get("/{inspection_id}/revisit", response={200: RevisitOut, **READ_ERRORS})
+def revisit(request: HttpRequest, inspection_id: int):
+    """What this inspection starts from: the previous inspection of the same unit or place,
+    its findings, the corrective actions still open, and missed or slow assistance calls."""
+    inspection = _inspection(request, inspection_id)
+    context = actions.revisit_of(inspection, user=request.user)
+    previous = context.previous
+    today = timezone.localdate()
+    return {
+        "previous": _inspection_out(previous) if previous else None,
+        "previous_findings": [
+            {
+                "id": f.pk,
+                "criterion_ref": f.criterion.ref if f.criterion else None,
+                "kind": f.kind,
+                "description": f.description,
+                "recommendation": f.recommendation,
+            }
+            for f in (previous.findings.all() if previous else [])
+        ],
+        "open_actions": [_action_out(a, today) for a in context.open_actions],
+        "missed_calls": context.missed_calls,
+    }
+
+
+@router.post("/{inspection_id}/revisit/{action_id}", response={200: ActionOut, **WRITE_ERRORS})
+def revisit_check(
+    request: HttpRequest,
+    inspection_id: int,
+    action_id: int,
+    closed: Form[bool],
+    note: Form[str] = "",
+    photo: File[UploadedFile | None] = None,
+):
+    """Verify on the spot an action still open from an earlier inspection: closed, or still
+    open with a note (a photo may go with either)."""
+    inspection = _inspection(request, inspection_id)
+    action = get_object_or_404(
+        CorrectiveAction.objects.visible_to(request.user).of_target(inspection), pk=action_id
+    )
+    action = actions.check_action_on_revisit(
+        actor=request.user,
+        inspection=inspection,
+        action=action,
+        closed=closed,
+        note=note,
+        photo=photo,
+    )
+    return _action_out(action, timezone.localdate())

@@ -27,5 +27,7 @@ class InspectionsConfig(AppConfig):
             models.Finding,
             models.CorrectiveAction,
             models.EvidenceFile,
+            models.ActionStep,
+            models.ActionEscalation,
         ):
             auditlog.register(model)

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civility.core.exports import pdf_stamp, save_docx
+from civility.core.provenance import Provenance
 from civility.inspections.models import Answer, AnswerKind, Inspection
 from civility.orgs.models import OrgUnit, UnitKind
 
@@ -147,6 +149,47 @@ def report_content(inspection: Inspection) -> dict:
     }
 
 
+def provenance(inspection: Inspection, language: str, by) -> Provenance:
+    return Provenance.start(
+        title=_("Inspection record: %(target)s") % {"target": inspection.target_name},
+        filters=[
+            (_("Inspection"), f"#{inspection.pk}"),
+            (_("Inspecting unit"), _name(inspection.inspecting_unit, language)),
+            (_("Date"), inspection.day),
+        ],
+        by=by,
+        language=language,
+    )
+
+
+def data_rows(content: dict) -> list[list]:
+    """What the report is made from, as printed (its fingerprint; the same for .docx and PDF)."""
+    rows: list[list] = [list(fact) for fact in content["facts"]]
+    for section in content["sections"]:
+        rows.append([section["title"], section["percent"]])
+        rows += [[row.ref, row.text, row.answer, row.note] for row in section["rows"]]
+    rows.append([_("Total"), content["total"]])
+    rows += [
+        [photo.image.name, photo.criterion.ref if photo.criterion_id else ""]
+        for photo in content["photos"]
+    ]
+    for finding in content["findings"]:
+        rows.append(
+            [
+                finding.criterion.ref if finding.criterion_id else "",
+                finding.get_kind_display(),
+                finding.description,
+                finding.official.full_name if finding.official_id else "",
+                finding.recommendation,
+            ]
+        )
+        rows += [
+            [action.deadline, action.description, action.get_status_display()]
+            for action in finding.actions.all()
+        ]
+    return rows
+
+
 def _team(inspection: Inspection) -> str:
     names = [u.get_full_name() or u.get_username() for u in inspection.team.all()]
     if inspection.team_note:
@@ -157,7 +200,7 @@ def _team(inspection: Inspection) -> str:
 # --- .docx -----------------------------------------------------------------------------
 
 
-def render_docx(inspection: Inspection, language: str = "vi") -> bytes:
+def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -278,15 +321,13 @@ def render_docx(inspection: Inspection, language: str = "vi") -> bytes:
                         "status": action.get_status_display(),
                     }
                 )
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return buffer.getvalue()
+        return save_docx(document, provenance(inspection, language, by), data=data_rows(content))
 
 
 # --- PDF ------------------------------------------------------------------------------
 
 
-def render_pdf(inspection: Inspection, language: str = "vi") -> bytes:
+def render_pdf(inspection: Inspection, language: str = "vi", *, by) -> bytes:
     from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
@@ -389,6 +430,7 @@ def render_pdf(inspection: Inspection, language: str = "vi") -> bytes:
                         }
                     )
                 )
+        stamp = pdf_stamp(provenance(inspection, language, by), data=data_rows(content), font=FONT)
         buffer = io.BytesIO()
         SimpleDocTemplate(
             buffer,
@@ -398,5 +440,5 @@ def render_pdf(inspection: Inspection, language: str = "vi") -> bytes:
             topMargin=1.5 * cm,
             bottomMargin=1.5 * cm,
             title=head.title,
-        ).build(story)
+        ).build(story, onFirstPage=stamp, onLaterPages=stamp)
         return buffer.getvalue()

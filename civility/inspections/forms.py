@@ -307,6 +307,26 @@ class VerifyForm(forms.Form):
     )
 
 
+class RevisitCheckForm(forms.Form):
+    """An open action from an earlier inspection, checked on the spot during this one."""
+
+    decision = forms.ChoiceField(
+        label=_("On the spot"),
+        choices=[("closed", _("Done: close the action")), ("open", _("Still open"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ACCEPT_ATTRIBUTE, "capture": "environment"}
+        ),
+    )
+
+
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion

@@ -31,6 +31,8 @@ MANAGER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 INSPECTOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.INSPECTOR)
 # Who answers corrective actions for the inspected unit.
 RESPONDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
+# Who an overdue corrective action is escalated to, at the level above the responsible unit.
+ESCALATION_ROLES = (Role.COORDINATOR, Role.UNIT_HEAD)
 
 
 # --- Templates ---------------------------------------------------------------------------
@@ -478,6 +480,15 @@ class Inspection(models.Model):
     def is_submitted(self) -> bool:
         return self.status == InspectionStatus.SUBMITTED
 
+    def previous(self) -> Inspection | None:
+        """The latest submitted inspection of the same unit or place before this one."""
+        earlier = Inspection.objects.submitted().filter(
+            unit_id=self.unit_id, place_id=self.place_id
+        )
+        if self.submitted_at is not None:
+            earlier = earlier.filter(submitted_at__lt=self.submitted_at)
+        return earlier.exclude(pk=self.pk).order_by("-submitted_at", "-pk").first()
+
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}
 
@@ -683,6 +694,24 @@ class CorrectiveActionQuerySet(models.QuerySet):
     def with_related(self) -> CorrectiveActionQuerySet:
         return self.select_related("unit", "finding__inspection__unit", "finding__criterion")
 
+    def of_target(self, inspection: Inspection) -> CorrectiveActionQuerySet:
+        """Actions from earlier inspections of the same unit or place as `inspection`."""
+        return self.filter(
+            finding__inspection__unit_id=inspection.unit_id,
+            finding__inspection__place_id=inspection.place_id,
+        ).exclude(finding__inspection_id=inspection.pk)
+
+    def escalated_to(self, user) -> CorrectiveActionQuerySet:
+        """Actions escalated to a unit where the user is a coordinator or unit head."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self.filter(escalations__isnull=False).distinct()
+        return self.filter(
+            escalations__in=ActionEscalation.objects.filter(
+                scope.q("unit__path", roles=ESCALATION_ROLES)
+            )
+        ).distinct()
+
 
 class CorrectiveAction(models.Model):
     """A recommendation turned into work for the inspected unit, with a deadline:
@@ -767,12 +796,24 @@ class ActionStep(models.Model):
         RESPONDED = "responded", _("Responded")
         SENT_BACK = "sent_back", _("Sent back")
         CLOSED = "closed", _("Verified and closed")
+        CHECKED_OPEN = "checked_open", _("Checked on a revisit: still open")
+        ESCALATED = "escalated", _("Escalated to the level above")
 
     action = models.ForeignKey(
         CorrectiveAction, on_delete=models.CASCADE, related_name="steps", verbose_name=_("action")
     )
     kind = models.CharField(_("step"), max_length=16, choices=Kind.choices)
     note = models.TextField(_("note"), blank=True)
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_checks",
+        verbose_name=_("checked during"),
+        help_text=_("The revisit during which the action was checked on the spot."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="inspections/checks/%Y/%m/", blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -789,6 +830,9 @@ class ActionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} · {self.get_kind_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.action.unit.path}
 
 
 class EvidenceFile(models.Model):
@@ -847,3 +891,39 @@ class ActionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} · {self.sent_on}"
+
+
+class ActionEscalation(models.Model):
+    """One step of the escalation ladder of an overdue action: step n goes to the n-th unit
+    above the responsible unit (settings.INSPECTION_ACTION_ESCALATION_DAYS). Once per step."""
+
+    action = models.ForeignKey(
+        CorrectiveAction,
+        on_delete=models.CASCADE,
+        related_name="escalations",
+        verbose_name=_("action"),
+    )
+    step = models.PositiveSmallIntegerField(_("step"))
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("escalated to"),
+    )
+    escalated_on = models.DateField(_("escalated on"))
+    days_overdue = models.PositiveSmallIntegerField(_("days overdue"))
+    recipients = models.PositiveSmallIntegerField(_("recipients e-mailed"), default=0)
+
+    class Meta:
+        verbose_name = _("action escalation")
+        verbose_name_plural = _("action escalations")
+        ordering = ["action", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "step"], name="action_escalation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} · {self.step} · {self.unit}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.action.unit.path}

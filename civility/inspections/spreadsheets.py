@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from civility.core.exports import append_row
+from civility.core.exports import append_row, save_xlsx
+from civility.core.provenance import Provenance
 from civility.inspections.actions import provision_reference, structure_of
 from civility.inspections.models import AnswerKind, TemplateVersion
 
@@ -46,7 +47,7 @@ def _options_text(options: list[dict]) -> str:
     )
 
 
-def export_version(version: TemplateVersion) -> bytes:
+def export_version(version: TemplateVersion, *, by) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "criteria"
@@ -88,9 +89,12 @@ def export_version(version: TemplateVersion) -> bytes:
         ("version", version.number),
     ):
         meta.append([key, value])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    provenance = Provenance.start(
+        title=template.display_name,
+        filters=[(_("Checklist"), template.slug), (_("Version"), version.number)],
+        by=by,
+    )
+    return save_xlsx(workbook, provenance)
 
 
 def _row_error(row: int, message: str) -> ValidationError:

@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/submit/", views.inspection_submit, name="inspection_submit"),
     path("<int:pk>/amend/", views.inspection_amend, name="inspection_amend"),
     path("<int:pk>/findings/", views.finding_create, name="finding_create"),
+    path(
+        "<int:pk>/revisit/<int:action_id>/",
+        views.inspection_check_action,
+        name="inspection_check_action",
+    ),
     path("<int:pk>/report.docx", views.inspection_report_docx, name="inspection_report_docx"),
     path("<int:pk>/report.pdf", views.inspection_report_pdf, name="inspection_report_pdf"),
     path("units/<int:pk>/", views.unit_trend, name="unit_trend"),

@@ -30,6 +30,7 @@ from civility.inspections.forms import (
     PlanForm,
     PlanInspectionsForm,
     RespondForm,
+    RevisitCheckForm,
     StartForm,
     TemplateImportForm,
     VerifyForm,
@@ -82,6 +83,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "can_start": bool(scope_of(request.user).paths_with_role(*INSPECTOR_ROLES))
             or scope_of(request.user).is_global,
             "overdue": CorrectiveAction.objects.visible_to(request.user).overdue().count(),
+            "escalated": CorrectiveAction.objects.visible_to(request.user)
+            .not_closed()
+            .escalated_to(request.user)
+            .count(),
         },
     )
 
@@ -170,7 +175,7 @@ def template_export(request: HttpRequest, pk: int) -> HttpResponse:
         number=request.GET.get("version") or template.current_version().number,
     )
     response = HttpResponse(
-        spreadsheets.export_version(version),
+        spreadsheets.export_version(version, by=request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (
@@ -358,11 +363,18 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     content = documents.report_content(inspection)
     result = None if inspection.is_submitted() else actions.compute_score(inspection)
     can_conduct = actions.can_conduct(request.user, inspection)
+    revisit = actions.revisit_of(inspection, user=request.user)
+    can_check = can_conduct and not inspection.is_locked()
     return render(
         request,
         "inspections/inspection_detail.html",
         {
             "inspection": inspection,
+            "revisit": revisit,
+            "open_actions": [
+                (action, RevisitCheckForm(auto_id=f"id_check{action.pk}_%s") if can_check else None)
+                for action in revisit.open_actions
+            ],
             "content": content,
             "live_result": result,
             "can_conduct": can_conduct,
@@ -413,6 +425,7 @@ def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
             "answered": len(answers),
             "photo_form": PhotoForm(),
             "accept": ACCEPT_ATTRIBUTE,
+            "revisit": actions.revisit_of(inspection, user=request.user),
         },
     )
 
@@ -514,6 +527,34 @@ def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def inspection_check_action(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    """Verify on the spot an action still open from an earlier inspection of this target."""
+    inspection = _inspection(request, pk)
+    action = get_object_or_404(
+        CorrectiveAction.objects.visible_to(request.user).of_target(inspection), pk=action_id
+    )
+    form = RevisitCheckForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.check_action_on_revisit(
+                actor=request.user,
+                inspection=inspection,
+                action=action,
+                closed=form.cleaned_data["decision"] == "closed",
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data["photo"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The check of the corrective action was recorded."))
+    else:
+        messages.error(request, _("Say whether the action is done or still open."))
+    return redirect(f"{inspection.get_absolute_url()}#revisit")
+
+
+@login_required
+@require_POST
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = FindingForm(request.POST, inspection=inspection)
@@ -544,7 +585,7 @@ def _language(request: HttpRequest) -> str:
 def inspection_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     response = HttpResponse(
-        documents.render_docx(inspection, _language(request)),
+        documents.render_docx(inspection, _language(request), by=request.user),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="inspection-{inspection.pk}.docx"'
@@ -556,7 +597,8 @@ def inspection_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     response = HttpResponse(
-        documents.render_pdf(inspection, _language(request)), content_type="application/pdf"
+        documents.render_pdf(inspection, _language(request), by=request.user),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'inline; filename="inspection-{inspection.pk}.pdf"'
     return response
@@ -590,6 +632,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show == "overdue":
         corrective = corrective.overdue()
+    elif show == "escalated":
+        corrective = corrective.not_closed().escalated_to(request.user)
     elif show == "open":
         corrective = corrective.not_closed()
     return render(
@@ -646,7 +690,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "action": action,
             "inspection": action.finding.inspection,
-            "steps": action.steps.select_related("by"),
+            "steps": action.steps.select_related("by", "inspection"),
             "evidence": action.evidence.all(),
             "can_respond": can_respond,
             "can_verify": can_verify,
