@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,11 +36,15 @@ from civility.awards.models import (
     Nomination,
     NominationEvidence,
     NominationStatus,
+    OpenActionsEffect,
     Quota,
     Replication,
     ReviewHold,
+    ReviewOutcome,
+    RevocationReview,
     Vote,
     VoteChoice,
+    ancestor_paths,
 )
 from civility.awards.rules import rule_set_on
 from civility.core.audit import acting_as
@@ -99,6 +104,9 @@ TITLE_FIELDS = frozenset(
         "member_share_percent",
         "member_min_classification",
         "member_no_discipline_from",
+        "open_actions_effect",
+        "open_actions_tolerated",
+        "open_actions_lower_key",
         "extra_conditions",
         "conditions_note",
     }
@@ -119,7 +127,20 @@ def _check_title(title: AwardTitle) -> None:
         title.member_share_key or title.member_min_classification or title.member_no_discipline_from
     ):
         errors["member_share_key"] = _("Conditions on members apply to collective titles only.")
-    for name in ("prerequisite_key", "consecutive_key", "member_share_key"):
+    if title.open_actions_effect and not title.is_collective():
+        errors["open_actions_effect"] = _(
+            "Open corrective actions are a condition on units: collective titles only."
+        )
+    if title.open_actions_effect == OpenActionsEffect.LOWER and not title.open_actions_lower_key:
+        errors["open_actions_lower_key"] = _("Name the title it is lowered to.")
+    if title.open_actions_lower_key == title.key:
+        errors["open_actions_lower_key"] = _("A title cannot be lowered to itself.")
+    for name in (
+        "prerequisite_key",
+        "consecutive_key",
+        "member_share_key",
+        "open_actions_lower_key",
+    ):
         key = getattr(title, name)
         if (
             key
@@ -540,7 +561,12 @@ def _check_quotas_at_decision(nominations: list[Nomination], year: int) -> None:
         for quota in Quota.objects.applying_to(nomination.unit, nomination.title.key, year):
             adding[quota.pk] += 1
     for quota in Quota.objects.filter(pk__in=adding).select_related("unit"):
-        used = Award.objects.under(quota.unit).filter(title_key=quota.title_key, year=year).count()
+        used = (
+            Award.objects.counted()
+            .under(quota.unit)
+            .filter(title_key=quota.title_key, year=year)
+            .count()
+        )
         limit = quota_limit(quota, year)
         if used + adding[quota.pk] > limit:
             problems.append(
@@ -829,3 +855,104 @@ def replicate_model(
             },
         )
     return replication
+
+
+# --- Revocation reviews ------------------------------------------------------------------
+
+# The law awards are reviewed under (framework §4.1). The domain facts give no article on
+# revoking an award, so none is cited: the title's own legal basis is added when it has one.
+LAW_06_2022 = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+
+
+def revocation_rule(award: Award) -> str:
+    basis = award.title.legal_basis.strip()
+    if "06/2022" in basis:
+        return basis
+    return f"{LAW_06_2022}; {basis}" if basis else LAW_06_2022
+
+
+def _awards_concerned(record) -> list[Award]:
+    """Awards for the year the violation happened in, given to the official concerned, or to
+    the unit the record is about or any unit above it (a collective answers for its members)."""
+    concerned = Q(official__isnull=True, unit__path__in=ancestor_paths(record.unit))
+    if record.official_id:
+        concerned |= Q(official_id=record.official_id)
+    return list(
+        Award.objects.filter(concerned, year=record.occurred_on.year).select_related("title")
+    )
+
+
+@transaction.atomic
+def flag_awards_for_record(*, record) -> list[RevocationReview]:
+    """Flag for revocation review the awards given for a period in which a violation, now
+    confirmed, happened. Called when conduct confirms a record, and by the daily check; each
+    award is flagged once per record."""
+    from civility.conduct.models import Outcome
+
+    if record.outcome != Outcome.CONFIRMED:
+        return []
+    flagged = []
+    for award in _awards_concerned(record):
+        review, created = RevocationReview.objects.get_or_create(
+            award=award, record=record, defaults={"rule": revocation_rule(award)}
+        )
+        if created:
+            flagged.append(review)
+    return flagged
+
+
+def flag_awards_for_confirmed_records() -> int:
+    """The periodic check: every confirmed record of a year for which awards exist, so that
+    awards recorded after the record was confirmed are flagged too."""
+    from civility.conduct.models import ViolationRecord
+
+    years = set(Award.objects.values_list("year", flat=True).distinct())
+    if not years:
+        return 0
+    records = (
+        ViolationRecord.objects.confirmed()
+        .filter(occurred_on__year__in=years)
+        .select_related("unit", "official")
+    )
+    return sum(len(flag_awards_for_record(record=record)) for record in records)
+
+
+@transaction.atomic
+def decide_revocation_review(
+    *,
+    actor,
+    review: RevocationReview,
+    outcome: str,
+    decision_number: str,
+    decided_on: datetime.date,
+    note: str = "",
+) -> RevocationReview:
+    """Record the decision on a flagged award: kept or revoked, with the number and date of
+    the decision. A revoked award stops counting."""
+    review = (
+        RevocationReview.objects.select_for_update(of=("self",))
+        .select_related("award__decision__unit")
+        .get(pk=review.pk)
+    )
+    _ensure(can_decide(actor, review.award.decision.unit))
+    errors = {}
+    if not review.is_pending():
+        errors["outcome"] = _("This review was already decided.")
+    if outcome not in (ReviewOutcome.KEPT, ReviewOutcome.REVOKED):
+        errors["outcome"] = _("Choose whether the award is kept or revoked.")
+    if not decision_number.strip():
+        errors["decision_number"] = _("Enter the decision number.")
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("The decision date is in the future.")
+    elif decided_on < review.award.decision.decided_on:
+        errors["decided_on"] = _("The decision date is before the award was decided.")
+    if errors:
+        raise ValidationError(errors)
+    review.outcome = outcome
+    review.decision_number = decision_number.strip()
+    review.decided_on = decided_on
+    review.decided_by = actor
+    review.note = note.strip()
+    with acting_as(actor):
+        review.save()
+    return review

@@ -23,6 +23,7 @@ class AwardsConfig(AppConfig):
         auditlog.register(models.Vote)
         auditlog.register(models.AwardDecision)
         auditlog.register(models.Award)
+        auditlog.register(models.RevocationReview)
         auditlog.register(models.HonourConsent)
         auditlog.register(models.GoodModel, m2m_fields={"authors"})
         auditlog.register(models.Replication)

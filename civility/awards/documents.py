@@ -3,14 +3,14 @@ Decree 30/2020/NĐ-CP) and as .xlsx (one row per award, for the finance office).
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from civility.awards.models import AwardDecision
-from civility.core.exports import append_row
+from civility.core.exports import append_row, save_docx, save_xlsx
+from civility.core.provenance import Provenance
 
 
 def _rows(decision: AwardDecision) -> list[dict]:
@@ -35,11 +35,24 @@ def _rows(decision: AwardDecision) -> list[dict]:
     return rows
 
 
+def _provenance(decision: AwardDecision, language: str, by) -> Provenance:
+    return Provenance.start(
+        title=_("Commendation decision %(number)s") % {"number": decision.number},
+        filters=[
+            (_("Unit"), decision.unit.display_name),
+            (_("Year of the achievements"), decision.year),
+            (_("Decision date"), decision.decided_on),
+        ],
+        by=by,
+        language=language,
+    )
+
+
 def _money(amount: Decimal | None) -> str:
     return f"{amount:,.0f}".replace(",", ".") if amount is not None else "—"
 
 
-def render_docx(decision: AwardDecision, language: str = "vi") -> bytes:
+def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -123,12 +136,18 @@ def render_docx(decision: AwardDecision, language: str = "vi") -> bytes:
         signature = document.add_paragraph(decision.issuer)
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         signature.runs[0].bold = True
-        buffer = io.BytesIO()
-        document.save(buffer)
-    return buffer.getvalue()
+        data = [
+            [decision.number, decision.decided_on, decision.issuer, rule_set, base],
+            *(
+                [row["number"], row["title"], row["recipient"], row["unit"], _money(row["bonus"])]
+                for row in rows
+            ),
+            [decision.note],
+        ]
+        return save_docx(document, _provenance(decision, language, by), data=data)
 
 
-def render_xlsx(decision: AwardDecision, language: str = "vi") -> bytes:
+def render_xlsx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -172,6 +191,4 @@ def render_xlsx(decision: AwardDecision, language: str = "vi") -> bytes:
         append_row(sheet, ["", "", "", "", "", _("Total"), total])
         for column, width in zip("ABCDEFG", (6, 40, 18, 32, 40, 12, 16), strict=True):
             sheet.column_dimensions[column].width = width
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-    return buffer.getvalue()
+        return save_xlsx(workbook, _provenance(decision, language, by))

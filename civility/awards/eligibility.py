@@ -30,8 +30,10 @@ from civility.awards.models import (
     GoodModel,
     InitiativeRule,
     Nomination,
+    OpenActionsEffect,
     Quota,
     QuotaBase,
+    RevocationReview,
     Verdict,
 )
 from civility.awards.rules import Classification, at_least, discipline_at_least
@@ -77,6 +79,8 @@ class Assessment:
     official: Official | None
     unit: OrgUnit
     lines: list[Line] = field(default_factory=list)
+    # The nominee's awards flagged for revocation review, or decided (shown, not a condition).
+    revocations: list[RevocationReview] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -184,7 +188,12 @@ def quota_uses(
     uses = []
     for quota in Quota.objects.applying_to(unit, title_key, year).select_related("unit"):
         if awarded_only:
-            used = Award.objects.under(quota.unit).filter(title_key=title_key, year=year).count()
+            used = (
+                Award.objects.counted()
+                .under(quota.unit)
+                .filter(title_key=title_key, year=year)
+                .count()
+            )
         else:
             used = (
                 Nomination.objects.counted()
@@ -264,6 +273,7 @@ class Assessor:
         self._memo: dict[tuple[int, int | None, int], Assessment] = {}
         self._nominated: dict[tuple[int, str], set[int]] = {}
         self._quota_lines: dict[tuple[int, int], Line] = {}
+        self._reviews: dict[tuple[str, int], list[RevocationReview]] | None = None
 
     @classmethod
     def for_unit(cls, unit: OrgUnit, *, year: int, **options) -> Assessor:
@@ -281,18 +291,18 @@ class Assessor:
     def holders(self, key: str, year: int) -> set[int]:
         if (key, year) not in self._held:
             self._held[(key, year)] = set(
-                Award.objects.filter(title_key=key, year=year, official__isnull=False).values_list(
-                    "official_id", flat=True
-                )
+                Award.objects.counted()
+                .filter(title_key=key, year=year, official__isnull=False)
+                .values_list("official_id", flat=True)
             )
         return self._held[(key, year)]
 
     def unit_holders(self, key: str, year: int) -> set[int]:
         if (key, year) not in self._held_units:
             self._held_units[(key, year)] = set(
-                Award.objects.filter(title_key=key, year=year, official__isnull=True).values_list(
-                    "unit_id", flat=True
-                )
+                Award.objects.counted()
+                .filter(title_key=key, year=year, official__isnull=True)
+                .values_list("unit_id", flat=True)
             )
         return self._held_units[(key, year)]
 
@@ -332,10 +342,22 @@ class Assessor:
             official=base.official,
             unit=base.unit,
             lines=list(base.lines),
+            revocations=self.revocations(base.official, base.unit),
         )
         if self.check_quotas:
             result.lines.append(self._quota_line(title, official, unit))
         return result
+
+    def revocations(self, official: Official | None, unit: OrgUnit) -> list[RevocationReview]:
+        if self._reviews is None:
+            self._reviews = defaultdict(list)
+            for review in RevocationReview.objects.filter(
+                award__year__lte=self.year
+            ).select_related("award__title", "award__decision", "record"):
+                award = review.award
+                key = ("o", award.official_id) if award.official_id else ("u", award.unit_id)
+                self._reviews[key].append(review)
+        return self._reviews.get(("o", official.pk) if official else ("u", unit.pk), [])
 
     def _quota_line(self, title: AwardTitle, official: Official | None, unit: OrgUnit) -> Line:
         cache_key = (unit.pk, title.pk)
@@ -405,6 +427,8 @@ class Assessor:
             lines.append(self._consecutive_unit_line(title, unit))
         if title.block_under_review:
             lines.append(self._pending_line(facts.pending_for_unit(unit, on=self.today)))
+        if title.open_actions_effect:
+            lines.append(self._open_actions_line(title, unit))
         lines.extend(self._extra_lines(title))
         self._memo[memo_key] = result
         return result
@@ -784,6 +808,51 @@ class Assessor:
             Status.MET,
             _("No member disciplined (%(threshold)s) in %(year)d.") % params,
         )
+
+    def _open_actions_line(self, title: AwardTitle, unit: OrgUnit) -> Line:
+        """Corrective actions still open at review time, as the title's setting says: they
+        block the title, or lower it to the title named."""
+        found = facts.open_corrective_actions(unit)
+        if found is None:
+            return Line(
+                "corrective_actions",
+                Status.UNAVAILABLE,
+                _("Open corrective actions: unknown, the inspections source is not available."),
+            )
+        params = {"count": len(found), "tolerated": title.open_actions_tolerated}
+        if len(found) <= title.open_actions_tolerated:
+            return Line(
+                "corrective_actions",
+                Status.MET,
+                _(
+                    "%(count)d corrective actions from inspections still open at review time "
+                    "(at most %(tolerated)d tolerated)."
+                )
+                % params,
+            )
+        details = "; ".join(
+            _("%(unit)s: %(description)s (due %(date)s)")
+            % {
+                "unit": action.unit_name,
+                "description": action.description[:80],
+                "date": action.deadline.strftime("%d/%m/%Y"),
+            }
+            for action in found[:5]
+        )
+        if title.open_actions_effect == OpenActionsEffect.LOWER:
+            lower = self.title(unit, title.open_actions_lower_key)
+            params["lower"] = lower.display_name if lower else title.open_actions_lower_key
+            text = _(
+                "%(count)d corrective actions from inspections still open at review time (at "
+                "most %(tolerated)d tolerated): the title's conditions lower it to %(lower)s; "
+                "assess the unit for that title instead."
+            )
+        else:
+            text = _(
+                "%(count)d corrective actions from inspections still open at review time (at "
+                "most %(tolerated)d tolerated): the title's conditions block it."
+            )
+        return Line("corrective_actions", Status.NOT_MET, f"{text % params} {details}.")
 
     def _extra_lines(self, title: AwardTitle) -> list[Line]:
         return [Line("extra", Status.TO_CHECK, text) for text in title.extra_condition_lines()]

@@ -7,7 +7,8 @@ Eligibility needs three kinds of fact about officials and units in a year:
   (civility.conduct: `confirmed_records(official=, unit=, start=, end=)`);
 - reviews in progress that block a proposal: conduct records still being verified, and the
   reviews recorded here (ReviewHold: disciplinary review, investigation, inspection,
-  verification of a complaint).
+  verification of a complaint);
+- corrective actions from inspections still open in a unit (civility.inspections).
 
 When an app is not installed (or its model is not there yet), the fact is `None`: eligibility
 then shows the condition as "unknown (source not available)" instead of guessing. A change on
@@ -164,9 +165,39 @@ def pending_for_unit(unit, *, on: datetime.date) -> list[Pending]:
     return found
 
 
+# --- Corrective actions (civility.inspections) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    description: str
+    unit_name: str
+    deadline: datetime.date
+
+
+def open_corrective_actions(unit) -> list[OpenAction] | None:
+    """Corrective actions not closed yet for the unit or any unit under it; None when the
+    inspections app is not available."""
+    if not apps.is_installed("civility.inspections"):
+        return None
+    from civility.inspections.models import CorrectiveAction
+
+    actions = (
+        CorrectiveAction.objects.not_closed()
+        .filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("deadline", "pk")
+    )
+    return [
+        OpenAction(description=a.description, unit_name=a.unit.display_name, deadline=a.deadline)
+        for a in actions
+    ]
+
+
 def source_status() -> dict[str, bool]:
     """Which sources are available, for the pages to say so."""
     return {
         "classification": _classification_model() is not None,
         "conduct": _conduct_available(),
+        "inspections": apps.is_installed("civility.inspections"),
     }

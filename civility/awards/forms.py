@@ -127,6 +127,9 @@ TITLE_EDIT_FIELDS = [
     "member_share_percent",
     "member_min_classification",
     "member_no_discipline_from",
+    "open_actions_effect",
+    "open_actions_tolerated",
+    "open_actions_lower_key",
     "extra_conditions",
     "conditions_note",
 ]
@@ -147,12 +150,32 @@ class TitleForm(forms.ModelForm):
             "conditions_note": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["open_actions_tolerated"].required = False
+
+    def clean_open_actions_tolerated(self) -> int:
+        return self.cleaned_data["open_actions_tolerated"] or 0
+
 
 class NewTitleForm(TitleForm):
     key = forms.SlugField(label=_("Key"), max_length=60)
 
     class Meta(TitleForm.Meta):
         fields = ["key", "recipient", "form", "level", *TITLE_EDIT_FIELDS]
+
+
+class RevocationDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("kept", _("Kept")), ("revoked", _("Revoked"))],
+        widget=forms.RadioSelect,
+    )
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64)
+    decided_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class QuotaForm(forms.Form):

@@ -220,6 +220,12 @@ class DisciplineThreshold(models.TextChoices):
     WARNING = "warning", _("Warning or heavier")
 
 
+class OpenActionsEffect(models.TextChoices):
+    NONE = "", _("Not checked")
+    BLOCK = "block", _("They block the title")
+    LOWER = "lower", _("They lower the title to the one named")
+
+
 class AwardTitleQuerySet(models.QuerySet):
     def visible_to(self, user) -> AwardTitleQuerySet:
         return self.filter(overlapping_q(user, "unit__path"))
@@ -331,6 +337,28 @@ class AwardTitle(models.Model):
         choices=DisciplineThreshold.choices,
         blank=True,
     )
+    open_actions_effect = models.CharField(
+        _("open corrective actions at review time"),
+        max_length=8,
+        choices=OpenActionsEffect.choices,
+        blank=True,
+        help_text=_(
+            "Corrective actions from inspections still open in the unit when it is assessed: "
+            "a local condition, not set by the law."
+        ),
+    )
+    open_actions_tolerated = models.PositiveSmallIntegerField(
+        _("open corrective actions tolerated"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The condition applies when more actions than this are open."),
+    )
+    open_actions_lower_key = models.SlugField(
+        _("title it is lowered to"),
+        max_length=60,
+        blank=True,
+        help_text=_("Key of the lower title the unit may be assessed for instead."),
+    )
     extra_conditions = models.TextField(
         _("conditions checked by the board"),
         blank=True,
@@ -377,6 +405,10 @@ class AwardTitle(models.Model):
             models.CheckConstraint(
                 condition=Q(member_share_key="") | Q(member_share_percent__isnull=False),
                 name="awardtitle_share_needs_percent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(open_actions_effect="lower") | ~Q(open_actions_lower_key=""),
+                name="awardtitle_lower_needs_title",
             ),
         ]
 
@@ -875,6 +907,12 @@ class AwardQuerySet(models.QuerySet):
     def under(self, unit: OrgUnit) -> AwardQuerySet:
         return self.filter(unit__path__startswith=unit.path)
 
+    def counted(self) -> AwardQuerySet:
+        """Awards that still count: not revoked after a revocation review."""
+        return self.exclude(
+            pk__in=RevocationReview.objects.filter(outcome=ReviewOutcome.REVOKED).values("award_id")
+        )
+
     def on_honour_board(self) -> AwardQuerySet:
         """Collectives, and individuals who chose to appear on the public honour board."""
         return self.filter(Q(official__isnull=True) | Q(official__honour_consent__consented=True))
@@ -940,12 +978,100 @@ class Award(models.Model):
     def __str__(self) -> str:
         return f"{self.title.display_name} {self.year} · {self.recipient_name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("awards:award_detail", args=[self.pk])
+
     @property
     def recipient_name(self) -> str:
         return self.official.full_name if self.official_id else self.unit.display_name
 
+    def is_revoked(self) -> bool:
+        return self.revocation_reviews.filter(outcome=ReviewOutcome.REVOKED).exists()
+
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}
+
+
+# --- Revocation reviews ------------------------------------------------------------------
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "", _("To review")
+    KEPT = "kept", _("Kept")
+    REVOKED = "revoked", _("Revoked")
+
+
+class RevocationReviewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RevocationReviewQuerySet:
+        return self.filter(scope_of(user).q("award__unit__path", roles=READER_ROLES))
+
+    def pending(self) -> RevocationReviewQuerySet:
+        return self.filter(outcome=ReviewOutcome.PENDING)
+
+
+class RevocationReview(models.Model):
+    """An award flagged because a violation was confirmed for the period it was given for;
+    the board decides whether it is kept or revoked, with the number and date of the
+    decision. A revoked award stops counting (earlier titles, quotas, the honour board)."""
+
+    award = models.ForeignKey(
+        Award,
+        on_delete=models.CASCADE,
+        related_name="revocation_reviews",
+        verbose_name=_("award"),
+    )
+    record = models.ForeignKey(
+        "conduct.ViolationRecord",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed violation record"),
+    )
+    rule = models.CharField(
+        _("rule that applies"),
+        max_length=500,
+        help_text=_("The law and the title's legal basis the award is reviewed under."),
+    )
+    flagged_at = models.DateTimeField(_("flagged at"), default=timezone.now)
+    outcome = models.CharField(
+        _("decision"), max_length=8, choices=ReviewOutcome.choices, blank=True
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RevocationReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revocation review")
+        verbose_name_plural = _("revocation reviews")
+        ordering = ["outcome", "-flagged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "record"], name="revocation_once_per_record"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | (~Q(decision_number="") & Q(decided_on__isnull=False)),
+                name="revocation_decided_has_number_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} · {self.get_outcome_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.award.get_absolute_url()
+
+    def is_pending(self) -> bool:
+        return self.outcome == ReviewOutcome.PENDING
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.award.unit.path}
 
 
 class HonourConsent(models.Model):

@@ -38,6 +38,7 @@ from civility.awards.forms import (
     QuotaForm,
     RegistrationForm,
     ReplicationForm,
+    RevocationDecisionForm,
     TitleForm,
     VoteForm,
 )
@@ -58,6 +59,7 @@ from civility.awards.models import (
     Quota,
     Recipient,
     ReviewHold,
+    RevocationReview,
     Verdict,
 )
 from civility.orgs.context_processors import selected_unit
@@ -635,7 +637,9 @@ def _decision(request: HttpRequest, pk: int) -> AwardDecision:
 @require_GET
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
-    awards = decision.awards.select_related("title", "official", "unit", "nomination")
+    awards = decision.awards.select_related(
+        "title", "official", "unit", "nomination"
+    ).prefetch_related("revocation_reviews")
     return render(
         request,
         "awards/decision_detail.html",
@@ -648,7 +652,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     response = HttpResponse(
-        documents.render_docx(decision, get_language() or "vi"),
+        documents.render_docx(decision, get_language() or "vi", by=request.user),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}.docx"'
@@ -660,7 +664,7 @@ def decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     response = HttpResponse(
-        documents.render_xlsx(decision, get_language() or "vi"),
+        documents.render_xlsx(decision, get_language() or "vi", by=request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}.xlsx"'
@@ -707,6 +711,76 @@ def hold_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("awards:hold_list")
 
 
+# --- Revocation reviews ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def revocation_list(request: HttpRequest) -> HttpResponse:
+    reviews = RevocationReview.objects.visible_to(request.user).select_related(
+        "award__title", "award__official", "award__unit", "award__decision", "record"
+    )
+    show = request.GET.get("show", "pending")
+    if show == "pending":
+        reviews = reviews.pending()
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "awards/revocation_list.html", {"page": page, "show": show})
+
+
+@login_required
+@require_GET
+def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_object_or_404(
+        Award.objects.visible_to(request.user).select_related(
+            "title", "official", "unit", "decision__unit", "nomination"
+        ),
+        pk=pk,
+    )
+    can_decide = actions.can_decide(request.user, award.decision.unit)
+    reviews = award.revocation_reviews.select_related("record", "decided_by")
+    return render(
+        request,
+        "awards/award_detail.html",
+        {
+            "award": award,
+            "reviews": [
+                (
+                    review,
+                    RevocationDecisionForm(auto_id=f"id_review{review.pk}_%s")
+                    if can_decide and review.is_pending()
+                    else None,
+                )
+                for review in reviews
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def revocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(
+        RevocationReview.objects.visible_to(request.user).select_related("award"), pk=pk
+    )
+    form = RevocationDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.decide_revocation_review(actor=request.user, review=review, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The decision on the award was recorded."))
+    else:
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ),
+        )
+    return redirect(review.award)
+
+
 # --- Honour board ------------------------------------------------------------------------
 
 
@@ -718,7 +792,8 @@ def honour_board(request: HttpRequest) -> HttpResponse:
     ).current()
     form = HonourFilterForm(request.GET or None, units=units)
     awards = (
-        Award.objects.on_honour_board()
+        Award.objects.counted()
+        .on_honour_board()
         .filter(decision__source="board")
         .select_related("title", "official", "unit", "decision")
         .order_by("-year", "title__level", "title_key", "unit__path", "official__full_name")

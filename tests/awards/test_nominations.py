@@ -330,6 +330,11 @@ def test_decision_exports_as_docx_and_xlsx(client, cast, recommended, board_a):
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:2] == ["Decision number", "25/QĐ-UBND"]
     assert any(row[3] == "Nguyễn Văn A" and row[6] == 702000 for row in rows)
+    assert "Fingerprint:" in document.sections[0].footer.paragraphs[1].text
+    assert document.core_properties.author == "board_a"
+    provenance = dict(load_workbook(io.BytesIO(xlsx.content))["Provenance"].values)
+    assert provenance["Produced by"] == "board_a"
+    assert provenance["Decision date"] == "2026-01-15"
     client.force_login(cast.b.head)
     assert client.get(reverse("awards:decision_xlsx", args=[decision.pk])).status_code == 404
 
