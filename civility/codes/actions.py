@@ -593,3 +593,113 @@ def record_activity(
         for upload in files:
             DisseminationAttachment.objects.create(activity=activity, file=upload)
     return activity
+
+
+def can_verify_activity(user, activity: DisseminationActivity) -> bool:
+    """A manager of a unit above the activity's unit (the level that asked for the report)
+    verifies it, never the person who recorded it."""
+    if activity.recorded_by_id is not None and activity.recorded_by_id == user.pk:
+        return False
+    scope = scope_of(user)
+    if scope.is_global:
+        return True
+    return any(
+        activity.unit.path.startswith(path) and path != activity.unit.path
+        for path in scope.paths_with_role(*MANAGER_ROLES)
+    )
+
+
+@transaction.atomic
+def verify_activity(
+    *,
+    actor,
+    activity: DisseminationActivity,
+    reached: int,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> DisseminationActivity:
+    """Record the number of people reached that the evidence supports, next to the unit's
+    own figure (which stays as reported). Done once; a differing figure needs a note."""
+    activity = (
+        DisseminationActivity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    )
+    if not can_verify_activity(actor, activity):
+        raise PermissionDenied
+    if activity.is_verified():
+        raise ValidationError(_("This activity is already verified."))
+    if reached < 0:
+        raise ValidationError({"reached": _("The number of people reached cannot be negative.")})
+    if reached != activity.reached and not note.strip():
+        raise ValidationError(
+            {"note": _("Say why the verified number differs from the one reported.")}
+        )
+    activity.verified_reached = reached
+    activity.verification_note = note.strip()
+    activity.verified_by = actor
+    activity.verified_at = now or timezone.now()
+    with acting_as(actor):
+        activity.save(
+            update_fields=["verified_reached", "verification_note", "verified_by", "verified_at"]
+        )
+    return activity
+
+
+def _reporting_path(unit: OrgUnit, recorder) -> str | None:
+    """The outermost unit through which `recorder` reported on `unit` (None: from the top)."""
+    if recorder is None:
+        return unit.path
+    scope = scope_of(recorder)
+    if scope.is_global:
+        return None
+    paths = [p for p in scope.paths_with_role(*MANAGER_ROLES) if unit.path.startswith(p)]
+    return min(paths, key=len) if paths else unit.path
+
+
+def can_verify_commitment(user, commitment: Commitment) -> bool:
+    """A paper signature is verified by a manager of a unit above the one that recorded it,
+    never by the person who recorded it."""
+    if commitment.method != SignatureMethod.PAPER or commitment.recorded_by_id == user.pk:
+        return False
+    scope = scope_of(user)
+    if scope.is_global:
+        return True
+    reported_from = _reporting_path(commitment.official.unit, commitment.recorded_by)
+    if reported_from is None:
+        return False
+    return any(
+        reported_from.startswith(path) and path != reported_from
+        for path in scope.paths_with_role(*MANAGER_ROLES)
+    )
+
+
+@transaction.atomic
+def verify_commitment(
+    *,
+    actor,
+    commitment: Commitment,
+    confirmed: bool,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Commitment:
+    """Record whether the scanned sheet of a paper signature holds, next to the record
+    (which stays as recorded). Done once; a sheet that does not hold needs a note."""
+    commitment = (
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("official__unit", "recorded_by")
+        .get(pk=commitment.pk)
+    )
+    if not can_verify_commitment(actor, commitment):
+        raise PermissionDenied
+    if commitment.is_verified():
+        raise ValidationError(_("This signature is already verified."))
+    if not confirmed and not note.strip():
+        raise ValidationError({"note": _("Say what is wrong with the scanned sheet.")})
+    commitment.scan_confirmed = confirmed
+    commitment.verification_note = note.strip()
+    commitment.verified_by = actor
+    commitment.verified_at = now or timezone.now()
+    with acting_as(actor):
+        commitment.save(
+            update_fields=["scan_confirmed", "verification_note", "verified_by", "verified_at"]
+        )
+    return commitment

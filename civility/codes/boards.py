@@ -28,6 +28,8 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer
 
 from civility.codes.models import Article, CodeVersion, ProvisionKind
+from civility.core.exports import pdf_stamp
+from civility.core.provenance import Provenance
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
 FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "dejavu-fonts-ttf" / "ttf"
@@ -77,8 +79,10 @@ def render_board(
     qr_caption: str,
     size: str = "A4",
     language: str = "vi",
+    by,
 ) -> bytes:
-    """One page: the code's title, its key provisions, and a QR code opening `url`."""
+    """One page: the code's title, its key provisions, and a QR code opening `url`; at its
+    foot, in small print, the provenance (fingerprint of the text, place and link)."""
     register_fonts()
     width, height = PAGE_SIZES[size]
     scale = width / A4[0]
@@ -141,13 +145,16 @@ def render_board(
             ),
         ]
         kind_labels = {value: str(label) for value, label in ProvisionKind.choices if value}
+        data = [[_pick(code, "title", language), code.decision_no, version.label]]
         for article in key_articles(version):
             heading = _("Article %(number)d. %(title)s") % {
                 "number": article.number,
                 "title": _pick(article, "title", language),
             }
             story.append(Paragraph(escape(heading), article_style))
+            data.append([heading])
             for clause in article.clauses.all():
+                data.append([clause.kind, _pick(clause, "text", language)])
                 text = escape(_pick(clause, "text", language))
                 if clause.kind:
                     text = f"<b>{escape(kind_labels[clause.kind])}:</b> {text}"
@@ -155,11 +162,26 @@ def render_board(
         story.append(Spacer(1, 4 * scale))
         footer_text = _("Display at: %(where)s") % {"where": where}
         caption = qr_caption
+        data.append([where, url, caption])
+        stamp = pdf_stamp(
+            Provenance.start(
+                title=_pick(code, "title", language),
+                filters=[
+                    (_("Display at"), where),
+                    (_("Version"), version.label),
+                    (_("Size"), size),
+                ],
+                by=by,
+                language=language,
+            ),
+            data=data,
+            font=FONT,
+            size=5 * scale,
+            bottom=margin / 2 + 3 * scale,  # inside the border, under the QR code
+        )
 
     buffer = io.BytesIO()
     canvas = pdf_canvas.Canvas(buffer, pagesize=(width, height))
-    canvas.setTitle(f"{code.title} · {where}")
-    canvas.setAuthor("Civility")
     canvas.setStrokeColor(BRAND)
     canvas.setLineWidth(3 * scale)
     canvas.rect(margin / 2, margin / 2, width - margin, height - margin)
@@ -196,6 +218,7 @@ def render_board(
         ],
         canvas,
     )
+    stamp(canvas)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

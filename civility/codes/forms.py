@@ -249,6 +249,24 @@ class ActivityForm(forms.Form):
         return files
 
 
+class VerifyActivityForm(forms.Form):
+    reached = forms.IntegerField(min_value=0, label=_("People reached, verified"))
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Verification note"),
+        required=False,
+        help_text=_("Required when the verified number differs from the one reported."),
+    )
+
+
+class VerifyCommitmentForm(forms.Form):
+    confirmed = forms.ChoiceField(
+        label=_("The scanned sheet"),
+        choices=[("yes", _("holds: signed by the official")), ("no", _("does not hold"))],
+    )
+    note = forms.CharField(label=_("Verification note"), max_length=1000, required=False)
+
+
 class SummaryForm(forms.Form):
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -394,6 +394,12 @@ class CommitmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> CommitmentQuerySet:
         return self.filter(scope_of(user).q("official__unit__path"))
 
+    def under(self, unit: OrgUnit) -> CommitmentQuerySet:
+        return self.filter(official__unit__path__startswith=unit.path)
+
+    def verified(self) -> CommitmentQuerySet:
+        return self.filter(verified_at__isnull=False)
+
 
 class Commitment(models.Model):
     """One official's signed acknowledgement of a code version, within a campaign."""
@@ -418,6 +424,19 @@ class Commitment(models.Model):
         help_text=_("The official themself when signed online; the unit head for paper."),
     )
     scan = models.FileField(_("scanned sheet"), upload_to="codes/commitments/%Y/", blank=True)
+    # A paper signature is the unit's own report; the level above checks the scan and records
+    # whether it holds, next to the record, never over it.
+    scan_confirmed = models.BooleanField(_("scan confirmed"), null=True, blank=True)
+    verification_note = models.TextField(_("verification note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -430,10 +449,18 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=Q(method="online") | ~Q(scan=""), name="commitment_paper_has_scan"
             ),
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True, scan_confirmed__isnull=True)
+                | Q(method="paper", verified_at__isnull=False, scan_confirmed__isnull=False),
+                name="commitment_verified_paper_only",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.official} · {self.campaign}"
+
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.official.unit.path}
@@ -537,6 +564,9 @@ class ActivityQuerySet(models.QuerySet):
             rows = rows.filter(held_on__lte=end)
         return rows
 
+    def verified(self) -> ActivityQuerySet:
+        return self.filter(verified_at__isnull=False)
+
 
 class DisseminationActivity(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices)
@@ -582,6 +612,21 @@ class DisseminationActivity(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The level above checks the report against its attachments and records what it found
+    # next to the unit's own figure (`reached`), never over it.
+    verified_reached = models.PositiveIntegerField(
+        _("people reached, verified"), null=True, blank=True
+    )
+    verification_note = models.TextField(_("verification note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -593,6 +638,11 @@ class DisseminationActivity(models.Model):
             models.CheckConstraint(
                 condition=~Q(target_groups=[]), name="activity_has_target_group"
             ),
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True, verified_reached__isnull=True)
+                | Q(verified_at__isnull=False, verified_reached__isnull=False),
+                name="activity_verified_has_figure",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "held_on"], name="activity_unit_date")]
 
@@ -601,6 +651,19 @@ class DisseminationActivity(models.Model):
 
     def target_group_labels(self) -> list[str]:
         return [str(TargetGroup(value).label) for value in self.target_groups]
+
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def verified_share(self) -> int | None:
+        """The share of the reported reach the verifier confirmed, in per cent (at most
+        100; a report of nobody reached that is confirmed counts as fully confirmed)."""
+        if self.verified_reached is None:
+            return None
+        if not self.reached:
+            return 100
+        return min(100, round(100 * self.verified_reached / self.reached))
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}

@@ -9,8 +9,24 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Least, TruncMonth
+from django.utils import timezone
 
 from civility.codes.models import (
     RISKY_PLACE_KINDS,
@@ -137,4 +153,72 @@ def places_not_reached(places, *, since: datetime.date):
         .annotate(last_reached=Max("dissemination_activities__held_on"))
         .select_related("unit")
         .order_by("unit__path", "name")
+    )
+
+
+# --- Reported reach against verified reach -----------------------------------------------
+
+HUNDRED = Value(Decimal(100), output_field=DecimalField(max_digits=9, decimal_places=2))
+
+
+def self_assessment_gaps(
+    activities=None, *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[dict]:
+    """Verified dissemination activities (`activities`, scoped by the caller) per unit and
+    month held: how many, and in points out of 100 per activity the unit's own report
+    (always 100: its figure as it stands), the share of its reported reach the verifier
+    confirmed (`DisseminationActivity.verified_share`) and the gap between them, summed so
+    that they add up the tree."""
+    rows = (DisseminationActivity.objects.all() if activities is None else activities).verified()
+    rows = rows.annotate(
+        month=TruncMonth("held_on"),
+        confirmed=Case(
+            When(reached=0, then=HUNDRED),
+            default=Least(HUNDRED, HUNDRED * F("verified_reached") / F("reached")),
+            output_field=DecimalField(max_digits=9, decimal_places=2),
+        ),
+    )
+    if start:
+        rows = rows.filter(month__gte=start.replace(day=1))
+    if end:
+        rows = rows.filter(month__lte=end)
+    return list(
+        rows.values("unit_id", "month")
+        .annotate(
+            n=Count("pk"),
+            self_sum=Count("pk") * HUNDRED,
+            verified_sum=Sum("confirmed"),
+            abs_gap_sum=Count("pk") * HUNDRED - Sum("confirmed"),
+        )
+        .order_by()
+    )
+
+
+def commitment_gaps(
+    commitments=None, *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[dict]:
+    """Verified paper signatures (`commitments`, scoped by the caller) per official's unit
+    and month signed: how many, and in points out of 100 per signature the unit's record
+    (100: "signed"), the verification (100 when the scanned sheet holds, 0 when not) and
+    the gap between them, summed so that they add up the tree."""
+    rows = (Commitment.objects.all() if commitments is None else commitments).verified()
+    rows = rows.annotate(
+        month=TruncMonth(
+            "signed_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+        )
+    )
+    if start:
+        rows = rows.filter(month__gte=start.replace(day=1))
+    if end:
+        rows = rows.filter(month__lte=end)
+    held = Count("pk", filter=Q(scan_confirmed=True))
+    return list(
+        rows.values("month", unit_id=F("official__unit_id"))
+        .annotate(
+            n=Count("pk"),
+            self_sum=Count("pk") * HUNDRED,
+            verified_sum=held * HUNDRED,
+            abs_gap_sum=(Count("pk") - held) * HUNDRED,
+        )
+        .order_by()
     )

@@ -6,6 +6,7 @@ Every fetch is scoped (`visible_to(user)`); anything outside the user's scope is
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -27,6 +28,8 @@ from civility.codes.forms import (
     PaperCommitmentForm,
     SignForm,
     SummaryForm,
+    VerifyActivityForm,
+    VerifyCommitmentForm,
     VersionForm,
 )
 from civility.codes.models import (
@@ -39,6 +42,7 @@ from civility.codes.models import (
     CommitmentCampaign,
     DisseminationActivity,
     Reminder,
+    SignatureMethod,
     VersionStatus,
 )
 from civility.orgs.context_processors import selected_unit
@@ -369,6 +373,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-signed_at")
     )
     scope = scope_of(request.user)
+    signed = list(signed.select_related("verified_by")[:UNSIGNED_LIMIT])
     return render(
         request,
         "codes/campaign_detail.html",
@@ -379,7 +384,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "unsigned": unsigned[:UNSIGNED_LIMIT],
             "unsigned_more": max(whole.unsigned - UNSIGNED_LIMIT, 0),
-            "signed": signed[:UNSIGNED_LIMIT],
+            "signed": signed,
+            "verifiable": _verifiable_commitments(request.user, signed),
             "can_record_paper": campaign.is_open()
             and bool(scope.paths_with_role(*MANAGER_ROLES))
             or scope.is_global,
@@ -390,6 +396,49 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _verifiable_commitments(user, commitments: list[Commitment]) -> set[int]:
+    """Ids of the paper signatures listed that `user` may verify. Recorders are loaded once
+    each, so their scopes are read once however many sheets they recorded."""
+    scope = scope_of(user)
+    pending = [c for c in commitments if c.method == SignatureMethod.PAPER and not c.is_verified()]
+    if not pending or not (scope.is_global or scope.paths_with_role(*MANAGER_ROLES)):
+        return set()
+    recorders = get_user_model().objects.in_bulk({c.recorded_by_id for c in pending} - {None})
+    verifiable = set()
+    for commitment in pending:
+        commitment.recorded_by = recorders.get(commitment.recorded_by_id)
+        if actions.can_verify_commitment(user, commitment):
+            verifiable.add(commitment.pk)
+    return verifiable
+
+
+@login_required
+@require_POST
+def commitment_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(
+        Commitment.objects.visible_to(request.user).select_related("official__unit"), pk=pk
+    )
+    form = VerifyCommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.verify_commitment(
+                actor=request.user,
+                commitment=commitment,
+                confirmed=form.cleaned_data["confirmed"] == "yes",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The paper signature is verified."))
+    else:
+        messages.error(
+            request,
+            " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+        )
+    return redirect("codes:campaign_detail", pk=commitment.campaign_id)
 
 
 @login_required
@@ -544,16 +593,52 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     return render(request, "codes/activity_form.html", {"form": form})
 
 
-@login_required
-@require_GET
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_object_or_404(
+def _activity(request: HttpRequest, pk: int) -> DisseminationActivity:
+    return get_object_or_404(
         DisseminationActivity.objects.visible_to(request.user).select_related(
-            "unit", "code", "place", "recorded_by"
+            "unit", "code", "place", "recorded_by", "verified_by"
         ),
         pk=pk,
     )
-    return render(request, "codes/activity_detail.html", {"activity": activity})
+
+
+def _render_activity(request, activity, form=None, status=200) -> HttpResponse:
+    can_verify = not activity.is_verified() and actions.can_verify_activity(request.user, activity)
+    if can_verify and form is None:
+        form = VerifyActivityForm(initial={"reached": activity.reached})
+    return render(
+        request,
+        "codes/activity_detail.html",
+        {"activity": activity, "verify_form": form if can_verify else None},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_activity(request, _activity(request, pk))
+
+
+@login_required
+@require_POST
+def activity_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    form = VerifyActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.verify_activity(
+                actor=request.user,
+                activity=activity,
+                reached=form.cleaned_data["reached"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The activity is verified."))
+            return redirect("codes:activity_detail", pk=activity.pk)
+    return _render_activity(request, activity, form, status=400)
 
 
 @login_required
@@ -622,6 +707,7 @@ def _board_response(request, *, code: Code, where: str, feedback_path: str | Non
         else _("Scan to read the whole code"),
         size=size,
         language=language,
+        by=request.user,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="board-{slug}-{size}.pdf"'

@@ -665,6 +665,10 @@ def confirm_record(
             to_status=RecordStatus.CONFIRMED,
             note=Handling(handling).label,
         )
+    # Awards given for the period of the violation are flagged for revocation review.
+    from civility.awards.actions import flag_awards_for_record
+
+    flag_awards_for_record(record=record)
     return record
 
 

@@ -94,6 +94,7 @@ class EvaluationOut(Schema):
     account: str
     self_points: dict
     self_level: str
+    self_total: Decimal | None
     points: dict
     total: Decimal | None
     level: str
@@ -174,6 +175,7 @@ def _evaluation_out(evaluation: Evaluation) -> dict:
         "account": evaluation.account,
         "self_points": evaluation.self_points,
         "self_level": evaluation.self_level,
+        "self_total": evaluation.self_total,
         "points": evaluation.points,
         "total": evaluation.total,
         "level": evaluation.level,

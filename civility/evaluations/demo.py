@@ -60,6 +60,14 @@ def _finish(evaluation, *, seed: int, admin, upto: str) -> None:
     evaluation.account = "Hoàn thành các nhiệm vụ được giao trong tháng."
     evaluation.self_level = "good"
     evaluation.self_submitted_at = now
+    # Officials tend to rate themselves a little above what is approved.
+    general_max = rules.part("general").maximum
+    self_points = {"general": general_max - seed % 3, "tasks": Decimal(60 + seed % 11)}
+    if rules.part("bonus"):
+        self_points["bonus"] = Decimal(seed % 5)
+    evaluation.self_points = {key: str(value) for key, value in self_points.items()}
+    evaluation.self_work_items = evaluation.work_items
+    evaluation.self_total = score(rules, points=self_points, items=evaluation.items()).total
     evaluation.step = Step.REVIEW
     if upto != "review":
         general = (

@@ -7,7 +7,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Abs
 
 from civility.evaluations import facts as facts_module
 from civility.evaluations.models import (
@@ -264,4 +265,31 @@ def overview(unit: OrgUnit, month: datetime.date, *, today: datetime.date) -> Ov
         flagged=len(follow_up(unit, today=today)),
         rotations_overdue=sum(1 for row in due if row.overdue),
         rotations_due_soon=sum(1 for row in due if not row.overdue),
+    )
+
+
+# --- Self-assessment against the approved score ------------------------------------------
+
+
+def self_assessment_gaps(
+    evaluations=None, *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[dict]:
+    """Approved evaluations with a self-assessed total (`evaluations`, scoped by the caller)
+    per unit and month: how many, the sums of the self-assessed and approved totals and of
+    the absolute gaps, in points out of 100, so that they add up the tree."""
+    rows = (Evaluation.objects.all() if evaluations is None else evaluations).approved()
+    rows = rows.filter(self_total__isnull=False, total__isnull=False)
+    if start:
+        rows = rows.filter(period__month__gte=first_of_month(start))
+    if end:
+        rows = rows.filter(period__month__lte=end)
+    return list(
+        rows.values("unit_id", month=F("period__month"))
+        .annotate(
+            n=Count("pk"),
+            self_sum=Sum("self_total"),
+            verified_sum=Sum("total"),
+            abs_gap_sum=Sum(Abs(F("self_total") - F("total"))),
+        )
+        .order_by()
     )

@@ -239,3 +239,40 @@ class FiguresForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("month"):
             return self.cleaned_data["month"]
         return timezone.localdate().replace(day=1)
+
+
+class GapForm(forms.Form):
+    """The months and grouping of the self-assessment gap page."""
+
+    MAX_MONTHS = 60
+
+    start = MonthField(label=_("From"), required=False)
+    end = MonthField(label=_("To"), required=False)
+    by = forms.ChoiceField(label=_("Group by"), required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from civility.evaluations.gaps import GROUPINGS
+
+        super().__init__(*args, **kwargs)
+        self.fields["by"].choices = GROUPINGS
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("start")
+        end = data.get("end") or timezone.localdate().replace(day=1)
+        if start:
+            if start > end:
+                self.add_error("end", _("The end month is before the start month."))
+            elif (end.year - start.year) * 12 + end.month - start.month >= self.MAX_MONTHS:
+                self.add_error("start", _("Show at most 60 months at a time."))
+        return data
+
+    def span(self) -> tuple[datetime.date, datetime.date, str]:
+        """(first month, last month, grouping): the last twelve months by default."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("end") or timezone.localdate().replace(day=1)
+        start = data.get("start")
+        if start is None:
+            index = end.year * 12 + end.month - 1 - 11
+            start = datetime.date(index // 12, index % 12 + 1, 1)
+        return start, end, data.get("by") or "month"

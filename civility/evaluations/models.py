@@ -214,6 +214,12 @@ class Evaluation(models.Model):
     self_submitted_at = models.DateTimeField(
         _("self-assessment submitted at"), null=True, blank=True
     )
+    # The self-assessment as submitted: the supervisor may correct `work_items` and the head
+    # the points, never these, so the self-score and the verified score stay comparable.
+    self_work_items = models.JSONField(_("work items as self-assessed"), default=list, blank=True)
+    self_total = models.DecimalField(
+        _("self-assessed total"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     # Supervisor's rating
     points = models.JSONField(_("points"), default=dict, blank=True)
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)

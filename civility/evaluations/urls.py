@@ -39,4 +39,5 @@ urlpatterns = [
     path("rotation/<int:pk>/complete/", views.rotation_complete, name="rotation_complete"),
     path("rotation/<int:pk>/cancel/", views.rotation_cancel, name="rotation_cancel"),
     path("figures/", views.figures_page, name="figures"),
+    path("self-assessment/", views.self_assessment_gaps, name="self_assessment_gaps"),
 ]

@@ -17,13 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civility.evaluations import actions, figures
+from civility.core import exports
+from civility.core.provenance import Provenance
+from civility.evaluations import actions, figures, gaps
 from civility.evaluations.explain import explain
 from civility.evaluations.forms import (
     ApprovalForm,
     ClassificationInputsForm,
     ConfirmForm,
     FiguresForm,
+    GapForm,
     PeriodForm,
     RatingForm,
     ReturnForm,
@@ -38,6 +41,7 @@ from civility.evaluations.forms import (
     points_of,
     work_item_formset,
 )
+from civility.evaluations.gaps import period_label
 from civility.evaluations.models import (
     MANAGER_ROLES,
     READER_ROLES,
@@ -705,3 +709,91 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "evaluations/figures.html",
         {"unit": unit, "form": form, "month": month, "figures": result},
     )
+
+
+# --- Self-assessment against evidence ----------------------------------------------------
+
+
+def _gap_focus(request: HttpRequest) -> OrgUnit:
+    """The unit asked for (?unit=), else the switcher's; a unit the user does not manage is
+    a 404."""
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not unit_id.isdigit():
+            raise Http404
+        units = OrgUnit.objects.filter(scope_of(request.user).q("path", roles=MANAGER_ROLES))
+        return get_object_or_404(units, pk=unit_id)
+    unit = _focus_unit(request, MANAGER_ROLES)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+@require_GET
+def self_assessment_gaps(request: HttpRequest) -> HttpResponse:
+    """Each unit's gap between self-scores and verified scores over time, per source; as a
+    table, or as .xlsx/.csv (?format=)."""
+    unit = _gap_focus(request)
+    form = GapForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    start, end, by = form.span()
+    export = request.GET.get("format", "")
+    if export and (not valid or export not in ("xlsx", "csv")):
+        problems = [
+            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        ] or [_("Format: choose xlsx or csv.")]
+        return HttpResponse(
+            " ".join(problems), status=400, content_type="text/plain; charset=utf-8"
+        )
+    tables = gaps.gap_tables(request.user, unit, start=start, end=end, by=by)
+    if export:
+        return _gap_download(request, unit, tables, start=start, end=end, by=by, kind=export)
+    return render(
+        request,
+        "evaluations/self_assessment_gaps.html",
+        {
+            "unit": unit,
+            "form": form,
+            "tables": tables,
+            "labels": [period_label(p, by) for p in gaps.periods_between(start, end, by)],
+            "start": start,
+            "end": end,
+            "by": by,
+        },
+        status=200 if valid else 400,
+    )
+
+
+def _gap_download(request, unit, tables, *, start, end, by, kind) -> HttpResponse:
+    provenance = Provenance.start(
+        title=_("Self-assessment against evidence"),
+        filters=[
+            (_("Unit"), unit.display_name),
+            (_("From"), start.strftime("%m/%Y")),
+            (_("To"), end.strftime("%m/%Y")),
+            (_("Group by"), dict(gaps.GROUPINGS)[by]),
+        ],
+        by=request.user,
+    )
+    rows = [gaps.export_headers(), *gaps.export_rows(tables, by)]
+    filename = f"self-assessment-gaps-{unit.pk}-{start:%Y%m}-{end:%Y%m}"
+    if kind == "csv":
+        response = HttpResponse(
+            exports.csv_text(rows, provenance), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = str(_("Gaps"))
+        for row in rows:
+            exports.append_row(sheet, row)
+        response = HttpResponse(
+            exports.save_xlsx(workbook, provenance),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    return response

@@ -264,6 +264,49 @@ def report_progress(
     return task
 
 
+def can_verify_progress(user, update: TaskUpdate) -> bool:
+    """The assigning unit's managers verify a progress report, never its author."""
+    return (
+        update.kind == UpdateKind.PROGRESS
+        and update.author_id != user.pk
+        and can_assign(user, update.task)
+    )
+
+
+@transaction.atomic
+def verify_progress(
+    *,
+    actor,
+    update: TaskUpdate,
+    progress: int,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> TaskUpdate:
+    """Record the progress the assigning unit found against a report's evidence, next to
+    the progress reported (which stays as it was). Done once; a differing figure needs a
+    note saying why."""
+    update = TaskUpdate.objects.select_for_update().select_related("task").get(pk=update.pk)
+    if not can_verify_progress(actor, update):
+        raise PermissionDenied
+    if update.is_verified():
+        raise ValidationError(_("This progress report is already verified."))
+    if not 0 <= progress <= 100:
+        raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
+    if progress != update.progress and not note.strip():
+        raise ValidationError(
+            {"note": _("Say why the verified progress differs from the one reported.")}
+        )
+    update.verified_progress = progress
+    update.verification_note = note.strip()
+    update.verified_by = actor
+    update.verified_at = now or timezone.now()
+    with acting_as(actor):
+        update.save(
+            update_fields=["verified_progress", "verification_note", "verified_by", "verified_at"]
+        )
+    return update
+
+
 @transaction.atomic
 def comment_task(*, actor, task: Task, text: str) -> TaskUpdate:
     if not Task.objects.visible_to(actor).filter(pk=task.pk).exists():

@@ -14,11 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models.functions import Abs, TruncMonth
 from django.utils.translation import gettext as _
 
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, UnitKind
 from civility.programmes.models import (
+    VIETNAM,
     Actual,
     Aggregation,
     CulturalTitle,
@@ -29,6 +31,7 @@ from civility.programmes.models import (
     TaskQuerySet,
     TaskState,
     TaskStatus,
+    TaskUpdate,
     TitleCount,
     vietnam_today,
 )
@@ -609,4 +612,31 @@ def target_total(indicator: Indicator, unit: OrgUnit, year: int) -> Decimal | No
         Target.objects.filter(indicator=indicator, unit__parent=unit, year=year, period=0)
         .aggregate(total=Sum("value"))
         .get("total")
+    )
+
+
+# --- Self-reported progress against verified progress ------------------------------------
+
+
+def self_assessment_gaps(
+    updates=None, *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[dict]:
+    """Verified progress reports (`updates`, scoped by the caller) per assignee unit and
+    month reported (in Vietnam): how many, the sums of the progress reported and verified,
+    and of the absolute gaps, in percentage points, so that they add up the tree."""
+    rows = (TaskUpdate.objects.all() if updates is None else updates).verified()
+    rows = rows.annotate(month=TruncMonth("created_at", output_field=DateField(), tzinfo=VIETNAM))
+    if start:
+        rows = rows.filter(month__gte=start.replace(day=1))
+    if end:
+        rows = rows.filter(month__lte=end)
+    return list(
+        rows.values("month", unit_id=F("task__assignee_unit_id"))
+        .annotate(
+            n=Count("pk"),
+            self_sum=Sum("progress"),
+            verified_sum=Sum("verified_progress"),
+            abs_gap_sum=Sum(Abs(F("progress") - F("verified_progress"))),
+        )
+        .order_by()
     )

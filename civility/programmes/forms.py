@@ -132,6 +132,16 @@ class ProgressForm(forms.Form):
         return upload
 
 
+class VerifyProgressForm(forms.Form):
+    progress = forms.IntegerField(min_value=0, max_value=100, label=_("Verified progress (%)"))
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Verification note"),
+        required=False,
+        help_text=_("Required when the verified progress differs from the one reported."),
+    )
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Comment"))
 

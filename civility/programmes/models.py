@@ -320,8 +320,24 @@ class UpdateKind(models.TextChoices):
     DELEGATION = "delegation", _("Delegated")
 
 
+class TaskUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskUpdateQuerySet:
+        return self.filter(scope_of(user).q("task__assignee_unit__path"))
+
+    def under(self, unit: OrgUnit) -> TaskUpdateQuerySet:
+        return self.filter(task__assignee_unit__path__startswith=unit.path)
+
+    def verified(self) -> TaskUpdateQuerySet:
+        return self.filter(kind=UpdateKind.PROGRESS, verified_at__isnull=False)
+
+
 class TaskUpdate(models.Model):
-    """The task's history: progress reports with evidence, comments, extensions."""
+    """The task's history: progress reports with evidence, comments, extensions.
+
+    A progress report is the assignee's own account; the assigning unit verifies it against
+    the evidence and records the progress it found next to it (`verified_progress`), never
+    over it, so the gap between the two stays readable.
+    """
 
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="updates", verbose_name=_("task")
@@ -344,11 +360,37 @@ class TaskUpdate(models.Model):
     evidence = models.FileField(_("evidence"), upload_to="programmes/evidence/%Y/", blank=True)
     evidence_link = models.URLField(_("evidence link"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    verified_progress = models.PositiveSmallIntegerField(
+        _("verified progress (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The progress the assigning unit found, against the evidence."),
+    )
+    verification_note = models.TextField(_("verification note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    objects = TaskUpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task update")
         verbose_name_plural = _("task updates")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True, verified_progress__isnull=True)
+                | Q(kind="progress", verified_at__isnull=False, verified_progress__lte=100),
+                name="taskupdate_verified_progress_report",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.task}"
@@ -356,6 +398,16 @@ class TaskUpdate(models.Model):
     @property
     def evidence_name(self) -> str:
         return self.evidence.name.rsplit("/", 1)[-1] if self.evidence else ""
+
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def verified_gap(self) -> int | None:
+        """Reported minus verified progress, in percentage points."""
+        if self.verified_progress is None or self.progress is None:
+            return None
+        return self.progress - self.verified_progress
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.task.assignee_unit.path}

@@ -12,6 +12,11 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/delegate/", views.task_delegate, name="task_delegate"),
     path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),
+    path(
+        "tasks/<int:pk>/updates/<int:update_pk>/verify/",
+        views.task_update_verify,
+        name="task_update_verify",
+    ),
     path("tasks/<int:pk>/comment/", views.task_comment, name="task_comment"),
     path("tasks/<int:pk>/extend/", views.task_extend, name="task_extend"),
     path("tasks/<int:pk>/cancel/", views.task_cancel, name="task_cancel"),

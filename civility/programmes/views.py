@@ -244,7 +244,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "node": root,
             "rows": list(figures.flatten(root.children)),
-            "updates": task.updates.select_related("author"),
+            "updates": task.updates.select_related("author", "verified_by"),
+            "can_verify": actions.can_assign(request.user, task),
             "status": task.status(today),
             "can_report": actions.can_report(request.user, task),
             "can_assign": actions.can_assign(request.user, task),
@@ -290,6 +291,32 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
         lambda task, data: actions.report_progress(actor=request.user, task=task, **data),
         _("Progress recorded."),
     )
+
+
+@login_required
+@require_POST
+def task_update_verify(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    update = get_object_or_404(task.updates.select_related("task"), pk=update_pk)
+    form = forms.VerifyProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.verify_progress(
+                actor=request.user,
+                update=update,
+                progress=form.cleaned_data["progress"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The progress report is verified."))
+    else:
+        messages.error(
+            request,
+            " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+        )
+    return redirect(task)
 
 
 @login_required

@@ -338,8 +338,18 @@ def save_self_assessment(
         evaluation.self_submitted_at = timezone.now()
         evaluation.step = Step.REVIEW
         evaluation.returned_note = ""
+        evaluation.self_work_items = evaluation.work_items
+        evaluation.self_total = score(rules, points=cleaned_points, items=items).total
         take_snapshot(evaluation)
-        fields += ["self_submitted_at", "step", "returned_note", "facts", "facts_taken_at"]
+        fields += [
+            "self_submitted_at",
+            "step",
+            "returned_note",
+            "self_work_items",
+            "self_total",
+            "facts",
+            "facts_taken_at",
+        ]
     with acting_as(actor):
         evaluation.save(update_fields=fields)
     return evaluation
