@@ -237,6 +237,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civility@localhost")
+# Subscribed reports (insights): attached up to this size, else sent as a signed link
+# valid for INSIGHTS_LINK_DAYS.
+INSIGHTS_ATTACHMENT_MAX_BYTES = int(os.environ.get("INSIGHTS_ATTACHMENT_MAX_BYTES", "5000000"))
+INSIGHTS_LINK_DAYS = int(os.environ.get("INSIGHTS_LINK_DAYS", "30"))
+
+# Days after its deadline on which a corrective action the unit has not answered escalates
+# one level up (first to the parent unit, then the one above it...): civility.inspections.
+INSPECTION_ACTION_ESCALATION_DAYS = [
+    int(day) for day in env_list("INSPECTION_ACTION_ESCALATION_DAYS", "14,30")
+]
 
 LOGGING = {
     "version": 1,

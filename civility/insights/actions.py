@@ -1,13 +1,18 @@
-"""Writes of the insights app: rollups, the index, weights, report jobs."""
+"""Writes of the insights app: rollups, the index, weights, report jobs, subscriptions."""
 
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
@@ -16,8 +21,12 @@ from civility.insights import sources
 from civility.insights.models import (
     ComponentFigure,
     CultureIndex,
+    Delivery,
     JobStatus,
+    ReportFormat,
     ReportJob,
+    SmallSampleRule,
+    Subscription,
     WeightSet,
 )
 from civility.insights.periods import KINDS, Period
@@ -26,6 +35,9 @@ from civility.orgs.scopes import Role, scope_of
 
 WEIGHT_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 REPORT_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
+LINK_SALT = "insights.report-link"
+
+logger = logging.getLogger(__name__)
 
 
 def _unit_paths() -> dict[int, str]:
@@ -58,13 +70,31 @@ def refresh_rollups(*, period: Period, today: datetime.date | None = None) -> in
     return len(rows)
 
 
-def weights_for(province_id: int, year: int) -> tuple[dict, Decimal]:
+def weights_for(province_id: int, year: int) -> index_math.Rules:
+    """The province's rules for the year. A weight set saved before a component existed
+    gives it no weight (the coordinators' choice stands until they set one); scales and
+    minimum samples not set take the component's default."""
     weight_set = WeightSet.objects.filter(unit_id=province_id, year=year).first()
     if weight_set is None:
-        return dict(sources.DEFAULT_WEIGHTS), Decimal(10)
-    return {**dict.fromkeys(sources.DEFAULT_WEIGHTS, 0), **weight_set.weights}, (
-        weight_set.violations_zero_at
+        return index_math.Rules(
+            weights=dict(sources.DEFAULT_WEIGHTS),
+            scales=dict(sources.DEFAULT_SCALES),
+            min_samples=dict(sources.DEFAULT_MIN_SAMPLES),
+        )
+    return index_math.Rules(
+        weights={**dict.fromkeys(sources.DEFAULT_WEIGHTS, 0), **weight_set.weights},
+        scales={
+            **sources.DEFAULT_SCALES,
+            **{key: Decimal(str(value)) for key, value in weight_set.scales.items()},
+        },
+        min_samples={**sources.DEFAULT_MIN_SAMPLES, **weight_set.min_samples},
+        rule=weight_set.small_sample_rule,
     )
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    """The ids of a unit's ancestors, nearest first."""
+    return [int(part) for part in path.strip("/").split("/")[:-1]][::-1]
 
 
 @transaction.atomic
@@ -83,16 +113,32 @@ def compute_index(*, period: Period) -> int:
             "pk", "parent_id", "path"
         )
     }
-    weights_cache: dict[int, tuple[dict, Decimal]] = {}
+    rules_cache: dict[int, index_math.Rules] = {}
     results: dict[int, index_math.IndexResult] = {}
     for unit_id, unit_figures in figures.items():
         if unit_id not in units:
             continue
-        province_id = int(units[unit_id][1].split("/", 1)[0])
-        if province_id not in weights_cache:
-            weights_cache[province_id] = weights_for(province_id, period.year)
-        weights, zero_at = weights_cache[province_id]
-        results[unit_id] = index_math.compute(unit_figures, weights, violations_zero_at=zero_at)
+        ancestors = _ancestor_ids(units[unit_id][1])
+        province_id = ancestors[-1] if ancestors else unit_id
+        if province_id not in rules_cache:
+            rules_cache[province_id] = weights_for(province_id, period.year)
+        rules = rules_cache[province_id]
+        priors = {}
+        if rules.rule == index_math.SHRINK:
+            for key, (_num, den) in unit_figures.items():
+                minimum = int(rules.min_samples.get(key, 0) or 0)
+                if den and den < minimum:
+                    prior = index_math.find_prior(key, ancestors, figures, minimum)
+                    if prior is not None:
+                        priors[key] = prior
+        results[unit_id] = index_math.compute(
+            unit_figures,
+            rules.weights,
+            scales=rules.scales,
+            min_samples=rules.min_samples,
+            rule=rules.rule,
+            priors=priors,
+        )
 
     siblings: dict[int | None, dict[int, Decimal | None]] = {}
     for unit_id, result in results.items():
@@ -106,9 +152,15 @@ def compute_index(*, period: Period) -> int:
         ranked = sum(1 for r in group_ranks.values() if r is not None)
         counts.update(dict.fromkeys(group, ranked))
         flagged |= index_math.bottom(group_ranks)
-    previous = dict(
-        CultureIndex.objects.for_period(period.previous()).values_list("unit_id", "rank")
-    )
+    # Movement is counted among the same siblings: a unit moved under another parent (a
+    # merger) starts afresh.
+    previous = {
+        unit_id: (rank, score)
+        for unit_id, parent_id, rank, score in CultureIndex.objects.for_period(
+            period.previous()
+        ).values_list("unit_id", "parent_id", "rank", "score")
+        if unit_id in units and parent_id == units[unit_id][0]
+    }
     rows = [
         CultureIndex(
             unit_id=unit_id,
@@ -116,10 +168,13 @@ def compute_index(*, period: Period) -> int:
             period_kind=period.kind,
             period_start=period.start,
             score=result.score,
+            score_low=result.low,
+            score_high=result.high,
             weight_covered=result.weight_covered,
             rank=ranks.get(unit_id),
             ranked_siblings=counts.get(unit_id, 0),
-            previous_rank=previous.get(unit_id),
+            previous_rank=previous.get(unit_id, (None, None))[0],
+            previous_score=previous.get(unit_id, (None, None))[1],
             is_bottom=unit_id in flagged,
             components=[component.as_json() for component in result.components],
         )
@@ -152,15 +207,29 @@ def save_weights(
     province: OrgUnit,
     year: int,
     weights: dict[str, int],
-    violations_zero_at: Decimal,
+    scales: dict[str, Decimal] | None = None,
+    min_samples: dict[str, int] | None = None,
+    small_sample_rule: str = SmallSampleRule.SHRINK,
 ) -> WeightSet:
+    """Save a province's index settings for a year; keys left out of `scales` and
+    `min_samples` keep the components' defaults."""
     if not scope_of(actor).covers(province, roles=WEIGHT_ROLES):
         raise PermissionDenied
-    unknown = set(weights) - set(sources.BY_KEY)
-    if unknown:
-        raise ValidationError(
-            _("Unknown components: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
-        )
+    scales, min_samples = scales or {}, min_samples or {}
+    for name, values in (("weights", weights), ("scales", scales), ("min_samples", min_samples)):
+        unknown = set(values) - set(sources.BY_KEY)
+        if unknown:
+            raise ValidationError(
+                {name: _("Unknown components: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}}
+            )
+    if set(scales) - set(sources.DEFAULT_SCALES):
+        raise ValidationError({"scales": _("Only rates per officials have a scale.")})
+    if any(Decimal(value) <= 0 for value in scales.values()):
+        raise ValidationError({"scales": _("A scale must be above 0.")})
+    if any(int(value) < 0 for value in min_samples.values()):
+        raise ValidationError({"min_samples": _("A minimum sample cannot be negative.")})
+    if small_sample_rule not in SmallSampleRule.values:
+        raise ValidationError({"small_sample_rule": _("Choose shrink or hide.")})
     if sum(weights.values()) <= 0:
         raise ValidationError({"weights": _("At least one component needs a weight above 0.")})
     with acting_as(actor):
@@ -169,7 +238,9 @@ def save_weights(
             year=year,
             defaults={
                 "weights": weights,
-                "violations_zero_at": violations_zero_at,
+                "scales": {key: str(value) for key, value in scales.items()},
+                "min_samples": {key: int(value) for key, value in min_samples.items()},
+                "small_sample_rule": small_sample_rule,
                 "updated_by": actor,
             },
         )
@@ -223,10 +294,17 @@ def _build_report(job: ReportJob, exports, ContentFile) -> ReportJob:
         figures = sources.report_figures(job.unit, job.period.start, job.period.end)
         set_progress(job, 50, _("Reading the index and rankings"))
         context = exports.report_context(job.unit, job.period, figures)
+        provenance = exports.provenance(
+            title=_("Report of %(unit)s, %(period)s")
+            % {"unit": job.unit.display_name, "period": job.period.label},
+            unit=job.unit,
+            period=job.period,
+            by=job.requested_by,
+        )
         set_progress(job, 70, _("Writing the .docx report"))
-        docx_bytes = exports.report_docx(context)
+        docx_bytes = exports.report_docx(context, provenance)
         set_progress(job, 85, _("Writing the .xlsx tables"))
-        xlsx_bytes = exports.report_xlsx(context)
+        xlsx_bytes = exports.report_xlsx(context, provenance)
         name = f"bao-cao-{job.unit.pk}-{job.period.slug}"
         job.docx.save(f"{name}.docx", ContentFile(docx_bytes), save=False)
         job.xlsx.save(f"{name}.xlsx", ContentFile(xlsx_bytes), save=False)
@@ -242,3 +320,169 @@ def _build_report(job: ReportJob, exports, ContentFile) -> ReportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+# --- subscriptions: periodic reports by e-mail ------------------------------------------
+
+
+@transaction.atomic
+def subscribe(*, actor, unit: OrgUnit, kind: str, format: str) -> Subscription:
+    """Subscribe `actor` to `unit`'s report of `kind` (again, if they had stopped)."""
+    if not scope_of(actor).covers(unit, roles=REPORT_ROLES):
+        raise PermissionDenied
+    if not actor.email:
+        raise ValidationError(
+            {"email": _("Your account has no e-mail address: add one to your profile first.")}
+        )
+    with acting_as(actor):
+        subscription, _created = Subscription.objects.update_or_create(
+            user=actor, unit=unit, kind=kind, defaults={"format": format, "is_active": True}
+        )
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(*, actor, subscription: Subscription) -> Subscription:
+    if subscription.user_id != actor.pk:
+        raise PermissionDenied
+    with acting_as(actor):
+        subscription.is_active = False
+        subscription.save(update_fields=["is_active"])
+    return subscription
+
+
+def due_period(kind: str, today: datetime.date) -> Period:
+    """The last period of `kind` that has ended by `today`: what a subscriber receives."""
+    return Period.containing(kind, today).previous()
+
+
+def may_receive(user, unit: OrgUnit) -> bool:
+    """Checked again at every send and download: a user who lost the role gets nothing."""
+    return bool(user.is_active and user.email) and scope_of(user).covers(unit, roles=REPORT_ROLES)
+
+
+def send_due_reports(*, today: datetime.date | None = None) -> int:
+    """E-mail every active subscription the report of its last ended period, once: periods
+    that ended on or after the day of subscribing, to users still holding a role over the
+    unit. The period's rollups and index are refreshed first, so late records count.
+    Returns the number of e-mails sent."""
+    today = today or timezone.localdate()
+    refreshed: set[Period] = set()
+    sent = 0
+    subscriptions = Subscription.objects.active().select_related("user", "unit").order_by("pk")
+    for subscription in subscriptions:
+        period = due_period(subscription.kind, today)
+        if period.end < timezone.localdate(subscription.created_at):
+            continue
+        if subscription.deliveries.filter(period_start=period.start).exists():
+            continue
+        if not may_receive(subscription.user, subscription.unit):
+            continue
+        if period not in refreshed:
+            refresh(periods=[period], today=today)
+            refreshed.add(period)
+        job = ReportJob.objects.create(
+            unit=subscription.unit,
+            period_kind=period.kind,
+            period_start=period.start,
+            requested_by=subscription.user,
+            language=_language_of(subscription.user),
+        )
+        try:
+            build_report(job=job)
+            sent += deliver_report(subscription=subscription, period=period, job=job)
+        except Exception:  # one failed report must not stop the others; the job shows it
+            logger.exception("Subscribed report %s for subscription %s", job.pk, subscription.pk)
+    return sent
+
+
+def _language_of(user) -> str:
+    """The language the user chose in their profile, else the site's."""
+    from civility.accounts.models import Profile
+
+    chosen = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    return chosen or settings.LANGUAGE_CODE
+
+
+def report_link_token(delivery: Delivery) -> str:
+    return signing.dumps({"d": delivery.pk}, salt=LINK_SALT)
+
+
+def delivery_from_token(token: str) -> Delivery | None:
+    """The delivery a signed e-mail link names, if the link is genuine and not expired and
+    its recipient may still read the unit's reports."""
+    try:
+        data = signing.loads(
+            token, salt=LINK_SALT, max_age=datetime.timedelta(days=settings.INSIGHTS_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    delivery = (
+        Delivery.objects.select_related("job", "subscription__user", "subscription__unit")
+        .filter(pk=data.get("d"))
+        .first()
+    )
+    if delivery is None or delivery.job is None:
+        return None
+    if not may_receive(delivery.subscription.user, delivery.subscription.unit):
+        return None
+    return delivery
+
+
+@transaction.atomic
+def deliver_report(*, subscription: Subscription, period: Period, job: ReportJob) -> bool:
+    """E-mail `job`'s file to the subscriber: attached up to INSIGHTS_ATTACHMENT_MAX_BYTES,
+    else as a signed link. Recorded first, so a period is never sent twice; if sending
+    fails the record is rolled back and the next run tries again."""
+    delivery, created = Delivery.objects.get_or_create(
+        subscription=subscription, period_start=period.start, defaults={"job": job}
+    )
+    if not created:
+        return False
+    file = job.docx if subscription.format == ReportFormat.DOCX else job.xlsx
+    delivery.attached = file.size <= settings.INSIGHTS_ATTACHMENT_MAX_BYTES
+    delivery.save(update_fields=["attached"])
+    user, unit = subscription.user, subscription.unit
+    with translation.override(job.language):
+        subject = _("%(report)s: %(unit)s, %(period)s") % {
+            "report": subscription.get_kind_display(),
+            "unit": unit.display_name,
+            "period": period.label,
+        }
+        lines = [
+            _("The %(report)s of %(unit)s for %(period)s, which you subscribed to.")
+            % {
+                "report": subscription.get_kind_display().lower(),
+                "unit": unit.display_name,
+                "period": period.label,
+            }
+        ]
+        if not delivery.attached:
+            link = settings.SITE_URL + reverse(
+                "insights:report_link", args=[report_link_token(delivery)]
+            )
+            lines.append(
+                _("The file is too large to attach; download it within %(days)d days: %(link)s")
+                % {"days": settings.INSIGHTS_LINK_DAYS, "link": link}
+            )
+        subscriptions = settings.SITE_URL + reverse("insights:subscription_list")
+        lines.append(_("Stop or change these e-mails: %(link)s") % {"link": subscriptions})
+        message = EmailMessage(subject=subject, body="\n\n".join(lines), to=[user.email])
+    if delivery.attached:
+        file.open("rb")
+        try:
+            message.attach(
+                f"bao-cao-{unit.pk}-{period.slug}.{subscription.format}",
+                file.read(),
+                MIMETYPES[subscription.format],
+            )
+        finally:
+            file.close()
+    message.send()
+    return True
+
+
+MIMETYPES = {
+    ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

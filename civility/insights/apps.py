@@ -14,3 +14,5 @@ class InsightsConfig(AppConfig):
 
         # Weights decide every unit's rank: who changed them, and when, is kept.
         auditlog.register(models.WeightSet)
+        # Who receives which unit's reports by e-mail.
+        auditlog.register(models.Subscription)

@@ -4,15 +4,15 @@ its tables as .xlsx."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civility.core.exports import append_row, csv_row
+from civility.core import exports as core_exports
+from civility.core.exports import append_row
+from civility.core.provenance import Provenance
 from civility.insights import figures as insight_figures
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period
@@ -32,7 +32,7 @@ def _num(value):
     return value
 
 
-def xlsx_bytes(tables: list[Table]) -> bytes:
+def xlsx_bytes(tables: list[Table], provenance: Provenance) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -50,9 +50,7 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
         for index, _header in enumerate(table.headers):
             letter = sheet.cell(row=2, column=index + 1).column_letter
             sheet.column_dimensions[letter].width = 40 if index == 0 else 16
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return core_exports.save_xlsx(workbook, provenance)
 
 
 def _sheet_title(title: str, taken: list[str]) -> str:
@@ -63,13 +61,15 @@ def _sheet_title(title: str, taken: list[str]) -> str:
     return name
 
 
-def csv_text(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(csv_row(table.headers))
-    for row in table.rows:
-        writer.writerow(csv_row("" if value is None else value for value in row))
-    return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 Vietnamese correctly
+def csv_text(table: Table, provenance: Provenance) -> str:
+    return core_exports.csv_text([table.headers, *table.rows], provenance)
+
+
+def provenance(*, title: str, unit: OrgUnit, period: Period, by) -> Provenance:
+    """What every download and report of a unit's figures carries (see core.provenance)."""
+    return Provenance.start(
+        title=title, filters=[(_("Unit"), unit.display_name), (_("Period"), period.label)], by=by
+    )
 
 
 # --- dashboard tables ---------------------------------------------------------------------
@@ -85,10 +85,14 @@ def components_table(unit: OrgUnit, period: Period, entry: CultureIndex | None) 
             _("Value"),
             _("Unit"),
             _("Score (0–100)"),
+            _("Band low"),
+            _("Band high"),
             _("Weight"),
             _("Share of the index (%)"),
             _("Numerator"),
             _("Denominator"),
+            _("Ranked on"),
+            _("Small sample"),
             _("Method"),
         ],
         rows=[
@@ -97,15 +101,29 @@ def components_table(unit: OrgUnit, period: Period, entry: CultureIndex | None) 
                 line.value,
                 line.unit_label,
                 line.score if not line.missing else _("no data"),
+                line.score_low,
+                line.score_high,
                 line.weight,
                 line.effective_weight,
                 line.numerator,
                 line.denominator,
+                line.estimate if line.is_shrunk else (None if line.missing else line.value),
+                line.note,
                 line.method,
             ]
             for line in lines
         ]
-        + [[_("Culture index"), entry.score if entry else None, "", "", "", "", "", "", ""]],
+        + [
+            [
+                _("Culture index"),
+                entry.score if entry else None,
+                "",
+                "",
+                entry.score_low if entry else None,
+                entry.score_high if entry else None,
+                *[""] * 7,
+            ]
+        ],
     )
 
 
@@ -119,18 +137,28 @@ def ranking_table(unit: OrgUnit, period: Period) -> Table:
             _("Rank"),
             _("Unit"),
             _("Index"),
+            _("Band low"),
+            _("Band high"),
             _("Places gained"),
+            _("Previous rank"),
+            _("Index change"),
             _("Bottom"),
             *[label for _key, label in keys],
+            _("Small samples"),
         ],
         rows=[
             [
                 row.rank,
                 row.unit.display_name,
                 row.score,
+                row.low,
+                row.high,
                 row.movement,
+                row.previous_rank,
+                row.score_change,
                 _("yes") if row.is_bottom else "",
                 *[row.value(key) for key, _label in keys],
+                " ".join(f"{label}: {note}" for _key, label, note in row.notes),
             ]
             for row in rows
         ],
@@ -300,7 +328,15 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
                     "score": "—" if not entry or entry.score is None else entry.score,
                     "covered": entry.weight_covered if entry else 0,
                 }
-            ],
+            ]
+            + (
+                [
+                    _("95 per cent band of the index: %(low)s to %(high)s.")
+                    % {"low": entry.score_low, "high": entry.score_high}
+                ]
+                if entry and entry.score_low is not None
+                else []
+            ),
         ),
     ]
     return sections
@@ -312,7 +348,18 @@ def _plain(value) -> str:
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
 
-def report_docx(ctx: dict) -> bytes:
+def _docx_ranking(ranking: Table) -> list[list]:
+    """The ranking as printed: rank, unit, index, its band, places gained."""
+    return [
+        [*ranking.headers[:3], _("95 per cent band"), ranking.headers[5]],
+        *(
+            [*row[:3], "" if row[3] is None else f"{row[3]}–{row[4]}", row[5]]
+            for row in ranking.rows
+        ),
+    ]
+
+
+def report_docx(ctx: dict, provenance: Provenance) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -381,16 +428,16 @@ def report_docx(ctx: dict) -> bytes:
         document.add_paragraph().add_run(heading).bold = True
         for text in paragraphs:
             document.add_paragraph(text)
-    ranking = ctx["ranking"]
-    if ranking.rows:
+    ranking = _docx_ranking(ctx["ranking"])
+    if len(ranking) > 1:
         document.add_paragraph().add_run(_("Ranking of the units under it")).bold = True
-        grid = document.add_table(rows=1, cols=4)
+        grid = document.add_table(rows=1, cols=len(ranking[0]))
         grid.style = "Table Grid"
-        for cell, label in zip(grid.rows[0].cells, ranking.headers[:4], strict=True):
+        for cell, label in zip(grid.rows[0].cells, ranking[0], strict=True):
             cell.text = str(label)
-        for row in ranking.rows:
+        for row in ranking[1:]:
             cells = grid.add_row().cells
-            for cell, value in zip(cells, row[:4], strict=True):
+            for cell, value in zip(cells, row, strict=True):
                 cell.text = "" if value is None else str(value)
     signature = document.add_table(rows=1, cols=2)
     recipients, signer = signature.rows[0].cells
@@ -406,12 +453,12 @@ def report_docx(ctx: dict) -> bytes:
             (_("(Signature, full name, seal)"), False, True),
         ],
     )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    data = [[heading, text] for heading, texts in report_sections(ctx) for text in texts]
+    data += ranking
+    return core_exports.save_docx(document, provenance, data=data)
 
 
-def report_xlsx(ctx: dict) -> bytes:
+def report_xlsx(ctx: dict, provenance: Provenance) -> bytes:
     summary = Table(
         title=_("Report of %(unit)s, %(period)s")
         % {"unit": ctx["unit"].display_name, "period": ctx["period"].label},
@@ -441,4 +488,4 @@ def report_xlsx(ctx: dict) -> bytes:
             for row in ctx["inspection_units"]
         ],
     )
-    return xlsx_bytes([summary, ctx["components"], ctx["ranking"], units, inspections])
+    return xlsx_bytes([summary, ctx["components"], ctx["ranking"], units, inspections], provenance)

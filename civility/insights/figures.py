@@ -3,13 +3,20 @@ its trend; all from the index and rollup tables."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from civility.insights.index import NOT_ENOUGH, SHRUNK
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period
 from civility.insights.sources import BY_KEY, COMPONENTS
 from civility.orgs.models import OrgUnit
+
+
+def _dec(text):
+    return None if text is None else Decimal(text)
 
 
 @dataclass
@@ -26,18 +33,57 @@ class ComponentLine:
     value: Decimal | None
     score: Decimal | None
     link: str
+    treatment: str = ""
+    estimate: Decimal | None = None
+    score_low: Decimal | None = None
+    score_high: Decimal | None = None
+    note: str = ""  # why the figure is shrunk or left out, with its sample
 
     @property
     def missing(self) -> bool:
         return self.score is None
 
+    @property
+    def is_shrunk(self) -> bool:
+        return self.treatment == SHRUNK
 
-def _dec(text):
-    return None if text is None else Decimal(text)
+    @property
+    def not_enough(self) -> bool:
+        return self.treatment == NOT_ENOUGH
+
+
+def small_sample_note(data: dict, names: dict[int, str]) -> str:
+    """ "Shrunk toward Hanoi's figure (72.10): 12 ratings, 30 needed", or "Not enough data:
+    12 ratings, 30 needed"; empty for a figure ranked as it is."""
+    treatment = data.get("treatment") or ""
+    if not treatment:
+        return ""
+    component = BY_KEY[data["key"]]
+    sample = component.sample_label % {"n": int(Decimal(data["denominator"]))}
+    if treatment == SHRUNK:
+        return _("Shrunk toward %(unit)s's figure (%(value)s): %(sample)s, %(needed)s needed.") % {
+            "unit": names.get(data["toward"], "?"),
+            "value": data["toward_value"],
+            "sample": sample,
+            "needed": data["min_sample"],
+        }
+    return _("Not enough data: %(sample)s, %(needed)s needed.") % {
+        "sample": sample,
+        "needed": data["min_sample"],
+    }
+
+
+def toward_names(entries) -> dict[int, str]:
+    """The names of the units figures were shrunk toward, in one query for all entries."""
+    ids = {c["toward"] for entry in entries if entry for c in entry.components if c.get("toward")}
+    if not ids:
+        return {}
+    return {unit.pk: unit.display_name for unit in OrgUnit.objects.filter(pk__in=ids)}
 
 
 def component_lines(entry: CultureIndex | None, unit: OrgUnit, period: Period) -> list:
     stored = {c["key"]: c for c in (entry.components if entry else [])}
+    names = toward_names([entry])
     lines = []
     for component in COMPONENTS:
         data = stored.get(component.key, {})
@@ -55,6 +101,11 @@ def component_lines(entry: CultureIndex | None, unit: OrgUnit, period: Period) -
                 value=_dec(data.get("value")),
                 score=_dec(data.get("score")),
                 link=component.link(unit.pk, period.start, period.end),
+                treatment=data.get("treatment") or "",
+                estimate=_dec(data.get("estimate")),
+                score_low=_dec(data.get("score_low")),
+                score_high=_dec(data.get("score_high")),
+                note=small_sample_note(data, names) if data else "",
             )
         )
     return lines
@@ -64,39 +115,75 @@ def component_lines(entry: CultureIndex | None, unit: OrgUnit, period: Period) -
 class RankRow:
     unit: OrgUnit
     entry: CultureIndex | None
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, note)
 
     @property
     def score(self):
         return self.entry.score if self.entry else None
 
     @property
+    def low(self):
+        return self.entry.score_low if self.entry else None
+
+    @property
+    def high(self):
+        return self.entry.score_high if self.entry else None
+
+    @property
     def rank(self):
         return self.entry.rank if self.entry else None
+
+    @property
+    def previous_rank(self):
+        return self.entry.previous_rank if self.entry else None
 
     @property
     def movement(self):
         return self.entry.movement if self.entry else None
 
     @property
+    def score_change(self):
+        return self.entry.score_change if self.entry else None
+
+    @property
+    def score_change_text(self) -> str:
+        change = self.score_change
+        return "" if change is None else f"{change:+.2f}"
+
+    @property
     def is_bottom(self) -> bool:
         return bool(self.entry and self.entry.is_bottom)
 
     def value(self, key: str):
+        """The figure the unit is ranked on: the shrunk estimate where there is one."""
+        data = self._component(key)
+        if data is None or data.get("treatment") == NOT_ENOUGH:
+            return None
+        return _dec(data.get("estimate") or data["value"])
+
+    def _component(self, key: str) -> dict | None:
         if not self.entry:
             return None
-        for component in self.entry.components:
-            if component["key"] == key:
-                return _dec(component["value"])
-        return None
+        return next((c for c in self.entry.components if c["key"] == key), None)
 
 
 def children_ranked(unit: OrgUnit, period: Period, *, current_only: bool = True) -> list:
-    """Every child of `unit` with its index entry (children with no data at the end)."""
+    """Every child of `unit` with its index entry (children with no data at the end), and
+    the notes of the figures shrunk or left out for a small sample."""
     entries = {e.unit_id: e for e in CultureIndex.objects.for_period(period).filter(parent=unit)}
     children = unit.children.all()
     if current_only:
         children = children.current(period.end) | unit.children.filter(pk__in=list(entries))
-    rows = [RankRow(child, entries.get(child.pk)) for child in children.distinct()]
+    names = toward_names(entries.values())
+    rows = []
+    for child in children.distinct():
+        entry = entries.get(child.pk)
+        notes = [
+            (c["key"], str(BY_KEY[c["key"]].label), small_sample_note(c, names))
+            for c in (entry.components if entry else [])
+            if c.get("treatment") and c["key"] in BY_KEY
+        ]
+        rows.append(RankRow(child, entry, notes))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.name))
     return rows
 
@@ -113,6 +200,3 @@ def trend(unit: OrgUnit, period: Period, count: int = 12) -> list[tuple[Period, 
 
 def component_keys() -> list[tuple[str, str]]:
     return [(c.key, str(c.label)) for c in COMPONENTS]
-
-
-__all__ = ["BY_KEY", "children_ranked", "component_lines", "trend"]

@@ -6,16 +6,19 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civility.insights.models import ReportFormat, ReportKind, SmallSampleRule
 from civility.insights.periods import Period, PeriodError
 from civility.insights.sources import COMPONENTS
 
 
 class WeightsForm(forms.Form):
-    violations_zero_at = forms.DecimalField(
-        label=_("Violations per 100 officials that score zero"),
-        min_value=Decimal("0.1"),
-        max_value=Decimal(1000),
-        decimal_places=2,
+    """Weights, minimum samples and scales per component: one field of each per component
+    in sources.COMPONENTS, so a component added there appears here."""
+
+    small_sample_rule = forms.ChoiceField(
+        label=_("Below the minimum sample"),
+        choices=SmallSampleRule.choices,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -27,6 +30,24 @@ class WeightsForm(forms.Form):
                 min_value=0,
                 max_value=100,
             )
+            self.fields[f"min_{component.key}"] = forms.IntegerField(
+                label=_("Minimum sample: %(component)s") % {"component": component.label},
+                help_text=_("The smallest denominator ranked as it is."),
+                min_value=0,
+                max_value=1_000_000,
+            )
+            if component.default_scale is not None:
+                self.fields[f"scale_{component.key}"] = forms.DecimalField(
+                    label=(
+                        _("%(component)s: value that scores 0")
+                        if component.lower_is_better
+                        else _("%(component)s: value that scores 100")
+                    )
+                    % {"component": component.label},
+                    min_value=Decimal("0.1"),
+                    max_value=Decimal(1000),
+                    decimal_places=2,
+                )
 
     def clean(self):
         data = super().clean()
@@ -35,12 +56,34 @@ class WeightsForm(forms.Form):
             raise forms.ValidationError(_("At least one component needs a weight above 0."))
         return data
 
-    def weights(self) -> dict[str, int]:
+    def _per_component(self, prefix: str) -> dict:
+        data = getattr(self, "cleaned_data", {})
         return {
-            c.key: self.cleaned_data.get(f"w_{c.key}") or 0
+            c.key: data[f"{prefix}_{c.key}"]
             for c in COMPONENTS
-            if f"w_{c.key}" in getattr(self, "cleaned_data", {})
+            if data.get(f"{prefix}_{c.key}") is not None
         }
+
+    def weights(self) -> dict[str, int]:
+        return self._per_component("w")
+
+    def min_samples(self) -> dict[str, int]:
+        return self._per_component("min")
+
+    def scales(self) -> dict[str, Decimal]:
+        return self._per_component("scale")
+
+    def rows(self) -> list[tuple]:
+        """(component, weight field, minimum field, scale field or None), for the template."""
+        return [
+            (
+                c,
+                self[f"w_{c.key}"],
+                self[f"min_{c.key}"],
+                self[f"scale_{c.key}"] if c.default_scale is not None else None,
+            )
+            for c in COMPONENTS
+        ]
 
 
 class ReportForm(forms.Form):
@@ -70,3 +113,8 @@ def parse_period(text: str | None, default: Period) -> tuple[Period, str | None]
         return Period.parse(text), None
     except PeriodError as error:
         return default, str(error)
+
+
+class SubscriptionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)

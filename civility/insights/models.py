@@ -89,6 +89,10 @@ class CultureIndex(models.Model):
     rank = models.PositiveIntegerField(null=True, blank=True)
     ranked_siblings = models.PositiveIntegerField(default=0)
     previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    previous_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # The 95% confidence band of the score (index.compute).
+    score_low = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_high = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     is_bottom = models.BooleanField(default=False)
     components = models.JSONField(default=list)
     computed_at = models.DateTimeField(auto_now=True)
@@ -121,6 +125,17 @@ class CultureIndex(models.Model):
             return None
         return self.previous_rank - self.rank
 
+    @property
+    def score_change(self) -> Decimal | None:
+        if self.score is None or self.previous_score is None:
+            return None
+        return self.score - self.previous_score
+
+
+class SmallSampleRule(models.TextChoices):
+    SHRINK = "shrink", _("Shrink toward the parent unit's figure")
+    HIDE = "hide", _("Show “not enough data” and leave it out")
+
 
 class WeightSet(models.Model):
     """A province's index weights for one year, set by its coordinators."""
@@ -132,12 +147,15 @@ class WeightSet(models.Model):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     weights = models.JSONField(_("weights"), default=dict)
-    violations_zero_at = models.DecimalField(
-        _("violations per 100 officials that score zero"),
-        max_digits=6,
-        decimal_places=2,
-        default=Decimal(10),
-        validators=[MinValueValidator(Decimal("0.1"))],
+    # Per component key; a key not set takes the component's default (sources.Component),
+    # so a component added later works with the weight sets saved before it.
+    scales = models.JSONField(_("scales"), default=dict)
+    min_samples = models.JSONField(_("minimum samples"), default=dict)
+    small_sample_rule = models.CharField(
+        _("below the minimum sample"),
+        max_length=8,
+        choices=SmallSampleRule.choices,
+        default=SmallSampleRule.SHRINK,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -159,8 +177,14 @@ class WeightSet(models.Model):
 
 
 class ReportKind(models.TextChoices):
+    MONTH = "month", _("Monthly figures")
     HALF_YEAR = "half", _("Six-month report")
     ANNUAL = "year", _("Annual report")
+
+
+class ReportFormat(models.TextChoices):
+    DOCX = "docx", _("Report (.docx)")
+    XLSX = "xlsx", _("Tables (.xlsx)")
 
 
 class JobStatus(models.TextChoices):
@@ -217,3 +241,64 @@ class ReportJob(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self) -> SubscriptionQuerySet:
+        return self.filter(is_active=True)
+
+
+class Subscription(models.Model):
+    """A user's standing order for a unit's periodic report by e-mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    kind = models.CharField(_("report"), max_length=8, choices=ReportKind.choices)
+    format = models.CharField(
+        _("format"), max_length=4, choices=ReportFormat.choices, default=ReportFormat.DOCX
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report subscription")
+        verbose_name_plural = _("report subscriptions")
+        ordering = ["unit__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "kind"], name="subscription_once_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.unit_id} {self.kind}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class Delivery(models.Model):
+    """One report e-mailed for one subscription and period (never twice)."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    period_start = models.DateField()
+    job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, related_name="+")
+    attached = models.BooleanField(default=True)  # False: sent as a signed download link
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"], name="delivery_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.period_start}"

@@ -22,6 +22,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from civility.codes.models import (
     RISKY_PLACE_KINDS,
@@ -41,8 +42,21 @@ Counts = dict[int, tuple[Decimal, Decimal]]  # unit id -> (numerator, denominato
 ASSISTANCE_TARGET_SECONDS = 120
 
 
+# How a component's figure varies by chance, which sets its confidence band (index._band):
+SHARE = "share"  # numerator out of denominator (Wilson interval)
+MEAN = "mean"  # a mean of scores from 0 to 100 (Wilson on mean/100: a conservative band)
+COUNT = "count"  # events per unit of exposure, e.g. per 100 officials (Poisson score interval)
+
+
 @dataclass(frozen=True)
 class Component:
+    """One index component. Every figure is a rate (numerator over denominator), never a raw
+    count, so that units of different sizes compare fairly; the denominator is also the
+    sample size that the minimum-sample rule and the confidence band use.
+
+    Adding a component is adding one entry to COMPONENTS: weights, minimum samples and
+    scales are read per key with these defaults wherever a province has not set them."""
+
     key: str
     label: object
     source: object  # which app and records
@@ -50,9 +64,23 @@ class Component:
     unit_label: object  # what the value is: "%", "per 100 officials", "points"
     count: Callable[[datetime.date, datetime.date, datetime.date], Counts]
     link: Callable[[int, datetime.date, datetime.date], str]
+    # What the denominator counts, for "not enough data: 12 ratings" ("%(n)s" is filled in).
+    sample_label: object = ngettext_lazy("%(n)s record", "%(n)s records", "n")
     lower_is_better: bool = False
     default_weight: int = 10
     factor: int = 100  # a share as %; 1 for a mean (the inspection score)
+    distribution: str | None = None  # None: MEAN when factor is 1, else SHARE (band_kind)
+    # Below this denominator the figure is too small to rank on as it is (index._component).
+    default_min_sample: int = 0
+    # For a rate with no natural 100 per cent: the value scoring 0 (lower is better) or 100
+    # (higher is better); coordinators may change it. None: the value is already 0..100.
+    default_scale: Decimal | None = None
+
+    @property
+    def band_kind(self) -> str:
+        if self.distribution:
+            return self.distribution
+        return MEAN if self.factor == 1 else SHARE
 
     def value(self, numerator: Decimal, denominator: Decimal) -> Decimal | None:
         if not denominator:
@@ -151,6 +179,37 @@ def assistance_response(start, end, today) -> Counts:
     counts: Counts = {}
     for row in rows:
         _add(counts, row["counter_id"], row["in_time"], row["n"])
+    return counts
+
+
+def complaints(start, end, today) -> Counts:
+    """Follow-up cases (complaints left with a dissatisfied rating, feedback.trust_models)
+    per 1,000 dossiers received, at service points with dossier statistics
+    (feedback.DossierStat) for the period: only statistics lying within the period count,
+    and only cases opened on a day those statistics cover, so that numerator and
+    denominator describe the same counters and days (the tree expansion keeps them
+    matched)."""
+    from civility.feedback.models import DossierStat
+    from civility.feedback.trust_models import FollowUpCase
+
+    stats = DossierStat.objects.filter(period_start__gte=start, period_end__lte=end)
+    counts: Counts = {}
+    for row in stats.values("unit_id").annotate(n=Sum("received")).order_by():
+        _add(counts, row["unit_id"], 0, row["n"])
+    covered = stats.filter(
+        unit=OuterRef("unit"),
+        period_start__lte=OuterRef("rated_on"),
+        period_end__gte=OuterRef("rated_on"),
+    )
+    rows = (
+        FollowUpCase.objects.filter(rated_on__gte=start, rated_on__lte=end)
+        .filter(Exists(covered))
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        _add(counts, row["unit_id"], row["n"], 0)
     return counts
 
 
@@ -267,6 +326,62 @@ def evaluations_on_time(start, end, today) -> Counts:
     return counts
 
 
+# --- awards -----------------------------------------------------------------------------
+
+
+def good_models_adopted(start, end, today) -> Counts:
+    """Good models recognised in the period (GoodModelQuerySet: status recognised, by
+    recognised_on) counted at their owning unit, plus replications taken up in the period
+    (ReplicationQuerySet.live: being introduced or adopted, by adopted_on) counted at the
+    replicating unit, per 100 active officials (the denominator of `violations`)."""
+    from civility.awards.models import GoodModel, ModelStatus, Replication
+
+    counts: Counts = {}
+    recognised = (
+        GoodModel.objects.filter(
+            status=ModelStatus.RECOGNISED, recognised_on__gte=start, recognised_on__lte=end
+        )
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in recognised:
+        _add(counts, row["unit_id"], row["n"], 0)
+    replicated = (
+        Replication.objects.live()
+        .filter(adopted_on__gte=start, adopted_on__lte=end)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in replicated:
+        _add(counts, row["unit_id"], row["n"], 0)
+    for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
+        _add(counts, row["unit_id"], 0, row["n"])
+    return counts
+
+
+# --- self-assessment against evidence --------------------------------------------------
+
+
+def self_assessment(start, end, today) -> Counts:
+    """How close units' own scores come to the verified ones: for every verified record in
+    the period (approved evaluations, verified progress reports, paper signatures and
+    dissemination reports: each app's selector, as on evaluations.gaps' page), 100 minus
+    the absolute gap in points, summed, over the number of records."""
+    from civility.codes.reports import commitment_gaps
+    from civility.codes.reports import self_assessment_gaps as dissemination_gaps
+    from civility.evaluations.figures import self_assessment_gaps as evaluation_gaps
+    from civility.programmes.figures import self_assessment_gaps as progress_gaps
+
+    counts: Counts = {}
+    for selector in (evaluation_gaps, progress_gaps, commitment_gaps, dissemination_gaps):
+        for row in selector(start=start, end=end):
+            n = Decimal(row["n"])
+            _add(counts, row["unit_id"], 100 * n - Decimal(row["abs_gap_sum"]), n)
+    return counts
+
+
 def _dates(start: datetime.date, end: datetime.date) -> dict:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
@@ -281,6 +396,9 @@ COMPONENTS: tuple[Component, ...] = (
         count=inspection_score,
         link=lambda unit, start, end: _query("inspections:inspection_list", unit),
         default_weight=20,
+        sample_label=ngettext_lazy("%(n)s inspection", "%(n)s inspections", "n"),
+        default_min_sample=3,
+        distribution=MEAN,
         factor=1,
     ),
     Component(
@@ -292,6 +410,28 @@ COMPONENTS: tuple[Component, ...] = (
         count=satisfaction,
         link=lambda unit, start, end: _query("feedback:overview", unit, **_dates(start, end)),
         default_weight=20,
+        sample_label=ngettext_lazy("%(n)s rating", "%(n)s ratings", "n"),
+        default_min_sample=30,
+    ),
+    Component(
+        key="complaints",
+        label=_("Complaints per 1,000 dossiers"),
+        source=_("Citizens' voice: follow-up cases and dossier statistics"),
+        method=_(
+            "Follow-up cases opened from dissatisfied ratings per 1,000 dossiers received, at "
+            "the service points whose dossier statistics cover the period; scored 100 at "
+            "none, falling in a straight line to 0 at the province's limit."
+        ),
+        unit_label=_("per 1,000 dossiers"),
+        count=complaints,
+        link=lambda unit, start, end: _query("feedback:case_list", unit, status="all"),
+        sample_label=ngettext_lazy("%(n)s dossier", "%(n)s dossiers", "n"),
+        lower_is_better=True,
+        default_weight=5,
+        factor=1000,
+        distribution=COUNT,
+        default_min_sample=300,
+        default_scale=Decimal(10),
     ),
     Component(
         key="violations",
@@ -304,8 +444,12 @@ COMPONENTS: tuple[Component, ...] = (
         unit_label=_("per 100 officials"),
         count=violations,
         link=lambda unit, start, end: _query("conduct:figures", unit, **_dates(start, end)),
+        sample_label=ngettext_lazy("%(n)s official", "%(n)s officials", "n"),
         lower_is_better=True,
         default_weight=15,
+        distribution=COUNT,
+        default_min_sample=20,
+        default_scale=Decimal(10),
     ),
     Component(
         key="commitment",
@@ -319,6 +463,8 @@ COMPONENTS: tuple[Component, ...] = (
         count=commitment_completion,
         link=lambda unit, start, end: _query("codes:campaign_list", unit),
         default_weight=10,
+        sample_label=ngettext_lazy("%(n)s official asked", "%(n)s officials asked", "n"),
+        default_min_sample=10,
     ),
     Component(
         key="dissemination",
@@ -333,6 +479,8 @@ COMPONENTS: tuple[Component, ...] = (
         count=dissemination,
         link=lambda unit, start, end: _query("codes:dissemination_summary", unit),
         default_weight=5,
+        sample_label=ngettext_lazy("%(n)s place", "%(n)s places", "n"),
+        default_min_sample=3,
     ),
     Component(
         key="corrective",
@@ -346,6 +494,8 @@ COMPONENTS: tuple[Component, ...] = (
         count=corrective_on_time,
         link=lambda unit, start, end: _query("inspections:action_list", unit),
         default_weight=10,
+        sample_label=ngettext_lazy("%(n)s corrective action", "%(n)s corrective actions", "n"),
+        default_min_sample=5,
     ),
     Component(
         key="assistance",
@@ -356,6 +506,8 @@ COMPONENTS: tuple[Component, ...] = (
         count=assistance_response,
         link=lambda unit, start, end: _query("feedback:overview", unit, **_dates(start, end)),
         default_weight=5,
+        sample_label=ngettext_lazy("%(n)s call", "%(n)s calls", "n"),
+        default_min_sample=10,
     ),
     Component(
         key="tasks",
@@ -369,6 +521,8 @@ COMPONENTS: tuple[Component, ...] = (
         count=tasks_on_time,
         link=lambda unit, start, end: _query("programmes:programme_list", unit),
         default_weight=10,
+        sample_label=ngettext_lazy("%(n)s task", "%(n)s tasks", "n"),
+        default_min_sample=5,
     ),
     Component(
         key="evaluations",
@@ -382,10 +536,60 @@ COMPONENTS: tuple[Component, ...] = (
         count=evaluations_on_time,
         link=lambda unit, start, end: _query("evaluations:evaluation_home", unit),
         default_weight=5,
+        sample_label=ngettext_lazy("%(n)s evaluation due", "%(n)s evaluations due", "n"),
+        default_min_sample=3,
+    ),
+    Component(
+        key="good_models",
+        label=_("Good models adopted per 100 officials"),
+        source=_("Awards: good models and replications"),
+        method=_(
+            "Good models recognised in the period (counted at the unit that started them) and "
+            "replications taken up in the period (counted at the unit taking them up), per "
+            "100 active officials; scored 0 at none, rising in a straight line to 100 at the "
+            "province's target."
+        ),
+        unit_label=_("per 100 officials"),
+        count=good_models_adopted,
+        link=lambda unit, start, end: _query("awards:model_list", unit),
+        sample_label=ngettext_lazy("%(n)s official", "%(n)s officials", "n"),
+        default_weight=5,
+        distribution=COUNT,
+        default_min_sample=20,
+        default_scale=Decimal(2),
+    ),
+    Component(
+        key="self_assessment",
+        label=_("Self-assessment matching the evidence"),
+        source=_("Evaluations, programmes, codes: verified self-assessments"),
+        method=_(
+            "100 minus the mean absolute gap, in points, between units' own scores and the "
+            "verified ones (approved monthly evaluations, verified progress reports, paper "
+            "signatures and dissemination reports) in the period."
+        ),
+        unit_label=_("points"),
+        count=self_assessment,
+        link=lambda unit, start, end: _query(
+            "evaluations:self_assessment_gaps",
+            unit,
+            start=start.strftime("%Y-%m"),
+            end=end.strftime("%Y-%m"),
+        ),
+        sample_label=ngettext_lazy("%(n)s verified record", "%(n)s verified records", "n"),
+        default_weight=5,
+        default_min_sample=5,
+        distribution=MEAN,
+        factor=1,
     ),
 )
 BY_KEY = {component.key: component for component in COMPONENTS}
 DEFAULT_WEIGHTS = {component.key: component.default_weight for component in COMPONENTS}
+DEFAULT_MIN_SAMPLES = {component.key: component.default_min_sample for component in COMPONENTS}
+DEFAULT_SCALES = {
+    component.key: component.default_scale
+    for component in COMPONENTS
+    if component.default_scale is not None
+}
 
 
 def count_all(start: datetime.date, end: datetime.date, today: datetime.date) -> dict[str, Counts]:

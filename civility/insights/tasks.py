@@ -1,4 +1,5 @@
-"""Background jobs (procrastinate): keep the rollups and the index current; build reports."""
+"""Background jobs (procrastinate): keep the rollups and the index current; build reports;
+e-mail subscribed reports."""
 
 from __future__ import annotations
 
@@ -23,3 +24,14 @@ def build_report_task(job_id: int) -> None:
     job = ReportJob.objects.select_related("unit").filter(pk=job_id).first()
     if job is not None:
         actions.build_report(job=job)
+
+
+@app.periodic(cron="15 6 * * *")  # every day at 06:15 (server time zone)
+@app.task(
+    queue="insights",
+    name="insights.send_subscribed_reports",
+    queueing_lock="insights-subscriptions",
+)
+def send_subscribed_reports(timestamp: int) -> None:
+    today = timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
+    actions.send_due_reports(today=today)

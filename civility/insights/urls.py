@@ -11,4 +11,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/<str:kind>/", views.report_download, name="report_download"),
+    path("subscriptions/", views.subscription_list, name="subscription_list"),
+    path("subscriptions/<int:pk>/stop/", views.subscription_stop, name="subscription_stop"),
+    path("reports/link/<str:token>/", views.report_link, name="report_link"),
 ]

@@ -10,13 +10,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civility.feedback import figures as feedback_figures
 from civility.insights import actions, exports
 from civility.insights import figures as insight_figures
-from civility.insights.forms import ReportForm, WeightsForm, parse_period
-from civility.insights.models import CultureIndex, ReportJob, WeightSet
+from civility.insights.forms import ReportForm, SubscriptionForm, WeightsForm, parse_period
+from civility.insights.models import CultureIndex, ReportJob, Subscription, WeightSet
 from civility.insights.periods import KINDS, Period
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import Official, OrgUnit, UnitKind
@@ -119,12 +119,15 @@ def table_export(request: HttpRequest) -> HttpResponse:
     else:
         table = builder(unit, period)
     filename = f"{name}-{unit.pk}-{period.slug}"
+    provenance = exports.provenance(title=table.title, unit=unit, period=period, by=request.user)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(exports.csv_text(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exports.csv_text(table, provenance), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     response = HttpResponse(
-        exports.xlsx_bytes([table]),
+        exports.xlsx_bytes([table], provenance),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
@@ -144,9 +147,13 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
         if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100
         else (timezone.localdate().year)
     )
-    weights, zero_at = actions.weights_for(province.pk, year)
-    initial = {f"w_{key}": value for key, value in weights.items()}
-    initial["violations_zero_at"] = zero_at
+    rules = actions.weights_for(province.pk, year)
+    initial = {
+        **{f"w_{key}": value for key, value in rules.weights.items()},
+        **{f"min_{key}": value for key, value in rules.min_samples.items()},
+        **{f"scale_{key}": value for key, value in rules.scales.items()},
+        "small_sample_rule": rules.rule,
+    }
     form = WeightsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -155,10 +162,12 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
                 province=province,
                 year=year,
                 weights=form.weights(),
-                violations_zero_at=form.cleaned_data["violations_zero_at"],
+                scales=form.scales(),
+                min_samples=form.min_samples(),
+                small_sample_rule=form.cleaned_data["small_sample_rule"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("The weights for %(year)d are saved.") % {"year": year})
             return redirect(f"{request.path}?unit={province.pk}&year={year}")
@@ -194,7 +203,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/report_list.html",
-        {"unit": unit, "form": form, "jobs": jobs[:50]},
+        {
+            "unit": unit,
+            "form": form,
+            "jobs": jobs[:50],
+            "can_subscribe": scope_of(request.user).covers(unit, roles=actions.REPORT_ROLES),
+        },
     )
 
 
@@ -219,4 +233,75 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
         raise Http404
     return FileResponse(
         file.open("rb"), as_attachment=True, filename=f"bao-cao-{job.period.slug}.{kind}"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    """The user's own report subscriptions; subscribing to the selected unit's reports."""
+    unit = _unit(request) if (request.GET.get("unit") or request.POST.get("unit")) else None
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST":
+        if unit is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                actions.subscribe(
+                    actor=request.user,
+                    unit=unit,
+                    kind=form.cleaned_data["kind"],
+                    format=form.cleaned_data["format"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Subscribed: the report will be e-mailed to %(email)s when it is due.")
+                    % {"email": request.user.email},
+                )
+                return redirect(f"{request.path}?unit={unit.pk}")
+    subscriptions = (
+        Subscription.objects.filter(user=request.user)
+        .select_related("unit")
+        .prefetch_related("deliveries")
+    )
+    return render(
+        request,
+        "insights/subscription_list.html",
+        {
+            "unit": unit,
+            "form": form,
+            "subscriptions": subscriptions,
+            "can_subscribe": unit is not None
+            and scope_of(request.user).covers(unit, roles=actions.REPORT_ROLES),
+        },
+    )
+
+
+@login_required
+@require_POST
+def subscription_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = get_object_or_404(Subscription.objects.filter(user=request.user), pk=pk)
+    actions.unsubscribe(actor=request.user, subscription=subscription)
+    messages.success(request, _("You will no longer receive this report."))
+    return redirect("insights:subscription_list")
+
+
+@require_GET
+def report_link(request: HttpRequest, token: str) -> FileResponse:
+    """The download link of a subscribed report too large to attach: signed, expiring, and
+    only while its recipient still holds a role over the unit."""
+    delivery = actions.delivery_from_token(token)
+    if delivery is None:
+        raise Http404
+    subscription, job = delivery.subscription, delivery.job
+    file = job.docx if subscription.format == "docx" else job.xlsx
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=f"bao-cao-{subscription.unit_id}-{job.period.slug}.{subscription.format}",
     )

@@ -138,3 +138,16 @@ def officials(unit: OrgUnit, count: int, prefix: str = "Cán bộ") -> list:
 
 def counter(ward: OrgUnit, name: str = "Quầy số 1") -> OrgUnit:
     return make_unit(name, parent=ward, kind=UnitKind.COUNTER)
+
+
+def without_minimum_samples(city: OrgUnit, year: int = 2026):
+    """Default weights with no minimum sample: for tests of the arithmetic on tiny data."""
+    from civility.insights.models import WeightSet
+    from civility.insights.sources import DEFAULT_MIN_SAMPLES, DEFAULT_WEIGHTS
+
+    return WeightSet.objects.create(
+        unit=city,
+        year=year,
+        weights=DEFAULT_WEIGHTS,
+        min_samples=dict.fromkeys(DEFAULT_MIN_SAMPLES, 0),
+    )

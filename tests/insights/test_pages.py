@@ -2,7 +2,6 @@
 
 import datetime
 import io
-from decimal import Decimal as D
 
 import pytest
 import time_machine
@@ -12,7 +11,14 @@ from openpyxl import load_workbook
 from civility.insights import actions
 from civility.insights.models import JobStatus, ReportJob, WeightSet
 from civility.insights.periods import Period
-from tests.insights.conftest import counter, inspect, officials, rate, violation
+from tests.insights.conftest import (
+    counter,
+    inspect,
+    officials,
+    rate,
+    violation,
+    without_minimum_samples,
+)
 
 MARCH = Period.parse("2026-03")
 TODAY = datetime.date(2026, 4, 10)
@@ -35,6 +41,7 @@ def data(cast):
     rate(a_counter, datetime.date(2026, 3, 3), satisfied=8, dissatisfied=2)
     rate(b_counter, datetime.date(2026, 3, 4), satisfied=3, dissatisfied=1)
     violation(staff_a[0], datetime.date(2026, 3, 10))
+    without_minimum_samples(cast.city)
     actions.refresh(periods=[Period.parse("2026-02"), MARCH], today=TODAY)
     return a_counter, b_counter
 
@@ -106,7 +113,8 @@ def test_the_ranking_downloads_as_xlsx_with_the_right_numbers(client, cast, data
     by_unit = {row[1]: row for row in rows[2:]}
     a, b = by_unit["Phường Tây Hồ"], by_unit["Phường Long Biên"]
     assert (a[0], b[0]) == (2, 1)
-    assert (a[2], b[2]) == (58.18, 76.36)  # (20*80 + 20*80 + 15*0)/55, (20*60 + 20*75 + 15*100)/55
+    # (20*80 + 20*80 + 15*0 + 5*0)/60, (20*60 + 20*75 + 15*100 + 5*0)/60: no good model
+    assert (a[2], b[2]) == (53.33, 70.0)
     satisfaction = rows[1].index("Citizens' satisfaction")
     assert a[satisfaction] == 80.0 and b[satisfaction] == 75.0
 
@@ -128,8 +136,10 @@ def test_a_city_coordinator_sets_weights_and_a_ward_head_may_not(client, cast, d
     login(client, cast.city_coordinator)
     form = {f"w_{key}": 0 for key in actions.sources.DEFAULT_WEIGHTS}
     form.update(
-        {"w_satisfaction": 1, "violations_zero_at": "10", "unit": cast.city.pk, "year": 2026}
+        {"w_satisfaction": 1, "small_sample_rule": "shrink", "unit": cast.city.pk, "year": 2026}
     )
+    form.update({f"min_{key}": 0 for key in actions.sources.DEFAULT_WEIGHTS})
+    form.update({f"scale_{key}": v for key, v in actions.sources.DEFAULT_SCALES.items()})
     response = client.post("/insights/weights/", form)
     assert response.status_code == 302
     assert WeightSet.objects.get(unit=cast.city, year=2026).weights["satisfaction"] == 1
@@ -172,7 +182,7 @@ def test_a_six_month_report_is_generated_in_the_background_with_the_right_number
     xlsx = client.get(f"/insights/reports/{job.pk}/xlsx/")
     workbook = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     ranking = list(workbook.worksheets[2].iter_rows(values_only=True))
-    assert ranking[2][:3] == (1, "Phường Long Biên", 76.36)
+    assert ranking[2][:3] == (1, "Phường Long Biên", 70.0)
     violations = list(workbook.worksheets[3].iter_rows(values_only=True))
     assert ("Phường Tây Hồ", 1, 1, 10, 10.0) in violations
 
@@ -195,7 +205,6 @@ def test_index_weights_are_audited(cast, data):
         province=cast.city,
         year=2026,
         weights={"satisfaction": 2},
-        violations_zero_at=D(10),
     )
     assert AuditEvent.objects.filter(actor=cast.city_coordinator).exists()
 
@@ -221,10 +230,12 @@ def test_chart_js_is_served_from_node_modules_not_a_cdn():
 
 
 def test_downloads_cannot_carry_formulas():
+    from civility.core.provenance import Provenance
     from civility.insights.exports import Table, csv_text, xlsx_bytes
 
     table = Table(title="Ranking", headers=["Unit", "Index"], rows=[['=HYPERLINK("x")', 50]])
 
-    assert "'=HYPERLINK" in csv_text(table)
-    cell = load_workbook(io.BytesIO(xlsx_bytes([table])))["Ranking"]["A3"]
+    provenance = Provenance.start(title="Ranking", filters=[], by=None)
+    assert "'=HYPERLINK" in csv_text(table, provenance)
+    cell = load_workbook(io.BytesIO(xlsx_bytes([table], provenance)))["Ranking"]["A3"]
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'

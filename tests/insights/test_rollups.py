@@ -12,7 +12,15 @@ from civility.feedback.figures import rating_figures
 from civility.insights import actions
 from civility.insights.models import ComponentFigure, CultureIndex, WeightSet
 from civility.insights.periods import Period
-from tests.insights.conftest import corrective, counter, inspect, officials, rate, violation
+from tests.insights.conftest import (
+    corrective,
+    counter,
+    inspect,
+    officials,
+    rate,
+    violation,
+    without_minimum_samples,
+)
 
 MARCH = Period.parse("2026-03")
 Q1 = Period.parse("2026-Q1")
@@ -43,6 +51,7 @@ def data(cast):
     violation(staff_b[0], datetime.date(2026, 3, 11))
     violation(staff_b[1], datetime.date(2026, 3, 12))
     violation(staff_b[2], datetime.date(2026, 3, 12), confirmed=False)
+    without_minimum_samples(cast.city)
     return a_counter, b_counter
 
 
@@ -103,7 +112,7 @@ def test_new_weights_rescore_the_year_from_the_stored_rollups(cast, data):
         province=cast.city,
         year=2026,
         weights=weights,
-        violations_zero_at=D(10),
+        min_samples={"satisfaction": 0},
     )
     after = CultureIndex.objects.get(
         unit=cast.b.ward, period_kind="month", period_start=MARCH.start
