@@ -20,4 +20,3 @@ accesslog = "-"
 # No client address, query string or body: anonymous reports and ratings must not be
 # traceable through the logs.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-

@@ -73,7 +73,7 @@ def _filter(
 ) -> QuerySet:
     qs = qs.filter(**{f"{day_field}__gte": start, f"{day_field}__lte": end})
     if unit is not None:
-        qs = qs.filter(**{f"{counter_field}__path__startswith": unit.path})
+        qs = qs.filter(**{f"{counter_field}__in": OrgUnit.objects.serving(unit)})
     if official is not None:
         qs = qs.filter(official=official)
     return qs
@@ -146,7 +146,7 @@ def call_figures(
     low, high = _day_bounds(start, end)
     calls = AssistanceCall.objects.filter(raised_at__gte=low, raised_at__lt=high)
     if unit is not None:
-        calls = calls.filter(counter__path__startswith=unit.path)
+        calls = calls.filter(counter__in=OrgUnit.objects.serving(unit))
     total = calls.count()
     waits = sorted(
         calls.filter(acknowledged_at__isnull=False)
@@ -181,7 +181,7 @@ def per_counter(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> l
     low, high = _day_bounds(start, end)
     for row in (
         AssistanceCall.objects.filter(
-            counter__path__startswith=unit.path, raised_at__gte=low, raised_at__lt=high
+            counter__in=OrgUnit.objects.serving(unit), raised_at__gte=low, raised_at__lt=high
         )
         .values("counter", "counter__name", "counter__parent__name")
         .annotate(n=Count("pk"))
@@ -257,7 +257,7 @@ def decision_766(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> 
     )
     ratings = rating_figures(start=start, end=end, unit=unit, with_calls=False)
     stats = DossierStat.objects.filter(
-        unit__path__startswith=unit.path, period_start__gte=start, period_end__lte=end
+        unit__in=OrgUnit.objects.serving(unit), period_start__gte=start, period_end__lte=end
     ).aggregate(
         received=Sum("received"),
         processed=Sum("processed"),

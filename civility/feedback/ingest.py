@@ -19,8 +19,8 @@ import io
 import json
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core import signals
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection
 from django.http.request import split_domain_port, validate_host
 from pydantic import ValidationError as SchemaError

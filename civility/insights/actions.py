@@ -40,19 +40,20 @@ LINK_SALT = "insights.report-link"
 logger = logging.getLogger(__name__)
 
 
-def _unit_paths() -> dict[int, str]:
-    return dict(OrgUnit.objects.values_list("pk", "path"))
+def _reaches() -> dict[int, tuple[int, ...]]:
+    return sources.reach(list(OrgUnit.objects.values_list("pk", "path", "serves_id", "parent_id")))
 
 
 @transaction.atomic
 def refresh_rollups(*, period: Period, today: datetime.date | None = None) -> int:
-    """Recount every component for `period` and replace its rollup rows (subtree totals for
-    every unit). Returns the number of rows written."""
+    """Recount every component for `period` and replace its rollup rows (for every unit, the
+    totals of its subtree and of the counters serving it: sources.reach). Returns the
+    number of rows written."""
     today = today or timezone.localdate()
-    paths = _unit_paths()
+    reaches = _reaches()
     rows = []
     for key, counts in sources.count_all(period.start, period.end, today).items():
-        for unit_id, (num, den) in sources.expand(counts, paths).items():
+        for unit_id, (num, den) in sources.expand(counts, reaches).items():
             if not num and not den:
                 continue
             rows.append(

@@ -639,15 +639,30 @@ def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
-def expand(counts: Counts, paths: dict[int, str]) -> Counts:
-    """Add each unit's counts to every ancestor's: the tree pre-expanded."""
+def reach(units: list[tuple[int, str, int | None, int | None]]) -> dict[int, tuple[int, ...]]:
+    """For each unit (id, path, serves id, parent id), the units whose figures include its
+    records: itself and its ancestors, and for a service point or counter also the commune
+    it serves (or its service point serves) and that commune's ancestors, each once. The
+    same rule as OrgUnit.objects.serving(), so the index and the figures pages agree."""
+    paths = {pk: path for pk, path, _serves, _parent in units}
+    serves = {pk: served for pk, _path, served, _parent in units}
+
+    def parts(path: str | None) -> list[int]:
+        return [int(part) for part in (path or "").strip("/").split("/") if part]
+
+    result = {}
+    for pk, path, served, parent_id in units:
+        served = served or serves.get(parent_id)
+        result[pk] = tuple(dict.fromkeys([*parts(path), *parts(paths.get(served))]))
+    return result
+
+
+def expand(counts: Counts, reaches: dict[int, tuple[int, ...]]) -> Counts:
+    """Add each unit's counts to every unit it reaches (see reach): the tree pre-expanded."""
     expanded: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for unit_id, (num, den) in counts.items():
-        path = paths.get(unit_id)
-        if path is None:
-            continue
-        for part in path.strip("/").split("/"):
-            totals = expanded[int(part)]
+        for target in reaches.get(unit_id, ()):
+            totals = expanded[target]
             totals[0] += num
             totals[1] += den
     return {unit_id: (num, den) for unit_id, (num, den) in expanded.items()}

@@ -54,6 +54,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         unit.is_commune_level()
     ):
         counters = feedback_figures.per_counter(unit=unit, start=period.start, end=period.end)
+        # A commune's service point belongs to the Service Center: its counters are listed
+        # for their figures, and linked only for users whose scope covers them.
+        openable = set(
+            OrgUnit.objects.visible_to(request.user)
+            .filter(pk__in=[row["counter_id"] for row in counters])
+            .values_list("pk", flat=True)
+        )
+        for row in counters:
+            row["openable"] = row["counter_id"] in openable
     own = Official.objects.visible_to(request.user).filter(unit=unit).active()
     if own.exists():
         rated = {

@@ -40,6 +40,17 @@ class OrgUnitQuerySet(models.QuerySet):
         units = self.filter(path__startswith=unit.path)
         return units if include_self else units.exclude(pk=unit.pk)
 
+    def serving(self, unit: OrgUnit) -> OrgUnitQuerySet:
+        """The subtree of `unit`, and the service points and counters that serve a unit of
+        it (set on the counter or on its service point). Since July 2025 Hanoi's one-stop
+        points belong to the city's Service Center, not to the communes whose citizens they
+        serve, so a commune's citizens' figures live outside its subtree."""
+        return self.filter(
+            Q(path__startswith=unit.path)
+            | Q(serves__path__startswith=unit.path)
+            | Q(parent__serves__path__startswith=unit.path)
+        )
+
     def current(self, on: datetime.date | None = None) -> OrgUnitQuerySet:
         """Units in existence on the given day (today by default)."""
         day = on or timezone.localdate()
