@@ -1,4 +1,8 @@
-"""Production WSGI server: sync workers, one per core, database connections kept open.
+"""Production WSGI server: sync workers, two per core, database connections kept open.
+
+Two per core because a sync worker waits idle on every database round trip: on two cores
+the kiosk endpoint sustained 912 ratings/s with 2 workers, 958/s with 3 and 1,110/s with 4
+(bench/kiosk_ingest.py, bench/README.md), and the bare-view baseline grew alike.
 
 Measured on two cores: ~1,400 simple POSTs/s with persistent connections (DB_CONN_MAX_AGE),
 about six times what per-request connections give. Server-Sent Events are served by a
@@ -9,7 +13,7 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count()))
+workers = int(os.environ.get("WEB_WORKERS", 2 * multiprocessing.cpu_count()))
 worker_class = "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 # The reverse proxy's address, so throttles see the real client network (X-Forwarded-For).

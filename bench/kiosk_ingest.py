@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civility \
     TEST_DATABASE_NAME=bench_civility_kiosk SECRET_KEY=x \
-    .venv/bin/python bench/kiosk_ingest.py [--clients 16] [--seconds 10] [--workers 2]
+    .venv/bin/python bench/kiosk_ingest.py [--clients 16] [--seconds 10] [--workers 4]
 
 Creates a scratch database (TEST_DATABASE_NAME, else "test_<name>"), seeds 512 counters
 with a kiosk each, starts gunicorn with the production config (gunicorn.conf.py: sync
@@ -320,7 +320,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--workers", type=int, default=2 * os.cpu_count())  # gunicorn.conf.py
     parser.add_argument("--port", type=int, default=8190)
     parser.add_argument(
         "--python-client", action="store_true", help="use the Python client even if wrk exists"

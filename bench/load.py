@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--kiosk-clients", type=int, default=8)
     parser.add_argument("--page-clients", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--workers", type=int, default=2 * os.cpu_count())  # gunicorn.conf.py
     parser.add_argument("--port", type=int, default=8191)
     args = parser.parse_args()
 

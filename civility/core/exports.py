@@ -80,9 +80,18 @@ def set_cell(sheet, row: int, column: int, value: Any):
 
 
 def append_row(sheet, values: Iterable[Any]) -> None:
-    sheet.append([_xlsx_value(value) for value in values])
-    for cell in sheet[sheet.max_row]:
-        _protect(cell)
+    # Only risky text gets a cell made here: finding the appended row again (`max_row`)
+    # scans every cell of the sheet, which made a long sheet quadratic.
+    from openpyxl.cell.cell import Cell
+
+    row = []
+    for value in values:
+        value = _xlsx_value(value)
+        if is_risky(value):
+            value = Cell(sheet, value=value)
+            _protect(value)
+        row.append(value)
+    sheet.append(row)
 
 
 # --- provenance -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -162,9 +163,12 @@ class RankRow:
         return _dec(data.get("estimate") or data["value"])
 
     def _component(self, key: str) -> dict | None:
-        if not self.entry:
-            return None
-        return next((c for c in self.entry.components if c["key"] == key), None)
+        return self._components.get(key)
+
+    @cached_property
+    def _components(self) -> dict[str, dict]:
+        # value() is called for every component of every row of a ranking.
+        return {c["key"]: c for c in self.entry.components} if self.entry else {}
 
 
 def children_ranked(unit: OrgUnit, period: Period, *, current_only: bool = True) -> list:
