@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from civility.insights.index import NOT_ENOUGH, SHRUNK
@@ -64,7 +65,7 @@ def small_sample_note(data: dict, names: dict[int, str]) -> str:
     if treatment == SHRUNK:
         return _("Shrunk toward %(unit)s's figure (%(value)s): %(sample)s, %(needed)s needed.") % {
             "unit": names.get(data["toward"], "?"),
-            "value": data["toward_value"],
+            "value": number_format(Decimal(data["toward_value"]), 2),
             "sample": sample,
             "needed": data["min_sample"],
         }

@@ -321,3 +321,21 @@ def test_rankings_use_rates_so_a_bigger_unit_is_not_favoured(cast, frozen):
 
     a, b = entry(cast.a.ward), entry(cast.b.ward)
     assert a.rank == 1 and b.rank == 2  # more violations in A, but fewer per official
+
+
+def test_the_small_sample_note_writes_the_figure_the_vietnamese_way():
+    from django.utils import translation
+
+    from civility.insights.figures import small_sample_note
+
+    data = {
+        "key": "satisfaction",
+        "treatment": "shrunk",
+        "denominator": "6",
+        "toward": 1,
+        "toward_value": "70.59",
+        "min_sample": 30,
+    }
+    with translation.override("vi"):
+        note = small_sample_note(data, {1: "Thành phố Hà Nội"})
+    assert "(70,59)" in note and "Thành phố Hà Nội" in note
