@@ -633,14 +633,8 @@ def verify_activity(
         raise ValidationError(
             {"note": _("Say why the verified number differs from the one reported.")}
         )
-    activity.verified_reached = reached
-    activity.verification_note = note.strip()
-    activity.verified_by = actor
-    activity.verified_at = now or timezone.now()
     with acting_as(actor):
-        activity.save(
-            update_fields=["verified_reached", "verification_note", "verified_by", "verified_at"]
-        )
+        activity.verify(by=actor, note=note, now=now, verified_reached=reached)
     return activity
 
 
@@ -694,12 +688,6 @@ def verify_commitment(
         raise ValidationError(_("This signature is already verified."))
     if not confirmed and not note.strip():
         raise ValidationError({"note": _("Say what is wrong with the scanned sheet.")})
-    commitment.scan_confirmed = confirmed
-    commitment.verification_note = note.strip()
-    commitment.verified_by = actor
-    commitment.verified_at = now or timezone.now()
     with acting_as(actor):
-        commitment.save(
-            update_fields=["scan_confirmed", "verification_note", "verified_by", "verified_at"]
-        )
+        commitment.verify(by=actor, note=note, now=now, scan_confirmed=confirmed)
     return commitment

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civility.core.i18n import localized
+from civility.core.models import Verified
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.models import PlaceKind as OrgPlaceKind
 from civility.orgs.scopes import Role, scope_of
@@ -401,7 +402,7 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(verified_at__isnull=False)
 
 
-class Commitment(models.Model):
+class Commitment(Verified):
     """One official's signed acknowledgement of a code version, within a campaign."""
 
     campaign = models.ForeignKey(
@@ -427,16 +428,6 @@ class Commitment(models.Model):
     # A paper signature is the unit's own report; the level above checks the scan and records
     # whether it holds, next to the record, never over it.
     scan_confirmed = models.BooleanField(_("scan confirmed"), null=True, blank=True)
-    verification_note = models.TextField(_("verification note"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -458,9 +449,6 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official} · {self.campaign}"
-
-    def is_verified(self) -> bool:
-        return self.verified_at is not None
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.official.unit.path}
@@ -568,7 +556,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(verified_at__isnull=False)
 
 
-class DisseminationActivity(models.Model):
+class DisseminationActivity(Verified):
     kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices)
     code = models.ForeignKey(
         Code,
@@ -617,16 +605,6 @@ class DisseminationActivity(models.Model):
     verified_reached = models.PositiveIntegerField(
         _("people reached, verified"), null=True, blank=True
     )
-    verification_note = models.TextField(_("verification note"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -651,9 +629,6 @@ class DisseminationActivity(models.Model):
 
     def target_group_labels(self) -> list[str]:
         return [str(TargetGroup(value).label) for value in self.target_groups]
-
-    def is_verified(self) -> bool:
-        return self.verified_at is not None
 
     @property
     def verified_share(self) -> int | None:

@@ -296,14 +296,8 @@ def verify_progress(
         raise ValidationError(
             {"note": _("Say why the verified progress differs from the one reported.")}
         )
-    update.verified_progress = progress
-    update.verification_note = note.strip()
-    update.verified_by = actor
-    update.verified_at = now or timezone.now()
     with acting_as(actor):
-        update.save(
-            update_fields=["verified_progress", "verification_note", "verified_by", "verified_at"]
-        )
+        update.verify(by=actor, note=note, now=now, verified_progress=progress)
     return update
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import overlapping_q
 from civility.core.i18n import localized
+from civility.core.models import Verified
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import Role, scope_of
 
@@ -331,7 +332,7 @@ class TaskUpdateQuerySet(models.QuerySet):
         return self.filter(kind=UpdateKind.PROGRESS, verified_at__isnull=False)
 
 
-class TaskUpdate(models.Model):
+class TaskUpdate(Verified):
     """The task's history: progress reports with evidence, comments, extensions.
 
     A progress report is the assignee's own account; the assigning unit verifies it against
@@ -367,16 +368,6 @@ class TaskUpdate(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("The progress the assigning unit found, against the evidence."),
     )
-    verification_note = models.TextField(_("verification note"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     objects = TaskUpdateQuerySet.as_manager()
 
@@ -398,9 +389,6 @@ class TaskUpdate(models.Model):
     @property
     def evidence_name(self) -> str:
         return self.evidence.name.rsplit("/", 1)[-1] if self.evidence else ""
-
-    def is_verified(self) -> bool:
-        return self.verified_at is not None
 
     @property
     def verified_gap(self) -> int | None:
