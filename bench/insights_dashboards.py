@@ -123,12 +123,17 @@ def main() -> None:
             f"{CultureIndex.objects.count():,} index rows"
         )
         print(f"insights rollup + index for {len(periods)} periods: {rollup_line}", flush=True)
-        reached = ComponentFigure.objects.filter(
-            component="satisfaction", unit__in=data.communes, denominator__gt=0
-        ).count()
+        reached = (
+            ComponentFigure.objects.filter(
+                component="satisfaction", unit__in=data.communes, denominator__gt=0
+            )
+            .values("unit")
+            .distinct()
+            .count()
+        )
         print(
-            f"communes whose index has a satisfaction figure (ratings reach them through the "
-            f"unit tree): {reached} of {len(data.communes)}",
+            f"communes with a satisfaction figure (from the service points serving them): "
+            f"{reached} of {len(data.communes)}",
             flush=True,
         )
 

@@ -124,6 +124,13 @@ DATABASES = {
     )
 }
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+# Let the few server-side-binding statements of civility.core.db.bound_cursor be prepared
+# (Django's default, None, forbids it: each kiosk request was planned afresh). Django's own
+# queries bind client-side, which never prepares, so nothing else changes.
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    "prepare_threshold": 5,
+}
 # A streaming replica for read-only pages (dashboards) that opt in with
 # civility.core.replica.reads_replica; everything else, and every write, uses the primary.
 if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
