@@ -143,6 +143,15 @@ if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["civility.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Per-process memory: rendered ranking tables only (keyed by the index version, so never
+# stale). Throttles, sessions and lock-outs live in PostgreSQL, shared by every process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -25,6 +25,14 @@ def test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached page fragments (the cache lives in the process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Side:
     """One ward with its people: used twice, for the unit under test and its sibling."""

@@ -3,6 +3,7 @@ its trend; all from the index and rollup tables."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -191,6 +192,17 @@ def children_ranked(unit: OrgUnit, period: Period, *, current_only: bool = True)
         rows.append(RankRow(child, entry, notes))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.name))
     return rows
+
+
+def ranking_version(rows: list[RankRow]) -> str:
+    """Changes whenever what the ranking table shows can change: the index is recomputed
+    (its rows are written anew, with new ids) or a child unit is edited. The page caches
+    the rendered table under it, since drawing 126 communes' rows is most of the page."""
+    digest = hashlib.blake2b(digest_size=12)
+    for row in rows:
+        entry_id = row.entry.pk if row.entry else ""
+        digest.update(f"{row.unit.pk}:{row.unit.updated_at.timestamp()}:{entry_id};".encode())
+    return digest.hexdigest()
 
 
 def trend(unit: OrgUnit, period: Period, count: int = 12) -> list[tuple[Period, Decimal | None]]:

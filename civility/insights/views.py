@@ -90,6 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .first(),
             "lines": insight_figures.component_lines(entry, unit, period),
             "children": children,
+            "ranking_version": insight_figures.ranking_version(children),
             "trend": trend,
             "chart_trend": {
                 "labels": [p.label for p, _score in trend],

@@ -239,3 +239,39 @@ def test_downloads_cannot_carry_formulas():
     assert "'=HYPERLINK" in csv_text(table, provenance)
     cell = load_workbook(io.BytesIO(xlsx_bytes([table], provenance)))["Ranking"]["A3"]
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
+
+
+def test_the_ranking_table_is_drawn_anew_when_the_index_is_recomputed(client, cast):
+    from civility.insights.sources import DEFAULT_MIN_SAMPLES, DEFAULT_WEIGHTS
+    from tests.insights.conftest import counter, rate
+
+    march, today = Period.parse("2026-03"), datetime.date(2026, 4, 10)
+    WeightSet.objects.create(  # ranked on satisfaction alone
+        unit=cast.city,
+        year=2026,
+        weights={**dict.fromkeys(DEFAULT_WEIGHTS, 0), "satisfaction": 10},
+        min_samples=dict.fromkeys(DEFAULT_MIN_SAMPLES, 0),
+    )
+    rate(counter(cast.a.ward), datetime.date(2026, 3, 3), satisfied=9, dissatisfied=1)
+    rate(counter(cast.b.ward), datetime.date(2026, 3, 3), satisfied=5, dissatisfied=5)
+    actions.refresh(periods=[march], today=today)
+    client.force_login(cast.city_coordinator)
+    url = f"/insights/?unit={cast.city.pk}&period=2026-03"
+
+    def order() -> list[int]:
+        html = client.get(url).content.decode()
+        table = html[html.index('id="ranking-table"') :]
+        table = table[: table.index("</table>")]
+        wards = (cast.a.ward.pk, cast.b.ward.pk)
+        return sorted(wards, key=lambda pk: table.index(f'data-unit="{pk}"'))
+
+    assert order() == [cast.a.ward.pk, cast.b.ward.pk]
+    assert order() == [cast.a.ward.pk, cast.b.ward.pk]  # the second time from the cache
+
+    rate(counter(cast.b.ward, "Quầy số 2"), datetime.date(2026, 3, 4), satisfied=45)
+    actions.refresh(periods=[march], today=today)
+    assert order() == [cast.b.ward.pk, cast.a.ward.pk]
+
+    cast.b.ward.name = "Phường Bồ Đề"
+    cast.b.ward.save()
+    assert "Phường Bồ Đề" in client.get(url).content.decode().split('id="ranking-table"')[1]
