@@ -205,8 +205,11 @@ def per_counter(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> l
 def per_official(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> list[dict]:
     days = _filter(RatingDay.objects.all(), unit=unit, official=None, start=start, end=end)
     result = []
+    # Officials by the organisation they work in, not by whom they serve: a commune's
+    # figures count its service point's counters, but the point's staff are not the
+    # commune's to see one by one.
     for row in (
-        days.filter(official__isnull=False)
+        days.filter(official__unit__path__startswith=unit.path)
         .values("official", "official__full_name")
         .annotate(n=Sum("ratings"), satisfied=Sum("ratings", filter=Q(side=Side.SATISFIED)))
         .order_by("official__full_name")

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 
-from civility.feedback.figures import per_counter, rating_figures
+from civility.feedback.figures import per_counter, per_official, rating_figures
 from civility.insights import actions
 from civility.insights.models import ComponentFigure
 from civility.insights.periods import Period
@@ -86,3 +86,27 @@ def test_a_commune_head_sees_the_serving_counter_on_the_dashboard_without_a_link
     assert "Điểm phục vụ Long Biên" not in html
     assert f"?unit={counter_a.pk}&amp;" not in html
     assert client.get("/insights/", {"unit": counter_b.pk}).status_code == 404
+
+
+@time_machine.travel(NOW)
+def test_a_commune_head_sees_the_serving_counters_figures_but_not_their_staff_one_by_one(
+    client, cast, center
+):
+    from civility.feedback.models import RatingDay
+    from tests.factories import make_official
+
+    _center_unit, counter_a, _counter_b = center
+    clerk = make_official("Trần Thị Quầy", unit=counter_a)
+    RatingDay.objects.filter(counter=counter_a).update(official=clerk)
+    client.force_login(cast.a.head)
+
+    page = client.get(
+        "/feedback/", {"unit": cast.a.ward.pk, "start": "2026-03-01", "end": "2026-03-31"}
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Quầy số 1" in html
+    assert "Trần Thị Quầy" not in html
+    rows = per_official(unit=counter_a.parent, start=MARCH.start, end=MARCH.end)
+    assert [row["name"] for row in rows] == ["Trần Thị Quầy"]
