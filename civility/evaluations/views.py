@@ -747,7 +747,8 @@ def self_assessment_gaps(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             " ".join(problems), status=400, content_type="text/plain; charset=utf-8"
         )
-    if not form.is_bound:  # show the months the table covers, not empty month fields
+    if valid and not (request.GET.get("start") or request.GET.get("end")):
+        # Show the months the table covers rather than empty month fields.
         form = GapForm(initial={"start": start, "end": end, "by": by})
     tables = gaps.gap_tables(request.user, unit, start=start, end=end, by=by)
     if export:

@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from civility.evaluations import actions, figures
 from civility.evaluations.models import Evaluation
@@ -220,3 +221,12 @@ def test_the_page_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = client.get(URL, {"unit": cast.city.pk, **SPAN})
     assert response.status_code == 200
+
+
+def test_the_month_fields_show_the_months_the_table_covers(client, cast):
+    client.force_login(cast.city_coordinator)
+    with time_machine.travel(datetime.datetime(2026, 5, 10, 3, tzinfo=datetime.UTC)):
+        response = client.get(URL, {"unit": cast.city.pk})
+    start, end = response.context["start"], response.context["end"]
+    page = response.content.decode()
+    assert f'value="{start:%Y-%m}"' in page and f'value="{end:%Y-%m}"' in page
