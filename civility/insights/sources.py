@@ -93,6 +93,12 @@ def _add(counts: dict, unit_id: int, numerator, denominator) -> None:
     counts[unit_id] = (num + Decimal(numerator or 0), den + Decimal(denominator or 0))
 
 
+def _add_active_officials(counts: Counts) -> None:
+    """Active officials per unit as the denominator: the rates "per 100 officials"."""
+    for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
+        _add(counts, row["unit_id"], 0, row["n"])
+
+
 def _local_bounds(start: datetime.date, end: datetime.date):
     zone = timezone.get_current_timezone()
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
@@ -230,8 +236,7 @@ def violations(start, end, today) -> Counts:
     )
     for row in rows:
         _add(counts, row["unit_id"], row["n"], 0)
-    for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
-        _add(counts, row["unit_id"], 0, row["n"])
+    _add_active_officials(counts)
     return counts
 
 
@@ -356,8 +361,7 @@ def good_models_adopted(start, end, today) -> Counts:
     )
     for row in replicated:
         _add(counts, row["unit_id"], row["n"], 0)
-    for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
-        _add(counts, row["unit_id"], 0, row["n"])
+    _add_active_officials(counts)
     return counts
 
 
