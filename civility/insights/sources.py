@@ -93,6 +93,12 @@ def _add(counts: dict, unit_id: int, numerator, denominator) -> None:
     counts[unit_id] = (num + Decimal(numerator or 0), den + Decimal(denominator or 0))
 
 
+def _add_per_unit(counts: Counts, records) -> None:
+    """Each unit's number of `records` (a queryset) added to its numerator."""
+    for row in records.values("unit_id").annotate(n=Count("pk")).order_by():
+        _add(counts, row["unit_id"], row["n"], 0)
+
+
 def _add_active_officials(counts: Counts) -> None:
     """Active officials per unit as the denominator: the rates "per 100 officials"."""
     for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
@@ -207,15 +213,10 @@ def complaints(start, end, today) -> Counts:
         period_start__lte=OuterRef("rated_on"),
         period_end__gte=OuterRef("rated_on"),
     )
-    rows = (
-        FollowUpCase.objects.filter(rated_on__gte=start, rated_on__lte=end)
-        .filter(Exists(covered))
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    _add_per_unit(
+        counts,
+        FollowUpCase.objects.filter(rated_on__gte=start, rated_on__lte=end).filter(Exists(covered)),
     )
-    for row in rows:
-        _add(counts, row["unit_id"], row["n"], 0)
     return counts
 
 
@@ -226,16 +227,10 @@ def violations(start, end, today) -> Counts:
     """Confirmed records about officials per 100 active officials: the rule of
     conduct.figures.conduct_figures().per_100_officials, for every unit at once."""
     counts: Counts = {}
-    rows = (
-        ViolationRecord.objects.confirmed()
-        .between(start, end)
-        .filter(official__isnull=False)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    _add_per_unit(
+        counts,
+        ViolationRecord.objects.confirmed().between(start, end).filter(official__isnull=False),
     )
-    for row in rows:
-        _add(counts, row["unit_id"], row["n"], 0)
     _add_active_officials(counts)
     return counts
 
@@ -342,25 +337,15 @@ def good_models_adopted(start, end, today) -> Counts:
     from civility.awards.models import GoodModel, ModelStatus, Replication
 
     counts: Counts = {}
-    recognised = (
+    _add_per_unit(
+        counts,
         GoodModel.objects.filter(
             status=ModelStatus.RECOGNISED, recognised_on__gte=start, recognised_on__lte=end
-        )
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+        ),
     )
-    for row in recognised:
-        _add(counts, row["unit_id"], row["n"], 0)
-    replicated = (
-        Replication.objects.live()
-        .filter(adopted_on__gte=start, adopted_on__lte=end)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    _add_per_unit(
+        counts, Replication.objects.live().filter(adopted_on__gte=start, adopted_on__lte=end)
     )
-    for row in replicated:
-        _add(counts, row["unit_id"], row["n"], 0)
     _add_active_officials(counts)
     return counts
 
