@@ -65,12 +65,42 @@ def register_device(*, actor, counter: OrgUnit, name: str) -> tuple[CounterDevic
         raise ValidationError({"counter": _("Kiosks belong to one-stop counters.")})
     if not scope_of(actor).covers(counter, roles=MANAGER_ROLES):
         raise PermissionDenied
+    return _new_device(actor=actor, counter=counter, name=name.strip() or counter.name)
+
+
+def _new_device(
+    *, actor, counter: OrgUnit, name: str, on_duty_id: int | None = None
+) -> tuple[CounterDevice, str]:
     secret = CounterDevice.new_secret()
-    device = CounterDevice(counter=counter, name=name.strip() or counter.name, created_by=actor)
+    device = CounterDevice(counter=counter, name=name, on_duty_id=on_duty_id, created_by=actor)
     device.set_secret(secret)
     with acting_as(actor):
         device.save()
     return device, secret
+
+
+@transaction.atomic
+def reissue_device_key(*, actor, device: CounterDevice) -> tuple[CounterDevice, str]:
+    """A new link for a kiosk whose link was lost or leaked: the old key stops working now.
+    Returns the new device row and its secret (shown once).
+
+    The old row is revoked and a new one made (same counter, name and official on duty)
+    rather than the key rotated in place, so each row stays the story of one key: the old
+    row keeps when its key was last used (a leak's question) and who issued it, the new row
+    starts unseen (its "last seen" tells that the tablet took the new link), and the page
+    lists the revoked key beside its successor. Ratings and sessions keep no device id, so
+    no history moves; the official on duty belongs to the desk, not the key, and carries
+    over."""
+    if not scope_of(actor).covers(device.counter, roles=MANAGER_ROLES):
+        raise PermissionDenied
+    old = CounterDevice.objects.select_for_update().get(pk=device.pk)  # one new link per click
+    if old.revoked_at is not None:
+        raise ValidationError(_("This kiosk is revoked: register a new kiosk instead."))
+    with acting_as(actor):
+        old.revoke()
+    return _new_device(
+        actor=actor, counter=device.counter, name=old.name, on_duty_id=old.on_duty_id
+    )
 
 
 _DEVICE = f"""

@@ -21,6 +21,7 @@ urlpatterns = [
     path("counters/<int:pk>/", views.counter_detail, name="counter_detail"),
     path("counters/<int:pk>/kiosks/", views.device_create, name="device_create"),
     path("kiosks/<int:pk>/revoke/", views.device_revoke, name="device_revoke"),
+    path("kiosks/<int:pk>/reissue/", views.device_reissue, name="device_reissue"),
     path("desk/", views.desk, name="desk"),
     path("calls/<int:pk>/<str:verb>/", views.call_update, name="call_update"),
     path("reports/", views.report_list, name="report_list"),

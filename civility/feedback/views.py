@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import (
     Http404,
     HttpRequest,
@@ -399,7 +400,10 @@ def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "end": end,
             "figures": figures.rating_figures(start=start, end=end, unit=counter),
             "officials": figures.per_official(unit=counter, start=start, end=end),
-            "devices": CounterDevice.objects.visible_to(request.user).filter(counter=counter),
+            # Working kiosks first, then revoked keys, latest first (a new link leaves one).
+            "devices": CounterDevice.objects.visible_to(request.user)
+            .filter(counter=counter)
+            .order_by(F("revoked_at").desc(nulls_first=True), "name", "pk"),
             "calls": AssistanceCall.objects.filter(counter=counter)[:20],
             "sessions": trust.recent_sessions(counter),
             "session_mode": SessionCounter.objects.filter(counter=counter).first(),
@@ -438,6 +442,26 @@ def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actions.revoke_device(actor=request.user, device=device)
     messages.success(request, _("The kiosk's key is revoked."))
     return redirect("feedback:counter_detail", device.counter_id)
+
+
+@login_required
+@require_POST
+@never_cache  # the answer carries the new secret
+def device_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(
+        CounterDevice.objects.visible_to(request.user).select_related("counter"), pk=pk
+    )
+    try:
+        device, secret = actions.reissue_device_key(actor=request.user, device=device)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("feedback:counter_detail", device.counter_id)
+    link = request.build_absolute_uri(reverse("feedback:kiosk")) + "#key=" + secret
+    return render(
+        request,
+        "feedback/device_created.html",
+        {"counter": device.counter, "device": device, "link": link, "reissued": True},
+    )
 
 
 # --- staff: assistance desk ----------------------------------------------------------------------

@@ -12,7 +12,8 @@ document.addEventListener("click", (event) => {
 });
 
 // Behaviours declared in the markup, because the Content-Security-Policy forbids inline
-// handlers (onclick=, onchange=): a filter that applies on change, a field selected on click.
+// handlers (onclick=, onchange=): a filter that applies on change, a field selected on click,
+// a form that asks before it is sent (data-confirm holds the question).
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
   if (field && field.form) field.form.submit();
@@ -20,4 +21,8 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   const field = event.target.closest("[data-select-on-click]");
   if (field) field.select();
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
