@@ -1,9 +1,17 @@
+import ast
 import datetime
+import enum
+import json
+import sys
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from auditlog.registry import auditlog
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,6 +47,113 @@ class AuditEvent(AbstractLogEntry):
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+
+    @property
+    def changes_display_dict(self) -> dict:
+        """Field labels and display values, for every audited field type.
+
+        auditlog's own display reads most fields well but not these, which are shown here:
+        a list field with choices raises TypeError (it joins the lazy choice labels with
+        str.join, and its fallback looks the whole list up as a dict key); a list without
+        choices shows as a Python repr; a JSON field shows Vietnamese as \\u escapes; an m2m
+        change shows the keys of its {"type", "operation", "objects"} record. Raw values are
+        returned when the model no longer exists (auditlog would raise AttributeError).
+        """
+        model = self.content_type.model_class()
+        if model is None:
+            return self.changes_dict
+        mapping = (
+            auditlog.get_model_fields(model)["mapping_fields"] if auditlog.contains(model) else {}
+        )
+        shown_here, rest = {}, {}
+        for name, values in self.changes_dict.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if isinstance(field, ArrayField):
+                shown = [_list_display(field.base_field, value) for value in values]
+            elif isinstance(field, models.JSONField):
+                shown = [_json_display(value) for value in values]
+            elif field is not None and field.many_to_many and isinstance(values, dict):
+                shown = _m2m_display(values)
+            else:
+                rest[name] = values
+                continue
+            shown_here[mapping.get(name, field.verbose_name)] = shown
+        if not shown_here:
+            return super().changes_display_dict
+        # auditlog's display of the remaining fields, read from an unsaved copy holding only them.
+        others = AuditEvent(content_type=self.content_type, changes=rest).changes_display_dict
+        return {**others, **shown_here}
+
+    def _get_changes_display_for_fk_field(self, field, value) -> str:
+        """auditlog's display of a foreign key, but a row deleted since is named in the
+        reader's language (auditlog writes "Deleted 'ClassName' (pk)" in English)."""
+        shown = super()._get_changes_display_for_fk_field(field, value)
+        if shown == f"Deleted '{field.related_model.__name__}' ({value})":
+            return gettext("%(record)s #%(pk)s (deleted)") % {
+                "record": field.related_model._meta.verbose_name,
+                "pk": value,
+            }
+        return shown
+
+
+def _parsed(value, parse):
+    """A stored value as it was before auditlog wrote it down as text (as is if unreadable)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse(value)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
+
+
+def _truncated(text: str) -> str:
+    limit = settings.AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH
+    return text[:limit] + "…" if 0 <= limit < len(text) else text
+
+
+def _list_display(base_field: models.Field, value) -> str:
+    """A stored list such as "['officials', 'students']" as its labels in the reader's
+    language, "Officials, Pupils and students"."""
+    items = _parsed(value, ast.literal_eval)
+    if isinstance(items, str) and items.startswith("[") and items.endswith("]"):
+        items = [_enum_value(token, base_field.model) for token in items[1:-1].split(", ")]
+    if items is None:
+        return ""
+    if not isinstance(items, list | tuple):
+        return str(items)
+    labels = dict(base_field.flatchoices)
+    return _truncated(", ".join(str(labels.get(item, item) if labels else item) for item in items))
+
+
+def _enum_value(token: str, model: type[models.Model]):
+    """The value of "TargetGroup.OFFICIALS", which is how str() writes an enum member in a
+    list (a list saved with members, not plain values), looked up in the model's module."""
+    owner = sys.modules[model.__module__]
+    for name in token.split("."):
+        owner = getattr(owner, name, None)
+    return owner.value if isinstance(owner, enum.Enum) else _parsed(token, ast.literal_eval)
+
+
+def _json_display(value) -> str:
+    data = _parsed(value, json.loads)
+    if data is None:
+        return ""
+    if isinstance(data, str):
+        return _truncated(data)
+    return _truncated(json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def _m2m_display(change: dict) -> list[str]:
+    """auditlog records an m2m change as the objects added or removed, not before and after."""
+    objects = ", ".join(str(name) for name in change.get("objects", []))
+    if change.get("operation") == "add":
+        return ["", gettext("added: %(objects)s") % {"objects": objects}]
+    if change.get("operation") == "delete":
+        return ["", gettext("removed: %(objects)s") % {"objects": objects}]
+    return ["", objects]
 
 
 class Verified(models.Model):

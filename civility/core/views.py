@@ -87,13 +87,6 @@ def object_url(event: AuditEvent) -> str | None:
         return None
 
 
-def readable_changes(event: AuditEvent) -> dict:
-    """Field labels and display values; the raw values if the model no longer exists."""
-    if event.content_type.model_class() is None:
-        return event.changes_dict
-    return event.changes_display_dict
-
-
 @require_GET
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -105,7 +98,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         AuditEvent.objects.visible_to(request.user).select_related("actor", "content_type")
     ).order_by("-timestamp", "-pk")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(event, object_url(event), readable_changes(event)) for event in page]
+    rows = [(event, object_url(event), event.changes_display_dict) for event in page]
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": params.urlencode()}
