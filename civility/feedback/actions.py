@@ -220,10 +220,10 @@ class Stored:
 _INSERT = f"""
 INSERT INTO {ServiceRating._meta.db_table}
   (client_id, counter_id, official_id, channel, scale, level, score, side, reasons, comment,
-   dossier_code, rated_at, rated_on)
+   dossier_code, rated_at, rated_on, received_at)
 SELECT r.client_id, %(counter)s::bigint, %(official)s::bigint, %(channel)s::text,
        %(scale)s::text, r.level, r.score, r.side, r.reasons, r.comment, r.dossier_code,
-       r.rated_at, r.rated_on
+       r.rated_at, r.rated_on, %(received)s::timestamptz
 FROM jsonb_to_recordset(%(rows)s::jsonb)
      AS r(client_id uuid, level smallint, score smallint, side smallint, reasons varchar[],
           comment text, dossier_code text, rated_at timestamptz, rated_on date)
@@ -316,6 +316,9 @@ def record_ratings(
         "channel": channel,
         "scale": scale.key,
         "rows": json.dumps(rows),
+        # Python's clock, not the database's: the age checks above and the trust checks
+        # that read by received_at compare with the same clock (and tests can freeze it).
+        "received": now,
     }
     sql = _INSERT
     if bucket is not None:

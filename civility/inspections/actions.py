@@ -544,12 +544,12 @@ _UPSERT = """
 INSERT INTO inspections_answer
     (inspection_id, criterion_id, client_id, value, not_applicable, note, answered_at,
      answered_by_id, received_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, now())
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (inspection_id, criterion_id) DO UPDATE SET
     client_id = EXCLUDED.client_id, value = EXCLUDED.value,
     not_applicable = EXCLUDED.not_applicable, note = EXCLUDED.note,
     answered_at = EXCLUDED.answered_at, answered_by_id = EXCLUDED.answered_by_id,
-    received_at = now()
+    received_at = EXCLUDED.received_at
 WHERE inspections_answer.answered_at <= EXCLUDED.answered_at
 RETURNING id
 """
@@ -627,6 +627,7 @@ def record_answers(*, actor, inspection: Inspection, answers: list[AnswerIn]) ->
                         item.note.strip()[:5000],
                         answered_at,
                         getattr(actor, "pk", None),
+                        now,  # the clock answered_at is capped by, not the database's
                     ],
                 )
                 row = cursor.fetchone()
