@@ -12,16 +12,7 @@ run: setup
 	@trap 'kill $$(jobs -p) 2> /dev/null; $(STOP_DB)' EXIT INT TERM; \
 	export DEBUG=$${DEBUG:-true}; \
 	$(MANAGE) migrate --no-input && \
-	$(MANAGE) import_admin_units --province 01 && \
-	$(MANAGE) load_demo_data && \
-	$(MANAGE) load_codes --unit-code 01 && \
-	$(MANAGE) load_inspections_demo && \
-	$(MANAGE) load_conduct_demo && \
-	$(MANAGE) load_feedback_demo && \
-	$(MANAGE) load_evaluations_demo && \
-	$(MANAGE) load_awards_demo && \
-	$(MANAGE) load_programmes_demo && \
-	$(MANAGE) load_insights_demo && \
+	$(MANAGE) load_demo --address $${PORT:-127.0.0.1:8000} && \
 	{ $(MANAGE) procrastinate worker & } && \
 	$(MANAGE) runserver $${PORT:-127.0.0.1:8000}
 

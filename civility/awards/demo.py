@@ -1,6 +1,7 @@
 """Demo emulation and commendation data for Hanoi: the title catalogue, the city's
-workplace-culture movement, earlier titles, a nomination through the board to a decision, good
-models with their replication, and a review in progress.
+workplace-culture movement, earlier titles, a nomination through the board to a decision, a few
+proposals still waiting for the board, good models with their replication, and a review in
+progress.
 
 Runs after `import_admin_units --province 01`, `load_demo_data` and `load_codes`; idempotent
 (each part is only added when it is not there yet). Annual classifications come from the
@@ -95,6 +96,10 @@ class AwardsDemoReport:
 
 def _commune(code: str) -> OrgUnit:
     return OrgUnit.objects.get(kind__in=(UnitKind.WARD, UnitKind.COMMUNE), code=code)
+
+
+# Officials whose proposals for this year's titles wait for the board's review.
+UNDER_REVIEW = ("TH-03", "TH-07", "TH-09", "HK-10")
 
 
 def _staff(code: str) -> Official | None:
@@ -242,6 +247,17 @@ def load_awards_demo() -> AwardsDemoReport:
         report.decisions += 1
         if official.user_id:
             actions.set_honour_consent(actor=official.user, official=official, consented=True)
+
+    # Proposals the board has still to review: the coordinator's work for the day.
+    for code in UNDER_REVIEW:
+        candidate = _staff(code)
+        if candidate is None or Nomination.objects.filter(official=candidate, year=year).exists():
+            continue
+        try:
+            _propose(title_for(candidate.unit, "advanced-worker", year), year, candidate, admin)
+        except ValidationError:  # not eligible under the rules in force: not proposed
+            continue
+        report.nominations += 1
 
     suspect = _staff("LB-04")
     if suspect and not ReviewHold.objects.exists():

@@ -7,6 +7,7 @@ facts, `load_conduct_demo`); idempotent: a period that exists is left as it is.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -103,23 +104,26 @@ def load_evaluations_demo() -> EvaluationsDemoReport:
     today = timezone.localdate()
     first = today.replace(day=1)
     months = [add_months(first, -3), add_months(first, -2), add_months(first, -1)]
+    # The ward's own staff, and the service point whose counters serve the ward (the demo
+    # official works there: Hanoi's one-stop points belong to the city's Service Center).
+    points = OrgUnit.objects.filter(kind=UnitKind.SERVICE_POINT, serves=ward).order_by("pk")[:1]
     with acting_as(admin):
-        for number, month in enumerate(months):
-            if EvaluationPeriod.objects.filter(unit=ward, month=month).exists():
+        for (number, month), unit in itertools.product(enumerate(months), [ward, *points]):
+            if EvaluationPeriod.objects.filter(unit=unit, month=month).exists():
                 continue
-            period = actions.open_period(actor=admin, unit=ward, month=month)
+            period = actions.open_period(actor=admin, unit=unit, month=month)
             report.periods += 1
             last = number == len(months) - 1
             for index, evaluation in enumerate(period.evaluations.select_related("official")):
                 seed = evaluation.official_id + number * 3
                 if not last:
-                    _finish(evaluation, seed=seed, admin=admin, upto="done")
-                elif index % 4 == 1:
-                    _finish(evaluation, seed=seed, admin=admin, upto="review")
-                elif index % 4 == 2:
-                    _finish(evaluation, seed=seed, admin=admin, upto="approval")
-                elif index % 4 == 3:
-                    _finish(evaluation, seed=seed, admin=admin, upto="done")
+                    upto = "done"
+                elif evaluation.official.user_id:
+                    upto = None  # a demo login fills in their own self-assessment
+                else:  # the month in progress: every step, some not submitted yet
+                    upto = (None, "review", "approval", "done")[index % 4]
+                if upto:
+                    _finish(evaluation, seed=seed, admin=admin, upto=upto)
                 report.evaluations += 1
         report.classifications = len(
             actions.propose_classifications(actor=admin, unit=ward, year=months[0].year)

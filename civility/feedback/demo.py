@@ -33,7 +33,7 @@ from civility.feedback.models import (
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 
 NAMESPACE = uuid.UUID("6f1c1d3e-2b59-4c1e-9e3e-2a7f3c1b0a10")
-DAYS = 30
+DAYS = actions.MAX_RATING_AGE.days
 COMMENTS = [
     "Cán bộ hướng dẫn tận tình, dễ hiểu.",
     "Thời gian chờ hơi lâu vào buổi sáng.",
@@ -62,7 +62,7 @@ class FeedbackDemoReport:
     reports: int = 0
     dossier_stats: int = 0
     cases: int = 0
-    kiosk_links: list[tuple[str, str]] | None = None
+    kiosk_links: list[tuple[OrgUnit, str]] | None = None  # (counter, secret)
 
 
 def load_feedback_demo(*, today: datetime.date | None = None) -> FeedbackDemoReport:
@@ -80,10 +80,10 @@ def load_feedback_demo(*, today: datetime.date | None = None) -> FeedbackDemoRep
         report.ratings += _ratings(counter, today, rng)
         report.calls += _calls(counter, today, rng)
         if admin is not None and not CounterDevice.objects.filter(counter=counter).exists():
-            _device, secret = actions.register_device(
-                actor=admin, counter=counter, name="Máy tính bảng tại quầy"
-            )
-            report.kiosk_links.append((counter.name, secret))
+            actions.register_device(actor=admin, counter=counter, name="Máy tính bảng tại quầy")
+    if admin is not None:
+        report.kiosk_links.extend(_fresh_kiosk_link(admin))
+    report.calls += _waiting_call()
     report.reports += _reports(today, rng)
     report.dossier_stats += _dossier_stats(counters, today, rng, admin)
     if admin is not None:
@@ -94,20 +94,23 @@ def load_feedback_demo(*, today: datetime.date | None = None) -> FeedbackDemoRep
 
 
 def _ratings(counter: OrgUnit, today: datetime.date, rng: random.Random) -> int:
-    rng = random.Random(f"ratings-{counter.pk}-{today}")  # the same draws on every run
+    """Office-hour ratings for today and the DAYS - 1 days before: the oldest is still
+    inside the rating action's window (MAX_RATING_AGE from now) at any hour of the day."""
     officials = list(Official.objects.filter(unit=counter).values_list("pk", flat=True))
     zone = timezone.get_current_timezone()
+    now = timezone.now()
     stored = 0
-    for back in range(DAYS, -1, -1):
+    for back in range(DAYS - 1, -1, -1):
         day = today - datetime.timedelta(days=back)
         if day.weekday() == 6:  # closed on Sundays
             continue
+        rng = random.Random(f"ratings-{counter.pk}-{day}")  # a day's draws are the same each run
         items = []
         for n in range(rng.randint(8, 22)):
             moment = datetime.datetime.combine(
                 day, datetime.time(rng.randint(8, 16), rng.randint(0, 59)), tzinfo=zone
             )
-            if moment > timezone.now():
+            if moment > now:
                 continue
             level = rng.choices([1, 2, 3, 4, 5], weights=[45, 35, 12, 6, 2])[0]
             reasons = rng.sample(Reason.values, rng.choice([0, 0, 1, 1, 2]))
@@ -153,6 +156,29 @@ def _calls(counter: OrgUnit, today: datetime.date, rng: random.Random) -> int:
             )
             made += 1
     return made
+
+
+def _fresh_kiosk_link(admin) -> list[tuple[OrgUnit, str]]:
+    """A new link for the demo official's kiosk on every load, the previous key revoked:
+    keys are stored only as hashes, so a link can be shown once and never again."""
+    official = Official.objects.filter(user__username="demo_official").first()
+    if official is None:
+        return []
+    device = CounterDevice.objects.active().filter(counter=official.unit).first()
+    if device is None:
+        return []
+    _device, secret = actions.reissue_device_key(actor=admin, device=device)
+    return [(official.unit, secret)]
+
+
+def _waiting_call() -> int:
+    """A citizen waiting at the demo official's counter right now (one at most: pressing the
+    bell again while a call waits returns the waiting call)."""
+    official = Official.objects.filter(user__username="demo_official").first()
+    if official is None:
+        return 0
+    _call, created = actions.raise_assistance_call(counter=official.unit, source="kiosk")
+    return int(created)
 
 
 def _reports(today: datetime.date, rng: random.Random) -> int:

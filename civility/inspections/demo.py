@@ -1,10 +1,15 @@
 """Demo inspections on Hanoi's demo wards (after `load_demo_data` and `load_codes`).
 
-The city's three checklists; a 2026 plan of the Department of Culture and Sports inspecting
-the counters of Hoàn Kiếm, Tây Hồ and Long Biên and two public places; two inspections
-submitted with scores, findings and corrective actions (one closed, one overdue), one
-surprise check in progress. Loading twice creates nothing the second time (the plan's title
-is its key).
+The city's three checklists; a plan of the Department of Culture and Sports for the year the
+demo is loaded, inspecting the counters of Hoàn Kiếm, Tây Hồ and Long Biên and public
+places; two counter inspections and one at a Tây Hồ market submitted with scores, findings
+and corrective actions (one closed, one overdue, one the ward must still answer), a surprise
+check in progress, and one public place due today. Dates count back from the day of
+loading, so the story reads the same whenever `make run` is started.
+
+Idempotent: the story is told once (its plan's title is its key); later runs only make sure
+the current year has a plan with an inspection due on the day (an earlier one that nobody
+started moves to today, as a coordinator would reschedule it).
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from django.utils import timezone
 from civility.core.audit import acting_as
 from civility.inspections import actions
 from civility.inspections.models import (
-    Answer,
     CorrectiveAction,
     FindingKind,
     Inspection,
@@ -30,7 +34,8 @@ from civility.inspections.models import (
 from civility.orgs.models import Official, OrgUnit, Place, RoleAssignment, UnitKind
 from civility.orgs.scopes import Role
 
-PLAN_TITLE = "Kế hoạch kiểm tra văn hóa công vụ năm 2026"
+PLAN_TITLE = "Kế hoạch kiểm tra văn hóa công vụ năm %(year)d"
+DUE_TODAY = "Phủ Tây Hồ"
 WARDS = ("00070", "00103", "00148")  # Hoàn Kiếm, Tây Hồ, Long Biên
 
 
@@ -60,26 +65,43 @@ def _answers(inspection: Inspection, overrides: dict[str, str], at: datetime.dat
 @transaction.atomic
 def load_inspections_demo() -> dict:
     city = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
-    admin = get_user_model().objects.filter(username="demo_admin").first()
+    users = get_user_model().objects
+    admin = users.filter(username="demo_admin").first()
+    coordinator = users.filter(username="demo_coordinator").first()
     templates = {
         slug: actions.load_template_seed(actor=None, unit=city, slug=slug) for slug in actions.SEEDS
     }
-    if InspectionPlan.objects.filter(title=PLAN_TITLE).exists():
-        return {"created": 0}
-    department = OrgUnit.objects.get(parent=city, name="Sở Văn hóa và Thể thao")
-    coordinator = get_user_model().objects.filter(username="demo_coordinator").first()
     if coordinator is not None:
         RoleAssignment.objects.get_or_create(
             user=coordinator, role=Role.INSPECTOR, unit=city, defaults={"granted_by": admin}
         )
-    actor = admin
-    plan = actions.create_plan(
-        actor=actor,
-        unit=city,
-        year=2026,
-        title=PLAN_TITLE,
-        notes="Kiểm tra Bộ phận Một cửa các phường và một số nơi công cộng, 2 đợt/năm.",
-    )
+    team = [coordinator] if coordinator else []
+    today = timezone.localdate()
+    report = {"created": 0, "plan": None}
+    plan = InspectionPlan.objects.filter(unit=city, title=PLAN_TITLE % {"year": today.year}).first()
+    if plan is None:
+        plan = actions.create_plan(
+            actor=admin,
+            unit=city,
+            year=today.year,
+            title=PLAN_TITLE % {"year": today.year},
+            notes="Kiểm tra Bộ phận Một cửa các phường và một số nơi công cộng, 2 đợt/năm.",
+        )
+        report["plan"] = plan.pk
+        if not Inspection.objects.filter(
+            plan__unit=city, status=InspectionStatus.SUBMITTED
+        ).exists():
+            report["created"] += _story(admin, plan, templates, team, today)
+    report["created"] += _due_today(admin, plan, templates["public-place"], team, today)
+    return report
+
+
+def _in_year(day: datetime.date, year: int) -> datetime.date:
+    return min(max(day, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
+
+
+def _story(actor, plan, templates, team, today: datetime.date) -> int:
+    city = plan.unit
     counters = []
     for code in WARDS:
         ward = OrgUnit.objects.get(kind=UnitKind.WARD, code=code)
@@ -87,23 +109,24 @@ def load_inspections_demo() -> dict:
             OrgUnit.objects.filter(kind=UnitKind.COUNTER, serves=ward).order_by("name").first()
         )
         counters.append(counter or ward)
-    team = [coordinator] if coordinator else []
     planned = actions.add_plan_inspections(
         actor=actor,
         plan=plan,
         template=templates["one-stop-counter"],
-        planned_on=datetime.date(2026, 3, 10),
+        planned_on=_in_year(today - datetime.timedelta(days=20), plan.year),
         units=counters,
         inspecting_unit=city,
         team=team,
         team_note="Sở Văn hóa và Thể thao; Sở Nội vụ",
     )
-    places = list(Place.objects.filter(name__in=["Chợ Đồng Xuân", "Phủ Tây Hồ"]).order_by("name"))
+    market = Place.objects.filter(name="Chợ hoa Quảng Bá").first()
+    places = [market] if market else []
+    places += Place.objects.filter(name="Chợ Đồng Xuân")
     planned += actions.add_plan_inspections(
         actor=actor,
         plan=plan,
         template=templates["public-place"],
-        planned_on=datetime.date(2026, 6, 15),
+        planned_on=_in_year(today - datetime.timedelta(days=12), plan.year),
         places=places,
         inspecting_unit=city,
         team=team,
@@ -124,7 +147,7 @@ def load_inspections_demo() -> dict:
             criterion=first.template_version.criteria().get(ref="A6"),
             description="Chuông hỗ trợ tại quầy số 1 không hoạt động.",
             recommendation="Sửa chữa, thay thế chuông hỗ trợ và kiểm tra định kỳ hằng tuần.",
-            deadline=timezone.localdate() + datetime.timedelta(days=10),
+            deadline=today + datetime.timedelta(days=10),
         )
         fix = actions.respond_to_action(
             actor=actor,
@@ -155,7 +178,7 @@ def load_inspections_demo() -> dict:
             finding=violation,
             unit=second.unit,
             description=violation.recommendation,
-            deadline=timezone.localdate() - datetime.timedelta(days=5),
+            deadline=today - datetime.timedelta(days=5),
         )
         actions.record_finding(
             actor=actor,
@@ -163,8 +186,19 @@ def load_inspections_demo() -> dict:
             criterion=second.template_version.criteria().get(ref="A1"),
             description="Chưa niêm yết Quy tắc ứng xử tại khu vực tiếp dân.",
             recommendation="Niêm yết bảng Quy tắc ứng xử ở nơi dễ thấy.",
-            deadline=timezone.localdate() + datetime.timedelta(days=2),
+            deadline=today + datetime.timedelta(days=2),
         )
+        if market is not None:  # Tây Hồ's flower market: the ward itself must answer
+            third = planned[3]
+            actions.record_answers(actor=actor, inspection=third, answers=_answers(third, {}, now))
+            _submit(actor, third)
+            actions.record_finding(
+                actor=actor,
+                inspection=third,
+                description="Một số hộ kinh doanh không niêm yết giá, lấn chiếm lối đi.",
+                recommendation="Nhắc nhở các hộ kinh doanh, niêm yết giá và trả lại lối đi.",
+                deadline=today + datetime.timedelta(days=14),
+            )
     # A surprise check at Long Biên's counter, started and half answered.
     surprise = actions.start_inspection_on_the_spot(
         actor=actor,
@@ -175,12 +209,34 @@ def load_inspections_demo() -> dict:
     )
     half = _answers(surprise, {}, now)[:6]
     actions.record_answers(actor=actor, inspection=surprise, answers=half)
-    return {
-        "created": len(planned) + 1,
-        "plan": plan.pk,
-        "answers": Answer.objects.filter(inspection__plan=plan).count(),
-        "department": department.pk,
-    }
+    return len(planned) + 1
+
+
+def _due_today(actor, plan, template, team, today: datetime.date) -> int:
+    """One place of the plan due on the day; an earlier one nobody started moves to today."""
+    waiting = plan.inspections.filter(status=InspectionStatus.PLANNED, place__name=DUE_TODAY)
+    if waiting.filter(planned_on=today).exists():
+        return 0
+    missed = waiting.filter(planned_on__lt=today).order_by("planned_on").first()
+    if missed is not None:
+        missed.planned_on = today
+        with acting_as(actor):
+            missed.save(update_fields=["planned_on"])
+        return 0
+    place = Place.objects.filter(name=DUE_TODAY).first()
+    if place is None:
+        return 0
+    return len(
+        actions.add_plan_inspections(
+            actor=actor,
+            plan=plan,
+            template=template,
+            planned_on=today,
+            places=[place],
+            inspecting_unit=plan.unit,
+            team=team,
+        )
+    )
 
 
 def _submit(actor, inspection: Inspection) -> None:

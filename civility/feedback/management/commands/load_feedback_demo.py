@@ -9,7 +9,12 @@ from civility.feedback.demo import load_feedback_demo
 
 
 class Command(BaseCommand):
-    help = "Load demo ratings, assistance calls, public-place reports and dossier figures."
+    # load_demo passes a dict to collect the kiosk link for the summary it prints at the end.
+    stealth_options = ("summary",)
+    help = (
+        "Load demo ratings, assistance calls, public-place reports and dossier figures; issue "
+        "a new link for the demo official's kiosk (the previous one is revoked)."
+    )
 
     def handle(self, *args, **options) -> None:
         report = load_feedback_demo()
@@ -27,8 +32,17 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(_("Follow-up cases: %(cases)s new.") % {"cases": report.cases})
-        for name, secret in report.kiosk_links or []:
+        links = [
+            (counter.name, f"{reverse('feedback:kiosk')}#key={secret}")
+            for counter, secret in report.kiosk_links or []
+        ]
+        for name, link in links:
             self.stdout.write(
-                _("  Kiosk of %(counter)s: %(path)s#key=%(secret)s")
-                % {"counter": name, "path": reverse("feedback:kiosk"), "secret": secret}
+                _("  Kiosk of %(counter)s: %(link)s") % {"counter": name, "link": link}
             )
+        if options.get("summary") is not None:
+            options["summary"]["kiosks"] = links
+            options["summary"]["citizen"] = [
+                (counter.name, reverse("feedback:counter_feedback", args=[counter.pk]))
+                for counter, _secret in report.kiosk_links or []
+            ]

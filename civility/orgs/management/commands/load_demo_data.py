@@ -12,6 +12,8 @@ PASSWORD_VARIABLE = "DEMO_PASSWORD"
 
 
 class Command(BaseCommand):
+    # load_demo passes a dict to collect the logins for the summary it prints at the end.
+    stealth_options = ("summary",)
     help = (
         "Load a small Hanoi demo data set (units, posts, officials, places, demo users); "
         "imports Hanoi first when it is missing. Set DEMO_PASSWORD to choose the demo "
@@ -36,12 +38,19 @@ class Command(BaseCommand):
             self.stdout.write(_("Demo data created: %(details)s.") % {"details": details})
         else:
             self.stdout.write(_("Demo data already loaded; nothing created."))
+        lines = [login_line(login) for login in report.logins]
         self.stdout.write(_("Demo logins:"))
-        for login in report.logins:
-            if login.password is None:
-                secret = _("password unchanged (set %(variable)s to choose one)") % {
-                    "variable": PASSWORD_VARIABLE
-                }
-            else:
-                secret = _("password: %(password)s") % {"password": login.password}
-            self.stdout.write(f"  {login.username:<18} {secret}  [{login.label}]")
+        for line in lines:
+            self.stdout.write(line)
+        if options.get("summary") is not None:
+            options["summary"]["logins"] = lines
+
+
+def login_line(login) -> str:
+    if login.password is None:
+        secret = _("password unchanged (set %(variable)s to choose one)") % {
+            "variable": PASSWORD_VARIABLE
+        }
+    else:
+        secret = _("password: %(password)s") % {"password": login.password}
+    return f"  {login.username:<18} {secret}  [{login.label}]"

@@ -1,0 +1,108 @@
+"""What each demo login must find to do right after `make run` (issue: the demo gives every
+role a real day of work). Each check reads through the apps' own scoped QuerySets, as the
+login would see it, and returns the names of the items that are missing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from civility.awards.models import Nomination, NominationStatus
+from civility.codes.models import CommitmentCampaign
+from civility.evaluations.models import Evaluation, Step
+from civility.feedback.models import AssistanceCall, PublicReport, ReportStatus
+from civility.insights.models import CultureIndex, JobStatus, ReportJob
+from civility.insights.periods import Period
+from civility.inspections.models import CorrectiveAction, Inspection, InspectionStatus
+from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.scopes import scope_of
+
+
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def official_work(*, today: datetime.date) -> list[str]:
+    user = _user("demo_official")
+    official = user.official
+    counter = official.unit
+    missing = []
+    campaigns = CommitmentCampaign.objects.visible_to(user).open(on=today).for_official(official)
+    if not campaigns.exclude(commitments__official=official).exists():
+        missing.append("official: a commitment to sign")
+    if not Evaluation.objects.visible_to(user).filter(official=official, step=Step.SELF).exists():
+        missing.append("official: a monthly self-evaluation due")
+    waiting = AssistanceCall.objects.visible_to(user).filter(
+        counter=counter, acknowledged_at__isnull=True, resolved_at__isnull=True
+    )
+    if not waiting.exists():
+        missing.append("official: a waiting assistance call")
+    actions = CorrectiveAction.objects.visible_to(user).filter(unit=counter).not_closed()
+    if not actions.filter(status="open").exists():
+        missing.append("official: a corrective action of their counter to respond to")
+    return missing
+
+
+def head_work(*, today: datetime.date) -> list[str]:
+    user = _user("demo_head")
+    ward = OrgUnit.objects.get(kind=UnitKind.WARD, code="00103")
+    missing = []
+    if not Evaluation.objects.visible_to(user).filter(step=Step.APPROVAL).exists():
+        missing.append("head: evaluations to approve")
+    if not PublicReport.objects.visible_to(user).filter(status=ReportStatus.NEW).exists():
+        missing.append("head: a public report to triage")
+    if not CorrectiveAction.objects.visible_to(user).not_closed().exists():
+        missing.append("head: corrective actions")
+    # The dashboard opens on the current quarter, with a link to the one before.
+    quarter = Period.containing("quarter", today)
+    ranked = CultureIndex.objects.filter(
+        unit=ward, rank__isnull=False, ranked_siblings__gt=1, period_kind="quarter"
+    ).filter(period_start__in=[quarter.start, quarter.previous().start])
+    if not ranked.exists():
+        missing.append("head: the ward's place among the other wards")
+    if not scope_of(user).covers(ward):
+        missing.append("head: the ward in scope")
+    return missing
+
+
+def coordinator_work(*, today: datetime.date) -> list[str]:
+    user = _user("demo_coordinator")
+    city = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
+    missing = []
+    due = Inspection.objects.visible_to(user).filter(
+        plan__isnull=False, planned_on=today, status=InspectionStatus.PLANNED
+    )
+    if not due.exists():
+        missing.append("coordinator: a plan with an inspection due today")
+    if not Nomination.objects.visible_to(user).filter(status=NominationStatus.PROPOSED).exists():
+        missing.append("coordinator: nominations to decide")
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    reportable = CultureIndex.objects.filter(
+        unit=city, period_kind="month", period_start=last_month
+    )
+    generated = ReportJob.objects.filter(
+        unit=city, period_kind="month", period_start=last_month, status=JobStatus.DONE
+    )
+    if not reportable.exists() or generated.exists():
+        missing.append("coordinator: last month's report to generate")
+    return missing
+
+
+def citizen_work() -> list[str]:
+    counter = OrgUnit.objects.filter(kind=UnitKind.COUNTER, officials__isnull=False).first()
+    if counter is None:
+        return ["citizen: a counter to rate"]
+    page = Client().get(reverse("feedback:counter_feedback", args=[counter.pk]))
+    return [] if page.status_code == 200 else ["citizen: the counter's rating page"]
+
+
+def missing(*, today: datetime.date) -> list[str]:
+    return [
+        *official_work(today=today),
+        *head_work(today=today),
+        *coordinator_work(today=today),
+        *citizen_work(),
+    ]
