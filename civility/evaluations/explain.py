@@ -1,4 +1,5 @@
-"""Reasons stored as codes with parameters, rendered in the reader's language."""
+"""Reasons stored as codes with parameters, rendered in the reader's language, each rule line
+followed by the sources stored with it (`rules.cite`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,30 @@ def _rule_name(key: str) -> str:
     return str(rule.name) if rule else key
 
 
+def citation(source: dict) -> str:
+    """ "Decree 90/2020/NĐ-CP, Art. 11, point b"; the article "to be confirmed" when the legal
+    notes did not confirm it."""
+    if not source.get("article"):
+        return _("Decree %(act)s (article to be confirmed)") % source
+    if source.get("clause"):
+        return _("Decree %(act)s, Art. %(article)s, cl. %(clause)s") % source
+    if source.get("point"):
+        return _("Decree %(act)s, Art. %(article)s, point %(point)s") % source
+    return _("Decree %(act)s, Art. %(article)s") % source
+
+
 def explain(reason: dict) -> str:
+    text = _explain(reason)
+    sources = reason.get("sources")
+    if not sources:
+        return text
+    return _("%(text)s Source: %(sources)s.") % {
+        "text": text,
+        "sources": "; ".join(citation(source) for source in sources),
+    }
+
+
+def _explain(reason: dict) -> str:
     code, p = reason.get("code", ""), dict(reason.get("params", {}))
     if code == "rule_set":
         return _("Rule set: %(name)s.") % {"name": _rule_name(p.get("key", ""))}
@@ -37,7 +61,48 @@ def explain(reason: dict) -> str:
     if code == "no_scores":
         return _("No approved period score in the year: not classified.")
     if code == "no_items":
-        return _("No work items recorded in the approved monthly evaluations of the year.")
+        return _(
+            "No work items recorded in the approved monthly evaluations of the year: missing "
+            "records are no ground for a level. Not enough grounds — to be assessed."
+        )
+    if code == "criteria_between":
+        return (
+            _(
+                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
+                "effectiveness: more than the 20%% allowed for “completed tasks”, but not more "
+                "than the 50%% that means “did not complete tasks”. The law sets no level for this "
+                "band. Not enough grounds — to be assessed."
+            )
+            % p
+        )
+    if code == "criteria_over_half":
+        return (
+            _(
+                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
+                "effectiveness: more than 50%%, so “did not complete tasks”."
+            )
+            % p
+        )
+    if code == "criteria_disagree":
+        return (
+            _(
+                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
+                "effectiveness, more than 50%%, but the approved monthly scores average "
+                "%(average)s points (50 or more is at least “completed” in the monthly scale): "
+                "the records disagree. Not enough grounds — to be assessed."
+            )
+            % p
+        )
+    if code == "criteria_unconfirmed":
+        return (
+            _(
+                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
+                "effectiveness, more than 50%%; this ground of “did not complete tasks” is "
+                "confirmed in Civility's legal notes only for civil servants and public employees "
+                "not in a leadership post. Not enough grounds — to be assessed."
+            )
+            % p
+        )
     if code == "average":
         return _(
             "Average of %(count)s period scores: %(average)s points, which gives “%(level)s” "
@@ -66,7 +131,7 @@ def explain(reason: dict) -> str:
         return (
             _(
                 "Record %(number)s already led to “did not complete tasks” in %(year)s; "
-                "not counted again (Decree 48/2023)."
+                "not counted again."
             )
             % p
         )

@@ -180,7 +180,8 @@ class ClassificationInputsForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    level = forms.ChoiceField(label=_("Level"), choices=AnnualLevel.choices)
+    # A blank first choice: with no level proposed, the head picks one, never a default.
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *AnnualLevel.choices])
     change_reason = forms.CharField(
         label=_("Reason for changing the proposal"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -385,8 +385,9 @@ class AnnualClassification(models.Model):
     average_score = models.DecimalField(
         _("average score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # Blank: the records allow no verdict under the rules; the evaluator assesses it.
     proposed_level = models.CharField(
-        _("proposed level"), max_length=16, choices=AnnualLevel.choices
+        _("proposed level"), max_length=16, choices=AnnualLevel.choices, blank=True
     )
     # Why: a list of {"code": ..., "params": {...}}, rendered in the reader's language.
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
@@ -439,12 +440,9 @@ class AnnualClassification(models.Model):
     def is_locked(self) -> bool:
         return self.confirmed_at is not None
 
-    @property
-    def level(self) -> str:
-        return self.final_level or self.proposed_level
-
-    def get_level_display_text(self) -> str:
-        return str(AnnualLevel(self.level).label)
+    def is_to_assess(self) -> bool:
+        """No level proposed: the evaluator decides (the reasons say why)."""
+        return not self.proposed_level
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}

@@ -478,23 +478,81 @@ def annual_rule_set_for(year: int, staff_category: str) -> AnnualRuleSet | None:
     return max(candidates, key=lambda rule: rule.valid_from) if candidates else None
 
 
-def criteria_level(items: list[WorkItem]) -> tuple[str, dict]:
-    """Decree 90/2020's task criteria on the year's work items (non-managers)."""
+# --- Sources of the criteria rules (Decree 90/2020, audit of the legal texts) --------------
+
+DECREE_90 = "90/2020/NĐ-CP"
+DECREE_48 = "48/2023/NĐ-CP"
+DECREE_335 = "335/2025/NĐ-CP"
+# Decree 90/2020's articles for staff not in a leadership post, as checked against the
+# texts: "completed" Art. 10 (civil servants) and 14 (public employees); "did not complete"
+# Art. 11 and 15. The articles for cadres, workers and leaders were not confirmed: their
+# lines cite the Decree with the article "to be confirmed", and ground (b) below does not
+# decide their level.
+DECREE_90_ARTICLES: dict[str, dict[str, str]] = {
+    StaffCategory.CIVIL_SERVANT: {"completed": "10", "not_completed": "11"},
+    StaffCategory.PUBLIC_EMPLOYEE: {"completed": "14", "not_completed": "15"},
+}
+# "Completed" in both monthly scales (3814-QĐ/TU grade C; Decree 335) starts at 50 points.
+MONTHLY_COMPLETED_FLOOR = Decimal(50)
+
+
+def cite(act: str, article: str = "", *, clause: str = "", point: str = "") -> dict:
+    """One source of a rule line, stored with the reason and rendered by `explain`.
+    An empty `article` reads "article to be confirmed"."""
+    return {"act": act, "article": article, "clause": clause, "point": point}
+
+
+def decree_90_article(rule: str, staff_category: str, *, is_leader: bool) -> str:
+    """Decree 90's article for `rule` ("completed" or "not_completed"), or "" when the
+    legal notes did not confirm it for this official."""
+    if is_leader:
+        return ""
+    return DECREE_90_ARTICLES.get(staff_category, {}).get(rule, "")
+
+
+@dataclass(frozen=True)
+class CriteriaResult:
+    """The task criteria on the year's work items. `level` is None when the law gives no
+    level from these facts: the evaluator assesses it (`ground` says why)."""
+
+    level: str | None
+    ground: str  # excellent, good, completed, short_over_half, short_between, no_items
+    counts: dict[str, int]
+
+    @property
+    def short_percent(self) -> Decimal:
+        items = self.counts["items"]
+        if not items:
+            return ZERO
+        return (HUNDRED * self.counts["short"] / items).quantize(Decimal("0.1"))
+
+
+def criteria_level(items: list[WorkItem]) -> CriteriaResult:
+    """Decree 90/2020's task criteria on the year's work items, each item one criterion;
+    an item not done, late or failing a quality review is short.
+
+    "Completed" allows at most 20% short (Art. 10 / 14); "did not complete" needs more than
+    50% short (Art. 11 / 15, ground (b)). The law gives no level between 20% and 50%, and
+    missing data is no ground: both are left to the evaluator (level None)."""
     counted = [item for item in items if not item.excused]
     total = len(counted)
     if not total:
-        return Level.NOT_COMPLETED, {"items": 0, "short": 0, "exceeded": 0, "not_done": 0}
+        return CriteriaResult(
+            None, "no_items", {"items": 0, "short": 0, "exceeded": 0, "not_done": 0}
+        )
     not_done = sum(1 for item in counted if not item.done)
     short = sum(1 for item in counted if not item.meets_quality_and_schedule)
     exceeded = sum(1 for item in counted if item.exceeded and item.meets_quality_and_schedule)
-    facts = {"items": total, "short": short, "exceeded": exceeded, "not_done": not_done}
+    counts = {"items": total, "short": short, "exceeded": exceeded, "not_done": not_done}
     if short == 0 and exceeded * 2 >= total:
-        return Level.EXCELLENT, facts
+        return CriteriaResult(Level.EXCELLENT, "excellent", counts)
     if short == 0:
-        return Level.GOOD, facts
-    if not_done == 0 and short * 5 <= total:
-        return Level.COMPLETED, facts
-    return Level.NOT_COMPLETED, facts
+        return CriteriaResult(Level.GOOD, "good", counts)
+    if short * 5 <= total:
+        return CriteriaResult(Level.COMPLETED, "completed", counts)
+    if short * 2 > total:
+        return CriteriaResult(Level.NOT_COMPLETED, "short_over_half", counts)
+    return CriteriaResult(None, "short_between", counts)
 
 
 def excellent_cap_per_good(excellent: int, good: int, percent: int, *, fixed: int = 0) -> int:

@@ -424,9 +424,16 @@ def classification_list(request: HttpRequest) -> HttpResponse:
         .select_related("official", "unit")
         .order_by("unit__path", "official__full_name")
     )
+    # The figures count confirmed classifications only; proposals are counted apart.
     counts = dict.fromkeys(AnnualLevel.values, 0)
+    awaiting = to_assess = 0
     for row in rows:
-        counts[row.level] += 1
+        if row.is_locked():
+            counts[row.final_level] += 1
+        elif row.is_to_assess():
+            to_assess += 1
+        else:
+            awaiting += 1
     return render(
         request,
         "evaluations/classification_list.html",
@@ -435,6 +442,8 @@ def classification_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "rows": rows,
             "counts": [(label, counts[value]) for value, label in AnnualLevel.choices],
+            "awaiting": awaiting,
+            "to_assess": to_assess,
             "can_propose": actions.can_manage(request.user, unit),
             "years": range(timezone.localdate().year + 1, 2019, -1),
         },

@@ -24,14 +24,21 @@ from civility.evaluations.models import (
     Evaluation,
 )
 from civility.evaluations.rules import (
+    DECREE_48,
+    DECREE_90,
+    DECREE_335,
+    MONTHLY_COMPLETED_FLOOR,
     AnnualLevel,
     AnnualMethod,
     AnnualRuleSet,
+    CriteriaResult,
     Level,
     WorkItem,
     annual_rule_set_for,
     at_most,
+    cite,
     criteria_level,
+    decree_90_article,
     excellent_cap_per_good,
     level_rank,
     q2,
@@ -41,8 +48,68 @@ from civility.orgs.models import Official, OrgUnit
 # --- Annual classification ---------------------------------------------------------------
 
 
-def _reason(code: str, **params) -> dict:
-    return {"code": code, "params": {key: str(value) for key, value in params.items()}}
+# The proposed level when the records allow no legal verdict: no level is proposed and the
+# evaluator assesses it (the reasons say why). Never stored as a final level.
+TO_ASSESS = ""
+
+
+def _reason(code: str, *, sources: list[dict] | None = None, **params) -> dict:
+    """A reason line: a code, its parameters and the sources of the rule it applies
+    (`rules.cite`), rendered in the reader's language by `explain`."""
+    reason = {"code": code, "params": {key: str(value) for key, value in params.items()}}
+    if sources:
+        reason["sources"] = sources
+    return reason
+
+
+def _criteria_outcome(
+    result: CriteriaResult,
+    *,
+    staff_category: str,
+    is_leader: bool,
+    average: Decimal | None,
+) -> tuple[str, dict]:
+    """The proposed level from Decree 90's task criteria, and its reason with sources.
+
+    "Did not complete" on ground (b) is proposed only for civil servants and public
+    employees not in a leadership post (the grounds confirmed in the legal notes), and only
+    when the approved monthly scores agree (average under 50); otherwise, like the band from
+    20% to 50% short and a year without work items, the evaluator assesses it."""
+    completed = decree_90_article("completed", staff_category, is_leader=is_leader)
+    not_completed = decree_90_article("not_completed", staff_category, is_leader=is_leader)
+    counts = {**result.counts, "percent": result.short_percent}
+    if result.ground == "no_items":
+        return TO_ASSESS, _reason("no_items", sources=[cite(DECREE_90, not_completed)])
+    if result.ground == "short_between":
+        sources = [cite(DECREE_90, completed), cite(DECREE_90, not_completed, point="b")]
+        if not completed:
+            sources = [cite(DECREE_90)]
+        return TO_ASSESS, _reason("criteria_between", sources=sources, **counts)
+    if result.ground == "short_over_half":
+        if not not_completed:
+            return TO_ASSESS, _reason("criteria_unconfirmed", sources=[cite(DECREE_90)], **counts)
+        sources = [cite(DECREE_90, not_completed, point="b")]
+        if average is not None and average >= MONTHLY_COMPLETED_FLOOR:
+            return TO_ASSESS, _reason(
+                "criteria_disagree", sources=sources, average=average, **counts
+            )
+        return Level.NOT_COMPLETED, _reason("criteria_over_half", sources=sources, **counts)
+    article = completed if result.level == Level.COMPLETED else ""
+    return result.level, _reason(
+        "criteria", sources=[cite(DECREE_90, article)], level=result.level, **result.counts
+    )
+
+
+def _discipline_sources(rules: AnnualRuleSet, official: Official) -> list[dict]:
+    if rules.method == AnnualMethod.AVERAGE_SCORE:
+        return [cite(DECREE_335, "20", clause="1–4")]
+    article = decree_90_article(
+        "not_completed", official.staff_category, is_leader=official.is_leader
+    )
+    sources = [cite(DECREE_90, article, point="c" if article else "")]
+    if DECREE_48 in rules.legal_basis:
+        sources.append(cite(DECREE_48, "1", clause="4"))
+    return sources
 
 
 def _approved_in_year(official: Official, year: int):
@@ -72,7 +139,8 @@ def compute_proposal(
     earlier_fails: set[int] | None = None,
 ) -> tuple[str, list[dict], Decimal | None, int]:
     """(proposed level, reasons, average score, periods counted) for one official, before
-    the agency's quota. Pure reading; nothing is written. The year's approved evaluations
+    the agency's quota; the level is `TO_ASSESS` ("") when the records allow no legal
+    verdict. Pure reading; nothing is written. The year's approved evaluations
     (total, work items), discipline decisions and earlier failed years are read unless given
     (`propose_classifications` loads them for a whole subtree at once)."""
     if rules is None:
@@ -86,32 +154,53 @@ def compute_proposal(
     # Eligibility
     if rules.min_months_worked is not None and months_worked < rules.min_months_worked:
         if maternity_leave:
-            reasons.append(_reason("maternity_exception", months=months_worked))
+            reasons.append(
+                _reason("maternity_exception", sources=[cite(DECREE_90)], months=months_worked)
+            )
         else:
             reasons.append(
-                _reason("too_few_months", months=months_worked, minimum=rules.min_months_worked)
+                _reason(
+                    "too_few_months",
+                    sources=[cite(DECREE_90)],
+                    months=months_worked,
+                    minimum=rules.min_months_worked,
+                )
             )
             return AnnualLevel.NOT_CLASSIFIED, reasons, average, len(evaluations)
     # The level from the year's record
     if rules.method == AnnualMethod.AVERAGE_SCORE:
         if average is None:
-            reasons.append(_reason("no_scores"))
+            reasons.append(_reason("no_scores", sources=[cite(DECREE_335)]))
             return AnnualLevel.NOT_CLASSIFIED, reasons, None, 0
         level = rules.level_for_average(average)
-        reasons.append(_reason("average", average=average, count=len(evaluations), level=level))
+        reasons.append(
+            _reason(
+                "average",
+                sources=[cite(DECREE_335, "20", clause="1–4")],
+                average=average,
+                count=len(evaluations),
+                level=level,
+            )
+        )
     else:
         items = [WorkItem.from_dict(item) for _total, rows in evaluations for item in rows]
-        level, counts = criteria_level(items)
-        if not counts["items"]:
-            reasons.append(_reason("no_items"))
-        else:
-            reasons.append(_reason("criteria", level=level, **counts))
-    # Caps and overrides
+        level, reason = _criteria_outcome(
+            criteria_level(items),
+            staff_category=official.staff_category,
+            is_leader=official.is_leader,
+            average=average,
+        )
+        reasons.append(reason)
+    # Caps and overrides. A level left to the evaluator keeps the cap as a limit on their
+    # choice (`_hard_limit`).
     if rules.absence_cap is not None:
         low, high, cap = rules.absence_cap
-        if low <= months_absent < high and level_rank(level) > level_rank(cap):
-            level = at_most(level, cap)
-            reasons.append(_reason("absence_cap", months=months_absent, cap=cap))
+        above_cap = level == TO_ASSESS or level_rank(level) > level_rank(cap)
+        if low <= months_absent < high and above_cap:
+            level = TO_ASSESS if level == TO_ASSESS else at_most(level, cap)
+            reasons.append(
+                _reason("absence_cap", sources=[cite(DECREE_90)], months=months_absent, cap=cap)
+            )
     if discipline is None:
         discipline = facts_module.discipline_in_year(official, year)
     if earlier_fails is None:
@@ -120,7 +209,12 @@ def compute_proposal(
         occurred_year = int(decision["occurred_on"][:4])
         if rules.same_violation_once and occurred_year in earlier_fails and occurred_year < year:
             reasons.append(
-                _reason("discipline_counted_before", number=decision["number"], year=occurred_year)
+                _reason(
+                    "discipline_counted_before",
+                    sources=[cite(DECREE_90, "2", clause="5"), cite(DECREE_48, "1", clause="4")],
+                    number=decision["number"],
+                    year=occurred_year,
+                )
             )
             continue
         if rules.any_discipline_fails or (rules.duty_discipline_fails and decision["duty_related"]):
@@ -128,13 +222,20 @@ def compute_proposal(
             reasons.append(
                 _reason(
                     "discipline",
+                    sources=_discipline_sources(rules, official),
                     number=decision["number"],
                     form=decision["form"],
                     date=decision["decision_date"],
                 )
             )
         else:
-            reasons.append(_reason("discipline_not_duty", number=decision["number"]))
+            reasons.append(
+                _reason(
+                    "discipline_not_duty",
+                    sources=[cite(DECREE_335, "20", clause="1–4")],
+                    number=decision["number"],
+                )
+            )
     return level, reasons, average, len(evaluations)
 
 
@@ -166,7 +267,11 @@ def _apply_agency_quota(
         row.reasons = [
             *row.reasons,
             _reason(
-                "quota_excellent", percent=percent, cap=keep + fixed, candidates=len(candidates)
+                "quota_excellent",
+                sources=[cite(DECREE_335, "20", clause="5")],
+                percent=percent,
+                cap=keep + fixed,
+                candidates=len(candidates),
             ),
         ]
 
@@ -372,6 +477,15 @@ def confirm_classification(
     if level not in AnnualLevel.values:
         raise ValidationError({"level": _("Choose one of the levels.")})
     rules = classification.rules if classification.rule_set else None
+    if classification.proposed_level == TO_ASSESS and not change_reason.strip():
+        raise ValidationError(
+            {
+                "change_reason": _(
+                    "No level was proposed: the records allow no verdict under the rules. Give "
+                    "the grounds for the level you choose."
+                )
+            }
+        )
     if level != classification.proposed_level and not change_reason.strip():
         raise ValidationError({"change_reason": _("Give the reason for changing the proposal.")})
     hard = _hard_limit(classification)
@@ -434,13 +548,18 @@ def confirm_classification(
         and rules.excellent_per_good_percent is not None
         and level == AnnualLevel.EXCELLENT
     ):
-        peers = list(
-            AnnualClassification.objects.select_for_update()
+        # Every peer is locked (concurrent confirmations wait for each other), but only
+        # confirmed ones count as rated: a proposal is not a rating, so heads confirm "well
+        # completed" before the excellent it allows.
+        peers = [
+            peer
+            for peer in AnnualClassification.objects.select_for_update()
             .filter(unit_id=classification.unit_id, year=classification.year, rule_set=rules.key)
             .exclude(pk=classification.pk)
-        )
-        excellent = 1 + sum(1 for peer in peers if peer.level == AnnualLevel.EXCELLENT)
-        good = sum(1 for peer in peers if peer.level == AnnualLevel.GOOD)
+            if peer.is_locked()
+        ]
+        excellent = 1 + sum(1 for peer in peers if peer.final_level == AnnualLevel.EXCELLENT)
+        good = sum(1 for peer in peers if peer.final_level == AnnualLevel.GOOD)
         if excellent * 100 > good * rules.excellent_per_good_percent:
             raise ValidationError(
                 {
