@@ -104,7 +104,7 @@ def follow_up(
     unit: OrgUnit, *, today: datetime.date, consecutive: int = 2, months: int = 12
 ) -> list[FollowUp]:
     """Officials to follow up (Directive 24-CT/TU: replace or transfer those who repeatedly
-    fail): the lowest annual level last year or this year; "did not complete" in
+    fail): the lowest annual level, confirmed, last year or this year; "did not complete" in
     `consecutive` monthly periods in a row within the last `months`; leaders of units that
     failed their programme targets this year."""
     flagged: dict[int, FollowUp] = {}
@@ -113,13 +113,11 @@ def follow_up(
         entry = flagged.setdefault(official.pk, FollowUp(official))
         entry.reasons.append({"code": code, "params": {k: str(v) for k, v in params.items()}})
 
+    # Confirmed classifications only: a proposal is Civility's arithmetic, not a decision.
     for row in (
         AnnualClassification.objects.under(unit)
-        .filter(year__gte=today.year - 1)
-        .filter(
-            Q(final_level=AnnualLevel.NOT_COMPLETED)
-            | Q(final_level="", proposed_level=AnnualLevel.NOT_COMPLETED)
-        )
+        .confirmed()
+        .filter(year__gte=today.year - 1, final_level=AnnualLevel.NOT_COMPLETED)
         .select_related("official__unit")
     ):
         flag(row.official, "annual_lowest", year=row.year)

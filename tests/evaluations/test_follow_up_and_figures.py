@@ -61,6 +61,8 @@ def test_the_lowest_annual_level_flags_an_official(cast):
         rule_set="decree-48-2023",
         staff_category="civil_servant",
         proposed_level="not_completed",
+        final_level="not_completed",
+        confirmed_at=timezone.now(),
     )
     rows = follow_up(cast.city, today=D(2025, 4, 10))
     assert [row.official for row in rows] == [cast.b.official]
