@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -11,25 +12,19 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import Avg
 
+from civility.core.management.commands.load_demo import STEPS
 from civility.evaluations import facts
 from civility.evaluations.demo import load_evaluations_demo
 from civility.evaluations.models import AnnualClassification, Evaluation
 from civility.evaluations.rules import AnnualLevel
 
-LOADERS = (
-    ("import_admin_units", "--province", "01"),
-    ("load_demo_data",),
-    ("load_codes", "--unit-code", "01"),
-    ("load_codes_demo",),
-    ("load_inspections_demo",),
-    ("load_conduct_demo",),
-    ("load_feedback_demo",),
-)
+# The steps of `make run` that the evaluations demo builds on, in their order.
+LOADERS = STEPS[: STEPS.index(("load_evaluations_demo",))]
 
 
 def load_demo() -> None:
     for name, *arguments in LOADERS:
-        call_command(name, *arguments, verbosity=0)
+        call_command(name, *arguments, stdout=io.StringIO())
     load_evaluations_demo()
 
 
