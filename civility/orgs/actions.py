@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
-from civility.orgs.models import Official, OrgUnit, Post
-from civility.orgs.scopes import MANAGER_ROLES, scope_of
+from civility.orgs.models import Official, OrgUnit, Post, UnitPolicy
+from civility.orgs.policies import spec_for
+from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
 
 OFFICIAL_FIELDS = frozenset(
     {
@@ -142,3 +144,46 @@ def import_officials(
                 setattr(official, name, value)
             official.save()
     return result
+
+
+# Who records the settings a province or agency chooses (civility.orgs.policies).
+POLICY_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
+
+
+def can_set_policies(actor, unit: OrgUnit) -> bool:
+    return scope_of(actor).covers(unit, roles=POLICY_ROLES)
+
+
+@transaction.atomic
+def set_policy(
+    *,
+    actor,
+    unit: OrgUnit,
+    key: str,
+    value,
+    valid_from: datetime.date,
+    source: str = "",
+    note: str = "",
+) -> UnitPolicy:
+    """Record the unit's choice for a setting from `valid_from` on (replacing a record of the
+    same day). Earlier records stay: verdicts made under them remain explainable."""
+    if not can_set_policies(actor, unit):
+        raise PermissionDenied
+    try:
+        spec = spec_for(key)
+    except KeyError:
+        raise ValidationError({"key": _("Unknown setting.")}) from None
+    try:
+        cleaned = spec.clean(value)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from None
+    record = UnitPolicy.objects.filter(unit=unit, key=key, valid_from=valid_from).first()
+    record = record or UnitPolicy(unit=unit, key=key, valid_from=valid_from)
+    record.value = cleaned
+    record.source = source.strip()
+    record.note = note.strip()
+    record.recorded_by = actor
+    record.full_clean()
+    with acting_as(actor):
+        record.save()
+    return record

@@ -17,3 +17,4 @@ class OrgsConfig(AppConfig):
         auditlog.register(models.Post)
         auditlog.register(models.Official)
         auditlog.register(models.RoleAssignment)
+        auditlog.register(models.UnitPolicy)

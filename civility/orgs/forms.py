@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civility.orgs.models import Official, OrgUnit, PlaceKind, Post, StaffCategory
+from civility.orgs.policies import declared
 
 YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -128,3 +129,26 @@ class PlaceFilterForm(forms.Form):
 
 class UnitSelectForm(forms.Form):
     unit = forms.IntegerField(min_value=1)
+
+
+class PolicyForm(forms.Form):
+    """A unit's choice for one declared setting; the value is checked by the setting itself
+    (civility.orgs.policies.PolicySpec.clean) in the action."""
+
+    key = forms.ChoiceField(label=_("Setting"))
+    value = forms.CharField(label=_("Value"), max_length=200)
+    valid_from = forms.DateField(label=_("In force from"), widget=forms.DateInput({"type": "date"}))
+    source = forms.CharField(
+        label=_("Ground"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "The document that decided it (number, article, clause). Leave empty when none "
+            "was issued: the setting is then shown as 'to be confirmed'."
+        ),
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(spec.key, spec.label) for spec in declared()]

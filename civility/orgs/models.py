@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from civility.orgs.scopes import Role, scope_of
@@ -175,6 +176,15 @@ class OrgUnit(models.Model):
     def ancestors(self) -> OrgUnitQuerySet:
         ids = [int(part) for part in self.path.strip("/").split("/")[:-1]]
         return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+
+    @cached_property
+    def province(self) -> OrgUnit | None:
+        """The province or centrally-run city the unit belongs to (itself for a province);
+        province-wide rules and settings are chosen by it."""
+        if self.kind == UnitKind.PROVINCE:
+            return self
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1]]
+        return OrgUnit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE).order_by("depth").first()
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.path}
@@ -442,6 +452,59 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}
+
+
+class UnitPolicyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UnitPolicyQuerySet:
+        return self.filter(scope_of(user).q("unit__path"))
+
+
+class UnitPolicy(models.Model):
+    """A value chosen by a unit for a setting the law leaves open (civility.orgs.policies),
+    in force in its subtree from `valid_from` until a later record replaces it."""
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="policies", verbose_name=_("unit")
+    )
+    key = models.CharField(_("setting"), max_length=64)
+    value = models.JSONField(_("value"))
+    valid_from = models.DateField(_("in force from"))
+    source = models.CharField(
+        _("ground"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The document that decided it (number, article, clause). Leave empty when none "
+            "was issued: the setting is then shown as 'to be confirmed'."
+        ),
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = UnitPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("setting")
+        verbose_name_plural = _("settings")
+        ordering = ["unit__path", "key", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "key", "valid_from"], name="unitpolicy_once_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.key} · {self.valid_from}"
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}

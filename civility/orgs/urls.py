@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
+    path("units/<int:pk>/settings/", views.unit_policies, name="unit_policies"),
     path("officials/", views.official_list, name="official_list"),
     path("officials/new/", views.official_create, name="official_create"),
     path("officials/<int:pk>/", views.official_detail, name="official_detail"),

@@ -17,15 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.models import AuditEvent
-from civility.orgs.actions import create_official, update_official
+from civility.orgs.actions import can_set_policies, create_official, set_policy, update_official
 from civility.orgs.context_processors import (
     can_read_audit,
     scope_roots,
     select_unit,
     selected_unit,
 )
-from civility.orgs.forms import OfficialFilterForm, OfficialForm, PlaceFilterForm, UnitSelectForm
-from civility.orgs.models import Official, OrgUnit, Place, StaffCategory
+from civility.orgs.forms import (
+    OfficialFilterForm,
+    OfficialForm,
+    PlaceFilterForm,
+    PolicyForm,
+    UnitSelectForm,
+)
+from civility.orgs.models import Official, OrgUnit, Place, StaffCategory, UnitPolicy
+from civility.orgs.policies import declared, policies_for
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 PAGE_SIZE = 50
@@ -300,3 +307,44 @@ def place_list(request: HttpRequest) -> HttpResponse:
         return render(request, "orgs/place_list.html#results", context)
     context["unit_choices"] = _unit_choices(request, unit)
     return render(request, "orgs/place_list.html", context)
+
+
+@login_required
+def unit_policies(request: HttpRequest, pk: int) -> HttpResponse:
+    """The settings in force for a unit, who chose each and on what ground; coordinators of
+    the unit record new choices here."""
+    unit = get_visible_or_404(OrgUnit.objects, request.user, pk)
+    today = timezone.localdate()
+    can_set = can_set_policies(request.user, unit)
+    form = PolicyForm(request.POST or None, initial={"valid_from": today})
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                set_policy(actor=request.user, unit=unit, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The setting was recorded."))
+                return redirect("orgs:unit_policies", pk=unit.pk)
+    context = {
+        "unit": unit,
+        "values": policies_for(unit, on=today),
+        "records": _recorded_policies(unit),
+        "form": form if can_set else None,
+    }
+    return render(request, "orgs/unit_policies.html", context)
+
+
+def _recorded_policies(unit: OrgUnit) -> list[tuple[UnitPolicy, str, str]]:
+    """Each record with its setting's label and value as shown (a record of a setting no
+    longer declared shows its key and raw value)."""
+    specs = {spec.key: spec for spec in declared()}
+    rows = []
+    for record in UnitPolicy.objects.filter(unit=unit).select_related("recorded_by"):
+        spec = specs.get(record.key)
+        label = str(spec.label) if spec else record.key
+        rows.append((record, label, spec.display(record.value) if spec else str(record.value)))
+    return rows
