@@ -168,6 +168,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "orgs:home"
+# Superusers, system administrators and coordinators must enrol a second factor at their next
+# sign-in (civility.accounts.two_factor). Deliberately not read from the environment: no
+# deployment can switch it off. Tests of other features turn it off (tests/conftest.py).
+TWO_FACTOR_REQUIRED = True
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))

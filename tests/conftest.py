@@ -15,9 +15,11 @@ from tests.factories import make_official, make_unit, make_user
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     """Tests read messages in English (the source strings; tests of the Vietnamese default set
-    LANGUAGE_CODE back to "vi"), hash passwords quickly, and serve static files without the
-    manifest that only collectstatic writes."""
+    LANGUAGE_CODE back to "vi"), hash passwords quickly, serve static files without the
+    manifest that only collectstatic writes, and sign coordinators in without the second
+    factor their role requires (tests/security/test_two_factor_required.py turns it on)."""
     settings.LANGUAGE_CODE = "en"
+    settings.TWO_FACTOR_REQUIRED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,4 +1,4 @@
-"""The admin site, for superusers only, and only with a verified code when they use 2FA.
+"""The admin site, for superusers only, and only with a verified second factor.
 
 Installed through INSTALLED_APPS (CivilityAdminConfig) so `admin.site` is this site for
 every app's admin.py and for civility/urls.py.
@@ -18,14 +18,16 @@ class CivilityAdminSite(admin.AdminSite):
     site_title = _("Civility administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from civility.accounts.two_factor import has_confirmed_device
+        from civility.accounts.two_factor import has_confirmed_device, requires_two_factor
 
         user = request.user
         if not (user.is_active and user.is_superuser):
             return False
-        # The OTPRequiredMiddleware already holds unverified sessions at the code page;
-        # checked again here so the admin never depends on middleware order alone.
-        return user.is_verified() or not has_confirmed_device(user)
+        # The OTPRequiredMiddleware already holds unverified sessions at the code or
+        # enrolment page; checked again here so the admin never depends on middleware order.
+        if requires_two_factor(user) or has_confirmed_device(user):
+            return user.is_verified()
+        return True
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         """Sign in through the site's own login (lockout, two-step); refuse non-superusers."""

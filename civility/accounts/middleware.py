@@ -43,53 +43,65 @@ def _chosen_language(request) -> str:
 
 
 class OTPRequiredMiddleware:
-    """Hold a password-only session at the code page until its owner enters a TOTP code.
+    """Hold a password-only session until its owner completes the second sign-in step.
 
     A user with a confirmed device is signed in after the password step (so the code page
-    knows who they are), but reaches no other page until `request.user.is_verified()`.
-    Installed after django_otp's OTPMiddleware, which provides `is_verified`.
+    knows who they are), but reaches no other page until `request.user.is_verified()`. A user
+    whose roles require two factors and who has no device yet is held at the enrolment page
+    instead: setting it up verifies the session. Installed after django_otp's
+    OTPMiddleware, which provides `is_verified`.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _needs_code(request):
-            return _to_code_page(request)
+        step = _missing_step(request)
+        if step is not None:
+            return _to_step(request, step)
         return self.get_response(request)
 
 
-# Paths a password-only session may still reach: the code page itself, logging out, static
-# files and the language switch.
+# Paths a password-only session may still reach: the second step's pages, logging out,
+# static files and the language switch.
 def _exempt_paths() -> tuple[str, ...]:
     from django.conf import settings
 
     return (
         reverse("accounts:verify"),
+        reverse("accounts:two_factor_settings"),
         reverse("accounts:logout"),
         reverse("set_language"),
         "/" + settings.STATIC_URL.lstrip("/"),
     )
 
 
-def _needs_code(request) -> bool:
+def _missing_step(request) -> str | None:
+    """ "accounts:verify" when a code is due, "accounts:two_factor_settings" when the user must
+    first enrol, None when the request may go on."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_verified():
-        return False
+        return None
     if request.path.startswith(_exempt_paths()):
-        return False
-    from civility.accounts.two_factor import has_confirmed_device
+        return None
+    from civility.accounts.two_factor import has_confirmed_device, requires_two_factor
 
-    return has_confirmed_device(user)
+    if has_confirmed_device(user):
+        return "accounts:verify"
+    if requires_two_factor(user):
+        return "accounts:two_factor_settings"
+    return None
 
 
-def _to_code_page(request) -> HttpResponse:
+def _to_step(request, step: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"message": gettext("Enter your two-factor code to continue."), "field": None},
-            status=401,
+        message = (
+            gettext("Enter your two-factor code to continue.")
+            if step == "accounts:verify"
+            else gettext("Set up two-step sign-in to continue: your role requires it.")
         )
-    url = reverse("accounts:verify") + "?" + urlencode({"next": request.get_full_path()})
+        return JsonResponse({"message": message, "field": None}, status=401)
+    url = reverse(step) + "?" + urlencode({"next": request.get_full_path()})
     if request.headers.get("HX-Request"):
         # A plain redirect would be swapped into a fragment; have htmx load the page instead.
         return HttpResponse(status=204, headers={"HX-Redirect": url})

@@ -1,4 +1,5 @@
-"""TOTP two-factor sign-in for administrators and coordinators (django-otp).
+"""TOTP two-factor sign-in (django-otp): required for superusers, system administrators and
+coordinators, optional for everyone else.
 
 The writes here are small and self-contained, so they live beside the reads rather than in
 accounts/actions.py (the API's token actions).
@@ -9,21 +10,24 @@ from __future__ import annotations
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civility.orgs.scopes import Role, scope_of
 
-# Roles for which two-factor sign-in is offered: they change structure, people and rights.
-TWO_FACTOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
+# Roles that must sign in with two factors (with superusers): they change structure, people,
+# rights and settings for whole subtrees. Everyone else may choose to use them.
+REQUIRED_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 
 
-def may_use_two_factor(user) -> bool:
-    if not user.is_authenticated:
+def requires_two_factor(user) -> bool:
+    """Whether the user must enrol and use a second factor before reaching any page."""
+    if not user.is_authenticated or not settings.TWO_FACTOR_REQUIRED:
         return False
     scope = scope_of(user)
-    return scope.is_global or bool(scope.paths_with_role(*TWO_FACTOR_ROLES))
+    return user.is_superuser or scope.is_global or bool(scope.paths_with_role(*REQUIRED_ROLES))
 
 
 def has_confirmed_device(user) -> bool:

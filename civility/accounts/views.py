@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -82,14 +83,21 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def two_factor_settings(request: HttpRequest) -> HttpResponse:
-    _require_two_factor_role(request)
+    """Set up, see or turn off two-step sign-in. Users whose roles require it arrive here
+    from every page until they have set it up, with the QR code already shown."""
+    user = request.user
+    if (
+        two_factor.requires_two_factor(user)
+        and two_factor.confirmed_device(user) is None
+        and two_factor.pending_device(user) is None
+    ):
+        two_factor.start_totp_enrolment(user=user)
     return _two_factor_page(request, CodeForm())
 
 
 @login_required
 @require_POST
 def two_factor_start(request: HttpRequest) -> HttpResponse:
-    _require_two_factor_role(request)
     if two_factor.confirmed_device(request.user) is None:
         two_factor.start_totp_enrolment(user=request.user)
     return redirect("accounts:two_factor_settings")
@@ -98,14 +106,15 @@ def two_factor_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def two_factor_confirm(request: HttpRequest) -> HttpResponse:
-    _require_two_factor_role(request)
     form = CodeForm(request.POST)
     if form.is_valid():
         device = two_factor.confirm_totp_device(user=request.user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)  # the code just entered verifies this session too
             messages.success(request, _("Two-step sign-in is on."))
-            return redirect("accounts:two_factor_settings")
+            return redirect(
+                _next_url(request) if _safe_next(request) else "accounts:two_factor_settings"
+            )
         form.add_error("token", _("That code does not match. Enter the current code."))
     return _two_factor_page(request, form)
 
@@ -113,7 +122,8 @@ def two_factor_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
-    _require_two_factor_role(request)
+    if two_factor.requires_two_factor(request.user):
+        raise PermissionDenied
     form = CodeForm(request.POST)
     if form.is_valid():
         if two_factor.remove_totp_device(user=request.user, token=form.cleaned_data["token"]):
@@ -126,7 +136,13 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
 def _two_factor_page(request: HttpRequest, form: CodeForm) -> HttpResponse:
     confirmed = two_factor.confirmed_device(request.user)
     pending = None if confirmed else two_factor.pending_device(request.user)
-    context = {"form": form, "confirmed": confirmed, "pending": pending}
+    context = {
+        "form": form,
+        "confirmed": confirmed,
+        "pending": pending,
+        "required": two_factor.requires_two_factor(request.user),
+        "next": _safe_next_from_query(request),
+    }
     if pending is not None:
         context |= {"qr_svg": two_factor.qr_svg(pending), "secret": two_factor.secret_of(pending)}
     return render(request, "accounts/two_factor.html", context)
@@ -139,15 +155,9 @@ def _account_page(request: HttpRequest, language_form: LanguageForm) -> HttpResp
         "role_assignments": RoleAssignment.objects.filter(user=user)
         .select_related("unit")
         .order_by("unit__path", "role"),
-        "may_use_two_factor": two_factor.may_use_two_factor(user),
         "two_factor_on": two_factor.has_confirmed_device(user),
     }
     return render(request, "accounts/account.html", context)
-
-
-def _require_two_factor_role(request: HttpRequest) -> None:
-    if not two_factor.may_use_two_factor(request.user):
-        raise Http404
 
 
 def _profile(user) -> Profile:
@@ -171,6 +181,15 @@ def _wrong_code_message(device) -> str:
     if not allowed:
         return _("Too many wrong codes. Wait a minute, then enter the current code.")
     return _("That code is wrong or has expired. Enter the current code.")
+
+
+def _safe_next_from_query(request: HttpRequest) -> str | None:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def _safe_next(request: HttpRequest) -> str | None:

@@ -23,17 +23,16 @@ def test_my_account_shows_two_factor_status_to_coordinators(client, cast):
 
     response = client.get(ACCOUNT)
 
-    assert response.context["may_use_two_factor"] is True
     assert response.context["two_factor_on"] is False
     assert reverse("accounts:two_factor_settings") in response.content.decode()
 
 
-def test_official_is_not_offered_two_factor(client, cast):
+def test_officials_are_offered_optional_two_factor(client, cast):
     client.force_login(cast.a.official_user)
 
     response = client.get(ACCOUNT)
 
-    assert reverse("accounts:two_factor_settings") not in response.content.decode()
+    assert reverse("accounts:two_factor_settings") in response.content.decode()
 
 
 def test_language_preference_switches_the_interface_at_once(client, cast):

@@ -46,18 +46,14 @@ def test_coordinator_sees_the_set_up_button(client, cast):
     assert reverse("accounts:two_factor_start") in response.content.decode()
 
 
-def test_official_gets_404_for_the_enrolment_page(client, cast):
-    client.force_login(cast.a.official_user)
+def test_officials_and_unit_heads_may_choose_two_step_sign_in(client, cast):
+    for user in (cast.a.official_user, cast.a.head):
+        client.force_login(user)
 
-    assert client.get(SETTINGS).status_code == 404
-    assert client.post(reverse("accounts:two_factor_start")).status_code == 404
-    assert not TOTPDevice.objects.filter(user=cast.a.official_user).exists()
+        assert client.get(SETTINGS).status_code == 200
+        enrol(client, user)
 
-
-def test_unit_head_gets_404_for_the_enrolment_page(client, cast):
-    client.force_login(cast.a.head)
-
-    assert client.get(SETTINGS).status_code == 404
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def test_starting_enrolment_shows_a_qr_code_and_the_secret(client, cast):
