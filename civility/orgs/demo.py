@@ -36,7 +36,7 @@ from civility.orgs.models import (
     StaffCategory,
     UnitKind,
 )
-from civility.orgs.scopes import Role
+from civility.orgs.scopes import Role, forget_scope
 
 HANOI = "01"
 CADRE = StaffCategory.CADRE
@@ -251,6 +251,7 @@ class DemoLogin:
     username: str
     label: str
     password: str | None  # None: the stored password was left as it was
+    two_factor_key: str | None = None  # base32 key of the authenticator, for roles needing it
 
 
 @dataclass
@@ -315,7 +316,31 @@ def load_demo_data(*, password: str | None = None) -> DemoReport:
         _link(staff["VH-06"], users[COORDINATOR.username])
         _link(staff["TH-01"], users[HEAD.username])
         _link(staff["TH-10"], users[OFFICIAL.username])
+    for login in report.logins:
+        login.two_factor_key = _ensure_two_factor(users[login.username])
     return report
+
+
+def _ensure_two_factor(user) -> str | None:
+    """The demo's administrator and coordinator must sign in with two factors, as in
+    production: they come enrolled, with a random key made once per database and printed
+    with the logins, so a newcomer adds it to an authenticator app and signs in at once."""
+    from civility.accounts.two_factor import (
+        confirmed_device,
+        requires_two_factor,
+        secret_of,
+        start_totp_enrolment,
+    )
+
+    forget_scope(user)  # roles were granted after the scope was first read
+    if not requires_two_factor(user):
+        return None
+    device = confirmed_device(user)
+    if device is None:
+        device = start_totp_enrolment(user=user)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return secret_of(device)
 
 
 def _ensure_user(demo: DemoUser, *, password: str | None, report: DemoReport):

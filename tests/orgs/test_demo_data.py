@@ -117,3 +117,39 @@ def test_a_weak_demo_password_is_refused_and_nothing_is_loaded(db, monkeypatch):
         call_command("load_demo_data")
     assert not get_user_model().objects.exists()
     assert not Official.objects.exists()
+
+
+def test_demo_administrator_and_coordinator_come_enrolled_and_sign_in_with_the_printed_key(
+    db, client, settings, capsys
+):
+    """Their roles require two factors (issue 20): the demo enrols them once, prints the key
+    with the logins and keeps it on later runs; the head and the official need none."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.TWO_FACTOR_REQUIRED = True
+    settings.DEBUG = True
+    report = load_demo_data(password=PASSWORD)
+    keys = {login.username: login.two_factor_key for login in report.logins}
+
+    assert keys["demo_head"] is None and keys["demo_official"] is None
+    assert keys["demo_admin"] and keys["demo_coordinator"]
+    assert load_demo_data().logins[1].two_factor_key == keys["demo_coordinator"]
+    call_command("load_demo_data")
+    assert keys["demo_coordinator"] in capsys.readouterr().out
+
+    call_command("two_factor_code", "demo_coordinator")
+    code = capsys.readouterr().out.strip()
+    device = TOTPDevice.objects.get(user__username="demo_coordinator")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    assert code == f"{totp.token():06d}"
+    client.post("/accounts/login/", {"username": "demo_coordinator", "password": PASSWORD})
+    assert client.post("/accounts/verify/", {"token": code}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_code_command_refuses_outside_development(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only works in development"):
+        call_command("two_factor_code", "demo_admin")

@@ -53,4 +53,15 @@ def login_line(login) -> str:
         }
     else:
         secret = _("password: %(password)s") % {"password": login.password}
-    return f"  {login.username:<18} {secret}  [{login.label}]"
+    line = f"  {login.username:<18} {secret}  [{login.label}]"
+    if login.two_factor_key:
+        line += (
+            "\n"
+            + " " * 21
+            + _(
+                "two-step sign-in key: %(key)s (add it to an authenticator app, or print the "
+                "current code with: manage.py two_factor_code %(username)s)"
+            )
+            % {"key": login.two_factor_key, "username": login.username}
+        )
+    return line
