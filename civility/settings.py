@@ -257,6 +257,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civility@localhost")
+# "Forgot your password?" sends a one-time link by e-mail. On when mail is configured (an
+# EMAIL_BACKEND is set) and in development, where the console backend prints the mail.
+PASSWORD_RESET_BY_EMAIL = os.environ.get(
+    "PASSWORD_RESET_BY_EMAIL", "true" if DEBUG or "EMAIL_BACKEND" in os.environ else "false"
+).lower() in ("1", "true", "yes")
 # Subscribed reports (insights): attached up to this size, else sent as a signed link
 # valid for INSIGHTS_LINK_DAYS.
 INSIGHTS_ATTACHMENT_MAX_BYTES = int(os.environ.get("INSIGHTS_ATTACHMENT_MAX_BYTES", "5000000"))

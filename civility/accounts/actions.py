@@ -1,17 +1,23 @@
-"""Workflows that change accounts: API tokens."""
+"""Workflows that change accounts: API tokens, and the resets a unit's system administrator
+makes for the accounts of their subtree."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civility.accounts.models import ApiToken
+from civility.accounts.models import ApiToken, Profile
+from civility.accounts.validators import generate_password
 from civility.core.audit import acting_as
-from civility.orgs.models import OrgUnit
+from civility.core.models import AuditEvent
+from civility.orgs.models import Official, OrgUnit, RoleAssignment
 from civility.orgs.scopes import Role, scope_of
 
 
@@ -53,3 +59,78 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
         with acting_as(actor):
             token.revoke()
     return token
+
+
+# --- Accounts administered by a unit's system administrators -------------------------------
+
+
+def accounts_administered_by(actor):
+    """Accounts whose every role and official record lies in the subtrees where `actor` is a
+    system administrator (all accounts for a superuser), their own excepted (they change it
+    on their account page). An account that also holds a role
+    elsewhere (say, a city coordinator with a role in the ward) is left to an administrator
+    who covers all of it, so a ward's administrator cannot take over a wider account."""
+    User = get_user_model()
+    scope = scope_of(actor)
+    if actor.is_superuser:
+        return User.objects.exclude(pk=actor.pk)
+    paths = scope.paths_with_role(Role.SYSTEM_ADMIN)
+    if not paths:
+        return User.objects.none()
+    inside = Q()
+    for path in paths:
+        inside |= Q(unit__path__startswith=path)
+    roles = RoleAssignment.objects.filter(user=OuterRef("pk"))
+    officials = Official.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_superuser=False)
+        .exclude(pk=actor.pk)
+        .filter(Exists(roles.filter(inside)) | Exists(officials.filter(inside)))
+        .exclude(Exists(roles.exclude(inside)))
+        .exclude(Exists(officials.exclude(inside)))
+    )
+
+
+def _ensure_administers(actor, user) -> None:
+    if not accounts_administered_by(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied
+
+
+def _audit_account_change(*, actor, user, change: str) -> None:
+    """Passwords and devices are not audited field by field (their values are secrets), so
+    the reset itself is written to the trail, under the account's first unit."""
+    unit = (
+        OrgUnit.objects.filter(Q(role_assignments__user=user) | Q(officials__user=user))
+        .order_by("depth", "path")
+        .first()
+    )
+    AuditEvent.objects.log_create(
+        user,
+        force_log=True,
+        action=AuditEvent.Action.UPDATE,
+        changes={change: ["", str(_("reset by an administrator"))]},
+        actor=actor,
+        additional_data={"unit_path": unit.path if unit else ""},
+    )
+
+
+@transaction.atomic
+def reset_password(*, actor, user) -> str:
+    """Give `user` a random temporary password and return it (shown once to `actor`); the
+    user must choose their own at the next sign-in. Their open sessions end."""
+    _ensure_administers(actor, user)
+    temporary = generate_password()
+    user.set_password(temporary)
+    user.save(update_fields=["password"])
+    Profile.objects.update_or_create(user=user, defaults={"must_change_password": True})
+    _audit_account_change(actor=actor, user=user, change="password")
+    return temporary
+
+
+@transaction.atomic
+def reset_two_factor(*, actor, user) -> None:
+    """Remove the user's authenticator devices (a lost phone); where their role requires two
+    factors they enrol again at the next sign-in."""
+    _ensure_administers(actor, user)
+    TOTPDevice.objects.devices_for_user(user, confirmed=None).delete()
+    _audit_account_change(actor=actor, user=user, change="two_factor")

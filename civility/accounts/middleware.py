@@ -43,13 +43,14 @@ def _chosen_language(request) -> str:
 
 
 class OTPRequiredMiddleware:
-    """Hold a password-only session until its owner completes the second sign-in step.
+    """Hold a signed-in session at the step its owner must complete before any other page.
 
     A user with a confirmed device is signed in after the password step (so the code page
     knows who they are), but reaches no other page until `request.user.is_verified()`. A user
     whose roles require two factors and who has no device yet is held at the enrolment page
-    instead: setting it up verifies the session. Installed after django_otp's
-    OTPMiddleware, which provides `is_verified`.
+    instead: setting it up verifies the session. Then a user whose password an administrator
+    reset is held at the password page until they choose their own. Installed after
+    django_otp's OTPMiddleware, which provides `is_verified`.
     """
 
     def __init__(self, get_response):
@@ -62,44 +63,58 @@ class OTPRequiredMiddleware:
         return self.get_response(request)
 
 
-# Paths a password-only session may still reach: the second step's pages, logging out,
-# static files and the language switch.
-def _exempt_paths() -> tuple[str, ...]:
-    from django.conf import settings
-
-    return (
-        reverse("accounts:verify"),
-        reverse("accounts:two_factor_settings"),
-        reverse("accounts:logout"),
-        reverse("set_language"),
-        "/" + settings.STATIC_URL.lstrip("/"),
-    )
-
-
 def _missing_step(request) -> str | None:
-    """ "accounts:verify" when a code is due, "accounts:two_factor_settings" when the user must
-    first enrol, None when the request may go on."""
+    """The URL name of the page the session must complete first, or None."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.is_verified():
-        return None
-    if request.path.startswith(_exempt_paths()):
+    if user is None or not user.is_authenticated:
         return None
     from civility.accounts.two_factor import has_confirmed_device, requires_two_factor
 
-    if has_confirmed_device(user):
-        return "accounts:verify"
-    if requires_two_factor(user):
-        return "accounts:two_factor_settings"
-    return None
+    step = None
+    if not user.is_verified():
+        if has_confirmed_device(user):
+            step = "accounts:verify"
+        elif requires_two_factor(user):
+            step = "accounts:two_factor_settings"
+    if step is None and _must_change_password(user):
+        step = "accounts:password_change"
+    if step is None or _reachable_during_step(request.path, step):
+        return None
+    return step
+
+
+def _must_change_password(user) -> bool:
+    from civility.accounts.models import Profile
+
+    try:
+        return user.profile.must_change_password
+    except Profile.DoesNotExist:
+        return False
+
+
+def _reachable_during_step(path: str, step: str) -> bool:
+    """The step's own pages (and only those: a password-only session must not reach the
+    password page), logging out, static files and the language switch."""
+    from django.conf import settings
+
+    return path.startswith(
+        (
+            reverse(step),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+            "/" + settings.STATIC_URL.lstrip("/"),
+        )
+    )
 
 
 def _to_step(request, step: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        message = (
-            gettext("Enter your two-factor code to continue.")
-            if step == "accounts:verify"
-            else gettext("Set up two-step sign-in to continue: your role requires it.")
-        )
+        message = {
+            "accounts:verify": gettext("Enter your two-factor code to continue."),
+            "accounts:two_factor_settings": gettext(
+                "Set up two-step sign-in to continue: your role requires it."
+            ),
+        }.get(step, gettext("Choose a new password to continue."))
         return JsonResponse({"message": message, "field": None}, status=401)
     url = reverse(step) + "?" + urlencode({"next": request.get_full_path()})
     if request.headers.get("HX-Request"):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -7,15 +6,7 @@ from civility.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            redirect_authenticated_user=True,
-            extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT},
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only
     path("verify/", views.verify, name="verify"),
     path("", views.account, name="account"),
@@ -25,4 +16,39 @@ urlpatterns = [
     path("two-factor/start/", views.two_factor_start, name="two_factor_start"),
     path("two-factor/confirm/", views.two_factor_confirm, name="two_factor_confirm"),
     path("two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        views.by_email(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="accounts/password_reset_done.html"
+            )
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        views.by_email(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="accounts/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
+    path("people/", views.people, name="people"),
+    path(
+        "people/<int:pk>/reset-password/",
+        views.person_reset_password,
+        name="person_reset_password",
+    ),
+    path(
+        "people/<int:pk>/reset-two-factor/",
+        views.person_reset_two_factor,
+        name="person_reset_two_factor",
+    ),
 ]

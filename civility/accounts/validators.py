@@ -1,3 +1,6 @@
+import secrets
+import string
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -17,3 +20,13 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("Your password must contain letters, digits and at least one symbol.")
+
+
+def generate_password() -> str:
+    """A random password that passes the project's validators (letters, digits, symbol)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        body = "".join(secrets.choice(alphabet) for _position in range(16))
+        password = f"{body[:8]}-{body[8:]}{secrets.randbelow(10)}"
+        if any(c.isalpha() for c in body):
+            return password

@@ -1,23 +1,40 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civility.accounts import two_factor
+from civility.accounts import actions, two_factor
 from civility.accounts.forms import CodeForm, LanguageForm
 from civility.accounts.models import Profile
 from civility.orgs.models import RoleAssignment
+from civility.orgs.scopes import Role, scope_of
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            password_reset_by_email=settings.PASSWORD_RESET_BY_EMAIL,
+            **kwargs,
+        )
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -76,9 +93,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
+        Profile.objects.filter(user=user).update(must_change_password=False)
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:account")
-    return render(request, "accounts/password_change.html", {"form": form})
+    context = {"form": form, "must_change": _profile(request.user).must_change_password}
+    return render(request, "accounts/password_change.html", context)
 
 
 @login_required
@@ -156,6 +175,7 @@ def _account_page(request: HttpRequest, language_form: LanguageForm) -> HttpResp
         .select_related("unit")
         .order_by("unit__path", "role"),
         "two_factor_on": two_factor.has_confirmed_device(user),
+        "administers_accounts": _administers_accounts(user),
     }
     return render(request, "accounts/account.html", context)
 
@@ -199,3 +219,102 @@ def _safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
+
+
+# --- Accounts of the units a system administrator covers ----------------------------------
+
+PEOPLE_PAGE_SIZE = 50
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """The accounts a system administrator may reset, searchable by name or user name."""
+    accounts = actions.accounts_administered_by(request.user)
+    if not _administers_accounts(request.user):
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        accounts = accounts.filter(
+            Q(username__unaccent__icontains=query)
+            | Q(first_name__unaccent__icontains=query)
+            | Q(last_name__unaccent__icontains=query)
+        )
+    accounts = accounts.annotate(
+        two_factor_on=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    ).order_by("last_name", "first_name", "username")
+    page = Paginator(accounts, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page": page, "query": query})
+
+
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer with the temporary password once, in the page body (never in a URL, a message
+    stored in the session, or a cache)."""
+    user = _administered_or_404(request, pk)
+    temporary = actions.reset_password(actor=request.user, user=user)
+    response = render(
+        request, "accounts/person_reset.html", {"person": user, "temporary": temporary}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def person_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _administered_or_404(request, pk)
+    actions.reset_two_factor(actor=request.user, user=user)
+    messages.success(
+        request,
+        _("Two-step sign-in of %(username)s was reset.") % {"username": user.get_username()},
+    )
+    return redirect("accounts:people")
+
+
+def _administers_accounts(user) -> bool:
+    return user.is_superuser or bool(scope_of(user).paths_with_role(Role.SYSTEM_ADMIN))
+
+
+def _administered_or_404(request: HttpRequest, pk: int):
+    return get_object_or_404(actions.accounts_administered_by(request.user), pk=pk)
+
+
+# --- "Forgot your password?" by e-mail, when mail is configured ----------------------------
+
+
+def by_email(view):
+    """404 unless password reset by e-mail is on (settings.PASSWORD_RESET_BY_EMAIL)."""
+
+    def wrapped(request, *args, **kwargs):
+        if not settings.PASSWORD_RESET_BY_EMAIL:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset: the same answer whether or not the address is known, so the form does
+    not tell who has an account; the link works once and for PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def dispatch(self, request, *args, **kwargs):
+        return by_email(super().dispatch)(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, request, *args, **kwargs):
+        return by_email(super().dispatch)(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        Profile.objects.filter(user=form.user).update(must_change_password=False)
+        return super().form_valid(form)

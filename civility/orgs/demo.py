@@ -12,8 +12,6 @@ twice creates nothing the second time.
 from __future__ import annotations
 
 import datetime
-import secrets
-import string
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +21,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from civility.accounts.validators import generate_password
 from civility.core.audit import acting_as
 from civility.orgs.actions import create_official
 from civility.orgs.admin_units import import_admin_units
@@ -262,16 +261,6 @@ class DemoReport:
     @property
     def total_created(self) -> int:
         return sum(self.created.values())
-
-
-def generate_password() -> str:
-    """A random password that passes the project's validators (letters, digits, symbol)."""
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        body = "".join(secrets.choice(alphabet) for _position in range(16))
-        password = f"{body[:8]}-{body[8:]}{secrets.randbelow(10)}"
-        if any(c.isalpha() for c in body):
-            return password
 
 
 @transaction.atomic
