@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy: no inline script
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: NUL characters, broken multipart and over-size bodies
+    # become a 4xx in the endpoint's format (civility/core/input_guard.py).
+    "civility.core.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -69,8 +69,8 @@ def store(authorization: str, body: bytes) -> tuple[int, dict] | None:
     from civility.feedback.api import RatingIn, StoredOut, rating_inputs
 
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer":
-        return None
+    if scheme.lower() != "bearer" or b"\x00" in body or b"\\u0000" in body:
+        return None  # Django refuses a NUL character with a 400 (core/input_guard.py)
     device = actions.authenticate_device(token)
     if device is None:
         return None

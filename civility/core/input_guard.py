@@ -1,0 +1,127 @@
+"""Malformed input answered with a 4xx before any view runs, in the endpoint's own format.
+
+Some input breaks below the views: PostgreSQL refuses text with a NUL character (a 500 from
+deep inside a query, and a kiosk retries a 5xx for ever), Django's multipart parser raises on
+a body without a boundary, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE raises where the view
+first reads it. Checking once here, for every path, gives the citizen or integrator a clear
+4xx naming the field instead: JSON `{"message", "field"}` under /api/, Open311's
+`[{"code", "description"}]` under /open311/, a short page elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputGuardMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = find_problem(request)
+        if problem is not None:
+            status, message, field = problem
+            return answer(request, status, message, field)
+        return self.get_response(request)
+
+
+def find_problem(request: HttpRequest) -> tuple[int, str, str | None] | None:
+    """(status, message, field) for the first problem found, else None."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    content_type = request.content_type or ""
+    if limit is not None and content_type != "multipart/form-data":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return 400, _("The Content-Length header is not a number."), None
+        if length > limit:
+            return too_large(limit)
+    field = _nul_field(request.GET.lists())
+    if field is not None:
+        return nul_in(field)
+    if request.method == "POST" and content_type in FORM_TYPES:
+        try:
+            field = _nul_field(request.POST.lists())
+        except MultiPartParserError:
+            return (
+                400,
+                _("The upload is malformed: send it as multipart/form-data with a boundary."),
+                None,
+            )
+        except RequestDataTooBig:
+            return too_large(limit)
+        except TooManyFieldsSent:
+            return 400, _("The form has too many fields."), None
+        if field is not None:
+            return nul_in(field)
+    elif content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+        field = _nul_in_json(request.body)
+        if field is not None:
+            return nul_in(field)
+    return None
+
+
+def too_large(limit: int) -> tuple[int, str, None]:
+    megabytes = max(1, limit // (1024 * 1024))
+    return 413, _("The request is too large: at most %(size)s MB.") % {"size": megabytes}, None
+
+
+def nul_in(field: str) -> tuple[int, str, str]:
+    return (
+        400,
+        _("%(field)s contains a NUL character, which text may not contain.") % {"field": field},
+        field,
+    )
+
+
+def _nul_field(items) -> str | None:
+    for key, values in items:
+        if NUL in key or any(isinstance(value, str) and NUL in value for value in values):
+            return key.replace(NUL, "")
+    return None
+
+
+def _nul_in_json(body: bytes) -> str | None:
+    if b"\x00" not in body and b"\\u0000" not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None  # the view answers a malformed body in its own words
+    return next(_nul_paths(data, ""), None)
+
+
+def _nul_paths(value, path: str) -> Iterator[str]:
+    if isinstance(value, str):
+        if NUL in value:
+            yield path or _("body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in key:
+                yield f"{path}.{key}".strip(".").replace(NUL, "")
+            yield from _nul_paths(item, f"{path}.{key}".strip("."))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, f"{path}.{index}" if path else str(index))
+
+
+def answer(request: HttpRequest, status: int, message: str, field: str | None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message, "field": field}, status=status)
+    if request.path.startswith("/open311/"):
+        return JsonResponse([{"code": status, "description": message}], status=status, safe=False)
+    # Rendered without the request: this runs before sessions and users exist, so the
+    # site's context processors have nothing to work with.
+    page = render_to_string("core/bad_input.html", {"message": message, "status": status})
+    return HttpResponse(page, status=status)
