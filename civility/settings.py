@@ -193,14 +193,14 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp 4): scripts only from our own static files, never
-# inline. Styles allow 'unsafe-inline': htmx injects its indicator <style> and some pages
-# size bars with style="width: …"; removing those is left for later (docs/deploy.md).
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
+# never inline: bars are <progress> elements, widths are classes, and htmx's injected
+# indicator <style> is off (its rules live in civility.css).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -106,3 +106,18 @@ def pytest_terminal_summary(terminalreporter):
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture
+def page(page):
+    """Every browser test fails on a Content-Security-Policy violation (an inline style or
+    script the policy refused), reported by Chromium on the console."""
+    violations: list[str] = []
+
+    def record(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", record)
+    yield page
+    assert not violations, violations
