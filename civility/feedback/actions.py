@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from civility.core.audit import acting_as
 from civility.core.db import bound_cursor
 from civility.core.photos import clean_photo
-from civility.feedback import cases, conf, throttle, trust
+from civility.feedback import cases, conf, stream, throttle, trust
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
     RATED_UNIT_KINDS,
@@ -98,6 +98,7 @@ def reissue_device_key(*, actor, device: CounterDevice) -> tuple[CounterDevice, 
         raise ValidationError(_("This kiosk is revoked: register a new kiosk instead."))
     with acting_as(actor):
         old.revoke()
+    _notify_revoked(old)
     return _new_device(
         actor=actor, counter=device.counter, name=old.name, on_duty_id=old.on_duty_id
     )
@@ -160,6 +161,15 @@ def revoke_device(*, actor, device: CounterDevice) -> None:
         raise PermissionDenied
     with acting_as(actor):
         device.revoke()
+    _notify_revoked(device)
+
+
+def _notify_revoked(device: CounterDevice) -> None:
+    """End the revoked kiosk's open event streams in every process (at commit); its token is
+    refused from then on (stream.read_token)."""
+    payload = {"event": stream.REVOKED, "device": device.pk, "path": device.counter.path}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, json.dumps(payload)])
 
 
 def counter_officials(counter: OrgUnit):

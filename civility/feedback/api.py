@@ -156,7 +156,9 @@ def kiosk_config(device) -> dict:
         "reasons": [(value, str(label)) for value, label in Reason.choices],
         "officials": list(actions.counter_officials(device.counter).values("id", "full_name")),
         "on_duty_id": actions.official_on_duty(device),
-        "stream_url": reverse("feedback:stream") + "?t=" + stream.make_token([device.counter.path]),
+        "stream_url": reverse("feedback:stream")
+        + "?t="
+        + stream.make_token([device.counter.path], device=device),
     }
 
 

@@ -4,7 +4,8 @@
 
 The reverse proxy sends /feedback/stream/ here (with buffering off) and everything else to
 gunicorn. It answers only that path and touches no table: the stream token in the query
-string says which counters the caller may hear (see civility/feedback/stream.py).
+string says which counters the caller may hear (see civility/feedback/stream.py); only a
+kiosk's token is checked against its device row when the stream opens.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from urllib.parse import parse_qs
 
 import django
+from asgiref.sync import sync_to_async
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civility.settings")
 django.setup()
@@ -55,11 +57,13 @@ async def application(scope, receive, send) -> None:
         await _plain(send, 404, "Not found")
         return
     token = parse_qs(scope.get("query_string", b"").decode()).get("t", [""])[0]
-    paths = stream.read_token(token)
-    if paths is None:
+    # A kiosk's token is checked against its device row: in the one thread that runs
+    # synchronous code, so the process holds one database connection for it at most.
+    grant = await sync_to_async(stream.read_token, thread_sensitive=True)(token)
+    if grant is None:
         await _plain(send, 403, "Invalid or expired stream token")
         return
-    events = stream.async_events(paths, seconds=conf.stream_seconds())
+    events = stream.async_events(grant, seconds=conf.stream_seconds())
     # Answer only once this stream is subscribed and the listener is listening: the
     # browser's `open` event (also fired on every reconnect) makes the desk re-read the call
     # list, so a call raised while it was reconnecting is shown; had the headers gone out

@@ -6,8 +6,11 @@ Because PostgreSQL delivers a NOTIFY to every listening connection, a call raise
 web process reaches the screens attached to any other process or machine, with no broker.
 
 Who may listen to what travels in a signed stream token (made by the page that opens the
-stream, with the user's scope already worked out): the stream itself touches no table, so it
-can run under ASGI without Django's ORM (docs/feedback.md):
+stream, with the user's scope already worked out), so a staff stream touches no table and
+runs under ASGI without Django's ORM (docs/feedback.md). A kiosk's token also names its
+device (one row per key: a new link makes a new row): opening the stream checks that the
+device is not revoked (one indexed read), and revoking it ends its open streams at once (a
+"kiosk_revoked" notification), so a kiosk's token dies with the kiosk:
 
 - production: `uvicorn civility.feedback.asgi:application` behind the same reverse proxy,
   which routes /feedback/stream/ there and everything else to gunicorn;
@@ -24,6 +27,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import psycopg
 from django.core import signing
@@ -38,12 +42,29 @@ HEARTBEAT_SECONDS = 15
 RETRY_MS = 2000
 
 
-def make_token(paths: list[str]) -> str:
-    """A stream token for the counters under `paths` ("" = every counter)."""
-    return signing.dumps({"p": paths}, salt=TOKEN_SALT, compress=True)
+REVOKED = "kiosk_revoked"
 
 
-def read_token(token: str) -> list[str] | None:
+@dataclass(frozen=True)
+class Grant:
+    """What a valid token lets its holder hear: the counters under `paths` ("" = every
+    counter), and for a kiosk its device (whose revocation ends the stream)."""
+
+    paths: list[str]
+    device_id: int | None = None
+
+
+def make_token(paths: list[str], *, device=None) -> str:
+    data: dict = {"p": paths}
+    if device is not None:
+        data["d"] = device.pk
+    return signing.dumps(data, salt=TOKEN_SALT, compress=True)
+
+
+def read_token(token: str) -> Grant | None:
+    """The grant of a valid token; None when it is forged, expired, or a kiosk's whose device
+    was revoked since (a new link revokes the old device too). Reads the database for kiosk
+    tokens only: call it from a thread (sync_to_async) under ASGI."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
@@ -51,7 +72,13 @@ def read_token(token: str) -> list[str] | None:
     paths = data.get("p")
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         return None
-    return paths
+    device_id = data.get("d")
+    if device_id is None:
+        return Grant(paths)
+    from civility.feedback.models import CounterDevice
+
+    alive = CounterDevice.objects.active().filter(pk=device_id).exists()
+    return Grant(paths, device_id) if alive else None
 
 
 def conninfo() -> str:
@@ -77,11 +104,11 @@ class Hub:
         self._dsn: str | None = None
         self.listening = threading.Event()
 
-    def subscribe(self, paths: list[str], push: Callable[[dict], None]) -> int:
+    def subscribe(self, grant: Grant, push: Callable[[dict], None]) -> int:
         self.ensure_started()
         with self._lock:
             self._next += 1
-            self._subscribers[self._next] = (paths, push)
+            self._subscribers[self._next] = (grant, push)
             return self._next
 
     def unsubscribe(self, token: int) -> None:
@@ -124,11 +151,18 @@ class Hub:
         except (ValueError, KeyError, TypeError):
             return
         with self._lock:
-            targets = [
-                push
-                for paths, push in self._subscribers.values()
-                if any(path.startswith(prefix) for prefix in paths)
-            ]
+            if event.get("event") == REVOKED:
+                targets = [
+                    push
+                    for grant, push in self._subscribers.values()
+                    if grant.device_id is not None and grant.device_id == event.get("device")
+                ]
+            else:
+                targets = [
+                    push
+                    for grant, push in self._subscribers.values()
+                    if any(path.startswith(prefix) for prefix in grant.paths)
+                ]
         for push in targets:
             try:
                 push(event)
@@ -144,10 +178,10 @@ def format_event(event: dict) -> bytes:
     return f"id: {event.get('call', '')}\nevent: {event['event']}\ndata: {data}\n\n".encode()
 
 
-def sync_events(paths: list[str], *, seconds: float) -> Iterator[bytes]:
+def sync_events(grant: Grant, *, seconds: float) -> Iterator[bytes]:
     """The stream for a WSGI thread (development server, live-server tests)."""
     inbox: queue.Queue[dict] = queue.Queue()
-    token = hub.subscribe(paths, inbox.put)
+    token = hub.subscribe(grant, inbox.put)
     try:
         hub.listening.wait(timeout=5)
         yield f"retry: {RETRY_MS}\n: listening\n\n".encode()
@@ -158,16 +192,18 @@ def sync_events(paths: list[str], *, seconds: float) -> Iterator[bytes]:
             except queue.Empty:
                 yield b": ping\n\n"
                 continue
+            if event.get("event") == REVOKED:
+                return  # the browser reconnects, and its token is refused from now on
             yield format_event(event)
     finally:
         hub.unsubscribe(token)
 
 
-async def async_events(paths: list[str], *, seconds: float):
+async def async_events(grant: Grant, *, seconds: float):
     """The stream for an ASGI task (uvicorn in production)."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[dict] = asyncio.Queue()
-    token = hub.subscribe(paths, lambda event: loop.call_soon_threadsafe(inbox.put_nowait, event))
+    token = hub.subscribe(grant, lambda event: loop.call_soon_threadsafe(inbox.put_nowait, event))
     try:
         await asyncio.to_thread(hub.listening.wait, 5)
         yield f"retry: {RETRY_MS}\n: listening\n\n".encode()
@@ -178,6 +214,8 @@ async def async_events(paths: list[str], *, seconds: float):
             except TimeoutError:
                 yield b": ping\n\n"
                 continue
+            if event.get("event") == REVOKED:
+                return
             yield format_event(event)
     finally:
         hub.unsubscribe(token)

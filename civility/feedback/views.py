@@ -328,11 +328,11 @@ def stream_view(request: HttpRequest) -> HttpResponse:
         allowed = settings.DEBUG or conf._get("FEEDBACK_STREAM_WSGI", "").lower() == "true"
     if not allowed:
         return HttpResponse(_("The event stream is served by the ASGI process."), status=503)
-    paths = stream.read_token(request.GET.get("t", ""))
-    if paths is None:
+    grant = stream.read_token(request.GET.get("t", ""))
+    if grant is None:
         return HttpResponse(_("Invalid or expired stream token."), status=403)
     response = StreamingHttpResponse(
-        stream.sync_events(paths, seconds=conf.stream_seconds()),
+        stream.sync_events(grant, seconds=conf.stream_seconds()),
         content_type="text/event-stream; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache, no-store"

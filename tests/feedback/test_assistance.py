@@ -61,8 +61,8 @@ def test_a_call_from_the_kiosk_reaches_a_listener_in_another_connection(client, 
 @pytest.mark.django_db(transaction=True)
 def test_the_event_stream_delivers_a_call_to_the_counters_staff_within_a_second(point, cast):
     chunks: list[tuple[float, bytes]] = []
-    staff_stream = stream.sync_events([point.point.path], seconds=4)
-    other_stream = stream.sync_events([cast.b.ward.path], seconds=2)
+    staff_stream = stream.sync_events(stream.Grant([point.point.path]), seconds=4)
+    other_stream = stream.sync_events(stream.Grant([cast.b.ward.path]), seconds=2)
 
     def read(events, into):
         for chunk in events:
@@ -144,5 +144,39 @@ def test_a_forged_stream_token_is_refused(client, settings):
 
 def test_a_stream_token_carries_only_the_paths_it_was_made_for():
     token = stream.make_token(["1/5/"])
-    assert stream.read_token(token) == ["1/5/"]
+    assert stream.read_token(token) == stream.Grant(["1/5/"])
     assert stream.read_token(token[:-2] + "xx") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kiosks_stream_token_dies_with_the_kiosk(point, cast):
+    """Revoking the kiosk (or giving it a new link) ends its open stream at once, and its
+    token, valid for hours otherwise, is refused from then on (issue 20, item 10)."""
+    from civility.feedback.actions import revoke_device
+
+    token = stream.make_token([point.counter.path], device=point.device)
+    grant = stream.read_token(token)
+    assert grant == stream.Grant([point.counter.path], point.device.pk)
+    chunks: list[bytes] = []
+    events = stream.sync_events(grant, seconds=8)
+    reader = threading.Thread(target=lambda: chunks.extend(events), daemon=True)
+    reader.start()
+    stream.hub.listening.wait(5)
+    time.sleep(0.3)
+    started = time.perf_counter()
+
+    revoke_device(actor=cast.admin, device=point.device)
+    reader.join(5)
+
+    assert not reader.is_alive() and time.perf_counter() - started < 3
+    assert stream.read_token(token) is None
+
+
+def test_a_new_kiosk_link_refuses_the_old_links_stream_token(point, cast):
+    from civility.feedback.actions import reissue_device_key
+
+    old = stream.make_token([point.counter.path], device=point.device)
+    new_device, _secret = reissue_device_key(actor=cast.admin, device=point.device)
+
+    assert stream.read_token(old) is None
+    assert stream.read_token(stream.make_token([point.counter.path], device=new_device))

@@ -197,6 +197,22 @@
     const source = new EventSource(config.stream_url);
     source.addEventListener("acknowledged", () => { document.getElementById("help-ack").hidden = false; });
     source.addEventListener("resolved", () => { if (!document.getElementById("helping").hidden) reset(); });
+    // A refused stream (its token expired, or this kiosk was revoked) stays closed: ask for
+    // a fresh token; a revoked kiosk gets 401 and shows the set-up screen.
+    source.addEventListener("error", () => {
+      if (source.readyState === EventSource.CLOSED) setTimeout(relisten, 30000);
+    });
+  }
+
+  async function relisten() {
+    try {
+      const response = await request("GET", "");
+      if (response.status === 401) { show("setup"); return; }
+      if (!response.ok) { setTimeout(relisten, 30000); return; }
+      config = await response.json();
+      localStorage.setItem(CONFIG, JSON.stringify(config));
+      listen();
+    } catch (e) { setTimeout(relisten, 30000); }
   }
 
   async function callHelp() {
