@@ -349,7 +349,13 @@ def record_ratings(
             )
             if len({row[0] for row in cursor.fetchall()}) < len(ids):
                 return None
-    return [Stored(client_id, client_id in inserted) for client_id in ids]
+    # One result per item sent, in order: a copy of an id within the batch is a duplicate of
+    # its first occurrence, so the kiosk can clear every item of its queue by its answer.
+    results, answered = [], set()
+    for item in ratings:
+        results.append(Stored(item.client_id, item.client_id in inserted - answered))
+        answered.add(item.client_id)
+    return results
 
 
 def kiosk_rate(*, device: CounterDevice, ratings: list[RatingInput]) -> list[Stored] | None:

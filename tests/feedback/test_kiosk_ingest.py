@@ -54,6 +54,19 @@ def test_a_batch_replayed_with_overlap_stores_each_id_once(client, point):
     assert ServiceRating.objects.count() == 4
 
 
+def test_a_batch_with_five_copies_of_one_id_answers_one_result_per_item(client, point):
+    """The kiosk clears its queue item by item from the answer (issue 20, item 10)."""
+    body = rating(2)
+
+    response = post(client, point, {"ratings": [body] * 5}, URL + "/batch")
+
+    answer = response.json()
+    assert (answer["stored"], answer["duplicates"]) == (1, 4)
+    assert [item["stored"] for item in answer["results"]] == [True, False, False, False, False]
+    assert {item["client_id"] for item in answer["results"]} == {body["client_id"]}
+    assert ServiceRating.objects.count() == 1
+
+
 def test_a_backlog_of_500_is_stored_in_under_a_second(client, point):
     ago = timezone.now() - datetime.timedelta(hours=3)
     backlog = [
