@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After sign-in and CSRF: a POST sent twice with one key runs once (core/idempotency.py).
+    "civility.core.idempotency.IdempotencyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last, so that a locked-out login is answered after everything else has run.
     "axes.middleware.AxesMiddleware",

@@ -187,3 +187,39 @@ class Verified(models.Model):
         self.verified_by = by
         self.verified_at = now or timezone.now()
         self.save(update_fields=[*found, "verification_note", "verified_by", "verified_at"])
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def expired(self) -> "SubmissionQuerySet":
+        return self.filter(created_at__lt=timezone.now() - SUBMISSION_KEPT)
+
+
+# How long a submission's answer is replayed: a double click, a reload that re-posts, or an
+# integrator's retry all come within minutes; a day leaves room for a kiosk coming back.
+SUBMISSION_KEPT = datetime.timedelta(days=1)
+
+
+class Submission(models.Model):
+    """One POST sent with an idempotency key (a form's hidden field, or the API's
+    `Idempotency-Key` header): a copy of it is answered with the first one's answer instead
+    of running again (civility/core/idempotency.py). `principal` keeps keys of different
+    people apart; the answer is kept only for successes (a redirect or a JSON result)."""
+
+    principal = models.CharField(max_length=64)
+    key = models.CharField(max_length=64)
+    method_path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField(null=True)  # None while the first is running
+    location = models.CharField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="submission_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_path} · {self.key}"

@@ -40,3 +40,13 @@ async def retry_stalled(seconds: float | None = None) -> int:
 @app.task(name="core.retry_stalled_jobs", queueing_lock="core.retry_stalled_jobs")
 async def retry_stalled_jobs(timestamp: int) -> None:
     await retry_stalled()
+
+
+@app.periodic(cron="17 * * * *")
+@app.task(name="core.forget_old_submissions", queueing_lock="core.forget_old_submissions")
+def forget_old_submissions(timestamp: int) -> None:
+    """Idempotency keys are replayed for a day (core/idempotency.py), then forgotten."""
+    from civility.core.models import Submission
+
+    deleted, _detail = Submission.objects.expired().delete()
+    logger.info("Forgot %s idempotency keys older than a day", deleted)

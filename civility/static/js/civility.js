@@ -26,3 +26,22 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// Every POST form carries a key made when the page is shown, so a double click or a reload
+// that re-posts it runs once: the server answers the copy with the first one's answer
+// (civility/core/idempotency.py). getRandomValues, unlike randomUUID, also works over plain
+// http on an office network.
+function addSubmissionKeys(root) {
+  for (const form of root.querySelectorAll("form")) {
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post") continue;
+    if (form.querySelector("input[name=_submission]")) continue;
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "_submission";
+    input.value = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    form.append(input);
+  }
+}
+addSubmissionKeys(document);
+document.addEventListener("htmx:load", (event) => addSubmissionKeys(event.target));
