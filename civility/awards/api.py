@@ -55,7 +55,7 @@ class AssessmentOut(Schema):
     official_id: int | None
     unit_id: int
     name: str
-    verdict: str
+    verdict: str = Field(description="Eligibility computed by Civility, not a decision.")
     lines: list[LineOut]
 
 
@@ -73,8 +73,15 @@ class NominationOut(Schema):
     year: int
     official_id: int | None
     unit_id: int
-    status: str
-    verdict: str
+    status: str = Field(
+        description=(
+            "proposed and recommended: a proposal still under review, not an award; awarded: "
+            "decided by a commendation decision; rejected or withdrawn: closed."
+        )
+    )
+    verdict: str = Field(
+        description="Eligibility computed by Civility when proposed, not a decision."
+    )
     rule_set: str
     lines: list[LineOut]
 

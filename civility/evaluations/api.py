@@ -103,6 +103,9 @@ class EvaluationOut(Schema):
 
 
 class ClassificationOut(Schema):
+    """A proposal is Civility's arithmetic, not a decision: `state` says which this row is,
+    and only a confirmed row has a `final_level`."""
+
     id: int
     official_id: int
     official_name: str
@@ -110,10 +113,25 @@ class ClassificationOut(Schema):
     year: int
     rule_set: str
     average_score: Decimal | None
-    proposed_level: str
-    final_level: str
+    state: str = Field(
+        description=(
+            "proposed: Civility's proposal, awaiting the head's confirmation; to_assess: no "
+            "level proposed, not enough grounds; confirmed: decided by the head and locked."
+        )
+    )
+    proposed_level: str = Field(
+        description="The level Civility proposes (a proposal, not a classification); "
+        "empty when there are not enough grounds."
+    )
+    final_level: str = Field(description="The confirmed level; empty until confirmed.")
     confirmed: bool
     reasons: list[str]
+
+
+def _classification_state(row: AnnualClassification) -> str:
+    if row.is_locked():
+        return "confirmed"
+    return "to_assess" if row.is_to_assess() else "proposed"
 
 
 class LevelShareOut(Schema):
@@ -280,6 +298,7 @@ def classification_list(request: HttpRequest, year: int, unit: int | None = None
             "year": row.year,
             "rule_set": row.rule_set,
             "average_score": row.average_score,
+            "state": _classification_state(row),
             "proposed_level": row.proposed_level,
             "final_level": row.final_level,
             "confirmed": row.is_locked(),

@@ -733,8 +733,8 @@ def reassign_report(*, actor, report: PublicReport, unit: OrgUnit) -> PublicRepo
 
 @transaction.atomic
 def record_handling_satisfaction(*, report: PublicReport, satisfied: bool) -> PublicReport:
-    """The reporter's answer on the receipt page once the report is closed (Decision 766:
-    satisfaction with feedback handling). The latest answer counts."""
+    """The reporter's answer on the receipt page once the report is closed (Civility's own
+    indicator of report handling, not a Decision 766 rate). The latest answer counts."""
     if report.status != ReportStatus.CLOSED:
         raise ValidationError(_("You can answer once the report is closed."))
     PublicReport.objects.filter(pk=report.pk).update(citizen_satisfied=satisfied)

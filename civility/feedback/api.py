@@ -278,6 +278,43 @@ def list_dossier_stats(
     ]
 
 
+class RateOut(Schema):
+    key: str
+    label: str
+    source: str
+    available: bool = Field(
+        description="False: Civility holds no valid source; the figure is the portal's."
+    )
+    part: int | None
+    whole: int | None
+    rate: float | None
+
+
+class Decision766Out(Schema):
+    """Decision 766/QĐ-TTg's figures from administrative-procedure sources Civility holds."""
+
+    satisfaction_rates: list[RateOut]
+    dossiers_received: int
+    dossiers_processed: int
+    dossiers_early: int
+    dossiers_on_time: int
+    dossiers_late: int
+    dossiers_online: int
+    dossier_on_time_rate: float | None
+    online_share: float | None
+
+
+class ReportHandlingOut(Schema):
+    """Civility's own indicator for public-place reports; not a Decision 766 rate."""
+
+    reports_closed: int
+    reports_closed_on_time: int
+    on_time_rate: float | None
+    handling_answers: int
+    handling_satisfied: int
+    handling_satisfaction_rate: float | None
+
+
 class FeedbackFiguresOut(Schema):
     unit_id: int
     start: datetime.date
@@ -289,7 +326,8 @@ class FeedbackFiguresOut(Schema):
     top_reasons: list[tuple[str, int]]
     assistance_calls: int
     median_response_seconds: float | None
-    decision_766: dict
+    decision_766: Decision766Out
+    public_report_handling: ReportHandlingOut
 
 
 @router.get("/figures", response={200: FeedbackFiguresOut, **READ_ERRORS})
@@ -299,7 +337,9 @@ def get_figures(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ):
-    """Ratings, calls and the Decision 766 rates for a unit's subtree (from the rollups)."""
+    """Ratings, calls, what Civility holds of Decision 766's figures (rates it has no
+    source for come with `available: false`) and Civility's own public-report indicator,
+    for a unit's subtree."""
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
@@ -317,5 +357,6 @@ def get_figures(
         "top_reasons": data.top_reasons,
         "assistance_calls": data.calls,
         "median_response_seconds": data.median_response_s,
-        "decision_766": figures.decision_766(unit=unit, start=start, end=end).__dict__,
+        "decision_766": figures.decision_766(unit=unit, start=start, end=end),
+        "public_report_handling": figures.report_handling(unit=unit, start=start, end=end),
     }

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Extract
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civility.feedback.models import (
     AssistanceCall,
@@ -225,18 +227,40 @@ def per_official(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> 
     return result
 
 
+# Decision 766/QĐ-TTg (2022) scores service in administrative procedures and public
+# services from the public-service portals' data. Its satisfaction group (18 of 100 points)
+# has three rates; the first two count feedback and petitions about administrative
+# procedures filed through the portals' petition system (Decision 31/2021 Art. 43), which
+# Civility does not hold. Public-place reports are not that feedback, so they never stand in
+# for it: such a rate is shown as the portal's, not computed here.
+NOT_IN_CIVILITY = gettext_lazy("Not available in Civility: from the public-service portal")
+
+
+@dataclass
+class Rate:
+    """One rate with its source. `available` is False when Civility holds no valid source
+    for it; `source` then says where the figure is kept, and there is no value."""
+
+    key: str
+    label: str
+    source: str
+    available: bool
+    part: int | None = None
+    whole: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        if not self.available or self.part is None or self.whole is None:
+            return None
+        return _pct(self.part, self.whole)
+
+
 @dataclass
 class Decision766:
-    """The satisfaction rates of Decision 766/QĐ-TTg, from Civility's own records, with
-    the one-stop processing figures imported for the same period."""
+    """What Civility holds of Decision 766/QĐ-TTg's figures, from administrative-procedure
+    sources only: the counters' ratings and the imported dossier statistics."""
 
-    reports_closed: int
-    reports_closed_on_time: int
-    on_time_rate: float | None
-    handling_answers: int
-    handling_satisfied: int
-    handling_satisfaction_rate: float | None
-    procedure_satisfaction_rate: float | None
+    satisfaction_rates: list[Rate]
     dossiers_received: int
     dossiers_processed: int
     dossiers_early: int
@@ -248,16 +272,6 @@ class Decision766:
 
 
 def decision_766(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> Decision766:
-    low, high = _day_bounds(start, end)
-    closed = PublicReport.objects.under(unit).filter(
-        status=ReportStatus.CLOSED, closed_at__gte=low, closed_at__lt=high
-    )
-    counts = closed.aggregate(
-        total=Count("pk"),
-        on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
-        answers=Count("pk", filter=Q(citizen_satisfied__isnull=False)),
-        satisfied=Count("pk", filter=Q(citizen_satisfied=True)),
-    )
     ratings = rating_figures(start=start, end=end, unit=unit, with_calls=False)
     stats = DossierStat.objects.filter(
         unit__in=OrgUnit.objects.serving(unit), period_start__gte=start, period_end__lte=end
@@ -270,14 +284,30 @@ def decision_766(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> 
         online=Sum("online"),
     )
     stats = {key: value or 0 for key, value in stats.items()}
+    portal = str(NOT_IN_CIVILITY)
     return Decision766(
-        reports_closed=counts["total"],
-        reports_closed_on_time=counts["on_time"],
-        on_time_rate=_pct(counts["on_time"], counts["total"]),
-        handling_answers=counts["answers"],
-        handling_satisfied=counts["satisfied"],
-        handling_satisfaction_rate=_pct(counts["satisfied"], counts["answers"]),
-        procedure_satisfaction_rate=ratings.satisfaction_rate,
+        satisfaction_rates=[
+            Rate(
+                key="petitions_on_time",
+                label=str(_("Feedback and petitions on administrative procedures handled on time")),
+                source=portal,
+                available=False,
+            ),
+            Rate(
+                key="petition_handling_satisfaction",
+                label=str(_("Satisfaction with the handling of feedback and petitions")),
+                source=portal,
+                available=False,
+            ),
+            Rate(
+                key="procedure_satisfaction",
+                label=str(_("Satisfaction with receiving and settling administrative procedures")),
+                source=str(_("Counter ratings in Civility (satisfied ratings / ratings)")),
+                available=True,
+                part=ratings.satisfied,
+                whole=ratings.ratings,
+            ),
+        ],
         dossiers_received=stats["received"],
         dossiers_processed=stats["processed"],
         dossiers_early=stats["early"],
@@ -286,6 +316,43 @@ def decision_766(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> 
         dossiers_online=stats["online"],
         dossier_on_time_rate=_pct(stats["early"] + stats["on_time"], stats["processed"]),
         online_share=_pct(stats["online"], stats["received"]),
+    )
+
+
+@dataclass
+class ReportHandling:
+    """Civility's own indicator of how public-place reports are handled. Not a Decision 766
+    rate: those reports are about conduct in public places, not administrative procedures."""
+
+    reports_closed: int
+    reports_closed_on_time: int
+    on_time_rate: float | None
+    handling_answers: int
+    handling_satisfied: int
+    handling_satisfaction_rate: float | None
+
+
+def report_handling(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> ReportHandling:
+    """Reports closed in the period: closed by their due date, and the reporters' answers on
+    the receipt page (the latest answer counts)."""
+    low, high = _day_bounds(start, end)
+    counts = (
+        PublicReport.objects.under(unit)
+        .filter(status=ReportStatus.CLOSED, closed_at__gte=low, closed_at__lt=high)
+        .aggregate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+            answers=Count("pk", filter=Q(citizen_satisfied__isnull=False)),
+            satisfied=Count("pk", filter=Q(citizen_satisfied=True)),
+        )
+    )
+    return ReportHandling(
+        reports_closed=counts["total"],
+        reports_closed_on_time=counts["on_time"],
+        on_time_rate=_pct(counts["on_time"], counts["total"]),
+        handling_answers=counts["answers"],
+        handling_satisfied=counts["satisfied"],
+        handling_satisfaction_rate=_pct(counts["satisfied"], counts["answers"]),
     )
 
 

@@ -285,7 +285,8 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """A report's public status and notes, never its reporter. Once closed, the reporter may
-    say whether they are satisfied with the handling (Decision 766)."""
+    say whether they are satisfied with the handling (Civility's own indicator of report
+    handling, figures.report_handling; not a Decision 766 rate)."""
     report = get_object_or_404(
         PublicReport.objects.select_related("category", "place", "unit", "duplicate_of"),
         receipt=code.upper(),
@@ -372,6 +373,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "counters": figures.per_counter(unit=unit, start=start, end=end),
             "officials": figures.per_official(unit=unit, start=start, end=end),
             "d766": figures.decision_766(unit=unit, start=start, end=end),
+            "handling": figures.report_handling(unit=unit, start=start, end=end),
             "open_reports": PublicReport.objects.visible_to(request.user)
             .under(unit)
             .open()

@@ -393,7 +393,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component(
         key="satisfaction",
         label=_("Citizens' satisfaction"),
-        source=_("Citizens' voice: daily rating rollups"),
+        source=_("Citizens' voice: ratings at the one-stop counters (daily rollups)"),
         method=_("Satisfied ratings as a share of all ratings at the counters in the period."),
         unit_label="%",
         count=satisfaction,

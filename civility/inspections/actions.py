@@ -105,6 +105,35 @@ def can_respond(user, action: CorrectiveAction) -> bool:
     return scope_of(user).covers(action.unit, roles=RESPONDER_ROLES)
 
 
+def can_verify(user, action: CorrectiveAction) -> bool:
+    """Whether `user` may close a corrective action or send it back. Verification is
+    someone else's than the answer's: never a user who responded to the action, and only
+    from the side that issued the recommendation: an inspecting role on the inspecting
+    unit (or a unit above it) held outside the responsible unit, or a seat on the
+    delegation for a member with no role in the responsible unit. Without this a
+    coordinator of the responsible unit could answer an action and close it."""
+    if not user.is_authenticated:
+        return False
+    if (
+        action.responded_by_id == user.pk
+        or action.steps.filter(kind=ActionStep.Kind.RESPONDED, by=user).exists()
+    ):
+        return False
+    scope = scope_of(user)
+    if scope.is_global:
+        return True
+    inspection = action.finding.inspection
+    owner = action.unit.path
+    if any(
+        inspection.inspecting_unit.path.startswith(path) and not path.startswith(owner)
+        for path in scope.paths_with_role(*INSPECTOR_ROLES)
+    ):
+        return True
+    if any(path.startswith(owner) for _role, path in scope.grants):
+        return False
+    return inspection.team.filter(pk=user.pk).exists()
+
+
 def _ensure(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -927,7 +956,7 @@ def verify_action(
     *, actor, action: CorrectiveAction, accept: bool, note: str = ""
 ) -> CorrectiveAction:
     """The inspector closes the action, or sends it back to the unit with a note."""
-    _ensure(can_conduct(actor, action.finding.inspection))
+    _ensure(can_verify(actor, action))
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if action.status != ActionStatus.RESPONDED:
         raise ValidationError(_("Only an action the unit has responded to can be verified."))
@@ -998,9 +1027,9 @@ def revisit_of(inspection: Inspection, *, user) -> Revisit:
     if inspection.submitted_at is not None:  # an old report: what was open before it
         open_actions = open_actions.filter(finding__created_at__lt=inspection.submitted_at)
     open_actions = list(
-        open_actions.select_related("finding__inspection", "finding__criterion", "unit").order_by(
-            "deadline", "pk"
-        )
+        open_actions.select_related(
+            "finding__inspection__inspecting_unit", "finding__criterion", "unit"
+        ).order_by("deadline", "pk")
     )
     missed = None
     if previous is not None and inspection.unit.kind in (UnitKind.COUNTER, UnitKind.SERVICE_POINT):
@@ -1036,6 +1065,7 @@ def check_action_on_revisit(
         raise ValidationError(
             {"action": _("This action is not from an earlier inspection of this unit or place.")}
         )
+    _ensure(can_verify(actor, action))
     if action.status == ActionStatus.CLOSED:
         raise ValidationError({"action": _("This action is already closed.")})
     if not closed and not note.strip():

@@ -3,7 +3,8 @@
 The city's three checklists; a plan of the Department of Culture and Sports for the year the
 demo is loaded, inspecting the counters of Hoàn Kiếm, Tây Hồ and Long Biên and public
 places; two counter inspections and one at a Tây Hồ market submitted with scores, findings
-and corrective actions (one closed, one overdue, one the ward must still answer), a surprise
+and corrective actions (one answered and then closed by the city's delegation, one overdue,
+one the Tây Hồ ward head must still answer for the city coordinator to verify), a surprise
 check in progress, and one public place due today. Dates count back from the day of
 loading, so the story reads the same whenever `make run` is started.
 
@@ -154,7 +155,10 @@ def _story(actor, plan, templates, team, today: datetime.date) -> int:
             action=finding.actions.get(),
             response="Đã thay chuông mới, giao văn phòng kiểm tra hằng tuần.",
         )
-        actions.verify_action(actor=actor, action=fix, accept=True, note="Đã kiểm tra thực tế.")
+        if team:  # closed by the delegation, never by whoever answered (actions.can_verify)
+            actions.verify_action(
+                actor=team[0], action=fix, accept=True, note="Đã kiểm tra thực tế."
+            )
         # Tây Hồ's counter: late opening and a violation by a named official; overdue action.
         second = planned[1]
         actions.record_answers(

@@ -692,7 +692,12 @@ class CorrectiveActionQuerySet(models.QuerySet):
         return self.not_closed().filter(deadline__lt=day)
 
     def with_related(self) -> CorrectiveActionQuerySet:
-        return self.select_related("unit", "finding__inspection__unit", "finding__criterion")
+        return self.select_related(
+            "unit",
+            "finding__inspection__unit",
+            "finding__inspection__inspecting_unit",
+            "finding__criterion",
+        )
 
     def of_target(self, inspection: Inspection) -> CorrectiveActionQuerySet:
         """Actions from earlier inspections of the same unit or place as `inspection`."""

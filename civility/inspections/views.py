@@ -372,7 +372,12 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "revisit": revisit,
             "open_actions": [
-                (action, RevisitCheckForm(auto_id=f"id_check{action.pk}_%s") if can_check else None)
+                (
+                    action,
+                    RevisitCheckForm(auto_id=f"id_check{action.pk}_%s")
+                    if can_check and actions.can_verify(request.user, action)
+                    else None,
+                )
                 for action in revisit.open_actions
             ],
             "content": content,
@@ -649,9 +654,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         CorrectiveAction.objects.visible_to(request.user).with_related(), pk=pk
     )
     can_respond = actions.can_respond(request.user, action) and action.status != ActionStatus.CLOSED
-    can_verify = (
-        actions.can_conduct(request.user, action.finding.inspection)
-        and action.status == ActionStatus.RESPONDED
+    can_verify = action.status == ActionStatus.RESPONDED and actions.can_verify(
+        request.user, action
     )
     respond_form = RespondForm(prefix="respond")
     verify_form = VerifyForm(prefix="verify")

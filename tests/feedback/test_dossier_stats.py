@@ -1,13 +1,17 @@
-"""Dossier statistics imported or pushed per service point and period; Decision 766 rates."""
+"""Dossier statistics imported or pushed per service point and period; what Civility shows of
+Decision 766/QĐ-TTg's figures, and its own public-report indicator kept apart from them."""
 
 from __future__ import annotations
 
 import datetime
 import io
+import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook
 
+from civility.feedback.actions import RatingInput, record_ratings, rollup_days
 from civility.feedback.models import DossierStat, PublicReport
 
 JULY = {"period_start": "2025-07-01", "period_end": "2025-07-31"}
@@ -95,7 +99,8 @@ def test_a_spreadsheet_import_stores_every_row(client, point):
     assert DossierStat.objects.count() == 2
 
 
-def test_decision_766_rates_come_from_civilitys_own_records(client, point, cast):
+def _closed_reports(client, point, cast):
+    """Two public-place reports closed at ward A, one late; the first reporter satisfied."""
     for _ in range(2):
         client.post(
             f"/feedback/place/{point.market.pk}/",
@@ -109,13 +114,66 @@ def test_decision_766_rates_come_from_civilitys_own_records(client, point, cast)
         staff.post(f"/feedback/reports/{report.pk}/close/", {"note": "Xong"})
     PublicReport.objects.filter(pk=second.pk).update(due_at=second.submitted_at)  # closed late
     client.post(first.get_public_url(), {"satisfied": "yes"})
+    return staff
 
-    response = staff.get("/api/v1/feedback/figures", {"unit_id": cast.a.ward.pk})
-    d766 = response.json()["decision_766"]
 
-    assert (d766["reports_closed"], d766["reports_closed_on_time"], d766["on_time_rate"]) == (
-        2,
-        1,
-        50.0,
+def test_public_place_reports_are_civilitys_own_indicator_never_a_decision_766_rate(
+    client, point, cast
+):
+    """Decision 766/QĐ-TTg's satisfaction rates count feedback and petitions about
+    administrative procedures filed through the portals (Decision 31/2021 Art. 43); reports
+    about conduct in public places are not that feedback, so Civility shows those two rates
+    as the portal's and keeps its report figures apart."""
+    staff = _closed_reports(client, point, cast)
+
+    body = staff.get("/api/v1/feedback/figures", {"unit_id": cast.a.ward.pk}).json()
+
+    handling = body["public_report_handling"]
+    assert (handling["reports_closed"], handling["reports_closed_on_time"]) == (2, 1)
+    assert (handling["on_time_rate"], handling["handling_satisfaction_rate"]) == (50.0, 100.0)
+    rates = {rate["key"]: rate for rate in body["decision_766"]["satisfaction_rates"]}
+    for key in ("petitions_on_time", "petition_handling_satisfaction"):
+        assert rates[key]["available"] is False
+        assert (rates[key]["rate"], rates[key]["part"], rates[key]["whole"]) == (None,) * 3
+        assert rates[key]["source"] == ("Not available in Civility: from the public-service portal")
+
+
+def test_decision_766_procedure_satisfaction_and_dossier_figures_come_from_counters_and_imports(
+    client, point
+):
+    record_ratings(
+        counter=point.counter,
+        ratings=[RatingInput(client_id=uuid.uuid4(), level=level) for level in (1, 1, 2, 5)],
+        channel="kiosk",
     )
-    assert d766["handling_satisfaction_rate"] == 100.0
+    rollup_days(days=[timezone.localdate()])
+    today = timezone.localdate()
+    DossierStat.objects.create(
+        unit=point.point, period_start=today.replace(day=1), period_end=today.replace(day=1),
+        received=40, processed=20, early=5, on_time=10, late=5, online=10,
+    )  # fmt: skip
+    client.force_login(point.head)
+
+    d766 = client.get("/api/v1/feedback/figures", {"unit_id": point.point.pk}).json()[
+        "decision_766"
+    ]
+
+    procedure = {rate["key"]: rate for rate in d766["satisfaction_rates"]}["procedure_satisfaction"]
+    assert procedure["available"] is True
+    assert (procedure["part"], procedure["whole"], procedure["rate"]) == (3, 4, 75.0)
+    assert (d766["dossier_on_time_rate"], d766["online_share"]) == (75.0, 25.0)
+
+
+def test_the_overview_labels_report_rates_as_civilitys_own_and_portal_rates_as_unavailable(
+    client, point, cast
+):
+    staff = _closed_reports(client, point, cast)
+
+    page = staff.get("/feedback/", {"unit": cast.a.ward.pk}).content.decode()
+
+    decision_766 = page[page.index('id="d766"') : page.index('id="report-handling"')]
+    assert "Not available in Civility: from the public-service portal" in decision_766
+    assert "50.0%" not in decision_766 and "(1/2)" not in decision_766
+    assert "Public-place reports: Civility's own indicator" in page
+    own = page[page.index('id="report-handling"') :]
+    assert "50.0%" in own and "100.0%" in own
