@@ -159,7 +159,7 @@ def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
     title = title_for(unit, title.key, year) or title
     assessor = Assessor.for_unit(unit, year=year)
     if title.is_collective():
-        rows = [assessor.assess(title, unit=u) for u in candidate_units(unit)]
+        rows = [assessor.assess(title, unit=u) for u in candidate_units(unit, title)]
     else:
         rows = [assessor.assess(title, official=o) for o in assessor.officials.values()]
     return {

@@ -29,8 +29,8 @@ def test_a_violation_confirmed_inside_the_award_year_flags_the_award(cast, award
     record = discipline(cast.a.official, occurred_on=datetime.date(YEAR, 3, 10))
     review = RevocationReview.objects.get(award=award)
     assert review.record == record and review.is_pending()
-    # The rule quotes the law and the title's legal basis as the catalogue gives it.
-    assert review.rule == "Luật 06/2022/QH15, Điều 24"
+    # The rule quotes the Law (its revocation article was not found) and the title's basis.
+    assert review.rule == "Luật Thi đua, khen thưởng số 06/2022/QH15; Luật 06/2022/QH15, Điều 24"
 
 
 def test_a_violation_outside_the_award_year_does_not_flag_it(cast, award, discipline):
