@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civility.awards import seed
-from civility.awards.eligibility import Assessor, quota_limit
+from civility.awards.bonuses import BonusRule
+from civility.awards.eligibility import Assessor, can_hold, quota_limit
 from civility.awards.models import (
     BOARD_ROLES,
     CATALOGUE_ROLES,
@@ -41,12 +42,13 @@ from civility.awards.models import (
     Replication,
     ReviewHold,
     ReviewOutcome,
+    RevocationGround,
     RevocationReview,
     Vote,
     VoteChoice,
     ancestor_paths,
 )
-from civility.awards.rules import rule_set_on
+from civility.awards.rules import ADVANCED_WORKER, LAW_06_2022, rule_set_on
 from civility.core.audit import acting_as
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
@@ -104,6 +106,7 @@ TITLE_FIELDS = frozenset(
         "member_share_percent",
         "member_min_classification",
         "member_no_discipline_from",
+        "member_at_least_one_key",
         "open_actions_effect",
         "open_actions_tolerated",
         "open_actions_lower_key",
@@ -124,12 +127,20 @@ def _check_title(title: AwardTitle) -> None:
             "A collective title sets conditions on its members, not a classification of its own."
         )
     if not title.is_collective() and (
-        title.member_share_key or title.member_min_classification or title.member_no_discipline_from
+        title.member_share_key
+        or title.member_min_classification
+        or title.member_no_discipline_from
+        or title.member_at_least_one_key
     ):
         errors["member_share_key"] = _("Conditions on members apply to collective titles only.")
     if title.open_actions_effect and not title.is_collective():
         errors["open_actions_effect"] = _(
             "Open corrective actions are a condition on units: collective titles only."
+        )
+    if title.key == ADVANCED_WORKER and title.no_discipline_from:
+        errors["no_discipline_from"] = _(
+            "For Advanced Worker, exclusion for discipline is a setting (Decree 91/2017, not "
+            "confirmed under Decree 98/2023): change it on the unit's settings page."
         )
     if title.open_actions_effect == OpenActionsEffect.LOWER and not title.open_actions_lower_key:
         errors["open_actions_lower_key"] = _("Name the title it is lowered to.")
@@ -139,6 +150,7 @@ def _check_title(title: AwardTitle) -> None:
         "prerequisite_key",
         "consecutive_key",
         "member_share_key",
+        "member_at_least_one_key",
         "open_actions_lower_key",
     ):
         key = getattr(title, name)
@@ -161,9 +173,14 @@ def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
         _ensure(can_manage_catalogue(actor, unit))
     created = 0
     with acting_as(actor):
-        for valid_from, amount, basis in seed.BASE_SALARIES:
+        for valid_from, amount, basis, to_be_confirmed in seed.BASE_SALARIES:
             BaseSalary.objects.get_or_create(
-                valid_from=valid_from, defaults={"amount": amount, "legal_basis": basis}
+                valid_from=valid_from,
+                defaults={
+                    "amount": amount,
+                    "legal_basis": basis,
+                    "to_be_confirmed": to_be_confirmed,
+                },
             )
         for data in seed.TITLES:
             if AwardTitle.objects.filter(unit=unit, key=data["key"]).exists():
@@ -395,6 +412,13 @@ def register_for_movement(
 # --- Nominations -------------------------------------------------------------------------
 
 
+def _not_a_labour_collective() -> str:
+    return _(
+        "Villages and residential groups receive cultural titles (Decree 86/2023/NĐ-CP), not "
+        "the titles of labour collectives."
+    )
+
+
 def assess_nominee(
     *, title: AwardTitle, year: int, official: Official | None = None, unit: OrgUnit | None = None
 ):
@@ -433,6 +457,8 @@ def propose_nomination(
     _ensure(can_propose(actor, unit))
     if not unit.path.startswith(title.unit.path):
         raise ValidationError({"title": _("This title is not in the catalogue for the unit.")})
+    if not can_hold(title, unit):
+        raise ValidationError({"unit": _not_a_labour_collective()})
     today = timezone.localdate()
     if year > today.year or year < 2000:
         raise ValidationError({"year": _("Choose a year that has begun.")})
@@ -587,12 +613,6 @@ def _check_quotas_at_decision(nominations: list[Nomination], year: int) -> None:
         raise ValidationError({"nominations": problems})
 
 
-def _bonus(multiplier: Decimal | None, base: Decimal | None) -> Decimal | None:
-    if multiplier is None or base is None:
-        return None
-    return (multiplier * base).quantize(Decimal("1"))
-
-
 @transaction.atomic
 def record_decision(
     *,
@@ -605,7 +625,8 @@ def record_decision(
     note: str = "",
 ) -> AwardDecision:
     """Record the decision on nominations the board recommended: one award line each, with
-    the multiplier of its title version and the bonus at the base salary of the day."""
+    the multiplier of its title version and the bonus at the base salary of the day
+    (civility.awards.bonuses)."""
     _ensure(can_decide(actor, unit))
     errors = {}
     if not number.strip():
@@ -639,8 +660,7 @@ def record_decision(
         raise ValidationError(errors)
     year = years.pop()
     _check_quotas_at_decision(locked, year)
-    salary = BaseSalary.objects.on(decided_on)
-    base = salary.amount if salary else None
+    bonus = BonusRule.on(decided_on, unit=unit)
     try:
         with transaction.atomic(), acting_as(actor):
             decision = AwardDecision.objects.create(
@@ -651,7 +671,9 @@ def record_decision(
                 year=year,
                 source=DecisionSource.BOARD,
                 rule_set=rule_set_on(decided_on).key,
-                base_salary=base,
+                base_salary=bonus.base_amount,
+                base_salary_record=bonus.base_salary,
+                bonus_rule=bonus.explain(),
                 note=note.strip(),
                 recorded_by=actor,
             )
@@ -665,7 +687,7 @@ def record_decision(
                     unit=nomination.unit,
                     nomination=nomination,
                     multiplier=nomination.title.multiplier,
-                    bonus=_bonus(nomination.title.multiplier, base),
+                    bonus=bonus.amount(nomination.title.multiplier),
                 )
                 nomination.status = NominationStatus.AWARDED
                 nomination.save(update_fields=["status"])
@@ -709,11 +731,12 @@ def record_earlier_decision(
     recipients = [(o, o.unit) for o in officials] + [(None, u) for u in units]
     if not recipients:
         raise ValidationError({"officials": _("List the people or units awarded.")})
-    for _official, recipient_unit in recipients:
+    for official, recipient_unit in recipients:
         if not recipient_unit.path.startswith(unit.path):
             raise ValidationError({"officials": _("A recipient is outside the issuing unit.")})
-    salary = BaseSalary.objects.on(decided_on)
-    base = salary.amount if salary else None
+        if official is None and not can_hold(title, recipient_unit):
+            raise ValidationError({"units": _not_a_labour_collective()})
+    bonus = BonusRule.on(decided_on, unit=unit)
     try:
         with transaction.atomic(), acting_as(actor):
             decision = AwardDecision.objects.create(
@@ -724,7 +747,9 @@ def record_earlier_decision(
                 year=year,
                 source=DecisionSource.RECORDED,
                 rule_set=rule_set_on(decided_on).key,
-                base_salary=base,
+                base_salary=bonus.base_amount,
+                base_salary_record=bonus.base_salary,
+                bonus_rule=bonus.explain(),
                 recorded_by=actor,
             )
             for official, recipient_unit in recipients:
@@ -736,7 +761,7 @@ def record_earlier_decision(
                     official=official,
                     unit=recipient_unit,
                     multiplier=title.multiplier,
-                    bonus=_bonus(title.multiplier, base),
+                    bonus=bonus.amount(title.multiplier),
                 )
     except IntegrityError:
         raise ValidationError(
@@ -859,15 +884,13 @@ def replicate_model(
 
 # --- Revocation reviews ------------------------------------------------------------------
 
-# The law awards are reviewed under (framework §4.1). The domain facts give no article on
-# revoking an award, so none is cited: the title's own legal basis is added when it has one.
-LAW_06_2022 = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+# Awards are revoked under Law 06/2022; the article listing the grounds was not found
+# (framework §4), so the Law is cited without one and pages say the article is to be
+# confirmed. The title's own legal basis follows.
 
 
 def revocation_rule(award: Award) -> str:
     basis = award.title.legal_basis.strip()
-    if "06/2022" in basis:
-        return basis
     return f"{LAW_06_2022}; {basis}" if basis else LAW_06_2022
 
 
@@ -918,6 +941,33 @@ def flag_awards_for_confirmed_records() -> int:
 
 
 @transaction.atomic
+def open_revocation_review(*, actor, award: Award, ground: str, detail: str) -> RevocationReview:
+    """Put an award under revocation review on a ground of the Law other than a violation in
+    its period (those are flagged from conduct records): false declaration of achievements,
+    or an award contrary to the conditions or procedure."""
+    _ensure(can_decide(actor, award.decision.unit))
+    errors = {}
+    if ground not in RevocationGround.values or ground == RevocationGround.VIOLATION:
+        errors["ground"] = _(
+            "Choose the ground; violations are flagged from confirmed conduct records."
+        )
+    if not detail.strip():
+        errors["ground_detail"] = _("Say what was found, and by whom.")
+    if errors:
+        raise ValidationError(errors)
+    if award.revocation_reviews.filter(ground=ground, outcome=ReviewOutcome.PENDING).exists():
+        raise ValidationError({"ground": _("This award is already under review on this ground.")})
+    with acting_as(actor):
+        return RevocationReview.objects.create(
+            award=award,
+            ground=ground,
+            ground_detail=detail.strip(),
+            rule=revocation_rule(award),
+            opened_by=actor,
+        )
+
+
+@transaction.atomic
 def decide_revocation_review(
     *,
     actor,
@@ -926,9 +976,11 @@ def decide_revocation_review(
     decision_number: str,
     decided_on: datetime.date,
     note: str = "",
+    recovery_amount: Decimal | None = None,
 ) -> RevocationReview:
-    """Record the decision on a flagged award: kept or revoked, with the number and date of
-    the decision. A revoked award stops counting."""
+    """Record the decision on an award under review: kept or revoked, with the number and
+    date of the decision. A revoked award stops counting and its bonus is to be recovered:
+    the whole bonus unless the decision says less."""
     review = (
         RevocationReview.objects.select_for_update(of=("self",))
         .select_related("award__decision__unit")
@@ -946,6 +998,16 @@ def decide_revocation_review(
         errors["decided_on"] = _("The decision date is in the future.")
     elif decided_on < review.award.decision.decided_on:
         errors["decided_on"] = _("The decision date is before the award was decided.")
+    bonus = review.award.bonus
+    if outcome == ReviewOutcome.REVOKED:
+        if recovery_amount is None:
+            recovery_amount = bonus
+        elif recovery_amount < 0 or (bonus is not None and recovery_amount > bonus):
+            errors["recovery_amount"] = _(
+                "The amount to recover is between 0 and the bonus paid (%(bonus)s VND)."
+            ) % {"bonus": bonus}
+    else:
+        recovery_amount = None
     if errors:
         raise ValidationError(errors)
     review.outcome = outcome
@@ -953,6 +1015,43 @@ def decide_revocation_review(
     review.decided_on = decided_on
     review.decided_by = actor
     review.note = note.strip()
+    review.recovery_amount = recovery_amount
     with acting_as(actor):
         review.save()
+    return review
+
+
+@transaction.atomic
+def record_bonus_recovery(
+    *, actor, review: RevocationReview, recovered_on: datetime.date, recovered_by: str
+) -> RevocationReview:
+    """Record that the bonus of a revoked award was recovered: when, and by whom."""
+    review = (
+        RevocationReview.objects.select_for_update(of=("self",))
+        .select_related("award__decision__unit")
+        .get(pk=review.pk)
+    )
+    _ensure(can_decide(actor, review.award.decision.unit))
+    if not review.recovery_due():
+        raise ValidationError(
+            {
+                "recovered_on": _(
+                    "No recovery is due: the award is not revoked with money to recover, or "
+                    "the recovery is already recorded."
+                )
+            }
+        )
+    errors = {}
+    if recovered_on > timezone.localdate():
+        errors["recovered_on"] = _("The date is in the future.")
+    elif recovered_on < review.decided_on:
+        errors["recovered_on"] = _("The money cannot be recovered before the revocation decision.")
+    if not recovered_by.strip():
+        errors["recovered_by"] = _("Name the office or person who collected the money.")
+    if errors:
+        raise ValidationError(errors)
+    review.recovered_on = recovered_on
+    review.recovered_by = recovered_by.strip()
+    with acting_as(actor):
+        review.save(update_fields=["recovered_on", "recovered_by"])
     return review

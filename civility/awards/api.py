@@ -120,6 +120,8 @@ class DecisionOut(Schema):
     unit_id: int
     rule_set: str
     base_salary: Decimal | None
+    base_salary_to_be_confirmed: bool
+    bonus_rule: str
     awards: list[AwardOut]
 
 
@@ -166,7 +168,7 @@ def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
     title = title_for(unit, title.key, year) or title
     assessor = Assessor.for_unit(unit, year=year)
     if title.is_collective():
-        rows = [assessor.assess(title, unit=u) for u in candidate_units(unit)]
+        rows = [assessor.assess(title, unit=u) for u in candidate_units(unit, title)]
     else:
         rows = [assessor.assess(title, official=o) for o in assessor.officials.values()]
     return {
@@ -233,7 +235,10 @@ def nomination_create(request: HttpRequest, payload: NominationIn):
 
 @router.get("/decisions/{decision_id}", response={200: DecisionOut, **READ_ERRORS})
 def decision_detail(request: HttpRequest, decision_id: int):
-    decision = get_object_or_404(AwardDecision.objects.visible_to(request.user), pk=decision_id)
+    decision = get_object_or_404(
+        AwardDecision.objects.visible_to(request.user).select_related("base_salary_record"),
+        pk=decision_id,
+    )
     return {
         "id": decision.pk,
         "number": decision.number,
@@ -243,6 +248,10 @@ def decision_detail(request: HttpRequest, decision_id: int):
         "unit_id": decision.unit_id,
         "rule_set": decision.rule_set,
         "base_salary": decision.base_salary,
+        "base_salary_to_be_confirmed": bool(
+            decision.base_salary_record and decision.base_salary_record.to_be_confirmed
+        ),
+        "bonus_rule": decision.bonus_rule,
         "awards": [
             {
                 "title_key": a.title_key,

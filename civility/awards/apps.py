@@ -10,7 +10,7 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from civility.awards import models
+        from civility.awards import models, policies  # noqa: F401 (declares the settings)
 
         auditlog.register(models.Movement)
         auditlog.register(models.MovementRegistration)

@@ -131,6 +131,8 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
             )
             % {"base": base}
         )
+        if decision.bonus_rule:
+            document.add_paragraph(decision.bonus_rule)
         if decision.note:
             document.add_paragraph(decision.note)
         signature = document.add_paragraph(decision.issuer)

@@ -27,6 +27,7 @@ from civility.awards import facts
 from civility.awards.models import (
     Award,
     AwardTitle,
+    DisciplineThreshold,
     GoodModel,
     InitiativeRule,
     Nomination,
@@ -36,8 +37,13 @@ from civility.awards.models import (
     RevocationReview,
     Verdict,
 )
-from civility.awards.rules import Classification, at_least, discipline_at_least
-from civility.orgs.models import Official, OrgUnit
+from civility.awards.policies import (
+    ADVANCED_WORKER_DISCIPLINED,
+    ADVANCED_WORKER_RECRUITED_UNDER_10_MONTHS,
+)
+from civility.awards.rules import ADVANCED_WORKER, Classification, at_least, discipline_at_least
+from civility.orgs.models import Official, OrgUnit, UnitKind
+from civility.orgs.policies import PolicyValue, policy
 
 
 class Status:
@@ -120,8 +126,6 @@ def _classification_label(level: str) -> str:
 
 
 def _threshold_label(threshold: str) -> str:
-    from civility.awards.models import DisciplineThreshold
-
     return str(DisciplineThreshold(threshold).label).lower()
 
 
@@ -274,6 +278,7 @@ class Assessor:
         self._nominated: dict[tuple[int, str], set[int]] = {}
         self._quota_lines: dict[tuple[int, int], Line] = {}
         self._reviews: dict[tuple[str, int], list[RevocationReview]] | None = None
+        self._settings: dict[tuple[str, int], PolicyValue] = {}
 
     @classmethod
     def for_unit(cls, unit: OrgUnit, *, year: int, **options) -> Assessor:
@@ -387,7 +392,9 @@ class Assessor:
             lines.append(self._prerequisite_line(title, official))
         if title.initiative_rule:
             lines.append(self._initiative_line(title, official))
-        if title.no_discipline_from:
+        if title.key == ADVANCED_WORKER:
+            lines.extend(self._advanced_worker_exclusions(official))
+        elif title.no_discipline_from:
             lines.append(self._discipline_line(official, title.no_discipline_from))
         if title.consecutive_key and title.consecutive_years:
             lines.append(self._consecutive_line(title, official))
@@ -421,6 +428,8 @@ class Assessor:
                 lines.append(self._share_line(title, unit, members))
             if title.member_min_classification:
                 lines.append(self._members_level_line(members, title.member_min_classification))
+            if title.member_at_least_one_key:
+                lines.append(self._one_member_line(title, unit, members))
             if title.member_no_discipline_from:
                 lines.append(self._members_discipline_line(members, title))
         if title.consecutive_key and title.consecutive_years:
@@ -447,7 +456,50 @@ class Assessor:
         ):
             self.initiatives[official.pk].append(model)
 
+    def setting(self, spec_key: str, unit: OrgUnit) -> PolicyValue:
+        """A setting in force for `unit` at the end of the year assessed."""
+        cache_key = (spec_key, unit.pk)
+        if cache_key not in self._settings:
+            self._settings[cache_key] = policy(
+                spec_key, unit=unit, on=datetime.date(self.year, 12, 31)
+            )
+        return self._settings[cache_key]
+
     # Lines -----------------------------------------------------------------------------
+
+    def _advanced_worker_exclusions(self, official: Official) -> list[Line]:
+        """Decree 91/2017's two exclusions from Advanced Worker, applied as the settings say:
+        whether they survive under Decrees 98/2023 and 152/2025 was not found, so neither is
+        presented as law. (The 40-working-day absence exclusion was repealed in 2017: a long
+        absence alone excludes no one.)"""
+        recruited = self.setting(ADVANCED_WORKER_RECRUITED_UNDER_10_MONTHS.key, official.unit)
+        if recruited.value:
+            recruitment = Line(
+                "recruitment",
+                Status.TO_CHECK,
+                _(
+                    "Recruited at least 10 months before the review: recruitment dates are not "
+                    "recorded in Civility, the board checks it."
+                ),
+            )
+        else:
+            recruitment = Line(
+                "recruitment",
+                Status.MET,
+                _("Officials recruited less than 10 months before are not excluded."),
+            )
+        recruitment.text = f"{recruitment.text} {recruited.explain()}"
+        disciplined = self.setting(ADVANCED_WORKER_DISCIPLINED.key, official.unit)
+        if disciplined.value:
+            discipline = self._discipline_line(official, DisciplineThreshold.REPRIMAND)
+        else:
+            discipline = Line(
+                "discipline",
+                Status.MET,
+                _("A disciplinary measure does not exclude from this title."),
+            )
+        discipline.text = f"{discipline.text} {disciplined.explain()}"
+        return [recruitment, discipline]
 
     def _classification_line(self, official: Official, required: str) -> Line:
         params = {"required": _classification_label(required).lower(), "year": self.year}
@@ -692,8 +744,8 @@ class Assessor:
             % {"title": name, "count": title.consecutive_years, "years": ", ".join(parts)},
         )
 
-    def _member_has(self, title: AwardTitle, other: AwardTitle | None, official) -> bool | None:
-        if official.pk in self.holders(title.member_share_key, self.year):
+    def _member_has(self, key: str, other: AwardTitle | None, official) -> bool | None:
+        if official.pk in self.holders(key, self.year):
             return True
         if other is None:
             return None
@@ -704,7 +756,7 @@ class Assessor:
 
     def _share_line(self, title: AwardTitle, unit: OrgUnit, members: list[Official]) -> Line:
         other = self.title(unit, title.member_share_key)
-        answers = [self._member_has(title, other, member) for member in members]
+        answers = [self._member_has(title.member_share_key, other, member) for member in members]
         yes = sum(1 for answer in answers if answer is True)
         unknown = sum(1 for answer in answers if answer is None)
         total = len(members)
@@ -733,6 +785,46 @@ class Assessor:
         if unknown:
             text += " " + _("%(unknown)d members cannot be assessed: data missing.") % params
         return Line("member_share", status, text)
+
+    def _one_member_line(self, title: AwardTitle, unit: OrgUnit, members: list[Official]) -> Line:
+        """At least one member holds (or qualifies for) a title, e.g. a Grassroots Emulation
+        Fighter in an Excellent Labour Collective (Law 06/2022 Art. 27 cl. 1)."""
+        key = title.member_at_least_one_key
+        other = self.title(unit, key)
+        answers = [(member, self._member_has(key, other, member)) for member in members]
+        holders = [member for member, answer in answers if answer is True]
+        unknown = sum(1 for _member, answer in answers if answer is None)
+        params = {
+            "title": other.display_name if other else key,
+            "year": self.year,
+            "names": _names(holders),
+            "unknown": unknown,
+        }
+        if holders:
+            return Line(
+                "member_at_least_one",
+                Status.MET,
+                _("Members holding or qualifying for %(title)s for %(year)d: %(names)s.") % params,
+            )
+        if unknown:
+            return Line(
+                "member_at_least_one",
+                Status.MISSING,
+                _(
+                    "At least one member must hold or qualify for %(title)s for %(year)d; none "
+                    "is known to, and %(unknown)d members cannot be assessed: data missing."
+                )
+                % params,
+            )
+        return Line(
+            "member_at_least_one",
+            Status.NOT_MET,
+            _(
+                "At least one member must hold or qualify for %(title)s for %(year)d; no member "
+                "does."
+            )
+            % params,
+        )
 
     def _members_level_line(self, members: list[Official], required: str) -> Line:
         params = {"required": _classification_label(required).lower(), "year": self.year}
@@ -858,6 +950,17 @@ class Assessor:
         return [Line("extra", Status.TO_CHECK, text) for text in title.extra_condition_lines()]
 
 
-def candidate_units(unit: OrgUnit) -> list[OrgUnit]:
-    """Collectives to assess under `unit`: the unit itself and the units directly under it."""
-    return [unit, *unit.children.order_by("name")]
+# Villages and residential groups receive cultural titles (Decree 86/2023/NĐ-CP), not the
+# titles of labour collectives.
+NOT_LABOUR_COLLECTIVES = (UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP)
+
+
+def can_hold(title: AwardTitle, unit: OrgUnit) -> bool:
+    return not (title.is_labour_collective() and unit.kind in NOT_LABOUR_COLLECTIVES)
+
+
+def candidate_units(unit: OrgUnit, title: AwardTitle) -> list[OrgUnit]:
+    """Collectives to assess for `title` under `unit`: the unit itself and the units directly
+    under it, leaving out those that cannot hold the title."""
+    units = [unit, *unit.children.order_by("name")]
+    return [candidate for candidate in units if can_hold(title, candidate)]

@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.awards.models import (
     AwardTitle,
+    BaseSalary,
     GoodModel,
     HoldKind,
     Movement,
     QuotaBase,
     ReplicationStatus,
+    RevocationGround,
     VoteChoice,
 )
 from civility.orgs.models import Official, OrgUnit
@@ -127,6 +129,7 @@ TITLE_EDIT_FIELDS = [
     "member_share_percent",
     "member_min_classification",
     "member_no_discipline_from",
+    "member_at_least_one_key",
     "open_actions_effect",
     "open_actions_tolerated",
     "open_actions_lower_key",
@@ -176,6 +179,46 @@ class RevocationDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    recovery_amount = forms.DecimalField(
+        label=_("Bonus to recover (VND)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=0,
+        help_text=_("When revoked: leave empty to recover the whole bonus paid."),
+    )
+
+
+class RevocationOpenForm(forms.Form):
+    ground = forms.ChoiceField(
+        label=_("Ground"),
+        choices=[
+            (value, label)
+            for value, label in RevocationGround.choices
+            if value != RevocationGround.VIOLATION
+        ],
+    )
+    detail = forms.CharField(
+        label=_("Facts and references"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was found, and by whom (e.g. the inspection conclusion)."),
+    )
+
+
+class RecoveryForm(forms.Form):
+    recovered_on = forms.DateField(label=_("Recovered on"), widget=DATE)
+    recovered_by = forms.CharField(
+        label=_("Recovered by"),
+        max_length=300,
+        help_text=_("The office or person who collected the money."),
+    )
+
+
+class BaseSalaryForm(forms.ModelForm):
+    class Meta:
+        model = BaseSalary
+        fields = ["valid_from", "amount", "legal_basis", "to_be_confirmed"]
+        widgets = {"valid_from": DATE}
 
 
 class QuotaForm(forms.Form):

@@ -337,6 +337,16 @@ class AwardTitle(models.Model):
         choices=DisciplineThreshold.choices,
         blank=True,
     )
+    member_at_least_one_key = models.SlugField(
+        _("title at least one member holds"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Key of a title at least one member must hold or qualify for that year (Law "
+            "06/2022 Art. 27 cl. 1: a Grassroots Emulation Fighter in an Excellent Labour "
+            "Collective)."
+        ),
+    )
     open_actions_effect = models.CharField(
         _("open corrective actions at review time"),
         max_length=8,
@@ -424,6 +434,11 @@ class AwardTitle(models.Model):
 
     def is_collective(self) -> bool:
         return self.recipient == Recipient.COLLECTIVE
+
+    def is_labour_collective(self) -> bool:
+        """An emulation title for collectives: for agencies and units, not for villages or
+        residential groups, which receive cultural titles instead."""
+        return self.is_collective() and self.form == AwardForm.EMULATION_TITLE
 
     def is_current(self) -> bool:
         return self.valid_to is None
@@ -521,11 +536,29 @@ class BaseSalaryQuerySet(models.QuerySet):
 
 
 class BaseSalary(models.Model):
-    """The base salary (lương cơ sở) from a date: bonuses are multiples of it."""
+    """The base salary (lương cơ sở) from a date, set nationally by decree: bonuses are
+    multiples of the amount in force on the decision date (Decree 98/2023 Art. 53)."""
 
-    valid_from = models.DateField(_("valid from"), unique=True)
-    amount = models.DecimalField(_("amount (VND a month)"), max_digits=12, decimal_places=0)
+    valid_from = models.DateField(
+        _("valid from"),
+        unique=True,
+        error_messages={"unique": _("A base salary already starts on this date.")},
+    )
+    amount = models.DecimalField(
+        _("amount (VND a month)"),
+        max_digits=12,
+        decimal_places=0,
+        validators=[MinValueValidator(Decimal("1"), _("The amount must be more than 0."))],
+    )
     legal_basis = models.CharField(_("legal basis"), max_length=300)
+    to_be_confirmed = models.BooleanField(
+        _("to be confirmed"),
+        default=False,
+        help_text=_(
+            "Tick while the amount rests on a secondary source only: bonuses computed from it "
+            "are shown as to be confirmed."
+        ),
+    )
 
     objects = BaseSalaryQuerySet.as_manager()
 
@@ -533,6 +566,9 @@ class BaseSalary(models.Model):
         verbose_name = _("base salary")
         verbose_name_plural = _("base salaries")
         ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="basesalary_amount_positive"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} · {self.valid_from}"
@@ -857,6 +893,15 @@ class AwardDecision(models.Model):
         null=True,
         blank=True,
     )
+    base_salary_record = models.ForeignKey(
+        BaseSalary,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("base salary row used"),
+    )
+    bonus_rule = models.CharField(_("how the bonuses were computed"), max_length=1000, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1009,10 +1054,28 @@ class RevocationReviewQuerySet(models.QuerySet):
         return self.filter(outcome=ReviewOutcome.PENDING)
 
 
+class RevocationGround(models.TextChoices):
+    """Why an award is reviewed for revocation. The article of Law 06/2022 that lists the
+    grounds was not found (framework §4): the grounds are named in plain words and the
+    article is shown as to be confirmed."""
+
+    VIOLATION = "violation", _("A violation confirmed for the period the award was given for")
+    FALSE_DECLARATION = (
+        "false_declaration",
+        _("Achievements declared falsely to obtain the award"),
+    )
+    IMPROPER_AWARD = (
+        "improper_award",
+        _("Awarded contrary to the subjects, criteria, conditions, authority or procedure"),
+    )
+
+
 class RevocationReview(models.Model):
-    """An award flagged because a violation was confirmed for the period it was given for;
-    the board decides whether it is kept or revoked, with the number and date of the
-    decision. A revoked award stops counting (earlier titles, quotas, the honour board)."""
+    """An award under review for revocation: flagged when a violation is confirmed for the
+    period it was given for, or opened by the board on another ground of the Law. The board
+    decides whether it is kept or revoked, with the number and date of the decision; a revoked
+    award stops counting (earlier titles, quotas, the honour board) and its bonus is to be
+    recovered, which is recorded when done."""
 
     award = models.ForeignKey(
         Award,
@@ -1020,11 +1083,24 @@ class RevocationReview(models.Model):
         related_name="revocation_reviews",
         verbose_name=_("award"),
     )
+    ground = models.CharField(
+        _("ground"),
+        max_length=24,
+        choices=RevocationGround.choices,
+        default=RevocationGround.VIOLATION,
+    )
     record = models.ForeignKey(
         "conduct.ViolationRecord",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("confirmed violation record"),
+    )
+    ground_detail = models.TextField(
+        _("facts and references"),
+        blank=True,
+        help_text=_("What was found, and by whom (e.g. the inspection conclusion)."),
     )
     rule = models.CharField(
         _("rule that applies"),
@@ -1032,6 +1108,14 @@ class RevocationReview(models.Model):
         help_text=_("The law and the title's legal basis the award is reviewed under."),
     )
     flagged_at = models.DateTimeField(_("flagged at"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
     outcome = models.CharField(
         _("decision"), max_length=8, choices=ReviewOutcome.choices, blank=True
     )
@@ -1046,6 +1130,21 @@ class RevocationReview(models.Model):
         verbose_name=_("recorded by"),
     )
     note = models.TextField(_("note"), blank=True)
+    recovery_amount = models.DecimalField(
+        _("bonus to recover (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    recovered_on = models.DateField(_("recovered on"), null=True, blank=True)
+    recovered_by = models.CharField(
+        _("recovered by"),
+        max_length=300,
+        blank=True,
+        help_text=_("The office or person who collected the money."),
+    )
 
     objects = RevocationReviewQuerySet.as_manager()
 
@@ -1055,9 +1154,32 @@ class RevocationReview(models.Model):
         ordering = ["outcome", "-flagged_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["award", "record"], name="revocation_once_per_record"),
+            models.UniqueConstraint(
+                fields=["award", "ground"],
+                condition=Q(record__isnull=True, outcome=""),
+                name="revocation_one_open_per_ground",
+            ),
+            models.CheckConstraint(
+                condition=(Q(ground="violation") & Q(record__isnull=False))
+                | (~Q(ground="violation") & Q(record__isnull=True)),
+                name="revocation_record_iff_violation",
+            ),
             models.CheckConstraint(
                 condition=Q(outcome="") | (~Q(decision_number="") & Q(decided_on__isnull=False)),
                 name="revocation_decided_has_number_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="revoked")
+                | (Q(recovery_amount__isnull=True) & Q(recovered_on__isnull=True)),
+                name="revocation_recovery_only_when_revoked",
+            ),
+            models.CheckConstraint(
+                condition=Q(recovered_on__isnull=True) | ~Q(recovered_by=""),
+                name="revocation_recovery_names_who",
+            ),
+            models.CheckConstraint(
+                condition=Q(recovery_amount__isnull=True) | Q(recovery_amount__gte=0),
+                name="revocation_recovery_not_negative",
             ),
         ]
 
@@ -1069,6 +1191,13 @@ class RevocationReview(models.Model):
 
     def is_pending(self) -> bool:
         return self.outcome == ReviewOutcome.PENDING
+
+    def is_revoked(self) -> bool:
+        return self.outcome == ReviewOutcome.REVOKED
+
+    def recovery_due(self) -> bool:
+        """Revoked with money to recover, and its recovery not recorded yet."""
+        return self.is_revoked() and bool(self.recovery_amount) and self.recovered_on is None
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.award.unit.path}

@@ -59,6 +59,15 @@ DECREE_152_2025 = RuleSet(
     ),
 )
 
+# The texts cited by the rules (domain audit of December 2026, "Awards" and "Base salary").
+LAW_06_2022 = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+DECREE_91_2017_ART_68 = "Nghị định 91/2017/NĐ-CP, Điều 68"
+DECREE_98_2023_ART_53 = "Nghị định 98/2023/NĐ-CP, Điều 53 khoản 1–2"
+DECREE_98_2023_ART_54 = "Nghị định 98/2023/NĐ-CP, Điều 54"
+
+# Title keys the law attaches rules to beyond the catalogue's conditions.
+ADVANCED_WORKER = "advanced-worker"
+
 RULE_SETS: tuple[RuleSet, ...] = (LAW_2003, DECREE_98_2023, DECREE_152_2025)
 RULE_SET_CHOICES = [(rule_set.key, rule_set.name) for rule_set in RULE_SETS]
 

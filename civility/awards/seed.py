@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from civility.awards.rules import DECREE_98_2023_ART_54
+
 VERSIONS = (
     ("decree-98-2023", datetime.date(2024, 1, 1), datetime.date(2025, 6, 30)),
     ("decree-152-2025", datetime.date(2025, 7, 1), None),
 )
-MULTIPLIER_SOURCE = "Nghị định 98/2023/NĐ-CP Điều 54; giữ nguyên tại Nghị định 152/2025/NĐ-CP"
+MULTIPLIER_SOURCE = f"{DECREE_98_2023_ART_54}; giữ nguyên tại Nghị định 152/2025/NĐ-CP"
 
 TITLES: list[dict] = [
     {
@@ -30,9 +32,12 @@ TITLES: list[dict] = [
         "min_classification": "good",
         "extra_conditions": "Có tinh thần tự lực, tự cường; đoàn kết, tương trợ; tích cực tham "
         "gia phong trào thi đua",
-        "conditions_note": "Law 06/2022 Art. 24: classified 'well completed tasks' or higher. "
-        "The Law sets no quota for this title. Provinces may add conditions (e.g. no "
-        "administrative sanction in the year).",
+        "conditions_note": "Law 06/2022 Art. 24: classified 'well completed tasks' or higher, "
+        "with solidarity and emulation. The Law sets no quota for this title. Decree 91/2017 "
+        "also excluded officials recruited less than 10 months before and officials "
+        "disciplined at reprimand or above; whether Decrees 98/2023 and 152/2025 keep these "
+        "exclusions was not found, so each is a setting (to be confirmed). The exclusion for "
+        "40 working days' absence was repealed in 2017 and does not apply.",
     },
     {
         "key": "grassroots-fighter",
@@ -89,16 +94,16 @@ TITLES: list[dict] = [
         "recipient": "collective",
         "form": "emulation_title",
         "level": "grassroots",
-        "legal_basis": "Luật 06/2022/QH15; Thông tư 01/2024/TT-VPCP",
+        "legal_basis": "Luật 06/2022/QH15, Điều 28",
         "multiplier": Decimal("0.8"),
         "member_share_key": "advanced-worker",
         "member_share_percent": 70,
         "member_no_discipline_from": "warning",
         "extra_conditions": "Hoàn thành tốt nhiệm vụ; phong trào thi đua thường xuyên, thiết "
         "thực; nội bộ đoàn kết, chấp hành tốt chủ trương, chính sách",
-        "conditions_note": "At least 70% of members Advanced Workers and no member disciplined "
-        "at warning or above (as applied in Circular 01/2024/TT-VPCP; the old law required "
-        "more than 50%).",
+        "conditions_note": "Law 06/2022 Art. 28 (medium confidence: the Vietnamese text of the "
+        "article was not found): at least 70% of members Advanced Workers and no member "
+        "disciplined at warning or above (the old law required more than 50%).",
     },
     {
         "key": "excellent-collective",
@@ -107,17 +112,18 @@ TITLES: list[dict] = [
         "recipient": "collective",
         "form": "emulation_title",
         "level": "grassroots",
-        "legal_basis": "Luật 06/2022/QH15; Thông tư 01/2024/TT-BXD",
+        "legal_basis": "Luật 06/2022/QH15, Điều 27 khoản 1",
         "multiplier": Decimal("1.5"),
         "member_share_key": "advanced-worker",
         "member_share_percent": 70,
         "member_min_classification": "completed",
+        "member_at_least_one_key": "grassroots-fighter",
         "extra_conditions": "Hoàn thành xuất sắc nhiệm vụ; phong trào thi đua thường xuyên, "
-        "thiết thực, hiệu quả",
-        "conditions_note": "100% of members complete their tasks, of which at least 70% … (the "
-        "source text is truncated: most likely Advanced Workers). Further conditions (a "
-        "grassroots fighter among members, no member disciplined) are UNCONFIRMED: add them "
-        "here once checked.",
+        "thiết thực, hiệu quả; nội bộ đoàn kết",
+        "conditions_note": "Law 06/2022 Art. 27 cl. 1: excellent completion of tasks; 100% of "
+        "members complete their tasks, at least 70% of them Advanced Workers; at least one "
+        "member a Grassroots Emulation Fighter; solidarity. The Law sets no discipline "
+        "condition for this title.",
     },
     {
         "key": "city-flag",
@@ -206,8 +212,11 @@ TITLES: list[dict] = [
     },
 ]
 
-# The base salary (lương cơ sở) bonuses are multiples of.
+# The base salary (lương cơ sở) bonuses are multiples of: from, amount, source, and whether
+# it is still to be confirmed (Decree 161/2026 was read on one secondary source only).
 BASE_SALARIES = [
-    (datetime.date(2023, 7, 1), Decimal("1800000"), "Nghị định 24/2023/NĐ-CP"),
-    (datetime.date(2024, 7, 1), Decimal("2340000"), "Nghị định 73/2024/NĐ-CP"),
+    (datetime.date(2019, 7, 1), Decimal("1490000"), "Nghị định 38/2019/NĐ-CP", False),
+    (datetime.date(2023, 7, 1), Decimal("1800000"), "Nghị định 24/2023/NĐ-CP", False),
+    (datetime.date(2024, 7, 1), Decimal("2340000"), "Nghị định 73/2024/NĐ-CP", False),
+    (datetime.date(2026, 7, 1), Decimal("2530000"), "Nghị định 161/2026/NĐ-CP", True),
 ]

@@ -21,10 +21,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from civility.awards import actions, documents
+from civility.awards import actions, bonuses, documents
 from civility.awards.eligibility import Assessor, candidate_units, status_label
 from civility.awards.figures import model_counts
 from civility.awards.forms import (
+    BaseSalaryForm,
     CloseReviewForm,
     DecisionForm,
     EligibilityForm,
@@ -36,9 +37,11 @@ from civility.awards.forms import (
     NewTitleForm,
     NominationForm,
     QuotaForm,
+    RecoveryForm,
     RegistrationForm,
     ReplicationForm,
     RevocationDecisionForm,
+    RevocationOpenForm,
     TitleForm,
     VoteForm,
 )
@@ -51,6 +54,7 @@ from civility.awards.models import (
     Award,
     AwardDecision,
     AwardTitle,
+    BaseSalary,
     GoodModel,
     HonourConsent,
     Movement,
@@ -376,7 +380,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         title = title_for(unit, title.key, year) or title
         assessor = Assessor.for_unit(unit, year=year)
         if title.is_collective():
-            rows = [assessor.assess(title, unit=u) for u in candidate_units(unit)]
+            rows = [assessor.assess(title, unit=u) for u in candidate_units(unit, title)]
         else:
             rows = [
                 assessor.assess(title, official=o)
@@ -737,7 +741,7 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_decide = actions.can_decide(request.user, award.decision.unit)
-    reviews = award.revocation_reviews.select_related("record", "decided_by")
+    reviews = award.revocation_reviews.select_related("record", "decided_by", "opened_by")
     return render(
         request,
         "awards/award_detail.html",
@@ -749,11 +753,49 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     RevocationDecisionForm(auto_id=f"id_review{review.pk}_%s")
                     if can_decide and review.is_pending()
                     else None,
+                    RecoveryForm(auto_id=f"id_recovery{review.pk}_%s")
+                    if can_decide and review.recovery_due()
+                    else None,
                 )
                 for review in reviews
             ],
+            "open_form": RevocationOpenForm() if can_decide else None,
         },
     )
+
+
+def _error_message(form, error: ValidationError | None = None) -> str:
+    if error is not None:
+        return " ".join(error.messages)
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return " ".join(parts)
+
+
+@login_required
+@require_POST
+def revocation_open(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_object_or_404(
+        Award.objects.visible_to(request.user).select_related("decision__unit", "title"), pk=pk
+    )
+    form = RevocationOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.open_revocation_review(
+                actor=request.user,
+                award=award,
+                ground=form.cleaned_data["ground"],
+                detail=form.cleaned_data["detail"],
+            )
+        except ValidationError as error:
+            messages.error(request, _error_message(form, error))
+        else:
+            messages.success(request, _("The award is under revocation review."))
+    else:
+        messages.error(request, _error_message(form))
+    return redirect(award)
 
 
 @login_required
@@ -767,18 +809,84 @@ def revocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.decide_revocation_review(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, _error_message(form, error))
         else:
             messages.success(request, _("The decision on the award was recorded."))
     else:
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[name].label}: {' '.join(errors)}"
-                for name, errors in form.errors.items()
-            ),
-        )
+        messages.error(request, _error_message(form))
     return redirect(review.award)
+
+
+@login_required
+@require_POST
+def revocation_recovery(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(
+        RevocationReview.objects.visible_to(request.user).select_related("award"), pk=pk
+    )
+    form = RecoveryForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_bonus_recovery(actor=request.user, review=review, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_message(form, error))
+        else:
+            messages.success(request, _("The recovery of the bonus was recorded."))
+    else:
+        messages.error(request, _error_message(form))
+    return redirect(review.award)
+
+
+# --- Base salaries -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def base_salary_list(request: HttpRequest) -> HttpResponse:
+    """The national base salaries bonuses are computed from; system administrators add and
+    correct them."""
+    can_manage = bonuses.can_manage_base_salaries(request.user)
+    form = BaseSalaryForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                bonuses.save_base_salary(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Base salary saved."))
+                return redirect("awards:base_salary_list")
+    salaries = BaseSalary.objects.annotate(decision_count=Count("decisions"))
+    return render(
+        request,
+        "awards/base_salary_list.html",
+        {"salaries": salaries, "form": form, "can_manage": can_manage},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def base_salary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not bonuses.can_manage_base_salaries(request.user):
+        raise PermissionDenied
+    salary = get_object_or_404(BaseSalary, pk=pk)
+    form = BaseSalaryForm(request.POST or None, instance=BaseSalary.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            bonuses.save_base_salary(actor=request.user, salary=salary, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Base salary saved."))
+            return redirect("awards:base_salary_list")
+    return render(
+        request,
+        "awards/form.html",
+        {"form": form, "heading": _("Base salary"), "multipart": False},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Honour board ------------------------------------------------------------------------

@@ -18,8 +18,11 @@ from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
 from django.utils.translation import gettext as _
 
+from civility.awards.bonuses import BonusRule
+from civility.awards.rules import DECREE_98_2023_ART_54
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, UnitKind
 from civility.programmes.models import (
+    CULTURAL_TITLE_MULTIPLIERS,
     VIETNAM,
     Actual,
     Aggregation,
@@ -599,6 +602,36 @@ def title_figures_by_unit(title: str, year: int, parent: OrgUnit, units, *, rule
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class TitleBonus:
+    """The money a recognition of a cultural title brings, at the base salary of `day`."""
+
+    title: str
+    day: datetime.date
+    multiplier: Decimal | None
+    amount: Decimal | None = None
+    explanation: str = ""
+    to_be_confirmed: bool = False
+    source: str = DECREE_98_2023_ART_54
+
+
+def title_bonus(title: str, *, unit: OrgUnit, on: datetime.date) -> TitleBonus:
+    """Decree 98/2023 Art. 54's multiple for the title, computed by the awards' one bonus
+    rule (base salary in force on `on`, rounding); no multiple for a cultural family."""
+    multiplier = CULTURAL_TITLE_MULTIPLIERS.get(title)
+    if multiplier is None:
+        return TitleBonus(title=title, day=on, multiplier=None)
+    rule = BonusRule.on(on, unit=unit)
+    return TitleBonus(
+        title=title,
+        day=on,
+        multiplier=multiplier,
+        amount=rule.amount(multiplier),
+        explanation=rule.explain(),
+        to_be_confirmed=rule.to_be_confirmed,
+    )
 
 
 def recognised_total(title: str, year: int, unit: OrgUnit) -> int:

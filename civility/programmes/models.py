@@ -672,6 +672,16 @@ class CulturalTitle(models.TextChoices):
     EXEMPLARY_COMMUNE = "exemplary_commune", _("Exemplary commune or ward")
 
 
+# Money for the cultural titles, in multiples of the base salary (Decree 98/2023/NĐ-CP
+# Art. 54; the Decree 152/2025 summary gives the same rates). The law sets no cash amount for
+# a cultural family, so it has none here.
+CULTURAL_TITLE_MULTIPLIERS = {
+    CulturalTitle.EXEMPLARY_COMMUNE: Decimal("2.0"),
+    CulturalTitle.VILLAGE: Decimal("1.5"),
+    CulturalTitle.RESIDENTIAL_GROUP: Decimal("1.5"),
+}
+
+
 class DecidingAuthority(models.TextChoices):
     COMMUNE_CHAIRMAN = "commune_chairman", _("Chairman of the commune-level People's Committee")
     DISTRICT_CHAIRMAN = (

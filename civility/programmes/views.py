@@ -641,6 +641,8 @@ def title_overview(request: HttpRequest) -> HttpResponse:
     rows = figures.title_figures_by_unit(title, year, unit, children, rule=rule)
     rows = [row for row in rows if row.eligible or row.recognised or row.target_percent]
     cycle = TitleCycle.objects.filter(rule=rule, year=year).first() if rule else None
+    bonus_day = cycle.decided_on if cycle and cycle.decided_on else vietnam_today()
+    bonus = figures.title_bonus(title, unit=rule.unit if rule else unit, on=bonus_day)
     province_rules = TitleRule.objects.visible_to(request.user).select_related("unit")
     return render(
         request,
@@ -657,6 +659,7 @@ def title_overview(request: HttpRequest) -> HttpResponse:
             "previous": figures.title_figures(title, year - 1, unit, rule=rule),
             "rows": rows,
             "rules": province_rules,
+            "bonus": bonus,
             "can_load": unit.parent_id is None
             and not province_rules.filter(unit=unit).exists()
             and scope_of(request.user).covers(unit, roles=COORDINATOR_ROLES),
@@ -723,6 +726,7 @@ def title_rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criterion_form": criterion_form,
             "can_manage": can_manage,
             "this_year": vietnam_today().year,
+            "bonus": figures.title_bonus(rule.title, unit=rule.unit, on=vietnam_today()),
         },
     )
 
@@ -778,6 +782,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_steps": actions.cycle_due_dates(cycle),
             "today": vietnam_today(),
             "reminders": cycle.reminders.all()[:20],
+            "bonus": figures.title_bonus(
+                cycle.rule.title, unit=cycle.rule.unit, on=cycle.decided_on or vietnam_today()
+            ),
         },
         status=400 if form.errors else 200,
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
+from civility.awards import actions
 from tests.awards.conftest import YEAR, title
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +51,19 @@ def test_nomination_via_api_names_the_field_on_refusal(client, cast, catalogue, 
     assert response.status_code == 201 and response.json()["verdict"] == "eligible"
     listed = client.get("/api/v1/awards/nominations").json()
     assert listed["count"] == 1
+
+
+def test_decision_endpoint_says_how_bonuses_were_computed(client, cast, recommended, board_a):
+    decision = actions.record_decision(
+        actor=board_a,
+        unit=cast.a.ward,
+        number="40/QĐ-UBND",
+        decided_on=datetime.date(2025, 3, 10),
+        issuer="Chủ tịch UBND phường",
+        nominations=[recommended()],
+    )
+    client.force_login(board_a)
+    body = client.get(f"/api/v1/awards/decisions/{decision.pk}").json()
+    assert body["base_salary"] == "2340000" and body["base_salary_to_be_confirmed"] is False
+    assert "Nghị định 98/2023/NĐ-CP, Điều 53 khoản 1–2" in body["bonus_rule"]
+    assert body["awards"][0]["bonus"] == "710000"

@@ -168,13 +168,6 @@ def test_prerequisite_held_by_decision_counts(cast, catalogue, classify, earlier
 
 
 def test_discipline_condition_names_the_decision(cast, catalogue, classify, discipline):
-    advanced = title("advanced-worker")
-    actions.revise_title(
-        actor=cast.city_coordinator,
-        title=advanced,
-        valid_from=advanced.valid_from,
-        no_discipline_from="reprimand",
-    )
     classify(cast.a.official, "good")
     record = discipline(cast.a.official, form="reprimand")
     result = assess(cast.a.official, "advanced-worker")

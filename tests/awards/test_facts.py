@@ -50,3 +50,23 @@ def test_disciplines_read_confirmed_conduct_records(cast, discipline):
     found = facts.disciplines(year=2025, official_ids=[cast.a.official.pk])
     assert [d.record_number for d in found[cast.a.official.pk]] == [record.number]
     assert facts.disciplines(year=2024, official_ids=[cast.a.official.pk]) == {}
+
+
+def test_a_long_absence_alone_does_not_exclude_an_advanced_worker(cast):
+    """Decree 91/2017 repealed the exclusion for 40 working days' absence: an official rated
+    'well completed' after three months away is an Advanced Worker (Law 06/2022 Art. 24)."""
+    from civility.awards import actions
+    from civility.awards.eligibility import Assessor, Status, title_for
+    from civility.awards.models import Verdict
+
+    actions.load_award_catalogue(actor=None, unit=cast.city)
+    classification = _classification(cast.a.official, "good")
+    classification.months_worked, classification.months_absent = 9, 3
+    classification.save()
+    advanced = title_for(cast.a.official.unit, "advanced-worker", 2025)
+    result = Assessor(year=2025, officials=[cast.a.official]).assess(
+        advanced, official=cast.a.official
+    )
+    assert result.verdict == Verdict.ELIGIBLE
+    assert not [line for line in result.lines if line.status == Status.NOT_MET]
+    assert not [line for line in result.lines if "absen" in line.text.lower()]

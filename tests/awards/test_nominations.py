@@ -243,7 +243,9 @@ def test_decision_records_awards_with_bonus_from_base_salary(client, cast, recom
     assert response.status_code == 302
     award = Award.objects.get()
     assert award.multiplier == Decimal("0.30")
-    assert award.bonus == Decimal("702000")  # 0.3 × 2,340,000
+    # 0.3 × 2,340,000 = 702,000, rounded up to the tens of thousands (Decree 98/2023 Art. 53,
+    # kept under Decree 152/2025 by the default setting, to be confirmed).
+    assert award.bonus == Decimal("710000")
     assert award.decision.rule_set == "decree-152-2025"
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.AWARDED
@@ -324,12 +326,12 @@ def test_decision_exports_as_docx_and_xlsx(client, cast, recommended, board_a):
     text = "\n".join(p.text for p in document.paragraphs)
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "DECISION" in text and "25/QĐ-UBND" in " ".join(cells)
-    assert "Nguyễn Văn A" in cells and "702.000" in cells
+    assert "Nguyễn Văn A" in cells and "710.000" in cells
     xlsx = client.get(reverse("awards:decision_xlsx", args=[decision.pk]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:2] == ["Decision number", "25/QĐ-UBND"]
-    assert any(row[3] == "Nguyễn Văn A" and row[6] == 702000 for row in rows)
+    assert any(row[3] == "Nguyễn Văn A" and row[6] == 710000 for row in rows)
     assert "Fingerprint:" in document.sections[0].footer.paragraphs[1].text
     assert document.core_properties.author == "board_a"
     provenance = dict(load_workbook(io.BytesIO(xlsx.content))["Provenance"].values)

@@ -5,6 +5,7 @@ revoked award stops counting."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -29,8 +30,8 @@ def test_a_violation_confirmed_inside_the_award_year_flags_the_award(cast, award
     record = discipline(cast.a.official, occurred_on=datetime.date(YEAR, 3, 10))
     review = RevocationReview.objects.get(award=award)
     assert review.record == record and review.is_pending()
-    # The rule quotes the law and the title's legal basis as the catalogue gives it.
-    assert review.rule == "Luật 06/2022/QH15, Điều 24"
+    # The rule quotes the Law (its revocation article was not found) and the title's basis.
+    assert review.rule == "Luật Thi đua, khen thưởng số 06/2022/QH15; Luật 06/2022/QH15, Điều 24"
 
 
 def test_a_violation_outside_the_award_year_does_not_flag_it(cast, award, discipline):
@@ -185,3 +186,153 @@ def test_a_unit_head_may_read_but_not_decide(client, cast, award, discipline):
     )
     assert response.status_code == 403
     assert RevocationReview.objects.get().is_pending()
+
+
+# --- Other grounds of the Law, and recovery of the bonus ------------------------------------
+
+
+def test_the_board_reviews_an_award_for_false_declaration_law_06_2022(client, cast, award):
+    """Law 06/2022 lets an award be revoked on grounds other than a later violation; the
+    article was not found, so the page says it is to be confirmed."""
+    with pytest.raises(ValidationError) as error:
+        actions.open_revocation_review(
+            actor=cast.city_coordinator, award=award, ground="violation", detail="x"
+        )
+    assert "ground" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        actions.open_revocation_review(
+            actor=cast.city_coordinator, award=award, ground="false_declaration", detail=" "
+        )
+    assert "ground_detail" in error.value.message_dict
+    client.force_login(cast.city_coordinator)
+    response = client.post(
+        f"/awards/awards/{award.pk}/revocation/",
+        {"ground": "false_declaration", "detail": "Kết luận thanh tra 3/KL-TTr: kê khai sai."},
+    )
+    assert response.status_code == 302
+    review = RevocationReview.objects.get()
+    assert (review.ground, review.record, review.opened_by) == (
+        "false_declaration",
+        None,
+        cast.city_coordinator,
+    )
+    assert review.rule.startswith("Luật Thi đua, khen thưởng số 06/2022/QH15")
+    page = client.get(award.get_absolute_url()).content.decode()
+    assert "Achievements declared falsely to obtain the award" in page
+    assert "Kết luận thanh tra 3/KL-TTr" in page and "to be confirmed" in page
+    with pytest.raises(ValidationError):  # one open review per ground
+        actions.open_revocation_review(
+            actor=cast.city_coordinator, award=award, ground="false_declaration", detail="again"
+        )
+
+
+def test_a_unit_head_cannot_open_a_review(cast, award):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.open_revocation_review(
+            actor=cast.a.head, award=award, ground="improper_award", detail="Sai thẩm quyền."
+        )
+
+
+def test_a_revoked_award_records_the_bonus_to_recover_and_its_recovery_audited(cast, award):
+    review = actions.open_revocation_review(
+        actor=cast.city_coordinator,
+        award=award,
+        ground="improper_award",
+        detail="Xét tặng không đúng tiêu chuẩn.",
+    )
+    assert award.bonus == Decimal("710000")
+    with pytest.raises(ValidationError) as error:
+        actions.decide_revocation_review(
+            actor=cast.city_coordinator,
+            review=review,
+            outcome="revoked",
+            decision_number="50/QĐ-UBND",
+            decided_on=datetime.date(YEAR + 1, 6, 1),
+            recovery_amount=Decimal("900000"),
+        )
+    assert "recovery_amount" in error.value.message_dict
+    review = actions.decide_revocation_review(
+        actor=cast.city_coordinator,
+        review=review,
+        outcome="revoked",
+        decision_number="50/QĐ-UBND",
+        decided_on=datetime.date(YEAR + 1, 6, 1),
+    )
+    assert review.recovery_amount == Decimal("710000") and review.recovery_due()
+    with pytest.raises(ValidationError) as error:
+        actions.record_bonus_recovery(
+            actor=cast.city_coordinator,
+            review=review,
+            recovered_on=datetime.date(YEAR + 1, 5, 1),
+            recovered_by="Phòng Tài chính",
+        )
+    assert "recovered_on" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        actions.record_bonus_recovery(
+            actor=cast.city_coordinator,
+            review=review,
+            recovered_on=datetime.date(YEAR + 1, 6, 20),
+            recovered_by=" ",
+        )
+    assert "recovered_by" in error.value.message_dict
+    actions.record_bonus_recovery(
+        actor=cast.city_coordinator,
+        review=review,
+        recovered_on=datetime.date(YEAR + 1, 6, 20),
+        recovered_by="Phòng Tài chính – Kế hoạch phường",
+    )
+    review.refresh_from_db()
+    assert review.recovered_on == datetime.date(YEAR + 1, 6, 20) and not review.recovery_due()
+    assert review.recovered_by == "Phòng Tài chính – Kế hoạch phường"
+    assert AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(RevocationReview),
+        object_pk=str(review.pk),
+        actor=cast.city_coordinator,
+        changes__has_key="recovered_on",
+    ).exists()
+    with pytest.raises(ValidationError):  # recorded once
+        actions.record_bonus_recovery(
+            actor=cast.city_coordinator,
+            review=review,
+            recovered_on=datetime.date(YEAR + 1, 6, 21),
+            recovered_by="Phòng Tài chính",
+        )
+
+
+def test_a_kept_award_has_nothing_to_recover(cast, award, discipline):
+    discipline(cast.a.official)
+    review = actions.decide_revocation_review(
+        actor=cast.city_coordinator,
+        review=RevocationReview.objects.get(),
+        outcome="kept",
+        decision_number="51/QĐ-UBND",
+        decided_on=datetime.date(YEAR + 1, 6, 1),
+        recovery_amount=Decimal("710000"),
+    )
+    assert review.recovery_amount is None and not review.recovery_due()
+
+
+def test_the_award_page_records_a_partial_recovery(client, cast, award, discipline):
+    discipline(cast.a.official)
+    review = RevocationReview.objects.get()
+    client.force_login(cast.city_coordinator)
+    client.post(
+        f"/awards/revocations/{review.pk}/decide/",
+        {
+            "outcome": "revoked",
+            "decision_number": "52/QĐ-UBND",
+            "decided_on": "2026-06-01",
+            "recovery_amount": "300000",
+        },
+    )
+    page = client.get(award.get_absolute_url()).content.decode()
+    assert "Bonus to recover: 300000 VND." in page and "Not recovered yet." in page
+    response = client.post(
+        f"/awards/revocations/{review.pk}/recovery/",
+        {"recovered_on": "2026-06-15", "recovered_by": "Kế toán phường"},
+    )
+    assert response.status_code == 302
+    page = client.get(award.get_absolute_url()).content.decode()
+    assert "Recovered on 15/06/2026 by Kế toán phường." in page
