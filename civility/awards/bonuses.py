@@ -34,7 +34,7 @@ from civility.awards.rules import (
 from civility.core.audit import acting_as
 from civility.orgs.models import OrgUnit
 from civility.orgs.policies import policy
-from civility.orgs.scopes import Role, scope_of
+from civility.orgs.scopes import scope_of
 
 ROUNDING_STEP = Decimal(10_000)
 
@@ -117,9 +117,10 @@ class BonusRule:
 
 
 def can_manage_base_salaries(user) -> bool:
-    """Base salaries are national: superusers and system administrators keep them."""
-    scope = scope_of(user)
-    return scope.is_global or bool(scope.paths_with_role(Role.SYSTEM_ADMIN))
+    """Base salaries are national (set by Government decree) and every province's bonuses
+    use them, so only superusers keep them: a province's system administrator must not
+    change another province's money."""
+    return scope_of(user).is_global
 
 
 @transaction.atomic

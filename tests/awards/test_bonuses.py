@@ -129,7 +129,7 @@ def test_decision_page_shows_how_bonuses_were_computed(client, cast, recommended
 
 @pytest.fixture
 def system_admin(cast):
-    return make_user("sysadmin", roles={Role.SYSTEM_ADMIN: cast.city})
+    return make_user("national_admin", is_superuser=True)
 
 
 def test_base_salaries_are_listed_with_their_source_and_confirmation(client, cast, catalogue):
@@ -141,7 +141,7 @@ def test_base_salaries_are_listed_with_their_source_and_confirmation(client, cas
     assert "Add a base salary" not in page
 
 
-def test_a_system_administrator_adds_a_base_salary_and_it_is_audited(client, system_admin):
+def test_a_superuser_adds_a_base_salary_and_it_is_audited(client, system_admin):
     client.force_login(system_admin)
     response = client.post(
         reverse("awards:base_salary_list"),
@@ -183,6 +183,15 @@ def test_a_base_salary_must_be_positive_and_one_per_start_date(client, catalogue
     assert response.status_code == 400
     assert "A base salary already starts on this date." in response.content.decode()
     assert BaseSalary.objects.get(valid_from=datetime.date(2024, 7, 1)).amount == 2340000
+
+
+def test_a_provinces_system_administrator_cannot_change_national_base_salaries(
+    client, cast, catalogue
+):
+    client.force_login(make_user("sysadmin", roles={Role.SYSTEM_ADMIN: cast.city}))
+    salary = BaseSalary.objects.order_by("valid_from").first()
+
+    assert client.get(reverse("awards:base_salary_edit", args=[salary.pk])).status_code == 403
 
 
 def test_coordinators_read_but_do_not_change_base_salaries(client, cast, catalogue):
