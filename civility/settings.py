@@ -1,5 +1,6 @@
 """Settings for Civility, all driven by the environment (docs/configuration.md)."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,14 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or networks (10.0.0.0/24), checked at start-up."""
+    networks = env_list(name, "")
+    for network in networks:
+        ipaddress.ip_network(network)  # ValueError names the bad entry (as gunicorn checks)
+    return networks
+
+
 def database_url() -> str:
     if url := os.environ.get("DATABASE_URL"):
         return url
@@ -44,6 +53,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("SITE_NAME", "Civility")
 # Absolute links in e-mails and printed QR codes ("https://civility.example.gov.vn").
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Our own reverse proxies (addresses or networks). Only from these is X-Forwarded-For
+# believed, and then its right-most address that is not one of them is the client's
+# (civility.core.clients): throttles, lock-outs, the audit log and gunicorn
+# (forwarded_allow_ips) all read it. Empty: X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "civility.accounts.admin_site.CivilityAdminConfig",  # admin for superusers, 2FA-aware
@@ -89,7 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "civility.core.audit.AuditMiddleware",  # auditlog's, with our client address
     # Last, so that a locked-out login is answered after everything else has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -214,6 +228,8 @@ AXES_LOCKOUT_CALLABLE = "civility.accounts.views.locked_out"  # accounts/locked_
 AXES_DISABLE_ACCESS_LOG = False  # keep AccessLog: who signed in, from where, when
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # keep failed logins after a success resets the count
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "civility.core.clients.client_address"  # TRUSTED_PROXIES
+
 
 OTP_TOTP_ISSUER = SITE_NAME
 
