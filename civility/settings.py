@@ -34,6 +34,16 @@ def env_networks(name: str) -> list[str]:
     return networks
 
 
+def env_rate(name: str, default: str) -> tuple[int, float]:
+    """A throttle as "burst/seconds": that many requests at once, then one per `seconds`."""
+    value = os.environ.get(name, default)
+    burst, _slash, seconds = value.partition("/")
+    try:
+        return int(burst), float(seconds)
+    except ValueError:
+        raise ValueError(f"{name} must look like 30/120 (burst/seconds), not {value!r}") from None
+
+
 def database_url() -> str:
     if url := os.environ.get("DATABASE_URL"):
         return url
@@ -230,6 +240,19 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # keep failed logins after a success rese
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "civility.core.clients.client_address"  # TRUSTED_PROXIES
 
+# Throttles of public and anonymous endpoints (civility/feedback/throttle.py), per client
+# network unless said otherwise; "burst/seconds": that many at once, then one per `seconds`.
+# The kiosk's, online ratings' and public-place reports' own limits are FEEDBACK_* settings.
+# Every POST to a public page or Open311, and every sign-in attempt.
+THROTTLE_PUBLIC = env_rate("THROTTLE_PUBLIC", "60/5")
+# Receipt and status lookups (each costs a password hash for anonymous conduct reports).
+THROTTLE_LOOKUP = env_rate("THROTTLE_LOOKUP", "20/30")
+# Wrong secrets tried against one receipt code, from anywhere.
+THROTTLE_RECEIPT = env_rate("THROTTLE_RECEIPT", "5/600")
+# Anonymous reports about officials filed.
+THROTTLE_CONDUCT_REPORT = env_rate("THROTTLE_CONDUCT_REPORT", "3/600")
+# Failed sign-ins (a successful one gives its token back); lock-outs per user name are axes'.
+THROTTLE_LOGIN = env_rate("THROTTLE_LOGIN", "10/30")
 
 OTP_TOTP_ISSUER = SITE_NAME
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +17,33 @@ from django_otp import login as otp_login
 from civility.accounts import two_factor
 from civility.accounts.forms import CodeForm, LanguageForm
 from civility.accounts.models import Profile
+from civility.feedback import throttle
 from civility.orgs.models import RoleAssignment
+
+_sign_in = auth_views.LoginView.as_view(
+    template_name="accounts/login.html",
+    redirect_authenticated_user=True,
+    extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT},
+)
+
+
+@throttle.limit("THROTTLE_PUBLIC")
+def login(request: HttpRequest) -> HttpResponse:
+    """Django's sign-in, behind the client's allowance of failed attempts (THROTTLE_LOGIN),
+    taken before the password is hashed: axes locks one user name at one address, this stops
+    one address trying many user names. A successful sign-in gives its token back, so an
+    office behind one address is not held up by its own colleagues."""
+    if request.method != "POST":
+        return _sign_in(request)
+    bucket = throttle.client_bucket(request, "THROTTLE_LOGIN")
+    try:
+        throttle.spend([bucket])
+    except throttle.Throttled as exc:
+        return throttle.too_many_requests(request, exc)
+    response = _sign_in(request)
+    if request.user.is_authenticated:
+        throttle.give_back([bucket])
+    return response
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
