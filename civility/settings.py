@@ -186,7 +186,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "civility.accounts.validators.CommonPasswordValidator"},  # also "Word123!"
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "civility.accounts.validators.CharacterClassValidator"},
 ]
