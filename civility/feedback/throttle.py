@@ -67,7 +67,7 @@ def take(key: str, *, capacity: int, refill_seconds: float, cost: int = 1) -> bo
 
 
 class Throttled(Exception):
-    """Too many requests; `retry_after` seconds until the emptiest bucket has a token."""
+    """Too many requests; `retry_after` seconds until the refusing bucket has a token."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)
