@@ -1,5 +1,6 @@
 """Settings for Civility, all driven by the environment (docs/configuration.md)."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,24 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or networks (10.0.0.0/24), checked at start-up."""
+    networks = env_list(name, "")
+    for network in networks:
+        ipaddress.ip_network(network)  # ValueError names the bad entry (as gunicorn checks)
+    return networks
+
+
+def env_rate(name: str, default: str) -> tuple[int, float]:
+    """A throttle as "burst/seconds": that many requests at once, then one per `seconds`."""
+    value = os.environ.get(name, default)
+    burst, _slash, seconds = value.partition("/")
+    try:
+        return int(burst), float(seconds)
+    except ValueError:
+        raise ValueError(f"{name} must look like 30/120 (burst/seconds), not {value!r}") from None
+
+
 def database_url() -> str:
     if url := os.environ.get("DATABASE_URL"):
         return url
@@ -44,6 +63,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("SITE_NAME", "Civility")
 # Absolute links in e-mails and printed QR codes ("https://civility.example.gov.vn").
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Our own reverse proxies (addresses or networks). Only from these is X-Forwarded-For
+# believed, and then its right-most address that is not one of them is the client's
+# (civility.core.clients): throttles, lock-outs, the audit log and gunicorn
+# (forwarded_allow_ips) all read it. Empty: X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "civility.accounts.admin_site.CivilityAdminConfig",  # admin for superusers, 2FA-aware
@@ -94,7 +118,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After sign-in and CSRF: a POST sent twice with one key runs once (core/idempotency.py).
     "civility.core.idempotency.IdempotencyMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "civility.core.audit.AuditMiddleware",  # auditlog's, with our client address
     # Last, so that a locked-out login is answered after everything else has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,7 +191,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "civility.accounts.validators.CommonPasswordValidator"},  # also "Word123!"
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "civility.accounts.validators.CharacterClassValidator"},
 ]
@@ -223,6 +247,21 @@ AXES_LOCKOUT_CALLABLE = "civility.accounts.views.locked_out"  # accounts/locked_
 AXES_DISABLE_ACCESS_LOG = False  # keep AccessLog: who signed in, from where, when
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # keep failed logins after a success resets the count
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "civility.core.clients.client_address"  # TRUSTED_PROXIES
+
+# Throttles of public and anonymous endpoints (civility/feedback/throttle.py), per client
+# network unless said otherwise; "burst/seconds": that many at once, then one per `seconds`.
+# The kiosk's, online ratings' and public-place reports' own limits are FEEDBACK_* settings.
+# Every POST to a public page or Open311, and every sign-in attempt.
+THROTTLE_PUBLIC = env_rate("THROTTLE_PUBLIC", "60/5")
+# Receipt and status lookups (each costs a password hash for anonymous conduct reports).
+THROTTLE_LOOKUP = env_rate("THROTTLE_LOOKUP", "20/30")
+# Wrong secrets tried against one receipt code, from anywhere.
+THROTTLE_RECEIPT = env_rate("THROTTLE_RECEIPT", "5/600")
+# Anonymous reports about officials filed.
+THROTTLE_CONDUCT_REPORT = env_rate("THROTTLE_CONDUCT_REPORT", "3/600")
+# Failed sign-ins (a successful one gives its token back); lock-outs per user name are axes'.
+THROTTLE_LOGIN = env_rate("THROTTLE_LOGIN", "10/30")
 
 OTP_TOTP_ISSUER = SITE_NAME
 

@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from civility.accounts import views
+from civility.feedback import throttle
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only
     path("verify/", views.verify, name="verify"),
     path("", views.account, name="account"),
@@ -16,7 +17,12 @@ urlpatterns = [
     path("two-factor/start/", views.two_factor_start, name="two_factor_start"),
     path("two-factor/confirm/", views.two_factor_confirm, name="two_factor_confirm"),
     path("two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
-    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        # Each request may send an e-mail: behind the client's allowance for lookups.
+        throttle.limit("THROTTLE_LOOKUP")(views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         views.by_email(

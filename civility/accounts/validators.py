@@ -1,8 +1,28 @@
+import re
 import secrets
 import string
 
+from django.contrib.auth.password_validation import (
+    CommonPasswordValidator as DjangoCommonPasswordValidator,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+# Digits and symbols people add around a word to get past the character-class rule.
+DECORATION = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+
+
+class CommonPasswordValidator(DjangoCommonPasswordValidator):
+    """Django's list of 20,000 common passwords, also when digits or symbols are added at
+    either end: "Password12345!" is "password12345" (and "password") dressed up, and is
+    among the first guesses of any attack."""
+
+    def validate(self, password: str, user=None) -> None:
+        super().validate(password, user)
+        plain = password.lower().strip()
+        for candidate in (re.sub(r"[\W_]+$", "", plain), DECORATION.sub("", plain)):
+            if candidate in self.passwords:
+                raise ValidationError(self.get_error_message(), code="password_too_common")
 
 
 class CharacterClassValidator:

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from civility.accounts import actions, two_factor
 from civility.accounts.forms import CodeForm, LanguageForm
 from civility.accounts.models import Profile
+from civility.feedback import throttle
 from civility.orgs.models import RoleAssignment
 from civility.orgs.scopes import Role, scope_of
 
@@ -35,6 +36,28 @@ class LoginView(auth_views.LoginView):
             password_reset_by_email=settings.PASSWORD_RESET_BY_EMAIL,
             **kwargs,
         )
+
+
+_sign_in = LoginView.as_view()
+
+
+@throttle.limit("THROTTLE_PUBLIC")
+def login(request: HttpRequest) -> HttpResponse:
+    """Django's sign-in, behind the client's allowance of failed attempts (THROTTLE_LOGIN),
+    taken before the password is hashed: axes locks one user name at one address, this stops
+    one address trying many user names. A successful sign-in gives its token back, so an
+    office behind one address is not held up by its own colleagues."""
+    if request.method != "POST":
+        return _sign_in(request)
+    bucket = throttle.client_bucket(request, "THROTTLE_LOGIN")
+    try:
+        throttle.spend([bucket])
+    except throttle.Throttled as exc:
+        return throttle.too_many_requests(request, exc)
+    response = _sign_in(request)
+    if request.user.is_authenticated:
+        throttle.give_back([bucket])
+    return response
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -7,10 +7,12 @@ ACCESS event to the audit trail.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +50,7 @@ from civility.conduct.models import (
     ViolationType,
 )
 from civility.conduct.rules import RULE_SETS, rule_set_on
+from civility.feedback import throttle
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.imports import ImportFileError, read_table
 from civility.orgs.models import Official, OrgUnit, UnitKind
@@ -608,21 +611,30 @@ def public_start(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@throttle.limit("THROTTLE_PUBLIC")
 def public_report(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(_public_units(), pk=unit_id)
     form = PublicReportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "unit": unit}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            report, secret = actions.file_anonymous_report(
-                unit=unit,
-                official_hint=data["official_hint"],
-                description=data["description"],
-                occurred_on=data["occurred_on"],
-                location=data["location"],
-                files=data["files"],
-                contact=data["contact"] if data["leave_contact"] else "",
-                submission_id=data["submission_id"],
+            # The token goes with the report: a report refused as invalid costs none.
+            with transaction.atomic():
+                throttle.spend([throttle.client_bucket(request, "THROTTLE_CONDUCT_REPORT")])
+                report, secret = actions.file_anonymous_report(
+                    unit=unit,
+                    official_hint=data["official_hint"],
+                    description=data["description"],
+                    occurred_on=data["occurred_on"],
+                    location=data["location"],
+                    files=data["files"],
+                    contact=data["contact"] if data["leave_contact"] else "",
+                    submission_id=data["submission_id"],
+                )
+        except throttle.Throttled as exc:
+            return throttle.too_many_requests(
+                request, exc, template="conduct/public_report.html", context=context
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -633,10 +645,11 @@ def public_report(request: HttpRequest, unit_id: int) -> HttpResponse:
                 "conduct/public_receipt.html",
                 {"report": report, "secret": secret, "unit": unit},
             )
-    return render(request, "conduct/public_report.html", {"form": form, "unit": unit})
+    return render(request, "conduct/public_report.html", context)
 
 
 @never_cache
+@throttle.limit("THROTTLE_PUBLIC")
 def public_status(request: HttpRequest) -> HttpResponse:
     """Read a report's status and answer questions with the receipt code and secret.
 
@@ -652,9 +665,12 @@ def public_status(request: HttpRequest) -> HttpResponse:
     else:
         lookup = ReceiptForm(request.POST or None)
     if request.method == "POST" and lookup.is_valid():
-        report = actions.find_anonymous_report(
-            receipt_code=lookup.cleaned_data["receipt_code"], secret=lookup.cleaned_data["secret"]
-        )
+        try:
+            report = _find_report(request, **lookup.cleaned_data)
+        except throttle.Throttled as exc:
+            return throttle.too_many_requests(
+                request, exc, template="conduct/public_status.html", context={"form": lookup}
+            )
         if report is None:
             lookup.add_error(None, _("No report matches this receipt code and secret."))
     if report is not None and answer_form is not None and answer_form.is_valid():
@@ -678,3 +694,17 @@ def public_status(request: HttpRequest) -> HttpResponse:
         context["thread"] = report.messages.all()
         context["has_question"] = report.messages.filter(from_reporter=False).exists()
     return render(request, "conduct/public_status.html", context)
+
+
+def _find_report(request: HttpRequest, *, receipt_code: str, secret: str) -> AnonymousReport | None:
+    """The report if the secret matches, checked only after the client's and the receipt's
+    allowances (the check costs a password hash, also for unknown codes). Every lookup counts
+    for the client; only wrong secrets count for the receipt, so its reporter is not locked
+    out by their own visits."""
+    burst, refill = settings.THROTTLE_RECEIPT
+    receipt = (throttle.key_for("receipt", actions.normalize_code(receipt_code)), burst, refill)
+    throttle.spend([throttle.client_bucket(request, "THROTTLE_LOOKUP"), receipt])
+    report = actions.find_anonymous_report(receipt_code=receipt_code, secret=secret)
+    if report is not None:
+        throttle.give_back([receipt])
+    return report

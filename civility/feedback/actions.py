@@ -376,10 +376,6 @@ def kiosk_rate(*, device: CounterDevice, ratings: list[RatingInput]) -> list[Sto
     return results
 
 
-class Throttled(Exception):
-    """Too many requests from this device or for this counter; try later."""
-
-
 def online_rate(
     *, counter: OrgUnit, rating: RatingInput, device_key: str, network_key: str
 ) -> Stored:
@@ -413,8 +409,7 @@ def online_rate(
             0, (throttle.key_for("devcnt", device_key, counter.pk), *conf.device_counter_bucket())
         )
     with transaction.atomic():
-        if not throttle.take_all(buckets):
-            raise Throttled
+        throttle.spend(buckets)
         channel = Channel.DOSSIER if rating.dossier_code else Channel.QR
         official = Official.objects.active().filter(unit=counter).values_list("pk", flat=True)
         official_ids = list(official[:2])
@@ -469,11 +464,7 @@ def raise_assistance_call(*, counter: OrgUnit, source: str) -> tuple[AssistanceC
     )
     if waiting is not None:
         return waiting, False
-    burst, refill = conf.assistance_bucket()
-    if not throttle.take(
-        throttle.key_for("assist", counter.pk), capacity=burst, refill_seconds=refill
-    ):
-        raise Throttled
+    throttle.spend([(throttle.key_for("assist", counter.pk), *conf.assistance_bucket())])
     with acting_as(None):  # a citizen pressed it: no actor, and no network address logged
         call = AssistanceCall.objects.create(counter=counter, source=source)
     _notify("raised", call)

@@ -19,7 +19,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
-from civility.feedback import actions, cases, figures, stream
+from civility.feedback import actions, cases, figures, stream, throttle
 from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
 from civility.feedback.scales import current_scale
 from civility.orgs.models import OrgUnit
@@ -203,7 +203,7 @@ def kiosk_assistance(request: HttpRequest):
         call, created = actions.raise_assistance_call(
             counter=request.device.counter, source="kiosk"
         )
-    except actions.Throttled as exc:
+    except throttle.Throttled as exc:
         raise HttpError(429, _("Help has just been called; please wait.")) from exc
     return {"id": call.pk, "created": created, "raised_at": call.raised_at}
 

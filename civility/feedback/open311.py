@@ -4,7 +4,8 @@ Standard names and shapes (https://wiki.open311.org/GeoReport_v2): services are 
 categories (service_code = category code); a service request's id is its receipt code;
 `address_id` may name a Civility place id (its commune then receives the report). Errors are
 `[{"code": <http status>, "description": "..."}]`. POST needs `api_key` only when the
-deployment sets FEEDBACK_OPEN311_REQUIRE_KEY; anonymous posts are throttled per network.
+deployment sets FEEDBACK_OPEN311_REQUIRE_KEY. Every post takes a token of the client's
+THROTTLE_PUBLIC bucket; a created report one of its key's or client's report bucket.
 The reporter's name, e-mail and phone are stored for the commune only and never returned;
 device_id is ignored and nothing identifying the network is stored.
 """
@@ -16,6 +17,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from civility.core.clients import client_network
 from civility.feedback import actions, conf, throttle
 from civility.feedback.models import (
     OPEN_STATUSES,
@@ -113,6 +116,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC", json=True)
 def requests_(request: HttpRequest, fmt: str):
     if bad := _format_ok(fmt):
         return bad
@@ -210,14 +214,6 @@ def _create(request: HttpRequest):
         return _error(403, _("api_key is not valid."))
     if not key and conf.open311_keys_required():
         return _error(403, _("api_key is required."))
-    burst, refill = conf.report_bucket()
-    bucket = (
-        (throttle.key_for("o311-key", key), burst * 20, refill / 20)
-        if key
-        else (throttle.key_for("o311-net", request.META.get("REMOTE_ADDR", "")), burst, refill)
-    )
-    if not throttle.take(bucket[0], capacity=bucket[1], refill_seconds=bucket[2]):
-        return _error(429, _("Too many requests; try again later."))
     code = params.get("service_code", "").strip()
     if not code:
         return _error(400, _("service_code is required."))
@@ -234,29 +230,14 @@ def _create(request: HttpRequest):
         if place is None:
             return _error(400, _("address_id is not a known place."))
     try:
-        latitude = _decimal(params.get("lat", ""), "lat", -90, 90)
-        longitude = _decimal(params.get("long", ""), "long", -180, 180)
-        name = " ".join(
-            part
-            for part in (params.get("first_name", "").strip(), params.get("last_name", "").strip())
-            if part
-        )
-        report = actions.submit_report(
-            data=actions.ReportInput(
-                category=category,
-                description=params.get("description", ""),
-                place=place,
-                latitude=latitude,
-                longitude=longitude,
-                address=params.get("address_string", "")[:255],
-                photo=request.FILES.get("media"),
-                media_url=params.get("media_url", "")[:500],
-                contact_name=name[:120],
-                contact_email=params.get("email", "")[:254],
-                contact_phone=params.get("phone", "")[:32],
-            ),
-            channel=ReportChannel.OPEN311,
-        )
+        # The report's token is taken in the report's transaction, so a post refused as
+        # invalid costs none: an integrator correcting its requests is not locked out. Every
+        # post, valid or not, still counts against THROTTLE_PUBLIC (requests_).
+        with transaction.atomic():
+            throttle.spend([_report_bucket(request, key)])
+            report = _submit(request, params, category=category, place=place)
+    except throttle.Throttled as exc:
+        return throttle.too_many_requests(request, exc, json=True)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             field, messages = next(iter(exc.message_dict.items()))
@@ -270,4 +251,38 @@ def _create(request: HttpRequest):
     return _json(
         [{"service_request_id": report.receipt, "service_notice": notice, "account_id": None}],
         status=201,
+    )
+
+
+def _report_bucket(request: HttpRequest, key: str) -> throttle.Bucket:
+    """Reports of one API key (twenty times a device's allowance), else of one client."""
+    burst, refill = conf.report_bucket()
+    if key:
+        return throttle.key_for("o311-key", key), burst * 20, refill / 20
+    return throttle.key_for("o311-net", client_network(request)), burst, refill
+
+
+def _submit(
+    request: HttpRequest, params: dict, *, category: ReportCategory, place: Place | None
+) -> PublicReport:
+    name = " ".join(
+        part
+        for part in (params.get("first_name", "").strip(), params.get("last_name", "").strip())
+        if part
+    )
+    return actions.submit_report(
+        data=actions.ReportInput(
+            category=category,
+            description=params.get("description", ""),
+            place=place,
+            latitude=_decimal(params.get("lat", ""), "lat", -90, 90),
+            longitude=_decimal(params.get("long", ""), "long", -180, 180),
+            address=params.get("address_string", "")[:255],
+            photo=request.FILES.get("media"),
+            media_url=params.get("media_url", "")[:500],
+            contact_name=name[:120],
+            contact_email=params.get("email", "")[:254],
+            contact_phone=params.get("phone", "")[:32],
+        ),
+        channel=ReportChannel.OPEN311,
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from civility.feedback import cases, trust
+from civility.feedback import cases, throttle, trust
 from civility.feedback.models import RATED_UNIT_KINDS
 from civility.feedback.trust_models import (
     CaseStatus,
@@ -225,6 +225,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC")
+@throttle.limit("THROTTLE_LOOKUP", methods=("GET", "POST"))
 def case_public(request: HttpRequest, code: str) -> HttpResponse:
     """The citizen's view with the receipt code: the replies with their evidence, and once
     closed, "settled" or "not settled" (with a comment, which reopens the case)."""

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F
 from django.http import (
     Http404,
@@ -30,6 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.clients import client_network
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
     DeviceForm,
@@ -91,7 +93,7 @@ def _with_device_cookie(response: HttpResponse, new_value: str | None) -> HttpRe
 
 
 def _network_key(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_network(request)
 
 
 def _public_counter(pk: int) -> OrgUnit:
@@ -102,8 +104,10 @@ def _public_counter(pk: int) -> OrgUnit:
     return counter
 
 
-def _throttled(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    return render(request, template, {**context, "throttled": True}, status=429)
+def _throttled(
+    request: HttpRequest, exc: throttle.Throttled, template: str, context: dict
+) -> HttpResponse:
+    return throttle.too_many_requests(request, exc, template=template, context=context)
 
 
 # --- public: counter page (QR), dossier rating, help -----------------------------------------
@@ -111,6 +115,7 @@ def _throttled(request: HttpRequest, template: str, context: dict) -> HttpRespon
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC")
 def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     """The counter's public page behind the QR code on its board: rate, or call for help."""
     counter = _public_counter(pk)
@@ -133,9 +138,9 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 device_key=device,
                 network_key=_network_key(request),
             )
-        except actions.Throttled:
+        except throttle.Throttled as exc:
             return _with_device_cookie(
-                _throttled(request, "feedback/counter_feedback.html", context), new_cookie
+                _throttled(request, exc, "feedback/counter_feedback.html", context), new_cookie
             )
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
@@ -150,6 +155,7 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC")
 def dossier_rating(request: HttpRequest) -> HttpResponse:
     """Rate with the dossier code printed on the receipt slip, from anywhere."""
     counters = (
@@ -177,9 +183,9 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
             stored = actions.online_rate(
                 counter=counter, rating=rating, device_key=device, network_key=_network_key(request)
             )
-        except actions.Throttled:
+        except throttle.Throttled as exc:
             return _with_device_cookie(
-                _throttled(request, "feedback/dossier_rating.html", context), new_cookie
+                _throttled(request, exc, "feedback/dossier_rating.html", context), new_cookie
             )
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
@@ -191,18 +197,14 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@throttle.limit("THROTTLE_PUBLIC")
 def counter_assist(request: HttpRequest, pk: int) -> HttpResponse:
     """The "call for help" button of the counter's public page."""
     counter = _public_counter(pk)
     try:
         call, _created = actions.raise_assistance_call(counter=counter, source="public")
-    except actions.Throttled:
-        return render(
-            request,
-            "feedback/assist_sent.html",
-            {"counter": counter, "throttled": True},
-            status=429,
-        )
+    except throttle.Throttled as exc:
+        return _throttled(request, exc, "feedback/assist_sent.html", {"counter": counter})
     return render(request, "feedback/assist_sent.html", {"counter": counter, "call": call})
 
 
@@ -215,32 +217,31 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
     context = {"form": form, "place": place}
     if request.method == "POST" and form.is_valid():
         burst, refill = conf.report_bucket()
-        allowed = throttle.take_all(
-            [
-                (throttle.key_for("rep-dev", device), burst, refill),
-                (throttle.key_for("rep-net", _network_key(request)), burst * 4, refill / 4),
-            ]
-        )
-        if not allowed:
-            return _with_device_cookie(
-                _throttled(request, "feedback/report_form.html", context), new_cookie
-            )
+        buckets = [
+            (throttle.key_for("rep-dev", device), burst, refill),
+            (throttle.key_for("rep-net", _network_key(request)), burst * 4, refill / 4),
+        ]
         data = form.cleaned_data
+        report_input = actions.ReportInput(
+            category=data["category"],
+            description=data["description"],
+            place=place or data.get("place"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            address=data.get("address", ""),
+            photo=data.get("photo_upload"),
+            contact_name=data.get("contact_name", ""),
+            contact_email=data.get("contact_email", ""),
+            contact_phone=data.get("contact_phone", ""),
+        )
         try:
-            report = actions.submit_report(
-                data=actions.ReportInput(
-                    category=data["category"],
-                    description=data["description"],
-                    place=place or data.get("place"),
-                    latitude=data.get("latitude"),
-                    longitude=data.get("longitude"),
-                    address=data.get("address", ""),
-                    photo=data.get("photo_upload"),
-                    contact_name=data.get("contact_name", ""),
-                    contact_email=data.get("contact_email", ""),
-                    contact_phone=data.get("contact_phone", ""),
-                ),
-                channel=ReportChannel.WEB,
+            # Tokens and report in one transaction: a report refused as invalid costs none.
+            with transaction.atomic():
+                throttle.spend(buckets)
+                report = actions.submit_report(data=report_input, channel=ReportChannel.WEB)
+        except throttle.Throttled as exc:
+            return _with_device_cookie(
+                _throttled(request, exc, "feedback/report_form.html", context), new_cookie
             )
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
@@ -254,6 +255,7 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC")
 def place_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     """The report form behind the QR code of a public place's board."""
     place = get_object_or_404(Place.objects.select_related("unit"), pk=pk)
@@ -262,13 +264,17 @@ def place_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC")
 def report_create(request: HttpRequest) -> HttpResponse:
     return _report_form_view(request, None)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC")
+@throttle.limit("THROTTLE_LOOKUP")
 def receipt_lookup(request: HttpRequest) -> HttpResponse:
-    form = ReceiptLookupForm(request.GET or None)
+    """The receipt code travels in the POST body, out of the URLs that proxies log."""
+    form = ReceiptLookupForm(request.POST or None)
     if form.is_valid():
         code = form.cleaned_data["code"].strip().upper()
         if len(code) == 8:
@@ -283,6 +289,8 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle.limit("THROTTLE_PUBLIC")
+@throttle.limit("THROTTLE_LOOKUP", methods=("GET", "POST"))
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """A report's public status and notes, never its reporter. Once closed, the reporter may
     say whether they are satisfied with the handling (Civility's own indicator of report

@@ -238,7 +238,7 @@ def test_the_citizen_sees_the_reply_and_its_evidence_but_not_the_contact(client_
 
 def test_the_receipt_lookup_finds_a_case(client, point):
     case = _case(client, point)
-    response = client.get("/feedback/r/", {"code": case.receipt.replace("-", "")})
+    response = client.post("/feedback/r/", {"code": case.receipt.replace("-", "")})
     assert response.status_code == 302 and response["Location"] == f"/feedback/c/{case.receipt}/"
 
 

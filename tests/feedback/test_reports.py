@@ -66,7 +66,7 @@ def test_the_receipt_page_shows_status_and_public_notes_but_never_the_reporter(c
     staff.post(f"/feedback/reports/{report.pk}/note/", {"note": "Ghi chú nội bộ"})
     staff.post(f"/feedback/reports/{report.pk}/close/", {"note": "Đã dọn sạch và nhắc nhở"})
 
-    lookup = client.get("/feedback/r/", {"code": report.receipt.replace("-", "").lower()})
+    lookup = client.post("/feedback/r/", {"code": report.receipt.replace("-", "").lower()})
     page = client.get(lookup["Location"])
     text = page.content.decode()
 
