@@ -388,12 +388,9 @@ def online_rate(
         raise ValidationError({"counter": _("This counter does not take ratings.")})
     rating.rated_at = None  # a phone rates now; its clock is not trusted
     contacts = cases.contacts_of([rating])
+    channel = Channel.DOSSIER if rating.dossier_code else Channel.QR
     if RatingKey.objects.claimed(rating.client_id):
-        result = Stored(rating.client_id, False)  # the same form sent again: already counted
-        if contacts:  # give back the receipt of its follow-up case
-            channel = Channel.DOSSIER if rating.dossier_code else Channel.QR
-            (result,) = cases.with_receipts([result], counter, channel, contacts)
-        return result
+        return _already_counted(rating, counter, channel, contacts)
     if rating.dossier_code:
         rating.dossier_code = rating.dossier_code.strip().upper()
         _check_rating(rating, current_scale(), timezone.now(), "")
@@ -409,8 +406,15 @@ def online_rate(
             0, (throttle.key_for("devcnt", device_key, counter.pk), *conf.device_counter_bucket())
         )
     with transaction.atomic():
+        # Copies of one form sent at once (two taps) wait here for the first: they are then
+        # answered "already counted" instead of spending the phone's allowance (a 429).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [str(rating.client_id)]
+            )
+        if RatingKey.objects.claimed(rating.client_id):
+            return _already_counted(rating, counter, channel, contacts)
         throttle.spend(buckets)
-        channel = Channel.DOSSIER if rating.dossier_code else Channel.QR
         official = Official.objects.active().filter(unit=counter).values_list("pk", flat=True)
         official_ids = list(official[:2])
         (result,) = record_ratings(
@@ -425,6 +429,14 @@ def online_rate(
         and not RatingKey.objects.claimed(rating.client_id)
     ):
         raise ValidationError({"dossier_code": _("This dossier has already been rated.")})
+    if contacts:
+        (result,) = cases.with_receipts([result], counter, channel, contacts)
+    return result
+
+
+def _already_counted(rating: RatingInput, counter: OrgUnit, channel: str, contacts) -> Stored:
+    """The same form sent again: counted once; its follow-up case's receipt is given back."""
+    result = Stored(rating.client_id, False)
     if contacts:
         (result,) = cases.with_receipts([result], counter, channel, contacts)
     return result

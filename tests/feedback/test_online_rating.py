@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from civility.feedback.models import Channel, ServiceRating
 from civility.feedback.views import DEVICE_COOKIE
 
@@ -105,3 +107,31 @@ def test_a_malformed_dossier_code_is_named(client, point):
 
 def test_a_unit_that_is_not_a_counter_has_no_rating_page(client, point):
     assert client.get(f"/feedback/counter/{point.point.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_copies_of_one_qr_rating_all_answer_200_and_count_once(point):
+    """Two taps send the form twice at once: every copy is answered as counted, none is
+    refused as too many (issue 20, item 10)."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    data = {"client_id": str(uuid.uuid4()), "level": 2}
+    phone = Client()
+    phone.get(f"/feedback/counter/{point.counter.pk}/")
+    statuses: list[int] = []
+
+    def tap():
+        statuses.append(phone.post(f"/feedback/counter/{point.counter.pk}/", data).status_code)
+        connection.close()
+
+    taps = [threading.Thread(target=tap) for _copy in range(4)]
+    for thread in taps:
+        thread.start()
+    for thread in taps:
+        thread.join(30)
+
+    assert statuses == [200, 200, 200, 200]
+    assert ServiceRating.objects.count() == 1
