@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from civility.orgs.actions import set_policy
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.policies import policy
 from civility.orgs.profile import AUTHORITY_NAME, REVIEW_DIRECTIVE
+from tests.factories import make_place
 
 JAN_1 = datetime.date(2026, 1, 1)
 
@@ -152,3 +154,14 @@ def test_a_province_code_of_conduct_is_not_offered_or_loadable_in_another(client
     assert client.get("/api/v1/codes/").json() == []
     client.force_login(cast.city_coordinator)
     assert [code["unit_id"] for code in client.get("/api/v1/codes/").json()] == [cast.city.pk]
+
+
+def test_a_public_report_far_from_any_place_goes_to_the_province_it_lies_in(cast, sonla):
+    from civility.feedback.actions import route_report
+
+    make_place("Chợ Quảng Bá", unit=cast.a.ward, latitude=D("21.063"), longitude=D("105.826"))
+    make_place("Quảng trường Tây Bắc", unit=sonla.ward, latitude=D("21.32"), longitude=D("103.91"))
+
+    # Tens of kilometres from any known place: the province's coordinators reassign it.
+    assert route_report(place=None, latitude=D("21.60"), longitude=D("104.20")) == sonla.province
+    assert route_report(place=None, latitude=D("20.80"), longitude=D("105.60")) == cast.city
