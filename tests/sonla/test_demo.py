@@ -91,3 +91,45 @@ def test_the_son_la_coordinator_logs_in_and_sees_son_la_only(client, loaded):
     page = client.get("/units/").content.decode()
     assert "Son La Province" in page and "Ha Noi" not in page
     assert client.get("/api/v1/officials?limit=500").json()["count"] == 6
+
+
+PAGES = [
+    "/",
+    "/units/",
+    "/officials/",
+    "/places/",
+    "/audit/",
+    "/codes/",
+    "/inspections/",
+    "/inspections/checklists/",
+    "/conduct/",
+    "/conduct/catalogue/",
+    "/feedback/",
+    "/evaluations/",
+    "/evaluations/follow-up/",
+    "/awards/",
+    "/awards/titles/",
+    "/awards/eligibility/",
+    "/programmes/",
+    "/insights/",
+]
+
+
+@pytest.mark.parametrize(
+    ("username", "own_code", "other_names"),
+    [
+        ("dieu_phoi_sonla", "14", ("Hà Nội", "Ha Noi", "Hanoi")),
+        ("demo_coordinator", "01", ("Sơn La", "Son La")),
+    ],
+)
+def test_every_page_of_a_coordinator_opens_and_names_nothing_of_the_other_province(
+    client, loaded, username, own_code, other_names
+):
+    client.force_login(get_user_model().objects.get(username=username))
+    own = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code=own_code)
+
+    for url in [*PAGES, f"/units/{own.pk}/settings/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert not [name for name in other_names if name in page], url
