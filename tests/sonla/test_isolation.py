@@ -10,6 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from civility.orgs.actions import set_policy
@@ -143,6 +144,8 @@ def test_a_province_code_of_conduct_is_not_offered_or_loadable_in_another(client
     with pytest.raises(ValidationError) as error:
         load_code_seed(actor=None, unit=sonla.province, slug="hanoi-522")
     assert "written for another province" in str(error.value)
+    with pytest.raises(CommandError, match="No code of conduct is shipped for Tỉnh Sơn La"):
+        call_command("load_codes", "--unit-code", "14")
     client.force_login(sonla.coordinator)
 
     assert "Load the codes of conduct" not in client.get("/codes/").content.decode()
