@@ -51,6 +51,7 @@ from civility.awards.models import (
 from civility.awards.rules import ADVANCED_WORKER, LAW_06_2022, rule_set_on
 from civility.core.audit import acting_as
 from civility.orgs.models import Official, OrgUnit
+from civility.orgs.provinces import is_centrally_run_city, province_code
 from civility.orgs.scopes import scope_of
 
 
@@ -168,9 +169,14 @@ def _check_title(title: AwardTitle) -> None:
 
 @transaction.atomic
 def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
-    """Create the starting catalogue (both rule-set versions) and base salaries, once."""
+    """Create the starting catalogue (both rule-set versions) and base salaries, once. The
+    titles are those of the unit's province (civility.awards.seed.titles_for)."""
     if actor is not None:
         _ensure(can_manage_catalogue(actor, unit))
+    province = unit.province
+    titles = seed.titles_for(
+        province_code(unit), city=province is not None and is_centrally_run_city(province)
+    )
     created = 0
     with acting_as(actor):
         for valid_from, amount, basis, to_be_confirmed in seed.BASE_SALARIES:
@@ -182,7 +188,7 @@ def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
                     "to_be_confirmed": to_be_confirmed,
                 },
             )
-        for data in seed.TITLES:
+        for data in titles:
             if AwardTitle.objects.filter(unit=unit, key=data["key"]).exists():
                 continue
             for number, (rule_set, valid_from, valid_to) in enumerate(seed.VERSIONS, start=1):

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -165,6 +166,8 @@ def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
     if not actions.can_read(request.user, unit):
         raise PermissionDenied
+    if not unit.path.startswith(title.unit.path):
+        raise ValidationError({"title_id": _("This title is not in the catalogue for the unit.")})
     title = title_for(unit, title.key, year) or title
     assessor = Assessor.for_unit(unit, year=year)
     if title.is_collective():

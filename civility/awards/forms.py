@@ -65,6 +65,14 @@ class EligibilityForm(forms.Form):
         self.fields["title"].queryset = titles
         self.fields["unit"].queryset = units
 
+    def clean(self):
+        data = super().clean()
+        title, unit = data.get("title"), data.get("unit")
+        # Another province's catalogue never applies (Hanoi's own titles are not Son La's).
+        if title and unit and not unit.path.startswith(title.unit.path):
+            self.add_error("title", _("This title is not in the catalogue for the unit."))
+        return data
+
 
 class MovementForm(forms.ModelForm):
     unit = UnitChoiceField(label=_("Launching unit"), queryset=OrgUnit.objects.none())

@@ -58,8 +58,8 @@ TITLES: list[dict] = [
     },
     {
         "key": "city-fighter",
-        "name": "Chiến sĩ thi đua thành phố",
-        "name_en": "City Emulation Fighter",
+        "name": "Chiến sĩ thi đua {tier}",
+        "name_en": "{tier_en} Emulation Fighter",
         "recipient": "individual",
         "form": "emulation_title",
         "level": "city",
@@ -67,7 +67,7 @@ TITLES: list[dict] = [
         "multiplier": Decimal("3.0"),
         "consecutive_key": "grassroots-fighter",
         "consecutive_years": 3,
-        "extra_conditions": "Sáng kiến hoặc đề tài khoa học có phạm vi ảnh hưởng cấp thành phố",
+        "extra_conditions": "Sáng kiến hoặc đề tài khoa học có phạm vi ảnh hưởng {scope}",
         "conditions_note": "UNCONFIRMED: the old law selected among holders of 3 consecutive "
         "Grassroots Emulation Fighter titles; the Law 06/2022 wording was not confirmed. The "
         "count of years is a setting.",
@@ -127,14 +127,14 @@ TITLES: list[dict] = [
     },
     {
         "key": "city-flag",
-        "name": "Cờ thi đua của UBND Thành phố",
-        "name_en": "City People's Committee emulation flag",
+        "name": "Cờ thi đua của UBND {body}",
+        "name_en": "{tier_en} People's Committee emulation flag",
         "recipient": "collective",
         "form": "emulation_title",
         "level": "city",
         "legal_basis": "Luật 06/2022/QH15",
         "multiplier": Decimal("8.0"),
-        "extra_conditions": "Tập thể dẫn đầu cụm, khối thi đua của Thành phố",
+        "extra_conditions": "Tập thể dẫn đầu cụm, khối thi đua của {body}",
         "conditions_note": "Detailed criteria under Law 06/2022 were not found.",
     },
     {
@@ -163,30 +163,31 @@ TITLES: list[dict] = [
     },
     {
         "key": "city-merit",
-        "name": "Bằng khen của Chủ tịch UBND Thành phố",
-        "name_en": "Certificate of merit of the City Chairman",
+        "name": "Bằng khen của Chủ tịch UBND {body}",
+        "name_en": "Certificate of merit of the {tier_en} Chairman",
         "recipient": "individual",
         "form": "commendation",
         "level": "city",
         "legal_basis": "Luật 06/2022/QH15",
-        "extra_conditions": "Thành tích xuất sắc theo tiêu chuẩn của Thành phố",
+        "extra_conditions": "Thành tích xuất sắc theo tiêu chuẩn của {body}",
         "conditions_note": "Detailed criteria under Law 06/2022 were not found (an older "
         "provincial example required two consecutive years of certificates of commendation). "
         "Set the conditions and multiplier here.",
     },
     {
         "key": "city-merit-collective",
-        "name": "Bằng khen của Chủ tịch UBND Thành phố (tập thể)",
-        "name_en": "Certificate of merit of the City Chairman (collective)",
+        "name": "Bằng khen của Chủ tịch UBND {body} (tập thể)",
+        "name_en": "Certificate of merit of the {tier_en} Chairman (collective)",
         "recipient": "collective",
         "form": "commendation",
         "level": "city",
         "legal_basis": "Luật 06/2022/QH15",
-        "extra_conditions": "Thành tích xuất sắc theo tiêu chuẩn của Thành phố",
+        "extra_conditions": "Thành tích xuất sắc theo tiêu chuẩn của {body}",
         "conditions_note": "Detailed criteria under Law 06/2022 were not found.",
     },
     {
         "key": "good-person-good-deed",
+        "province": "01",
         "name": "Người tốt, việc tốt",
         "name_en": "Good person, good deed",
         "recipient": "individual",
@@ -200,6 +201,7 @@ TITLES: list[dict] = [
     },
     {
         "key": "capital-initiative",
+        "province": "01",
         "name": "Sáng kiến Thủ đô",
         "name_en": "Capital Initiative",
         "recipient": "individual",
@@ -211,6 +213,29 @@ TITLES: list[dict] = [
         "09/2020/QĐ-UBND); the replacement regulation under Law 06/2022 was not found.",
     },
 ]
+
+# The words of the provincial-level titles: Law 06/2022 names the level "tỉnh"; a centrally-
+# run city's titles say "thành phố" (Hanoi: "Chiến sĩ thi đua thành phố").
+CITY_WORDS = {"tier": "thành phố", "scope": "cấp thành phố", "body": "Thành phố", "tier_en": "City"}
+PROVINCE_WORDS = {"tier": "cấp tỉnh", "scope": "cấp tỉnh", "body": "tỉnh", "tier_en": "Provincial"}
+WORDED_FIELDS = ("name", "name_en", "extra_conditions")
+
+
+def titles_for(province_code: str, *, city: bool) -> list[dict]:
+    """The starting catalogue of one province: the national titles in its words, and the
+    titles of its own (`"province"`: Hanoi's "Người tốt, việc tốt"), never another's."""
+    words = CITY_WORDS if city else PROVINCE_WORDS
+    titles = []
+    for data in TITLES:
+        if data.get("province", province_code) != province_code:
+            continue
+        title = {name: value for name, value in data.items() if name != "province"}
+        for name in WORDED_FIELDS:
+            if name in title:
+                title[name] = title[name].format(**words)
+        titles.append(title)
+    return titles
+
 
 # The base salary (lương cơ sở) bonuses are multiples of: from, amount, source, and whether
 # it is still to be confirmed (Decree 161/2026 was read on one secondary source only).

@@ -35,12 +35,15 @@ from civility.codes.models import (
 )
 from civility.core.audit import acting_as
 from civility.orgs.models import Official, OrgUnit, Place
+from civility.orgs.provinces import ensure_shipped_for
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SEEDS = ("hanoi-522", "hanoi-1665")
+# The codes Civility ships, by the official code of the province that issued them: a
+# province's codes of conduct are its own and are never loaded for another.
+SEEDS = {"01": ("hanoi-522", "hanoi-1665")}
 # Days before a campaign's deadline on which the reminder job writes to those who have not
 # signed (settings.COMMITMENT_REMINDER_DAYS overrides).
 DEFAULT_REMINDER_DAYS = (7, 3, 1)
@@ -85,13 +88,15 @@ def seed_data(slug: str) -> dict:
 
 @transaction.atomic
 def load_code_seed(*, actor, unit: OrgUnit, slug: str) -> Code:
-    """Create a shipped code (summaries, published as version 1) under `unit`, once."""
+    """Create a shipped code (summaries, published as version 1) under `unit`, once; only
+    for the province that issued it."""
+    if actor is not None and not scope_of(actor).covers(unit, roles=COORDINATOR_ROLES):
+        raise PermissionDenied
+    ensure_shipped_for(unit, slug, SEEDS)
     data = seed_data(slug)
     existing = Code.objects.filter(slug=data["slug"]).first()
     if existing is not None:
         return existing
-    if actor is not None and not scope_of(actor).covers(unit, roles=COORDINATOR_ROLES):
-        raise PermissionDenied
     with acting_as(actor):
         code = Code.objects.create(
             unit=unit,

@@ -47,6 +47,7 @@ from civility.codes.models import (
 )
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import OrgUnit, Place, UnitKind
+from civility.orgs.provinces import shipped_for
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 UNSIGNED_LIMIT = 200
@@ -81,7 +82,7 @@ def code_list(request: HttpRequest) -> HttpResponse:
         for unit in OrgUnit.objects.filter(
             scope_of(request.user).q("path", roles=COORDINATOR_ROLES), kind=UnitKind.PROVINCE
         ).order_by("name")
-        if not unit.codes.exists()
+        if shipped_for(unit, actions.SEEDS) and not unit.codes.exists()
     ]
     return render(request, "codes/code_list.html", {"codes": codes, "seed_units": seed_units})
 
@@ -89,10 +90,25 @@ def code_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def code_seed(request: HttpRequest) -> HttpResponse:
-    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=request.POST.get("unit"))
-    for slug in actions.SEEDS:
+    unit = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user).filter(kind=UnitKind.PROVINCE),
+        pk=request.POST.get("unit"),
+    )
+    slugs = shipped_for(unit, actions.SEEDS)
+    if not slugs:
+        messages.error(
+            request,
+            _("Civility ships no code of conduct of %(province)s.")
+            % {"province": unit.display_name},
+        )
+        return redirect("codes:code_list")
+    for slug in slugs:
         actions.load_code_seed(actor=request.user, unit=unit, slug=slug)
-    messages.success(request, _("Hanoi's two codes were loaded (as summaries)."))
+    messages.success(
+        request,
+        _("The codes of %(province)s were loaded (as summaries).")
+        % {"province": unit.display_name},
+    )
     return redirect("codes:code_list")
 
 

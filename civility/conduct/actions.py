@@ -47,10 +47,13 @@ from civility.core.audit import acting_as
 from civility.core.photos import clean_photo
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
+from civility.orgs.provinces import ensure_shipped_for, shipped_for
 from civility.orgs.scopes import scope_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SEED = "hanoi-catalogue"
+# The starting catalogues Civility ships, by the official code of the province they were
+# written for (Hanoi's: Decision 522/QĐ-UBND and Directive 24-CT/TU); never loaded elsewhere.
+SEEDS = {"01": ("hanoi-catalogue",)}
 # Receipt codes and secrets avoid letters and digits that are easy to confuse (0/O, 1/I).
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -106,11 +109,14 @@ TYPE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def load_catalogue_seed(*, actor, unit: OrgUnit, slug: str = SEED) -> int:
-    """Create the shipped groups and types under `unit` (a province); returns how many types
-    were created. Groups and types that exist already are left untouched."""
+def load_catalogue_seed(*, actor, unit: OrgUnit, slug: str = "") -> int:
+    """Create the shipped groups and types under `unit` (a province; by default the catalogue
+    shipped for it); returns how many types were created. Groups and types that exist
+    already are left untouched."""
     if actor is not None:
         _ensure(can_manage_catalogue(actor, unit))
+    slug = slug or next(iter(shipped_for(unit, SEEDS)), "")
+    ensure_shipped_for(unit, slug, SEEDS)
     data = json.loads((DATA_DIR / f"{slug}.json").read_text(encoding="utf-8"))
     created = 0
     with acting_as(actor):

@@ -54,6 +54,7 @@ from civility.feedback import throttle
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.imports import ImportFileError, read_table
 from civility.orgs.models import Official, OrgUnit, UnitKind
+from civility.orgs.provinces import shipped_for
 from civility.orgs.scopes import scope_of
 
 PAGE_SIZE = 50
@@ -415,10 +416,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     unit = selected_unit(request)
     seed_unit = None
     if owner is None and unit is not None:
-        province = unit.ancestors().filter(kind=UnitKind.PROVINCE).first() or (
-            unit if unit.kind == UnitKind.PROVINCE else None
-        )
-        if province is not None and actions.can_manage_catalogue(request.user, province):
+        province = unit.province
+        if (
+            province is not None
+            and shipped_for(province, actions.SEEDS)
+            and actions.can_manage_catalogue(request.user, province)
+        ):
             seed_unit = province
     return render(
         request,
@@ -441,8 +444,12 @@ def catalogue_seed(request: HttpRequest) -> HttpResponse:
         OrgUnit.objects.filter(scope_of(request.user).q("path", roles=CATALOGUE_ROLES)),
         pk=request.POST.get("unit"),
     )
-    created = actions.load_catalogue_seed(actor=request.user, unit=unit)
-    messages.success(request, _("%(count)d catalogue items loaded.") % {"count": created})
+    try:
+        created = actions.load_catalogue_seed(actor=request.user, unit=unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)d catalogue items loaded.") % {"count": created})
     return redirect("conduct:catalogue")
 
 

@@ -54,6 +54,8 @@ from civility.evaluations.models import (
 from civility.evaluations.rules import AnnualLevel, task_counts, task_rates
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import Official, OrgUnit, Post
+from civility.orgs.policies import policy
+from civility.orgs.profile import REVIEW_DIRECTIVE
 from civility.orgs.scopes import scope_of
 
 
@@ -562,11 +564,16 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     unit = _focus_unit(request, MANAGER_ROLES)
     if unit is None:
         raise Http404
-    rows = figures.follow_up(unit, today=timezone.localdate())
+    today = timezone.localdate()
+    rows = figures.follow_up(unit, today=today)
     return render(
         request,
         "evaluations/follow_up.html",
-        {"unit": unit, "rows": [(row.official, [explain(r) for r in row.reasons]) for row in rows]},
+        {
+            "unit": unit,
+            "rows": [(row.official, [explain(r) for r in row.reasons]) for row in rows],
+            "directive": policy(REVIEW_DIRECTIVE.key, unit=unit, on=today),
+        },
     )
 
 

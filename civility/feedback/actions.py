@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -526,13 +528,18 @@ def route_report(
     *, place: Place | None, latitude: Decimal | None, longitude: Decimal | None
 ) -> OrgUnit:
     """The commune responsible: the place's commune; else the commune of the nearest known
-    place within the routing radius; else the province, whose coordinators reassign it."""
+    place within the routing radius; else the province, whose coordinators reassign it: the
+    province of the nearest known place at any distance (with several provinces on one
+    deployment, a point in Son La never lands in Hanoi), or the first province."""
     if place is not None:
         return place.unit
     if latitude is not None and longitude is not None:
         nearest = nearest_place(latitude, longitude, conf.routing_radius_m())
         if nearest is not None:
             return nearest.unit
+        farther = nearest_place_anywhere(latitude, longitude)
+        if farther is not None and farther.unit.province is not None:
+            return farther.unit.province
     province = OrgUnit.objects.filter(kind=UnitKind.PROVINCE, depth=0).current()
     unit = province.order_by("pk").first() or OrgUnit.objects.filter(depth=0).order_by("pk").first()
     if unit is None:
@@ -559,6 +566,21 @@ def nearest_place(latitude, longitude, radius_m: int) -> Place | None:
         if distance <= best_d:
             best, best_d = candidate, distance
     return best
+
+
+def nearest_place_anywhere(latitude, longitude) -> Place | None:
+    """The known place nearest to a point at any distance (squared equirectangular distance,
+    ordered in SQL): which province a point far from every place lies in."""
+    lat, lon = float(latitude), float(longitude)
+    north = Cast("latitude", FloatField()) - lat
+    east = (Cast("longitude", FloatField()) - lon) * math.cos(math.radians(lat))
+    return (
+        Place.objects.filter(latitude__isnull=False)
+        .annotate(distance=north * north + east * east)
+        .order_by("distance", "pk")
+        .select_related("unit")
+        .first()
+    )
 
 
 @dataclass

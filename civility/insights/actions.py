@@ -141,9 +141,12 @@ def compute_index(*, period: Period) -> int:
             priors=priors,
         )
 
-    siblings: dict[int | None, dict[int, Decimal | None]] = {}
+    # Siblings share a parent. Provinces have none and are never ranked against each other:
+    # each is ranked alone, so no figure of one province moves a rank in another.
+    siblings: dict[int, dict[int, Decimal | None]] = {}
     for unit_id, result in results.items():
-        siblings.setdefault(units[unit_id][0], {})[unit_id] = result.score
+        group = units[unit_id][0] or -unit_id
+        siblings.setdefault(group, {})[unit_id] = result.score
     ranks: dict[int, int | None] = {}
     counts: dict[int, int] = {}
     flagged: set[int] = set()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civility.core import exports as core_exports
@@ -17,6 +17,7 @@ from civility.insights import figures as insight_figures
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period
 from civility.orgs.models import OrgUnit
+from civility.orgs.provinces import place_name, superior_line
 
 
 @dataclass
@@ -179,25 +180,15 @@ TABLES = {"components": components_table, "ranking": ranking_table, "trend": tre
 # --- periodic report --------------------------------------------------------------------
 
 
-def _place_name(unit: OrgUnit) -> str:
-    root_id = int(unit.path.split("/", 1)[0])
-    root = unit if root_id == unit.pk else OrgUnit.objects.get(pk=root_id)
-    name = root.name
-    for prefix in ("Thành phố ", "Tỉnh "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
-
-
 def report_context(unit: OrgUnit, period: Period, figures: dict) -> dict:
     entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
     today = timezone.localdate()
     return {
         "unit": unit,
-        "parent": unit.parent,
+        "superior": superior_line(unit, translation.get_language() or "vi", on=today),
         "period": period,
         "today": today,
-        "place": _place_name(unit),
+        "place": place_name(unit),
         "entry": entry,
         "components": components_table(unit, period, entry),
         "ranking": ranking_table(unit, period),
@@ -383,7 +374,7 @@ def report_docx(ctx: dict, provenance: Provenance) -> bytes:
             run = paragraph.add_run(text)
             run.bold, run.italic = bold, italic
 
-    issuer = [(ctx["parent"].display_name.upper(), False, False)] if ctx["parent"] else []
+    issuer = [(ctx["superior"], False, False)] if ctx["superior"] else []
     lines(
         left,
         [

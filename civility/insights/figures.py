@@ -56,7 +56,7 @@ class ComponentLine:
 
 
 def small_sample_note(data: dict, names: dict[int, str]) -> str:
-    """ "Shrunk toward Hanoi's figure (72.10): 12 ratings, 30 needed", or "Not enough data:
+    """ "Shrunk toward Tỉnh Sơn La's figure (72.10): 12 ratings, 30 needed", or "Not enough data:
     12 ratings, 30 needed"; empty for a figure ranked as it is."""
     treatment = data.get("treatment") or ""
     if not treatment:

@@ -53,12 +53,15 @@ from civility.inspections.models import (
     TemplateVersion,
 )
 from civility.orgs.models import Official, OrgUnit, Place, RoleAssignment, UnitKind
+from civility.orgs.provinces import ensure_shipped_for
 from civility.orgs.scopes import Role, scope_of
 
 logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SEEDS = ("one-stop-counter", "office-culture", "public-place")
+# The checklists Civility ships, by the official code of the province they were written
+# for: Hanoi's cite its two codes (Decisions 522 and 1665), so they are offered to Hanoi only.
+SEEDS = {"01": ("one-stop-counter", "office-culture", "public-place")}
 # Days to the deadline on which owners of an unfinished action are reminded (negative: after
 # it); settings.INSPECTION_ACTION_REMINDER_DAYS overrides.
 DEFAULT_REMINDER_DAYS = (3, 1, -1, -3, -7)
@@ -154,13 +157,14 @@ def seed_data(slug: str) -> dict:
     return json.loads((DATA_DIR / f"{slug}.json").read_text(encoding="utf-8"))
 
 
-def _provision(reference: str | None) -> Article | None:
-    """ "hanoi-522:4" → article 4 of the published version of that code, if it is loaded."""
+def _provision(reference: str | None, *, unit: OrgUnit) -> Article | None:
+    """ "hanoi-522:4" → article 4 of the published version of that code, if it is loaded and
+    applies to `unit` (issued by it or a unit above it: never another province's code)."""
     if not reference:
         return None
     slug, _sep, number = reference.partition(":")
-    code = Code.objects.filter(slug=slug).first()
-    if code is None or not number.isdigit():
+    code = Code.objects.filter(slug=slug).select_related("unit").first()
+    if code is None or not unit.path.startswith(code.unit.path) or not number.isdigit():
         return None
     return (
         Article.objects.filter(
@@ -234,7 +238,7 @@ def _write_structure(version: TemplateVersion, sections: list[dict]) -> None:
         for c_pos, item in enumerate(section_data.get("criteria", []), start=1):
             provision = item.get("provision")
             if not isinstance(provision, Article):
-                provision = _provision(provision)
+                provision = _provision(provision, unit=version.template.unit)
             criterion = Criterion(
                 section=section,
                 position=c_pos,
@@ -325,7 +329,9 @@ def create_template_version(
 
 @transaction.atomic
 def load_template_seed(*, actor, unit: OrgUnit, slug: str) -> ChecklistTemplate:
-    """Create a shipped template under `unit`, once."""
+    """Create a shipped template under `unit`, once; only for the province it was written
+    for."""
+    ensure_shipped_for(unit, slug, SEEDS)
     existing = ChecklistTemplate.objects.filter(slug=slug).first()
     if existing is not None:
         return existing

@@ -33,6 +33,7 @@ from civility.inspections.models import (
     InspectionStatus,
 )
 from civility.orgs.models import Official, OrgUnit, Place, RoleAssignment, UnitKind
+from civility.orgs.provinces import shipped_for
 from civility.orgs.scopes import Role
 
 PLAN_TITLE = "Kế hoạch kiểm tra văn hóa công vụ năm %(year)d"
@@ -70,7 +71,8 @@ def load_inspections_demo() -> dict:
     admin = users.filter(username="demo_admin").first()
     coordinator = users.filter(username="demo_coordinator").first()
     templates = {
-        slug: actions.load_template_seed(actor=None, unit=city, slug=slug) for slug in actions.SEEDS
+        slug: actions.load_template_seed(actor=None, unit=city, slug=slug)
+        for slug in shipped_for(city, actions.SEEDS)
     }
     if coordinator is not None:
         RoleAssignment.objects.get_or_create(

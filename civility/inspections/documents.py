@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from civility.core.exports import pdf_stamp, save_docx
 from civility.core.provenance import Provenance
 from civility.inspections.models import Answer, AnswerKind, Inspection
-from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.models import OrgUnit
+from civility.orgs.provinces import place_name, superior_line
 
 MAX_PHOTOS = 12
 
 
 @dataclass
 class Header:
-    superior: str  # the body above the issuing one ("UBND THÀNH PHỐ HÀ NỘI"), may be empty
+    superior: str  # the body above the issuing one, from the province's profile; may be empty
     issuer: str
     number: str
     place_and_date: str
@@ -47,24 +48,10 @@ def _name(unit: OrgUnit, language: str) -> str:
     return (unit.name_en or unit.name) if language == "en" else unit.name
 
 
-def province_name(unit: OrgUnit, language: str) -> str:
-    province = unit.ancestors().filter(kind=UnitKind.PROVINCE).first()
-    if unit.kind == UnitKind.PROVINCE:
-        province = unit
-    if province is None:
-        return ""
-    name = _name(province, language)
-    for prefix in ("Thành phố ", "Tỉnh ", "City of ", "Province of "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name.removesuffix(" City").removesuffix(" Province")
-
-
 def header(inspection: Inspection, language: str) -> Header:
     unit = inspection.inspecting_unit
-    parent = unit.parent
     day = inspection.day or timezone.localdate()
-    place = province_name(unit, language)
+    place = place_name(unit, language)
     if language == "en":
         date = day.strftime("%d %B %Y")
         place_and_date = f"{place}, {date}" if place else date
@@ -76,7 +63,7 @@ def header(inspection: Inspection, language: str) -> Header:
         }
         place_and_date = f"{place}, {date}" if place else date
     return Header(
-        superior=_name(parent, language).upper() if parent else "",
+        superior=superior_line(unit, language, on=day),
         issuer=_name(unit, language).upper(),
         number=_("No.: %(number)s") % {"number": inspection.document_number or "…/BB-KT"},
         place_and_date=place_and_date,

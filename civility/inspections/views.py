@@ -48,6 +48,7 @@ from civility.inspections.models import (
     TemplateVersion,
 )
 from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.provinces import shipped_for
 from civility.orgs.scopes import scope_of
 
 PAGE_SIZE = 100
@@ -102,13 +103,14 @@ def template_list(request: HttpRequest) -> HttpResponse:
         .select_related("unit")
         .annotate(version_count=Count("versions"))
     )
-    seed_units = []
-    if ChecklistTemplate.objects.filter(slug__in=actions.SEEDS).count() != len(actions.SEEDS):
-        seed_units = list(
-            OrgUnit.objects.filter(
-                scope_of(request.user).q("path", roles=MANAGER_ROLES), kind=UnitKind.PROVINCE
-            ).order_by("name")
-        )
+    seed_units = [
+        unit
+        for unit in OrgUnit.objects.filter(
+            scope_of(request.user).q("path", roles=MANAGER_ROLES), kind=UnitKind.PROVINCE
+        ).order_by("name")
+        if (slugs := shipped_for(unit, actions.SEEDS))
+        and ChecklistTemplate.objects.filter(slug__in=slugs).count() != len(slugs)
+    ]
     return render(
         request,
         "inspections/template_list.html",
@@ -119,8 +121,18 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def template_seed(request: HttpRequest) -> HttpResponse:
-    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=request.POST.get("unit"))
-    for slug in actions.SEEDS:
+    unit = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user).filter(kind=UnitKind.PROVINCE),
+        pk=request.POST.get("unit"),
+    )
+    slugs = shipped_for(unit, actions.SEEDS)
+    if not slugs:
+        messages.error(
+            request,
+            _("Civility ships no checklist for %(province)s.") % {"province": unit.display_name},
+        )
+        return redirect("inspections:template_list")
+    for slug in slugs:
         actions.load_template_seed(actor=request.user, unit=unit, slug=slug)
     messages.success(request, _("The three shipped checklists were loaded."))
     return redirect("inspections:template_list")

@@ -10,7 +10,7 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from civility.orgs import models
+        from civility.orgs import models, profile  # noqa: F401 (declares the settings)
 
         auditlog.register(models.OrgUnit, m2m_fields={"successors"})
         auditlog.register(models.Place)

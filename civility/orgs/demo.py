@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.accounts.validators import generate_password
 from civility.core.audit import acting_as
-from civility.orgs.actions import create_official
+from civility.orgs.actions import create_official, set_policy
 from civility.orgs.admin_units import import_admin_units
 from civility.orgs.models import (
     Official,
@@ -34,7 +34,9 @@ from civility.orgs.models import (
     RoleAssignment,
     StaffCategory,
     UnitKind,
+    UnitPolicy,
 )
+from civility.orgs.profile import AUTHORITY_NAME, REVIEW_DIRECTIVE
 from civility.orgs.scopes import Role, forget_scope
 
 HANOI = "01"
@@ -230,6 +232,16 @@ PLACES = [
 ]
 
 
+# Hanoi's profile (civility.orgs.profile). The letterhead authority applies from the day the
+# city's current units came into force; Decree 30/2020/NĐ-CP sets what a letterhead prints.
+AUTHORITY = "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
+AUTHORITY_GROUND = "Nghị định 30/2020/NĐ-CP, Phụ lục I (tên cơ quan, tổ chức chủ quản)"
+AUTHORITY_FROM = datetime.date(2025, 7, 1)
+DIRECTIVE = "Chỉ thị 24-CT/TU"
+DIRECTIVE_GROUND = "Chỉ thị 24-CT/TU ngày 07/08/2023 của Ban Thường vụ Thành ủy Hà Nội"
+DIRECTIVE_FROM = datetime.date(2023, 8, 7)
+
+
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -305,6 +317,12 @@ def load_demo_data(*, password: str | None = None) -> DemoReport:
         _link(staff["VH-06"], users[COORDINATOR.username])
         _link(staff["TH-01"], users[HEAD.username])
         _link(staff["TH-10"], users[OFFICIAL.username])
+    _ensure_policy(
+        city, AUTHORITY_NAME.key, AUTHORITY, AUTHORITY_FROM, AUTHORITY_GROUND, admin=admin
+    )
+    _ensure_policy(
+        city, REVIEW_DIRECTIVE.key, DIRECTIVE, DIRECTIVE_FROM, DIRECTIVE_GROUND, admin=admin
+    )
     for login in report.logins:
         login.two_factor_key = _ensure_two_factor(users[login.username])
     return report
@@ -496,6 +514,14 @@ def _grant(user, role: str, unit: OrgUnit, *, admin, report: DemoReport) -> None
         user=user, role=role, unit=unit, defaults={"granted_by": admin}
     )
     report.created[RoleAssignment] += created
+
+
+def _ensure_policy(unit: OrgUnit, key: str, value, valid_from, source: str, *, admin) -> None:
+    """Record the unit's choice once; a coordinator's later change is left as it is."""
+    if not UnitPolicy.objects.filter(unit=unit, key=key).exists():
+        set_policy(
+            actor=admin, unit=unit, key=key, value=value, valid_from=valid_from, source=source
+        )
 
 
 def _link(official: Official, user) -> None:

@@ -81,7 +81,7 @@ class PolicySpec:
             return str(dict(self.choices).get(value, value))
         if self.kind is int and self.unit:
             return f"{value} {self.unit}"
-        return str(value)
+        return str(value) or "—"
 
 
 _SPECS: dict[str, PolicySpec] = {}

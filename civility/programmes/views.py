@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import OrgUnit
+from civility.orgs.policies import policy
+from civility.orgs.profile import REVIEW_DIRECTIVE
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 from civility.programmes import actions, figures, forms, imports, templates_xlsx
 from civility.programmes.models import (
@@ -162,6 +164,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add": scope_of(request.user).covers(programme.unit, roles=MANAGER_ROLES),
         "indicators": programme.indicators.all(),
         "plans": programme.implementing_plans.visible_to(request.user),
+        "directive": policy(REVIEW_DIRECTIVE.key, unit=focus, on=today),
     }
     return render(request, "programmes/programme_detail.html", context)
 

@@ -69,7 +69,7 @@ def test_markdown_export_can_be_imported_back(client, cast, world):
 
 def test_city_coordinator_can_load_the_shipped_codes_from_the_page(client, cast):
     client.force_login(cast.city_coordinator)
-    assert "Load Hanoi" in client.get("/codes/").content.decode()
+    assert "Load the codes of conduct of Hanoi" in client.get("/codes/").content.decode()
     client.post("/codes/seed/", {"unit": cast.city.pk})
     assert cast.city.codes.count() == 2
 

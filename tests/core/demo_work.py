@@ -10,14 +10,14 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from civility.awards.models import Nomination, NominationStatus
+from civility.awards.models import Movement, Nomination, NominationStatus
 from civility.codes.models import CommitmentCampaign
 from civility.evaluations.models import Evaluation, Step
 from civility.feedback.models import AssistanceCall, PublicReport, ReportStatus
 from civility.insights.models import CultureIndex, JobStatus, ReportJob
 from civility.insights.periods import Period
 from civility.inspections.models import CorrectiveAction, Inspection, InspectionStatus
-from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.models import OrgUnit, UnitKind, UnitPolicy
 from civility.orgs.scopes import scope_of
 
 
@@ -91,6 +91,22 @@ def coordinator_work(*, today: datetime.date) -> list[str]:
     return missing
 
 
+def sonla_coordinator_work() -> list[str]:
+    """Son La beside Hanoi: its coordinator works in Son La, with its own settings and
+    movement, and reaches nothing of Hanoi."""
+    user = _user("dieu_phoi_sonla")
+    son_la = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="14")
+    hanoi = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
+    missing = []
+    if not scope_of(user).covers(son_la) or scope_of(user).covers(hanoi):
+        missing.append("Son La coordinator: Son La in scope, Hanoi out of it")
+    if not UnitPolicy.objects.visible_to(user).filter(unit=son_la).exclude(source="").exists():
+        missing.append("Son La coordinator: a setting of Son La with its ground")
+    if not Movement.objects.visible_to(user).filter(unit=son_la).exists():
+        missing.append("Son La coordinator: Son La's workplace-culture movement")
+    return missing
+
+
 def citizen_work() -> list[str]:
     counter = OrgUnit.objects.filter(kind=UnitKind.COUNTER, officials__isnull=False).first()
     if counter is None:
@@ -104,5 +120,6 @@ def missing(*, today: datetime.date) -> list[str]:
         *official_work(today=today),
         *head_work(today=today),
         *coordinator_work(today=today),
+        *sonla_coordinator_work(),
         *citizen_work(),
     ]

@@ -21,13 +21,17 @@ STEPS: tuple[tuple[str, ...], ...] = (
     ("load_awards_demo",),
     ("load_programmes_demo",),
     ("load_insights_demo",),
+    ("load_sonla_demo",),
 )
 # Steps that hand back what the summary shows (their command's stealth option "summary").
-SUMMARISED = ("load_demo_data", "load_feedback_demo")
+SUMMARISED = ("load_demo_data", "load_feedback_demo", "load_sonla_demo")
 
 
 class Command(BaseCommand):
-    help = "Load Hanoi's units and the whole demo data set (idempotent), then print the logins."
+    help = (
+        "Load Hanoi's units and the whole demo data set, with Son La beside it (idempotent), "
+        "then print the logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

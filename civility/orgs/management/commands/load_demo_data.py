@@ -43,7 +43,7 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(line)
         if options.get("summary") is not None:
-            options["summary"]["logins"] = lines
+            options["summary"].setdefault("logins", []).extend(lines)
 
 
 def login_line(login) -> str:
