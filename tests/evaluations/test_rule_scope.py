@@ -174,3 +174,17 @@ def test_existing_evaluations_keep_the_rule_set_they_were_scored_under(cast, peo
         "params": {"key": "decree-335-2025"},
     }
     assert evaluation.agency == cast.a.department
+
+
+def test_the_rule_set_page_gives_each_rule_its_source_or_setting(client, cast):
+    client.force_login(cast.a.head)
+    page = client.get(reverse("evaluations:rule_set_list")).content.decode()
+    assert "In Thành phố Hà Nội" in page and "Nationwide" in page
+    assert "Source: Decree 335/2025/NĐ-CP, Art. 1." in page
+    assert "Source: Decision 3814-QĐ/TU (article to be confirmed)." in page
+    assert "Source: Decree 90/2020/NĐ-CP, Art. 16." in page
+    assert (
+        "Setting “Rounding of a quota of the top level”: Round down, chosen by Civility&#x27;s "
+        "default (ground: to be confirmed)" in page
+    )
+    assert "Source: to be confirmed." in page
