@@ -188,3 +188,11 @@ def test_the_rule_set_page_gives_each_rule_its_source_or_setting(client, cast):
         "default (ground: to be confirmed)" in page
     )
     assert "Source: to be confirmed." in page
+
+
+def test_officials_not_scored_are_left_out_of_the_months_figures(son_la):
+    from civility.evaluations.figures import month_figures_by_child
+
+    actions.open_period(actor=son_la["coordinator"], unit=son_la["ward"], month=MARCH_2026)
+    total, _children = month_figures_by_child(son_la["ward"], MARCH_2026)
+    assert total.evaluations == 1  # the civil servant; the public employee is not scored
