@@ -48,7 +48,7 @@ class PeriodForm(forms.Form):
         required=False,
         label=_("Agencies with outstanding results"),
         help_text=_(
-            "Their cap on grade A is 40% instead of 30% (Decision 3814-QĐ/TU); who may name "
+            "Their cap on grade A is 40 per cent instead of 30 (Decision 3814-QĐ/TU); who may name "
             "them is a setting of the province."
         ),
     )

@@ -56,8 +56,8 @@ QUOTA_ROUNDING = declare(
         key="evaluations.quota_rounding",
         label=_("Rounding of a quota of the top level"),
         help_text=_(
-            "How a share such as 30% of those rated is turned into a number of people: 30% of "
-            "4 is 1.2 (down: 1, nearest: 1, up: 2)."
+            "How a share such as 30 per cent of those rated is turned into a number of "
+            "people: 30 per cent of 4 is 1.2 (down: 1, nearest: 1, up: 2)."
         ),
         default=DOWN,
         choices=(
@@ -85,7 +85,7 @@ OUTSTANDING_UNITS_NAMED_BY = declare(
         label=_("Who names the agencies with outstanding results (higher share of grade A)"),
         help_text=_(
             "Decision 3814-QĐ/TU lets agencies with outstanding results give grade A to up to "
-            "40%; who names them was not found in the sources."
+            "40 per cent; who names them was not found in the sources."
         ),
         default=BY_PROVINCE,
         choices=(
@@ -114,9 +114,9 @@ EXCELLENT_SHARE_OUTSTANDING = declare(
         key="evaluations.excellent_share_outstanding",
         label=_("Share of “excellent” for an outstanding agency (Decree 335/2025)"),
         help_text=_(
-            "At most this share of those rated “well completed”; 20% is the general rule. A "
-            "higher share for outstanding agencies exists, but its wording and who grants it "
-            "were not found. Record it on the agencies that have it."
+            "At most this share of those rated “well completed”; 20 per cent is the general "
+            "rule. A higher share for outstanding agencies exists, but its wording and who "
+            "grants it were not found. Record it on the agencies that have it."
         ),
         default=20,
         minimum=20,
@@ -144,9 +144,9 @@ LEADER_UNIT_RESULTS_WEIGHT = declare(
         key="evaluations.leader_unit_results_weight",
         label=_("Weight of the unit's results in a leader's task points (Decree 335/2025)"),
         help_text=_(
-            "Leaders are also scored on their unit's results (100% when every subordinate "
-            "completes their tasks, 50% when any does not); how that enters the score was not "
-            "found. 0 leaves it out of the score."
+            "Leaders are also scored on their unit's results (100 per cent when every "
+            "subordinate completes their tasks, 50 per cent when any does not); how that enters "
+            "the score was not found. 0 leaves it out of the score."
         ),
         default=50,
         minimum=0,

@@ -460,8 +460,8 @@ DECREE_335_MONTHLY = MonthlyRuleSet(
         RuleLine(
             _(
                 "Leaders (deputies included, in their own field) are also scored on their "
-                "unit's results: 100% when every subordinate completes their tasks, 50% when "
-                "any does not."
+                "unit's results: 100 per cent when every subordinate completes their tasks, 50 "
+                "per cent when any does not."
             ),
             cite(DECREE_335),
         ),
