@@ -214,6 +214,7 @@ class Quota:
     level: str
     percent: int
     exceptional_percent: int
+    source: dict
 
     def cap(self, population: int, *, exceptional: bool, rounding: str) -> int:
         share = self.exceptional_percent if exceptional else self.percent
@@ -364,7 +365,12 @@ HANOI_3814 = MonthlyRuleSet(
     ),
     thresholds=CUT_OFFS_90_70_50,
     grades={Level.EXCELLENT: "A", Level.GOOD: "B", Level.COMPLETED: "C", Level.NOT_COMPLETED: "D"},
-    quota=Quota(level=Level.EXCELLENT, percent=30, exceptional_percent=40),
+    quota=Quota(
+        level=Level.EXCELLENT,
+        percent=30,
+        exceptional_percent=40,
+        source=cite(DECISION_3814, kind="decision"),
+    ),
     computed_tasks=False,
     notes=(
         RuleLine(

@@ -58,7 +58,7 @@ TO_ASSESS = ""
 
 
 def _reason(
-    code: str, *, sources: list[dict] | None = None, policies: list[dict] | None = None, **params
+    code: str, *, sources: list[dict] | None = None, used: list[dict] | None = None, **params
 ) -> dict:
     """A reason line: a code, its parameters, the sources of the rule it applies
     (`rules.cite`) and the settings it used (`policies.snapshot`), rendered in the reader's
@@ -66,8 +66,8 @@ def _reason(
     reason = {"code": code, "params": {key: str(value) for key, value in params.items()}}
     if sources:
         reason["sources"] = sources
-    if policies:
-        reason["policies"] = policies
+    if used:
+        reason["policies"] = used
     return reason
 
 
@@ -313,7 +313,7 @@ def _apply_agency_quota(
         row.proposed_level = AnnualLevel.GOOD
         row.reasons = [
             *row.reasons,
-            _reason("quota_excellent", sources=sources, policies=used, **params),
+            _reason("quota_excellent", sources=sources, used=used, **params),
         ]
     places = keep - sum(1 for row in candidates[:keep] if row not in to_head)
     for row in to_head:
@@ -323,7 +323,7 @@ def _apply_agency_quota(
             _reason(
                 "quota_head_decides",
                 sources=sources,
-                policies=used,
+                used=used,
                 places=places,
                 among=len(to_head),
                 **params,

@@ -37,12 +37,10 @@ from civility.evaluations.models import (
     first_of_month,
 )
 from civility.evaluations.rules import (
-    DECISION_3814,
     LEVEL_ORDER,
     Level,
     MonthlyRuleSet,
     WorkItem,
-    cite,
     level_rank,
     monthly_rule_sets_for,
     pick_monthly_rule_set,
@@ -550,7 +548,7 @@ def quota_outcome(evaluation: Evaluation, *, lock: bool = False) -> dict:
             "to_grade": rules.grade_for(lowered),
             "outstanding": "1" if exceptional else "",
         },
-        "sources": [cite(DECISION_3814, kind="decision")],
+        "sources": [quota.source],
         "policies": used,
     }
 
