@@ -143,6 +143,9 @@ def test_the_period_page_says_when_no_rule_set_applies(client, son_la):
     page = client.get(reverse("evaluations:period_detail", args=[period.pk])).content.decode()
     assert "No monthly rule set applies to a public employee in Tỉnh Sơn La in 03/2026" in page
     assert "Not scored — to be assessed" in page
+    employee = period.evaluations.get(official=son_la["public_employee"])
+    detail = client.get(employee.get_absolute_url()).content.decode()
+    assert "Not scored — to be assessed" in detail and "Supervisor&#x27;s rating" not in detail
 
 
 def test_annual_rule_sets_apply_only_in_their_provinces():
