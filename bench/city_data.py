@@ -123,7 +123,7 @@ def build(
     from civility.feedback.partitions import ensure_rating_partitions, month_starts
     from civility.inspections.models import ChecklistTemplate, Inspection, TemplateVersion
     from civility.orgs.admin_units import import_admin_units
-    from civility.orgs.models import Official, OrgUnit, UnitKind
+    from civility.orgs.models import AGENCY_KINDS, Official, OrgUnit, UnitKind, nearest_of_kinds
 
     rng = random.Random(seed)
     zone = timezone.get_current_timezone()
@@ -343,6 +343,7 @@ def build(
         "period_id",
         "official_id",
         "unit_id",
+        "agency_id",
         "is_leader",
         "rule_set",
         "step",
@@ -353,13 +354,16 @@ def build(
         "reviewed_at",
     }
     columns, placeholders, defaults = _field_defaults(Evaluation, given)
+    homes_used = OrgUnit.objects.filter(pk__in=Official.objects.values("unit_id"))
+    agencies = nearest_of_kinds(homes_used, AGENCY_KINDS)
+    unit_ids = list(agencies)
+    agency_ids = [agencies[pk].pk if agencies[pk] else pk for pk in unit_ids]
     written = 0
     with connection.cursor() as cursor:
         for month in months:
             period = EvaluationPeriod.objects.create(
                 unit=city,
                 month=month,
-                rule_set="hanoi-3814-2018",
                 self_deadline=month.replace(day=25),
                 review_deadline=month.replace(day=26),
                 approval_deadline=month.replace(day=27),
@@ -368,18 +372,31 @@ def build(
             cursor.execute(
                 f"""
                 INSERT INTO {Evaluation._meta.db_table}
-                  (period_id, official_id, unit_id, is_leader, rule_set, step, total, level,
-                   self_submitted_at, reviewed_at, approved_at, {", ".join(columns)})
-                SELECT %s, o.id, o.unit_id, o.is_leader, 'hanoi-3814-2018', 'done', t.total,
+                  (period_id, official_id, unit_id, agency_id, is_leader, rule_set, step, total,
+                   level, self_submitted_at, reviewed_at, approved_at, {", ".join(columns)})
+                SELECT %s, o.id, o.unit_id, m.agency_id, o.is_leader, 'hanoi-3814-2018', 'done',
+                       t.total,
                        CASE WHEN t.total >= 90 THEN 'excellent' WHEN t.total >= 70 THEN 'good'
                             WHEN t.total >= 50 THEN 'completed' ELSE 'not_completed' END,
                        %s::date + make_interval(days => (18 + (o.id * 31 + %s) %% 9)::int,
                                                 hours => 9),
                        %s, %s, {", ".join(placeholders)}
-                FROM {Official._meta.db_table} o,
+                FROM {Official._meta.db_table} o
+                JOIN unnest(%s::int[], %s::int[]) AS m(unit_id, agency_id)
+                  ON m.unit_id = o.unit_id,
                      LATERAL (SELECT (40 + (o.id * 7 + %s) %% 60)::numeric(5, 2) AS total) t
                 """,
-                [period.pk, month, month.month, closed, closed, *defaults, month.month],
+                [
+                    period.pk,
+                    month,
+                    month.month,
+                    closed,
+                    closed,
+                    *defaults,
+                    unit_ids,
+                    agency_ids,
+                    month.month,
+                ],
             )
             written += cursor.rowcount
         cursor.execute(f"ANALYZE {Evaluation._meta.db_table}")

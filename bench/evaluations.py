@@ -91,7 +91,6 @@ def main() -> None:
             period = EvaluationPeriod.objects.create(
                 unit=city,
                 month=month,
-                rule_set="hanoi-3814-2018",
                 self_deadline=month.replace(day=25),
                 review_deadline=month.replace(day=26),
                 approval_deadline=month.replace(day=27),
@@ -113,6 +112,7 @@ def main() -> None:
                         period=period,
                         official=official,
                         unit_id=official.unit_id,
+                        agency_id=official.unit_id,  # communes are agencies
                         rule_set="hanoi-3814-2018",
                         step=Step.DONE,
                         total=total,

@@ -34,7 +34,6 @@ WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage
 class PeriodIn(Schema):
     unit_id: int
     month: datetime.date = Field(description="Any day of the month; stored as its first day.")
-    rule_set: str | None = None
     self_deadline: datetime.date | None = None
     review_deadline: datetime.date | None = None
     approval_deadline: datetime.date | None = None
@@ -44,7 +43,6 @@ class PeriodOut(Schema):
     id: int
     unit_id: int
     month: datetime.date
-    rule_set: str
     self_deadline: datetime.date
     review_deadline: datetime.date
     approval_deadline: datetime.date
@@ -88,7 +86,8 @@ class EvaluationOut(Schema):
     official_name: str
     unit_id: int
     month: datetime.date
-    rule_set: str
+    rule_set: str = Field(description="Empty when no monthly rule set applies (not scored).")
+    rule_set_reason: str = Field(description="Why this rule set (or none) applies.")
     step: str
     work_items: list[dict]
     account: str
@@ -99,6 +98,7 @@ class EvaluationOut(Schema):
     total: Decimal | None
     level: str
     grade: str
+    quota: str = Field(description="The quota line when a quota lowered the level, else empty.")
     facts: dict
 
 
@@ -170,7 +170,6 @@ def _period_out(period: EvaluationPeriod) -> dict:
         "id": period.pk,
         "unit_id": period.unit_id,
         "month": period.month,
-        "rule_set": period.rule_set,
         "self_deadline": period.self_deadline,
         "review_deadline": period.review_deadline,
         "approval_deadline": period.approval_deadline,
@@ -188,6 +187,7 @@ def _evaluation_out(evaluation: Evaluation) -> dict:
         "unit_id": evaluation.unit_id,
         "month": evaluation.period.month,
         "rule_set": evaluation.rule_set,
+        "rule_set_reason": explain(evaluation.rule_choice) if evaluation.rule_choice else "",
         "step": evaluation.step,
         "work_items": evaluation.work_items,
         "account": evaluation.account,
@@ -198,6 +198,7 @@ def _evaluation_out(evaluation: Evaluation) -> dict:
         "total": evaluation.total,
         "level": evaluation.level,
         "grade": evaluation.grade,
+        "quota": explain(evaluation.quota) if evaluation.quota else "",
         "facts": evaluation.facts,
     }
 
@@ -222,7 +223,6 @@ def period_open(request: HttpRequest, payload: PeriodIn):
         actor=request.user,
         unit=unit,
         month=payload.month,
-        rule_set=payload.rule_set,
         self_deadline=payload.self_deadline,
         review_deadline=payload.review_deadline,
         approval_deadline=payload.approval_deadline,

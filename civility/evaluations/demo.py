@@ -114,7 +114,8 @@ def load_evaluations_demo() -> EvaluationsDemoReport:
             period = actions.open_period(actor=admin, unit=unit, month=month)
             report.periods += 1
             last = number == len(months) - 1
-            for index, evaluation in enumerate(period.evaluations.select_related("official")):
+            scored = period.evaluations.scored().select_related("official")
+            for index, evaluation in enumerate(scored):
                 seed = evaluation.official_id + number * 3
                 if not last:
                     upto = "done"

@@ -1,11 +1,25 @@
 """Reasons stored as codes with parameters, rendered in the reader's language, each rule line
-followed by the sources stored with it (`rules.cite`)."""
+followed by the sources stored with it (`rules.cite`) and the settings it used
+(`policies.snapshot`)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext as _
 
-from civility.evaluations.rules import ANNUAL_RULE_SETS, AnnualLevel
+from civility.evaluations import policies
+from civility.evaluations.rules import (
+    ANNUAL_RULE_SETS,
+    DECREE_335,
+    MONTHLY_RULE_SETS,
+    AnnualLevel,
+    RuleLine,
+    cite,
+    monthly_rule_set,
+)
+from civility.orgs.models import OrgUnit, StaffCategory
+from civility.orgs.policies import policy
 
 
 def _level(value: str) -> str:
@@ -16,37 +30,85 @@ def _level(value: str) -> str:
 
 
 def _rule_name(key: str) -> str:
-    rule = next((rule for rule in ANNUAL_RULE_SETS if rule.key == key), None)
+    rule = next((rule for rule in (*ANNUAL_RULE_SETS, *MONTHLY_RULE_SETS) if rule.key == key), None)
     return str(rule.name) if rule else key
+
+
+def _category(value: str) -> str:
+    try:
+        return str(StaffCategory(value).label).lower()
+    except ValueError:
+        return value
 
 
 def citation(source: dict) -> str:
     """ "Decree 90/2020/NĐ-CP, Art. 11, point b"; the article "to be confirmed" when the legal
     notes did not confirm it."""
+    if source.get("kind") == "decision":
+        document = _("Decision %(act)s") % source
+    else:
+        document = _("Decree %(act)s") % source
+    parts = {**source, "document": document}
     if not source.get("article"):
-        return _("Decree %(act)s (article to be confirmed)") % source
+        return _("%(document)s (article to be confirmed)") % parts
     if source.get("clause"):
-        return _("Decree %(act)s, Art. %(article)s, cl. %(clause)s") % source
+        return _("%(document)s, Art. %(article)s, cl. %(clause)s") % parts
     if source.get("point"):
-        return _("Decree %(act)s, Art. %(article)s, point %(point)s") % source
-    return _("Decree %(act)s, Art. %(article)s") % source
+        return _("%(document)s, Art. %(article)s, point %(point)s") % parts
+    return _("%(document)s, Art. %(article)s") % parts
 
 
 def explain(reason: dict) -> str:
-    text = _explain(reason)
-    sources = reason.get("sources")
-    if not sources:
-        return text
-    return _("%(text)s Source: %(sources)s.") % {
-        "text": text,
-        "sources": "; ".join(citation(source) for source in sources),
-    }
+    return _with_grounds(_explain(reason), reason.get("sources"), reason.get("policies"))
+
+
+def _with_grounds(text: str, sources: list[dict] | None, used: list[dict] | None) -> str:
+    """The text, then its sources, then each setting it used with who chose it."""
+    if sources:
+        text = _("%(text)s Source: %(sources)s.") % {
+            "text": text,
+            "sources": "; ".join(citation(source) for source in sources),
+        }
+    lines = [policies.from_snapshot(value).explain() for value in used or ()]
+    return " ".join([text, *lines])
+
+
+def rule_lines(rules, *, unit: OrgUnit, on: datetime.date) -> list[tuple[str, str]]:
+    """Each rule of a rule set in words with its source, or with the setting in force for
+    `unit` on `on`; with neither, the source is to be confirmed."""
+    return [(str(line.text), _line_ground(line, unit=unit, on=on)) for line in rules.notes]
+
+
+def _line_ground(line: RuleLine, *, unit: OrgUnit, on: datetime.date) -> str:
+    if line.setting:
+        return policy(line.setting, unit=unit, on=on).explain()
+    if line.source:
+        return _("Source: %(source)s.") % {"source": citation(line.source)}
+    return _("Source: to be confirmed.")
 
 
 def _explain(reason: dict) -> str:
     code, p = reason.get("code", ""), dict(reason.get("params", {}))
     if code == "rule_set":
         return _("Rule set: %(name)s.") % {"name": _rule_name(p.get("key", ""))}
+    if code in ("monthly_rule_one", "monthly_rule_overlap", "monthly_rule_none"):
+        return _explain_monthly_choice(code, p)
+    if code == "period_rule_set":
+        return _(
+            "Scored under %(name)s, chosen for the whole period before rule sets were "
+            "chosen per official."
+        ) % {"name": _rule_name(p.get("key", ""))}
+    if code == "quota_monthly":
+        return _explain_monthly_quota(p)
+    if code == "quota_head_decides":
+        return (
+            _(
+                "Excellent is capped at %(percent)s%% of those rated well completed in the "
+                "agency: %(cap)s in all; %(places)s place(s) remain for %(among)s candidates "
+                "the order does not separate. The head decides — to be assessed."
+            )
+            % p
+        )
     if code == "no_rule_set":
         return _("No rule set applies to this staff category in %(year)s.") % p
     if code == "too_few_months":
@@ -165,3 +227,80 @@ def _explain(reason: dict) -> str:
             % p
         )
     return code
+
+
+def _explain_monthly_choice(code: str, p: dict) -> str:
+    where = {
+        **p,
+        "category": _category(p.get("category", "")),
+        "province": p.get("province") or _("no province"),
+    }
+    if code == "monthly_rule_none":
+        return (
+            _(
+                "No monthly rule set applies to a %(category)s in %(province)s in %(month)s: "
+                "not scored — to be assessed."
+            )
+            % where
+        )
+    rules = monthly_rule_set(p.get("key", ""))
+    where["name"] = str(rules.name) if rules else p.get("key", "")
+    text = _("%(name)s applies to a %(category)s in %(province)s in %(month)s.") % where
+    if rules is not None and rules.notes and rules.notes[0].source:
+        text = _("%(text)s Source: %(sources)s.") % {
+            "text": text,
+            "sources": citation(rules.notes[0].source),
+        }
+    if code == "monthly_rule_overlap":
+        others = ", ".join(_rule_name(key) for key in p.get("others", "").split(",") if key)
+        text = " ".join(
+            [text, _("%(others)s also applies; the setting below chooses.") % {"others": others}]
+        )
+    return text
+
+
+def _explain_monthly_quota(p: dict) -> str:
+    params = {
+        **p,
+        "level": p.get("grade") or _level(p.get("level", "")),
+        "to": p.get("to_grade") or _level(p.get("to", "")),
+    }
+    text = (
+        _(
+            "Grade %(level)s is limited to %(percent)s%% of the %(population)s evaluated in "
+            "%(agency)s under %(rule)s, that is %(cap)s; %(held)s already approved with it and "
+            "%(ahead)s awaiting approval with a higher score: grade %(to)s."
+        )
+        % params
+    )
+    if p.get("outstanding"):
+        text = " ".join([text, _("The agency is named as having outstanding results.")])
+    return text
+
+
+def unit_results_line(record: dict) -> str:
+    """A leader's unit results under Decree 335 as counted (`Evaluation.unit_results`)."""
+    if not record:
+        return ""
+    params = {
+        **record,
+        "rate": record.get("rate") or "",
+    }
+    if not record.get("rate"):
+        text = (
+            _(
+                "Unit's results (%(scope)s): none of the %(subordinates)s subordinates is rated "
+                "yet, so they are not counted."
+            )
+            % params
+        )
+    else:
+        text = (
+            _(
+                "Unit's results (%(scope)s): %(rated)s of %(subordinates)s subordinates rated, "
+                "%(not_completed)s did not complete their tasks: %(rate)s%%. They count for "
+                "%(weight)s%% of the task points (own work items alone: %(own_tasks)s points)."
+            )
+            % params
+        )
+    return _with_grounds(text, [cite(DECREE_335)], record.get("policies"))

@@ -211,6 +211,7 @@ def month_figures_by_child(
     rows = (
         Evaluation.objects.under(unit)
         .in_month(month)
+        .scored()
         .values("unit__path", "step", "level")
         .annotate(
             n=Count("pk"),

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.evaluations.rules import (
-    MONTHLY_RULE_SET_CHOICES,
     AnnualLevel,
     Level,
     MonthlyRuleSet,
 )
-from civility.orgs.models import OrgUnit, Post
+from civility.orgs.models import AGENCY_KINDS, OrgUnit, Post
 
 
 class MonthField(forms.DateField):
@@ -31,11 +30,6 @@ class MonthField(forms.DateField):
 class PeriodForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
     month = MonthField(label=_("Month"))
-    rule_set = forms.ChoiceField(
-        choices=[("", _("Newest in force"))] + MONTHLY_RULE_SET_CHOICES,
-        required=False,
-        label=_("Rule set"),
-    )
     self_deadline = forms.DateField(
         label=_("Self-assessment due"),
         required=False,
@@ -52,14 +46,17 @@ class PeriodForm(forms.Form):
     exceptional_units = forms.ModelMultipleChoiceField(
         queryset=OrgUnit.objects.none(),
         required=False,
-        label=_("Units with exceptional achievements"),
-        help_text=_("Their cap on the top grade is higher where the rule set allows it."),
+        label=_("Agencies with outstanding results"),
+        help_text=_(
+            "Their cap on grade A is 40 per cent instead of 30 (Decision 3814-QĐ/TU); who may name "
+            "them is a setting of the province."
+        ),
     )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["exceptional_units"].queryset = units
+        self.fields["exceptional_units"].queryset = units.filter(kind__in=AGENCY_KINDS)
 
 
 class WorkItemForm(forms.Form):

@@ -1,9 +1,10 @@
 """Monthly evaluation of officials, annual classification, and rotation of sensitive posts.
 
-A coordinator opens an evaluation period for a unit subtree and a month, under a rule set in
-force that month (rules.py); it creates one evaluation per official. Each evaluation moves
-self-assessment → supervisor's rating → head's approval, each step with its deadline; the
-facts Civility already holds about the official's month are kept with it as a snapshot.
+A coordinator opens an evaluation period for a unit subtree and a month; it creates one
+evaluation per official, under the rule set that applies to the official's staff category and
+province that month (rules.py), or none: then the official is not scored. Each evaluation
+moves self-assessment → supervisor's rating → head's approval, each step with its deadline;
+the facts Civility already holds about the official's month are kept with it as a snapshot.
 
 At year end an annual classification is proposed per official under the rule set for the year
 and staff category, explained, then confirmed (or changed, with a reason) by the head and
@@ -30,7 +31,7 @@ from civility.evaluations.rules import (
     annual_rule_set,
     monthly_rule_set,
 )
-from civility.orgs.models import Official, OrgUnit, Post, StaffCategory
+from civility.orgs.models import AgencyRole, Official, OrgUnit, Post, StaffCategory
 from civility.orgs.scopes import Role, scope_of
 
 # Who opens periods, sees every evaluation of their subtree and its figures.
@@ -74,7 +75,6 @@ class EvaluationPeriod(models.Model):
         help_text=_("Every official of this unit and the units under it is evaluated."),
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month evaluated."))
-    rule_set = models.CharField(_("rule set"), max_length=32, choices=MONTHLY_RULE_SET_CHOICES)
     self_deadline = models.DateField(_("self-assessment due"))
     review_deadline = models.DateField(_("supervisor's rating due"))
     approval_deadline = models.DateField(_("approval due"))
@@ -82,8 +82,16 @@ class EvaluationPeriod(models.Model):
         OrgUnit,
         blank=True,
         related_name="+",
-        verbose_name=_("units with exceptional achievements"),
+        verbose_name=_("agencies with outstanding results"),
         help_text=_("Their cap on the top grade is higher where the rule set allows it."),
+    )
+    exceptional_units_named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outstanding agencies named by"),
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,10 +126,6 @@ class EvaluationPeriod(models.Model):
         return reverse("evaluations:period_detail", args=[self.pk])
 
     @property
-    def rules(self):
-        return monthly_rule_set(self.rule_set)
-
-    @property
     def month_end(self) -> datetime.date:
         next_month = (self.month + datetime.timedelta(days=32)).replace(day=1)
         return next_month - datetime.timedelta(days=1)
@@ -138,6 +142,7 @@ class Step(models.TextChoices):
     REVIEW = "review", _("Supervisor's rating")
     APPROVAL = "approval", _("Head's approval")
     DONE = "done", _("Approved")
+    NOT_SCORED = "not_scored", _("Not scored: no monthly rule set applies")
 
 
 class EvaluationQuerySet(models.QuerySet):
@@ -160,6 +165,10 @@ class EvaluationQuerySet(models.QuerySet):
     def approved(self) -> EvaluationQuerySet:
         return self.filter(step=Step.DONE)
 
+    def scored(self) -> EvaluationQuerySet:
+        """Under a rule set (not those no monthly rule set applies to)."""
+        return self.exclude(step=Step.NOT_SCORED)
+
     def rated(self) -> EvaluationQuerySet:
         """Rated by the supervisor (waiting for approval or approved)."""
         return self.filter(step__in=(Step.APPROVAL, Step.DONE))
@@ -173,7 +182,7 @@ class EvaluationQuerySet(models.QuerySet):
         )
 
     def with_related(self) -> EvaluationQuerySet:
-        return self.select_related("official__post", "unit", "period", "supervisor")
+        return self.select_related("official__post", "unit", "agency", "period", "supervisor")
 
 
 class Evaluation(models.Model):
@@ -191,10 +200,27 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations",
         verbose_name=_("unit"),
-        help_text=_("The official's unit when the period opened; quotas count per unit."),
+        help_text=_("The official's unit when the period opened."),
+    )
+    agency = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agency"),
+        help_text=_(
+            "The agency of the official's unit when the period opened; quotas count in it."
+        ),
     )
     is_leader = models.BooleanField(_("leader"), default=False)
-    rule_set = models.CharField(_("rule set"), max_length=32, choices=MONTHLY_RULE_SET_CHOICES)
+    agency_role = models.CharField(
+        _("in the agency's leadership"), max_length=16, choices=AgencyRole.choices, blank=True
+    )
+    # Blank: no monthly rule set applies to the official (step "not scored").
+    rule_set = models.CharField(
+        _("rule set"), max_length=32, choices=MONTHLY_RULE_SET_CHOICES, blank=True
+    )
+    # Why this rule set (or none): a reason {"code", "params"} rendered by `explain`.
+    rule_choice = models.JSONField(_("why this rule set"), default=dict, blank=True)
     step = models.CharField(_("step"), max_length=16, choices=Step.choices, default=Step.SELF)
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -225,6 +251,10 @@ class Evaluation(models.Model):
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
     grade = models.CharField(_("grade"), max_length=2, blank=True)
+    # The quota line when a quota lowered the level at approval, with the settings used.
+    quota = models.JSONField(_("quota applied"), default=dict, blank=True)
+    # Decree 335: a leader's unit results as counted in the task points, with the setting.
+    unit_results = models.JSONField(_("unit's results"), default=dict, blank=True)
     review_comment = models.TextField(_("supervisor's comment"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -263,6 +293,11 @@ class Evaluation(models.Model):
                 condition=~Q(step="done") | Q(approved_at__isnull=False, total__isnull=False),
                 name="evaluation_done_is_approved",
             ),
+            models.CheckConstraint(
+                condition=Q(step="not_scored", rule_set="")
+                | (~Q(step="not_scored") & ~Q(rule_set="")),
+                name="evaluation_not_scored_has_no_rule_set",
+            ),
         ]
         indexes = [
             models.Index(fields=["official", "step"], name="evaluation_official_step"),
@@ -276,7 +311,11 @@ class Evaluation(models.Model):
 
     @property
     def rules(self):
+        """The monthly rule set, or None when none applies (not scored)."""
         return monthly_rule_set(self.rule_set)
+
+    def is_scored(self) -> bool:
+        return self.step != Step.NOT_SCORED
 
     def items(self) -> list[WorkItem]:
         return [WorkItem.from_dict(item) for item in self.work_items]
@@ -370,13 +409,32 @@ class AnnualClassification(models.Model):
         OrgUnit,
         on_delete=models.PROTECT,
         related_name="classifications",
+        verbose_name=_("unit"),
+        help_text=_("The official's unit when proposed."),
+    )
+    agency = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("agency"),
-        help_text=_("The official's unit when proposed; quotas count per agency."),
+        help_text=_("The agency of the official's unit when proposed; quotas count in it."),
+    )
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("post"),
+        help_text=_("The official's post when proposed; quotas may count per post."),
     )
     staff_category = models.CharField(
         _("staff category"), max_length=32, choices=StaffCategory.choices
     )
     is_leader = models.BooleanField(_("leader"), default=False)
+    agency_role = models.CharField(
+        _("in the agency's leadership"), max_length=16, choices=AgencyRole.choices, blank=True
+    )
     rule_set = models.CharField(_("rule set"), max_length=32, choices=ANNUAL_RULE_SET_CHOICES)
     months_worked = models.PositiveSmallIntegerField(_("months worked"), default=12)
     months_absent = models.PositiveSmallIntegerField(_("months absent"), default=0)

@@ -6,8 +6,13 @@ amended by Decree 48/2023; Decree 335/2025 for civil servants from 1 January 202
 rotation due date of sensitive posts (Decree 59/2019). Every record stores the key of the rule
 set it was decided under, so an old record is read and re-explained under its own rules.
 
-Facts come from the shared domain notes (framework §3, §6). Where the sources left a number
-open, the rule set says so in `notes` and the page shows it; nothing is made up.
+A rule set applies to a territory (nationwide, or a tuple of province codes), to staff
+categories and from a date; each monthly evaluation and annual classification is decided
+under the rule set that applies to its official (`monthly_rule_sets_for`,
+`annual_rule_set_for`). Each rule of a rule set (`RuleLine`) states its legal source, or the
+setting that decides it where the law leaves the choice open or no source was found
+(civility/evaluations/policies.py). Facts come from the shared domain notes (framework §3,
+audit 2026-12); nothing is made up.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ import datetime
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from civility.evaluations import policies
 from civility.orgs.models import StaffCategory
 
 ZERO = Decimal(0)
@@ -42,6 +49,35 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = (Level.NOT_COMPLETED, Level.COMPLETED, Level.GOOD, Level.EXCELLENT)
+
+
+DECREE_90 = "90/2020/NĐ-CP"
+DECREE_48 = "48/2023/NĐ-CP"
+DECREE_335 = "335/2025/NĐ-CP"
+DECISION_3814 = "3814-QĐ/TU"
+HANOI = "01"  # the province code of Hà Nội (General Statistics Office)
+
+
+def cite(
+    act: str, article: str = "", *, clause: str = "", point: str = "", kind: str = "decree"
+) -> dict:
+    """One source of a rule line, stored with the reason and rendered by `explain`.
+    An empty `article` reads "article to be confirmed"; `kind` is "decree" or "decision"."""
+    source = {"act": act, "article": article, "clause": clause, "point": point}
+    if kind != "decree":
+        source["kind"] = kind
+    return source
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """One rule of a rule set in words, with its legal source (`cite`) or the key of the
+    setting that decides it (civility/evaluations/policies.py). With neither, the page says
+    the source is to be confirmed."""
+
+    text: str | Promise
+    source: dict | None = None
+    setting: str = ""
 
 
 def level_rank(level: str) -> int:
@@ -159,18 +195,30 @@ class Part:
     maximum: Decimal
 
 
+def share_of(count: int, percent: int, rounding: str) -> int:
+    """`percent`% of `count` people as a whole number, rounded as the setting says
+    (policies.QUOTA_ROUNDING): 30% of 4 is 1 rounded down or to the nearest, 2 rounded up."""
+    exact = Fraction(count * percent, 100)
+    if rounding == policies.UP:
+        return math.ceil(exact)
+    if rounding == policies.NEAREST:
+        return math.floor(exact + Fraction(1, 2))
+    return math.floor(exact)
+
+
 @dataclass(frozen=True)
 class Quota:
-    """At most `percent` of the evaluated officials of a unit may reach `level`
-    (`exceptional_percent` for units with exceptional achievements)."""
+    """At most `percent` of those rated in an agency may reach `level`
+    (`exceptional_percent` in agencies with outstanding results)."""
 
     level: str
     percent: int
     exceptional_percent: int
+    source: dict
 
-    def cap(self, population: int, *, exceptional: bool) -> int:
+    def cap(self, population: int, *, exceptional: bool, rounding: str) -> int:
         share = self.exceptional_percent if exceptional else self.percent
-        return math.floor(population * share / 100)
+        return share_of(population, share, rounding)
 
 
 @dataclass(frozen=True)
@@ -180,21 +228,38 @@ class MonthlyRuleSet:
     legal_basis: str
     valid_from: datetime.date
     valid_to: datetime.date | None
+    # Province codes where it applies; None: nationwide.
+    provinces: tuple[str, ...] | None
+    staff_categories: tuple[str, ...]
     parts: tuple[Part, ...]
     # Lowest total for each level, best first; anything lower is "not completed".
     thresholds: tuple[tuple[str, Decimal], ...]
     grades: dict[str, str]  # level → letter shown (A/B/C/D), empty when the rule has none
     quota: Quota | None
     computed_tasks: bool  # task points computed from work items (Decree 335) or rated
+    # Leaders are also scored on their unit's results (Decree 335/2025).
+    scores_leaders_on_unit: bool = False
     task_axis_weights: tuple[Decimal, Decimal, Decimal] = (
         Decimal(1) / 3,
         Decimal(1) / 3,
         Decimal(1) / 3,
     )
-    notes: tuple[str | Promise, ...] = ()
+    notes: tuple[RuleLine, ...] = ()
 
     def is_in_force(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def applies(self, day: datetime.date, staff_category: str, province: str | None) -> bool:
+        """In force on `day` for this staff category in the province (by code)."""
+        return (
+            self.is_in_force(day)
+            and staff_category in self.staff_categories
+            and (self.provinces is None or province in self.provinces)
+        )
+
+    @property
+    def is_national(self) -> bool:
+        return self.provinces is None
 
     @property
     def maximum(self) -> Decimal:
@@ -212,12 +277,18 @@ class MonthlyRuleSet:
     def grade_for(self, level: str) -> str:
         return self.grades.get(level, "")
 
-    def task_points(self, items: list[WorkItem]) -> Decimal:
+    def task_points(
+        self, items: list[WorkItem], *, unit_rate: Decimal | None = None, unit_weight: int = 0
+    ) -> Decimal:
         """Decree 335: quantity, quality and progress rates of the work items, weighted,
-        times the task maximum."""
+        times the task maximum. For a leader, `unit_rate` (the unit's results, 100 or 50)
+        counts for `unit_weight`% of it (policies.LEADER_UNIT_RESULTS_WEIGHT)."""
         rates = task_rates(items)
         wq, wl, wp = self.task_axis_weights
         share = rates.quantity * wq + rates.quality * wl + rates.progress * wp
+        if unit_rate is not None:
+            weight = Decimal(unit_weight) / HUNDRED
+            share = share * (1 - weight) + unit_rate / HUNDRED * weight
         return q2(share * self.part("tasks").maximum)
 
 
@@ -230,14 +301,24 @@ class Score:
     errors: dict[str, str | Promise] = field(default_factory=dict)
 
 
-def score(rule_set: MonthlyRuleSet, *, points: dict, items: list[WorkItem]) -> Score:
-    """Total and level from the rated parts (and, under Decree 335, from the work items).
-    Out-of-range points are reported per part, naming the rule's maximum."""
+def score(
+    rule_set: MonthlyRuleSet,
+    *,
+    points: dict,
+    items: list[WorkItem],
+    unit_rate: Decimal | None = None,
+    unit_weight: int = 0,
+) -> Score:
+    """Total and level from the rated parts (and, under Decree 335, from the work items and,
+    for a leader, the unit's results). Out-of-range points are reported per part, naming the
+    rule's maximum."""
     result: dict[str, Decimal] = {}
     errors: dict[str, str | Promise] = {}
     for part in rule_set.parts:
         if part.key == "tasks" and rule_set.computed_tasks:
-            result[part.key] = rule_set.task_points(items)
+            result[part.key] = rule_set.task_points(
+                items, unit_rate=unit_rate, unit_weight=unit_weight
+            )
             continue
         raw = points.get(part.key)
         value = Decimal(str(raw)) if raw not in (None, "") else ZERO
@@ -251,34 +332,85 @@ def score(rule_set: MonthlyRuleSet, *, points: dict, items: list[WorkItem]) -> S
     return Score(result, total, level, rule_set.grade_for(level), errors)
 
 
+def unit_results_rate(levels: list[str]) -> Decimal | None:
+    """Decree 335/2025 (article to be confirmed): a leader's unit results count 100% when
+    every subordinate rated reaches at least "completed", 50% when any did not complete;
+    None when no subordinate is rated (no ground either way)."""
+    if not levels:
+        return None
+    if any(level == Level.NOT_COMPLETED for level in levels):
+        return Decimal(50)
+    return HUNDRED
+
+
+ALL_CATEGORIES = tuple(StaffCategory.values)
+CUT_OFFS_90_70_50 = (
+    (Level.EXCELLENT, Decimal(90)),
+    (Level.GOOD, Decimal(70)),
+    (Level.COMPLETED, Decimal(50)),
+)
+
 HANOI_3814 = MonthlyRuleSet(
     key="hanoi-3814-2018",
     name=_("Hanoi monthly framework (Decision 3814-QĐ/TU)"),
-    legal_basis="3814-QĐ/TU",
+    legal_basis=DECISION_3814,
     valid_from=datetime.date(2018, 5, 16),
     valid_to=None,
+    provinces=(HANOI,),
+    staff_categories=ALL_CATEGORIES,
     parts=(
         Part("general", _("Discipline and ethics"), Decimal(20)),
         Part("tasks", _("Task results"), Decimal(70)),
         Part("bonus", _("Bonus"), Decimal(10)),
     ),
-    thresholds=(
-        (Level.EXCELLENT, Decimal(90)),
-        (Level.GOOD, Decimal(70)),
-        (Level.COMPLETED, Decimal(50)),
-    ),
+    thresholds=CUT_OFFS_90_70_50,
     grades={Level.EXCELLENT: "A", Level.GOOD: "B", Level.COMPLETED: "C", Level.NOT_COMPLETED: "D"},
-    quota=Quota(level=Level.EXCELLENT, percent=30, exceptional_percent=40),
+    quota=Quota(
+        level=Level.EXCELLENT,
+        percent=30,
+        exceptional_percent=40,
+        source=cite(DECISION_3814, kind="decision"),
+    ),
     computed_tasks=False,
     notes=(
-        _(
-            "100 points = 20 discipline and ethics + 70 task results + 10 bonus; A ≥ 90, "
-            "B 70 to under 90, C 50 to under 70, D under 50."
+        RuleLine(
+            _(
+                "Applies to cadres, civil servants, public employees and contract workers of "
+                "Hà Nội's political system, from 16/05/2018."
+            ),
+            cite(DECISION_3814, kind="decision"),
         ),
-        _(
-            "At most 30 per cent of those rated in a unit get A; at most 40 per cent in units with "
-            "exceptional "
-            "achievements."
+        RuleLine(
+            _(
+                "100 points = 20 discipline and ethics + 70 task results + 10 bonus; A ≥ 90, "
+                "B 70 to under 90, C 50 to under 70, D under 50."
+            ),
+            cite(DECISION_3814, kind="decision"),
+        ),
+        RuleLine(
+            _(
+                "At most 30 per cent of those rated in an agency get A; at most 40 per cent in "
+                "agencies with outstanding results. Counted per agency (cơ quan, đơn vị), not "
+                "per division."
+            ),
+            cite(DECISION_3814, kind="decision"),
+        ),
+        RuleLine(
+            _("Which agencies have outstanding results, and who names them."),
+            setting=(policies.OUTSTANDING_UNITS_NAMED_BY.key),
+        ),
+        RuleLine(_("Rounding of the quota."), setting=policies.QUOTA_ROUNDING.key),
+        RuleLine(
+            _("Who keeps grade A when candidates exceed the quota."),
+            setting=policies.QUOTA_ORDER.key,
+        ),
+        RuleLine(
+            _("Who approves a deputy head's evaluation."),
+            setting=policies.MONTHLY_DEPUTY_APPROVER.key,
+        ),
+        RuleLine(
+            _("Where Decree 335/2025 also applies (civil servants from 2026), which one is used."),
+            setting=policies.MONTHLY_RULE_SET_OVERLAP.key,
         ),
     ),
 )
@@ -286,32 +418,66 @@ HANOI_3814 = MonthlyRuleSet(
 DECREE_335_MONTHLY = MonthlyRuleSet(
     key="decree-335-2025",
     name=_("National 100-point scale (Decree 335/2025/NĐ-CP)"),
-    legal_basis="335/2025/NĐ-CP",
+    legal_basis=DECREE_335,
     valid_from=datetime.date(2026, 1, 1),
     valid_to=None,
+    provinces=None,
+    staff_categories=(StaffCategory.CIVIL_SERVANT,),
     parts=(
         Part("general", _("General criteria"), Decimal(30)),
         Part("tasks", _("Task results"), Decimal(70)),
     ),
-    thresholds=(
-        (Level.EXCELLENT, Decimal(90)),
-        (Level.GOOD, Decimal(70)),
-        (Level.COMPLETED, Decimal(50)),
-    ),
+    thresholds=CUT_OFFS_90_70_50,
     grades={},
     quota=None,
     computed_tasks=True,
+    scores_leaders_on_unit=True,
     notes=(
-        _(
-            "General criteria up to 30 points; task results up to 70, from the quantity, "
-            "quality and timeliness of the assigned work items. Each failed quality review "
-            "deducts 25 per cent of that item's quality points, each delay 25 per cent of its "
-            "progress points."
+        RuleLine(
+            _(
+                "Applies to civil servants (công chức) nationwide from 01/01/2026; not to "
+                "cadres, public employees or contract workers."
+            ),
+            cite(DECREE_335, "1"),
         ),
-        _(
-            "The three task axes are weighted equally here; the Decree's exact combination was "
-            "not confirmed in our sources. Items excused for an objectively confirmed cause "
-            "are left out."
+        RuleLine(
+            _(
+                "General criteria up to 30 points; task results up to 70, from the quantity, "
+                "quality and timeliness of the assigned work items. Each failed quality review "
+                "deducts 25 per cent of that item's quality points, each delay 25 per cent of its "
+                "progress points."
+            ),
+            cite(DECREE_335),
+        ),
+        RuleLine(
+            _(
+                "90 and above excellent, 70 to under 90 well completed, 50 to under 70 "
+                "completed, under 50 not completed."
+            ),
+            cite(DECREE_335, "20", clause="1–4"),
+        ),
+        RuleLine(
+            _(
+                "The three task axes are weighted equally here; the Decree's exact combination was "
+                "not confirmed in our sources. Items excused for an objectively confirmed cause "
+                "are left out."
+            ),
+        ),
+        RuleLine(
+            _(
+                "Leaders (deputies included, in their own field) are also scored on their "
+                "unit's results: 100 per cent when every subordinate completes their tasks, 50 "
+                "per cent when any does not."
+            ),
+            cite(DECREE_335),
+        ),
+        RuleLine(
+            _("How the unit's results enter a leader's task points."),
+            setting=policies.LEADER_UNIT_RESULTS_WEIGHT.key,
+        ),
+        RuleLine(
+            _("Who approves a deputy head's evaluation."),
+            setting=policies.MONTHLY_DEPUTY_APPROVER.key,
         ),
     ),
 )
@@ -320,17 +486,28 @@ MONTHLY_RULE_SETS: tuple[MonthlyRuleSet, ...] = (HANOI_3814, DECREE_335_MONTHLY)
 MONTHLY_RULE_SET_CHOICES = [(rule.key, rule.name) for rule in MONTHLY_RULE_SETS]
 
 
-def monthly_rule_set(key: str) -> MonthlyRuleSet:
-    return next(rule for rule in MONTHLY_RULE_SETS if rule.key == key)
+def monthly_rule_set(key: str) -> MonthlyRuleSet | None:
+    return next((rule for rule in MONTHLY_RULE_SETS if rule.key == key), None)
 
 
-def monthly_rule_sets_in_force(day: datetime.date) -> list[MonthlyRuleSet]:
-    return [rule for rule in MONTHLY_RULE_SETS if rule.is_in_force(day)]
+def monthly_rule_sets_for(
+    day: datetime.date, staff_category: str, province: str | None
+) -> list[MonthlyRuleSet]:
+    """Every monthly rule set that applies on `day` to this staff category in the province
+    (by code), national ones first."""
+    found = [rule for rule in MONTHLY_RULE_SETS if rule.applies(day, staff_category, province)]
+    return sorted(found, key=lambda rule: (not rule.is_national, rule.valid_from))
 
 
-def default_monthly_rule_set(day: datetime.date) -> MonthlyRuleSet:
-    """The most recent rule set in force on `day`."""
-    return max(monthly_rule_sets_in_force(day), key=lambda rule: rule.valid_from)
+def pick_monthly_rule_set(candidates: list[MonthlyRuleSet], overlap: str) -> MonthlyRuleSet | None:
+    """One of the rule sets that apply: the only one, or, where a national and a provincial
+    one both apply, the kind the setting names (policies.MONTHLY_RULE_SET_OVERLAP); None when
+    none applies: the official is not scored."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    national = overlap == policies.NATIONAL
+    preferred = [rule for rule in candidates if rule.is_national == national] or candidates
+    return max(preferred, key=lambda rule: rule.valid_from)
 
 
 # --- Annual classification ---------------------------------------------------------------
@@ -350,6 +527,7 @@ class AnnualRuleSet:
     valid_to: datetime.date | None
     staff_categories: tuple[str, ...]
     method: str
+    provinces: tuple[str, ...] | None = None  # province codes; None: nationwide
     # Decree 335: cut-offs on the average score.
     thresholds: tuple[tuple[str, Decimal], ...] = ()
     # Who is "not completed" whatever else: any discipline in the year (90/48), or
@@ -362,14 +540,17 @@ class AnnualRuleSet:
     # Excellent at most `excellent_per_good_percent`% of those rated good (335).
     excellent_per_good_percent: int | None = None
     deadline_month_day: tuple[int, int] = (12, 15)  # classification done before this day
-    notes: tuple[str | Promise, ...] = ()
+    notes: tuple[RuleLine, ...] = ()
 
-    def applies(self, year: int, staff_category: str) -> bool:
+    def applies(self, year: int, staff_category: str, province: str | None = None) -> bool:
+        """For the year, the staff category and the province (by code; None when unknown,
+        then only nationwide rule sets apply)."""
         start = datetime.date(year, 1, 1)
         return (
             self.valid_from <= start
             and (self.valid_to is None or start <= self.valid_to)
             and staff_category in self.staff_categories
+            and (self.provinces is None or province in self.provinces)
         )
 
     def deadline(self, year: int) -> datetime.date:
@@ -383,7 +564,15 @@ class AnnualRuleSet:
         return Level.NOT_COMPLETED
 
 
-ALL_CATEGORIES = tuple(StaffCategory.values)
+# Who confirms: the head of an agency from the level above, deputies and staff by the head of
+# their own agency (`actions.common.approval_root`).
+AUTHORITY_DECREE_90 = RuleLine(
+    _(
+        "The head of an agency is evaluated by the head of the agency directly above; deputy "
+        "heads and staff by the head of the agency they work in."
+    ),
+    cite(DECREE_90, "16"),
+)
 
 DECREE_90_2020 = AnnualRuleSet(
     key="decree-90-2020",
@@ -397,12 +586,20 @@ DECREE_90_2020 = AnnualRuleSet(
     min_months_worked=6,
     absence_cap=(3, 6, Level.COMPLETED),
     notes=(
-        _(
-            "Criteria-based levels: excellent = every task on time and to quality with at "
-            "least 50 per cent exceeding expectations; well completed = every task on time and to "
-            "quality; completed = at most 20 per cent of tasks short of quality or schedule."
+        RuleLine(
+            _(
+                "Criteria-based levels: excellent = every task on time and to quality with at "
+                "least 50 per cent exceeding expectations; well completed = every task on time "
+                "and to quality; completed = at most 20 per cent of tasks short of quality or "
+                "schedule."
+            ),
+            cite(DECREE_90),
         ),
-        _("General criteria (politics, ethics, lifestyle, discipline) are judged by the head."),
+        RuleLine(
+            _("General criteria (politics, ethics, lifestyle, discipline) are judged by the head."),
+            cite(DECREE_90),
+        ),
+        AUTHORITY_DECREE_90,
     ),
 )
 
@@ -419,15 +616,19 @@ DECREE_48_2023 = AnnualRuleSet(
     min_months_worked=6,
     absence_cap=(3, 6, Level.COMPLETED),
     notes=(
-        DECREE_90_2020.notes[0],
-        DECREE_90_2020.notes[1],
-        _(
-            "Decree 48/2023 also caps the share of excellent at the share of Party members "
-            "rated excellent; that figure is not in Civility, so the head checks it."
+        *DECREE_90_2020.notes,
+        RuleLine(
+            _(
+                "Decree 48/2023 also caps the share of excellent at the share of Party members "
+                "rated excellent; that figure is not in Civility, so the head checks it."
+            ),
+            cite(DECREE_48),
         ),
-        _(
-            "From 2026 this rule set still applies to public employees, workers and cadres "
-            "while no newer rule is confirmed for them."
+        RuleLine(
+            _(
+                "From 2026 this rule set still applies to public employees, workers and cadres "
+                "while no newer rule is confirmed for them."
+            ),
         ),
     ),
 )
@@ -448,18 +649,53 @@ DECREE_335_ANNUAL = AnnualRuleSet(
     duty_discipline_fails=True,
     excellent_per_good_percent=20,
     notes=(
-        _(
-            "The average of the monthly (or quarterly) scores: 90 and above excellent, 70 to "
-            "under 90 well completed, 50 to under 70 completed, under 50 not completed."
+        RuleLine(
+            _(
+                "The average of the monthly (or quarterly) scores: 90 and above excellent, 70 to "
+                "under 90 well completed, 50 to under 70 completed, under 50 not completed."
+            ),
+            cite(DECREE_335, "20", clause="1–4"),
         ),
-        _(
-            "Not completed whatever the score when disciplined (reprimand or above) for a "
-            "duty-related breach in the year."
+        RuleLine(
+            _(
+                "Not completed whatever the score when disciplined (reprimand or above) for a "
+                "duty-related breach in the year."
+            ),
+            cite(DECREE_335, "20", clause="1–4"),
         ),
-        _("Excellent at most 20 per cent of the number rated well completed in the same agency."),
-        _(
-            "Whether the 6-month minimum of Decree 90 carries over was not confirmed; officials "
-            "with no period score are not classified."
+        RuleLine(
+            _(
+                "Excellent at most 20 per cent of the number rated well completed, counted in "
+                "the agency and within each group of civil servants with similar tasks."
+            ),
+            cite(DECREE_335, "20", clause="5"),
+        ),
+        RuleLine(
+            _("Whether the share is counted in the whole agency or per post."),
+            setting=policies.EXCELLENT_QUOTA_GROUP.key,
+        ),
+        RuleLine(
+            _("The higher share of an outstanding agency."),
+            setting=policies.EXCELLENT_SHARE_OUTSTANDING.key,
+        ),
+        RuleLine(_("Rounding of the quota."), setting=policies.QUOTA_ROUNDING.key),
+        RuleLine(
+            _("Who keeps “excellent” when candidates exceed the quota."),
+            setting=policies.QUOTA_ORDER.key,
+        ),
+        RuleLine(
+            _(
+                "Whether the 6-month minimum of Decree 90 carries over was not confirmed; "
+                "officials with no period score are not classified."
+            ),
+        ),
+        RuleLine(
+            _(
+                "The head of an agency is confirmed from the level above, deputy heads and staff "
+                "by the head of their agency, as under Decree 90/2020; the article of Decree "
+                "335/2025 on it is to be confirmed."
+            ),
+            cite(DECREE_90, "16"),
         ),
     ),
 )
@@ -472,17 +708,16 @@ def annual_rule_set(key: str) -> AnnualRuleSet:
     return next(rule for rule in ANNUAL_RULE_SETS if rule.key == key)
 
 
-def annual_rule_set_for(year: int, staff_category: str) -> AnnualRuleSet | None:
-    """The newest rule set that applies to the year and staff category."""
-    candidates = [rule for rule in ANNUAL_RULE_SETS if rule.applies(year, staff_category)]
+def annual_rule_set_for(
+    year: int, staff_category: str, province: str | None = None
+) -> AnnualRuleSet | None:
+    """The newest rule set that applies to the year, staff category and province (by code)."""
+    candidates = [rule for rule in ANNUAL_RULE_SETS if rule.applies(year, staff_category, province)]
     return max(candidates, key=lambda rule: rule.valid_from) if candidates else None
 
 
 # --- Sources of the criteria rules (Decree 90/2020, audit of the legal texts) --------------
 
-DECREE_90 = "90/2020/NĐ-CP"
-DECREE_48 = "48/2023/NĐ-CP"
-DECREE_335 = "335/2025/NĐ-CP"
 # Decree 90/2020's articles for staff not in a leadership post, as checked against the
 # texts: "completed" Art. 10 (civil servants) and 14 (public employees); "did not complete"
 # Art. 11 and 15. The articles for cadres, workers and leaders were not confirmed: their
@@ -494,12 +729,6 @@ DECREE_90_ARTICLES: dict[str, dict[str, str]] = {
 }
 # "Completed" in both monthly scales (3814-QĐ/TU grade C; Decree 335) starts at 50 points.
 MONTHLY_COMPLETED_FLOOR = Decimal(50)
-
-
-def cite(act: str, article: str = "", *, clause: str = "", point: str = "") -> dict:
-    """One source of a rule line, stored with the reason and rendered by `explain`.
-    An empty `article` reads "article to be confirmed"."""
-    return {"act": act, "article": article, "clause": clause, "point": point}
 
 
 def decree_90_article(rule: str, staff_category: str, *, is_leader: bool) -> str:
@@ -555,12 +784,17 @@ def criteria_level(items: list[WorkItem]) -> CriteriaResult:
     return CriteriaResult(None, "short_between", counts)
 
 
-def excellent_cap_per_good(excellent: int, good: int, percent: int, *, fixed: int = 0) -> int:
+def excellent_cap_per_good(
+    excellent: int, good: int, percent: int, *, fixed: int = 0, rounding: str = policies.DOWN
+) -> int:
     """How many of `excellent` candidates may stay excellent when the rest fall back to good
-    and excellent may be at most `percent`% of good: (fixed + k) ≤ p(good + excellent − k),
-    where `fixed` excellent are already confirmed."""
-    keep = math.floor((percent * (good + excellent) - 100 * fixed) / (100 + percent))
-    return max(0, min(excellent, keep))
+    and excellent may be at most `percent`% of good, rounded as the setting says:
+    the largest k with fixed + k ≤ percent% of (good + excellent − k), where `fixed`
+    excellent are already confirmed."""
+    for keep in range(excellent, -1, -1):
+        if fixed + keep <= share_of(good + excellent - keep, percent, rounding):
+            return keep
+    return 0
 
 
 # --- Rotation (Decree 59/2019) -----------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.evaluations import views
+from civility.evaluations import rule_views, views
 
 app_name = "evaluations"
 
@@ -40,4 +40,5 @@ urlpatterns = [
     path("rotation/<int:pk>/cancel/", views.rotation_cancel, name="rotation_cancel"),
     path("figures/", views.figures_page, name="figures"),
     path("self-assessment/", views.self_assessment_gaps, name="self_assessment_gaps"),
+    path("rules/", rule_views.rule_set_list, name="rule_set_list"),
 ]

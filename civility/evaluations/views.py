@@ -6,6 +6,8 @@ step the user may not take is a 403.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from civility.core import exports
 from civility.core.provenance import Provenance
 from civility.evaluations import actions, figures, gaps
-from civility.evaluations.explain import explain
+from civility.evaluations.explain import citation, explain, rule_lines, unit_results_line
 from civility.evaluations.forms import (
     ApprovalForm,
     ClassificationInputsForm,
@@ -51,9 +53,9 @@ from civility.evaluations.models import (
     RotationPlan,
     Step,
 )
-from civility.evaluations.rules import AnnualLevel, task_counts, task_rates
+from civility.evaluations.rules import DECREE_90, AnnualLevel, cite, task_counts, task_rates
 from civility.orgs.context_processors import selected_unit
-from civility.orgs.models import Official, OrgUnit, Post
+from civility.orgs.models import AgencyRole, Official, OrgUnit, Post
 from civility.orgs.policies import policy
 from civility.orgs.profile import REVIEW_DIRECTIVE
 from civility.orgs.scopes import scope_of
@@ -94,7 +96,8 @@ def evaluation_home(request: HttpRequest) -> HttpResponse:
         else EvaluationPeriod.objects.none()
     )
     periods = periods.select_related("unit").annotate(
-        total=Count("evaluations"),
+        scored=Count("evaluations", filter=~Q(evaluations__step=Step.NOT_SCORED)),
+        unscored=Count("evaluations", filter=Q(evaluations__step=Step.NOT_SCORED)),
         done=Count("evaluations", filter=Q(evaluations__step=Step.DONE)),
     )[:24]
     to_approve = [
@@ -132,7 +135,6 @@ def period_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 unit=data["unit"],
                 month=data["month"],
-                rule_set=data["rule_set"] or None,
                 self_deadline=data["self_deadline"],
                 review_deadline=data["review_deadline"],
                 approval_deadline=data["approval_deadline"],
@@ -184,8 +186,11 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluations/period_detail.html",
         {
             "period": period,
-            "rules": period.rules,
-            "evaluations": evaluations,
+            "evaluations": [
+                (evaluation, explain(evaluation.rule_choice) if evaluation.rule_choice else "")
+                for evaluation in evaluations
+            ],
+            "outstanding": period.exceptional_units.order_by("path"),
             "steps": steps,
             "step": step,
             "today": today,
@@ -218,10 +223,16 @@ def _detail(request: HttpRequest, evaluation: Evaluation, forms_: dict | None = 
     user = request.user
     rules = evaluation.rules
     forms_ = forms_ or {}
+    month = evaluation.period.month
     context = {
         "evaluation": evaluation,
         "period": evaluation.period,
         "rules": rules,
+        "rule_choice": explain(evaluation.rule_choice) if evaluation.rule_choice else "",
+        "rule_lines": rule_lines(rules, unit=evaluation.agency, on=month) if rules else [],
+        "quota_line": explain(evaluation.quota) if evaluation.quota else "",
+        "unit_results_line": unit_results_line(evaluation.unit_results),
+        "approver": _approver_line(evaluation),
         "facts": actions.preview_facts(evaluation),
         "facts_stored": evaluation.step == Step.DONE,
         "counts": task_counts(evaluation.items()),
@@ -230,7 +241,7 @@ def _detail(request: HttpRequest, evaluation: Evaluation, forms_: dict | None = 
         "today": timezone.localdate(),
         "parts": [
             (part, evaluation.self_points.get(part.key), evaluation.points.get(part.key))
-            for part in rules.parts
+            for part in (rules.parts if rules else ())
         ],
     }
     if evaluation.step == Step.SELF and actions.can_self_assess(user, evaluation):
@@ -254,10 +265,31 @@ def _detail(request: HttpRequest, evaluation: Evaluation, forms_: dict | None = 
         context["approval_form"] = forms_.get("approval_form") or ApprovalForm(
             rules=rules, initial_points=evaluation.points
         )
+        outcome = actions.quota_outcome(evaluation)
+        context["quota_preview"] = explain(outcome) if outcome else ""
         context["return_form"] = forms_.get("return_form") or ReturnForm()
-    if actions.can_manage(user, evaluation.unit) and evaluation.step != Step.DONE:
+    if actions.can_manage(user, evaluation.unit) and evaluation.step not in (
+        Step.DONE,
+        Step.NOT_SCORED,
+    ):
         context["supervisors"] = _supervisor_choices(evaluation)
     return render(request, "evaluations/evaluation_detail.html", context, status=status)
+
+
+def _approver_line(evaluation: Evaluation) -> str:
+    """Who approves a head or deputy head of an agency, and on what ground."""
+    if evaluation.agency_role == AgencyRole.HEAD:
+        return _("As head of %(agency)s, approved from the level above.") % {
+            "agency": evaluation.agency
+        }
+    if evaluation.agency_role == AgencyRole.DEPUTY:
+        return " ".join(
+            [
+                _("As deputy head of %(agency)s:") % {"agency": evaluation.agency},
+                actions.deputy_approver(evaluation).explain(),
+            ]
+        )
+    return ""
 
 
 def _supervisor_choices(evaluation: Evaluation):
@@ -468,9 +500,26 @@ def _url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+def _classification_approver_line(row: AnnualClassification) -> str:
+    if row.agency_role == AgencyRole.HEAD:
+        text = _("As head of %(agency)s, confirmed from the level above.")
+    elif row.agency_role == AgencyRole.DEPUTY:
+        text = _("As deputy head of %(agency)s, confirmed by the head of %(agency)s.")
+    else:
+        return ""
+    return " ".join(
+        [
+            text % {"agency": row.agency},
+            _("Source: %(source)s.") % {"source": citation(cite(DECREE_90, "16"))},
+        ]
+    )
+
+
 def _classification(request: HttpRequest, pk: int) -> AnnualClassification:
     return get_object_or_404(
-        AnnualClassification.objects.visible_to(request.user).select_related("official", "unit"),
+        AnnualClassification.objects.visible_to(request.user).select_related(
+            "official", "unit", "agency"
+        ),
         pk=pk,
     )
 
@@ -484,6 +533,10 @@ def _classification_page(request, row, *, confirm_form=None, inputs_form=None, s
         {
             "row": row,
             "rules": row.rules if row.rule_set else None,
+            "rule_lines": rule_lines(row.rules, unit=row.agency, on=datetime.date(row.year, 12, 31))
+            if row.rule_set
+            else [],
+            "approver": _classification_approver_line(row),
             "reasons": [explain(reason) for reason in row.reasons],
             "evaluations": Evaluation.objects.approved()
             .filter(official=row.official, period__month__year=row.year)

@@ -36,8 +36,16 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Official)
 class OfficialAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "staff_code", "unit", "staff_category", "post", "is_leader"]
-    list_filter = ["staff_category", "is_leader"]
+    list_display = [
+        "full_name",
+        "staff_code",
+        "unit",
+        "staff_category",
+        "post",
+        "is_leader",
+        "agency_role",
+    ]
+    list_filter = ["staff_category", "is_leader", "agency_role"]
     search_fields = ["full_name", "staff_code", "email", "unit__name"]
     list_select_related = ["unit", "post"]
     autocomplete_fields = ["unit", "post", "user"]

@@ -56,6 +56,7 @@ NOT_NULL_FIELDS = (
     "full_name",
     "staff_category",
     "is_leader",
+    "agency_role",
     "email",
     "phone",
     "staff_code",

@@ -26,6 +26,7 @@ from civility.core.audit import acting_as
 from civility.orgs.actions import create_official, set_policy
 from civility.orgs.admin_units import import_admin_units
 from civility.orgs.models import (
+    AgencyRole,
     Official,
     OrgUnit,
     Place,
@@ -61,6 +62,13 @@ POSTS = [
     ("Nhân viên bảo vệ", False, None),
     ("Lái xe", False, None),
 ]
+# Posts whose holder heads, or is a deputy head of, the agency they work in.
+AGENCY_ROLES = {
+    "Chủ tịch Ủy ban nhân dân": AgencyRole.HEAD,
+    "Phó Chủ tịch Ủy ban nhân dân": AgencyRole.DEPUTY,
+    "Giám đốc Sở": AgencyRole.HEAD,
+    "Phó Giám đốc Sở": AgencyRole.DEPUTY,
+}
 
 # (ward code, short label for staff codes)
 WARDS = [("00070", "HK"), ("00103", "TH"), ("00148", "LB")]
@@ -424,6 +432,7 @@ def _ensure_official(
             staff_category=category,
             post=post,
             is_leader=leader,
+            agency_role=AGENCY_ROLES.get(post.name, ""),
             post_start_date=start,
         )
         report.created[Official] += 1

@@ -22,6 +22,7 @@ class OfficialForm(forms.ModelForm):
             "staff_category",
             "post",
             "is_leader",
+            "agency_role",
             "post_start_date",
             "email",
             "phone",

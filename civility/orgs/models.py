@@ -34,6 +34,22 @@ class UnitKind(models.TextChoices):
 
 
 COMMUNE_LEVEL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
+# The kinds of unit that are an agency, organisation or unit ("cơ quan, tổ chức, đơn vị") in
+# the evaluation texts: quotas of top levels are counted in one (Decision 3814-QĐ/TU; Decree
+# 335/2025 Art. 20 cl. 5) and its head evaluates its staff (Decree 90/2020 Art. 16).
+# Divisions, counters, villages and residential groups are parts of an agency, not agencies.
+AGENCY_KINDS = (
+    UnitKind.PROVINCE,
+    UnitKind.FORMER_DISTRICT,
+    UnitKind.WARD,
+    UnitKind.COMMUNE,
+    UnitKind.SPECIAL_ZONE,
+    UnitKind.DEPARTMENT,
+    UnitKind.SERVICE_CENTER,
+    UnitKind.SERVICE_BRANCH,
+    UnitKind.SERVICE_POINT,
+    UnitKind.PUBLIC_SERVICE_UNIT,
+)
 
 
 class OrgUnitQuerySet(models.QuerySet):
@@ -186,8 +202,31 @@ class OrgUnit(models.Model):
         ids = [int(part) for part in self.path.strip("/").split("/")[:-1]]
         return OrgUnit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE).order_by("depth").first()
 
+    @cached_property
+    def agency(self) -> OrgUnit:
+        """The agency the unit belongs to: itself or its nearest ancestor of an agency kind
+        (`AGENCY_KINDS`); the unit itself when none is."""
+        return nearest_of_kinds([self], AGENCY_KINDS)[self.pk] or self
+
     def get_additional_data(self) -> dict:
         return {"unit_path": self.path}
+
+
+def nearest_of_kinds(units, kinds) -> dict[int, OrgUnit | None]:
+    """For each unit, itself or its nearest ancestor whose kind is one of `kinds` (None when
+    there is none), read in one query for all the units."""
+    units = list(units)
+    chains = {
+        unit.pk: [int(part) for part in unit.path.strip("/").split("/") if part] for unit in units
+    }
+    found = OrgUnit.objects.in_bulk(
+        {pk for chain in chains.values() for pk in chain}, field_name="pk"
+    )
+    found = {pk: unit for pk, unit in found.items() if unit.kind in kinds}
+    return {
+        unit_pk: next((found[pk] for pk in reversed(chain) if pk in found), None)
+        for unit_pk, chain in chains.items()
+    }
 
 
 class PlaceKind(models.TextChoices):
@@ -313,6 +352,13 @@ class StaffCategory(models.TextChoices):
     WORKER = "worker", _("Worker")
 
 
+class AgencyRole(models.TextChoices):
+    """An official's place in the leadership of their agency (`OrgUnit.agency`)."""
+
+    HEAD = "head", _("Head of the agency")
+    DEPUTY = "deputy", _("Deputy head of the agency")
+
+
 class OfficialQuerySet(models.QuerySet):
     def visible_to(self, user) -> OfficialQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
@@ -362,6 +408,16 @@ class Official(models.Model):
         verbose_name=_("post"),
     )
     is_leader = models.BooleanField(_("leader"), default=False)
+    agency_role = models.CharField(
+        _("in the agency's leadership"),
+        max_length=16,
+        choices=AgencyRole.choices,
+        blank=True,
+        help_text=_(
+            "The head and the deputy heads of the agency the official works in: the head is "
+            "evaluated from the level above, deputies by the head (Decree 90/2020 Art. 16)."
+        ),
+    )
     post_start_date = models.DateField(_("start date in post"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -388,6 +444,13 @@ class Official(models.Model):
                 fields=["unit", "staff_code"],
                 condition=~Q(staff_code=""),
                 name="official_unique_staff_code_in_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(agency_role="") | Q(is_leader=True),
+                name="official_agency_role_is_leader",
+                violation_error_message=_(
+                    "The head or a deputy head of the agency is a leader: tick “leader”."
+                ),
             ),
         ]
         indexes = [

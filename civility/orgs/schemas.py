@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict
 
-from civility.orgs.models import OrgUnit, PlaceKind, StaffCategory, UnitKind
+from civility.orgs.models import AgencyRole, OrgUnit, PlaceKind, StaffCategory, UnitKind
 
 
 class Message(Schema):
@@ -85,6 +86,7 @@ class OfficialOut(Schema):
     unit: UnitRef
     post: PostRef | None
     is_leader: bool
+    agency_role: AgencyRole | Literal[""]
     post_start_date: datetime.date | None
     email: str
     left_on: datetime.date | None
@@ -113,6 +115,7 @@ class OfficialCreate(InputSchema):
     staff_category: StaffCategory
     post_id: int | None = None
     is_leader: bool = False
+    agency_role: AgencyRole | Literal[""] = ""
     post_start_date: datetime.date | None = None
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=32)
@@ -127,6 +130,7 @@ class OfficialPatch(InputSchema):
     staff_category: StaffCategory | None = None
     post_id: int | None = None
     is_leader: bool | None = None
+    agency_role: AgencyRole | Literal[""] | None = None
     post_start_date: datetime.date | None = None
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=32)

@@ -103,6 +103,7 @@ def test_official_detail_shows_unit_and_post(admin_client, cast):
         "unit": {"id": cast.a.department.pk, "name": cast.a.department.name},
         "post": {"id": post.pk, "name": "Kế toán", "is_sensitive": True},
         "is_leader": False,
+        "agency_role": "",
         "post_start_date": None,
         "email": "thu@example.vn",
         "left_on": None,

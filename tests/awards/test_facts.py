@@ -24,6 +24,7 @@ def _classification(official, level, *, confirmed=True, year=2025):
         official=official,
         year=year,
         unit=official.unit,
+        agency=official.unit.agency,
         staff_category=official.staff_category,
         rule_set="decree-48-2023",
         proposed_level=level,

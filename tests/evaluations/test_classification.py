@@ -36,7 +36,6 @@ def scores(cast, official, year, totals, *, items=None, rule_set=None):
             unit=cast.city,
             month=month,
             defaults={
-                "rule_set": rule_set,
                 "self_deadline": month.replace(day=20),
                 "review_deadline": month.replace(day=25),
                 "approval_deadline": month.replace(day=28),
@@ -46,6 +45,7 @@ def scores(cast, official, year, totals, *, items=None, rule_set=None):
             period=period,
             official=official,
             unit=official.unit,
+            agency=official.unit.agency,
             rule_set=rule_set,
             step=Step.DONE,
             total=Decimal(total),
@@ -148,6 +148,7 @@ def test_decree_48_does_not_count_a_violation_twice(cast, discipline):
         official=cast.a.official,
         year=2024,
         unit=cast.a.department,
+        agency=cast.a.department,
         rule_set="decree-48-2023",
         staff_category="civil_servant",
         proposed_level="not_completed",
@@ -300,12 +301,14 @@ def test_confirming_on_or_after_15_december_needs_a_reason(cast):
     )
 
 
-def test_a_leader_is_confirmed_by_the_level_above(cast):
+def test_the_head_of_an_agency_is_confirmed_by_the_level_above_decree_90_art_16(cast):
     from civility.orgs.scopes import Role
     from tests.factories import make_user
 
     dept_head = make_user("dept_head", roles={Role.UNIT_HEAD: cast.a.department})
-    leader = make_official("Trưởng phòng", unit=cast.a.department, is_leader=True)
+    leader = make_official(
+        "Chánh Văn phòng", unit=cast.a.department, is_leader=True, agency_role="head"
+    )
     row = propose(cast, 2025)[leader.pk]
     assert not actions.can_confirm(dept_head, row)
     assert actions.can_confirm(cast.a.head, row)

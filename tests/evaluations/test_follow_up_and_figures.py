@@ -24,7 +24,6 @@ def monthly(cast, official, month, level, *, submitted=None):
         unit=cast.city,
         month=month,
         defaults={
-            "rule_set": "hanoi-3814-2018",
             "self_deadline": month.replace(day=25),
             "review_deadline": month.replace(day=26),
             "approval_deadline": month.replace(day=27),
@@ -34,6 +33,7 @@ def monthly(cast, official, month, level, *, submitted=None):
         period=period,
         official=official,
         unit=official.unit,
+        agency=official.unit.agency,
         rule_set="hanoi-3814-2018",
         step=Step.DONE,
         total=Decimal(40 if level == "not_completed" else 80),
@@ -58,6 +58,7 @@ def test_the_lowest_annual_level_flags_an_official(cast):
         official=cast.b.official,
         year=2024,
         unit=cast.b.department,
+        agency=cast.b.department,
         rule_set="decree-48-2023",
         staff_category="civil_servant",
         proposed_level="not_completed",

@@ -9,11 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from civility.evaluations import actions
+from civility.evaluations.explain import explain
+from civility.evaluations.models import Evaluation
 from civility.evaluations.rules import (
     DECREE_335_MONTHLY,
     HANOI_3814,
     WorkItem,
-    default_monthly_rule_set,
     excellent_cap_per_good,
     score,
     task_rates,
@@ -71,28 +72,12 @@ def test_points_over_a_maximum_are_refused_naming_the_rule(cast, people, open_pe
     assert "between 0 and 20" in message and "3814-QĐ/TU" in message
 
 
-def test_the_newest_rule_set_is_the_default_from_2026():
-    assert default_monthly_rule_set(datetime.date(2025, 12, 1)) is HANOI_3814
-    assert default_monthly_rule_set(datetime.date(2026, 1, 1)) is DECREE_335_MONTHLY
-
-
-def test_a_rule_set_not_yet_in_force_is_refused(cast, people):
-    with pytest.raises(ValidationError) as error:
-        actions.open_period(
-            actor=cast.city_coordinator,
-            unit=cast.city,
-            month=datetime.date(2025, 12, 1),
-            rule_set="decree-335-2025",
-        )
-    assert "not in force in 12/2025" in error.value.message_dict["rule_set"][0]
-
-
 def test_a_2026_period_under_decree_335_computes_task_points(cast, people, walk):
     period = actions.open_period(
         actor=cast.city_coordinator, unit=cast.a.ward, month=datetime.date(2026, 2, 1)
     )
-    assert period.rule_set == "decree-335-2025"
     evaluation = period.evaluations.get(official=cast.a.official)
+    assert evaluation.rule_set == "decree-335-2025"
     actions.save_self_assessment(
         actor=cast.a.official_user,
         evaluation=evaluation,
@@ -114,32 +99,38 @@ def _ten_officials(cast):
     return [make_official(f"Cán bộ {n}", unit=cast.a.department) for n in range(8)]
 
 
-def test_the_share_of_a_grades_is_capped_at_30_percent_of_those_rated(cast, people):
+def _rated(cast, people, period, count, top):
+    evaluations = list(period.evaluations.filter(unit=cast.a.department))
+    for evaluation in evaluations:
+        evaluation.step = "review"
+        evaluation.save()
+    for evaluation in evaluations[:count]:
+        actions.rate_evaluation(actor=people.evaluator, evaluation=evaluation, points=top)
+    return evaluations
+
+
+def test_approving_a_grades_past_30_percent_of_those_rated_gives_b_with_the_quota_line(
+    cast, people
+):
+    """Decision 3814-QĐ/TU: grade A for at most 30% of those rated in the agency."""
     _ten_officials(cast)  # 10 in the department with the cast's official and the colleague
     period = actions.open_period(
         actor=cast.city_coordinator, unit=cast.a.ward, month=datetime.date(2025, 3, 1)
     )
-    evaluations = list(period.evaluations.filter(unit=cast.a.department))
-    assert len(evaluations) == 10
-    for evaluation in evaluations:
-        evaluation.step = "review"
-        evaluation.save()
     top = {"general": 20, "tasks": 70, "bonus": 5}
-    for evaluation in evaluations[:3]:
-        actions.rate_evaluation(actor=people.evaluator, evaluation=evaluation, points=top)
-    with pytest.raises(ValidationError) as error:
-        actions.rate_evaluation(actor=people.evaluator, evaluation=evaluations[3], points=top)
-    message = error.value.messages[0]
-    assert "3814-QĐ/TU" in message and "30%" in message and "3 of 10" in message
-    # A B grade still goes through.
-    actions.rate_evaluation(
-        actor=people.evaluator,
-        evaluation=evaluations[3],
-        points={"general": 20, "tasks": 60, "bonus": 0},
-    )
+    evaluations = _rated(cast, people, period, 4, top)
+    assert len(evaluations) == 10
+    for evaluation in evaluations[:4]:
+        actions.approve_evaluation(actor=cast.a.head, evaluation=evaluation)
+    grades = [Evaluation.objects.get(pk=e.pk).grade for e in evaluations[:4]]
+    assert grades == ["A", "A", "A", "B"]
+    fourth = Evaluation.objects.get(pk=evaluations[3].pk)
+    line = explain(fourth.quota)
+    assert "30% of the 10 evaluated" in line and "that is 3" in line
+    assert "Round down" in line and "to be confirmed" in line
 
 
-def test_units_with_exceptional_achievements_may_reach_40_percent(cast, people):
+def test_agencies_with_outstanding_results_may_reach_40_percent(cast, people):
     _ten_officials(cast)
     period = actions.open_period(
         actor=cast.city_coordinator,
@@ -147,15 +138,14 @@ def test_units_with_exceptional_achievements_may_reach_40_percent(cast, people):
         month=datetime.date(2025, 3, 1),
         exceptional_units=[cast.a.department],
     )
-    evaluations = list(period.evaluations.filter(unit=cast.a.department))
-    for evaluation in evaluations:
-        evaluation.step = "review"
-        evaluation.save()
+    assert period.exceptional_units_named_by == cast.city_coordinator
     top = {"general": 20, "tasks": 70, "bonus": 5}
-    for evaluation in evaluations[:4]:
-        actions.rate_evaluation(actor=people.evaluator, evaluation=evaluation, points=top)
-    with pytest.raises(ValidationError, match="40%"):
-        actions.rate_evaluation(actor=people.evaluator, evaluation=evaluations[4], points=top)
+    evaluations = _rated(cast, people, period, 5, top)
+    for evaluation in evaluations[:5]:
+        actions.approve_evaluation(actor=cast.a.head, evaluation=evaluation)
+    grades = [Evaluation.objects.get(pk=e.pk).grade for e in evaluations[:5]]
+    assert grades == ["A", "A", "A", "A", "B"]
+    assert "40%" in explain(Evaluation.objects.get(pk=evaluations[4].pk).quota)
 
 
 @pytest.mark.parametrize(

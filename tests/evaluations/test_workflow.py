@@ -187,10 +187,14 @@ def test_the_supervisor_cannot_approve(client, cast, people, open_period, walk):
     assert response.status_code == 403
 
 
-def test_a_leader_is_approved_by_the_level_above(cast, people, walk):
+def test_the_head_of_an_agency_is_approved_by_the_level_above(cast, people, walk):
     leader_user = make_user("leader_a", roles={Role.UNIT_HEAD: cast.a.department})
     leader = make_official(
-        "Phạm Trưởng Phòng", unit=cast.a.department, user=leader_user, is_leader=True
+        "Phạm Chánh Văn Phòng",
+        unit=cast.a.department,
+        user=leader_user,
+        is_leader=True,
+        agency_role="head",
     )
     dept_head = make_user("dept_head", roles={Role.UNIT_HEAD: cast.a.department})
     period = actions.open_period(

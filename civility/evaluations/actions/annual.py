@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
 from civility.evaluations import facts as facts_module
+from civility.evaluations import policies
 from civility.evaluations.actions.common import (
     _require,
+    approval_root,
     can_approve_for,
     can_manage,
 )
@@ -42,8 +44,10 @@ from civility.evaluations.rules import (
     excellent_cap_per_good,
     level_rank,
     q2,
+    share_of,
 )
-from civility.orgs.models import Official, OrgUnit
+from civility.orgs.models import AGENCY_KINDS, Official, OrgUnit, UnitKind, nearest_of_kinds
+from civility.orgs.policies import PolicyValue, policy
 
 # --- Annual classification ---------------------------------------------------------------
 
@@ -53,12 +57,17 @@ from civility.orgs.models import Official, OrgUnit
 TO_ASSESS = ""
 
 
-def _reason(code: str, *, sources: list[dict] | None = None, **params) -> dict:
-    """A reason line: a code, its parameters and the sources of the rule it applies
-    (`rules.cite`), rendered in the reader's language by `explain`."""
+def _reason(
+    code: str, *, sources: list[dict] | None = None, used: list[dict] | None = None, **params
+) -> dict:
+    """A reason line: a code, its parameters, the sources of the rule it applies
+    (`rules.cite`) and the settings it used (`policies.snapshot`), rendered in the reader's
+    language by `explain`."""
     reason = {"code": code, "params": {key: str(value) for key, value in params.items()}}
     if sources:
         reason["sources"] = sources
+    if used:
+        reason["policies"] = used
     return reason
 
 
@@ -247,31 +256,77 @@ def _default_months_worked(official: Official, year: int) -> int:
     return 12
 
 
+def _quota_settings(agency: OrgUnit, year: int) -> dict[str, PolicyValue]:
+    """The settings of Decree 335's share of "excellent" for the agency, in force at the end
+    of the year classified."""
+    day = datetime.date(year, 12, 31)
+    return {
+        name: policy(spec.key, unit=agency, on=day)
+        for name, spec in (
+            ("group", policies.EXCELLENT_QUOTA_GROUP),
+            ("share", policies.EXCELLENT_SHARE_OUTSTANDING),
+            ("rounding", policies.QUOTA_ROUNDING),
+            ("order", policies.QUOTA_ORDER),
+        )
+    }
+
+
+def _excellent_percent(rules: AnnualRuleSet, settings: dict[str, PolicyValue]) -> int:
+    return max(rules.excellent_per_good_percent or 0, int(settings["share"].value))
+
+
 def _apply_agency_quota(
-    rows: list[AnnualClassification], locked: list[AnnualClassification], rules: AnnualRuleSet
+    rows: list[AnnualClassification],
+    locked: list[AnnualClassification],
+    rules: AnnualRuleSet,
+    settings: dict[str, PolicyValue],
 ) -> None:
-    """Decree 335: excellent at most 20% of those rated good in the agency. Confirmed rows
-    keep their level; among the others the best average scores keep excellent and the rest
-    are proposed good, with the reason."""
-    percent = rules.excellent_per_good_percent
-    if percent is None:
-        return
+    """Decree 335 Art. 20 cl. 5: excellent at most 20% of those rated good in the agency (or
+    in each post, per the setting). Confirmed rows keep their level. Among the others, under
+    the default order the best average scores keep excellent and the rest are proposed good;
+    candidates tied at the last place, or all candidates when the head decides, are left to
+    the head ("to be assessed"). Each changed proposal gives the quota line with the settings.
+    """
+    percent = _excellent_percent(rules, settings)
     candidates = [row for row in rows if row.proposed_level == AnnualLevel.EXCELLENT]
     good = sum(1 for row in rows if row.proposed_level == AnnualLevel.GOOD)
     good += sum(1 for row in locked if row.final_level == AnnualLevel.GOOD)
     fixed = sum(1 for row in locked if row.final_level == AnnualLevel.EXCELLENT)
-    keep = excellent_cap_per_good(len(candidates), good, percent, fixed=fixed)
-    candidates.sort(key=lambda row: (-(row.average_score or 0), row.official.full_name))
-    for row in candidates[keep:]:
+    keep = excellent_cap_per_good(
+        len(candidates), good, percent, fixed=fixed, rounding=settings["rounding"].value
+    )
+    if keep >= len(candidates):
+        return
+    sources = [cite(DECREE_335, "20", clause="5")]
+    used = [policies.snapshot(value) for value in settings.values()]
+    params = {"percent": percent, "cap": keep + fixed, "candidates": len(candidates)}
+    if settings["order"].value == policies.HEAD_DECIDES:
+        to_head, lowered = candidates, []
+    else:
+        candidates.sort(key=lambda row: -(row.average_score or 0))
+        last = candidates[keep].average_score
+        tied = [row for row in candidates if row.average_score == last]
+        straddles = any(row in tied for row in candidates[:keep])
+        to_head = tied if straddles else []
+        lowered = [row for row in candidates[keep:] if row not in to_head]
+    for row in lowered:
         row.proposed_level = AnnualLevel.GOOD
         row.reasons = [
             *row.reasons,
+            _reason("quota_excellent", sources=sources, used=used, **params),
+        ]
+    places = keep - sum(1 for row in candidates[:keep] if row not in to_head)
+    for row in to_head:
+        row.proposed_level = TO_ASSESS
+        row.reasons = [
+            *row.reasons,
             _reason(
-                "quota_excellent",
-                sources=[cite(DECREE_335, "20", clause="5")],
-                percent=percent,
-                cap=keep + fixed,
-                candidates=len(candidates),
+                "quota_head_decides",
+                sources=sources,
+                used=used,
+                places=places,
+                among=len(to_head),
+                **params,
             ),
         ]
 
@@ -287,6 +342,9 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .select_related("unit")
     )
+    units = {official.unit_id: official.unit for official in officials}.values()
+    agencies = nearest_of_kinds(units, AGENCY_KINDS)
+    provinces = nearest_of_kinds(units, (UnitKind.PROVINCE,))
     existing = {
         row.official_id: row
         for row in AnnualClassification.objects.select_for_update().filter(
@@ -309,6 +367,7 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
     ):
         fails[official_id].add(failed_year)
     by_agency: dict[tuple[int, str], list[AnnualClassification]] = {}
+    agency_units: dict[int, OrgUnit] = {}
     results = []
     for official in officials:
         row = existing.get(official.pk)
@@ -320,10 +379,17 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
                 year=year,
                 months_worked=_default_months_worked(official, year),
             )
-        rules = annual_rule_set_for(year, official.staff_category)
+        province = provinces[official.unit_id]
+        rules = annual_rule_set_for(
+            year, official.staff_category, province.code if province is not None else None
+        )
         row.unit = official.unit
+        row.agency = agencies[official.unit_id] or official.unit
+        agency_units[row.agency.pk] = row.agency
+        row.post_id = official.post_id
         row.staff_category = official.staff_category
         row.is_leader = official.is_leader
+        row.agency_role = official.agency_role
         row.rule_set = rules.key if rules else ""
         level, reasons, average, count = compute_proposal(
             official,
@@ -342,18 +408,24 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
             average,
             count,
         )
-        if rules is not None:
-            by_agency.setdefault((official.unit_id, rules.key), []).append(row)
+        if rules is not None and rules.excellent_per_good_percent is not None:
+            by_agency.setdefault((row.agency.pk, rules.key), []).append(row)
         results.append(row)
-    for (unit_id, key), rows in by_agency.items():
+    for (agency_id, key), rows in by_agency.items():
         rules = rows[0].rules
-        if rules.excellent_per_good_percent is not None:
-            locked = list(
-                AnnualClassification.objects.confirmed().filter(
-                    unit_id=unit_id, year=year, rule_set=key
-                )
+        settings = _quota_settings(agency_units[agency_id], year)
+        locked = list(
+            AnnualClassification.objects.confirmed().filter(
+                agency_id=agency_id, year=year, rule_set=key
             )
-            _apply_agency_quota(rows, locked, rules)
+        )
+        by_post = settings["group"].value == policies.BY_POST
+        groups: dict[int | None, list[AnnualClassification]] = {}
+        for row in rows:
+            groups.setdefault(row.post_id if by_post else None, []).append(row)
+        for post_id, group in groups.items():
+            in_group = [row for row in locked if not by_post or row.post_id == post_id]
+            _apply_agency_quota(group, in_group, rules, settings)
     # Proposals are Civility's own arithmetic, recomputed at will: written in bulk and not
     # audited row by row; the head's confirmation (the decision) is audited.
     now = timezone.now()
@@ -376,7 +448,8 @@ def _update_proposals(rows: list[AnnualClassification]) -> None:
 
     table = AnnualClassification._meta.db_table
     sql = (
-        f"UPDATE {table} SET unit_id = %s, staff_category = %s, is_leader = %s, "
+        f"UPDATE {table} SET unit_id = %s, agency_id = %s, post_id = %s, staff_category = %s, "
+        "is_leader = %s, agency_role = %s, "
         "rule_set = %s, months_worked = %s, period_count = %s, average_score = %s, "
         "proposed_level = %s, reasons = %s, computed_at = %s "
         "WHERE id = %s AND confirmed_at IS NULL"
@@ -387,8 +460,11 @@ def _update_proposals(rows: list[AnnualClassification]) -> None:
             [
                 (
                     row.unit_id,
+                    row.agency_id,
+                    row.post_id,
                     row.staff_category,
                     row.is_leader,
+                    row.agency_role,
                     row.rule_set,
                     row.months_worked,
                     row.period_count,
@@ -448,12 +524,21 @@ def _hard_limit(classification: AnnualClassification) -> tuple[str, dict] | None
     return None
 
 
+def classification_root(classification: AnnualClassification) -> tuple[str, bool]:
+    """Decree 90/2020 Art. 16: the head of the agency confirms its deputies and staff; the
+    head of the agency is confirmed from the level above."""
+    return approval_root(
+        unit=classification.agency,
+        agency=classification.agency,
+        is_leader=classification.is_leader,
+        agency_role=classification.agency_role,
+        deputy_level_above=False,
+    )
+
+
 def can_confirm(user, classification: AnnualClassification) -> bool:
     return can_approve_for(
-        user,
-        classification.unit,
-        is_leader=classification.is_leader,
-        official=classification.official,
+        user, classification_root(classification), official=classification.official
     )
 
 
@@ -551,33 +636,36 @@ def confirm_classification(
         # Every peer is locked (concurrent confirmations wait for each other), but only
         # confirmed ones count as rated: a proposal is not a rating, so heads confirm "well
         # completed" before the excellent it allows.
-        peers = [
-            peer
-            for peer in AnnualClassification.objects.select_for_update()
-            .filter(unit_id=classification.unit_id, year=classification.year, rule_set=rules.key)
+        settings = _quota_settings(classification.agency, classification.year)
+        peers = (
+            AnnualClassification.objects.select_for_update()
+            .filter(
+                agency_id=classification.agency_id, year=classification.year, rule_set=rules.key
+            )
             .exclude(pk=classification.pk)
-            if peer.is_locked()
-        ]
+        )
+        if settings["group"].value == policies.BY_POST:
+            peers = peers.filter(post_id=classification.post_id)
+        peers = [peer for peer in peers if peer.is_locked()]
         excellent = 1 + sum(1 for peer in peers if peer.final_level == AnnualLevel.EXCELLENT)
         good = sum(1 for peer in peers if peer.final_level == AnnualLevel.GOOD)
-        if excellent * 100 > good * rules.excellent_per_good_percent:
-            raise ValidationError(
-                {
-                    "level": _(
-                        "Refused under %(rule)s: excellent may be at most %(percent)d%% of the "
-                        "number rated well completed in %(unit)s (%(good)d rated well completed, "
-                        "so at most %(cap)d excellent); this would make %(excellent)d."
-                    )
-                    % {
-                        "rule": rules.legal_basis,
-                        "percent": rules.excellent_per_good_percent,
-                        "unit": classification.unit,
-                        "good": good,
-                        "cap": good * rules.excellent_per_good_percent // 100,
-                        "excellent": excellent,
-                    }
-                }
-            )
+        percent = _excellent_percent(rules, settings)
+        cap = share_of(good, percent, settings["rounding"].value)
+        if excellent > cap:
+            refusal = _(
+                "Refused under %(rule)s: excellent may be at most %(percent)d%% of the "
+                "number rated well completed in %(unit)s (%(good)d rated well completed, "
+                "so at most %(cap)d excellent); this would make %(excellent)d."
+            ) % {
+                "rule": rules.legal_basis,
+                "percent": percent,
+                "unit": classification.agency,
+                "good": good,
+                "cap": cap,
+                "excellent": excellent,
+            }
+            lines = [refusal, *(value.explain() for value in settings.values())]
+            raise ValidationError({"level": " ".join(lines)})
     classification.final_level = level
     classification.change_reason = (
         change_reason.strip() if level != classification.proposed_level else ""

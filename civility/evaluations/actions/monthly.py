@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
 from civility.evaluations import facts as facts_module
+from civility.evaluations import policies
 from civility.evaluations.actions.common import (
     _is_self,
     _require,
@@ -25,6 +26,8 @@ from civility.evaluations.actions.common import (
     can_manage,
     can_review,
     can_self_assess,
+    evaluation_root,
+    may_approve,
 )
 from civility.evaluations.models import (
     Evaluation,
@@ -34,16 +37,28 @@ from civility.evaluations.models import (
     first_of_month,
 )
 from civility.evaluations.rules import (
+    LEVEL_ORDER,
     Level,
     MonthlyRuleSet,
     WorkItem,
-    default_monthly_rule_set,
-    monthly_rule_set,
+    level_rank,
+    monthly_rule_sets_for,
+    pick_monthly_rule_set,
     q2,
     score,
+    unit_results_rate,
 )
-from civility.orgs.models import Official, OrgUnit, RoleAssignment
-from civility.orgs.scopes import Role
+from civility.orgs.models import (
+    AGENCY_KINDS,
+    AgencyRole,
+    Official,
+    OrgUnit,
+    RoleAssignment,
+    UnitKind,
+    nearest_of_kinds,
+)
+from civility.orgs.policies import policy
+from civility.orgs.scopes import Role, scope_of
 
 logger = logging.getLogger(__name__)
 
@@ -95,33 +110,95 @@ def pick_supervisor(official: Official, candidates: list[tuple[str, str, int]]) 
     return best[2] if best else None
 
 
+def choose_monthly_rule_set(
+    official: Official,
+    *,
+    unit: OrgUnit,
+    province: OrgUnit | None,
+    month: datetime.date,
+    settings_seen: dict | None = None,
+) -> tuple[MonthlyRuleSet | None, dict]:
+    """The monthly rule set for the official's staff category and province in the month, and
+    why (a reason for `explain`): the only one that applies; where a national and a
+    provincial one both apply, the one the setting names; none: not scored.
+    `settings_seen` keeps the setting read per unit across the officials of a period."""
+    code = province.code if province is not None else None
+    candidates = monthly_rule_sets_for(month, official.staff_category, code)
+    params = {
+        "category": official.staff_category,
+        "province": province.name if province is not None else "",
+        "month": month.strftime("%m/%Y"),
+    }
+    if not candidates:
+        return None, _reason("monthly_rule_none", **params)
+    if len(candidates) == 1:
+        return candidates[0], _reason("monthly_rule_one", key=candidates[0].key, **params)
+    seen = settings_seen if settings_seen is not None else {}
+    if unit.pk not in seen:
+        seen[unit.pk] = policy(policies.MONTHLY_RULE_SET_OVERLAP.key, unit=unit, on=month)
+    overlap = seen[unit.pk]
+    chosen = pick_monthly_rule_set(candidates, overlap.value)
+    reason = _reason(
+        "monthly_rule_overlap",
+        key=chosen.key,
+        others=",".join(rule.key for rule in candidates if rule is not chosen),
+        **params,
+    )
+    reason["policies"] = [policies.snapshot(overlap)]
+    return chosen, reason
+
+
+def _reason(code: str, **params) -> dict:
+    return {"code": code, "params": {key: str(value) for key, value in params.items()}}
+
+
+def _check_outstanding_agencies(*, actor, unit: OrgUnit, month: datetime.date, agencies) -> None:
+    """Agencies named as having outstanding results must be agencies under the period's unit,
+    named by whom the setting says (policies.OUTSTANDING_UNITS_NAMED_BY)."""
+    for agency in agencies:
+        if not agency.path.startswith(unit.path):
+            raise ValidationError(
+                {
+                    "exceptional_units": _("%(unit)s is not under %(root)s.")
+                    % {"unit": agency, "root": unit}
+                }
+            )
+        if agency.kind not in AGENCY_KINDS:
+            raise ValidationError(
+                {
+                    "exceptional_units": _(
+                        "%(unit)s is not an agency: quotas are counted per agency, so name the "
+                        "agency."
+                    )
+                    % {"unit": agency}
+                }
+            )
+    if not agencies:
+        return
+    named_by = policy(policies.OUTSTANDING_UNITS_NAMED_BY.key, unit=unit, on=month)
+    province = unit.province
+    if named_by.value == policies.BY_PROVINCE and not (
+        province is not None
+        and scope_of(actor).covers(province, roles=(Role.SYSTEM_ADMIN, Role.COORDINATOR))
+    ):
+        raise ValidationError({"exceptional_units": named_by.explain()})
+
+
 @transaction.atomic
 def open_period(
     *,
     actor,
     unit: OrgUnit,
     month: datetime.date,
-    rule_set: str | None = None,
     self_deadline: datetime.date | None = None,
     review_deadline: datetime.date | None = None,
     approval_deadline: datetime.date | None = None,
     exceptional_units=(),
 ) -> EvaluationPeriod:
-    """Open a month's evaluation for every official of the unit's subtree."""
+    """Open a month's evaluation for every official of the unit's subtree, each under the
+    rule set for their staff category and province that month (or not scored)."""
     _require(can_manage(actor, unit))
     month = first_of_month(month)
-    rules = monthly_rule_set(rule_set) if rule_set else default_monthly_rule_set(month)
-    if not rules.is_in_force(month):
-        raise ValidationError(
-            {
-                "rule_set": _("%(rule)s is not in force in %(month)s (in force from %(start)s).")
-                % {
-                    "rule": rules.name,
-                    "month": month.strftime("%m/%Y"),
-                    "start": rules.valid_from.strftime("%d/%m/%Y"),
-                }
-            }
-        )
     if EvaluationPeriod.objects.filter(unit=unit, month=month).exists():
         raise ValidationError(
             {"month": _("An evaluation period for this unit and month is already open.")}
@@ -138,44 +215,55 @@ def open_period(
                 )
             }
         )
-    for extra in exceptional_units:
-        if not extra.path.startswith(unit.path):
-            raise ValidationError(
-                {
-                    "exceptional_units": _("%(unit)s is not under %(root)s.")
-                    % {"unit": extra, "root": unit}
-                }
-            )
+    exceptional_units = list(exceptional_units)
+    _check_outstanding_agencies(actor=actor, unit=unit, month=month, agencies=exceptional_units)
     with acting_as(actor):
         period = EvaluationPeriod.objects.create(
             unit=unit,
             month=month,
-            rule_set=rules.key,
             self_deadline=self_deadline,
             review_deadline=review_deadline,
             approval_deadline=approval_deadline,
             opened_by=actor,
+            exceptional_units_named_by=actor if exceptional_units else None,
         )
         period.exceptional_units.set(exceptional_units)
     already = Evaluation.objects.in_month(month).values("official")
-    officials = (
+    officials = list(
         Official.objects.under(unit)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=month))
         .exclude(pk__in=already)
         .select_related("unit")
     )
+    units = {official.unit_id: official.unit for official in officials}.values()
+    agencies = nearest_of_kinds(units, AGENCY_KINDS)
+    provinces = nearest_of_kinds(units, (UnitKind.PROVINCE,))
     candidates = _supervisor_candidates(unit)
-    Evaluation.objects.bulk_create(
-        Evaluation(
-            period=period,
-            official=official,
+    evaluations = []
+    settings_seen: dict = {}
+    for official in officials:
+        rules, reason = choose_monthly_rule_set(
+            official,
             unit=official.unit,
-            is_leader=official.is_leader,
-            rule_set=rules.key,
-            supervisor_id=pick_supervisor(official, candidates),
+            province=provinces[official.unit_id],
+            month=month,
+            settings_seen=settings_seen,
         )
-        for official in officials
-    )
+        evaluations.append(
+            Evaluation(
+                period=period,
+                official=official,
+                unit=official.unit,
+                agency=agencies[official.unit_id] or official.unit,
+                is_leader=official.is_leader,
+                agency_role=official.agency_role,
+                rule_set=rules.key if rules else "",
+                rule_choice=reason,
+                step=Step.SELF if rules else Step.NOT_SCORED,
+                supervisor_id=pick_supervisor(official, candidates) if rules else None,
+            )
+        )
+    Evaluation.objects.bulk_create(evaluations)
     return period
 
 
@@ -195,7 +283,7 @@ def set_supervisor(*, actor, evaluation: Evaluation, supervisor) -> Evaluation:
 @transaction.atomic
 def close_period(*, actor, period: EvaluationPeriod) -> EvaluationPeriod:
     _require(can_manage(actor, period.unit))
-    pending = period.evaluations.exclude(step=Step.DONE).count()
+    pending = period.evaluations.scored().exclude(step=Step.DONE).count()
     if pending:
         raise ValidationError(
             _("%(count)d evaluations are not approved yet; the period stays open.")
@@ -355,41 +443,121 @@ def save_self_assessment(
     return evaluation
 
 
-def _check_quota(evaluation: Evaluation, level: str) -> None:
-    """Refuse a level over the rule set's cap for the evaluation's unit in the period."""
-    rules = evaluation.rules
-    quota = rules.quota
-    if quota is None or level != quota.level:
-        return
-    peers = Evaluation.objects.select_for_update().filter(
-        period_id=evaluation.period_id, unit_id=evaluation.unit_id
-    )
-    population = peers.count()
-    exceptional = evaluation.period.exceptional_units.filter(pk=evaluation.unit_id).exists()
-    cap = quota.cap(population, exceptional=exceptional)
-    holders = (
-        peers.filter(step__in=(Step.APPROVAL, Step.DONE), level=quota.level)
+def unit_results(
+    evaluation: Evaluation, rules: MonthlyRuleSet, items: list[WorkItem]
+) -> tuple[Decimal | None, int, dict]:
+    """Decree 335/2025 (article to be confirmed): a leader's unit results (100 or 50), the
+    weight they have in the task points (policies.LEADER_UNIT_RESULTS_WEIGHT) and the record
+    kept on the evaluation. The head's and deputies' unit is their agency (deputies' fields
+    are not recorded, so the whole agency but its head and deputies counts), another
+    leader's their own unit; subordinates count once rated. No subordinate rated: no rate."""
+    if not (rules.scores_leaders_on_unit and evaluation.is_leader):
+        return None, 0, {}
+    scope = evaluation.agency if evaluation.agency_role else evaluation.unit
+    subordinates = (
+        Evaluation.objects.scored()
+        .filter(period__month=evaluation.period.month, unit__path__startswith=scope.path)
         .exclude(pk=evaluation.pk)
-        .count()
     )
-    if holders + 1 > cap:
-        share = quota.exceptional_percent if exceptional else quota.percent
-        raise ValidationError(
-            _(
-                "Refused under rule %(rule)s: at most %(share)d%% of those rated in %(unit)s "
-                "may get grade %(grade)s, that is %(cap)d of %(population)d; %(holders)d "
-                "already have it."
-            )
-            % {
-                "rule": rules.legal_basis,
-                "share": share,
-                "unit": evaluation.unit,
-                "grade": rules.grade_for(quota.level) or Level(quota.level).label,
-                "cap": cap,
-                "population": population,
-                "holders": holders,
-            }
+    if evaluation.agency_role == AgencyRole.DEPUTY:
+        subordinates = subordinates.exclude(
+            agency_id=evaluation.agency_id, agency_role__in=AgencyRole.values
         )
+    levels = list(
+        subordinates.filter(step__in=(Step.APPROVAL, Step.DONE)).values_list("level", flat=True)
+    )
+    rate = unit_results_rate(levels)
+    record = {
+        "scope": scope.name,
+        "subordinates": subordinates.count(),
+        "rated": len(levels),
+        "not_completed": sum(1 for level in levels if level == Level.NOT_COMPLETED),
+        "rate": str(rate) if rate is not None else "",
+        "own_tasks": str(rules.task_points(items)),
+    }
+    if rate is None:
+        return None, 0, record
+    weight = policy(
+        policies.LEADER_UNIT_RESULTS_WEIGHT.key,
+        unit=evaluation.agency,
+        on=evaluation.period.month,
+    )
+    record["weight"] = weight.value
+    record["policies"] = [policies.snapshot(weight)]
+    return rate, int(weight.value), record
+
+
+def _score(evaluation: Evaluation, rules: MonthlyRuleSet, points: dict, items: list[WorkItem]):
+    rate, weight, record = unit_results(evaluation, rules, items)
+    evaluation.unit_results = record
+    return score(rules, points=points, items=items, unit_rate=rate, unit_weight=weight)
+
+
+def quota_outcome(evaluation: Evaluation, *, lock: bool = False) -> dict:
+    """What the rule set's quota does to the evaluation approved now: {} when it keeps its
+    level, else the quota line (kept as `Evaluation.quota`) with the settings used.
+
+    The quota counts everyone evaluated under the same rule set in the agency that month
+    (Decision 3814-QĐ/TU: "of the agency or unit"). The places go to those approved with the
+    level first; under the default order, candidates awaiting approval with a higher score
+    keep their claim, and at equal scores the head decides by approving (policies.QUOTA_ORDER).
+    """
+    rules = evaluation.rules
+    quota = rules.quota if rules else None
+    if quota is None or evaluation.level != quota.level:
+        return {}
+    month = evaluation.period.month
+    peers = Evaluation.objects.filter(
+        period__month=month, agency_id=evaluation.agency_id, rule_set=rules.key
+    ).exclude(pk=evaluation.pk)
+    if lock:
+        peers = peers.select_for_update()
+    population = len(peers) + 1
+    exceptional = evaluation.period.exceptional_units.filter(pk=evaluation.agency_id).exists()
+    rounding = policy(policies.QUOTA_ROUNDING.key, unit=evaluation.agency, on=month)
+    order = policy(policies.QUOTA_ORDER.key, unit=evaluation.agency, on=month)
+    cap = quota.cap(population, exceptional=exceptional, rounding=rounding.value)
+    held = peers.filter(step=Step.DONE, level=quota.level).count()
+    ahead = 0
+    if order.value == policies.SCORE_THEN_HEAD:
+        ahead = peers.filter(
+            step=Step.APPROVAL, level=quota.level, total__gt=evaluation.total
+        ).count()
+    if held + ahead < cap:
+        return {}
+    lowered = LEVEL_ORDER[level_rank(quota.level) - 1]
+    used = [policies.snapshot(rounding), policies.snapshot(order)]
+    if exceptional:
+        named_by = policy(
+            policies.OUTSTANDING_UNITS_NAMED_BY.key, unit=evaluation.period.unit, on=month
+        )
+        used.append(policies.snapshot(named_by))
+    return {
+        "code": "quota_monthly",
+        "params": {
+            "rule": rules.legal_basis,
+            "percent": str(quota.exceptional_percent if exceptional else quota.percent),
+            "agency": evaluation.agency.name,
+            "population": str(population),
+            "cap": str(cap),
+            "held": str(held),
+            "ahead": str(ahead),
+            "level": quota.level,
+            "grade": rules.grade_for(quota.level),
+            "to": lowered,
+            "to_grade": rules.grade_for(lowered),
+            "outstanding": "1" if exceptional else "",
+        },
+        "sources": [quota.source],
+        "policies": used,
+    }
+
+
+def _apply_quota(evaluation: Evaluation) -> None:
+    evaluation.quota = quota_outcome(evaluation, lock=True)
+    if evaluation.quota:
+        evaluation.level = evaluation.quota["params"]["to"]
+        evaluation.grade = evaluation.quota["params"]["to_grade"]
 
 
 @transaction.atomic
@@ -412,8 +580,7 @@ def rate_evaluation(
     rules = evaluation.rules
     items = clean_work_items(work_items) if work_items is not None else evaluation.items()
     cleaned = _clean_points(rules, points, field="points")
-    result = score(rules, points=cleaned, items=items)
-    _check_quota(evaluation, result.level)
+    result = _score(evaluation, rules, cleaned, items)
     evaluation.work_items = [item.as_dict() for item in items]
     evaluation.points = {key: str(value) for key, value in result.points.items()}
     evaluation.total = result.total
@@ -422,6 +589,7 @@ def rate_evaluation(
     evaluation.review_comment = comment.strip()
     evaluation.reviewed_by = actor
     evaluation.reviewed_at = timezone.now()
+    evaluation.quota = {}
     evaluation.step = Step.APPROVAL
     evaluation.returned_note = ""
     take_snapshot(evaluation)
@@ -444,6 +612,8 @@ def approve_evaluation(
     )
     _require_step(evaluation, Step.APPROVAL)
     rules = evaluation.rules
+    current = {key: value for key, value in evaluation.points.items() if key != "tasks"}
+    rescore = rules.scores_leaders_on_unit and evaluation.is_leader
     if points is not None:
         cleaned = _clean_points(rules, points, field="points")
         changed = any(
@@ -454,14 +624,16 @@ def approve_evaluation(
                 raise ValidationError(
                     {"note": _("Give the reason for changing the supervisor's points.")}
                 )
-            result = score(rules, points=cleaned, items=evaluation.items())
-            _check_quota(evaluation, result.level)
-            evaluation.points = {key: str(value) for key, value in result.points.items()}
-            evaluation.total = result.total
-            evaluation.level = result.level
-            evaluation.grade = result.grade
-    # The rule may have been broken by others since the rating: check again.
-    _check_quota(evaluation, evaluation.level)
+            current, rescore = cleaned, True
+    if rescore:
+        # Under Decree 335 a leader's unit results are counted again: subordinates rated
+        # since the supervisor's rating count too.
+        result = _score(evaluation, rules, current, evaluation.items())
+        evaluation.points = {key: str(value) for key, value in result.points.items()}
+        evaluation.total = result.total
+        evaluation.level = result.level
+        evaluation.grade = result.grade
+    _apply_quota(evaluation)
     evaluation.approval_note = note.strip()
     evaluation.approved_by = actor
     evaluation.approved_at = timezone.now()
@@ -506,14 +678,12 @@ def reminder_days() -> tuple[int, ...]:
 
 
 def _approvers(evaluation: Evaluation, heads: list[tuple[str, int]]) -> list[int]:
-    path = evaluation.unit.path
+    root = evaluation_root(evaluation)
     return sorted(
         {
             user_id
             for grant_path, user_id in heads
-            if path.startswith(grant_path)
-            and not (evaluation.is_leader and grant_path == path)
-            and user_id != evaluation.official.user_id
+            if may_approve([grant_path], root) and user_id != evaluation.official.user_id
         }
     )
 
@@ -529,8 +699,9 @@ def send_evaluation_reminders(*, today: datetime.date) -> int:
     )
     pending = (
         Evaluation.objects.filter(period__closed_at__isnull=True)
+        .scored()
         .exclude(step=Step.DONE)
-        .select_related("period", "unit", "official")
+        .select_related("period", "unit", "agency", "official")
     )
     created = 0
     to_mail: list[EvaluationReminder] = []
