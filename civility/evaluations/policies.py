@@ -40,8 +40,8 @@ MONTHLY_RULE_SET_OVERLAP = declare(
         key="evaluations.monthly_rule_set_overlap",
         label=_("Monthly rule set where a national and a provincial one both apply"),
         help_text=_(
-            "A civil servant of Hà Nội from 2026 falls under both Decree 335/2025 (civil "
-            "servants nationwide) and Decision 3814-QĐ/TU (all staff of Hà Nội)."
+            "Where the province has its own monthly rule set for all its staff, its civil "
+            "servants also fall under Decree 335/2025 from 2026 (civil servants nationwide)."
         ),
         default=NATIONAL,
         default_source="335/2025/NĐ-CP Art. 1",
