@@ -37,6 +37,7 @@ def _classify(official, level: str | None, months_absent: int = 0) -> None:
         official=official,
         year=YEAR,
         unit=official.unit,
+        agency=official.unit.agency,
         staff_category=official.staff_category,
         rule_set="decree-48-2023",
         proposed_level=level,
