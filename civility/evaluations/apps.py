@@ -10,7 +10,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from civility.evaluations import models
+        from civility.evaluations import models, policies  # noqa: F401 (declares settings)
 
         auditlog.register(models.EvaluationPeriod, m2m_fields={"exceptional_units"})
         auditlog.register(models.Evaluation)

@@ -3,9 +3,13 @@ followed by the sources stored with it (`rules.cite`)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext as _
 
+from civility.conduct.rules import DisciplineForm
 from civility.evaluations.rules import ANNUAL_RULE_SETS, AnnualLevel
+from civility.orgs.policies import PolicyValue, spec_for
 
 
 def _level(value: str) -> str:
@@ -32,15 +36,37 @@ def citation(source: dict) -> str:
     return _("Decree %(act)s, Art. %(article)s") % source
 
 
+def _form(value: str) -> str:
+    try:
+        return str(DisciplineForm(value).label)
+    except ValueError:
+        return value
+
+
+def setting_line(stored: dict) -> str:
+    """The setting a reason used, as stored with it: value, who chose it, its ground or
+    "to be confirmed"."""
+    value = PolicyValue(
+        spec=spec_for(stored["key"]),
+        value=stored["value"],
+        source=stored.get("source", ""),
+        set_by=stored.get("by") or None,
+        valid_from=datetime.date.fromisoformat(stored["from"]) if stored.get("from") else None,
+    )
+    return value.explain()
+
+
 def explain(reason: dict) -> str:
     text = _explain(reason)
     sources = reason.get("sources")
-    if not sources:
-        return text
-    return _("%(text)s Source: %(sources)s.") % {
-        "text": text,
-        "sources": "; ".join(citation(source) for source in sources),
-    }
+    if sources:
+        text = _("%(text)s Source: %(sources)s.") % {
+            "text": text,
+            "sources": "; ".join(citation(source) for source in sources),
+        }
+    if reason.get("setting"):
+        text = f"{text} {setting_line(reason['setting'])}."
+    return text
 
 
 def _explain(reason: dict) -> str:
@@ -120,10 +146,29 @@ def _explain(reason: dict) -> str:
             "cap": _level(p.get("cap", "")),
         }
     if code == "discipline":
+        p["form"] = _form(p.get("form", ""))
+        if p.get("ground") == "duty":
+            return (
+                _(
+                    "Disciplined in the year for a violation related to duties (%(form)s, "
+                    "decision of %(date)s, record %(number)s): “did not complete tasks” "
+                    "whatever the score."
+                )
+                % p
+            )
         return (
             _(
                 "Disciplined in the year (%(form)s, decision of %(date)s, record %(number)s): "
                 "“did not complete tasks” whatever the score."
+            )
+            % p
+        )
+    if code == "discipline_before_decree_48":
+        return (
+            _(
+                "Record %(number)s: disciplined for conduct off duty by a decision of "
+                "%(date)s, before Decree 48/2023 took effect (15/09/2023): not counted in this "
+                "rating, as the setting named after the source decides."
             )
             % p
         )
@@ -138,8 +183,9 @@ def _explain(reason: dict) -> str:
     if code == "discipline_not_duty":
         return (
             _(
-                "Record %(number)s is not a duty-related breach; it does not change the "
-                "level under this rule set."
+                "Record %(number)s: disciplined for a violation not related to duties (conduct "
+                "off duty); under this rule set only discipline for a violation related to "
+                "duties counts, so it does not change the level."
             )
             % p
         )

@@ -352,10 +352,13 @@ class AnnualRuleSet:
     method: str
     # Decree 335: cut-offs on the average score.
     thresholds: tuple[tuple[str, Decimal], ...] = ()
-    # Who is "not completed" whatever else: any discipline in the year (90/48), or
-    # reprimand or above for a duty-related breach (335).
+    # Who is "not completed" whatever else: discipline decided in the year for a violation
+    # related to duties (Decree 90/2020 Art. 11 / 15 ground (c); Decree 335/2025 Art. 20,
+    # reprimand or above, which every form is), or any Party or administrative discipline
+    # (Decree 48/2023) for ratings made from `any_discipline_from` on.
     any_discipline_fails: bool = False
     duty_discipline_fails: bool = False
+    any_discipline_from: datetime.date | None = None
     same_violation_once: bool = False  # Decree 48/2023: not counted again in a later year
     min_months_worked: int | None = None  # fewer → not classified (maternity leave excepted)
     absence_cap: tuple[int, int, str] | None = None  # absent from..below months → at most
@@ -372,6 +375,12 @@ class AnnualRuleSet:
             and staff_category in self.staff_categories
         )
 
+    def counts_any_discipline(self, rated_on: datetime.date) -> bool:
+        """Whether a rating made on `rated_on` counts discipline for conduct off duty."""
+        return self.any_discipline_fails and (
+            self.any_discipline_from is None or rated_on >= self.any_discipline_from
+        )
+
     def deadline(self, year: int) -> datetime.date:
         month, day = self.deadline_month_day
         return datetime.date(year, month, day)
@@ -384,6 +393,8 @@ class AnnualRuleSet:
 
 
 ALL_CATEGORIES = tuple(StaffCategory.values)
+# Decree 48/2023/NĐ-CP took effect on this day; its rule set starts with the year 2023.
+DECREE_48_IN_FORCE = datetime.date(2023, 9, 15)
 
 DECREE_90_2020 = AnnualRuleSet(
     key="decree-90-2020",
@@ -393,7 +404,7 @@ DECREE_90_2020 = AnnualRuleSet(
     valid_to=datetime.date(2022, 12, 31),
     staff_categories=ALL_CATEGORIES,
     method=AnnualMethod.CRITERIA,
-    any_discipline_fails=True,
+    duty_discipline_fails=True,
     min_months_worked=6,
     absence_cap=(3, 6, Level.COMPLETED),
     notes=(
@@ -403,6 +414,12 @@ DECREE_90_2020 = AnnualRuleSet(
             "quality; completed = at most 20 per cent of tasks short of quality or schedule."
         ),
         _("General criteria (politics, ethics, lifestyle, discipline) are judged by the head."),
+        _(
+            "Only discipline decided in the year for a violation committed in performing "
+            "duties means “did not complete tasks” (Art. 11 and 15, ground (c)); discipline "
+            "for conduct off duty does not. The same holds for 2023 ratings made before "
+            "15/09/2023."
+        ),
     ),
 )
 
@@ -415,12 +432,30 @@ DECREE_48_2023 = AnnualRuleSet(
     staff_categories=ALL_CATEGORIES,
     method=AnnualMethod.CRITERIA,
     any_discipline_fails=True,
+    duty_discipline_fails=True,
+    any_discipline_from=DECREE_48_IN_FORCE,
     same_violation_once=True,
     min_months_worked=6,
     absence_cap=(3, 6, Level.COMPLETED),
     notes=(
         DECREE_90_2020.notes[0],
         DECREE_90_2020.notes[1],
+        _(
+            "From 15/09/2023 any Party or administrative discipline in the year means “did not "
+            "complete tasks”, except a violation already counted for a “did not complete "
+            "tasks” in an earlier year, and Party and administrative discipline for the same "
+            "act count in one year only (Decree 48/2023, Art. 1, cl. 4). Ratings made before "
+            "15/09/2023 count only discipline for violations committed in performing duties."
+        ),
+        _(
+            "Civility holds administrative discipline only (the conduct records); it holds no "
+            "Party discipline. The head checks Party discipline in the year and whether it "
+            "concerns an act already counted."
+        ),
+        _(
+            "Whether a 2023 rating counts discipline for conduct off duty decided before "
+            "15/09/2023 is a setting of the province, to be confirmed."
+        ),
         _(
             "Decree 48/2023 also caps the share of excellent at the share of Party members "
             "rated excellent; that figure is not in Civility, so the head checks it."
