@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from civility.accounts.actions import create_api_token
 from civility.conduct import actions
 from civility.conduct.models import Handling, RecordStatus, ViolationRecord, ViolationType
-from civility.conduct.rules import DisciplineForm
+from civility.conduct.rules import DECREE_112_2020, DECREE_172_2025, DisciplineForm
+from civility.orgs.models import StaffCategory
 from civility.orgs.scopes import Role
+from tests.factories import make_official
 
 pytestmark = pytest.mark.django_db
 SEPT_2025 = datetime.datetime(2025, 9, 1, 3, tzinfo=datetime.UTC)
@@ -185,3 +187,37 @@ def test_disciplined_in_a_year_counts_decisions_by_decision_date_not_violation_d
     assert not ViolationRecord.objects.disciplinary_decisions(
         year=2026, officials=[cast.b.official.pk]
     ).exists()
+
+
+# --- Forms by post (Decree 112/2020 Art. 7) ------------------------------------------------
+
+
+def test_salary_step_reduction_is_for_non_leaders_decree_112_art_7():
+    category = StaffCategory.CIVIL_SERVANT
+    assert DisciplineForm.SALARY_STEP_REDUCTION in DECREE_112_2020.forms_for(
+        category, is_leader=False
+    )
+    assert DisciplineForm.SALARY_STEP_REDUCTION not in DECREE_112_2020.forms_for(
+        category, is_leader=True
+    )
+
+
+def test_demotion_and_removal_are_for_leaders_decree_112_art_7():
+    category = StaffCategory.CIVIL_SERVANT
+    for form in (DisciplineForm.DEMOTION, DisciplineForm.DISMISSAL_FROM_POST):
+        assert form in DECREE_112_2020.forms_for(category, is_leader=True)
+        assert form not in DECREE_112_2020.forms_for(category, is_leader=False)
+    assert DisciplineForm.DISMISSAL_FROM_POST in DECREE_172_2025.forms_for(category, is_leader=True)
+
+
+@time_machine.travel(SEPT_2025)
+def test_a_leader_cannot_get_a_salary_step_reduction_decree_112_art_7(cast, file_record):
+    leader = make_official("Trưởng phòng Thử", unit=cast.a.department, is_leader=True)
+    record = _verifying(cast, file_record, official=leader, occurred_on=datetime.date(2025, 5, 2))
+    with pytest.raises(ValidationError) as error:
+        _decide(
+            cast, record, day=datetime.date(2025, 6, 20), form=DisciplineForm.SALARY_STEP_REDUCTION
+        )
+    assert "discipline_form" in error.value.message_dict
+    record = _decide(cast, record, day=datetime.date(2025, 6, 20), form=DisciplineForm.DEMOTION)
+    assert record.rule_set == "decree-112-2020"
