@@ -3,7 +3,8 @@
 Pure code, no database: monthly scoring (Hanoi's Decision 3814-QĐ/TU framework; the national
 100-point scale of Decree 335/2025/NĐ-CP), the annual classification rules (Decree 90/2020 as
 amended by Decree 48/2023; Decree 335/2025 for civil servants from 1 January 2026) and the
-rotation due date of sensitive posts (Decree 59/2019). Every record stores the key of the rule
+rotation due date of posts subject to periodic rotation (Law on Anti-Corruption 2018; Decree
+59/2019). Every record stores the key of the rule
 set it was decided under, so an old record is read and re-explained under its own rules.
 
 Facts come from the shared domain notes (framework §3, §6). Where the sources left a number
@@ -598,9 +599,16 @@ def excellent_cap_per_good(excellent: int, good: int, percent: int, *, fixed: in
     return max(0, min(excellent, keep))
 
 
-# --- Rotation (Decree 59/2019) -----------------------------------------------------------
+# --- Rotation (Law on Anti-Corruption 2018 Art. 24-25; Decree 59/2019) --------------------
 
 DEFAULT_ROTATION_MONTHS = 60  # Directive 24-CT/TU asks for five years
+# The rotation of posts applies to staff not in a leadership post; leaders move under a
+# separate scheme.
+ROTATION_LAW = "Law on Anti-Corruption 2018, Art. 24 cl. 1, Art. 25 cl. 2"
+# No rotation when under 18 months are left before retirement; rotation deferred during a
+# disciplinary review, an investigation, serious illness, pregnancy or a child under 36 months.
+ROTATION_EXEMPTIONS = "Decree 59/2019/NĐ-CP (amended by Decree 134/2021/NĐ-CP), Art. 36, 38, 39"
+RETIREMENT_EXEMPTION_MONTHS = 18
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -613,3 +621,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def rotation_due(start: datetime.date, period_months: int | None) -> datetime.date:
     return add_months(start, period_months or DEFAULT_ROTATION_MONTHS)
+
+
+def retires_before_rotation(
+    retirement_date: datetime.date | None, rotation_on: datetime.date
+) -> bool | None:
+    """Whether fewer than 18 months separate `rotation_on` from retirement (then there is no
+    rotation); None when the retirement date is not recorded: to be assessed."""
+    if retirement_date is None:
+        return None
+    return retirement_date < add_months(rotation_on, RETIREMENT_EXEMPTION_MONTHS)

@@ -51,7 +51,13 @@ from civility.evaluations.models import (
     RotationPlan,
     Step,
 )
-from civility.evaluations.rules import AnnualLevel, task_counts, task_rates
+from civility.evaluations.rules import (
+    ROTATION_EXEMPTIONS,
+    ROTATION_LAW,
+    AnnualLevel,
+    task_counts,
+    task_rates,
+)
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import Official, OrgUnit, Post
 from civility.orgs.scopes import scope_of
@@ -601,6 +607,9 @@ def rotation_list(request: HttpRequest) -> HttpResponse:
             "within": within,
             "due": due,
             "excepted": excepted,
+            "leaders": figures.leaders_in_rotation_posts(unit),
+            "rotation_law": ROTATION_LAW,
+            "rotation_exemptions": ROTATION_EXEMPTIONS,
             "done": done,
             "today": today,
         },

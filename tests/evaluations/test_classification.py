@@ -103,9 +103,7 @@ def test_discipline_for_a_duty_breach_means_not_completed_under_335(cast, discip
     assert row.reasons[-1]["code"] == "discipline"
 
 
-def test_off_duty_reprimand_does_not_fail_a_civil_servant_under_decree_335_art_20(
-    cast, discipline
-):
+def test_off_duty_reprimand_does_not_fail_a_civil_servant_under_decree_335_art_20(cast, discipline):
     """Conduct in public places (Decision 522, QD522-9) is off duty: the decision says so
     and the reprimand does not make the civil servant "did not complete tasks"."""
     discipline(
