@@ -561,7 +561,7 @@ class RotationException(models.Model):
         default=RotationExceptionKind.OTHER,
     )
     reason = models.TextField(_("reason"))
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(_("starts on"))
     valid_until = models.DateField(_("until"), null=True, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -604,10 +604,10 @@ def excellent_cap_per_good(excellent: int, good: int, percent: int, *, fixed: in
 DEFAULT_ROTATION_MONTHS = 60  # Directive 24-CT/TU asks for five years
 # The rotation of posts applies to staff not in a leadership post; leaders move under a
 # separate scheme.
-ROTATION_LAW = "Law on Anti-Corruption 2018, Art. 24 cl. 1, Art. 25 cl. 2"
+ROTATION_LAW = _("Law on Anti-Corruption 2018, Art. 24 cl. 1, Art. 25 cl. 2")
 # No rotation when under 18 months are left before retirement; rotation deferred during a
 # disciplinary review, an investigation, serious illness, pregnancy or a child under 36 months.
-ROTATION_EXEMPTIONS = "Decree 59/2019/NĐ-CP (amended by Decree 134/2021/NĐ-CP), Art. 36, 38, 39"
+ROTATION_EXEMPTIONS = _("Decree 59/2019/NĐ-CP (amended by Decree 134/2021/NĐ-CP), Art. 36, 38, 39")
 RETIREMENT_EXEMPTION_MONTHS = 18
 
 

@@ -199,6 +199,9 @@ def test_the_page_records_a_deferral_with_its_ground_and_dates(client, cast, cou
         D(2025, 6, 2),
         D(2026, 1, 31),
     )
+    with time_machine.travel(datetime.datetime(2025, 6, 10, 3, tzinfo=datetime.UTC)):
+        body = client.get(reverse("evaluations:rotation_list") + "?within=3").content.decode()
+    assert "Pregnant: Giấy xác nhận của bệnh viện ngày 02/06/2025. (from 02/06/2025 until" in body
 
 
 def test_a_retirement_date_recorded_through_the_api_exempts_from_rotation_decree_59(

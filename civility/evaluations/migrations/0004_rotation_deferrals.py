@@ -39,13 +39,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="rotationexception",
             name="starts_on",
-            field=models.DateField(null=True, verbose_name="from"),
+            field=models.DateField(null=True, verbose_name="starts on"),
         ),
         migrations.RunPython(start_on_the_day_recorded, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="rotationexception",
             name="starts_on",
-            field=models.DateField(verbose_name="from"),
+            field=models.DateField(verbose_name="starts on"),
         ),
         migrations.AddConstraint(
             model_name="rotationexception",
