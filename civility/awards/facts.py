@@ -3,8 +3,8 @@
 Eligibility needs three kinds of fact about officials and units in a year:
 
 - the annual classification (civility.evaluations: AnnualClassification);
-- confirmed violation records with a disciplinary measure
-  (civility.conduct: `confirmed_records(official=, unit=, start=, end=)`);
+- disciplinary decisions taken in the year, by decision date
+  (civility.conduct: `ViolationRecord.objects.disciplinary_decisions(year=, officials=)`);
 - reviews in progress that block a proposal: conduct records still being verified, and the
   reviews recorded here (ReviewHold: disciplinary review, investigation, inspection,
   verification of a complaint);
@@ -48,10 +48,6 @@ class Pending:
     reference: str
 
 
-def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
 # --- Annual classification ---------------------------------------------------------------
 
 
@@ -93,18 +89,20 @@ def _conduct_available() -> bool:
 def disciplines(
     *, year: int, official_ids: Iterable[int] | None = None, unit=None
 ) -> dict[int, list[Discipline]] | None:
-    """Disciplinary measures on confirmed records of violations in `year`, by official;
-    None when the conduct app is not available."""
+    """Disciplinary decisions taken in `year` (by decision date: the conduct app's one
+    definition of "disciplined in year Y"), by official; None when the conduct app is not
+    available."""
     if not _conduct_available():
         return None
-    from civility.conduct.models import confirmed_records
+    from civility.conduct.models import ViolationRecord
 
-    start, end = _year_bounds(year)
-    records = confirmed_records(unit=unit, start=start, end=end).exclude(discipline_form="")
-    if official_ids is not None:
-        records = records.filter(official_id__in=list(official_ids))
+    records = ViolationRecord.objects.disciplinary_decisions(
+        year=year, officials=None if official_ids is None else list(official_ids)
+    )
+    if unit is not None:
+        records = records.under(unit)
     result: dict[int, list[Discipline]] = defaultdict(list)
-    for record in records.filter(official__isnull=False):
+    for record in records:
         result[record.official_id].append(
             Discipline(
                 official_id=record.official_id,

@@ -104,6 +104,7 @@ TYPE_FIELDS = frozenset(
         "position",
         "code",
         "article_number",
+        "related_to_duties",
     }
 )
 
@@ -153,6 +154,7 @@ def load_catalogue_seed(*, actor, unit: OrgUnit, slug: str = "") -> int:
                     or group_data["source_document"],
                     code=code if type_data.get("article") else None,
                     article_number=type_data.get("article"),
+                    related_to_duties=type_data.get("related_to_duties", True),
                     created_by=actor,
                 )
                 created += 1
@@ -597,9 +599,11 @@ def confirm_record(
     decision_number: str = "",
     decision_date: datetime.date | None = None,
     violation_type: ViolationType | None = None,
+    related_to_duties: bool | None = None,
 ) -> ViolationRecord:
     """Confirm the violation and record its handling. A disciplinary measure takes its form
-    and severity from the rule set in force on the decision date, stored on the record."""
+    and severity from the rule set in force on the decision date, stored on the record, and
+    states whether the violation was related to duties (the type only suggests it)."""
     _ensure(can_decide(actor, record))
     record = _locked(record)
     _refuse_transition(record, RecordStatus.CONFIRMED)
@@ -631,6 +635,15 @@ def confirm_record(
             raise ValidationError({"decision_number": _("Enter the decision number.")})
         if decision_date is None:
             raise ValidationError({"decision_date": _("Enter the decision date.")})
+        if related_to_duties is None:
+            raise ValidationError(
+                {
+                    "related_to_duties": _(
+                        "State whether the violation was related to duties: it decides whether "
+                        "the decision counts against the annual classification."
+                    )
+                }
+            )
         official = record.official
         allowed = rule_set.forms_for(official.staff_category, is_leader=official.is_leader)
         if discipline_form not in allowed:
@@ -661,6 +674,7 @@ def confirm_record(
         record.decision_number = decision_number.strip()
         record.decision_date = decision_date
         record.rule_set = rule_set.key
+        record.related_to_duties = related_to_duties
         record.decided_at, record.decided_by = now, actor
         record.save()
         _step(

@@ -47,6 +47,7 @@ class TypeOut(Schema):
     title: str
     title_en: str
     default_severity: str
+    related_to_duties: bool  # the suggestion for a disciplinary decision under this type
     wording: str
     is_empty_slot: bool
     is_current: bool
@@ -92,6 +93,7 @@ class RecordOut(RecordSummary):
     decision_number: str
     decision_date: datetime.date | None
     rule_set: str
+    related_to_duties: bool | None
     dismissal_reason: str
     reported_by: str | None
     steps: list[StepOut]
@@ -124,6 +126,8 @@ class TransitionIn(InputSchema):
     discipline_form: DisciplineForm | Literal[""] = ""
     decision_number: str = Field("", max_length=64)
     decision_date: datetime.date | None = None
+    # Required for a disciplinary measure: stated by the caller, never taken from the type.
+    related_to_duties: bool | None = None
 
 
 class FigureRow(Schema):
@@ -194,6 +198,7 @@ def _detail(request: HttpRequest, record: ViolationRecord) -> dict:
         "decision_number": record.decision_number,
         "decision_date": record.decision_date,
         "rule_set": record.rule_set,
+        "related_to_duties": record.related_to_duties,
         "dismissal_reason": record.dismissal_reason,
         "reported_by": name(record.reported_by) if show else None,
         "steps": [
@@ -224,6 +229,7 @@ def type_list(request: HttpRequest, include_retired: bool = False):
             "title": t.title,
             "title_en": t.title_en,
             "default_severity": t.default_severity,
+            "related_to_duties": t.related_to_duties,
             "wording": t.text_status,
             "is_empty_slot": t.is_empty_slot(),
             "is_current": t.is_current(),
@@ -325,6 +331,7 @@ def record_transition(request: HttpRequest, record_id: int, payload: TransitionI
             discipline_form=data["discipline_form"],
             decision_number=data["decision_number"],
             decision_date=data["decision_date"],
+            related_to_duties=data["related_to_duties"],
         )
     elif data["to"] == RecordStatus.DISMISSED:
         record = actions.dismiss_record(actor=request.user, record=record, reason=data["reason"])

@@ -156,7 +156,12 @@ def load_conduct_demo() -> ConductDemoReport:
                 reason="Cán bộ được phân công đi tiếp nhận hồ sơ tại nhà cho người cao tuổi.",
             )
         else:
-            actions.confirm_record(actor=coordinator, record=record, handling=handling)
+            actions.confirm_record(
+                actor=coordinator,
+                record=record,
+                handling=handling,
+                related_to_duties=violation_type.related_to_duties,
+            )
         if state == "closed":
             actions.close_record(actor=coordinator, record=record)
 

@@ -165,6 +165,22 @@ class ConfirmForm(forms.Form):
     )
     decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
+    related_to_duties = forms.TypedChoiceField(
+        label=_("Related to duties"),
+        choices=[
+            ("", "---------"),
+            ("yes", _("Yes: committed in performing official duties")),
+            ("no", _("No: conduct off duty (at home, in public places)")),
+        ],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Suggested from the violation type; state what the decision says. Under Decree "
+            "335/2025 only discipline for a violation related to duties makes a civil servant "
+            "“did not complete tasks”."
+        ),
+    )
 
     def clean(self):
         data = super().clean()
@@ -172,6 +188,8 @@ class ConfirmForm(forms.Form):
             for name in ("discipline_form", "decision_number", "decision_date"):
                 if not data.get(name):
                     self.add_error(name, _("Required for a disciplinary measure."))
+            if data.get("related_to_duties") is None:
+                self.add_error("related_to_duties", _("Required for a disciplinary measure."))
         return data
 
 
@@ -247,6 +265,16 @@ class TypeForm(forms.Form):
         label=_("Wording"),
         choices=TextStatus.choices,
         help_text=_("Mark official wording only when copied from the official text."),
+    )
+    related_to_duties = forms.BooleanField(
+        label=_("Related to duties"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Tick when a violation of this type is committed in performing official duties; "
+            "leave empty for conduct off duty (at home, in public places). Suggested when a "
+            "disciplinary decision is recorded."
+        ),
     )
 
     def clean(self):

@@ -176,6 +176,15 @@ class ViolationType(models.Model):
         verbose_name=_("code of conduct"),
     )
     article_number = models.PositiveSmallIntegerField(_("article"), null=True, blank=True)
+    related_to_duties = models.BooleanField(
+        _("related to duties"),
+        default=True,
+        help_text=_(
+            "Whether a violation of this type is committed in performing official duties. "
+            "Conduct at home or in public places, off duty, is not. Suggested when a "
+            "disciplinary decision is recorded; the decision states it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -326,6 +335,23 @@ class ViolationRecordQuerySet(models.QuerySet):
     def with_related(self) -> ViolationRecordQuerySet:
         return self.select_related("unit", "official", "type__group", "place")
 
+    def disciplinary_decisions(
+        self, *, year: int | None = None, officials=None
+    ) -> ViolationRecordQuerySet:
+        """The one definition of "disciplined in year Y", for every app: confirmed records
+        handled with a disciplinary measure, counted in the year of the DECISION (not of the
+        violation). Each row carries the form, decision date, violation date (`occurred_on`),
+        whether it was related to duties and the disciplinary rule set.
+
+        `officials`: ids, officials or a queryset of them. Unscoped: the caller decides who
+        may see the result."""
+        records = self.confirmed().filter(handling=Handling.DISCIPLINARY)
+        if year is not None:
+            records = records.filter(decision_date__year=year)
+        if officials is not None:
+            records = records.filter(official__in=officials)
+        return records.select_related("official", "type").order_by("decision_date", "pk")
+
 
 class ViolationRecord(models.Model):
     unit = models.ForeignKey(
@@ -406,6 +432,18 @@ class ViolationRecord(models.Model):
         blank=True,
         help_text=_("The disciplinary rules in force on the decision date."),
     )
+    # Decided with the handling, not derived from the type later: whether a decision counts
+    # against the annual classification depends on it (Decree 90/2020 Art. 11 point c;
+    # Decree 335/2025 Art. 20), and the type only suggests it.
+    related_to_duties = models.BooleanField(
+        _("related to duties"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Whether the violation was committed in performing official duties (public-service "
+            "activity). Required for a disciplinary decision."
+        ),
+    )
     dismissal_reason = models.TextField(_("reason for dismissal"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     reported_by = models.ForeignKey(
@@ -473,6 +511,10 @@ class ViolationRecord(models.Model):
                     & ~Q(decision_number="")
                 ),
                 name="record_discipline_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(handling="disciplinary") | Q(related_to_duties__isnull=False),
+                name="record_discipline_states_duties",
             ),
         ]
 

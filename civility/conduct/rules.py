@@ -44,6 +44,7 @@ class RuleSet:
     forms: dict[str, tuple[str, ...]]  # by staff category
     leader_only: frozenset[str]
     severities: tuple[str, ...] = tuple(Severity.values)
+    non_leader_only: frozenset[str] = frozenset()
     notes: dict[str, str | Promise] = field(default_factory=dict)  # by staff category
 
     def is_in_force(self, day: datetime.date) -> bool:
@@ -53,9 +54,8 @@ class RuleSet:
 
     def forms_for(self, staff_category: str, *, is_leader: bool) -> tuple[str, ...]:
         forms = self.forms.get(staff_category, ())
-        if is_leader:
-            return forms
-        return tuple(form for form in forms if form not in self.leader_only)
+        excluded = self.non_leader_only if is_leader else self.leader_only
+        return tuple(form for form in forms if form not in excluded)
 
     def note_for(self, staff_category: str) -> str | Promise:
         return self.notes.get(staff_category, "")
@@ -84,7 +84,10 @@ DECREE_112_2020 = RuleSet(
         StaffCategory.PUBLIC_EMPLOYEE: _EMPLOYEE,
         StaffCategory.WORKER: _EMPLOYEE,
     },
+    # Decree 112/2020 Art. 7: leaders are demoted (giáng chức) or removed (cách chức); a
+    # salary-step reduction (hạ bậc lương) is for civil servants who are not leaders.
     leader_only=frozenset({F.DEMOTION, F.DISMISSAL_FROM_POST}),
+    non_leader_only=frozenset({F.SALARY_STEP_REDUCTION}),
 )
 
 DECREE_172_2025 = RuleSet(

@@ -231,6 +231,9 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "severity": record.severity
                 or (record.type.default_severity if record.type else ""),
                 "decision_date": timezone.localdate(),
+                "related_to_duties": (
+                    ("yes" if record.type.related_to_duties else "no") if record.type else ""
+                ),
             }
         )
         context["dismiss_form"] = DismissForm()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -163,6 +164,9 @@ class RotationDueOut(Schema):
     due_on: datetime.date
     overdue: bool
     planned: bool
+    # "to_assess" when no retirement date is recorded: the exemption for under 18 months to
+    # retirement (Decree 59/2019) cannot be checked.
+    retirement_exemption: Literal["", "to_assess"]
 
 
 def _period_out(period: EvaluationPeriod) -> dict:
@@ -336,7 +340,9 @@ def figures_of(request: HttpRequest, month: datetime.date, unit: int | None = No
 
 @router.get("/rotation/due", response={200: list[RotationDueOut], **READ_ERRORS})
 def rotation_due(request: HttpRequest, unit: int | None = None, within: int = 6):
-    """Officials in sensitive posts overdue for rotation or due within `within` months."""
+    """Officials not in a leadership post, in posts subject to periodic rotation, overdue for
+    rotation or due within `within` months; deferred, excepted and retiring officials are
+    left out."""
     from django.utils import timezone
 
     focus = _focus(request, unit)
@@ -353,6 +359,7 @@ def rotation_due(request: HttpRequest, unit: int | None = None, within: int = 6)
             "due_on": row.due_on,
             "overdue": row.overdue,
             "planned": row.plan is not None,
+            "retirement_exemption": row.retirement,
         }
         for row in due
     ]

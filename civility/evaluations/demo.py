@@ -131,7 +131,7 @@ def load_evaluations_demo() -> EvaluationsDemoReport:
         )
         overdue = (
             Official.objects.under(ward)
-            .filter(post__is_sensitive=True, post_start_date__isnull=False)
+            .filter(post__is_sensitive=True, post_start_date__isnull=False, is_leader=False)
             .order_by("post_start_date")
             .first()
         )

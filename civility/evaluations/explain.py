@@ -8,6 +8,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from civility.conduct.rules import DisciplineForm
 from civility.evaluations import policies
 from civility.evaluations.rules import (
     ANNUAL_RULE_SETS,
@@ -56,6 +57,13 @@ def citation(source: dict) -> str:
     if source.get("point"):
         return _("%(document)s, Art. %(article)s, point %(point)s") % parts
     return _("%(document)s, Art. %(article)s") % parts
+
+
+def _form(value: str) -> str:
+    try:
+        return str(DisciplineForm(value).label)
+    except ValueError:
+        return value
 
 
 def explain(reason: dict) -> str:
@@ -182,10 +190,29 @@ def _explain(reason: dict) -> str:
             "cap": _level(p.get("cap", "")),
         }
     if code == "discipline":
+        p["form"] = _form(p.get("form", ""))
+        if p.get("ground") == "duty":
+            return (
+                _(
+                    "Disciplined in the year for a violation related to duties (%(form)s, "
+                    "decision of %(date)s, record %(number)s): “did not complete tasks” "
+                    "whatever the score."
+                )
+                % p
+            )
         return (
             _(
                 "Disciplined in the year (%(form)s, decision of %(date)s, record %(number)s): "
                 "“did not complete tasks” whatever the score."
+            )
+            % p
+        )
+    if code == "discipline_before_decree_48":
+        return (
+            _(
+                "Record %(number)s: disciplined for conduct off duty by a decision of "
+                "%(date)s, before Decree 48/2023 took effect (15/09/2023): not counted in this "
+                "rating, as the setting named after the source decides."
             )
             % p
         )
@@ -200,8 +227,9 @@ def _explain(reason: dict) -> str:
     if code == "discipline_not_duty":
         return (
             _(
-                "Record %(number)s is not a duty-related breach; it does not change the "
-                "level under this rule set."
+                "Record %(number)s: disciplined for a violation not related to duties (conduct "
+                "off duty); under this rule set only discipline for a violation related to "
+                "duties counts, so it does not change the level."
             )
             % p
         )

@@ -1,7 +1,8 @@
 """The facts other apps hold about an official, read in one place.
 
 The monthly evaluation form shows them and keeps them as a snapshot (`month_facts`); the
-annual classification reads discipline decisions (`discipline_in_year`); follow-up reads the
+annual classification reads discipline decisions (`discipline_in_year`, by decision date, as
+conduct defines it); follow-up reads the
 units that failed their programme targets (`units_failing_targets`). Each source is read
 through the selector its app provides where there is one (conduct: `confirmed_records`;
 feedback: `figures.rating_figures`). A source that is missing or fails is left out of the
@@ -144,16 +145,6 @@ def month_facts(official: Official, start: datetime.date, end: datetime.date) ->
 # --- Annual classification ---------------------------------------------------------------
 
 
-def _discipline_records(year: int):
-    from civility.conduct.models import Handling, confirmed_records
-
-    return (
-        confirmed_records(start=datetime.date(1900, 1, 1), end=datetime.date(year, 12, 31))
-        .filter(handling=Handling.DISCIPLINARY, decision_date__year=year)
-        .select_related("type__code")
-    )
-
-
 def _decision(record) -> dict:
     return {
         "id": record.pk,
@@ -161,27 +152,26 @@ def _decision(record) -> dict:
         "form": record.discipline_form,
         "decision_date": record.decision_date.isoformat(),
         "occurred_on": record.occurred_on.isoformat(),
-        "duty_related": not (
-            record.type is not None
-            and record.type.code_id is not None
-            and record.type.code.audience == "public_places"
-        ),
+        "related_to_duties": record.related_to_duties,
+        "rule_set": record.rule_set,
     }
 
 
 def discipline_in_year(official: Official, year: int) -> list[dict]:
-    """Disciplinary decisions taken against the official in `year` (by decision date).
+    """Disciplinary decisions taken against the official in `year`, by decision date: the
+    conduct app's one definition (`ViolationRecord.objects.disciplinary_decisions`)."""
+    from civility.conduct.models import ViolationRecord
 
-    `duty_related` is false only for breaches of the public-places code (conduct as a
-    resident, not as an official); everything else in the catalogue concerns official duty.
-    """
-    return [_decision(record) for record in _discipline_records(year).filter(official=official)]
+    decisions = ViolationRecord.objects.disciplinary_decisions(year=year, officials=[official])
+    return [_decision(record) for record in decisions]
 
 
 def discipline_in_year_for(officials, year: int) -> dict[int, list[dict]]:
     """The same for many officials at once: {official id: decisions}."""
+    from civility.conduct.models import ViolationRecord
+
     found: dict[int, list[dict]] = {}
-    for record in _discipline_records(year).filter(official__in=officials):
+    for record in ViolationRecord.objects.disciplinary_decisions(year=year, officials=officials):
         found.setdefault(record.official_id, []).append(_decision(record))
     return found
 

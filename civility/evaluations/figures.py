@@ -20,7 +20,13 @@ from civility.evaluations.models import (
     Step,
     first_of_month,
 )
-from civility.evaluations.rules import AnnualLevel, Level, add_months, rotation_due
+from civility.evaluations.rules import (
+    AnnualLevel,
+    Level,
+    add_months,
+    retires_before_rotation,
+    rotation_due,
+)
 from civility.orgs.models import Official, OrgUnit
 
 # --- Rotation ----------------------------------------------------------------------------
@@ -28,12 +34,17 @@ from civility.orgs.models import Official, OrgUnit
 
 @dataclass
 class RotationRow:
+    """An official whose post is due for rotation. `retirement` is "exempt" when under 18
+    months are left before retirement on the day of rotation, "to_assess" when no retirement
+    date is recorded, "" when the rotation applies."""
+
     official: Official
     due_on: datetime.date
     months_in_post: int
     overdue: bool
     plan: RotationPlan | None = None
     exception: RotationException | None = None
+    retirement: str = ""
 
 
 def months_between(start: datetime.date, end: datetime.date) -> int:
@@ -41,18 +52,33 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return months - 1 if add_months(start, months) > end else months
 
 
-def rotation_rows(
-    unit: OrgUnit, *, today: datetime.date, within_months: int = 6
-) -> tuple[list[RotationRow], list[RotationRow]]:
-    """(due: overdue or due within `within_months`, excepted: covered by an exception).
-
-    Officials in a sensitive post with a start date; the due date is the start date plus the
-    post's rotation period (month ends clamp: 31 Aug + 6 months → 28/29 Feb)."""
-    horizon = add_months(today, within_months)
-    officials = (
+def _in_rotation_posts(unit: OrgUnit):
+    return (
         Official.objects.under(unit)
         .active()
         .filter(post__is_sensitive=True, post_start_date__isnull=False)
+    )
+
+
+def leaders_in_rotation_posts(unit: OrgUnit) -> int:
+    """Leaders left out of the rotation lists: they move under a separate scheme."""
+    return _in_rotation_posts(unit).filter(is_leader=True).count()
+
+
+def rotation_rows(
+    unit: OrgUnit, *, today: datetime.date, within_months: int = 6
+) -> tuple[list[RotationRow], list[RotationRow]]:
+    """(due: overdue or due within `within_months`, excepted: deferred, excepted or retiring).
+
+    Officials not in a leadership post (Law on Anti-Corruption 2018, Art. 24-25) holding a
+    post subject to periodic rotation, with a start date; the due date is the start date plus
+    the post's rotation period (month ends clamp: 31 Aug + 6 months → 28/29 Feb). Under 18
+    months to retirement on the day of rotation (today when overdue), there is no rotation
+    (Decree 59/2019); without a retirement date that exemption is to be assessed."""
+    horizon = add_months(today, within_months)
+    officials = (
+        _in_rotation_posts(unit)
+        .filter(is_leader=False)
         .select_related("post", "unit")
         .order_by("post_start_date", "full_name")
     )
@@ -62,9 +88,9 @@ def rotation_rows(
         .filter(status=RotationStatus.PLANNED)
         .select_related("to_post")
     }
-    exceptions: dict[int, RotationException] = {}
-    for exception in RotationException.objects.under(unit).order_by("created_at"):
-        exceptions[exception.official_id] = exception
+    exceptions: dict[int, list[RotationException]] = defaultdict(list)
+    for exception in RotationException.objects.under(unit).order_by("-created_at"):
+        exceptions[exception.official_id].append(exception)
     due: list[RotationRow] = []
     excepted: list[RotationRow] = []
     for official in officials:
@@ -78,13 +104,17 @@ def rotation_rows(
             overdue=due_on <= today,
             plan=plans.get(official.pk),
         )
-        exception = exceptions.get(official.pk)
-        if (
-            exception is not None
-            and exception.post_id == official.post_id
-            and exception.is_active(today)
-        ):
-            row.exception = exception
+        row.exception = next(
+            (
+                exception
+                for exception in exceptions[official.pk]
+                if exception.post_id == official.post_id and exception.is_active(today)
+            ),
+            None,
+        )
+        retiring = retires_before_rotation(official.retirement_date, max(today, due_on))
+        row.retirement = {True: "exempt", None: "to_assess"}.get(retiring, "")
+        if row.exception is not None or retiring:
             excepted.append(row)
         else:
             due.append(row)

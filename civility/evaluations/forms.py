@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.evaluations.models import RotationExceptionKind
 from civility.evaluations.rules import (
     AnnualLevel,
     Level,
@@ -218,9 +219,28 @@ class RotationCancelForm(forms.Form):
 
 
 class RotationExceptionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(
+        label=_("Ground"),
+        choices=RotationExceptionKind.choices,
+        help_text=_(
+            "Decree 59/2019 (amended by Decree 134/2021) defers the rotation during a "
+            "disciplinary review, an investigation, treatment for a serious illness, pregnancy "
+            "or while raising a child under 36 months."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The facts and the document that shows them (number, date)."),
+    )
+    starts_on = forms.DateField(
+        label=_("From"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     valid_until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty until the end date is known."),
     )
 
 

@@ -1,4 +1,5 @@
-"""Monthly evaluation of officials, annual classification, and rotation of sensitive posts.
+"""Monthly evaluation of officials, annual classification, and rotation of posts subject to
+periodic rotation.
 
 A coordinator opens an evaluation period for a unit subtree and a month; it creates one
 evaluation per official, under the rule set that applies to the official's staff category and
@@ -8,7 +9,8 @@ the facts Civility already holds about the official's month are kept with it as 
 
 At year end an annual classification is proposed per official under the rule set for the year
 and staff category, explained, then confirmed (or changed, with a reason) by the head and
-locked. Sensitive posts carry a rotation period; rotation plans and exceptions are recorded.
+locked. Posts subject to periodic rotation carry a rotation period; rotation plans and
+exceptions (deferrals under Decree 59/2019, or another stated reason) are recorded.
 Every record stores the key of the rule set it was decided under.
 """
 
@@ -518,7 +520,7 @@ def classification_of(official: Official, year: int) -> str | None:
     return row
 
 
-# --- Rotation of sensitive posts ---------------------------------------------------------
+# --- Rotation of posts subject to periodic rotation --------------------------------------
 
 
 class RotationStatus(models.TextChoices):
@@ -536,7 +538,8 @@ class RotationQuerySet(models.QuerySet):
 
 
 class RotationPlan(models.Model):
-    """A planned (then completed) move of an official from a sensitive post to another."""
+    """A planned (then completed) move of an official from a post subject to periodic rotation
+    to another."""
 
     official = models.ForeignKey(
         Official, on_delete=models.PROTECT, related_name="rotations", verbose_name=_("official")
@@ -584,8 +587,21 @@ class RotationPlan(models.Model):
         return {"unit_path": self.official.unit.path}
 
 
+class RotationExceptionKind(models.TextChoices):
+    """Why an official is not rotated when due. The first five defer the rotation while they
+    last (Decree 59/2019, amended by Decree 134/2021)."""
+
+    DISCIPLINARY_REVIEW = "disciplinary_review", _("Under disciplinary review")
+    INVESTIGATION = "investigation", _("Under investigation")
+    SERIOUS_ILLNESS = "serious_illness", _("Treated for a serious illness")
+    PREGNANCY = "pregnancy", _("Pregnant")
+    CHILD_UNDER_36_MONTHS = "child_under_36_months", _("Raising a child under 36 months")
+    OTHER = "other", _("Other reason, stated below")
+
+
 class RotationException(models.Model):
-    """An official who stays in a sensitive post past the due date, with the reason."""
+    """An official not rotated when due, from a day to a day (or until further notice): a
+    deferral under Decree 59/2019 or another stated reason."""
 
     official = models.ForeignKey(
         Official,
@@ -596,7 +612,14 @@ class RotationException(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.PROTECT, related_name="+", verbose_name=_("post")
     )
+    kind = models.CharField(
+        _("ground"),
+        max_length=32,
+        choices=RotationExceptionKind.choices,
+        default=RotationExceptionKind.OTHER,
+    )
     reason = models.TextField(_("reason"))
+    starts_on = models.DateField(_("starts on"))
     valid_until = models.DateField(_("until"), null=True, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -615,13 +638,20 @@ class RotationException(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="rotation_exception_reason"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("starts_on")),
+                name="rotation_exception_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.official} · {self.post}"
 
     def is_active(self, on: datetime.date) -> bool:
-        return self.valid_until is None or on <= self.valid_until
+        return self.starts_on <= on and (self.valid_until is None or on <= self.valid_until)
+
+    def is_deferral(self) -> bool:
+        return self.kind != RotationExceptionKind.OTHER
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.official.unit.path}

@@ -3,7 +3,8 @@
 Pure code, no database: monthly scoring (Hanoi's Decision 3814-QĐ/TU framework; the national
 100-point scale of Decree 335/2025/NĐ-CP), the annual classification rules (Decree 90/2020 as
 amended by Decree 48/2023; Decree 335/2025 for civil servants from 1 January 2026) and the
-rotation due date of sensitive posts (Decree 59/2019). Every record stores the key of the rule
+rotation due date of posts subject to periodic rotation (Law on Anti-Corruption 2018; Decree
+59/2019). Every record stores the key of the rule
 set it was decided under, so an old record is read and re-explained under its own rules.
 
 A rule set applies to a territory (nationwide, or a tuple of province codes), to staff
@@ -530,10 +531,13 @@ class AnnualRuleSet:
     provinces: tuple[str, ...] | None = None  # province codes; None: nationwide
     # Decree 335: cut-offs on the average score.
     thresholds: tuple[tuple[str, Decimal], ...] = ()
-    # Who is "not completed" whatever else: any discipline in the year (90/48), or
-    # reprimand or above for a duty-related breach (335).
+    # Who is "not completed" whatever else: discipline decided in the year for a violation
+    # related to duties (Decree 90/2020 Art. 11 / 15 ground (c); Decree 335/2025 Art. 20,
+    # reprimand or above, which every form is), or any Party or administrative discipline
+    # (Decree 48/2023) for ratings made from `any_discipline_from` on.
     any_discipline_fails: bool = False
     duty_discipline_fails: bool = False
+    any_discipline_from: datetime.date | None = None
     same_violation_once: bool = False  # Decree 48/2023: not counted again in a later year
     min_months_worked: int | None = None  # fewer → not classified (maternity leave excepted)
     absence_cap: tuple[int, int, str] | None = None  # absent from..below months → at most
@@ -551,6 +555,12 @@ class AnnualRuleSet:
             and (self.valid_to is None or start <= self.valid_to)
             and staff_category in self.staff_categories
             and (self.provinces is None or province in self.provinces)
+        )
+
+    def counts_any_discipline(self, rated_on: datetime.date) -> bool:
+        """Whether a rating made on `rated_on` counts discipline for conduct off duty."""
+        return self.any_discipline_fails and (
+            self.any_discipline_from is None or rated_on >= self.any_discipline_from
         )
 
     def deadline(self, year: int) -> datetime.date:
@@ -573,6 +583,8 @@ AUTHORITY_DECREE_90 = RuleLine(
     ),
     cite(DECREE_90, "16"),
 )
+# Decree 48/2023/NĐ-CP took effect on this day; its rule set starts with the year 2023.
+DECREE_48_IN_FORCE = datetime.date(2023, 9, 15)
 
 DECREE_90_2020 = AnnualRuleSet(
     key="decree-90-2020",
@@ -582,7 +594,7 @@ DECREE_90_2020 = AnnualRuleSet(
     valid_to=datetime.date(2022, 12, 31),
     staff_categories=ALL_CATEGORIES,
     method=AnnualMethod.CRITERIA,
-    any_discipline_fails=True,
+    duty_discipline_fails=True,
     min_months_worked=6,
     absence_cap=(3, 6, Level.COMPLETED),
     notes=(
@@ -599,6 +611,15 @@ DECREE_90_2020 = AnnualRuleSet(
             _("General criteria (politics, ethics, lifestyle, discipline) are judged by the head."),
             cite(DECREE_90),
         ),
+        RuleLine(
+            _(
+                "Only discipline decided in the year for a violation committed in performing "
+                "duties means “did not complete tasks” (Art. 11 and 15, ground (c)); discipline "
+                "for conduct off duty does not. The same holds for 2023 ratings made before "
+                "15/09/2023."
+            ),
+            cite(DECREE_90, "11, 15", point="c"),
+        ),
         AUTHORITY_DECREE_90,
     ),
 )
@@ -612,11 +633,40 @@ DECREE_48_2023 = AnnualRuleSet(
     staff_categories=ALL_CATEGORIES,
     method=AnnualMethod.CRITERIA,
     any_discipline_fails=True,
+    duty_discipline_fails=True,
+    any_discipline_from=DECREE_48_IN_FORCE,
     same_violation_once=True,
     min_months_worked=6,
     absence_cap=(3, 6, Level.COMPLETED),
     notes=(
-        *DECREE_90_2020.notes,
+        DECREE_90_2020.notes[0],
+        DECREE_90_2020.notes[1],
+        AUTHORITY_DECREE_90,
+        RuleLine(
+            _(
+                "From 15/09/2023 any Party or administrative discipline in the year means “did not "
+                "complete tasks”, except a violation already counted for a “did not complete "
+                "tasks” in an earlier year, and Party and administrative discipline for the same "
+                "act count in one year only (Decree 48/2023, Art. 1, cl. 4). Ratings made before "
+                "15/09/2023 count only discipline for violations committed in performing duties."
+            ),
+            cite(DECREE_48, "1", clause="4"),
+        ),
+        RuleLine(
+            _(
+                "Civility holds administrative discipline only (the conduct records); it holds no "
+                "Party discipline. The head checks Party discipline in the year and whether it "
+                "concerns an act already counted."
+            ),
+            cite(DECREE_48, "1", clause="4"),
+        ),
+        RuleLine(
+            _(
+                "Whether a 2023 rating counts discipline for conduct off duty decided before "
+                "15/09/2023 is a setting of the province, to be confirmed."
+            ),
+            setting=policies.OFF_DUTY_DISCIPLINE_BEFORE_DECREE_48.key,
+        ),
         RuleLine(
             _(
                 "Decree 48/2023 also caps the share of excellent at the share of Party members "
@@ -797,9 +847,16 @@ def excellent_cap_per_good(
     return 0
 
 
-# --- Rotation (Decree 59/2019) -----------------------------------------------------------
+# --- Rotation (Law on Anti-Corruption 2018 Art. 24-25; Decree 59/2019) --------------------
 
 DEFAULT_ROTATION_MONTHS = 60  # Directive 24-CT/TU asks for five years
+# The rotation of posts applies to staff not in a leadership post; leaders move under a
+# separate scheme.
+ROTATION_LAW = _("Law on Anti-Corruption 2018, Art. 24 cl. 1, Art. 25 cl. 2")
+# No rotation when under 18 months are left before retirement; rotation deferred during a
+# disciplinary review, an investigation, serious illness, pregnancy or a child under 36 months.
+ROTATION_EXEMPTIONS = _("Decree 59/2019/NĐ-CP (amended by Decree 134/2021/NĐ-CP), Art. 36, 38, 39")
+RETIREMENT_EXEMPTION_MONTHS = 18
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -812,3 +869,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def rotation_due(start: datetime.date, period_months: int | None) -> datetime.date:
     return add_months(start, period_months or DEFAULT_ROTATION_MONTHS)
+
+
+def retires_before_rotation(
+    retirement_date: datetime.date | None, rotation_on: datetime.date
+) -> bool | None:
+    """Whether fewer than 18 months separate `rotation_on` from retirement (then there is no
+    rotation); None when the retirement date is not recorded: to be assessed."""
+    if retirement_date is None:
+        return None
+    return retirement_date < add_months(rotation_on, RETIREMENT_EXEMPTION_MONTHS)

@@ -53,7 +53,15 @@ from civility.evaluations.models import (
     RotationPlan,
     Step,
 )
-from civility.evaluations.rules import DECREE_90, AnnualLevel, cite, task_counts, task_rates
+from civility.evaluations.rules import (
+    DECREE_90,
+    ROTATION_EXEMPTIONS,
+    ROTATION_LAW,
+    AnnualLevel,
+    cite,
+    task_counts,
+    task_rates,
+)
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import AgencyRole, Official, OrgUnit, Post
 from civility.orgs.policies import policy
@@ -661,6 +669,9 @@ def rotation_list(request: HttpRequest) -> HttpResponse:
             "within": within,
             "due": due,
             "excepted": excepted,
+            "leaders": figures.leaders_in_rotation_posts(unit),
+            "rotation_law": ROTATION_LAW,
+            "rotation_exemptions": ROTATION_EXEMPTIONS,
             "done": done,
             "today": today,
         },

@@ -26,6 +26,7 @@ OFFICIAL_FIELDS = frozenset(
         "email",
         "phone",
         "left_on",
+        "retirement_date",
     }
 )
 
@@ -49,6 +50,7 @@ def create_official(
     email: str = "",
     phone: str = "",
     staff_code: str = "",
+    retirement_date: datetime.date | None = None,
 ) -> Official:
     ensure_can_manage(actor, unit)
     official = Official(
@@ -62,6 +64,7 @@ def create_official(
         email=email,
         phone=phone,
         staff_code=staff_code,
+        retirement_date=retirement_date,
     )
     official.full_clean()
     with acting_as(actor):

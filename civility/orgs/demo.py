@@ -47,7 +47,8 @@ PUBLIC_EMPLOYEE = StaffCategory.PUBLIC_EMPLOYEE
 WORKER = StaffCategory.WORKER
 
 ONE_STOP_POST = "Cán bộ tiếp nhận hồ sơ một cửa"
-# (name, sensitive, rotation period in months); held in the city's catalogue.
+# (name, subject to periodic rotation, rotation period in months); held in the city's
+# catalogue.
 POSTS = [
     ("Chủ tịch Ủy ban nhân dân", False, None),
     ("Phó Chủ tịch Ủy ban nhân dân", False, None),

@@ -26,10 +26,12 @@ class OfficialForm(forms.ModelForm):
             "post_start_date",
             "email",
             "phone",
+            "retirement_date",
             "left_on",
         ]
         widgets = {
             "post_start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "retirement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
@@ -56,7 +58,7 @@ def posts_for(unit: OrgUnit):
 
 def _post_label(post: Post) -> str:
     label = f"{post.name} · {post.unit.name}"
-    return f"{label} ({_('sensitive')})" if post.is_sensitive else label
+    return f"{label} ({_('subject to periodic rotation')})" if post.is_sensitive else label
 
 
 class OfficialFilterForm(forms.Form):
@@ -83,7 +85,9 @@ class OfficialFilterForm(forms.Form):
         choices=[("", _("Any"))] + list(StaffCategory.choices),
     )
     leader = forms.ChoiceField(label=_("Leader"), required=False, choices=YES_NO_ANY)
-    sensitive = forms.ChoiceField(label=_("Sensitive post"), required=False, choices=YES_NO_ANY)
+    sensitive = forms.ChoiceField(
+        label=_("Post subject to periodic rotation"), required=False, choices=YES_NO_ANY
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
 
     def filter(self, officials):

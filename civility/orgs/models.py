@@ -302,8 +302,28 @@ class Place(models.Model):
         return {"unit_path": self.unit.path}
 
 
+# Law on Anti-Corruption 2018, Art. 25 cl. 2: the period of rotation is "from a full 2 years
+# to 5 years", set by sector.
+ROTATION_PERIOD_MONTHS = (24, 60)
+
+
+def validate_rotation_period(months: int) -> None:
+    low, high = ROTATION_PERIOD_MONTHS
+    if not low <= months <= high:
+        raise ValidationError(
+            _(
+                "The rotation period is from a full 2 years to 5 years: %(low)s to %(high)s "
+                "months (Law on Anti-Corruption 2018, Art. 25, cl. 2)."
+            ),
+            code="rotation_period",
+            params={"low": low, "high": high},
+        )
+
+
 class Post(models.Model):
-    """A job position. Sensitive posts must rotate (Decree 59/2019, Art. 36-37)."""
+    """A job position. Holders of a post subject to periodic rotation (vị trí công tác phải
+    định kỳ chuyển đổi: Law on Anti-Corruption 2018 Art. 24-25; Decree 59/2019) move to
+    another post at the end of its period."""
 
     unit = models.ForeignKey(
         OrgUnit,
@@ -313,8 +333,9 @@ class Post(models.Model):
         help_text=_("The unit whose catalogue holds this post; its subtree may use it."),
     )
     name = models.CharField(_("name"), max_length=255)
+    # Named before the legal term was settled; it means "subject to periodic rotation".
     is_sensitive = models.BooleanField(
-        _("sensitive post"),
+        _("post subject to periodic rotation"),
         default=False,
         help_text=_("Posts in contact with citizens, businesses, finance or personnel work."),
     )
@@ -322,8 +343,11 @@ class Post(models.Model):
         _("rotation period (months)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
-        help_text=_("Decree 59/2019 sets 2 to 5 years by sector; Directive 24-CT/TU asks for 5."),
+        validators=[validate_rotation_period],
+        help_text=_(
+            "From a full 2 years to 5 years by sector: 24 to 60 months (Law on Anti-Corruption "
+            "2018, Art. 25, cl. 2); Directive 24-CT/TU asks for 5 years."
+        ),
     )
 
     class Meta:
@@ -335,6 +359,14 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(is_sensitive=False) | Q(rotation_period_months__isnull=False),
                 name="post_sensitive_needs_rotation_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(rotation_period_months__isnull=True)
+                | Q(
+                    rotation_period_months__gte=ROTATION_PERIOD_MONTHS[0],
+                    rotation_period_months__lte=ROTATION_PERIOD_MONTHS[1],
+                ),
+                name="post_rotation_period_24_to_60_months",
             ),
         ]
 
@@ -430,6 +462,15 @@ class Official(models.Model):
         verbose_name=_("user account"),
     )
     left_on = models.DateField(_("left the unit on"), null=True, blank=True)
+    retirement_date = models.DateField(
+        _("retirement date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the official reaches retirement age. No rotation of post within 18 months "
+            "of it (Decree 59/2019); left empty, that exemption is to be assessed."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

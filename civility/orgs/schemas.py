@@ -90,6 +90,7 @@ class OfficialOut(Schema):
     post_start_date: datetime.date | None
     email: str
     left_on: datetime.date | None
+    retirement_date: datetime.date | None
 
 
 class OfficialPage(Schema):
@@ -120,6 +121,7 @@ class OfficialCreate(InputSchema):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=32)
     staff_code: str = Field("", max_length=32)
+    retirement_date: datetime.date | None = None
 
 
 class OfficialPatch(InputSchema):
@@ -136,3 +138,4 @@ class OfficialPatch(InputSchema):
     phone: str | None = Field(None, max_length=32)
     staff_code: str | None = Field(None, max_length=32)
     left_on: datetime.date | None = None
+    retirement_date: datetime.date | None = None

@@ -107,6 +107,7 @@ def test_official_detail_shows_unit_and_post(admin_client, cast):
         "post_start_date": None,
         "email": "thu@example.vn",
         "left_on": None,
+        "retirement_date": None,
     }
 
 

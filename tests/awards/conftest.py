@@ -97,6 +97,7 @@ def discipline(cast):
             discipline_form=form,
             decision_number="12/QĐ-UBND",
             decision_date=occurred_on + datetime.timedelta(days=20),
+            related_to_duties=True,
         )
 
     return make

@@ -3,6 +3,8 @@ disciplinary measures and open records from conduct."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -71,3 +73,16 @@ def test_a_long_absence_alone_does_not_exclude_an_advanced_worker(cast):
     assert result.verdict == Verdict.ELIGIBLE
     assert not [line for line in result.lines if line.status == Status.NOT_MET]
     assert not [line for line in result.lines if "absen" in line.text.lower()]
+
+
+def test_disciplines_count_in_the_year_of_the_decision_like_evaluations(cast, discipline):
+    """One definition of "disciplined in year Y" (conduct's, by decision date): a violation of
+    20/12/2024 decided on 09/01/2025 counts in 2025 for awards and evaluations alike."""
+    from civility.evaluations.facts import discipline_in_year
+
+    record = discipline(cast.a.official, occurred_on=datetime.date(2024, 12, 20))
+    assert facts.disciplines(year=2024, official_ids=[cast.a.official.pk]) == {}
+    found = facts.disciplines(year=2025, unit=cast.a.ward)
+    assert [d.record_number for d in found[cast.a.official.pk]] == [record.number]
+    assert [d["number"] for d in discipline_in_year(cast.a.official, 2025)] == [record.number]
+    assert facts.disciplines(year=2025, unit=cast.b.ward) == {}

@@ -248,6 +248,7 @@ def _discipline(cast, record, form, day):
         discipline_form=form,
         decision_number="15/QĐ-UBND",
         decision_date=day,
+        related_to_duties=True,
     )
 
 

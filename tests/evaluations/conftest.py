@@ -92,9 +92,18 @@ def walk(cast, people):
 
 @pytest.fixture
 def discipline(cast):
-    """Confirm a disciplinary record about an official (a working-hours breach)."""
+    """Confirm a disciplinary record about an official (a working-hours breach unless
+    `type_key` says otherwise); related to duties as its type suggests unless given."""
 
-    def make(official, *, occurred_on, decision_date, form="reprimand", type_key="KTDX-1"):
+    def make(
+        official,
+        *,
+        occurred_on,
+        decision_date,
+        form="reprimand",
+        type_key="KTDX-1",
+        related_to_duties=None,
+    ):
         conduct_actions.load_catalogue_seed(actor=None, unit=cast.city)
         violation_type = ViolationType.objects.current().get(key=type_key)
         record = conduct_actions.report_violation(
@@ -113,6 +122,9 @@ def discipline(cast):
             discipline_form=form,
             decision_number="12/QĐ-UBND",
             decision_date=decision_date,
+            related_to_duties=(
+                violation_type.related_to_duties if related_to_duties is None else related_to_duties
+            ),
         )
 
     return make

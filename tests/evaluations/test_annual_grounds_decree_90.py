@@ -153,7 +153,7 @@ def test_discipline_in_the_year_still_means_khtnv_citing_ground_c_and_decree_48(
         "form": "reprimand",
         "decision_date": "2024-03-01",
         "occurred_on": "2024-02-01",
-        "duty_related": True,
+        "related_to_duties": True,
     }
     level, reasons, _average, _count = proposal(21, 100, discipline=[decision])
     assert level == Level.NOT_COMPLETED and reasons[-1]["code"] == "discipline"

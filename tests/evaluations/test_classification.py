@@ -11,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from civility.codes.actions import load_code_seed
-from civility.conduct.models import ViolationGroup, ViolationType
 from civility.evaluations import actions
 from civility.evaluations.models import (
     AnnualClassification,
@@ -105,25 +103,22 @@ def test_discipline_for_a_duty_breach_means_not_completed_under_335(cast, discip
     assert row.reasons[-1]["code"] == "discipline"
 
 
-def test_under_335_a_breach_of_the_public_places_code_is_not_duty_related(cast, discipline):
-    code = load_code_seed(actor=None, unit=cast.city, slug="hanoi-1665")
+def test_off_duty_reprimand_does_not_fail_a_civil_servant_under_decree_335_art_20(cast, discipline):
+    """Conduct in public places (Decision 522, QD522-9) is off duty: the decision says so
+    and the reprimand does not make the civil servant "did not complete tasks"."""
     discipline(
         cast.a.official,
         occurred_on=datetime.date(2026, 1, 5),
         decision_date=datetime.date(2026, 1, 10),
-    )  # loads the catalogue
-    group = ViolationGroup.objects.get(key="coc-522")
-    ViolationType.objects.create(
-        group=group, key="QD1665-X", title="Xả rác nơi công cộng", code=code
+        type_key="QD522-9",
     )
-    AnnualClassification.objects.all().delete()
-    from civility.conduct.models import ViolationRecord
-
-    ViolationRecord.objects.update(type=ViolationType.objects.get(key="QD1665-X"))
     scores(cast, cast.a.official, 2026, [80])
     row = propose(cast, 2026)[cast.a.official.pk]
     assert row.proposed_level == "good"
     assert row.reasons[-1]["code"] == "discipline_not_duty"
+    assert row.reasons[-1]["sources"] == [
+        {"act": "335/2025/NĐ-CP", "article": "20", "clause": "1–4", "point": ""}
+    ]
 
 
 def test_under_decree_48_any_discipline_in_the_year_means_not_completed(cast, discipline):

@@ -1,5 +1,6 @@
-"""Rotation of sensitive posts: due dates across month ends and leap years, the due list,
-plans, completed rotations and exceptions, and scope."""
+"""Rotation of posts subject to periodic rotation: due dates across month ends and leap
+years, the due list, plans, completed rotations and exceptions, and scope. The rules of the
+Law on Anti-Corruption 2018 and Decree 59/2019 are in test_rotation_rules.py."""
 
 from __future__ import annotations
 
@@ -135,6 +136,7 @@ def test_an_exception_needs_a_reason_and_moves_the_official_aside(cast, staff):
         actor=cast.a.head,
         official=staff["soon"],
         reason="Cán bộ duy nhất có chứng chỉ kế toán.",
+        starts_on=D(2025, 6, 1),
         valid_until=D(2026, 1, 1),
     )
     due, excepted = rotation_rows(cast.a.ward, today=D(2025, 6, 10), within_months=3)

@@ -3,7 +3,8 @@ these; each checks permission, validates against the rule set, writes in one tra
 is audited. A rating that breaks a rule is refused with a message that names the rule.
 
 `monthly` opens periods and runs the three steps and reminders; `annual` proposes and
-confirms classifications; `rotation` plans and records rotations of sensitive posts.
+confirms classifications; `rotation` plans and records rotations of posts subject to periodic
+rotation.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -109,16 +109,63 @@ def _criteria_outcome(
     )
 
 
-def _discipline_sources(rules: AnnualRuleSet, official: Official) -> list[dict]:
+def _duty_sources(rules: AnnualRuleSet, official: Official) -> list[dict]:
+    """The ground counting discipline for a violation related to duties."""
     if rules.method == AnnualMethod.AVERAGE_SCORE:
         return [cite(DECREE_335, "20", clause="1–4")]
     article = decree_90_article(
         "not_completed", official.staff_category, is_leader=official.is_leader
     )
-    sources = [cite(DECREE_90, article, point="c" if article else "")]
-    if DECREE_48 in rules.legal_basis:
-        sources.append(cite(DECREE_48, "1", clause="4"))
-    return sources
+    return [cite(DECREE_90, article, point="c" if article else "")]
+
+
+def _discipline_reason(
+    decision: dict,
+    rules: AnnualRuleSet,
+    official: Official,
+    year: int,
+    *,
+    rated_on: datetime.date,
+    earlier_fails: set[int],
+) -> dict:
+    """The reason line for one disciplinary decision of the year: code "discipline" when it
+    makes the official "did not complete tasks", another code when it does not."""
+    params = {
+        "number": decision["number"],
+        "form": decision["form"],
+        "date": decision["decision_date"],
+    }
+    counts_any = rules.counts_any_discipline(rated_on)
+    ground_c = _duty_sources(rules, official)
+    if counts_any:
+        ground_c.append(cite(DECREE_48, "1", clause="4"))
+    occurred_year = int(decision["occurred_on"][:4])
+    # Decree 48 exception (i): the violation's own year was already "did not complete tasks".
+    counted_before = occurred_year in earlier_fails and occurred_year < year
+    if counts_any and rules.same_violation_once and counted_before:
+        return _reason(
+            "discipline_counted_before",
+            sources=[cite(DECREE_90, "2", clause="5"), cite(DECREE_48, "1", clause="4")],
+            number=decision["number"],
+            year=occurred_year,
+        )
+    if decision["related_to_duties"] and rules.duty_discipline_fails:
+        return _reason("discipline", sources=ground_c, ground="duty", **params)
+    if not counts_any:
+        return _reason("discipline_not_duty", sources=ground_c, **params)
+    decided_on = datetime.date.fromisoformat(decision["decision_date"])
+    if rules.any_discipline_from is not None and decided_on < rules.any_discipline_from:
+        # Decided before Decree 48 took effect, counted in a rating made after: the texts
+        # found do not settle it, so the province's setting does.
+        setting = policy(
+            policies.OFF_DUTY_DISCIPLINE_BEFORE_DECREE_48.key,
+            unit=official.unit,
+            on=datetime.date(year, 12, 31),
+        )
+        code = "discipline" if setting.value else "discipline_before_decree_48"
+        used = [policies.snapshot(setting)]
+        return _reason(code, sources=ground_c, used=used, ground="any", **params)
+    return _reason("discipline", sources=ground_c, ground="any", **params)
 
 
 def _approved_in_year(official: Official, year: int):
@@ -146,12 +193,15 @@ def compute_proposal(
     evaluations: list[tuple[Decimal, list]] | None = None,
     discipline: list[dict] | None = None,
     earlier_fails: set[int] | None = None,
+    rated_on: datetime.date | None = None,
 ) -> tuple[str, list[dict], Decimal | None, int]:
     """(proposed level, reasons, average score, periods counted) for one official, before
     the agency's quota; the level is `TO_ASSESS` ("") when the records allow no legal
     verdict. Pure reading; nothing is written. The year's approved evaluations
     (total, work items), discipline decisions and earlier failed years are read unless given
-    (`propose_classifications` loads them for a whole subtree at once)."""
+    (`propose_classifications` loads them for a whole subtree at once). `rated_on` is the
+    day of the rating (today by default): Decree 48/2023 counts any discipline only in
+    ratings made from 15/09/2023."""
     if rules is None:
         return AnnualLevel.NOT_CLASSIFIED, [_reason("no_rule_set", year=year)], None, 0
     reasons = [_reason("rule_set", key=rules.key)]
@@ -215,36 +265,17 @@ def compute_proposal(
     if earlier_fails is None:
         earlier_fails = _earlier_fail_years(official, year) if rules.same_violation_once else set()
     for decision in discipline:
-        occurred_year = int(decision["occurred_on"][:4])
-        if rules.same_violation_once and occurred_year in earlier_fails and occurred_year < year:
-            reasons.append(
-                _reason(
-                    "discipline_counted_before",
-                    sources=[cite(DECREE_90, "2", clause="5"), cite(DECREE_48, "1", clause="4")],
-                    number=decision["number"],
-                    year=occurred_year,
-                )
-            )
-            continue
-        if rules.any_discipline_fails or (rules.duty_discipline_fails and decision["duty_related"]):
+        reason = _discipline_reason(
+            decision,
+            rules,
+            official,
+            year,
+            rated_on=rated_on or timezone.localdate(),
+            earlier_fails=earlier_fails,
+        )
+        if reason["code"] == "discipline":
             level = Level.NOT_COMPLETED
-            reasons.append(
-                _reason(
-                    "discipline",
-                    sources=_discipline_sources(rules, official),
-                    number=decision["number"],
-                    form=decision["form"],
-                    date=decision["decision_date"],
-                )
-            )
-        else:
-            reasons.append(
-                _reason(
-                    "discipline_not_duty",
-                    sources=[cite(DECREE_335, "20", clause="1–4")],
-                    number=decision["number"],
-                )
-            )
+        reasons.append(reason)
     return level, reasons, average, len(evaluations)
 
 

@@ -1,4 +1,6 @@
-"""Rotation of sensitive posts: plans, completed rotations, exceptions."""
+"""Rotation of posts subject to periodic rotation: plans, completed rotations, deferrals and
+other exceptions (Law on Anti-Corruption 2018 Art. 24-25; Decree 59/2019, amended by Decree
+134/2021)."""
 
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from civility.evaluations.actions.common import (
 )
 from civility.evaluations.models import (
     RotationException,
+    RotationExceptionKind,
     RotationPlan,
     RotationStatus,
 )
+from civility.evaluations.rules import ROTATION_EXEMPTIONS, retires_before_rotation
 from civility.orgs.models import Official, Post
 
 # --- Rotation ----------------------------------------------------------------------------
@@ -39,6 +43,38 @@ def plan_rotation(
         )
     if RotationPlan.objects.filter(official=official, status=RotationStatus.PLANNED).exists():
         raise ValidationError({"official": _("A rotation is already planned for this official.")})
+    if retires_before_rotation(official.retirement_date, planned_on):
+        raise ValidationError(
+            {
+                "planned_on": _(
+                    "%(name)s retires on %(retirement)s, under 18 months after this date: no "
+                    "rotation (%(source)s)."
+                )
+                % {
+                    "name": official.full_name,
+                    "retirement": official.retirement_date.strftime("%d/%m/%Y"),
+                    "source": ROTATION_EXEMPTIONS,
+                }
+            }
+        )
+    deferral = next(
+        (
+            exception
+            for exception in official.rotation_exceptions.filter(post_id=official.post_id)
+            if exception.is_deferral() and exception.is_active(planned_on)
+        ),
+        None,
+    )
+    if deferral is not None:
+        raise ValidationError(
+            {
+                "planned_on": _(
+                    "The rotation is deferred on this date (%(ground)s); plan it after the "
+                    "deferral ends (%(source)s)."
+                )
+                % {"ground": deferral.get_kind_display().lower(), "source": ROTATION_EXEMPTIONS}
+            }
+        )
     with acting_as(actor):
         return RotationPlan.objects.create(
             official=official,
@@ -85,18 +121,36 @@ def cancel_rotation(*, actor, plan: RotationPlan, note: str) -> RotationPlan:
 
 @transaction.atomic
 def grant_rotation_exception(
-    *, actor, official: Official, reason: str, valid_until: datetime.date | None = None
+    *,
+    actor,
+    official: Official,
+    reason: str,
+    kind: str = RotationExceptionKind.OTHER,
+    starts_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
 ) -> RotationException:
+    """Record why the official is not rotated from `starts_on` (today by default) until
+    `valid_until` (until further notice when empty): a deferral under Decree 59/2019 or
+    another reason, stated in `reason` either way."""
     _require(can_manage(actor, official.unit))
     if official.post_id is None or not official.post.is_sensitive:
-        raise ValidationError({"official": _("This official does not hold a sensitive post.")})
+        raise ValidationError(
+            {"official": _("This official does not hold a post subject to periodic rotation.")}
+        )
+    if kind not in RotationExceptionKind.values:
+        raise ValidationError({"kind": _("Choose the ground.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the exception.")})
+    starts_on = starts_on or timezone.localdate()
+    if valid_until is not None and valid_until < starts_on:
+        raise ValidationError({"valid_until": _("The end date is before the start date.")})
     with acting_as(actor):
         return RotationException.objects.create(
             official=official,
             post_id=official.post_id,
+            kind=kind,
             reason=reason.strip(),
+            starts_on=starts_on,
             valid_until=valid_until,
             granted_by=actor,
         )
