@@ -7,16 +7,12 @@ transaction inside `acting_as(actor)` and leave a `RecordStep` for every step of
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import json
-import secrets
 import uuid
 from pathlib import Path
 
 from auditlog.signals import accessed
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -43,7 +39,15 @@ from civility.conduct.models import (
     ViolationType,
 )
 from civility.conduct.rules import DisciplineForm, Severity, rule_set_on
-from civility.core.audit import acting_as
+from civility.core.anonymity import (
+    ALPHABET,
+    hash_secret,
+    keyed_hash,
+    new_secret,
+    random_code,
+    secret_matches,
+)
+from civility.core.audit import acting_as, anonymously
 from civility.core.photos import clean_photo
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
@@ -51,8 +55,6 @@ from civility.orgs.scopes import scope_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = "hanoi-catalogue"
-# Receipt codes and secrets avoid letters and digits that are easy to confuse (0/O, 1/I).
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
@@ -747,16 +749,17 @@ def read_record(*, actor, record: ViolationRecord) -> None:
 # --- Anonymous reports -------------------------------------------------------------------
 
 
-def _random_code(length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _i in range(length))
-
-
 def _grouped(text: str) -> str:
     return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def normalize_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch in ALPHABET)
+
+
+class ReportAlreadyFiled(Exception):
+    """The report form was sent before: the report exists, and its secret is not kept
+    anywhere to be shown again."""
 
 
 @transaction.atomic
@@ -774,20 +777,23 @@ def file_anonymous_report(
     """File a report from the public page; returns the report and its secret (shown once).
 
     No account, address or browser detail is stored: the audit entries are written with no
-    actor and no remote address, uploaded photos lose their metadata and file names.
+    actor, no remote address and no correlation id; attachments lose their metadata and file
+    names; the form's id is kept only as a keyed hash. Sending the same form again raises
+    ReportAlreadyFiled: the secret was random and only its hash is stored.
     """
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("The date is in the future.")})
     if not description.strip():
         raise ValidationError({"description": _("Describe what happened.")})
+    submission_key = None
     if submission_id is not None:
-        _lock(f"conduct-report:{submission_id}")
-        already = AnonymousReport.objects.filter(submission_id=submission_id).first()
-        if already is not None:
-            return already, _grouped(_submission_secret(submission_id))
+        submission_key = keyed_hash("conduct-report", submission_id)
+        _lock(f"conduct-report:{submission_key}")
+        if AnonymousReport.objects.filter(submission_key=submission_key).exists():
+            raise ReportAlreadyFiled
     stored = [_store_upload(upload, anonymous=True) for upload in files]
-    secret = _random_code(12) if submission_id is None else _submission_secret(submission_id)
-    with acting_as(None):  # also blanks the remote address the middleware would log
+    secret = new_secret()
+    with anonymously():
         record = ViolationRecord.objects.create(
             unit=unit,
             occurred_on=occurred_on,
@@ -800,28 +806,18 @@ def file_anonymous_report(
         for content in stored:
             RecordEvidence.objects.create(record=record, file=content)
         while True:
-            code = _random_code(8)
+            code = random_code(8)
             if not AnonymousReport.objects.filter(receipt_code=code).exists():
                 break
         report = AnonymousReport.objects.create(
             record=record,
             receipt_code=code,
-            secret_hash=make_password(secret),
+            secret_hash=hash_secret(secret),
             official_hint=official_hint.strip(),
             contact=contact.strip(),
-            submission_id=submission_id,
+            submission_key=submission_key,
         )
     return report, _grouped(secret)
-
-
-def _submission_secret(submission_id: uuid.UUID) -> str:
-    """The secret of the report sent with this form, derived rather than stored, so that a
-    repeated send can show the reporter the same secret again; only the reporter's browser
-    holds the submission id."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"conduct-report:{submission_id}".encode(), hashlib.sha256
-    ).digest()
-    return "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:12])
 
 
 def _lock(key: str) -> None:
@@ -838,7 +834,7 @@ def find_anonymous_report(*, receipt_code: str, secret: str) -> AnonymousReport 
         .first()
     )
     if report is None:
-        make_password(secret)  # same work whether or not the code exists
+        secret_matches(secret, None)  # same work whether or not the code exists
         return None
     return report if report.check_secret(normalize_code(secret)) else None
 
@@ -867,7 +863,7 @@ def answer_as_reporter(*, report: AnonymousReport, text: str) -> ReportMessage:
         raise ValidationError(_("This report is closed."))
     if not report.messages.filter(from_reporter=False).exists():
         raise ValidationError(_("There is no question to answer yet."))
-    with acting_as(None):
+    with anonymously():
         message = ReportMessage.objects.create(report=report, text=text.strip(), from_reporter=True)
         _step(report.record, StepKind.REPORTER_ANSWERED, actor=None)
     return message

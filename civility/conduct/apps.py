@@ -18,6 +18,9 @@ class ConductConfig(AppConfig):
         auditlog.register(models.ViolationRecord)
         auditlog.register(models.RecordStep)
         auditlog.register(models.RecordEvidence)
-        # The secret's hash and the reporter's contact details stay out of the audit trail.
-        auditlog.register(models.AnonymousReport, exclude_fields=["secret_hash", "contact"])
+        # The secret's hash, the form's keyed id and the reporter's contact details stay out
+        # of the audit trail.
+        auditlog.register(
+            models.AnonymousReport, exclude_fields=["secret_hash", "submission_key", "contact"]
+        )
         auditlog.register(models.ReportMessage)

@@ -626,6 +626,8 @@ def public_report(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             _add_errors(form, error)
+        except actions.ReportAlreadyFiled:
+            return render(request, "conduct/public_already_filed.html", {"unit": unit})
         else:
             # Shown once, in this response only: the secret is not kept anywhere readable.
             return render(

@@ -3,9 +3,10 @@
 import contextlib
 from collections.abc import Iterator
 
+from auditlog.cid import correlation_id
 from auditlog.context import auditlog_value, set_actor
 
-__all__ = ["acting_as"]
+__all__ = ["acting_as", "anonymously"]
 
 
 @contextlib.contextmanager
@@ -24,3 +25,16 @@ def acting_as(actor, *, remote_addr: str | None = None) -> Iterator[None]:
     finally:
         if outer is not None:
             auditlog_value.set(outer)
+
+
+@contextlib.contextmanager
+def anonymously() -> Iterator[None]:
+    """Write the audit events of the block with nothing that could point at the person:
+    no actor, no remote address or port, and no correlation id (a proxy's request id would
+    match the event to its access-log line)."""
+    token = correlation_id.set(None)
+    try:
+        with acting_as(None):
+            yield
+    finally:
+        correlation_id.reset(token)

@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civility.core.audit import acting_as
+from civility.core.audit import acting_as, anonymously
 from civility.core.db import bound_cursor
 from civility.core.photos import clean_photo
 from civility.feedback import cases, conf, throttle, trust
@@ -458,7 +458,7 @@ def raise_assistance_call(*, counter: OrgUnit, source: str) -> tuple[AssistanceC
         throttle.key_for("assist", counter.pk), capacity=burst, refill_seconds=refill
     ):
         raise Throttled
-    with acting_as(None):  # a citizen pressed it: no actor, and no network address logged
+    with anonymously():  # a citizen pressed it: no actor, and no network address logged
         call = AssistanceCall.objects.create(counter=counter, source=source)
     _notify("raised", call)
     trust.schedule_escalation(call)  # the ladder: team lead, then unit head
@@ -594,7 +594,7 @@ def submit_report(*, data: ReportInput, channel: str = ReportChannel.WEB) -> Pub
         except ValidationError as error:
             raise ValidationError({"photo": error.messages}) from None
         report.photo.save(photo.content.name, photo.content, save=False)
-    with acting_as(None):
+    with anonymously():
         for _attempt in range(5):
             report.receipt = new_receipt()
             try:

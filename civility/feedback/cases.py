@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civility.core.audit import acting_as
+from civility.core.audit import acting_as, anonymously
 from civility.core.photos import clean_photo
 from civility.feedback import conf
 from civility.feedback.models import STAFF_ROLES, ServiceRating, new_receipt
@@ -120,7 +120,7 @@ def _open_case(*, counter: OrgUnit, channel: str, row: dict, contact: Contact) -
         opened_at=now,
         due_at=now + datetime.timedelta(days=conf.case_due_days()),
     )
-    with transaction.atomic(), acting_as(None):  # a citizen: no actor, no address logged
+    with transaction.atomic(), anonymously():  # a citizen: no actor, no address logged
         for _attempt in range(5):
             case.receipt = new_receipt()
             try:
@@ -266,7 +266,7 @@ def answer_case(*, case: FollowUpCase, settled: bool, comment: str = "") -> Foll
     if len(comment) > 2000:
         raise ValidationError({"comment": _("The comment is longer than 2,000 characters.")})
     now = timezone.now()
-    with acting_as(None):
+    with anonymously():
         if settled:
             case.citizen_settled = True
             case.save(update_fields=["citizen_settled"])
