@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
-from auditlog.signals import accessed
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -47,7 +47,7 @@ from civility.core.anonymity import (
     random_code,
     secret_matches,
 )
-from civility.core.audit import acting_as, anonymously
+from civility.core.audit import acting_as, anonymously, log_reads
 from civility.core.photos import clean_photo
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
@@ -739,11 +739,15 @@ def add_evidence(
     return evidence
 
 
+def read_records(*, actor, records: Iterable[ViolationRecord]) -> None:
+    """Write the reads of confidential records to the audit trail (action ACCESS, one event
+    a record), whether a page showed one record or a list showed many: who saw a record is
+    then one question, whichever page showed it."""
+    log_reads(actor=actor, instances=[record for record in records if record.confidential])
+
+
 def read_record(*, actor, record: ViolationRecord) -> None:
-    """Write the read of a confidential record to the audit trail (action ACCESS)."""
-    if record.confidential:
-        with acting_as(actor):
-            accessed.send(sender=ViolationRecord, instance=record)
+    read_records(actor=actor, records=[record])
 
 
 # --- Anonymous reports -------------------------------------------------------------------

@@ -302,6 +302,14 @@ class ViolationRecordQuerySet(models.QuerySet):
         """Records the user reads by role (not merely as the official concerned)."""
         return self.filter(scope_of(user).q("unit__path", roles=READER_ROLES))
 
+    def reporter_hidden_from(self, user) -> ViolationRecordQuerySet:
+        """Records `user` may read without learning who reported them: the official
+        concerned, and readers who do not handle the record (actions.may_see_reporter for
+        one record)."""
+        handled = ViolationRecord.objects.handled_by(user).values("pk")
+        about_user = Q(official__user=user) if user is not None and user.is_authenticated else Q()
+        return self.visible_to(user).filter(about_user | ~Q(pk__in=handled))
+
     def under(self, unit: OrgUnit) -> ViolationRecordQuerySet:
         return self.filter(unit__path__startswith=unit.path)
 
