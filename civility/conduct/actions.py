@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,15 +46,14 @@ from civility.core.anonymity import (
     random_code,
     secret_matches,
 )
+from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as, anonymously, log_reads
-from civility.core.photos import clean_photo
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import scope_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = "hanoi-catalogue"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 # --- Permissions -------------------------------------------------------------------------
@@ -414,30 +412,6 @@ def _check_type_for(violation_type: ViolationType | None, unit: OrgUnit) -> None
         raise ValidationError({"type": _("This violation type is not in the unit's catalogue.")})
 
 
-def _store_upload(upload, *, anonymous: bool) -> ContentFile:
-    """Check an uploaded file: a PDF, or a photo re-encoded without its metadata (camera,
-    place, time). Anonymous reports also lose the original file name."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"files": _("%(name)s is larger than 10 MB.") % {"name": upload.name}}
-        )
-    is_pdf = upload.read(5) == b"%PDF-"
-    upload.seek(0)
-    if is_pdf:
-        content, extension = ContentFile(upload.read()), "pdf"
-    else:
-        try:
-            content = clean_photo(upload).content
-        except ValidationError:
-            raise ValidationError(
-                {"files": _("%(name)s is not a photo or a PDF file.") % {"name": upload.name}}
-            ) from None
-        extension = content.name.rsplit(".", 1)[-1]
-    stem = uuid.uuid4().hex if anonymous else (Path(upload.name).stem[:80] or "evidence")
-    content.name = f"{stem}.{extension}"
-    return content
-
-
 @transaction.atomic
 def report_violation(
     *,
@@ -485,7 +459,7 @@ def report_violation(
     _check_type_for(violation_type, unit)
     if not severity and violation_type is not None:
         severity = violation_type.default_severity
-    stored = [_store_upload(upload, anonymous=False) for upload in files]
+    stored = [clean_attachment(upload, field="files", accept=PHOTOS_AND_PDF) for upload in files]
     with acting_as(actor):
         record = ViolationRecord.objects.create(
             unit=unit,
@@ -726,7 +700,11 @@ def add_evidence(
     _ensure(can_handle(actor, record))
     if upload is None and not url.strip():
         raise ValidationError({"file": _("Attach a file or give a link.")})
-    content = _store_upload(upload, anonymous=False) if upload is not None else None
+    content = (
+        clean_attachment(upload, field="file", accept=PHOTOS_AND_PDF)
+        if upload is not None
+        else None
+    )
     with acting_as(actor):
         evidence = RecordEvidence.objects.create(
             record=record,
@@ -795,7 +773,11 @@ def file_anonymous_report(
         _lock(f"conduct-report:{submission_key}")
         if AnonymousReport.objects.filter(submission_key=submission_key).exists():
             raise ReportAlreadyFiled
-    stored = [_store_upload(upload, anonymous=True) for upload in files]
+    # Anonymous reports lose the file names too (a name can be the reporter's).
+    stored = [
+        clean_attachment(upload, field="files", accept=PHOTOS_AND_PDF, keep_name=False)
+        for upload in files
+    ]
     secret = new_secret()
     with anonymously():
         record = ViolationRecord.objects.create(

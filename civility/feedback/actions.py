@@ -17,9 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civility.core.attachments import PHOTOS, clean_attachment
 from civility.core.audit import acting_as, anonymously
 from civility.core.db import bound_cursor
-from civility.core.photos import clean_photo
 from civility.feedback import cases, conf, throttle, trust
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
@@ -589,11 +589,8 @@ def submit_report(*, data: ReportInput, channel: str = ReportChannel.WEB) -> Pub
         due_at=now + datetime.timedelta(days=conf.report_due_days()),
     )
     if data.photo:
-        try:
-            photo = clean_photo(data.photo)
-        except ValidationError as error:
-            raise ValidationError({"photo": error.messages}) from None
-        report.photo.save(photo.content.name, photo.content, save=False)
+        photo = clean_attachment(data.photo, field="photo", accept=PHOTOS, keep_name=False)
+        report.photo.save(photo.name, photo, save=False)
     with anonymously():
         for _attempt in range(5):
             report.receipt = new_receipt()

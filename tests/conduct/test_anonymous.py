@@ -90,7 +90,7 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused(client, cast):
         f"/conduct-report/unit/{cast.a.department.pk}/",
         {"description": "x", "occurred_on": "2025-03-12", "files": upload},
     ).content.decode()
-    assert "run.exe is not a photo or a PDF file." in page
+    assert "run.exe is not an accepted file; accepted: photos (JPEG, PNG, HEIC), PDF." in page
     assert not ViolationRecord.objects.exists()
 
 
