@@ -28,11 +28,12 @@ class AuditEventQuerySet(models.QuerySet):
         from civility.orgs.scopes import scope_of
 
         scope = scope_of(user)
-        events = self
-        if not scope.is_global:
-            paths = scope.paths_with_role(*scope.AUDIT_READER_ROLES)
-            if not paths:
-                return self.none()
+        paths = scope.paths_with_role(*scope.AUDIT_READER_ROLES)
+        if scope.is_global:
+            events = self
+        elif not paths:
+            return self.none().annotate(actor_hidden=models.Value(True))
+        else:
             condition = models.Q()
             for path in paths:
                 condition |= models.Q(additional_data__unit_path__startswith=path)
