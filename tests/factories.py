@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 
 from django.contrib.auth import get_user_model
@@ -70,4 +71,35 @@ def make_place(name: str, *, unit: OrgUnit, kind: str = PlaceKind.MARKET, **fiel
     return Place.objects.create(name=name, unit=unit, kind=kind, **fields)
 
 
-__all__ = ["PASSWORD", "Role", "make_official", "make_place", "make_post", "make_unit", "make_user"]
+def pdf_bytes() -> bytes:
+    """A real one-page PDF: uploads are opened and cleaned of metadata before they are stored
+    (civility.core.attachments), so a few bytes starting with %PDF are refused as damaged."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def jpeg_bytes(colour: str = "green") -> bytes:
+    """A real JPEG photo (see pdf_bytes)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+__all__ = [
+    "PASSWORD",
+    "Role",
+    "jpeg_bytes",
+    "make_official",
+    "make_place",
+    "make_post",
+    "make_unit",
+    "make_user",
+    "pdf_bytes",
+]

@@ -49,6 +49,7 @@ from civility.awards.models import (
     ancestor_paths,
 )
 from civility.awards.rules import ADVANCED_WORKER, LAW_06_2022, rule_set_on
+from civility.core.attachments import OFFICE_AND_TEXT, clean_attachment
 from civility.core.audit import acting_as
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.provinces import is_centrally_run_city, province_code
@@ -490,6 +491,10 @@ def propose_nomination(
             }
         )
     proposing_unit = _proposing_unit(actor, unit)
+    contents = [
+        (upload.name[:300], clean_attachment(upload, field="files", accept=OFFICE_AND_TEXT))
+        for upload in files
+    ]
     try:
         with transaction.atomic(), acting_as(actor):
             nomination = Nomination.objects.create(
@@ -514,9 +519,9 @@ def propose_nomination(
                 NominationEvidence.objects.create(
                     nomination=nomination, url=link.strip(), added_by=actor
                 )
-        for upload in files:
+        for label, content in contents:
             NominationEvidence.objects.create(
-                nomination=nomination, file=upload, label=upload.name[:300], added_by=actor
+                nomination=nomination, file=content, label=label, added_by=actor
             )
     return nomination
 

@@ -33,6 +33,7 @@ from civility.codes.models import (
     SignatureMethod,
     VersionStatus,
 )
+from civility.core.attachments import OFFICE_AND_TEXT, PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.provinces import ensure_shipped_for
@@ -459,6 +460,7 @@ def record_paper_commitment(
         raise ValidationError({"official": _("This official has already signed.")})
     if not scan:
         raise ValidationError({"scan": _("Attach the scanned, signed sheet.")})
+    scan = clean_attachment(scan, field="scan", accept=PHOTOS_AND_PDF)
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
     signed_at = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(12)))
@@ -593,10 +595,13 @@ def record_activity(
         recorded_by=actor,
     )
     activity.full_clean()
+    contents = [
+        clean_attachment(upload, field="attachments", accept=OFFICE_AND_TEXT) for upload in files
+    ]
     with acting_as(actor):
         activity.save()
-        for upload in files:
-            DisseminationAttachment.objects.create(activity=activity, file=upload)
+        for content in contents:
+            DisseminationAttachment.objects.create(activity=activity, file=content)
     return activity
 
 

@@ -7,18 +7,13 @@ transaction inside `acting_as(actor)` and leave a `RecordStep` for every step of
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import json
-import secrets
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
-from auditlog.signals import accessed
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,8 +38,16 @@ from civility.conduct.models import (
     ViolationType,
 )
 from civility.conduct.rules import DisciplineForm, Severity, rule_set_on
-from civility.core.audit import acting_as
-from civility.core.photos import clean_photo
+from civility.core.anonymity import (
+    ALPHABET,
+    hash_secret,
+    keyed_hash,
+    new_secret,
+    random_code,
+    secret_matches,
+)
+from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
+from civility.core.audit import acting_as, anonymously, log_reads
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.provinces import ensure_shipped_for, shipped_for
@@ -54,9 +57,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # The starting catalogues Civility ships, by the official code of the province they were
 # written for (Hanoi's: Decision 522/QĐ-UBND and Directive 24-CT/TU); never loaded elsewhere.
 SEEDS = {"01": ("hanoi-catalogue",)}
-# Receipt codes and secrets avoid letters and digits that are easy to confuse (0/O, 1/I).
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 # --- Permissions -------------------------------------------------------------------------
@@ -420,30 +420,6 @@ def _check_type_for(violation_type: ViolationType | None, unit: OrgUnit) -> None
         raise ValidationError({"type": _("This violation type is not in the unit's catalogue.")})
 
 
-def _store_upload(upload, *, anonymous: bool) -> ContentFile:
-    """Check an uploaded file: a PDF, or a photo re-encoded without its metadata (camera,
-    place, time). Anonymous reports also lose the original file name."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"files": _("%(name)s is larger than 10 MB.") % {"name": upload.name}}
-        )
-    is_pdf = upload.read(5) == b"%PDF-"
-    upload.seek(0)
-    if is_pdf:
-        content, extension = ContentFile(upload.read()), "pdf"
-    else:
-        try:
-            content = clean_photo(upload).content
-        except ValidationError:
-            raise ValidationError(
-                {"files": _("%(name)s is not a photo or a PDF file.") % {"name": upload.name}}
-            ) from None
-        extension = content.name.rsplit(".", 1)[-1]
-    stem = uuid.uuid4().hex if anonymous else (Path(upload.name).stem[:80] or "evidence")
-    content.name = f"{stem}.{extension}"
-    return content
-
-
 @transaction.atomic
 def report_violation(
     *,
@@ -491,7 +467,7 @@ def report_violation(
     _check_type_for(violation_type, unit)
     if not severity and violation_type is not None:
         severity = violation_type.default_severity
-    stored = [_store_upload(upload, anonymous=False) for upload in files]
+    stored = [clean_attachment(upload, field="files", accept=PHOTOS_AND_PDF) for upload in files]
     with acting_as(actor):
         record = ViolationRecord.objects.create(
             unit=unit,
@@ -744,7 +720,11 @@ def add_evidence(
     _ensure(can_handle(actor, record))
     if upload is None and not url.strip():
         raise ValidationError({"file": _("Attach a file or give a link.")})
-    content = _store_upload(upload, anonymous=False) if upload is not None else None
+    content = (
+        clean_attachment(upload, field="file", accept=PHOTOS_AND_PDF)
+        if upload is not None
+        else None
+    )
     with acting_as(actor):
         evidence = RecordEvidence.objects.create(
             record=record,
@@ -757,18 +737,18 @@ def add_evidence(
     return evidence
 
 
+def read_records(*, actor, records: Iterable[ViolationRecord]) -> None:
+    """Write the reads of confidential records to the audit trail (action ACCESS, one event
+    a record), whether a page showed one record or a list showed many: who saw a record is
+    then one question, whichever page showed it."""
+    log_reads(actor=actor, instances=[record for record in records if record.confidential])
+
+
 def read_record(*, actor, record: ViolationRecord) -> None:
-    """Write the read of a confidential record to the audit trail (action ACCESS)."""
-    if record.confidential:
-        with acting_as(actor):
-            accessed.send(sender=ViolationRecord, instance=record)
+    read_records(actor=actor, records=[record])
 
 
 # --- Anonymous reports -------------------------------------------------------------------
-
-
-def _random_code(length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _i in range(length))
 
 
 def _grouped(text: str) -> str:
@@ -777,6 +757,11 @@ def _grouped(text: str) -> str:
 
 def normalize_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch in ALPHABET)
+
+
+class ReportAlreadyFiled(Exception):
+    """The report form was sent before: the report exists, and its secret is not kept
+    anywhere to be shown again."""
 
 
 @transaction.atomic
@@ -794,20 +779,27 @@ def file_anonymous_report(
     """File a report from the public page; returns the report and its secret (shown once).
 
     No account, address or browser detail is stored: the audit entries are written with no
-    actor and no remote address, uploaded photos lose their metadata and file names.
+    actor, no remote address and no correlation id; attachments lose their metadata and file
+    names; the form's id is kept only as a keyed hash. Sending the same form again raises
+    ReportAlreadyFiled: the secret was random and only its hash is stored.
     """
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("The date is in the future.")})
     if not description.strip():
         raise ValidationError({"description": _("Describe what happened.")})
+    submission_key = None
     if submission_id is not None:
-        _lock(f"conduct-report:{submission_id}")
-        already = AnonymousReport.objects.filter(submission_id=submission_id).first()
-        if already is not None:
-            return already, _grouped(_submission_secret(submission_id))
-    stored = [_store_upload(upload, anonymous=True) for upload in files]
-    secret = _random_code(12) if submission_id is None else _submission_secret(submission_id)
-    with acting_as(None):  # also blanks the remote address the middleware would log
+        submission_key = keyed_hash("conduct-report", submission_id)
+        _lock(f"conduct-report:{submission_key}")
+        if AnonymousReport.objects.filter(submission_key=submission_key).exists():
+            raise ReportAlreadyFiled
+    # Anonymous reports lose the file names too (a name can be the reporter's).
+    stored = [
+        clean_attachment(upload, field="files", accept=PHOTOS_AND_PDF, keep_name=False)
+        for upload in files
+    ]
+    secret = new_secret()
+    with anonymously():
         record = ViolationRecord.objects.create(
             unit=unit,
             occurred_on=occurred_on,
@@ -820,28 +812,18 @@ def file_anonymous_report(
         for content in stored:
             RecordEvidence.objects.create(record=record, file=content)
         while True:
-            code = _random_code(8)
+            code = random_code(8)
             if not AnonymousReport.objects.filter(receipt_code=code).exists():
                 break
         report = AnonymousReport.objects.create(
             record=record,
             receipt_code=code,
-            secret_hash=make_password(secret),
+            secret_hash=hash_secret(secret),
             official_hint=official_hint.strip(),
             contact=contact.strip(),
-            submission_id=submission_id,
+            submission_key=submission_key,
         )
     return report, _grouped(secret)
-
-
-def _submission_secret(submission_id: uuid.UUID) -> str:
-    """The secret of the report sent with this form, derived rather than stored, so that a
-    repeated send can show the reporter the same secret again; only the reporter's browser
-    holds the submission id."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"conduct-report:{submission_id}".encode(), hashlib.sha256
-    ).digest()
-    return "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:12])
 
 
 def _lock(key: str) -> None:
@@ -858,7 +840,7 @@ def find_anonymous_report(*, receipt_code: str, secret: str) -> AnonymousReport 
         .first()
     )
     if report is None:
-        make_password(secret)  # same work whether or not the code exists
+        secret_matches(secret, None)  # same work whether or not the code exists
         return None
     return report if report.check_secret(normalize_code(secret)) else None
 
@@ -887,7 +869,7 @@ def answer_as_reporter(*, report: AnonymousReport, text: str) -> ReportMessage:
         raise ValidationError(_("This report is closed."))
     if not report.messages.filter(from_reporter=False).exists():
         raise ValidationError(_("There is no question to answer yet."))
-    with acting_as(None):
+    with anonymously():
         message = ReportMessage.objects.create(report=report, text=text.strip(), from_reporter=True)
         _step(report.record, StepKind.REPORTER_ANSWERED, actor=None)
     return message

@@ -1,7 +1,8 @@
 """API for conduct records, mounted at /api/v1/conduct/ (civility/api.py).
 
-Reads are scoped like the pages (handlers of the subtree and the official concerned); reading
-one confidential record is audited like the page; writes call the same actions.
+Reads are scoped like the pages (handlers of the subtree and the official concerned); every
+confidential record returned, alone or in a list, is audited like the page; writes call the
+same actions.
 """
 
 from __future__ import annotations
@@ -248,7 +249,7 @@ def record_list(
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ):
-    """Records the caller may read (summaries; reading one record is audited)."""
+    """Records the caller may read (summaries; each confidential one returned is audited)."""
     records = ViolationRecord.objects.visible_to(request.user).select_related("type")
     if unit_id is not None:
         records = records.under(
@@ -257,11 +258,13 @@ def record_list(
     if status is not None:
         records = records.filter(status=status)
     records = records.between(start, end).order_by("-occurred_on", "-pk")
+    shown = list(records.select_related("unit")[offset : offset + limit])
+    actions.read_records(actor=request.user, records=shown)
     return {
         "count": records.count(),
         "limit": limit,
         "offset": offset,
-        "items": [_summary(r) for r in records[offset : offset + limit]],
+        "items": [_summary(r) for r in shown],
     }
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Code, overlapping_q
 from civility.conduct.rules import RULE_SET_CHOICES, DisciplineForm, Severity, rule_set_by_key
+from civility.core.anonymity import secret_matches
 from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import Role, scope_of
@@ -310,6 +310,14 @@ class ViolationRecordQuerySet(models.QuerySet):
     def handled_by(self, user) -> ViolationRecordQuerySet:
         """Records the user reads by role (not merely as the official concerned)."""
         return self.filter(scope_of(user).q("unit__path", roles=READER_ROLES))
+
+    def reporter_hidden_from(self, user) -> ViolationRecordQuerySet:
+        """Records `user` may read without learning who reported them: the official
+        concerned, and readers who do not handle the record (actions.may_see_reporter for
+        one record)."""
+        handled = ViolationRecord.objects.handled_by(user).values("pk")
+        about_user = Q(official__user=user) if user is not None and user.is_authenticated else Q()
+        return self.visible_to(user).filter(about_user | ~Q(pk__in=handled))
 
     def under(self, unit: OrgUnit) -> ViolationRecordQuerySet:
         return self.filter(unit__path__startswith=unit.path)
@@ -648,8 +656,9 @@ class RecordEvidence(models.Model):
 class AnonymousReport(models.Model):
     """The reporter's side of a record filed from the public page.
 
-    The reporter holds a receipt code and a secret (only its hash is stored). Nothing about
-    them is kept (no account, no address, no browser details) unless they fill in contact
+    The reporter holds a receipt code and a random secret (only its hash is stored, and
+    nothing stored derives it). Nothing about them is kept (no account, no address, no browser
+    details, not the id of the form they sent: only its keyed hash) unless they fill in contact
     details themselves.
     """
 
@@ -661,9 +670,11 @@ class AnonymousReport(models.Model):
     )
     receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
     secret_hash = models.CharField(max_length=128)
-    # Made by the report form when it is shown: sending the same form twice (a double click,
-    # a retry after a lost reply) files one report.
-    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The keyed hash (core.anonymity.keyed_hash) of the id the report form carries: sending
+    # the same form twice (a double click, a retry after a lost reply) files one report.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     official_hint = models.CharField(
         _("official as described"),
         max_length=300,
@@ -685,7 +696,7 @@ class AnonymousReport(models.Model):
         return self.receipt_code
 
     def check_secret(self, secret: str) -> bool:
-        return check_password(secret.strip(), self.secret_hash)
+        return secret_matches(secret.strip(), self.secret_hash)
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.record.unit.path}

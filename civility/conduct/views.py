@@ -1,8 +1,8 @@
 """Pages for violation records, the catalogue and the figures; the public report page.
 
 Every fetch is scoped: records through `visible_to(user)` (handlers of the subtree and the
-official concerned), so anything else is a 404. Reading a confidential record writes an
-ACCESS event to the audit trail.
+official concerned), so anything else is a 404. Showing a confidential record, on its page or
+in a list, writes an ACCESS event to the audit trail.
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         ViolationRecord.objects.visible_to(request.user).under(unit).with_related()
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    actions.read_records(actor=request.user, records=page.object_list)
     counts = dict(
         ViolationRecord.objects.visible_to(request.user)
         .under(unit)
@@ -121,11 +122,12 @@ def record_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_records(request: HttpRequest) -> HttpResponse:
-    records = (
+    records = list(
         ViolationRecord.objects.filter(official__user=request.user)
         .with_related()
         .order_by("-occurred_on", "-pk")
     )
+    actions.read_records(actor=request.user, records=records)
     return render(request, "conduct/my_records.html", {"records": records})
 
 
@@ -648,6 +650,8 @@ def public_report(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             _add_errors(form, error)
+        except actions.ReportAlreadyFiled:
+            return render(request, "conduct/public_already_filed.html", {"unit": unit})
         else:
             # Shown once, in this response only: the secret is not kept anywhere readable.
             return render(

@@ -7,6 +7,7 @@ import sys
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -21,18 +22,30 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(additional_data__unit_path__startswith=path)
 
     def visible_to(self, user) -> "AuditEventQuerySet":
+        """Events of the reader's subtree, less what the apps' redactions keep from them:
+        rows left out, and rows marked `actor_hidden` (shown without who acted)."""
+        from civility.core.audit import redactions_for
         from civility.orgs.scopes import scope_of
 
         scope = scope_of(user)
-        if scope.is_global:
-            return self
         paths = scope.paths_with_role(*scope.AUDIT_READER_ROLES)
-        if not paths:
-            return self.none()
-        condition = models.Q()
-        for path in paths:
-            condition |= models.Q(additional_data__unit_path__startswith=path)
-        return self.filter(condition)
+        if scope.is_global:
+            events = self
+        elif not paths:
+            return self.none().annotate(actor_hidden=models.Value(True))
+        else:
+            condition = models.Q()
+            for path in paths:
+                condition |= models.Q(additional_data__unit_path__startswith=path)
+            events = self.filter(condition)
+        hidden, nameless = redactions_for(user)
+        return events.exclude(hidden).annotate(
+            actor_hidden=models.Case(
+                models.When(nameless, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class AuditEvent(AbstractLogEntry):
@@ -86,6 +99,21 @@ class AuditEvent(AbstractLogEntry):
         # auditlog's display of the remaining fields, read from an unsaved copy holding only them.
         others = AuditEvent(content_type=self.content_type, changes=rest).changes_display_dict
         return {**others, **shown_here}
+
+    def shown_changes(self) -> dict:
+        """What the audit page shows of the changes: in a row whose actor is hidden from the
+        reader (visible_to), the people it names (reported by, added by...) are left out too,
+        since they are the same person."""
+        if not getattr(self, "actor_hidden", False):
+            return self.changes_display_dict
+        model = self.content_type.model_class()
+        people = {
+            field.name
+            for field in (model._meta.concrete_fields if model is not None else ())
+            if field.is_relation and field.related_model is get_user_model()
+        }
+        changes = {name: values for name, values in self.changes_dict.items() if name not in people}
+        return AuditEvent(content_type=self.content_type, changes=changes).changes_display_dict
 
     def _get_changes_display_for_fk_field(self, field, value) -> str:
         """auditlog's display of a foreign key, but a row deleted since is named in the

@@ -70,7 +70,10 @@ class AuditFilterForm(forms.Form):
         if data.get("action") not in (None, ""):
             events = events.filter(action=data["action"])
         if data.get("actor"):
-            events = events.filter(actor__username__icontains=data["actor"].strip())
+            # A hidden actor must not be found by filtering on their name either.
+            events = events.filter(
+                actor__username__icontains=data["actor"].strip(), actor_hidden=False
+            )
         return events
 
 
@@ -98,7 +101,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         AuditEvent.objects.visible_to(request.user).select_related("actor", "content_type")
     ).order_by("-timestamp", "-pk")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(event, object_url(event), event.changes_display_dict) for event in page]
+    rows = [(event, object_url(event), event.shown_changes()) for event in page]
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": params.urlencode()}

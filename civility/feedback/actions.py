@@ -19,9 +19,9 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civility.core.audit import acting_as
+from civility.core.attachments import PHOTOS, clean_attachment
+from civility.core.audit import acting_as, anonymously
 from civility.core.db import bound_cursor
-from civility.core.photos import clean_photo
 from civility.feedback import cases, conf, stream, throttle, trust
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
@@ -479,7 +479,7 @@ def raise_assistance_call(*, counter: OrgUnit, source: str) -> tuple[AssistanceC
     if waiting is not None:
         return waiting, False
     throttle.spend([(throttle.key_for("assist", counter.pk), *conf.assistance_bucket())])
-    with acting_as(None):  # a citizen pressed it: no actor, and no network address logged
+    with anonymously():  # a citizen pressed it: no actor, and no network address logged
         call = AssistanceCall.objects.create(counter=counter, source=source)
     _notify("raised", call)
     trust.schedule_escalation(call)  # the ladder: team lead, then unit head
@@ -630,12 +630,9 @@ def submit_report(*, data: ReportInput, channel: str = ReportChannel.WEB) -> Pub
         due_at=now + datetime.timedelta(days=conf.report_due_days()),
     )
     if data.photo:
-        try:
-            photo = clean_photo(data.photo)
-        except ValidationError as error:
-            raise ValidationError({"photo": error.messages}) from None
-        report.photo.save(photo.content.name, photo.content, save=False)
-    with acting_as(None):
+        photo = clean_attachment(data.photo, field="photo", accept=PHOTOS, keep_name=False)
+        report.photo.save(photo.name, photo, save=False)
+    with anonymously():
         for _attempt in range(5):
             report.receipt = new_receipt()
             try:

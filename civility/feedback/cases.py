@@ -11,12 +11,10 @@ import datetime
 import logging
 import uuid
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -24,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civility.core.audit import acting_as
-from civility.core.photos import clean_photo
+from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
+from civility.core.audit import acting_as, anonymously
 from civility.feedback import conf
 from civility.feedback.models import STAFF_ROLES, ServiceRating, new_receipt
 from civility.feedback.trust_models import (
@@ -40,7 +38,6 @@ from civility.orgs.scopes import Role, scope_of
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ESCALATION_ROLES = (Role.COORDINATOR, Role.UNIT_HEAD)
 
 
@@ -120,7 +117,7 @@ def _open_case(*, counter: OrgUnit, channel: str, row: dict, contact: Contact) -
         opened_at=now,
         due_at=now + datetime.timedelta(days=conf.case_due_days()),
     )
-    with transaction.atomic(), acting_as(None):  # a citizen: no actor, no address logged
+    with transaction.atomic(), anonymously():  # a citizen: no actor, no address logged
         for _attempt in range(5):
             case.receipt = new_receipt()
             try:
@@ -159,28 +156,6 @@ def _check_case(actor, case: FollowUpCase) -> None:
         raise PermissionDenied
 
 
-def _store_evidence(upload) -> ContentFile:
-    """A PDF as sent, or a photo re-encoded from its pixels (no EXIF, no GPS)."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"files": _("%(name)s is larger than 10 MB.") % {"name": upload.name}}
-        )
-    is_pdf = upload.read(5) == b"%PDF-"
-    upload.seek(0)
-    if is_pdf:
-        content, extension = ContentFile(upload.read()), "pdf"
-    else:
-        try:
-            content = clean_photo(upload).content
-        except ValidationError:
-            raise ValidationError(
-                {"files": _("%(name)s is not a photo or a PDF file.") % {"name": upload.name}}
-            ) from None
-        extension = content.name.rsplit(".", 1)[-1]
-    content.name = f"{Path(upload.name).stem[:80] or 'evidence'}.{extension}"
-    return content
-
-
 @transaction.atomic
 def reply_to_case(
     *, actor, case: FollowUpCase, text: str, files: list = (), close: bool = False
@@ -192,7 +167,7 @@ def reply_to_case(
         raise ValidationError(_("This case is closed."))
     if not text.strip():
         raise ValidationError({"text": _("Write the reply.")})
-    contents = [_store_evidence(upload) for upload in files]
+    contents = [clean_attachment(upload, field="files", accept=PHOTOS_AND_PDF) for upload in files]
     with acting_as(actor):
         step = CaseStep.objects.create(
             case=case, kind=StepKind.REPLY, text=text.strip(), author=actor
@@ -266,7 +241,7 @@ def answer_case(*, case: FollowUpCase, settled: bool, comment: str = "") -> Foll
     if len(comment) > 2000:
         raise ValidationError({"comment": _("The comment is longer than 2,000 characters.")})
     now = timezone.now()
-    with acting_as(None):
+    with anonymously():
         if settled:
             case.citizen_settled = True
             case.save(update_fields=["citizen_settled"])

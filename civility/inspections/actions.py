@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civility.codes.models import Article, Code, VersionStatus
+from civility.core.attachments import OFFICE, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.photos import clean_photo
 from civility.inspections import scoring
@@ -943,14 +944,15 @@ def respond_to_action(
         raise ValidationError(_("This action is closed."))
     if not response.strip():
         raise ValidationError({"response": _("Say what was done.")})
+    contents = [clean_attachment(upload, field="evidence", accept=OFFICE) for upload in files]
     action.status = ActionStatus.RESPONDED
     action.response = response.strip()
     action.responded_at = timezone.now()
     action.responded_by = actor
     with acting_as(actor):
         action.save()
-        for upload in files:
-            EvidenceFile.objects.create(action=action, file=upload, uploaded_by=actor)
+        for content in contents:
+            EvidenceFile.objects.create(action=action, file=content, uploaded_by=actor)
         ActionStep.objects.create(
             action=action, kind=ActionStep.Kind.RESPONDED, note=action.response, by=actor
         )

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civility.core.attachments import OFFICE_AND_TEXT, clean_attachment
 from civility.core.audit import acting_as
 from civility.orgs.imports import ImportResult, Table
 from civility.orgs.models import Official, OrgUnit
@@ -230,6 +231,8 @@ def report_progress(
     if state not in (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.DONE):
         raise ValidationError({"state": _("Choose not started, in progress or done.")})
     now = now or timezone.now()
+    if evidence:
+        evidence = clean_attachment(evidence, field="evidence", accept=OFFICE_AND_TEXT)
     if state == TaskState.DONE:
         open_children = task.children.open().count()
         if open_children:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from civility.codes import reports
 from civility.codes.actions import record_activity, verify_activity
 from civility.codes.models import ActivityKind, DisseminationActivity, TargetGroup
+from tests.factories import pdf_bytes
 
 TODAY = datetime.date(2026, 6, 15)
 
@@ -30,7 +31,7 @@ def activity_of(side, *, reached=200, held_on=TODAY) -> DisseminationActivity:
         target_groups=[TargetGroup.OFFICIALS],
         held_on=held_on,
         reached=reached,
-        files=[SimpleUploadedFile("danh-sach.pdf", b"%PDF-1.4 list", "application/pdf")],
+        files=[SimpleUploadedFile("danh-sach.pdf", pdf_bytes(), "application/pdf")],
     )
 
 

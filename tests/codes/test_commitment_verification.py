@@ -19,7 +19,7 @@ from civility.codes.actions import (
     verify_commitment,
 )
 from civility.codes.models import Commitment, CommitmentCampaign
-from tests.factories import make_official
+from tests.factories import make_official, pdf_bytes
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def paper(cast, campaign, name: str) -> Commitment:
         actor=cast.a.head,
         campaign=campaign,
         official=official,
-        scan=SimpleUploadedFile("phieu.pdf", b"%PDF-1.4 signed", "application/pdf"),
+        scan=SimpleUploadedFile("phieu.pdf", pdf_bytes(), "application/pdf"),
         signed_on=timezone.localdate(),
     )
 

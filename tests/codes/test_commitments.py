@@ -16,7 +16,7 @@ from civility.codes.actions import (
     update_version,
 )
 from civility.codes.models import Commitment, CommitmentCampaign, SignatureMethod
-from tests.factories import make_official, make_user
+from tests.factories import make_official, make_user, pdf_bytes
 
 
 @pytest.fixture
@@ -177,7 +177,7 @@ def test_unit_head_records_a_paper_signature_with_the_scan(client, cast, campaig
         {
             "official": paper_official.pk,
             "signed_on": timezone.localdate().isoformat(),
-            "scan": SimpleUploadedFile("cam-ket.pdf", b"%PDF-1.4 scan", "application/pdf"),
+            "scan": SimpleUploadedFile("cam-ket.pdf", pdf_bytes(), "application/pdf"),
         },
     )
     assert response.status_code == 302

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from civility.codes.actions import record_activity
 from civility.codes.models import ActivityKind, DisseminationActivity, TargetGroup
 from civility.orgs.models import PlaceKind
-from tests.factories import make_place
+from tests.factories import jpeg_bytes, make_place, pdf_bytes
 
 TODAY = datetime.date(2026, 6, 15)
 
@@ -35,8 +35,8 @@ def test_head_records_an_activity_with_attachments(client, cast, codes):
             "reached": "120",
             "notes": "Treo bảng Quy tắc tại cổng chợ",
             "attachments": [
-                SimpleUploadedFile("anh-1.jpg", b"jpeg", "image/jpeg"),
-                SimpleUploadedFile("bien-ban.pdf", b"%PDF", "application/pdf"),
+                SimpleUploadedFile("anh-1.jpg", jpeg_bytes(), "image/jpeg"),
+                SimpleUploadedFile("bien-ban.pdf", pdf_bytes(), "application/pdf"),
             ],
         },
     )

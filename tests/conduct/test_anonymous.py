@@ -90,7 +90,7 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused(client, cast):
         f"/conduct-report/unit/{cast.a.department.pk}/",
         {"description": "x", "occurred_on": "2025-03-12", "files": upload},
     ).content.decode()
-    assert "run.exe is not a photo or a PDF file." in page
+    assert "run.exe is not an accepted file; accepted: photos (JPEG, PNG, HEIC), PDF." in page
     assert not ViolationRecord.objects.exists()
 
 
@@ -171,16 +171,23 @@ def test_the_public_page_finds_the_office_by_name(client, cast):
     assert client.get(f"/conduct-report/unit/{cast.city.pk}/").status_code == 404
 
 
-def test_sending_the_same_report_form_twice_files_one_report_with_the_same_receipt(client, cast):
+def test_sending_the_same_report_form_twice_files_one_report_and_never_shows_the_secret_again(
+    client, cast
+):
     form = client.get(f"/conduct-report/unit/{cast.a.department.pk}/").content.decode()
     submission_id = re.search(r'name="submission_id" value="([^"]+)"', form).group(1)
+    code, secret = _file(client, cast.a.department, submission_id=submission_id)
 
-    first = _file(client, cast.a.department, submission_id=submission_id)
-    again = _file(client, cast.a.department, submission_id=submission_id)
+    again = client.__class__().post(
+        f"/conduct-report/unit/{cast.a.department.pk}/",
+        {"description": "x", "occurred_on": "2025-03-12", "submission_id": submission_id},
+    )
 
-    assert first == again
+    page = again.content.decode()
+    assert again.status_code == 200 and 'id="already-filed"' in page
+    assert secret not in page and code not in page and "receipt-secret" not in page
     assert AnonymousReport.objects.count() == 1 and ViolationRecord.objects.count() == 1
-    assert actions.find_anonymous_report(receipt_code=first[0], secret=first[1]) is not None
+    assert actions.find_anonymous_report(receipt_code=code, secret=secret) is not None
 
 
 def test_two_report_forms_file_two_reports(client, cast):

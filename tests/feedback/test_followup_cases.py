@@ -19,7 +19,7 @@ from civility.feedback import cases
 from civility.feedback.models import CaseEvidence, FollowUpCase, ServiceRating
 from civility.feedback.trust_models import CaseStatus, StepKind
 from civility.orgs.scopes import Role
-from tests.factories import make_user
+from tests.factories import make_user, pdf_bytes
 from tests.feedback.conftest import kiosk_headers, rating
 
 CONTACT = {"contact_name": "Trần Văn Bình", "contact_phone": "0912 345 678"}
@@ -212,7 +212,7 @@ def test_a_pdf_is_accepted_as_evidence_and_other_files_are_refused(point, client
             files=[SimpleUploadedFile("a.exe", b"MZ\x90\x00", content_type="application/x")],
         )
     assert "files" in error.value.message_dict
-    pdf = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("minutes.pdf", pdf_bytes(), content_type="application/pdf")
     cases.reply_to_case(actor=point.head, case=case, text="Minutes.", files=[pdf], close=True)
     assert CaseEvidence.objects.get().filename.endswith(".pdf")
 

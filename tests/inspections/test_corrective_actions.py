@@ -13,6 +13,7 @@ from procrastinate.contrib.django import app
 
 from civility.inspections import actions
 from civility.inspections.models import ActionReminder, ActionStatus, CorrectiveAction, FindingKind
+from tests.factories import jpeg_bytes
 from tests.inspections.conftest import TODAY
 
 
@@ -46,7 +47,7 @@ def test_the_head_responds_the_inspector_sends_back_then_closes(client, cast, ac
         f"/inspections/actions/{action.pk}/",
         {
             "respond-response": "Đã thay chuông mới.",
-            "respond-evidence": SimpleUploadedFile("chuong.jpg", b"\xff\xd8jpeg"),
+            "respond-evidence": SimpleUploadedFile("chuong.jpg", jpeg_bytes()),
         },
     )
     assert response.status_code == 302

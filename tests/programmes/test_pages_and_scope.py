@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from civility.programmes.actions import create_task, report_progress
 from civility.programmes.models import Task, TaskState, TaskUpdate
+from tests.factories import pdf_bytes
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_a_ward_head_reports_progress_with_evidence(client, cast, tasks):
             "progress": 40,
             "state": "in_progress",
             "text": "Đã họp triển khai",
-            "evidence": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4"),
+            "evidence": SimpleUploadedFile("bien-ban.pdf", pdf_bytes()),
         },
     )
     assert response.status_code == 302
