@@ -48,6 +48,7 @@ from civility.awards.models import (
 )
 from civility.awards.rules import rule_set_on
 from civility.core.audit import acting_as
+from civility.core.files import display_name
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
 
@@ -484,7 +485,11 @@ def propose_nomination(
                 )
         for upload in files:
             NominationEvidence.objects.create(
-                nomination=nomination, file=upload, label=upload.name[:300], added_by=actor
+                nomination=nomination,
+                file=upload,
+                filename=display_name(upload.name),
+                label=upload.name[:300],
+                added_by=actor,
             )
     return nomination
 

@@ -34,6 +34,7 @@ from civility.codes.models import (
     VersionStatus,
 )
 from civility.core.audit import acting_as
+from civility.core.files import display_name
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
@@ -591,7 +592,9 @@ def record_activity(
     with acting_as(actor):
         activity.save()
         for upload in files:
-            DisseminationAttachment.objects.create(activity=activity, file=upload)
+            DisseminationAttachment.objects.create(
+                activity=activity, file=upload, filename=display_name(upload.name)
+            )
     return activity
 
 

@@ -502,7 +502,9 @@ def report_violation(
         )
         _step(record, StepKind.REPORTED, actor=actor, to_status=RecordStatus.REPORTED)
         for content in stored:
-            RecordEvidence.objects.create(record=record, file=content, added_by=actor)
+            RecordEvidence.objects.create(
+                record=record, file=content, filename=content.name, added_by=actor
+            )
         for link in links:
             if link.strip():
                 RecordEvidence.objects.create(record=record, url=link.strip(), added_by=actor)
@@ -729,6 +731,7 @@ def add_evidence(
         evidence = RecordEvidence.objects.create(
             record=record,
             file=content or "",
+            filename=content.name if content is not None else "",
             url=url.strip(),
             label=label.strip(),
             added_by=actor,

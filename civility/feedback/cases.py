@@ -198,7 +198,7 @@ def reply_to_case(
             case=case, kind=StepKind.REPLY, text=text.strip(), author=actor
         )
         for content in contents:
-            evidence = CaseEvidence(step=step)
+            evidence = CaseEvidence(step=step, filename=content.name)
             evidence.file.save(content.name, content, save=False)
             evidence.save()
     if close:

@@ -83,7 +83,9 @@ def _request(report: PublicReport, request: HttpRequest) -> dict:
         "lat": float(report.latitude) if report.latitude is not None else None,
         "long": float(report.longitude) if report.longitude is not None else None,
         "media_url": (
-            request.build_absolute_uri(report.photo.url) if report.photo else report.media_url
+            request.build_absolute_uri(report.get_public_photo_url())
+            if report.photo
+            else report.media_url
         )
         if not rejected
         else "",

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.files import serve
 from civility.feedback import cases, trust
 from civility.feedback.models import RATED_UNIT_KINDS
 from civility.feedback.trust_models import (
+    CaseEvidence,
     CaseStatus,
     CounterSession,
     FlagKind,
@@ -220,6 +222,16 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case.get_absolute_url())
 
 
+@login_required
+@require_GET
+def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        CaseEvidence.objects.filter(step__case__in=FollowUpCase.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return serve(evidence.file, filename=evidence.download_name)
+
+
 # --- follow-up cases (citizen) --------------------------------------------------------------
 
 
@@ -250,3 +262,13 @@ def case_public(request: HttpRequest, code: str) -> HttpResponse:
         "feedback/case_public.html",
         {"case": case, "steps": case.public_steps().filter(~Q(kind="opened"))},
     )
+
+
+@require_GET
+def case_public_evidence(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Evidence of a public reply, to whoever holds the case's receipt (as its page)."""
+    evidence = get_object_or_404(
+        CaseEvidence.objects.filter(step__case__receipt=code.upper(), step__is_public=True),
+        pk=pk,
+    )
+    return serve(evidence.file, filename=evidence.download_name)

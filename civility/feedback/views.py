@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.files import extension_of, serve
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
     DeviceForm,
@@ -581,6 +582,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
         },
     )
+
+
+@login_required
+@require_GET
+def report_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(PublicReport.objects.visible_to(request.user), pk=pk)
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
+
+
+@require_GET
+def receipt_photo(request: HttpRequest, code: str) -> HttpResponse:
+    """A report's photo for anyone, as long as the report itself is public (Open311)."""
+    report = get_object_or_404(PublicReport.objects.public(), receipt=code.upper())
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
 
 
 @login_required

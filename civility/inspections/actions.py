@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from civility.codes.models import Article, Code, VersionStatus
 from civility.core.audit import acting_as
+from civility.core.files import display_name
 from civility.core.photos import clean_photo
 from civility.inspections import scoring
 from civility.inspections.models import (
@@ -915,7 +916,9 @@ def respond_to_action(
     with acting_as(actor):
         action.save()
         for upload in files:
-            EvidenceFile.objects.create(action=action, file=upload, uploaded_by=actor)
+            EvidenceFile.objects.create(
+                action=action, file=upload, filename=display_name(upload.name), uploaded_by=actor
+            )
         ActionStep.objects.create(
             action=action, kind=ActionStep.Kind.RESPONDED, note=action.response, by=actor
         )

@@ -231,7 +231,9 @@ def _closed_case(client, point) -> FollowUpCase:
 def test_the_citizen_sees_the_reply_and_its_evidence_but_not_the_contact(client_factory, point):
     case = _closed_case(client_factory(), point)
     page = client_factory().get(f"/feedback/c/{case.receipt}/").content.decode()
-    assert "We retrained the official." in page and "/media/feedback/cases/" in page
+    evidence = CaseEvidence.objects.get()
+    assert "We retrained the official." in page
+    assert f"/feedback/c/{case.receipt}/files/{evidence.pk}/" in page
     assert "0912" not in page and "Trần Văn Bình" not in page
     assert "Did this answer settle the matter?" in page
 
