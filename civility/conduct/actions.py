@@ -10,13 +10,11 @@ import datetime
 import hashlib
 import hmac
 import json
-import secrets
 import uuid
 from pathlib import Path
 
 from auditlog.signals import accessed
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -45,14 +43,21 @@ from civility.conduct.models import (
 from civility.conduct.rules import DisciplineForm, Severity, rule_set_on
 from civility.core.audit import acting_as
 from civility.core.photos import clean_photo
+from civility.core.receipts import (
+    ALPHABET,
+    SECRET_LENGTH,
+    grouped,
+    hash_secret,
+    new_code,
+    normalize_code,
+    secret_matches,
+)
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import scope_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = "hanoi-catalogue"
-# Receipt codes and secrets avoid letters and digits that are easy to confuse (0/O, 1/I).
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
@@ -750,18 +755,6 @@ def read_record(*, actor, record: ViolationRecord) -> None:
 # --- Anonymous reports -------------------------------------------------------------------
 
 
-def _random_code(length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _i in range(length))
-
-
-def _grouped(text: str) -> str:
-    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-def normalize_code(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch in ALPHABET)
-
-
 @transaction.atomic
 def file_anonymous_report(
     *,
@@ -787,9 +780,9 @@ def file_anonymous_report(
         _lock(f"conduct-report:{submission_id}")
         already = AnonymousReport.objects.filter(submission_id=submission_id).first()
         if already is not None:
-            return already, _grouped(_submission_secret(submission_id))
+            return already, grouped(_submission_secret(submission_id))
     stored = [_store_upload(upload, anonymous=True) for upload in files]
-    secret = _random_code(12) if submission_id is None else _submission_secret(submission_id)
+    secret = new_code(SECRET_LENGTH) if submission_id is None else _submission_secret(submission_id)
     with acting_as(None):  # also blanks the remote address the middleware would log
         record = ViolationRecord.objects.create(
             unit=unit,
@@ -803,18 +796,18 @@ def file_anonymous_report(
         for content in stored:
             RecordEvidence.objects.create(record=record, file=content)
         while True:
-            code = _random_code(8)
+            code = new_code(8)
             if not AnonymousReport.objects.filter(receipt_code=code).exists():
                 break
         report = AnonymousReport.objects.create(
             record=record,
             receipt_code=code,
-            secret_hash=make_password(secret),
+            secret_hash=hash_secret(secret),
             official_hint=official_hint.strip(),
             contact=contact.strip(),
             submission_id=submission_id,
         )
-    return report, _grouped(secret)
+    return report, grouped(secret)
 
 
 def _submission_secret(submission_id: uuid.UUID) -> str:
@@ -840,10 +833,8 @@ def find_anonymous_report(*, receipt_code: str, secret: str) -> AnonymousReport 
         .filter(receipt_code=normalize_code(receipt_code))
         .first()
     )
-    if report is None:
-        make_password(secret)  # same work whether or not the code exists
-        return None
-    return report if report.check_secret(normalize_code(secret)) else None
+    matches = secret_matches(secret, report.secret_hash if report is not None else "")
+    return report if matches else None
 
 
 @transaction.atomic

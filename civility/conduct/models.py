@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -648,9 +647,6 @@ class AnonymousReport(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_code
-
-    def check_secret(self, secret: str) -> bool:
-        return check_password(secret.strip(), self.secret_hash)
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.record.unit.path}

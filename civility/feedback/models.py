@@ -475,6 +475,10 @@ class PublicReport(models.Model):
     device data is stored."""
 
     receipt = models.CharField(_("receipt code"), max_length=9, unique=True, editable=False)
+    # The reporter's secret (civility.core.receipts), shown once at filing: the receipt is
+    # public (Open311), the secret alone lets the reporter give their verdict. Reports filed
+    # before secrets have none and take no verdict.
+    secret_hash = models.CharField(max_length=128, blank=True, editable=False)
     category = models.ForeignKey(
         ReportCategory, on_delete=models.PROTECT, related_name="reports", verbose_name=_("category")
     )

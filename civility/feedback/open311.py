@@ -6,7 +6,9 @@ categories (service_code = category code); a service request's id is its receipt
 `[{"code": <http status>, "description": "..."}]`. POST needs `api_key` only when the
 deployment sets FEEDBACK_OPEN311_REQUIRE_KEY; anonymous posts are throttled per network.
 The reporter's name, e-mail and phone are stored for the commune only and never returned;
-device_id is ignored and nothing identifying the network is stored.
+device_id is ignored and nothing identifying the network is stored. The POST answer adds
+`secret` (also in `service_notice`): shown once, it alone lets the reporter give their
+verdict on the handling; the public id (the receipt code) never acts.
 """
 
 from __future__ import annotations
@@ -243,7 +245,7 @@ def _create(request: HttpRequest):
             for part in (params.get("first_name", "").strip(), params.get("last_name", "").strip())
             if part
         )
-        report = actions.submit_report(
+        report, secret = actions.submit_report(
             data=actions.ReportInput(
                 category=category,
                 description=params.get("description", ""),
@@ -265,11 +267,22 @@ def _create(request: HttpRequest):
             names = {"place": "lat/long/address_string", "longitude": "long", "photo": "media"}
             return _error(400, f"{names.get(field, field)}: {' '.join(messages)}")
         return _error(400, " ".join(exc.messages))
-    notice = _("Keep this code to follow your report: %(code)s (%(url)s)") % {
+    notice = _(
+        "Keep this code to follow your report: %(code)s (%(url)s). Your secret, shown only "
+        "now, lets you say whether the handling satisfied you: %(secret)s"
+    ) % {
         "code": report.receipt,
         "url": request.build_absolute_uri(reverse("feedback:receipt", args=[report.receipt])),
+        "secret": secret,
     }
     return _json(
-        [{"service_request_id": report.receipt, "service_notice": notice, "account_id": None}],
+        [
+            {
+                "service_request_id": report.receipt,
+                "service_notice": notice,
+                "account_id": None,
+                "secret": secret,
+            }
+        ],
         status=201,
     )

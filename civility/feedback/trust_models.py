@@ -281,6 +281,9 @@ class FollowUpCase(models.Model):
     live here, never on the rating, and only the unit's staff see them."""
 
     receipt = models.CharField(_("receipt code"), max_length=9, unique=True, editable=False)
+    # The citizen's secret (civility.core.receipts), shown once with the receipt: only it
+    # lets them say whether the answer settled the matter. Older cases have none.
+    secret_hash = models.CharField(max_length=128, blank=True, editable=False)
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="followup_cases", verbose_name=_("unit")
     )

@@ -41,6 +41,7 @@ from civility.feedback.forms import (
     RatingForm,
     ReceiptLookupForm,
     ReportForm,
+    SecretForm,
 )
 from civility.feedback.models import (
     BELL_ROLES,
@@ -142,7 +143,11 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            thanks = {"counter": counter, "case_receipt": stored.case_receipt}
+            thanks = {
+                "counter": counter,
+                "case_receipt": stored.case_receipt,
+                "case_secret": stored.case_secret,
+            }
             return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
     return _with_device_cookie(
         render(request, "feedback/counter_feedback.html", context), new_cookie
@@ -186,7 +191,11 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            thanks = {"counter": counter, "case_receipt": stored.case_receipt}
+            thanks = {
+                "counter": counter,
+                "case_receipt": stored.case_receipt,
+                "case_secret": stored.case_secret,
+            }
             return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
     return _with_device_cookie(render(request, "feedback/dossier_rating.html", context), new_cookie)
 
@@ -228,7 +237,7 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
             )
         data = form.cleaned_data
         try:
-            report = actions.submit_report(
+            report, secret = actions.submit_report(
                 data=actions.ReportInput(
                     category=data["category"],
                     description=data["description"],
@@ -248,8 +257,8 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
                 target = "photo_upload" if name == "photo" else name
                 form.add_error(target if target in form.fields else None, errors)
         else:
-            response = redirect(f"{report.get_public_url()}?new=1")
-            return _with_device_cookie(response, new_cookie)
+            # The secret is shown in this answer only: nothing readable keeps it.
+            return _with_device_cookie(_receipt_page(request, report, secret=secret), new_cookie)
     return _with_device_cookie(render(request, "feedback/report_form.html", context), new_cookie)
 
 
@@ -282,29 +291,45 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/receipt_lookup.html", {"form": form})
 
 
+def _receipt_page(
+    request: HttpRequest, report: PublicReport, *, secret: str = "", form=None
+) -> HttpResponse:
+    context = {
+        "report": report,
+        "updates": report.public_updates(),
+        "secret": secret,
+        "verdict_form": form or SecretForm(),
+    }
+    return render(request, "feedback/receipt.html", context, status=400 if form else 200)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    """A report's public status and notes, never its reporter. Once closed, the reporter may
-    say whether they are satisfied with the handling (Decision 766)."""
+    """A report's public status and notes, never its reporter. Once closed, the reporter
+    says, with the secret they were given at filing, whether they are satisfied with the
+    handling (Decision 766); the receipt code alone, which Open311 lists, cannot."""
     report = get_object_or_404(
         PublicReport.objects.select_related("category", "place", "unit", "duplicate_of"),
         receipt=code.upper(),
     )
     if request.method == "POST":
+        form = SecretForm(request.POST)
         answer = request.POST.get("satisfied")
-        if answer in ("yes", "no"):
+        if answer not in ("yes", "no"):
+            form.add_error(None, _("Say whether you are satisfied."))
+        elif form.is_valid():
             try:
-                actions.record_handling_satisfaction(report=report, satisfied=answer == "yes")
-                messages.success(request, _("Thank you for your answer."))
+                actions.record_handling_satisfaction(
+                    report=report, secret=form.cleaned_data["secret"], satisfied=answer == "yes"
+                )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        return redirect("feedback:receipt", report.receipt)
-    return render(
-        request,
-        "feedback/receipt.html",
-        {"report": report, "updates": report.public_updates(), "new": "new" in request.GET},
-    )
+                form.add_error("secret" if hasattr(exc, "error_dict") else None, exc.messages)
+            else:
+                messages.success(request, _("Thank you for your answer."))
+                return redirect("feedback:receipt", report.receipt)
+        return _receipt_page(request, report, form=form)
+    return _receipt_page(request, report)
 
 
 # --- kiosk shell and event stream ----------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
@@ -96,19 +97,21 @@ def test_a_spreadsheet_import_stores_every_row(client, point):
 
 
 def test_decision_766_rates_come_from_civilitys_own_records(client, point, cast):
+    secrets = []
     for _ in range(2):
-        client.post(
+        filed = client.post(
             f"/feedback/place/{point.market.pk}/",
             {"category": point.littering.pk, "description": "Rác"},
         )
-    first, second = PublicReport.objects.all()
+        secrets.append(re.search(r'id="receipt-secret">([^<]+)<', filed.content.decode())[1])
+    first, second = PublicReport.objects.order_by("submitted_at", "pk")
     staff = client.__class__()
     staff.force_login(cast.a.head)
     for report in (first, second):
         staff.post(f"/feedback/reports/{report.pk}/accept/")
         staff.post(f"/feedback/reports/{report.pk}/close/", {"note": "Xong"})
     PublicReport.objects.filter(pk=second.pk).update(due_at=second.submitted_at)  # closed late
-    client.post(first.get_public_url(), {"satisfied": "yes"})
+    client.post(first.get_public_url(), {"satisfied": "yes", "secret": secrets[0]})
 
     response = staff.get("/api/v1/feedback/figures", {"unit_id": cast.a.ward.pk})
     d766 = response.json()["decision_766"]

@@ -130,7 +130,7 @@ def _public_report(cast):
     category = ReportCategory.objects.get_or_create(
         code="littering", defaults={"name": "Xả rác", "name_en": "Littering"}
     )[0]
-    return feedback.submit_report(
+    report, _secret = feedback.submit_report(
         data=feedback.ReportInput(
             category=category,
             description="Xả rác trước cổng chợ.",
@@ -138,6 +138,7 @@ def _public_report(cast):
             photo=_jpeg(),
         )
     )
+    return report
 
 
 def public_report_photo(cast, client) -> Stored:
