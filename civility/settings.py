@@ -295,7 +295,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Never routed: stored files are sent only by views that check who asks (civility/core/files.py).
 MEDIA_URL = "media/"
+# The nginx `internal` location that maps to MEDIA_ROOT ("/protected-files/"): set, views answer
+# with X-Accel-Redirect and nginx sends the bytes; empty (development), Django streams them.
+FILES_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_ACCEL_REDIRECT_PREFIX", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -3,6 +3,11 @@
 A token authenticates as its owner, but with only the token's own scope: one role on one unit
 subtree. `restrict_scope` replaces the owner's scope for the rest of the request, so every
 `visible_to(request.user)` and every action's permission check sees the token's scope.
+
+Some permissions follow the owner rather than a role (a member of an inspection's delegation,
+the official signing their own commitment), so the token's scope alone cannot stop a read-only
+token from writing through them: the role's right to write is checked here, once, for every
+operation.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from civility.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
@@ -21,6 +26,10 @@ from civility.orgs.scopes import Role, Scope, restrict_scope, scope_of
 # Writing last_used_at on every request would turn each read into a write; a minute is
 # precise enough to tell which tokens are still in use.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+
+# Roles that only read: a token holding one may use GET, HEAD and OPTIONS only.
+READ_ONLY_ROLES = frozenset({Role.VIEWER})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ApiTokenAuth(HttpBearer):
@@ -31,6 +40,7 @@ class ApiTokenAuth(HttpBearer):
         "An API token, sent as `Authorization: Bearer cvt_…`. A system administrator creates "
         "it for one unit and one role (`manage.py create_api_token`); the secret is shown "
         "once. The token acts as its owner, limited to that unit's subtree and that role. "
+        "A viewer token only reads: every POST, PUT, PATCH or DELETE answers 403. "
         "Revoked or expired tokens get 401."
     )
 
@@ -39,6 +49,12 @@ class ApiTokenAuth(HttpBearer):
         if api_token is None:
             # An explicit credential that fails must not fall back to the session.
             raise AuthenticationError(message=_("Invalid, expired or revoked API token."))
+        if request.method not in SAFE_METHODS and api_token.role in READ_ONLY_ROLES:
+            raise HttpError(
+                403,
+                _("This API token's role (%(role)s) may only read.")
+                % {"role": api_token.get_role_display()},
+            )
         owner = api_token.owner
         restrict_scope(owner, Scope(grants=((api_token.role, api_token.unit.path),)))
         request.user = owner

@@ -51,6 +51,7 @@ from civility.awards.models import (
 from civility.awards.rules import ADVANCED_WORKER, LAW_06_2022, rule_set_on
 from civility.core.attachments import OFFICE_AND_TEXT, clean_attachment
 from civility.core.audit import acting_as
+from civility.core.files import display_name
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.provinces import is_centrally_run_city, province_code
 from civility.orgs.scopes import scope_of
@@ -521,7 +522,11 @@ def propose_nomination(
                 )
         for label, content in contents:
             NominationEvidence.objects.create(
-                nomination=nomination, file=content, label=label, added_by=actor
+                nomination=nomination,
+                file=content,
+                filename=display_name(content.name),
+                label=label,
+                added_by=actor,
             )
     return nomination
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.awards.rules import RULE_SET_CHOICES, Classification, rule_set_by_key
 from civility.codes.models import overlapping_q
+from civility.core.files import RandomName, extension_of
 from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import Role, scope_of
@@ -792,7 +793,8 @@ class NominationEvidence(models.Model):
     nomination = models.ForeignKey(
         Nomination, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("nomination")
     )
-    file = models.FileField(_("file"), upload_to="awards/evidence/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("awards/evidence/%Y/%m/"), blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     label = models.CharField(_("label"), max_length=300, blank=True)
     added_by = models.ForeignKey(
@@ -816,7 +818,14 @@ class NominationEvidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label or (self.file.name.rsplit("/", 1)[-1] if self.file else self.url)
+        return self.label or (self.download_name if self.file else self.url)
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:evidence_file", args=[self.pk])
+
+    @property
+    def download_name(self) -> str:
+        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.nomination.unit.path}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("nominations/", views.nomination_list, name="nomination_list"),
     path("nominations/new/", views.nomination_create, name="nomination_create"),
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("nominations/<int:pk>/vote/", views.nomination_vote, name="nomination_vote"),
     path("nominations/<int:pk>/close/", views.nomination_close, name="nomination_close"),
     path("nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),

@@ -59,6 +59,7 @@ from civility.awards.models import (
     HonourConsent,
     Movement,
     Nomination,
+    NominationEvidence,
     NominationStatus,
     Quota,
     Recipient,
@@ -66,6 +67,7 @@ from civility.awards.models import (
     RevocationReview,
     Verdict,
 )
+from civility.core.files import serve
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.scopes import scope_of
@@ -491,6 +493,18 @@ def nomination_create(request: HttpRequest) -> HttpResponse:
             "status_label": status_label,
         },
     )
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        NominationEvidence.objects.filter(
+            nomination__in=Nomination.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return serve(evidence.file, filename=evidence.download_name)
 
 
 def _nomination(request: HttpRequest, pk: int) -> Nomination:

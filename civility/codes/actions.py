@@ -35,6 +35,7 @@ from civility.codes.models import (
 )
 from civility.core.attachments import OFFICE_AND_TEXT, PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as
+from civility.core.files import display_name
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.provinces import ensure_shipped_for
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
@@ -601,7 +602,9 @@ def record_activity(
     with acting_as(actor):
         activity.save()
         for content in contents:
-            DisseminationAttachment.objects.create(activity=activity, file=content)
+            DisseminationAttachment.objects.create(
+                activity=activity, file=content, filename=display_name(content.name)
+            )
     return activity
 
 

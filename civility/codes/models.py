@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from civility.core.files import RandomName, extension_of
 from civility.core.i18n import localized
 from civility.core.models import Verified
 from civility.orgs.models import Official, OrgUnit, Place
@@ -424,7 +425,9 @@ class Commitment(Verified):
         verbose_name=_("recorded by"),
         help_text=_("The official themself when signed online; the unit head for paper."),
     )
-    scan = models.FileField(_("scanned sheet"), upload_to="codes/commitments/%Y/", blank=True)
+    scan = models.FileField(
+        _("scanned sheet"), upload_to=RandomName("codes/commitments/%Y/"), blank=True
+    )
     # A paper signature is the unit's own report; the level above checks the scan and records
     # whether it holds, next to the record, never over it.
     scan_confirmed = models.BooleanField(_("scan confirmed"), null=True, blank=True)
@@ -449,6 +452,13 @@ class Commitment(Verified):
 
     def __str__(self) -> str:
         return f"{self.official} · {self.campaign}"
+
+    def get_scan_url(self) -> str:
+        return reverse("codes:commitment_scan", args=[self.pk])
+
+    @property
+    def scan_download_name(self) -> str:
+        return f"commitment-{self.pk}{extension_of(self.scan.name)}"
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.official.unit.path}
@@ -651,7 +661,8 @@ class DisseminationAttachment(models.Model):
         related_name="attachments",
         verbose_name=_("activity"),
     )
-    file = models.FileField(_("file"), upload_to="codes/dissemination/%Y/")
+    file = models.FileField(_("file"), upload_to=RandomName("codes/dissemination/%Y/"))
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -660,11 +671,14 @@ class DisseminationAttachment(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.download_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("codes:attachment_file", args=[self.pk])
 
     @property
-    def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+    def download_name(self) -> str:
+        return self.filename or f"attachment-{self.pk}{extension_of(self.file.name)}"
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.activity.unit.path}

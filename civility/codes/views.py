@@ -41,10 +41,12 @@ from civility.codes.models import (
     Commitment,
     CommitmentCampaign,
     DisseminationActivity,
+    DisseminationAttachment,
     Reminder,
     SignatureMethod,
     VersionStatus,
 )
+from civility.core.files import serve
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import OrgUnit, Place, UnitKind
 from civility.orgs.provinces import shipped_for
@@ -607,6 +609,26 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The activity is recorded."))
             return redirect("codes:activity_detail", pk=activity.pk)
     return render(request, "codes/activity_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def commitment_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scanned, signed sheet of a paper commitment."""
+    commitment = get_object_or_404(Commitment.objects.visible_to(request.user), pk=pk)
+    return serve(commitment.scan, filename=commitment.scan_download_name)
+
+
+@login_required
+@require_GET
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        DisseminationAttachment.objects.filter(
+            activity__in=DisseminationActivity.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return serve(attachment.file, filename=attachment.download_name)
 
 
 def _activity(request: HttpRequest, pk: int) -> DisseminationActivity:

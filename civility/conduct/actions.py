@@ -38,16 +38,17 @@ from civility.conduct.models import (
     ViolationType,
 )
 from civility.conduct.rules import DisciplineForm, Severity, rule_set_on
-from civility.core.anonymity import (
-    ALPHABET,
-    hash_secret,
-    keyed_hash,
-    new_secret,
-    random_code,
-    secret_matches,
-)
 from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as, anonymously, log_reads
+from civility.core.receipts import (
+    SECRET_LENGTH,
+    grouped,
+    hash_secret,
+    keyed_hash,
+    new_code,
+    normalize_code,
+    secret_matches,
+)
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.provinces import ensure_shipped_for, shipped_for
@@ -486,7 +487,9 @@ def report_violation(
         )
         _step(record, StepKind.REPORTED, actor=actor, to_status=RecordStatus.REPORTED)
         for content in stored:
-            RecordEvidence.objects.create(record=record, file=content, added_by=actor)
+            RecordEvidence.objects.create(
+                record=record, file=content, filename=content.name, added_by=actor
+            )
         for link in links:
             if link.strip():
                 RecordEvidence.objects.create(record=record, url=link.strip(), added_by=actor)
@@ -729,6 +732,7 @@ def add_evidence(
         evidence = RecordEvidence.objects.create(
             record=record,
             file=content or "",
+            filename=content.name if content is not None else "",
             url=url.strip(),
             label=label.strip(),
             added_by=actor,
@@ -749,14 +753,6 @@ def read_record(*, actor, record: ViolationRecord) -> None:
 
 
 # --- Anonymous reports -------------------------------------------------------------------
-
-
-def _grouped(text: str) -> str:
-    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-def normalize_code(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch in ALPHABET)
 
 
 class ReportAlreadyFiled(Exception):
@@ -798,7 +794,7 @@ def file_anonymous_report(
         clean_attachment(upload, field="files", accept=PHOTOS_AND_PDF, keep_name=False)
         for upload in files
     ]
-    secret = new_secret()
+    secret = new_code(SECRET_LENGTH)
     with anonymously():
         record = ViolationRecord.objects.create(
             unit=unit,
@@ -812,7 +808,7 @@ def file_anonymous_report(
         for content in stored:
             RecordEvidence.objects.create(record=record, file=content)
         while True:
-            code = random_code(8)
+            code = new_code(8)
             if not AnonymousReport.objects.filter(receipt_code=code).exists():
                 break
         report = AnonymousReport.objects.create(
@@ -823,7 +819,7 @@ def file_anonymous_report(
             contact=contact.strip(),
             submission_key=submission_key,
         )
-    return report, _grouped(secret)
+    return report, grouped(secret)
 
 
 def _lock(key: str) -> None:
@@ -839,10 +835,8 @@ def find_anonymous_report(*, receipt_code: str, secret: str) -> AnonymousReport 
         .filter(receipt_code=normalize_code(receipt_code))
         .first()
     )
-    if report is None:
-        secret_matches(secret, None)  # same work whether or not the code exists
-        return None
-    return report if report.check_secret(normalize_code(secret)) else None
+    matches = secret_matches(secret, report.secret_hash if report is not None else "")
+    return report if matches else None
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Code, overlapping_q
 from civility.conduct.rules import RULE_SET_CHOICES, DisciplineForm, Severity, rule_set_by_key
-from civility.core.anonymity import secret_matches
+from civility.core.files import RandomName, extension_of
 from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import Role, scope_of
@@ -616,7 +616,10 @@ class RecordEvidence(models.Model):
     record = models.ForeignKey(
         ViolationRecord, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("record")
     )
-    file = models.FileField(_("file"), upload_to="conduct/evidence/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("conduct/evidence/%Y/%m/"), blank=True)
+    # The name the staff member's file had; empty for an anonymous reporter's, whose file
+    # name could tell who they are.
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     label = models.CharField(_("label"), max_length=300, blank=True)
     added_by = models.ForeignKey(
@@ -640,11 +643,14 @@ class RecordEvidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label or self.filename or self.url
+        return self.label or (self.download_name if self.file else self.url)
+
+    def get_absolute_url(self) -> str:
+        return reverse("conduct:evidence_file", args=[self.pk])
 
     @property
-    def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+    def download_name(self) -> str:
+        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.record.unit.path}
@@ -670,7 +676,7 @@ class AnonymousReport(models.Model):
     )
     receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
     secret_hash = models.CharField(max_length=128)
-    # The keyed hash (core.anonymity.keyed_hash) of the id the report form carries: sending
+    # The keyed hash (core.receipts.keyed_hash) of the id the report form carries: sending
     # the same form twice (a double click, a retry after a lost reply) files one report.
     submission_key = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
@@ -694,9 +700,6 @@ class AnonymousReport(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_code
-
-    def check_secret(self, secret: str) -> bool:
-        return secret_matches(secret.strip(), self.secret_hash)
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.record.unit.path}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.record_close, name="record_close"),
     path("<int:pk>/evidence/", views.record_evidence, name="record_evidence"),
     path("<int:pk>/ask/", views.record_ask, name="record_ask"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/seed/", views.catalogue_seed, name="catalogue_seed"),
     path("catalogue/new/", views.type_create, name="type_create"),

@@ -44,12 +44,14 @@ from civility.conduct.models import (
     CATALOGUE_ROLES,
     READER_ROLES,
     AnonymousReport,
+    RecordEvidence,
     RecordStatus,
     ViolationGroup,
     ViolationRecord,
     ViolationType,
 )
 from civility.conduct.rules import RULE_SETS, rule_set_on
+from civility.core.files import serve
 from civility.feedback import throttle
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.imports import ImportFileError, read_table
@@ -368,6 +370,22 @@ def record_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             label=data["label"],
         ),
     )
+
+
+@login_required
+@require_GET
+@never_cache
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evidence file, to whoever may read its record; a confidential record's read is
+    audited like opening the record."""
+    evidence = get_object_or_404(
+        RecordEvidence.objects.filter(
+            record__in=ViolationRecord.objects.visible_to(request.user)
+        ).select_related("record"),
+        pk=pk,
+    )
+    actions.read_record(actor=request.user, record=evidence.record)
+    return serve(evidence.file, filename=evidence.download_name)
 
 
 @login_required

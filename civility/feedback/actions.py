@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from civility.core.attachments import PHOTOS, clean_attachment
 from civility.core.audit import acting_as, anonymously
 from civility.core.db import bound_cursor
+from civility.core.receipts import new_secret, secret_matches
 from civility.feedback import cases, conf, stream, throttle, trust
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
@@ -225,6 +226,7 @@ class Stored:
     client_id: uuid.UUID
     stored: bool  # False: this id was already there (a retry), nothing new was written
     case_receipt: str = ""  # the follow-up case opened for this rating, if any
+    case_secret: str = ""  # its secret, only in the answer that opened the case
 
 
 # The rows travel as one JSON document: cheaper to send than nine array parameters, and
@@ -599,8 +601,11 @@ class ReportInput:
 
 
 @transaction.atomic
-def submit_report(*, data: ReportInput, channel: str = ReportChannel.WEB) -> PublicReport:
-    """Store a citizen's report with a receipt code, routed to the responsible commune.
+def submit_report(
+    *, data: ReportInput, channel: str = ReportChannel.WEB
+) -> tuple[PublicReport, str]:
+    """Store a citizen's report with a receipt code, routed to the responsible commune;
+    returns it with the reporter's secret, to be shown once (only its hash is kept).
     Throttling is the caller's (it knows the device); no network data is stored."""
     description = data.description.strip()
     if not description:
@@ -612,7 +617,9 @@ def submit_report(*, data: ReportInput, channel: str = ReportChannel.WEB) -> Pub
     if (data.latitude is None) != (data.longitude is None):
         raise ValidationError({"longitude": _("Give both latitude and longitude.")})
     now = timezone.now()
+    secret, secret_hash = new_secret()
     report = PublicReport(
+        secret_hash=secret_hash,
         category=data.category,
         description=description,
         place=data.place,
@@ -643,7 +650,7 @@ def submit_report(*, data: ReportInput, channel: str = ReportChannel.WEB) -> Pub
                 report.pk = None
                 continue
         ReportUpdate.objects.create(report=report, status=ReportStatus.NEW, created_at=now)
-    return report
+    return report, secret
 
 
 def _check_report(actor, report: PublicReport) -> None:
@@ -754,13 +761,22 @@ def reassign_report(*, actor, report: PublicReport, unit: OrgUnit) -> PublicRepo
 
 
 @transaction.atomic
-def record_handling_satisfaction(*, report: PublicReport, satisfied: bool) -> PublicReport:
-    """The reporter's answer on the receipt page once the report is closed (Civility's own
-    indicator of report handling, not a Decision 766 rate). The latest answer counts."""
+def record_handling_satisfaction(
+    *, report: PublicReport, secret: str, satisfied: bool
+) -> PublicReport:
+    """The reporter's answer once the report is closed (Civility's own indicator of report
+    handling, not a Decision 766 rate). The receipt code is public, so only the reporter's
+    secret gives or changes the answer; each change is in the audit trail (with no actor or
+    address)."""
     if report.status != ReportStatus.CLOSED:
         raise ValidationError(_("You can answer once the report is closed."))
-    PublicReport.objects.filter(pk=report.pk).update(citizen_satisfied=satisfied)
-    report.citizen_satisfied = satisfied
+    if not secret_matches(secret, report.secret_hash):
+        raise ValidationError({"secret": _("This secret does not match the receipt code.")})
+    report = PublicReport.objects.select_for_update().get(pk=report.pk)
+    if report.citizen_satisfied is not satisfied:
+        report.citizen_satisfied = satisfied
+        with acting_as(None):
+            report.save(update_fields=["citizen_satisfied"])
     return report
 
 

@@ -79,6 +79,14 @@ class StoredOut(Schema):
     case_receipt: str = Field(
         default="", description="The follow-up case's receipt code, when one was opened."
     )
+    case_secret: str = Field(
+        default="",
+        description=(
+            "The secret the citizen needs to say whether the case's answer settled the "
+            "matter: only in the answer that opened the case (a resend gets none); show it "
+            "with the receipt code."
+        ),
+    )
 
 
 class BatchOut(Schema):

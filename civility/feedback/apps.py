@@ -18,7 +18,8 @@ class FeedbackConfig(AppConfig):
         auditlog.register(models.AssistanceCall)
         auditlog.register(models.ReportCategory)
         auditlog.register(
-            models.PublicReport, exclude_fields=["contact_name", "contact_email", "contact_phone"]
+            models.PublicReport,
+            exclude_fields=["contact_name", "contact_email", "contact_phone", "secret_hash"],
         )
         auditlog.register(models.ReportUpdate)
         auditlog.register(models.DossierStat)
@@ -26,7 +27,8 @@ class FeedbackConfig(AppConfig):
         auditlog.register(models.SessionCounter)
         auditlog.register(models.RatingFlag)
         auditlog.register(
-            models.FollowUpCase, exclude_fields=["contact_name", "contact_email", "contact_phone"]
+            models.FollowUpCase,
+            exclude_fields=["contact_name", "contact_email", "contact_phone", "secret_hash"],
         )
         auditlog.register(models.CaseStep)
         auditlog.register(models.CaseEvidence)

@@ -1,9 +1,9 @@
 """Follow-up cases: a dissatisfied citizen who leaves a phone number or an e-mail address
 with a rating gets a case at the service point, with a receipt code. The service point
 replies; a reply must carry evidence (a document or a photo) before the case can be closed;
-the citizen, with the receipt code and no account, says whether it settled the matter ("not
-settled" reopens it). A case still open past its due date plus FEEDBACK_CASE_ESCALATE_DAYS
-goes to the level above."""
+the citizen, with the receipt code, the secret given with it and no account, says whether it
+settled the matter ("not settled" reopens it). A case still open past its due date plus
+FEEDBACK_CASE_ESCALATE_DAYS goes to the level above."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as, anonymously
+from civility.core.receipts import new_secret, secret_matches
 from civility.feedback import conf
 from civility.feedback.models import STAFF_ROLES, ServiceRating, new_receipt
 from civility.feedback.trust_models import (
@@ -77,9 +78,10 @@ def service_point_of(counter: OrgUnit) -> OrgUnit:
 
 def open_cases(
     *, counter: OrgUnit, channel: str, ratings: list[tuple[uuid.UUID, Contact]]
-) -> dict[uuid.UUID, str]:
+) -> dict[uuid.UUID, tuple[str, str]]:
     """The ingest hook: for dissatisfied ratings stored with contact details, a case each
-    (a retried rating finds its case again). Returns receipt codes by rating client id."""
+    (a retried rating finds its case again). Returns (receipt code, secret) by rating
+    client id; the secret only when the case is opened now, since only its hash is kept."""
     # The kiosk's counter is built from one hand-written query, without its parent.
     counter = OrgUnit.objects.select_related("parent").get(pk=counter.pk)
     stored = {
@@ -88,23 +90,28 @@ def open_cases(
             client_id__in=[client_id for client_id, _contact in ratings], counter=counter
         ).values("id", "client_id", "rated_on", "side")
     }
-    receipts = dict(
-        FollowUpCase.objects.filter(rating_client_id__in=stored).values_list(
-            "rating_client_id", "receipt"
-        )
-    )
+    receipts = {
+        client_id: (receipt, "")
+        for client_id, receipt in FollowUpCase.objects.filter(
+            rating_client_id__in=stored
+        ).values_list("rating_client_id", "receipt")
+    }
     for client_id, contact in ratings:
         row = stored.get(client_id)
         if row is None or row["side"] >= 0 or client_id in receipts:
             continue
-        case = _open_case(counter=counter, channel=channel, row=row, contact=contact)
-        receipts[client_id] = case.receipt
+        case, secret = _open_case(counter=counter, channel=channel, row=row, contact=contact)
+        receipts[client_id] = (case.receipt, secret)
     return receipts
 
 
-def _open_case(*, counter: OrgUnit, channel: str, row: dict, contact: Contact) -> FollowUpCase:
+def _open_case(
+    *, counter: OrgUnit, channel: str, row: dict, contact: Contact
+) -> tuple[FollowUpCase, str]:
     now = timezone.now()
+    secret, secret_hash = new_secret()
     case = FollowUpCase(
+        secret_hash=secret_hash,
         unit=service_point_of(counter),
         counter=counter,
         rating_id=row["id"],
@@ -126,24 +133,27 @@ def _open_case(*, counter: OrgUnit, channel: str, row: dict, contact: Contact) -
                 break
             except IntegrityError:
                 if FollowUpCase.objects.filter(rating_client_id=row["client_id"]).exists():
-                    return FollowUpCase.objects.get(rating_client_id=row["client_id"])
+                    return FollowUpCase.objects.get(rating_client_id=row["client_id"]), ""
                 case.pk = None
         CaseStep.objects.create(case=case, kind=StepKind.OPENED, at=now)
     if case.contact_email:
-        transaction.on_commit(lambda: _email_receipt(case))
-    return case
+        transaction.on_commit(lambda: _email_receipt(case, secret))
+    return case, secret
 
 
-def _email_receipt(case: FollowUpCase) -> None:
+def _email_receipt(case: FollowUpCase, secret: str) -> None:
     subject = _("Your feedback %(receipt)s") % {"receipt": case.receipt}
     body = _(
         "Thank you for your feedback. %(unit)s will answer you by %(date)s.\n"
         "Follow the answer with your receipt code %(receipt)s: %(link)s\n"
+        "Your secret, which alone lets you say whether the answer settled the matter: "
+        "%(secret)s\n"
     ) % {
         "unit": case.unit.name,
         "date": timezone.localtime(case.due_at).strftime("%d/%m/%Y"),
         "receipt": case.receipt,
         "link": settings.SITE_URL + case.get_public_url(),
+        "secret": secret,
     }
     try:
         send_mail(subject, body, None, [case.contact_email])
@@ -173,7 +183,7 @@ def reply_to_case(
             case=case, kind=StepKind.REPLY, text=text.strip(), author=actor
         )
         for content in contents:
-            evidence = CaseEvidence(step=step)
+            evidence = CaseEvidence(step=step, filename=content.name)
             evidence.file.save(content.name, content, save=False)
             evidence.save()
     if close:
@@ -229,12 +239,16 @@ def _email_answer(case: FollowUpCase) -> None:
 
 
 @transaction.atomic
-def answer_case(*, case: FollowUpCase, settled: bool, comment: str = "") -> FollowUpCase:
-    """The citizen, on the receipt page: settled, or not settled with a comment (which
-    reopens the case with a new due date)."""
+def answer_case(
+    *, case: FollowUpCase, secret: str, settled: bool, comment: str = ""
+) -> FollowUpCase:
+    """The citizen, on the receipt page with the secret given with the receipt: settled,
+    or not settled with a comment (which reopens the case with a new due date)."""
     case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
     if case.is_open():
         raise ValidationError(_("You can answer once the case has been answered and closed."))
+    if not secret_matches(secret, case.secret_hash):
+        raise ValidationError({"secret": _("This secret does not match the receipt code.")})
     comment = comment.strip()
     if not settled and not comment:
         raise ValidationError({"comment": _("Tell us what is still wrong.")})
@@ -347,6 +361,11 @@ def contacts_of(ratings: list) -> list[tuple[uuid.UUID, Contact]]:
 
 
 def with_receipts(results: list, counter: OrgUnit, channel: str, contacts: list) -> list:
-    """The ingest hook's second half: open the cases, give each result its receipt code."""
+    """The ingest hook's second half: open the cases, give each result its receipt code
+    (and, for a case opened now, its secret)."""
     receipts = open_cases(counter=counter, channel=channel, ratings=contacts)
-    return [replace(result, case_receipt=receipts.get(result.client_id, "")) for result in results]
+    given = []
+    for result in results:
+        receipt, secret = receipts.get(result.client_id, ("", ""))
+        given.append(replace(result, case_receipt=receipt, case_secret=secret))
+    return given

@@ -192,7 +192,7 @@ def _reports(today: datetime.date, rng: random.Random) -> int:
         category = ReportCategory.objects.filter(code=code).first()
         if category is None:
             continue
-        report = actions.submit_report(
+        report, _secret = actions.submit_report(
             data=actions.ReportInput(category=category, description=text, place=place)
         )
         PublicReport.objects.filter(pk=report.pk).update(
@@ -275,7 +275,8 @@ def _cases(counters: list[OrgUnit], admin) -> int:
             )
             made += len(receipts)
             if index == 0 and receipts:
-                case = FollowUpCase.objects.get(receipt=receipts[row["client_id"]])
+                receipt, _secret = receipts[row["client_id"]]
+                case = FollowUpCase.objects.get(receipt=receipt)
                 buffer = io.BytesIO()
                 Image.new("RGB", (320, 200), "#d9ead3").save(buffer, format="PNG")
                 photo = SimpleUploadedFile("bien-ban.png", buffer.getvalue(), "image/png")

@@ -143,6 +143,18 @@ class ReceiptLookupForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Receipt code"), max_length=12)
 
 
+class SecretForm(forms.Form):
+    """The secret shown once at filing, which the citizen's verdict on a report or a case
+    needs (the receipt code is not enough: others may know it)."""
+
+    secret = forms.CharField(
+        label=gettext_lazy("Your secret"),
+        max_length=30,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=gettext_lazy("Shown once, with the receipt code, when you sent it."),
+    )
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

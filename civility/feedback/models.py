@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.files import RandomName
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
 
@@ -474,6 +475,10 @@ class PublicReport(models.Model):
     device data is stored."""
 
     receipt = models.CharField(_("receipt code"), max_length=9, unique=True, editable=False)
+    # The reporter's secret (civility.core.receipts), shown once at filing: the receipt is
+    # public (Open311), the secret alone lets the reporter give their verdict. Reports filed
+    # before secrets have none and take no verdict.
+    secret_hash = models.CharField(max_length=128, blank=True, editable=False)
     category = models.ForeignKey(
         ReportCategory, on_delete=models.PROTECT, related_name="reports", verbose_name=_("category")
     )
@@ -520,7 +525,9 @@ class PublicReport(models.Model):
         related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
-    photo = models.ImageField(_("photo"), upload_to="feedback/reports/%Y/%m/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to=RandomName("feedback/reports/%Y/%m/"), blank=True
+    )
     media_url = models.URLField(_("photo link"), blank=True, max_length=500)
     contact_name = models.CharField(_("your name"), max_length=120, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
@@ -565,6 +572,14 @@ class PublicReport(models.Model):
 
     def get_public_url(self) -> str:
         return reverse("feedback:receipt", args=[self.receipt])
+
+    def get_photo_url(self) -> str:
+        """The photo as staff of the unit open it."""
+        return reverse("feedback:report_photo", args=[self.pk])
+
+    def get_public_photo_url(self) -> str:
+        """The photo as anyone may see it while the report is public (Open311 media_url)."""
+        return reverse("feedback:receipt_photo", args=[self.receipt])
 
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

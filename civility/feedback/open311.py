@@ -7,7 +7,9 @@ categories (service_code = category code); a service request's id is its receipt
 deployment sets FEEDBACK_OPEN311_REQUIRE_KEY. Every post takes a token of the client's
 THROTTLE_PUBLIC bucket; a created report one of its key's or client's report bucket.
 The reporter's name, e-mail and phone are stored for the commune only and never returned;
-device_id is ignored and nothing identifying the network is stored.
+device_id is ignored and nothing identifying the network is stored. The POST answer adds
+`secret` (also in `service_notice`): shown once, it alone lets the reporter give their
+verdict on the handling; the public id (the receipt code) never acts.
 """
 
 from __future__ import annotations
@@ -86,7 +88,9 @@ def _request(report: PublicReport, request: HttpRequest) -> dict:
         "lat": float(report.latitude) if report.latitude is not None else None,
         "long": float(report.longitude) if report.longitude is not None else None,
         "media_url": (
-            request.build_absolute_uri(report.photo.url) if report.photo else report.media_url
+            request.build_absolute_uri(report.get_public_photo_url())
+            if report.photo
+            else report.media_url
         )
         if not rejected
         else "",
@@ -235,7 +239,7 @@ def _create(request: HttpRequest):
         # post, valid or not, still counts against THROTTLE_PUBLIC (requests_).
         with transaction.atomic():
             throttle.spend([_report_bucket(request, key)])
-            report = _submit(request, params, category=category, place=place)
+            report, secret = _submit(request, params, category=category, place=place)
     except throttle.Throttled as exc:
         return throttle.too_many_requests(request, exc, json=True)
     except ValidationError as exc:
@@ -244,12 +248,23 @@ def _create(request: HttpRequest):
             names = {"place": "lat/long/address_string", "longitude": "long", "photo": "media"}
             return _error(400, f"{names.get(field, field)}: {' '.join(messages)}")
         return _error(400, " ".join(exc.messages))
-    notice = _("Keep this code to follow your report: %(code)s (%(url)s)") % {
+    notice = _(
+        "Keep this code to follow your report: %(code)s (%(url)s). Your secret, shown only "
+        "now, lets you say whether the handling satisfied you: %(secret)s"
+    ) % {
         "code": report.receipt,
         "url": request.build_absolute_uri(reverse("feedback:receipt", args=[report.receipt])),
+        "secret": secret,
     }
     return _json(
-        [{"service_request_id": report.receipt, "service_notice": notice, "account_id": None}],
+        [
+            {
+                "service_request_id": report.receipt,
+                "service_notice": notice,
+                "account_id": None,
+                "secret": secret,
+            }
+        ],
         status=201,
     )
 
@@ -264,7 +279,8 @@ def _report_bucket(request: HttpRequest, key: str) -> throttle.Bucket:
 
 def _submit(
     request: HttpRequest, params: dict, *, category: ReportCategory, place: Place | None
-) -> PublicReport:
+) -> tuple[PublicReport, str]:
+    """The report and its reporter's secret (shown once, in the answer)."""
     name = " ".join(
         part
         for part in (params.get("first_name", "").strip(), params.get("last_name", "").strip())

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.files import RandomName, extension_of
 from civility.feedback import conf
 from civility.feedback.models import AssistanceCall, Channel, ServiceRating, _scoped
 from civility.orgs.models import Official, OrgUnit
@@ -280,6 +281,9 @@ class FollowUpCase(models.Model):
     live here, never on the rating, and only the unit's staff see them."""
 
     receipt = models.CharField(_("receipt code"), max_length=9, unique=True, editable=False)
+    # The citizen's secret (civility.core.receipts), shown once with the receipt: only it
+    # lets them say whether the answer settled the matter. Older cases have none.
+    secret_hash = models.CharField(max_length=128, blank=True, editable=False)
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="followup_cases", verbose_name=_("unit")
     )
@@ -382,7 +386,8 @@ class CaseEvidence(models.Model):
     """A document (PDF) or photo (re-encoded, no EXIF) attached to a reply."""
 
     step = models.ForeignKey(CaseStep, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="feedback/cases/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("feedback/cases/%Y/%m/"))
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -391,11 +396,11 @@ class CaseEvidence(models.Model):
         ordering = ["added_at", "pk"]
 
     def __str__(self) -> str:
-        return self.filename
+        return self.download_name
 
     @property
-    def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+    def download_name(self) -> str:
+        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
 
     def is_photo(self) -> bool:
         return not self.file.name.endswith(".pdf")

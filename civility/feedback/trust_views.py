@@ -1,7 +1,8 @@
 """Pages for counter sessions, rating flags and follow-up cases.
 
 Staff pages fetch through `visible_to(user)`: outside the user's scope is a 404. The case's
-public page is reached with its receipt code alone, and never shows the contact details.
+public page is read with its receipt code and never shows the contact details; answering it
+takes the secret given with the receipt.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.files import serve
 from civility.feedback import cases, throttle, trust
+from civility.feedback.forms import SecretForm
 from civility.feedback.models import RATED_UNIT_KINDS
 from civility.feedback.trust_models import (
+    CaseEvidence,
     CaseStatus,
     CounterSession,
     FlagKind,
@@ -220,6 +224,16 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case.get_absolute_url())
 
 
+@login_required
+@require_GET
+def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        CaseEvidence.objects.filter(step__case__in=FollowUpCase.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return serve(evidence.file, filename=evidence.download_name)
+
+
 # --- follow-up cases (citizen) --------------------------------------------------------------
 
 
@@ -233,22 +247,42 @@ def case_public(request: HttpRequest, code: str) -> HttpResponse:
     case = FollowUpCase.objects.filter(receipt=code.upper()).select_related("unit").first()
     if case is None:
         raise Http404
+    form = SecretForm(request.POST or None)
     if request.method == "POST":
         answer = request.POST.get("settled")
         if answer not in ("yes", "no"):
-            messages.error(request, _("Say whether the answer settled the matter."))
-        else:
+            form.add_error(None, _("Say whether the answer settled the matter."))
+        elif form.is_valid():
             try:
                 cases.answer_case(
-                    case=case, settled=answer == "yes", comment=request.POST.get("comment", "")
+                    case=case,
+                    secret=form.cleaned_data["secret"],
+                    settled=answer == "yes",
+                    comment=request.POST.get("comment", ""),
                 )
             except ValidationError as exc:
-                _errors(request, exc)
+                field = next(iter(exc.message_dict)) if hasattr(exc, "error_dict") else None
+                form.add_error(field if field in form.fields else None, exc.messages)
             else:
                 messages.success(request, _("Thank you for your answer."))
-        return redirect(case.get_public_url())
+                return redirect(case.get_public_url())
     return render(
         request,
         "feedback/case_public.html",
-        {"case": case, "steps": case.public_steps().filter(~Q(kind="opened"))},
+        {
+            "case": case,
+            "steps": case.public_steps().filter(~Q(kind="opened")),
+            "verdict_form": form,
+        },
+        status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def case_public_evidence(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Evidence of a public reply, to whoever holds the case's receipt (as its page)."""
+    evidence = get_object_or_404(
+        CaseEvidence.objects.filter(step__case__receipt=code.upper(), step__is_public=True),
+        pk=pk,
+    )
+    return serve(evidence.file, filename=evidence.download_name)

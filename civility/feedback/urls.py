@@ -13,7 +13,13 @@ urlpatterns = [
     path("report/", views.report_create, name="report_create"),
     path("r/", views.receipt_lookup, name="receipt_lookup"),
     path("r/<str:code>/", views.receipt, name="receipt"),
+    path("r/<str:code>/photo/", views.receipt_photo, name="receipt_photo"),
     path("c/<str:code>/", trust_views.case_public, name="case_public"),
+    path(
+        "c/<str:code>/files/<int:pk>/",
+        trust_views.case_public_evidence,
+        name="case_public_evidence",
+    ),
     path("kiosk/", views.kiosk, name="kiosk"),
     path("stream/", views.stream_view, name="stream"),
     # Staff.
@@ -26,6 +32,7 @@ urlpatterns = [
     path("calls/<int:pk>/<str:verb>/", views.call_update, name="call_update"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/photo/", views.report_photo, name="report_photo"),
     path("reports/<int:pk>/<str:verb>/", views.report_action, name="report_action"),
     path("hotspots/", views.hotspots, name="hotspots"),
     path("dossiers/", views.dossier_stats, name="dossier_stats"),
@@ -37,4 +44,5 @@ urlpatterns = [
     path("cases/", trust_views.case_list, name="case_list"),
     path("cases/<int:pk>/", trust_views.case_detail, name="case_detail"),
     path("cases/<int:pk>/close/", trust_views.case_close, name="case_close"),
+    path("cases/files/<int:pk>/", trust_views.case_evidence, name="case_evidence"),
 ]

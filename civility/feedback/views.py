@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civility.core.clients import client_network
+from civility.core.files import extension_of, serve
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
     DeviceForm,
@@ -42,6 +43,7 @@ from civility.feedback.forms import (
     RatingForm,
     ReceiptLookupForm,
     ReportForm,
+    SecretForm,
 )
 from civility.feedback.models import (
     BELL_ROLES,
@@ -146,7 +148,11 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            thanks = {"counter": counter, "case_receipt": stored.case_receipt}
+            thanks = {
+                "counter": counter,
+                "case_receipt": stored.case_receipt,
+                "case_secret": stored.case_secret,
+            }
             return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
     return _with_device_cookie(
         render(request, "feedback/counter_feedback.html", context), new_cookie
@@ -191,7 +197,11 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            thanks = {"counter": counter, "case_receipt": stored.case_receipt}
+            thanks = {
+                "counter": counter,
+                "case_receipt": stored.case_receipt,
+                "case_secret": stored.case_secret,
+            }
             return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
     return _with_device_cookie(render(request, "feedback/dossier_rating.html", context), new_cookie)
 
@@ -238,7 +248,7 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
             # Tokens and report in one transaction: a report refused as invalid costs none.
             with transaction.atomic():
                 throttle.spend(buckets)
-                report = actions.submit_report(data=report_input, channel=ReportChannel.WEB)
+                report, secret = actions.submit_report(data=report_input, channel=ReportChannel.WEB)
         except throttle.Throttled as exc:
             return _with_device_cookie(
                 _throttled(request, exc, "feedback/report_form.html", context), new_cookie
@@ -248,8 +258,8 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
                 target = "photo_upload" if name == "photo" else name
                 form.add_error(target if target in form.fields else None, errors)
         else:
-            response = redirect(f"{report.get_public_url()}?new=1")
-            return _with_device_cookie(response, new_cookie)
+            # The secret is shown in this answer only: nothing readable keeps it.
+            return _with_device_cookie(_receipt_page(request, report, secret=secret), new_cookie)
     return _with_device_cookie(render(request, "feedback/report_form.html", context), new_cookie)
 
 
@@ -287,32 +297,48 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/receipt_lookup.html", {"form": form})
 
 
+def _receipt_page(
+    request: HttpRequest, report: PublicReport, *, secret: str = "", form=None
+) -> HttpResponse:
+    context = {
+        "report": report,
+        "updates": report.public_updates(),
+        "secret": secret,
+        "verdict_form": form or SecretForm(),
+    }
+    return render(request, "feedback/receipt.html", context, status=400 if form else 200)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @throttle.limit("THROTTLE_PUBLIC")
 @throttle.limit("THROTTLE_LOOKUP", methods=("GET", "POST"))
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    """A report's public status and notes, never its reporter. Once closed, the reporter may
-    say whether they are satisfied with the handling (Civility's own indicator of report
-    handling, figures.report_handling; not a Decision 766 rate)."""
+    """A report's public status and notes, never its reporter. Once closed, the reporter
+    says, with the secret they were given at filing, whether they are satisfied with the
+    handling (Civility's own indicator of report handling, figures.report_handling; not a
+    Decision 766 rate); the receipt code alone, which Open311 lists, cannot."""
     report = get_object_or_404(
         PublicReport.objects.select_related("category", "place", "unit", "duplicate_of"),
         receipt=code.upper(),
     )
     if request.method == "POST":
+        form = SecretForm(request.POST)
         answer = request.POST.get("satisfied")
-        if answer in ("yes", "no"):
+        if answer not in ("yes", "no"):
+            form.add_error(None, _("Say whether you are satisfied."))
+        elif form.is_valid():
             try:
-                actions.record_handling_satisfaction(report=report, satisfied=answer == "yes")
-                messages.success(request, _("Thank you for your answer."))
+                actions.record_handling_satisfaction(
+                    report=report, secret=form.cleaned_data["secret"], satisfied=answer == "yes"
+                )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        return redirect("feedback:receipt", report.receipt)
-    return render(
-        request,
-        "feedback/receipt.html",
-        {"report": report, "updates": report.public_updates(), "new": "new" in request.GET},
-    )
+                form.add_error("secret" if hasattr(exc, "error_dict") else None, exc.messages)
+            else:
+                messages.success(request, _("Thank you for your answer."))
+                return redirect("feedback:receipt", report.receipt)
+        return _receipt_page(request, report, form=form)
+    return _receipt_page(request, report)
 
 
 # --- kiosk shell and event stream ----------------------------------------------------------------
@@ -591,6 +617,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
         },
     )
+
+
+@login_required
+@require_GET
+def report_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(PublicReport.objects.visible_to(request.user), pk=pk)
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
+
+
+@require_GET
+def receipt_photo(request: HttpRequest, code: str) -> HttpResponse:
+    """A report's photo for anyone, as long as the report itself is public (Open311)."""
+    report = get_object_or_404(PublicReport.objects.public(), receipt=code.upper())
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
 
 
 @login_required

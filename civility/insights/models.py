@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.files import RandomName
 from civility.insights.periods import KINDS, Period
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
@@ -213,8 +214,8 @@ class ReportJob(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    docx = models.FileField(upload_to="insights/reports/", blank=True)
-    xlsx = models.FileField(upload_to="insights/reports/", blank=True)
+    docx = models.FileField(upload_to=RandomName("insights/reports/"), blank=True)
+    xlsx = models.FileField(upload_to=RandomName("insights/reports/"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.files import serve
 from civility.feedback import figures as feedback_figures
 from civility.insights import actions, exports
 from civility.insights import figures as insight_figures
@@ -236,14 +237,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     job = get_object_or_404(ReportJob.objects.visible_to(request.user), pk=pk)
     file = {"docx": job.docx, "xlsx": job.xlsx}.get(kind)
     if not file:
         raise Http404
-    return FileResponse(
-        file.open("rb"), as_attachment=True, filename=f"bao-cao-{job.period.slug}.{kind}"
-    )
+    return serve(file, filename=f"bao-cao-{job.period.slug}.{kind}")
 
 
 @login_required
@@ -300,7 +299,7 @@ def subscription_stop(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def report_link(request: HttpRequest, token: str) -> FileResponse:
+def report_link(request: HttpRequest, token: str) -> HttpResponse:
     """The download link of a subscribed report too large to attach: signed, expiring, and
     only while its recipient still holds a role over the unit."""
     delivery = actions.delivery_from_token(token)
@@ -310,8 +309,6 @@ def report_link(request: HttpRequest, token: str) -> FileResponse:
     file = job.docx if subscription.format == "docx" else job.xlsx
     if not file:
         raise Http404
-    return FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=f"bao-cao-{subscription.unit_id}-{job.period.slug}.{subscription.format}",
+    return serve(
+        file, filename=f"bao-cao-{subscription.unit_id}-{job.period.slug}.{subscription.format}"
     )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from civility.codes.models import Article, Code, VersionStatus
 from civility.core.attachments import OFFICE, clean_attachment
 from civility.core.audit import acting_as
+from civility.core.files import display_name
 from civility.core.photos import clean_photo
 from civility.inspections import scoring
 from civility.inspections.models import (
@@ -952,7 +953,12 @@ def respond_to_action(
     with acting_as(actor):
         action.save()
         for content in contents:
-            EvidenceFile.objects.create(action=action, file=content, uploaded_by=actor)
+            EvidenceFile.objects.create(
+                action=action,
+                file=content,
+                filename=display_name(content.name),
+                uploaded_by=actor,
+            )
         ActionStep.objects.create(
             action=action, kind=ActionStep.Kind.RESPONDED, note=action.response, by=actor
         )

@@ -285,7 +285,7 @@ def photo_upload(
         "id": stored.pk,
         "client_id": stored.client_id,
         "criterion_id": stored.criterion_id,
-        "url": stored.image.url,
+        "url": stored.get_absolute_url(),
         "width": stored.width,
         "height": stored.height,
         "created": created,

@@ -157,7 +157,8 @@ def data_rows(content: dict) -> list[list]:
         rows += [[row.ref, row.text, row.answer, row.note] for row in section["rows"]]
     rows.append([_("Total"), content["total"]])
     rows += [
-        [photo.image.name, photo.criterion.ref if photo.criterion_id else ""]
+        # The photo's own id, not its storage name, which may change (renamed on storage).
+        [str(photo.client_id), photo.criterion.ref if photo.criterion_id else ""]
         for photo in content["photos"]
     ]
     for finding in content["findings"]:

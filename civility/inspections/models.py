@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Article, overlapping_q
+from civility.core.files import RandomName, extension_of
 from civility.core.i18n import localized
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.scopes import Role, scope_of
@@ -547,7 +548,7 @@ class Photo(models.Model):
         verbose_name=_("criterion"),
     )
     client_id = models.UUIDField(_("client id"), unique=True)
-    image = models.ImageField(_("photo"), upload_to="inspections/photos/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=RandomName("inspections/photos/%Y/%m/"))
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     original_format = models.CharField(_("original format"), max_length=16)
@@ -566,7 +567,14 @@ class Photo(models.Model):
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.download_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:photo_file", args=[self.pk])
+
+    @property
+    def download_name(self) -> str:
+        return f"inspection-{self.inspection_id}-photo-{self.pk}{extension_of(self.image.name)}"
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.inspection.unit.path}
@@ -818,7 +826,9 @@ class ActionStep(models.Model):
         verbose_name=_("checked during"),
         help_text=_("The revisit during which the action was checked on the spot."),
     )
-    photo = models.ImageField(_("photo"), upload_to="inspections/checks/%Y/%m/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to=RandomName("inspections/checks/%Y/%m/"), blank=True
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -836,6 +846,13 @@ class ActionStep(models.Model):
     def __str__(self) -> str:
         return f"{self.action} · {self.get_kind_display()}"
 
+    def get_photo_url(self) -> str:
+        return reverse("inspections:step_photo", args=[self.pk])
+
+    @property
+    def photo_download_name(self) -> str:
+        return f"action-{self.action_id}-check-{self.pk}{extension_of(self.photo.name)}"
+
     def get_additional_data(self) -> dict:
         return {"unit_path": self.action.unit.path}
 
@@ -847,7 +864,8 @@ class EvidenceFile(models.Model):
         related_name="evidence",
         verbose_name=_("action"),
     )
-    file = models.FileField(_("file"), upload_to="inspections/evidence/%Y/")
+    file = models.FileField(_("file"), upload_to=RandomName("inspections/evidence/%Y/"))
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -863,11 +881,14 @@ class EvidenceFile(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.download_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:evidence_file", args=[self.pk])
 
     @property
-    def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+    def download_name(self) -> str:
+        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.action.unit.path}

@@ -15,6 +15,7 @@ urlpatterns = [
         name="inspection_answer",
     ),
     path("<int:pk>/photos/", views.inspection_photo, name="inspection_photo"),
+    path("photos/<int:pk>/", views.photo_file, name="photo_file"),
     path("<int:pk>/submit/", views.inspection_submit, name="inspection_submit"),
     path("<int:pk>/amend/", views.inspection_amend, name="inspection_amend"),
     path("<int:pk>/findings/", views.finding_create, name="finding_create"),
@@ -38,4 +39,6 @@ urlpatterns = [
     path("plans/<int:pk>/add/", views.plan_add, name="plan_add"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/steps/<int:pk>/photo/", views.step_photo, name="step_photo"),
+    path("actions/evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
 ]

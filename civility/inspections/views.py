@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civility.core.files import serve
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections import actions, analytics, documents, spreadsheets
 from civility.inspections.forms import (
@@ -39,12 +40,15 @@ from civility.inspections.models import (
     INSPECTOR_ROLES,
     MANAGER_ROLES,
     ActionStatus,
+    ActionStep,
     ChecklistTemplate,
     CorrectiveAction,
     Criterion,
+    EvidenceFile,
     Inspection,
     InspectionPlan,
     InspectionStatus,
+    Photo,
     TemplateVersion,
 )
 from civility.orgs.models import OrgUnit, UnitKind
@@ -506,6 +510,37 @@ def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a photo to upload."))
     anchor = f"#criterion-{criterion.pk}" if criterion else ""
     return redirect(f"{inspection.get_absolute_url()}run/{anchor}")
+
+
+@login_required
+@require_GET
+def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_object_or_404(
+        Photo.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)), pk=pk
+    )
+    return serve(photo.image, filename=photo.download_name)
+
+
+@login_required
+@require_GET
+def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo taken when an action was checked on a revisit."""
+    step = get_object_or_404(
+        ActionStep.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return serve(step.photo, filename=step.photo_download_name)
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's evidence that a corrective action was carried out."""
+    evidence = get_object_or_404(
+        EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return serve(evidence.file, filename=evidence.download_name)
 
 
 @login_required

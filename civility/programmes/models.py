@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import overlapping_q
+from civility.core.files import RandomName
 from civility.core.i18n import localized
 from civility.core.models import Verified
 from civility.orgs.models import Official, OrgUnit
@@ -358,7 +359,10 @@ class TaskUpdate(Verified):
     )
     old_deadline = models.DateField(_("previous deadline"), null=True, blank=True)
     new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
-    evidence = models.FileField(_("evidence"), upload_to="programmes/evidence/%Y/", blank=True)
+    evidence = models.FileField(
+        _("evidence"), upload_to=RandomName("programmes/evidence/%Y/"), blank=True
+    )
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     evidence_link = models.URLField(_("evidence link"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     verified_progress = models.PositiveSmallIntegerField(
@@ -386,9 +390,8 @@ class TaskUpdate(Verified):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.task}"
 
-    @property
-    def evidence_name(self) -> str:
-        return self.evidence.name.rsplit("/", 1)[-1] if self.evidence else ""
+    def get_evidence_url(self) -> str:
+        return reverse("programmes:update_evidence", args=[self.pk])
 
     @property
     def verified_gap(self) -> int | None:

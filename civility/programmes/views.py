@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civility.core.files import serve
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import OrgUnit
 from civility.orgs.policies import policy
@@ -31,6 +32,7 @@ from civility.programmes.models import (
     Target,
     Task,
     TaskStatus,
+    TaskUpdate,
     TitleCycle,
     TitleRule,
     vietnam_today,
@@ -264,6 +266,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def actions_descendants(task: Task):
     return figures._descendants(task)
+
+
+@login_required
+@require_GET
+def update_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence file of a progress report, to whoever sees the task."""
+    update = get_object_or_404(
+        TaskUpdate.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=pk
+    )
+    return serve(update.evidence, filename=update.evidence_name)
 
 
 def _task_post(request, pk, form_class, call, success):

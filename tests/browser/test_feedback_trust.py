@@ -4,6 +4,8 @@ call raised while its stream was reconnecting shows and rings once it is back.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -50,6 +52,8 @@ def test_a_dissatisfied_citizen_leaves_a_phone_and_sees_the_case_receipt(kiosk):
     expect(page.locator("#case-receipt")).to_be_visible(timeout=10000)
     case = FollowUpCase.objects.get()
     expect(page.locator("#case-receipt strong")).to_have_text(case.receipt)
+    # The secret that alone answers the case, shown once beside the receipt.
+    expect(page.locator("#case-secret strong")).to_have_text(re.compile(r"^\w{4}-\w{4}-\w{4}$"))
     assert case.unit == point and case.contact_phone == "0912 345 678"
     assert ServiceRating.objects.get().level == 4
 

@@ -238,9 +238,10 @@ def test_a_citizen_follows_a_public_report_by_its_receipt_code(
     page.locator("textarea[name=description]").fill("Vứt rác ở cổng chợ")
     page.locator("main form button[type=submit]").click()
 
-    expect(page).to_have_url(re.compile(r"/feedback/r/[A-Z0-9-]+/"))
+    expect(page.locator("#receipt-secret")).to_be_visible()
     report = PublicReport.objects.get()
     assert report.place == market
+    expect(page.locator("#receipt-code")).to_have_text(report.receipt)
 
     # Later, on another device: only the receipt code, typed loosely.
     other = page.context.browser.new_context(locale="vi-VN").new_page()

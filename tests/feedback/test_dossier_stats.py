@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,19 +102,21 @@ def test_a_spreadsheet_import_stores_every_row(client, point):
 
 def _closed_reports(client, point, cast):
     """Two public-place reports closed at ward A, one late; the first reporter satisfied."""
+    secrets = []
     for _ in range(2):
-        client.post(
+        filed = client.post(
             f"/feedback/place/{point.market.pk}/",
             {"category": point.littering.pk, "description": "Rác"},
         )
-    first, second = PublicReport.objects.all()
+        secrets.append(re.search(r'id="receipt-secret">([^<]+)<', filed.content.decode())[1])
+    first, second = PublicReport.objects.order_by("submitted_at", "pk")
     staff = client.__class__()
     staff.force_login(cast.a.head)
     for report in (first, second):
         staff.post(f"/feedback/reports/{report.pk}/accept/")
         staff.post(f"/feedback/reports/{report.pk}/close/", {"note": "Xong"})
     PublicReport.objects.filter(pk=second.pk).update(due_at=second.submitted_at)  # closed late
-    client.post(first.get_public_url(), {"satisfied": "yes"})
+    client.post(first.get_public_url(), {"satisfied": "yes", "secret": secrets[0]})
     return staff
 
 

@@ -34,10 +34,16 @@ def _kiosk(client, point, **fields):
     )
 
 
-def _case(client, point) -> FollowUpCase:
+def _opened_case(client, point) -> tuple[FollowUpCase, str]:
+    """A case and the secret the kiosk showed with its receipt."""
     response = _kiosk(client, point, level=5, **CONTACT)
     assert response.status_code == 201
-    return FollowUpCase.objects.get(receipt=response.json()["case_receipt"])
+    data = response.json()
+    return FollowUpCase.objects.get(receipt=data["case_receipt"]), data["case_secret"]
+
+
+def _case(client, point) -> FollowUpCase:
+    return _opened_case(client, point)[0]
 
 
 def _jpeg_with_gps() -> bytes:
@@ -220,18 +226,20 @@ def test_a_pdf_is_accepted_as_evidence_and_other_files_are_refused(point, client
 # --- the citizen's answer -----------------------------------------------------------------------
 
 
-def _closed_case(client, point) -> FollowUpCase:
-    case = _case(client, point)
+def _closed_case(client, point) -> tuple[FollowUpCase, str]:
+    case, secret = _opened_case(client, point)
     cases.reply_to_case(
         actor=point.head, case=case, text="We retrained the official.", files=[_photo()]
     )
-    return cases.close_case(actor=point.head, case=case)
+    return cases.close_case(actor=point.head, case=case), secret
 
 
 def test_the_citizen_sees_the_reply_and_its_evidence_but_not_the_contact(client_factory, point):
-    case = _closed_case(client_factory(), point)
+    case, _secret = _closed_case(client_factory(), point)
     page = client_factory().get(f"/feedback/c/{case.receipt}/").content.decode()
-    assert "We retrained the official." in page and "/media/feedback/cases/" in page
+    evidence = CaseEvidence.objects.get()
+    assert "We retrained the official." in page
+    assert f"/feedback/c/{case.receipt}/files/{evidence.pk}/" in page
     assert "0912" not in page and "Trần Văn Bình" not in page
     assert "Did this answer settle the matter?" in page
 
@@ -243,14 +251,14 @@ def test_the_receipt_lookup_finds_a_case(client, point):
 
 
 def test_not_settled_reopens_the_case_and_closing_again_needs_new_evidence(client, point):
-    case = _closed_case(client, point)
+    case, secret = _closed_case(client, point)
     public = f"/feedback/c/{case.receipt}/"
 
-    client.post(public, {"settled": "no"})  # a comment is required
+    client.post(public, {"settled": "no", "secret": secret})  # a comment is required
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 
-    client.post(public, {"settled": "no", "comment": "Nobody called me back."})
+    client.post(public, {"settled": "no", "comment": "Nobody called me back.", "secret": secret})
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and case.reopened == 1
     assert case.citizen_settled is False and case.closed_at is None
@@ -261,7 +269,7 @@ def test_not_settled_reopens_the_case_and_closing_again_needs_new_evidence(clien
     cases.reply_to_case(
         actor=point.head, case=case, text="Called on 3 May.", files=[_photo()], close=True
     )
-    client.post(public, {"settled": "yes"})
+    client.post(public, {"settled": "yes", "secret": secret.lower()})  # typed loosely
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.citizen_settled is True
 
@@ -269,7 +277,7 @@ def test_not_settled_reopens_the_case_and_closing_again_needs_new_evidence(clien
 def test_the_citizen_cannot_answer_before_the_case_is_answered(client, point):
     case = _case(client, point)
     with pytest.raises(ValidationError):
-        cases.answer_case(case=case, settled=True)
+        cases.answer_case(case=case, secret="", settled=True)
 
 
 # --- scope ------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ def test_a_rating_is_stored_by_the_fast_path_with_the_official_on_duty(app, poin
         "client_id": body["client_id"],
         "stored": True,
         "case_receipt": "",
+        "case_secret": "",
     }
     stored = ServiceRating.objects.get()
     assert (stored.counter, stored.official) == (point.counter, point.clerk_official)

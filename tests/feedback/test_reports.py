@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,11 @@ def send(client, point, **fields):
     return client.post("/feedback/report/", data)
 
 
+def secret_of(filed) -> str:
+    """The secret shown once on the page that answers the filing."""
+    return re.search(r'id="receipt-secret">([^<]+)<', filed.content.decode())[1]
+
+
 def test_a_report_from_a_places_qr_page_goes_to_that_places_commune(client, point, cast):
     response = client.post(
         f"/feedback/place/{point.market.pk}/",
@@ -23,8 +29,8 @@ def test_a_report_from_a_places_qr_page_goes_to_that_places_commune(client, poin
     )
 
     report = PublicReport.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/feedback/r/{report.receipt}/?new=1"
+    assert response.status_code == 200
+    assert f'id="receipt-code">{report.receipt}<' in response.content.decode()
     assert report.unit == cast.a.ward and report.place == point.market
     assert report.status == ReportStatus.NEW
 
@@ -87,9 +93,9 @@ def test_text_is_stored_as_typed_and_shown_escaped(client, point):
 
 
 def test_the_reporter_can_say_whether_the_handling_satisfied_them(client, point, cast):
-    send(client, point, place=point.market.pk)
+    secret = secret_of(send(client, point, place=point.market.pk))
     report = PublicReport.objects.get()
-    client.post(report.get_public_url(), {"satisfied": "yes"})
+    client.post(report.get_public_url(), {"satisfied": "yes", "secret": secret})
     report.refresh_from_db()
     assert report.citizen_satisfied is None  # not before it is closed
 
@@ -97,7 +103,7 @@ def test_the_reporter_can_say_whether_the_handling_satisfied_them(client, point,
     staff.force_login(cast.a.head)
     staff.post(f"/feedback/reports/{report.pk}/accept/")
     staff.post(f"/feedback/reports/{report.pk}/close/", {"note": "Đã xử lý"})
-    client.post(report.get_public_url(), {"satisfied": "no"})
+    client.post(report.get_public_url(), {"satisfied": "no", "secret": secret})
     report.refresh_from_db()
     assert report.citizen_satisfied is False
 
@@ -188,7 +194,7 @@ def test_a_file_that_is_not_a_photo_is_refused(client, point):
 def test_reports_from_one_device_are_throttled(client, point, settings):
     settings.FEEDBACK_REPORT_BURST = 2
     codes = [send(client, point, place=point.market.pk).status_code for _ in range(3)]
-    assert codes == [302, 302, 429]
+    assert codes == [200, 200, 429]
     assert PublicReport.objects.count() == 2
 
 

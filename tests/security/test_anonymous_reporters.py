@@ -15,8 +15,8 @@ from django.test import Client
 
 from civility.conduct import actions
 from civility.conduct.models import AnonymousReport, ViolationRecord
-from civility.core.anonymity import ALPHABET
 from civility.core.models import AuditEvent
+from civility.core.receipts import ALPHABET
 from civility.feedback.models import PublicReport, ReportCategory
 from tests.security.files import leaks, pdf_with_metadata
 

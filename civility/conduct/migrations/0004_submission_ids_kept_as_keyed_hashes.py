@@ -7,7 +7,7 @@ and are wiped from the changes of existing audit events.
 
 from django.db import migrations, models
 
-from civility.core.anonymity import keyed_hash
+from civility.core.receipts import keyed_hash
 
 
 def ids_to_keys(apps, schema_editor):

@@ -74,7 +74,7 @@
         const data = await response.json().catch(() => null);
         const results = data ? (data.results || [data]) : [];
         for (const result of results) {
-          if (result.client_id === awaiting && result.case_receipt) showReceipt(result.case_receipt);
+          if (result.client_id === awaiting && result.case_receipt) showReceipt(result.case_receipt, result.case_secret);
         }
       } else if (response.status === 422 && batch.length === 1) {
         done = [batch[0].client_id]; // refused for good: keeping it would block the queue
@@ -99,10 +99,13 @@
     for (const section of document.querySelectorAll("main > section")) section.hidden = section.id !== id;
   }
 
-  function showReceipt(code) {
+  function showReceipt(code, secret) {
     const box = document.getElementById("case-receipt");
     box.querySelector("strong").textContent = code;
     box.hidden = false;
+    const secretBox = document.getElementById("case-secret");
+    secretBox.querySelector("strong").textContent = secret || "";
+    secretBox.hidden = !secret;
   }
 
   function contactFields() {
@@ -118,6 +121,8 @@
     document.getElementById("contact").hidden = true;
     document.getElementById("case-note").hidden = true;
     document.getElementById("case-receipt").hidden = true;
+    document.getElementById("case-secret").hidden = true;
+    document.getElementById("case-secret").querySelector("strong").textContent = "";
     for (const box of document.querySelectorAll("#reasons input")) box.checked = false;
     show("rate");
   }
