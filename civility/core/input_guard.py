@@ -118,6 +118,8 @@ def _nul_paths(value, path: str) -> Iterator[str]:
 
 def answer(request: HttpRequest, status: int, message: str, field: str | None) -> HttpResponse:
     if request.path.startswith("/api/"):
+        # The API answers every input error with 422 (docs/api.md), a NUL character too.
+        status = 422 if status == 400 else status
         return JsonResponse({"message": message, "field": field}, status=status)
     if request.path.startswith("/open311/"):
         return JsonResponse([{"code": status, "description": message}], status=status, safe=False)

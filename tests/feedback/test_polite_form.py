@@ -57,10 +57,12 @@ def test_the_kiosk_qr_rating_and_assistance_bell_say_ong_ba_throughout(
 def test_the_public_report_pages_say_ong_ba_throughout(client, point, cast):
     for url in ("/feedback/report/", f"/feedback/place/{point.market.pk}/", "/feedback/r/"):
         assert_polite(client.get(url).content.decode(), url)
-    client.post(
+    filed = client.post(
         f"/feedback/place/{point.market.pk}/",
         {"category": point.littering.pk, "description": "Vứt rác ở cổng chợ"},
-    )
+    ).content.decode()
+    assert_polite(filed, "the receipt with its secret")
+    secret = re.search(r'id="receipt-secret">([^<]+)<', filed)[1]
     report = PublicReport.objects.get()
     assert_polite(client.get(f"{report.get_public_url()}?new=1").content.decode(), "the receipt")
     staff = client.__class__()
@@ -68,7 +70,9 @@ def test_the_public_report_pages_say_ong_ba_throughout(client, point, cast):
     staff.post(f"/feedback/reports/{report.pk}/accept/")
     staff.post(f"/feedback/reports/{report.pk}/close/", {"note": "Đã xử lý"})
 
-    answered = client.post(report.get_public_url(), {"satisfied": "yes"}, follow=True)
+    answered = client.post(
+        report.get_public_url(), {"satisfied": "yes", "secret": secret}, follow=True
+    )
 
     assert "Cảm ơn Ông/Bà đã trả lời." in answered.content.decode()
     assert_polite(answered.content.decode(), "the receipt after answering")

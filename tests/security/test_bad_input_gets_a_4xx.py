@@ -29,7 +29,7 @@ def test_a_nul_character_in_a_kiosk_rating_gets_a_400_naming_the_field(client, p
         HTTP_AUTHORIZATION=f"Bearer {point.secret}",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["field"] == "comment"
     assert not ServiceRating.objects.exists()
 
@@ -41,7 +41,7 @@ def test_the_kiosk_fast_path_hands_a_nul_character_to_django_which_refuses_it(po
 
     status, _headers, content = call(app, rating(2, comment="ab\x00cd"), secret=point.secret)
 
-    assert status == 400
+    assert status == 422
     assert json.loads(content)["field"] == "comment"
 
 
@@ -52,7 +52,7 @@ def test_a_multipart_body_without_a_boundary_gets_a_400_json(client, cast):
         "/api/v1/inspections/5/photos", b"--x\r\n", content_type="multipart/form-data"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "boundary" in response.json()["message"]
 
 

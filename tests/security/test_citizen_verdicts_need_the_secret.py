@@ -23,7 +23,7 @@ from civility.feedback.models import FollowUpCase, PublicReport, ReportCategory
 from civility.feedback.trust_models import CaseStatus
 from civility.orgs.models import UnitKind
 from civility.orgs.scopes import Role
-from tests.factories import make_place, make_unit, make_user
+from tests.factories import make_place, make_unit, make_user, pdf_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -156,7 +156,7 @@ def test_a_follow_up_case_is_answered_with_its_secret_only(cast, kiosk):
     assert opened["case_secret"]
     # A resend of the same rating finds the case again but cannot show the secret again.
     assert _rate(kiosk_secret, client_id).json()["case_secret"] == ""
-    evidence = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    evidence = SimpleUploadedFile("bien-ban.pdf", pdf_bytes(), "application/pdf")
     cases.reply_to_case(actor=head, case=case, text="Đã xử lý.", files=[evidence], close=True)
 
     page = case.get_public_url()

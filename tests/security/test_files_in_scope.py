@@ -47,7 +47,7 @@ from civility.orgs.models import UnitKind
 from civility.orgs.scopes import Role
 from civility.programmes import actions as programmes
 from civility.programmes.models import ProgrammeKind
-from tests.factories import make_place, make_unit, make_user
+from tests.factories import make_place, make_unit, make_user, pdf_bytes
 
 ACCEL_PREFIX = "/protected-files/"
 
@@ -69,7 +69,7 @@ class Stored:
 
 
 def _pdf(name: str = "IMG_0001.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% evidence\n%%EOF\n", "application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), "application/pdf")
 
 
 def _jpeg(name: str = "IMG_0001.jpg") -> SimpleUploadedFile:
