@@ -54,7 +54,7 @@ def _calls(user, today: datetime.date) -> list[TodoItem]:
 def _reports(user, today: datetime.date) -> list[TodoItem]:
     new = Q(status=ReportStatus.NEW)
     handling = Q(status__in=(ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS))
-    facts = PublicReport.objects.handled_by(user).aggregate(
+    facts = PublicReport.objects.handled_by(user).open().aggregate(
         new=Count("pk", filter=new),
         new_due=Min("due_at", filter=new),
         handling=Count("pk", filter=handling),

@@ -46,7 +46,7 @@ def _inspections(user, today: datetime.date) -> list[TodoItem]:
         Inspection.objects.conducted_by(user)
         .open()
         .filter(planned_on__lte=today + datetime.timedelta(days=SOON_DAYS))
-        .select_related("unit__serves", "place__unit")
+        .select_related("unit__serves", "place")
         .order_by("planned_on", "pk")
     )
     items = [
