@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -686,6 +686,25 @@ class NominationQuerySet(models.QuerySet):
 
     def counted(self) -> NominationQuerySet:
         return self.filter(status__in=COUNTED_STATUSES)
+
+    def to_vote_by(self, user) -> NominationQuerySet:
+        """Under review, over the user's board seat, without their vote yet."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        voted = Vote.objects.filter(nomination=OuterRef("pk"), voter=user)
+        return self.filter(
+            scope_of(user).q("unit__path", roles=BOARD_ROLES),
+            ~Exists(voted),
+            status=NominationStatus.PROPOSED,
+        )
+
+    def to_decide_by(self, user) -> NominationQuerySet:
+        """Under review with at least one vote, so the user (a decider) may close it."""
+        return self.filter(
+            scope_of(user).q("unit__path", roles=DECIDER_ROLES),
+            Exists(Vote.objects.filter(nomination=OuterRef("pk"))),
+            status=NominationStatus.PROPOSED,
+        )
 
     def under(self, unit: OrgUnit) -> NominationQuerySet:
         return self.filter(unit__path__startswith=unit.path)

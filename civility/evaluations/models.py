@@ -48,6 +48,39 @@ def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def _nobody() -> Q:
+    return Q(pk__in=[])
+
+
+def _approver_q(user) -> Q:
+    """Rows (evaluations, classifications) `user` may approve: the SQL form of
+    `actions.can_approve_for`, for lists and counts (tests/core/test_todo_home.py keeps the
+    two in step)."""
+    if user is None or not user.is_authenticated:
+        return _nobody()
+    scope = scope_of(user)
+    not_self = ~Q(official__user=user)
+    if scope.is_global:
+        return not_self
+    condition = _nobody()
+    for path in scope.paths_with_role(*APPROVER_ROLES):
+        # A leader is approved from the level above, never by a head of their own unit.
+        condition |= Q(unit__path__startswith=path) & ~Q(is_leader=True, unit__path=path)
+    return condition & not_self
+
+
+def _reviewer_q(user) -> Q:
+    """Evaluations `user` may rate: the SQL form of `actions.can_review`."""
+    if user is None or not user.is_authenticated:
+        return _nobody()
+    scope = scope_of(user)
+    reviewers = (Role.EVALUATOR, Role.UNIT_HEAD)
+    unassigned = Q(supervisor__isnull=True) & (
+        Q() if scope.is_global else scope.q("unit__path", roles=reviewers)
+    )
+    return (Q(supervisor=user) | unassigned) & ~Q(official__user=user)
+
+
 # --- Monthly evaluation ------------------------------------------------------------------
 
 
@@ -174,6 +207,19 @@ class EvaluationQuerySet(models.QuerySet):
     def rated(self) -> EvaluationQuerySet:
         """Rated by the supervisor (waiting for approval or approved)."""
         return self.filter(step__in=(Step.APPROVAL, Step.DONE))
+
+    def to_self_assess_by(self, user) -> EvaluationQuerySet:
+        return (
+            self.filter(step=Step.SELF, official__user=user)
+            if user.is_authenticated
+            else self.none()
+        )
+
+    def to_rate_by(self, user) -> EvaluationQuerySet:
+        return self.filter(_reviewer_q(user), step=Step.REVIEW)
+
+    def to_approve_by(self, user) -> EvaluationQuerySet:
+        return self.filter(_approver_q(user), step=Step.APPROVAL)
 
     def late(self, on: datetime.date) -> EvaluationQuerySet:
         """Evaluations whose current step's deadline has passed."""
@@ -393,6 +439,9 @@ class ClassificationQuerySet(models.QuerySet):
 
     def confirmed(self) -> ClassificationQuerySet:
         return self.filter(confirmed_at__isnull=False)
+
+    def to_confirm_by(self, user) -> ClassificationQuerySet:
+        return self.filter(_approver_q(user), confirmed_at__isnull=True)
 
 
 class AnnualClassification(models.Model):

@@ -309,12 +309,36 @@ class CallSource(models.TextChoices):
     PUBLIC = "public", _("Counter's public page")
 
 
+def bell_paths(user) -> list[str]:
+    """The subtrees whose counters call `user` for help: where they hold a bell role, and
+    the unit they work in ("" for everything)."""
+    scope = scope_of(user)
+    if scope.is_global:
+        return [""]
+    paths = scope.paths_with_role(*BELL_ROLES)
+    official = getattr(user, "official", None) if user.is_authenticated else None
+    if official is not None and official.left_on is None:
+        paths = sorted({*paths, official.unit.path})
+    return paths
+
+
 class AssistanceCallQuerySet(models.QuerySet):
     def visible_to(self, user) -> AssistanceCallQuerySet:
         return self.filter(_scoped("counter__path", user))
 
+    def answered_by(self, user) -> AssistanceCallQuerySet:
+        """Calls at the counters whose bell rings for `user` (the desk)."""
+        condition = Q(pk__in=[])
+        for path in bell_paths(user):
+            condition |= Q(counter__path__startswith=path)
+        return self.filter(condition)
+
     def open(self) -> AssistanceCallQuerySet:
         return self.filter(resolved_at__isnull=True)
+
+    def waiting(self) -> AssistanceCallQuerySet:
+        """Nobody has answered yet."""
+        return self.open().filter(acknowledged_at__isnull=True)
 
     def missed_or_slow(self, *, unit: OrgUnit, since) -> AssistanceCallQuerySet:
         """Calls at `unit` (a service point or counter, with its subtree) raised since
@@ -448,6 +472,10 @@ class ReportChannel(models.TextChoices):
 class PublicReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> PublicReportQuerySet:
         return self.filter(_scoped("unit__path", user))
+
+    def handled_by(self, user) -> PublicReportQuerySet:
+        """Reports `user` may triage and handle (staff roles over the responsible unit)."""
+        return self.filter(_scoped("unit__path", user, roles=STAFF_ROLES))
 
     def under(self, unit: OrgUnit) -> PublicReportQuerySet:
         return self.filter(unit__path__startswith=unit.path)

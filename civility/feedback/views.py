@@ -46,7 +46,6 @@ from civility.feedback.forms import (
     SecretForm,
 )
 from civility.feedback.models import (
-    BELL_ROLES,
     DOSSIER_UNIT_KINDS,
     RATED_UNIT_KINDS,
     STAFF_ROLES,
@@ -58,6 +57,7 @@ from civility.feedback.models import (
     ReportChannel,
     ReportStatus,
     SessionCounter,
+    bell_paths,
 )
 from civility.feedback.scales import current_scale
 from civility.orgs.context_processors import selected_unit
@@ -503,29 +503,10 @@ def device_reissue(request: HttpRequest, pk: int) -> HttpResponse:
 # --- staff: assistance desk ----------------------------------------------------------------------
 
 
-def _bell_paths(user) -> list[str]:
-    scope = scope_of(user)
-    if scope.is_global:
-        return [""]
-    paths = scope.paths_with_role(*BELL_ROLES)
-    official = getattr(user, "official", None) if user.is_authenticated else None
-    if official is not None and official.left_on is None:
-        paths = sorted({*paths, official.unit.path})
-    return paths
-
-
 def _desk_calls(request: HttpRequest):
-    paths = _bell_paths(request.user)
-    calls = AssistanceCall.objects.none()
-    if paths:
-        from django.db.models import Q
-
-        condition = Q()
-        for path in paths:
-            condition |= Q(counter__path__startswith=path)
-        calls = AssistanceCall.objects.filter(condition)
     return (
-        calls.open()
+        AssistanceCall.objects.answered_by(request.user)
+        .open()
         .select_related("counter", "counter__parent")
         .prefetch_related("escalations")
         .order_by("raised_at")
@@ -536,7 +517,7 @@ def _desk_calls(request: HttpRequest):
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
     """Open assistance calls of the counters the user answers for, live."""
-    paths = _bell_paths(request.user)
+    paths = bell_paths(request.user)
     context = {
         "calls": _desk_calls(request),
         "stream_url": reverse("feedback:stream") + "?t=" + stream.make_token(paths)

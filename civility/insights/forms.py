@@ -87,20 +87,41 @@ class WeightsForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Report"),
-        choices=[("half", _("Six-month report")), ("year", _("Annual report"))],
-    )
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     half = forms.ChoiceField(
         label=_("Half"),
         choices=[("1", _("First half")), ("2", _("Second half"))],
         required=False,
     )
+    month = forms.TypedChoiceField(
+        label=_("Month"),
+        choices=[(month, f"{month:02d}") for month in range(1, 13)],
+        coerce=int,
+        required=False,
+    )
+
+    @staticmethod
+    def initial_for(period: Period) -> dict:
+        """The fields that name `period` (the to-do home links to a report due)."""
+        return {
+            "kind": period.kind if period.kind in ReportKind.values else "half",
+            "year": period.year,
+            "half": "1" if period.start.month <= 6 else "2",
+            "month": period.start.month,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ReportKind.MONTH and not data.get("month"):
+            self.add_error("month", _("Choose the month of the monthly figures."))
+        return data
 
     def period(self) -> Period:
         data = self.cleaned_data
-        if data["kind"] == "year":
+        if data["kind"] == ReportKind.MONTH:
+            return Period("month", datetime.date(data["year"], data["month"], 1))
+        if data["kind"] == ReportKind.ANNUAL:
             return Period("year", datetime.date(data["year"], 1, 1))
         month = 1 if data.get("half", "1") in ("1", "") else 7
         return Period("half", datetime.date(data["year"], month, 1))

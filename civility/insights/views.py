@@ -199,9 +199,8 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
 def report_list(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     today = timezone.localdate()
-    form = ReportForm(
-        request.POST or None, initial={"kind": "half", "year": today.year, "half": "1"}
-    )
+    asked, _error = parse_period(request.GET.get("period"), Period.containing("half", today))
+    form = ReportForm(request.POST or None, initial=ReportForm.initial_for(asked))
     if request.method == "POST" and form.is_valid():
         job = actions.request_report(
             actor=request.user,

@@ -119,9 +119,10 @@ def can_verify(user, action: CorrectiveAction) -> bool:
     coordinator of the responsible unit could answer an action and close it."""
     if not user.is_authenticated:
         return False
-    if (
-        action.responded_by_id == user.pk
-        or action.steps.filter(kind=ActionStep.Kind.RESPONDED, by=user).exists()
+    # Read through .all() so that lists prefetch the steps and the delegation once.
+    if action.responded_by_id == user.pk or any(
+        step.kind == ActionStep.Kind.RESPONDED and step.by_id == user.pk
+        for step in action.steps.all()
     ):
         return False
     scope = scope_of(user)
@@ -136,7 +137,7 @@ def can_verify(user, action: CorrectiveAction) -> bool:
         return True
     if any(path.startswith(owner) for _role, path in scope.grants):
         return False
-    return inspection.team.filter(pk=user.pk).exists()
+    return any(member.pk == user.pk for member in inspection.team.all())
 
 
 def _ensure(allowed: bool) -> None:

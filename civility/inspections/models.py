@@ -344,6 +344,19 @@ class InspectionQuerySet(models.QuerySet):
             condition |= Q(Exists(members))
         return self.filter(condition)
 
+    def conducted_by(self, user) -> InspectionQuerySet:
+        """Inspections `user` runs: the SQL form of `actions.can_conduct` (inspecting roles
+        over the inspecting unit, or a seat on the delegation)."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        if user is None or not user.is_authenticated:
+            return self.none()
+        members = Inspection.team.through.objects.filter(inspection=OuterRef("pk"), user=user)
+        return self.filter(
+            scope.q("inspecting_unit__path", roles=INSPECTOR_ROLES) | Q(Exists(members))
+        )
+
     def submitted(self) -> InspectionQuerySet:
         return self.filter(status=InspectionStatus.SUBMITTED)
 
@@ -698,6 +711,33 @@ class CorrectiveActionQuerySet(models.QuerySet):
     def overdue(self, on: datetime.date | None = None) -> CorrectiveActionQuerySet:
         day = on or timezone.localdate()
         return self.not_closed().filter(deadline__lt=day)
+
+    def to_respond_by(self, user) -> CorrectiveActionQuerySet:
+        """Open actions of the units where `user` answers for them or works (a responder
+        role, or an official's), except those their own inspecting unit issued: there they
+        are the side that verifies."""
+        scope = scope_of(user)
+        responsible = scope.q("unit__path", roles=(*RESPONDER_ROLES, Role.OFFICIAL))
+        issued = scope.q("finding__inspection__inspecting_unit__path", roles=INSPECTOR_ROLES)
+        actions = self.filter(responsible, status=ActionStatus.OPEN)
+        return actions if scope.is_global else actions.exclude(issued)
+
+    def awaiting_verification_by(self, user) -> CorrectiveActionQuerySet:
+        """Responded actions on the side that issued them (inspecting roles over the
+        inspecting unit, or the delegation); `actions.can_verify` has the last word."""
+        responded = self.filter(status=ActionStatus.RESPONDED)
+        scope = scope_of(user)
+        if scope.is_global:
+            return responded
+        if user is None or not user.is_authenticated:
+            return self.none()
+        members = Inspection.team.through.objects.filter(
+            inspection=OuterRef("finding__inspection"), user=user
+        )
+        return responded.filter(
+            scope.q("finding__inspection__inspecting_unit__path", roles=INSPECTOR_ROLES)
+            | Q(Exists(members))
+        )
 
     def with_related(self) -> CorrectiveActionQuerySet:
         return self.select_related(

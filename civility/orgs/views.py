@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civility.core import todo
 from civility.core.models import AuditEvent
 from civility.orgs.actions import can_set_policies, create_official, set_policy, update_official
 from civility.orgs.context_processors import (
@@ -116,23 +117,16 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    unit = selected_unit(request)
-    facts = None
-    if unit is not None:
-        facts = (
-            Official.objects.visible_to(request.user)
-            .under(unit)
-            .aggregate(
-                working=Count("pk", filter=Q(left_on__isnull=True)),
-                leaders=Count("pk", filter=Q(left_on__isnull=True, is_leader=True)),
-                sensitive=Count("pk", filter=Q(left_on__isnull=True, post__is_sensitive=True)),
-            )
-        )
-        facts["units"] = OrgUnit.objects.subtree_of(unit).current().count()
-        facts["places"] = (
-            Place.objects.visible_to(request.user).filter(unit__path__startswith=unit.path).count()
-        )
-    return render(request, "orgs/home.html", {"unit": unit, "facts": facts})
+    """The person's to-do list, from every app (civility/core/todo.py)."""
+    items = todo.items_for(request.user, today=timezone.localdate())
+    context = {
+        "groups": todo.grouped(items),
+        "count": len(items),
+        "unit": selected_unit(request),
+        "official": getattr(request.user, "official", None),
+        "has_roles": bool(scope_of(request.user).grants) or request.user.is_superuser,
+    }
+    return render(request, "orgs/home.html", context)
 
 
 @require_POST
@@ -179,6 +173,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .aggregate(
             working=Count("pk", filter=Q(left_on__isnull=True)),
             leaders=Count("pk", filter=Q(left_on__isnull=True, is_leader=True)),
+            sensitive=Count("pk", filter=Q(left_on__isnull=True, post__is_sensitive=True)),
             left=Count("pk", filter=Q(left_on__isnull=False)),
             **{
                 category: Count("pk", filter=Q(left_on__isnull=True, staff_category=category))
@@ -197,6 +192,10 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": with_tree_facts(unit.children.all()),
         "officials": officials,
         "categories": categories,
+        "unit_count": OrgUnit.objects.subtree_of(unit).current().count(),
+        "place_count": Place.objects.visible_to(request.user)
+        .filter(unit__path__startswith=unit.path)
+        .count(),
         "places": Place.objects.visible_to(request.user).filter(unit=unit).order_by("name"),
         "can_manage": can_manage(request.user, unit),
         "is_selected": selected_unit(request) == unit,

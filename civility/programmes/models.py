@@ -34,7 +34,7 @@ from civility.core.files import RandomName
 from civility.core.i18n import localized
 from civility.core.models import Verified
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.scopes import Role, scope_of
+from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # Roles that define programmes and indicators and allocate targets.
@@ -170,6 +170,17 @@ class TaskQuerySet(models.QuerySet):
 
     def open(self) -> TaskQuerySet:
         return self.filter(state__in=[TaskState.NOT_STARTED, TaskState.IN_PROGRESS])
+
+    def reported_by(self, user) -> TaskQuerySet:
+        """Tasks `user` reports progress on: the SQL form of `actions.can_report`."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            scope.q("assignee_unit__path", roles=MANAGER_ROLES) | Q(assignee_official__user=user)
+        )
 
     def counted(self) -> TaskQuerySet:
         return self.exclude(state=TaskState.CANCELLED)
@@ -815,6 +826,13 @@ class Criterion(models.Model):
 class TitleCycleQuerySet(models.QuerySet):
     def visible_to(self, user) -> TitleCycleQuerySet:
         return self.filter(overlapping_q(user, "rule__unit__path"))
+
+    def run_by(self, user) -> TitleCycleQuerySet:
+        """Cycles whose steps `user` records (the province's coordinators)."""
+        return self.filter(scope_of(user).q("rule__unit__path", roles=COORDINATOR_ROLES))
+
+    def unpublished(self) -> TitleCycleQuerySet:
+        return self.filter(published_on__isnull=True)
 
 
 class CycleStage(models.TextChoices):

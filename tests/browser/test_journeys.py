@@ -47,7 +47,7 @@ def test_signing_in_and_switching_the_language(
     expect(page.locator("html")).to_have_attribute("lang", "en")  # the tests' default
     screenshot(page, "login")
     sign_in(page, live_server.url, cast.a.head)
-    expect(page.locator("h1")).to_have_text("Phường Tây Hồ")
+    expect(page.locator("h1")).to_have_text("To do")
     screenshot(page, "home-en")
 
     page.locator("#language-switcher").select_option("vi")

@@ -107,6 +107,55 @@ def sonla_coordinator_work() -> list[str]:
     return missing
 
 
+def home_work(*, today: datetime.date) -> list[str]:
+    """The to-do home (civility/core/todo.py) lists that work to each login."""
+    from civility.core.todo import items_for
+
+    def urls(username: str) -> list[str]:
+        return [item.url for item in items_for(_user(username), today=today)]
+
+    official, head, coordinator = urls("demo_official"), urls("demo_head"), urls("demo_coordinator")
+    actions = reverse("inspections:action_list")
+    approvals = {reverse("evaluations:evaluation_home") + "#approve-title"} | {
+        evaluation.get_absolute_url()
+        for evaluation in Evaluation.objects.to_approve_by(_user("demo_head"))
+    }
+    inspections_today = {
+        inspection.get_absolute_url()
+        for inspection in Inspection.objects.conducted_by(_user("demo_coordinator")).filter(
+            planned_on=today, status=InspectionStatus.PLANNED
+        )
+    }
+    city = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
+    last_month = Period.containing("month", today).previous()
+    report = f"{reverse('insights:report_list')}?unit={city.pk}&period={last_month.slug}"
+    checks = (
+        ("official: a commitment to sign", official, lambda url: url.endswith("/sign/")),
+        (
+            "official: a self-assessment due",
+            official,
+            lambda url: url.startswith(reverse("evaluations:evaluation_home")),
+        ),
+        ("official: a citizen waiting", official, lambda url: url == reverse("feedback:desk")),
+        ("official: their counter's action", official, lambda url: url.startswith(actions)),
+        ("head: evaluations to approve", head, lambda url: url in approvals),
+        (
+            "head: a public report to triage",
+            head,
+            lambda url: url == reverse("feedback:report_list") + "?status=new",
+        ),
+        ("head: a corrective action", head, lambda url: url.startswith(actions)),
+        ("coordinator: an inspection today", coordinator, lambda url: url in inspections_today),
+        (
+            "coordinator: nominations",
+            coordinator,
+            lambda url: url.startswith(reverse("awards:nomination_list")),
+        ),
+        ("coordinator: last month's report", coordinator, lambda url: url == report),
+    )
+    return [f"home of {name}" for name, listed, wanted in checks if not any(map(wanted, listed))]
+
+
 def citizen_work() -> list[str]:
     counter = OrgUnit.objects.filter(kind=UnitKind.COUNTER, officials__isnull=False).first()
     if counter is None:
@@ -121,5 +170,6 @@ def missing(*, today: datetime.date) -> list[str]:
         *head_work(today=today),
         *coordinator_work(today=today),
         *sonla_coordinator_work(),
+        *home_work(today=today),
         *citizen_work(),
     ]

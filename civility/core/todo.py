@@ -1,0 +1,99 @@
+"""The to-do home: what one person must do now and soon, asked of every app.
+
+Each app lists its own work in `<app>/todo.py` as `items_for(user, *, today)`, returning
+`TodoItem`s read through its scoped QuerySets, in one or two queries. `SOURCES` names those
+functions as dotted paths, imported when the home is built: apps import core, so core imports
+no app at module level.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import InitVar, dataclass, field
+
+from django.db import models
+from django.db.models import Count, Window
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+SOURCES = (
+    "civility.codes.todo.items_for",
+    "civility.evaluations.todo.items_for",
+    "civility.feedback.todo.items_for",
+    "civility.inspections.todo.items_for",
+    "civility.programmes.todo.items_for",
+    "civility.insights.todo.items_for",
+    "civility.awards.todo.items_for",
+    "civility.conduct.todo.items_for",
+)
+
+# Work due within this many days (today excluded) is "soon"; further off is "later".
+SOON_DAYS = 7
+# Work of one kind listed one by one; beyond it, one line counts the rest.
+LISTED = 5
+
+
+class Urgency(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    TODAY = "today", _("Due today")
+    SOON = "soon", _("Soon")
+    LATER = "later", _("Later or without a deadline")
+
+
+ORDER = tuple(Urgency)
+
+
+def urgency_of(due: datetime.date | None, today: datetime.date) -> str:
+    if due is None:
+        return Urgency.LATER
+    if due < today:
+        return Urgency.OVERDUE
+    if due == today:
+        return Urgency.TODAY
+    if (due - today).days <= SOON_DAYS:
+        return Urgency.SOON
+    return Urgency.LATER
+
+
+@dataclass(frozen=True, kw_only=True)
+class TodoItem:
+    """One thing to do: `url` is the page that does it; `count` is set when the line stands
+    for several rows (evaluations to approve, reports to triage)."""
+
+    title: str
+    url: str
+    section: str
+    today: InitVar[datetime.date]
+    due: datetime.date | None = None
+    detail: str = ""
+    count: int | None = None
+    urgency: str = field(init=False)
+
+    def __post_init__(self, today: datetime.date) -> None:
+        object.__setattr__(self, "urgency", urgency_of(self.due, today))
+
+    @property
+    def sort_key(self) -> tuple:
+        return (ORDER.index(self.urgency), self.due or datetime.date.max, self.title)
+
+
+def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+    """Everything `user` must do, overdue first, then by due date."""
+    items = [item for source in SOURCES for item in import_string(source)(user, today=today)]
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def grouped(items: list[TodoItem]) -> list[tuple[str, str, list[TodoItem]]]:
+    """(urgency, its label, items) for each urgency that has items, most urgent first."""
+    return [
+        (urgency.value, urgency.label, rows)
+        for urgency in ORDER
+        if (rows := [item for item in items if item.urgency == urgency])
+    ]
+
+
+def listed(queryset, limit: int = LISTED) -> tuple[list, int]:
+    """The first `limit` rows of `queryset` and how many rows it has in all, in one query
+    (a window count), so a long list costs no second query."""
+    rows = list(queryset.annotate(todo_total=Window(Count("pk")))[:limit])
+    return rows, (rows[0].todo_total if rows else 0)

@@ -1,0 +1,129 @@
+"""Inspection work for the to-do home (civility/core/todo.py): inspections the person runs
+that are planned up to this week (or overdue), corrective actions their unit must answer,
+and answered actions they may verify."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from civility.core.todo import SOON_DAYS, TodoItem, listed
+from civility.inspections.actions import can_respond, can_verify
+from civility.inspections.models import ActionStep, CorrectiveAction, Inspection
+
+# Answered actions read to check who may verify them (an inspector's backlog is short).
+VERIFY_CANDIDATES = 200
+
+
+def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+    if not user.is_authenticated:
+        return []
+    return [*_inspections(user, today), *_to_respond(user, today), *_to_verify(user, today)]
+
+
+def _more(count: int, shown: int, title: str, url: str, today: datetime.date) -> list[TodoItem]:
+    """One line for the rows not listed one by one."""
+    if count <= shown:
+        return []
+    rest = count - shown
+    return [
+        TodoItem(
+            title=title % {"count": rest},
+            url=url,
+            section=_("Inspections"),
+            count=rest,
+            today=today,
+        )
+    ]
+
+
+def _inspections(user, today: datetime.date) -> list[TodoItem]:
+    rows, count = listed(
+        Inspection.objects.conducted_by(user)
+        .open()
+        .filter(planned_on__lte=today + datetime.timedelta(days=SOON_DAYS))
+        .select_related("unit__serves", "place")
+        .order_by("planned_on", "pk")
+    )
+    items = [
+        TodoItem(
+            title=_("Inspection of %(target)s") % {"target": inspection.target_name},
+            detail=inspection.get_kind_display(),
+            due=inspection.planned_on,
+            url=inspection.get_absolute_url(),
+            section=_("Inspections"),
+            today=today,
+        )
+        for inspection in rows
+    ]
+    more = ngettext("%(count)d more inspection", "%(count)d more inspections", count - len(rows))
+    return items + _more(count, len(rows), more, reverse("inspections:inspection_list"), today)
+
+
+def _to_respond(user, today: datetime.date) -> list[TodoItem]:
+    rows, count = listed(
+        CorrectiveAction.objects.to_respond_by(user)
+        .select_related("unit")
+        .order_by("deadline", "pk")
+    )
+    items = [
+        TodoItem(
+            title=(
+                _("Answer the corrective action: %(action)s")
+                if can_respond(user, action)
+                else _("Corrective action at your unit: %(action)s")
+            )
+            % {"action": action},
+            detail=action.unit.display_name,
+            due=action.deadline,
+            url=action.get_absolute_url(),
+            section=_("Inspections"),
+            today=today,
+        )
+        for action in rows
+    ]
+    more = ngettext(
+        "%(count)d more corrective action to answer",
+        "%(count)d more corrective actions to answer",
+        count - len(rows),
+    )
+    return items + _more(count, len(rows), more, reverse("inspections:action_list"), today)
+
+
+def _to_verify(user, today: datetime.date) -> list[TodoItem]:
+    candidates = (
+        CorrectiveAction.objects.awaiting_verification_by(user)
+        .select_related("unit", "finding__inspection__inspecting_unit")
+        .prefetch_related(
+            Prefetch("steps", queryset=ActionStep.objects.filter(kind=ActionStep.Kind.RESPONDED)),
+            "finding__inspection__team",
+        )
+        .order_by("deadline", "pk")[:VERIFY_CANDIDATES]
+    )
+    actions = [action for action in candidates if can_verify(user, action)]
+    if not actions:
+        return []
+    first = actions[0]
+    count = len(actions)
+    return [
+        TodoItem(
+            title=ngettext(
+                "Verify %(count)d answered corrective action",
+                "Verify %(count)d answered corrective actions",
+                count,
+            )
+            % {"count": count},
+            detail=first.unit.display_name if count == 1 else "",
+            due=first.deadline,
+            url=first.get_absolute_url()
+            if count == 1
+            else reverse("inspections:action_list") + "?show=open",
+            section=_("Inspections"),
+            count=count,
+            today=today,
+        )
+    ]
