@@ -133,4 +133,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         message = _("CSRF check failed: send the X-CSRFToken header with the session.")
     elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
         message = _("The request body is not valid JSON.")
-    return _error(request, exc.status_code, message)
+    response = _error(request, exc.status_code, message)
+    if getattr(exc, "retry_after", None):  # a throttle's 429 says when to try again
+        response["Retry-After"] = str(exc.retry_after)
+    return response

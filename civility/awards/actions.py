@@ -52,6 +52,7 @@ from civility.awards.rules import ADVANCED_WORKER, LAW_06_2022, rule_set_on
 from civility.core.attachments import OFFICE_AND_TEXT, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
+from civility.core.validators import web_link
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.provinces import is_centrally_run_city, province_code
 from civility.orgs.scopes import scope_of
@@ -480,6 +481,7 @@ def propose_nomination(
         )
     if not justification.strip():
         raise ValidationError({"justification": _("Explain the achievements.")})
+    checked_links = [web_link(link, field="links") for link in links if link.strip()]
     # Lock the title so that two proposals cannot both take the last place of a quota.
     AwardTitle.objects.select_for_update().filter(key=title.key, unit=title.unit).exists()
     assessment = assess_nominee(title=title, year=year, official=official, unit=unit)
@@ -515,11 +517,8 @@ def propose_nomination(
             {"official" if official else "unit": _("Already nominated for this title and year.")}
         ) from None
     with acting_as(actor):
-        for link in links:
-            if link.strip():
-                NominationEvidence.objects.create(
-                    nomination=nomination, url=link.strip(), added_by=actor
-                )
+        for link in checked_links:
+            NominationEvidence.objects.create(nomination=nomination, url=link, added_by=actor)
         for label, content in contents:
             NominationEvidence.objects.create(
                 nomination=nomination,

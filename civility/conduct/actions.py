@@ -49,6 +49,7 @@ from civility.core.receipts import (
     normalize_code,
     secret_matches,
 )
+from civility.core.validators import web_link
 from civility.orgs.imports import ImportResult, Problem, Table, normalize
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.provinces import ensure_shipped_for, shipped_for
@@ -479,7 +480,7 @@ def report_violation(
             location=location.strip(),
             source=source,
             source_reference=source_reference.strip(),
-            source_url=source_url.strip(),
+            source_url=web_link(source_url, field="source_url"),
             description=description.strip(),
             severity=severity,
             confidential=confidential or official is not None,
@@ -733,7 +734,7 @@ def add_evidence(
             record=record,
             file=content or "",
             filename=content.name if content is not None else "",
-            url=url.strip(),
+            url=web_link(url, field="url"),
             label=label.strip(),
             added_by=actor,
         )

@@ -1,5 +1,9 @@
 """Malformed input answered with a 4xx before any view runs, in the endpoint's own format.
 
+No text field anywhere takes more than TEXT_FIELD_MAX_CHARS characters (20,000 by default: a
+long report fits, a megabyte pasted into a description does not), whether it comes from a
+form or a JSON body; the forms and schemas keep their own, shorter limits where they have one.
+
 Some input breaks below the views: PostgreSQL refuses text with a NUL character (a 500 from
 deep inside a query, and a kiosk retries a 5xx for ever), Django's multipart parser raises on
 a body without a boundary, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE raises where the view
@@ -21,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
+DEFAULT_TEXT_MAX = 20_000
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -47,29 +52,35 @@ def find_problem(request: HttpRequest) -> tuple[int, str, str | None] | None:
             return 400, _("The Content-Length header is not a number."), None
         if length > limit:
             return too_large(limit)
-    field = _nul_field(request.GET.lists())
-    if field is not None:
-        return nul_in(field)
+    problem = _text_problem(request.GET.lists())
+    if problem is not None:
+        return problem
     if request.method == "POST" and content_type in FORM_TYPES:
         try:
-            field = _nul_field(request.POST.lists())
+            items = list(request.POST.lists())
         except MultiPartParserError:
-            return (
-                400,
-                _("The upload is malformed: send it as multipart/form-data with a boundary."),
-                None,
-            )
+            message = _("The upload is malformed: send it as multipart/form-data with a boundary.")
+            return 400, message, None
         except RequestDataTooBig:
             return too_large(limit)
         except TooManyFieldsSent:
             return 400, _("The form has too many fields."), None
-        if field is not None:
-            return nul_in(field)
-    elif content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
-        field = _nul_in_json(request.body)
-        if field is not None:
-            return nul_in(field)
+        return _text_problem(items)
+    if content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+        return _json_problem(request.body)
     return None
+
+
+def text_max() -> int:
+    return getattr(settings, "TEXT_FIELD_MAX_CHARS", DEFAULT_TEXT_MAX)
+
+
+def too_long(field: str) -> tuple[int, str, str]:
+    message = _("%(field)s is too long: at most %(limit)s characters.") % {
+        "field": field,
+        "limit": text_max(),
+    }
+    return 400, message, field
 
 
 def too_large(limit: int) -> tuple[int, str, None]:
@@ -85,35 +96,45 @@ def nul_in(field: str) -> tuple[int, str, str]:
     )
 
 
-def _nul_field(items) -> str | None:
+def _text_problem(items) -> tuple[int, str, str | None] | None:
     for key, values in items:
-        if NUL in key or any(isinstance(value, str) and NUL in value for value in values):
-            return key.replace(NUL, "")
+        texts = [value for value in values if isinstance(value, str)]
+        if NUL in key or any(NUL in value for value in texts):
+            return nul_in(key.replace(NUL, ""))
+        if any(len(value) > text_max() for value in texts):
+            return too_long(key)
     return None
 
 
-def _nul_in_json(body: bytes) -> str | None:
-    if b"\x00" not in body and b"\\u0000" not in body:
+def _json_problem(body: bytes) -> tuple[int, str, str | None] | None:
+    suspicious = b"\x00" in body or b"\\u0000" in body or len(body) > text_max()
+    if not suspicious:
         return None
     try:
         data = json.loads(body)
     except ValueError:
         return None  # the view answers a malformed body in its own words
-    return next(_nul_paths(data, ""), None)
+    for path, value in _strings(data, ""):
+        if NUL in path or NUL in value:
+            return nul_in(path.replace(NUL, "") or _("body"))
+        if len(value) > text_max():
+            return too_long(path or _("body"))
+    return None
 
 
-def _nul_paths(value, path: str) -> Iterator[str]:
+def _strings(value, path: str) -> Iterator[tuple[str, str]]:
+    """Each string of a JSON document with its path ("ratings.3.comment"); a key is given
+    with an empty value, so a NUL in a key is found too."""
     if isinstance(value, str):
-        if NUL in value:
-            yield path or _("body")
+        yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if NUL in key:
-                yield f"{path}.{key}".strip(".").replace(NUL, "")
-            yield from _nul_paths(item, f"{path}.{key}".strip("."))
+            inner = f"{path}.{key}" if path else str(key)
+            yield inner, ""
+            yield from _strings(item, inner)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _nul_paths(item, f"{path}.{index}" if path else str(index))
+            yield from _strings(item, f"{path}.{index}" if path else str(index))
 
 
 def answer(request: HttpRequest, status: int, message: str, field: str | None) -> HttpResponse:

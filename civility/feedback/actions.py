@@ -23,6 +23,7 @@ from civility.core.attachments import PHOTOS, clean_attachment
 from civility.core.audit import acting_as, anonymously
 from civility.core.db import bound_cursor
 from civility.core.receipts import new_secret, secret_matches
+from civility.core.validators import web_link
 from civility.feedback import cases, conf, stream, throttle, trust
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
@@ -627,7 +628,7 @@ def submit_report(
         longitude=data.longitude,
         address=data.address.strip(),
         unit=route_report(place=data.place, latitude=data.latitude, longitude=data.longitude),
-        media_url=data.media_url.strip(),
+        media_url=web_link(data.media_url, field="media_url"),
         contact_name=data.contact_name.strip(),
         contact_email=data.contact_email.strip(),
         contact_phone=data.contact_phone.strip(),

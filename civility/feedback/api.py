@@ -8,6 +8,7 @@ Dossier figures and reads use the ordinary API tokens or session, scoped like th
 from __future__ import annotations
 
 import datetime
+import math
 import uuid
 
 from django.http import HttpRequest
@@ -19,7 +20,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
-from civility.feedback import actions, cases, figures, stream, throttle
+from civility.feedback import actions, cases, conf, figures, stream, throttle
 from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
 from civility.feedback.scales import current_scale
 from civility.orgs.models import OrgUnit
@@ -183,7 +184,7 @@ def kiosk_rating(request: HttpRequest, payload: RatingIn):
     """One rating. 201 when stored, 200 when this client_id was already stored."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs([payload]))
     if results is None:
-        raise HttpError(429, _("Too many ratings from this kiosk; try again shortly."))
+        raise _too_many_ratings()
     (result,) = results
     return Status(201 if result.stored else 200, result)
 
@@ -193,9 +194,24 @@ def kiosk_batch(request: HttpRequest, payload: BatchIn):
     """The kiosk's offline backlog, up to 500 ratings, stored all at once."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs(payload.ratings))
     if results is None:
-        raise HttpError(429, _("Too many ratings from this kiosk; try again shortly."))
+        raise _too_many_ratings()
     stored = sum(result.stored for result in results)
     return {"stored": stored, "duplicates": len(results) - stored, "results": results}
+
+
+def _too_many(message: str, retry_after: int) -> HttpError:
+    """A 429 whose answer carries Retry-After (civility/api.py reads `retry_after`)."""
+    error = HttpError(429, message)
+    error.retry_after = retry_after
+    return error
+
+
+def _too_many_ratings() -> HttpError:
+    # The kiosk's bucket refused: a token comes back after one refill period.
+    _capacity, refill = conf.kiosk_bucket()
+    return _too_many(
+        _("Too many ratings from this kiosk; try again shortly."), max(1, math.ceil(refill))
+    )
 
 
 @router.put("/kiosk/on-duty", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
@@ -212,7 +228,7 @@ def kiosk_assistance(request: HttpRequest):
             counter=request.device.counter, source="kiosk"
         )
     except throttle.Throttled as exc:
-        raise HttpError(429, _("Help has just been called; please wait.")) from exc
+        raise _too_many(_("Help has just been called; please wait."), exc.retry_after) from exc
     return {"id": call.pk, "created": created, "raised_at": call.raised_at}
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from civility.core.attachments import OFFICE_AND_TEXT, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
+from civility.core.validators import web_link
 from civility.orgs.imports import ImportResult, Table
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
@@ -264,7 +265,7 @@ def report_progress(
             state=state,
             evidence=evidence or "",
             evidence_name=display_name(evidence.name) if evidence else "",
-            evidence_link=evidence_link,
+            evidence_link=web_link(evidence_link, field="evidence_link"),
         )
     return task
 
