@@ -52,10 +52,14 @@ def _nobody() -> Q:
     return Q(pk__in=[])
 
 
-def _approver_q(user) -> Q:
+def _approver_q(user, *, staff_path: str = "unit__path") -> Q:
     """Rows (evaluations, classifications) `user` may approve: the SQL form of
-    `actions.can_approve_for`, for lists and counts (tests/core/test_todo_home.py keeps the
-    two in step)."""
+    `actions.common.approval_root` and `can_approve_for`, for lists and counts
+    (tests/core/test_todo_home.py keeps the two in step). The head of an agency is approved
+    from the level above; its deputies and other leaders by a head of the agency; staff by a
+    head of their unit (`staff_path`: the agency for the annual classification). Deputies
+    follow the default of the monthly setting (their own agency's head): where a province
+    chose the level above, the action still refuses, and the list may show one too many."""
     if user is None or not user.is_authenticated:
         return _nobody()
     scope = scope_of(user)
@@ -64,8 +68,13 @@ def _approver_q(user) -> Q:
         return not_self
     condition = _nobody()
     for path in scope.paths_with_role(*APPROVER_ROLES):
-        # A leader is approved from the level above, never by a head of their own unit.
-        condition |= Q(unit__path__startswith=path) & ~Q(is_leader=True, unit__path=path)
+        in_agency = Q(agency__path__startswith=path)
+        condition |= (
+            (Q(agency_role=AgencyRole.HEAD) & in_agency & ~Q(agency__path=path))
+            | (Q(agency_role=AgencyRole.DEPUTY) & in_agency)
+            | (Q(agency_role="", is_leader=True) & in_agency)
+            | (Q(agency_role="", is_leader=False) & Q(**{f"{staff_path}__startswith": path}))
+        )
     return condition & not_self
 
 
@@ -441,7 +450,7 @@ class ClassificationQuerySet(models.QuerySet):
         return self.filter(confirmed_at__isnull=False)
 
     def to_confirm_by(self, user) -> ClassificationQuerySet:
-        return self.filter(_approver_q(user), confirmed_at__isnull=True)
+        return self.filter(_approver_q(user, staff_path="agency__path"), confirmed_at__isnull=True)
 
 
 class AnnualClassification(models.Model):

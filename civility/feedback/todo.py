@@ -54,11 +54,15 @@ def _calls(user, today: datetime.date) -> list[TodoItem]:
 def _reports(user, today: datetime.date) -> list[TodoItem]:
     new = Q(status=ReportStatus.NEW)
     handling = Q(status__in=(ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS))
-    facts = PublicReport.objects.handled_by(user).open().aggregate(
-        new=Count("pk", filter=new),
-        new_due=Min("due_at", filter=new),
-        handling=Count("pk", filter=handling),
-        handling_due=Min("due_at", filter=handling),
+    facts = (
+        PublicReport.objects.handled_by(user)
+        .open()
+        .aggregate(
+            new=Count("pk", filter=new),
+            new_due=Min("due_at", filter=new),
+            handling=Count("pk", filter=handling),
+            handling_due=Min("due_at", filter=handling),
+        )
     )
     reports = reverse("feedback:report_list")
     items = []

@@ -170,6 +170,7 @@ def test_nobody_approves_their_own_evaluation_or_handles_a_record_about_themself
         period=work.self_assessment.period,
         official=head_official,
         unit=cast.a.department,
+        agency=cast.a.department.agency,
         rule_set=work.self_assessment.rule_set,
         step=Step.APPROVAL,
     )
@@ -191,6 +192,7 @@ def test_the_sql_lists_agree_with_the_per_row_rules(cast, work):
         period=work.self_assessment.period,
         official=ward_leader,
         unit=cast.a.ward,
+        agency=cast.a.ward.agency,
         rule_set=work.self_assessment.rule_set,
         step=Step.APPROVAL,
         is_leader=True,
@@ -337,7 +339,7 @@ def test_the_unit_counts_moved_to_the_unit_page(client, cast, work):
     assert unit_page.context["unit_count"] == 3  # the ward, its department and counter
     assert unit_page.context["officials"]["working"] == 3
     assert unit_page.context["place_count"] == 1
-    assert "in sensitive posts" in unit_page.content.decode()
+    assert "in posts subject to periodic rotation" in unit_page.content.decode()
 
 
 def test_a_report_due_opens_on_its_period_and_leaves_the_list_once_made(client, cast, work):

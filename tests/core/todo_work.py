@@ -13,7 +13,7 @@ from civility.awards.models import AwardTitle, Nomination, Recipient, Verdict
 from civility.codes.models import Code, CodeAudience, CodeVersion, CommitmentCampaign
 from civility.conduct.models import Source, ViolationRecord
 from civility.evaluations.models import Evaluation, EvaluationPeriod, Step
-from civility.evaluations.rules import default_monthly_rule_set
+from civility.evaluations.rules import HANOI_3814
 from civility.feedback.actions import ReportInput, raise_assistance_call, submit_report
 from civility.feedback.models import ReportCategory
 from civility.insights.models import CultureIndex
@@ -98,11 +98,10 @@ def give_work(cast, side, *, today: datetime.date) -> Work:
     )
 
     month = today.replace(day=1)
-    rule_set = default_monthly_rule_set(month).key
+    rule_set = HANOI_3814.key  # the cast's city is Hanoi: everyone is scored on 3814
     period = EvaluationPeriod.objects.create(
         unit=side.ward,
         month=month,
-        rule_set=rule_set,
         self_deadline=today,
         review_deadline=days(2),
         approval_deadline=days(5),
@@ -113,6 +112,7 @@ def give_work(cast, side, *, today: datetime.date) -> Work:
             period=period,
             official=official,
             unit=official.unit,
+            agency=official.unit.agency,
             rule_set=rule_set,
             step=step,
             **fields,
