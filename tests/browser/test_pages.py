@@ -22,9 +22,10 @@ def signed_in(page: Page, live_server, transactional_db, cast) -> Page:
     return page
 
 
-def test_signing_in_lands_on_the_selected_ward(signed_in: Page, cast):
-    expect(signed_in.locator("h1")).to_have_text("Phường Tây Hồ")
+def test_signing_in_lands_on_the_to_do_page_in_the_selected_ward(signed_in: Page, cast):
+    expect(signed_in.locator("h1")).to_have_text("To do")
     expect(signed_in.locator("#unit-switcher")).to_have_value(str(cast.a.ward.pk))
+    expect(signed_in.locator("main")).to_contain_text("Phường Tây Hồ")
 
 
 def test_unit_tree_expands_a_node_on_demand(signed_in: Page, live_server, cast):
