@@ -24,6 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 Label = str | Promise
+# What people type for an on/off setting, in either language.
+TRUE_WORDS = frozenset({"1", "true", "on", "yes", "có"})
+FALSE_WORDS = frozenset({"0", "false", "off", "no", "không"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,10 @@ class PolicySpec:
         if self.kind is bool:
             if isinstance(raw, bool):
                 return raw
-            return str(raw).strip().lower() in ("1", "true", "on", "yes")
+            answer = str(raw).strip().lower()
+            if answer in TRUE_WORDS or answer in FALSE_WORDS:
+                return answer in TRUE_WORDS
+            raise ValidationError(_("%(setting)s takes yes or no.") % {"setting": self.label})
         if self.kind is int:
             try:
                 value = int(str(raw).strip())
@@ -73,6 +79,16 @@ class PolicySpec:
         if self.choices and value not in {key for key, _label in self.choices}:
             raise ValidationError(_("Choose one of the listed values for %s.") % self.label)
         return value
+
+    def accepted_values(self) -> list[tuple[str, str]]:
+        """What may be typed as the value, each with its meaning, for the settings page."""
+        if self.kind is bool:
+            return [(_("yes"), _("Yes")), (_("no"), _("No"))]
+        if self.choices:
+            return [(key, str(label)) for key, label in self.choices]
+        if self.kind is int:
+            return [(f"{self.minimum}–{self.maximum}", str(self.unit or ""))]
+        return []
 
     def display(self, value) -> str:
         if self.kind is bool:

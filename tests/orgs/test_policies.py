@@ -148,3 +148,19 @@ def test_unit_heads_read_the_settings_but_cannot_record(client, cast):
     response = client.post(url, {"key": QUOTA.key, "value": "40", "valid_from": "2026-01-01"})
     assert response.status_code == 403
     assert client.get(reverse("orgs:unit_policies", args=[cast.b.ward.pk])).status_code == 404
+
+
+def test_an_on_off_setting_takes_yes_or_no_in_either_language_and_nothing_else(cast):
+    flag = declare(PolicySpec(key="test.flag", label="Test flag", help_text="", default=False))
+
+    assert flag.clean("có") is True and flag.clean("Không") is False and flag.clean("yes")
+    with pytest.raises(ValidationError, match="Test flag takes yes or no."):
+        flag.clean("maybe")
+
+
+def test_the_settings_page_lists_the_values_each_setting_takes(client, cast):
+    client.force_login(cast.a.coordinator)
+
+    page = client.get(reverse("orgs:unit_policies", args=[cast.a.ward.pk])).content.decode()
+
+    assert "<code>nearest</code> (Round to nearest)" in page
