@@ -273,6 +273,8 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+# Dates as day/month/year in both languages (civility/formats/): 15/06/2026.
+FORMAT_MODULE_PATH = ["civility.formats"]
 LOCALE_PATHS = [BASE_DIR / "civility" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True

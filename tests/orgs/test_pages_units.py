@@ -79,7 +79,7 @@ def test_former_units_are_marked_with_their_end_date_and_successors(client, cast
     assert body.count("is-former") == 1
     assert reverse("orgs:unit_detail", args=[cast.a.ward.pk]) in former_node
     assert reverse("orgs:unit_detail", args=[cast.b.ward.pk]) in former_node
-    assert "30-06-2025" in former_node  # Vietnamese short date
+    assert "30/06/2025" in former_node  # Vietnamese short date, day/month/year
 
 
 def test_unit_detail_shows_ancestors_counts_successors_and_places(client, cast):
