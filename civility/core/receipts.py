@@ -40,6 +40,15 @@ def normalize_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch in ALPHABET)
 
 
+def as_shown(text: str) -> str:
+    """A receipt code as typed, in the form public reports and follow-up cases store and
+    print it ("ABCD-EFGH"): a citizen reading it from a slip or a text message types it in
+    lower case, with a space for the dash, or with no dash at all, and every lookup of a
+    receipt goes through here so each of those finds it. Anonymous conduct reports store
+    theirs without the dash: `normalize_code` is their form."""
+    return grouped(normalize_code(text))
+
+
 def hash_secret(secret: str) -> str:
     return make_password(normalize_code(secret))
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from civility.core import receipts
 from civility.core.clients import client_network
 from civility.feedback import actions, conf, throttle
 from civility.feedback.models import (
@@ -135,7 +136,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str):
         return bad
     report = (
         PublicReport.objects.select_related("category", "unit", "place")
-        .filter(receipt=request_id.upper())
+        .filter(receipt=receipts.as_shown(request_id))
         .first()
     )
     if report is None:
@@ -156,7 +157,7 @@ def _list(request: HttpRequest):
     reports = PublicReport.objects.public().select_related("category", "unit", "place")
     params = request.GET
     if ids := params.get("service_request_id"):
-        codes = [part.strip().upper() for part in ids.split(",") if part.strip()]
+        codes = [receipts.as_shown(part) for part in ids.split(",") if part.strip()]
         reports = PublicReport.objects.select_related("category", "unit", "place").filter(
             receipt__in=codes[:MAX_RESULTS]
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core import receipts
 from civility.core.files import serve
 from civility.feedback import cases, throttle, trust
 from civility.feedback.forms import SecretForm
@@ -244,7 +245,9 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def case_public(request: HttpRequest, code: str) -> HttpResponse:
     """The citizen's view with the receipt code: the replies with their evidence, and once
     closed, "settled" or "not settled" (with a comment, which reopens the case)."""
-    case = FollowUpCase.objects.filter(receipt=code.upper()).select_related("unit").first()
+    case = (
+        FollowUpCase.objects.filter(receipt=receipts.as_shown(code)).select_related("unit").first()
+    )
     if case is None:
         raise Http404
     form = SecretForm(request.POST or None)
@@ -282,7 +285,9 @@ def case_public(request: HttpRequest, code: str) -> HttpResponse:
 def case_public_evidence(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Evidence of a public reply, to whoever holds the case's receipt (as its page)."""
     evidence = get_object_or_404(
-        CaseEvidence.objects.filter(step__case__receipt=code.upper(), step__is_public=True),
+        CaseEvidence.objects.filter(
+            step__case__receipt=receipts.as_shown(code), step__is_public=True
+        ),
         pk=pk,
     )
     return serve(evidence.file, filename=evidence.download_name)

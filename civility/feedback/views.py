@@ -31,6 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core import receipts
 from civility.core.clients import client_network
 from civility.core.files import extension_of, serve
 from civility.feedback import actions, conf, figures, stream, throttle, trust
@@ -286,9 +287,7 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     """The receipt code travels in the POST body, out of the URLs that proxies log."""
     form = ReceiptLookupForm(request.POST or None)
     if form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
-        if len(code) == 8:
-            code = f"{code[:4]}-{code[4:]}"
+        code = receipts.as_shown(form.cleaned_data["code"])
         if PublicReport.objects.filter(receipt=code).exists():
             return redirect("feedback:receipt", code)
         if FollowUpCase.objects.filter(receipt=code).exists():
@@ -320,7 +319,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     Decision 766 rate); the receipt code alone, which Open311 lists, cannot."""
     report = get_object_or_404(
         PublicReport.objects.select_related("category", "place", "unit", "duplicate_of"),
-        receipt=code.upper(),
+        receipt=receipts.as_shown(code),
     )
     if request.method == "POST":
         form = SecretForm(request.POST)
@@ -610,7 +609,7 @@ def report_photo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def receipt_photo(request: HttpRequest, code: str) -> HttpResponse:
     """A report's photo for anyone, as long as the report itself is public (Open311)."""
-    report = get_object_or_404(PublicReport.objects.public(), receipt=code.upper())
+    report = get_object_or_404(PublicReport.objects.public(), receipt=receipts.as_shown(code))
     return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
 
 
@@ -632,7 +631,7 @@ def report_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         elif verb == "close":
             actions.close_report(actor=request.user, report=report, public_note=text)
         elif verb == "merge":
-            code = request.POST.get("into", "").strip().upper()
+            code = receipts.as_shown(request.POST.get("into", ""))
             into = reports.select_related("unit").filter(receipt=code).first()
             if into is None:
                 raise ValidationError({"into": _("No report you can see has this receipt code.")})
