@@ -14,8 +14,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import FloatField
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +44,9 @@ from civility.feedback.models import (
     ServiceRating,
     new_receipt,
 )
+from civility.feedback.routing import route_report
 from civility.feedback.scales import current_scale
-from civility.orgs.models import COMMUNE_LEVEL_KINDS, Official, OrgUnit, Place, UnitKind
+from civility.orgs.models import COMMUNE_LEVEL_KINDS, Official, OrgUnit, Place
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 NOTIFY_CHANNEL = "feedback_assistance"
@@ -527,65 +526,6 @@ def resolve_call(*, actor, call: AssistanceCall) -> AssistanceCall:
 # --- Public-place reports -----------------------------------------------------------------
 
 
-def route_report(
-    *, place: Place | None, latitude: Decimal | None, longitude: Decimal | None
-) -> OrgUnit:
-    """The commune responsible: the place's commune; else the commune of the nearest known
-    place within the routing radius; else the province, whose coordinators reassign it: the
-    province of the nearest known place at any distance (with several provinces on one
-    deployment, a point in Son La never lands in Hanoi), or the first province."""
-    if place is not None:
-        return place.unit
-    if latitude is not None and longitude is not None:
-        nearest = nearest_place(latitude, longitude, conf.routing_radius_m())
-        if nearest is not None:
-            return nearest.unit
-        farther = nearest_place_anywhere(latitude, longitude)
-        if farther is not None and farther.unit.province is not None:
-            return farther.unit.province
-    province = OrgUnit.objects.filter(kind=UnitKind.PROVINCE, depth=0).current()
-    unit = province.order_by("pk").first() or OrgUnit.objects.filter(depth=0).order_by("pk").first()
-    if unit is None:
-        raise ValidationError(_("No unit can receive reports yet."))
-    return unit
-
-
-def nearest_place(latitude, longitude, radius_m: int) -> Place | None:
-    """Equirectangular distance in SQL: exact enough within a city, no PostGIS needed."""
-    lat, lon = float(latitude), float(longitude)
-    k = 111_320.0
-    cos_lat = math.cos(math.radians(lat))
-    delta = radius_m / k
-    candidates = Place.objects.filter(
-        latitude__isnull=False,
-        latitude__range=(lat - delta, lat + delta),
-        longitude__range=(lon - delta / max(cos_lat, 0.01), lon + delta / max(cos_lat, 0.01)),
-    ).select_related("unit")
-    best, best_d = None, float(radius_m)
-    for candidate in candidates[:500]:
-        dy = (float(candidate.latitude) - lat) * k
-        dx = (float(candidate.longitude) - lon) * k * cos_lat
-        distance = math.hypot(dx, dy)
-        if distance <= best_d:
-            best, best_d = candidate, distance
-    return best
-
-
-def nearest_place_anywhere(latitude, longitude) -> Place | None:
-    """The known place nearest to a point at any distance (squared equirectangular distance,
-    ordered in SQL): which province a point far from every place lies in."""
-    lat, lon = float(latitude), float(longitude)
-    north = Cast("latitude", FloatField()) - lat
-    east = (Cast("longitude", FloatField()) - lon) * math.cos(math.radians(lat))
-    return (
-        Place.objects.filter(latitude__isnull=False)
-        .annotate(distance=north * north + east * east)
-        .order_by("distance", "pk")
-        .select_related("unit")
-        .first()
-    )
-
-
 @dataclass
 class ReportInput:
     category: ReportCategory
@@ -627,7 +567,12 @@ def submit_report(
         latitude=data.latitude,
         longitude=data.longitude,
         address=data.address.strip(),
-        unit=route_report(place=data.place, latitude=data.latitude, longitude=data.longitude),
+        unit=route_report(
+            place=data.place,
+            latitude=data.latitude,
+            longitude=data.longitude,
+            address=data.address,
+        ),
         media_url=web_link(data.media_url, field="media_url"),
         contact_name=data.contact_name.strip(),
         contact_email=data.contact_email.strip(),
