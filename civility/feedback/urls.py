@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.feedback import trust_views, views
+from civility.feedback import kiosk_views, trust_views, views
 
 app_name = "feedback"
 
@@ -25,9 +25,11 @@ urlpatterns = [
     # Staff.
     path("", views.overview, name="overview"),
     path("counters/<int:pk>/", views.counter_detail, name="counter_detail"),
-    path("counters/<int:pk>/kiosks/", views.device_create, name="device_create"),
-    path("kiosks/<int:pk>/revoke/", views.device_revoke, name="device_revoke"),
-    path("kiosks/<int:pk>/reissue/", views.device_reissue, name="device_reissue"),
+    path("counters/", kiosk_views.counter_list, name="counter_list"),
+    path("counters/<int:pk>/kiosks/", kiosk_views.device_create, name="device_create"),
+    path("kiosks/<int:pk>/link/", kiosk_views.device_link, name="device_link"),
+    path("kiosks/<int:pk>/revoke/", kiosk_views.device_revoke, name="device_revoke"),
+    path("kiosks/<int:pk>/reissue/", kiosk_views.device_reissue, name="device_reissue"),
     path("desk/", views.desk, name="desk"),
     path("calls/<int:pk>/<str:verb>/", views.call_update, name="call_update"),
     path("reports/", views.report_list, name="report_list"),

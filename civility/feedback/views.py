@@ -36,7 +36,6 @@ from civility.core.clients import client_network
 from civility.core.files import extension_of, serve
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
-    DeviceForm,
     DossierImportForm,
     DossierRatingForm,
     NoteForm,
@@ -225,7 +224,7 @@ def counter_assist(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse:
     device, new_cookie = _device_key(request)
     form = ReportForm(request.POST or None, request.FILES or None, place=place)
-    context = {"form": form, "place": place}
+    context = {"form": form, "place": place, "map_tile_url": conf.map_tile_url()}
     if request.method == "POST" and form.is_valid():
         burst, refill = conf.report_bucket()
         buckets = [
@@ -443,59 +442,7 @@ def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": trust.recent_sessions(counter),
             "session_mode": SessionCounter.objects.filter(counter=counter).first(),
             "can_manage": can_manage,
-            "device_form": DeviceForm(),
         },
-    )
-
-
-@login_required
-@require_POST
-def device_create(request: HttpRequest, pk: int) -> HttpResponse:
-    counter = get_object_or_404(
-        OrgUnit.objects.visible_to(request.user).filter(kind__in=RATED_UNIT_KINDS), pk=pk
-    )
-    form = DeviceForm(request.POST)
-    if not form.is_valid():
-        return redirect("feedback:counter_detail", counter.pk)
-    device, secret = actions.register_device(
-        actor=request.user, counter=counter, name=form.cleaned_data["name"]
-    )
-    link = request.build_absolute_uri(reverse("feedback:kiosk")) + "#key=" + secret
-    return render(
-        request,
-        "feedback/device_created.html",
-        {"counter": counter, "device": device, "link": link},
-    )
-
-
-@login_required
-@require_POST
-def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    device = get_object_or_404(
-        CounterDevice.objects.visible_to(request.user).select_related("counter"), pk=pk
-    )
-    actions.revoke_device(actor=request.user, device=device)
-    messages.success(request, _("The kiosk's key is revoked."))
-    return redirect("feedback:counter_detail", device.counter_id)
-
-
-@login_required
-@require_POST
-@never_cache  # the answer carries the new secret
-def device_reissue(request: HttpRequest, pk: int) -> HttpResponse:
-    device = get_object_or_404(
-        CounterDevice.objects.visible_to(request.user).select_related("counter"), pk=pk
-    )
-    try:
-        device, secret = actions.reissue_device_key(actor=request.user, device=device)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("feedback:counter_detail", device.counter_id)
-    link = request.build_absolute_uri(reverse("feedback:kiosk")) + "#key=" + secret
-    return render(
-        request,
-        "feedback/device_created.html",
-        {"counter": device.counter, "device": device, "link": link, "reissued": True},
     )
 
 

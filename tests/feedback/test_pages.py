@@ -46,7 +46,9 @@ def test_a_unit_outside_the_scope_is_404(client, point, cast):
 
 def test_a_head_registers_a_kiosk_and_sees_its_link_once(client, point):
     client.force_login(point.head)
-    page = client.post(f"/feedback/counters/{point.counter.pk}/kiosks/", {"name": "Máy 2"})
+    page = client.post(
+        f"/feedback/counters/{point.counter.pk}/kiosks/", {"name": "Máy 2"}, follow=True
+    )
 
     device = CounterDevice.objects.get(name="Máy 2")
     link = page.context["link"]

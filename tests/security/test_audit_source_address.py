@@ -19,7 +19,7 @@ def _new_kiosk_event(client, point, **headers) -> AuditEvent:
     response = client.post(
         f"/feedback/counters/{point.counter.pk}/kiosks/", {"name": "Máy tính bảng 2"}, **headers
     )
-    assert response.status_code == 200
+    assert response.status_code == 302  # to the page that shows the link once
     device = CounterDevice.objects.get(name="Máy tính bảng 2")
     return AuditEvent.objects.get(
         content_type=ContentType.objects.get_for_model(CounterDevice),
