@@ -219,6 +219,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The map of the public report form: a deployment's own tile server, "https://host/{z}/{x}/{y}.png"
+# (feedback/conf.py). Empty by default: no map, and no page loads anything from another host.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+_MAP_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/")[:3]) if "://" in MAP_TILE_URL else ""
+
 # Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
 # never inline: bars are <progress> elements, widths are classes, and htmx's injected
 # indicator <style> is off (its rules live in civility.css).
@@ -227,7 +232,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *([_MAP_TILE_ORIGIN] if _MAP_TILE_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "worker-src": ["'self'"],

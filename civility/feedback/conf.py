@@ -141,3 +141,11 @@ def assist_team_lead_seconds() -> int:
 def assist_head_seconds() -> int:
     """A call still not acknowledged after this time alerts the unit head."""
     return _int("FEEDBACK_ASSIST_HEAD_S", 180)
+
+
+def map_tile_url() -> str:
+    """The deployment's own map tile server ("https://tiles.example.gov.vn/{z}/{x}/{y}.png"),
+    or empty: then the report form shows no map, only "Use my location" and typed fields.
+    Its origin is allowed for images by the Content-Security-Policy (settings.py)."""
+    url = _get("MAP_TILE_URL", "").strip()
+    return url if all(part in url for part in ("{z}", "{x}", "{y}")) else ""

@@ -111,8 +111,13 @@ class ReportForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "latitude": forms.NumberInput(attrs={"step": "any"}),
-            "longitude": forms.NumberInput(attrs={"step": "any"}),
+            # data-lat/data-lon: "Use my location" (civility.js) fills them.
+            "latitude": forms.NumberInput(
+                attrs={"step": "any", "inputmode": "decimal", "data-lat": ""}
+            ),
+            "longitude": forms.NumberInput(
+                attrs={"step": "any", "inputmode": "decimal", "data-lon": ""}
+            ),
         }
         help_texts = {
             "contact_email": gettext_lazy("Optional; never shown publicly."),
@@ -140,7 +145,15 @@ class ReportForm(forms.ModelForm):
 
 
 class ReceiptLookupForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Receipt code"), max_length=12)
+    # Up to 20: spaces and dashes typed between the groups are forgiven (core.receipts).
+    code = forms.CharField(
+        label=gettext_lazy("Receipt code"),
+        max_length=20,
+        help_text=gettext_lazy("For example ABCD-EFGH; small letters and spaces are fine."),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
 
 
 class SecretForm(forms.Form):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civility.core import todo
 from civility.core.models import AuditEvent
+from civility.feedback.front_door import public_home
 from civility.orgs.actions import can_set_policies, create_official, set_policy, update_official
 from civility.orgs.context_processors import (
     can_read_audit,
@@ -115,9 +116,11 @@ def _query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The person's to-do list, from every app (civility/core/todo.py)."""
+    """The person's to-do list, from every app (civility/core/todo.py); to someone not
+    signed in, the citizens' front door."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     items = todo.items_for(request.user, today=timezone.localdate())
     context = {
         "groups": todo.grouped(items),
