@@ -98,3 +98,17 @@ def test_the_secret_waits_only_in_the_session_of_who_registered(client, point, c
     page = other.get(response["Location"]).content.decode()
 
     assert "cvk_" not in page and 'id="link-already-shown"' in page
+
+
+def test_the_counter_list_costs_the_same_queries_for_sixty_counters(
+    client, point, django_assert_max_num_queries
+):
+    for number in range(60):
+        make_unit(f"Quầy phụ {number}", parent=point.point, kind=UnitKind.COUNTER)
+    client.force_login(point.head)
+    client.get("/feedback/counters/")  # the session's first page settles its unit
+
+    with django_assert_max_num_queries(12):
+        page = client.get("/feedback/counters/", {"page": 2})
+
+    assert page.status_code == 200 and "Page 2 of 2" in page.content.decode()
