@@ -121,6 +121,11 @@ class ReportForm(forms.ModelForm):
         }
         help_texts = {
             "contact_email": gettext_lazy("Optional; never shown publicly."),
+            # A named ward or commune routes the report there (feedback/routing.py).
+            "address": gettext_lazy(
+                "Name the ward or commune too (for example “phường Hoàn Kiếm”): the report "
+                "then goes straight to it."
+            ),
         }
 
     def __init__(self, *args, place: Place | None = None, **kwargs):

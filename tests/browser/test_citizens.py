@@ -88,7 +88,7 @@ def test_the_front_door_fits_a_small_phone_and_leads_to_each_door(
 
 
 def test_use_my_location_fills_the_point_and_the_report_is_routed_by_it(
-    phone: Page, live_server, point, cast
+    phone: Page, live_server, point, cast, screenshot
 ):
     phone.goto(f"{live_server.url}/feedback/report/")
     _fits(phone)
@@ -98,6 +98,7 @@ def test_use_my_location_fills_the_point_and_the_report_is_routed_by_it(
     expect(phone.locator("[data-lat]")).to_have_value("21.040500")
     expect(phone.locator("[data-lon]")).to_have_value("105.860300")
     expect(phone.locator("[data-geo-status]")).not_to_be_empty()
+    screenshot(phone, "citizens-report-location", sizes=(("phone", SMALL_PHONE),))
     phone.locator("#id_category").select_option(str(point.littering.pk))
     phone.locator("#id_description").fill("Vứt rác cạnh vườn hoa")
     phone.locator("main form button[type=submit]").click()

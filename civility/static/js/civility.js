@@ -134,6 +134,8 @@ function setPoint(box, lat, lon, message) {
   box.querySelector("[data-lon]").value = lon.toFixed(6);
   const status = box.querySelector("[data-geo-status]");
   if (status) status.textContent = message;
+  const typed = box.querySelector("details");
+  if (typed) typed.open = true; // show the filled fields, to correct them if need be
   const map = box.querySelector("[data-tile-url]");
   if (map) drawMap(map, lat, lon);
 }
