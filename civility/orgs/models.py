@@ -80,14 +80,15 @@ class OrgUnitQuerySet(models.QuerySet):
         return self.filter(scope_of(user).q("path"))
 
     def search(self, text: str) -> OrgUnitQuerySet:
+        """Units whose name holds every word of `text` (accents and case ignored, so "quay 1"
+        finds "Quầy tiếp nhận và trả kết quả số 1"), or whose code is `text`."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(name__unaccent__icontains=text)
-            | Q(name_en__unaccent__icontains=text)
-            | Q(code__iexact=text)
-        )
+        by_name = Q()
+        for word in text.split():
+            by_name &= Q(name__unaccent__icontains=word) | Q(name_en__unaccent__icontains=word)
+        return self.filter(by_name | Q(code__iexact=text))
 
 
 class OrgUnit(models.Model):
