@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from civility.orgs.models import Official, OrgUnit
+from civility.orgs.models import Folded, Official, OrgUnit, folded_words
 from civility.orgs.scopes import scope_of
 
 # The most options a search answers with: enough to scroll on a phone, and the list stays
@@ -68,7 +68,7 @@ def search_units(user, text: str, **narrowing) -> list[dict]:
     if text:
         units = units.annotate(
             starts=Case(
-                When(name__unaccent__istartswith=text, then=Value(0)),
+                When(search_name__startswith=Folded(Value(text)), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
@@ -156,13 +156,15 @@ def _words(text: str) -> list[str]:
     return unicodedata.normalize("NFC", text).split()
 
 
-def pickable_officials(user, *, under: OrgUnit | None = None) -> QuerySet[Official]:
-    """Working officials of the user's scope or, when a form offered the people of one
-    subtree (signed `under`), of that subtree."""
+def pickable_officials(
+    user, *, roles: Iterable[str] = (), under: OrgUnit | None = None
+) -> QuerySet[Official]:
+    """Working officials of the user's scope (the part where they hold one of `roles`, when
+    given) or, when a form offered the people of one subtree (signed `under`), of it."""
     officials = Official.objects.active()
-    if under is None:
-        return officials.visible_to(user)
-    return officials.under(under)
+    if under is not None:
+        return officials.under(under)
+    return officials.filter(scope_of(user).q("unit__path", roles=tuple(roles) or None))
 
 
 def pickable_accounts(user, *, roles: Iterable[str] = (), under: OrgUnit | None = None) -> QuerySet:
@@ -191,7 +193,7 @@ def search_people(user, text: str, *, accounts: bool = False, **narrowing) -> li
         people = pickable_accounts(user, **narrowing)
         for word in _words(text):
             people = people.filter(
-                Q(official__full_name__unaccent__icontains=word)
+                Q(official__search_name__contains=Folded(Value(word)))
                 | Q(last_name__unaccent__icontains=word)
                 | Q(first_name__unaccent__icontains=word)
             )
@@ -199,10 +201,9 @@ def search_people(user, text: str, *, accounts: bool = False, **narrowing) -> li
             "official__full_name", "last_name", "first_name", "pk"
         )
     else:
-        narrowing.pop("roles", None)
         people = pickable_officials(user, **narrowing)
-        for word in _words(text):
-            people = people.filter(full_name__unaccent__icontains=word)
+        for word in folded_words(text):
+            people = people.filter(search_name__contains=word)
         people = people.with_unit_and_post().order_by("full_name", "pk")
     return [person_option(person) for person in people[:MAX_RESULTS]]
 
@@ -314,6 +315,8 @@ class _Picker(forms.Select):
             "data-picker": self.picker,
             "data-search-url": self.search_url(),
             "data-placeholder": str(_("Type to search…")),
+            "data-no-results": str(_("Nothing found. Type fewer or other letters.")),
+            "data-remove": str(_("Remove")),
         }
         return super().get_context(name, value, attrs)
 

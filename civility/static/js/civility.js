@@ -70,7 +70,11 @@ function initPickers(root) {
       loadThrottle: 200,
       placeholder: select.dataset.placeholder,
       hidePlaceholder: true,
-      plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
+      plugins: select.multiple
+        ? { remove_button: { title: select.dataset.remove } }
+        : select.required
+          ? {}
+          : { clear_button: { title: select.dataset.remove } },
       closeAfterSelect: !select.multiple,
       load(query, callback) {
         url.searchParams.set("q", query);
@@ -95,6 +99,9 @@ function initPickers(root) {
             (more ? `<small>${escape(more)}</small>` : "") +
             "</div>"
           );
+        },
+        no_results(_data, escape) {
+          return `<div class="no-results">${escape(select.dataset.noResults)}</div>`;
         },
         item(data, escape) {
           const more = detail(data);
