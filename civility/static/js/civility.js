@@ -103,9 +103,15 @@ function initPickers(root) {
         no_results(_data, escape) {
           return `<div class="no-results">${escape(select.dataset.noResults)}</div>`;
         },
+        // A chosen unit keeps its nearest parent, a chosen person their unit: two counters
+        // called "Quầy số 1" stay told apart once chosen.
         item(data, escape) {
-          const more = detail(data);
-          return `<div title="${escape(more || data.text)}">${escape(data.text)}</div>`;
+          const more = people ? data.unit : (data.path || "").split(" › ").pop();
+          return (
+            `<div title="${escape(detail(data) || data.text)}">${escape(data.text)}` +
+            (more ? `<small>&nbsp;· ${escape(more)}</small>` : "") +
+            "</div>"
+          );
         },
       },
     });
