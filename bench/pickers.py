@@ -65,23 +65,34 @@ def _hanoi():
     return OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
 
 
-def measure(client, label: str, runs: int) -> list[float]:
+def measure(client, user, label: str, runs: int) -> list[float]:
+    """Each query `runs` times through the test client (the endpoint, with the middleware:
+    session, account, second factor, CSP), then through `search_units` alone (the search:
+    its SQL and the parent paths)."""
+    from civility.orgs.pickers import search_units
+    from civility.orgs.scopes import forget_scope
+
     every = []
     print(f"\n{label}")
-    print(f"  {'query':<38} {'found':>5} {'p50 ms':>7} {'p95 ms':>7}")
+    print(f"  {'query':<38} {'found':>5} {'p50 ms':>7} {'p95 ms':>7}   search alone p50/p95")
     for query in QUERIES:
         client.get("/pickers/units/", {"q": query})  # warm the plan cache
-        seconds = []
+        seconds, alone = [], []
         for _run in range(runs):
             started = time.perf_counter()
             response = client.get("/pickers/units/", {"q": query})
             seconds.append(time.perf_counter() - started)
             assert response.status_code == 200, response.status_code
+            forget_scope(user)
+            started = time.perf_counter()
+            search_units(user, query)
+            alone.append(time.perf_counter() - started)
         found = len(response.json()["results"])
         every.extend(seconds)
         print(
             f"  {query or '(empty: the list on opening)':<38} {found:>5} "
             f"{statistics.median(seconds) * 1000:7.1f} {percentile(seconds, 0.95) * 1000:7.1f}"
+            f"   {statistics.median(alone) * 1000:5.1f} / {percentile(alone, 0.95) * 1000:5.1f}"
         )
     print(
         f"  {'all queries':<38} {'':>5} {statistics.median(every) * 1000:7.1f} "
@@ -134,7 +145,7 @@ def main() -> None:
         ):
             client = Client()
             client.force_login(user)
-            every += measure(client, label, args.runs)
+            every += measure(client, user, label, args.runs)
         print(
             f"\nall {len(every)} requests: p50 {statistics.median(every) * 1000:.1f} ms, "
             f"p95 {percentile(every, 0.95) * 1000:.1f} ms"
