@@ -326,7 +326,14 @@ class _Picker(forms.Select):
         options = []
         if not self.allow_multiple_selected and not self.is_required:
             options.append(self.create_option(name, "", "", not chosen, 0, attrs=attrs))
-        if queryset is not None and chosen:
+        if queryset is None:
+            # Choices given as a list (a filter offering a few units): the chosen ones only.
+            options += [
+                self.create_option(name, key, label, True, index + 1, attrs=attrs)
+                for index, (key, label) in enumerate(self.choices)
+                if str(key) in chosen
+            ]
+        elif chosen:
             for index, option in enumerate(self.chosen_options(queryset.filter(pk__in=chosen))):
                 data = dict(option)
                 text = data.pop("text")

@@ -210,3 +210,37 @@ def test_a_unit_posted_from_outside_the_fields_scoped_queryset_is_refused(cast):
     assert "inspecting_unit" in form.errors and "unit" in form.errors
     assert 'data-picker="units"' in str(form["unit"])
     assert "Phường Long Biên" not in str(form["unit"])  # an invalid choice is not echoed
+
+
+def test_a_form_offering_one_subtree_lets_the_people_search_reach_it_and_nothing_else(client, cast):
+    # The findings form of a cross inspection offers the officials of the inspected unit to
+    # an inspector of a peer ward: the signed narrowing carries that subtree.
+    peer = make_user("peer_inspector", roles={Role.INSPECTOR: cast.b.ward})
+    client.force_login(peer)
+    assert _people(client, "nguyen van") == [
+        {
+            "value": cast.b.official.pk,
+            "text": "Nguyễn Văn B",
+            "unit": cast.b.department.name,
+            "post": "",
+        }
+    ]
+    found = _people(client, "nguyen van", under=cast.a.ward.pk)
+    assert [person["text"] for person in found] == ["Nguyễn Văn A"]
+    # The unit search never leaves the user's own scope, whatever the narrowing says.
+    assert _units(client, "", under=cast.a.ward.pk) == []
+
+
+def test_a_picker_given_a_short_list_of_choices_renders_the_chosen_one_only(cast):
+    from django import forms
+
+    from civility.orgs.pickers import UnitPicker
+
+    class Filter(forms.Form):
+        unit = forms.ModelChoiceField(queryset=None, required=False, widget=UnitPicker)
+
+    form = Filter({"unit": str(cast.a.ward.pk)})
+    form.fields["unit"].queryset = cast.city.children.all()
+    form.fields["unit"].widget.choices = [(cast.a.ward.pk, "Tây Hồ"), (cast.b.ward.pk, "Long Biên")]
+    html = str(form["unit"])
+    assert "Tây Hồ" in html and "Long Biên" not in html
