@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -64,7 +65,9 @@ class Folded(models.Func):
 
 
 def folded_words(text: str) -> list[Folded]:
-    return [Folded(models.Value(word)) for word in text.split()]
+    """Each word of `text`, folded like the columns. A phone keyboard may send "ầ" as "a" and
+    two combining marks (NFD); the stored names are composed (NFC)."""
+    return [Folded(models.Value(word)) for word in unicodedata.normalize("NFC", text).split()]
 
 
 class OrgUnitQuerySet(models.QuerySet):

@@ -152,10 +152,6 @@ def person_option(person) -> dict:
     return {"value": person.pk, "text": person_name(person), "unit": unit, "post": post}
 
 
-def _words(text: str) -> list[str]:
-    return unicodedata.normalize("NFC", text).split()
-
-
 def pickable_officials(
     user, *, roles: Iterable[str] = (), under: OrgUnit | None = None
 ) -> QuerySet[Official]:
@@ -191,7 +187,7 @@ def search_people(user, text: str, *, accounts: bool = False, **narrowing) -> li
     `text`, accents and case ignored, with their unit and post."""
     if accounts:
         people = pickable_accounts(user, **narrowing)
-        for word in _words(text):
+        for word in unicodedata.normalize("NFC", text).split():
             people = people.filter(
                 Q(official__search_name__contains=Folded(Value(word)))
                 | Q(last_name__unaccent__icontains=word)
@@ -211,7 +207,10 @@ def search_people(user, text: str, *, accounts: bool = False, **narrowing) -> li
 # --- Search views -----------------------------------------------------------------------
 
 # What a picker narrows its search to travels signed, so nobody widens it by editing the URL.
+# A token is not bound to its user (the widget renders without the request) but expires: a
+# subtree offered to one person's form does not stay open to whoever copies the link.
 SALT = "civility.orgs.pickers"
+TOKEN_MAX_AGE = 24 * 3600  # a page left open overnight is reloaded
 
 
 def narrowing_token(query: dict) -> str:
@@ -225,7 +224,7 @@ def _narrowing(request: HttpRequest) -> dict:
     if not token:
         return {}
     try:
-        return signing.loads(token, salt=SALT)
+        return signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature as error:
         raise PermissionDenied from error
 

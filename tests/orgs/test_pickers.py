@@ -244,3 +244,11 @@ def test_a_picker_given_a_short_list_of_choices_renders_the_chosen_one_only(cast
     form.fields["unit"].widget.choices = [(cast.a.ward.pk, "Tây Hồ"), (cast.b.ward.pk, "Long Biên")]
     html = str(form["unit"])
     assert "Tây Hồ" in html and "Long Biên" not in html
+
+
+def test_decomposed_letters_from_a_phone_keyboard_find_the_unit(client, cast):
+    import unicodedata
+
+    client.force_login(cast.a.head)
+    typed = unicodedata.normalize("NFD", "Tây Hồ")
+    assert "Phường Tây Hồ" in [u["text"] for u in _units(client, typed)]
