@@ -31,7 +31,7 @@ def plan_page(page: Page, live_server, transactional_db, cast):
     return page, plan, template
 
 
-def test_two_units_are_picked_on_a_phone_by_typing_without_diacritics(plan_page, cast):
+def test_two_units_are_picked_on_a_phone_by_typing_without_diacritics(plan_page, cast, screenshot):
     page, plan, template = plan_page
     page.locator("#id_template").select_option(str(template.pk))
     page.locator("#id_planned_on").fill("2026-06-15")
@@ -56,6 +56,7 @@ def test_two_units_are_picked_on_a_phone_by_typing_without_diacritics(plan_page,
     expect(chosen).to_have_count(2)
     expect(chosen.first.locator(".remove")).to_be_visible()  # each can be taken out again
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "unit-picker", sizes=(("phone", {"width": 360, "height": 740}),))
 
     page.locator("form:has(#id_units) button[type=submit]").click()
     page.wait_for_url(f"**{plan.get_absolute_url()}")
