@@ -252,3 +252,12 @@ def test_decomposed_letters_from_a_phone_keyboard_find_the_unit(client, cast):
     client.force_login(cast.a.head)
     typed = unicodedata.normalize("NFD", "Tây Hồ")
     assert "Phường Tây Hồ" in [u["text"] for u in _units(client, typed)]
+
+
+def test_a_unit_search_costs_a_fixed_number_of_queries(cast, counters, django_assert_num_queries):
+    from civility.orgs.pickers import search_units
+
+    # The user's scope, the units found, the parents of all of them: whatever is found.
+    with django_assert_num_queries(3):
+        found = search_units(cast.city_coordinator, "quay")
+    assert len(found) == 2
