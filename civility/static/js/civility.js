@@ -53,7 +53,10 @@ document.addEventListener("htmx:load", (event) => addSubmissionKeys(event.target
 // post, and chooses several without Ctrl (a remove button on each). Run again after htmx swaps.
 function initPickers(root) {
   if (!window.TomSelect) return;
-  for (const select of root.querySelectorAll("select[data-picker]")) {
+  const selects = root.matches("select[data-picker]")
+    ? [root]
+    : root.querySelectorAll("select[data-picker]");
+  for (const select of selects) {
     if (select.tomselect) continue;
     const url = new URL(select.dataset.searchUrl, window.location.href);
     const people = select.dataset.picker === "people";
@@ -117,5 +120,5 @@ function initPickers(root) {
     });
   }
 }
-initPickers(document);
+initPickers(document.documentElement);
 document.addEventListener("htmx:load", (event) => initPickers(event.target));
