@@ -18,6 +18,7 @@ from civility.awards.models import (
     VoteChoice,
 )
 from civility.orgs.models import Official, OrgUnit
+from civility.orgs.pickers import PersonPicker, UnitPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,6 +43,8 @@ def _links(text: str) -> tuple[str, ...]:
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = UnitPicker
+
     def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.display_name
 
@@ -103,6 +106,7 @@ class RegistrationForm(forms.Form):
         queryset=Official.objects.none(),
         required=False,
         help_text=_("Leave empty to register the unit as a whole."),
+        widget=PersonPicker,
     )
     pledge = forms.CharField(
         label=_("Pledge"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -309,7 +313,7 @@ class DecisionForm(forms.Form):
 
 class HoldForm(forms.Form):
     official = forms.ModelChoiceField(
-        label=_("Official"), queryset=Official.objects.none(), required=False
+        label=_("Official"), queryset=Official.objects.none(), required=False, widget=PersonPicker
     )
     unit = UnitChoiceField(
         label=_("Unit"),
@@ -351,7 +355,11 @@ class GoodModelForm(forms.ModelForm):
             "contest",
             "authors",
         ]
-        widgets = {"started_on": DATE, "evidence": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "started_on": DATE,
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+            "authors": PersonPicker(multiple=True),
+        }
 
     def __init__(self, *args, units, movements, officials, **kwargs):
         super().__init__(*args, **kwargs)
@@ -389,7 +397,11 @@ class ReplicationForm(forms.Form):
 
 class HonourFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
+    # A public page: the pickers' searches need a signed-in user, and the board lists only
+    # communes, wards and departments.
+    unit = UnitChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, widget=forms.Select
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

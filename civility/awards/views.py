@@ -85,6 +85,17 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _pickers(form, roles: tuple[str, ...], *, small: bool = False, focus=None):
+    """Let the form's pickers search what its fields hold: units as `_units(user, roles,
+    small=small)` gives them, officials of the focus unit's subtree."""
+    kinds = None if small else [kind for kind in UnitKind.values if kind not in _SMALL_UNITS]
+    form.fields["unit"].widget.narrow(role=roles, kind=kinds)
+    for name in ("official", "authors"):
+        if focus is not None and name in form.fields:
+            form.fields[name].widget.narrow(under=focus)
+    return form
+
+
 def _units(user, roles: tuple[str, ...], *, small: bool = False):
     units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles)).current()
     if not small:
@@ -139,7 +150,7 @@ def movement_create(request: HttpRequest) -> HttpResponse:
     units = _units(request.user, MANAGER_ROLES)
     if not units.exists():
         raise PermissionDenied
-    form = MovementForm(request.POST or None, units=units)
+    form = _pickers(MovementForm(request.POST or None, units=units), MANAGER_ROLES)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -169,6 +180,8 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             units=_units(request.user, MANAGER_ROLES).filter(path__startswith=movement.unit.path),
             officials=Official.objects.under(focus).active(),
         )
+        _pickers(form, MANAGER_ROLES, focus=focus)
+        form.fields["unit"].widget.narrow(under=movement.unit)
     own = getattr(request.user, "official", None)
     return render(
         request,
@@ -275,7 +288,10 @@ def title_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": TitleForm(instance=title, initial={"valid_from": timezone.localdate()})
             if can_manage and title.is_current()
             else None,
-            "quota_form": QuotaForm(units=_units(request.user, CATALOGUE_ROLES + PROPOSER_ROLES))
+            "quota_form": _pickers(
+                QuotaForm(units=_units(request.user, CATALOGUE_ROLES + PROPOSER_ROLES)),
+                CATALOGUE_ROLES + PROPOSER_ROLES,
+            )
             if _units(request.user, CATALOGUE_ROLES).exists()
             else None,
         },
@@ -374,6 +390,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         units=units,
         initial={"year": _year(request), "unit": focus},
     )
+    _pickers(form, READER_ROLES)
     rows, title, year = [], None, None
     if form.is_valid():
         title, year, unit = (form.cleaned_data[k] for k in ("title", "year", "unit"))
@@ -628,6 +645,7 @@ def decision_create(request: HttpRequest) -> HttpResponse:
         nominations=nominations,
         initial={"decided_on": timezone.localdate(), "unit": _focus(request, DECIDER_ROLES)},
     )
+    _pickers(form, DECIDER_ROLES)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["nominations"] = list(data["nominations"])
@@ -703,6 +721,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
         units=_units(request.user, PROPOSER_ROLES),
         officials=Official.objects.under(focus).active(),
     )
+    _pickers(form, PROPOSER_ROLES, focus=focus)
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_review_hold(actor=request.user, **form.cleaned_data)
@@ -1013,6 +1032,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
         movements=Movement.objects.visible_to(request.user),
         officials=Official.objects.under(focus).active(),
     )
+    _pickers(form, MANAGER_ROLES, small=True, focus=focus)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["authors"] = list(data["authors"])
@@ -1054,8 +1074,12 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": ModelStatusForm(initial={"status": model.status})
             if can_manage
             else None,
-            "replication_form": ReplicationForm(
-                units=replicate_units, initial={"adopted_on": timezone.localdate()}
+            "replication_form": _pickers(
+                ReplicationForm(
+                    units=replicate_units, initial={"adopted_on": timezone.localdate()}
+                ),
+                MANAGER_ROLES,
+                small=True,
             )
             if replicate_units.exists()
             else None,

@@ -19,6 +19,7 @@ from civility.codes.models import (
     TargetGroup,
 )
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
+from civility.orgs.pickers import PersonPicker, UnitPicker
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -47,7 +48,9 @@ def units_for(user, roles) -> forms.ModelChoiceField:
         .current()
         .order_by("path")
     )
-    return forms.ModelChoiceField(queryset=queryset, label=_("Unit"))
+    picker = UnitPicker()
+    picker.narrow(role=roles, kind=PICKABLE_KINDS)
+    return forms.ModelChoiceField(queryset=queryset, label=_("Unit"), widget=picker)
 
 
 def _check_file(upload, extensions, max_bytes) -> None:
@@ -145,7 +148,9 @@ class CampaignForm(forms.Form):
 
 
 class PaperCommitmentForm(forms.Form):
-    official = forms.ModelChoiceField(queryset=Official.objects.none(), label=_("Official"))
+    official = forms.ModelChoiceField(
+        queryset=Official.objects.none(), label=_("Official"), widget=PersonPicker
+    )
     signed_on = forms.DateField(
         label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -154,9 +159,7 @@ class PaperCommitmentForm(forms.Form):
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["official"].queryset = officials
-        self.fields["official"].label_from_instance = lambda o: (
-            f"{o.full_name} · {o.unit.display_name}"
-        )
+        self.fields["official"].widget.narrow(role=MANAGER_ROLES)
 
     def clean_scan(self):
         upload = self.cleaned_data["scan"]

@@ -18,6 +18,7 @@ from civility.conduct.models import (
     ViolationType,
 )
 from civility.orgs.models import Official, OrgUnit
+from civility.orgs.pickers import PersonPicker, UnitPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,12 +59,14 @@ class RecordForm(forms.Form):
         queryset=Official.objects.none(),
         required=False,
         help_text=_("Leave empty for a record about the unit as a whole."),
+        widget=PersonPicker,
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=OrgUnit.objects.none(),
         required=False,
         help_text=_("For an official, their own unit is used."),
+        widget=UnitPicker,
     )
     type = TypeChoiceField(label=_("Violation type"), queryset=ViolationType.objects.none())
     occurred_on = forms.DateField(label=_("Happened on"), widget=DATE)
@@ -129,7 +132,7 @@ class DetailsForm(forms.Form):
         label=_("Violation type"), queryset=ViolationType.objects.none(), required=False
     )
     official = forms.ModelChoiceField(
-        label=_("Official"), queryset=Official.objects.none(), required=False
+        label=_("Official"), queryset=Official.objects.none(), required=False, widget=PersonPicker
     )
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", "---------"), *Severity.choices], required=False

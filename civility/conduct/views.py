@@ -144,7 +144,7 @@ def _record_form(request: HttpRequest, data=None, files=None, initial=None) -> R
     types = ViolationType.objects.usable().visible_to(request.user)
     if unit is not None:
         types = types.for_unit(unit)
-    return RecordForm(
+    form = RecordForm(
         data,
         files,
         initial=initial,
@@ -152,6 +152,9 @@ def _record_form(request: HttpRequest, data=None, files=None, initial=None) -> R
         units=units,
         types=types,
     )
+    form.fields["unit"].widget.narrow(role=READER_ROLES, all=True)
+    form.fields["official"].widget.narrow(role=READER_ROLES)
+    return form
 
 
 @login_required
@@ -225,6 +228,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             officials=officials,
             types=types,
         )
+        context["details_form"].fields["official"].widget.narrow(under=record.unit)
         context["evidence_form"] = EvidenceForm()
         context["note_form"] = NoteForm()
         if report is not None:

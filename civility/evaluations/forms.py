@@ -15,6 +15,8 @@ from civility.evaluations.rules import (
     MonthlyRuleSet,
 )
 from civility.orgs.models import AGENCY_KINDS, OrgUnit, Post
+from civility.orgs.pickers import UnitPicker
+from civility.orgs.scopes import MANAGER_ROLES
 
 
 class MonthField(forms.DateField):
@@ -29,7 +31,9 @@ class MonthField(forms.DateField):
 
 
 class PeriodForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Unit"), widget=UnitPicker
+    )
     month = MonthField(label=_("Month"))
     self_deadline = forms.DateField(
         label=_("Self-assessment due"),
@@ -48,6 +52,7 @@ class PeriodForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         required=False,
         label=_("Agencies with outstanding results"),
+        widget=UnitPicker(multiple=True),
         help_text=_(
             "Their cap on grade A is 40 per cent instead of 30 (Decision 3814-QĐ/TU); who may name "
             "them is a setting of the province."
@@ -58,6 +63,11 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["exceptional_units"].queryset = units.filter(kind__in=AGENCY_KINDS)
+        # The view offers the units where the user manages (period_create).
+        self.fields["unit"].widget.narrow(role=MANAGER_ROLES, all=True)
+        self.fields["exceptional_units"].widget.narrow(
+            role=MANAGER_ROLES, kind=AGENCY_KINDS, all=True
+        )
 
 
 class WorkItemForm(forms.Form):

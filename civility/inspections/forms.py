@@ -19,6 +19,7 @@ from civility.inspections.models import (
     InspectionKind,
 )
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
+from civility.orgs.pickers import PersonPicker, UnitPicker
 from civility.orgs.scopes import scope_of
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -73,11 +74,17 @@ class TemplateChoiceField(forms.ModelChoiceField):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = UnitPicker
+
     def label_from_instance(self, obj):
         return obj.display_name
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", UnitPicker(multiple=True))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.display_name
 
@@ -92,9 +99,9 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units_with(
-            user, MANAGER_ROLES, (UnitKind.PROVINCE, *INSPECTABLE_KINDS)
-        )
+        kinds = (UnitKind.PROVINCE, *INSPECTABLE_KINDS)
+        self.fields["unit"].queryset = _units_with(user, MANAGER_ROLES, kinds)
+        self.fields["unit"].widget.narrow(role=MANAGER_ROLES, kind=kinds)
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -122,10 +129,7 @@ class PlanInspectionsForm(forms.Form):
         ),
     )
     units = UnitMultipleChoiceField(
-        queryset=OrgUnit.objects.none(),
-        label=_("Units to inspect"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        queryset=OrgUnit.objects.none(), label=_("Units to inspect"), required=False
     )
     places = forms.ModelMultipleChoiceField(
         queryset=Place.objects.none(),
@@ -137,7 +141,7 @@ class PlanInspectionsForm(forms.Form):
         queryset=get_user_model().objects.none(),
         label=_("Delegation members with an account"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=PersonPicker(multiple=True),
     )
     team_note = forms.CharField(label=_("Other delegation members"), max_length=500, required=False)
 
@@ -146,9 +150,11 @@ class PlanInspectionsForm(forms.Form):
         self.fields["template"].queryset = _templates_for(user)
         under_plan = OrgUnit.objects.filter(path__startswith=plan.unit.path).current()
         self.fields["inspecting_unit"].queryset = under_plan.order_by("path")
+        self.fields["inspecting_unit"].widget.narrow(under=plan.unit)
         self.fields["units"].queryset = _units_with(user, MANAGER_ROLES, INSPECTABLE_KINDS).exclude(
             pk=plan.unit.pk
         )
+        self.fields["units"].widget.narrow(role=MANAGER_ROLES, kind=INSPECTABLE_KINDS)
         self.fields["places"].queryset = Place.objects.filter(
             scope_of(user).q("unit__path", roles=MANAGER_ROLES)
         ).select_related("unit")
@@ -159,8 +165,9 @@ class PlanInspectionsForm(forms.Form):
                 role_assignments__unit__path__startswith=plan.unit.path,
             )
             .distinct()
-            .order_by("username")
+            .order_by("last_name", "first_name", "pk")
         )
+        self.fields["team"].widget.narrow(role=INSPECTOR_ROLES, under=plan.unit)
 
     def clean(self):
         data = super().clean()
@@ -192,6 +199,7 @@ class StartForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspecting_unit"].queryset = _units_with(user, INSPECTOR_ROLES)
+        self.fields["inspecting_unit"].widget.narrow(role=INSPECTOR_ROLES)
         self.fields["template"].queryset = _templates_for(user)
         self.fields["unit"].queryset = (
             OrgUnit.objects.visible_to(user)
@@ -199,6 +207,7 @@ class StartForm(forms.Form):
             .current()
             .order_by("path")
         )
+        self.fields["unit"].widget.narrow(kind=INSPECTABLE_KINDS)
         self.fields["place"].queryset = Place.objects.visible_to(user).order_by("name")
 
     def clean(self):
@@ -259,6 +268,7 @@ class FindingForm(forms.Form):
         queryset=Official.objects.none(),
         label=_("Official concerned (violations only)"),
         required=False,
+        widget=PersonPicker,
     )
     recommendation = forms.CharField(
         label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -276,6 +286,7 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = inspection.template_version.criteria()
         self.fields["official"].queryset = Official.objects.under(inspection.unit).active()
+        self.fields["official"].widget.narrow(under=inspection.unit)
 
 
 class RespondForm(forms.Form):

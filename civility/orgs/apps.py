@@ -12,9 +12,11 @@ class OrgsConfig(AppConfig):
 
         from civility.orgs import models, profile  # noqa: F401 (declares the settings)
 
-        auditlog.register(models.OrgUnit, m2m_fields={"successors"})
+        # search_name is derived by the database from the names (migration 0006).
+        derived = ["search_name"]
+        auditlog.register(models.OrgUnit, m2m_fields={"successors"}, exclude_fields=derived)
         auditlog.register(models.Place)
         auditlog.register(models.Post)
-        auditlog.register(models.Official)
+        auditlog.register(models.Official, exclude_fields=derived)
         auditlog.register(models.RoleAssignment)
         auditlog.register(models.UnitPolicy)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.orgs import views
+from civility.orgs import pickers, views
 
 app_name = "orgs"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("officials/<int:pk>/", views.official_detail, name="official_detail"),
     path("officials/<int:pk>/edit/", views.official_edit, name="official_edit"),
     path("places/", views.place_list, name="place_list"),
+    path("pickers/units/", pickers.unit_search, name="unit_search"),
+    path("pickers/people/", pickers.person_search, name="person_search"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.orgs import imports
 from civility.orgs.models import Official, OrgUnit, UnitKind
+from civility.orgs.pickers import PersonPicker, UnitPicker
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 from civility.programmes.actions import CYCLE_STEPS
 from civility.programmes.models import (
@@ -58,7 +59,9 @@ def _year_field(label=None):
 
 
 class ProgrammeForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Issuing unit"))
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Issuing unit"), widget=UnitPicker
+    )
     kind = forms.ChoiceField(choices=ProgrammeKind.choices, label=_("Kind"))
     number = forms.CharField(
         max_length=64, label=_("Number"), help_text=_("For example 06-CTr/TU.")
@@ -76,6 +79,7 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = managed_units(user)
+        self.fields["unit"].widget.narrow(role=MANAGER_ROLES, kind=TASK_UNIT_KINDS)
         self.fields["implements"].queryset = Programme.objects.visible_to(user)
 
     def clean(self):
@@ -89,9 +93,14 @@ class TaskForm(forms.Form):
     number = forms.CharField(max_length=16, label=_("Number"), required=False)
     title = forms.CharField(max_length=500, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea, label=_("Description"), required=False)
-    assignee_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
+    assignee_unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Unit"), widget=UnitPicker
+    )
     assignee_official = forms.ModelChoiceField(
-        queryset=Official.objects.none(), label=_("Official in charge"), required=False
+        queryset=Official.objects.none(),
+        label=_("Official in charge"),
+        required=False,
+        widget=PersonPicker,
     )
     deadline = forms.DateField(label=_("Deadline"))
 
@@ -103,6 +112,8 @@ class TaskForm(forms.Form):
         self.fields["assignee_official"].queryset = (
             Official.objects.under(root).active().select_related("unit").order_by("full_name")
         )
+        self.fields["assignee_unit"].widget.narrow(under=root, kind=TASK_UNIT_KINDS)
+        self.fields["assignee_official"].widget.narrow(under=root)
 
 
 class ProgressForm(forms.Form):
@@ -156,7 +167,9 @@ class CancelForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Defining unit"))
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Defining unit"), widget=UnitPicker
+    )
     code = forms.SlugField(max_length=64, label=_("Code"))
     name = forms.CharField(max_length=300, label=_("Name (Vietnamese)"))
     name_en = forms.CharField(max_length=300, label=_("Name (English)"), required=False)
@@ -174,6 +187,7 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = managed_units(user, COORDINATOR_ROLES)
+        self.fields["unit"].widget.narrow(role=COORDINATOR_ROLES, kind=TASK_UNIT_KINDS)
         terms = Indicator.objects.visible_to(user).exclude(aggregation=Aggregation.RATIO)
         self.fields["numerator"].queryset = terms
         self.fields["denominator"].queryset = terms
@@ -210,7 +224,9 @@ class AllocationForm(forms.Form):
 
 
 class ActualForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Unit"), widget=UnitPicker
+    )
     year = _year_field()
     period = forms.IntegerField(min_value=0, max_value=12, initial=0, label=_("Period"))
     value = forms.DecimalField(max_digits=20, decimal_places=4, label=_("Actual"))
@@ -220,6 +236,9 @@ class ActualForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = managed_units(user).filter(
             path__startswith=indicator.unit.path
+        )
+        self.fields["unit"].widget.narrow(
+            role=MANAGER_ROLES, kind=TASK_UNIT_KINDS, under=indicator.unit
         )
 
 
@@ -292,7 +311,9 @@ class CycleStepForm(forms.Form):
 
 
 class TitleCountForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Unit"), widget=UnitPicker
+    )
     title = forms.ChoiceField(choices=CulturalTitle.choices, label=_("Title"))
     year = _year_field()
     eligible = forms.IntegerField(min_value=0, label=_("Eligible"))
@@ -306,6 +327,8 @@ class TitleCountForm(forms.Form):
             .current()
             .order_by("path")
         )
+        kinds = [k for k in UnitKind.values if k not in (UnitKind.COUNTER, UnitKind.SERVICE_POINT)]
+        self.fields["unit"].widget.narrow(role=MANAGER_ROLES, kind=kinds)
 
     def clean(self):
         data = super().clean()
