@@ -45,3 +45,36 @@ function addSubmissionKeys(root) {
 }
 addSubmissionKeys(document);
 document.addEventListener("htmx:load", (event) => addSubmissionKeys(event.target));
+
+// Phone-first layout (civility.css, "Phone-first layout"): a table scrolls sideways inside
+// its own box instead of widening the page, and a sticky box of the page (the inspection
+// checklist's head) leaves room above whatever gets focus or is jumped to.
+function wrapTables(root) {
+  const tables = [...root.querySelectorAll("main table")];
+  if (root.matches && root.matches("main table")) tables.push(root);
+  for (const table of tables) {
+    if (table.parentElement.closest(".table-wrap")) continue;
+    const wrap = document.createElement("div");
+    wrap.className = "table-wrap";
+    table.before(wrap);
+    wrap.append(table);
+  }
+}
+function keepFocusClearOfStickyBoxes() {
+  let offset = 0;
+  for (const box of document.querySelectorAll(".run-head, [data-sticky]")) {
+    const style = getComputedStyle(box);
+    if (style.position === "sticky" || style.position === "fixed") {
+      offset = Math.max(offset, box.getBoundingClientRect().height);
+    }
+  }
+  const padding = offset ? `${Math.ceil(offset) + 8}px` : "0px";
+  document.documentElement.style.setProperty("--civ-sticky-offset", padding);
+}
+wrapTables(document);
+keepFocusClearOfStickyBoxes();
+document.addEventListener("htmx:load", (event) => {
+  if (event.target.closest && event.target.closest("main")) wrapTables(event.target);
+  keepFocusClearOfStickyBoxes();
+});
+window.addEventListener("resize", keepFocusClearOfStickyBoxes);
