@@ -96,16 +96,16 @@ def links_on(page: Page, base: str) -> list[tuple[str, bool]]:
     return found
 
 
-def focus_problems(page: Page, *, presses: int = 5) -> list[str]:
-    """Tab from the start of the main content after scrolling to the end of the page (so each
-    focus scrolls the page back up), and report a focused element under a sticky box."""
+def focus_problems(page: Page, *, presses: int = 6) -> list[str]:
+    """Tab through the first focusable elements of the main content, each time from the end
+    of the page (so the focus scrolls the page back up, as Shift+Tab back to a checklist's
+    buttons does), and report a focused element left under a sticky box."""
     problems = []
     page.evaluate(
-        """() => { const main = document.querySelector('main') || document.body;
-                   main.focus({preventScroll: true});
-                   window.scrollTo(0, document.documentElement.scrollHeight); }"""
+        "() => (document.querySelector('main') || document.body).focus({preventScroll: true})"
     )
     for _ in range(presses):
+        page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
         page.keyboard.press("Tab")
         covered = page.evaluate(COVERED)
         if covered:
