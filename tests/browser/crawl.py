@@ -8,6 +8,7 @@ that is already signed in).
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -141,11 +142,19 @@ def check_page(page: Page, url: str) -> list[str]:
 
 
 def crawl(
-    page: Page, base: str, *, limit: int = 45, check_limit: int = 200, extra: tuple[str, ...] = ()
+    page: Page,
+    base: str,
+    *,
+    limit: int = 45,
+    check_limit: int = 200,
+    extra: tuple[str, ...] = (),
+    audit: Callable[[Page], list] | None = None,
 ) -> Crawl:
     """Home, then the main navigation's pages, then the tabs of those pages, then the other
     links of home and of those pages (the bound cuts the least important first): at most
-    `limit` pages rendered. Every same-origin link shown on them is asked for as well."""
+    `limit` pages rendered. Every same-origin link shown on them is asked for as well.
+    `audit(page)` (axe-core) runs on home, the navigation's pages and `extra`, and returns
+    what it finds wrong."""
     result = Crawl()
     home = base.rstrip("/") + "/"
     order = count()
@@ -155,10 +164,12 @@ def crawl(
     seen: set[str] = {url for _p, _o, url, _e in queue}
     shown: list[tuple[str, str]] = []  # (link, page it is on)
     while queue and len(result.visited) < limit:
-        _priority, _arrival, url, expand = heapq.heappop(queue)
+        priority, _arrival, url, expand = heapq.heappop(queue)
         result.visited.append(url)
         for problem in check_page(page, url):
             result.problems.append(f"{url}: {problem}")
+        if audit is not None and priority <= 1:
+            result.problems += [f"{url}: accessibility: {problem}" for problem in audit(page)]
         found = links_on(page, base)
         shown += [(link, url) for link, _nav in found]
         if not expand:

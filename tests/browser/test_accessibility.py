@@ -49,7 +49,13 @@ def test_to_do_home_list_and_form_have_no_serious_accessibility_violation(
     page.locator("summary.menu-toggle").click()
     expect(page.locator("#unit-switcher")).to_be_visible()
     axe(page, name="to-do home with the menu open")
-    for name in ("orgs:official_list", "orgs:official_create", "inspections:inspection_list"):
+    for name in (
+        "orgs:official_list",
+        "orgs:official_create",
+        "inspections:inspection_list",
+        "feedback:overview",
+        "insights:dashboard",
+    ):
         page.goto(f"{live_server.url}{reverse(name)}")
         axe(page, name=name)
 

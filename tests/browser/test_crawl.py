@@ -1,6 +1,7 @@
 """Every demo login, at phone size (360×740), walks what its navigation offers: no page wider
 than the screen, no link shown that answers 403/404 (or any error), no Content-Security-Policy
-violation, no focused element hidden under a sticky box. Screenshots of each login's home at
+violation, no focused element hidden under a sticky box, and no serious or critical axe-core
+finding on home and the navigation's pages. Screenshots of each login's home at
 360×740 and 1440×900 go to test-results/screenshots/role-<login>-<size>.png.
 
 The whole demo is loaded (`load_demo`, the list `make run` uses), with three logins the demo
@@ -75,7 +76,7 @@ def demo(transactional_db, settings, tmp_path):
 
 
 def test_every_demo_login_can_use_each_page_its_navigation_shows_on_a_phone(
-    page: Page, live_server, demo, screenshot
+    page: Page, live_server, demo, screenshot, axe
 ):
     # The surprise inspection's checklist, with its sticky head, for whoever may run it.
     planned = Inspection.objects.filter(status=InspectionStatus.PLANNED).order_by("pk").first()
@@ -88,7 +89,9 @@ def test_every_demo_login_can_use_each_page_its_navigation_shows_on_a_phone(
         page.goto(f"{live_server.url}/")
         screenshot(page, f"role-{username}", sizes=(("phone", PHONE), ("desktop", DESKTOP)))
         extra = run if username in ("demo_coordinator", "crawl_inspector") else ()
-        result = crawl(page, live_server.url, extra=extra)
+        result = crawl(
+            page, live_server.url, extra=extra, audit=lambda page: axe(page, strict=False)
+        )
         assert len(result.visited) >= 10, (username, result.visited)
         problems += [f"{username} · {problem}" for problem in result.problems]
     assert not problems, "\n".join(problems)

@@ -71,10 +71,24 @@ function keepFocusClearOfStickyBoxes() {
   const padding = offset ? `${Math.ceil(offset) + 8}px` : "0px";
   document.documentElement.style.setProperty("--civ-sticky-offset", padding);
 }
+// A box that scrolls sideways with nothing focusable inside would be out of a keyboard's
+// reach: it takes the focus itself, so the arrow keys scroll it.
+const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+function makeScrollBoxesReachable() {
+  for (const box of document.querySelectorAll("main .table-wrap")) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.querySelector(FOCUSABLE)) box.tabIndex = 0;
+    else if (!scrolls && box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+  }
+}
+function layOut() {
+  keepFocusClearOfStickyBoxes();
+  makeScrollBoxesReachable();
+}
 wrapTables(document);
-keepFocusClearOfStickyBoxes();
+layOut();
 document.addEventListener("htmx:load", (event) => {
   if (event.target.closest && event.target.closest("main")) wrapTables(event.target);
-  keepFocusClearOfStickyBoxes();
+  layOut();
 });
-window.addEventListener("resize", keepFocusClearOfStickyBoxes);
+window.addEventListener("resize", layOut);
