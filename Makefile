@@ -24,7 +24,8 @@ test: setup browsers
 	$(VENV)/bin/pytest -m "not system" $(PYTEST_ARGS)
 
 # Real processes: two gunicorn, uvicorn, two workers, a throwaway PostgreSQL restarted under
-# load (tests/system/, about 2.5 minutes). CI runs it after `make test`.
+# load (tests/system/, about 2.5 minutes), and every demo login's pages walked in Chromium at
+# phone size (tests/browser/test_crawl.py, about 5 minutes). CI runs it after `make test`.
 test-system: setup
 	@trap '$(STOP_DB)' EXIT INT TERM; \
 	export DEBUG=false SECRET_KEY=test-only-secret-key; \

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from civility.api import api
+from civility.core.views import favicon
 
 urlpatterns = [
     path("", include("civility.orgs.urls")),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("favicon.ico", favicon),
 ]

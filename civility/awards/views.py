@@ -68,6 +68,7 @@ from civility.awards.models import (
     Verdict,
 )
 from civility.core.files import serve
+from civility.orgs.access import for_roles
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.scopes import scope_of
@@ -377,6 +378,7 @@ def quota_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@for_roles(*READER_ROLES, denied=PermissionDenied)
 def eligibility(request: HttpRequest) -> HttpResponse:
     focus = _focus(request, READER_ROLES)
     if focus is None:
@@ -712,6 +714,7 @@ def decision_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@for_roles(*PROPOSER_ROLES, denied=PermissionDenied)
 def hold_list(request: HttpRequest) -> HttpResponse:
     focus = _focus(request, PROPOSER_ROLES)
     if focus is None:

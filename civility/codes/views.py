@@ -729,6 +729,20 @@ def _board_code(request: HttpRequest, unit: OrgUnit, audience: str) -> Code:
     return code
 
 
+def _under_published_code(audience: str, path_field: str) -> Q:
+    """Rows whose unit lies under a unit that issued a published code for `audience`."""
+    paths = (
+        Code.objects.with_published()
+        .filter(audience=audience)
+        .values_list("unit__path", flat=True)
+        .distinct()
+    )
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return condition
+
+
 def _board_response(request, *, code: Code, where: str, feedback_path: str | None, slug: str):
     """The printable board; its QR opens the feedback page where citizens rate (counters and
     places), else the public text of the code (service points and branches)."""
@@ -756,8 +770,18 @@ def _board_response(request, *, code: Code, where: str, feedback_path: str | Non
 @require_GET
 def board_index(request: HttpRequest) -> HttpResponse:
     unit = selected_unit(request)
-    counters = OrgUnit.objects.visible_to(request.user).filter(kind__in=BOARD_UNIT_KINDS).current()
-    places = Place.objects.visible_to(request.user).select_related("unit")
+    # Only where a published code applies (_board_code): elsewhere the board would be a 404.
+    counters = (
+        OrgUnit.objects.visible_to(request.user)
+        .filter(kind__in=BOARD_UNIT_KINDS)
+        .current()
+        .filter(_under_published_code(CodeAudience.OFFICIALS, "path"))
+    )
+    places = (
+        Place.objects.visible_to(request.user)
+        .filter(_under_published_code(CodeAudience.PUBLIC_PLACES, "unit__path"))
+        .select_related("unit")
+    )
     if unit is not None:
         counters = counters.filter(path__startswith=unit.path)
         places = places.filter(unit__path__startswith=unit.path)

@@ -53,6 +53,7 @@ from civility.conduct.models import (
 from civility.conduct.rules import RULE_SETS, rule_set_on
 from civility.core.files import serve
 from civility.feedback import throttle
+from civility.orgs.access import for_roles
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.imports import ImportFileError, read_table
 from civility.orgs.models import Official, OrgUnit, UnitKind
@@ -595,6 +596,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@for_roles(*READER_ROLES)
 def figures(request: HttpRequest) -> HttpResponse:
     unit = _focus_unit(request)
     if unit is None:

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -108,3 +109,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "core/audit_list.html#results", context)
     return render(request, "core/audit_list.html", context)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever base.html links: send them to the SVG. Not a
+    permanent redirect: the target's name carries its content hash and changes with it."""
+    return redirect(static("favicon.svg"))

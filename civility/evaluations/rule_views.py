@@ -13,7 +13,14 @@ from civility.evaluations.explain import rule_lines
 from civility.evaluations.models import READER_ROLES
 from civility.evaluations.rules import ANNUAL_RULE_SETS, MONTHLY_RULE_SETS
 from civility.evaluations.views import _focus_unit
+from civility.orgs.access import open_to
 from civility.orgs.models import Official, OrgUnit, StaffCategory, UnitKind
+from civility.orgs.scopes import scope_of
+
+
+def reads_rules(user) -> bool:
+    """Readers of evaluations, and every official: the rules that score them."""
+    return scope_of(user).holds(*READER_ROLES) or Official.objects.filter(user=user).exists()
 
 
 def _reader_unit(request: HttpRequest) -> OrgUnit | None:
@@ -26,6 +33,7 @@ def _reader_unit(request: HttpRequest) -> OrgUnit | None:
 
 @login_required
 @require_GET
+@open_to(reads_rules)
 def rule_set_list(request: HttpRequest) -> HttpResponse:
     unit = _reader_unit(request)
     if unit is None:

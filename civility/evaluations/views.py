@@ -62,6 +62,7 @@ from civility.evaluations.rules import (
     task_counts,
     task_rates,
 )
+from civility.orgs.access import for_roles
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import AgencyRole, Official, OrgUnit, Post
 from civility.orgs.policies import policy
@@ -454,6 +455,7 @@ def _year(request: HttpRequest) -> int:
 
 @login_required
 @require_GET
+@for_roles(*READER_ROLES)
 def classification_list(request: HttpRequest) -> HttpResponse:
     unit = _focus_unit(request)
     if unit is None:
@@ -621,6 +623,7 @@ def classification_inputs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@for_roles(*MANAGER_ROLES)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     unit = _focus_unit(request, MANAGER_ROLES)
     if unit is None:
@@ -643,6 +646,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@for_roles(*MANAGER_ROLES)
 def rotation_list(request: HttpRequest) -> HttpResponse:
     unit = _focus_unit(request, MANAGER_ROLES)
     if unit is None:
@@ -777,6 +781,7 @@ def rotation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@for_roles(*MANAGER_ROLES)
 def figures_page(request: HttpRequest) -> HttpResponse:
     unit = _focus_unit(request, MANAGER_ROLES)
     if unit is None:
@@ -811,6 +816,7 @@ def _gap_focus(request: HttpRequest) -> OrgUnit:
 
 @login_required
 @require_GET
+@for_roles(*MANAGER_ROLES)
 def self_assessment_gaps(request: HttpRequest) -> HttpResponse:
     """Each unit's gap between self-scores and verified scores over time, per source; as a
     table, or as .xlsx/.csv (?format=)."""

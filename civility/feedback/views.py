@@ -385,6 +385,11 @@ def _unit_param(request: HttpRequest) -> OrgUnit | None:
     return selected_unit(request)
 
 
+def _openable_counters(user):
+    """The counters whose page (counter_detail) `user` may open."""
+    return OrgUnit.objects.visible_to(user).filter(kind__in=RATED_UNIT_KINDS)
+
+
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
@@ -393,6 +398,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     period = PeriodForm(request.GET or None)
     start, end = period.period()
+    counters = figures.per_counter(unit=unit, start=start, end=end)
     return render(
         request,
         "feedback/overview.html",
@@ -402,7 +408,14 @@ def overview(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "figures": figures.rating_figures(start=start, end=end, unit=unit),
-            "counters": figures.per_counter(unit=unit, start=start, end=end),
+            "counters": counters,
+            # Counters serving a commune sit in the Service Center's subtree: listed for
+            # their figures, linked only for those who may open them.
+            "openable": set(
+                _openable_counters(request.user)
+                .filter(pk__in=[row["counter_id"] for row in counters])
+                .values_list("pk", flat=True)
+            ),
             "officials": figures.per_official(unit=unit, start=start, end=end),
             "d766": figures.decision_766(unit=unit, start=start, end=end),
             "handling": figures.report_handling(unit=unit, start=start, end=end),
@@ -418,9 +431,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    counter = get_object_or_404(
-        OrgUnit.objects.visible_to(request.user).filter(kind__in=RATED_UNIT_KINDS), pk=pk
-    )
+    counter = get_object_or_404(_openable_counters(request.user), pk=pk)
     period = PeriodForm(request.GET or None)
     start, end = period.period()
     can_manage = scope_of(request.user).covers(counter, roles=MANAGER_ROLES)

@@ -79,6 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "insights/dashboard.html",
         {
             "unit": unit,
+            "can_edit_weights": _may_edit_weights(request.user, unit),
             "ancestors": unit.ancestors().filter(scope_of(request.user).q("path")),
             "period": period,
             "period_error": period_error,
@@ -145,12 +146,21 @@ def table_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _weights_province(unit: OrgUnit) -> OrgUnit:
+    return unit if unit.parent_id is None else unit.ancestors().first()
+
+
+def _may_edit_weights(user, unit: OrgUnit) -> bool:
+    """The weights are the province's: set by its coordinators (and administrators)."""
+    return scope_of(user).covers(_weights_province(unit), roles=actions.WEIGHT_ROLES)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def weights_edit(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    province = unit if unit.parent_id is None else unit.ancestors().first()
-    if not scope_of(request.user).covers(province, roles=actions.WEIGHT_ROLES):
+    province = _weights_province(unit)
+    if not _may_edit_weights(request.user, unit):
         raise PermissionDenied
     raw_year = request.GET.get("year") or request.POST.get("year") or ""
     year = (

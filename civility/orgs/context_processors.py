@@ -52,7 +52,7 @@ def select_unit(request, unit: OrgUnit) -> None:
 
 
 def can_read_audit(scope: Scope) -> bool:
-    return scope.is_global or bool(scope.paths_with_role(*Scope.AUDIT_READER_ROLES))
+    return scope.holds(*Scope.AUDIT_READER_ROLES)
 
 
 def unit_switcher(request) -> dict:

@@ -46,6 +46,11 @@ class Scope:
     def paths_with_role(self, *roles: str) -> list[str]:
         return _outermost(path for role, path in self.grants if role in roles)
 
+    def holds(self, *roles: str) -> bool:
+        """Whether one of `roles` is held on some unit (every role, for a global scope): the
+        condition for a page of those roles to open at all (civility.orgs.access)."""
+        return self.is_global or bool(self.paths_with_role(*roles))
+
     def q(self, path_field: str, *, roles: tuple[str, ...] | None = None) -> Q:
         """A filter for rows whose unit path lies in this scope (optionally for some roles)."""
         if self.is_global:

@@ -385,7 +385,12 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/indicator_list.html",
-        {"indicators": indicators, "can_create": can_create},
+        {
+            "indicators": indicators,
+            "can_create": can_create,
+            # The import (actuals_import) works on the switcher's unit, for its managers.
+            "can_import": _manages_focus(request, selected_unit(request)),
+        },
     )
 
 
@@ -581,11 +586,15 @@ def actual_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _manages_focus(request: HttpRequest, unit: OrgUnit | None) -> bool:
+    return unit is not None and scope_of(request.user).covers(unit, roles=MANAGER_ROLES)
+
+
 def _managed_focus(request: HttpRequest) -> OrgUnit:
     unit = _focus_unit(request)
     if unit is None:
         raise Http404
-    if not scope_of(request.user).covers(unit, roles=MANAGER_ROLES):
+    if not _manages_focus(request, unit):
         raise PermissionDenied
     return unit
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -121,3 +122,43 @@ def page(page):
     page.on("console", record)
     yield page
     assert not violations, violations
+
+
+# --- Added with issue 18: accessibility checks with axe-core ----------------------------------
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PATH = "/__axe-core.js"  # answered by the test's route, never by the server
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture
+def axe():
+    """axe(page) runs axe-core (npm devDependency) on the page as it stands and fails on any
+    serious or critical violation; axe(page, strict=False) returns them instead. The script
+    is served from the page's own origin through a Playwright route, so the
+    Content-Security-Policy (script-src 'self') stays as in production; an inline
+    add_script_tag(path=...) would be refused by it."""
+
+    def check(page, *, name: str = "", strict: bool = True) -> list[dict]:
+        """The serious and critical violations; with `strict`, none may be found."""
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+        page.route(f"{origin}{AXE_PATH}", lambda route: route.fulfill(path=str(AXE)))
+        page.add_script_tag(url=f"{origin}{AXE_PATH}")
+        page.unroute(f"{origin}{AXE_PATH}")
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        )
+        failing = [
+            {
+                "rule": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "nodes": [node["target"] for node in violation["nodes"][:5]],
+            }
+            for violation in result
+            if violation["impact"] in AXE_FAILING_IMPACTS
+        ]
+        assert not (strict and failing), f"{name or page.url}: {failing}"
+        return failing
+
+    return check

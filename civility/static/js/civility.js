@@ -248,3 +248,50 @@ function initPickers(root) {
 }
 initPickers(document.documentElement);
 document.addEventListener("htmx:load", (event) => initPickers(event.target));
+
+// Phone-first layout (civility.css, "Phone-first layout"): a table scrolls sideways inside
+// its own box instead of widening the page, and a sticky box of the page (the inspection
+// checklist's head) leaves room above whatever gets focus or is jumped to.
+function wrapTables(root) {
+  const tables = [...root.querySelectorAll("main table")];
+  if (root.matches && root.matches("main table")) tables.push(root);
+  for (const table of tables) {
+    if (table.parentElement.closest(".table-wrap")) continue;
+    const wrap = document.createElement("div");
+    wrap.className = "table-wrap";
+    table.before(wrap);
+    wrap.append(table);
+  }
+}
+function keepFocusClearOfStickyBoxes() {
+  let offset = 0;
+  for (const box of document.querySelectorAll(".run-head, [data-sticky]")) {
+    const style = getComputedStyle(box);
+    if (style.position === "sticky" || style.position === "fixed") {
+      offset = Math.max(offset, box.getBoundingClientRect().height);
+    }
+  }
+  const padding = offset ? `${Math.ceil(offset) + 8}px` : "0px";
+  document.documentElement.style.setProperty("--civ-sticky-offset", padding);
+}
+// A box that scrolls sideways with nothing focusable inside would be out of a keyboard's
+// reach: it takes the focus itself, so the arrow keys scroll it.
+const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+function makeScrollBoxesReachable() {
+  for (const box of document.querySelectorAll("main .table-wrap")) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.querySelector(FOCUSABLE)) box.tabIndex = 0;
+    else if (!scrolls && box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+  }
+}
+function layOut() {
+  keepFocusClearOfStickyBoxes();
+  makeScrollBoxesReachable();
+}
+wrapTables(document);
+layOut();
+document.addEventListener("htmx:load", (event) => {
+  if (event.target.closest && event.target.closest("main")) wrapTables(event.target);
+  layOut();
+});
+window.addEventListener("resize", layOut);

@@ -1,0 +1,66 @@
+"""Pages that only some people may open, declared once on the view and read by the links.
+
+A view decorated with `open_to(allowed)` (or `for_roles(*roles)`, the usual case) answers 404,
+or 403, to whoever `allowed(user)` refuses; `may_open(user, name_or_path)` asks the same
+question of the view behind a link, so navigation, tabs and buttons show only what the person
+can open (template filter `may_open`, civility/orgs/templatetags/access.py). A view without
+the decorator counts as open to every signed-in person as far as links are concerned; its own
+scoped fetch still decides which rows it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from urllib.parse import urlsplit
+
+from django.http import Http404
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from civility.orgs.scopes import scope_of
+
+ATTRIBUTE = "open_to"
+
+
+def open_to(allowed: Callable[..., bool], *, denied: type[Exception] = Http404) -> Callable:
+    """Let the view run only for users `allowed(user)` accepts."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise denied
+            return view(request, *args, **kwargs)
+
+        setattr(wrapped, ATTRIBUTE, allowed)
+        return wrapped
+
+    return decorator
+
+
+def holds_any(*roles: str) -> Callable[..., bool]:
+    def allowed(user) -> bool:
+        return scope_of(user).holds(*roles)
+
+    return allowed
+
+
+def for_roles(*roles: str, denied: type[Exception] = Http404) -> Callable:
+    """Let the view run only for holders of one of `roles` on some unit of their scope."""
+    return open_to(holds_any(*roles), denied=denied)
+
+
+@lru_cache(maxsize=512)
+def _allowed(target: str) -> Callable[..., bool] | None:
+    try:
+        path = urlsplit(target).path if "/" in target else reverse(target)
+        view = resolve(path).func
+    except (NoReverseMatch, Resolver404):
+        return None
+    return getattr(view, ATTRIBUTE, None)
+
+
+def may_open(user, target: str) -> bool:
+    """Whether `user` may open the page of a URL name ("app:view") or a local path."""
+    allowed = _allowed(target)
+    return allowed is None or allowed(user)
