@@ -2,27 +2,30 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civility \
     TEST_DATABASE_NAME=bench_civility_load SECRET_KEY=x DEBUG=false \
-    .venv/bin/python bench/load.py [--seconds 20] [--scenario both] [--kiosk-rate 100]
+    .venv/bin/python bench/load.py [--seconds 20] [--scenario capacity paced] [--keepdb]
 
 (`make bench` runs it.) Creates a scratch database (TEST_DATABASE_NAME, else
 "test_<name>"), loads Hanoi's units and the demo data, adds 512 counters with a kiosk each,
 starts gunicorn with the production configuration (gunicorn.conf.py, DEBUG off), then runs
-one or two scenarios of --seconds each, two loads at the same time (bench/loadgen.py, one
-process each, on loopback):
+the --scenario(s) one after the other, --seconds each, two loads at the same time
+(bench/loadgen.py, one process each, on loopback):
 
 - capacity: kiosks at full speed (--kiosk-clients closed-loop clients) and staff pages at
   full speed (--page-clients clients);
 - paced: kiosks at a fixed --kiosk-rate ratings/s (an open model: requests start on schedule
-  whatever the answers) and staff pages at full speed. Goal: pages p99 under 300 ms.
+  whatever the answers) and staff pages at full speed. Goal: pages p99 under 300 ms;
+- pages: staff pages alone (not run by default): what the pages get from the machine at
+  that moment, the baseline to read the other two against on a shared machine.
 
 Kiosk requests are POST /api/v1/feedback/kiosk/ratings, a new client id each, rotating over
 the 512 kiosks (throttle buckets raised: the throttle statement runs, never refuses). Pages
 are the to-do home, dashboards and lists, signed in as the city coordinator.
 
-The count check is exact: every client id whose request was answered 2xx must be stored,
-no id stored twice, nothing stored that was never sent. Requests still in flight when a run
-stops are cut off (as wrk does); their ids may or may not be stored and are reported apart.
-Loopback only, bounded in time; the scratch database is dropped at the end.
+The count check is exact: it fails when a client id whose request was answered 2xx is not
+stored, or when any id is stored twice. Requests still in flight when a run stops are cut
+off (as wrk does): their ids may or may not be stored, and are reported apart, as are rows
+that no request of the run sent. Loopback only, bounded in time; the scratch database is
+dropped at the end (kept with --keepdb).
 """
 
 from __future__ import annotations
@@ -83,38 +86,59 @@ def seed_kiosks(city, count: int = 512) -> list[str]:
 
 
 def prepare() -> tuple[list[str], str]:
+    """Load the data set (or reuse it: --keepdb); the kiosks' secrets and a staff cookie."""
     from django.core.management import call_command
+
+    from civility.feedback.models import CounterDevice
+    from civility.orgs.models import OrgUnit
+
+    reused = CounterDevice.objects.filter(name="bench").exists()  # --keepdb, data loaded
+    if not reused:
+        for command in [
+            ["collectstatic", "--no-input"],  # production static files: manifest, compressed
+            ["import_admin_units", "--province", "01"],
+            ["load_demo_data"],
+            ["load_codes", "--unit-code", "01"],
+            ["load_inspections_demo"],
+            ["load_feedback_demo"],
+            ["load_programmes_demo"],
+        ]:
+            call_command(*command, verbosity=0)
+    city = OrgUnit.objects.get(parent__isnull=True, code="01")
+    if reused:  # the kiosks' secrets are stored hashed: new keys for the same kiosks
+        secrets = []
+        for device in CounterDevice.objects.filter(name="bench").order_by("pk"):
+            secrets.append(CounterDevice.new_secret())
+            device.set_secret(secrets[-1])
+            device.save()
+        return secrets, login_coordinator(city)
+    return seed_kiosks(city), login_coordinator(city)
+
+
+def login_coordinator(city) -> str:
+    """The session cookie of a city coordinator signed in with the second step."""
+    from django.contrib.auth import get_user_model
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from civility.orgs.models import OrgUnit
     from civility.orgs.scopes import Role
     from tests.factories import make_user
 
-    for command in [
-        ["collectstatic", "--no-input"],  # production static files: the manifest, compressed
-        ["import_admin_units", "--province", "01"],
-        ["load_demo_data"],
-        ["load_codes", "--unit-code", "01"],
-        ["load_inspections_demo"],
-        ["load_feedback_demo"],
-        ["load_programmes_demo"],
-    ]:
-        call_command(*command, verbosity=0)
-    city = OrgUnit.objects.get(parent__isnull=True, code="01")
-    secrets = seed_kiosks(city)
-    coordinator = make_user("bench_coordinator", roles={Role.COORDINATOR: city})
+    coordinator = get_user_model().objects.filter(username="bench_coordinator").first()
+    if coordinator is None:
+        coordinator = make_user("bench_coordinator", roles={Role.COORDINATOR: city})
     # A coordinator must sign in with a second step (accounts/middleware.py): the session is
     # marked as verified by a confirmed TOTP device, as django_otp's login() does.
-    device = TOTPDevice.objects.create(user=coordinator, name="bench", confirmed=True)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=coordinator, name="bench", defaults={"confirmed": True}
+    )
     client = Client()
     client.force_login(coordinator)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
-    return secrets, cookie
+    return f"sessionid={client.cookies['sessionid'].value}"
 
 
 KIOSK_PATH = "/api/v1/feedback/kiosk/ratings"
@@ -209,6 +233,9 @@ def run_scenario(name: str, args, port: int, secrets: list[str], cookie: str) ->
     if name == "capacity":
         kiosk_load = ("closed", args.kiosk_clients)
         label = f"kiosks at full speed, {args.kiosk_clients} clients"
+    elif name == "pages":  # the baseline: what the pages get from this machine right now
+        kiosk_load = ("paced", 0)
+        label = "no kiosks"
     else:
         kiosk_load = ("paced", args.kiosk_rate)
         label = f"kiosks at {args.kiosk_rate:g}/s"
@@ -243,7 +270,8 @@ def report(run: dict, args) -> None:
     )
     print("| load (at the same time) | requests | 2xx/s | p50 | p95 | p99 | other answers |")
     print("|---|---|---|---|---|---|---|")
-    for name, r in (("kiosk ratings (POST)", run["kiosk"]), ("staff pages (GET)", run["pages"])):
+    loads = [("kiosk ratings (POST)", run["kiosk"]), ("staff pages (GET)", run["pages"])]
+    for name, r in loads if run["kiosk"]["requests"] else loads[1:]:
         other = {k: v for k, v in r["statuses"].items() if not 200 <= k < 300}
         other.update(r["errors"])
         if r["cut_off"]:
@@ -262,6 +290,8 @@ def report(run: dict, args) -> None:
         p50, p99 = loadgen.percentile(times, 50), loadgen.percentile(times, 99)
         print(f"| `{path}` | {len(times)} | {ms(p50 and p50 * 1000)} | {ms(p99 and p99 * 1000)} |")
     c = run["check"]
+    if not c["sent"]:
+        return
     print(
         f"\ncount check: {c['sent']:,} ids sent; {c['answered']:,} answered 2xx, "
         f"{c['answered_stored']:,} of them stored, {c['answered_missing']} missing; "
@@ -275,12 +305,23 @@ def report(run: dict, args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--scenario", choices=["capacity", "paced", "both"], default="both")
+    parser.add_argument(
+        "--scenario",
+        nargs="+",
+        choices=["capacity", "paced", "pages"],
+        default=["capacity", "paced"],
+        help="pages: staff pages alone, the baseline of the moment on a shared machine",
+    )
     parser.add_argument("--kiosk-clients", type=int, default=8)
     parser.add_argument("--kiosk-rate", type=float, default=100)
     parser.add_argument("--page-clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2 * os.cpu_count())  # gunicorn.conf.py
     parser.add_argument("--port", type=int, default=8191)
+    parser.add_argument(
+        "--keepdb",
+        action="store_true",
+        help="keep the scratch database, and reuse one kept earlier (each run adds its ratings)",
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -288,7 +329,7 @@ def main() -> None:
 
     from tests.system.processes import database_url, gunicorn, running
 
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
     runs = []
     try:
         started = time.monotonic()
@@ -315,8 +356,7 @@ def main() -> None:
             # Every worker warm: each has rendered the pages once before the measures.
             warm = loadgen.start("closed", port, page_requests(cookie), args.workers, 5)()
             assert all(status == 200 for _t, status, _s in warm.answered), warm
-            names = ["capacity", "paced"] if args.scenario == "both" else [args.scenario]
-            for name in names:
+            for name in args.scenario:
                 runs.append(run_scenario(name, args, port, secrets, cookie))
                 time.sleep(2)
         print(
@@ -328,7 +368,7 @@ def main() -> None:
     finally:
         connection.close()
         connection.creation.destroy_test_db(
-            connection.settings_dict["NAME"], verbosity=0, keepdb=False
+            connection.settings_dict["NAME"], verbosity=0, keepdb=args.keepdb
         )
     if not all(run["check"]["ok"] for run in runs):
         raise SystemExit("count check FAILED: an answered rating is missing or stored twice")
