@@ -218,6 +218,7 @@ def summary(result: loadgen.Result) -> dict:
         "errors": result.errors,
         "cut_off": len(result.cut_off),
         "late_starts": result.late_starts,
+        "not_started": result.not_started,
         "by_tag": by_tag,
     }
 
@@ -278,6 +279,8 @@ def report(run: dict, args) -> None:
             other["cut off at the end"] = r["cut_off"]
         if r["late_starts"]:
             other["started >10 ms late"] = r["late_starts"]
+        if r["not_started"]:
+            other["never started (256 open)"] = r["not_started"]
         print(
             f"| {name} | {r['requests']:,} | {r['rate']:.1f} | {ms(r.get('p50_ms'))} "
             f"| {ms(r.get('p95_ms'))} | {ms(r.get('p99_ms'))} "

@@ -46,6 +46,7 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)  # connection errors by kind
     seconds: float = 0.0
     late_starts: int = 0  # paced: requests started more than 10 ms after their schedule
+    not_started: int = 0  # paced: still waiting for a connection slot when the run ended
 
 
 async def _send(port: int, request: Request) -> int:
@@ -131,7 +132,9 @@ async def paced(port: int, make: Callable[[int], Request], rate: float, seconds:
     for task in list(tasks):
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return run.finish(started)
+    result = run.finish(started)
+    result.not_started = int(rate * seconds) - len(result.answered) - len(result.cut_off)
+    return result
 
 
 def _child(queue, shape, port, make, amount, seconds):
