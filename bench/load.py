@@ -223,12 +223,48 @@ def summary(result: loadgen.Result) -> dict:
     }
 
 
-def run_scenario(name: str, args, port: int, secrets: list[str], cookie: str) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (0 when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()  # fields 3.. of proc_pid_stat(5)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(master: int) -> dict[int, float]:
+    """CPU so far of gunicorn (master and workers) and of the PostgreSQL backends serving
+    the scratch database (the server runs on this host): what the requests cost the cores,
+    a figure the other sessions' load on a shared machine does not inflate."""
+    from django.db import connection
+
+    pids = {master}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == master:
+                pids.add(int(entry.name))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        pids.update(pid for (pid,) in cursor.fetchall())
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
+def run_scenario(name: str, args, server: int, secrets: list[str], cookie: str) -> dict:
     from django.db import connection
 
     from civility.feedback.models import ServiceRating
 
+    port = args.port
     rows_before = ServiceRating.objects.count()
+    cpu_before = server_cpu(server)
     connection.close()
     load_before = os.getloadavg()[0]
     if name == "capacity":
@@ -249,10 +285,13 @@ def run_scenario(name: str, args, port: int, secrets: list[str], cookie: str) ->
     load_after = os.getloadavg()[0]
     time.sleep(3)  # the workers finish the requests that were cut off
     rows_added = ServiceRating.objects.count() - rows_before
+    cpu_after = server_cpu(server)
+    used = sum(cpu - cpu_before.get(pid, 0.0) for pid, cpu in cpu_after.items())
     return {
         "name": name,
         "label": label,
         "load": (load_before, load_after),
+        "cpu": {"server": used, "generators": kiosk.cpu_seconds + pages.cpu_seconds},
         "kiosk": summary(kiosk),
         "pages": summary(pages),
         "check": count_check(kiosk, rows_added),
@@ -286,6 +325,12 @@ def report(run: dict, args) -> None:
             f"| {ms(r.get('p95_ms'))} | {ms(r.get('p99_ms'))} "
             f"| {', '.join(f'{k}: {v}' for k, v in other.items()) or 'none'} |"
         )
+    cores = os.cpu_count()
+    print(
+        f"\nCPU used: server (gunicorn and its PostgreSQL backends) {run['cpu']['server']:.1f} s, "
+        f"load generators {run['cpu']['generators']:.1f} s, of {cores * args.seconds:g} "
+        f"core-seconds ({cores} cores × {args.seconds:g} s; other processes had the rest)"
+    )
     print("\n| page | answers | p50 | p99 |")
     print("|---|---|---|---|")
     for path in PAGES:
@@ -302,6 +347,33 @@ def report(run: dict, args) -> None:
         f"({c['cut_off_stored']} of them stored); {c['refused']} refused "
         f"({c['refused_stored']} stored); {c['rows_added']:,} rows added, "
         f"{c['rows_not_sent']} not from this run → {'OK' if c['ok'] else 'FAILED'}"
+    )
+
+
+def estimate(runs: list[dict], args) -> None:
+    """What the pages would get from dedicated cores, from the CPU each request used here.
+
+    A page's cost comes from the pages-alone run, a rating's from what the paced run used
+    beyond its pages. Mean latency only (closed clients: clients / rate); queueing adds to
+    the tail, so this is no substitute for a run on a quiet machine."""
+    by_name = {run["name"]: run for run in runs}
+    if not {"pages", "paced"} <= by_name.keys():
+        return
+    pages, paced = by_name["pages"], by_name["paced"]
+    page_cpu = pages["cpu"]["server"] / pages["pages"]["requests"]
+    rating_cpu = (paced["cpu"]["server"] - page_cpu * paced["pages"]["requests"]) / paced["kiosk"][
+        "requests"
+    ]
+    generators = paced["cpu"]["generators"] / args.seconds
+    cores = os.cpu_count()
+    free = cores - args.kiosk_rate * rating_cpu - generators
+    rate = free / page_cpu
+    print(
+        f"\nestimate for {cores} dedicated cores: a page costs {page_cpu * 1000:.0f} ms of CPU "
+        f"(server side), a rating {rating_cpu * 1000:.1f} ms; {args.kiosk_rate:g} ratings/s "
+        f"take {args.kiosk_rate * rating_cpu:.2f} cores, the load generators {generators:.2f}; "
+        f"the pages would get {rate:.0f}/s, a mean of {1000 * args.page_clients / rate:.0f} ms "
+        f"with {args.page_clients} clients"
     )
 
 
@@ -348,7 +420,7 @@ def main() -> None:
         # tests.system.processes.gunicorn() pins one worker; the bench wants --workers.
         argv, genv, port = gunicorn(url, args.port, **env)
         argv[argv.index("--workers") + 1] = str(args.workers)
-        with running((argv, genv, port), logs=ROOT / "test-results" / "bench"):
+        with running((argv, genv, port), logs=ROOT / "test-results" / "bench") as (server,):
             import http.client
 
             for path in PAGES:  # warm-up, and every page must answer 200
@@ -360,7 +432,7 @@ def main() -> None:
             warm = loadgen.start("closed", port, page_requests(cookie), args.workers, 5)()
             assert all(status == 200 for _t, status, _s in warm.answered), warm
             for name in args.scenario:
-                runs.append(run_scenario(name, args, port, secrets, cookie))
+                runs.append(run_scenario(name, args, server.pid, secrets, cookie))
                 time.sleep(2)
         print(
             f"\n{os.cpu_count()} CPU(s), gunicorn {args.workers} sync workers "
@@ -368,6 +440,7 @@ def main() -> None:
         )
         for run in runs:
             report(run, args)
+        estimate(runs, args)
     finally:
         connection.close()
         connection.creation.destroy_test_db(

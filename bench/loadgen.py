@@ -47,6 +47,7 @@ class Result:
     seconds: float = 0.0
     late_starts: int = 0  # paced: requests started more than 10 ms after their schedule
     not_started: int = 0  # paced: still waiting for a connection slot when the run ended
+    cpu_seconds: float = 0.0  # what the generator itself used of the shared cores
 
 
 async def _send(port: int, request: Request) -> int:
@@ -139,7 +140,9 @@ async def paced(port: int, make: Callable[[int], Request], rate: float, seconds:
 
 def _child(queue, shape, port, make, amount, seconds):
     runner = closed if shape == "closed" else paced
-    queue.put(asyncio.run(runner(port, make, amount, seconds)))
+    result = asyncio.run(runner(port, make, amount, seconds))
+    result.cpu_seconds = time.process_time()
+    queue.put(result)
 
 
 def start(shape: str, port: int, make: Callable[[int], Request], amount: float, seconds: float):
