@@ -233,20 +233,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(master: int) -> dict[int, float]:
+def server_cpu(masters: list[int]) -> dict[int, float]:
     """CPU so far of gunicorn (master and workers) and of the PostgreSQL backends serving
     the scratch database (the server runs on this host): what the requests cost the cores,
     a figure the other sessions' load on a shared machine does not inflate."""
     from django.db import connection
 
-    pids = {master}
+    pids = set(masters)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == master:
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) in masters:
                 pids.add(int(entry.name))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -257,14 +257,13 @@ def server_cpu(master: int) -> dict[int, float]:
     return {pid: cpu_seconds(pid) for pid in pids}
 
 
-def run_scenario(name: str, args, server: int, secrets: list[str], cookie: str) -> dict:
+def run_scenario(name: str, args, servers: list[int], secrets: list[str], cookie: str) -> dict:
     from django.db import connection
 
     from civility.feedback.models import ServiceRating
 
-    port = args.port
     rows_before = ServiceRating.objects.count()
-    cpu_before = server_cpu(server)
+    cpu_before = server_cpu(servers)
     connection.close()
     load_before = os.getloadavg()[0]
     if name == "capacity":
@@ -277,15 +276,16 @@ def run_scenario(name: str, args, server: int, secrets: list[str], cookie: str) 
         kiosk_load = ("paced", args.kiosk_rate)
         label = f"kiosks at {args.kiosk_rate:g}/s"
     shape, amount = kiosk_load
-    wait_kiosk = loadgen.start(shape, port, kiosk_requests(secrets), amount, args.seconds)
+    kiosk_port = args.port + 1 if args.kiosk_workers else args.port
+    wait_kiosk = loadgen.start(shape, kiosk_port, kiosk_requests(secrets), amount, args.seconds)
     wait_pages = loadgen.start(
-        "closed", port, page_requests(cookie), args.page_clients, args.seconds
+        "closed", args.port, page_requests(cookie), args.page_clients, args.seconds
     )
     kiosk, pages = wait_kiosk(), wait_pages()
     load_after = os.getloadavg()[0]
     time.sleep(3)  # the workers finish the requests that were cut off
     rows_added = ServiceRating.objects.count() - rows_before
-    cpu_after = server_cpu(server)
+    cpu_after = server_cpu(servers)
     used = sum(cpu - cpu_before.get(pid, 0.0) for pid, cpu in cpu_after.items())
     return {
         "name": name,
@@ -393,6 +393,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * os.cpu_count())  # gunicorn.conf.py
     parser.add_argument("--port", type=int, default=8191)
     parser.add_argument(
+        "--kiosk-workers",
+        type=int,
+        default=0,
+        help="serve the kiosk ratings from a second gunicorn with this many workers on --port+1 "
+        "(what a proxy routing /api/v1/feedback/kiosk/ apart does); 0: one gunicorn for all",
+    )
+    parser.add_argument(
         "--keepdb",
         action="store_true",
         help="keep the scratch database, and reuse one kept earlier (each run adds its ratings)",
@@ -417,10 +424,17 @@ def main() -> None:
             "FEEDBACK_KIOSK_BURST": "100000000",
             "FEEDBACK_NETWORK_BURST": "100000000",
         }
-        # tests.system.processes.gunicorn() pins one worker; the bench wants --workers.
-        argv, genv, port = gunicorn(url, args.port, **env)
-        argv[argv.index("--workers") + 1] = str(args.workers)
-        with running((argv, genv, port), logs=ROOT / "test-results" / "bench") as (server,):
+        commands = [(args.port, args.workers)]
+        if args.kiosk_workers:  # as a proxy would route /api/v1/feedback/kiosk/ elsewhere
+            commands.append((args.port + 1, args.kiosk_workers))
+        servers = []
+        for server_port, workers in commands:
+            # tests.system.processes.gunicorn() pins one worker; the bench sets its own.
+            argv, genv, _port = gunicorn(url, server_port, **env)
+            argv[argv.index("--workers") + 1] = str(workers)
+            servers.append((argv, genv, server_port))
+        port = args.port
+        with running(*servers, logs=ROOT / "test-results" / "bench") as processes:
             import http.client
 
             for path in PAGES:  # warm-up, and every page must answer 200
@@ -428,15 +442,25 @@ def main() -> None:
                 conn.request("GET", path, headers={"Cookie": cookie})
                 status = conn.getresponse().status
                 assert status == 200, (path, status)
-            # Every worker warm: each has rendered the pages once before the measures.
+            # Every worker warm: each has rendered the pages, or stored a rating, before.
             warm = loadgen.start("closed", port, page_requests(cookie), args.workers, 5)()
             assert all(status == 200 for _t, status, _s in warm.answered), warm
+            kiosk_port = args.port + 1 if args.kiosk_workers else args.port
+            warm = loadgen.start("paced", kiosk_port, kiosk_requests(secrets), 20, 2)()
+            assert all(status == 201 for _t, status, _s in warm.answered), warm
             for name in args.scenario:
-                runs.append(run_scenario(name, args, server.pid, secrets, cookie))
+                masters = [process.pid for process in processes]
+                runs.append(run_scenario(name, args, masters, secrets, cookie))
                 time.sleep(2)
+        kiosk_pool = (
+            f", kiosk ratings routed to a second gunicorn of {args.kiosk_workers} workers"
+            if args.kiosk_workers
+            else ""
+        )
         print(
             f"\n{os.cpu_count()} CPU(s), gunicorn {args.workers} sync workers "
-            f"(gunicorn.conf.py), load generators: bench/loadgen.py, one process per load"
+            f"(gunicorn.conf.py){kiosk_pool}, load generators: bench/loadgen.py, one process "
+            "per load"
         )
         for run in runs:
             report(run, args)
