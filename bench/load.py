@@ -395,9 +395,9 @@ def main() -> None:
     parser.add_argument(
         "--kiosk-workers",
         type=int,
-        default=0,
-        help="serve the kiosk ratings from a second gunicorn with this many workers on --port+1 "
-        "(what a proxy routing /api/v1/feedback/kiosk/ apart does); 0: one gunicorn for all",
+        default=2,
+        help="serve the kiosk ratings from a second gunicorn with this many workers on --port+1, "
+        "as docs/deploy.md routes /api/v1/feedback/kiosk/ apart; 0: one gunicorn for all",
     )
     parser.add_argument(
         "--keepdb",
