@@ -31,8 +31,9 @@ test-system: setup
 	export DEBUG=false SECRET_KEY=test-only-secret-key; \
 	$(VENV)/bin/pytest -m system $(PYTEST_ARGS)
 
-# Load test (bench/load.py: wrk on loopback, kiosk ingest and dashboards at the same time,
-# bounded in time), schemathesis with 100 examples per operation, and the system tests;
+# Load test (bench/load.py: asyncio clients on loopback, kiosk ingest at full speed and then
+# at a fixed 100 ratings/s while staff pages run at full speed, exact count check, bounded in
+# time), schemathesis with 100 examples per operation, and the system tests;
 # figures go to bench/README.md.
 bench: setup
 	@trap '$(STOP_DB)' EXIT INT TERM; \
