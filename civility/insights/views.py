@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from civility.insights import figures as insight_figures
 from civility.insights.forms import ReportForm, SubscriptionForm, WeightsForm, parse_period
 from civility.insights.models import CultureIndex, ReportJob, Subscription, WeightSet
 from civility.insights.periods import KINDS, Period
+from civility.inspections.models import CorrectiveAction
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.scopes import scope_of
@@ -49,6 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period, period_error = _period(request)
     entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
     children = insight_figures.children_ranked(unit, period)
+    siblings = insight_figures.siblings_ranked(unit, period)
     trend = insight_figures.trend(unit, period)
     counters = officials = None
     if unit.kind in (UnitKind.SERVICE_POINT, UnitKind.SERVICE_BRANCH, UnitKind.COUNTER) or (
@@ -56,14 +59,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ):
         counters = feedback_figures.per_counter(unit=unit, start=period.start, end=period.end)
         # A commune's service point belongs to the Service Center: its counters are listed
-        # for their figures, and linked only for users whose scope covers them.
+        # for their figures; their index opens for users whose scope covers them, their
+        # ratings, calls and corrective actions (read-only) for the commune's heads too.
+        ids = [row["counter_id"] for row in counters]
         openable = set(
-            OrgUnit.objects.visible_to(request.user)
-            .filter(pk__in=[row["counter_id"] for row in counters])
+            OrgUnit.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        readable = openable | set(
+            OrgUnit.objects.serving_scope_of(request.user)
+            .filter(pk__in=ids)
             .values_list("pk", flat=True)
+        )
+        open_actions = dict(
+            CorrectiveAction.objects.filter(unit_id__in=readable)
+            .not_closed()
+            .values("unit_id")
+            .annotate(count=Count("pk"))
+            .values_list("unit_id", "count")
         )
         for row in counters:
             row["openable"] = row["counter_id"] in openable
+            row["readable"] = row["counter_id"] in readable
+            row["open_actions"] = open_actions.get(row["counter_id"], 0)
     own = Official.objects.visible_to(request.user).filter(unit=unit).active()
     if own.exists():
         rated = {
@@ -91,6 +108,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .first(),
             "lines": insight_figures.component_lines(entry, unit, period),
             "children": children,
+            "children_scored": any(row.score is not None for row in children),
+            "siblings": siblings,
+            "ranked_siblings": sum(1 for row in siblings if row.rank is not None),
             "ranking_version": insight_figures.ranking_version(children),
             "trend": trend,
             "chart_trend": {

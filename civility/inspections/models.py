@@ -733,6 +733,18 @@ class CorrectiveActionQuerySet(models.QuerySet):
         inspections = Inspection.objects.visible_to(user).values("pk")
         return self.filter(Q(finding__inspection__in=inspections) | scope_of(user).q("unit__path"))
 
+    def readable_by(self, user) -> CorrectiveActionQuerySet:
+        """visible_to, and the actions of the counters serving the user's ward (read-only:
+        no responder or verifier role reaches them; views audit those reads)."""
+        serving = OrgUnit.objects.serving_scope_of(user).values("pk")
+        return (self.visible_to(user) | self.filter(unit__in=serving)).distinct()
+
+    def serving_only_for(self, user) -> CorrectiveActionQuerySet:
+        """Those of readable_by that visible_to does not reach, whose reads are audited."""
+        return self.filter(
+            unit__in=OrgUnit.objects.serving_scope_of(user).values("pk")
+        ).exclude(pk__in=self.visible_to(user).values("pk"))
+
     def not_closed(self) -> CorrectiveActionQuerySet:
         return self.exclude(status=ActionStatus.CLOSED)
 

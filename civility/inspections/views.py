@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.audit import log_reads
 from civility.core.files import serve
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections import actions, analytics, documents, scoring, spreadsheets
@@ -560,7 +561,7 @@ def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's evidence that a corrective action was carried out."""
     evidence = get_object_or_404(
-        EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
+        EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.readable_by(request.user)),
         pk=pk,
     )
     return serve(evidence.file, filename=evidence.download_name)
@@ -726,7 +727,10 @@ def unit_trend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
-    corrective = CorrectiveAction.objects.visible_to(request.user).with_related()
+    corrective = CorrectiveAction.objects.readable_by(request.user).with_related()
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        corrective = corrective.filter(unit_id=unit_id)
     show = request.GET.get("show", "open")
     if show == "overdue":
         corrective = corrective.overdue()
@@ -734,18 +738,32 @@ def action_list(request: HttpRequest) -> HttpResponse:
         corrective = corrective.not_closed().escalated_to(request.user)
     elif show == "open":
         corrective = corrective.not_closed()
+    page = list(corrective[:PAGE_SIZE])
+    _log_serving_reads(request.user, page)
     return render(
         request,
         "inspections/action_list.html",
-        {"actions": corrective[:PAGE_SIZE], "show": show, "today": timezone.localdate()},
+        {"actions": page, "show": show, "today": timezone.localdate()},
     )
+
+
+def _log_serving_reads(user, rows: list[CorrectiveAction]) -> None:
+    """Audit the reads of actions a ward head sees only because the counter serves the ward."""
+    ids = [row.pk for row in rows]
+    if ids:
+        log_reads(
+            actor=user,
+            instances=CorrectiveAction.objects.filter(pk__in=ids).serving_only_for(user),
+        )
 
 
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
-        CorrectiveAction.objects.visible_to(request.user).with_related(), pk=pk
+        CorrectiveAction.objects.readable_by(request.user).with_related(), pk=pk
     )
+    if request.method == "GET":
+        _log_serving_reads(request.user, [action])
     can_respond = actions.can_respond(request.user, action) and action.status != ActionStatus.CLOSED
     can_verify = action.status == ActionStatus.RESPONDED and actions.can_verify(
         request.user, action
