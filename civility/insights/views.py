@@ -52,6 +52,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
     children = insight_figures.children_ranked(unit, period)
     siblings = insight_figures.siblings_ranked(unit, period)
+    ranked_siblings = [row for row in siblings if row.rank is not None]
+    own_rank = next((row.rank for row in siblings if row.is_self), None)
+    # On a phone the ward sees the top three and its neighbours; the rest folds away.
+    near = [
+        row
+        for row in ranked_siblings
+        if row.rank <= 3 or (own_rank is not None and abs(row.rank - own_rank) <= 2)
+    ]
     trend = insight_figures.trend(unit, period)
     counters = officials = None
     if unit.kind in (UnitKind.SERVICE_POINT, UnitKind.SERVICE_BRANCH, UnitKind.COUNTER) or (
@@ -110,7 +118,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "children": children,
             "children_scored": any(row.score is not None for row in children),
             "siblings": siblings,
-            "ranked_siblings": sum(1 for row in siblings if row.rank is not None),
+            "ranked_siblings": ranked_siblings,
+            "near_siblings": near,
+            "unranked_siblings": len(siblings) - len(ranked_siblings),
             "ranking_version": insight_figures.ranking_version(children),
             "trend": trend,
             "chart_trend": {

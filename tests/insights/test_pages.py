@@ -275,3 +275,22 @@ def test_the_ranking_table_is_drawn_anew_when_the_index_is_recomputed(client, ca
     cast.b.ward.name = "Phường Bồ Đề"
     cast.b.ward.save()
     assert "Phường Bồ Đề" in client.get(url).content.decode().split('id="ranking-table"')[1]
+
+
+def test_a_ward_head_sees_the_wards_rank_among_its_siblings_with_the_band_only(client, cast, data):
+    login(client, cast.a.head)
+    html = client.get(f"/insights/?unit={cast.a.ward.pk}&period=2026-03").content.decode()
+    assert 'id="siblings-table"' in html
+    siblings = html.split('id="siblings-table"')[1].split("</table>")[0]
+    assert cast.a.ward.display_name in siblings and cast.b.ward.display_name in siblings
+    assert 'aria-current="true"' in siblings and "–" in siblings  # the band
+    # Nothing of a sibling's components or a link into its page.
+    assert f"?unit={cast.b.ward.pk}" not in siblings and "small-sample" not in siblings
+    assert client.get(f"/insights/?unit={cast.b.ward.pk}").status_code == 404
+
+
+def test_units_under_it_without_an_index_are_said_so_without_an_empty_chart(client, cast, data):
+    login(client, cast.a.head)
+    html = client.get(f"/insights/?unit={cast.a.ward.pk}&period=2026-03").content.decode()
+    assert 'id="ranking-empty"' in html
+    assert 'data-source="chart-ranking-data"' not in html
