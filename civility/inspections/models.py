@@ -741,9 +741,9 @@ class CorrectiveActionQuerySet(models.QuerySet):
 
     def serving_only_for(self, user) -> CorrectiveActionQuerySet:
         """Those of readable_by that visible_to does not reach, whose reads are audited."""
-        return self.filter(
-            unit__in=OrgUnit.objects.serving_scope_of(user).values("pk")
-        ).exclude(pk__in=self.visible_to(user).values("pk"))
+        return self.filter(unit__in=OrgUnit.objects.serving_scope_of(user).values("pk")).exclude(
+            pk__in=self.visible_to(user).values("pk")
+        )
 
     def not_closed(self) -> CorrectiveActionQuerySet:
         return self.exclude(status=ActionStatus.CLOSED)
