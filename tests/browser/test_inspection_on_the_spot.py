@@ -38,12 +38,12 @@ def on_the_spot(page: Page, live_server, transactional_db, cast, settings, tmp_p
     )
     # Everything answered and photographed but the criterion the inspector fails now.
     answer_all_with_photos(inspection, inspector)
-    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("input[name=username]").fill(inspector.username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
-    expect(page.locator("body")).not_to_contain_text("Please enter a correct")
+    expect(page.locator("header")).to_contain_text(inspector.username)
+    page.set_viewport_size(PHONE)  # the inspector's phone
     return page, inspection
 
 

@@ -338,6 +338,8 @@
     }
   });
 
+  // A link to a step (#finish, #criterion-12) shows that step.
+  window.addEventListener("hashchange", () => show(indexOfHash(), true));
   window.addEventListener("online", flush);
   window.addEventListener("offline", showStatus);
   setInterval(flush, 15000);
