@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from civility.insights.forms import ReportForm, SubscriptionForm, WeightsForm, p
 from civility.insights.models import CultureIndex, ReportJob, Subscription, WeightSet
 from civility.insights.periods import KINDS, Period
 from civility.inspections.models import CorrectiveAction
-from civility.orgs.context_processors import selected_unit
+from civility.orgs.context_processors import scope_roots, selected_unit
 from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.scopes import scope_of
 
@@ -44,10 +45,30 @@ def _period(request: HttpRequest) -> tuple[Period, str | None]:
     return parse_period(request.GET.get("period"), Period.current("quarter"))
 
 
+def _own_unit_below(request: HttpRequest) -> OrgUnit | None:
+    """The user's own unit under the unit asked for, when that unit is out of their scope
+    (a ward head asking for the city): they are shown where their unit stands among its
+    siblings instead of a 404."""
+    unit_id = request.GET.get("unit", "")
+    asked = OrgUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    if asked is None:
+        return None
+    return next((root for root in scope_roots(request) if root.path.startswith(asked.path)), None)
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    try:
+        unit = _unit(request)
+    except Http404:
+        own = _own_unit_below(request)
+        if own is None:
+            raise
+        query = {"unit": own.pk}
+        if request.GET.get("period"):
+            query["period"] = request.GET["period"]
+        return redirect(f"{request.path}?{urlencode(query)}#siblings")
     period, period_error = _period(request)
     entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
     children = insight_figures.children_ranked(unit, period)

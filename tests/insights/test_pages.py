@@ -298,3 +298,10 @@ def test_units_under_it_without_an_index_are_said_so_without_an_empty_chart(clie
     html = client.get(f"/insights/?unit={cast.a.ward.pk}&period=2026-03").content.decode()
     assert 'id="ranking-empty"' in html
     assert 'data-source="chart-ranking-data"' not in html
+
+
+def test_a_ward_head_asking_for_the_city_is_shown_the_ward_among_its_siblings(client, cast, data):
+    login(client, cast.a.head)
+    response = client.get(f"/insights/?unit={cast.city.pk}&period=2026-03")
+    assert response.status_code == 302
+    assert response.url == f"/insights/?unit={cast.a.ward.pk}&period=2026-03#siblings"
