@@ -53,7 +53,7 @@ from civility.inspections.models import (
     Photo,
     TemplateVersion,
 )
-from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.provinces import shipped_for
 from civility.orgs.scopes import scope_of
 
@@ -471,6 +471,8 @@ def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
             "photo_form": PhotoForm(),
             "accept": ACCEPT_ATTRIBUTE,
             "revisit": actions.revisit_of(inspection, user=request.user),
+            # A finding about a person's conduct opens a draft violation record.
+            "officials": Official.objects.under(inspection.unit).active().order_by("full_name"),
         },
     )
 
@@ -655,7 +657,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     back = f"{inspection.get_absolute_url()}#findings"
     if request.POST.get("back") == "run" and not inspection.is_locked():
         criterion = request.POST.get("criterion", "")
-        anchor = f"#criterion-{criterion}" if criterion.isdigit() else ""
+        anchor = f"#criterion-{criterion}" if criterion.isdigit() else "#finish"
         back = reverse("inspections:inspection_run", args=[inspection.pk]) + anchor
     if form.is_valid():
         try:

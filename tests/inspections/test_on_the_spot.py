@@ -3,7 +3,9 @@ scores come back with every batch of answers, and submitting asks first."""
 
 from __future__ import annotations
 
+from civility.conduct.models import RecordStatus, ViolationRecord
 from civility.inspections.models import InspectionStatus
+from tests.factories import make_official
 from tests.inspections.conftest import answer_all_with_photos
 from tests.inspections.test_answers import _item, _post
 
@@ -60,3 +62,24 @@ def test_nothing_to_confirm_while_answers_are_missing(client, inspection, inspec
     client.force_login(inspector)
     html = client.get(f"/inspections/{inspection.pk}/submit/").content.decode()
     assert 'id="missing-title"' in html and 'id="confirm-submit"' not in html
+
+
+def test_a_finding_about_an_official_from_the_phone_opens_a_draft_record(
+    client, inspection, inspector, counter_a
+):
+    official = make_official("Phạm Thị Hoa", unit=counter_a)
+    client.force_login(inspector)
+    html = client.get(f"/inspections/{inspection.pk}/run/").content.decode()
+    assert 'id="finding-person"' in html and "Phạm Thị Hoa" in html
+    response = client.post(
+        f"/inspections/{inspection.pk}/findings/",
+        {
+            "back": "run",
+            "kind": "violation",
+            "official": official.pk,
+            "description": "Không đeo thẻ công chức.",
+        },
+    )
+    assert response.url == f"/inspections/{inspection.pk}/run/#finish"
+    record = ViolationRecord.objects.get(finding__inspection=inspection)
+    assert record.status == RecordStatus.DRAFT and record.official == official
