@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civility.codes.models import Code
@@ -497,6 +498,46 @@ def report_violation(
     return record
 
 
+@transaction.atomic
+def draft_record_from_finding(*, actor, finding) -> ViolationRecord:
+    """Open a draft record about the official an inspection finding names, for the handlers
+    of the official's unit to review and verify. Called by inspections.actions.record_finding,
+    which has checked that `actor` conducts the inspection and that the official works in the
+    inspected unit; the inspector may not handle the official's unit, so no `can_report` here.
+    One record per finding: a second call returns the first."""
+    existing = ViolationRecord.objects.filter(finding=finding).first()
+    if existing is not None:
+        return existing
+    official = finding.official
+    if official is None:
+        raise ValidationError({"official": _("The finding names no official.")})
+    inspection = finding.inspection
+    today = timezone.localdate()
+    started = timezone.localdate(inspection.started_at) if inspection.started_at else None
+    occurred_on = min(started or inspection.planned_on or today, today)
+    with acting_as(actor):
+        record = ViolationRecord.objects.create(
+            unit=official.unit,
+            official=official,
+            occurred_on=occurred_on,
+            place=inspection.place,
+            source=Source.SURPRISE_CHECK if inspection.kind == "surprise" else Source.INSPECTION,
+            source_reference=_("Inspection of %(target)s, %(date)s")
+            % {
+                "target": inspection.target_name,
+                "date": date_format(occurred_on, "SHORT_DATE_FORMAT"),
+            },
+            source_url=inspection.get_absolute_url(),
+            description=finding.description,
+            confidential=True,
+            status=RecordStatus.DRAFT,
+            reported_by=actor,
+            finding=finding,
+        )
+        _step(record, StepKind.REPORTED, actor=actor, to_status=RecordStatus.DRAFT)
+    return record
+
+
 def _locked(record: ViolationRecord) -> ViolationRecord:
     return ViolationRecord.objects.select_for_update().get(pk=record.pk)
 
@@ -518,6 +559,7 @@ def start_verification(*, actor, record: ViolationRecord, note: str = "") -> Vio
     _ensure(can_handle(actor, record))
     record = _locked(record)
     _refuse_transition(record, RecordStatus.VERIFYING)
+    from_status = record.status
     with acting_as(actor):
         record.status = RecordStatus.VERIFYING
         record.save(update_fields=["status"])
@@ -525,7 +567,7 @@ def start_verification(*, actor, record: ViolationRecord, note: str = "") -> Vio
             record,
             StepKind.VERIFICATION_STARTED,
             actor=actor,
-            from_status=RecordStatus.REPORTED,
+            from_status=from_status,
             to_status=RecordStatus.VERIFYING,
             note=note.strip(),
         )

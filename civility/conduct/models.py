@@ -37,6 +37,7 @@ __all__ = [
     "Handling",
     "Outcome",
     "RecordEvidence",
+    "OPEN_STATUSES",
     "RecordStatus",
     "RecordStep",
     "ReportMessage",
@@ -264,6 +265,9 @@ class Source(models.TextChoices):
 
 
 class RecordStatus(models.TextChoices):
+    # Opened by an inspection's finding about an official: the handlers of the official's
+    # unit review it (type, severity) before verifying; it counts nowhere until confirmed.
+    DRAFT = "draft", _("Draft from an inspection")
     REPORTED = "reported", _("Reported")
     VERIFYING = "verifying", _("Being verified")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -284,8 +288,11 @@ class Handling(models.TextChoices):
     TRANSFER = "transfer", _("Transfer from post")
 
 
+OPEN_STATUSES = (RecordStatus.DRAFT, RecordStatus.REPORTED, RecordStatus.VERIFYING)
+
 # The workflow: which status may follow which. Anything else is refused.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RecordStatus.DRAFT: (RecordStatus.VERIFYING,),
     RecordStatus.REPORTED: (RecordStatus.VERIFYING,),
     RecordStatus.VERIFYING: (RecordStatus.CONFIRMED, RecordStatus.DISMISSED),
     RecordStatus.CONFIRMED: (RecordStatus.CLOSED,),
@@ -338,7 +345,7 @@ class ViolationRecordQuerySet(models.QuerySet):
         return self.filter(outcome=Outcome.CONFIRMED)
 
     def open(self) -> ViolationRecordQuerySet:
-        return self.filter(status__in=(RecordStatus.REPORTED, RecordStatus.VERIFYING))
+        return self.filter(status__in=OPEN_STATUSES)
 
     def with_related(self) -> ViolationRecordQuerySet:
         return self.select_related("unit", "official", "type__group", "place")
@@ -472,6 +479,15 @@ class ViolationRecord(models.Model):
         verbose_name=_("decided by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The inspection finding that opened this record (a draft), one record per finding.
+    finding = models.OneToOneField(
+        "inspections.Finding",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="violation_record",
+        verbose_name=_("inspection finding"),
+    )
 
     objects = ViolationRecordQuerySet.as_manager()
 
@@ -485,7 +501,7 @@ class ViolationRecord(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["reported", "verifying"], outcome="")
+                condition=Q(status__in=["draft", "reported", "verifying"], outcome="")
                 | Q(status="confirmed", outcome="confirmed")
                 | Q(status="dismissed", outcome="dismissed")
                 | (Q(status="closed") & ~Q(outcome="")),
@@ -543,7 +559,7 @@ class ViolationRecord(models.Model):
         return status in TRANSITIONS[self.status]
 
     def is_open(self) -> bool:
-        return self.status in (RecordStatus.REPORTED, RecordStatus.VERIFYING)
+        return self.status in OPEN_STATUSES
 
     def is_about(self, user) -> bool:
         """Whether `user` is the official the record is about."""

@@ -19,6 +19,14 @@ from civility.orgs.scopes import scope_of
 
 STEPS = (
     (
+        RecordStatus.DRAFT,
+        ngettext_lazy(
+            "%(count)d draft violation record from an inspection to review",
+            "%(count)d draft violation records from inspections to review",
+            "count",
+        ),
+    ),
+    (
         RecordStatus.REPORTED,
         ngettext_lazy(
             "%(count)d reported violation record to verify",

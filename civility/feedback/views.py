@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civility.core import receipts
+from civility.core.audit import log_reads
 from civility.core.clients import client_network
 from civility.core.files import extension_of, serve
 from civility.feedback import actions, conf, figures, stream, throttle, trust
@@ -386,8 +387,10 @@ def _unit_param(request: HttpRequest) -> OrgUnit | None:
 
 
 def _openable_counters(user):
-    """The counters whose page (counter_detail) `user` may open."""
-    return OrgUnit.objects.visible_to(user).filter(kind__in=RATED_UNIT_KINDS)
+    """The counters whose page (counter_detail) `user` may open: those of their own subtree,
+    and, read-only, those serving a commune they head."""
+    readable = OrgUnit.objects.visible_to(user) | OrgUnit.objects.serving_scope_of(user)
+    return readable.filter(kind__in=RATED_UNIT_KINDS).distinct()
 
 
 @login_required
@@ -431,10 +434,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A counter's figures. The heads of the ward a Service Center counter serves read them
+    too (OrgUnit.objects.serving_scope_of), read-only and with every read audited."""
     counter = get_object_or_404(_openable_counters(request.user), pk=pk)
     period = PeriodForm(request.GET or None)
     start, end = period.period()
-    can_manage = scope_of(request.user).covers(counter, roles=MANAGER_ROLES)
+    scope = scope_of(request.user)
+    can_manage = scope.covers(counter, roles=MANAGER_ROLES)
+    calls = list(AssistanceCall.objects.filter(counter=counter)[:20])
+    serving_only = not scope.covers(counter)
+    if serving_only:
+        log_reads(actor=request.user, instances=[counter, *calls])
     return render(
         request,
         "feedback/counter_detail.html",
@@ -449,7 +459,8 @@ def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "devices": CounterDevice.objects.visible_to(request.user)
             .filter(counter=counter)
             .order_by(F("revoked_at").desc(nulls_first=True), "name", "pk"),
-            "calls": AssistanceCall.objects.filter(counter=counter)[:20],
+            "calls": calls,
+            "serving_only": serving_only,
             "sessions": trust.recent_sessions(counter),
             "session_mode": SessionCounter.objects.filter(counter=counter).first(),
             "can_manage": can_manage,

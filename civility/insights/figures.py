@@ -194,6 +194,39 @@ def children_ranked(unit: OrgUnit, period: Period, *, current_only: bool = True)
     return rows
 
 
+@dataclass(frozen=True)
+class SiblingRow:
+    """A unit among its siblings as anyone ranked with it may see it: rank, score and band,
+    nothing of the components (public scorecards show the same)."""
+
+    unit_id: int
+    name: str
+    rank: int | None
+    score: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    is_self: bool
+
+
+def siblings_ranked(unit: OrgUnit, period: Period) -> list[SiblingRow]:
+    """`unit` and the other children of its parent, ranked as children_ranked() ranks the
+    parent's children (the same rows, so the two pages never disagree). Empty for a root."""
+    if unit.parent_id is None:
+        return []
+    return [
+        SiblingRow(
+            unit_id=row.unit.pk,
+            name=row.unit.display_name,
+            rank=row.rank,
+            score=row.score,
+            low=row.low,
+            high=row.high,
+            is_self=row.unit.pk == unit.pk,
+        )
+        for row in children_ranked(unit.parent, period)
+    ]
+
+
 def ranking_version(rows: list[RankRow]) -> str:
     """Changes whenever what the ranking table shows can change: the index is recomputed
     (its rows are written anew, with new ids) or a child unit is edited. The page caches

@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +21,8 @@ from civility.insights import figures as insight_figures
 from civility.insights.forms import ReportForm, SubscriptionForm, WeightsForm, parse_period
 from civility.insights.models import CultureIndex, ReportJob, Subscription, WeightSet
 from civility.insights.periods import KINDS, Period
-from civility.orgs.context_processors import selected_unit
+from civility.inspections.models import CorrectiveAction
+from civility.orgs.context_processors import scope_roots, selected_unit
 from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.scopes import scope_of
 
@@ -42,13 +45,42 @@ def _period(request: HttpRequest) -> tuple[Period, str | None]:
     return parse_period(request.GET.get("period"), Period.current("quarter"))
 
 
+def _own_unit_below(request: HttpRequest) -> OrgUnit | None:
+    """The user's own unit under the unit asked for, when that unit is out of their scope
+    (a ward head asking for the city): they are shown where their unit stands among its
+    siblings instead of a 404."""
+    unit_id = request.GET.get("unit", "")
+    asked = OrgUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    if asked is None:
+        return None
+    return next((root for root in scope_roots(request) if root.path.startswith(asked.path)), None)
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    try:
+        unit = _unit(request)
+    except Http404:
+        own = _own_unit_below(request)
+        if own is None:
+            raise
+        query = {"unit": own.pk}
+        if request.GET.get("period"):
+            query["period"] = request.GET["period"]
+        return redirect(f"{request.path}?{urlencode(query)}#siblings")
     period, period_error = _period(request)
     entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
     children = insight_figures.children_ranked(unit, period)
+    siblings = insight_figures.siblings_ranked(unit, period)
+    ranked_siblings = [row for row in siblings if row.rank is not None]
+    own_rank = next((row.rank for row in siblings if row.is_self), None)
+    # On a phone the ward sees the top three and its neighbours; the rest folds away.
+    near = [
+        row
+        for row in ranked_siblings
+        if row.rank <= 3 or (own_rank is not None and abs(row.rank - own_rank) <= 2)
+    ]
     trend = insight_figures.trend(unit, period)
     counters = officials = None
     if unit.kind in (UnitKind.SERVICE_POINT, UnitKind.SERVICE_BRANCH, UnitKind.COUNTER) or (
@@ -56,14 +88,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ):
         counters = feedback_figures.per_counter(unit=unit, start=period.start, end=period.end)
         # A commune's service point belongs to the Service Center: its counters are listed
-        # for their figures, and linked only for users whose scope covers them.
+        # for their figures; their index opens for users whose scope covers them, their
+        # ratings, calls and corrective actions (read-only) for the commune's heads too.
+        ids = [row["counter_id"] for row in counters]
         openable = set(
-            OrgUnit.objects.visible_to(request.user)
-            .filter(pk__in=[row["counter_id"] for row in counters])
+            OrgUnit.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        readable = openable | set(
+            OrgUnit.objects.serving_scope_of(request.user)
+            .filter(pk__in=ids)
             .values_list("pk", flat=True)
+        )
+        open_actions = dict(
+            CorrectiveAction.objects.filter(unit_id__in=readable)
+            .not_closed()
+            .values("unit_id")
+            .annotate(count=Count("pk"))
+            .values_list("unit_id", "count")
         )
         for row in counters:
             row["openable"] = row["counter_id"] in openable
+            row["readable"] = row["counter_id"] in readable
+            row["open_actions"] = open_actions.get(row["counter_id"], 0)
     own = Official.objects.visible_to(request.user).filter(unit=unit).active()
     if own.exists():
         rated = {
@@ -92,6 +138,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .first(),
             "lines": insight_figures.component_lines(entry, unit, period),
             "children": children,
+            "children_scored": any(row.score is not None for row in children),
+            "siblings": siblings,
+            "ranked_siblings": ranked_siblings,
+            "near_siblings": near,
+            "unranked_siblings": len(siblings) - len(ranked_siblings),
             "ranking_version": insight_figures.ranking_version(children),
             "trend": trend,
             "chart_trend": {

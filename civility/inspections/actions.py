@@ -23,7 +23,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civility.codes.models import Article, Code, VersionStatus
-from civility.core.attachments import OFFICE, clean_attachment
+from civility.conduct.actions import draft_record_from_finding
+from civility.conduct.models import READER_ROLES as RECORD_READER_ROLES
+from civility.core.attachments import OFFICE, PHOTOS, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
 from civility.core.photos import clean_photo
@@ -138,6 +140,21 @@ def can_verify(user, action: CorrectiveAction) -> bool:
     if any(path.startswith(owner) for _role, path in scope.grants):
         return False
     return any(member.pk == user.pk for member in inspection.team.all())
+
+
+def may_see_official(user, finding: Finding, *, conducting: bool | None = None) -> bool:
+    """Whether `user` may read the name of the official a finding is about: it is as
+    confidential as the violation record the finding opens, so only the inspecting side,
+    the record's handlers (conduct READER_ROLES over the official's unit) and the official.
+    `conducting`: can_conduct(user, finding.inspection), when the caller knows it."""
+    official = finding.official
+    if official is None:
+        return True
+    if conducting is None:
+        conducting = can_conduct(user, finding.inspection)
+    if conducting or (user.is_authenticated and official.user_id == user.pk):
+        return True
+    return scope_of(user).covers(official.unit, roles=RECORD_READER_ROLES)
 
 
 def _ensure(allowed: bool) -> None:
@@ -903,6 +920,10 @@ def record_finding(
     finding.full_clean()
     with acting_as(actor):
         finding.save()
+    if official is not None:
+        # A person's conduct is handled as a (confidential) violation record by the
+        # official's unit: the finding opens it as a draft for that unit's handlers.
+        draft_record_from_finding(actor=actor, finding=finding)
     if deadline is not None:
         create_corrective_action(
             actor=actor, finding=finding, description=finding.recommendation, deadline=deadline
@@ -937,9 +958,10 @@ def create_corrective_action(
 
 @transaction.atomic
 def respond_to_action(
-    *, actor, action: CorrectiveAction, response: str, files=()
+    *, actor, action: CorrectiveAction, response: str, files=(), photos=()
 ) -> CorrectiveAction:
-    """The unit head says what was done, with evidence; the inspector then verifies."""
+    """The responsible unit (its head, coordinators or staff) says what was done, with
+    documents and photos as evidence; the inspecting side then verifies."""
     _ensure(can_respond(actor, action))
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if action.status == ActionStatus.CLOSED:
@@ -947,6 +969,7 @@ def respond_to_action(
     if not response.strip():
         raise ValidationError({"response": _("Say what was done.")})
     contents = [clean_attachment(upload, field="evidence", accept=OFFICE) for upload in files]
+    contents += [clean_attachment(upload, field="photos", accept=PHOTOS) for upload in photos]
     action.status = ActionStatus.RESPONDED
     action.response = response.strip()
     action.responded_at = timezone.now()

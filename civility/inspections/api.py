@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import number_format
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -51,11 +52,21 @@ class AnswerResultOut(Schema):
     message: str
 
 
+class SectionScoreOut(Schema):
+    id: int
+    percent: Decimal | None = Field(description="Weighted score of the answers so far")
+    display: str = Field(description="The percentage written in the request's language")
+
+
 class AnswersOut(Schema):
     inspection_id: int
     answered: int
     total: int
     results: list[AnswerResultOut]
+    sections: list[SectionScoreOut] = Field(
+        description="Each section's score with the answers stored so far (the phone shows "
+        "them as they come; the server computes them)"
+    )
 
 
 class AnswerOut(Schema):
@@ -258,6 +269,14 @@ def answers_save(request: HttpRequest, inspection_id: int, payload: AnswersIn):
         "answered": inspection.answers.count(),
         "total": inspection.template_version.criteria().count(),
         "results": [r.__dict__ for r in results],
+        "sections": [
+            {
+                "id": row.section_id,
+                "percent": row.percent,
+                "display": "—" if row.percent is None else f"{number_format(row.percent, 2)}%",
+            }
+            for row in actions.compute_score(inspection).sections
+        ],
     }
 
 

@@ -291,6 +291,13 @@ class FindingForm(forms.Form):
 
 class RespondForm(forms.Form):
     response = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
+    # Photos from the phone's camera or gallery, apart from documents so that the phone
+    # offers the camera; both are cleaned and stored as evidence (actions.respond_to_action).
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
     evidence = MultipleFileField(label=_("Evidence (photos, documents)"), required=False)
 
     def clean_evidence(self):

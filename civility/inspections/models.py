@@ -30,8 +30,10 @@ from civility.orgs.scopes import Role, scope_of
 MANAGER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 # Who may run inspections for an inspecting unit (besides the delegation's members).
 INSPECTOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.INSPECTOR)
-# Who answers corrective actions for the inspected unit.
-RESPONDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
+# Who answers corrective actions for the inspected unit: its head and coordinators, and its
+# staff, who usually did the work (the counter official fixes the counter's bell).
+# Verification stays on the inspecting side (actions.can_verify).
+RESPONDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD, Role.OFFICIAL)
 # Who an overdue corrective action is escalated to, at the level above the responsible unit.
 ESCALATION_ROLES = (Role.COORDINATOR, Role.UNIT_HEAD)
 
@@ -257,6 +259,32 @@ class Criterion(models.Model):
     @property
     def is_scored(self) -> bool:
         return self.answer_kind in SCORED_KINDS
+
+    def failing_values(self) -> list[str]:
+        """The answers that fail this criterion (earning less than scoring.FAIL_BELOW of its
+        weight): the phone offers a finding when one is chosen."""
+        from civility.inspections.scoring import FAIL_BELOW, earned_fraction
+
+        if self.answer_kind == AnswerKind.YES_NO:
+            candidates = ["yes", "no"]
+        elif self.answer_kind == AnswerKind.SCORE:
+            candidates = [str(n) for n in range((self.max_score or 0) + 1)]
+        elif self.answer_kind == AnswerKind.CHOICE:
+            candidates = [str(option["value"]) for option in self.options]
+        else:
+            return []
+        return [value for value in candidates if earned_fraction(self, value) < FAIL_BELOW]
+
+    def finding_text(self) -> str:
+        """What a finding about this criterion says before the inspector edits it: the
+        criterion's reference and text, and the code provision it checks."""
+        text = _("%(ref)s. %(text)s: not met.") % {"ref": self.ref, "text": self.display_text}
+        if self.provision is not None:
+            text += " " + _("Code provision: article %(number)d, %(title)s.") % {
+                "number": self.provision.number,
+                "title": self.provision.display_title,
+            }
+        return text
 
     def display_options(self) -> list[tuple[str, str]]:
         english = get_language() == "en"
@@ -705,6 +733,18 @@ class CorrectiveActionQuerySet(models.QuerySet):
         inspections = Inspection.objects.visible_to(user).values("pk")
         return self.filter(Q(finding__inspection__in=inspections) | scope_of(user).q("unit__path"))
 
+    def readable_by(self, user) -> CorrectiveActionQuerySet:
+        """visible_to, and the actions of the counters serving the user's ward (read-only:
+        no responder or verifier role reaches them; views audit those reads)."""
+        serving = OrgUnit.objects.serving_scope_of(user).values("pk")
+        return (self.visible_to(user) | self.filter(unit__in=serving)).distinct()
+
+    def serving_only_for(self, user) -> CorrectiveActionQuerySet:
+        """Those of readable_by that visible_to does not reach, whose reads are audited."""
+        return self.filter(unit__in=OrgUnit.objects.serving_scope_of(user).values("pk")).exclude(
+            pk__in=self.visible_to(user).values("pk")
+        )
+
     def not_closed(self) -> CorrectiveActionQuerySet:
         return self.exclude(status=ActionStatus.CLOSED)
 
@@ -714,10 +754,10 @@ class CorrectiveActionQuerySet(models.QuerySet):
 
     def to_respond_by(self, user) -> CorrectiveActionQuerySet:
         """Open actions of the units where `user` answers for them or works (a responder
-        role, or an official's), except those their own inspecting unit issued: there they
-        are the side that verifies."""
+        role), except those their own inspecting unit issued: there they are the side that
+        verifies."""
         scope = scope_of(user)
-        responsible = scope.q("unit__path", roles=(*RESPONDER_ROLES, Role.OFFICIAL))
+        responsible = scope.q("unit__path", roles=RESPONDER_ROLES)
         issued = scope.q("finding__inspection__inspecting_unit__path", roles=INSPECTOR_ROLES)
         actions = self.filter(responsible, status=ActionStatus.OPEN)
         return actions if scope.is_global else actions.exclude(issued)
@@ -929,6 +969,11 @@ class EvidenceFile(models.Model):
     @property
     def download_name(self) -> str:
         return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
+
+    @property
+    def is_photo(self) -> bool:
+        # Stored names carry the extension of what the cleaner found the content to be.
+        return extension_of(self.file.name) in (".jpg", ".jpeg", ".png")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.action.unit.path}

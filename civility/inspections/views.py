@@ -15,13 +15,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.audit import log_reads
 from civility.core.files import serve
 from civility.core.photos import ACCEPT_ATTRIBUTE
-from civility.inspections import actions, analytics, documents, spreadsheets
+from civility.inspections import actions, analytics, documents, scoring, spreadsheets
 from civility.inspections.forms import (
     AmendForm,
     AnswerForm,
@@ -51,7 +53,7 @@ from civility.inspections.models import (
     Photo,
     TemplateVersion,
 )
-from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.provinces import shipped_for
 from civility.orgs.scopes import scope_of
 
@@ -381,6 +383,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_conduct = actions.can_conduct(request.user, inspection)
     revisit = actions.revisit_of(inspection, user=request.user)
     can_check = can_conduct and not inspection.is_locked()
+    hidden_officials = {
+        finding.pk
+        for finding in content["findings"]
+        if not actions.may_see_official(request.user, finding, conducting=can_conduct)
+    }
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -399,6 +406,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "content": content,
             "live_result": result,
             "can_conduct": can_conduct,
+            "hidden_officials": hidden_officials,
             "amendments": inspection.amendments.select_related("criterion", "made_by"),
             "finding_form": FindingForm(inspection=inspection) if can_conduct else None,
             "amend_form": AmendForm(inspection=inspection)
@@ -423,17 +431,32 @@ def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
     photos: dict[int | None, list] = {}
     for photo in inspection.photos.all():
         photos.setdefault(photo.criterion_id, []).append(photo)
-    sections = list(inspection.template_version.sections.prefetch_related("criteria"))
+    sections = list(
+        inspection.template_version.sections.prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.select_related("provision"))
+        )
+    )
+    found = set(inspection.findings.values_list("criterion_id", flat=True))
+    result = scoring.score(sections, answers)
+    section_scores = {row.section_id: row for row in result.sections}
     steps = []
     for section in sections:
         for criterion in section.criteria.all():
+            answer = answers.get(criterion.pk)
+            failing = criterion.failing_values()
             steps.append(
                 {
                     "section": section,
+                    "section_score": section_scores[section.pk],
                     "criterion": criterion,
-                    "answer": answers.get(criterion.pk),
+                    "answer": answer,
                     "photos": photos.get(criterion.pk, []),
                     "scores": range(0, (criterion.max_score or 0) + 1),
+                    "failing": " ".join(failing),
+                    "failed": bool(
+                        answer and not answer.not_applicable and answer.value in failing
+                    ),
+                    "has_finding": criterion.pk in found,
                 }
             )
     return render(
@@ -442,11 +465,14 @@ def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "inspection": inspection,
             "steps": steps,
+            "result": result,
             "total": len(steps),
             "answered": len(answers),
             "photo_form": PhotoForm(),
             "accept": ACCEPT_ATTRIBUTE,
             "revisit": actions.revisit_of(inspection, user=request.user),
+            # A finding about a person's conduct opens a draft violation record.
+            "officials": Official.objects.under(inspection.unit).active().order_by("full_name"),
         },
     )
 
@@ -537,16 +563,33 @@ def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's evidence that a corrective action was carried out."""
     evidence = get_object_or_404(
-        EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
+        EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.readable_by(request.user)),
         pk=pk,
     )
     return serve(evidence.file, filename=evidence.download_name)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step (what will be locked, what is still missing), a page of
+    its own since the Content-Security-Policy forbids inline scripts; POST: submit and lock."""
     inspection = _inspection(request, pk)
+    if request.method == "GET":
+        if not actions.can_conduct(request.user, inspection):
+            raise PermissionDenied
+        if inspection.is_locked():
+            return redirect(inspection)
+        return render(
+            request,
+            "inspections/inspection_submit.html",
+            {
+                "inspection": inspection,
+                "result": actions.compute_score(inspection),
+                "missing": actions.missing_items(inspection),
+                "findings": inspection.findings.count(),
+            },
+        )
     try:
         inspection = actions.submit_inspection(actor=request.user, inspection=inspection)
     except ValidationError as error:
@@ -610,6 +653,12 @@ def inspection_check_action(request: HttpRequest, pk: int, action_id: int) -> Ht
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = FindingForm(request.POST, inspection=inspection)
+    # From the phone checklist, the inspector goes back to the criterion they were on.
+    back = f"{inspection.get_absolute_url()}#findings"
+    if request.POST.get("back") == "run" and not inspection.is_locked():
+        criterion = request.POST.get("criterion", "")
+        anchor = f"#criterion-{criterion}" if criterion.isdigit() else "#finish"
+        back = reverse("inspections:inspection_run", args=[inspection.pk]) + anchor
     if form.is_valid():
         try:
             actions.record_finding(actor=request.user, inspection=inspection, **form.cleaned_data)
@@ -622,7 +671,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             " ".join(str(e) for errors in form.errors.values() for e in errors),
         )
-    return redirect(f"{inspection.get_absolute_url()}#findings")
+    return redirect(back)
 
 
 def _language(request: HttpRequest) -> str:
@@ -680,7 +729,10 @@ def unit_trend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
-    corrective = CorrectiveAction.objects.visible_to(request.user).with_related()
+    corrective = CorrectiveAction.objects.readable_by(request.user).with_related()
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        corrective = corrective.filter(unit_id=unit_id)
     show = request.GET.get("show", "open")
     if show == "overdue":
         corrective = corrective.overdue()
@@ -688,18 +740,32 @@ def action_list(request: HttpRequest) -> HttpResponse:
         corrective = corrective.not_closed().escalated_to(request.user)
     elif show == "open":
         corrective = corrective.not_closed()
+    page = list(corrective[:PAGE_SIZE])
+    _log_serving_reads(request.user, page)
     return render(
         request,
         "inspections/action_list.html",
-        {"actions": corrective[:PAGE_SIZE], "show": show, "today": timezone.localdate()},
+        {"actions": page, "show": show, "today": timezone.localdate()},
     )
+
+
+def _log_serving_reads(user, rows: list[CorrectiveAction]) -> None:
+    """Audit the reads of actions a ward head sees only because the counter serves the ward."""
+    ids = [row.pk for row in rows]
+    if ids:
+        log_reads(
+            actor=user,
+            instances=CorrectiveAction.objects.filter(pk__in=ids).serving_only_for(user),
+        )
 
 
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
-        CorrectiveAction.objects.visible_to(request.user).with_related(), pk=pk
+        CorrectiveAction.objects.readable_by(request.user).with_related(), pk=pk
     )
+    if request.method == "GET":
+        _log_serving_reads(request.user, [action])
     can_respond = actions.can_respond(request.user, action) and action.status != ActionStatus.CLOSED
     can_verify = action.status == ActionStatus.RESPONDED and actions.can_verify(
         request.user, action
@@ -718,6 +784,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         action=action,
                         response=respond_form.cleaned_data["response"],
                         files=respond_form.cleaned_data["evidence"],
+                        photos=respond_form.cleaned_data["photos"],
                     )
                     messages.success(request, _("Response sent to the inspectors."))
                     return redirect(action)

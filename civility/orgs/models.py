@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.orgs.scopes import Role, scope_of
 
+# Who reads (never changes) the counters serving their commune or ward from outside it.
+SERVING_READER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
+
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Province / centrally-run city")
@@ -84,6 +87,19 @@ class OrgUnitQuerySet(models.QuerySet):
             Q(path__startswith=unit.path)
             | Q(serves__path__startswith=unit.path)
             | Q(parent__serves__path__startswith=unit.path)
+        )
+
+    def serving_scope_of(self, user) -> OrgUnitQuerySet:
+        """Service points and counters that serve a unit where `user` heads or coordinates
+        (SERVING_READER_ROLES): a ward head reads the figures of the Service Center's
+        counters that serve the ward, as serving() counts them for the index, without
+        gaining any right over them (they stay in the Service Center's subtree)."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self.exclude(serves__isnull=True, parent__serves__isnull=True)
+        return self.filter(
+            scope.q("serves__path", roles=SERVING_READER_ROLES)
+            | scope.q("parent__serves__path", roles=SERVING_READER_ROLES)
         )
 
     def current(self, on: datetime.date | None = None) -> OrgUnitQuerySet:

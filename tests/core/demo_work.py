@@ -65,6 +65,10 @@ def head_work(*, today: datetime.date) -> list[str]:
         missing.append("head: the ward's place among the other wards")
     if not scope_of(user).covers(ward):
         missing.append("head: the ward in scope")
+    # The counters serving the ward belong to the Service Center: read-only, but read.
+    serving = OrgUnit.objects.serving_scope_of(user).values("pk")
+    if not CorrectiveAction.objects.readable_by(user).filter(unit__in=serving).exists():
+        missing.append("head: the corrective actions of the counters serving the ward")
     return missing
 
 

@@ -89,7 +89,11 @@ def test_a_commune_head_cannot_see_a_sibling_communes_page_or_officials(client, 
     assert client.get(f"/insights/?unit={cast.b.department.pk}").status_code == 404
     assert client.get(f"/insights/export/?unit={cast.b.ward.pk}&table=ranking").status_code == 404
     html = client.get(f"/insights/?unit={cast.a.ward.pk}&period=2026-03").content.decode()
-    assert "Lê Văn" not in html and "Phường Long Biên" not in html
+    assert "Lê Văn" not in html
+    # The sibling ward is named only where the ward is ranked among its siblings.
+    before, _tag, rest = html.partition('<section id="siblings">')
+    _siblings, _end, after = rest.partition("</section>")
+    assert "Phường Long Biên" not in before + after
 
 
 def test_a_bad_period_is_named_not_a_server_error(client, cast, data):
@@ -275,3 +279,29 @@ def test_the_ranking_table_is_drawn_anew_when_the_index_is_recomputed(client, ca
     cast.b.ward.name = "Phường Bồ Đề"
     cast.b.ward.save()
     assert "Phường Bồ Đề" in client.get(url).content.decode().split('id="ranking-table"')[1]
+
+
+def test_a_ward_head_sees_the_wards_rank_among_its_siblings_with_the_band_only(client, cast, data):
+    login(client, cast.a.head)
+    html = client.get(f"/insights/?unit={cast.a.ward.pk}&period=2026-03").content.decode()
+    assert 'id="siblings-table"' in html
+    siblings = html.split('id="siblings-table"')[1].split("</table>")[0]
+    assert cast.a.ward.display_name in siblings and cast.b.ward.display_name in siblings
+    assert 'aria-current="true"' in siblings and "–" in siblings  # the band
+    # Nothing of a sibling's components or a link into its page.
+    assert f"?unit={cast.b.ward.pk}" not in siblings and "small-sample" not in siblings
+    assert client.get(f"/insights/?unit={cast.b.ward.pk}").status_code == 404
+
+
+def test_units_under_it_without_an_index_are_said_so_without_an_empty_chart(client, cast, data):
+    login(client, cast.a.head)
+    html = client.get(f"/insights/?unit={cast.a.ward.pk}&period=2026-03").content.decode()
+    assert 'id="ranking-empty"' in html
+    assert 'data-source="chart-ranking-data"' not in html
+
+
+def test_a_ward_head_asking_for_the_city_is_shown_the_ward_among_its_siblings(client, cast, data):
+    login(client, cast.a.head)
+    response = client.get(f"/insights/?unit={cast.city.pk}&period=2026-03")
+    assert response.status_code == 302
+    assert response.url == f"/insights/?unit={cast.a.ward.pk}&period=2026-03#siblings"

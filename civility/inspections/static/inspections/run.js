@@ -99,7 +99,28 @@
     }
   }
 
+  // --- a failed criterion offers a finding; section scores as the server computes them ----
+  // The failing answers come from the server (data-failing); the finding form is prefilled
+  // with the criterion's text and code provision and is sent only when the inspector accepts.
+  function offerFinding(form) {
+    const box = root.querySelector(`[data-finding-for="${form.dataset.criterion}"]`);
+    if (!box) return;
+    const failing = (form.dataset.failing || "").split(" ").filter(Boolean);
+    const data = new FormData(form);
+    const value = (data.get("value") || "").toString();
+    box.hidden = !(data.get("not_applicable") !== "on" && failing.includes(value));
+  }
+
+  function showSectionScores(sections) {
+    (sections || []).forEach((section) => {
+      root.querySelectorAll(`[data-section-score="${section.id}"]`).forEach((cell) => {
+        cell.textContent = section.display;
+      });
+    });
+  }
+
   function record(form) {
+    offerFinding(form);
     const answer = readForm(form);
     if (!answer.value && !answer.not_applicable && !answer.note) return;
     // Only the newest unsent answer per criterion needs to travel.
@@ -132,6 +153,7 @@
       if (response.ok) {
         const body = await response.json();
         const done = new Set(body.results.map((result) => result.client_id));
+        showSectionScores(body.sections);
         body.results
           .filter((result) => result.status === "rejected")
           .forEach((result) => showError(result.criterion_id, result.message));
@@ -306,6 +328,7 @@
 
   root.addEventListener("submit", (event) => {
     const form = event.target;
+    if (form.matches("form.run-finding-form")) return; // a plain post, back to this criterion
     if (form.matches("form.run-answer")) {
       event.preventDefault();
       record(form);
@@ -315,6 +338,8 @@
     }
   });
 
+  // A link to a step (#finish, #criterion-12) shows that step.
+  window.addEventListener("hashchange", () => show(indexOfHash(), true));
   window.addEventListener("online", flush);
   window.addEventListener("offline", showStatus);
   setInterval(flush, 15000);
@@ -323,6 +348,8 @@
   loadQueue().forEach((answer) => {
     applyToForm(answer);
     markAnswered(answer.criterion_id, Boolean(answer.value) || answer.not_applicable);
+    const form = root.querySelector(`form.run-answer[data-criterion="${answer.criterion_id}"]`);
+    if (form) offerFinding(form);
   });
   queuedPhotos()
     .then((pending) => {
