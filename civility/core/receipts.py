@@ -40,6 +40,12 @@ def normalize_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch in ALPHABET)
 
 
+def canonical(text: str) -> str:
+    """A code as typed ("abcd efgh", "ABCDEFGH", " abcd-efgh ") as it is stored: spaces,
+    case and a missing dash forgiven ("ABCD-EFGH")."""
+    return grouped(normalize_code(text))
+
+
 def hash_secret(secret: str) -> str:
     return make_password(normalize_code(secret))
 
