@@ -27,6 +27,8 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 CITY_DEPARTMENTS = [
     "Văn phòng UBND Thành phố",
     "Sở Nội vụ",
@@ -422,6 +424,7 @@ def build(
     return data
 
 
+@transaction.atomic
 def build_list_records(*, today: datetime.date, sizes: ListRecords, seed: int = 10) -> None:
     """Nominations, good models, corrective actions, public-place reports, programme tasks
     and audit-log entries over the city's units, for the list benchmarks (bench/lists.py).
@@ -463,7 +466,8 @@ def build_list_records(*, today: datetime.date, sizes: ListRecords, seed: int = 
         level="grassroots",
         rule_set="decree-152-2025",
     )
-    nominees = rng.choices(official_rows, k=sizes.nominations)
+    # An official is nominated for a title once a year.
+    nominees = rng.sample(official_rows, k=min(sizes.nominations, len(official_rows)))
     Nomination.objects.bulk_create(
         (
             Nomination(
@@ -503,6 +507,7 @@ def build_list_records(*, today: datetime.date, sizes: ListRecords, seed: int = 
         batch_size=5000,
     )
     inspected = dict(inspections)
+    now = timezone.now()
     CorrectiveAction.objects.bulk_create(
         (
             CorrectiveAction(
@@ -510,7 +515,8 @@ def build_list_records(*, today: datetime.date, sizes: ListRecords, seed: int = 
                 unit_id=inspected[finding.inspection_id],
                 description=f"Bổ sung niêm yết thủ tục hành chính ({n})",
                 deadline=today + datetime.timedelta(days=rng.randrange(-120, 60)),
-                status=rng.choice(["open", "open", "responded", "closed"]),
+                status=(status := rng.choice(["open", "open", "responded", "closed"])),
+                closed_at=now if status == "closed" else None,
             )
             for n, finding in enumerate(findings)
         ),
@@ -523,7 +529,6 @@ def build_list_records(*, today: datetime.date, sizes: ListRecords, seed: int = 
     while len(receipts) < sizes.public_reports:
         body = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(8))
         receipts.add(f"{body[:4]}-{body[4:]}")
-    now = timezone.now()
     PublicReport.objects.bulk_create(
         (
             PublicReport(
@@ -563,8 +568,10 @@ def build_list_records(*, today: datetime.date, sizes: ListRecords, seed: int = 
                 assignee_unit=rng.choice(local),
                 deadline=(deadline := today + datetime.timedelta(days=rng.randrange(-200, 200))),
                 original_deadline=deadline,
-                state=rng.choice(["not_started", "in_progress", "done"]),
-                progress=rng.randrange(101),
+                state=(state := rng.choice(["not_started", "in_progress", "done"])),
+                progress=100 if state == "done" else rng.randrange(100),
+                completed_at=now if state == "done" else None,
+                completed_on=deadline if state == "done" else None,
             )
             for n in range(sizes.programme_tasks)
         ),

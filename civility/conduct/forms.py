@@ -220,12 +220,7 @@ class QuestionForm(forms.Form):
 
 class RecordFilterForm(ListFilterForm):
     period_field = "occurred_on"
-    SORTS = {
-        "occurred": ("occurred_on",),
-        "official": ("official__full_name",),
-        "status": ("status",),
-        "reported": ("reported_at",),
-    }
+    SORTS = {"occurred": ("occurred_on",), "status": ("status",), "reported": ("reported_at",)}
     text_placeholder = _("Official's name")
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))])

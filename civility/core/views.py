@@ -17,8 +17,6 @@ from civility.core.models import AuditEvent
 from civility.orgs.context_processors import can_read_audit
 from civility.orgs.scopes import scope_of
 
-AUDIT_COUNT_CAP = 10_000
-
 # Where an audited object is shown, by "app_label.model"; others are listed without a link.
 OBJECT_PAGES = {
     "orgs.official": "orgs:official_detail",
@@ -105,10 +103,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     events = form.filter(
         AuditEvent.objects.visible_to(request.user).select_related("actor", "content_type")
     )
-    # The log grows by every change in the city: count at most AUDIT_COUNT_CAP rows.
-    listing = paginate(
-        request, events, sorts=form.SORTS, default="-when", count_cap=AUDIT_COUNT_CAP
-    )
+    listing = paginate(request, events, sorts=form.SORTS, default="-when")
     rows = [(event, object_url(event), event.shown_changes()) for event in listing.page]
     context = {"form": form, "listing": listing, "rows": rows}
     if request.htmx and not request.htmx.history_restore_request:

@@ -301,7 +301,6 @@ class ReportFilterForm(ListFilterForm):
         "submitted": ("submitted_at",),
         "due": ("due_at",),
         "status": ("status",),
-        "category": ("category__name",),
     }
     STATUS_CHOICES = [("open", gettext_lazy("Open")), ("all", gettext_lazy("All"))]
     text_placeholder = gettext_lazy("Receipt code, address or words of the report")

@@ -579,6 +579,7 @@ class PublicReport(models.Model):
             models.Index(fields=["unit", "status"], name="report_unit_status"),
             models.Index(fields=["submitted_at"], name="report_submitted"),
             models.Index(fields=["place", "submitted_at"], name="report_place"),
+            models.Index(fields=["due_at", "id"], name="report_due_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -496,6 +496,9 @@ class Official(models.Model):
         ]
         indexes = [
             models.Index(Upper("full_name"), name="official_name_upper"),
+            # The officials list pages a city of 150,000 in these orders (core/listing.py).
+            models.Index(fields=["full_name", "id"], name="official_name_order"),
+            models.Index(fields=["staff_code", "id"], name="official_code_order"),
         ]
 
     def __str__(self) -> str:

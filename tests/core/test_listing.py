@@ -167,7 +167,7 @@ class ListCase:
 
 
 CASES = {
-    "officials": ListCase("orgs:official_list", lambda u, s: _official(u), str, "-unit"),
+    "officials": ListCase("orgs:official_list", lambda u, s: _official(u), str, "-code"),
     "units": ListCase("orgs:unit_list", _unit, lambda row: row.name, "-code"),
     "inspections": ListCase(
         "inspections:inspection_list", _inspection, lambda row: row.unit.name, "score"
@@ -179,7 +179,7 @@ CASES = {
         "feedback:report_list", _report, lambda row: row.receipt, "due", extra="status=all"
     ),
     "violation records": ListCase(
-        "conduct:record_list", _record, lambda row: row.official.full_name, "official"
+        "conduct:record_list", _record, lambda row: row.official.full_name, "-occurred"
     ),
     "evaluations": ListCase(
         "evaluations:evaluation_list", _evaluation, lambda row: row.official.full_name, "-total"
@@ -322,10 +322,10 @@ def test_a_public_report_is_found_by_its_receipt_typed_any_way(client, cast, typ
     assert found == [report]
 
 
-def test_the_audit_log_counts_at_most_its_cap_and_says_so(client, cast, monkeypatch):
-    from civility.core import views
+def test_a_long_list_counts_up_to_the_cap_and_says_so(client, cast, monkeypatch):
+    from civility.core import listing
 
-    monkeypatch.setattr(views, "AUDIT_COUNT_CAP", 100)
+    monkeypatch.setattr(listing, "COUNT_CAP", 100)
     Official.objects.bulk_create(
         Official(full_name=f"Cán bộ {n}", unit=cast.a.department) for n in range(5)
     )
