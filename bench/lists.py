@@ -64,7 +64,7 @@ def pages(receipt: str, official_type: int) -> dict[str, dict[str, str]]:
     return {
         "officials": {
             "path": "orgs:official_list",
-            "filtered": "q=can bo 12&staff_category=civil_servant",
+            "filtered": "q=can bo 1234&staff_category=civil_servant",
             "sorted": "sort=code",
         },
         "units": {
@@ -89,17 +89,17 @@ def pages(receipt: str, official_type: int) -> dict[str, dict[str, str]]:
         },
         "violation records": {
             "path": "conduct:record_list",
-            "filtered": "q=can bo 1&status=confirmed",
+            "filtered": "q=can bo 1415&status=confirmed",
             "sorted": "sort=-occurred",
         },
         "evaluations": {
             "path": "evaluations:evaluation_list",
-            "filtered": "q=can bo 5&level=good",
+            "filtered": "q=can bo 14159&level=good",
             "sorted": "sort=-total",
         },
         "nominations": {
             "path": "awards:nomination_list",
-            "filtered": "q=can bo 2&status=awarded",
+            "filtered": "q=can bo 2718&status=awarded",
             "sorted": "sort=nominee",
         },
         "good models": {

@@ -428,7 +428,7 @@ class NominationFilterForm(ListFilterForm):
 
     def search(self, nominations, text):
         return nominations.filter(
-            Q(official__full_name__unaccent__icontains=text)
+            Q(official__full_name__unaccented__icontains=text)
             | Q(official__isnull=True, unit__name__unaccent__icontains=text)
         )
 

@@ -242,7 +242,7 @@ class RecordFilterForm(ListFilterForm):
         self.fields["group"].queryset = self.groups
 
     def search(self, records, text):
-        return records.filter(official__full_name__unaccent__icontains=text)
+        return records.filter(official__full_name__unaccented__icontains=text)
 
     def narrow(self, records, data):
         if data.get("status"):

@@ -320,7 +320,7 @@ class EvaluationFilterForm(ListFilterForm):
     )
 
     def search(self, evaluations, text):
-        return evaluations.filter(official__full_name__unaccent__icontains=text)
+        return evaluations.filter(official__full_name__unaccented__icontains=text)
 
     def narrow(self, evaluations, data):
         if data.get("step"):

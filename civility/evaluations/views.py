@@ -196,7 +196,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluations = period.evaluations.visible_to(request.user).with_related()
     text = request.GET.get("q", "").strip()[:100]
     if text:
-        evaluations = evaluations.filter(official__full_name__unaccent__icontains=text)
+        evaluations = evaluations.filter(official__full_name__unaccented__icontains=text)
     step = request.GET.get("step", "")
     if step in Step.values:
         evaluations = evaluations.filter(step=step)

@@ -319,7 +319,7 @@ class ReportFilterForm(ListFilterForm):
 
     def search(self, reports, text):
         code = canonical(text)
-        found = Q(description__unaccent__icontains=text) | Q(address__unaccent__icontains=text)
+        found = Q(description__unaccented__icontains=text) | Q(address__unaccented__icontains=text)
         if len(code) == len("ABCD-EFGH"):
             found |= Q(receipt=code)
         return reports.filter(found)

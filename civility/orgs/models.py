@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.search import trigram_index
 from civility.orgs.scopes import Role, scope_of
 
 
@@ -406,7 +407,7 @@ class OfficialQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            Q(full_name__unaccent__icontains=text)
+            Q(full_name__unaccented__icontains=text)
             | Q(staff_code__iexact=text)
             | Q(email__iexact=text)
         )
@@ -499,6 +500,7 @@ class Official(models.Model):
             # The officials list pages a city of 150,000 in these orders (core/listing.py).
             models.Index(fields=["full_name", "id"], name="official_name_order"),
             models.Index(fields=["staff_code", "id"], name="official_code_order"),
+            trigram_index("full_name", name="official_name_trgm"),
         ]
 
     def __str__(self) -> str:
