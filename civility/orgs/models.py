@@ -501,6 +501,10 @@ class Official(models.Model):
             models.Index(fields=["full_name", "id"], name="official_name_order"),
             models.Index(fields=["staff_code", "id"], name="official_code_order"),
             trigram_index("full_name", name="official_name_trgm"),
+            # search() also matches a staff code or e-mail exactly: indexed, so the three
+            # conditions combine as a bitmap OR instead of reading every official.
+            models.Index(Upper("staff_code"), name="official_code_upper"),
+            models.Index(Upper("email"), name="official_email_upper"),
         ]
 
     def __str__(self) -> str:

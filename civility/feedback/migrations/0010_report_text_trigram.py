@@ -10,7 +10,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('feedback', '0009_report_due_order'),
         ('core', '0004_immutable_unaccent'),
-        ('orgs', '0007_official_name_trigram'),
     ]
 
     operations = [
