@@ -342,3 +342,32 @@ def test_a_long_list_counts_up_to_the_cap_and_says_so(client, cast, monkeypatch)
     assert listing.page.paginator.num_pages == 2
     assert "more than 100" in response.content.decode()
     assert _get(client, "core:audit_list", "page=50").context["listing"].page.number == 2
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_list_reads_the_same_number_of_queries_for_more_rows(client, cast, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civility.feedback.models import new_receipt
+
+    case = CASES[name]
+
+    def make():
+        if case.make is _report:
+            return _report(cast.a.department, cast.a, receipt=new_receipt())
+        return case.make(cast.a.department, cast.a)
+
+    make()
+    client.force_login(cast.city_coordinator)
+    query = f"{case.extra}&unit={cast.city.pk}"
+    _get(client, case.url_name, query)
+    with CaptureQueriesContext(connection) as one:
+        _get(client, case.url_name, query)
+    for _ in range(3):
+        make()
+    with CaptureQueriesContext(connection) as four:
+        response = _get(client, case.url_name, query)
+
+    assert len(_rows(response)) >= 4
+    assert len(four) == len(one), [q["sql"][:120] for q in four.captured_queries]
