@@ -27,6 +27,8 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 CITY_DEPARTMENTS = [
     "Văn phòng UBND Thành phố",
     "Sở Nội vụ",
@@ -58,6 +60,7 @@ COUNTERS_PER_POINT = 4
 OFFICIALS_PER_COUNTER = 5
 COMMUNE_LEADERS = 10
 ONE_DAY = datetime.timedelta(days=1)
+YEAR_MINUTES = 365 * 24 * 60
 
 
 @dataclass
@@ -74,6 +77,19 @@ class CityData:
     year_start: datetime.date | None = None
     evaluation_months: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ListRecords:
+    """How many rows of the records the lists page through (bench/lists.py); build() writes
+    none of them unless asked."""
+
+    nominations: int = 20_000
+    good_models: int = 5_000
+    corrective_actions: int = 20_000
+    public_reports: int = 100_000
+    programme_tasks: int = 20_000
+    audit_events: int = 1_000_000
 
 
 def _timed(data: CityData, label: str, started: float) -> None:
@@ -111,6 +127,7 @@ def build(
     rating_days: int = 730,
     inspections: int = 20_000,
     violations: int = 50_000,
+    list_records: ListRecords | None = None,
     seed: int = 10,
 ) -> CityData:
     from django.db import connection
@@ -402,4 +419,196 @@ def build(
         cursor.execute(f"ANALYZE {Evaluation._meta.db_table}")
         cursor.execute("ANALYZE")
     _timed(data, f"{written:,} approved evaluations over {len(months)} months", started)
+    if list_records is not None:
+        build_list_records(today=today, sizes=list_records, seed=seed)
     return data
+
+
+@transaction.atomic
+def build_list_records(*, today: datetime.date, sizes: ListRecords, seed: int = 10) -> None:
+    """Nominations, good models, corrective actions, public-place reports, programme tasks
+    and audit-log entries over the city's units, for the list benchmarks (bench/lists.py).
+    Reads the units, officials and inspections build() wrote; every row by bulk_create,
+    the audit log in one INSERT … SELECT."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import timezone
+
+    from civility.awards.models import AwardTitle, GoodModel, Nomination
+    from civility.feedback.models import RECEIPT_ALPHABET, PublicReport, ReportCategory
+    from civility.inspections.models import CorrectiveAction, Finding, Inspection
+    from civility.orgs.models import Official, OrgUnit, UnitKind
+    from civility.programmes.models import Programme, Task
+
+    rng = random.Random(seed + 1)
+    started = time.perf_counter()
+    city = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
+    communes = list(
+        OrgUnit.objects.filter(
+            kind__in=(UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
+        ).current()
+    )
+    divisions = list(OrgUnit.objects.filter(kind=UnitKind.DEPARTMENT, parent__in=communes))
+    local = communes + divisions
+    official_rows = list(Official.objects.values_list("pk", "unit_id"))
+    words = ["Mô hình", "Sáng kiến", "Dân vận khéo", "Văn phòng xanh", "Chợ văn minh"]
+
+    def day_within(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=rng.randrange(days))
+
+    title = AwardTitle.objects.create(
+        unit=city,
+        key="bench-lao-dong-tien-tien",
+        valid_from=today.replace(month=1, day=1) - datetime.timedelta(days=3 * 366),
+        name="Lao động tiên tiến",
+        recipient="individual",
+        form="emulation_title",
+        level="grassroots",
+        rule_set="decree-152-2025",
+    )
+    # An official is nominated for a title once a year.
+    nominees = rng.sample(official_rows, k=min(sizes.nominations, len(official_rows)))
+    Nomination.objects.bulk_create(
+        (
+            Nomination(
+                title=title,
+                year=today.year - rng.randrange(3),
+                official_id=official_id,
+                unit_id=unit_id,
+                proposing_unit_id=unit_id,
+                justification="Hoàn thành xuất sắc nhiệm vụ",
+                verdict="eligible",
+                rule_set="decree-152-2025",
+                status=rng.choice(["proposed", "recommended", "awarded", "rejected"]),
+            )
+            for official_id, unit_id in nominees
+        ),
+        batch_size=5000,
+    )
+    GoodModel.objects.bulk_create(
+        (
+            GoodModel(
+                kind=rng.choice(["model", "initiative"]),
+                category=rng.choice(["one_stop", "green_office", "school_culture"]),
+                unit=rng.choice(local),
+                name=f"{rng.choice(words)} số {n}",
+                started_on=day_within(5 * 365),
+            )
+            for n in range(sizes.good_models)
+        ),
+        batch_size=5000,
+    )
+    inspections = list(Inspection.objects.values_list("pk", "unit_id")[: sizes.corrective_actions])
+    findings = Finding.objects.bulk_create(
+        (
+            Finding(inspection_id=pk, description="Niêm yết thủ tục chưa đầy đủ")
+            for pk, _unit in (rng.choice(inspections) for _ in range(sizes.corrective_actions))
+        ),
+        batch_size=5000,
+    )
+    inspected = dict(inspections)
+    now = timezone.now()
+    CorrectiveAction.objects.bulk_create(
+        (
+            CorrectiveAction(
+                finding=finding,
+                unit_id=inspected[finding.inspection_id],
+                description=f"Bổ sung niêm yết thủ tục hành chính ({n})",
+                deadline=today + datetime.timedelta(days=rng.randrange(-120, 60)),
+                status=(status := rng.choice(["open", "open", "responded", "closed"])),
+                closed_at=now if status == "closed" else None,
+            )
+            for n, finding in enumerate(findings)
+        ),
+        batch_size=5000,
+    )
+    category, _created = ReportCategory.objects.get_or_create(
+        code="bench-littering", defaults={"name": "Xả rác nơi công cộng"}
+    )
+    receipts: set[str] = set()
+    while len(receipts) < sizes.public_reports:
+        body = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(8))
+        receipts.add(f"{body[:4]}-{body[4:]}")
+    PublicReport.objects.bulk_create(
+        (
+            PublicReport(
+                receipt=receipt,
+                category=category,
+                description="Vứt rác bừa bãi gần chợ",
+                address=f"Số {n % 300 + 1} phố Hàng Bông",
+                unit=rng.choice(communes),
+                channel="web",
+                status=rng.choice(["new", "accepted", "in_progress", "closed", "closed"]),
+                submitted_at=(
+                    submitted := now - datetime.timedelta(minutes=rng.randrange(525_600))
+                ),
+                due_at=submitted + datetime.timedelta(days=15),
+            )
+            for n, receipt in enumerate(sorted(receipts))
+        ),
+        batch_size=5000,
+    )
+    programmes = Programme.objects.bulk_create(
+        Programme(
+            unit=city,
+            kind="plan",
+            number=f"{n}/KH-UBND",
+            title=f"Kế hoạch thực hiện văn hóa công vụ {n}",
+            starts_on=today.replace(month=1, day=1),
+            ends_on=today.replace(month=12, day=31),
+        )
+        for n in range(1, 11)
+    )
+    Task.objects.bulk_create(
+        (
+            Task(
+                programme=rng.choice(programmes),
+                number=str(n),
+                title=f"Tổ chức tuyên truyền quy tắc ứng xử, đợt {n}",
+                assignee_unit=rng.choice(local),
+                deadline=(deadline := today + datetime.timedelta(days=rng.randrange(-200, 200))),
+                original_deadline=deadline,
+                state=(state := rng.choice(["not_started", "in_progress", "done"])),
+                progress=100 if state == "done" else rng.randrange(100),
+                completed_at=now if state == "done" else None,
+                completed_on=deadline if state == "done" else None,
+            )
+            for n in range(sizes.programme_tasks)
+        ),
+        batch_size=5000,
+    )
+    official_type = ContentType.objects.get_for_model(Official)
+    low, high = min(pk for pk, _ in official_rows), max(pk for pk, _ in official_rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO core_auditevent
+              (object_pk, object_id, object_repr, action, changes_text, changes, timestamp,
+               additional_data, content_type_id)
+            SELECT o.id::text, o.id, o.full_name, 1, '',
+                   '{"phone": ["", "0912345678"]}'::jsonb,
+                   %s - make_interval(secs => (g * 31.0) %% (365 * 86400)),
+                   jsonb_build_object('unit_path', u.path), %s
+            FROM generate_series(1, %s::bigint) AS g
+            JOIN orgs_official o ON o.id = %s + (g * 7919) %% (%s - %s + 1)
+            JOIN orgs_orgunit u ON u.id = o.unit_id
+            """,
+            [now, official_type.pk, sizes.audit_events, low, high, low],
+        )
+        audit = cursor.rowcount
+        for table in (
+            "core_auditevent",
+            "awards_nomination",
+            "awards_goodmodel",
+            "inspections_correctiveaction",
+            "feedback_publicreport",
+            "programmes_task",
+        ):
+            cursor.execute(f"ANALYZE {table}")
+    print(
+        f"  set-up: list records: {sizes.nominations:,} nominations, {sizes.good_models:,} good "
+        f"models, {sizes.corrective_actions:,} corrective actions, {sizes.public_reports:,} "
+        f"public reports, {sizes.programme_tasks:,} programme tasks, {audit:,} audit events: "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +12,18 @@ from civility.awards.models import (
     BaseSalary,
     GoodModel,
     HoldKind,
+    ModelCategory,
+    ModelKind,
+    ModelStatus,
     Movement,
+    NominationStatus,
     QuotaBase,
+    Replication,
     ReplicationStatus,
     RevocationGround,
     VoteChoice,
 )
+from civility.core.listing import ListFilterForm
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.pickers import PersonPicker, UnitPicker
 
@@ -406,3 +413,86 @@ class HonourFilterForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class NominationFilterForm(ListFilterForm):
+    SORTS = {
+        "year": ("year",),
+        "nominee": ("official__full_name", "unit__name"),
+        "title": ("title__name",),
+        "status": ("status",),
+        "proposed": ("proposed_at",),
+    }
+    text_placeholder = _("Nominee's name")
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *NominationStatus.choices]
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2999)
+    title = forms.ModelChoiceField(
+        label=_("Title"), required=False, queryset=AwardTitle.objects.none(), empty_label=_("Any")
+    )
+
+    def configure(self):
+        self.fields["title"].queryset = AwardTitle.objects.visible_to(self.request.user).order_by(
+            "name"
+        )
+
+    def search(self, nominations, text):
+        return nominations.filter(
+            Q(official__full_name__unaccented__icontains=text)
+            | Q(official__isnull=True, unit__name__unaccent__icontains=text)
+        )
+
+    def narrow(self, nominations, data):
+        if data.get("status"):
+            nominations = nominations.filter(status=data["status"])
+        if data.get("year"):
+            nominations = nominations.filter(year=data["year"])
+        if data.get("title"):
+            nominations = nominations.filter(title=data["title"])
+        return nominations
+
+
+class GoodModelFilterForm(ListFilterForm):
+    """Good models owned in a unit's subtree, or replicated there."""
+
+    period_field = "started_on"
+    SORTS = {
+        "name": ("name",),
+        "started": ("started_on",),
+        "category": ("category",),
+        "unit": ("unit__name",),
+        "status": ("status",),
+        "replications": ("replication_count",),
+    }
+    text_placeholder = _("Name or description")
+
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any")), *ModelCategory.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any")), *ModelKind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *ModelStatus.choices]
+    )
+
+    def in_unit(self, models, unit):
+        replicated = Replication.objects.filter(unit__path__startswith=unit.path)
+        return models.filter(
+            Q(unit__path__startswith=unit.path) | Q(pk__in=replicated.values("model"))
+        )
+
+    def search(self, models, text):
+        return models.filter(
+            Q(name__unaccent__icontains=text)
+            | Q(name_en__unaccent__icontains=text)
+            | Q(description__unaccent__icontains=text)
+        )
+
+    def narrow(self, models, data):
+        for name in ("category", "kind", "status"):
+            if data.get(name):
+                models = models.filter(**{name: data[name]})
+        return models

@@ -29,12 +29,14 @@ from civility.awards.forms import (
     CloseReviewForm,
     DecisionForm,
     EligibilityForm,
+    GoodModelFilterForm,
     GoodModelForm,
     HoldForm,
     HonourFilterForm,
     ModelStatusForm,
     MovementForm,
     NewTitleForm,
+    NominationFilterForm,
     NominationForm,
     QuotaForm,
     RecoveryForm,
@@ -68,6 +70,7 @@ from civility.awards.models import (
     Verdict,
 )
 from civility.core.files import serve
+from civility.core.listing import paginate
 from civility.orgs.access import for_roles
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import Official, OrgUnit, UnitKind
@@ -432,29 +435,18 @@ def eligibility(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def nomination_list(request: HttpRequest) -> HttpResponse:
-    nominations = (
-        Nomination.objects.visible_to(request.user)
-        .select_related("title", "official", "unit")
-        .order_by("-year", "status", "-proposed_at")
+    form = NominationFilterForm(request.GET, request=request)
+    nominations = form.filter(
+        Nomination.objects.visible_to(request.user).select_related("title", "official", "unit")
     )
-    status = request.GET.get("status", "")
-    if status in NominationStatus.values:
-        nominations = nominations.filter(status=status)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        nominations = nominations.filter(year=int(year))
-    page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "awards/nomination_list.html",
-        {
-            "page": page,
-            "statuses": NominationStatus.choices,
-            "status": status,
-            "year": year,
-            "query": f"status={status}&year={year}",
-        },
-    )
+    context = {
+        "form": form,
+        "listing": paginate(request, nominations, sorts=form.SORTS, default="-year"),
+        "unit": form.unit,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "awards/nomination_list.html#results", context)
+    return render(request, "awards/nomination_list.html", context)
 
 
 @login_required
@@ -999,27 +991,24 @@ def honour_consent(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def model_list(request: HttpRequest) -> HttpResponse:
-    focus = selected_unit(request)
-    models = (
+    form = GoodModelFilterForm(request.GET, request=request)
+    models = form.filter(
         GoodModel.objects.visible_to(request.user)
         .select_related("unit")
         .annotate(replication_count=Count("replications"))
     )
-    category = request.GET.get("category", "")
-    if category:
-        models = models.filter(category=category)
-    return render(
-        request,
-        "awards/model_list.html",
-        {
-            "models": models,
-            "focus": focus,
-            "counts": model_counts(focus) if focus else [],
-            "category": category,
-            "categories": GoodModel._meta.get_field("category").choices,
-            "can_create": _units(request.user, MANAGER_ROLES).exists(),
-        },
-    )
+    context = {
+        "form": form,
+        "listing": paginate(request, models, sorts=form.SORTS, default="-started"),
+        "unit": form.unit,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "awards/model_list.html#results", context)
+    context |= {
+        "counts": model_counts(form.unit) if form.unit else [],
+        "can_create": _units(request.user, MANAGER_ROLES).exists(),
+    }
+    return render(request, "awards/model_list.html", context)
 
 
 @login_required

@@ -17,6 +17,7 @@ from civility.conduct.models import (
     ViolationGroup,
     ViolationType,
 )
+from civility.core.listing import ListFilterForm
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.pickers import PersonPicker, UnitPicker
 
@@ -220,7 +221,11 @@ class QuestionForm(forms.Form):
     )
 
 
-class RecordFilterForm(forms.Form):
+class RecordFilterForm(ListFilterForm):
+    period_field = "occurred_on"
+    SORTS = {"occurred": ("occurred_on",), "status": ("status",), "reported": ("reported_at",)}
+    text_placeholder = _("Official's name")
+
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))])
     group = forms.ModelChoiceField(
         label=_("Group"),
@@ -228,23 +233,25 @@ class RecordFilterForm(forms.Form):
         queryset=ViolationGroup.objects.none(),
         empty_label=_("Any"),
     )
-    q = forms.CharField(label=_("Official"), required=False, max_length=100)
 
     def __init__(self, *args, groups, **kwargs):
+        self.groups = groups
+        super().__init__(*args, **kwargs)
+
+    def configure(self):
         from civility.conduct.models import RecordStatus
 
-        super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any")), *RecordStatus.choices]
-        self.fields["group"].queryset = groups
+        self.fields["group"].queryset = self.groups
 
-    def filter(self, records):
-        data = self.cleaned_data
+    def search(self, records, text):
+        return records.filter(official__full_name__unaccented__icontains=text)
+
+    def narrow(self, records, data):
         if data.get("status"):
             records = records.filter(status=data["status"])
         if data.get("group"):
             records = records.filter(type__group=data["group"])
-        if data.get("q"):
-            records = records.filter(official__full_name__unaccent__icontains=data["q"].strip())
         return records
 
 

@@ -498,6 +498,8 @@ class ViolationRecord(models.Model):
         indexes = [
             models.Index(fields=["official", "outcome", "occurred_on"], name="record_official"),
             models.Index(fields=["occurred_on"], name="record_occurred"),
+            # The records list's default order.
+            models.Index(fields=["reported_at", "id"], name="record_reported_order"),
         ]
         constraints = [
             models.CheckConstraint(

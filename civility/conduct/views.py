@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -52,6 +51,7 @@ from civility.conduct.models import (
 )
 from civility.conduct.rules import RULE_SETS, rule_set_on
 from civility.core.files import serve
+from civility.core.listing import paginate
 from civility.feedback import throttle
 from civility.orgs.access import for_roles
 from civility.orgs.context_processors import selected_unit
@@ -87,17 +87,23 @@ def _focus_unit(request: HttpRequest) -> OrgUnit | None:
 @login_required
 @require_GET
 def record_list(request: HttpRequest) -> HttpResponse:
-    unit = _focus_unit(request)
-    if unit is None:
+    focus = _focus_unit(request)
+    if focus is None:
         return redirect("conduct:my_records")
-    groups = ViolationGroup.objects.for_unit(unit)
-    form = RecordFilterForm(request.GET, groups=groups)
-    form.is_valid()
-    records = form.filter(
-        ViolationRecord.objects.visible_to(request.user).under(unit).with_related()
+    form = RecordFilterForm(
+        request.GET,
+        request=request,
+        default_unit=focus,
+        groups=ViolationGroup.objects.for_unit(focus),
     )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    actions.read_records(actor=request.user, records=page.object_list)
+    unit = form.unit
+    listing = paginate(
+        request,
+        form.filter(ViolationRecord.objects.visible_to(request.user).with_related()),
+        sorts=form.SORTS,
+        default="-reported",
+    )
+    actions.read_records(actor=request.user, records=listing.page.object_list)
     counts = dict(
         ViolationRecord.objects.visible_to(request.user)
         .under(unit)
@@ -105,16 +111,13 @@ def record_list(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
         "unit": unit,
         "form": form,
-        "page": page,
+        "listing": listing,
         "counts": [
             (status, label, counts.get(status, 0)) for status, label in RecordStatus.choices
         ],
-        "query": params.urlencode(),
         "can_report": actions.can_report(request.user, unit),
     }
     if request.htmx and not request.htmx.history_restore_request:

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "civility.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from civility.core import search  # noqa: F401  (registers the `unaccented` lookup)

@@ -9,8 +9,10 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,15 @@ class AuditEvent(AbstractLogEntry):
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        indexes = [
+            # A reader's subtree (visible_to, the unit filter). Its statistics also tell the
+            # planner how many rows a subtree holds: without them it guessed 0.2 % of a
+            # million for the whole city, and sorted the million on disk to show page 50.
+            models.Index(
+                OpClass(KT("additional_data__unit_path"), name="text_pattern_ops"),
+                name="auditevent_unit_path",
+            ),
+        ]
 
     @property
     def changes_display_dict(self) -> dict:

@@ -6,7 +6,6 @@ from auditlog.registry import auditlog
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -14,11 +13,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from civility.core.listing import ListFilterForm, paginate
 from civility.core.models import AuditEvent
 from civility.orgs.context_processors import can_read_audit
 from civility.orgs.scopes import scope_of
-
-PAGE_SIZE = 50
 
 # Where an audited object is shown, by "app_label.model"; others are listed without a link.
 OBJECT_PAGES = {
@@ -39,7 +37,15 @@ def audited_content_types() -> list[ContentType]:
     return [by_model[model] for model in models]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(ListFilterForm):
+    """The audit log's filters; the unit is the owning unit recorded with each event."""
+
+    unit_path = "additional_data__unit_path"
+    unit_defaults_to_selected = False  # events of no unit (accounts) stay in the whole log
+    period_field = "timestamp"
+    period_is_datetime = True
+    SORTS = {"when": ("timestamp",)}
+
     ACTION_CHOICES = [("", _("Any"))] + [
         (str(value), label)
         for value, label in AuditEvent.Action.choices
@@ -57,15 +63,13 @@ class AuditFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": _("User name"), "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def configure(self):
         self.fields["model"].choices = [("", _("Any"))] + [
             (content_type.pk, str(content_type.model_class()._meta.verbose_name).capitalize())
             for content_type in audited_content_types()
         ]
 
-    def filter(self, events):
-        data = self.cleaned_data
+    def narrow(self, events, data):
         if data.get("model") not in (None, ""):
             events = events.filter(content_type_id=data["model"])
         if data.get("action") not in (None, ""):
@@ -96,16 +100,13 @@ def object_url(event: AuditEvent) -> str | None:
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not can_read_audit(scope_of(request.user)):
         raise Http404
-    form = AuditFilterForm(request.GET)
-    form.is_valid()
+    form = AuditFilterForm(request.GET, request=request)
     events = form.filter(
         AuditEvent.objects.visible_to(request.user).select_related("actor", "content_type")
-    ).order_by("-timestamp", "-pk")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(event, object_url(event), event.shown_changes()) for event in page]
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": params.urlencode()}
+    )
+    listing = paginate(request, events, sorts=form.SORTS, default="-when")
+    rows = [(event, object_url(event), event.shown_changes()) for event in listing.page]
+    context = {"form": form, "listing": listing, "rows": rows}
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "core/audit_list.html#results", context)
     return render(request, "core/audit_list.html", context)

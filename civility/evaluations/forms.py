@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.evaluations.models import RotationExceptionKind
+from civility.core.listing import ListFilterForm
+from civility.evaluations.models import RotationExceptionKind, Step
 from civility.evaluations.rules import (
     AnnualLevel,
     Level,
@@ -304,3 +305,36 @@ class GapForm(forms.Form):
             index = end.year * 12 + end.month - 1 - 11
             start = datetime.date(index // 12, index % 12 + 1, 1)
         return start, end, data.get("by") or "month"
+
+
+class EvaluationFilterForm(ListFilterForm):
+    """Monthly evaluations of a unit's subtree, over a span of months."""
+
+    period_field = "period__month"
+    # A city's year is millions of rows: only the evaluation's own indexed columns sort it
+    # (the name search narrows it instead). Periods sort in the order they were opened.
+    SORTS = {
+        "month": ("period_id",),
+        "step": ("step",),
+        "total": ("total",),
+    }
+    text_placeholder = _("Official's name")
+
+    start = MonthField(label=_("From month"), required=False)
+    end = MonthField(label=_("To month"), required=False)
+    step = forms.ChoiceField(
+        label=_("Step"), required=False, choices=[("", _("Any")), *Step.choices]
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("Any")), *Level.choices]
+    )
+
+    def search(self, evaluations, text):
+        return evaluations.filter(official__full_name__unaccented__icontains=text)
+
+    def narrow(self, evaluations, data):
+        if data.get("step"):
+            evaluations = evaluations.filter(step=data["step"])
+        if data.get("level"):
+            evaluations = evaluations.filter(level=data["level"])
+        return evaluations

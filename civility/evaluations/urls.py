@@ -6,6 +6,7 @@ app_name = "evaluations"
 
 urlpatterns = [
     path("", views.evaluation_home, name="evaluation_home"),
+    path("list/", views.evaluation_list, name="evaluation_list"),
     path("periods/new/", views.period_create, name="period_create"),
     path("periods/<int:pk>/", views.period_detail, name="period_detail"),
     path("periods/<int:pk>/close/", views.period_close, name="period_close"),

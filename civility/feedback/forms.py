@@ -7,12 +7,21 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civility.core import receipts
+from civility.core.listing import ListFilterForm
 from civility.feedback.actions import DOSSIER_CODE, DossierRow, check_dossier_row
 from civility.feedback.cases import Contact
-from civility.feedback.models import DOSSIER_UNIT_KINDS, PublicReport, Reason, ReportCategory
+from civility.feedback.models import (
+    DOSSIER_UNIT_KINDS,
+    PublicReport,
+    Reason,
+    ReportCategory,
+    ReportStatus,
+)
 from civility.feedback.scales import current_scale
 from civility.orgs.models import OrgUnit, Place
 
@@ -298,3 +307,47 @@ class PeriodForm(forms.Form):
         if start > end:
             start, end = end, start
         return start, end
+
+
+class ReportFilterForm(ListFilterForm):
+    """The staff list of public-place reports. The text is a receipt code (typed any way:
+    spaces, case or a missing dash forgiven) or words of the description or address."""
+
+    period_field = "submitted_at"
+    period_is_datetime = True
+    SORTS = {
+        "submitted": ("submitted_at",),
+        "due": ("due_at",),
+        "status": ("status",),
+    }
+    STATUS_CHOICES = [("open", gettext_lazy("Open")), ("all", gettext_lazy("All"))]
+    text_placeholder = gettext_lazy("Receipt code, address or words of the report")
+
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"),
+        required=False,
+        queryset=ReportCategory.objects.none(),
+        empty_label=gettext_lazy("Any"),
+    )
+
+    def configure(self):
+        self.fields["status"].choices = [*self.STATUS_CHOICES, *ReportStatus.choices]
+        self.fields["category"].queryset = ReportCategory.objects.order_by("name")
+
+    def search(self, reports, text):
+        code = receipts.as_shown(text)
+        found = Q(description__unaccented__icontains=text) | Q(address__unaccented__icontains=text)
+        if len(code) == len("ABCD-EFGH"):
+            found |= Q(receipt=code)
+        return reports.filter(found)
+
+    def narrow(self, reports, data):
+        status = data.get("status") or "open"
+        if status == "open":
+            reports = reports.open()
+        elif status in ReportStatus.values:
+            reports = reports.filter(status=status)
+        if data.get("category"):
+            reports = reports.filter(category=data["category"])
+        return reports

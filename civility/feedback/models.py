@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.files import RandomName
+from civility.core.search import trigram_index
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
 
@@ -579,6 +580,9 @@ class PublicReport(models.Model):
             models.Index(fields=["unit", "status"], name="report_unit_status"),
             models.Index(fields=["submitted_at"], name="report_submitted"),
             models.Index(fields=["place", "submitted_at"], name="report_place"),
+            models.Index(fields=["due_at", "id"], name="report_due_order"),
+            trigram_index("description", name="report_description_trgm"),
+            trigram_index("address", name="report_address_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

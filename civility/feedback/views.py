@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.http import (
@@ -35,6 +34,7 @@ from civility.core import receipts
 from civility.core.audit import log_reads
 from civility.core.clients import client_network
 from civility.core.files import extension_of, serve
+from civility.core.listing import paginate
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
     DossierImportForm,
@@ -43,6 +43,7 @@ from civility.feedback.forms import (
     PeriodForm,
     RatingForm,
     ReceiptLookupForm,
+    ReportFilterForm,
     ReportForm,
     SecretForm,
 )
@@ -56,7 +57,6 @@ from civility.feedback.models import (
     FollowUpCase,
     PublicReport,
     ReportChannel,
-    ReportStatus,
     SessionCounter,
     bell_paths,
 )
@@ -519,25 +519,15 @@ def call_update(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 @login_required
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = (
-        PublicReport.objects.visible_to(request.user)
-        .select_related("category", "place", "unit")
-        .order_by("-submitted_at")
+    form = ReportFilterForm(request.GET, request=request)
+    reports = PublicReport.objects.visible_to(request.user).select_related(
+        "category", "place", "unit"
     )
-    unit = selected_unit(request)
-    if unit is not None:
-        reports = reports.under(unit)
-    status = request.GET.get("status", "open")
-    if status == "open":
-        reports = reports.open()
-    elif status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "feedback/report_list.html",
-        {"page": page, "status": status, "statuses": ReportStatus.choices, "unit": unit},
-    )
+    listing = paginate(request, form.filter(reports), sorts=form.SORTS, default="-submitted")
+    context = {"form": form, "listing": listing, "unit": form.unit}
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "feedback/report_list.html#results", context)
+    return render(request, "feedback/report_list.html", context)
 
 
 @login_required

@@ -5,18 +5,22 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.listing import ListFilterForm
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections.models import (
     INSPECTOR_ROLES,
     MANAGER_ROLES,
+    ActionStatus,
     AnswerKind,
     ChecklistTemplate,
     Criterion,
     FindingKind,
     InspectionKind,
+    InspectionStatus,
 )
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.pickers import PersonPicker, UnitPicker
@@ -384,3 +388,101 @@ class TemplateImportForm(forms.Form):
         if upload.size > MAX_XLSX_BYTES:
             raise ValidationError(_("The file is larger than 2 MB."))
         return upload
+
+
+class InspectionFilterForm(ListFilterForm):
+    """Inspections of a unit's subtree, or run by it (counters sit in the Service Center's
+    subtree, the ward that inspects them does not)."""
+
+    period_field = "submitted_at"
+    period_is_datetime = True
+    SORTS = {
+        "submitted": ("submitted_at",),
+        "planned": ("planned_on",),
+        "unit": ("unit__name",),
+        "status": ("status",),
+        "score": ("score",),
+    }
+    text_placeholder = _("Unit, place or document number")
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *InspectionStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any")), *InspectionKind.choices]
+    )
+
+    def in_unit(self, inspections, unit):
+        return inspections.filter(
+            Q(unit__path__startswith=unit.path) | Q(inspecting_unit__path__startswith=unit.path)
+        )
+
+    def in_period(self, inspections, lookups):
+        # Submitted ones by the day they were submitted, the others by the day planned.
+        dates = {lookup: timezone.localdate(value) for lookup, value in lookups.items()}
+        return inspections.filter(
+            Q(**{f"submitted_at__{lookup}": value for lookup, value in lookups.items()})
+            | Q(
+                submitted_at__isnull=True,
+                **{f"planned_on__{lookup}": value for lookup, value in dates.items()},
+            )
+        )
+
+    def search(self, inspections, text):
+        return inspections.filter(
+            Q(unit__name__unaccent__icontains=text)
+            | Q(place__name__unaccent__icontains=text)
+            | Q(unit__serves__name__unaccent__icontains=text)
+            | Q(document_number__iexact=text)
+        )
+
+    def narrow(self, inspections, data):
+        if data.get("status"):
+            inspections = inspections.filter(status=data["status"])
+        if data.get("kind"):
+            inspections = inspections.filter(kind=data["kind"])
+        return inspections
+
+
+class ActionFilterForm(ListFilterForm):
+    period_field = "deadline"
+    SORTS = {
+        "deadline": ("deadline",),
+        "unit": ("unit__name",),
+        "status": ("status",),
+    }
+    SHOW_CHOICES = [
+        ("open", _("Not closed")),
+        ("overdue", _("Overdue")),
+        ("escalated", _("Escalated to me")),
+        ("all", _("All")),
+    ]
+    text_placeholder = _("Words of what to do or of the response")
+
+    show = forms.ChoiceField(label=_("Show"), required=False, choices=SHOW_CHOICES)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *ActionStatus.choices]
+    )
+
+    def in_unit(self, corrective, unit):
+        return corrective.filter(
+            Q(unit__path__startswith=unit.path)
+            | Q(finding__inspection__inspecting_unit__path__startswith=unit.path)
+        )
+
+    def search(self, corrective, text):
+        return corrective.filter(
+            Q(description__unaccent__icontains=text) | Q(response__unaccent__icontains=text)
+        )
+
+    def narrow(self, corrective, data):
+        show = data.get("show") or "open"
+        if show == "overdue":
+            corrective = corrective.overdue()
+        elif show == "escalated":
+            corrective = corrective.not_closed().escalated_to(self.request.user)
+        elif show == "open":
+            corrective = corrective.not_closed()
+        if data.get("status"):
+            corrective = corrective.filter(status=data["status"])
+        return corrective

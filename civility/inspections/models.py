@@ -493,6 +493,8 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="inspection_unit_status"),
             models.Index(fields=["inspecting_unit", "status"], name="inspection_by_status"),
+            # The list's default order (latest first, not yet submitted on top).
+            models.Index(fields=["submitted_at", "id"], name="inspection_submitted_order"),
         ]
 
     def __str__(self) -> str:

@@ -22,13 +22,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civility.core.audit import log_reads
 from civility.core.files import serve
+from civility.core.listing import paginate
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections import actions, analytics, documents, scoring, spreadsheets
 from civility.inspections.forms import (
+    ActionFilterForm,
     AmendForm,
     AnswerForm,
     CriterionForm,
     FindingForm,
+    InspectionFilterForm,
     PhotoForm,
     PlanForm,
     PlanInspectionsForm,
@@ -57,8 +60,6 @@ from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.provinces import shipped_for
 from civility.orgs.scopes import scope_of
 
-PAGE_SIZE = 100
-
 
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
@@ -74,28 +75,22 @@ def _add_errors(form, error: ValidationError) -> None:
 @login_required
 @require_GET
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    inspections = Inspection.objects.visible_to(request.user).with_related()
-    status = request.GET.get("status", "")
-    if status in InspectionStatus.values:
-        inspections = inspections.filter(status=status)
+    form = InspectionFilterForm(request.GET, request=request)
+    inspections = form.filter(Inspection.objects.visible_to(request.user).with_related())
+    listing = paginate(request, inspections, sorts=form.SORTS, default="-submitted")
+    context = {"form": form, "listing": listing, "unit": form.unit}
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "inspections/inspection_list.html#results", context)
     mine = Inspection.objects.visible_to(request.user).open().filter(team=request.user)
-    return render(
-        request,
-        "inspections/inspection_list.html",
-        {
-            "inspections": inspections[:PAGE_SIZE],
-            "mine": mine.with_related(),
-            "status": status,
-            "statuses": InspectionStatus.choices,
-            "can_start": bool(scope_of(request.user).paths_with_role(*INSPECTOR_ROLES))
-            or scope_of(request.user).is_global,
-            "overdue": CorrectiveAction.objects.visible_to(request.user).overdue().count(),
-            "escalated": CorrectiveAction.objects.visible_to(request.user)
-            .not_closed()
-            .escalated_to(request.user)
-            .count(),
-        },
-    )
+    corrective = CorrectiveAction.objects.visible_to(request.user)
+    context |= {
+        "mine": mine.with_related(),
+        "can_start": bool(scope_of(request.user).paths_with_role(*INSPECTOR_ROLES))
+        or scope_of(request.user).is_global,
+        "overdue": corrective.overdue().count(),
+        "escalated": corrective.not_closed().escalated_to(request.user).count(),
+    }
+    return render(request, "inspections/inspection_list.html", context)
 
 
 # --- Templates -----------------------------------------------------------------------------
@@ -729,24 +724,19 @@ def unit_trend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
-    corrective = CorrectiveAction.objects.readable_by(request.user).with_related()
-    unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        corrective = corrective.filter(unit_id=unit_id)
-    show = request.GET.get("show", "open")
-    if show == "overdue":
-        corrective = corrective.overdue()
-    elif show == "escalated":
-        corrective = corrective.not_closed().escalated_to(request.user)
-    elif show == "open":
-        corrective = corrective.not_closed()
-    page = list(corrective[:PAGE_SIZE])
-    _log_serving_reads(request.user, page)
-    return render(
-        request,
-        "inspections/action_list.html",
-        {"actions": page, "show": show, "today": timezone.localdate()},
-    )
+    form = ActionFilterForm(request.GET, request=request)
+    corrective = form.filter(CorrectiveAction.objects.readable_by(request.user).with_related())
+    listing = paginate(request, corrective, sorts=form.SORTS, default="deadline")
+    _log_serving_reads(request.user, list(listing.page.object_list))
+    context = {
+        "form": form,
+        "listing": listing,
+        "unit": form.unit,
+        "today": timezone.localdate(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "inspections/action_list.html#results", context)
+    return render(request, "inspections/action_list.html", context)
 
 
 def _log_serving_reads(user, rows: list[CorrectiveAction]) -> None:

@@ -72,3 +72,28 @@ def unit_switcher(request) -> dict:
         "selected_unit": SimpleLazyObject(lambda: selected_unit(request)),
         "can_read_audit": SimpleLazyObject(lambda: can_read_audit(scope_of(user))),
     }
+
+
+def offered_units(request, current: OrgUnit | None) -> list[OrgUnit]:
+    """Units a list's unit filter offers without a search: the scope roots and their
+    children, plus the current one."""
+    roots = scope_roots(request)
+    if not roots:
+        return []
+    children = (
+        OrgUnit.objects.visible_to(request.user)
+        .filter(parent__in=roots)
+        .current()
+        .order_by("name")
+        .only("pk", "name", "name_en", "parent_id", "depth", "kind")
+    )
+    by_parent: dict[int, list[OrgUnit]] = {}
+    for child in children:
+        by_parent.setdefault(child.parent_id, []).append(child)
+    choices: list[OrgUnit] = []
+    for root in roots:
+        choices.append(root)
+        choices.extend(by_parent.get(root.pk, []))
+    if current is not None and current.pk not in {unit.pk for unit in choices}:
+        choices.append(current)
+    return choices

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civility.orgs.models import Official, OrgUnit, PlaceKind, Post, StaffCategory
+from civility.core.listing import ListFilterForm
+from civility.orgs.models import Official, OrgUnit, PlaceKind, Post, StaffCategory, UnitKind
 from civility.orgs.policies import declared
 
 YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -61,7 +62,7 @@ def _post_label(post: Post) -> str:
     return f"{label} ({_('subject to periodic rotation')})" if post.is_sensitive else label
 
 
-class OfficialFilterForm(forms.Form):
+class OfficialFilterForm(ListFilterForm):
     """The filters of the officials list; every field is optional."""
 
     STATUS_CHOICES = [
@@ -69,16 +70,10 @@ class OfficialFilterForm(forms.Form):
         ("left", _("Left")),
         ("all", _("All")),
     ]
+    # A city has 150,000 officials: each sort key is an indexed column of theirs.
+    SORTS = {"name": ("full_name",), "code": ("staff_code",)}
+    text_placeholder = _("Name, staff code or e-mail")
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        widget=forms.SearchInput(
-            attrs={"placeholder": _("Name, staff code or e-mail"), "autocomplete": "off"}
-        ),
-    )
-    unit = forms.IntegerField(label=_("Unit (with its subtree)"), required=False, min_value=1)
     staff_category = forms.ChoiceField(
         label=_("Staff category"),
         required=False,
@@ -90,10 +85,10 @@ class OfficialFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
 
-    def filter(self, officials):
-        """Apply the valid filters to `officials` (the unit is applied by the view)."""
-        data = self.cleaned_data
-        officials = officials.search(data.get("q") or "")
+    def search(self, officials, text):
+        return officials.search(text)
+
+    def narrow(self, officials, data):
         if data.get("staff_category"):
             officials = officials.filter(staff_category=data["staff_category"])
         if data.get("leader"):
@@ -110,26 +105,48 @@ class OfficialFilterForm(forms.Form):
         return officials
 
 
-class PlaceFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        widget=forms.SearchInput(
-            attrs={"placeholder": _("Name or address"), "autocomplete": "off"}
-        ),
-    )
-    unit = forms.IntegerField(label=_("Unit (with its subtree)"), required=False, min_value=1)
+class PlaceFilterForm(ListFilterForm):
+    SORTS = {"name": ("name",), "kind": ("kind",), "unit": ("unit__name",)}
+    text_placeholder = _("Name or address")
+
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any"))] + list(PlaceKind.choices)
     )
 
-    def filter(self, places):
-        data = self.cleaned_data
-        places = places.search(data.get("q") or "")
+    def search(self, places, text):
+        return places.search(text)
+
+    def narrow(self, places, data):
         if data.get("kind"):
             places = places.filter(kind=data["kind"])
         return places
+
+
+class UnitFilterForm(ListFilterForm):
+    """The units list: the subtree of a unit, by kind, name or code, current or former."""
+
+    unit_path = "path"
+    SORTS = {"name": ("name",), "kind": ("kind",), "code": ("code",), "depth": ("depth",)}
+    STATE_CHOICES = [("current", _("Current")), ("former", _("Former")), ("all", _("All"))]
+    text_placeholder = _("Name or official code")
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + list(UnitKind.choices)
+    )
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=STATE_CHOICES)
+
+    def search(self, units, text):
+        return units.search(text)
+
+    def narrow(self, units, data):
+        if data.get("kind"):
+            units = units.filter(kind=data["kind"])
+        state = data.get("state") or "current"
+        if state == "current":
+            units = units.current()
+        elif state == "former":
+            units = units.exclude(pk__in=OrgUnit.objects.current().values("pk"))
+        return units
 
 
 class UnitSelectForm(forms.Form):

@@ -59,7 +59,7 @@ AGENCY_KINDS = (
 class Folded(models.Func):
     """Text in lower case without diacritics ("Phường Tây Hồ" -> "phuong tay ho"), as the
     database folds names into `OrgUnit.search_name` and `Official.search_name` (function
-    `civility_fold`, migration orgs 0006). Comparing folded columns, indexed by trigram,
+    `civility_fold`, migration core 0004). Comparing folded columns, indexed by trigram,
     keeps a search over every unit of the country or a city's officials fast; `unaccent`
     on each row at query time cannot be indexed."""
 
@@ -549,6 +549,13 @@ class Official(models.Model):
         indexes = [
             models.Index(Upper("full_name"), name="official_name_upper"),
             GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="official_search_trgm"),
+            # The officials list pages a city of 150,000 in these orders (core/listing.py).
+            models.Index(fields=["full_name", "id"], name="official_name_order"),
+            models.Index(fields=["staff_code", "id"], name="official_code_order"),
+            # search() also matches a staff code or e-mail exactly: indexed, so the three
+            # conditions combine as a bitmap OR instead of reading every official.
+            models.Index(Upper("staff_code"), name="official_code_upper"),
+            models.Index(Upper("email"), name="official_email_upper"),
         ]
 
     def __str__(self) -> str:

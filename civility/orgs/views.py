@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, Value, When
 from django.db.models.functions import JSONObject
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core import todo
+from civility.core.listing import paginate
 from civility.core.models import AuditEvent
 from civility.feedback.front_door import public_home
 from civility.orgs.actions import can_set_policies, create_official, set_policy, update_official
@@ -31,6 +31,7 @@ from civility.orgs.forms import (
     OfficialForm,
     PlaceFilterForm,
     PolicyForm,
+    UnitFilterForm,
     UnitSelectForm,
 )
 from civility.orgs.models import Official, OrgUnit, Place, StaffCategory, UnitPolicy
@@ -73,30 +74,6 @@ def _filter_unit(request: HttpRequest, unit_id: int | None) -> OrgUnit | None:
     return get_visible_or_404(OrgUnit.objects, request.user, unit_id)
 
 
-def _unit_choices(request: HttpRequest, current: OrgUnit | None) -> list[OrgUnit]:
-    """Units offered by the list filters: the scope roots and their children, plus the current."""
-    roots = scope_roots(request)
-    if not roots:
-        return []
-    children = (
-        OrgUnit.objects.visible_to(request.user)
-        .filter(parent__in=roots)
-        .current()
-        .order_by("name")
-        .only("pk", "name", "name_en", "parent_id", "depth")
-    )
-    by_parent: dict[int, list[OrgUnit]] = {}
-    for child in children:
-        by_parent.setdefault(child.parent_id, []).append(child)
-    choices: list[OrgUnit] = []
-    for root in roots:
-        choices.append(root)
-        choices.extend(by_parent.get(root.pk, []))
-    if current is not None and current.pk not in {unit.pk for unit in choices}:
-        choices.append(current)
-    return choices
-
-
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -104,16 +81,6 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -146,9 +113,22 @@ def unit_select(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
+    """The tree from the scope roots, and below it the paged table of a subtree's units."""
+    form = UnitFilterForm(request.GET, request=request)
+    units = OrgUnit.objects.visible_to(request.user).select_related("parent")
+    if form.unit is None:
+        units = units.none()
+    context = {
+        "form": form,
+        "unit": form.unit,
+        "listing": paginate(request, form.filter(units), sorts=form.SORTS, default="name"),
+        "today": timezone.localdate(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "orgs/unit_list.html#results", context)
     root_ids = [unit.pk for unit in scope_roots(request)]
-    roots = with_tree_facts(OrgUnit.objects.filter(pk__in=root_ids))
-    return render(request, "orgs/unit_list.html", {"roots": roots, "today": timezone.localdate()})
+    context["roots"] = with_tree_facts(OrgUnit.objects.filter(pk__in=root_ids))
+    return render(request, "orgs/unit_list.html", context)
 
 
 @require_GET
@@ -210,22 +190,19 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def official_list(request: HttpRequest) -> HttpResponse:
-    form = OfficialFilterForm(request.GET)
-    form.is_valid()  # invalid fields are dropped from cleaned_data and shown on the form
-    unit = _filter_unit(request, form.cleaned_data.get("unit"))
+    form = OfficialFilterForm(request.GET, request=request)
     officials = Official.objects.visible_to(request.user).with_unit_and_post()
-    officials = officials.under(unit) if unit is not None else officials.none()
-    page = _page(request, form.filter(officials))
+    if form.unit is None:
+        officials = officials.none()
+    listing = paginate(request, form.filter(officials), sorts=form.SORTS, default="name")
     context = {
         "form": form,
-        "unit": unit,
-        "page": page,
-        "query": _query_without_page(request),
-        "can_create": unit is not None and can_manage(request.user, unit),
+        "unit": form.unit,
+        "listing": listing,
+        "can_create": form.unit is not None and can_manage(request.user, form.unit),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "orgs/official_list.html#results", context)
-    context["unit_choices"] = _unit_choices(request, unit)
     return render(request, "orgs/official_list.html", context)
 
 
@@ -294,20 +271,17 @@ def official_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def place_list(request: HttpRequest) -> HttpResponse:
-    form = PlaceFilterForm(request.GET)
-    form.is_valid()
-    unit = _filter_unit(request, form.cleaned_data.get("unit"))
+    form = PlaceFilterForm(request.GET, request=request)
     places = Place.objects.visible_to(request.user).select_related("unit")
-    places = places.filter(unit__path__startswith=unit.path) if unit else places.none()
+    if form.unit is None:
+        places = places.none()
     context = {
         "form": form,
-        "unit": unit,
-        "page": _page(request, form.filter(places).order_by("name", "pk")),
-        "query": _query_without_page(request),
+        "unit": form.unit,
+        "listing": paginate(request, form.filter(places), sorts=form.SORTS, default="name"),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "orgs/place_list.html#results", context)
-    context["unit_choices"] = _unit_choices(request, unit)
     return render(request, "orgs/place_list.html", context)
 
 

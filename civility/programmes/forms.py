@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.listing import ListFilterForm
 from civility.orgs import imports
 from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.pickers import PersonPicker, UnitPicker
@@ -20,7 +22,9 @@ from civility.programmes.models import (
     Programme,
     ProgrammeKind,
     TaskState,
+    TaskStatus,
     TitleRule,
+    vietnam_today,
 )
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".txt")
@@ -339,3 +343,43 @@ class TitleCountForm(forms.Form):
         ):
             self.add_error("assessed", _("More assessed than eligible."))
         return data
+
+
+class TaskFilterForm(ListFilterForm):
+    """Programme tasks assigned in a unit's subtree, across programmes."""
+
+    unit_path = "assignee_unit__path"
+    period_field = "deadline"
+    SORTS = {
+        "deadline": ("deadline",),
+        "number": ("programme__number", "number"),
+        "title": ("title",),
+        "unit": ("assignee_unit__name",),
+        "progress": ("progress",),
+    }
+    text_placeholder = _("Number or words of the title")
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *TaskStatus.choices]
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        required=False,
+        queryset=Programme.objects.none(),
+        empty_label=_("Any"),
+    )
+
+    def configure(self):
+        self.fields["programme"].queryset = Programme.objects.visible_to(
+            self.request.user
+        ).order_by("-pk")
+
+    def search(self, tasks, text):
+        return tasks.filter(Q(title__unaccent__icontains=text) | Q(number__iexact=text))
+
+    def narrow(self, tasks, data):
+        if data.get("status"):
+            tasks = tasks.with_status_filter(data["status"], vietnam_today())
+        if data.get("programme"):
+            tasks = tasks.filter(programme=data["programme"])
+        return tasks

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.programme_create, name="programme_create"),
     path("<int:pk>/", views.programme_detail, name="programme_detail"),
     path("<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("updates/<int:pk>/evidence/", views.update_evidence, name="update_evidence"),
     path("tasks/<int:pk>/delegate/", views.task_delegate, name="task_delegate"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.files import serve
+from civility.core.listing import paginate
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import OrgUnit
 from civility.orgs.policies import policy
@@ -108,6 +109,26 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "programmes/programme_list.html", {"rows": rows, "can_create": can_create}
     )
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = forms.TaskFilterForm(request.GET, request=request)
+    tasks = form.filter(
+        Task.objects.visible_to(request.user).select_related(
+            "programme", "assignee_unit", "assignee_official"
+        )
+    )
+    context = {
+        "form": form,
+        "listing": paginate(request, tasks, sorts=form.SORTS, default="deadline"),
+        "unit": form.unit,
+        "today": vietnam_today(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "programmes/task_list.html#results", context)
+    return render(request, "programmes/task_list.html", context)
 
 
 @login_required

@@ -132,7 +132,7 @@ def test_every_page_of_the_log_shows_every_audited_model(client, cast, events):
 
     first = client.get(AUDIT)
     bodies = [first.content.decode()]
-    for number in first.context["page"].paginator.page_range[1:]:
+    for number in first.context["listing"].page.paginator.page_range[1:]:
         response = client.get(AUDIT, {"page": number})
         assert response.status_code == 200
         bodies.append(response.content.decode())
@@ -163,7 +163,7 @@ def test_filtering_by_each_action_and_actor_renders(client, cast, events, action
         page = client.get(AUDIT, params)
         fragment = client.get(AUDIT, params, **HTMX)
         assert page.status_code == fragment.status_code == 200
-        assert page.context["page"].paginator.count > 0
+        assert page.context["listing"].page.paginator.count > 0
 
 
 def activity_changes(client) -> str:

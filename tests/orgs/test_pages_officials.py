@@ -11,7 +11,7 @@ from tests.factories import make_official, make_post, make_unit
 
 
 def names_in(response) -> list[str]:
-    return [official.full_name for official in response.context["page"].object_list]
+    return [official.full_name for official in response.context["listing"].page.object_list]
 
 
 def test_head_sees_the_officials_of_their_ward_only(client, cast):
@@ -116,7 +116,7 @@ def test_list_is_paginated_by_fifty(client, cast):
 
     assert len(names_in(first)) == 50
     assert len(names_in(second)) == 11
-    assert first.context["page"].paginator.count == 61
+    assert first.context["listing"].page.paginator.count == 61
 
 
 @pytest.mark.parametrize("page_param", ["abc", "999"])

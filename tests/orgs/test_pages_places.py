@@ -15,7 +15,7 @@ def places(cast):
 
 
 def names_in(response) -> list[str]:
-    return [place.name for place in response.context["page"].object_list]
+    return [place.name for place in response.context["listing"].page.object_list]
 
 
 def test_places_of_the_sibling_ward_never_appear(client, cast, places):

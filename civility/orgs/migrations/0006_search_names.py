@@ -6,29 +6,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# Lower case without diacritics, for the folded search columns (civility.orgs.models.Folded).
-# unaccent() is only STABLE (its dictionary could change), so it cannot feed a stored column
-# or an index directly; this wrapper names the dictionary and is declared IMMUTABLE, the usual
-# way. If the unaccent rules were ever edited, re-save the rows to refresh the columns.
-FOLD = """
-CREATE OR REPLACE FUNCTION civility_fold(VARIADIC parts text[]) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, array_to_string(parts, ' '))) $$
-"""
-
-
 class Migration(migrations.Migration):
     """Folded names of units and officials, indexed by trigram: the pickers' searches over
     every unit of the country (bench/pickers.py) and over a city's officials."""
 
     dependencies = [
-        ('core', '0002_extensions'),
+        ('core', '0004_fold_function'),
         ('orgs', '0005_merge_agency_role_and_retirement_date'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.RunSQL(FOLD, "DROP FUNCTION IF EXISTS civility_fold(VARIADIC text[])"),
         migrations.AddField(
             model_name='official',
             name='search_name',
