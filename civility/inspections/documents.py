@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civility.core.exports import pdf_stamp, save_docx
+from civility.core.i18n import person_name
 from civility.core.provenance import Provenance
 from civility.inspections.models import Answer, AnswerKind, Inspection
 from civility.orgs.models import OrgUnit
@@ -179,7 +180,7 @@ def data_rows(content: dict) -> list[list]:
 
 
 def _team(inspection: Inspection) -> str:
-    names = [u.get_full_name() or u.get_username() for u in inspection.team.all()]
+    names = [person_name(u) for u in inspection.team.all()]
     if inspection.team_note:
         names.append(inspection.team_note)
     return "; ".join(names) or "—"
