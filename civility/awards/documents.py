@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from civility.awards.models import AwardDecision
 from civility.core.exports import append_row, save_docx, save_xlsx
+from civility.core.i18n import format_number
 from civility.core.provenance import Provenance
 
 
@@ -49,7 +50,7 @@ def _provenance(decision: AwardDecision, language: str, by) -> Provenance:
 
 
 def _money(amount: Decimal | None) -> str:
-    return f"{amount:,.0f}".replace(",", ".") if amount is not None else "—"
+    return format_number(amount, 0) if amount is not None else "—"
 
 
 def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:

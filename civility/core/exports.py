@@ -36,6 +36,7 @@ import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -110,11 +111,44 @@ def fingerprint_workbook(workbook) -> str:
     return fingerprint.hexdigest()
 
 
+# Cells stay numbers and dates; these formats only say how to show them, and the reader's
+# spreadsheet writes the separators of its own language (1.234,5 or 1,234.5). Whole numbers
+# under 10,000 keep "General" so that years (2026) are not grouped.
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+WHOLE_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0#"
+
+
+def _number_format(value: Any) -> str | None:
+    if isinstance(value, datetime.datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, datetime.date):
+        return DATE_FORMAT
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    if value == int(value):
+        return WHOLE_FORMAT if abs(value) >= 10_000 else None
+    return DECIMAL_FORMAT
+
+
+def format_cells(workbook) -> None:
+    """Give every date and number cell still in the default format the product's one."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.number_format in ("General", "yyyy-mm-dd", "yyyy-mm-dd h:mm:ss"):
+                    shown = _number_format(cell.value)
+                    if shown:
+                        cell.number_format = shown
+
+
 def save_xlsx(workbook, provenance: Provenance) -> bytes:
     """The workbook as .xlsx bytes, with a last sheet "Provenance" and document properties."""
     from openpyxl.packaging.custom import StringProperty
     from openpyxl.styles import Font
 
+    format_cells(workbook)
     provenance = provenance.with_fingerprint(fingerprint_workbook(workbook))
     title, number = _("Provenance")[:28], 2
     name = title
