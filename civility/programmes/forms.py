@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.orgs import imports
 from civility.orgs.models import Official, OrgUnit, UnitKind
@@ -157,12 +158,14 @@ class CancelForm(forms.Form):
 
 class IndicatorForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Defining unit"))
-    code = forms.SlugField(max_length=64, label=_("Code"))
+    code = forms.SlugField(max_length=64, label=pgettext_lazy("identifier", "Code"))
     name = forms.CharField(max_length=300, label=_("Name (Vietnamese)"))
     name_en = forms.CharField(max_length=300, label=_("Name (English)"), required=False)
     measure = forms.CharField(max_length=64, label=_("Unit of measure"))
     aggregation = forms.ChoiceField(choices=Aggregation.choices, label=_("Adds up as"))
-    frequency = forms.ChoiceField(choices=Frequency.choices, label=_("Reported"))
+    frequency = forms.ChoiceField(
+        choices=Frequency.choices, label=pgettext_lazy("reporting frequency", "Reported")
+    )
     numerator = forms.ModelChoiceField(
         queryset=Indicator.objects.none(), label=_("Numerator"), required=False
     )
@@ -240,7 +243,7 @@ class SpreadsheetForm(forms.Form):
 
 
 class RecognitionImportForm(SpreadsheetForm):
-    title = forms.ChoiceField(choices=CulturalTitle.choices, label=_("Title"))
+    title = forms.ChoiceField(choices=CulturalTitle.choices, label=pgettext_lazy("award", "Title"))
     year = _year_field()
 
     field_order = ["title", "year", "file", "dry_run"]
@@ -293,7 +296,7 @@ class CycleStepForm(forms.Form):
 
 class TitleCountForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
-    title = forms.ChoiceField(choices=CulturalTitle.choices, label=_("Title"))
+    title = forms.ChoiceField(choices=CulturalTitle.choices, label=pgettext_lazy("award", "Title"))
     year = _year_field()
     eligible = forms.IntegerField(min_value=0, label=_("Eligible"))
     assessed = forms.IntegerField(min_value=0, label=_("Assessed"))

@@ -23,6 +23,9 @@ from civility.awards.models import AwardDecision
 from civility.core.i18n import format_money, format_number, format_percent, person_name
 from civility.evaluations.models import AnnualClassification, Evaluation
 from civility.feedback.models import CounterDevice
+from civility.insights import actions as insights
+from civility.insights.models import ReportJob
+from civility.insights.periods import Period
 from civility.inspections.models import Inspection, InspectionStatus
 from civility.orgs.models import Official, OrgUnit
 from civility.programmes.models import Programme
@@ -33,8 +36,12 @@ from tests.core.number_formats import forbidden, visible_text
 SKIP = re.compile(r"^/(accounts|i18n|admin|api|static|media|open311|audit)/|/delete|export|\.\w+$")
 
 
+def _city() -> OrgUnit:
+    return OrgUnit.objects.get(parent=None, name="Thành phố Hà Nội")
+
+
 def _pages() -> list[str]:
-    tay_ho = OrgUnit.objects.get(name="Phường Tây Hồ")
+    city, tay_ho = _city(), OrgUnit.objects.get(name="Phường Tây Hồ")
     inspection = Inspection.objects.filter(status=InspectionStatus.SUBMITTED).first()
     evaluation = Evaluation.objects.exclude(points={}).order_by("pk").first()
     classification = AnnualClassification.objects.order_by("pk").first()
@@ -42,7 +49,7 @@ def _pages() -> list[str]:
     return [
         "/",
         "/units/",
-        "/units/1/",
+        f"/units/{city.pk}/",
         f"/units/{tay_ho.pk}/",
         "/officials/",
         "/feedback/",
@@ -78,6 +85,23 @@ def _docx_text(data: bytes) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
+
+
+def _streamed_docx_text(response) -> str:
+    return _docx_text(b"".join(response.streaming_content))
+
+
+def _periodic_report(user, language: str) -> ReportJob:
+    """The city's quarterly report as the worker builds it (insights.tasks)."""
+    period = Period.current("quarter")
+    job = ReportJob.objects.create(
+        unit=_city(),
+        period_kind=period.kind,
+        period_start=period.start,
+        requested_by=user,
+        language=language,
+    )
+    return insights.build_report(job=job)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -123,14 +147,16 @@ def test_pages_and_documents_write_numbers_and_dates_one_way_per_language(demo):
                     shapes.add(_shape(href))
                     queue.append(href)
         visited += len(seen)
+        job = _periodic_report(user, language)
         for url, read in (
+            (f"/insights/reports/{job.pk}/docx/", _streamed_docx_text),
             (f"/inspections/{inspection.pk}/report.docx?lang={language}", _docx_text),
             (f"/inspections/{inspection.pk}/report.pdf?lang={language}", _pdf_text),
             (f"/awards/decisions/{decision.pk}/decision.docx?lang={language}", _docx_text),
         ):
             response = client.get(url)
             assert response.status_code == 200, url
-            text = read(response.content)
+            text = read(response) if read is _streamed_docx_text else read(response.content)
             problems += [f"{language} {url}: {p}" for p in forbidden(text, language, codes)]
     assert visited > 100
     assert problems == []
