@@ -213,3 +213,31 @@ def test_spreadsheet_cells_stay_numbers_and_dates_with_a_display_format(demo):
     date = next(cell for cell in cells.values() if hasattr(cell.value, "year"))
     assert date.number_format == "dd/mm/yyyy"
     assert Official.objects.exists()  # the demo was loaded
+
+
+def _headers(page: str) -> list[str]:
+    return [
+        " ".join(visible_text(cell).split()) for cell in re.findall(r"<th\b.*?</th>", page, re.S)
+    ]
+
+
+def test_labels_shared_by_two_meanings_read_right_in_vietnamese(demo):
+    """ "Title", "Level", "Code", "Reported" and "Report" meant two things each and took one
+    Vietnamese word for both: award titles were headed "Tiêu đề", an indicator's code "Quy tắc
+    ứng xử", its reporting frequency "Đã tiếp nhận", a periodic report "Biên bản"."""
+    user = get_user_model().objects.get(username="demo_admin")
+    Profile.objects.update_or_create(user=user, defaults={"language": "vi"})
+    client = Client()
+    client.force_login(user)
+    titles = _headers(client.get("/awards/titles/").content.decode())
+    assert "Danh hiệu" in titles and "Cấp" in titles and "Tiêu đề" not in titles
+    indicators = _headers(client.get("/programmes/indicators/").content.decode())
+    assert "Mã" in indicators and "Kỳ báo cáo" in indicators
+    assert "Quy tắc ứng xử" not in indicators and "Đã tiếp nhận" not in indicators
+    assert "Mã" in _headers(client.get("/conduct/catalogue/").content.decode())
+    job = _periodic_report(user, "vi")
+    report = visible_text(client.get(f"/insights/reports/{job.pk}/").content.decode())
+    assert "Báo cáo (.docx)" in report and "Biên bản" not in report
+    inspection = Inspection.objects.filter(status=InspectionStatus.SUBMITTED).first()
+    minutes = visible_text(client.get(f"/inspections/{inspection.pk}/").content.decode())
+    assert "Biên bản (.docx)" in minutes  # an inspection's minutes keep their word
