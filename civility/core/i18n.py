@@ -1,6 +1,6 @@
 """Bilingual content fields: `title` in Vietnamese and `title_en` in English."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -34,7 +34,10 @@ def format_number(value, decimals: int | None = None) -> str:
     to one decimal and none for a whole number; "" for None."""
     if value is None or value == "":
         return ""
-    value = Decimal(str(value))
+    try:
+        value = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)  # already text ("—"): shown as it is
     if decimals is None:
         value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         decimals = 0 if value == value.to_integral_value() else 1
@@ -42,8 +45,8 @@ def format_number(value, decimals: int | None = None) -> str:
 
 
 def format_percent(value, decimals: int | None = None) -> str:
-    """A share given in per cent (75.5, not 0.755): "75,5 %" in Vietnamese (the symbol spaced
-    as TCVN and the offices write it), "75.5%" in English."""
+    """A share given in per cent (75.5, not 0.755): "75,5 %" in Vietnamese, the symbol
+    spaced by a no-break space, and "75.5%" in English (the formats issue 18 settles)."""
     if value is None or value == "":
         return ""
     number = format_number(value, decimals)
