@@ -140,6 +140,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "civility.orgs.context_processors.unit_switcher",
             ],
+            # full_name, percent and money in every template without {% load %}.
+            "builtins": ["civility.core.templatetags.civility"],
         },
     },
 ]

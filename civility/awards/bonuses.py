@@ -19,7 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civility.awards.models import BaseSalary
@@ -32,6 +32,7 @@ from civility.awards.rules import (
     rule_set_on,
 )
 from civility.core.audit import acting_as
+from civility.core.i18n import format_number
 from civility.orgs.models import OrgUnit
 from civility.orgs.policies import policy
 from civility.orgs.scopes import scope_of
@@ -44,7 +45,7 @@ def round_up_to_ten_thousand(amount: Decimal) -> Decimal:
 
 
 def money(amount: Decimal) -> str:
-    return number_format(amount, decimal_pos=0, force_grouping=True)
+    return format_number(amount, 0)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from civility.awards.models import AwardDecision
 from civility.core.exports import append_row, save_docx, save_xlsx
+from civility.core.i18n import format_number
 from civility.core.provenance import Provenance
 
 
@@ -49,7 +51,7 @@ def _provenance(decision: AwardDecision, language: str, by) -> Provenance:
 
 
 def _money(amount: Decimal | None) -> str:
-    return f"{amount:,.0f}".replace(",", ".") if amount is not None else "—"
+    return format_number(amount, 0) if amount is not None else "—"
 
 
 def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
@@ -112,7 +114,7 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
         grid.style = "Table Grid"
         for cell, label in zip(
             grid.rows[0].cells,
-            [_("No."), _("Title"), _("Recipient"), _("Unit"), _("Bonus (VND)")],
+            [_("No."), pgettext("award", "Title"), _("Recipient"), _("Unit"), _("Bonus (VND)")],
             strict=True,
         ):
             cell.text = label
@@ -166,7 +168,7 @@ def render_xlsx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
         append_row(sheet, [])
         header = [
             _("No."),
-            _("Title"),
+            pgettext("award", "Title"),
             _("Individual / collective"),
             _("Recipient"),
             _("Unit"),

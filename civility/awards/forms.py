@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.awards.models import (
     AwardTitle,
@@ -66,7 +67,9 @@ def _year_default() -> int:
 
 
 class EligibilityForm(forms.Form):
-    title = TitleChoiceField(label=_("Title"), queryset=AwardTitle.objects.none())
+    title = TitleChoiceField(
+        label=pgettext_lazy("award", "Title"), queryset=AwardTitle.objects.none()
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
 
@@ -383,7 +386,9 @@ class ModelStatusForm(forms.Form):
     recognised_on = forms.DateField(label=_("Recognised on"), widget=DATE, required=False)
     recognised_by = forms.CharField(label=_("Recognised by"), max_length=300, required=False)
     recognition_level = forms.ChoiceField(
-        label=_("Level"), choices=[("", "---------"), *AwardLevel.choices], required=False
+        label=pgettext_lazy("award", "Level"),
+        choices=[("", "---------"), *AwardLevel.choices],
+        required=False,
     )
 
 
@@ -430,7 +435,7 @@ class NominationFilterForm(ListFilterForm):
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2999)
     title = forms.ModelChoiceField(
-        label=_("Title"), required=False, queryset=AwardTitle.objects.none(), empty_label=_("Any")
+        label=pgettext_lazy("award", "Title"), required=False, queryset=AwardTitle.objects.none(), empty_label=_("Any")
     )
 
     def configure(self):

@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.awards.rules import RULE_SET_CHOICES, Classification, rule_set_by_key
 from civility.codes.models import overlapping_q
@@ -267,7 +268,9 @@ class AwardTitle(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     recipient = models.CharField(_("awarded to"), max_length=16, choices=Recipient.choices)
     form = models.CharField(_("form"), max_length=20, choices=AwardForm.choices)
-    level = models.CharField(_("level"), max_length=16, choices=AwardLevel.choices)
+    level = models.CharField(
+        pgettext_lazy("award", "level"), max_length=16, choices=AwardLevel.choices
+    )
     rule_set = models.CharField(_("rule set"), max_length=32, choices=RULE_SET_CHOICES)
     legal_basis = models.CharField(
         _("legal basis"), max_length=300, blank=True, help_text=_("The article the title rests on.")
@@ -716,7 +719,10 @@ class Nomination(models.Model):
     condition) and the rule set the title version rests on."""
 
     title = models.ForeignKey(
-        AwardTitle, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("title")
+        AwardTitle,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=pgettext_lazy("award", "title"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     official = models.ForeignKey(
@@ -998,7 +1004,10 @@ class Award(models.Model):
         AwardDecision, on_delete=models.PROTECT, related_name="awards", verbose_name=_("decision")
     )
     title = models.ForeignKey(
-        AwardTitle, on_delete=models.PROTECT, related_name="awards", verbose_name=_("title")
+        AwardTitle,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=pgettext_lazy("award", "title"),
     )
     title_key = models.SlugField(_("title key"), max_length=60)
     year = models.PositiveSmallIntegerField(_("year"))

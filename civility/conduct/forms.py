@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.conduct.models import (
     DisciplineForm,
@@ -296,7 +297,11 @@ class TypeForm(forms.Form):
 
 class NewTypeForm(TypeForm):
     group = forms.ModelChoiceField(label=_("Group"), queryset=ViolationGroup.objects.none())
-    key = forms.CharField(label=_("Code"), max_length=40, help_text=_("For example D24-1.05."))
+    key = forms.CharField(
+        label=pgettext_lazy("identifier", "Code"),
+        max_length=40,
+        help_text=_("For example D24-1.05."),
+    )
 
     field_order = ["group", "key"]
 

@@ -32,10 +32,12 @@ document also holds text that is not data (the date of the day in a report's hea
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -110,11 +112,61 @@ def fingerprint_workbook(workbook) -> str:
     return fingerprint.hexdigest()
 
 
+# Cells stay numbers and dates; these formats only say how to show them, and the reader's
+# spreadsheet writes the separators of its own language (1.234,5 or 1,234.5). Whole numbers
+# under 10,000 keep "General" so that years (2026) are not grouped.
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+WHOLE_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0#"
+
+
+def _number_format(value: Any) -> str | None:
+    if isinstance(value, datetime.datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, datetime.date):
+        return DATE_FORMAT
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    if value == int(value):
+        return WHOLE_FORMAT if abs(value) >= 10_000 else None
+    return DECIMAL_FORMAT
+
+
+_DEFAULT_FORMATS = ("General", "yyyy-mm-dd", "yyyy-mm-dd h:mm:ss")
+
+
+def format_cells(workbook) -> None:
+    """Give every date and number cell still in the default format the product's one. Reads
+    the cells openpyxl holds (`_cells`) rather than iter_rows(), which makes a cell for every
+    empty coordinate: a sheet of 150,000 officials has millions."""
+    # Setting number_format looks the style up each time; cells sharing a style and a format
+    # share the result (a style is openpyxl's array of indices, copied per cell).
+    styles: dict[tuple, Any] = {}
+    for sheet in workbook.worksheets:
+        for cell in sheet._cells.values():
+            value = cell._value
+            if value is None or type(value) is str:
+                continue
+            shown = _number_format(value)
+            if not shown:
+                continue
+            key = (shown, None if cell._style is None else tuple(cell._style))
+            if key in styles:
+                cell._style = copy.copy(styles[key])
+            elif cell.number_format in _DEFAULT_FORMATS:
+                cell.number_format = shown
+                styles[key] = copy.copy(cell._style)
+            else:
+                styles[key] = copy.copy(cell._style)  # a format chosen by the writer stays
+
+
 def save_xlsx(workbook, provenance: Provenance) -> bytes:
     """The workbook as .xlsx bytes, with a last sheet "Provenance" and document properties."""
     from openpyxl.packaging.custom import StringProperty
     from openpyxl.styles import Font
 
+    format_cells(workbook)
     provenance = provenance.with_fingerprint(fingerprint_workbook(workbook))
     title, number = _("Provenance")[:28], 2
     name = title

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civility.core.i18n import person_name
+
 VERSION = b"civility-fingerprint-1\n"
 SHORT_DIGITS = 12
 
@@ -95,7 +97,7 @@ def display_name(user) -> str:
     (a background report whose requester was deleted)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "—"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,13 @@ followed by the sources stored with it (`rules.cite`) and the settings it used
 from __future__ import annotations
 
 import datetime
+import re
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from civility.conduct.rules import DisciplineForm
+from civility.core.i18n import format_number
 from civility.evaluations import policies
 from civility.evaluations.rules import (
     ANNUAL_RULE_SETS,
@@ -21,6 +24,20 @@ from civility.evaluations.rules import (
 )
 from civility.orgs.models import OrgUnit, StaffCategory
 from civility.orgs.policies import policy
+
+_DECIMAL = re.compile(r"-?\d+\.(\d+)")
+
+
+def _numbers(params: dict) -> dict:
+    """The stored parameters with their decimals written as the reader's language writes
+    them (84,35 in Vietnamese): they are kept as "84.35" in the JSON of the reason."""
+    shown = {}
+    for key, value in params.items():
+        if isinstance(value, float | Decimal):
+            value = str(value)
+        match = _DECIMAL.fullmatch(value) if isinstance(value, str) else None
+        shown[key] = format_number(value, len(match.group(1))) if match else value
+    return shown
 
 
 def _level(value: str) -> str:
@@ -96,7 +113,7 @@ def _line_ground(line: RuleLine, *, unit: OrgUnit, on: datetime.date) -> str:
 
 
 def _explain(reason: dict) -> str:
-    code, p = reason.get("code", ""), dict(reason.get("params", {}))
+    code, p = reason.get("code", ""), _numbers(reason.get("params", {}))
     if code == "rule_set":
         return _("Rule set: %(name)s.") % {"name": _rule_name(p.get("key", ""))}
     if code in ("monthly_rule_one", "monthly_rule_overlap", "monthly_rule_none"):
@@ -311,8 +328,8 @@ def unit_results_line(record: dict) -> str:
     if not record:
         return ""
     params = {
-        **record,
-        "rate": record.get("rate") or "",
+        **_numbers(record),
+        "rate": _numbers(record).get("rate") or "",
     }
     if not record.get("rate"):
         text = (

@@ -282,9 +282,10 @@ def _submit(
     request: HttpRequest, params: dict, *, category: ReportCategory, place: Place | None
 ) -> tuple[PublicReport, str]:
     """The report and its reporter's secret (shown once, in the answer)."""
+    # Vietnamese order: the family name (Open311's last_name) first.
     name = " ".join(
         part
-        for part in (params.get("first_name", "").strip(), params.get("last_name", "").strip())
+        for part in (params.get("last_name", "").strip(), params.get("first_name", "").strip())
         if part
     )
     return actions.submit_report(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civility.core import exports as core_exports
 from civility.core.exports import append_row
+from civility.core.i18n import format_number, format_percent
 from civility.core.provenance import Provenance
 from civility.insights import figures as insight_figures
 from civility.insights.models import CultureIndex
@@ -197,7 +198,7 @@ def report_context(unit: OrgUnit, period: Period, figures: dict) -> dict:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{value}%"
+    return "—" if value is None else format_percent(value)
 
 
 def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
@@ -213,7 +214,7 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         if line.missing:
             return _("no data for the period")
         return _("%(value)s %(unit)s (from %(num)s of %(den)s)") % {
-            "value": line.value,
+            "value": _plain(line.value),
             "unit": line.unit_label,
             "num": _plain(line.numerator),
             "den": _plain(line.denominator),
@@ -232,8 +233,11 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
             _("I. Commitments and dissemination"),
             [
                 _("Commitment completion: %(figure)s.") % {"figure": component("commitment")},
-                _("Dissemination activities: %(count)d, reaching %(people)d people.")
-                % {"count": dissemination["total"], "people": dissemination["reached"]},
+                _("Dissemination activities: %(count)s, reaching %(people)s people.")
+                % {
+                    "count": _plain(dissemination["total"]),
+                    "people": _plain(dissemination["reached"]),
+                },
                 _("Risky public places reached: %(figure)s.")
                 % {"figure": component("dissemination")},
             ],
@@ -251,10 +255,10 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         (
             _("III. Citizens' ratings"),
             [
-                _("Ratings: %(count)d; satisfied: %(rate)s.")
-                % {"count": ratings.ratings, "rate": _pct(ratings.satisfaction_rate)},
-                _("Assistance calls: %(calls)d, answered in time: %(figure)s.")
-                % {"calls": ratings.calls, "figure": component("assistance")},
+                _("Ratings: %(count)s; satisfied: %(rate)s.")
+                % {"count": _plain(ratings.ratings), "rate": _pct(ratings.satisfaction_rate)},
+                _("Assistance calls: %(calls)s, answered in time: %(figure)s.")
+                % {"calls": _plain(ratings.calls), "figure": component("assistance")},
             ],
         ),
         (
@@ -271,11 +275,7 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
                     "open": conduct.open,
                 },
                 _("Confirmed violations per 100 officials: %(figure)s.")
-                % {
-                    "figure": "—"
-                    if conduct.per_100_officials is None
-                    else conduct.per_100_officials
-                },
+                % {"figure": _plain(conduct.per_100_officials)},
             ],
         ),
         (
@@ -316,14 +316,14 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
             [
                 _("Culture index of the unit: %(score)s (based on %(covered)s%% of the weights).")
                 % {
-                    "score": "—" if not entry or entry.score is None else entry.score,
-                    "covered": entry.weight_covered if entry else 0,
+                    "score": _plain(entry.score if entry else None),
+                    "covered": _plain(entry.weight_covered if entry else 0),
                 }
             ]
             + (
                 [
                     _("95 per cent band of the index: %(low)s to %(high)s.")
-                    % {"low": entry.score_low, "high": entry.score_high}
+                    % {"low": _plain(entry.score_low), "high": _plain(entry.score_high)}
                 ]
                 if entry and entry.score_low is not None
                 else []
@@ -334,9 +334,17 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
 
 
 def _plain(value) -> str:
+    """A figure as the report's language writes it (55,61 in Vietnamese), its decimals kept."""
     if value is None:
         return "—"
-    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return format_number(value, max(0, -value.as_tuple().exponent))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value, 0)
+    return str(value)
 
 
 def _docx_ranking(ranking: Table) -> list[list]:
@@ -344,7 +352,7 @@ def _docx_ranking(ranking: Table) -> list[list]:
     return [
         [*ranking.headers[:3], _("95 per cent band"), ranking.headers[5]],
         *(
-            [*row[:3], "" if row[3] is None else f"{row[3]}–{row[4]}", row[5]]
+            [*row[:3], "" if row[3] is None else f"{_plain(row[3])}–{_plain(row[4])}", row[5]]
             for row in ranking.rows
         ),
     ]
@@ -429,7 +437,7 @@ def report_docx(ctx: dict, provenance: Provenance) -> bytes:
         for row in ranking[1:]:
             cells = grid.add_row().cells
             for cell, value in zip(cells, row, strict=True):
-                cell.text = "" if value is None else str(value)
+                cell.text = "" if value is None else _plain(value)
     signature = document.add_table(rows=1, cols=2)
     recipients, signer = signature.rows[0].cells
     recipients.paragraphs[0].text = ""

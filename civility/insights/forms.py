@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.insights.models import ReportFormat, ReportKind, SmallSampleRule
 from civility.insights.periods import Period, PeriodError
@@ -87,7 +88,9 @@ class WeightsForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("periodic report", "Report"), choices=ReportKind.choices
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     half = forms.ChoiceField(
         label=_("Half"),
@@ -137,5 +140,7 @@ def parse_period(text: str | None, default: Period) -> tuple[Period, str | None]
 
 
 class SubscriptionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("periodic report", "Report"), choices=ReportKind.choices
+    )
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)

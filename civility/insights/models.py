@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.core.files import RandomName
 from civility.insights.periods import KINDS, Period
@@ -184,7 +185,7 @@ class ReportKind(models.TextChoices):
 
 
 class ReportFormat(models.TextChoices):
-    DOCX = "docx", _("Report (.docx)")
+    DOCX = "docx", pgettext_lazy("periodic report", "Report (.docx)")
     XLSX = "xlsx", _("Tables (.xlsx)")
 
 

@@ -28,6 +28,7 @@ from civility.conduct.models import READER_ROLES as RECORD_READER_ROLES
 from civility.core.attachments import OFFICE, PHOTOS, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
+from civility.core.i18n import person_name
 from civility.core.photos import clean_photo
 from civility.inspections import scoring
 from civility.inspections.models import (
@@ -1173,7 +1174,7 @@ def _email_reminder(user, action: CorrectiveAction, today: datetime.date) -> boo
             "Dear %(name)s,\n\nThe corrective action for %(unit)s is not finished:\n\n"
             "%(description)s\n\nDeadline: %(date)s.\nRespond here: %(link)s\n"
         ) % {
-            "name": user.get_full_name() or user.get_username(),
+            "name": person_name(user),
             "unit": action.unit.name,
             "description": action.description,
             "date": date,
@@ -1279,7 +1280,7 @@ def _email_escalation(user, action: CorrectiveAction, target: OrgUnit, today) ->
             "%(description)s\n\nIt is escalated to you as the level above.\nSee it here: "
             "%(link)s\n"
         ) % {
-            "name": user.get_full_name() or user.get_username(),
+            "name": person_name(user),
             "unit": action.unit.name,
             "target": target.name,
             "days": action.days_overdue(today),

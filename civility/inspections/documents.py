@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civility.core.exports import pdf_stamp, save_docx
+from civility.core.i18n import format_percent, person_name
 from civility.core.provenance import Provenance
 from civility.inspections.models import Answer, AnswerKind, Inspection
 from civility.orgs.models import OrgUnit
@@ -90,9 +91,7 @@ def _answer_text(answer: Answer | None, criterion) -> str:
 def _percent(value) -> str:
     if value is None or value == "":
         return "—"
-    return f"{Decimal(str(value)):.2f}%".replace(
-        ".", "," if translation.get_language() == "vi" else "."
-    )
+    return format_percent(Decimal(str(value)), 2)
 
 
 def report_content(inspection: Inspection) -> dict:
@@ -179,7 +178,7 @@ def data_rows(content: dict) -> list[list]:
 
 
 def _team(inspection: Inspection) -> str:
-    names = [u.get_full_name() or u.get_username() for u in inspection.team.all()]
+    names = [person_name(u) for u in inspection.team.all()]
     if inspection.team_note:
         names.append(inspection.team_note)
     return "; ".join(names) or "—"

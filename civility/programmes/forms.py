@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.core.listing import ListFilterForm
 from civility.orgs import imports
@@ -174,12 +175,14 @@ class IndicatorForm(forms.Form):
     unit = forms.ModelChoiceField(
         queryset=OrgUnit.objects.none(), label=_("Defining unit"), widget=UnitPicker
     )
-    code = forms.SlugField(max_length=64, label=_("Code"))
+    code = forms.SlugField(max_length=64, label=pgettext_lazy("identifier", "Code"))
     name = forms.CharField(max_length=300, label=_("Name (Vietnamese)"))
     name_en = forms.CharField(max_length=300, label=_("Name (English)"), required=False)
     measure = forms.CharField(max_length=64, label=_("Unit of measure"))
     aggregation = forms.ChoiceField(choices=Aggregation.choices, label=_("Adds up as"))
-    frequency = forms.ChoiceField(choices=Frequency.choices, label=_("Reported"))
+    frequency = forms.ChoiceField(
+        choices=Frequency.choices, label=pgettext_lazy("reporting frequency", "Reported")
+    )
     numerator = forms.ModelChoiceField(
         queryset=Indicator.objects.none(), label=_("Numerator"), required=False
     )
@@ -263,7 +266,7 @@ class SpreadsheetForm(forms.Form):
 
 
 class RecognitionImportForm(SpreadsheetForm):
-    title = forms.ChoiceField(choices=CulturalTitle.choices, label=_("Title"))
+    title = forms.ChoiceField(choices=CulturalTitle.choices, label=pgettext_lazy("award", "Title"))
     year = _year_field()
 
     field_order = ["title", "year", "file", "dry_run"]
@@ -318,7 +321,7 @@ class TitleCountForm(forms.Form):
     unit = forms.ModelChoiceField(
         queryset=OrgUnit.objects.none(), label=_("Unit"), widget=UnitPicker
     )
-    title = forms.ChoiceField(choices=CulturalTitle.choices, label=_("Title"))
+    title = forms.ChoiceField(choices=CulturalTitle.choices, label=pgettext_lazy("award", "Title"))
     year = _year_field()
     eligible = forms.IntegerField(min_value=0, label=_("Eligible"))
     assessed = forms.IntegerField(min_value=0, label=_("Assessed"))

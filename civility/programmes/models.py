@@ -28,6 +28,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civility.codes.models import overlapping_q
 from civility.core.files import RandomName
@@ -726,7 +727,9 @@ class TitleRule(models.Model):
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="title_rules", verbose_name=_("province")
     )
-    title = models.CharField(_("title"), max_length=32, choices=CulturalTitle.choices)
+    title = models.CharField(
+        pgettext_lazy("award", "title"), max_length=32, choices=CulturalTitle.choices
+    )
     valid_from = models.DateField(_("valid from"))
     legal_basis = models.CharField(
         _("legal basis"), max_length=255, default="Nghị định 86/2023/NĐ-CP"
@@ -943,7 +946,9 @@ class TitleCount(models.Model):
     """How many households (or villages...) of a unit could have the title, and how many
     were assessed, in a year. Recognitions are counted from their own records."""
 
-    title = models.CharField(_("title"), max_length=32, choices=CulturalTitle.choices)
+    title = models.CharField(
+        pgettext_lazy("award", "title"), max_length=32, choices=CulturalTitle.choices
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="title_counts", verbose_name=_("unit")
@@ -1001,7 +1006,9 @@ class Recognition(models.Model):
         related_name="recognitions",
         verbose_name=_("rule set"),
     )
-    title = models.CharField(_("title"), max_length=32, choices=CulturalTitle.choices)
+    title = models.CharField(
+        pgettext_lazy("award", "title"), max_length=32, choices=CulturalTitle.choices
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("unit")

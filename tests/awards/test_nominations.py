@@ -326,7 +326,7 @@ def test_decision_exports_as_docx_and_xlsx(client, cast, recommended, board_a):
     text = "\n".join(p.text for p in document.paragraphs)
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "DECISION" in text and "25/QĐ-UBND" in " ".join(cells)
-    assert "Nguyễn Văn A" in cells and "710.000" in cells
+    assert "Nguyễn Văn A" in cells and "710,000" in cells
     xlsx = client.get(reverse("awards:decision_xlsx", args=[decision.pk]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]

@@ -328,7 +328,7 @@ def test_the_award_page_records_a_partial_recovery(client, cast, award, discipli
         },
     )
     page = client.get(award.get_absolute_url()).content.decode()
-    assert "Bonus to recover: 300000 VND." in page and "Not recovered yet." in page
+    assert "Bonus to recover: 300,000\u00a0đ." in page and "Not recovered yet." in page
     response = client.post(
         f"/awards/revocations/{review.pk}/recovery/",
         {"recovered_on": "2026-06-15", "recovered_by": "Kế toán phường"},

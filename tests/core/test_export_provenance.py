@@ -116,7 +116,7 @@ def test_each_format_carries_filters_period_time_producer_and_fingerprint(fmt, l
     assert "Unit: Thành phố Hà Nội" in text and "Period: Quarter 1/2026" in text
     assert "Language: en" in text
     assert "Produced at: 2026-03-12 10:00 +07:00" in text
-    assert "Produced by: Lan Nguyễn Thị" in text
+    assert "Produced by: Nguyễn Thị Lan" in text
     if fmt != "xlsx":  # a workbook's fingerprint also covers its sheet names
         assert fingerprint_of(fmt, content) == short(fingerprint_rows(ROWS))
 
@@ -168,7 +168,7 @@ def test_the_workbook_keeps_its_data_sheet_active_and_fills_its_properties(lan):
     assert workbook.active.title == "Ranking"
     assert workbook.sheetnames == ["Ranking", "Provenance"]
     properties = workbook.properties
-    assert properties.creator == "Lan Nguyễn Thị"
+    assert properties.creator == "Nguyễn Thị Lan"
     assert properties.subject == "Unit: Thành phố Hà Nội; Period: Quarter 1/2026; Language: en"
     assert properties.created == datetime.datetime(2026, 3, 12, 3, 0)
     full = workbook.custom_doc_props["Civility fingerprint"].value
@@ -187,11 +187,11 @@ def test_the_csv_keeps_its_header_first_and_cannot_carry_a_formula_in_the_stamp(
 
 def test_the_docx_and_pdf_name_the_producer_and_fingerprint_in_their_properties(lan):
     document = Document(io.BytesIO(produce("docx", ROWS, lan)))
-    assert document.core_properties.author == "Lan Nguyễn Thị"
+    assert document.core_properties.author == "Nguyễn Thị Lan"
     assert document.core_properties.keywords == short(fingerprint_rows(ROWS))
     reader = PdfReader(io.BytesIO(produce("pdf", ROWS, lan)))
     assert len(reader.pages) > 1
     assert all(short(fingerprint_rows(ROWS)) in page.extract_text() for page in reader.pages)
-    assert reader.metadata.author == "Lan Nguyễn Thị"
+    assert reader.metadata.author == "Nguyễn Thị Lan"
     assert fingerprint_rows(ROWS) in reader.metadata["/Keywords"]
     assert reader.metadata.subject.startswith("Unit: Thành phố Hà Nội; Period: Quarter 1/2026")

@@ -176,7 +176,7 @@ def test_the_overview_labels_report_rates_as_civilitys_own_and_portal_rates_as_u
 
     decision_766 = page[page.index('id="d766"') : page.index('id="report-handling"')]
     assert "Not available in Civility: from the public-service portal" in decision_766
-    assert "50.0%" not in decision_766 and "(1/2)" not in decision_766
+    assert "50%" not in decision_766 and "(1/2)" not in decision_766
     assert "Public-place reports: Civility's own indicator" in page
     own = page[page.index('id="report-handling"') :]
-    assert "50.0%" in own and "100.0%" in own
+    assert "50%" in own and "100%" in own

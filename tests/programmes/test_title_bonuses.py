@@ -71,9 +71,9 @@ def test_the_title_pages_show_the_bonus(client, cast, rules):
         reverse("programmes:title_overview"),
         {"unit": cast.city.pk, "title": "exemplary_commune", "year": 2025},
     ).content.decode()
-    assert "4680000 VND" in overview and "Nghị định 98/2023/NĐ-CP, Điều 54" in overview
+    assert "4,680,000\u00a0đ" in overview and "Nghị định 98/2023/NĐ-CP, Điều 54" in overview
     rule = rules[CulturalTitle.RESIDENTIAL_GROUP]
-    assert "3510000 VND" in client.get(rule.get_absolute_url()).content.decode()
+    assert "3,510,000\u00a0đ" in client.get(rule.get_absolute_url()).content.decode()
 
 
 def test_the_cycle_shows_the_bonus_at_its_decision_date(client, cast, rules):
@@ -100,4 +100,4 @@ def test_the_cycle_shows_the_bonus_at_its_decision_date(client, cast, rules):
     )
     client.force_login(cast.city_coordinator)
     page = client.get(cycle.get_absolute_url()).content.decode()
-    assert "2240000 VND" in page  # the base salary of 1 March 2023: 1,490,000
+    assert "2,240,000\u00a0đ" in page  # the base salary of 1 March 2023: 1,490,000

@@ -188,7 +188,7 @@ def test_the_titles_page_shows_the_figures_by_unit(client, cast, rules):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Phường Tây Hồ" in page and "100.0" in page
+    assert "Phường Tây Hồ" in page and "100%" in page
     response = client.get(reverse("programmes:title_rule_detail", args=[rules["family"].pk]))
     assert "Chairman of the commune-level" in response.content.decode()
 

@@ -8,3 +8,7 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
 ]
+# Numbers as offices write them: 1.234.567,5 (Django's Vietnamese module never groups).
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
