@@ -435,7 +435,10 @@ class NominationFilterForm(ListFilterForm):
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2999)
     title = forms.ModelChoiceField(
-        label=pgettext_lazy("award", "Title"), required=False, queryset=AwardTitle.objects.none(), empty_label=_("Any")
+        label=pgettext_lazy("award", "Title"),
+        required=False,
+        queryset=AwardTitle.objects.none(),
+        empty_label=_("Any"),
     )
 
     def configure(self):
