@@ -150,9 +150,7 @@ def enqueue(
         return job
     from civility.core.tasks import run_job
 
-    transaction.on_commit(
-        lambda: run_job.configure(lock=f"core.job.{job.pk}").defer(job_id=job.pk)
-    )
+    transaction.on_commit(lambda: run_job.configure(lock=f"core.job.{job.pk}").defer(job_id=job.pk))
     return job
 
 

@@ -362,10 +362,41 @@ def _apply_agency_quota(
         ]
 
 
+# A subtree with at most this many officials gets its proposals within the request (by the
+# same job); a larger one in the background.
+INLINE_OFFICIALS = 2000
+
+
+def request_proposals(*, actor, unit: OrgUnit, year: int):
+    """Have a background job compute the year's proposals (`propose_classifications`);
+    returns the core Job, already finished for a small subtree."""
+    from django.urls import reverse
+
+    from civility.core import jobs
+
+    _require(can_manage(actor, unit))
+    return jobs.enqueue(
+        actor=actor,
+        kind="evaluations.propose_classifications",
+        title=_("Annual classification proposals %(year)s") % {"year": year},
+        unit=unit,
+        params={
+            "year": year,
+            "next": f"{reverse('evaluations:classification_list')}?year={year}",
+        },
+        inline=Official.objects.under(unit).count() <= INLINE_OFFICIALS,
+    )
+
+
 @transaction.atomic
-def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualClassification]:
+def propose_classifications(
+    *, actor, unit: OrgUnit, year: int, progress=None
+) -> list[AnnualClassification]:
     """Compute (or recompute) the proposal for every official of the subtree for the year.
     Confirmed classifications are locked and left as they are."""
+    from civility.core.jobs import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
     _require(can_manage(actor, unit))
     start = datetime.date(year, 1, 1)
     officials = (
@@ -400,7 +431,10 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
     by_agency: dict[tuple[int, str], list[AnnualClassification]] = {}
     agency_units: dict[int, OrgUnit] = {}
     results = []
-    for official in officials:
+    progress.start(len(officials), _("Computing each official's proposal"))
+    for index, official in enumerate(officials, start=1):
+        if index % 5000 == 0:
+            progress.update(done=index)
         row = existing.get(official.pk)
         if row is not None and row.is_locked():
             continue
@@ -459,6 +493,7 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
             _apply_agency_quota(group, in_group, rules, settings)
     # Proposals are Civility's own arithmetic, recomputed at will: written in bulk and not
     # audited row by row; the head's confirmation (the decision) is audited.
+    progress.update(message=_("Writing the proposals"))
     now = timezone.now()
     for row in results:
         row.computed_at = now

@@ -184,8 +184,7 @@ def _check_outstanding_agencies(*, actor, unit: OrgUnit, month: datetime.date, a
         raise ValidationError({"exceptional_units": named_by.explain()})
 
 
-@transaction.atomic
-def open_period(
+def check_open_period(
     *,
     actor,
     unit: OrgUnit,
@@ -194,9 +193,9 @@ def open_period(
     review_deadline: datetime.date | None = None,
     approval_deadline: datetime.date | None = None,
     exceptional_units=(),
-) -> EvaluationPeriod:
-    """Open a month's evaluation for every official of the unit's subtree, each under the
-    rule set for their staff category and province that month (or not scored)."""
+) -> tuple[datetime.date, datetime.date, datetime.date, datetime.date]:
+    """What `open_period` refuses, checked in the request before a job is asked for (the
+    errors name the form's fields). Returns the month and the three deadlines."""
     _require(can_manage(actor, unit))
     month = first_of_month(month)
     if EvaluationPeriod.objects.filter(unit=unit, month=month).exists():
@@ -215,8 +214,67 @@ def open_period(
                 )
             }
         )
+    _check_outstanding_agencies(
+        actor=actor, unit=unit, month=month, agencies=list(exceptional_units)
+    )
+    return month, self_deadline, review_deadline, approval_deadline
+
+
+# A subtree with at most this many officials opens its period within the request (by the
+# same job); a larger one in the background.
+INLINE_OFFICIALS = 2000
+
+
+def request_open_period(*, actor, unit: OrgUnit, month: datetime.date, **options):
+    """Check the period can be opened, then open it in a background job (`open_period`);
+    returns the core Job, already finished for a small subtree."""
+    from civility.core import jobs
+
+    exceptional = list(options.pop("exceptional_units", ()))
+    month, *deadlines = check_open_period(
+        actor=actor, unit=unit, month=month, exceptional_units=exceptional, **options
+    )
+    return jobs.enqueue(
+        actor=actor,
+        kind="evaluations.open_period",
+        title=_("Open the evaluation period of %(month)s") % {"month": f"{month:%m/%Y}"},
+        unit=unit,
+        params={
+            "month": month.isoformat(),
+            "deadlines": [day.isoformat() for day in deadlines],
+            "exceptional_units": [agency.pk for agency in exceptional],
+        },
+        inline=Official.objects.under(unit).count() <= INLINE_OFFICIALS,
+    )
+
+
+@transaction.atomic
+def open_period(
+    *,
+    actor,
+    unit: OrgUnit,
+    month: datetime.date,
+    self_deadline: datetime.date | None = None,
+    review_deadline: datetime.date | None = None,
+    approval_deadline: datetime.date | None = None,
+    exceptional_units=(),
+    progress=None,
+) -> EvaluationPeriod:
+    """Open a month's evaluation for every official of the unit's subtree, each under the
+    rule set for their staff category and province that month (or not scored)."""
+    from civility.core.jobs import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
     exceptional_units = list(exceptional_units)
-    _check_outstanding_agencies(actor=actor, unit=unit, month=month, agencies=exceptional_units)
+    month, self_deadline, review_deadline, approval_deadline = check_open_period(
+        actor=actor,
+        unit=unit,
+        month=month,
+        self_deadline=self_deadline,
+        review_deadline=review_deadline,
+        approval_deadline=approval_deadline,
+        exceptional_units=exceptional_units,
+    )
     with acting_as(actor):
         period = EvaluationPeriod.objects.create(
             unit=unit,
@@ -241,7 +299,10 @@ def open_period(
     candidates = _supervisor_candidates(unit)
     evaluations = []
     settings_seen: dict = {}
-    for official in officials:
+    progress.start(len(officials), _("Choosing each official's rule set"))
+    for index, official in enumerate(officials, start=1):
+        if index % 5000 == 0:
+            progress.update(done=index // 2)
         rules, reason = choose_monthly_rule_set(
             official,
             unit=official.unit,
@@ -263,7 +324,10 @@ def open_period(
                 supervisor_id=pick_supervisor(official, candidates) if rules else None,
             )
         )
-    Evaluation.objects.bulk_create(evaluations)
+    progress.update(done=len(officials) // 2, message=_("Writing the evaluations"))
+    for start in range(0, len(evaluations), 5000):
+        Evaluation.objects.bulk_create(evaluations[start : start + 5000])
+        progress.update(done=(len(officials) + start + 5000) // 2)
     return period
 
 
