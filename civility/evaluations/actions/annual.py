@@ -411,9 +411,7 @@ def propose_classifications(
     progress = progress or NO_PROGRESS
     _require(can_manage(actor, unit))
     start = datetime.date(year, 1, 1)
-    officials = Official.objects.under(unit).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=start)
-    )
+    officials = Official.objects.under(unit).filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
     # The units are read once each (a few hundred for a city), not once per official.
     units_by_id = {u.pk: u for u in OrgUnit.objects.filter(pk__in=officials.values("unit_id"))}
     for official in officials:
