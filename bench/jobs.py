@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime
 import io
 import os
 import random
@@ -134,7 +133,14 @@ def main() -> None:
         )
 
         if "import" in args.only or "reimport" in args.only:
-            coded = [unit for unit in data.communes if unit.code]
+            # The personnel file names the departments and divisions by code (communes and
+            # their service points share theirs, so a file names neither).
+            from civility.orgs.models import OrgUnit
+
+            coded = data.divisions + data.city_departments
+            for unit in coded:
+                unit.code = f"PB{unit.pk}"
+            OrgUnit.objects.bulk_update(coded, ["code"])
             content = officials_csv(coded, args.import_rows)
             print(f"officials file: {args.import_rows:,} rows, {len(content) / 1e6:.1f} MB")
             for step in ("import", "reimport"):

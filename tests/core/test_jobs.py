@@ -83,7 +83,9 @@ def test_an_import_with_a_bad_row_changes_nothing_and_its_page_names_the_row(
     assert "&#x27;not a category&#x27; is not a staff category" in page
 
 
-def test_a_job_run_again_does_not_do_its_work_twice(client, cast, django_capture_on_commit_callbacks):
+def test_a_job_run_again_does_not_do_its_work_twice(
+    client, cast, django_capture_on_commit_callbacks
+):
     """A worker's job is retried when the worker stops (core/tasks.py); a finished job is
     never run again, and an unfinished one wrote nothing (one transaction)."""
     client.force_login(cast.a.coordinator)
