@@ -28,7 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civility.settings")
 
 import django  # noqa: E402
 
-STEPS = ("import", "reimport", "open", "propose", "eligibility")
+STEPS = ("open", "propose", "eligibility", "import", "reimport")
 
 
 def run_job(*, actor, kind: str, unit, params: dict, label: str):
@@ -39,14 +39,15 @@ def run_job(*, actor, kind: str, unit, params: dict, label: str):
     from civility.core import jobs
 
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         job = jobs.enqueue(
             actor=actor, kind=kind, title=label, unit=unit, params=params, inline=True
         )
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     outcome = job.message if job.status == "done" else job.error
     print(
-        f"{label:<62} {seconds:7.1f} s  {job.status:<6} {len(queries):>6} queries  {outcome}",
+        f"{label:<58} {seconds:7.1f} s (Python CPU {cpu:6.1f} s, load "
+        f"{os.getloadavg()[0]:4.1f}) {job.status:<6} {len(queries):>4} queries  {outcome}",
         flush=True,
     )
     return job
@@ -95,6 +96,7 @@ def main() -> None:
     parser.add_argument("--officials", type=int, default=150_000)
     parser.add_argument("--import-rows", type=int, default=169_000)
     parser.add_argument("--only", nargs="*", choices=STEPS, default=list(STEPS))
+    parser.add_argument("--titles", nargs="*", help="title keys (default: every title)")
     args = parser.parse_args()
 
     django.setup()
@@ -131,35 +133,6 @@ def main() -> None:
             f"{Official.objects.count():,} officials",
             flush=True,
         )
-
-        if "import" in args.only or "reimport" in args.only:
-            # The personnel file names the departments and divisions by code (communes and
-            # their service points share theirs, so a file names neither).
-            from civility.orgs.models import OrgUnit
-
-            coded = data.divisions + data.city_departments
-            for unit in coded:
-                unit.code = f"PB{unit.pk}"
-            OrgUnit.objects.bulk_update(coded, ["code"])
-            content = officials_csv(coded, args.import_rows)
-            print(f"officials file: {args.import_rows:,} rows, {len(content) / 1e6:.1f} MB")
-            for step in ("import", "reimport"):
-                if step not in args.only:
-                    continue
-                stored = default_storage.save("jobs/uploads/bench.csv", ContentFile(content))
-                label = (
-                    f"import {args.import_rows:,} officials"
-                    if step == "import"
-                    else "the same file again (all unchanged)"
-                )
-                run_job(
-                    actor=admin,
-                    kind="orgs.import_officials",
-                    unit=city,
-                    params={"file": stored, "file_name": "bench.csv"},
-                    label=label,
-                )
-            print(f"  officials now: {Official.objects.count():,}", flush=True)
 
         if "open" in args.only:
             month = today.replace(day=1)
@@ -203,13 +176,47 @@ def main() -> None:
             AnnualClassification.objects.filter(year=year).exclude(proposed_level="").update(
                 final_level=django.db.models.F("proposed_level"), confirmed_at=timezone.now()
             )
-            run_job(
-                actor=admin,
-                kind="awards.eligibility",
-                unit=city,
-                params={"year": year, "title": None},
-                label=f"eligibility {year}, every title, whole city",
-            )
+            from civility.awards.models import AwardTitle
+
+            titles = AwardTitle.objects.for_unit(city).current()
+            if args.titles:
+                titles = titles.filter(key__in=args.titles)
+            for title in sorted(titles, key=lambda t: (t.recipient != "collective", t.key)):
+                run_job(
+                    actor=admin,
+                    kind="awards.eligibility",
+                    unit=city,
+                    params={"year": year, "title": title.pk},
+                    label=f"eligibility {year}, {title.key} ({title.recipient}), whole city",
+                )
+        if "import" in args.only or "reimport" in args.only:
+            # The personnel file names the departments and divisions by code (communes and
+            # their service points share theirs, so a file names neither).
+            from civility.orgs.models import OrgUnit
+
+            coded = data.divisions + data.city_departments
+            for unit in coded:
+                unit.code = f"PB{unit.pk}"
+            OrgUnit.objects.bulk_update(coded, ["code"])
+            content = officials_csv(coded, args.import_rows)
+            print(f"officials file: {args.import_rows:,} rows, {len(content) / 1e6:.1f} MB")
+            for step in ("import", "reimport"):
+                if step not in args.only:
+                    continue
+                stored = default_storage.save("jobs/uploads/bench.csv", ContentFile(content))
+                label = (
+                    f"import {args.import_rows:,} officials"
+                    if step == "import"
+                    else "the same file again (all unchanged)"
+                )
+                run_job(
+                    actor=admin,
+                    kind="orgs.import_officials",
+                    unit=city,
+                    params={"file": stored, "file_name": "bench.csv"},
+                    label=label,
+                )
+            print(f"  officials now: {Official.objects.count():,}", flush=True)
     finally:
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
