@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("civility.accounts.urls")),
     path("import/", include("civility.orgs.import_urls")),
     path("audit/", include("civility.core.urls")),
+    path("jobs/", include("civility.core.job_urls")),
     path("codes/", include("civility.codes.urls")),
     path("c/", include("civility.codes.public_urls")),
     path("inspections/", include("civility.inspections.urls")),

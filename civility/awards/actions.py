@@ -71,6 +71,32 @@ def can_propose(user, unit: OrgUnit) -> bool:
     return scope_of(user).covers(unit, roles=PROPOSER_ROLES)
 
 
+# A subtree with more officials than this gets its eligibility lists from a background job
+# (an .xlsx), not on the page: a city's 150,000 rows are no page to read.
+INLINE_ELIGIBILITY_OFFICIALS = 3000
+
+
+def eligibility_in_background(unit: OrgUnit) -> bool:
+    return Official.objects.under(unit).active().count() > INLINE_ELIGIBILITY_OFFICIALS
+
+
+def request_eligibility(*, actor, unit: OrgUnit, year: int, title: AwardTitle | None = None):
+    """Have a background job write the eligibility list of `title` (or of every current title
+    of the unit's catalogue) for the subtree as an .xlsx; returns the core Job."""
+    from civility.core import jobs
+
+    if not can_read(actor, unit):
+        raise PermissionDenied
+    name = title.display_name if title is not None else _("every title")
+    return jobs.enqueue(
+        actor=actor,
+        kind="awards.eligibility",
+        title=_("Eligibility %(year)s: %(title)s") % {"year": year, "title": name},
+        unit=unit,
+        params={"year": year, "title": title.pk if title is not None else None},
+    )
+
+
 def can_read(user, unit: OrgUnit) -> bool:
     return scope_of(user).covers(unit, roles=READER_ROLES)
 

@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from civility.awards import actions
-from civility.awards.eligibility import Assessor, candidate_units, title_for
+from civility.awards.eligibility import Assessor, eligibility_rows, title_for
 from civility.awards.figures import model_counts
 from civility.awards.models import AwardDecision, AwardTitle, Nomination
 from civility.orgs.models import Official, OrgUnit
@@ -169,11 +169,7 @@ def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
     if not unit.path.startswith(title.unit.path):
         raise ValidationError({"title_id": _("This title is not in the catalogue for the unit.")})
     title = title_for(unit, title.key, year) or title
-    assessor = Assessor.for_unit(unit, year=year)
-    if title.is_collective():
-        rows = [assessor.assess(title, unit=u) for u in candidate_units(unit, title)]
-    else:
-        rows = [assessor.assess(title, official=o) for o in assessor.officials.values()]
+    rows = eligibility_rows(Assessor.for_unit(unit, year=year), unit, title)
     return {
         "title_id": title.pk,
         "year": year,

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civility.awards import facts
@@ -43,7 +44,7 @@ from civility.awards.policies import (
 )
 from civility.awards.rules import ADVANCED_WORKER, Classification, at_least, discipline_at_least
 from civility.orgs.models import Official, OrgUnit, UnitKind
-from civility.orgs.policies import PolicyValue, policy
+from civility.orgs.policies import PolicyValue, policy_for_units
 
 
 class Status:
@@ -55,13 +56,21 @@ class Status:
 
 
 def status_label(status: str) -> str:
-    return {
-        Status.MET: _("Met"),
-        Status.NOT_MET: _("Not met"),
-        Status.MISSING: _("Missing data"),
-        Status.UNAVAILABLE: _("Unknown (source not available)"),
-        Status.TO_CHECK: _("To check by the board"),
-    }[status]
+    """The label in the active language; the five labels are translated once per language
+    (a city's list has a million lines)."""
+    language = get_language()
+    if language not in _status_labels:
+        _status_labels[language] = {
+            Status.MET: _("Met"),
+            Status.NOT_MET: _("Not met"),
+            Status.MISSING: _("Missing data"),
+            Status.UNAVAILABLE: _("Unknown (source not available)"),
+            Status.TO_CHECK: _("To check by the board"),
+        }
+    return _status_labels[language][status]
+
+
+_status_labels: dict[str | None, dict[str, str]] = {}
 
 
 @dataclass
@@ -279,6 +288,8 @@ class Assessor:
         self._quota_lines: dict[tuple[int, int], Line] = {}
         self._reviews: dict[tuple[str, int], list[RevocationReview]] | None = None
         self._settings: dict[tuple[str, int], PolicyValue] = {}
+        self._explained: dict[tuple, str] = {}
+        self._by_unit: dict[str, list[tuple[int, Official]]] | None = None
 
     @classmethod
     def for_unit(cls, unit: OrgUnit, *, year: int, **options) -> Assessor:
@@ -408,11 +419,7 @@ class Assessor:
         memo_key = (title.pk, -unit.pk, self.year)
         if memo_key in self._memo:
             return self._memo[memo_key]
-        members = [
-            official
-            for official in self.officials.values()
-            if official.unit.path.startswith(unit.path)
-        ]
+        members = self.members_of(unit)
         result = Assessment(title=title, year=self.year, official=None, unit=unit)
         lines = result.lines
         if not members:
@@ -457,13 +464,42 @@ class Assessor:
             self.initiatives[official.pk].append(model)
 
     def setting(self, spec_key: str, unit: OrgUnit) -> PolicyValue:
-        """A setting in force for `unit` at the end of the year assessed."""
+        """A setting in force for `unit` at the end of the year assessed. The first time a
+        setting is asked, it is read for every unit of the officials assessed (one query):
+        a city's list asks it for hundreds of units."""
         cache_key = (spec_key, unit.pk)
         if cache_key not in self._settings:
-            self._settings[cache_key] = policy(
-                spec_key, unit=unit, on=datetime.date(self.year, 12, 31)
+            units = {official.unit_id: official.unit for official in self.officials.values()}
+            units[unit.pk] = unit
+            values = policy_for_units(
+                spec_key, units=units.values(), on=datetime.date(self.year, 12, 31)
             )
+            for unit_id, value in values.items():
+                self._settings.setdefault((spec_key, unit_id), value)
         return self._settings[cache_key]
+
+    def explain(self, value: PolicyValue) -> str:
+        """`value.explain()`, written once per setting and unit rather than once per line."""
+        key = (value.spec.key, value.set_by.pk if value.set_by else None, value.valid_from)
+        if key not in self._explained:
+            self._explained[key] = value.explain()
+        return self._explained[key]
+
+    def members_of(self, unit: OrgUnit) -> list[Official]:
+        """The officials assessed who work in `unit` or under it, from the officials grouped
+        by unit (a few hundred units), not a scan of every official per collective."""
+        if self._by_unit is None:
+            self._by_unit = defaultdict(list)
+            for position, official in enumerate(self.officials.values()):
+                self._by_unit[official.unit.path].append((position, official))
+        members = [
+            pair
+            for path, pairs in self._by_unit.items()
+            if path.startswith(unit.path)
+            for pair in pairs
+        ]
+        members.sort(key=lambda pair: pair[0])  # in the order of the officials, as before
+        return [official for _position, official in members]
 
     # Lines -----------------------------------------------------------------------------
 
@@ -488,7 +524,7 @@ class Assessor:
                 Status.MET,
                 _("Officials recruited less than 10 months before are not excluded."),
             )
-        recruitment.text = f"{recruitment.text} {recruited.explain()}"
+        recruitment.text = f"{recruitment.text} {self.explain(recruited)}"
         disciplined = self.setting(ADVANCED_WORKER_DISCIPLINED.key, official.unit)
         if disciplined.value:
             discipline = self._discipline_line(official, DisciplineThreshold.REPRIMAND)
@@ -498,7 +534,7 @@ class Assessor:
                 Status.MET,
                 _("A disciplinary measure does not exclude from this title."),
             )
-        discipline.text = f"{discipline.text} {disciplined.explain()}"
+        discipline.text = f"{discipline.text} {self.explain(disciplined)}"
         return [recruitment, discipline]
 
     def _classification_line(self, official: Official, required: str) -> Line:
@@ -964,3 +1000,14 @@ def candidate_units(unit: OrgUnit, title: AwardTitle) -> list[OrgUnit]:
     under it, leaving out those that cannot hold the title."""
     units = [unit, *unit.children.order_by("name")]
     return [candidate for candidate in units if can_hold(title, candidate)]
+
+
+def eligibility_rows(assessor: Assessor, unit: OrgUnit, title: AwardTitle) -> list[Assessment]:
+    """The list the eligibility page, the API and the background job show: the officials of
+    the subtree by name, or, for a collective title, the candidate units."""
+    if title.is_collective():
+        return [assessor.assess(title, unit=u) for u in candidate_units(unit, title)]
+    return [
+        assessor.assess(title, official=o)
+        for o in sorted(assessor.officials.values(), key=lambda o: o.full_name)
+    ]

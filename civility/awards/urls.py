@@ -17,6 +17,7 @@ urlpatterns = [
     path("titles/<int:pk>/quotas/", views.quota_create, name="quota_create"),
     path("quotas/<int:pk>/delete/", views.quota_delete, name="quota_delete"),
     path("eligibility/", views.eligibility, name="eligibility"),
+    path("eligibility/job/", views.eligibility_job, name="eligibility_job"),
     path("nominations/", views.nomination_list, name="nomination_list"),
     path("nominations/new/", views.nomination_create, name="nomination_create"),
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),

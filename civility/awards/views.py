@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civility.awards import actions, bonuses, documents
-from civility.awards.eligibility import Assessor, candidate_units, status_label
+from civility.awards.eligibility import Assessor, eligibility_rows, status_label
 from civility.awards.figures import model_counts
 from civility.awards.forms import (
     BaseSalaryForm,
@@ -396,20 +396,15 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         initial={"year": _year(request), "unit": focus},
     )
     _pickers(form, READER_ROLES)
-    rows, title, year = [], None, None
+    rows, title, year, background = [], None, None, False
     if form.is_valid():
         title, year, unit = (form.cleaned_data[k] for k in ("title", "year", "unit"))
         from civility.awards.eligibility import title_for
 
         title = title_for(unit, title.key, year) or title
-        assessor = Assessor.for_unit(unit, year=year)
-        if title.is_collective():
-            rows = [assessor.assess(title, unit=u) for u in candidate_units(unit, title)]
-        else:
-            rows = [
-                assessor.assess(title, official=o)
-                for o in sorted(assessor.officials.values(), key=lambda o: o.full_name)
-            ]
+        background = actions.eligibility_in_background(unit)
+        if not background:
+            rows = eligibility_rows(Assessor.for_unit(unit, year=year), unit, title)
     counts = dict.fromkeys(Verdict.values, 0)
     for row in rows:
         counts[row.verdict] += 1
@@ -425,8 +420,28 @@ def eligibility(request: HttpRequest) -> HttpResponse:
             "counts": [(v, Verdict(v).label, counts[v]) for v in Verdict.values],
             "status_label": status_label,
             "can_propose": bool(_units(request.user, PROPOSER_ROLES).exists()),
+            "background": background,
         },
     )
+
+
+@login_required
+@require_POST
+def eligibility_job(request: HttpRequest) -> HttpResponse:
+    """The eligibility list of a large subtree (one title, or every title: `all`), written
+    by a background job as an .xlsx."""
+    form = EligibilityForm(
+        request.POST,
+        titles=AwardTitle.objects.visible_to(request.user),
+        units=_units(request.user, READER_ROLES),
+    )
+    if not form.is_valid():
+        raise PermissionDenied
+    title, year, unit = (form.cleaned_data[k] for k in ("title", "year", "unit"))
+    if request.POST.get("all"):
+        title = None
+    job = actions.request_eligibility(actor=request.user, unit=unit, year=year, title=title)
+    return redirect(job)
 
 
 # --- Nominations -------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils import timezone
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -34,3 +36,157 @@ def bound_cursor() -> Iterator[psycopg.Cursor]:
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors, _PreparingCursor(connection.connection) as cursor:
         yield cursor
+
+
+# --- Writing many rows: COPY ---------------------------------------------------------------
+#
+# bulk_create and bulk_update quote every value into the SQL text in Python (client-side
+# binding) and, for updates, build a CASE per field and row: for a whole city's rows (a
+# period's 150,000 evaluations) that took most of a minute. COPY sends the rows as data.
+# Like bulk_create, nothing here sends signals: the callers audit in bulk themselves
+# (civility.core.audit.log_writes) or, for figures computed at will, say why they do not.
+
+
+@contextmanager
+def _raw_cursor() -> Iterator[psycopg.Cursor]:
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        yield cursor
+
+
+_AS_IS = (
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+    "URLField",
+)
+
+
+def _getters(fields, *, add: bool) -> list:
+    """A function per field giving its database value: the attribute itself for the types
+    psycopg adapts as they are (most of them), Django's preparation for the others (JSON,
+    arrays, files) and for auto_now dates. Going through Django for every value cost more
+    than the COPY."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    getters = []
+    for field in fields:
+        plain = field.get_internal_type() in _AS_IS and not (
+            getattr(field, "auto_now", False) or (add and getattr(field, "auto_now_add", False))
+        )
+        if plain:
+            getters.append(operator.attrgetter(field.attname))
+        else:
+            getters.append(
+                lambda obj, field=field: field.get_db_prep_save(field.pre_save(obj, add), wrapper)
+            )
+    return getters
+
+
+def copy_into(model, objs: list, *, set_ids: bool = False) -> None:
+    """Insert `objs` with one COPY. With `set_ids`, each gets its primary key first (from
+    the table's sequence, in one query), as bulk_create would return it."""
+    if not objs:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    if set_ids:
+        with _raw_cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+    fields = [f for f in meta.concrete_fields if not f.primary_key or set_ids]
+    columns = ", ".join(quote(f.column) for f in fields)
+    with (
+        _raw_cursor() as cursor,
+        cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        getters = _getters(fields, add=True)
+        for obj in objs:
+            copy.write_row([get(obj) for get in getters])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def copy_update(model, objs: list, field_names: list[str], *, only_where: str = "") -> int:
+    """Update `field_names` of `objs` (by primary key) from one COPY into a temporary table
+    and one UPDATE … FROM. `only_where` narrows the rows updated (SQL on the table, e.g.
+    "confirmed_at IS NULL"). Returns the number of rows updated."""
+    if not objs:
+        return 0
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in field_names]
+    table, temp = quote(meta.db_table), quote(f"_copy_update_{meta.db_table}")
+    columns = [quote(meta.pk.column), *(quote(f.column) for f in fields)]
+    assignments = ", ".join(f"{quote(f.column)} = t.{quote(f.column)}" for f in fields)
+    condition = f" AND ({only_where})" if only_where else ""
+    with _raw_cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} AS SELECT {', '.join(columns)} FROM {table} "
+            "WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {temp} ({', '.join(columns)}) FROM STDIN") as copy:
+            getters = _getters(fields, add=False)
+            for obj in objs:
+                copy.write_row([obj.pk, *(get(obj) for get in getters)])
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {temp} AS t "
+            f"WHERE {table}.{quote(meta.pk.column)} = t.{quote(meta.pk.column)}{condition}"
+        )
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE {temp}")
+    return updated
+
+
+def copy_values(model, columns: list[str], rows) -> int:
+    """Insert `rows` (tuples of the values of `columns`, attribute names such as "unit_id")
+    with one COPY, without a model instance per row: every other column gets its field's
+    default, prepared once. A JSON value may be given already serialised (text), which the
+    server parses: a value repeated over thousands of rows is then serialised once."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    given = set(columns)
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in given]
+    now = timezone.now()
+    defaults = []
+    for field in rest:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults.append(now)
+        else:
+            defaults.append(field.get_db_prep_save(field.get_default(), wrapper))
+    by_attname = {field.attname: field for field in meta.concrete_fields}
+    names = [by_attname[name].column for name in columns]
+    names += [field.column for field in rest]
+    count = 0
+    with (
+        _raw_cursor() as cursor,
+        cursor.copy(
+            f"COPY {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row([*row, *defaults])
+            count += 1
+    return count

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.files import RandomName
+
 
 class AuditEventQuerySet(models.QuerySet):
     def in_subtree(self, path: str) -> "AuditEventQuerySet":
@@ -262,3 +264,91 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method_path} · {self.key}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "JobQuerySet":
+        """A job is its owner's: it may hold a file of officials or a list of verdicts that
+        the owner was allowed to read when asking, which says nothing of anyone else."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+    def unfinished(self) -> "JobQuerySet":
+        return self.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+
+
+class Job(models.Model):
+    """Long work run by a background worker (civility.core.jobs), with its progress, for the
+    page that polls it, and its outcome: a link, a file, or the reason it failed."""
+
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=255)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=255, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    result_file = models.FileField(upload_to=RandomName("jobs/%Y/%m/"), blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("jobs:job_detail", args=[self.pk])
+
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path if self.unit_id else ""}

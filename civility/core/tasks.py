@@ -50,3 +50,11 @@ def forget_old_submissions(timestamp: int) -> None:
 
     deleted, _detail = Submission.objects.expired().delete()
     logger.info("Forgot %s idempotency keys older than a day", deleted)
+
+
+@app.task(name="core.run_job", queue="jobs")
+def run_job(job_id: int) -> None:
+    """Run one civility.core.jobs job; deferred with a lock per job, so never twice at once."""
+    from civility.core import jobs
+
+    jobs.run(job_id)

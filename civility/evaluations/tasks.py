@@ -1,4 +1,5 @@
-"""Background jobs (procrastinate): reminders of evaluation steps due or late.
+"""Background jobs (procrastinate): reminders of evaluation steps due or late; opening a
+period and computing the annual proposals of a large subtree (core jobs, with progress).
 
 Each task only works out its inputs and calls an action.
 """
@@ -8,8 +9,11 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
+from civility.core import jobs
+from civility.core.models import Job
 from civility.evaluations.actions import send_evaluation_reminders
 
 
@@ -18,3 +22,40 @@ from civility.evaluations.actions import send_evaluation_reminders
 def send_evaluation_reminders_daily(timestamp: int) -> int:
     today = timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
     return send_evaluation_reminders(today=today)
+
+
+@jobs.runner("evaluations.open_period")
+def open_period_job(job: Job, progress: jobs.Progress) -> None:
+    from civility.evaluations.actions import open_period
+    from civility.orgs.models import OrgUnit
+
+    params = job.params
+    self_deadline, review_deadline, approval_deadline = (
+        datetime.date.fromisoformat(day) for day in params["deadlines"]
+    )
+    period = open_period(
+        actor=job.owner,
+        unit=job.unit,
+        month=datetime.date.fromisoformat(params["month"]),
+        self_deadline=self_deadline,
+        review_deadline=review_deadline,
+        approval_deadline=approval_deadline,
+        exceptional_units=OrgUnit.objects.filter(pk__in=params["exceptional_units"]),
+        progress=progress,
+    )
+    count = period.evaluations.count()
+    job.result = {"period": period.pk, "evaluations": count}
+    job.result_url = period.get_absolute_url()
+    job.message = _("Period opened: %(count)d officials to evaluate.") % {"count": count}
+
+
+@jobs.runner("evaluations.propose_classifications")
+def propose_classifications_job(job: Job, progress: jobs.Progress) -> None:
+    from civility.evaluations.actions import propose_classifications
+
+    rows = propose_classifications(
+        actor=job.owner, unit=job.unit, year=job.params["year"], progress=progress
+    )
+    job.result = {"proposals": len(rows)}
+    job.result_url = job.params["next"]
+    job.message = _("%(count)d proposals computed.") % {"count": len(rows)}

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civility.core import exports
 from civility.core.listing import paginate
+from civility.core.models import JobStatus
 from civility.core.provenance import Provenance
 from civility.evaluations import actions, figures, gaps
 from civility.evaluations.explain import citation, explain, rule_lines, unit_results_line
@@ -168,7 +169,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            period = actions.open_period(
+            job = actions.request_open_period(
                 actor=request.user,
                 unit=data["unit"],
                 month=data["month"],
@@ -180,12 +181,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Period opened: %(count)d officials to evaluate.")
-                % {"count": period.evaluations.count()},
-            )
-            return redirect(period)
+            return _after_job(request, job)
     return render(request, "evaluations/period_form.html", {"form": form})
 
 
@@ -533,9 +529,19 @@ def classification_list(request: HttpRequest) -> HttpResponse:
 def classification_propose(request: HttpRequest) -> HttpResponse:
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=request.POST.get("unit"))
     year = _year(request)
-    rows = actions.propose_classifications(actor=request.user, unit=unit, year=year)
-    messages.success(request, _("%(count)d proposals computed.") % {"count": len(rows)})
-    return redirect(f"{_url('evaluations:classification_list')}?year={year}")
+    job = actions.request_proposals(actor=request.user, unit=unit, year=year)
+    return _after_job(request, job)
+
+
+def _after_job(request: HttpRequest, job) -> HttpResponse:
+    """A job run within the request shows its outcome where it leads; a running one, its
+    progress page."""
+    if job.status == JobStatus.DONE:
+        messages.success(request, job.message)
+        return redirect(job.result_url)
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.error)
+    return redirect(job)
 
 
 def _url(name: str, *args) -> str:

@@ -248,55 +248,96 @@ def save_weights(
                 "updated_by": actor,
             },
         )
-    # Every period of the year is re-scored with the new weights from the stored rollups.
+    # Every period of the year is re-scored with the new weights from the stored rollups: in
+    # the background, unless the province is small (the same job, run at once).
+    from civility.core import jobs
+
+    weight_set.recompute_job = jobs.enqueue(
+        actor=actor,
+        kind="insights.recompute_index",
+        title=_("Recompute the index of %(year)s") % {"year": year},
+        unit=province,
+        params={"year": year},
+        inline=OrgUnit.objects.subtree_of(province).count() <= INLINE_RECOMPUTE_UNITS,
+    )
+    return weight_set
+
+
+# Provinces with at most this many units have their index recomputed within the request.
+INLINE_RECOMPUTE_UNITS = 500
+
+
+def recompute_index(*, year: int, progress=None) -> int:
+    """Re-score every period of `year` that has rollups (after new weights); returns how many
+    periods."""
+    from civility.core.jobs import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
+    periods = []
     for kind in KINDS:
         period = Period(kind, datetime.date(year, 1, 1))
         while period.year == year:
-            if ComponentFigure.objects.for_period(period).exists():
-                compute_index(period=period)
+            periods.append(period)
             period = period.following()
-    return weight_set
+    progress.start(len(periods), _("Recomputing the index"))
+    done = 0
+    for period in periods:
+        if ComponentFigure.objects.for_period(period).exists():
+            compute_index(period=period)
+            done += 1
+        progress.advance(1, message=period.label)
+    return done
 
 
 @transaction.atomic
 def request_report(*, actor, unit: OrgUnit, period: Period, language: str = "vi") -> ReportJob:
+    """Record the report asked for and have a background job build it."""
+    from civility.core import jobs
+
     if not scope_of(actor).covers(unit, roles=REPORT_ROLES):
         raise PermissionDenied
-    job = ReportJob.objects.create(
+    report = ReportJob.objects.create(
         unit=unit,
         period_kind=period.kind,
         period_start=period.start,
         requested_by=actor,
         language=language,
     )
-    from civility.insights.tasks import build_report_task
-
-    transaction.on_commit(lambda: build_report_task.defer(job_id=job.pk))
-    return job
-
-
-def set_progress(job: ReportJob, progress: int, step: str) -> None:
-    """Saved at once (outside any transaction), so the page polling the job sees it."""
-    ReportJob.objects.filter(pk=job.pk).update(
-        progress=progress, step=step, status=JobStatus.RUNNING
+    report.job = jobs.enqueue(
+        actor=actor,
+        kind="insights.report",
+        title=_("Report of %(unit)s, %(period)s")
+        % {"unit": unit.display_name, "period": period.label},
+        unit=unit,
+        params={"report": report.pk},
     )
+    report.save(update_fields=["job"])
+    return report
 
 
-def build_report(*, job: ReportJob) -> ReportJob:
+def set_progress(job: ReportJob, progress, percent: int, step: str) -> None:
+    """The report's step, shown by its core job's progress (written at once, outside the
+    job's transaction, so the polling page sees it)."""
+    progress.update(done=percent, total=100, message=step)
+
+
+def build_report(*, job: ReportJob, progress=None) -> ReportJob:
     from django.core.files.base import ContentFile
     from django.utils import translation
 
+    from civility.core.jobs import NO_PROGRESS
     from civility.insights import exports
 
     with translation.override(job.language):
-        return _build_report(job, exports, ContentFile)
+        return _build_report(job, progress or NO_PROGRESS, exports, ContentFile)
 
 
-def _build_report(job: ReportJob, exports, ContentFile) -> ReportJob:
+def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
     try:
-        set_progress(job, 5, _("Counting the figures"))
+        job.status = JobStatus.RUNNING
+        set_progress(job, progress, 5, _("Counting the figures"))
         figures = sources.report_figures(job.unit, job.period.start, job.period.end)
-        set_progress(job, 50, _("Reading the index and rankings"))
+        set_progress(job, progress, 50, _("Reading the index and rankings"))
         context = exports.report_context(job.unit, job.period, figures)
         provenance = exports.provenance(
             title=_("Report of %(unit)s, %(period)s")
@@ -305,16 +346,14 @@ def _build_report(job: ReportJob, exports, ContentFile) -> ReportJob:
             period=job.period,
             by=job.requested_by,
         )
-        set_progress(job, 70, _("Writing the .docx report"))
+        set_progress(job, progress, 70, _("Writing the .docx report"))
         docx_bytes = exports.report_docx(context, provenance)
-        set_progress(job, 85, _("Writing the .xlsx tables"))
+        set_progress(job, progress, 85, _("Writing the .xlsx tables"))
         xlsx_bytes = exports.report_xlsx(context, provenance)
         name = f"bao-cao-{job.unit.pk}-{job.period.slug}"
         job.docx.save(f"{name}.docx", ContentFile(docx_bytes), save=False)
         job.xlsx.save(f"{name}.xlsx", ContentFile(xlsx_bytes), save=False)
         job.status = JobStatus.DONE
-        job.progress = 100
-        job.step = ""
     except Exception as error:  # the job records the failure for the user; the log has more
         job.status = JobStatus.FAILED
         job.error = str(error)[:2000]

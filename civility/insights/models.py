@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -212,8 +211,11 @@ class ReportJob(models.Model):
     )
     language = models.CharField(max_length=8, default="vi")
     status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    step = models.CharField(max_length=200, blank=True)
+    # The background job building it, with its progress (civility.core.jobs); none for the
+    # reports built for subscriptions, which nobody watches.
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     error = models.TextField(blank=True)
     docx = models.FileField(upload_to=RandomName("insights/reports/"), blank=True)
     xlsx = models.FileField(upload_to=RandomName("insights/reports/"), blank=True)
@@ -224,9 +226,6 @@ class ReportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="reportjob_progress_max")
-        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period}"

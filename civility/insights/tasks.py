@@ -1,15 +1,18 @@
-"""Background jobs (procrastinate): keep the rollups and the index current; build reports;
-e-mail subscribed reports."""
+"""Background jobs (procrastinate): keep the rollups and the index current; build reports and
+recompute the index after new weights (core jobs, with progress); e-mail subscribed reports."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
+from civility.core import jobs
+from civility.core.models import Job
 from civility.insights import actions
-from civility.insights.models import ReportJob
+from civility.insights.models import JobStatus, ReportJob
 
 
 @app.periodic(cron="*/10 * * * *")  # every ten minutes
@@ -21,6 +24,7 @@ def refresh_current(timestamp: int) -> None:
 
 @app.task(queue="insights", name="insights.build_report")
 def build_report_task(job_id: int) -> None:
+    """Reports asked for before they became core jobs (kept while such tasks may be queued)."""
     job = ReportJob.objects.select_related("unit").filter(pk=job_id).first()
     if job is not None:
         actions.build_report(job=job)
@@ -35,3 +39,24 @@ def build_report_task(job_id: int) -> None:
 def send_subscribed_reports(timestamp: int) -> None:
     today = timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
     actions.send_due_reports(today=today)
+
+
+def _report_failed(job: Job) -> None:
+    ReportJob.objects.filter(pk=job.params["report"]).update(
+        status=JobStatus.FAILED, error=job.error, finished_at=timezone.now()
+    )
+
+
+@jobs.runner("insights.report", on_failure=_report_failed)
+def report_job(job: Job, progress: jobs.Progress) -> None:
+    report = ReportJob.objects.select_related("unit").get(pk=job.params["report"])
+    if report.status == JobStatus.DONE:  # built already (a job from before this one)
+        return
+    actions.build_report(job=report, progress=progress)
+    job.result_url = report.get_absolute_url()
+
+
+@jobs.runner("insights.recompute_index")
+def recompute_index_job(job: Job, progress: jobs.Progress) -> None:
+    count = actions.recompute_index(year=job.params["year"], progress=progress)
+    job.message = _("%(count)d periods recomputed.") % {"count": count}

@@ -229,7 +229,7 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
     form = WeightsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_weights(
+            weight_set = actions.save_weights(
                 actor=request.user,
                 province=province,
                 year=year,
@@ -242,6 +242,8 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.messages)
         else:
             messages.success(request, _("The weights for %(year)d are saved.") % {"year": year})
+            if not weight_set.recompute_job.is_finished():
+                return redirect(weight_set.recompute_job)
             return redirect(f"{request.path}?unit={province.pk}&year={year}")
     return render(
         request,
@@ -287,7 +289,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(
-        ReportJob.objects.visible_to(request.user).select_related("unit"), pk=pk
+        ReportJob.objects.visible_to(request.user).select_related("unit", "job"), pk=pk
     )
     template = "insights/report_detail.html"
     if request.htmx:

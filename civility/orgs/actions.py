@@ -6,9 +6,10 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civility.core.audit import acting_as
+from civility.core.audit import acting_as, log_writes
 from civility.orgs.models import Official, OrgUnit, Post, UnitPolicy
 from civility.orgs.policies import spec_for
 from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
@@ -120,36 +121,132 @@ def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False):
 
 @transaction.atomic
 def import_officials(
-    *, actor, root: OrgUnit, table, dry_run: bool = False, create_missing_posts: bool = False
+    *,
+    actor,
+    root: OrgUnit,
+    table,
+    dry_run: bool = False,
+    create_missing_posts: bool = False,
+    progress=None,
 ):
     """Create or update the officials a spreadsheet lists under `root`; all rows or none.
 
     Posts must already be in the catalogue of the official's unit or a unit above it, unless
-    `create_missing_posts`, which adds the missing ones to `root`'s catalogue.
+    `create_missing_posts`, which adds the missing ones to `root`'s catalogue. The whole file
+    is checked before anything is written; rows are then written in batches (bulk inserts,
+    each batch's audit events in one statement), reporting to `progress` after each.
     """
+    from civility.core.jobs import NO_PROGRESS
     from civility.orgs import imports
 
+    progress = progress or NO_PROGRESS
     ensure_can_manage(actor, root)
-    plan = imports.plan_officials(root=root, table=table, create_missing_posts=create_missing_posts)
+    plan = imports.plan_officials(
+        root=root, table=table, create_missing_posts=create_missing_posts, progress=progress
+    )
     result = plan.result
     result.dry_run = dry_run
     if result.errors or dry_run:
         return result
+    changed = [planned for planned in plan.officials if planned.action != "unchanged"]
+    progress.start(len(changed), _("Writing the officials"))
     new_posts: dict[str, Post] = {}
     with acting_as(actor):
-        for planned in plan.officials:
-            if planned.action == "unchanged":
-                continue
+        for planned in changed:
             if planned.new_post_name:
                 wanted = imports.normalize(planned.new_post_name)
                 if wanted not in new_posts:
                     new_posts[wanted] = Post.objects.create(unit=root, name=planned.new_post_name)
                 planned.fields["post"] = new_posts[wanted]
-            official = planned.existing or Official(unit=planned.unit)
-            for name, value in planned.fields.items():
-                setattr(official, name, value)
-            official.save()
+    for start in range(0, len(changed), IMPORT_BATCH):
+        batch = changed[start : start + IMPORT_BATCH]
+        _write_officials(actor, [p for p in batch if p.action == "create"], created=True)
+        _write_officials(actor, [p for p in batch if p.action == "update"], created=False)
+        progress.advance(len(batch))
     return result
+
+
+IMPORT_BATCH = 5000
+# Files up to this size (about 2,000 rows) are imported within the request, by the same job.
+INLINE_IMPORT_BYTES = 256 * 1024
+
+
+def request_officials_import(
+    *, actor, root: OrgUnit, upload, dry_run: bool = False, create_missing_posts: bool = False
+):
+    """Keep the uploaded file and have a background job import it (`import_officials`);
+    a small file is imported at once, by the same job. Returns the core Job."""
+    from django.core.files.storage import default_storage
+
+    from civility.core import jobs
+    from civility.core.files import extension_of, random_stem
+
+    ensure_can_manage(actor, root)
+    stored = default_storage.save(
+        f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
+    )
+    title = _("Check a file of officials") if dry_run else _("Import officials")
+    return jobs.enqueue(
+        actor=actor,
+        kind="orgs.import_officials",
+        title=f"{title}: {upload.name}",
+        unit=root,
+        params={
+            "file": stored,
+            "file_name": upload.name,
+            "dry_run": dry_run,
+            "create_missing_posts": create_missing_posts,
+        },
+        inline=upload.size <= INLINE_IMPORT_BYTES,
+    )
+
+
+def _audit_value(value) -> str:
+    """A value as auditlog writes it in `changes`."""
+    if isinstance(value, Post):
+        return str(value.pk)
+    return str(value)
+
+
+def _write_officials(actor, planned_rows, *, created: bool) -> None:
+    from civility.core.models import AuditEvent
+
+    if not planned_rows:
+        return
+    officials, changes = [], []
+    fields_changed: set[str] = set()
+    for planned in planned_rows:
+        official = planned.existing or Official(unit=planned.unit)
+        diff = {}
+        for name, value in planned.fields.items():
+            before = getattr(official, name) if not created else None
+            if created and value in ("", None, False):
+                setattr(official, name, value)
+                continue
+            if not created and before == value:
+                continue
+            diff[name] = [
+                "None" if before is None else _audit_value(before),
+                "None" if value is None else _audit_value(value),
+            ]
+            setattr(official, name, value)
+            fields_changed.add(name)
+        if created:
+            diff = {"unit": ["None", str(planned.unit.pk)], **diff}
+        officials.append(official)
+        changes.append(diff)
+    if created:
+        Official.objects.bulk_create(officials)
+        action = AuditEvent.Action.CREATE
+    else:
+        now = timezone.now()  # bulk_update leaves auto_now fields alone
+        for official in officials:
+            official.updated_at = now
+        Official.objects.bulk_update(
+            officials, [*sorted(fields_changed), "updated_at"], batch_size=1000
+        )
+        action = AuditEvent.Action.UPDATE
+    log_writes(actor=actor, action=action, changes=zip(officials, changes, strict=True))
 
 
 # Who records the settings a province or agency chooses (civility.orgs.policies).

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import JobStatus
 from civility.orgs import actions, imports
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
@@ -49,6 +50,8 @@ class ImportForm(forms.Form):
 
 
 class OfficialsImportForm(ImportForm):
+    """The file is read by the import job (a city's file takes longer than a request)."""
+
     create_missing_posts = forms.BooleanField(
         label=_("Add posts that are not in the catalogue"),
         required=False,
@@ -57,6 +60,17 @@ class OfficialsImportForm(ImportForm):
             "above it is an error. New posts are added to the catalogue of this unit."
         ),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB."),
+                params={"size": imports.MAX_FILE_BYTES // 1024 // 1024},
+            )
+        if not upload.name.lower().endswith(imports.ALLOWED_EXTENSIONS):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        return upload
 
 
 def _managed_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
@@ -70,17 +84,29 @@ def _import_page(request: HttpRequest, unit_id: int, kind: str) -> HttpResponse:
     root = _managed_unit(request, unit_id)
     form_class = OfficialsImportForm if kind == "officials" else ImportForm
     form = form_class(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        options = {"actor": request.user, "root": root, "table": form.cleaned_data["table"]}
-        options["dry_run"] = form.cleaned_data["dry_run"]
-        if kind == "officials":
-            options["create_missing_posts"] = form.cleaned_data["create_missing_posts"]
-            result = actions.import_officials(**options)
-        else:
-            result = actions.import_structure(**options)
-    status = 400 if (result and result.errors) or form.errors else 200
+    result = job = None
+    if request.method == "POST" and form.is_valid() and kind == "officials":
+        job = actions.request_officials_import(
+            actor=request.user,
+            root=root,
+            upload=form.cleaned_data["file"],
+            dry_run=form.cleaned_data["dry_run"],
+            create_missing_posts=form.cleaned_data["create_missing_posts"],
+        )
+        if not job.is_finished():
+            return redirect(job)
+        result = imports.ImportResult.from_dict(job.result) if job.result else None
+    elif request.method == "POST" and form.is_valid():
+        result = actions.import_structure(
+            actor=request.user,
+            root=root,
+            table=form.cleaned_data["table"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+    failed = job is not None and job.status == JobStatus.FAILED
+    status = 400 if (result and result.errors) or form.errors or failed else 200
     context = {"root": root, "kind": kind, "title": TITLES[kind], "form": form, "result": result}
+    context["job"] = job
     context["columns"] = imports.COLUMNS[kind]
     return render(request, "imports/import_page.html", context, status=status)
 

@@ -181,5 +181,35 @@ def policy(key: str, *, unit, on: datetime.date) -> PolicyValue:
     return PolicyValue(spec, record.value, record.source, record.unit, record.valid_from)
 
 
+def policy_for_units(key: str, *, units, on: datetime.date) -> dict[int, PolicyValue]:
+    """`policy(key, unit=u, on=on)` for every unit of `units`, from one query: a whole city's
+    work (a period opened, the year's proposals) reads a setting for hundreds of units."""
+    from civility.orgs.models import UnitPolicy
+
+    spec = spec_for(key)
+    units = list(units)
+    lineages = {
+        unit.pk: [int(part) for part in unit.path.strip("/").split("/") if part] for unit in units
+    }
+    ids = {pk for lineage in lineages.values() for pk in lineage}
+    records: dict[int, UnitPolicy] = {}
+    for record in (
+        UnitPolicy.objects.filter(key=key, unit_id__in=ids, valid_from__lte=on)
+        .select_related("unit")
+        .order_by("unit_id", "-valid_from")
+    ):
+        records.setdefault(record.unit_id, record)  # the latest in force on each unit
+    default = PolicyValue(spec, spec.default, spec.default_source, None, None)
+    values = {}
+    for unit in units:
+        record = next((records[pk] for pk in reversed(lineages[unit.pk]) if pk in records), None)
+        values[unit.pk] = (
+            default
+            if record is None
+            else PolicyValue(spec, record.value, record.source, record.unit, record.valid_from)
+        )
+    return values
+
+
 def policies_for(unit, *, on: datetime.date) -> list[PolicyValue]:
     return [policy(spec.key, unit=unit, on=on) for spec in declared()]

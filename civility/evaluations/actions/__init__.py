@@ -14,6 +14,7 @@ from civility.evaluations.actions.annual import (
     compute_proposal,
     confirm_classification,
     propose_classifications,
+    request_proposals,
     update_classification_inputs,
 )
 from civility.evaluations.actions.common import (
@@ -26,6 +27,7 @@ from civility.evaluations.actions.common import (
 from civility.evaluations.actions.monthly import (
     DEFAULT_REMINDER_DAYS,
     approve_evaluation,
+    check_open_period,
     choose_monthly_rule_set,
     clean_work_items,
     close_period,
@@ -35,6 +37,7 @@ from civility.evaluations.actions.monthly import (
     preview_facts,
     quota_outcome,
     rate_evaluation,
+    request_open_period,
     return_evaluation,
     save_self_assessment,
     send_evaluation_reminders,
@@ -68,11 +71,14 @@ __all__ = [
     "default_deadlines",
     "deputy_approver",
     "grant_rotation_exception",
+    "check_open_period",
     "open_period",
+    "request_open_period",
     "pick_supervisor",
     "plan_rotation",
     "preview_facts",
     "propose_classifications",
+    "request_proposals",
     "quota_outcome",
     "rate_evaluation",
     "return_evaluation",

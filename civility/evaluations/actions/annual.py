@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
+from civility.core.db import copy_into, copy_update
 from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
@@ -47,7 +50,7 @@ from civility.evaluations.rules import (
     share_of,
 )
 from civility.orgs.models import AGENCY_KINDS, Official, OrgUnit, UnitKind, nearest_of_kinds
-from civility.orgs.policies import PolicyValue, policy
+from civility.orgs.policies import PolicyValue, policy, policy_for_units
 
 # --- Annual classification ---------------------------------------------------------------
 
@@ -287,19 +290,28 @@ def _default_months_worked(official: Official, year: int) -> int:
     return 12
 
 
+QUOTA_SETTINGS = (
+    ("group", policies.EXCELLENT_QUOTA_GROUP),
+    ("share", policies.EXCELLENT_SHARE_OUTSTANDING),
+    ("rounding", policies.QUOTA_ROUNDING),
+    ("order", policies.QUOTA_ORDER),
+)
+
+
 def _quota_settings(agency: OrgUnit, year: int) -> dict[str, PolicyValue]:
     """The settings of Decree 335's share of "excellent" for the agency, in force at the end
     of the year classified."""
     day = datetime.date(year, 12, 31)
-    return {
-        name: policy(spec.key, unit=agency, on=day)
-        for name, spec in (
-            ("group", policies.EXCELLENT_QUOTA_GROUP),
-            ("share", policies.EXCELLENT_SHARE_OUTSTANDING),
-            ("rounding", policies.QUOTA_ROUNDING),
-            ("order", policies.QUOTA_ORDER),
-        )
+    return {name: policy(spec.key, unit=agency, on=day) for name, spec in QUOTA_SETTINGS}
+
+
+def _quota_settings_of(agencies, year: int) -> dict[int, dict[str, PolicyValue]]:
+    """`_quota_settings` of many agencies, one query per setting."""
+    day = datetime.date(year, 12, 31)
+    values = {
+        name: policy_for_units(spec.key, units=agencies, on=day) for name, spec in QUOTA_SETTINGS
     }
+    return {agency.pk: {name: values[name][agency.pk] for name in values} for agency in agencies}
 
 
 def _excellent_percent(rules: AnnualRuleSet, settings: dict[str, PolicyValue]) -> int:
@@ -362,18 +374,49 @@ def _apply_agency_quota(
         ]
 
 
+# A subtree with at most this many officials gets its proposals within the request (by the
+# same job); a larger one in the background.
+INLINE_OFFICIALS = 2000
+
+
+def request_proposals(*, actor, unit: OrgUnit, year: int):
+    """Have a background job compute the year's proposals (`propose_classifications`);
+    returns the core Job, already finished for a small subtree."""
+    from django.urls import reverse
+
+    from civility.core import jobs
+
+    _require(can_manage(actor, unit))
+    return jobs.enqueue(
+        actor=actor,
+        kind="evaluations.propose_classifications",
+        title=_("Annual classification proposals %(year)s") % {"year": year},
+        unit=unit,
+        params={
+            "year": year,
+            "next": f"{reverse('evaluations:classification_list')}?year={year}",
+        },
+        inline=Official.objects.under(unit).count() <= INLINE_OFFICIALS,
+    )
+
+
 @transaction.atomic
-def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualClassification]:
+def propose_classifications(
+    *, actor, unit: OrgUnit, year: int, progress=None
+) -> list[AnnualClassification]:
     """Compute (or recompute) the proposal for every official of the subtree for the year.
     Confirmed classifications are locked and left as they are."""
+    from civility.core.jobs import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
     _require(can_manage(actor, unit))
     start = datetime.date(year, 1, 1)
-    officials = (
-        Official.objects.under(unit)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
-        .select_related("unit")
-    )
-    units = {official.unit_id: official.unit for official in officials}.values()
+    officials = Official.objects.under(unit).filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+    # The units are read once each (a few hundred for a city), not once per official.
+    units_by_id = {u.pk: u for u in OrgUnit.objects.filter(pk__in=officials.values("unit_id"))}
+    for official in officials:
+        official.unit = units_by_id[official.unit_id]
+    units = units_by_id.values()
     agencies = nearest_of_kinds(units, AGENCY_KINDS)
     provinces = nearest_of_kinds(units, (UnitKind.PROVINCE,))
     existing = {
@@ -382,11 +425,13 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
             official__in=officials, year=year
         )
     }
+    # Work items are read as text and parsed only for the rule sets that count them (most
+    # classify on the average score): parsing a city's year of them cost seconds.
     scores: dict[int, list] = defaultdict(list)
     for official_id, total, items in (
         Evaluation.objects.approved()
         .filter(official__in=officials, period__month__year=year)
-        .values_list("official_id", "total", "work_items")
+        .values_list("official_id", "total", Cast("work_items", TextField()))
     ):
         scores[official_id].append((total, items))
     discipline = facts_module.discipline_in_year_for(officials, year)
@@ -400,7 +445,10 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
     by_agency: dict[tuple[int, str], list[AnnualClassification]] = {}
     agency_units: dict[int, OrgUnit] = {}
     results = []
-    for official in officials:
+    progress.start(len(officials), _("Computing each official's proposal"))
+    for index, official in enumerate(officials, start=1):
+        if index % 5000 == 0:
+            progress.update(done=index)
         row = existing.get(official.pk)
         if row is not None and row.is_locked():
             continue
@@ -422,6 +470,7 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
         row.is_leader = official.is_leader
         row.agency_role = official.agency_role
         row.rule_set = rules.key if rules else ""
+        uses_items = rules is not None and rules.method != AnnualMethod.AVERAGE_SCORE
         level, reasons, average, count = compute_proposal(
             official,
             year,
@@ -429,7 +478,10 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
             months_worked=row.months_worked,
             months_absent=row.months_absent,
             maternity_leave=row.maternity_leave,
-            evaluations=scores.get(official.pk, []),
+            evaluations=[
+                (total, json.loads(items) if uses_items else [])
+                for total, items in scores.get(official.pk, [])
+            ],
             discipline=discipline.get(official.pk, []),
             earlier_fails=fails.get(official.pk, set()),
         )
@@ -442,14 +494,18 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
         if rules is not None and rules.excellent_per_good_percent is not None:
             by_agency.setdefault((row.agency.pk, rules.key), []).append(row)
         results.append(row)
+    quota_settings = _quota_settings_of(
+        [agency_units[agency_id] for agency_id, _key in by_agency], year
+    )
+    locked_rows: dict[tuple[int, str], list[AnnualClassification]] = defaultdict(list)
+    for row in AnnualClassification.objects.confirmed().filter(
+        agency_id__in={agency_id for agency_id, _key in by_agency}, year=year
+    ):
+        locked_rows[(row.agency_id, row.rule_set)].append(row)
     for (agency_id, key), rows in by_agency.items():
         rules = rows[0].rules
-        settings = _quota_settings(agency_units[agency_id], year)
-        locked = list(
-            AnnualClassification.objects.confirmed().filter(
-                agency_id=agency_id, year=year, rule_set=key
-            )
-        )
+        settings = quota_settings[agency_id]
+        locked = locked_rows[(agency_id, key)]
         by_post = settings["group"].value == policies.BY_POST
         groups: dict[int | None, list[AnnualClassification]] = {}
         for row in rows:
@@ -459,55 +515,32 @@ def propose_classifications(*, actor, unit: OrgUnit, year: int) -> list[AnnualCl
             _apply_agency_quota(group, in_group, rules, settings)
     # Proposals are Civility's own arithmetic, recomputed at will: written in bulk and not
     # audited row by row; the head's confirmation (the decision) is audited.
+    progress.update(message=_("Writing the proposals"))
     now = timezone.now()
     for row in results:
         row.computed_at = now
-    AnnualClassification.objects.bulk_create(
-        [row for row in results if row.pk is None], batch_size=2000
+    copy_into(AnnualClassification, [row for row in results if row.pk is None])
+    copy_update(
+        AnnualClassification,
+        [row for row in results if row.pk is not None],
+        [
+            "unit",
+            "agency",
+            "post",
+            "staff_category",
+            "is_leader",
+            "agency_role",
+            "rule_set",
+            "months_worked",
+            "period_count",
+            "average_score",
+            "proposed_level",
+            "reasons",
+            "computed_at",
+        ],
+        only_where="confirmed_at IS NULL",  # confirmed meanwhile: the head's decision stays
     )
-    _update_proposals([row for row in results if row.pk is not None])
     return results
-
-
-def _update_proposals(rows: list[AnnualClassification]) -> None:
-    """One parameterised UPDATE per row, pipelined by psycopg: Django's bulk_update builds a
-    CASE per field and row in Python, which took minutes for a whole city."""
-    if not rows:
-        return
-    from django.db import connection
-    from psycopg.types.json import Jsonb
-
-    table = AnnualClassification._meta.db_table
-    sql = (
-        f"UPDATE {table} SET unit_id = %s, agency_id = %s, post_id = %s, staff_category = %s, "
-        "is_leader = %s, agency_role = %s, "
-        "rule_set = %s, months_worked = %s, period_count = %s, average_score = %s, "
-        "proposed_level = %s, reasons = %s, computed_at = %s "
-        "WHERE id = %s AND confirmed_at IS NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (
-                    row.unit_id,
-                    row.agency_id,
-                    row.post_id,
-                    row.staff_category,
-                    row.is_leader,
-                    row.agency_role,
-                    row.rule_set,
-                    row.months_worked,
-                    row.period_count,
-                    row.average_score,
-                    row.proposed_level,
-                    Jsonb(row.reasons),
-                    row.computed_at,
-                    row.pk,
-                )
-                for row in rows
-            ],
-        )
 
 
 @transaction.atomic

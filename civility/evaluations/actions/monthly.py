@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
+from civility.core.db import copy_values
 from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
@@ -57,7 +59,7 @@ from civility.orgs.models import (
     UnitKind,
     nearest_of_kinds,
 )
-from civility.orgs.policies import policy
+from civility.orgs.policies import policy, policy_for_units
 from civility.orgs.scopes import Role, scope_of
 
 logger = logging.getLogger(__name__)
@@ -184,8 +186,7 @@ def _check_outstanding_agencies(*, actor, unit: OrgUnit, month: datetime.date, a
         raise ValidationError({"exceptional_units": named_by.explain()})
 
 
-@transaction.atomic
-def open_period(
+def check_open_period(
     *,
     actor,
     unit: OrgUnit,
@@ -194,9 +195,9 @@ def open_period(
     review_deadline: datetime.date | None = None,
     approval_deadline: datetime.date | None = None,
     exceptional_units=(),
-) -> EvaluationPeriod:
-    """Open a month's evaluation for every official of the unit's subtree, each under the
-    rule set for their staff category and province that month (or not scored)."""
+) -> tuple[datetime.date, datetime.date, datetime.date, datetime.date]:
+    """What `open_period` refuses, checked in the request before a job is asked for (the
+    errors name the form's fields). Returns the month and the three deadlines."""
     _require(can_manage(actor, unit))
     month = first_of_month(month)
     if EvaluationPeriod.objects.filter(unit=unit, month=month).exists():
@@ -215,8 +216,67 @@ def open_period(
                 )
             }
         )
+    _check_outstanding_agencies(
+        actor=actor, unit=unit, month=month, agencies=list(exceptional_units)
+    )
+    return month, self_deadline, review_deadline, approval_deadline
+
+
+# A subtree with at most this many officials opens its period within the request (by the
+# same job); a larger one in the background.
+INLINE_OFFICIALS = 2000
+
+
+def request_open_period(*, actor, unit: OrgUnit, month: datetime.date, **options):
+    """Check the period can be opened, then open it in a background job (`open_period`);
+    returns the core Job, already finished for a small subtree."""
+    from civility.core import jobs
+
+    exceptional = list(options.pop("exceptional_units", ()))
+    month, *deadlines = check_open_period(
+        actor=actor, unit=unit, month=month, exceptional_units=exceptional, **options
+    )
+    return jobs.enqueue(
+        actor=actor,
+        kind="evaluations.open_period",
+        title=_("Open the evaluation period of %(month)s") % {"month": f"{month:%m/%Y}"},
+        unit=unit,
+        params={
+            "month": month.isoformat(),
+            "deadlines": [day.isoformat() for day in deadlines],
+            "exceptional_units": [agency.pk for agency in exceptional],
+        },
+        inline=Official.objects.under(unit).count() <= INLINE_OFFICIALS,
+    )
+
+
+@transaction.atomic
+def open_period(
+    *,
+    actor,
+    unit: OrgUnit,
+    month: datetime.date,
+    self_deadline: datetime.date | None = None,
+    review_deadline: datetime.date | None = None,
+    approval_deadline: datetime.date | None = None,
+    exceptional_units=(),
+    progress=None,
+) -> EvaluationPeriod:
+    """Open a month's evaluation for every official of the unit's subtree, each under the
+    rule set for their staff category and province that month (or not scored)."""
+    from civility.core.jobs import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
     exceptional_units = list(exceptional_units)
-    _check_outstanding_agencies(actor=actor, unit=unit, month=month, agencies=exceptional_units)
+    month, self_deadline, review_deadline, approval_deadline = check_open_period(
+        actor=actor,
+        unit=unit,
+        month=month,
+        self_deadline=self_deadline,
+        review_deadline=review_deadline,
+        approval_deadline=approval_deadline,
+        exceptional_units=exceptional_units,
+    )
     with acting_as(actor):
         period = EvaluationPeriod.objects.create(
             unit=unit,
@@ -229,41 +289,82 @@ def open_period(
         )
         period.exceptional_units.set(exceptional_units)
     already = Evaluation.objects.in_month(month).values("official")
+    # A whole city is 150,000 officials: they are read without their units (a few hundred,
+    # read once), and what depends only on the unit, the staff category or the leader flag
+    # is worked out once per combination, not per official.
     officials = list(
         Official.objects.under(unit)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=month))
         .exclude(pk__in=already)
-        .select_related("unit")
+        .only("pk", "unit_id", "staff_category", "is_leader", "agency_role", "user_id")
+        .order_by()
     )
-    units = {official.unit_id: official.unit for official in officials}.values()
-    agencies = nearest_of_kinds(units, AGENCY_KINDS)
-    provinces = nearest_of_kinds(units, (UnitKind.PROVINCE,))
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in={o.unit_id for o in officials})}
+    agencies = nearest_of_kinds(units.values(), AGENCY_KINDS)
+    provinces = nearest_of_kinds(units.values(), (UnitKind.PROVINCE,))
     candidates = _supervisor_candidates(unit)
-    evaluations = []
-    settings_seen: dict = {}
-    for official in officials:
-        rules, reason = choose_monthly_rule_set(
-            official,
-            unit=official.unit,
-            province=provinces[official.unit_id],
-            month=month,
-            settings_seen=settings_seen,
-        )
-        evaluations.append(
-            Evaluation(
-                period=period,
-                official=official,
-                unit=official.unit,
-                agency=agencies[official.unit_id] or official.unit,
-                is_leader=official.is_leader,
-                agency_role=official.agency_role,
-                rule_set=rules.key if rules else "",
-                rule_choice=reason,
-                step=Step.SELF if rules else Step.NOT_SCORED,
-                supervisor_id=pick_supervisor(official, candidates) if rules else None,
+    candidate_users = {user_id for _role, _path, user_id in candidates}
+    settings_seen = policy_for_units(
+        policies.MONTHLY_RULE_SET_OVERLAP.key, units=units.values(), on=month
+    )
+    choices: dict[tuple, tuple] = {}
+    supervisors: dict[tuple, int | None] = {}
+    rows = []
+    progress.start(len(officials), _("Choosing each official's rule set"))
+    for index, official in enumerate(officials, start=1):
+        if index % 5000 == 0:
+            progress.update(done=index // 2)
+        official_unit = units[official.unit_id]
+        official.unit = official_unit
+        key = (official.unit_id, official.staff_category)
+        if key not in choices:
+            rules, reason = choose_monthly_rule_set(
+                official,
+                unit=official_unit,
+                province=provinces[official.unit_id],
+                month=month,
+                settings_seen=settings_seen,
+            )
+            choices[key] = (rules, json.dumps(reason, ensure_ascii=False))
+        rules, reason_json = choices[key]
+        supervisor = None
+        if rules:
+            own = official.user_id if official.user_id in candidate_users else None
+            who = (official.unit_id, official.is_leader, own)
+            if who not in supervisors:
+                supervisors[who] = pick_supervisor(official, candidates)
+            supervisor = supervisors[who]
+        agency = agencies[official.unit_id] or official_unit
+        rows.append(
+            (
+                period.pk,
+                official.pk,
+                official.unit_id,
+                agency.pk,
+                official.is_leader,
+                official.agency_role,
+                rules.key if rules else "",
+                reason_json,
+                Step.SELF if rules else Step.NOT_SCORED,
+                supervisor,
             )
         )
-    Evaluation.objects.bulk_create(evaluations)
+    progress.update(done=len(officials) // 2, message=_("Writing the evaluations"))
+    columns = [
+        "period_id",
+        "official_id",
+        "unit_id",
+        "agency_id",
+        "is_leader",
+        "agency_role",
+        "rule_set",
+        "rule_choice",
+        "step",
+        "supervisor_id",
+    ]
+    for start in range(0, len(rows), 20_000):
+        copy_values(Evaluation, columns, rows[start : start + 20_000])
+        progress.update(done=(len(officials) + start + 20_000) // 2)
     return period
 
 

@@ -9,6 +9,7 @@ definitions the reader accepts, so a downloaded template always imports.
 
 from civility.orgs.imports.columns import COLUMNS, OFFICIAL_COLUMNS, STRUCTURE_COLUMNS, Column
 from civility.orgs.imports.files import (
+    ALLOWED_EXTENSIONS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     ImportFileError,
@@ -24,6 +25,7 @@ from civility.orgs.imports.structure import PlannedUnit, StructurePlan, plan_str
 from civility.orgs.imports.templates import template_csv, template_xlsx
 
 __all__ = [
+    "ALLOWED_EXTENSIONS",
     "COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",

@@ -13,8 +13,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
-MAX_ROWS = 20_000
-MAX_FILE_BYTES = 10 * 1024 * 1024
+# A whole city's officials in one file (Hanoi: about 169,000); the import runs as a
+# background job (civility.core.jobs), so the size is bounded by memory, not by a request.
+MAX_ROWS = 200_000
+MAX_FILE_BYTES = 40 * 1024 * 1024
+# Problems kept with a finished job for its page; the count says how many there were.
+KEPT_PROBLEMS = 500
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 
 
@@ -54,6 +58,29 @@ class Problem:
             return f"{self.column_title} ({self.column})"
         return self.column or self.column_title
 
+    def as_dict(self) -> dict:
+        return {
+            "message": self.message,
+            "row": self.row,
+            "column": self.column,
+            "column_title": self.column_title,
+            "column_display": self.column_display,  # for the job's page, which has no objects
+            "text": str(self),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Problem:
+        return cls(
+            message=data["message"],
+            row=data.get("row"),
+            column=data.get("column", ""),
+            column_title=data.get("column_title", ""),
+        )
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
     def __str__(self) -> str:
         if self.row is not None and (self.column or self.column_title):
             return _("Row %(row)s, column %(column)s: %(message)s") % {
@@ -74,6 +101,7 @@ class ImportResult:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
+    error_total: int = 0  # when `errors` was cut to KEPT_PROBLEMS (a stored job's result)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +110,30 @@ class ImportResult:
     @property
     def written(self) -> bool:
         return self.ok and not self.dry_run
+
+    def as_dict(self) -> dict:
+        """Kept with the job that ran the import: counts, and the first problems."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "error_total": len(self.errors),
+            "errors": [problem.as_dict() for problem in self.errors[:KEPT_PROBLEMS]],
+            "warnings": [problem.as_dict() for problem in self.warnings[:KEPT_PROBLEMS]],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportResult:
+        return cls(
+            created=data.get("created", 0),
+            updated=data.get("updated", 0),
+            unchanged=data.get("unchanged", 0),
+            dry_run=data.get("dry_run", False),
+            error_total=data.get("error_total", 0),
+            errors=[Problem.from_dict(problem) for problem in data.get("errors", [])],
+            warnings=[Problem.from_dict(problem) for problem in data.get("warnings", [])],
+        )
 
 
 # --- normalising text -------------------------------------------------------------------

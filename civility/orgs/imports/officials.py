@@ -35,7 +35,7 @@ class OfficialsPlan:
 
 
 def plan_officials(
-    *, root: OrgUnit, table: Table, create_missing_posts: bool = False
+    *, root: OrgUnit, table: Table, create_missing_posts: bool = False, progress=None
 ) -> OfficialsPlan:
     sheet = Sheet(table, OFFICIAL_COLUMNS)
     result = ImportResult(errors=sheet.errors, warnings=sheet.warnings)
@@ -50,7 +50,11 @@ def plan_officials(
 
     planned_rows: list[PlannedOfficial] = []
     post_names: dict[int, str] = {}
-    for number, values in table.rows:
+    if progress is not None:
+        progress.start(len(table.rows), _("Checking the rows"))
+    for index, (number, values) in enumerate(table.rows, start=1):
+        if progress is not None and index % 5000 == 0:
+            progress.update(done=index)
         errors_before = len(sheet.errors)
         staff_code = sheet.value(number, values, "staff_code")
         full_name = sheet.value(number, values, "full_name")

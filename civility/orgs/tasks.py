@@ -1,0 +1,47 @@
+"""Background work of the organisation app: the officials import, run as a core job."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from civility.core import jobs
+from civility.core.models import Job
+
+
+@jobs.runner("orgs.import_officials")
+def import_officials_job(job: Job, progress: jobs.Progress) -> None:
+    """Read the stored file, check every row, then write them all or none (the action)."""
+    from civility.orgs import actions, imports
+
+    params = job.params
+    try:
+        with default_storage.open(params["file"], "rb") as file:
+            table = imports.read_table(file, params["file_name"])
+        result = actions.import_officials(
+            actor=job.owner,
+            root=job.unit,
+            table=table,
+            dry_run=params.get("dry_run", False),
+            create_missing_posts=params.get("create_missing_posts", False),
+            progress=progress,
+        )
+    except imports.ImportFileError as error:
+        raise jobs.JobFailed(error.message) from None
+    finally:
+        default_storage.delete(params["file"])  # a run that reaches here never runs again
+    if result.errors:
+        raise jobs.JobFailed(
+            ngettext(
+                "The file has %(count)s problem; nothing was imported.",
+                "The file has %(count)s problems; nothing was imported.",
+                len(result.errors),
+            )
+            % {"count": len(result.errors)},
+            result=result.as_dict(),
+        )
+    job.result = result.as_dict()
+    job.message = (
+        _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    )
