@@ -25,6 +25,7 @@ SOURCES = (
     "civility.insights.todo.items_for",
     "civility.awards.todo.items_for",
     "civility.conduct.todo.items_for",
+    "civility.core.todo_jobs.items_for",
 )
 
 # Work due within this many days (today excluded) is "soon"; further off is "later".

@@ -464,6 +464,14 @@ class ActionFilterForm(ListFilterForm):
         label=_("Status"), required=False, choices=[("", _("Any")), *ActionStatus.choices]
     )
 
+    def configure(self):
+        # The heads of a ward also read (never change) the actions of the counters serving
+        # it, which sit in the Service Center's subtree (CorrectiveAction.readable_by).
+        user = self.request.user
+        self.fields["unit"].queryset = (
+            OrgUnit.objects.visible_to(user) | OrgUnit.objects.serving_scope_of(user)
+        ).distinct()
+
     def in_unit(self, corrective, unit):
         return corrective.filter(
             Q(unit__path__startswith=unit.path)

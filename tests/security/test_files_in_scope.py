@@ -35,7 +35,7 @@ from civility.codes.models import ActivityKind, TargetGroup
 from civility.conduct import actions as conduct
 from civility.conduct.models import RecordEvidence, Source
 from civility.core.files import is_random_name
-from civility.core.models import AuditEvent
+from civility.core.models import AuditEvent, Job, JobStatus
 from civility.feedback import actions as feedback
 from civility.feedback import cases
 from civility.feedback.actions import register_device
@@ -360,6 +360,28 @@ def report_xlsx(cast, client) -> Stored:
     return _report_job(cast, "xlsx")
 
 
+def job_result(cast, client) -> Stored:
+    """A background job's file is its owner's alone, even within the owner's own unit."""
+    job = Job.objects.create(
+        kind="awards.eligibility",
+        title="Eligibility",
+        owner=cast.a.coordinator,
+        unit=cast.a.ward,
+        status=JobStatus.DONE,
+        params={"file_name": "du-dieu-kien-2026.xlsx"},
+    )
+    sent_as = "du-dieu-kien-2026.xlsx"
+    job.result_file.save(sent_as, ContentFile(b"PK\x03\x04 verdicts"), save=True)
+    return Stored(
+        job.result_file,
+        f"/jobs/{job.pk}/file/",
+        cast.a.coordinator,
+        cast.b.coordinator,
+        sent_as,
+        "du-dieu-kien-2026.xlsx",
+    )
+
+
 BUILDERS: dict[str, Callable[..., Stored]] = {
     "conduct.RecordEvidence.file": record_evidence,
     "feedback.PublicReport.photo": public_report_photo,
@@ -373,6 +395,7 @@ BUILDERS: dict[str, Callable[..., Stored]] = {
     "awards.NominationEvidence.file": nomination_evidence,
     "insights.ReportJob.docx": report_docx,
     "insights.ReportJob.xlsx": report_xlsx,
+    "core.Job.result_file": job_result,
 }
 
 
