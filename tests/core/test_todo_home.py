@@ -18,7 +18,7 @@ from civility.core import todo
 from civility.evaluations import actions as evaluations
 from civility.evaluations.models import Evaluation, Step
 from civility.inspections import actions as inspections
-from civility.inspections.models import Inspection
+from civility.inspections.models import ActionStatus, CorrectiveAction, Inspection
 from civility.programmes import actions as programmes
 from civility.programmes.models import Programme, ProgrammeKind, Task
 from tests.core.todo_work import Work, give_work
@@ -184,8 +184,9 @@ def test_nobody_approves_their_own_evaluation_or_handles_a_record_about_themself
 
 
 def test_the_sql_lists_agree_with_the_per_row_rules(cast, work):
-    """to_approve_by / to_rate_by / conducted_by / reported_by are the SQL forms of
-    can_approve / can_review / can_conduct / can_report: every row agrees for every user."""
+    """to_approve_by / to_rate_by / conducted_by / reported_by / verifiable_by are the SQL
+    forms of can_approve / can_review / can_conduct / can_report / can_verify: every row
+    agrees for every user."""
     give_work(cast, cast.b, today=TODAY)
     ward_leader = make_official("Đỗ Văn Trưởng", unit=cast.a.ward, is_leader=True)
     Evaluation.objects.create(
@@ -221,6 +222,11 @@ def test_the_sql_lists_agree_with_the_per_row_rules(cast, work):
         }, user.username
         assert set(Task.objects.reported_by(user).values_list("pk", flat=True)) == {
             t.pk for t in Task.objects.all() if programmes.can_report(user, t)
+        }, user.username
+        assert set(CorrectiveAction.objects.verifiable_by(user).values_list("pk", flat=True)) == {
+            a.pk
+            for a in CorrectiveAction.objects.filter(status=ActionStatus.RESPONDED)
+            if inspections.can_verify(user, a)
         }, user.username
 
 
