@@ -266,6 +266,31 @@ def test_the_home_costs_the_same_queries_however_much_work_there_is(
     assert len(little.captured_queries) <= 30
 
 
+def test_the_coordinators_home_costs_the_same_queries_with_many_actions_to_verify(
+    client, cast, work, django_assert_max_num_queries
+):
+    """Which answered actions the coordinator may verify is decided in SQL, not per row."""
+    client.force_login(cast.city_coordinator)
+    with CaptureQueriesContext(connection) as one:
+        client.get(HOME)
+    for n in range(25):
+        CorrectiveAction.objects.create(
+            finding=work.to_verify.finding,
+            unit=cast.b.ward,
+            description=f"Việc khắc phục {n}",
+            deadline=days(n),
+            status=ActionStatus.RESPONDED,
+            response="Đã làm",
+            responded_by=cast.b.head,
+            responded_at=NOW,
+        )
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get(HOME).content.decode()
+
+    assert "Verify 26 answered corrective actions" in html
+
+
 def test_dates_are_written_in_the_readers_format(client, cast, work, settings):
     from django.utils import translation
     from django.utils.formats import date_format
