@@ -291,6 +291,31 @@ def test_the_coordinators_home_costs_the_same_queries_with_many_actions_to_verif
     assert "Verify 26 answered corrective actions" in html
 
 
+def test_a_long_backlog_is_counted_up_to_a_hundred_then_said_to_be_more(
+    client, cast, work, django_assert_max_num_queries
+):
+    """Counting a whole city's open work row by row on each visit is what made the home slow;
+    beyond todo.COUNTED the line says "more than" and the query stops there."""
+    client.force_login(cast.city_coordinator)
+    with CaptureQueriesContext(connection) as few:
+        client.get(HOME)
+    Task.objects.bulk_create(
+        Task(
+            programme=work.task.programme,
+            title=f"Việc {n}",
+            assignee_unit=cast.a.ward,
+            deadline=days(1),
+            original_deadline=days(1),
+        )
+        for n in range(todo.COUNTED + 20)
+    )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(HOME).content.decode()
+
+    assert f"More than {todo.COUNTED - todo.LISTED} other programme tasks due" in html
+
+
 def test_dates_are_written_in_the_readers_format(client, cast, work, settings):
     from django.utils import translation
     from django.utils.formats import date_format
