@@ -736,36 +736,15 @@ def _prefixes(path: str) -> list[str]:
 
 
 class CorrectiveActionQuerySet(models.QuerySet):
-    @staticmethod
-    def _visible_q(user) -> Q:
-        """Inspection.visible_to through the action's own joins, or the action's unit."""
-        scope = scope_of(user)
-        if scope.is_global:
-            return Q()
-        condition = (
-            scope.q("finding__inspection__unit__path")
-            | scope.q("finding__inspection__inspecting_unit__path")
-            | scope.q("unit__path")
-        )
-        if user is not None and user.is_authenticated:
-            members = Inspection.team.through.objects.filter(
-                inspection=OuterRef("finding__inspection"), user=user
-            )
-            condition |= Q(Exists(members))
-        return condition
-
     def visible_to(self, user) -> CorrectiveActionQuerySet:
-        return self.filter(self._visible_q(user))
+        inspections = Inspection.objects.visible_to(user).values("pk")
+        return self.filter(Q(finding__inspection__in=inspections) | scope_of(user).q("unit__path"))
 
     def readable_by(self, user) -> CorrectiveActionQuerySet:
         """visible_to, and the actions of the counters serving the user's ward (read-only:
         no responder or verifier role reaches them; views audit those reads)."""
-        if scope_of(user).is_global:
-            return self.all()
         serving = OrgUnit.objects.serving_scope_of(user).values("pk")
-        # One filter over single-valued relations, so no row repeats: a DISTINCT over the
-        # listed columns sorted a whole city's actions on disk (bench/lists.py).
-        return self.filter(self._visible_q(user) | Q(unit__in=serving))
+        return (self.visible_to(user) | self.filter(unit__in=serving)).distinct()
 
     def serving_only_for(self, user) -> CorrectiveActionQuerySet:
         """Those of readable_by that visible_to does not reach, whose reads are audited."""
