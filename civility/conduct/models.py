@@ -322,9 +322,21 @@ class ViolationRecordQuerySet(models.QuerySet):
         """Records `user` may read without learning who reported them: the official
         concerned, and readers who do not handle the record (actions.may_see_reporter for
         one record)."""
-        handled = ViolationRecord.objects.handled_by(user).values("pk")
-        about_user = Q(official__user=user) if user is not None and user.is_authenticated else Q()
-        return self.visible_to(user).filter(about_user | ~Q(pk__in=handled))
+        about_user = (
+            Q(official__user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+        )
+        scope = scope_of(user)
+        readers = scope.paths_with_role(*READER_ROLES)
+        if scope.is_global or all(
+            any(path.startswith(reader) for reader in readers) for path in scope.paths
+        ):
+            # Every record the scope reaches is handled: only those about the user remain.
+            # Decided here so that the audit log's check for them (conduct.audit) reads the
+            # user's own records, not the whole city's (0.1-0.5 s on every page).
+            return self.filter(about_user)
+        # "Not handled" is the negation of handled_by's row condition.
+        not_handled = ~scope.q("unit__path", roles=READER_ROLES)
+        return self.visible_to(user).filter(about_user | not_handled)
 
     def under(self, unit: OrgUnit) -> ViolationRecordQuerySet:
         return self.filter(unit__path__startswith=unit.path)

@@ -12,7 +12,6 @@ import datetime
 from dataclasses import InitVar, dataclass, field
 
 from django.db import models
-from django.db.models import Count, Window
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +31,8 @@ SOURCES = (
 SOON_DAYS = 7
 # Work of one kind listed one by one; beyond it, one line counts the rest.
 LISTED = 5
+# Work of one kind counted exactly up to this many; beyond it a line says "more than".
+COUNTED = 100
 
 
 class Urgency(models.TextChoices):
@@ -94,7 +95,13 @@ def grouped(items: list[TodoItem]) -> list[tuple[str, str, list[TodoItem]]]:
 
 
 def listed(queryset, limit: int = LISTED) -> tuple[list, int]:
-    """The first `limit` rows of `queryset` and how many rows it has in all, in one query
-    (a window count), so a long list costs no second query."""
-    rows = list(queryset.annotate(todo_total=Window(Count("pk")))[:limit])
-    return rows, (rows[0].todo_total if rows else 0)
+    """The first `limit` rows of `queryset` and how many rows it has, counted up to
+    COUNTED + 1 (`beyond_count` tells when there are more), in one query that stops there:
+    an exact count read every open row of a whole city on each visit (bench/lists.py)."""
+    rows = list(queryset[: COUNTED + 1])
+    return rows[:limit], len(rows)
+
+
+def beyond_count(count: int) -> bool:
+    """Whether `count` from `listed` stands for "more than COUNTED"."""
+    return count > COUNTED

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
-from civility.core.todo import TodoItem
+from civility.core.todo import COUNTED, TodoItem, beyond_count
 from civility.feedback.models import AssistanceCall, PublicReport, ReportStatus
 
 
@@ -52,49 +52,58 @@ def _calls(user, today: datetime.date) -> list[TodoItem]:
 
 
 def _reports(user, today: datetime.date) -> list[TodoItem]:
-    new = Q(status=ReportStatus.NEW)
-    handling = Q(status__in=(ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS))
-    facts = (
-        PublicReport.objects.handled_by(user)
-        .open()
-        .aggregate(
-            new=Count("pk", filter=new),
-            new_due=Min("due_at", filter=new),
-            handling=Count("pk", filter=handling),
-            handling_due=Min("due_at", filter=handling),
+    # The due dates of each step's first COUNTED + 1 reports, in one query that stops there:
+    # counting every open report of a whole city (tens of thousands) cost each visit the
+    # most of the home's time (bench/lists.py).
+    reports_of = PublicReport.objects.handled_by(user).open()
+    steps = [
+        reports_of.filter(status__in=statuses)
+        .annotate(step=Value(step))
+        .order_by("due_at", "pk")
+        .values_list("step", "due_at")[: COUNTED + 1]
+        for step, statuses in (
+            ("new", (ReportStatus.NEW,)),
+            ("handling", (ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS)),
         )
-    )
+    ]
+    due: dict[str, list] = {"new": [], "handling": []}
+    for step, due_at in steps[0].union(steps[1], all=True):
+        due[step].append(due_at)
     reports = reverse("feedback:report_list")
+    lines = (
+        (
+            "new",
+            f"{reports}?status={ReportStatus.NEW}",
+            ngettext_lazy(
+                "%(count)d public report to triage", "%(count)d public reports to triage", "count"
+            ),
+            _("More than %(count)d public reports to triage"),
+        ),
+        (
+            "handling",
+            f"{reports}?status=open",
+            ngettext_lazy(
+                "%(count)d public report being handled",
+                "%(count)d public reports being handled",
+                "count",
+            ),
+            _("More than %(count)d public reports being handled"),
+        ),
+    )
     items = []
-    if facts["new"]:
+    for step, url, title, beyond in lines:
+        count = len(due[step])
+        if not count:
+            continue
+        if beyond_count(count):
+            count, title = COUNTED, beyond
         items.append(
             TodoItem(
-                title=ngettext(
-                    "%(count)d public report to triage",
-                    "%(count)d public reports to triage",
-                    facts["new"],
-                )
-                % {"count": facts["new"]},
-                due=timezone.localdate(facts["new_due"]),
-                url=f"{reports}?status={ReportStatus.NEW}",
+                title=title % {"count": count},
+                due=timezone.localdate(min(due[step])),
+                url=url,
                 section=_("Citizens' voice"),
-                count=facts["new"],
-                today=today,
-            )
-        )
-    if facts["handling"]:
-        items.append(
-            TodoItem(
-                title=ngettext(
-                    "%(count)d public report being handled",
-                    "%(count)d public reports being handled",
-                    facts["handling"],
-                )
-                % {"count": facts["handling"]},
-                due=timezone.localdate(facts["handling_due"]),
-                url=f"{reports}?status=open",
-                section=_("Citizens' voice"),
-                count=facts["handling"],
+                count=count,
                 today=today,
             )
         )

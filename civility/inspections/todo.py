@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from civility.core.todo import SOON_DAYS, TodoItem, listed
-from civility.inspections.actions import can_respond, can_verify
-from civility.inspections.models import ActionStep, CorrectiveAction, Inspection
-
-# Answered actions read to check who may verify them (an inspector's backlog is short).
-VERIFY_CANDIDATES = 200
+from civility.core.todo import COUNTED, SOON_DAYS, TodoItem, beyond_count, listed
+from civility.inspections.actions import can_respond
+from civility.inspections.models import CorrectiveAction, Inspection
 
 
 def items_for(user, *, today: datetime.date) -> list[TodoItem]:
@@ -25,10 +21,14 @@ def items_for(user, *, today: datetime.date) -> list[TodoItem]:
     return [*_inspections(user, today), *_to_respond(user, today), *_to_verify(user, today)]
 
 
-def _more(count: int, shown: int, title: str, url: str, today: datetime.date) -> list[TodoItem]:
-    """One line for the rows not listed one by one."""
+def _more(
+    count: int, shown: int, title: str, beyond: str, url: str, today: datetime.date
+) -> list[TodoItem]:
+    """One line for the rows not listed one by one (`beyond` when they are not counted)."""
     if count <= shown:
         return []
+    if beyond_count(count):
+        count, title = COUNTED, beyond
     rest = count - shown
     return [
         TodoItem(
@@ -61,7 +61,10 @@ def _inspections(user, today: datetime.date) -> list[TodoItem]:
         for inspection in rows
     ]
     more = ngettext("%(count)d more inspection", "%(count)d more inspections", count - len(rows))
-    return items + _more(count, len(rows), more, reverse("inspections:inspection_list"), today)
+    beyond = _("More than %(count)d other inspections")
+    return items + _more(
+        count, len(rows), more, beyond, reverse("inspections:inspection_list"), today
+    )
 
 
 def _to_respond(user, today: datetime.date) -> list[TodoItem]:
@@ -91,32 +94,32 @@ def _to_respond(user, today: datetime.date) -> list[TodoItem]:
         "%(count)d more corrective actions to answer",
         count - len(rows),
     )
-    return items + _more(count, len(rows), more, reverse("inspections:action_list"), today)
+    beyond = _("More than %(count)d other corrective actions to answer")
+    return items + _more(count, len(rows), more, beyond, reverse("inspections:action_list"), today)
 
 
 def _to_verify(user, today: datetime.date) -> list[TodoItem]:
-    candidates = (
-        CorrectiveAction.objects.awaiting_verification_by(user)
-        .select_related("unit", "finding__inspection__inspecting_unit")
-        .prefetch_related(
-            Prefetch("steps", queryset=ActionStep.objects.filter(kind=ActionStep.Kind.RESPONDED)),
-            "finding__inspection__team",
-        )
-        .order_by("deadline", "pk")[:VERIFY_CANDIDATES]
+    # The SQL form of can_verify, so the count costs one query however many there are.
+    rows, count = listed(
+        CorrectiveAction.objects.verifiable_by(user)
+        .select_related("unit")
+        .order_by("deadline", "pk"),
+        limit=1,
     )
-    actions = [action for action in candidates if can_verify(user, action)]
-    if not actions:
+    if not rows:
         return []
-    first = actions[0]
-    count = len(actions)
+    first = rows[0]
+    if beyond_count(count):
+        title = _("Verify more than %(count)d answered corrective actions") % {"count": COUNTED}
+    else:
+        title = ngettext(
+            "Verify %(count)d answered corrective action",
+            "Verify %(count)d answered corrective actions",
+            count,
+        ) % {"count": count}
     return [
         TodoItem(
-            title=ngettext(
-                "Verify %(count)d answered corrective action",
-                "Verify %(count)d answered corrective actions",
-                count,
-            )
-            % {"count": count},
+            title=title,
             detail=first.unit.display_name if count == 1 else "",
             due=first.deadline,
             url=first.get_absolute_url()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from civility.core.todo import TodoItem, listed
+from civility.core.todo import COUNTED, TodoItem, beyond_count, listed
 from civility.programmes.actions import CYCLE_REMINDER_DAYS, cycle_due_dates, reminder_days
 from civility.programmes.models import CycleStage, Task, TitleCycle
 
@@ -42,15 +42,19 @@ def _tasks(user, today: datetime.date) -> list[TodoItem]:
         for task in rows
     ]
     if count > len(rows):
-        rest = count - len(rows)
+        if beyond_count(count):
+            rest = COUNTED - len(rows)
+            title = _("More than %(count)d other programme tasks due") % {"count": rest}
+        else:
+            rest = count - len(rows)
+            title = ngettext(
+                "%(count)d more programme task due",
+                "%(count)d more programme tasks due",
+                rest,
+            ) % {"count": rest}
         items.append(
             TodoItem(
-                title=ngettext(
-                    "%(count)d more programme task due",
-                    "%(count)d more programme tasks due",
-                    rest,
-                )
-                % {"count": rest},
+                title=title,
                 url=reverse("programmes:programme_list"),
                 section=_("Programmes and targets"),
                 count=rest,

@@ -104,3 +104,40 @@ def test_a_unit_record_opened_up_is_readable_in_the_subtree(client, cast, late, 
 def test_a_record_about_an_official_is_always_confidential(cast, file_record):
     record = file_record(confidential=False)
     assert record.confidential is True
+
+
+def test_the_records_hidden_from_a_reader_are_those_whose_reporter_they_may_not_see(
+    cast, record, late, inspector_a, colleague_a
+):
+    """reporter_hidden_from (which the audit log redacts by) is the SQL form of
+    may_see_reporter over the records each person reads, whether or not every unit they
+    reach is one they handle."""
+    unit_record = actions.report_violation(
+        actor=cast.a.coordinator,
+        unit=cast.a.department,
+        violation_type=late,
+        occurred_on=datetime.date(2025, 3, 1),
+        source="inspection",
+        description="Bộ phận một cửa mở cửa muộn 30 phút.",
+        confidential=False,
+    )
+    readers = [
+        cast.admin,
+        cast.city_coordinator,
+        cast.a.head,
+        cast.a.coordinator,
+        cast.b.head,
+        cast.a.official_user,
+        inspector_a,
+        colleague_a,
+    ]
+    hidden_somewhere = set()
+    for user in readers:
+        hidden = set(ViolationRecord.objects.reporter_hidden_from(user))
+        assert hidden == {
+            r
+            for r in ViolationRecord.objects.visible_to(user)
+            if not actions.may_see_reporter(user, r)
+        }, user.username
+        hidden_somewhere |= hidden
+    assert hidden_somewhere == {record, unit_record}

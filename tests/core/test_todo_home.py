@@ -18,7 +18,7 @@ from civility.core import todo
 from civility.evaluations import actions as evaluations
 from civility.evaluations.models import Evaluation, Step
 from civility.inspections import actions as inspections
-from civility.inspections.models import Inspection
+from civility.inspections.models import ActionStatus, CorrectiveAction, Inspection
 from civility.programmes import actions as programmes
 from civility.programmes.models import Programme, ProgrammeKind, Task
 from tests.core.todo_work import Work, give_work
@@ -184,8 +184,9 @@ def test_nobody_approves_their_own_evaluation_or_handles_a_record_about_themself
 
 
 def test_the_sql_lists_agree_with_the_per_row_rules(cast, work):
-    """to_approve_by / to_rate_by / conducted_by / reported_by are the SQL forms of
-    can_approve / can_review / can_conduct / can_report: every row agrees for every user."""
+    """to_approve_by / to_rate_by / conducted_by / reported_by / verifiable_by are the SQL
+    forms of can_approve / can_review / can_conduct / can_report / can_verify: every row
+    agrees for every user."""
     give_work(cast, cast.b, today=TODAY)
     ward_leader = make_official("Đỗ Văn Trưởng", unit=cast.a.ward, is_leader=True)
     Evaluation.objects.create(
@@ -221,6 +222,11 @@ def test_the_sql_lists_agree_with_the_per_row_rules(cast, work):
         }, user.username
         assert set(Task.objects.reported_by(user).values_list("pk", flat=True)) == {
             t.pk for t in Task.objects.all() if programmes.can_report(user, t)
+        }, user.username
+        assert set(CorrectiveAction.objects.verifiable_by(user).values_list("pk", flat=True)) == {
+            a.pk
+            for a in CorrectiveAction.objects.filter(status=ActionStatus.RESPONDED)
+            if inspections.can_verify(user, a)
         }, user.username
 
 
@@ -258,6 +264,56 @@ def test_the_home_costs_the_same_queries_however_much_work_there_is(
 
     assert "more programme tasks due" in html
     assert len(little.captured_queries) <= 30
+
+
+def test_the_coordinators_home_costs_the_same_queries_with_many_actions_to_verify(
+    client, cast, work, django_assert_max_num_queries
+):
+    """Which answered actions the coordinator may verify is decided in SQL, not per row."""
+    client.force_login(cast.city_coordinator)
+    with CaptureQueriesContext(connection) as one:
+        client.get(HOME)
+    for n in range(25):
+        CorrectiveAction.objects.create(
+            finding=work.to_verify.finding,
+            unit=cast.b.ward,
+            description=f"Việc khắc phục {n}",
+            deadline=days(n),
+            status=ActionStatus.RESPONDED,
+            response="Đã làm",
+            responded_by=cast.b.head,
+            responded_at=NOW,
+        )
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get(HOME).content.decode()
+
+    assert "Verify 26 answered corrective actions" in html
+
+
+def test_a_long_backlog_is_counted_up_to_a_hundred_then_said_to_be_more(
+    client, cast, work, django_assert_max_num_queries
+):
+    """Counting a whole city's open work row by row on each visit is what made the home slow;
+    beyond todo.COUNTED the line says "more than" and the query stops there."""
+    client.force_login(cast.city_coordinator)
+    with CaptureQueriesContext(connection) as few:
+        client.get(HOME)
+    Task.objects.bulk_create(
+        Task(
+            programme=work.task.programme,
+            title=f"Việc {n}",
+            assignee_unit=cast.a.ward,
+            deadline=days(1),
+            original_deadline=days(1),
+        )
+        for n in range(todo.COUNTED + 20)
+    )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(HOME).content.decode()
+
+    assert f"More than {todo.COUNTED - todo.LISTED} other programme tasks due" in html
 
 
 def test_dates_are_written_in_the_readers_format(client, cast, work, settings):
