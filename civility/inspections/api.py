@@ -14,11 +14,11 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import number_format
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from civility.core.i18n import format_percent
 from civility.inspections import actions
 from civility.inspections.models import CorrectiveAction, Inspection
 from civility.orgs.schemas import Message, ValidationMessage
@@ -273,7 +273,7 @@ def answers_save(request: HttpRequest, inspection_id: int, payload: AnswersIn):
             {
                 "id": row.section_id,
                 "percent": row.percent,
-                "display": "—" if row.percent is None else f"{number_format(row.percent, 2)}%",
+                "display": "—" if row.percent is None else format_percent(row.percent),
             }
             for row in actions.compute_score(inspection).sections
         ],
