@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civility.settings")
@@ -118,6 +119,15 @@ def pages(receipt: str, official_type: int) -> dict[str, dict[str, str]]:
             "sorted": "sort=when",
         },
     }
+
+
+# What a user types into a picker: one letter, a common family name, a name without its
+# diacritics, a full name, a staff code's digits, and a miss.
+PICKER_QUERIES = ("h", "nguyen", "hoang thi", "Cán bộ 14159", "1415", "zzzz")
+
+
+def picker_searches(path: str, name: str) -> list[tuple[str, str, str]]:
+    return [(name, f'"{query}"', f"{path}?q={quote(query)}") for query in PICKER_QUERIES]
 
 
 def main() -> None:
@@ -215,6 +225,9 @@ def main() -> None:
             client = Client()
             client.force_login(user)
             variants = [("to-do home", "first page", reverse("orgs:home"))]
+            if not args.only or "picker" in args.only:
+                variants += picker_searches(reverse("orgs:person_search"), "people picker")
+                variants += picker_searches(reverse("orgs:unit_search"), "unit picker")
             for name, spec in lists.items():
                 if args.only and args.only not in name:
                     continue
@@ -234,8 +247,11 @@ def main() -> None:
                 if response.status_code != 200:
                     print(f"| {who} | {name}, {variant} | — | — | HTTP {response.status_code} | |")
                     continue
-                found = COUNT_TEXT.search(response.content.decode())
-                shown = " ".join(found.group(1).split()) if found else ""
+                if response["Content-Type"].startswith("application/json"):
+                    shown = f"{len(response.json()['results'])} matches"
+                else:
+                    found = COUNT_TEXT.search(response.content.decode())
+                    shown = " ".join(found.group(1).split()) if found else ""
                 seconds = []
                 for _ in range(args.requests):
                     started = time.perf_counter()

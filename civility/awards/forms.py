@@ -448,8 +448,8 @@ class NominationFilterForm(ListFilterForm):
 
     def search(self, nominations, text):
         return nominations.filter(
-            Q(official__full_name__unaccented__icontains=text)
-            | Q(official__isnull=True, unit__name__unaccent__icontains=text)
+            Q(official__in=Official.objects.search(text).values("pk"))
+            | Q(official__isnull=True, unit__in=OrgUnit.objects.search(text).values("pk"))
         )
 
     def narrow(self, nominations, data):

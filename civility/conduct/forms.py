@@ -246,7 +246,7 @@ class RecordFilterForm(ListFilterForm):
         self.fields["group"].queryset = self.groups
 
     def search(self, records, text):
-        return records.filter(official__full_name__unaccented__icontains=text)
+        return records.filter(official__in=Official.objects.search(text).values("pk"))
 
     def narrow(self, records, data):
         if data.get("status"):

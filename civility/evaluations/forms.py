@@ -15,7 +15,7 @@ from civility.evaluations.rules import (
     Level,
     MonthlyRuleSet,
 )
-from civility.orgs.models import AGENCY_KINDS, OrgUnit, Post
+from civility.orgs.models import AGENCY_KINDS, Official, OrgUnit, Post
 from civility.orgs.pickers import UnitPicker
 from civility.orgs.scopes import MANAGER_ROLES
 
@@ -330,7 +330,7 @@ class EvaluationFilterForm(ListFilterForm):
     )
 
     def search(self, evaluations, text):
-        return evaluations.filter(official__full_name__unaccented__icontains=text)
+        return evaluations.filter(official__in=Official.objects.search(text).values("pk"))
 
     def narrow(self, evaluations, data):
         if data.get("step"):

@@ -195,7 +195,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluations = period.evaluations.visible_to(request.user).with_related()
     text = request.GET.get("q", "").strip()[:100]
     if text:
-        evaluations = evaluations.filter(official__full_name__unaccented__icontains=text)
+        evaluations = evaluations.filter(official__in=Official.objects.search(text).values("pk"))
     step = request.GET.get("step", "")
     if step in Step.values:
         evaluations = evaluations.filter(step=step)

@@ -473,14 +473,15 @@ class ActionFilterForm(ListFilterForm):
         ).distinct()
 
     def in_unit(self, corrective, unit):
+        # As ids, not LIKE on two joined units (see inspections.models._visible_actions).
+        subtree = OrgUnit.objects.subtree_of(unit).values("pk")
         return corrective.filter(
-            Q(unit__path__startswith=unit.path)
-            | Q(finding__inspection__inspecting_unit__path__startswith=unit.path)
+            Q(unit__in=subtree) | Q(finding__inspection__inspecting_unit__in=subtree)
         )
 
     def search(self, corrective, text):
         return corrective.filter(
-            Q(description__unaccent__icontains=text) | Q(response__unaccent__icontains=text)
+            Q(description__unaccented__icontains=text) | Q(response__unaccented__icontains=text)
         )
 
     def narrow(self, corrective, data):

@@ -14,7 +14,12 @@ from civility.conduct.models import RecordStatus, Source, ViolationRecord
 from civility.core.models import AuditEvent
 from civility.core.todo import items_for
 from civility.inspections import actions
-from civility.inspections.models import ActionStatus, FindingKind, InspectionKind
+from civility.inspections.models import (
+    ActionStatus,
+    CorrectiveAction,
+    FindingKind,
+    InspectionKind,
+)
 from civility.orgs.models import UnitKind
 from civility.orgs.scopes import Role
 from tests.factories import jpeg_bytes, make_official, make_unit, make_user
@@ -219,3 +224,47 @@ def test_an_officials_name_in_a_finding_is_hidden_from_colleagues(client, servin
     assert "Trần Thị Bích" not in body and "the name is confidential" in body
     client.force_login(inspector)
     assert "Trần Thị Bích" in client.get(url).content.decode()
+
+
+# --- who reads which actions, as the lists ask the database -------------------------------
+
+
+def test_an_action_reached_several_ways_is_listed_once(client, cast, serving, inspector):
+    """The city's inspector reaches it through the inspecting unit, the inspected unit's
+    subtree and, here, a seat on the delegation; it is one row, counted once."""
+    serving["inspection"].team.add(inspector)
+    readable = CorrectiveAction.objects.readable_by(inspector)
+    assert list(readable.values_list("pk", flat=True)) == [serving["action"].pk]
+    client.force_login(inspector)
+    listing = client.get("/inspections/actions/?show=all")
+    assert listing.content.decode().count(f"/inspections/actions/{serving['action'].pk}/") == 1
+
+
+def test_each_side_reads_the_actions_it_reaches_and_no_other(cast, serving):
+    """The counter's staff and the serving ward's head read the action; the other counter's
+    staff and the other ward's head do not."""
+    action = serving["action"]
+    reads = {
+        who: CorrectiveAction.objects.readable_by(user).filter(pk=action.pk).exists()
+        for who, user in {
+            "counter staff": serving["staff"],
+            "ward A head": cast.a.head,
+            "other counter staff": serving["other_staff"],
+            "ward B head": cast.b.head,
+        }.items()
+    }
+    assert reads == {
+        "counter staff": True,
+        "ward A head": True,
+        "other counter staff": False,
+        "ward B head": False,
+    }
+    assert not CorrectiveAction.objects.visible_to(cast.a.head).filter(pk=action.pk).exists()
+
+
+def test_the_text_filter_finds_an_action_typed_without_diacritics(client, cast, serving):
+    client.force_login(serving["staff"])
+    listing = client.get("/inspections/actions/?show=all&q=chuong ho tro")
+    assert serving["action"].description in listing.content.decode()
+    listing = client.get("/inspections/actions/?show=all&q=khong co chu nay")
+    assert serving["action"].description not in listing.content.decode()
