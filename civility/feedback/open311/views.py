@@ -53,8 +53,10 @@ def endpoint(*methods: str) -> Callable:
         @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
-            with translation.override(translation.get_language_from_request(request)):
+            language = translation.get_language_from_request(request)
+            with translation.override(language):
                 response = _answer(view, request, fmt, **kwargs)
+            response["Content-Language"] = language
             response.headers.setdefault("Vary", "Accept-Language")
             if request.method == "HEAD":
                 # The headers of the GET, Content-Length included, without its body.
