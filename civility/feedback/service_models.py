@@ -67,3 +67,17 @@ class ReportAttribute(models.Model):
             for v in self.values
             if isinstance(v, dict) and "key" in v
         ]
+
+
+def answers(report) -> list[tuple[str, str]]:
+    """(question, answer) of a report's answers in the active language, choices by name;
+    answers to questions removed since keep their code."""
+    questions = {q.code: q for q in ReportAttribute.objects.filter(category=report.category_id)}
+    shown = []
+    for code, answer in report.attributes.items():
+        question = questions.get(code)
+        names = dict(question.choices()) if question else {}
+        keys = answer if isinstance(answer, list) else [answer]
+        text = ", ".join(names.get(str(key), str(key)) for key in keys)
+        shown.append((question.display_description if question else code, text))
+    return shown

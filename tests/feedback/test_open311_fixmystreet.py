@@ -119,6 +119,10 @@ def test_fixmystreet_files_a_report_and_reads_its_handling_back(client, fms_serv
         report = PublicReport.objects.get(receipt=request_id)
         assert report.attributes == {"amount": "heap"}
         assert report.contact_name == "Nguyễn Hoa" and report.channel == "open311"
+        staff = Client()
+        staff.force_login(cast.b.head)
+        page = staff.get(report.get_absolute_url()).content.decode()
+        assert "<dd>Một đống</dd>" in page or "<dd>A heap</dd>" in page  # the answer, by name
 
         [read] = listed(
             client.get(
