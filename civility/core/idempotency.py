@@ -5,9 +5,10 @@ after a timeout: each sends the same request again. Every POST form carries a hi
 made in the browser when the page is shown (civility.js adds it), and API clients may send an
 `Idempotency-Key` header (docs/api.md). The first request with a key claims it (a row
 committed at once); a copy that arrives meanwhile waits for the first to finish, then gets
-its answer: the redirect after a form, or the JSON of an API write. An answer that is not a
-success (a form shown again with its errors, a 4xx) frees the key, so the corrected form can
-be sent with it. Pages that show a one-time secret answer 200 HTML, which is never replayed.
+its answer: the redirect after a form, or the JSON (or Open311 XML) of an API write. An
+answer that is not a success (a form shown again with its errors, a 4xx) frees the key, so
+the corrected form can be sent with it. Pages that show a one-time secret answer 200 HTML,
+which is never replayed.
 
 Keys are kept apart per person (user, API credential, or browser session), so nobody gets
 someone else's answer by guessing a key.
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civility.core.models import Submission
+from civility.feedback.open311 import formats as open311_formats
 
 FIELD = "_submission"
 HEADER = "Idempotency-Key"
@@ -35,6 +37,8 @@ WAIT_SECONDS = 10.0
 ABANDONED_AFTER = datetime.timedelta(minutes=2)
 REPLAYED_BODY_LIMIT = 256 * 1024
 REDIRECTS = (301, 302, 303)
+# API answers kept for the copies: JSON, and Open311's XML.
+REPLAYED_TYPES = ("application/json", "text/xml")
 
 
 class IdempotencyMiddleware:
@@ -82,6 +86,9 @@ def _principal(request: HttpRequest) -> str:
     authorization = request.headers.get("Authorization", "")
     if authorization:  # API credentials are read by the view; keep their keys apart anyway
         return "auth:" + hashlib.sha256(authorization.encode()).hexdigest()[:40]
+    api_key = request.POST.get("api_key", "") if request.path.startswith("/open311/") else ""
+    if api_key:  # an Open311 integrator's key, sent in the body
+        return "o311:" + hashlib.sha256(api_key.encode()).hexdigest()[:40]
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
         return "session:" + hashlib.sha256(session.session_key.encode()).hexdigest()[:40]
@@ -107,16 +114,16 @@ def _claim(principal: str, key: str, target: str) -> Submission | None:
 def _settle(claim: Submission, response: HttpResponse) -> None:
     """Keep a success's answer for the copies; free the key otherwise."""
     content_type = response.get("Content-Type", "")
-    is_json_success = (
+    is_api_success = (
         200 <= response.status_code < 300
-        and content_type.startswith("application/json")
+        and content_type.startswith(REPLAYED_TYPES)
         and not response.streaming
         and len(response.content) <= REPLAYED_BODY_LIMIT
     )
     if response.status_code in REDIRECTS:
         claim.status = response.status_code
         claim.location = response.get("Location", "")[:2000]
-    elif is_json_success:
+    elif is_api_success:
         claim.status = response.status_code
         claim.content_type = content_type[:100]
         claim.body = response.content
@@ -141,4 +148,6 @@ def _replay(first: Submission) -> HttpResponse:
 def _refused(request: HttpRequest, message: str, status: int = 422) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"message": message, "field": HEADER}, status=status)
+    if request.path.startswith(open311_formats.PREFIX):
+        return open311_formats.error_for_path(request.path, status, message)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

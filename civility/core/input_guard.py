@@ -8,8 +8,8 @@ Some input breaks below the views: PostgreSQL refuses text with a NUL character 
 deep inside a query, and a kiosk retries a 5xx for ever), Django's multipart parser raises on
 a body without a boundary, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE raises where the view
 first reads it. Checking once here, for every path, gives the citizen or integrator a clear
-4xx naming the field instead: JSON `{"message", "field"}` under /api/, Open311's
-`[{"code", "description"}]` under /open311/, a short page elsewhere.
+4xx naming the field instead: JSON `{"message", "field"}` under /api/, Open311's errors in
+the XML or JSON its path asks for under /open311/, a short page elsewhere.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from civility.feedback.open311 import formats as open311_formats
 
 NUL = "\x00"
 DEFAULT_TEXT_MAX = 20_000
@@ -142,8 +144,8 @@ def answer(request: HttpRequest, status: int, message: str, field: str | None) -
         # The API answers every input error with 422 (docs/api.md), a NUL character too.
         status = 422 if status == 400 else status
         return JsonResponse({"message": message, "field": field}, status=status)
-    if request.path.startswith("/open311/"):
-        return JsonResponse([{"code": status, "description": message}], status=status, safe=False)
+    if request.path.startswith(open311_formats.PREFIX):
+        return open311_formats.error_for_path(request.path, status, message)
     # Rendered without the request: this runs before sessions and users exist, so the
     # site's context processors have nothing to work with.
     page = render_to_string("core/bad_input.html", {"message": message, "status": status})

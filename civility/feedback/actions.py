@@ -539,6 +539,8 @@ class ReportInput:
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    # Answers to the category's questions, checked by the caller (Open311's attribute[...]).
+    attributes: dict = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -548,9 +550,9 @@ def submit_report(
     """Store a citizen's report with a receipt code, routed to the responsible commune;
     returns it with the reporter's secret, to be shown once (only its hash is kept).
     Throttling is the caller's (it knows the device); no network data is stored."""
+    # Optional here as in Open311 (the category, place and answers may say enough); the web
+    # form asks for it through the model field.
     description = data.description.strip()
-    if not description:
-        raise ValidationError({"description": _("Say what happened.")})
     if not data.category.is_active:
         raise ValidationError({"category": _("This category no longer takes reports.")})
     if data.place is None and data.latitude is None and not data.address.strip():
@@ -577,6 +579,7 @@ def submit_report(
         contact_name=data.contact_name.strip(),
         contact_email=data.contact_email.strip(),
         contact_phone=data.contact_phone.strip(),
+        attributes=data.attributes,
         channel=channel,
         submitted_at=now,
         updated_at=now,

@@ -32,7 +32,21 @@ def open311_keys_required() -> bool:
 
 
 def open311_keys() -> set[str]:
+    """Keys given to integrators. Without any, an api_key sent is not checked (FixMyStreet
+    sends the one it was configured with, whatever the server wants)."""
     return {k.strip() for k in _get("FEEDBACK_OPEN311_KEYS", "").split(",") if k.strip()}
+
+
+def open311_jurisdiction() -> str:
+    """This deployment's Open311 jurisdiction_id ("quangninh.gov.vn"): a request naming
+    another is answered 404; empty, any is accepted (the spec asks for it only from servers
+    of several jurisdictions)."""
+    return _get("FEEDBACK_OPEN311_JURISDICTION", "").strip()
+
+
+def open311_contact() -> str:
+    """Who integrators ask for help or a key (the discovery document's contact)."""
+    return _get("FEEDBACK_OPEN311_CONTACT", "").strip()
 
 
 def report_due_days() -> int:

@@ -569,6 +569,8 @@ class PublicReport(models.Model):
     citizen_satisfied = models.BooleanField(
         _("citizen satisfied with the handling"), null=True, blank=True
     )
+    # Answers to the category's questions (service_models.ReportAttribute), by code.
+    attributes = models.JSONField(_("answers"), default=dict, blank=True)
 
     objects = PublicReportQuerySet.as_manager()
 
@@ -716,7 +718,9 @@ class ThrottleBucket(models.Model):
         return self.key
 
 
-# Sessions, flags, follow-up cases and call escalations (a module of their own: see there).
+# The questions a report category asks (Open311 service definitions), and sessions, flags,
+# follow-up cases and call escalations: modules of their own (see there).
+from civility.feedback.service_models import ReportAttribute  # noqa: E402, F401
 from civility.feedback.trust_models import (  # noqa: E402, F401
     CallEscalation,
     CaseEvidence,

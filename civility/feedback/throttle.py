@@ -21,12 +21,13 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
 from civility.core.clients import client_network
 from civility.feedback.models import ThrottleBucket
+from civility.feedback.open311 import formats as open311_formats
 
 # (key, capacity, seconds to earn one token back)
 Bucket = tuple[str, int, float]
@@ -126,7 +127,7 @@ def client_bucket(request: HttpRequest, setting: str) -> Bucket:
     return key_for(setting.lower(), client_network(request)), burst, refill
 
 
-def limit(setting: str, *, methods: Iterable[str] = ("POST",), json: bool = False):
+def limit(setting: str, *, methods: Iterable[str] = ("POST",)):
     """Decorator: each request with one of `methods` takes a token from the client's
     `setting` bucket before the view runs; without one, 429."""
     methods = frozenset(methods)
@@ -138,7 +139,7 @@ def limit(setting: str, *, methods: Iterable[str] = ("POST",), json: bool = Fals
                 try:
                     spend([client_bucket(request, setting)])
                 except Throttled as exc:
-                    return too_many_requests(request, exc, json=json)
+                    return too_many_requests(request, exc)
             return view(request, *args, **kwargs)
 
         return limited
@@ -150,20 +151,14 @@ def too_many_requests(
     request: HttpRequest,
     exc: Throttled,
     *,
-    json: bool = False,
     template: str = "core/too_many_requests.html",
     context: dict | None = None,
 ) -> HttpResponse:
-    """429 with Retry-After: a page (the form's own, when given) or, for JSON endpoints,
-    Open311's error list."""
+    """429 with Retry-After: a page (the form's own, when given) or, under /open311/,
+    Open311's errors in the format the path asks for."""
     message = wait_message(exc.retry_after)
-    if json:
-        response = JsonResponse(
-            [{"code": 429, "description": message}],
-            status=429,
-            safe=False,
-            json_dumps_params={"ensure_ascii": False},
-        )
+    if request.path.startswith(open311_formats.PREFIX):
+        response = open311_formats.error_for_path(request.path, 429, message)
     else:
         page = {**(context or {}), "throttled": True, "throttle_message": message}
         response = render(request, template, page, status=429)

@@ -61,6 +61,7 @@ from civility.feedback.models import (
     bell_paths,
 )
 from civility.feedback.scales import current_scale
+from civility.feedback.service_models import answers
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, Place
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
@@ -546,6 +547,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "updates": report.updates.select_related("author"),
+            "answers": answers(report),
             "can_triage": can_triage,
             "note_form": NoteForm(),
             "communes": OrgUnit.objects.visible_to(request.user)

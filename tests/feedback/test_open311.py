@@ -86,10 +86,10 @@ def test_json_bodies_are_accepted_too(client, point):
 def test_errors_use_the_open311_format(client, point):
     cases = [
         (create(client, point, service_code="nope"), 404, "nope"),
-        (create(client, point, description=""), 400, "description"),
+        (create(client, point, description="x" * 4001), 400, "description"),
+        (create(client, point, email="not-an-address"), 400, "email"),
         (create(client, point, lat="north"), 400, "lat"),
         (create(client, point, lat="", long="", address_id="999999"), 400, "address_id"),
-        (client.get("/open311/v2/services.xml"), 400, "json"),
         (client.get("/open311/v2/requests/ZZZZ-ZZZZ.json"), 404, "ZZZZ-ZZZZ"),
         (client.get("/open311/v2/requests.json", {"start_date": "yesterday"}), 400, "start_date"),
     ]
