@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment
+from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment, Succession
+
+
+class SuccessionInline(admin.TabularInline):
+    model = Succession
+    fk_name = "predecessor"
+    raw_id_fields = ["successor"]
+    extra = 0
 
 
 @admin.register(OrgUnit)
@@ -12,7 +19,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_en", "code"]
     list_select_related = ["parent"]
     raw_id_fields = ["parent", "serves"]
-    filter_horizontal = ["successors"]
+    inlines = [SuccessionInline]
     readonly_fields = ["path", "depth", "created_at", "updated_at"]
 
 
