@@ -290,3 +290,29 @@ def set_policy(
     with acting_as(actor):
         record.save()
     return record
+
+
+def request_former_units_import(
+    *, actor, province: OrgUnit, dry_run: bool = False, path=None, inline: bool = False
+):
+    """Have a background job import the province's former wards and communes and where
+    they went (`civility.orgs.former_units`), from its shipped data file or `path`.
+    `actor` None is the system (the management command). Returns the core Job."""
+    from civility.core import jobs
+    from civility.orgs.former_units import data_file
+
+    if actor is not None:
+        ensure_can_manage(actor, province)
+    title = _("Check the former units") if dry_run else _("Import the former units")
+    return jobs.enqueue(
+        actor=actor,
+        kind="orgs.import_former_units",
+        title=f"{title}: {province.name}",
+        unit=province,
+        params={
+            "province": province.code,
+            "file": str(path or data_file(province.code)),
+            "dry_run": dry_run,
+        },
+        inline=inline,
+    )

@@ -78,6 +78,10 @@ class Destination:
     share: Decimal
     estimate: bool
 
+    @property
+    def percent(self) -> Decimal:
+        return self.share * 100
+
 
 def destinations(
     units: Iterable[OrgUnit], *, on: datetime.date | None = None

@@ -307,8 +307,15 @@ class Succession(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.share})"
+
     def is_estimate(self) -> bool:
         return self.basis == ShareBasis.ESTIMATE
+
+    @property
+    def percent(self):
+        return self.share * 100
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.predecessor.path}
