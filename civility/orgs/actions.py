@@ -114,9 +114,20 @@ def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False):
                     setattr(unit, name, value)
                 if not (planned.keep_parent and planned.existing):
                     unit.parent = units[planned.parent] if planned.parent else root
+                _end_with_parent(unit)
                 unit.save()
             units[planned.key] = unit
     return result
+
+
+def _end_with_parent(unit: OrgUnit) -> None:
+    """A unit placed under a former unit (a division of a district abolished in 2025) ended
+    with it, unless the file says otherwise: it must not count as a unit of today."""
+    parent = unit.parent
+    if parent is None or parent.valid_to is None or unit.valid_to is not None:
+        return
+    if unit.valid_from is None or unit.valid_from <= parent.valid_to:
+        unit.valid_to = parent.valid_to
 
 
 @transaction.atomic

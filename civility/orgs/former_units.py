@@ -50,6 +50,26 @@ def fold(name: str) -> str:
     return text
 
 
+# English names as hanoi_2025.json writes them ("Quận Tây Hồ" -> "Tay Ho District").
+_ENGLISH = {
+    "phuong ": "Ward",
+    "xa ": "Commune",
+    "thi tran ": "Township",
+    "quan ": "District",
+    "huyen ": "District",
+    "thi xa ": "Town",
+    "thanh pho ": "City",
+}
+
+
+def english_name(name: str) -> str:
+    text = " ".join(unidecode(name).split())
+    for prefix, kind in _ENGLISH.items():
+        if text.lower().startswith(prefix):
+            return f"{text[len(prefix) :]} {kind}"
+    return text
+
+
 def data_file(province_code: str) -> Path:
     return DATA_DIR / f"{province_code}.json"
 
@@ -279,7 +299,7 @@ def _write(
                 parent=province,
                 kind=UnitKind.FORMER_DISTRICT,
                 name=row.district,
-                name_en=unidecode(row.district),
+                name_en=english_name(row.district),
                 valid_to=valid_to,
             )
             districts[fold(row.district)] = district
@@ -288,7 +308,7 @@ def _write(
         unit = former.get((district.pk, fold_full(row.name)))
         if unit is None:
             unit = OrgUnit.objects.create(
-                parent=district, name=row.name, name_en=unidecode(row.name), **wanted
+                parent=district, name=row.name, name_en=english_name(row.name), **wanted
             )
             result.units_created += 1
         elif any(getattr(unit, key) != value for key, value in wanted.items()):
