@@ -20,15 +20,17 @@ def copy_links(apps, schema_editor):
     rows = []
     for source, targets in links.items():
         share = (Decimal(1) / len(targets)).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+        # The last takes the rounding, so that the shares add up to exactly 1.
+        shares = [share] * (len(targets) - 1) + [Decimal(1) - share * (len(targets) - 1)]
         rows += [
             Succession(
                 predecessor_id=source,
                 successor_id=target,
-                share=share,
+                share=part,
                 basis="estimate",
                 source=EARLIER_LINKS,
             )
-            for target in targets
+            for target, part in zip(sorted(targets), shares)
         ]
     Succession.objects.bulk_create(rows)
 
