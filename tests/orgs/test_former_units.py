@@ -287,3 +287,42 @@ def test_a_unit_imported_under_a_former_district_ends_with_it(cast, imported, tm
         )
     assert not result.errors
     assert _unit("Phòng Văn hóa").valid_to == END
+
+
+# --- the page -----------------------------------------------------------------------------
+
+
+def test_a_coordinator_imports_the_shipped_data_from_the_province_page(client, cast):
+    from django.urls import reverse
+
+    from civility.core import jobs
+    from civility.core.models import Job
+
+    client.force_login(cast.city_coordinator)
+    url = reverse("imports:former_units_import", args=[cast.city.pk])
+    assert url in client.get(cast.city.get_absolute_url()).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "vietnam-address-converter 1.0.5" in page.content.decode()
+
+    response = client.post(url, {"dry_run": "on"})
+
+    job = Job.objects.get(kind="orgs.import_former_units")
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert job.params["dry_run"] is True
+    # The test city has two of Hanoi's 126 wards: the job names the rows it cannot place.
+    jobs.run(job.pk)
+    detail = client.get(job.get_absolute_url()).content.decode()
+    assert "Row 1:" in detail
+    assert not OrgUnit.objects.filter(valid_to=END).exists()
+
+
+def test_only_managers_of_the_province_open_the_import(client, cast):
+    from django.urls import reverse
+
+    client.force_login(cast.a.head)
+    url = reverse("imports:former_units_import", args=[cast.city.pk])
+    assert client.get(url).status_code in (403, 404)
+    client.force_login(cast.city_coordinator)
+    ward_url = reverse("imports:former_units_import", args=[cast.a.ward.pk])
+    assert client.get(ward_url).status_code == 404
