@@ -104,7 +104,9 @@ def test_unit_detail_shows_ancestors_counts_successors_and_places(client, cast):
     assert response.context["officials"]["working"] == 2
     assert response.context["officials"]["leaders"] == 1
     assert response.context["officials"]["left"] == 1
-    assert response.context["predecessors"] == [(predecessor, True)]
+    assert [(other, visible) for _link, other, visible in response.context["predecessors"]] == [
+        (predecessor, True)
+    ]
     body = response.content.decode()
     assert "Chợ Quảng An" in body
     assert f"{reverse('orgs:official_list')}?unit={cast.a.ward.pk}" in body
