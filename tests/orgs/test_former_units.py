@@ -326,3 +326,39 @@ def test_only_managers_of_the_province_open_the_import(client, cast):
     client.force_login(cast.city_coordinator)
     ward_url = reverse("imports:former_units_import", args=[cast.a.ward.pk])
     assert client.get(ward_url).status_code == 404
+
+
+# --- the shipped data ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "former", "today"), [("01", 526, 126), ("14", 200, 74)])
+def test_the_shipped_data_maps_every_former_unit_to_units_of_today(code, former, today):
+    from vietnam_provinces import ProvinceCode, Ward
+
+    from civility.orgs.former_units import data_file, read_data
+
+    data = read_data(data_file(code))
+    codes = {f"{int(w.code):05d}" for w in Ward.iter_by_province(ProvinceCode(int(code)))}
+    assert data["source"]["name"] == "vietnam-address-converter"
+    assert data["source"]["version"] == "1.0.5"
+    assert len(data["units"]) == former
+    targets = {s["code"] for unit in data["units"] for s in unit["successors"]}
+    assert targets <= codes
+    assert len(targets) == today
+
+
+def test_son_la_imports_from_its_shipped_data(db):
+    from django.core.management import call_command
+
+    call_command("import_admin_units", province=["14"], service_points=False)
+    call_command("import_former_units", province="14")
+
+    province = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="14")
+    former = OrgUnit.objects.subtree_of(province).filter(valid_to=END)
+    assert former.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE]).count() == 200
+    assert former.filter(kind=UnitKind.FORMER_DISTRICT).count() == 12
+    assert not OrgUnit.objects.current().filter(pk__in=former).exists()
+    # Every former unit, ward or district, is shared out whole.
+    for unit in former:
+        total = sum(link.share for link in Succession.objects.filter(predecessor=unit))
+        assert total == 1, unit
