@@ -105,9 +105,14 @@ class OrgUnitQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date) -> OrgUnitQuerySet:
         """Units in existence on `day`: a record dated before 1 July 2025 may name a former
         ward or district, a record of today only a unit that exists today."""
+        return self.valid_during(day, day)
+
+    def valid_during(self, first: datetime.date, last: datetime.date) -> OrgUnitQuerySet:
+        """Units in existence on some day from `first` to `last` (a figure of 2025 may be
+        a former ward's, of January to June, or a new ward's)."""
         return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
         )
 
     def current(self) -> OrgUnitQuerySet:

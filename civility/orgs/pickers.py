@@ -46,15 +46,17 @@ def visible_units(
     roles: Iterable[str] = (),
     under: OrgUnit | None = None,
     current: bool = True,
-    as_of: datetime.date | None = None,
+    as_of: datetime.date | int | None = None,
 ) -> QuerySet[OrgUnit]:
     """The units a picker may offer `user`: their scope (or the part of it where they hold
     one of `roles`), narrowed to some kinds, to a subtree, and to units that exist on
-    `as_of` (a record's date: a ward of 2024 for a record of 2024), else today, unless
-    `current` is False (every unit, former ones too)."""
+    `as_of` (a record's date: a ward of 2024 for a record of 2024; a year: any day of it),
+    else today, unless `current` is False (every unit, former ones too)."""
     roles = tuple(roles)
     units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles or None))
-    if as_of is not None:
+    if isinstance(as_of, int):
+        units = units.valid_during(datetime.date(as_of, 1, 1), datetime.date(as_of, 12, 31))
+    elif as_of is not None:
         units = units.valid_on(as_of)
     elif current:
         units = units.current()
@@ -236,14 +238,18 @@ def _narrowing(request: HttpRequest) -> dict:
         raise PermissionDenied from error
 
 
-def _day(text) -> datetime.date | None:
+def _day(text) -> datetime.date | int | None:
+    """A day (ISO), or a year (four digits) for a form that asks for the year."""
+    text = str(text or "").strip()
+    if len(text) == 4 and text.isdigit():
+        return int(text) if datetime.MINYEAR < int(text) < datetime.MAXYEAR else None
     try:
-        return datetime.date.fromisoformat(str(text)) if text else None
+        return datetime.date.fromisoformat(text) if text else None
     except ValueError:
         return None  # a half-typed date in the form: offer today's units
 
 
-def _as_of(request: HttpRequest, query: dict) -> datetime.date | None:
+def _as_of(request: HttpRequest, query: dict) -> datetime.date | int | None:
     """The day whose units a picker offers: the one its form fixed (signed), or, for a
     picker whose form has a date field (`dated`), the date typed there (civility.js sends
     it); None for today."""
@@ -310,7 +316,7 @@ class _Picker(forms.Select):
         """Tell the search what the field accepts (kind=, role=, under=, of=, all=), so it
         offers what the form will take; the field's queryset still validates. For units,
         `as_of=<date>` offers the units that existed on the record's date, and
-        `dated_by="<date field>"` the units of the date typed in that field of the form."""
+        `dated_by="<field>"` the units of the date (or year) typed in that field."""
         self.query.update(query)
 
     def search_url(self) -> str:

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).parent / "data" / "former_wards.json"
 END = datetime.date(2025, 6, 30)
+# "Today" for what depends on it (the units of today, where a former unit's figures go).
+FROZEN = time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC))
 
 
 def _import(cast, path=FIXTURE, **options):
@@ -94,7 +96,7 @@ def test_importing_the_same_data_again_changes_nothing(cast, imported):
     assert OrgUnit.objects.filter(valid_to=END).count() == 5
 
 
-@time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC))
+@FROZEN
 def test_former_wards_and_districts_do_not_count_as_current(cast, imported):
     today = set(OrgUnit.objects.current().values_list("name", flat=True))
     assert "Phường Nhật Tân" not in today and "Quận Tây Hồ" not in today
@@ -173,6 +175,7 @@ def test_a_ward_head_may_not_import_the_province(cast):
 # --- figures carried forward -------------------------------------------------------------
 
 
+@FROZEN
 def test_past_figures_map_forward_with_estimates_labelled(cast, imported):
     tay_ho, long_bien = cast.a.ward, cast.b.ward
     # Area shares only: not an estimate.
@@ -194,6 +197,7 @@ def test_past_figures_map_forward_with_estimates_labelled(cast, imported):
     assert district[tay_ho.pk].value == 7 and district[tay_ho.pk].estimate
 
 
+@FROZEN
 def test_a_chain_of_successions_multiplies_the_shares(cast, imported):
     # A ward of 2019 that went whole into Nhật Tân, which was split by area in 2025.
     older = make_unit(
@@ -212,6 +216,7 @@ def test_a_chain_of_successions_multiplies_the_shares(cast, imported):
     assert [d.unit.name for d in then] == ["Phường Nhật Tân"]
 
 
+@FROZEN
 def test_the_page_of_a_former_ward_says_where_it_went_with_shares(client, cast, imported):
     client.force_login(cast.city_coordinator)
     page = client.get(_unit("Phường Ngọc Thụy").get_absolute_url()).content.decode()
@@ -246,7 +251,7 @@ def _found(client, q, *, token=None, **params):
     return [OrgUnit.objects.get(pk=row["value"]).name for row in response.json()["results"]]
 
 
-@time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC))
+@FROZEN
 def test_pickers_offer_former_units_only_for_a_date_before_their_end(client, cast, imported):
     client.force_login(cast.city_coordinator)
     assert _found(client, "nhat tan") == []
@@ -362,3 +367,36 @@ def test_son_la_imports_from_its_shipped_data(db):
     for unit in former:
         total = sum(link.share for link in Succession.objects.filter(predecessor=unit))
         assert total == 1, unit
+
+
+@FROZEN
+def test_an_actual_of_2024_may_name_a_former_ward_and_not_one_of_2026(client, cast, imported):
+    from django.urls import reverse
+
+    from civility.programmes.actions import create_indicator
+    from civility.programmes.models import Actual, Aggregation, Frequency
+
+    indicator = create_indicator(
+        actor=cast.city_coordinator,
+        unit=cast.city,
+        code="le-hoi",
+        name="Lễ hội văn minh",
+        measure="lễ hội",
+        aggregation=Aggregation.SUM,
+        frequency=Frequency.YEAR,
+    )
+    client.force_login(cast.city_coordinator)
+    url = reverse("programmes:actual_create", args=[indicator.pk])
+    page = client.get(url).content.decode()
+    assert 'data-as-of-field="year"' in page
+    nhat_tan = _unit("Phường Nhật Tân")
+    later = client.post(url, {"unit": nhat_tan.pk, "year": 2026, "period": 0, "value": "1"})
+    assert later.status_code == 200 and "unit" in later.context["form"].errors
+    response = client.post(url, {"unit": nhat_tan.pk, "year": 2024, "period": 0, "value": "3"})
+    assert response.status_code == 302
+    assert Actual.objects.get().unit == nhat_tan
+    # The picker of that form offers the former ward for 2024, and for 2025 (January to
+    # June), not for 2026.
+    for year, found in (("2024", True), ("2025", True), ("2026", False)):
+        names = _found(client, "nhat tan", token={"dated": True}, as_of=year)
+        assert (names == ["Phường Nhật Tân"]) is found, year
