@@ -400,3 +400,37 @@ def test_an_actual_of_2024_may_name_a_former_ward_and_not_one_of_2026(client, ca
     for year, found in (("2024", True), ("2025", True), ("2026", False)):
         names = _found(client, "nhat tan", token={"dated": True}, as_of=year)
         assert (names == ["Phường Nhật Tân"]) is found, year
+
+
+def test_the_admin_refuses_shares_that_do_not_add_up_to_one(cast):
+    from django.forms.models import inlineformset_factory
+
+    from civility.orgs.admin import SuccessionFormSet
+
+    former = make_unit("Phường Cũ", parent=cast.city, kind=UnitKind.WARD, valid_to=END)
+    formset_class = inlineformset_factory(
+        OrgUnit,
+        Succession,
+        formset=SuccessionFormSet,
+        fk_name="predecessor",
+        fields=["successor", "share", "basis"],
+        extra=2,
+    )
+
+    def formset(first: str, second: str):
+        data = {
+            "successions-TOTAL_FORMS": "2",
+            "successions-INITIAL_FORMS": "0",
+            "successions-0-successor": cast.a.ward.pk,
+            "successions-0-share": first,
+            "successions-0-basis": "area",
+            "successions-1-successor": cast.b.ward.pk,
+            "successions-1-share": second,
+            "successions-1-basis": "area",
+        }
+        return formset_class(data, instance=former, prefix="successions")
+
+    short = formset("0.5", "0.4")
+    assert not short.is_valid()
+    assert "0.9" in str(short.non_form_errors())
+    assert formset("0.6", "0.4").is_valid()
