@@ -179,7 +179,7 @@ def children_ranked(unit: OrgUnit, period: Period, *, current_only: bool = True)
     entries = {e.unit_id: e for e in CultureIndex.objects.for_period(period).filter(parent=unit)}
     children = unit.children.all()
     if current_only:
-        children = children.current(period.end) | unit.children.filter(pk__in=list(entries))
+        children = children.valid_on(period.end) | unit.children.filter(pk__in=list(entries))
     names = toward_names(entries.values())
     rows = []
     for child in children.distinct():

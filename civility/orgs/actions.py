@@ -114,9 +114,20 @@ def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False):
                     setattr(unit, name, value)
                 if not (planned.keep_parent and planned.existing):
                     unit.parent = units[planned.parent] if planned.parent else root
+                _end_with_parent(unit)
                 unit.save()
             units[planned.key] = unit
     return result
+
+
+def _end_with_parent(unit: OrgUnit) -> None:
+    """A unit placed under a former unit (a division of a district abolished in 2025) ended
+    with it, unless the file says otherwise: it must not count as a unit of today."""
+    parent = unit.parent
+    if parent is None or parent.valid_to is None or unit.valid_to is not None:
+        return
+    if unit.valid_from is None or unit.valid_from <= parent.valid_to:
+        unit.valid_to = parent.valid_to
 
 
 @transaction.atomic
@@ -290,3 +301,29 @@ def set_policy(
     with acting_as(actor):
         record.save()
     return record
+
+
+def request_former_units_import(
+    *, actor, province: OrgUnit, dry_run: bool = False, path=None, inline: bool = False
+):
+    """Have a background job import the province's former wards and communes and where
+    they went (`civility.orgs.former_units`), from its shipped data file or `path`.
+    `actor` None is the system (the management command). Returns the core Job."""
+    from civility.core import jobs
+    from civility.orgs.former_units import data_file
+
+    if actor is not None:
+        ensure_can_manage(actor, province)
+    title = _("Check the former units") if dry_run else _("Import the former units")
+    return jobs.enqueue(
+        actor=actor,
+        kind="orgs.import_former_units",
+        title=f"{title}: {province.name}",
+        unit=province,
+        params={
+            "province": province.code,
+            "file": str(path or data_file(province.code)),
+            "dry_run": dry_run,
+        },
+        inline=inline,
+    )

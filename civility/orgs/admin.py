@@ -1,8 +1,36 @@
 """Admin for the organisation tree and its people: a superuser's repair tool, not the UI."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
-from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment
+from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment, Succession
+
+
+class SuccessionFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A former unit's shares add up to 1, or a figure mapped forward gains or loses."""
+        from civility.orgs.history import shares_add_up
+
+        super().clean()
+        shares = [
+            form.cleaned_data["share"]
+            for form in self.forms
+            if form.cleaned_data.get("share") is not None and not form.cleaned_data.get("DELETE")
+        ]
+        if shares and not shares_add_up(shares):
+            raise ValidationError(
+                _("The shares add up to %(total)s, not 1.") % {"total": sum(shares).normalize()}
+            )
+
+
+class SuccessionInline(admin.TabularInline):
+    model = Succession
+    formset = SuccessionFormSet
+    fk_name = "predecessor"
+    raw_id_fields = ["successor"]
+    extra = 0
 
 
 @admin.register(OrgUnit)
@@ -12,7 +40,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_en", "code"]
     list_select_related = ["parent"]
     raw_id_fields = ["parent", "serves"]
-    filter_horizontal = ["successors"]
+    inlines = [SuccessionInline]
     readonly_fields = ["path", "depth", "created_at", "updated_at"]
 
 

@@ -32,12 +32,15 @@ from django.utils.translation import gettext as _
 from unidecode import unidecode
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
-from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, UnitKind
+from civility.orgs.history import equal_shares, replace_successions
+from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, ShareBasis, Succession, UnitKind
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Former district-level units are only shipped for the provinces listed here.
 FORMER_DISTRICT_FILES = {"01": "hanoi_2025.json"}
+# Where a link made by name alone comes from; its shares are an equal split (estimate).
+NAME_LINK_SOURCE = "Same name, or successor_codes of the former districts data file"
 
 COMMUNE_KIND = {
     VietNamDivisionType.PHUONG: UnitKind.WARD,
@@ -265,7 +268,9 @@ def _import_former_districts(
     The package has no territorial mapping from districts to the new communes, so successor
     links are partial: a district is linked to the commune or ward carrying the same name
     ("Quận Tây Hồ" -> "Phường Tây Hồ") and to any `successor_codes` the data file lists.
-    Links added by hand are never removed.
+    Links added by hand are never removed. The shares of a district whose links changed
+    become an equal split (an estimate), unless it has a share with a real basis (area,
+    population), which is left as it is.
     """
     valid_to = datetime.date.fromisoformat(data["valid_to"])
     rows = data["former_districts"]
@@ -289,16 +294,31 @@ def _import_former_districts(
             wanted.add((district.pk, successor.pk))
         for successor_code in row.get("successor_codes", []):
             wanted.add((district.pk, communes[successor_code].pk))
-    through = OrgUnit.successors.through
     present = set(
-        through.objects.filter(
-            from_orgunit_id__in=[source for source, _target in wanted]
-        ).values_list("from_orgunit_id", "to_orgunit_id")
+        Succession.objects.filter(
+            predecessor_id__in=[source for source, _target in wanted]
+        ).values_list("predecessor_id", "successor_id")
     )
     missing = sorted(wanted - present)
-    through.objects.bulk_create(
-        [through(from_orgunit_id=source, to_orgunit_id=target) for source, target in missing]
+    by_district: dict[int, list[int]] = {}
+    for source, target in present | wanted:
+        by_district.setdefault(source, []).append(target)
+    units = OrgUnit.objects.in_bulk({pk for pks in by_district.values() for pk in pks})
+    measured = set(
+        Succession.objects.exclude(basis=ShareBasis.ESTIMATE).values_list(
+            "predecessor_id", flat=True
+        )
     )
+    for district in districts.values():
+        changed = any(source == district.pk for source, _target in missing)
+        if changed and district.pk not in measured:
+            targets = [units[pk] for pk in sorted(by_district[district.pk])]
+            links = zip(targets, equal_shares(len(targets)), strict=True)
+            replace_successions(
+                district,
+                [(unit, share, ShareBasis.ESTIMATE) for unit, share in links],
+                source=NAME_LINK_SOURCE,
+            )
     report.successor_links_added = len(missing)
 
 

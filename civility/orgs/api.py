@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -102,8 +101,7 @@ def unit_list(
     if current is True:
         units = units.current()
     elif current is False:
-        today = timezone.localdate()
-        units = units.filter(Q(valid_from__gt=today) | Q(valid_to__lt=today))
+        units = units.former()
     return _page(units.order_by("path"), limit=limit, offset=offset)
 
 

@@ -14,7 +14,8 @@ class OrgsConfig(AppConfig):
 
         # search_name is derived by the database from the names (migration 0006).
         derived = ["search_name"]
-        auditlog.register(models.OrgUnit, m2m_fields={"successors"}, exclude_fields=derived)
+        auditlog.register(models.OrgUnit, exclude_fields=derived)
+        auditlog.register(models.Succession)
         auditlog.register(models.Place)
         auditlog.register(models.Post)
         auditlog.register(models.Official, exclude_fields=derived)

@@ -145,7 +145,7 @@ class UnitFilterForm(ListFilterForm):
         if state == "current":
             units = units.current()
         elif state == "former":
-            units = units.exclude(pk__in=OrgUnit.objects.current().values("pk"))
+            units = units.former()
         return units
 
 

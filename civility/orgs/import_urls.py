@@ -12,4 +12,9 @@ urlpatterns = [
     ),
     path("<int:unit_id>/structure/", import_views.structure_import, name="structure_import"),
     path("<int:unit_id>/officials/", import_views.officials_import, name="officials_import"),
+    path(
+        "<int:unit_id>/former-units/",
+        import_views.former_units_import,
+        name="former_units_import",
+    ),
 ]

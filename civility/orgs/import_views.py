@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import JobStatus
 from civility.orgs import actions, imports
-from civility.orgs.models import OrgUnit
+from civility.orgs.models import OrgUnit, UnitKind
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 CONTENT_TYPES = {
@@ -119,6 +119,43 @@ def structure_import(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 def officials_import(request: HttpRequest, unit_id: int) -> HttpResponse:
     return _import_page(request, unit_id, "officials")
+
+
+class FormerUnitsForm(forms.Form):
+    dry_run = forms.BooleanField(
+        label=_("Check only, do not import"),
+        required=False,
+        help_text=_("Reports what the import would do and every problem found, without saving."),
+    )
+
+
+@login_required
+def former_units_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A province's wards and communes of before 1 July 2025 and where each went, from the
+    data file shipped for it, imported by a background job."""
+    from civility.orgs import former_units
+
+    province = _managed_unit(request, unit_id)
+    if province.kind != UnitKind.PROVINCE:
+        raise Http404
+    try:
+        data = former_units.read_data(former_units.data_file(province.code))
+    except ValueError:
+        data = None
+    form = FormerUnitsForm(request.POST or None)
+    if request.method == "POST" and data is not None and form.is_valid():
+        job = actions.request_former_units_import(
+            actor=request.user, province=province, dry_run=form.cleaned_data["dry_run"]
+        )
+        return redirect(job)
+    context = {
+        "root": province,
+        "form": form,
+        "data": data,
+        "source": former_units.source_label(data) if data else "",
+        "former_count": OrgUnit.objects.subtree_of(province).former().count(),
+    }
+    return render(request, "imports/former_units.html", context)
 
 
 @login_required

@@ -102,13 +102,27 @@ class OrgUnitQuerySet(models.QuerySet):
             | scope.q("parent__serves__path", roles=SERVING_READER_ROLES)
         )
 
-    def current(self, on: datetime.date | None = None) -> OrgUnitQuerySet:
-        """Units in existence on the given day (today by default)."""
-        day = on or timezone.localdate()
+    def valid_on(self, day: datetime.date) -> OrgUnitQuerySet:
+        """Units in existence on `day`: a record dated before 1 July 2025 may name a former
+        ward or district, a record of today only a unit that exists today."""
+        return self.valid_during(day, day)
+
+    def valid_during(self, first: datetime.date, last: datetime.date) -> OrgUnitQuerySet:
+        """Units in existence on some day from `first` to `last` (a figure of 2025 may be
+        a former ward's, of January to June, or a new ward's)."""
         return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
         )
+
+    def current(self) -> OrgUnitQuerySet:
+        """Units in existence today."""
+        return self.valid_on(timezone.localdate())
+
+    def former(self, on: datetime.date | None = None) -> OrgUnitQuerySet:
+        """Units that ended before `on` (today by default) or begin after it."""
+        day = on or timezone.localdate()
+        return self.filter(Q(valid_from__gt=day) | Q(valid_to__lt=day))
 
     def visible_to(self, user) -> OrgUnitQuerySet:
         return self.filter(scope_of(user).q("path"))
@@ -153,6 +167,8 @@ class OrgUnit(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successors = models.ManyToManyField(
         "self",
+        through="Succession",
+        through_fields=("predecessor", "successor"),
         symmetrical=False,
         blank=True,
         related_name="predecessors",
@@ -257,6 +273,57 @@ class OrgUnit(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.path}
+
+
+class ShareBasis(models.TextChoices):
+    AREA = "area", _("area")
+    POPULATION = "population", _("population")
+    ESTIMATE = "estimate", _("estimate (equal split)")
+
+
+class Succession(models.Model):
+    """The part of a former unit that went into one successor: a share (a fraction of 1) of
+    its area or population where the resolution gives one, else an equal split among its
+    successors, which every figure using it labels "estimate". A predecessor's shares add up
+    to 1 (checked by `civility.orgs.history.check_shares` in every write)."""
+
+    predecessor = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("former unit")
+    )
+    successor = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("successor unit")
+    )
+    share = models.DecimalField(_("share"), max_digits=7, decimal_places=6)
+    basis = models.CharField(_("basis of the share"), max_length=16, choices=ShareBasis.choices)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="succession_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=1), name="succession_share_fraction"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="succession_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.share})"
+
+    def is_estimate(self) -> bool:
+        return self.basis == ShareBasis.ESTIMATE
+
+    @property
+    def percent(self):
+        return self.share * 100
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.predecessor.path}
 
 
 def nearest_of_kinds(units, kinds) -> dict[int, OrgUnit | None]:

@@ -10,6 +10,7 @@ every read: a person only ever finds units and people of the subtrees their role
 
 from __future__ import annotations
 
+import datetime
 import json
 import unicodedata
 from collections.abc import Iterable
@@ -45,12 +46,19 @@ def visible_units(
     roles: Iterable[str] = (),
     under: OrgUnit | None = None,
     current: bool = True,
+    as_of: datetime.date | int | None = None,
 ) -> QuerySet[OrgUnit]:
     """The units a picker may offer `user`: their scope (or the part of it where they hold
-    one of `roles`), narrowed to some kinds, to a subtree, to units that exist today."""
+    one of `roles`), narrowed to some kinds, to a subtree, and to units that exist on
+    `as_of` (a record's date: a ward of 2024 for a record of 2024; a year: any day of it),
+    else today, unless `current` is False (every unit, former ones too)."""
     roles = tuple(roles)
     units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles or None))
-    if current:
+    if isinstance(as_of, int):
+        units = units.valid_during(datetime.date(as_of, 1, 1), datetime.date(as_of, 12, 31))
+    elif as_of is not None:
+        units = units.valid_on(as_of)
+    elif current:
         units = units.current()
     if kinds:
         units = units.filter(kind__in=tuple(kinds))
@@ -215,7 +223,8 @@ TOKEN_MAX_AGE = 24 * 3600  # a page left open overnight is reloaded
 
 def narrowing_token(query: dict) -> str:
     """The signed narrowing of one picker: kind, role (lists), under (a unit id), all
-    (units that no longer exist too), of ("user" for accounts instead of officials)."""
+    (units that no longer exist too), as_of (the units of that day), dated (the units of the
+    day the form's date field holds), of ("user" for accounts instead of officials)."""
     return signing.dumps(query, salt=SALT, compress=True)
 
 
@@ -227,6 +236,28 @@ def _narrowing(request: HttpRequest) -> dict:
         return signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature as error:
         raise PermissionDenied from error
+
+
+def _day(text) -> datetime.date | int | None:
+    """A day (ISO), or a year (four digits) for a form that asks for the year."""
+    text = str(text or "").strip()
+    if len(text) == 4 and text.isdigit():
+        return int(text) if datetime.MINYEAR < int(text) < datetime.MAXYEAR else None
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # a half-typed date in the form: offer today's units
+
+
+def _as_of(request: HttpRequest, query: dict) -> datetime.date | int | None:
+    """The day whose units a picker offers: the one its form fixed (signed), or, for a
+    picker whose form has a date field (`dated`), the date typed there (civility.js sends
+    it); None for today."""
+    if query.get("as_of"):
+        return _day(query["as_of"])
+    if query.get("dated"):
+        return _day(request.GET.get("as_of"))
+    return None
 
 
 def _unit(pk) -> OrgUnit | None:
@@ -245,6 +276,7 @@ def unit_search(request: HttpRequest) -> JsonResponse:
         roles=query.get("role", ()),
         under=_unit(query.get("under")) or None,
         current=not query.get("all"),
+        as_of=_as_of(request, query),
     )
     return JsonResponse({"results": results})
 
@@ -282,14 +314,20 @@ class _Picker(forms.Select):
 
     def narrow(self, **query) -> None:
         """Tell the search what the field accepts (kind=, role=, under=, of=, all=), so it
-        offers what the form will take; the field's queryset still validates."""
+        offers what the form will take; the field's queryset still validates. For units,
+        `as_of=<date>` offers the units that existed on the record's date, and
+        `dated_by="<field>"` the units of the date (or year) typed in that field."""
         self.query.update(query)
 
     def search_url(self) -> str:
         query = {}
         for key, value in self.search_query().items():
+            if key == "dated_by":
+                key, value = "dated", bool(value)
             if isinstance(value, OrgUnit):
                 value = value.pk
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
             elif isinstance(value, list | tuple | set):
                 value = [str(item) for item in value]
             if value not in (None, "", []):
@@ -317,6 +355,8 @@ class _Picker(forms.Select):
             "data-no-results": str(_("Nothing found. Type fewer or other letters.")),
             "data-remove": str(_("Remove")),
         }
+        if self.query.get("dated_by"):
+            attrs["data-as-of-field"] = self.query["dated_by"]
         return super().get_context(name, value, attrs)
 
     def optgroups(self, name, value, attrs=None):

@@ -1,6 +1,9 @@
-"""Background work of the organisation app: the officials import, run as a core job."""
+"""Background work of the organisation app: the officials import and the import of former
+units, run as core jobs."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -44,4 +47,39 @@ def import_officials_job(job: Job, progress: jobs.Progress) -> None:
     job.result = result.as_dict()
     job.message = (
         _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    )
+
+
+@jobs.runner("orgs.import_former_units")
+def import_former_units_job(job: Job, progress: jobs.Progress) -> None:
+    """Read the data file, check every row, then write them all or none."""
+    from civility.orgs import former_units
+
+    params = job.params
+    try:
+        data = former_units.read_data(Path(params["file"]))
+    except ValueError as error:
+        raise jobs.JobFailed(str(error)) from None
+    result = former_units.import_former_units(
+        actor=job.owner,
+        province_code=params["province"],
+        data=data,
+        dry_run=params.get("dry_run", False),
+        progress=progress,
+    )
+    if result.errors:
+        raise jobs.JobFailed(
+            ngettext(
+                "The data has %(count)s problem; nothing was imported.",
+                "The data has %(count)s problems; nothing was imported.",
+                len(result.errors),
+            )
+            % {"count": len(result.errors)},
+            result=result.as_dict(),
+        )
+    job.result = result.as_dict()
+    job.message = (
+        _("Check passed: the former units can be imported.")
+        if result.dry_run
+        else _("Import done.")
     )

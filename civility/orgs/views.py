@@ -34,7 +34,8 @@ from civility.orgs.forms import (
     UnitFilterForm,
     UnitSelectForm,
 )
-from civility.orgs.models import Official, OrgUnit, Place, StaffCategory, UnitPolicy
+from civility.orgs.history import destinations
+from civility.orgs.models import Official, OrgUnit, Place, StaffCategory, Succession, UnitPolicy
 from civility.orgs.policies import declared, policies_for
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
@@ -144,6 +145,19 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _todays_units(unit: OrgUnit, scope) -> list:
+    """Where a former unit's figures go today, when that is more than its direct successors
+    (a ward of 2024 in a district that ended too): each unit with its share and whether it
+    is an estimate."""
+    if unit.is_current():
+        return []
+    found = destinations([unit])[unit.pk]
+    direct = set(unit.successors.values_list("pk", flat=True))
+    if {destination.unit.pk for destination in found} == direct:
+        return []
+    return [(destination, scope.covers(destination.unit)) for destination in found]
+
+
 @require_GET
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -168,10 +182,19 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "unit": unit,
         "ancestors": ancestors,
-        "successors": [(other, scope.covers(other)) for other in unit.successors.order_by("name")],
-        "predecessors": [
-            (other, scope.covers(other)) for other in unit.predecessors.order_by("name")
+        "successors": [
+            (link, link.successor, scope.covers(link.successor))
+            for link in Succession.objects.filter(predecessor=unit)
+            .select_related("successor")
+            .order_by("successor__name")
         ],
+        "predecessors": [
+            (link, link.predecessor, scope.covers(link.predecessor))
+            for link in Succession.objects.filter(successor=unit)
+            .select_related("predecessor")
+            .order_by("predecessor__name")
+        ],
+        "todays_units": _todays_units(unit, scope),
         "children": with_tree_facts(unit.children.all()),
         "officials": officials,
         "categories": categories,

@@ -511,7 +511,7 @@ def title_figures(title: str, year: int, unit: OrgUnit, *, rule=None) -> TitleFi
         eligible = (
             OrgUnit.objects.subtree_of(unit)
             .filter(kind__in=TITLE_UNIT_KINDS[title])
-            .current(datetime.date(year, 12, 31))
+            .valid_on(datetime.date(year, 12, 31))
             .count()
         ) or None
     lengths = streaks(title, year, unit)
@@ -543,7 +543,7 @@ def title_figures_by_unit(title: str, year: int, parent: OrgUnit, units, *, rule
         kind_paths = list(
             OrgUnit.objects.subtree_of(parent)
             .filter(kind__in=TITLE_UNIT_KINDS[title])
-            .current(datetime.date(year, 12, 31))
+            .valid_on(datetime.date(year, 12, 31))
             .values_list("path", flat=True)
         )
     paths = dict(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -241,12 +243,24 @@ class ActualForm(forms.Form):
 
     def __init__(self, *args, user, indicator: Indicator, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = managed_units(user).filter(
-            path__startswith=indicator.unit.path
+        # Former units too: an actual of 2024 belongs to a ward of 2024 (checked in clean).
+        self.fields["unit"].queryset = (
+            OrgUnit.objects.filter(scope_of(user).q("path", roles=MANAGER_ROLES))
+            .filter(kind__in=TASK_UNIT_KINDS, path__startswith=indicator.unit.path)
+            .order_by("path")
         )
         self.fields["unit"].widget.narrow(
-            role=MANAGER_ROLES, kind=TASK_UNIT_KINDS, under=indicator.unit
+            role=MANAGER_ROLES, kind=TASK_UNIT_KINDS, under=indicator.unit, dated_by="year"
         )
+
+    def clean(self):
+        data = super().clean()
+        unit, year = data.get("unit"), data.get("year")
+        if unit is not None and year is not None:
+            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            if not OrgUnit.objects.valid_during(first, last).filter(pk=unit.pk).exists():
+                self.add_error("unit", _("This unit did not exist in %(year)s.") % {"year": year})
+        return data
 
 
 class SpreadsheetForm(forms.Form):

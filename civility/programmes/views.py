@@ -542,7 +542,7 @@ def target_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope_of(request.user).covers(unit, roles=MANAGER_ROLES):
         raise PermissionDenied
     year = _int_param(request, "year", vietnam_today().year)
-    children = unit.children.current(datetime.date(year, 1, 1)).order_by("name")
+    children = unit.children.valid_on(datetime.date(year, 1, 1)).order_by("name")
     existing = dict(
         Target.objects.filter(
             indicator=indicator, year=year, period=0, unit__parent=unit
@@ -680,7 +680,7 @@ def title_overview(request: HttpRequest) -> HttpResponse:
     children = (
         OrgUnit.objects.visible_to(request.user)
         .filter(parent=unit)
-        .current(datetime.date(year, 12, 31))
+        .valid_on(datetime.date(year, 12, 31))
         .order_by("name")
     )
     rows = figures.title_figures_by_unit(title, year, unit, children, rule=rule)

@@ -68,7 +68,7 @@ def test_hanoi_keeps_30_former_districts_that_current_excludes(db):
     assert districts.get(code="269").name == "Thị xã Sơn Tây"
     assert not units.current().filter(kind=UnitKind.FORMER_DISTRICT).exists()
     assert units.current().filter(kind__in=COMMUNE_LEVEL_KINDS).count() == 126
-    assert districts.current(on=datetime.date(2025, 6, 30)).count() == 30
+    assert districts.valid_on(datetime.date(2025, 6, 30)).count() == 30
 
 
 def test_former_districts_are_linked_to_the_commune_of_the_same_name(db):

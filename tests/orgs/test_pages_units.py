@@ -68,7 +68,9 @@ def test_former_units_are_marked_with_their_end_date_and_successors(client, cast
         kind=UnitKind.FORMER_DISTRICT,
         valid_to=datetime.date(2025, 6, 30),
     )
-    district.successors.add(cast.a.ward, cast.b.ward)
+    district.successors.add(
+        cast.a.ward, cast.b.ward, through_defaults={"share": "0.5", "basis": "estimate"}
+    )
     client.force_login(cast.city_coordinator)
 
     response = client.get(reverse("orgs:unit_children", args=[cast.city.pk]))
@@ -92,7 +94,7 @@ def test_unit_detail_shows_ancestors_counts_successors_and_places(client, cast):
         kind=UnitKind.WARD,
         valid_to=datetime.date(2025, 6, 30),
     )
-    predecessor.successors.add(cast.a.ward)
+    predecessor.successors.add(cast.a.ward, through_defaults={"share": 1, "basis": "area"})
     client.force_login(cast.city_coordinator)
 
     response = client.get(reverse("orgs:unit_detail", args=[cast.a.ward.pk]))
@@ -102,7 +104,9 @@ def test_unit_detail_shows_ancestors_counts_successors_and_places(client, cast):
     assert response.context["officials"]["working"] == 2
     assert response.context["officials"]["leaders"] == 1
     assert response.context["officials"]["left"] == 1
-    assert response.context["predecessors"] == [(predecessor, True)]
+    assert [(other, visible) for _link, other, visible in response.context["predecessors"]] == [
+        (predecessor, True)
+    ]
     body = response.content.decode()
     assert "Chợ Quảng An" in body
     assert f"{reverse('orgs:official_list')}?unit={cast.a.ward.pk}" in body
@@ -200,7 +204,7 @@ def test_a_predecessor_outside_the_scope_is_named_but_not_linked(client, cast):
         kind=UnitKind.FORMER_DISTRICT,
         valid_to=datetime.date(2025, 6, 30),
     )
-    district.successors.add(cast.a.ward)
+    district.successors.add(cast.a.ward, through_defaults={"share": 1, "basis": "area"})
     client.force_login(cast.a.head)
 
     response = client.get(reverse("orgs:unit_detail", args=[cast.a.ward.pk]))

@@ -207,6 +207,9 @@ function initPickers(root) {
       closeAfterSelect: !select.multiple,
       load(query, callback) {
         url.searchParams.set("q", query);
+        // A record's date decides which units it may name (former wards for 2024).
+        const dated = select.dataset.asOfField && select.form?.elements[select.dataset.asOfField];
+        if (dated) url.searchParams.set("as_of", dated.value);
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then((response) => (response.ok ? response.json() : { results: [] }))
           .then((answer) => {
