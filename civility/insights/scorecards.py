@@ -114,6 +114,7 @@ class Measure:
     part: int | None = None
     sample: int | None = None
     min_sample: int | None = None
+    sample_text: str = ""  # "40 ratings"
     note: str = ""
 
     @property
@@ -223,6 +224,7 @@ def _index_measure(key: str, entry: CultureIndex | None) -> Measure:
         part=int(Decimal(data["numerator"])) if component.band_kind == SHARE else None,
         sample=int(sample),
         min_sample=data["min_sample"],
+        sample_text=component.sample_label % {"n": int(sample)},
     )
 
 
@@ -251,6 +253,7 @@ def _reports_measure(unit: OrgUnit, period: Period, minimum: int) -> Measure:
         part=on_time,
         sample=closed,
         min_sample=minimum,
+        sample_text=REPORTS_SAMPLE % {"n": closed},
     )
 
 
