@@ -19,16 +19,17 @@ SEARCH_MAX = 100
 
 @require_GET
 def scorecard_list(request: HttpRequest) -> HttpResponse:
-    """Communes, wards and service points, found by name without diacritics ("tay ho")."""
+    """Communes, wards and service points, found by name without diacritics ("tay ho");
+    units that have ended are listed too (citizens still search by the old name), marked."""
     text = request.GET.get("q", "")[:SEARCH_MAX]
     units = (
         OrgUnit.objects.filter(kind__in=scorecards.LISTED_KINDS)
-        .current()
         .search(text)
         .select_related("parent")
     )
     listing = paginate(request, units, sorts={"name": ("name",)}, default="name")
-    return render(request, "insights/scorecard_list.html", {"listing": listing, "q": text})
+    context = {"listing": listing, "q": text, "today": timezone.localdate()}
+    return render(request, "insights/scorecard_list.html", context)
 
 
 def _scorecard(request: HttpRequest, unit_id: int) -> tuple[scorecards.Scorecard, str | None]:

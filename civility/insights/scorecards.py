@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -154,7 +155,7 @@ class Scorecard:
     period: Period
     periods: list[PeriodFigures]  # oldest first; the period asked for is the last
     siblings: list[SiblingRow]
-    linked: list[OrgUnit]  # service points serving a commune, a point's counters, a counter's point
+    linked: list[OrgUnit]  # a commune's service points and counters, a point's counters...
     successors: list[OrgUnit] = field(default_factory=list)
     linkable: frozenset[int] = frozenset()  # siblings with a scorecard of their own
     public: frozenset[str] = frozenset(SETTING)
@@ -275,7 +276,9 @@ def _index_and_rank(entry: CultureIndex | None) -> list[Measure]:
 
 def _linked(unit: OrgUnit, on: datetime.date) -> list[OrgUnit]:
     if unit.is_commune_level():
-        units = OrgUnit.objects.filter(serves=unit, kind=UnitKind.SERVICE_POINT)
+        units = OrgUnit.objects.filter(
+            Q(serves=unit, kind=UnitKind.SERVICE_POINT) | Q(parent=unit, kind=UnitKind.COUNTER)
+        )
     elif unit.kind == UnitKind.SERVICE_POINT:
         units = OrgUnit.objects.filter(parent=unit, kind=UnitKind.COUNTER)
     else:

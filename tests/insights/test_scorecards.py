@@ -254,6 +254,8 @@ def test_a_former_unit_shows_its_last_period_with_a_note(client, cast):
     assert 'id="former-note"' in html and "30/06/2025" in html
     assert "Quarter 2/2025" in html
     assert f'href="/scorecards/{cast.a.ward.pk}/"' in html
+    listed = client.get("/scorecards/", {"q": "quang an"}).content.decode()
+    assert f'href="/scorecards/{merged.pk}/"' in listed and "until 30/06/2025" in listed
 
 
 def test_a_service_point_and_its_counters_have_scorecards_linked_to_each_other(client, cast):
