@@ -198,6 +198,13 @@ def main() -> None:
             "report download .docx": f"/insights/reports/{job.pk}/docx/",
             "report download .xlsx": f"/insights/reports/{job.pk}/xlsx/",
             "subscriptions page": f"/insights/subscriptions/?{c}",
+            # Public scorecards: the figures are cached for a few minutes per unit.
+            "public scorecard: a commune": f"/scorecards/{commune.pk}/?{q}",
+            "public scorecard: a commune, not cached": f"/scorecards/{commune.pk}/?{q}",
+            "public scorecard: a service point": f"/scorecards/{point.pk}/?{q}",
+            "public scorecard: a commune's .csv": f"/scorecards/{commune.pk}/scorecard.csv?{q}",
+            "public scorecard: a commune's .json": f"/scorecards/{commune.pk}/scorecard.json?{q}",
+            "public scorecards: search": "/scorecards/?q=tay+ho",
         }
         results = []
         for label, url in pages.items():

@@ -309,3 +309,12 @@ def test_in_vietnamese_numbers_and_dates_follow_the_reader(client, wards, settin
     assert _data(html, "satisfaction") == ("75.0", expected)
     assert "01/10/2026" in html and "31/12/2026" in html
     assert "bạn" not in html.lower()
+
+
+def test_the_staff_dashboard_of_a_commune_links_to_its_public_scorecard(client, wards):
+    client.force_login(wards.a.head)
+    html = client.get("/insights/", {"unit": wards.a.ward.pk, "period": "2026-Q4"}).content
+    department = client.get("/insights/", {"unit": wards.a.department.pk}).content
+
+    assert f'href="/scorecards/{wards.a.ward.pk}/?period=2026-Q4"' in html.decode()
+    assert b'id="public-scorecard"' not in department
