@@ -327,11 +327,12 @@ def default_period(unit: OrgUnit, today: datetime.date) -> Period:
 
 def scorecard(unit: OrgUnit, period: Period, *, today: datetime.date) -> Scorecard:
     """The unit's scorecard as the province publishes it today: the figures (cached), then
-    only the ones whose setting is on."""
+    only the ones whose setting is on. The settings are read at the province: a commune's
+    own coordinator may not withdraw the commune's figures."""
     keys = [*dict.fromkeys(SETTING.values()), policies.REPORTS_MIN_SAMPLE.key]
-    settings = policy_values(keys, unit=unit, on=today)
+    settings = policy_values(keys, unit=unit.province or unit, on=today)
     minimum = settings[policies.REPORTS_MIN_SAMPLE.key].value
-    key = ":".join(
+    cache_key = ":".join(
         str(part)
         for part in (
             "scorecard",
@@ -342,10 +343,10 @@ def scorecard(unit: OrgUnit, period: Period, *, today: datetime.date) -> Scoreca
             minimum,
         )
     )
-    card = cache.get(key)
+    card = cache.get(cache_key)
     if card is None:
         card = build(unit, period, reports_minimum=minimum)
-        cache.set(key, card, CACHE_SECONDS)
+        cache.set(cache_key, card, CACHE_SECONDS)
     public = frozenset(key for key, setting in SETTING.items() if settings[setting].value)
     return replace(
         card,

@@ -206,6 +206,20 @@ def test_a_province_setting_hides_a_figure_from_the_page_the_csv_and_the_json(cl
         assert keys == {"satisfaction", "reports", "inspections"}
 
 
+def test_a_communes_own_coordinator_cannot_withdraw_its_figures(client, wards):
+    set_policy(
+        actor=wards.a.coordinator,
+        unit=wards.a.ward,
+        key="scorecards.public_satisfaction",
+        value=False,
+        valid_from=TODAY,
+    )
+
+    html = client.get(f"/scorecards/{wards.a.ward.pk}/").content.decode()
+
+    assert _data(html, "satisfaction") == ("75.0", "75%")
+
+
 def test_the_public_settings_are_listed_as_to_be_confirmed(client, wards):
     client.force_login(wards.city_coordinator)
     html = client.get(f"/units/{wards.city.pk}/settings/").content.decode()
@@ -296,7 +310,7 @@ def test_the_page_costs_a_bounded_number_of_queries_and_less_when_cached(
     url = f"/scorecards/{wards.a.ward.pk}/"
     with django_assert_max_num_queries(16):
         client.get(url)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(4):  # the unit, its province, the settings
         client.get(url)
 
 
