@@ -8,14 +8,22 @@ decision. Imported from `InsightsConfig.ready()` so the settings page lists them
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civility.orgs.policies import PolicySpec, declare
 
+AT_PROVINCE = _("Read at the province, whichever unit records it.")
+
 
 def _public(key: str, label, help_text) -> PolicySpec:
     return declare(
-        PolicySpec(key=f"scorecards.public_{key}", label=label, help_text=help_text, default=True)
+        PolicySpec(
+            key=f"scorecards.public_{key}",
+            label=label,
+            help_text=format_lazy("{} {}", help_text, AT_PROVINCE),
+            default=True,
+        )
     )
 
 
@@ -48,9 +56,13 @@ REPORTS_MIN_SAMPLE = declare(
     PolicySpec(
         key="scorecards.reports_min_sample",
         label=_("Public scorecards: fewest closed reports to show their rate"),
-        help_text=_(
-            "Below this number of reports closed in the period, the scorecard says “not "
-            "enough data” instead of a rate."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Below this number of reports closed in the period, the scorecard says “not "
+                "enough data” instead of a rate."
+            ),
+            AT_PROVINCE,
         ),
         default=10,
         minimum=1,
