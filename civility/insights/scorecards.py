@@ -172,9 +172,6 @@ class Scorecard:
     def shows_ranking(self) -> bool:
         return RANK in self.public
 
-    def keys(self) -> list[str]:
-        return [m.key for m in self.current.measures]
-
     def methods(self) -> list[tuple[str, str]]:
         """How each figure shown is counted: the index component's own words, else ours."""
         return [
