@@ -79,6 +79,9 @@ def main() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The bench's administrator has no second factor: without this every page is the
+    # enrolment redirect (302), as for any account whose roles require two factors.
+    settings.TWO_FACTOR_REQUIRED = False
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -198,6 +201,13 @@ def main() -> None:
             "report download .docx": f"/insights/reports/{job.pk}/docx/",
             "report download .xlsx": f"/insights/reports/{job.pk}/xlsx/",
             "subscriptions page": f"/insights/subscriptions/?{c}",
+            # Public scorecards: the figures are cached for a few minutes per unit.
+            "public scorecard: a commune": f"/scorecards/{commune.pk}/?{q}",
+            "public scorecard: a commune, not cached": f"/scorecards/{commune.pk}/?{q}",
+            "public scorecard: a service point": f"/scorecards/{point.pk}/?{q}",
+            "public scorecard: a commune's .csv": f"/scorecards/{commune.pk}/scorecard.csv?{q}",
+            "public scorecard: a commune's .json": f"/scorecards/{commune.pk}/scorecard.json?{q}",
+            "public scorecards: search": "/scorecards/?q=tay+ho",
         }
         results = []
         for label, url in pages.items():

@@ -21,6 +21,7 @@ urlpatterns = [
     path("evaluations/", include("civility.evaluations.urls")),
     path("feedback/", include("civility.feedback.urls")),
     path("insights/", include("civility.insights.urls")),
+    path("scorecards/", include("civility.insights.public_urls")),
     path("open311/v2/", include("civility.feedback.open311_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -10,7 +10,7 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from civility.insights import models
+        from civility.insights import models, policies  # noqa: F401 (declares the settings)
 
         # Weights decide every unit's rank: who changed them, and when, is kept.
         auditlog.register(models.WeightSet)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civility.core.files import serve
 from civility.feedback import figures as feedback_figures
-from civility.insights import actions, exports
+from civility.insights import actions, exports, scorecards
 from civility.insights import figures as insight_figures
 from civility.insights.forms import ReportForm, SubscriptionForm, WeightsForm, parse_period
 from civility.insights.models import CultureIndex, ReportJob, Subscription, WeightSet
@@ -126,6 +126,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "unit": unit,
             "can_edit_weights": _may_edit_weights(request.user, unit),
+            "has_public_scorecard": unit.kind in scorecards.SCORECARD_KINDS,
             "ancestors": unit.ancestors().filter(scope_of(request.user).q("path")),
             "period": period,
             "period_error": period_error,

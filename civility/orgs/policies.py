@@ -166,19 +166,32 @@ class PolicyValue:
 def policy(key: str, *, unit, on: datetime.date) -> PolicyValue:
     """The value in force for `unit` on `on`: the record of the nearest unit above it (itself
     included) that is in force that day, else the declared default."""
+    return policy_values([key], unit=unit, on=on)[key]
+
+
+def policy_values(keys, *, unit, on: datetime.date) -> dict[str, PolicyValue]:
+    """`policy(key, unit=unit, on=on)` for several settings of one unit, from one query: a
+    public page reads a group of settings on every view."""
     from civility.orgs.models import UnitPolicy
 
-    spec = spec_for(key)
+    specs = {key: spec_for(key) for key in keys}
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    record = (
-        UnitPolicy.objects.filter(key=key, unit_id__in=ids, valid_from__lte=on)
+    records: dict[str, UnitPolicy] = {}
+    for record in (
+        UnitPolicy.objects.filter(key__in=list(specs), unit_id__in=ids, valid_from__lte=on)
         .select_related("unit")
         .order_by("-unit__depth", "-valid_from")
-        .first()
-    )
-    if record is None:
-        return PolicyValue(spec, spec.default, spec.default_source, None, None)
-    return PolicyValue(spec, record.value, record.source, record.unit, record.valid_from)
+    ):
+        records.setdefault(record.key, record)  # the nearest unit's latest record
+    values = {}
+    for key, spec in specs.items():
+        record = records.get(key)
+        values[key] = (
+            PolicyValue(spec, spec.default, spec.default_source, None, None)
+            if record is None
+            else PolicyValue(spec, record.value, record.source, record.unit, record.valid_from)
+        )
+    return values
 
 
 def policy_for_units(key: str, *, units, on: datetime.date) -> dict[int, PolicyValue]:
