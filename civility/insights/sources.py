@@ -581,10 +581,6 @@ DEFAULT_SCALES = {
 }
 
 
-def count_all(start: datetime.date, end: datetime.date, today: datetime.date) -> dict[str, Counts]:
-    return {component.key: component.count(start, end, today) for component in COMPONENTS}
-
-
 def good_models(unit) -> list:
     """Good models by category in the subtree (awards.figures.model_counts), for reports."""
     from civility.awards.figures import model_counts
