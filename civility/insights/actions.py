@@ -229,6 +229,16 @@ def is_computed(period: Period, today: datetime.date) -> bool:
     ).exists()
 
 
+def computed_at(period: Period) -> datetime.datetime | None:
+    """When a past period's figures were computed on demand (None: never, or a current
+    period the job keeps)."""
+    return (
+        ComputedPeriod.objects.filter(period_kind=period.kind, period_start=period.start)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
 def compute_period(*, period: Period, today: datetime.date, progress=None) -> int:
     """Rollups, then the index, of one period for every unit; returns the rollup rows."""

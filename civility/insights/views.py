@@ -135,6 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "following": period.following(),
             "entry": entry,
             "not_computed": not actions.is_computed(period, timezone.localdate()),
+            "computed_at": actions.computed_at(period),
             "previous_entry": CultureIndex.objects.for_period(period.previous())
             .filter(unit=unit)
             .first(),

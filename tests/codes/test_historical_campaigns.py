@@ -155,6 +155,35 @@ def test_asking_for_2023_computes_the_figures_in_a_job_and_then_shows_them(
     assert job.status == "done" and job.result_url.endswith("period=2023")
     assert ComputedPeriod.objects.filter(period_kind="year", period_start="2023-01-01").exists()
     after = client.get(dashboard).content.decode()
-    assert 'id="compute-period"' not in after
+    assert 'id="compute-period"' not in after and 'id="recompute-period"' in after
     commitment = after[after.index('data-component="commitment"') :][:1500]
     assert "1 of 3" in commitment
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_report_of_2022_computes_the_year_first_with_the_commitment_figure(client, cast, codes):
+    from civility.insights import actions as insight_actions
+    from civility.insights import figures
+    from civility.insights.models import CultureIndex
+    from civility.insights.periods import Period
+
+    campaign = historical_campaign(client, cast, codes, 2022)
+    make_official("Phạm Thị Hoa", unit=cast.a.department)
+    assert sign_on_paper(client, cast, campaign, cast.a.official, "2022-05-02").status_code == 302
+    report = insight_actions.request_report(
+        actor=cast.city_coordinator, unit=cast.a.ward, period=Period.parse("2022"), language="en"
+    )
+
+    insight_actions.build_report(job=report)  # what the report's job runs
+
+    report.refresh_from_db()
+    assert report.status == "done" and report.docx
+    assert ComputedPeriod.objects.filter(period_kind="year", period_start="2022-01-01").exists()
+    period = Period.parse("2022")
+    entry = CultureIndex.objects.for_period(period).get(unit=cast.a.ward)
+    [line] = [
+        line
+        for line in figures.component_lines(entry, cast.a.ward, period)
+        if line.key == "commitment"
+    ]
+    assert (line.numerator, line.denominator) == (1, 2)  # a sample too small to score
