@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,8 +111,6 @@ def import_models(request: HttpRequest) -> HttpResponse:
 @require_GET
 def template_download(request: HttpRequest, extension: str) -> HttpResponse:
     if extension not in CONTENT_TYPES:
-        from django.http import Http404
-
         raise Http404
     build = model_import.template_xlsx if extension == "xlsx" else model_import.template_csv
     response = HttpResponse(build(), content_type=CONTENT_TYPES[extension])

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -186,12 +186,12 @@ class ModelsPlan:
     result: ImportResult = field(default_factory=ImportResult)
 
 
-def _choice(sheet: Sheet, number: int, values, key: str, default: str) -> str | None:
-    words, choices = _WORDS[key]
+def _choice(sheet: Sheet, number: int, values, key: str, default: str, vocabularies) -> str | None:
+    words, _choices = _WORDS[key]
     text = sheet.text(values, key)
     if not text:
         return default
-    value = vocabulary_of(words, choices).get(normalize(text))
+    value = vocabularies[key].get(normalize(text))
     if value is None:
         allowed = ", ".join(aliases[0] for aliases in words.values())
         sheet.error(
@@ -216,6 +216,7 @@ def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> Mo
     plan = ModelsPlan(result=ImportResult(errors=sheet.errors, warnings=sheet.warnings))
     if sheet.errors:
         return plan
+    vocabularies = {key: vocabulary_of(words, choices) for key, (words, choices) in _WORDS.items()}
     units: dict[str, list[OrgUnit]] = defaultdict(list)
     for unit in OrgUnit.objects.subtree_of(root).exclude(code=""):
         units[code_key(unit.code)].append(unit)
@@ -229,12 +230,15 @@ def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> Mo
             key: sheet.value(number, values, key)
             for key in ("name", "name_en", "recognised_by", "description", "evidence")
         }
-        data["category"] = _choice(sheet, number, values, "category", "")
+        for key, default in (
+            ("category", ""),
+            ("kind", ModelKind.MODEL),
+            ("status", ModelStatus.EFFECTIVE),
+            ("recognition_level", ""),
+        ):
+            data[key] = _choice(sheet, number, values, key, default, vocabularies)
         if data["category"] == "":
             sheet.error(number, "category", _("is required"))
-        data["kind"] = _choice(sheet, number, values, "kind", ModelKind.MODEL)
-        data["status"] = _choice(sheet, number, values, "status", ModelStatus.EFFECTIVE)
-        data["recognition_level"] = _choice(sheet, number, values, "recognition_level", "")
         for key in DATE_COLUMNS:
             data[key] = _date(sheet, number, values, key)
         unit = _unit(sheet, number, values, root, units)
@@ -299,8 +303,6 @@ def import_good_models(
 
     progress = progress or NO_PROGRESS
     if not actions.can_manage(actor, root):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     plan = plan_good_models(root=root, table=table, today=today or timezone.localdate())
     result = plan.result
@@ -322,7 +324,6 @@ def import_good_models(
 def request_good_models_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
     """Keep the uploaded file and have a background job import it; a small file is imported
     at once, by the same job. Returns the core Job."""
-    from django.core.exceptions import PermissionDenied
     from django.core.files.storage import default_storage
 
     from civility.core import jobs
@@ -420,8 +421,6 @@ def record_model_tally(
     """The number of good models a unit had in a category in a year, where only the total was
     kept; entering the same unit, year and category again replaces the number."""
     if not actions.can_manage(actor, unit):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     today = today or timezone.localdate()
     if year > today.year:
