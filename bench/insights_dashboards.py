@@ -79,6 +79,7 @@ def main() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.TWO_FACTOR_REQUIRED = False  # the bench signs in without the second factor
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -149,6 +150,21 @@ def main() -> None:
         print(
             f"city-wide annual report (.docx {job.docx.size / 1024:.0f} KiB + .xlsx "
             f"{job.xlsx.size / 1024:.0f} KiB): {report_seconds:.1f} s",
+            flush=True,
+        )
+
+        # Last year is no period the job keeps: its report computes the year first (rollups
+        # and index, on demand), then writes the report.
+        past = Period("year", today.replace(year=today.year - 1, month=1, day=1))
+        past_job = ReportJob.objects.create(
+            unit=data.city, period_kind="year", period_start=past.start, language="vi"
+        )
+        started = time.perf_counter()
+        actions.build_report(job=past_job)
+        past_seconds = time.perf_counter() - started
+        print(
+            f"city-wide report of last year ({past.slug}), computed on demand: "
+            f"{past_seconds:.1f} s; index rows {CultureIndex.objects.for_period(past).count():,}",
             flush=True,
         )
 
