@@ -132,6 +132,7 @@ class CountOut(Schema):
     models: int
     replications: int
     places: int
+    count_only: int = Field(0, description="Models known only by a yearly total, apart.")
 
 
 def _nomination(n: Nomination) -> dict:
@@ -276,6 +277,7 @@ def model_count_list(request: HttpRequest, unit_id: int):
             "models": c.models,
             "replications": c.replications,
             "places": c.places,
+            "count_only": c.count_only,
         }
         for c in model_counts(unit)
     ]

@@ -27,3 +27,4 @@ class AwardsConfig(AppConfig):
         auditlog.register(models.HonourConsent)
         auditlog.register(models.GoodModel, m2m_fields={"authors"})
         auditlog.register(models.Replication)
+        auditlog.register(models.ModelTally)

@@ -1450,3 +1450,56 @@ class Replication(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}
+
+
+class ModelTallyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ModelTallyQuerySet:
+        return self.filter(scope_of(user).q("unit__path"))
+
+    def under(self, unit: OrgUnit) -> ModelTallyQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+
+class ModelTally(models.Model):
+    """How many good models a unit had in a category in a year, for the years a city kept
+    only totals (no list of models). Figures add it up apart from listed models and say it is
+    a count only: nothing about those models (owner below the unit, status) is known."""
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="model_tallies", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    category = models.CharField(_("category"), max_length=32, choices=ModelCategory.choices)
+    count = models.PositiveIntegerField(_("number of models"))
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("The report the total comes from.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ModelTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("count-only entry of good models")
+        verbose_name_plural = _("count-only entries of good models")
+        ordering = ["-year", "unit__path", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "category"], name="modeltally_once_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year} · {self.get_category_display()}: {self.count}"
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": self.unit.path}

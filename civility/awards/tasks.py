@@ -74,3 +74,34 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     job.result_file.save(job.params["file_name"], ContentFile(content), save=False)
     job.result = {"rows": counts}
     job.message = _("%(count)d lists written.") % {"count": len(counts)}
+
+
+@jobs.runner("awards.import_good_models")
+def import_good_models_job(job: Job, progress: jobs.Progress) -> None:
+    """Read the stored file, check every row, then register every model or none."""
+    from django.core.files.storage import default_storage
+
+    from civility.awards import model_import
+    from civility.orgs import imports
+
+    params = job.params
+    try:
+        with default_storage.open(params["file"], "rb") as file:
+            table = imports.read_table(file, params["file_name"])
+        result = model_import.import_good_models(
+            actor=job.owner,
+            root=job.unit,
+            table=table,
+            dry_run=params.get("dry_run", False),
+            progress=progress,
+        )
+    except imports.ImportFileError as error:
+        raise jobs.JobFailed(error.message) from None
+    finally:
+        default_storage.delete(params["file"])  # a run that reaches here never runs again
+    if result.errors:
+        raise jobs.JobFailed(model_import.failure_message(result), result=result.as_dict())
+    job.result = result.as_dict()
+    job.message = (
+        _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.awards import views
+from civility.awards import history_views, views
 
 app_name = "awards"
 
@@ -43,6 +43,11 @@ urlpatterns = [
     path("mine/honour-board/", views.honour_consent, name="honour_consent"),
     path("models/", views.model_list, name="model_list"),
     path("models/new/", views.model_create, name="model_create"),
+    path("models/import/", history_views.import_models, name="model_import"),
+    path(
+        "models/template.<slug:extension>", history_views.template_download, name="model_template"
+    ),
+    path("models/counts-only/", history_views.tally_list, name="tally_list"),
     path("models/<int:pk>/", views.model_detail, name="model_detail"),
     path("models/<int:pk>/status/", views.model_status, name="model_status"),
     path("models/<int:pk>/replicate/", views.model_replicate, name="model_replicate"),

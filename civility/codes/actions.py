@@ -377,18 +377,42 @@ def publish_version(
 
 @transaction.atomic
 def start_campaign(
-    *, actor, version: CodeVersion, unit: OrgUnit, deadline: datetime.date, title: str = ""
+    *,
+    actor,
+    version: CodeVersion,
+    unit: OrgUnit,
+    deadline: datetime.date,
+    title: str = "",
+    historical: bool = False,
+    starts_on: datetime.date | None = None,
 ) -> CommitmentCampaign:
+    """A campaign from today to `deadline`; or, `historical`, one of earlier years entered
+    afterwards, from `starts_on` to a deadline that may be past, to record paper signatures
+    with their real dates."""
     if not scope_of(actor).covers(unit, roles=COORDINATOR_ROLES):
         raise PermissionDenied
-    if version.status != VersionStatus.PUBLISHED:
+    if version.status != VersionStatus.PUBLISHED and not historical:
         raise ValidationError({"version": _("Only the published version can be signed.")})
-    if deadline < timezone.localdate():
-        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    today = timezone.localdate()
+    if historical:
+        if starts_on is None:
+            raise ValidationError({"starts_on": _("Enter the day the campaign opened.")})
+        if starts_on > today:
+            raise ValidationError(
+                {"starts_on": _("A historical campaign cannot open in the future.")}
+            )
+        if deadline < starts_on:
+            raise ValidationError({"deadline": _("The deadline is before the campaign opened.")})
+    else:
+        if deadline < today:
+            raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+        starts_on = today
     campaign = CommitmentCampaign(
         version=version,
         unit=unit,
+        starts_on=starts_on,
         deadline=deadline,
+        historical=historical,
         started_by=actor,
         title=title.strip()
         or _("Commitment to %(code)s, %(unit)s") % {"code": version.code.title, "unit": unit.name},
@@ -455,7 +479,7 @@ def record_paper_commitment(
     """A unit head records that an official signed on paper, with the scanned sheet."""
     if not scope_of(actor).covers(official.unit, roles=MANAGER_ROLES):
         raise PermissionDenied
-    if not official.unit.path.startswith(campaign.unit.path) or official.left_on is not None:
+    if not campaign.officials().filter(pk=official.pk).exists():
         raise ValidationError({"official": _("This official is not asked to sign here.")})
     if Commitment.objects.filter(campaign=campaign, official=official).exists():
         raise ValidationError({"official": _("This official has already signed.")})
@@ -464,6 +488,22 @@ def record_paper_commitment(
     scan = clean_attachment(scan, field="scan", accept=PHOTOS_AND_PDF)
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    if not campaign.covers_day(signed_on):
+        raise ValidationError(
+            {
+                "signed_on": _(
+                    "Signed on %(day)s, outside the campaign's period (%(start)s to %(end)s): "
+                    "record it in the campaign of that time, entered as historical."
+                )
+                % {
+                    "day": signed_on.strftime("%d/%m/%Y"),
+                    "start": campaign.starts_on.strftime("%d/%m/%Y"),
+                    "end": campaign.deadline.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+    if official.left_on is not None and official.left_on < signed_on:
+        raise ValidationError({"signed_on": _("The official had left the unit by that day.")})
     signed_at = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(12)))
     commitment = Commitment(
         campaign=campaign,

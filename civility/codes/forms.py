@@ -128,6 +128,20 @@ class CampaignForm(forms.Form):
     version = forms.ModelChoiceField(queryset=CodeVersion.objects.none(), label=_("Code"))
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    historical = forms.BooleanField(
+        label=_("A campaign of earlier years (historical)"),
+        required=False,
+        help_text=_(
+            "To enter a campaign held before, with its paper signatures: it opens on the day "
+            "below and its deadline may be past."
+        ),
+    )
+    starts_on = forms.DateField(
+        label=_("Opened on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only for a historical campaign."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,13 +152,17 @@ class CampaignForm(forms.Form):
             f"{v.code.display_title} (v{v.number})"
         )
         self.fields["unit"] = units_for(user, COORDINATOR_ROLES)
-        self.order_fields(["version", "unit", "title", "deadline"])
+        self.order_fields(["version", "unit", "title", "historical", "starts_on", "deadline"])
 
-    def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise ValidationError(_("The deadline cannot be in the past."))
-        return deadline
+    def clean(self):
+        data = super().clean()
+        deadline = data.get("deadline")
+        if data.get("historical"):
+            if not data.get("starts_on"):
+                self.add_error("starts_on", _("Enter the day the campaign opened."))
+        elif deadline and deadline < timezone.localdate():
+            self.add_error("deadline", _("The deadline cannot be in the past."))
+        return data
 
 
 class PaperCommitmentForm(forms.Form):

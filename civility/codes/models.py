@@ -351,7 +351,15 @@ class CommitmentCampaign(models.Model):
         help_text=_("Every official in this unit and the units under it is asked to sign."),
     )
     title = models.CharField(_("title"), max_length=255)
+    # The first day signatures count: the day it was started, or for a campaign of earlier
+    # years entered now (historical), the day it really opened.
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
     deadline = models.DateField(_("deadline"))
+    historical = models.BooleanField(
+        _("recorded as historical"),
+        default=False,
+        help_text=_("A campaign of earlier years, entered afterwards with its paper signatures."),
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -368,6 +376,11 @@ class CommitmentCampaign(models.Model):
         verbose_name = _("commitment campaign")
         verbose_name_plural = _("commitment campaigns")
         ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("starts_on")), name="campaign_period"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -380,8 +393,16 @@ class CommitmentCampaign(models.Model):
         return self.closed_at is None and self.deadline >= day
 
     def officials(self):
-        """Officials asked to sign: active ones in the campaign's subtree, now."""
-        return Official.objects.under(self.unit).active()
+        """Officials asked to sign: those in the campaign's subtree now, or for a historical
+        campaign those who had not left before it opened (today's tree: officials are not
+        dated into the units of the time)."""
+        officials = Official.objects.under(self.unit)
+        if self.historical:
+            return officials.filter(Q(left_on__isnull=True) | Q(left_on__gte=self.starts_on))
+        return officials.active()
+
+    def covers_day(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.deadline
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}

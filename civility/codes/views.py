@@ -473,7 +473,10 @@ def campaign_paper(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         officials=officials,
-        initial={"signed_on": timezone.localdate(), "official": request.GET.get("official")},
+        initial={
+            "signed_on": min(timezone.localdate(), campaign.deadline),
+            "official": request.GET.get("official"),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

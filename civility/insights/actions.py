@@ -13,13 +13,16 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
+from civility.core.models import Job
 from civility.insights import index as index_math
 from civility.insights import sources
 from civility.insights.models import (
     ComponentFigure,
+    ComputedPeriod,
     CultureIndex,
     Delivery,
     JobStatus,
@@ -45,14 +48,17 @@ def _reaches() -> dict[int, tuple[int, ...]]:
 
 
 @transaction.atomic
-def refresh_rollups(*, period: Period, today: datetime.date | None = None) -> int:
+def refresh_rollups(*, period: Period, today: datetime.date | None = None, progress=None) -> int:
     """Recount every component for `period` and replace its rollup rows (for every unit, the
     totals of its subtree and of the counters serving it: sources.reach). Returns the
-    number of rows written."""
+    number of rows written; `progress` advances once per component."""
     today = today or timezone.localdate()
     reaches = _reaches()
     rows = []
-    for key, counts in sources.count_all(period.start, period.end, today).items():
+    for component in sources.COMPONENTS:
+        key, counts = component.key, component.count(period.start, period.end, today)
+        if progress is not None:
+            progress.advance(1, message=str(component.label))
         for unit_id, (num, den) in sources.expand(counts, reaches).items():
             if not num and not den:
                 continue
@@ -204,6 +210,85 @@ def current_periods(today: datetime.date) -> list[Period]:
     return periods
 
 
+# --- any past period, on demand ---------------------------------------------------------
+# The periodic job (tasks.refresh_current) keeps only the current periods; a month, quarter,
+# half or year before them gets rollups and an index once someone asks: a core job computes
+# them (with progress) and records the period as computed; pages and reports read them from
+# then on like any other period's. A report of a period not computed yet computes it first.
+
+COMPUTE_PERIOD = "insights.compute_period"
+
+
+def is_computed(period: Period, today: datetime.date) -> bool:
+    """Whether the period's figures are kept: the job's own periods, and those computed on
+    demand. A period that has not started has none to compute."""
+    if period.start > today or period in current_periods(today):
+        return True
+    return ComputedPeriod.objects.filter(
+        period_kind=period.kind, period_start=period.start
+    ).exists()
+
+
+def computed_at(period: Period) -> datetime.datetime | None:
+    """When a past period's figures were computed on demand (None: never, or a current
+    period the job keeps)."""
+    return (
+        ComputedPeriod.objects.filter(period_kind=period.kind, period_start=period.start)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def compute_period(*, period: Period, today: datetime.date, progress=None) -> int:
+    """Rollups, then the index, of one period for every unit; returns the rollup rows."""
+    from civility.core.jobs import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
+    progress.start(len(sources.COMPONENTS) + 1, period.label)
+    rows = refresh_rollups(period=period, today=today, progress=progress)
+    compute_index(period=period)
+    progress.advance(1)
+    ComputedPeriod.objects.update_or_create(
+        period_kind=period.kind,
+        period_start=period.start,
+        defaults={"computed_at": timezone.now()},
+    )
+    return rows
+
+
+def request_period_figures(*, actor, unit: OrgUnit, period: Period) -> Job:
+    """Have a job compute a past period's figures; a job already asked for that period is
+    returned instead of a second one."""
+    if not scope_of(actor).covers(unit):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if period.start > today:
+        raise ValidationError({"period": _("This period has not started yet.")})
+    asked = {"kind": period.kind, "start": period.start.isoformat()}
+    waiting = (
+        Job.objects.unfinished()
+        .filter(owner=actor, kind=COMPUTE_PERIOD, params__kind=asked["kind"])
+        .filter(params__start=asked["start"])
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    from civility.core import jobs
+
+    return jobs.enqueue(
+        actor=actor,
+        kind=COMPUTE_PERIOD,
+        title=_("Figures of %(period)s") % {"period": period.label},
+        unit=unit,
+        params={**asked, "unit": unit.pk},
+    )
+
+
+def dashboard_url(unit_id: int, period: Period) -> str:
+    return f"{reverse('insights:dashboard')}?{urlencode({'unit': unit_id, 'period': period.slug})}"
+
+
 @transaction.atomic
 def save_weights(
     *,
@@ -335,6 +420,10 @@ def build_report(*, job: ReportJob, progress=None) -> ReportJob:
 def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
     try:
         job.status = JobStatus.RUNNING
+        today = timezone.localdate()
+        if not is_computed(job.period, today):  # a past period nobody asked for yet
+            set_progress(job, progress, 2, _("Computing the index of the period"))
+            compute_period(period=job.period, today=today)
         set_progress(job, progress, 5, _("Counting the figures"))
         figures = sources.report_figures(job.unit, job.period.start, job.period.end)
         set_progress(job, progress, 50, _("Reading the index and rankings"))

@@ -288,8 +288,17 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         (
             _("VI. Awards and good models"),
             [
-                _("%(label)s: %(models)d models, %(replications)d replications.")
-                % {"label": row.label, "models": row.models, "replications": row.replications}
+                (
+                    _("%(label)s: %(models)d models, %(replications)d replications.")
+                    % {"label": row.label, "models": row.models, "replications": row.replications}
+                )
+                + (
+                    " "
+                    + _("Besides: %(count)d (count only, no list kept).")
+                    % {"count": row.count_only}
+                    if row.count_only
+                    else ""
+                )
                 for row in ctx["models"]
             ]
             or [_("No good model recorded.")],

@@ -303,3 +303,22 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.period_start}"
+
+
+class ComputedPeriod(models.Model):
+    """A past period whose rollups and index were computed on demand (the periodic job keeps
+    only current periods: civility.insights.history). Its figures stay until asked again."""
+
+    period_kind = models.CharField(max_length=8)
+    period_start = models.DateField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start"], name="computed_period_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_kind} {self.period_start}"

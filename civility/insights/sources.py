@@ -128,7 +128,11 @@ def inspection_score(start, end, today) -> Counts:
     counts: Counts = {}
     rows = (
         Inspection.objects.submitted()
-        .filter(submitted_at__gte=low, submitted_at__lt=high, score__isnull=False)
+        .filter(
+            Q(inspected_on__isnull=True, submitted_at__gte=low, submitted_at__lt=high)
+            | Q(inspected_on__gte=start, inspected_on__lte=end),
+            score__isnull=False,
+        )
         .values("unit_id")
         .annotate(total=Sum("score"), n=Count("pk"))
         .order_by()
@@ -581,10 +585,6 @@ DEFAULT_SCALES = {
 }
 
 
-def count_all(start: datetime.date, end: datetime.date, today: datetime.date) -> dict[str, Counts]:
-    return {component.key: component.count(start, end, today) for component in COMPONENTS}
-
-
 def good_models(unit) -> list:
     """Good models by category in the subtree (awards.figures.model_counts), for reports."""
     from civility.awards.figures import model_counts
@@ -602,7 +602,8 @@ def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
 
     low, high = _local_bounds(start, end)
     inspections = Inspection.objects.filter(unit__path__startswith=unit.path).filter(
-        Q(submitted_at__gte=low, submitted_at__lt=high)
+        Q(inspected_on__isnull=True, submitted_at__gte=low, submitted_at__lt=high)
+        | Q(inspected_on__gte=start, inspected_on__lte=end)
         | Q(submitted_at__isnull=True, planned_on__gte=start, planned_on__lte=end)
     )
     actions = CorrectiveAction.objects.filter(

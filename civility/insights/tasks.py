@@ -60,3 +60,14 @@ def report_job(job: Job, progress: jobs.Progress) -> None:
 def recompute_index_job(job: Job, progress: jobs.Progress) -> None:
     count = actions.recompute_index(year=job.params["year"], progress=progress)
     job.message = _("%(count)d periods recomputed.") % {"count": count}
+
+
+@jobs.runner("insights.compute_period")
+def compute_period_job(job: Job, progress: jobs.Progress) -> None:
+    """A past period's rollups and index, asked for from its page (actions.compute_period)."""
+    from civility.insights.periods import Period
+
+    period = Period(job.params["kind"], datetime.date.fromisoformat(job.params["start"]))
+    rows = actions.compute_period(period=period, today=timezone.localdate(), progress=progress)
+    job.message = _("%(count)d figures computed.") % {"count": rows}
+    job.result_url = actions.dashboard_url(job.params["unit"], period)

@@ -7,6 +7,7 @@ app_name = "insights"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/", views.table_export, name="table_export"),
+    path("compute/", views.compute_period, name="compute_period"),
     path("weights/", views.weights_edit, name="weights_edit"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -134,6 +135,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "previous": period.previous(),
             "following": period.following(),
             "entry": entry,
+            "not_computed": not actions.is_computed(period, timezone.localdate()),
+            "computed_at": actions.computed_at(period),
             "previous_entry": CultureIndex.objects.for_period(period.previous())
             .filter(unit=unit)
             .first(),
@@ -160,6 +163,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "officials": officials,
         },
     )
+
+
+@login_required
+@require_POST
+def compute_period(request: HttpRequest) -> HttpResponse:
+    """Compute a past period's figures in a job; its page follows the progress and opens
+    the dashboard of that period when done."""
+    unit = _unit(request)
+    period, error = parse_period(request.POST.get("period"), None)
+    if error or period is None:
+        messages.error(request, error or _("Choose a period."))
+        return redirect(f"{reverse('insights:dashboard')}?{urlencode({'unit': unit.pk})}")
+    try:
+        job = actions.request_period_figures(actor=request.user, unit=unit, period=period)
+    except ValidationError as failure:
+        messages.error(request, " ".join(failure.messages))
+        return redirect(actions.dashboard_url(unit.pk, period))
+    return redirect(job)
 
 
 @login_required

@@ -788,9 +788,14 @@ def _next_document_number(inspection: Inspection, day: datetime.date) -> str:
 
 
 @transaction.atomic
-def submit_inspection(*, actor, inspection: Inspection) -> Inspection:
-    """Compute the score and lock the inspection."""
+def submit_inspection(
+    *, actor, inspection: Inspection, inspected_on: datetime.date | None = None
+) -> Inspection:
+    """Compute the score and lock the inspection. `inspected_on`: the day it took place,
+    for one entered afterwards (default: today); its documents carry that day."""
     _ensure(can_conduct(actor, inspection))
+    if inspected_on is not None and inspected_on > timezone.localdate():
+        raise ValidationError({"inspected_on": _("The inspection date cannot be in the future.")})
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _ensure_open(inspection)
     problems = missing_items(inspection)
@@ -807,8 +812,10 @@ def submit_inspection(*, actor, inspection: Inspection) -> Inspection:
     inspection.submitted_at = now
     inspection.submitted_by = actor
     inspection.started_at = inspection.started_at or now
+    if inspected_on is not None and inspected_on != timezone.localdate(now):
+        inspection.inspected_on = inspected_on
     if not inspection.document_number:
-        inspection.document_number = _next_document_number(inspection, timezone.localdate(now))
+        inspection.document_number = _next_document_number(inspection, inspection.day)
     with acting_as(actor):
         inspection.save()
     return inspection

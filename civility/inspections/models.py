@@ -458,6 +458,9 @@ class Inspection(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The day the inspection took place when it is entered later (a paper record of 2023
+    # backfilled now): the record's documents and figures are dated by it, not by submission.
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -515,6 +518,8 @@ class Inspection(models.Model):
 
     @property
     def day(self) -> datetime.date | None:
+        if self.inspected_on:
+            return self.inspected_on
         if self.submitted_at:
             return timezone.localdate(self.submitted_at)
         return self.planned_on

@@ -7,6 +7,7 @@ scope but not allowed is a 403.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -583,10 +584,20 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 "result": actions.compute_score(inspection),
                 "missing": actions.missing_items(inspection),
                 "findings": inspection.findings.count(),
+                "today": timezone.localdate(),
             },
         )
+    inspected_on = None
+    if request.POST.get("inspected_on"):
+        try:
+            inspected_on = datetime.date.fromisoformat(request.POST["inspected_on"])
+        except ValueError:
+            messages.error(request, _("Inspected on: enter a valid date."))
+            return redirect("inspections:inspection_submit", pk=inspection.pk)
     try:
-        inspection = actions.submit_inspection(actor=request.user, inspection=inspection)
+        inspection = actions.submit_inspection(
+            actor=request.user, inspection=inspection, inspected_on=inspected_on
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(inspection)

@@ -30,6 +30,7 @@ from civility.programmes import figures
 from civility.programmes.imports import plan_actuals, plan_recognitions
 from civility.programmes.models import (
     COORDINATOR_ROLES,
+    VIETNAM,
     Actual,
     ActualSource,
     Aggregation,
@@ -208,6 +209,27 @@ def create_task(
     return task
 
 
+def _completion_day(
+    task: Task, completed_on: datetime.date | None, now: datetime.datetime
+) -> datetime.date:
+    today = vietnam_today(now)
+    if completed_on is None:
+        return today
+    if completed_on > today:
+        raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
+    if completed_on < task.programme.starts_on:
+        raise ValidationError(
+            {
+                "completed_on": _(
+                    "The completion date is before the task started (the programme starts "
+                    "on %(date)s)."
+                )
+                % {"date": task.programme.starts_on.strftime("%d/%m/%Y")}
+            }
+        )
+    return completed_on
+
+
 @transaction.atomic
 def report_progress(
     *,
@@ -218,10 +240,13 @@ def report_progress(
     text: str = "",
     evidence=None,
     evidence_link: str = "",
+    completed_on: datetime.date | None = None,
     now: datetime.datetime | None = None,
 ) -> Task:
-    """Record progress (with evidence); `state` done completes the task now, and whether it
-    is late is decided by the day in Vietnam at that moment."""
+    """Record progress (with evidence); `state` done completes the task on `completed_on`
+    (default: the day in Vietnam now; a past day for work finished before it was entered,
+    never a future one nor one before the programme started), and that day decides whether
+    the task was done late."""
     if not can_report(actor, task):
         raise PermissionDenied
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -248,11 +273,16 @@ def report_progress(
                 }
             )
         if task.state != TaskState.DONE:
-            task.completed_at = now
-            task.completed_on = vietnam_today(now)
+            task.completed_on = _completion_day(task, completed_on, now)
+            task.completed_at = (
+                now
+                if task.completed_on == vietnam_today(now)
+                else datetime.datetime.combine(task.completed_on, datetime.time(12), VIETNAM)
+            )
+        completed_on = task.completed_on
         progress = 100
     else:
-        task.completed_at = task.completed_on = None
+        task.completed_at = task.completed_on = completed_on = None
     task.state, task.progress = state, progress
     with acting_as(actor):
         task.save()
@@ -263,6 +293,7 @@ def report_progress(
             text=text.strip(),
             progress=progress,
             state=state,
+            completed_on=completed_on,
             evidence=evidence or "",
             evidence_name=display_name(evidence.name) if evidence else "",
             evidence_link=web_link(evidence_link, field="evidence_link"),

@@ -94,6 +94,9 @@ class ProgressIn(Schema):
     state: TaskState | None = None
     text: str = ""
     evidence_link: str = ""
+    completed_on: datetime.date | None = Field(
+        None, description="With state done: the day the work was finished (default today)."
+    )
 
 
 class IndicatorOut(Schema):
@@ -256,6 +259,7 @@ def task_progress(request: HttpRequest, task_id: int, payload: ProgressIn):
         state=payload.state or "",
         text=payload.text,
         evidence_link=payload.evidence_link,
+        completed_on=payload.completed_on,
     )
     return _task_out(task, vietnam_today())
 

@@ -136,6 +136,15 @@ class ProgressForm(forms.Form):
     evidence_link = forms.URLField(
         label=_("Evidence (link)"), required=False, assume_scheme="https"
     )
+    completed_on = forms.DateField(
+        label=_("Completed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "When the state is done: the day the work was finished. Blank means today; a "
+            "past day for work finished before it is entered here."
+        ),
+    )
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

@@ -371,6 +371,9 @@ class TaskUpdate(Verified):
     )
     old_deadline = models.DateField(_("previous deadline"), null=True, blank=True)
     new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    # The day the work was finished, as the report says (a task finished in 2023 may be
+    # entered now); the task's `completed_on`, which decides "done late", is taken from it.
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence = models.FileField(
         _("evidence"), upload_to=RandomName("programmes/evidence/%Y/"), blank=True
     )

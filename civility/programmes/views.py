@@ -276,7 +276,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_report": actions.can_report(request.user, task),
             "can_assign": actions.can_assign(request.user, task),
             "progress_form": forms.ProgressForm(
-                initial={"progress": task.progress, "state": task.state}
+                initial={
+                    "progress": task.progress,
+                    "state": task.state,
+                    "completed_on": task.completed_on or vietnam_today(),
+                }
             ),
             "comment_form": forms.CommentForm(),
             "extend_form": forms.ExtendForm(initial={"deadline": task.deadline}),
