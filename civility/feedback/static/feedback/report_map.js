@@ -45,9 +45,8 @@
       L.tileLayer(element.dataset.tileUrl, { attribution: asHtml(attribution) }).addTo(map);
       map.on("click", (event) => ask(event.latlng));
       element.addEventListener("keydown", (event) => {
-        if (event.key !== "Enter" || event.target !== element) return;
-        event.preventDefault(); // Enter on the map must not send the form
-        ask(map.getCenter());
+        // Not on the zoom buttons inside the map, whose Enter is their own.
+        if (event.key === "Enter" && event.target === element) ask(map.getCenter());
       });
     }
 
@@ -75,7 +74,9 @@
       if (event.target.matches("[data-lat], [data-lon]")) follow();
     });
     if (pointOf(box)) follow();
-    else if (element.dataset.centre) show(element.dataset.centre.split(",").map(Number), PROVINCE_ZOOM);
+    else if (element.dataset.centre) {
+      show(element.dataset.centre.split(",").map(Number), PROVINCE_ZOOM);
+    }
   }
 
   for (const element of document.querySelectorAll("[data-tile-url]")) setUp(element);
