@@ -296,6 +296,8 @@ STATICFILES_DIRS = [
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     # The searchable unit and people pickers (civility/orgs/pickers.py).
     ("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),
+    # The public report form's map, only where MAP_TILE_URL is set (feedback/report_map.js).
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -163,3 +163,18 @@ def map_tile_url() -> str:
     Its origin is allowed for images by the Content-Security-Policy (settings.py)."""
     url = _get("MAP_TILE_URL", "").strip()
     return url if all(part in url for part in ("{z}", "{x}", "{y}")) else ""
+
+
+def map_centre() -> str:
+    """Where the report form's map opens before a point is known, "21.0285,105.8542" (the
+    province's centre, MAP_CENTRE), or empty: then the map appears once there is a point."""
+    try:
+        lat, lon = (float(part) for part in _get("MAP_CENTRE", "").split(","))
+    except ValueError:
+        return ""
+    return f"{lat},{lon}" if abs(lat) <= 90 and abs(lon) <= 180 else ""
+
+
+def map_attribution() -> str:
+    """The tile server's credit shown on the map, plain text ("© OpenStreetMap contributors")."""
+    return _get("MAP_TILE_ATTRIBUTION", "").strip()

@@ -226,7 +226,13 @@ def counter_assist(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse:
     device, new_cookie = _device_key(request)
     form = ReportForm(request.POST or None, request.FILES or None, place=place)
-    context = {"form": form, "place": place, "map_tile_url": conf.map_tile_url()}
+    context = {
+        "form": form,
+        "place": place,
+        "map_tile_url": conf.map_tile_url(),
+        "map_centre": conf.map_centre(),
+        "map_attribution": conf.map_attribution(),
+    }
     if request.method == "POST" and form.is_valid():
         burst, refill = conf.report_bucket()
         buckets = [

@@ -180,3 +180,77 @@ def test_the_map_is_drawn_only_from_the_configured_tile_server(
         position={"x": box["width"] / 2 + 40, "y": box["height"] / 2}
     )
     assert float(phone.locator("[data-lon]").input_value()) > 105.8603
+
+
+def _marker_offset(page: Page) -> tuple[float, float]:
+    """The marker's centre from the map's centre, in pixels."""
+    area = page.locator("[data-tile-url]").bounding_box()
+    mark = page.locator(".map-marker").bounding_box()
+    return (
+        mark["x"] + mark["width"] / 2 - area["x"] - area["width"] / 2,
+        mark["y"] + mark["height"] / 2 - area["y"] - area["height"] / 2,
+    )
+
+
+def test_the_leaflet_map_opens_on_the_province_and_a_tap_or_enter_sets_the_point(
+    phone: Page, live_server, point, settings, screenshot
+):
+    # Every tile is one small PNG that the live server itself serves (Leaflet's own, from
+    # static files): the policy's img-src 'self' covers it, and nothing leaves the machine.
+    tile = "/static/vendor/leaflet/images/layers.png"
+    settings.MAP_TILE_URL = f"{live_server.url}{tile}?z={{z}}&x={{x}}&y={{y}}"
+    settings.MAP_CENTRE = "21.0285,105.8542"
+    settings.MAP_TILE_ATTRIBUTION = "© <b>Sở</b> Tài nguyên"
+    outside: list[str] = []
+    phone.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    phone.goto(f"{live_server.url}/feedback/report/")
+
+    area = phone.locator("[data-tile-url]")
+    expect(area).to_be_visible()
+    expect(phone.locator("#report-map-keys")).to_be_visible()
+    expect(phone.locator("img.leaflet-tile-loaded").first).to_be_visible()
+    assert "z=10&" in phone.locator("img.leaflet-tile").first.get_attribute("src")
+    expect(phone.locator(".leaflet-control-attribution")).to_have_text("© <b>Sở</b> Tài nguyên")
+    expect(phone.locator(".map-marker")).to_have_count(0)
+    _fits(phone)
+    assert _axe_faults(phone) == []
+
+    # A tap east of the centre fills the fields and zooms in on the point.
+    box = area.bounding_box()
+    area.click(position={"x": box["width"] / 2 + 60, "y": box["height"] / 2})
+    assert float(phone.locator("[data-lon]").input_value()) > 105.8542
+    assert abs(float(phone.locator("[data-lat]").input_value()) - 21.0285) < 0.01
+    expect(phone.locator("[data-geo-status]")).to_have_text("Point moved to where you tapped.")
+    expect(phone.locator(".map-marker")).to_be_visible()
+    expect(phone.locator("img.leaflet-tile[src*='z=17&']").first).to_be_attached()
+
+    # Typed coordinates move the marker: the map centres on them.
+    phone.locator("[data-lat]").fill("21.0405")
+    phone.locator("[data-lon]").fill("105.8603")
+    phone.wait_for_timeout(400)  # Leaflet's pan animation
+    dx, dy = _marker_offset(phone)
+    assert abs(dx) < 3 and abs(dy) < 3, (dx, dy)
+
+    # The keyboard: the arrows move the map (Leaflet), Enter puts the point at its centre.
+    area.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_timeout(400)
+    phone.keyboard.press("Enter")
+    assert float(phone.locator("[data-lon]").input_value()) > 105.8603
+    expect(phone).to_have_url(f"{live_server.url}/feedback/report/")  # Enter sent no form
+    _fits(phone)
+    assert _axe_faults(phone) == []
+    screenshot(phone, "citizens-report-map", sizes=(("phone", SMALL_PHONE),))
+    assert outside == []
+
+
+def test_without_a_tile_server_there_is_no_map_and_no_leaflet(phone: Page, live_server, point):
+    phone.goto(f"{live_server.url}/feedback/report/")
+    phone.locator("[data-geolocate]").click()
+    expect(phone.locator("[data-lat]")).to_have_value("21.040500")
+
+    expect(phone.locator("[data-tile-url]")).to_have_count(0)
+    assert phone.evaluate("typeof window.L") == "undefined"

@@ -104,3 +104,22 @@ def test_no_map_and_no_outside_host_unless_a_tile_server_is_configured(client, c
     settings.MAP_TILE_URL = "https://tiles.example.gov.vn/{z}/{x}/{y}.png"
     text = client.get("/feedback/report/").content.decode()
     assert 'data-tile-url="https://tiles.example.gov.vn/{z}/{x}/{y}.png"' in text
+
+
+def test_the_map_gets_leaflet_the_province_centre_and_the_credit_only_when_configured(
+    client, cast, settings
+):
+    settings.MAP_CENTRE = "21.0285, 105.8542"
+    settings.MAP_TILE_ATTRIBUTION = "© Sở Tài nguyên và Môi trường"
+    text = client.get("/feedback/report/").content.decode()
+    assert "vendor/leaflet/leaflet.js" not in text and "data-centre" not in text
+
+    settings.MAP_TILE_URL = "https://tiles.example.gov.vn/{z}/{x}/{y}.png"
+    text = client.get("/feedback/report/").content.decode()
+    assert "vendor/leaflet/leaflet.js" in text and "vendor/leaflet/leaflet.css" in text
+    assert 'data-centre="21.0285,105.8542"' in text
+    assert 'data-attribution="© Sở Tài nguyên và Môi trường"' in text
+
+    for unreadable in ("21.0285", "north", "95,105", "21,105,10"):
+        settings.MAP_CENTRE = unreadable
+        assert 'data-centre=""' in client.get("/feedback/report/").content.decode(), unreadable

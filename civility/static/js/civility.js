@@ -73,71 +73,21 @@ document.addEventListener("click", async (event) => {
   if (status) status.textContent = copied ? button.dataset.copied : button.dataset.selected;
 });
 
-// --- "Use my location" and the optional map (public-place reports) ---------------------------
-// A button [data-geolocate] inside a fieldset fills its [data-lat] and [data-lon] fields from
-// the browser's geolocation; the typed fields stay as the fallback. A map [data-tile-url]
-// exists only when the deployment configures its own tile server (MAP_TILE_URL): it shows the
-// tiles around the point and a tap there moves the point. Nothing is loaded from another host
-// unless that setting names one.
-const TILE = 256;
-const MAP_ZOOM = 17;
-
-function tileXY(lat, lon, zoom) {
-  const scale = 2 ** zoom * TILE;
-  const rad = (lat * Math.PI) / 180;
-  return [
-    ((lon + 180) / 360) * scale,
-    ((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * scale,
-  ];
-}
-
-function latLon(x, y, zoom) {
-  const scale = 2 ** zoom * TILE;
-  const lon = (x / scale) * 360 - 180;
-  const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / scale))) * 180) / Math.PI;
-  return [lat, lon];
-}
-
-function drawMap(map, lat, lon) {
-  const [px, py] = tileXY(lat, lon, MAP_ZOOM);
-  const width = map.clientWidth;
-  const height = map.clientHeight;
-  const left = px - width / 2;
-  const top = py - height / 2;
-  map.replaceChildren();
-  map.dataset.left = left;
-  map.dataset.top = top;
-  const max = 2 ** MAP_ZOOM;
-  for (let tx = Math.floor(left / TILE); tx <= Math.floor((left + width) / TILE); tx++) {
-    for (let ty = Math.floor(top / TILE); ty <= Math.floor((top + height) / TILE); ty++) {
-      if (ty < 0 || ty >= max) continue;
-      const img = document.createElement("img");
-      img.alt = "";
-      img.src = map.dataset.tileUrl
-        .replace("{z}", MAP_ZOOM)
-        .replace("{x}", ((tx % max) + max) % max)
-        .replace("{y}", ty);
-      img.style.left = `${tx * TILE - left}px`;
-      img.style.top = `${ty * TILE - top}px`;
-      map.append(img);
-    }
-  }
-  const marker = document.createElement("span");
-  marker.className = "map-marker";
-  marker.setAttribute("aria-hidden", "true");
-  map.append(marker);
-  map.hidden = false;
-}
-
+// --- "Use my location" (public-place reports) ------------------------------------------------
+// A button [data-geolocate] inside a fieldset [data-location] fills its [data-lat] and
+// [data-lon] fields from the browser's geolocation; the typed fields stay as the fallback.
+// The optional map (feedback/report_map.js, only when the deployment has its own tile server)
+// follows the fields' "input" events and asks for a new point with a "civility:point" event.
 function setPoint(box, lat, lon, message) {
-  box.querySelector("[data-lat]").value = lat.toFixed(6);
-  box.querySelector("[data-lon]").value = lon.toFixed(6);
+  for (const [selector, value] of [["[data-lat]", lat], ["[data-lon]", lon]]) {
+    const field = box.querySelector(selector);
+    field.value = value.toFixed(6);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
   const status = box.querySelector("[data-geo-status]");
   if (status) status.textContent = message;
   const typed = box.querySelector("details");
   if (typed) typed.open = true; // show the filled fields, to correct them if need be
-  const map = box.querySelector("[data-tile-url]");
-  if (map) drawMap(map, lat, lon);
 }
 
 for (const button of document.querySelectorAll("[data-geolocate]")) {
@@ -161,15 +111,10 @@ document.addEventListener("click", (event) => {
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );
 });
-document.addEventListener("click", (event) => {
-  const map = event.target.closest("[data-tile-url]");
-  if (!map || map.hidden) return;
-  const bounds = map.getBoundingClientRect();
-  const x = Number(map.dataset.left) + event.clientX - bounds.left;
-  const y = Number(map.dataset.top) + event.clientY - bounds.top;
-  const [lat, lon] = latLon(x, y, MAP_ZOOM);
-  const box = map.closest("[data-location]");
-  setPoint(box, lat, lon, map.dataset.moved);
+document.addEventListener("civility:point", (event) => {
+  const box = event.target.closest("[data-location]");
+  const { lat, lon, message } = event.detail;
+  if (box) setPoint(box, lat, lon, message);
 });
 
 // --- Pickers of units and people (civility/orgs/pickers.py) --------------------------------
