@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from civility.accounts.api import router as me_router
 from civility.accounts.api_auth import API_AUTH
 from civility.awards.api import router as awards_router
 from civility.codes.api import router as codes_router
@@ -41,6 +42,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     docs=Swagger(settings={"persistAuthorization": False}),
 )
+api.add_router("/", me_router)
 api.add_router("/", orgs_router)
 api.add_router("/awards/", awards_router)
 api.add_router("/codes/", codes_router)
