@@ -89,6 +89,8 @@ class OfficialOut(Schema):
     agency_role: AgencyRole | Literal[""]
     post_start_date: datetime.date | None
     email: str
+    phone: str
+    staff_code: str = Field(description="The unit's own staff number: the key a sync matches on.")
     left_on: datetime.date | None
     retirement_date: datetime.date | None
 
