@@ -53,11 +53,13 @@ class ApiTokenAuth(HttpBearer):
             # An explicit credential that fails must not fall back to the session.
             raise AuthenticationError(message=_("Invalid, expired or revoked API token."))
         if request.method not in SAFE_METHODS and api_token.role in READ_ONLY_ROLES:
-            raise HttpError(
+            error = HttpError(
                 403,
                 _("This API token's role (%(role)s) may only read.")
                 % {"role": api_token.get_role_display()},
             )
+            error.code = "read_only_token"  # civility/api.py puts it in the body
+            raise error
         owner = api_token.owner
         restrict_scope(owner, Scope(grants=((api_token.role, api_token.unit.path),)))
         request.user = owner

@@ -23,7 +23,7 @@ from civility.evaluations.models import (
     EvaluationPeriod,
 )
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["evaluations"])
@@ -94,9 +94,9 @@ class EvaluationOut(Schema):
     account: str
     self_points: dict
     self_level: str
-    self_total: Decimal | None
+    self_total: DecimalString | None
     points: dict
-    total: Decimal | None
+    total: DecimalString | None
     level: str
     grade: str
     quota: str = Field(description="The quota line when a quota lowered the level, else empty.")
@@ -113,7 +113,7 @@ class ClassificationOut(Schema):
     unit_id: int
     year: int
     rule_set: str
-    average_score: Decimal | None
+    average_score: DecimalString | None
     state: str = Field(
         description=(
             "proposed: Civility's proposal, awaiting the head's confirmation; to_assess: no "

@@ -12,8 +12,19 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    PageBase,
+    UnitFilter,
+    UpdatedSince,
+    changed_since,
+    ordered,
+    paginate,
+)
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 from civility.programmes import actions, figures
 from civility.programmes.models import (
@@ -29,7 +40,7 @@ from civility.programmes.models import (
 
 router = Router(tags=["programmes"])
 
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 MAX_LIMIT = 500
 
@@ -44,7 +55,7 @@ class TaskFiguresOut(Schema):
     not_started: int
     cancelled: int
     prolonged: int
-    percent_done: Decimal | None
+    percent_done: DecimalString | None
 
 
 class ProgrammeOut(Schema):
@@ -72,12 +83,10 @@ class TaskOut(Schema):
     status: TaskStatus
     progress: int
     completed_on: datetime.date | None
+    updated_at: datetime.datetime
 
 
-class TaskPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class TaskPage(PageBase):
     items: list[TaskOut]
 
 
@@ -114,11 +123,11 @@ class PerformanceOut(Schema):
     unit_id: int
     year: int
     through: int | None
-    actual: Decimal | None
-    target: Decimal | None
-    percent_of_plan: Decimal | None
-    same_period_last_year: Decimal | None
-    times_last_year: Decimal | None
+    actual: DecimalString | None
+    target: DecimalString | None
+    percent_of_plan: DecimalString | None
+    same_period_last_year: DecimalString | None
+    times_last_year: DecimalString | None
 
 
 class ActualIn(Schema):
@@ -135,7 +144,7 @@ class ActualOut(Schema):
     unit_id: int
     year: int
     period: int
-    value: Decimal
+    value: DecimalString
     note: str
     created: bool
 
@@ -149,8 +158,8 @@ class TitleFiguresOut(Schema):
     recognised: int
     maintained: int
     maintained_3_years: int
-    percent_recognised: Decimal | None
-    target_percent: Decimal | None
+    percent_recognised: DecimalString | None
+    target_percent: DecimalString | None
 
 
 def _task_out(task: Task, today: datetime.date) -> dict:
@@ -168,6 +177,7 @@ def _task_out(task: Task, today: datetime.date) -> dict:
         "status": task.status(today),
         "progress": task.progress,
         "completed_on": task.completed_on,
+        "updated_at": task.updated_at,
     }
 
 
@@ -217,15 +227,21 @@ def programme_figures(request: HttpRequest, programme_id: int, unit: int | None 
     }
 
 
+TASK_ORDERING = {"deadline": ("deadline",), "updated_at": ("updated_at",)}
+
+
 @router.get("/{programme_id}/tasks", response={200: TaskPage, **READ_ERRORS})
 def task_list(
     request: HttpRequest,
     programme_id: int,
     status: TaskStatus | None = None,
-    unit: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    unit: int | None = UnitFilter("Only tasks assigned to units in this unit's subtree."),
+    updated_since: datetime.datetime | None = UpdatedSince,
+    ordering: str | None = Ordering(TASK_ORDERING, "deadline"),
+    limit: int = Limit(100),
+    offset: int = Offset(),
 ):
+    """A programme's tasks the caller may see, with their status as of today in Vietnam."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
     today = vietnam_today()
     tasks = programme.tasks.visible_to(request.user).with_status(today)
@@ -233,15 +249,10 @@ def task_list(
         tasks = tasks.assigned_under(_focus(request, programme.unit, unit))
     if status is not None:
         tasks = tasks.filter(current_status=status)
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
-    page = tasks.select_related("assignee_unit").order_by("deadline", "pk")[offset : offset + limit]
-    return {
-        "count": tasks.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_task_out(task, today) for task in page],
-    }
+    tasks = changed_since(tasks.select_related("assignee_unit"), updated_since)
+    tasks = ordered(tasks, ordering, TASK_ORDERING, "deadline")
+    page = paginate(request, tasks, limit=limit, offset=offset)
+    return page | {"items": [_task_out(task, today) for task in page["items"]]}
 
 
 @router.post("/tasks/{task_id}/progress", response={200: TaskOut, **WRITE_ERRORS})

@@ -1,0 +1,66 @@
+"""What the OpenAPI document says once for every operation, because every operation behaves
+so: the server, the answers the middleware gives (304 to If-None-Match, 400 for a body that is
+not JSON, 429 with Retry-After) and the rate-limit headers on every answer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+RATE_HEADERS = {
+    "X-RateLimit-Limit": ("Requests the credential's bucket holds when full.", 1200),
+    "X-RateLimit-Remaining": ("Requests left in the bucket after this one.", 1187),
+    "X-RateLimit-Reset": ("Seconds until the bucket is full again.", 1),
+}
+ERROR_REF = {"$ref": "#/components/schemas/Message"}
+
+
+def with_conventions(schema: dict) -> dict:
+    schema["servers"] = [
+        {"url": settings.SITE_URL or "/", "description": "This deployment of Civility."}
+    ]
+    components = schema.setdefault("components", {})
+    components["headers"] = {
+        name: {"description": text, "schema": {"type": "integer", "example": example}}
+        for name, (text, example) in RATE_HEADERS.items()
+    } | {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "example": 30},
+        },
+        "ETag": {
+            "description": "The answer's version: send it back as If-None-Match.",
+            "schema": {"type": "string", "example": '"3f2a…"'},
+        },
+    }
+    rate_headers = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_HEADERS}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                headers = response.setdefault("headers", {})
+                headers.update(rate_headers)
+                if method == "get" and status == "200":
+                    headers["ETag"] = {"$ref": "#/components/headers/ETag"}
+            responses.setdefault(
+                "429",
+                {
+                    "description": "Too many requests: wait `Retry-After` seconds "
+                    "(`code` is `throttled`).",
+                    "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}},
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                },
+            )
+            if method == "get":
+                responses.setdefault(
+                    "304",
+                    {"description": "Not modified: the If-None-Match sent is the current ETag."},
+                )
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "The body is not valid JSON (`code` is `invalid_json`).",
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
+    return schema
