@@ -84,9 +84,7 @@ class ApiRateLimitMiddleware:
         if remaining is None:
             # The bucket holds less than one token: the next arrives within one refill.
             retry_after = max(1, math.ceil(refill))
-            response = error_response(
-                429, "throttled", throttle.wait_message(retry_after), None
-            )
+            response = error_response(429, "throttled", throttle.wait_message(retry_after), None)
             response["Retry-After"] = str(retry_after)
             remaining = 0.0
         else:

@@ -1,6 +1,7 @@
 """What the OpenAPI document says once for every operation, because every operation behaves
 so: the server, the answers the middleware gives (304 to If-None-Match, 400 for a body that is
-not JSON, 429 with Retry-After) and the rate-limit headers on every answer."""
+not JSON, 429 with Retry-After), the rate-limit headers on every answer and the
+Idempotency-Key every POST takes (civility/core/idempotency.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ RATE_HEADERS = {
     "X-RateLimit-Reset": ("Seconds until the bucket is full again.", 1),
 }
 ERROR_REF = {"$ref": "#/components/schemas/Message"}
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Send the same key again to retry safely: the operation runs once and "
+    "every copy gets the first answer, with `Idempotent-Replay: true` (docs/api.md).",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"},
+    "example": "7d0c2f4e-9b1a-4f55-8d3e-0042",
+}
 
 
 def with_conventions(schema: dict) -> dict:
@@ -55,6 +65,8 @@ def with_conventions(schema: dict) -> dict:
                     "304",
                     {"description": "Not modified: the If-None-Match sent is the current ETag."},
                 )
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
             if "requestBody" in operation:
                 responses.setdefault(
                     "400",

@@ -221,6 +221,8 @@ def nomination_list(
 
 @router.post("/nominations", response={201: NominationOut, **WRITE_ERRORS})
 def nomination_create(request: HttpRequest, payload: NominationIn):
+    """Propose an official or a unit for a title and year: a proposal, not an award, until a
+    decision."""
     title = get_object_or_404(AwardTitle.objects.visible_to(request.user), pk=payload.title_id)
     official = unit = None
     if payload.official_id is not None:
@@ -243,6 +245,7 @@ def nomination_create(request: HttpRequest, payload: NominationIn):
 
 @router.get("/decisions/{decision_id}", response={200: DecisionOut, **READ_ERRORS})
 def decision_detail(request: HttpRequest, decision_id: int):
+    """One award decision with the awards it grants and the base salary it was computed from."""
     decision = get_object_or_404(
         AwardDecision.objects.visible_to(request.user).select_related("base_salary_record"),
         pk=decision_id,

@@ -117,6 +117,7 @@ def code_list(request: HttpRequest):
 
 @router.get("/{code_id}/versions/{number}", response={200: VersionOut, **READ_ERRORS})
 def version_detail(request: HttpRequest, code_id: int, number: int):
+    """One version of a code of conduct with its chapters, articles and clauses."""
     version = get_object_or_404(
         CodeVersion.objects.visible_to(request.user), code_id=code_id, number=number
     )

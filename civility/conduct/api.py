@@ -277,6 +277,7 @@ def record_list(
 
 @router.get("/records/{record_id}", response={200: RecordOut, **READ_ERRORS})
 def record_detail(request: HttpRequest, record_id: int):
+    """One violation record with its history; reading a confidential one is audited."""
     record = get_object_or_404(
         ViolationRecord.objects.visible_to(request.user).with_related(), pk=record_id
     )

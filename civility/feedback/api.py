@@ -229,6 +229,7 @@ def _too_many_ratings() -> HttpError:
 
 @router.put("/kiosk/on-duty", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
 def kiosk_on_duty(request: HttpRequest, payload: OnDutyIn):
+    """The kiosk says which official is on duty at its counter (device key)."""
     actions.set_on_duty(device=request.device, official_id=payload.official_id)
     return kiosk_config(request.device)
 

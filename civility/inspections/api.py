@@ -257,6 +257,7 @@ def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
 
 @router.get("/{inspection_id}", response={200: InspectionDetailOut, **READ_ERRORS})
 def inspection_detail(request: HttpRequest, inspection_id: int):
+    """One inspection with its checklist sections, criteria and answers."""
     inspection = _inspection(request, inspection_id)
     sections = inspection.template_version.sections.prefetch_related("criteria")
     return {

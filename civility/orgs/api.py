@@ -132,9 +132,7 @@ def unit_detail(request: HttpRequest, unit_id: int):
 
 
 @router.get("/units/{unit_id}/subtree", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
-def unit_subtree(
-    request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()
-):
+def unit_subtree(request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()):
     """The unit and everything under it, as a flat list in tree order (with depth, parent_id)."""
     unit = _visible_unit(request, unit_id)
     units = OrgUnit.objects.visible_to(request.user).subtree_of(unit).order_by("path")
@@ -142,9 +140,7 @@ def unit_subtree(
 
 
 @router.get("/units/{unit_id}/children", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
-def unit_children(
-    request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()
-):
+def unit_children(request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()):
     """The units directly under this one, by name."""
     unit = _visible_unit(request, unit_id)
     children = OrgUnit.objects.visible_to(request.user).filter(parent=unit).order_by("name", "pk")

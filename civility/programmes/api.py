@@ -273,6 +273,7 @@ def task_progress(request: HttpRequest, task_id: int, payload: ProgressIn):
 
 @router.get("/indicators", response={200: list[IndicatorOut], **READ_ERRORS})
 def indicator_list(request: HttpRequest):
+    """The indicators defined in or above the caller's units."""
     return list(Indicator.objects.visible_to(request.user))
 
 
@@ -335,6 +336,8 @@ def actual_report(request: HttpRequest, indicator_id: int, payload: ActualIn):
 
 @router.get("/titles/{title}/figures", response={200: TitleFiguresOut, **READ_ERRORS})
 def title_figures(request: HttpRequest, title: CulturalTitle, year: int, unit: int):
+    """A cultural title's figures for a unit and year: households or units recognised against the
+    target."""
     focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
     rule = actions.rule_for(focus, title, year)
     result = figures.title_figures(title, year, focus, rule=rule)

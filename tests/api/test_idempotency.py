@@ -100,3 +100,11 @@ def test_a_token_of_another_ward_sees_neither_the_official_nor_its_staff_code(
     listed = client.get("/api/v1/officials", {"q": "HR-7"}, headers=headers).json()
 
     assert listed["count"] == 0
+
+
+def test_every_post_documents_the_idempotency_key_header(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    for path in POSTS:
+        parameters = schema["paths"][path]["post"].get("parameters", [])
+        assert "Idempotency-Key" in {p["name"] for p in parameters if p["in"] == "header"}, path
