@@ -99,6 +99,7 @@ def test_the_owner_revokes_their_token_and_it_stops_at_once(client, cast, make_t
     assert response.status_code == 302
     api_token.refresh_from_db()
     assert api_token.revoked_at is not None
+    assert "revoked on" in client.get(reverse("accounts:token_list")).content.decode()
     client.logout()
     assert client.get("/api/v1/units", headers=headers).status_code == 401
 
