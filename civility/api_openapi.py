@@ -24,6 +24,49 @@ IDEMPOTENCY_KEY = {
 }
 
 
+# Descriptions of query parameters that mean the same wherever they appear; an operation's
+# own description, when it has one, wins.
+QUERY_PARAMETERS = {
+    "year": ("Calendar year.", 2026),
+    "month": ("The month, as its first day (YYYY-MM-01).", "2026-11-01"),
+    "start": ("First day counted (YYYY-MM-DD).", "2026-11-01"),
+    "end": ("Last day counted (YYYY-MM-DD).", "2026-11-30"),
+    "status": ("Only rows in this state.", None),
+    "kind": ("Only this kind.", None),
+    "staff_category": ("Only officials of this category.", None),
+    "is_leader": ("true: only leaders; false: only others.", None),
+    "include_old": ("true: every version, not only the one in force.", None),
+    "include_retired": ("true: also types no longer in force.", None),
+    "overdue": ("true: only actions past their deadline.", None),
+    "within": ("Months ahead to look.", 6),
+    "threshold": ("Confirmed records from which an official counts as a repeat.", 2),
+    "title_id": ("The award title (its id).", 1),
+    "through": ("Last period included (month 1-12, quarter or 0 for the year).", 9),
+    "unit": ("A unit (its id): the figures of its subtree.", 1),
+    "unit_id": ("A unit (its id).", 1),
+}
+PATH_PARAMETERS = {
+    "number": ("Version number, from 1.", 1),
+    "title": ("The cultural title.", None),
+}
+
+
+def _describe(parameter: dict) -> None:
+    name = parameter["name"]
+    if "description" in parameter:
+        return
+    if parameter.get("in") == "path" and name.endswith("_id"):
+        parameter["description"] = f"Id of the {name.removesuffix('_id').replace('_', ' ')}."
+        parameter.setdefault("example", 1)
+        return
+    vocabulary = PATH_PARAMETERS if parameter.get("in") == "path" else QUERY_PARAMETERS
+    known = vocabulary.get(name)
+    if known:
+        parameter["description"] = known[0]
+        if known[1] is not None:
+            parameter.setdefault("example", known[1])
+
+
 def with_conventions(schema: dict) -> dict:
     schema["servers"] = [
         {"url": settings.SITE_URL or "/", "description": "This deployment of Civility."}
@@ -45,6 +88,8 @@ def with_conventions(schema: dict) -> dict:
     rate_headers = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_HEADERS}
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                _describe(parameter)
             responses = operation.setdefault("responses", {})
             for status, response in responses.items():
                 headers = response.setdefault("headers", {})

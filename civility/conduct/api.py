@@ -225,28 +225,38 @@ def _detail(request: HttpRequest, record: ViolationRecord) -> dict:
     }
 
 
-@router.get("/types", response={200: list[TypeOut], **READ_ERRORS})
-def type_list(request: HttpRequest, include_retired: bool = False):
+class TypePage(PageBase):
+    items: list[TypeOut]
+
+
+@router.get("/types", response={200: TypePage, **READ_ERRORS})
+def type_list(
+    request: HttpRequest,
+    include_retired: bool = False,
+    limit: int = Limit(100),
+    offset: int = Offset(),
+):
     """The catalogues that apply to the caller's units; empty slots are flagged."""
     types = ViolationType.objects.visible_to(request.user).select_related("group")
     if not include_retired:
         types = types.current()
-    return [
-        {
-            "id": t.pk,
-            "key": t.key,
-            "version": t.version,
-            "group": t.group.key,
-            "title": t.title,
-            "title_en": t.title_en,
-            "default_severity": t.default_severity,
-            "related_to_duties": t.related_to_duties,
-            "wording": t.text_status,
-            "is_empty_slot": t.is_empty_slot(),
-            "is_current": t.is_current(),
-        }
-        for t in types
-    ]
+    return paginate(request, types, limit=limit, offset=offset, item=_type_out)
+
+
+def _type_out(t: ViolationType) -> dict:
+    return {
+        "id": t.pk,
+        "key": t.key,
+        "version": t.version,
+        "group": t.group.key,
+        "title": t.title,
+        "title_en": t.title_en,
+        "default_severity": t.default_severity,
+        "related_to_duties": t.related_to_duties,
+        "wording": t.text_status,
+        "is_empty_slot": t.is_empty_slot(),
+        "is_current": t.is_current(),
+    }
 
 
 @router.get("/records", response={200: RecordPage, **READ_ERRORS})

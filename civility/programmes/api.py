@@ -197,10 +197,19 @@ def _focus(request: HttpRequest, root: OrgUnit, unit: int | None) -> OrgUnit:
     return OrgUnit.objects.get(path=min(inside, key=len))
 
 
-@router.get("", response={200: list[ProgrammeOut], **READ_ERRORS})
-def programme_list(request: HttpRequest):
+class ProgrammePage(PageBase):
+    items: list[ProgrammeOut]
+
+
+class IndicatorPage(PageBase):
+    items: list[IndicatorOut]
+
+
+@router.get("", response={200: ProgrammePage, **READ_ERRORS})
+def programme_list(request: HttpRequest, limit: int = Limit(), offset: int = Offset()):
     """Programmes issued in the caller's scope or above it."""
-    return list(Programme.objects.visible_to(request.user))
+    programmes = Programme.objects.visible_to(request.user)
+    return paginate(request, programmes, limit=limit, offset=offset)
 
 
 @router.get("/{programme_id}/figures", response={200: ProgrammeFiguresOut, **READ_ERRORS})
@@ -271,10 +280,11 @@ def task_progress(request: HttpRequest, task_id: int, payload: ProgressIn):
     return _task_out(task, vietnam_today())
 
 
-@router.get("/indicators", response={200: list[IndicatorOut], **READ_ERRORS})
-def indicator_list(request: HttpRequest):
+@router.get("/indicators", response={200: IndicatorPage, **READ_ERRORS})
+def indicator_list(request: HttpRequest, limit: int = Limit(100), offset: int = Offset()):
     """The indicators defined in or above the caller's units."""
-    return list(Indicator.objects.visible_to(request.user))
+    indicators = Indicator.objects.visible_to(request.user)
+    return paginate(request, indicators, limit=limit, offset=offset)
 
 
 @router.get("/indicators/{indicator_id}/performance", response={200: PerformanceOut, **READ_ERRORS})
