@@ -108,9 +108,14 @@ MIDDLEWARE = [
     "civility.core.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag and 304 on the API's GETs, for incremental syncs (civility/api_middleware.py).
+    "civility.api_middleware.ApiConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "civility.accounts.middleware.LanguageMiddleware",  # profile, cookie, else Vietnamese
+    # The API: Accept-Language first, then a rate limit per credential with X-RateLimit-*.
+    "civility.api_middleware.ApiLanguageMiddleware",
+    "civility.api_middleware.ApiRateLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "civility.accounts.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -269,6 +274,8 @@ THROTTLE_RECEIPT = env_rate("THROTTLE_RECEIPT", "5/600")
 THROTTLE_CONDUCT_REPORT = env_rate("THROTTLE_CONDUCT_REPORT", "3/600")
 # Failed sign-ins (a successful one gives its token back); lock-outs per user name are axes'.
 THROTTLE_LOGIN = env_rate("THROTTLE_LOGIN", "10/30")
+# Requests to /api/v1/ per credential (API token, signed-in user, else client network).
+THROTTLE_API = env_rate("THROTTLE_API", "1200/0.05")
 
 OTP_TOTP_ISSUER = SITE_NAME
 

@@ -20,9 +20,33 @@ from civility.core.models import AuditEvent
 from civility.orgs.models import Official, OrgUnit, RoleAssignment
 from civility.orgs.scopes import Role, scope_of
 
+# An integration's credential lapses unless renewed: a forgotten token stops working by itself.
+DEFAULT_TOKEN_LIFETIME = datetime.timedelta(days=90)
 
-def ensure_can_manage_tokens(actor, unit: OrgUnit) -> None:
-    if not scope_of(actor).covers(unit, roles=(Role.SYSTEM_ADMIN,)):
+
+def roles_for_tokens(actor, unit: OrgUnit | None = None) -> list[str]:
+    """The roles `actor` may give a token (on `unit`, or anywhere when None): the roles they
+    hold there; every role where they are a system administrator; and viewer wherever they
+    hold any role, since reading is a narrowing of any role."""
+    scope = scope_of(actor)
+    held = scope.roles_on(unit) if unit is not None else {role for role, _p in scope.grants}
+    if scope.is_global or Role.SYSTEM_ADMIN in held:
+        return list(Role.values)
+    if held:
+        held.add(Role.VIEWER)
+    return [role for role in Role.values if role in held]
+
+
+def may_hold_token(user, *, unit: OrgUnit, role: str) -> bool:
+    """Whether a token for `role` on `unit` may be owned (created, and still used) by `user`."""
+    return role in roles_for_tokens(user, unit)
+
+
+def ensure_can_revoke_token(actor, token: ApiToken) -> None:
+    """The owner revokes their own; a system administrator revokes any token of their units."""
+    if token.owner_id == actor.pk:
+        return
+    if not scope_of(actor).covers(token.unit, roles=(Role.SYSTEM_ADMIN,)):
         raise PermissionDenied
 
 
@@ -35,11 +59,16 @@ def create_api_token(
     role: str,
     expires_at: datetime.datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token owned by `actor`; return it with its secret, which is never stored."""
-    ensure_can_manage_tokens(actor, unit)
+    """Create a token owned by `actor` for a role they hold on `unit`; it expires after
+    DEFAULT_TOKEN_LIFETIME unless `expires_at` says otherwise. Return it with its secret,
+    which is never stored."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role: %(role)s.") % {"role": role}})
-    if expires_at is not None and expires_at <= timezone.now():
+    if not may_hold_token(actor, unit=unit, role=role):
+        raise PermissionDenied
+    if expires_at is None:
+        expires_at = timezone.now() + DEFAULT_TOKEN_LIFETIME
+    if expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     secret = ApiToken.new_secret()
     api_token = ApiToken(
@@ -54,7 +83,7 @@ def create_api_token(
 
 @transaction.atomic
 def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
-    ensure_can_manage_tokens(actor, token.unit)
+    ensure_can_revoke_token(actor, token)
     if token.revoked_at is None:
         with acting_as(actor):
             token.revoke()

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from civility.accounts.actions import may_hold_token
 from civility.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
-from civility.orgs.scopes import Role, Scope, restrict_scope, scope_of
+from civility.orgs.scopes import Role, Scope, restrict_scope
 
 # Writing last_used_at on every request would turn each read into a write; a minute is
 # precise enough to tell which tokens are still in use.
@@ -33,13 +34,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ApiTokenAuth(HttpBearer):
-    """`Authorization: Bearer cvt_…` with a token created by a system administrator."""
+    """`Authorization: Bearer cvt_…` with a token its owner created on the tokens page."""
 
     openapi_bearerFormat = TOKEN_PREFIX + "…"
     openapi_description = (
-        "An API token, sent as `Authorization: Bearer cvt_…`. A system administrator creates "
-        "it for one unit and one role (`manage.py create_api_token`); the secret is shown "
-        "once. The token acts as its owner, limited to that unit's subtree and that role. "
+        "An API token, sent as `Authorization: Bearer cvt_…`. Anyone with a role creates one "
+        "on the page /accounts/tokens/ for a unit and a role they hold there (or "
+        "`manage.py create_api_token`); the secret is shown once, and it expires after 90 "
+        "days unless another date is chosen. The token acts as its owner, limited to that "
+        "unit's subtree and that role; `GET /api/v1/me` says which. "
         "A viewer token only reads: every POST, PUT, PATCH or DELETE answers 403. "
         "Revoked or expired tokens get 401."
     )
@@ -50,11 +53,13 @@ class ApiTokenAuth(HttpBearer):
             # An explicit credential that fails must not fall back to the session.
             raise AuthenticationError(message=_("Invalid, expired or revoked API token."))
         if request.method not in SAFE_METHODS and api_token.role in READ_ONLY_ROLES:
-            raise HttpError(
+            error = HttpError(
                 403,
                 _("This API token's role (%(role)s) may only read.")
                 % {"role": api_token.get_role_display()},
             )
+            error.code = "read_only_token"  # civility/api.py puts it in the body
+            raise error
         owner = api_token.owner
         restrict_scope(owner, Scope(grants=((api_token.role, api_token.unit.path),)))
         request.user = owner
@@ -88,8 +93,7 @@ def find_active_token(raw: str) -> ApiToken | None:
     if api_token is None or not api_token.owner.is_active:
         return None
     # A token never outlives its owner's right to create it.
-    owner_scope = scope_of(api_token.owner)
-    if not owner_scope.covers(api_token.unit, roles=(Role.SYSTEM_ADMIN,)):
+    if not may_hold_token(api_token.owner, unit=api_token.unit, role=api_token.role):
         return None
     return api_token
 

@@ -47,6 +47,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("people/", views.people, name="people"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<int:pk>/created/", views.token_created, name="token_created"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path(
         "people/<int:pk>/reset-password/",
         views.person_reset_password,

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,8 +19,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civility.accounts import actions, two_factor
-from civility.accounts.forms import CodeForm, LanguageForm
-from civility.accounts.models import Profile
+from civility.accounts.forms import ApiTokenForm, CodeForm, LanguageForm
+from civility.accounts.models import ApiToken, Profile
 from civility.feedback import throttle
 from civility.orgs.models import RoleAssignment
 from civility.orgs.scopes import Role, scope_of
@@ -341,3 +341,68 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         Profile.objects.filter(user=form.user).update(must_change_password=False)
         return super().form_valid(form)
+
+
+# --- API tokens: each person's own, and those of the units a system administrator covers ----
+
+TOKENS_PAGE_SIZE = 50
+# The secret waits in the (server-side) session between the POST and the page showing it,
+# which takes it out: a reload of that page finds nothing, and creates nothing either.
+_NEW_SECRET = "api_token_secret"
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        api_token, secret = actions.create_api_token(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"],
+            expires_at=form.expires_at(),
+        )
+        request.session[_NEW_SECRET] = {"id": api_token.pk, "secret": secret}
+        return redirect("accounts:token_created", pk=api_token.pk)
+    mine = ApiToken.objects.filter(owner=request.user).select_related("unit")
+    others = (
+        ApiToken.objects.visible_to(request.user)
+        .exclude(owner=request.user)
+        .select_related("unit", "owner")
+    )
+    context = {
+        "form": form,
+        "mine": mine,
+        "others": Paginator(others, TOKENS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "administers_tokens": _administers_accounts(request.user),
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+def token_created(request: HttpRequest, pk: int) -> HttpResponse:
+    api_token = get_object_or_404(
+        ApiToken.objects.filter(owner=request.user).select_related("unit"), pk=pk
+    )
+    waiting = request.session.get(_NEW_SECRET) or {}
+    secret = None
+    if waiting.get("id") == api_token.pk:
+        secret = request.session.pop(_NEW_SECRET)["secret"]
+    response = render(
+        request, "accounts/token_created.html", {"api_token": api_token, "secret": secret}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    tokens = ApiToken.objects.filter(
+        Q(owner=request.user) | Q(pk__in=ApiToken.objects.visible_to(request.user))
+    )
+    api_token = get_object_or_404(tokens.select_related("unit"), pk=pk)
+    actions.revoke_api_token(actor=request.user, token=api_token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": api_token.name})
+    return redirect("accounts:token_list")

@@ -6,27 +6,36 @@ Reads are scoped like the pages; the nomination endpoint calls the same action a
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from civility.awards import actions
 from civility.awards.eligibility import Assessor, eligibility_rows, title_for
 from civility.awards.figures import model_counts
 from civility.awards.models import AwardDecision, AwardTitle, Nomination
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    PageBase,
+    UnitFilter,
+    UnitIdAlias,
+    ordered,
+    paginate,
+    unit_param,
+)
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.schemas import InputSchema, Message, ValidationMessage
+from civility.orgs.schemas import DecimalString, InputSchema, Message, ValidationMessage
 
 router = Router(tags=["awards"])
 
-READ_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
-MAX_LIMIT = 500
 
 
 class TitleOut(Schema):
@@ -41,7 +50,7 @@ class TitleOut(Schema):
     rule_set: str
     valid_from: datetime.date
     valid_to: datetime.date | None
-    multiplier: Decimal | None
+    multiplier: DecimalString | None
     legal_basis: str
     conditions_note: str
 
@@ -87,10 +96,7 @@ class NominationOut(Schema):
     lines: list[LineOut]
 
 
-class NominationPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class NominationPage(PageBase):
     items: list[NominationOut]
 
 
@@ -108,8 +114,8 @@ class AwardOut(Schema):
     official_id: int | None
     unit_id: int
     recipient: str
-    multiplier: Decimal | None
-    bonus: Decimal | None
+    multiplier: DecimalString | None
+    bonus: DecimalString | None
 
 
 class DecisionOut(Schema):
@@ -120,7 +126,7 @@ class DecisionOut(Schema):
     year: int
     unit_id: int
     rule_set: str
-    base_salary: Decimal | None
+    base_salary: DecimalString | None
     base_salary_to_be_confirmed: bool
     bonus_rule: str
     awards: list[AwardOut]
@@ -188,31 +194,36 @@ def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
     }
 
 
-class NominationFilter(Schema):
-    year: int | None = None
-    status: str | None = None
-    limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+NOMINATION_ORDERING = {"year": ("year", "proposed_at"), "proposed_at": ("proposed_at",)}
 
 
 @router.get("/nominations", response={200: NominationPage, **READ_ERRORS})
-def nomination_list(request: HttpRequest, filters: Query[NominationFilter]):
+def nomination_list(
+    request: HttpRequest,
+    year: int | None = None,
+    status: str | None = None,
+    unit: int | None = UnitFilter("Only nominations of units in this unit's subtree."),
+    ordering: str | None = Ordering(NOMINATION_ORDERING, "-year"),
+    limit: int = Limit(100),
+    offset: int = Offset(),
+):
+    """Nominations the caller may see; `status` tells a proposal from a decision."""
     nominations = Nomination.objects.visible_to(request.user).select_related("title")
-    if filters.year:
-        nominations = nominations.filter(year=filters.year)
-    if filters.status:
-        nominations = nominations.filter(status=filters.status)
-    page = nominations[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": nominations.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_nomination(n) for n in page],
-    }
+    if year:
+        nominations = nominations.filter(year=year)
+    if status:
+        nominations = nominations.filter(status=status)
+    if unit is not None:
+        focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+        nominations = nominations.filter(unit__path__startswith=focus.path)
+    nominations = ordered(nominations, ordering, NOMINATION_ORDERING, "-year")
+    return paginate(request, nominations, limit=limit, offset=offset, item=_nomination)
 
 
 @router.post("/nominations", response={201: NominationOut, **WRITE_ERRORS})
 def nomination_create(request: HttpRequest, payload: NominationIn):
+    """Propose an official or a unit for a title and year: a proposal, not an award, until a
+    decision."""
     title = get_object_or_404(AwardTitle.objects.visible_to(request.user), pk=payload.title_id)
     official = unit = None
     if payload.official_id is not None:
@@ -235,6 +246,7 @@ def nomination_create(request: HttpRequest, payload: NominationIn):
 
 @router.get("/decisions/{decision_id}", response={200: DecisionOut, **READ_ERRORS})
 def decision_detail(request: HttpRequest, decision_id: int):
+    """One award decision with the awards it grants and the base salary it was computed from."""
     decision = get_object_or_404(
         AwardDecision.objects.visible_to(request.user).select_related("base_salary_record"),
         pk=decision_id,
@@ -267,9 +279,15 @@ def decision_detail(request: HttpRequest, decision_id: int):
 
 
 @router.get("/models/counts", response={200: list[CountOut], **READ_ERRORS})
-def model_count_list(request: HttpRequest, unit_id: int):
+def model_count_list(
+    request: HttpRequest,
+    unit: int | None = UnitFilter("The unit whose subtree is counted (required)."),
+    unit_id: int | None = UnitIdAlias(),
+):
     """Where good models live in a subtree, by category: started there and replicated there."""
-    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    unit = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)
+    )
     return [
         {
             "category": c.category,

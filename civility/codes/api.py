@@ -13,6 +13,7 @@ from ninja import Router, Schema
 
 from civility.codes import actions, reports
 from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
+from civility.core.api_lists import Limit, Offset, PageBase, paginate
 from civility.orgs.models import OrgUnit
 from civility.orgs.schemas import Message, ValidationMessage
 from civility.orgs.scopes import scope_of
@@ -106,17 +107,20 @@ def _code_out(code: Code) -> dict:
     }
 
 
-@router.get("", response={200: list[CodeOut], **READ_ERRORS})
-def code_list(request: HttpRequest):
+class CodePage(PageBase):
+    items: list[CodeOut]
+
+
+@router.get("", response={200: CodePage, **READ_ERRORS})
+def code_list(request: HttpRequest, limit: int = Limit(), offset: int = Offset()):
     """Codes issued by a unit in the caller's scope or above it."""
-    return [
-        _code_out(code)
-        for code in Code.objects.visible_to(request.user).prefetch_related("versions")
-    ]
+    codes = Code.objects.visible_to(request.user).prefetch_related("versions")
+    return paginate(request, codes, limit=limit, offset=offset, item=_code_out)
 
 
 @router.get("/{code_id}/versions/{number}", response={200: VersionOut, **READ_ERRORS})
 def version_detail(request: HttpRequest, code_id: int, number: int):
+    """One version of a code of conduct with its chapters, articles and clauses."""
     version = get_object_or_404(
         CodeVersion.objects.visible_to(request.user), code_id=code_id, number=number
     )

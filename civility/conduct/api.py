@@ -29,15 +29,28 @@ from civility.conduct.models import (
     ViolationType,
 )
 from civility.conduct.rules import DisciplineForm
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    PageBase,
+    UnitFilter,
+    UnitIdAlias,
+    ordered,
+    paginate,
+    unit_param,
+)
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.schemas import InputSchema, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["conduct"])
 
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
-MAX_LIMIT = 500
+RECORD_ORDERING = {"occurred_on": ("occurred_on",), "reported_at": ("reported_at",)}
+OCCURRED_FROM = Query(None, description="Occurred on or after this day.")
+OCCURRED_TO = Query(None, description="Occurred on or before this day.")
 
 
 class TypeOut(Schema):
@@ -68,10 +81,7 @@ class RecordSummary(Schema):
     severity: str
 
 
-class RecordPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class RecordPage(PageBase):
     items: list[RecordSummary]
 
 
@@ -215,61 +225,69 @@ def _detail(request: HttpRequest, record: ViolationRecord) -> dict:
     }
 
 
-@router.get("/types", response={200: list[TypeOut], **READ_ERRORS})
-def type_list(request: HttpRequest, include_retired: bool = False):
+class TypePage(PageBase):
+    items: list[TypeOut]
+
+
+@router.get("/types", response={200: TypePage, **READ_ERRORS})
+def type_list(
+    request: HttpRequest,
+    include_retired: bool = False,
+    limit: int = Limit(100),
+    offset: int = Offset(),
+):
     """The catalogues that apply to the caller's units; empty slots are flagged."""
     types = ViolationType.objects.visible_to(request.user).select_related("group")
     if not include_retired:
         types = types.current()
-    return [
-        {
-            "id": t.pk,
-            "key": t.key,
-            "version": t.version,
-            "group": t.group.key,
-            "title": t.title,
-            "title_en": t.title_en,
-            "default_severity": t.default_severity,
-            "related_to_duties": t.related_to_duties,
-            "wording": t.text_status,
-            "is_empty_slot": t.is_empty_slot(),
-            "is_current": t.is_current(),
-        }
-        for t in types
-    ]
+    return paginate(request, types, limit=limit, offset=offset, item=_type_out)
+
+
+def _type_out(t: ViolationType) -> dict:
+    return {
+        "id": t.pk,
+        "key": t.key,
+        "version": t.version,
+        "group": t.group.key,
+        "title": t.title,
+        "title_en": t.title_en,
+        "default_severity": t.default_severity,
+        "related_to_duties": t.related_to_duties,
+        "wording": t.text_status,
+        "is_empty_slot": t.is_empty_slot(),
+        "is_current": t.is_current(),
+    }
 
 
 @router.get("/records", response={200: RecordPage, **READ_ERRORS})
 def record_list(
     request: HttpRequest,
     status: RecordStatus | None = None,
-    unit_id: int | None = None,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    unit: int | None = UnitFilter(),
+    unit_id: int | None = UnitIdAlias(),
+    start: datetime.date | None = OCCURRED_FROM,
+    end: datetime.date | None = OCCURRED_TO,
+    ordering: str | None = Ordering(RECORD_ORDERING, "-occurred_on"),
+    limit: int = Limit(),
+    offset: int = Offset(),
 ):
     """Records the caller may read (summaries; each confidential one returned is audited)."""
-    records = ViolationRecord.objects.visible_to(request.user).select_related("type")
-    if unit_id is not None:
-        records = records.under(
-            get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
-        )
+    records = ViolationRecord.objects.visible_to(request.user).select_related("type", "unit")
+    unit = unit_param(unit, unit_id)
+    if unit is not None:
+        focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+        records = records.under(focus)
     if status is not None:
         records = records.filter(status=status)
-    records = records.between(start, end).order_by("-occurred_on", "-pk")
-    shown = list(records.select_related("unit")[offset : offset + limit])
-    actions.read_records(actor=request.user, records=shown)
-    return {
-        "count": records.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_summary(r) for r in shown],
-    }
+    records = ordered(records.between(start, end), ordering, RECORD_ORDERING, "-occurred_on")
+    page = paginate(request, records, limit=limit, offset=offset)
+    actions.read_records(actor=request.user, records=page["items"])
+    return page | {"items": [_summary(r) for r in page["items"]]}
 
 
 @router.get("/records/{record_id}", response={200: RecordOut, **READ_ERRORS})
 def record_detail(request: HttpRequest, record_id: int):
+    """One violation record with its history; reading a confidential one is audited."""
     record = get_object_or_404(
         ViolationRecord.objects.visible_to(request.user).with_related(), pk=record_id
     )
@@ -346,14 +364,16 @@ def record_transition(request: HttpRequest, record_id: int, payload: TransitionI
 @router.get("/figures", response={200: ConductFiguresOut, **READ_ERRORS})
 def figures(
     request: HttpRequest,
-    unit_id: int,
     start: datetime.date,
+    unit: int | None = UnitFilter("The unit whose subtree is counted (required)."),
+    unit_id: int | None = UnitIdAlias(),
     end: datetime.date | None = None,
     threshold: int = Query(2, ge=2, le=20),
 ):
     """Figures for a unit's subtree: the caller must handle records there."""
     unit = get_object_or_404(
-        OrgUnit.objects.filter(scope_of(request.user).q("path", roles=READER_ROLES)), pk=unit_id
+        OrgUnit.objects.filter(scope_of(request.user).q("path", roles=READER_ROLES)),
+        pk=unit_param(unit, unit_id, required=True),
     )
     end = end or timezone.localdate()
     if end < start:

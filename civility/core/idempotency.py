@@ -52,7 +52,8 @@ class IdempotencyMiddleware:
         if not key:
             return self.get_response(request)
         if not VALID_KEY.match(key):
-            return _refused(request, _("An idempotency key has 8 to 64 letters, digits, - or _."))
+            message = _("An idempotency key has 8 to 64 letters, digits, - or _.")
+            return _refused(request, "invalid_idempotency_key", message)
         principal = _principal(request)
         target = f"POST {request.path}"[:300]
         deadline = time.monotonic() + WAIT_SECONDS
@@ -63,12 +64,13 @@ class IdempotencyMiddleware:
             if first is None:
                 continue
             if first.method_path != target:
-                return _refused(request, _("This idempotency key was used for another request."))
+                message = _("This idempotency key was used for another request.")
+                return _refused(request, "idempotency_key_reused", message)
             if first.status is not None:
                 return _replay(first)
             if time.monotonic() > deadline:
                 message = _("This request is still being processed; wait, then reload.")
-                return _refused(request, message, 409)
+                return _refused(request, "in_progress", message, 409)
             time.sleep(0.1)
         try:
             response = self.get_response(request)
@@ -145,9 +147,9 @@ def _replay(first: Submission) -> HttpResponse:
     return response
 
 
-def _refused(request: HttpRequest, message: str, status: int = 422) -> HttpResponse:
+def _refused(request: HttpRequest, code: str, message: str, status: int = 422) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"message": message, "field": HEADER}, status=status)
+        return JsonResponse({"code": code, "message": message, "field": HEADER}, status=status)
     if request.path.startswith(open311_formats.PREFIX):
         return open311_formats.error_for_path(request.path, status, message)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -143,7 +143,8 @@ def answer(request: HttpRequest, status: int, message: str, field: str | None) -
     if request.path.startswith("/api/"):
         # The API answers every input error with 422 (docs/api.md), a NUL character too.
         status = 422 if status == 400 else status
-        return JsonResponse({"message": message, "field": field}, status=status)
+        code = "too_large" if status == 413 else "invalid"
+        return JsonResponse({"code": code, "message": message, "field": field}, status=status)
     if request.path.startswith(open311_formats.PREFIX):
         return open311_formats.error_for_path(request.path, status, message)
     # Rendered without the request: this runs before sessions and users exist, so the

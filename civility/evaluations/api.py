@@ -23,7 +23,7 @@ from civility.evaluations.models import (
     EvaluationPeriod,
 )
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["evaluations"])
@@ -94,9 +94,9 @@ class EvaluationOut(Schema):
     account: str
     self_points: dict
     self_level: str
-    self_total: Decimal | None
+    self_total: DecimalString | None
     points: dict
-    total: Decimal | None
+    total: DecimalString | None
     level: str
     grade: str
     quota: str = Field(description="The quota line when a quota lowered the level, else empty.")
@@ -113,7 +113,7 @@ class ClassificationOut(Schema):
     unit_id: int
     year: int
     rule_set: str
-    average_score: Decimal | None
+    average_score: DecimalString | None
     state: str = Field(
         description=(
             "proposed: Civility's proposal, awaiting the head's confirmation; to_assess: no "
@@ -242,6 +242,7 @@ def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
 
 @router.get("/evaluations/{evaluation_id}", response={200: EvaluationOut, **READ_ERRORS})
 def evaluation_detail(request: HttpRequest, evaluation_id: int):
+    """One monthly evaluation: the official's self-assessment, the head's rating, the result."""
     return _evaluation_out(_evaluation(request, evaluation_id))
 
 
@@ -253,6 +254,7 @@ def _items(items: list[WorkItemIn] | None) -> list[dict] | None:
 
 @router.post("/evaluations/{evaluation_id}/self", response={200: EvaluationOut, **WRITE_ERRORS})
 def evaluation_self(request: HttpRequest, evaluation_id: int, payload: SelfIn):
+    """The official saves their self-assessment: work items, account and self points."""
     evaluation = actions.save_self_assessment(
         actor=request.user,
         evaluation=_evaluation(request, evaluation_id),
@@ -267,6 +269,7 @@ def evaluation_self(request: HttpRequest, evaluation_id: int, payload: SelfIn):
 
 @router.post("/evaluations/{evaluation_id}/rate", response={200: EvaluationOut, **WRITE_ERRORS})
 def evaluation_rate(request: HttpRequest, evaluation_id: int, payload: RateIn):
+    """The head rates the evaluation: points per criterion, a comment, the work items."""
     evaluation = actions.rate_evaluation(
         actor=request.user,
         evaluation=_evaluation(request, evaluation_id),
@@ -279,6 +282,7 @@ def evaluation_rate(request: HttpRequest, evaluation_id: int, payload: RateIn):
 
 @router.post("/evaluations/{evaluation_id}/approve", response={200: EvaluationOut, **WRITE_ERRORS})
 def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: ApproveIn):
+    """The approver confirms the result, optionally correcting the points."""
     evaluation = actions.approve_evaluation(
         actor=request.user,
         evaluation=_evaluation(request, evaluation_id),
@@ -290,6 +294,7 @@ def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: Approv
 
 @router.get("/classifications", response={200: list[ClassificationOut], **READ_ERRORS})
 def classification_list(request: HttpRequest, year: int, unit: int | None = None):
+    """A year's annual classifications (`unit`: a subtree); Civility's proposal until confirmed."""
     rows = AnnualClassification.objects.visible_to(request.user).filter(year=year)
     if unit is not None:
         rows = rows.under(get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit))

@@ -20,6 +20,19 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    PageBase,
+    UnitFilter,
+    UnitIdAlias,
+    UpdatedSince,
+    changed_since,
+    ordered,
+    paginate,
+    unit_param,
+)
 from civility.feedback import actions, cases, conf, figures, stream, throttle
 from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
 from civility.feedback.scales import current_scale
@@ -29,7 +42,7 @@ from civility.orgs.schemas import Message, ValidationMessage
 router = Router(tags=["feedback"])
 
 KIOSK_ERRORS = {401: Message, 422: ValidationMessage, 429: Message}
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 
 
@@ -216,6 +229,7 @@ def _too_many_ratings() -> HttpError:
 
 @router.put("/kiosk/on-duty", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
 def kiosk_on_duty(request: HttpRequest, payload: OnDutyIn):
+    """The kiosk says which official is on duty at its counter (device key)."""
     actions.set_on_duty(device=request.device, official_id=payload.official_id)
     return kiosk_config(request.device)
 
@@ -250,6 +264,7 @@ class DossierStatIn(Schema):
 class DossierStatOut(DossierStatIn):
     id: int
     online_share: float | None
+    updated_at: datetime.datetime
 
 
 class DossierPushOut(Schema):
@@ -276,30 +291,53 @@ def push_dossier_stats(request: HttpRequest, payload: list[DossierStatIn]):
     return {"created": created, "updated": updated}
 
 
-@router.get("/dossier-stats", response={200: list[DossierStatOut], **READ_ERRORS})
+class DossierStatPage(PageBase):
+    items: list[DossierStatOut]
+
+
+DOSSIER_ORDERING = {"period_start": ("period_start",), "updated_at": ("updated_at",)}
+
+
+@router.get("/dossier-stats", response={200: DossierStatPage, **READ_ERRORS})
 def list_dossier_stats(
-    request: HttpRequest, unit_id: int, start: datetime.date, end: datetime.date
+    request: HttpRequest,
+    start: datetime.date,
+    end: datetime.date,
+    unit: int | None = UnitFilter("The unit whose subtree is listed (required)."),
+    unit_id: int | None = UnitIdAlias(),
+    updated_since: datetime.datetime | None = UpdatedSince,
+    ordering: str | None = Ordering(DOSSIER_ORDERING, "-period_start"),
+    limit: int = Limit(),
+    offset: int = Offset(),
 ):
-    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
-    stats = DossierStat.objects.visible_to(request.user).filter(
-        unit__path__startswith=unit.path, period_start__gte=start, period_end__lte=end
+    """Dossier figures of the periods within `start`..`end`, for a unit's subtree."""
+    focus = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)
     )
-    return [
-        {
-            "id": stat.pk,
-            "unit_id": stat.unit_id,
-            "period_start": stat.period_start,
-            "period_end": stat.period_end,
-            "received": stat.received,
-            "processed": stat.processed,
-            "early": stat.early,
-            "on_time": stat.on_time,
-            "late": stat.late,
-            "online": stat.online,
-            "online_share": stat.online_share(),
-        }
-        for stat in stats[:1000]
-    ]
+    stats = DossierStat.objects.visible_to(request.user).filter(
+        unit__path__startswith=focus.path, period_start__gte=start, period_end__lte=end
+    )
+    stats = ordered(
+        changed_since(stats, updated_since), ordering, DOSSIER_ORDERING, "-period_start"
+    )
+    return paginate(request, stats, limit=limit, offset=offset, item=_dossier_stat)
+
+
+def _dossier_stat(stat: DossierStat) -> dict:
+    return {
+        "id": stat.pk,
+        "unit_id": stat.unit_id,
+        "period_start": stat.period_start,
+        "period_end": stat.period_end,
+        "received": stat.received,
+        "processed": stat.processed,
+        "early": stat.early,
+        "on_time": stat.on_time,
+        "late": stat.late,
+        "online": stat.online,
+        "online_share": stat.online_share(),
+        "updated_at": stat.updated_at,
+    }
 
 
 class RateOut(Schema):
@@ -357,14 +395,17 @@ class FeedbackFiguresOut(Schema):
 @router.get("/figures", response={200: FeedbackFiguresOut, **READ_ERRORS})
 def get_figures(
     request: HttpRequest,
-    unit_id: int,
+    unit: int | None = UnitFilter("The unit whose subtree is counted (required)."),
+    unit_id: int | None = UnitIdAlias(),
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ):
     """Ratings, calls, what Civility holds of Decision 766's figures (rates it has no
     source for come with `available: false`) and Civility's own public-report indicator,
     for a unit's subtree."""
-    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    unit = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)
+    )
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
     if start > end:

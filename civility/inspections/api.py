@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,16 +17,17 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from civility.core.api_lists import Limit, Offset, Ordering, PageBase, UnitFilter, ordered, paginate
 from civility.core.i18n import format_percent
 from civility.inspections import actions
 from civility.inspections.models import CorrectiveAction, Inspection
-from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.models import OrgUnit
+from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 
 router = Router(tags=["inspections"])
 
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
-MAX_PAGE = 200
 
 
 class AnswerIn(Schema):
@@ -54,7 +54,7 @@ class AnswerResultOut(Schema):
 
 class SectionScoreOut(Schema):
     id: int
-    percent: Decimal | None = Field(description="Weighted score of the answers so far")
+    percent: DecimalString | None = Field(description="Weighted score of the answers so far")
     display: str = Field(description="The percentage written in the request's language")
 
 
@@ -86,7 +86,7 @@ class CriterionOut(Schema):
     answer_kind: str
     max_score: int | None
     options: list[dict]
-    weight: Decimal
+    weight: DecimalString
     photo_required: bool
     allows_not_applicable: bool
 
@@ -108,7 +108,7 @@ class InspectionOut(Schema):
     plan_id: int | None
     planned_on: datetime.date | None
     submitted_at: datetime.datetime | None
-    score: Decimal | None
+    score: DecimalString | None
     section_scores: dict
     template: str
     template_version: int
@@ -119,10 +119,7 @@ class InspectionDetailOut(InspectionOut):
     answers: list[AnswerOut]
 
 
-class InspectionPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class InspectionPage(PageBase):
     items: list[InspectionOut]
 
 
@@ -207,35 +204,60 @@ def _inspection(request: HttpRequest, inspection_id: int) -> Inspection:
     )
 
 
-@router.get("/actions", response={200: list[ActionOut], **READ_ERRORS})
-def action_list(request: HttpRequest, overdue: bool = False):
+class ActionPage(PageBase):
+    items: list[ActionOut]
+
+
+ACTION_ORDERING = {"deadline": ("deadline",)}
+INSPECTION_ORDERING = {"planned_on": ("planned_on",), "created_at": ("created_at",)}
+
+
+@router.get("/actions", response={200: ActionPage, **READ_ERRORS})
+def action_list(
+    request: HttpRequest,
+    overdue: bool = False,
+    unit: int | None = UnitFilter(),
+    ordering: str | None = Ordering(ACTION_ORDERING, "deadline"),
+    limit: int = Limit(),
+    offset: int = Offset(),
+):
     """Corrective actions not yet closed (or only the overdue ones)."""
     today = timezone.localdate()
     rows = CorrectiveAction.objects.visible_to(request.user).select_related("finding")
     rows = rows.overdue(today) if overdue else rows.not_closed()
-    return [_action_out(a, today) for a in rows[:MAX_PAGE]]
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=_visible_unit(request, unit).path)
+    rows = ordered(rows, ordering, ACTION_ORDERING, "deadline")
+    page = paginate(request, rows, limit=limit, offset=offset)
+    return page | {"items": [_action_out(action, today) for action in page["items"]]}
 
 
 @router.get("", response={200: InspectionPage, **READ_ERRORS})
 def inspection_list(
-    request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    status: str | None = None,
+    unit: int | None = UnitFilter("Only inspections of units in this unit's subtree."),
+    ordering: str | None = Ordering(INSPECTION_ORDERING, "-planned_on"),
+    limit: int = Limit(),
+    offset: int = Offset(),
 ):
     """Inspections the caller may see: of their units, or made by their units."""
     inspections = Inspection.objects.visible_to(request.user).with_related()
     if status:
         inspections = inspections.filter(status=status)
-    limit = max(1, min(limit, MAX_PAGE))
-    offset = max(0, offset)
-    return {
-        "count": inspections.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_inspection_out(i) for i in inspections[offset : offset + limit]],
-    }
+    if unit is not None:
+        inspections = inspections.filter(unit__path__startswith=_visible_unit(request, unit).path)
+    inspections = ordered(inspections, ordering, INSPECTION_ORDERING, "-planned_on")
+    return paginate(request, inspections, limit=limit, offset=offset, item=_inspection_out)
+
+
+def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
+    return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
 
 
 @router.get("/{inspection_id}", response={200: InspectionDetailOut, **READ_ERRORS})
 def inspection_detail(request: HttpRequest, inspection_id: int):
+    """One inspection with its checklist sections, criteria and answers."""
     inspection = _inspection(request, inspection_id)
     sections = inspection.template_version.sections.prefetch_related("criteria")
     return {

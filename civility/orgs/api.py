@@ -6,6 +6,7 @@ Every read is scoped with `visible_to(request.user)`; an object outside the call
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +17,16 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    UnitFilter,
+    UpdatedSince,
+    changed_since,
+    ordered,
+    paginate,
+)
 from civility.orgs.actions import create_official, ensure_can_manage, update_official
 from civility.orgs.models import (
     Official,
@@ -41,10 +52,7 @@ from civility.orgs.schemas import (
 
 router = Router()
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
-
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 
 # Model field names in validation errors, as the API calls them.
@@ -61,22 +69,26 @@ NOT_NULL_FIELDS = (
     "staff_code",
 )
 
-Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size.")
-Offset = Query(0, ge=0, description="Rows to skip.")
+UNIT_ORDERING = {"path": ("path",), "name": ("name",), "updated_at": ("updated_at",)}
+PLACE_ORDERING = {"name": ("name",), "updated_at": ("updated_at",)}
+OFFICIAL_ORDERING = {
+    "full_name": ("full_name",),
+    "staff_code": ("staff_code",),
+    "updated_at": ("updated_at",),
+}
+
 Search = Query("", max_length=200, description="Search text; accents and case are ignored.")
-
-
-def _page(rows: QuerySet, *, limit: int, offset: int) -> dict:
-    return {
-        "count": rows.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": list(rows[offset : offset + limit]),
-    }
 
 
 def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
     return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+
+
+def _under(request: HttpRequest, rows: QuerySet, unit_id: int | None, path_field: str):
+    if unit_id is None:
+        return rows
+    path = _visible_unit(request, unit_id).path
+    return rows.filter(**{f"{path_field}__startswith": path})
 
 
 # Units
@@ -86,14 +98,19 @@ def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
 def unit_list(
     request: HttpRequest,
     kind: UnitKind | None = None,
-    parent: int | None = Query(None, description="Only the direct children of this unit."),
+    unit: int | None = UnitFilter(),
+    parent: int | None = Query(
+        None, ge=1, deprecated=True, description="Deprecated: only the direct children."
+    ),
     q: str = Search,
     current: bool | None = Query(None, description="true: units in existence today."),
-    limit: int = Limit,
-    offset: int = Offset,
+    updated_since: datetime.datetime | None = UpdatedSince,
+    ordering: str | None = Ordering(UNIT_ORDERING, "path"),
+    limit: int = Limit(),
+    offset: int = Offset(),
 ):
-    """Units the caller can see, in tree order."""
-    units = OrgUnit.objects.visible_to(request.user).search(q)
+    """Units the caller can see, in tree order unless `ordering` says otherwise."""
+    units = _under(request, OrgUnit.objects.visible_to(request.user).search(q), unit, "path")
     if kind is not None:
         units = units.filter(kind=kind)
     if parent is not None:
@@ -102,28 +119,30 @@ def unit_list(
         units = units.current()
     elif current is False:
         units = units.former()
-    return _page(units.order_by("path"), limit=limit, offset=offset)
+    units = ordered(changed_since(units, updated_since), ordering, UNIT_ORDERING, "path")
+    return paginate(request, units, limit=limit, offset=offset)
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **READ_ERRORS}, tags=["units"])
 def unit_detail(request: HttpRequest, unit_id: int):
+    """One unit. Answers carry an ETag: send it back as If-None-Match to get 304."""
     return _visible_unit(request, unit_id)
 
 
 @router.get("/units/{unit_id}/subtree", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
-def unit_subtree(request: HttpRequest, unit_id: int, limit: int = Limit, offset: int = Offset):
+def unit_subtree(request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()):
     """The unit and everything under it, as a flat list in tree order (with depth, parent_id)."""
     unit = _visible_unit(request, unit_id)
     units = OrgUnit.objects.visible_to(request.user).subtree_of(unit).order_by("path")
-    return _page(units, limit=limit, offset=offset)
+    return paginate(request, units, limit=limit, offset=offset)
 
 
-@router.get(
-    "/units/{unit_id}/children", response={200: list[UnitOut], **READ_ERRORS}, tags=["units"]
-)
-def unit_children(request: HttpRequest, unit_id: int):
+@router.get("/units/{unit_id}/children", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
+def unit_children(request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()):
+    """The units directly under this one, by name."""
     unit = _visible_unit(request, unit_id)
-    return OrgUnit.objects.visible_to(request.user).filter(parent=unit).order_by("name", "pk")
+    children = OrgUnit.objects.visible_to(request.user).filter(parent=unit).order_by("name", "pk")
+    return paginate(request, children, limit=limit, offset=offset)
 
 
 # Places
@@ -133,21 +152,24 @@ def unit_children(request: HttpRequest, unit_id: int):
 def place_list(
     request: HttpRequest,
     kind: PlaceKind | None = None,
-    unit: int | None = Query(None, description="Only places in this unit's subtree."),
+    unit: int | None = UnitFilter(),
     q: str = Search,
-    limit: int = Limit,
-    offset: int = Offset,
+    updated_since: datetime.datetime | None = UpdatedSince,
+    ordering: str | None = Ordering(PLACE_ORDERING, "name"),
+    limit: int = Limit(),
+    offset: int = Offset(),
 ):
-    places = Place.objects.visible_to(request.user).search(q)
+    """Public places (markets, stations, parks…) of the units the caller can see."""
+    places = _under(request, Place.objects.visible_to(request.user).search(q), unit, "unit__path")
     if kind is not None:
         places = places.filter(kind=kind)
-    if unit is not None:
-        places = places.filter(unit__path__startswith=_visible_unit(request, unit).path)
-    return _page(places.order_by("name", "pk"), limit=limit, offset=offset)
+    places = ordered(changed_since(places, updated_since), ordering, PLACE_ORDERING, "name")
+    return paginate(request, places, limit=limit, offset=offset)
 
 
 @router.get("/places/{place_id}", response={200: PlaceOut, **READ_ERRORS}, tags=["places"])
 def place_detail(request: HttpRequest, place_id: int):
+    """One public place, with its coordinates when known."""
     return get_object_or_404(Place.objects.visible_to(request.user), pk=place_id)
 
 
@@ -157,18 +179,21 @@ def place_detail(request: HttpRequest, place_id: int):
 @router.get("/officials", response={200: OfficialPage, **READ_ERRORS}, tags=["officials"])
 def official_list(
     request: HttpRequest,
-    unit: int | None = Query(None, description="Only officials in this unit's subtree."),
+    unit: int | None = UnitFilter(),
     staff_category: StaffCategory | None = None,
     is_leader: bool | None = None,
-    post: int | None = None,
+    post: int | None = Query(None, description="Only holders of this post (its id)."),
     q: str = Search,
     active: bool | None = Query(None, description="true: still in the unit; false: left."),
-    limit: int = Limit,
-    offset: int = Offset,
+    updated_since: datetime.datetime | None = UpdatedSince,
+    ordering: str | None = Ordering(OFFICIAL_ORDERING, "full_name"),
+    limit: int = Limit(),
+    offset: int = Offset(),
 ):
+    """Officials of the units the caller can see. `q` also matches a staff code or an e-mail
+    exactly, which is how a sync finds its records again."""
     officials = Official.objects.visible_to(request.user).search(q).with_unit_and_post()
-    if unit is not None:
-        officials = officials.under(_visible_unit(request, unit))
+    officials = _under(request, officials, unit, "unit__path")
     if staff_category is not None:
         officials = officials.filter(staff_category=staff_category)
     if is_leader is not None:
@@ -179,13 +204,16 @@ def official_list(
         officials = officials.active()
     elif active is False:
         officials = officials.filter(left_on__isnull=False)
-    return _page(officials.order_by("full_name", "pk"), limit=limit, offset=offset)
+    officials = changed_since(officials, updated_since)
+    officials = ordered(officials, ordering, OFFICIAL_ORDERING, "full_name")
+    return paginate(request, officials, limit=limit, offset=offset)
 
 
 @router.get(
     "/officials/{official_id}", response={200: OfficialOut, **READ_ERRORS}, tags=["officials"]
 )
 def official_detail(request: HttpRequest, official_id: int):
+    """One official. Answers carry an ETag: send it back as If-None-Match to get 304."""
     return _visible_official(request, official_id)
 
 

@@ -3,24 +3,61 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
+from civility.core.api_lists import PageBase
 from civility.orgs.models import AgencyRole, OrgUnit, PlaceKind, StaffCategory, UnitKind
+
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+# A decimal in an answer: a string holding the stored value exactly ("75.50"), never a float
+# that would round it; one type in the schema rather than "number or string".
+DecimalString = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: format(value, "f"), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DECIMAL_PATTERN,
+            "examples": ["75.50"],
+            "description": "A decimal number written as a string, exactly as stored.",
+        }
+    ),
+]
 
 
 class Message(Schema):
-    """Every error: a readable message and the input field it is about (or null)."""
+    """Every error: a stable machine code, a message in the negotiated language, and the
+    input field it is about (or null)."""
 
-    message: str
-    field: str | None = None
+    code: str = Field(
+        description="Stable machine word: not_authenticated, invalid_token, forbidden, "
+        "read_only_token, csrf_failed, not_found, invalid, invalid_json, invalid_parameter, "
+        "out_of_range, invalid_idempotency_key, idempotency_key_reused, in_progress, "
+        "conflict, too_large, throttled.",
+        examples=["not_found"],
+    )
+    message: str = Field(
+        description="A sentence for people, in the Accept-Language asked for (vi or en).",
+        examples=["Not found"],
+    )
+    field: str | None = Field(
+        None, description="The parameter or body field it is about.", examples=[None]
+    )
 
 
 class FieldMessage(Schema):
-    field: str | None
-    message: str
+    code: str = Field(
+        description="Stable machine word of this problem (pydantic's error type for "
+        "schema errors, e.g. missing, int_parsing; the rule's code for domain errors).",
+        examples=["missing"],
+    )
+    field: str | None = Field(examples=["full_name"])
+    message: str = Field(examples=["This field is required."])
 
 
 class ValidationMessage(Message):
@@ -38,16 +75,14 @@ class UnitOut(Schema):
     valid_from: datetime.date | None
     valid_to: datetime.date | None
     is_current: bool
+    updated_at: datetime.datetime
 
     @staticmethod
     def resolve_is_current(unit: OrgUnit) -> bool:
         return unit.is_current()
 
 
-class UnitPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class UnitPage(PageBase):
     items: list[UnitOut]
 
 
@@ -59,12 +94,10 @@ class PlaceOut(Schema):
     unit_id: int
     latitude: float | None
     longitude: float | None
+    updated_at: datetime.datetime
 
 
-class PlacePage(Schema):
-    count: int
-    limit: int
-    offset: int
+class PlacePage(PageBase):
     items: list[PlaceOut]
 
 
@@ -89,14 +122,14 @@ class OfficialOut(Schema):
     agency_role: AgencyRole | Literal[""]
     post_start_date: datetime.date | None
     email: str
+    phone: str
+    staff_code: str = Field(description="The unit's own staff number: the key a sync matches on.")
     left_on: datetime.date | None
     retirement_date: datetime.date | None
+    updated_at: datetime.datetime
 
 
-class OfficialPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class OfficialPage(PageBase):
     items: list[OfficialOut]
 
 

@@ -12,8 +12,19 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    PageBase,
+    UnitFilter,
+    UpdatedSince,
+    changed_since,
+    ordered,
+    paginate,
+)
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import Message, ValidationMessage
+from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 from civility.programmes import actions, figures
 from civility.programmes.models import (
@@ -29,7 +40,7 @@ from civility.programmes.models import (
 
 router = Router(tags=["programmes"])
 
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 MAX_LIMIT = 500
 
@@ -44,7 +55,7 @@ class TaskFiguresOut(Schema):
     not_started: int
     cancelled: int
     prolonged: int
-    percent_done: Decimal | None
+    percent_done: DecimalString | None
 
 
 class ProgrammeOut(Schema):
@@ -72,12 +83,10 @@ class TaskOut(Schema):
     status: TaskStatus
     progress: int
     completed_on: datetime.date | None
+    updated_at: datetime.datetime
 
 
-class TaskPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class TaskPage(PageBase):
     items: list[TaskOut]
 
 
@@ -117,11 +126,11 @@ class PerformanceOut(Schema):
     unit_id: int
     year: int
     through: int | None
-    actual: Decimal | None
-    target: Decimal | None
-    percent_of_plan: Decimal | None
-    same_period_last_year: Decimal | None
-    times_last_year: Decimal | None
+    actual: DecimalString | None
+    target: DecimalString | None
+    percent_of_plan: DecimalString | None
+    same_period_last_year: DecimalString | None
+    times_last_year: DecimalString | None
 
 
 class ActualIn(Schema):
@@ -138,7 +147,7 @@ class ActualOut(Schema):
     unit_id: int
     year: int
     period: int
-    value: Decimal
+    value: DecimalString
     note: str
     created: bool
 
@@ -152,8 +161,8 @@ class TitleFiguresOut(Schema):
     recognised: int
     maintained: int
     maintained_3_years: int
-    percent_recognised: Decimal | None
-    target_percent: Decimal | None
+    percent_recognised: DecimalString | None
+    target_percent: DecimalString | None
 
 
 def _task_out(task: Task, today: datetime.date) -> dict:
@@ -171,6 +180,7 @@ def _task_out(task: Task, today: datetime.date) -> dict:
         "status": task.status(today),
         "progress": task.progress,
         "completed_on": task.completed_on,
+        "updated_at": task.updated_at,
     }
 
 
@@ -190,10 +200,19 @@ def _focus(request: HttpRequest, root: OrgUnit, unit: int | None) -> OrgUnit:
     return OrgUnit.objects.get(path=min(inside, key=len))
 
 
-@router.get("", response={200: list[ProgrammeOut], **READ_ERRORS})
-def programme_list(request: HttpRequest):
+class ProgrammePage(PageBase):
+    items: list[ProgrammeOut]
+
+
+class IndicatorPage(PageBase):
+    items: list[IndicatorOut]
+
+
+@router.get("", response={200: ProgrammePage, **READ_ERRORS})
+def programme_list(request: HttpRequest, limit: int = Limit(), offset: int = Offset()):
     """Programmes issued in the caller's scope or above it."""
-    return list(Programme.objects.visible_to(request.user))
+    programmes = Programme.objects.visible_to(request.user)
+    return paginate(request, programmes, limit=limit, offset=offset)
 
 
 @router.get("/{programme_id}/figures", response={200: ProgrammeFiguresOut, **READ_ERRORS})
@@ -220,15 +239,21 @@ def programme_figures(request: HttpRequest, programme_id: int, unit: int | None 
     }
 
 
+TASK_ORDERING = {"deadline": ("deadline",), "updated_at": ("updated_at",)}
+
+
 @router.get("/{programme_id}/tasks", response={200: TaskPage, **READ_ERRORS})
 def task_list(
     request: HttpRequest,
     programme_id: int,
     status: TaskStatus | None = None,
-    unit: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    unit: int | None = UnitFilter("Only tasks assigned to units in this unit's subtree."),
+    updated_since: datetime.datetime | None = UpdatedSince,
+    ordering: str | None = Ordering(TASK_ORDERING, "deadline"),
+    limit: int = Limit(100),
+    offset: int = Offset(),
 ):
+    """A programme's tasks the caller may see, with their status as of today in Vietnam."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
     today = vietnam_today()
     tasks = programme.tasks.visible_to(request.user).with_status(today)
@@ -236,15 +261,10 @@ def task_list(
         tasks = tasks.assigned_under(_focus(request, programme.unit, unit))
     if status is not None:
         tasks = tasks.filter(current_status=status)
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
-    page = tasks.select_related("assignee_unit").order_by("deadline", "pk")[offset : offset + limit]
-    return {
-        "count": tasks.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_task_out(task, today) for task in page],
-    }
+    tasks = changed_since(tasks.select_related("assignee_unit"), updated_since)
+    tasks = ordered(tasks, ordering, TASK_ORDERING, "deadline")
+    page = paginate(request, tasks, limit=limit, offset=offset)
+    return page | {"items": [_task_out(task, today) for task in page["items"]]}
 
 
 @router.post("/tasks/{task_id}/progress", response={200: TaskOut, **WRITE_ERRORS})
@@ -264,9 +284,11 @@ def task_progress(request: HttpRequest, task_id: int, payload: ProgressIn):
     return _task_out(task, vietnam_today())
 
 
-@router.get("/indicators", response={200: list[IndicatorOut], **READ_ERRORS})
-def indicator_list(request: HttpRequest):
-    return list(Indicator.objects.visible_to(request.user))
+@router.get("/indicators", response={200: IndicatorPage, **READ_ERRORS})
+def indicator_list(request: HttpRequest, limit: int = Limit(100), offset: int = Offset()):
+    """The indicators defined in or above the caller's units."""
+    indicators = Indicator.objects.visible_to(request.user)
+    return paginate(request, indicators, limit=limit, offset=offset)
 
 
 @router.get("/indicators/{indicator_id}/performance", response={200: PerformanceOut, **READ_ERRORS})
@@ -328,6 +350,8 @@ def actual_report(request: HttpRequest, indicator_id: int, payload: ActualIn):
 
 @router.get("/titles/{title}/figures", response={200: TitleFiguresOut, **READ_ERRORS})
 def title_figures(request: HttpRequest, title: CulturalTitle, year: int, unit: int):
+    """A cultural title's figures for a unit and year: households or units recognised against the
+    target."""
     focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
     rule = actions.rule_for(focus, title, year)
     result = figures.title_figures(title, year, focus, rule=rule)

@@ -5,7 +5,7 @@ say which statuses are still proposals, and computed eligibility is not a decisi
 from __future__ import annotations
 
 
-def test_the_openapi_document_labels_proposals_and_computed_verdicts(client):
+def test_the_openapi_document_labels_proposals_and_computed_verdicts(client, db):
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
 
     classification = schemas["ClassificationOut"]["properties"]

@@ -58,7 +58,7 @@ def test_officials_are_paginated_with_a_count(admin_client, cast):
     assert [row["full_name"] for row in last["items"]] == ["Nguyễn Văn B"]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"offset": -1}, {"limit": "x"}])
+@pytest.mark.parametrize("params", [{"limit": 0}, {"offset": -1}, {"limit": "x"}])
 def test_bad_paging_names_the_parameter(admin_client, cast, params):
     response = admin_client.get("/api/v1/officials", params)
 
@@ -96,6 +96,7 @@ def test_official_detail_shows_unit_and_post(admin_client, cast):
 
     data = admin_client.get(f"/api/v1/officials/{official.pk}").json()
 
+    assert data.pop("updated_at")
     assert data == {
         "id": official.pk,
         "full_name": "Vũ Thu",
@@ -106,6 +107,8 @@ def test_official_detail_shows_unit_and_post(admin_client, cast):
         "agency_role": "",
         "post_start_date": None,
         "email": "thu@example.vn",
+        "phone": "",
+        "staff_code": "",
         "left_on": None,
         "retirement_date": None,
     }
@@ -152,6 +155,7 @@ def test_unknown_unit_kind_is_a_field_error(admin_client, cast):
 def test_unit_detail_has_tree_fields(admin_client, cast):
     data = admin_client.get(f"/api/v1/units/{cast.a.ward.pk}").json()
 
+    assert data.pop("updated_at")
     assert data == {
         "id": cast.a.ward.pk,
         "kind": "ward",
@@ -184,7 +188,8 @@ def test_subtree_is_flat_in_tree_order_with_depth_and_parent(admin_client, cast)
 def test_children_lists_direct_children_only(admin_client, cast):
     response = admin_client.get(f"/api/v1/units/{cast.city.pk}/children")
 
-    assert [row["name"] for row in response.json()] == ["Phường Long Biên", "Phường Tây Hồ"]
+    names = [row["name"] for row in response.json()["items"]]
+    assert names == ["Phường Long Biên", "Phường Tây Hồ"]
 
 
 def test_places_filter_by_unit_subtree_and_kind(admin_client, cast):
@@ -194,7 +199,9 @@ def test_places_filter_by_unit_subtree_and_kind(admin_client, cast):
 
     response = admin_client.get("/api/v1/places", {"unit": cast.a.ward.pk, "kind": "market"})
 
-    assert response.json()["items"] == [
+    items = response.json()["items"]
+    assert all(item.pop("updated_at") for item in items)
+    assert items == [
         {
             "id": market.pk,
             "kind": "market",

@@ -73,7 +73,12 @@ def test_create_errors_name_the_field(head_client, cast, change, field):
     body = response.json()
     assert body["field"] == field
     assert body["message"]
-    assert body["errors"][0] == {"field": field, "message": body["message"]}
+    assert body["code"] == "invalid" and body["errors"][0]["code"]
+    assert body["errors"][0] | {"code": None} == {
+        "code": None,
+        "field": field,
+        "message": body["message"],
+    }
 
 
 def test_create_lists_every_missing_field(head_client, cast):

@@ -12,7 +12,7 @@ from civility.codes.models import Commitment
 
 def test_codes_and_a_version_structure_are_readable(client, cast, codes):
     client.force_login(cast.a.official_user)
-    listing = client.get("/api/v1/codes/").json()
+    listing = client.get("/api/v1/codes/").json()["items"]
     assert {code["slug"] for code in listing} == {"hanoi-522", "hanoi-1665"}
     version = client.get(f"/api/v1/codes/{codes.officials.pk}/versions/1").json()
     assert version["status"] == "published" and version["is_summary"]

@@ -108,7 +108,7 @@ def test_the_official_reads_their_record_without_the_reporter(client, cast, file
 
 
 def test_types_flag_empty_slots(client, cast, catalogue, head_headers):
-    types = client.get("/api/v1/conduct/types", headers=head_headers).json()
+    types = client.get("/api/v1/conduct/types", headers=head_headers).json()["items"]
     assert sum(t["is_empty_slot"] for t in types) == 22
 
 

@@ -136,7 +136,7 @@ def test_overdue_actions_are_flagged(client, cast, action, time_machine):
     page = client.get("/inspections/actions/?show=overdue").content.decode()
     assert "Sửa chuông hỗ trợ." in page and "2 days overdue" in page
     assert "1 corrective action is overdue." in client.get("/inspections/").content.decode()
-    api = client.get("/api/v1/inspections/actions?overdue=true").json()
+    api = client.get("/api/v1/inspections/actions?overdue=true").json()["items"]
     assert [row["id"] for row in api] == [action.pk] and api[0]["overdue"] is True
 
 

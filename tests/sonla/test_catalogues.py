@@ -109,7 +109,7 @@ def test_hanois_violation_catalogue_is_not_offered_or_loadable_in_son_la(client,
     page = client.get("/conduct/catalogue/").content.decode()
     assert "Load the starting catalogue" not in page
     assert not ViolationType.objects.for_unit(sonla.ward).exists()
-    assert client.get("/api/v1/conduct/types").json() == []
+    assert client.get("/api/v1/conduct/types").json()["items"] == []
     client.post("/conduct/catalogue/seed/", {"unit": sonla.province.pk})
     assert not ViolationType.objects.filter(group__unit=sonla.province).exists()
 

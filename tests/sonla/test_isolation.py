@@ -154,9 +154,11 @@ def test_a_province_code_of_conduct_is_not_offered_or_loadable_in_another(client
 
     load_code_seed(actor=None, unit=cast.city, slug="hanoi-522")
     assert "hanoi" not in client.get("/codes/").content.decode().lower()
-    assert client.get("/api/v1/codes/").json() == []
+    assert client.get("/api/v1/codes/").json()["items"] == []
     client.force_login(cast.city_coordinator)
-    assert [code["unit_id"] for code in client.get("/api/v1/codes/").json()] == [cast.city.pk]
+    assert [code["unit_id"] for code in client.get("/api/v1/codes/").json()["items"]] == [
+        cast.city.pk
+    ]
 
 
 def test_a_public_report_far_from_any_place_goes_to_the_province_it_lies_in(cast, sonla):

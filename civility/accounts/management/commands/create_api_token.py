@@ -16,8 +16,9 @@ from civility.orgs.scopes import Role
 
 class Command(BaseCommand):
     help = (
-        "Create an API token owned by --user (a system administrator of the unit or a "
-        "superuser), limited to the unit's subtree and one role. The secret is printed once."
+        "Create an API token owned by --user, limited to the unit's subtree and a role the "
+        "user holds there (any role for its system administrators). It expires after 90 days "
+        "unless --expires-in-days says otherwise. The secret is printed once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--name", required=True, help="What the token is for.")
         parser.add_argument(
-            "--expires-in-days", type=int, default=None, help="Expire after this many days."
+            "--expires-in-days", type=int, default=None, help="Expire after this many days (90)."
         )
 
     def handle(self, *args, **options) -> None:
@@ -51,7 +52,8 @@ class Command(BaseCommand):
             )
         except PermissionDenied as exc:
             raise CommandError(
-                f"{user} is not a system administrator of {unit} (or a superuser)."
+                f"{user} does not hold the role {options['role']} on {unit} (nor is a system "
+                "administrator of it)."
             ) from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
