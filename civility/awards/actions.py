@@ -236,9 +236,7 @@ def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
                     version=version,
                     rule_set=rule_set,
                     valid_to=valid_to,
-                    multiplier_source=(
-                        seed.MULTIPLIER_SOURCE if fields.get("multiplier") else ""
-                    ),
+                    multiplier_source=(seed.MULTIPLIER_SOURCE if fields.get("multiplier") else ""),
                     created_by=actor,
                     **fields,
                 )

@@ -74,3 +74,44 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     job.result_file.save(job.params["file_name"], ContentFile(content), save=False)
     job.result = {"rows": counts}
     job.message = _("%(count)d lists written.") % {"count": len(counts)}
+
+
+@jobs.runner("awards.import_past_decisions")
+def import_past_decisions_job(job: Job, progress: jobs.Progress) -> None:
+    """Read the stored file of earlier decisions, check every row, then record them all or
+    none (civility.awards.history)."""
+    from django.core.files.storage import default_storage
+    from django.utils.translation import ngettext
+
+    from civility.awards import history
+    from civility.orgs import imports
+
+    params = job.params
+    try:
+        with default_storage.open(params["file"], "rb") as file:
+            table = imports.read_table(file, params["file_name"])
+        planned, result = history.import_past_decisions(
+            actor=job.owner,
+            root=job.unit,
+            table=table,
+            dry_run=params.get("dry_run", False),
+            progress=progress,
+        )
+    except imports.ImportFileError as error:
+        raise jobs.JobFailed(error.message) from None
+    finally:
+        default_storage.delete(params["file"])  # a run that reaches here never runs again
+    if result.errors:
+        raise jobs.JobFailed(
+            ngettext(
+                "The file has %(count)s problem; nothing was imported.",
+                "The file has %(count)s problems; nothing was imported.",
+                len(result.errors),
+            )
+            % {"count": len(result.errors)},
+            result=result.as_dict(),
+        )
+    job.result = {**result.as_dict(), "decisions": len(planned)}
+    job.message = (
+        _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    )
