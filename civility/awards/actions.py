@@ -673,12 +673,16 @@ def record_decision(
     issuer: str,
     nominations: list[Nomination],
     note: str = "",
+    movement: Movement | None = None,
 ) -> AwardDecision:
     """Record the decision on nominations the board recommended: one award line each, with
     the multiplier of its title version and the bonus at the base salary of the day
-    (civility.awards.bonuses)."""
+    (civility.awards.bonuses), and the movement whose results it commends, if any."""
     _ensure(can_decide(actor, unit))
     errors = {}
+    problem = movement_problem(unit, decided_on, movement)
+    if problem:
+        errors["movement"] = problem
     if not number.strip():
         errors["number"] = _("Enter the decision number.")
     if not issuer.strip():
@@ -721,6 +725,7 @@ def record_decision(
                 year=year,
                 source=DecisionSource.BOARD,
                 rule_set=rule_set_on(decided_on).key,
+                movement=movement,
                 base_salary=bonus.base_amount,
                 base_salary_record=bonus.base_salary,
                 bonus_rule=bonus.explain(),
@@ -784,17 +789,26 @@ def past_decision_problems(
         }
     if year > decided_on.year:
         errors["year"] = _("The year of the achievements is after the decision date.")
-    if movement is not None:
-        if not (
-            unit.path.startswith(movement.unit.path) or movement.unit.path.startswith(unit.path)
-        ):
-            errors["movement"] = _("The movement does not cover the issuing unit.")
-        elif decided_on < movement.starts_on:
-            errors["movement"] = _("The decision is dated before the movement started.")
+    problem = movement_problem(unit, decided_on, movement)
+    if problem:
+        errors["movement"] = problem
     return errors
 
 
-def past_award_problem(title: AwardTitle | None, award: PastAward, issuer: OrgUnit) -> str:
+def movement_problem(unit: OrgUnit, decided_on: datetime.date, movement: Movement | None) -> str:
+    """Why a decision of `unit` on `decided_on` cannot commend results of `movement`, or ""."""
+    if movement is None:
+        return ""
+    if not (unit.path.startswith(movement.unit.path) or movement.unit.path.startswith(unit.path)):
+        return _("The movement does not cover the issuing unit.")
+    if decided_on < movement.starts_on:
+        return _("The decision is dated before the movement started.")
+    return ""
+
+
+def past_award_problem(
+    title: AwardTitle | None, award: PastAward, issuer: OrgUnit, decided_on: datetime.date
+) -> str:
     """What is wrong with one line of an earlier decision, or ""."""
     if title is None:
         return _("No version of this title is in the catalogue for that year.")
@@ -808,6 +822,11 @@ def past_award_problem(title: AwardTitle | None, award: PastAward, issuer: OrgUn
         return _("%(name)s is outside the issuing unit.") % {"name": award.name}
     if award.official is None and not can_hold(title, award.unit):
         return _not_a_labour_collective()
+    if award.official is None and not award.unit.is_current(decided_on):
+        return _("%(unit)s did not exist on %(day)s.") % {
+            "unit": award.unit.display_name,
+            "day": decided_on.strftime("%d/%m/%Y"),
+        }
     return ""
 
 
@@ -841,7 +860,7 @@ def record_earlier_decision(
         raise ValidationError(errors)
     titles = {key: title_for(unit, key, year) for key in {award.title_key for award in awards}}
     for award in awards:
-        problem = past_award_problem(titles[award.title_key], award, unit)
+        problem = past_award_problem(titles[award.title_key], award, unit, decided_on)
         if problem:
             raise ValidationError({"awards": f"{award.name}: {problem}"})
     bonus = BonusRule.on(decided_on, unit=unit)

@@ -120,6 +120,11 @@ class DecisionOut(Schema):
     year: int
     unit_id: int
     rule_set: str
+    source: str = Field(
+        description="board: decided through Civility; recorded: an earlier "
+        "decision recorded for the archive, with no nomination or vote."
+    )
+    movement_id: int | None
     base_salary: Decimal | None
     base_salary_to_be_confirmed: bool
     bonus_rule: str
@@ -246,6 +251,8 @@ def decision_detail(request: HttpRequest, decision_id: int):
         "year": decision.year,
         "unit_id": decision.unit_id,
         "rule_set": decision.rule_set,
+        "source": decision.source,
+        "movement_id": decision.movement_id,
         "base_salary": decision.base_salary,
         "base_salary_to_be_confirmed": bool(
             decision.base_salary_record and decision.base_salary_record.to_be_confirmed

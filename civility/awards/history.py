@@ -459,9 +459,9 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_nam
 
 
 def _add(sheet: Sheet, row: Row, award: PastAward) -> None:
-    problem = past_award_problem(row.title, award, row.decision.unit)
+    problem = past_award_problem(row.title, award, row.decision.unit, row.decision.decided_on)
     if problem:
-        sheet.error(row.number, "title", problem)
+        sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
         return
     row.award = award
     row.decision.awards.append(award)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.awards import views
+from civility.awards import history_views, views
 
 app_name = "awards"
 
@@ -27,6 +27,15 @@ urlpatterns = [
     path("nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/new/", views.decision_create, name="decision_create"),
+    path("decisions/earlier/new/", history_views.past_decision_create, name="past_decision_create"),
+    path(
+        "decisions/earlier/import/", history_views.past_decision_import, name="past_decision_import"
+    ),
+    path(
+        "decisions/earlier/template.xlsx",
+        history_views.past_decision_template,
+        name="past_decision_template",
+    ),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/decision.docx", views.decision_docx, name="decision_docx"),
     path("decisions/<int:pk>/decision.xlsx", views.decision_xlsx, name="decision_xlsx"),

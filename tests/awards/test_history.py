@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
@@ -149,7 +150,11 @@ def test_a_decision_after_the_former_district_ended_is_refused_on_its_row(cast, 
     job = history.request_import(actor=cast.city_coordinator, root=cast.city, upload=_upload(rows))
 
     assert job.status == JobStatus.FAILED
-    assert [(e["row"], e["column"]) for e in job.result["errors"]] == [(3, "issuing_unit")]
+    # The district and its division both ended on 30/06/2025.
+    assert [(e["row"], e["column"]) for e in job.result["errors"]] == [
+        (3, "issuing_unit"),
+        (3, "recipient_code"),
+    ]
     assert not Award.objects.exists()
 
 
@@ -250,3 +255,82 @@ def test_the_2023_periodic_report_counts_the_decisions_by_title(cast, dong_anh):
         cast.city, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
     )
     assert later["decisions"].decisions == 0
+
+
+def test_the_form_records_a_former_districts_decision_with_several_recipients(
+    client, cast, dong_anh
+):
+    district, divisions, officials, movement = dong_anh
+    client.force_login(cast.city_coordinator)
+    url = reverse("awards:past_decision_create")
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "unit": district.pk,
+            "number": "31/QĐ-UBND",
+            "decided_on": "2022-06-15",
+            "issuer": "Chủ tịch UBND huyện Đông Anh",
+            "movement": movement.pk,
+            "collective_title": "advanced-collective",
+            "units": [divisions[0].pk, divisions[1].pk],
+            "individual_title": "advanced-worker",
+            "officials": [officials[0].pk],
+        },
+    )
+
+    decision = AwardDecision.objects.get()
+    assert response.status_code == 302 and response.url == decision.get_absolute_url()
+    assert decision.year == 2022 and decision.awards.count() == 3
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert str(DecisionSource.RECORDED.label) in page and movement.name in page
+    listing = client.get(reverse("awards:decision_list") + "?source=recorded").content.decode()
+    assert "31/QĐ-UBND" in listing
+    assert "31/QĐ-UBND" in client.get(movement.get_absolute_url()).content.decode()
+
+
+def test_the_form_names_the_field_when_the_issuer_no_longer_existed(client, cast, dong_anh):
+    district, divisions, officials, movement = dong_anh
+    client.force_login(cast.city_coordinator)
+    response = client.post(
+        reverse("awards:past_decision_create"),
+        {
+            "unit": district.pk,
+            "number": "1/QĐ-UBND",
+            "decided_on": "2025-09-01",
+            "issuer": "Chủ tịch UBND huyện Đông Anh",
+            "collective_title": "advanced-collective",
+            "units": [divisions[0].pk],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"]
+    assert not AwardDecision.objects.exists()
+
+
+def test_the_import_page_runs_the_job_and_shows_row_errors(client, cast, dong_anh):
+    district, divisions, officials, movement = dong_anh
+    client.force_login(cast.city_coordinator)
+    url = reverse("awards:past_decision_import")
+    assert client.get(url).status_code == 200
+    template = client.get(reverse("awards:past_decision_template"))
+    assert template.status_code == 200 and template.content.startswith(b"PK")
+
+    rows = _rows(divisions[:3], officials[:2], movement)
+    rows[4][7] = "KHONG-CO"
+    response = client.post(url, {"unit": cast.city.pk, "file": _upload(rows)})
+    assert response.status_code == 400
+    assert "KHONG-CO" in response.content.decode()
+    assert not AwardDecision.objects.exists()
+
+    rows[4][7] = officials[1].staff_code
+    response = client.post(url, {"unit": cast.city.pk, "file": _upload(rows)})
+    assert response.status_code == 200
+    assert AwardDecision.objects.get().awards.count() == 5
+
+
+def test_people_without_the_deciding_role_cannot_open_the_pages(client, cast):
+    client.force_login(cast.a.head)
+    assert client.get(reverse("awards:past_decision_create")).status_code == 403
+    assert client.get(reverse("awards:past_decision_import")).status_code == 403
