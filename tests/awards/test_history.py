@@ -334,3 +334,28 @@ def test_people_without_the_deciding_role_cannot_open_the_pages(client, cast):
     client.force_login(cast.a.head)
     assert client.get(reverse("awards:past_decision_create")).status_code == 403
     assert client.get(reverse("awards:past_decision_import")).status_code == 403
+
+
+def test_the_api_records_an_earlier_decision_and_says_it_was_recorded(client, cast, dong_anh):
+    district, divisions, officials, movement = dong_anh
+    client.force_login(cast.city_coordinator)
+    payload = {
+        "unit_id": district.pk,
+        "number": "44/QĐ-UBND",
+        "decided_on": "2021-12-30",
+        "issuer": "Chủ tịch UBND huyện Đông Anh",
+        "movement_id": movement.pk,
+        "awards": [
+            {"title_key": "advanced-collective", "unit_id": divisions[0].pk},
+            {"title_key": "advanced-worker", "official_id": officials[0].pk},
+        ],
+    }
+    url = "/api/v1/awards/earlier-decisions"
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["source"] == "recorded" and body["movement_id"] == movement.pk
+    assert body["rule_set"] == "law-2003" and len(body["awards"]) == 2
+
+    again = client.post(url, payload, content_type="application/json")
+    assert again.status_code == 422 and AwardDecision.objects.count() == 1
