@@ -437,17 +437,16 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_nam
             sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
             continue
         _add(sheet, row, PastAward(title.key, unit=unit))
-    officials = _officials(individual_rows) if individual_rows else []
+    by_code, by_name = defaultdict(list), defaultdict(list)
+    for official in _officials(individual_rows) if individual_rows else []:
+        by_code[code_key(official.staff_code)].append(official)
+        by_name[normalize(official.full_name)].append(official)
     for row in individual_rows:
+        found = by_code[code_key(row.code)] if row.code else by_name[normalize(row.name)]
         candidates = [
             official
-            for official in officials
+            for official in found
             if official.unit.path.startswith(row.decision.unit.path)
-            and (
-                code_key(official.staff_code) == code_key(row.code)
-                if row.code
-                else normalize(official.full_name) == normalize(row.name)
-            )
             and (not row.workplace or code_key(official.unit.code) == code_key(row.workplace))
         ]
         official, problem = _one(candidates, _("official"), row.code or row.name)
