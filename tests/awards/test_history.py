@@ -215,6 +215,24 @@ def test_loading_the_catalogue_again_adds_only_the_missing_pre_2024_versions(cas
     assert actions.load_award_catalogue(actor=None, unit=cast.city) == 0
 
 
+def test_the_migration_gives_an_existing_catalogue_the_same_pre_2024_versions(cast, catalogue):
+    import importlib
+
+    from django.apps import apps
+
+    from civility.awards.models import AwardTitle
+
+    fields = ("key", "name", "legal_basis", "valid_from", "valid_to", "rule_set", "multiplier")
+    shipped = sorted(AwardTitle.objects.filter(version=0).values_list(*fields))
+    AwardTitle.objects.filter(version=0).delete()
+    migration = importlib.import_module(
+        "civility.awards.migrations.0006_decision_movement_and_pre_2024_catalogue"
+    )
+    migration.add_pre_2024_versions(apps, None)
+    migration.add_pre_2024_versions(apps, None)  # run twice: nothing more
+    assert sorted(AwardTitle.objects.filter(version=0).values_list(*fields)) == shipped
+
+
 def test_an_earlier_decision_refuses_a_title_given_to_the_wrong_kind_of_recipient(cast, catalogue):
     with pytest.raises(ValidationError) as error:
         actions.record_earlier_decision(
