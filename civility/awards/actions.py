@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from civility.awards import seed
 from civility.awards.bonuses import BonusRule
-from civility.awards.eligibility import Assessor, can_hold, quota_limit
+from civility.awards.eligibility import Assessor, can_hold, quota_limit, title_for
 from civility.awards.models import (
     BOARD_ROLES,
     CATALOGUE_ROLES,
@@ -198,8 +199,10 @@ def _check_title(title: AwardTitle) -> None:
 
 @transaction.atomic
 def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
-    """Create the starting catalogue (both rule-set versions) and base salaries, once. The
-    titles are those of the unit's province (civility.awards.seed.titles_for)."""
+    """Create the starting catalogue (every rule-set version) and base salaries. The titles
+    are those of the unit's province (civility.awards.seed.titles_for). A version already
+    there, or a title whose key a coordinator revised, is left as it is; a catalogue loaded
+    before the pre-2024 versions existed gains them."""
     if actor is not None:
         _ensure(can_manage_catalogue(actor, unit))
     province = unit.province
@@ -218,18 +221,24 @@ def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
                 },
             )
         for data in titles:
-            if AwardTitle.objects.filter(unit=unit, key=data["key"]).exists():
-                continue
-            for number, (rule_set, valid_from, valid_to) in enumerate(seed.VERSIONS, start=1):
+            existing = AwardTitle.objects.filter(unit=unit, key=data["key"])
+            fresh = not existing.exists()
+            for version, rule_set, valid_from, valid_to in seed.VERSIONS:
+                fields = dict(data, valid_from=valid_from)
+                if version == seed.PRE_2024_VERSION:
+                    fields = seed.pre_2024_version(fields)
+                    if existing.filter(valid_from__lte=valid_to).exists():
+                        continue
+                elif not fresh:
+                    continue
                 AwardTitle.objects.create(
                     unit=unit,
-                    version=number,
+                    version=version,
                     rule_set=rule_set,
-                    valid_from=valid_from,
                     valid_to=valid_to,
-                    multiplier_source=seed.MULTIPLIER_SOURCE if data.get("multiplier") else "",
+                    multiplier_source=(seed.MULTIPLIER_SOURCE if fields.get("multiplier") else ""),
                     created_by=actor,
-                    **data,
+                    **fields,
                 )
                 created += 1
     return created
@@ -664,12 +673,16 @@ def record_decision(
     issuer: str,
     nominations: list[Nomination],
     note: str = "",
+    movement: Movement | None = None,
 ) -> AwardDecision:
     """Record the decision on nominations the board recommended: one award line each, with
     the multiplier of its title version and the bonus at the base salary of the day
-    (civility.awards.bonuses)."""
+    (civility.awards.bonuses), and the movement whose results it commends, if any."""
     _ensure(can_decide(actor, unit))
     errors = {}
+    problem = movement_problem(unit, decided_on, movement)
+    if problem:
+        errors["movement"] = problem
     if not number.strip():
         errors["number"] = _("Enter the decision number.")
     if not issuer.strip():
@@ -712,6 +725,7 @@ def record_decision(
                 year=year,
                 source=DecisionSource.BOARD,
                 rule_set=rule_set_on(decided_on).key,
+                movement=movement,
                 base_salary=bonus.base_amount,
                 base_salary_record=bonus.base_salary,
                 bonus_rule=bonus.explain(),
@@ -744,6 +758,78 @@ def record_decision(
     return decision
 
 
+@dataclass(frozen=True)
+class PastAward:
+    """One line of an earlier decision: a title to an official, or to a unit (a collective)."""
+
+    title_key: str
+    official: Official | None = None
+    unit: OrgUnit | None = None
+
+    @property
+    def recipient_unit(self) -> OrgUnit:
+        return self.official.unit if self.official is not None else self.unit
+
+    @property
+    def name(self) -> str:
+        return self.official.full_name if self.official is not None else self.unit.display_name
+
+
+def past_decision_problems(
+    *, unit: OrgUnit, decided_on: datetime.date, year: int, movement: Movement | None
+) -> dict[str, str]:
+    """What is wrong with an earlier decision's heading, by field (the form and the import)."""
+    errors = {}
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("The decision date is in the future.")
+    if not unit.is_current(decided_on):
+        errors["unit"] = _("%(unit)s did not exist on %(day)s.") % {
+            "unit": unit.display_name,
+            "day": decided_on.strftime("%d/%m/%Y"),
+        }
+    if year > decided_on.year:
+        errors["year"] = _("The year of the achievements is after the decision date.")
+    problem = movement_problem(unit, decided_on, movement)
+    if problem:
+        errors["movement"] = problem
+    return errors
+
+
+def movement_problem(unit: OrgUnit, decided_on: datetime.date, movement: Movement | None) -> str:
+    """Why a decision of `unit` on `decided_on` cannot commend results of `movement`, or ""."""
+    if movement is None:
+        return ""
+    if not (unit.path.startswith(movement.unit.path) or movement.unit.path.startswith(unit.path)):
+        return _("The movement does not cover the issuing unit.")
+    if decided_on < movement.starts_on:
+        return _("The decision is dated before the movement started.")
+    return ""
+
+
+def past_award_problem(
+    title: AwardTitle | None, award: PastAward, issuer: OrgUnit, decided_on: datetime.date
+) -> str:
+    """What is wrong with one line of an earlier decision, or ""."""
+    if title is None:
+        return _("No version of this title is in the catalogue for that year.")
+    if (award.official is None) != title.is_collective():
+        if title.is_collective():
+            return _("%(title)s is given to collectives (units), not to people.") % {
+                "title": title.display_name
+            }
+        return _("%(title)s is given to people, not to units.") % {"title": title.display_name}
+    if not award.recipient_unit.path.startswith(issuer.path):
+        return _("%(name)s is outside the issuing unit.") % {"name": award.name}
+    if award.official is None and not can_hold(title, award.unit):
+        return _not_a_labour_collective()
+    if award.official is None and not award.unit.is_current(decided_on):
+        return _("%(unit)s did not exist on %(day)s.") % {
+            "unit": award.unit.display_name,
+            "day": decided_on.strftime("%d/%m/%Y"),
+        }
+    return ""
+
+
 @transaction.atomic
 def record_earlier_decision(
     *,
@@ -753,30 +839,30 @@ def record_earlier_decision(
     decided_on: datetime.date,
     issuer: str,
     year: int,
-    title_key: str,
-    officials: list[Official] = (),
-    units: list[OrgUnit] = (),
+    awards: list[PastAward],
+    movement: Movement | None = None,
+    note: str = "",
 ) -> AwardDecision:
-    """Enter a decision taken before Civility (or outside it), so that titles held in earlier
-    years count for consecutive-year conditions."""
+    """Record a decision taken before Civility (or outside it) for the archive: no nomination,
+    vote or closing, so that titles held in earlier years count for consecutive-year
+    conditions and the figures of past periods. Each title is the version in force at the end
+    of the year of the achievements (a 2023 decision: the pre-2024 catalogue). The issuing
+    unit may be a former one, if it existed on the decision date."""
     _ensure(can_decide(actor, unit))
-    title = (
-        AwardTitle.objects.for_unit(unit)
-        .filter(key=title_key, valid_from__lte=datetime.date(year, 12, 31))
-        .order_by("-valid_from")
-        .first()
-        or AwardTitle.objects.for_unit(unit).filter(key=title_key).order_by("valid_from").first()
-    )
-    if title is None:
-        raise ValidationError({"title_key": _("No such title in the catalogue.")})
-    recipients = [(o, o.unit) for o in officials] + [(None, u) for u in units]
-    if not recipients:
-        raise ValidationError({"officials": _("List the people or units awarded.")})
-    for official, recipient_unit in recipients:
-        if not recipient_unit.path.startswith(unit.path):
-            raise ValidationError({"officials": _("A recipient is outside the issuing unit.")})
-        if official is None and not can_hold(title, recipient_unit):
-            raise ValidationError({"units": _not_a_labour_collective()})
+    errors = past_decision_problems(unit=unit, decided_on=decided_on, year=year, movement=movement)
+    if not number.strip():
+        errors["number"] = _("Enter the decision number.")
+    if not issuer.strip():
+        errors["issuer"] = _("Enter who signed the decision.")
+    if not awards:
+        errors["awards"] = _("List the people or units awarded.")
+    if errors:
+        raise ValidationError(errors)
+    titles = {key: title_for(unit, key, year) for key in {award.title_key for award in awards}}
+    for award in awards:
+        problem = past_award_problem(titles[award.title_key], award, unit, decided_on)
+        if problem:
+            raise ValidationError({"awards": f"{award.name}: {problem}"})
     bonus = BonusRule.on(decided_on, unit=unit)
     try:
         with transaction.atomic(), acting_as(actor):
@@ -788,19 +874,22 @@ def record_earlier_decision(
                 year=year,
                 source=DecisionSource.RECORDED,
                 rule_set=rule_set_on(decided_on).key,
+                movement=movement,
                 base_salary=bonus.base_amount,
                 base_salary_record=bonus.base_salary,
                 bonus_rule=bonus.explain(),
+                note=note.strip(),
                 recorded_by=actor,
             )
-            for official, recipient_unit in recipients:
+            for award in awards:
+                title = titles[award.title_key]
                 Award.objects.create(
                     decision=decision,
                     title=title,
                     title_key=title.key,
                     year=year,
-                    official=official,
-                    unit=recipient_unit,
+                    official=award.official,
+                    unit=award.recipient_unit,
                     multiplier=title.multiplier,
                     bonus=bonus.amount(title.multiplier),
                 )

@@ -1,6 +1,7 @@
 """API for emulation and commendation, mounted at /api/v1/awards/ (civility/api.py).
 
-Reads are scoped like the pages; the nomination endpoint calls the same action as the page.
+Reads are scoped like the pages; the nomination and earlier-decision endpoints call the same
+actions as the pages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import Field
 from civility.awards import actions
 from civility.awards.eligibility import Assessor, eligibility_rows, title_for
 from civility.awards.figures import model_counts
-from civility.awards.models import AwardDecision, AwardTitle, Nomination
+from civility.awards.models import AwardDecision, AwardTitle, Movement, Nomination
 from civility.core.api_lists import (
     Limit,
     Offset,
@@ -109,6 +110,28 @@ class NominationIn(InputSchema):
     links: list[str] = Field(default_factory=list, max_length=20)
 
 
+class PastAwardIn(InputSchema):
+    title_key: str = Field(min_length=1, max_length=60, description="Key of the title.")
+    official_id: int | None = Field(default=None, description="For a title given to people.")
+    unit_id: int | None = Field(default=None, description="For a collective title.")
+
+
+class PastDecisionIn(InputSchema):
+    unit_id: int = Field(description="Issuing unit; a former one if it existed on the date.")
+    number: str = Field(min_length=1, max_length=64)
+    decided_on: datetime.date
+    issuer: str = Field(min_length=1, max_length=300)
+    year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        description="Year of the achievements (default: the decision's).",
+    )
+    movement_id: int | None = None
+    note: str = Field(default="", max_length=10_000)
+    awards: list[PastAwardIn] = Field(min_length=1, max_length=5000)
+
+
 class AwardOut(Schema):
     title_key: str
     official_id: int | None
@@ -126,6 +149,11 @@ class DecisionOut(Schema):
     year: int
     unit_id: int
     rule_set: str
+    source: str = Field(
+        description="board: decided through Civility; recorded: an earlier "
+        "decision recorded for the archive, with no nomination or vote."
+    )
+    movement_id: int | None
     base_salary: DecimalString | None
     base_salary_to_be_confirmed: bool
     bonus_rule: str
@@ -251,6 +279,46 @@ def decision_detail(request: HttpRequest, decision_id: int):
         AwardDecision.objects.visible_to(request.user).select_related("base_salary_record"),
         pk=decision_id,
     )
+    return _decision(decision)
+
+
+@router.post("/earlier-decisions", response={201: DecisionOut, **WRITE_ERRORS})
+def past_decision_create(request: HttpRequest, payload: PastDecisionIn):
+    """Record an earlier decision for the archive (no nominations or votes), as the page
+    "Record an earlier decision" does; many at once: the spreadsheet import."""
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=payload.unit_id)
+    movement = None
+    if payload.movement_id is not None:
+        movement = get_object_or_404(
+            Movement.objects.visible_to(request.user), pk=payload.movement_id
+        )
+    official_ids = {a.official_id for a in payload.awards if a.official_id is not None}
+    unit_ids = {a.unit_id for a in payload.awards if a.unit_id is not None}
+    officials = Official.objects.visible_to(request.user).in_bulk(official_ids)
+    units = OrgUnit.objects.visible_to(request.user).in_bulk(unit_ids)
+    awards = []
+    for line in payload.awards:
+        official, recipient = officials.get(line.official_id), units.get(line.unit_id)
+        if (official is None) == (recipient is None):
+            raise ValidationError(
+                {"awards": _("Each line names one official or one unit you can see.")}
+            )
+        awards.append(actions.PastAward(line.title_key, official=official, unit=recipient))
+    decision = actions.record_earlier_decision(
+        actor=request.user,
+        unit=unit,
+        number=payload.number,
+        decided_on=payload.decided_on,
+        issuer=payload.issuer,
+        year=payload.year or payload.decided_on.year,
+        movement=movement,
+        awards=awards,
+        note=payload.note,
+    )
+    return Status(201, _decision(decision))
+
+
+def _decision(decision: AwardDecision) -> dict:
     return {
         "id": decision.pk,
         "number": decision.number,
@@ -259,6 +327,8 @@ def decision_detail(request: HttpRequest, decision_id: int):
         "year": decision.year,
         "unit_id": decision.unit_id,
         "rule_set": decision.rule_set,
+        "source": decision.source,
+        "movement_id": decision.movement_id,
         "base_salary": decision.base_salary,
         "base_salary_to_be_confirmed": bool(
             decision.base_salary_record and decision.base_salary_record.to_be_confirmed

@@ -220,8 +220,7 @@ def load_awards_demo() -> AwardsDemoReport:
                 decided_on=datetime.date(earlier + 1, 1, 20),
                 issuer="Chủ tịch UBND Thành phố",
                 year=earlier,
-                title_key="grassroots-fighter",
-                officials=[fighter],
+                awards=[actions.PastAward("grassroots-fighter", official=fighter)],
             )
 
     official = _staff("TH-10")

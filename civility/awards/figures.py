@@ -1,14 +1,27 @@
-"""Counts of good models by category in a subtree: where each model lives (its owning unit
-and the units that took it up), e.g. "47 exemplary cultural quarters, 20 civilized markets",
-and apart from them the count-only entries of years that kept only totals."""
+"""Counts for reports: good models by category in a subtree (where each model lives: its
+owning unit and the units that took it up, e.g. "47 exemplary cultural quarters, 20 civilized
+markets", and apart from them the count-only entries of years that kept only totals), and the
+commendation decisions of a period by title."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
-from civility.awards.models import GoodModel, ModelCategory, ModelStatus, ModelTally, Replication
+from civility.awards.models import (
+    Award,
+    AwardDecision,
+    DecisionSource,
+    GoodModel,
+    ModelCategory,
+    ModelStatus,
+    ModelTally,
+    Replication,
+)
+from civility.core.i18n import localized
 from civility.orgs.models import OrgUnit
 
 
@@ -59,3 +72,47 @@ def model_counts(unit: OrgUnit, years: tuple[int, int] | None = None) -> list[Ca
         for value, label in ModelCategory.choices
         if started.get(value) or replicated.get(value) or counted.get(value)
     ]
+
+
+@dataclass
+class TitleCount:
+    title: str
+    collectives: int = 0
+    individuals: int = 0
+
+
+@dataclass
+class DecisionCounts:
+    decisions: int = 0
+    recorded: int = 0  # of which recorded for the archive (taken outside Civility)
+    titles: list[TitleCount] = field(default_factory=list)
+
+
+def decision_counts(unit: OrgUnit, start: datetime.date, end: datetime.date) -> DecisionCounts:
+    """The decisions dated in the period that commend someone in the subtree, and their
+    awards still standing (not revoked) by title: collectives and individuals."""
+    awards = Award.objects.counted().under(unit).filter(decision__decided_on__range=(start, end))
+    decisions = AwardDecision.objects.filter(pk__in=awards.values("decision")).aggregate(
+        total=Count("pk"), recorded=Count("pk", filter=Q(source=DecisionSource.RECORDED))
+    )
+    titles: dict[str, TitleCount] = {}
+    rows = (
+        awards.values("title_key", "title__name", "title__name_en")
+        .annotate(
+            collectives=Count("pk", filter=Q(official__isnull=True)),
+            individuals=Count("pk", filter=Q(official__isnull=False)),
+        )
+        .order_by("title_key", "-title__valid_from")
+    )
+    for row in rows:
+        name = localized(
+            SimpleNamespace(name=row["title__name"], name_en=row["title__name_en"]), "name"
+        )
+        count = titles.setdefault(row["title_key"], TitleCount(name))
+        count.collectives += row["collectives"]
+        count.individuals += row["individuals"]
+    return DecisionCounts(
+        decisions=decisions["total"],
+        recorded=decisions["recorded"],
+        titles=sorted(titles.values(), key=lambda count: count.title),
+    )

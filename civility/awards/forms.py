@@ -25,6 +25,7 @@ from civility.awards.models import (
     VoteChoice,
 )
 from civility.core.listing import ListFilterForm
+from civility.orgs.import_views import ImportForm, OfficialsImportForm
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.pickers import PersonPicker, UnitPicker
 
@@ -308,13 +309,17 @@ class DecisionForm(forms.Form):
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
     )
+    movement = forms.ModelChoiceField(
+        label=_("Emulation movement"), queryset=Movement.objects.none(), required=False
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, units, nominations, **kwargs):
+    def __init__(self, *args, units, nominations, movements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["movement"].queryset = movements
         self.fields["nominations"].queryset = nominations
         self.fields["nominations"].label_from_instance = lambda n: (
             f"{n.title.display_name} {n.year} · {n.nominee_name}"
@@ -504,3 +509,94 @@ class GoodModelFilterForm(ListFilterForm):
             if data.get(name):
                 models = models.filter(**{name: data[name]})
         return models
+
+
+class PastDecisionForm(forms.Form):
+    """An earlier decision recorded for the archive, with its recipients chosen in pickers: a
+    title for the collectives and one for the people (a decision often gives both)."""
+
+    unit = UnitChoiceField(
+        label=_("Issuing unit"),
+        queryset=OrgUnit.objects.none(),
+        help_text=_("A former unit too, if it still existed on the decision date."),
+    )
+    number = forms.CharField(label=_("Decision number"), max_length=64)
+    decided_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    issuer = forms.CharField(
+        label=_("Issued by"), max_length=300, help_text=_("Office and name of the signatory.")
+    )
+    year = forms.IntegerField(
+        label=_("Year of the achievements"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Blank: the year of the decision."),
+    )
+    movement = forms.ModelChoiceField(
+        label=_("Emulation movement"), queryset=Movement.objects.none(), required=False
+    )
+    collective_title = forms.ChoiceField(label=_("Title given to the collectives"), required=False)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Collectives commended"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=UnitPicker(multiple=True),
+    )
+    individual_title = forms.ChoiceField(label=_("Title given to the people"), required=False)
+    officials = forms.ModelMultipleChoiceField(
+        label=_("People commended"),
+        queryset=Official.objects.none(),
+        required=False,
+        widget=PersonPicker(multiple=True),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, units, officials, movements, titles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["units"].queryset = units
+        self.fields["officials"].queryset = officials
+        self.fields["movement"].queryset = movements
+        for name, recipient in (
+            ("collective_title", "collective"),
+            ("individual_title", "individual"),
+        ):
+            names = {t.key: t.display_name for t in titles if t.recipient == recipient}
+            self.fields[name].choices = [("", "—"), *sorted(names.items(), key=lambda kv: kv[1])]
+
+    def clean(self):
+        data = super().clean()
+        for title, recipients in (("collective_title", "units"), ("individual_title", "officials")):
+            if data.get(recipients) and not data.get(title):
+                self.add_error(title, _("Choose the title they were given."))
+        if not data.get("units") and not data.get("officials"):
+            raise forms.ValidationError(_("Choose the collectives or the people commended."))
+        if data.get("decided_on") and not data.get("year"):
+            data["year"] = data["decided_on"].year
+        return data
+
+    def awards(self) -> list:
+        from civility.awards.actions import PastAward
+
+        data = self.cleaned_data
+        return [PastAward(data["collective_title"], unit=u) for u in data["units"]] + [
+            PastAward(data["individual_title"], official=o) for o in data["officials"]
+        ]
+
+
+class PastDecisionImportForm(ImportForm):
+    """The file is read by the import job, as for officials (the same checks on upload)."""
+
+    unit = UnitChoiceField(
+        label=_("Import into"),
+        queryset=OrgUnit.objects.none(),
+        help_text=_("The issuing units and the recipients of the file are under this unit."),
+    )
+    clean_file = OfficialsImportForm.clean_file
+    field_order = ["unit", "file", "dry_run"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -1,97 +1,102 @@
-"""Pages that bring a city's past good models in: the spreadsheet import (a core job) with its
-template, and the count-only entries of years that kept only totals."""
+"""Pages to record earlier commendation decisions for the archive: one decision with its
+recipients chosen in pickers, or many from a spreadsheet (a background job)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from civility.awards import model_import
-from civility.awards.forms import UnitChoiceField
-from civility.awards.models import ModelCategory, ModelTally
-from civility.core.models import JobStatus
-from civility.orgs import imports
-from civility.orgs.models import OrgUnit
-from civility.orgs.scopes import MANAGER_ROLES, scope_of
+from civility.awards import actions, history
+from civility.awards.forms import PastDecisionForm, PastDecisionImportForm
+from civility.awards.models import DECIDER_ROLES, AwardTitle, Movement
+from civility.awards.views import _add_errors, _focus
+from civility.orgs.access import for_roles
+from civility.orgs.imports import ImportResult
+from civility.orgs.models import Official, OrgUnit
+from civility.orgs.scopes import scope_of
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _managed_units(user):
-    """Units the user manages, former ones too: history is recorded against the unit of the
-    time."""
-    return OrgUnit.objects.filter(scope_of(user).q("path", roles=MANAGER_ROLES)).order_by("path")
-
-
-class ModelImportForm(forms.Form):
-    unit = UnitChoiceField(label=gettext_lazy("Into the unit"), queryset=OrgUnit.objects.none())
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("Check only, do not import"),
-        required=False,
-        help_text=gettext_lazy(
-            "Reports what the import would do and every problem found, without saving."
-        ),
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), all=True)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.")
-                % {"size": imports.MAX_FILE_BYTES // 1024 // 1024}
-            )
-        if not upload.name.lower().endswith(imports.ALLOWED_EXTENSIONS):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        return upload
-
-
-class TallyForm(forms.Form):
-    unit = UnitChoiceField(label=gettext_lazy("Unit"), queryset=OrgUnit.objects.none())
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
-    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=ModelCategory.choices)
-    count = forms.IntegerField(label=gettext_lazy("Number of models"), min_value=0)
-    source = forms.CharField(
-        label=gettext_lazy("Source"),
-        required=False,
-        max_length=300,
-        help_text=gettext_lazy("The report the total comes from."),
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), all=True)
+def _deciding_units(user):
+    """Units where the user records decisions, former ones included: a decision of 2022 was
+    issued by a district that ended in 2025."""
+    return OrgUnit.objects.filter(scope_of(user).q("path", roles=DECIDER_ROLES)).order_by("path")
 
 
 @login_required
+@for_roles(*DECIDER_ROLES, denied=PermissionDenied)
 @require_http_methods(["GET", "POST"])
-def import_models(request: HttpRequest) -> HttpResponse:
-    units = _managed_units(request.user)
-    if not units.exists():
-        raise PermissionDenied
-    form = ModelImportForm(request.POST or None, request.FILES or None, units=units)
+def past_decision_create(request: HttpRequest) -> HttpResponse:
+    units = _deciding_units(request.user)
+    scope = scope_of(request.user)
+    form = PastDecisionForm(
+        request.POST or None,
+        units=units,
+        officials=Official.objects.filter(scope.q("unit__path", roles=DECIDER_ROLES)),
+        movements=Movement.objects.visible_to(request.user).select_related("unit"),
+        titles=AwardTitle.objects.visible_to(request.user).filter(
+            Q(valid_to__isnull=True) | Q(rule_set="law-2003")
+        ),
+        initial={"unit": _focus(request, DECIDER_ROLES)},
+    )
+    for name in ("unit", "units"):
+        form.fields[name].widget.narrow(role=DECIDER_ROLES, all=True)
+    form.fields["officials"].widget.narrow(role=DECIDER_ROLES)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = actions.record_earlier_decision(
+                actor=request.user,
+                unit=data["unit"],
+                number=data["number"],
+                decided_on=data["decided_on"],
+                issuer=data["issuer"],
+                year=data["year"],
+                movement=data["movement"],
+                awards=form.awards(),
+                note=data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Earlier decision recorded for the archive."))
+            return redirect(decision)
+    return render(
+        request,
+        "awards/form.html",
+        {
+            "form": form,
+            "heading": _("Record an earlier decision"),
+            "intro": _(
+                "For a decision taken before Civility or outside it: no nomination or vote is "
+                "needed, and it is shown everywhere as recorded for the archive. To enter many "
+                "decisions at once, import a spreadsheet."
+            ),
+        },
+    )
+
+
+@login_required
+@for_roles(*DECIDER_ROLES, denied=PermissionDenied)
+@require_http_methods(["GET", "POST"])
+def past_decision_import(request: HttpRequest) -> HttpResponse:
+    form = PastDecisionImportForm(
+        request.POST or None,
+        request.FILES or None,
+        units=_deciding_units(request.user).current(),
+        initial={"unit": _focus(request, DECIDER_ROLES)},
+    )
+    form.fields["unit"].widget.narrow(role=DECIDER_ROLES)
     job = result = None
     if request.method == "POST" and form.is_valid():
-        job = model_import.request_good_models_import(
+        job = history.request_import(
             actor=request.user,
             root=form.cleaned_data["unit"],
             upload=form.cleaned_data["file"],
@@ -99,46 +104,16 @@ def import_models(request: HttpRequest) -> HttpResponse:
         )
         if not job.is_finished():
             return redirect(job)
-        result = imports.ImportResult.from_dict(job.result) if job.result else None
-    failed = job is not None and job.status == JobStatus.FAILED
-    context = {"form": form, "job": job, "result": result, "columns": model_import.COLUMNS}
-    return render(
-        request, "awards/model_import.html", context, status=400 if failed or form.errors else 200
-    )
+        result = ImportResult.from_dict(job.result) if job.result else None
+    failed = job is not None and job.status == "failed"
+    status = 400 if form.errors or failed else 200
+    context = {"form": form, "job": job, "result": result, "columns": history.COLUMNS}
+    return render(request, "awards/past_import.html", context, status=status)
 
 
 @login_required
 @require_GET
-def template_download(request: HttpRequest, extension: str) -> HttpResponse:
-    if extension not in CONTENT_TYPES:
-        raise Http404
-    build = model_import.template_xlsx if extension == "xlsx" else model_import.template_csv
-    response = HttpResponse(build(), content_type=CONTENT_TYPES[extension])
-    response["Content-Disposition"] = f'attachment; filename="civility-good-models.{extension}"'
+def past_decision_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(history.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="civility-earlier-decisions.xlsx"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def tally_list(request: HttpRequest) -> HttpResponse:
-    units = _managed_units(request.user)
-    form = TallyForm(request.POST or None, units=units) if units.exists() else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                model_import.record_model_tally(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("awards:tally_list")
-    tallies = ModelTally.objects.visible_to(request.user).select_related("unit")[:500]
-    return render(
-        request,
-        "awards/tally_list.html",
-        {"form": form, "tallies": tallies},
-        status=400 if form is not None and form.errors else 200,
-    )

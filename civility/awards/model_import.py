@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from civility.awards import actions
 from civility.awards.models import (
@@ -343,14 +343,6 @@ def request_good_models_import(*, actor, root: OrgUnit, upload, dry_run: bool = 
         params={"file": stored, "file_name": upload.name, "dry_run": dry_run},
         inline=upload.size <= INLINE_IMPORT_BYTES,
     )
-
-
-def failure_message(result: ImportResult) -> str:
-    return ngettext(
-        "The file has %(count)s problem; nothing was imported.",
-        "The file has %(count)s problems; nothing was imported.",
-        len(result.errors),
-    ) % {"count": len(result.errors)}
 
 
 # --- the template ------------------------------------------------------------------------

@@ -920,6 +920,15 @@ class AwardDecision(models.Model):
         _("source"), max_length=16, choices=DecisionSource.choices, default=DecisionSource.BOARD
     )
     rule_set = models.CharField(_("rule set"), max_length=32, choices=RULE_SET_CHOICES)
+    movement = models.ForeignKey(
+        Movement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("emulation movement"),
+        help_text=_("The movement whose results the decision commends, if any."),
+    )
     base_salary = models.DecimalField(
         _("base salary on the decision date"),
         max_digits=12,
@@ -962,6 +971,10 @@ class AwardDecision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("awards:decision_detail", args=[self.pk])
+
+    def is_recorded(self) -> bool:
+        """Recorded for the archive: taken outside Civility, with no nomination or vote."""
+        return self.source == DecisionSource.RECORDED
 
     def total_bonus(self) -> Decimal | None:
         amounts = [award.bonus for award in self.awards.all()]

@@ -34,11 +34,19 @@ class RuleSet:
 
 LAW_2003 = RuleSet(
     key="law-2003",
-    name=_("Law on Emulation and Commendation 2003 (amended 2013), before 2024"),
-    legal_basis="Luật Thi đua, khen thưởng 2003 (sửa đổi 2013)",
+    name=_(
+        "Law on Emulation and Commendation 2003 (amended 2005, 2013) and Decree 91/2017/NĐ-CP, "
+        "before 2024"
+    ),
+    legal_basis="Luật Thi đua, khen thưởng 2003 (sửa đổi, bổ sung 2005, 2013); "
+    "Nghị định 91/2017/NĐ-CP",
     valid_from=None,
     valid_to=datetime.date(2023, 12, 31),
-    note=_("Kept so that titles awarded before 2024 count as earlier titles held."),
+    note=_(
+        "For recording decisions taken before 2024, so that titles awarded then count as "
+        "earlier titles held. The conditions of its titles were not checked against these "
+        "texts: they are settings, to be confirmed."
+    ),
 )
 DECREE_98_2023 = RuleSet(
     key="decree-98-2023",

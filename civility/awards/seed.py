@@ -1,9 +1,11 @@
 """The starting title catalogue and base salaries (framework §4; editable afterwards).
 
-Every title is shipped in two versions: under Law 06/2022 + Decree 98/2023 (from 1 Jan 2024)
-and under Decree 152/2025 (from 1 Jul 2025), which carried over the same conditions and
-multipliers. Where the sources disagree or were not found the setting is a default and
-`conditions_note` says so; `multiplier` stays empty where no multiplier was found.
+Every title is shipped in three versions: version 0 for the decisions before 2024 (Law on
+Emulation and Commendation 2003, amended 2005 and 2013, and Decree 91/2017/NĐ-CP), then under
+Law 06/2022 + Decree 98/2023 (from 1 Jan 2024) and under Decree 152/2025 (from 1 Jul 2025),
+which carried over the same conditions and multipliers. Where the sources disagree or were not
+found the setting is a default and `conditions_note` says so; `multiplier` stays empty where no
+multiplier was found.
 """
 
 from __future__ import annotations
@@ -13,9 +15,15 @@ from decimal import Decimal
 
 from civility.awards.rules import DECREE_98_2023_ART_54
 
+# Not a legal date: the pre-2024 versions accept decisions from here on. When the Law of 2003
+# entered into force was not checked against its text (domain audit of December 2026).
+EARLIEST_RECORDED = datetime.date(2000, 1, 1)
+PRE_2024_VERSION = 0
+# (version number, rule set, valid from, valid to); version 0 is the pre-2024 one.
 VERSIONS = (
-    ("decree-98-2023", datetime.date(2024, 1, 1), datetime.date(2025, 6, 30)),
-    ("decree-152-2025", datetime.date(2025, 7, 1), None),
+    (PRE_2024_VERSION, "law-2003", EARLIEST_RECORDED, datetime.date(2023, 12, 31)),
+    (1, "decree-98-2023", datetime.date(2024, 1, 1), datetime.date(2025, 6, 30)),
+    (2, "decree-152-2025", datetime.date(2025, 7, 1), None),
 )
 MULTIPLIER_SOURCE = f"{DECREE_98_2023_ART_54}; giữ nguyên tại Nghị định 152/2025/NĐ-CP"
 
@@ -235,6 +243,56 @@ def titles_for(province_code: str, *, city: bool) -> list[dict]:
                 title[name] = title[name].format(**words)
         titles.append(title)
     return titles
+
+
+# --- The pre-2024 catalogue --------------------------------------------------------------
+# The titles kept their names and keys across the 2024 change, so that consecutive-year
+# conditions read across it. Their conditions were NOT checked against the texts of that era:
+# each is the 2024 default, kept as a setting and marked to be confirmed; the facts the domain
+# files state about "the old law" (framework §4.2–4.3, sources F10 and F14) are noted, not
+# cited as articles. No multiplier of Decree 91/2017 is in the sources: left empty.
+PRE_2024_BASIS = (
+    "Luật Thi đua, khen thưởng 2003 (sửa đổi, bổ sung 2005, 2013); Nghị định 91/2017/NĐ-CP"
+)
+PRE_2024_NOTE = (
+    "TO BE CONFIRMED: pre-2024 version, for recording decisions taken before 1 January 2024. "
+    "Its conditions are the 2024 defaults kept as settings; they were not checked against the "
+    "Law of 2003 (amended 2005, 2013) or Decree 91/2017/NĐ-CP. The bonus multiplier of that "
+    "era was not found: set it here."
+)
+PRE_2024_CHANGES: dict[str, dict] = {
+    "grassroots-fighter": {
+        "initiative_rule": "required",
+        "conditions_note": "The old law required a recognised initiative (framework F10).",
+    },
+    "city-fighter": {
+        "conditions_note": "The old law selected among holders of 3 consecutive Grassroots "
+        "Emulation Fighter titles (framework F10).",
+    },
+    "advanced-collective": {
+        "member_share_percent": 50,
+        "conditions_note": "The old law required more than 50% of members to be Advanced "
+        "Workers (framework F14); Civility checks at least the share set here.",
+    },
+    # Hanoi's own titles rest on its Decision 09/2020/QĐ-UBND, in force from 8 May 2020.
+    "good-person-good-deed": {"valid_from": datetime.date(2020, 5, 8), "keep_basis": True},
+    "capital-initiative": {"valid_from": datetime.date(2020, 5, 8), "keep_basis": True},
+}
+
+
+def pre_2024_version(title: dict) -> dict:
+    """The pre-2024 version of a title from its (worded) fields: same name, recipient and
+    conditions as settings to be confirmed, no multiplier, the texts of that era."""
+    changes = dict(PRE_2024_CHANGES.get(title["key"], {}))
+    keep_basis = changes.pop("keep_basis", False)
+    note = " ".join(filter(None, [PRE_2024_NOTE, changes.pop("conditions_note", "")]))
+    return {
+        **title,
+        "legal_basis": title["legal_basis"] if keep_basis else PRE_2024_BASIS,
+        "multiplier": None,
+        "conditions_note": note,
+        **changes,
+    }
 
 
 # The base salary (lương cơ sở) bonuses are multiples of: from, amount, source, and whether

@@ -8,12 +8,15 @@ The eligibility lists of a large subtree are written by a core job (with progres
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
 from civility.awards.actions import flag_awards_for_confirmed_records
 from civility.core import jobs
 from civility.core.models import Job
+from civility.orgs.imports.stored import run_stored_import
 
 
 @app.periodic(cron="15 6 * * *")  # every day at 06:15 (server time zone)
@@ -78,30 +81,25 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
 
 @jobs.runner("awards.import_good_models")
 def import_good_models_job(job: Job, progress: jobs.Progress) -> None:
-    """Read the stored file, check every row, then register every model or none."""
-    from django.core.files.storage import default_storage
-
+    """Register every good model of the stored file, or none."""
     from civility.awards import model_import
-    from civility.orgs import imports
 
-    params = job.params
-    try:
-        with default_storage.open(params["file"], "rb") as file:
-            table = imports.read_table(file, params["file_name"])
-        result = model_import.import_good_models(
-            actor=job.owner,
-            root=job.unit,
-            table=table,
-            dry_run=params.get("dry_run", False),
-            progress=progress,
-        )
-    except imports.ImportFileError as error:
-        raise jobs.JobFailed(error.message) from None
-    finally:
-        default_storage.delete(params["file"])  # a run that reaches here never runs again
-    if result.errors:
-        raise jobs.JobFailed(model_import.failure_message(result), result=result.as_dict())
-    job.result = result.as_dict()
-    job.message = (
-        _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    run_stored_import(
+        job, progress, partial(model_import.import_good_models, actor=job.owner, root=job.unit)
     )
+
+
+@jobs.runner("awards.import_past_decisions")
+def import_past_decisions_job(job: Job, progress: jobs.Progress) -> None:
+    """Record every earlier decision of the stored file, or none (civility.awards.history)."""
+    from civility.awards import history
+
+    decisions = []
+
+    def record(**kwargs):
+        planned, result = history.import_past_decisions(actor=job.owner, root=job.unit, **kwargs)
+        decisions.extend(planned)
+        return result
+
+    run_stored_import(job, progress, record)
+    job.result["decisions"] = len(decisions)

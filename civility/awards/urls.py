@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.awards import history_views, views
+from civility.awards import history_views, model_history_views, views
 
 app_name = "awards"
 
@@ -27,6 +27,15 @@ urlpatterns = [
     path("nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/new/", views.decision_create, name="decision_create"),
+    path("decisions/earlier/new/", history_views.past_decision_create, name="past_decision_create"),
+    path(
+        "decisions/earlier/import/", history_views.past_decision_import, name="past_decision_import"
+    ),
+    path(
+        "decisions/earlier/template.xlsx",
+        history_views.past_decision_template,
+        name="past_decision_template",
+    ),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/decision.docx", views.decision_docx, name="decision_docx"),
     path("decisions/<int:pk>/decision.xlsx", views.decision_xlsx, name="decision_xlsx"),
@@ -43,11 +52,13 @@ urlpatterns = [
     path("mine/honour-board/", views.honour_consent, name="honour_consent"),
     path("models/", views.model_list, name="model_list"),
     path("models/new/", views.model_create, name="model_create"),
-    path("models/import/", history_views.import_models, name="model_import"),
+    path("models/import/", model_history_views.import_models, name="model_import"),
     path(
-        "models/template.<slug:extension>", history_views.template_download, name="model_template"
+        "models/template.<slug:extension>",
+        model_history_views.template_download,
+        name="model_template",
     ),
-    path("models/counts-only/", history_views.tally_list, name="tally_list"),
+    path("models/counts-only/", model_history_views.tally_list, name="tally_list"),
     path("models/<int:pk>/", views.model_detail, name="model_detail"),
     path("models/<int:pk>/status/", views.model_status, name="model_status"),
     path("models/<int:pk>/replicate/", views.model_replicate, name="model_replicate"),

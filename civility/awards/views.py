@@ -57,6 +57,7 @@ from civility.awards.models import (
     AwardDecision,
     AwardTitle,
     BaseSalary,
+    DecisionSource,
     GoodModel,
     HonourConsent,
     Movement,
@@ -196,6 +197,9 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "own_official": own if own and own.unit.path.startswith(movement.unit.path) else None,
             "models": movement.good_models.visible_to(request.user),
+            "decisions": movement.decisions.visible_to(request.user)
+            .select_related("unit")
+            .annotate(award_count=Count("awards")),
         },
     )
 
@@ -625,15 +629,23 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_list(request: HttpRequest) -> HttpResponse:
     decisions = (
         AwardDecision.objects.visible_to(request.user)
-        .select_related("unit")
+        .select_related("unit", "movement")
         .annotate(award_count=Count("awards"))
         .order_by("-decided_on", "-pk")
     )
+    source = request.GET.get("source", "")
+    if source in DecisionSource.values:
+        decisions = decisions.filter(source=source)
     page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "awards/decision_list.html",
-        {"page": page, "can_decide": _units(request.user, DECIDER_ROLES).exists()},
+        {
+            "page": page,
+            "can_decide": _units(request.user, DECIDER_ROLES).exists(),
+            "source": source,
+            "sources": DecisionSource.choices,
+        },
     )
 
 
@@ -652,6 +664,7 @@ def decision_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         units=units,
         nominations=nominations,
+        movements=Movement.objects.visible_to(request.user),
         initial={"decided_on": timezone.localdate(), "unit": _focus(request, DECIDER_ROLES)},
     )
     _pickers(form, DECIDER_ROLES)

@@ -285,24 +285,7 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
                 % {"figure": component("evaluations")}
             ],
         ),
-        (
-            _("VI. Awards and good models"),
-            [
-                (
-                    _("%(label)s: %(models)d models, %(replications)d replications.")
-                    % {"label": row.label, "models": row.models, "replications": row.replications}
-                )
-                + (
-                    " "
-                    + _("Besides: %(count)d (count only, no list kept).")
-                    % {"count": row.count_only}
-                    if row.count_only
-                    else ""
-                )
-                for row in ctx["models"]
-            ]
-            or [_("No good model recorded.")],
-        ),
+        (_("VI. Awards and good models"), _award_lines(ctx["decisions"], ctx["models"])),
         (
             _("VII. Programme tasks"),
             [
@@ -340,6 +323,41 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         ),
     ]
     return sections
+
+
+def _award_lines(decisions, models) -> list[str]:
+    """The decisions of the period (recorded ones said so) with their awards by title, then
+    the good models as they stand."""
+    if decisions.decisions:
+        lines = [
+            _(
+                "Commendation decisions: %(count)d, of which %(recorded)d earlier decisions "
+                "recorded for the archive."
+            )
+            % {"count": decisions.decisions, "recorded": decisions.recorded}
+        ]
+        lines += [
+            _("%(title)s: %(collectives)d collectives, %(individuals)d individuals.")
+            % {
+                "title": row.title,
+                "collectives": row.collectives,
+                "individuals": row.individuals,
+            }
+            for row in decisions.titles
+        ]
+    else:
+        lines = [_("No commendation decision in the period.")]
+    lines += [
+        _("%(label)s: %(models)d models, %(replications)d replications.")
+        % {"label": row.label, "models": row.models, "replications": row.replications}
+        + (
+            " " + _("Besides: %(count)d (count only, no list kept).") % {"count": row.count_only}
+            if row.count_only
+            else ""
+        )
+        for row in models
+    ] or [_("No good model recorded.")]
+    return lines
 
 
 def _plain(value) -> str:

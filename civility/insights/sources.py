@@ -594,6 +594,7 @@ def good_models(unit) -> list:
 
 def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
     """The figures of a periodic report, from each app's own figures module."""
+    from civility.awards.figures import decision_counts
     from civility.codes import reports as code_reports
     from civility.conduct.figures import conduct_figures
     from civility.feedback.figures import rating_figures
@@ -626,6 +627,7 @@ def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
             Task.objects.outermost_under(unit).filter(deadline__gte=start, deadline__lte=end)
         ),
         "models": good_models(unit),
+        "decisions": decision_counts(unit, start, end),
     }
 
 

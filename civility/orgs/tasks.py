@@ -3,51 +3,29 @@ units, run as core jobs."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civility.core import jobs
 from civility.core.models import Job
+from civility.orgs.imports.stored import run_stored_import
 
 
 @jobs.runner("orgs.import_officials")
 def import_officials_job(job: Job, progress: jobs.Progress) -> None:
-    """Read the stored file, check every row, then write them all or none (the action)."""
-    from civility.orgs import actions, imports
+    """Write every official of the stored file, or none (the action)."""
+    from civility.orgs import actions
 
-    params = job.params
-    try:
-        with default_storage.open(params["file"], "rb") as file:
-            table = imports.read_table(file, params["file_name"])
-        result = actions.import_officials(
-            actor=job.owner,
-            root=job.unit,
-            table=table,
-            dry_run=params.get("dry_run", False),
-            create_missing_posts=params.get("create_missing_posts", False),
-            progress=progress,
-        )
-    except imports.ImportFileError as error:
-        raise jobs.JobFailed(error.message) from None
-    finally:
-        default_storage.delete(params["file"])  # a run that reaches here never runs again
-    if result.errors:
-        raise jobs.JobFailed(
-            ngettext(
-                "The file has %(count)s problem; nothing was imported.",
-                "The file has %(count)s problems; nothing was imported.",
-                len(result.errors),
-            )
-            % {"count": len(result.errors)},
-            result=result.as_dict(),
-        )
-    job.result = result.as_dict()
-    job.message = (
-        _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    importer = partial(
+        actions.import_officials,
+        actor=job.owner,
+        root=job.unit,
+        create_missing_posts=job.params.get("create_missing_posts", False),
     )
+    run_stored_import(job, progress, importer)
 
 
 @jobs.runner("orgs.import_former_units")

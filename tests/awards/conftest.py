@@ -133,9 +133,8 @@ def earlier(cast):
             decided_on=datetime.date(year + 1, 1, 20),
             issuer="Chủ tịch UBND",
             year=year,
-            title_key=key,
-            officials=list(officials),
-            units=list(units),
+            awards=[actions.PastAward(key, official=o) for o in officials]
+            + [actions.PastAward(key, unit=u) for u in units],
         )
 
     return make

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from civility.awards import actions
 from civility.awards.bonuses import BonusRule, round_up_to_ten_thousand
-from civility.awards.models import BaseSalary
+from civility.awards.models import AwardTitle, BaseSalary
 from civility.awards.policies import BONUS_ROUNDING_DECREE_152
 from civility.core.models import AuditEvent
 from civility.orgs.actions import set_policy
@@ -66,6 +66,11 @@ def test_rounding_under_decree_152_is_a_setting_kept_by_default_and_to_be_confir
 
 
 def test_decision_of_march_2023_uses_base_salary_1_49_million(cast, catalogue):
+    # The pre-2024 catalogue ships no multiplier (Decree 91/2017's was not in the sources):
+    # the province sets the one it paid.
+    AwardTitle.objects.filter(key="advanced-worker", rule_set="law-2003").update(
+        multiplier=Decimal("0.3")
+    )
     decision = actions.record_earlier_decision(
         actor=cast.admin,
         unit=cast.city,
@@ -73,8 +78,7 @@ def test_decision_of_march_2023_uses_base_salary_1_49_million(cast, catalogue):
         decided_on=datetime.date(2023, 3, 15),
         issuer="Chủ tịch UBND",
         year=2022,
-        title_key="advanced-worker",
-        officials=[cast.a.official],
+        awards=[actions.PastAward("advanced-worker", official=cast.a.official)],
     )
     assert decision.base_salary == Decimal("1490000")
     assert decision.base_salary_record.legal_basis == "Nghị định 38/2019/NĐ-CP"

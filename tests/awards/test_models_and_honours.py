@@ -218,7 +218,7 @@ def test_revising_a_used_title_starts_a_new_version(client, cast, recommended):
     response = client.post(reverse("awards:title_edit", args=[used.pk]), data)
     assert response.status_code == 302
     versions = AwardTitle.objects.filter(key="advanced-worker").order_by("version")
-    assert [v.version for v in versions] == [1, 2, 3]
+    assert [v.version for v in versions] == [0, 1, 2, 3]  # 0: the pre-2024 version
     used.refresh_from_db()
     assert used.valid_to == datetime.date(2026, 6, 30) and str(used.multiplier) == "0.30"
     assert str(versions.last().multiplier) == "0.40"

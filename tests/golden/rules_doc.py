@@ -188,6 +188,19 @@ def _awards() -> str:
         ]
         for title in TITLES
     ]
+    from civility.awards.rules import LAW_2003
+    from civility.awards.seed import PRE_2024_NOTE, pre_2024_version
+
+    earlier = [pre_2024_version(title) for title in TITLES]
+    pre_2024 = [
+        [
+            title["name_en"],
+            title["name"],
+            title["legal_basis"],
+            title["conditions_note"].removeprefix(PRE_2024_NOTE).strip() or "—",
+        ]
+        for title in earlier
+    ]
     salaries = [
         [
             row[0].isoformat(),
@@ -203,6 +216,10 @@ def _awards() -> str:
         "Art. 54). Titles a province names in its own words are shipped once, in a centrally-"
         "run city's words, and reworded per province.\n\n"
         + _table(["title", "Vietnamese", "multiplier", "source", "conditions"], titles)
+        + f"\n### Before 2024 (`{LAW_2003.key}`, decisions until {LAW_2003.valid_to})\n\n"
+        "Version 0 of every title, for recording decisions taken before 1 January 2024 "
+        f"under {LAW_2003.legal_basis}. {TO_BE_CONFIRMED}: {PRE_2024_NOTE.split('. ', 1)[1]}\n\n"
+        + _table(["title", "Vietnamese", "source", "noted about the old law"], pre_2024)
         + "\n### Base salaries (national)\n\n"
         + _table(["from", "amount (đồng)", "source"], salaries)
     )

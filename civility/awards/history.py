@@ -1,0 +1,567 @@
+"""Earlier commendation decisions from one spreadsheet: one row per recipient.
+
+A city moving in brings years of decisions on paper and in Excel. The file lists, on each
+row, the decision (number, date, issuing unit — a former one too, if it existed on that
+date —, signatory, movement, year of the achievements), the title and the recipient: a unit
+for a collective title, an official for an individual one, found by code and, only where
+that is unique, by name with diacritics and case ignored. Rows with the same issuing unit
+and number are one decision.
+
+Like the officials import (civility.orgs.imports) it reads the same file format, checks
+every row before writing anything, reports problems by row, and runs as a core job with
+progress; each decision is then written by `actions.record_earlier_decision`, which audits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civility.awards.actions import (
+    PastAward,
+    can_decide,
+    past_award_problem,
+    past_decision_problems,
+    record_earlier_decision,
+)
+from civility.awards.eligibility import title_for
+from civility.awards.models import Award, AwardDecision, AwardTitle, Movement, ancestor_paths
+from civility.orgs.imports import Column, ImportResult, Table, cell_text, normalize
+from civility.orgs.imports.cells import BadValue, Sheet, code_key, parse_date
+from civility.orgs.models import Folded, Official, OrgUnit
+
+KIND = "awards.import_past_decisions"
+
+COLUMNS = (
+    Column(
+        "number",
+        "Số quyết định",
+        True,
+        gettext_lazy(
+            "The decision's number. Rows with the same number and issuing unit are one decision."
+        ),
+        aliases=("so qd", "so quyet dinh", "decision number"),
+        max_length=64,
+        example="125/QĐ-UBND",
+        text_format=True,
+    ),
+    Column(
+        "decided_on",
+        "Ngày quyết định",
+        True,
+        gettext_lazy("The decision's date, as dd/mm/yyyy."),
+        aliases=("ngay qd", "ngay ky", "decision date"),
+        example="20/01/2022",
+    ),
+    Column(
+        "issuing_unit",
+        "Đơn vị ban hành",
+        True,
+        gettext_lazy(
+            "Code (or exact name) of the issuing unit, under the unit you import into. A "
+            "former unit is accepted if it still existed on the decision date."
+        ),
+        aliases=("ma don vi ban hanh", "co quan ban hanh", "issuing unit"),
+        max_length=255,
+        example="HUYEN-DA",
+        text_format=True,
+    ),
+    Column(
+        "issuer",
+        "Người ký",
+        True,
+        gettext_lazy("Office and name of the signatory."),
+        aliases=("nguoi ky quyet dinh", "signed by"),
+        max_length=300,
+        example="Chủ tịch UBND huyện Đông Anh",
+    ),
+    Column(
+        "movement",
+        "Phong trào thi đua",
+        False,
+        gettext_lazy(
+            "Name or launching document of the emulation movement the decision commends "
+            "(optional). It must already be recorded in Civility."
+        ),
+        aliases=("phong trao", "movement"),
+        max_length=300,
+    ),
+    Column(
+        "year",
+        "Năm thành tích",
+        False,
+        gettext_lazy("The year of the achievements. Blank: the year of the decision."),
+        aliases=("nam", "year of achievements"),
+        example="2021",
+    ),
+    Column(
+        "title",
+        "Danh hiệu, hình thức khen thưởng",
+        True,
+        gettext_lazy(
+            "The title as named in the catalogue (Vietnamese or English name, or its key). "
+            "A decision before 2024 uses the pre-2024 catalogue."
+        ),
+        aliases=("danh hieu", "hinh thuc khen thuong", "title"),
+        max_length=300,
+        example="Tập thể lao động tiên tiến",
+    ),
+    Column(
+        "recipient_code",
+        "Mã đơn vị / Mã nhân sự",
+        False,
+        gettext_lazy(
+            "For a collective title, the code of the unit commended; for a title given to "
+            "people, the official's staff code."
+        ),
+        aliases=("ma", "ma nhan su", "ma don vi", "recipient code"),
+        max_length=32,
+        text_format=True,
+    ),
+    Column(
+        "recipient_name",
+        "Tên tập thể / Họ và tên",
+        False,
+        gettext_lazy(
+            "The unit's or the official's name. Used only when there is no code, and only "
+            "if exactly one unit or official under the issuing unit has that name."
+        ),
+        aliases=("ho va ten", "ho ten", "ten tap the", "recipient"),
+        max_length=255,
+        example="Phòng Văn hóa và Thông tin",
+    ),
+    Column(
+        "recipient_unit",
+        "Đơn vị công tác",
+        False,
+        gettext_lazy(
+            "For a person: code of the unit they worked in, when the same staff code or name "
+            "exists in several units (optional)."
+        ),
+        aliases=("ma don vi cong tac", "workplace"),
+        max_length=32,
+        text_format=True,
+    ),
+)
+
+
+@dataclass
+class PlannedDecision:
+    row: int  # the first row of the decision
+    unit: OrgUnit
+    number: str
+    decided_on: datetime.date
+    issuer: str
+    year: int
+    movement: Movement | None
+    awards: list[PastAward] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    number: int
+    decision: PlannedDecision
+    title_text: str
+    code: str
+    name: str
+    workplace: str
+    title: AwardTitle | None = None
+    award: PastAward | None = None
+
+
+# --- the template --------------------------------------------------------------------------
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Dữ liệu"
+    sheet.freeze_panes = "A2"
+    for position, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=position, value=column.title)
+        cell.font = Font(bold=True)
+        cell.comment = Comment(f"{column.key}: {column.help}", "Civility", width=320, height=140)
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = max(16, len(column.title) + 4)
+        example = column.example or None
+        if column.key == "decided_on":
+            example = parse_date(column.example)
+        sheet.cell(row=2, column=position, value=example)
+        number_format = "@" if column.text_format else None
+        if column.key == "decided_on":
+            number_format = "DD/MM/YYYY"
+        if number_format:
+            for row in range(2, 1001):
+                sheet.cell(row=row, column=position).number_format = number_format
+    help_sheet = workbook.create_sheet("Help")
+    help_sheet.append([_("Column title"), _("Required"), _("Meaning")])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        help_sheet.append(
+            [column.title, _("yes") if column.required else _("no"), str(column.help)]
+        )
+    help_sheet.append([])
+    help_sheet.append(
+        [
+            _(
+                "One row per recipient, from row 2; repeat the decision's number, date, issuing "
+                "unit and signatory on each of its rows. Delete the example row first."
+            )
+        ]
+    )
+    for letter, width in zip("ABC", (34, 10, 100), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- checking the file ---------------------------------------------------------------------
+
+
+def _by_code_and_name(units) -> tuple[dict[str, list], dict[str, list]]:
+    by_code, by_name = defaultdict(list), defaultdict(list)
+    for unit in units:
+        if unit.code:
+            by_code[code_key(unit.code)].append(unit)
+        for name in {unit.name, unit.name_en} - {""}:
+            by_name[normalize(name)].append(unit)
+    return by_code, by_name
+
+
+def _one(found: list, what: str, text: str) -> tuple[object | None, str]:
+    """The single match, or why there is none (never a guess between several)."""
+    unique = list(dict.fromkeys(found))
+    if len(unique) == 1:
+        return unique[0], ""
+    if not unique:
+        return None, _("no %(what)s '%(text)s' under this unit") % {"what": what, "text": text}
+    return None, _("'%(text)s' matches %(count)s %(what)s; give the code") % {
+        "text": text,
+        "count": len(unique),
+        "what": what,
+    }
+
+
+def _parse_year(value) -> int | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        raise BadValue(_("'%(value)s' is not a year") % {"value": text})
+    return int(text)
+
+
+def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
+    """Check every row against the file and the database; nothing is written. Returns the
+    decisions to record and the result (its errors, by row)."""
+    sheet = Sheet(table, COLUMNS)
+    result = ImportResult(errors=sheet.errors, warnings=sheet.warnings)
+    if sheet.errors:
+        return [], result
+    if progress is not None:
+        progress.start(len(table.rows), _("Checking the rows"))
+    units = list(OrgUnit.objects.subtree_of(root))  # former units too
+    units_by_code, units_by_name = _by_code_and_name(units)
+    movements = list(
+        Movement.objects.filter(
+            Q(unit__path__in=ancestor_paths(root)) | Q(unit__path__startswith=root.path)
+        ).select_related("unit")
+    )
+    movements_by_name = defaultdict(list)
+    for movement in movements:
+        for text in {movement.name, movement.name_en, movement.reference} - {""}:
+            movements_by_name[normalize(text)].append(movement)
+
+    decisions: dict[tuple[int, str], PlannedDecision] = {}
+    rows: list[Row] = []
+    for number, values in table.rows:
+        before = len(sheet.errors)
+        decision_number = sheet.value(number, values, "number")
+        decided_on = sheet.value(number, values, "decided_on", parse_date)
+        issuer = sheet.value(number, values, "issuer")
+        year = sheet.value(number, values, "year", _parse_year)
+        issuing_text = sheet.value(number, values, "issuing_unit")
+        issuing = None
+        if issuing_text:
+            found = units_by_code.get(code_key(issuing_text)) or units_by_name.get(
+                normalize(issuing_text), []
+            )
+            issuing, problem = _one(found, _("unit"), issuing_text)
+            if problem:
+                sheet.error(number, "issuing_unit", problem)
+        movement_text = sheet.value(number, values, "movement")
+        movement = None
+        if movement_text:
+            movement, problem = _one(
+                movements_by_name.get(normalize(movement_text), []), _("movement"), movement_text
+            )
+            if problem:
+                sheet.error(number, "movement", problem)
+        title_text = sheet.value(number, values, "title")
+        code = sheet.value(number, values, "recipient_code") or ""
+        name = sheet.value(number, values, "recipient_name") or ""
+        workplace = sheet.value(number, values, "recipient_unit") or ""
+        if not code and not name:
+            sheet.error(number, "recipient_name", _("give the recipient's code or name"))
+        if decided_on is None and "decided_on" in sheet.index and before == len(sheet.errors):
+            sheet.error(number, "decided_on", _("is required"))
+        if len(sheet.errors) > before:
+            continue
+        year = year or decided_on.year
+        key = (issuing.pk, normalize(decision_number))
+        decision = decisions.get(key)
+        if decision is None:
+            decision = decisions[key] = PlannedDecision(
+                number, issuing, decision_number, decided_on, issuer, year, movement
+            )
+            for name_, problem in past_decision_problems(
+                unit=issuing, decided_on=decided_on, year=year, movement=movement
+            ).items():
+                sheet.error(number, {"unit": "issuing_unit"}.get(name_, name_), problem)
+        else:
+            for column, mine, theirs in (
+                ("decided_on", decided_on, decision.decided_on),
+                ("issuer", issuer, decision.issuer),
+                ("year", year, decision.year),
+                ("movement", movement, decision.movement),
+            ):
+                if mine != theirs:
+                    sheet.error(
+                        number,
+                        column,
+                        _("differs from row %(row)s of the same decision") % {"row": decision.row},
+                    )
+        rows.append(Row(number, decision, title_text, code, name, workplace))
+        if progress is not None:
+            progress.advance(message=_("Checking the rows"))
+    _check_decisions_are_new(sheet, decisions.values())
+    _match_recipients(sheet, rows, units_by_code, units_by_name)
+    if sheet.errors:
+        return [], result
+    planned = list(decisions.values())
+    result.created = sum(len(decision.awards) for decision in planned)
+    return planned, result
+
+
+def _check_decisions_are_new(sheet: Sheet, decisions) -> None:
+    condition = Q(pk__in=[])
+    for decision in decisions:
+        condition |= Q(unit=decision.unit, number__iexact=decision.number)
+    for unit_id, number in AwardDecision.objects.filter(condition).values_list("unit", "number"):
+        for decision in decisions:
+            if decision.unit.pk == unit_id and normalize(decision.number) == normalize(number):
+                sheet.error(
+                    decision.row,
+                    "number",
+                    _("decision %(number)s of this unit is already recorded") % {"number": number},
+                )
+
+
+def _titles(rows: list[Row]) -> dict[tuple[int, str, int], AwardTitle | None]:
+    """Each row's title version (in force at the end of its year), by issuing unit, the
+    text written and the year; None where the catalogue has no such title."""
+    found = {}
+    for row in rows:
+        decision = row.decision
+        key = (decision.unit.pk, normalize(row.title_text), decision.year)
+        if key in found:
+            continue
+        words = normalize(row.title_text)
+        keys = {
+            title.key
+            for title in AwardTitle.objects.for_unit(decision.unit)
+            if words in (normalize(title.key), normalize(title.name), normalize(title.name_en))
+        }
+        found[key] = title_for(decision.unit, keys.pop(), decision.year) if len(keys) == 1 else None
+    return found
+
+
+def _officials(rows: list[Row]) -> list[Official]:
+    """The officials a row may mean: by staff code, or by folded name (at most a few
+    hundred queries' worth of names in one statement)."""
+    codes = {code_key(row.code) for row in rows if row.code}
+    names = {row.name for row in rows if row.name and not row.code}
+    condition = Q(staff_upper__in=codes) if codes else Q(pk__in=[])
+    for name in names:
+        condition |= Q(search_name=Folded(Value(name)))
+    roots = {row.decision.unit.path for row in rows}
+    under = Q(pk__in=[])
+    for path in roots:
+        under |= Q(unit__path__startswith=path)
+    return list(
+        Official.objects.annotate(staff_upper=Upper("staff_code"))
+        .filter(under, condition)
+        .select_related("unit")
+    )
+
+
+def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_name) -> None:
+    titles = _titles(rows)
+    individual_rows = []
+    for row in rows:
+        title = titles[(row.decision.unit.pk, normalize(row.title_text), row.decision.year)]
+        if title is None:
+            sheet.error(
+                row.number,
+                "title",
+                _("'%(title)s' is not a title of the catalogue in force in %(year)s")
+                % {"title": row.title_text, "year": row.decision.year},
+            )
+            continue
+        row.title = title
+        if not title.is_collective():
+            individual_rows.append(row)
+            continue
+        found = (
+            units_by_code.get(code_key(row.code), [])
+            if row.code
+            else units_by_name.get(normalize(row.name), [])
+        )
+        found = [unit for unit in found if unit.path.startswith(row.decision.unit.path)]
+        unit, problem = _one(found, _("unit"), row.code or row.name)
+        if problem:
+            sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
+            continue
+        _add(sheet, row, PastAward(title.key, unit=unit))
+    by_code, by_name = defaultdict(list), defaultdict(list)
+    for official in _officials(individual_rows) if individual_rows else []:
+        by_code[code_key(official.staff_code)].append(official)
+        by_name[normalize(official.full_name)].append(official)
+    for row in individual_rows:
+        found = by_code[code_key(row.code)] if row.code else by_name[normalize(row.name)]
+        candidates = [
+            official
+            for official in found
+            if official.unit.path.startswith(row.decision.unit.path)
+            and (not row.workplace or code_key(official.unit.code) == code_key(row.workplace))
+        ]
+        official, problem = _one(candidates, _("official"), row.code or row.name)
+        if problem:
+            sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
+            continue
+        _add(sheet, row, PastAward(row.title.key, official=official))
+    _check_not_held(sheet, rows)
+
+
+def _add(sheet: Sheet, row: Row, award: PastAward) -> None:
+    problem = past_award_problem(row.title, award, row.decision.unit, row.decision.decided_on)
+    if problem:
+        sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
+        return
+    row.award = award
+    row.decision.awards.append(award)
+
+
+def _check_not_held(sheet: Sheet, rows: list[Row]) -> None:
+    """A title is held once a year: not twice in the file, not again if already recorded."""
+    placed = [row for row in rows if row.award is not None]
+    seen: dict[tuple, int] = {}
+
+    def holder(row: Row) -> tuple:
+        award = row.award
+        who = ("official", award.official.pk) if award.official else ("unit", award.unit.pk)
+        return (award.title_key, row.decision.year, *who)
+
+    for row in placed:
+        key = holder(row)
+        if key in seen:
+            sheet.error(
+                row.number,
+                "recipient_code",
+                _("%(name)s already has this title for %(year)s in row %(row)s")
+                % {"name": row.award.name, "year": row.decision.year, "row": seen[key]},
+            )
+        seen.setdefault(key, row.number)
+    if not placed:
+        return
+    held = Award.objects.filter(
+        title_key__in={row.award.title_key for row in placed},
+        year__in={row.decision.year for row in placed},
+    ).filter(
+        Q(official__in=[row.award.official for row in placed if row.award.official])
+        | Q(official__isnull=True, unit__in=[row.award.unit for row in placed if row.award.unit])
+    )
+    existing = {
+        (key, year, "official", official) if official else (key, year, "unit", unit)
+        for key, year, official, unit in held.values_list("title_key", "year", "official", "unit")
+    }
+    for row in placed:
+        if holder(row) in existing:
+            sheet.error(
+                row.number,
+                "recipient_code",
+                _("%(name)s already holds this title for %(year)s (an earlier decision)")
+                % {"name": row.award.name, "year": row.decision.year},
+            )
+
+
+# --- importing -----------------------------------------------------------------------------
+
+
+def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, progress=None):
+    """Record every decision of the file, or none: the whole file is checked first."""
+    from django.core.exceptions import PermissionDenied
+
+    from civility.core.jobs import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
+    if not can_decide(actor, root):
+        raise PermissionDenied
+    planned, result = plan_past_decisions(root=root, table=table, progress=progress)
+    result.dry_run = dry_run
+    if result.errors or dry_run:
+        return planned, result
+    progress.start(result.created, _("Recording the decisions"))
+    for decision in planned:
+        record_earlier_decision(
+            actor=actor,
+            unit=decision.unit,
+            number=decision.number,
+            decided_on=decision.decided_on,
+            issuer=decision.issuer,
+            year=decision.year,
+            movement=decision.movement,
+            awards=decision.awards,
+        )
+        progress.advance(len(decision.awards))
+    return planned, result
+
+
+def request_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
+    """Keep the uploaded file and have a background job import it; a small file is imported
+    at once, by the same job. Returns the core Job."""
+    from django.core.exceptions import PermissionDenied
+    from django.core.files.storage import default_storage
+
+    from civility.core import jobs
+    from civility.core.files import extension_of, random_stem
+    from civility.orgs.actions import INLINE_IMPORT_BYTES
+
+    if not can_decide(actor, root):
+        raise PermissionDenied
+    stored = default_storage.save(
+        f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
+    )
+    title = _("Check a file of earlier decisions") if dry_run else _("Import earlier decisions")
+    return jobs.enqueue(
+        actor=actor,
+        kind=KIND,
+        title=f"{title}: {upload.name}",
+        unit=root,
+        params={"file": stored, "file_name": upload.name, "dry_run": dry_run},
+        inline=upload.size <= INLINE_IMPORT_BYTES,
+    )

@@ -1,0 +1,49 @@
+"""The one way a background job imports an uploaded spreadsheet (officials, good models,
+earlier decisions, ...): the view stored the file and queued a core job; the job reads it,
+lets the importer check every row and write all or none, and says how it went."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from civility.core import jobs
+from civility.core.models import Job
+from civility.orgs.imports.files import ImportFileError, ImportResult, Table, read_table
+
+
+class Importer(Protocol):
+    def __call__(self, *, table: Table, dry_run: bool, progress: jobs.Progress) -> ImportResult: ...
+
+
+def run_stored_import(job: Job, progress: jobs.Progress, importer: Importer) -> ImportResult:
+    """Read the file named in `job.params`, import it, and delete it whatever happens: a run
+    that gets this far is never run again, and the file may hold personal data. A file with
+    problems fails the job with their count, the problems kept in its result."""
+    params = job.params
+    try:
+        with default_storage.open(params["file"], "rb") as file:
+            table = read_table(file, params["file_name"])
+        result = importer(table=table, dry_run=params.get("dry_run", False), progress=progress)
+    except ImportFileError as error:
+        raise jobs.JobFailed(error.message) from None
+    finally:
+        default_storage.delete(params["file"])
+    if result.errors:
+        raise jobs.JobFailed(
+            ngettext(
+                "The file has %(count)s problem; nothing was imported.",
+                "The file has %(count)s problems; nothing was imported.",
+                len(result.errors),
+            )
+            % {"count": len(result.errors)},
+            result=result.as_dict(),
+        )
+    job.result = result.as_dict()
+    job.message = (
+        _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    )
+    return result
