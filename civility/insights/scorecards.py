@@ -280,7 +280,7 @@ def _linked(unit: OrgUnit, on: datetime.date) -> list[OrgUnit]:
         units = OrgUnit.objects.filter(parent=unit, kind=UnitKind.COUNTER)
     else:
         units = OrgUnit.objects.filter(pk=unit.parent_id, kind=UnitKind.SERVICE_POINT)
-    return list(units.current(on).order_by("name"))
+    return list(units.valid_on(on).order_by("name"))
 
 
 def build(unit: OrgUnit, period: Period, *, reports_minimum: int) -> Scorecard:

@@ -28,7 +28,8 @@ from civility.insights.models import WeightSet
 from civility.insights.periods import Period
 from civility.insights.sources import DEFAULT_MIN_SAMPLES
 from civility.orgs.actions import set_policy
-from civility.orgs.models import UnitKind
+from civility.orgs.history import replace_successions
+from civility.orgs.models import ShareBasis, UnitKind
 from tests.factories import make_unit
 from tests.insights.conftest import at, counter, inspect, rate
 
@@ -261,7 +262,7 @@ def test_a_former_unit_shows_its_last_period_with_a_note(client, cast):
         kind=UnitKind.WARD,
         valid_to=datetime.date(2025, 6, 30),
     )
-    merged.successors.add(cast.a.ward)
+    replace_successions(merged, [(cast.a.ward, Decimal(1), ShareBasis.ESTIMATE)], source="test")
 
     html = client.get(f"/scorecards/{merged.pk}/").content.decode()
 
