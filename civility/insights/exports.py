@@ -314,10 +314,10 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         (
             _("VIII. Culture index"),
             [
-                _("Culture index of the unit: %(score)s (based on %(covered)s%% of the weights).")
+                _("Culture index of the unit: %(score)s (based on %(covered)s of the weights).")
                 % {
                     "score": _plain(entry.score if entry else None),
-                    "covered": _plain(entry.weight_covered if entry else 0),
+                    "covered": format_percent(entry.weight_covered if entry else 0),
                 }
             ]
             + (

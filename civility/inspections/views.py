@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civility.core.audit import log_reads
 from civility.core.files import serve
+from civility.core.i18n import format_percent
 from civility.core.listing import paginate
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections import actions, analytics, documents, scoring, spreadsheets
@@ -592,8 +593,8 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(inspection)
     messages.success(
         request,
-        _("Inspection submitted: score %(score)s%%.")
-        % {"score": inspection.score if inspection.score is not None else "—"},
+        _("Inspection submitted: score %(score)s.")
+        % {"score": format_percent(inspection.score) if inspection.score is not None else "—"},
     )
     return redirect(inspection)
 

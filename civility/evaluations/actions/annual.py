@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civility.core.audit import acting_as
 from civility.core.db import copy_into, copy_update
+from civility.core.i18n import format_number, format_percent
 from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
@@ -717,16 +718,16 @@ def confirm_classification(
         cap = share_of(good, percent, settings["rounding"].value)
         if excellent > cap:
             refusal = _(
-                "Refused under %(rule)s: excellent may be at most %(percent)d%% of the "
-                "number rated well completed in %(unit)s (%(good)d rated well completed, "
-                "so at most %(cap)d excellent); this would make %(excellent)d."
+                "Refused under %(rule)s: excellent may be at most %(percent)s of the "
+                "number rated well completed in %(unit)s (%(good)s rated well completed, "
+                "so at most %(cap)s excellent); this would make %(excellent)s."
             ) % {
                 "rule": rules.legal_basis,
-                "percent": percent,
+                "percent": format_percent(percent),
                 "unit": classification.agency,
-                "good": good,
-                "cap": cap,
-                "excellent": excellent,
+                "good": format_number(good),
+                "cap": format_number(cap),
+                "excellent": format_number(excellent),
             }
             lines = [refusal, *(value.explain() for value in settings.values())]
             raise ValidationError({"level": " ".join(lines)})
