@@ -9,10 +9,12 @@ The eligibility lists of a large subtree are written by a core job (with progres
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from procrastinate.contrib.django import app
 
 from civility.awards.actions import flag_awards_for_confirmed_records
 from civility.core import jobs
+from civility.core.i18n import format_number
 from civility.core.models import Job
 
 
@@ -73,4 +75,6 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     job.params["file_name"] = f"du-dieu-kien-{unit.pk}-{year}.xlsx"
     job.result_file.save(job.params["file_name"], ContentFile(content), save=False)
     job.result = {"rows": counts}
-    job.message = _("%(count)d lists written.") % {"count": len(counts)}
+    job.message = ngettext("%(count)s list written.", "%(count)s lists written.", len(counts)) % {
+        "count": format_number(len(counts))
+    }

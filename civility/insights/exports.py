@@ -245,11 +245,11 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         (
             _("II. Inspections and corrective actions"),
             [
-                _("Inspections planned: %(planned)d; submitted: %(done)d.")
-                % {"planned": inspections.planned, "done": inspections.done},
+                _("Inspections planned: %(planned)s; submitted: %(done)s.")
+                % {"planned": _plain(inspections.planned), "done": _plain(inspections.done)},
                 _("Mean inspection score: %(figure)s.") % {"figure": component("inspection_score")},
-                _("Corrective actions due: %(due)d; closed: %(closed)d; overdue: %(overdue)d.")
-                % actions,
+                _("Corrective actions due: %(due)s; closed: %(closed)s; overdue: %(overdue)s.")
+                % {key: _plain(value) for key, value in actions.items()},
             ],
         ),
         (
@@ -265,14 +265,14 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
             _("IV. Violations"),
             [
                 _(
-                    "Violation records: %(total)d; confirmed: %(confirmed)d; dismissed: "
-                    "%(dismissed)d; open: %(open)d."
+                    "Violation records: %(total)s; confirmed: %(confirmed)s; dismissed: "
+                    "%(dismissed)s; open: %(open)s."
                 )
                 % {
-                    "total": conduct.total,
-                    "confirmed": conduct.confirmed,
-                    "dismissed": conduct.dismissed,
-                    "open": conduct.open,
+                    "total": _plain(conduct.total),
+                    "confirmed": _plain(conduct.confirmed),
+                    "dismissed": _plain(conduct.dismissed),
+                    "open": _plain(conduct.open),
                 },
                 _("Confirmed violations per 100 officials: %(figure)s.")
                 % {"figure": _plain(conduct.per_100_officials)},
@@ -288,8 +288,12 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         (
             _("VI. Awards and good models"),
             [
-                _("%(label)s: %(models)d models, %(replications)d replications.")
-                % {"label": row.label, "models": row.models, "replications": row.replications}
+                _("%(label)s: good models %(models)s; replications %(replications)s.")
+                % {
+                    "label": row.label,
+                    "models": _plain(row.models),
+                    "replications": _plain(row.replications),
+                }
                 for row in ctx["models"]
             ]
             or [_("No good model recorded.")],
@@ -298,8 +302,8 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
             _("VII. Programme tasks"),
             [
                 _(
-                    "Tasks due: %(total)d; done: %(done)d (on time: %(on_time)d); overdue: "
-                    "%(overdue)d."
+                    "Tasks due: %(total)s; done: %(done)s (on time: %(on_time)s); overdue: "
+                    "%(overdue)s."
                 )
                 % {
                     "total": tasks.total,

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from procrastinate.contrib.django import app
 
 from civility.core import jobs
+from civility.core.i18n import format_number
 from civility.core.models import Job
 from civility.insights import actions
 from civility.insights.models import JobStatus, ReportJob
@@ -59,4 +60,6 @@ def report_job(job: Job, progress: jobs.Progress) -> None:
 @jobs.runner("insights.recompute_index")
 def recompute_index_job(job: Job, progress: jobs.Progress) -> None:
     count = actions.recompute_index(year=job.params["year"], progress=progress)
-    job.message = _("%(count)d periods recomputed.") % {"count": count}
+    job.message = ngettext(
+        "%(count)s period recomputed.", "%(count)s periods recomputed.", count
+    ) % {"count": format_number(count)}

@@ -13,6 +13,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.core.audit import acting_as
 from civility.core.db import copy_into, copy_update
@@ -645,9 +646,12 @@ def confirm_classification(
         if code == "too_few_months":
             raise ValidationError(
                 {
-                    "level": _(
+                    "level": ngettext(
+                        "Refused under %(rule)s: fewer than %(minimum)s month worked in the "
+                        "year, so the official is not classified (maternity leave excepted).",
                         "Refused under %(rule)s: fewer than %(minimum)s months worked in the "
-                        "year, so the official is not classified (maternity leave excepted)."
+                        "year, so the official is not classified (maternity leave excepted).",
+                        int(params.get("minimum", 6)),
                     )
                     % {"rule": legal_basis, "minimum": params.get("minimum", "6")}
                 }
@@ -665,9 +669,12 @@ def confirm_classification(
         if code == "absence_cap" and level_rank(level) > level_rank(params["cap"]):
             raise ValidationError(
                 {
-                    "level": _(
+                    "level": ngettext(
+                        "Refused under %(rule)s: absent %(months)s month in the year, so at "
+                        "most “%(cap)s”.",
                         "Refused under %(rule)s: absent %(months)s months in the year, so at "
-                        "most “%(cap)s”."
+                        "most “%(cap)s”.",
+                        int(params["months"]),
                     )
                     % {
                         "rule": legal_basis,
