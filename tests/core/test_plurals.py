@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from civility.evaluations.explain import explain
@@ -135,3 +136,16 @@ def test_a_page_says_one_day_and_two_days(client, cast):
 
     text = " ".join(page.content.decode().split())
     assert "list posted 1 day for comment; decision within 2 days;" in text
+
+
+def _list_count(count: int, language: str) -> str:
+    with translation.override(language):
+        listing = {"is_capped": False, "count": count}
+        return render_to_string("core/_count.html", {"listing": listing}).strip()
+
+
+def test_a_list_counts_one_result_two_results_and_groups_large_counts():
+    assert _list_count(1, "en") == "1 result"
+    assert _list_count(2, "en") == "2 results"
+    assert _list_count(12345, "en") == "12,345 results"
+    assert _list_count(12345, "vi").startswith("12.345 ")
