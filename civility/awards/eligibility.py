@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from civility.awards import facts
@@ -43,6 +43,7 @@ from civility.awards.policies import (
     ADVANCED_WORKER_RECRUITED_UNDER_10_MONTHS,
 )
 from civility.awards.rules import ADVANCED_WORKER, Classification, at_least, discipline_at_least
+from civility.core.i18n import format_number, format_percent
 from civility.orgs.models import Official, OrgUnit, UnitKind
 from civility.orgs.policies import PolicyValue, policy_for_units
 
@@ -138,10 +139,19 @@ def _threshold_label(threshold: str) -> str:
     return str(DisciplineThreshold(threshold).label).lower()
 
 
+def _unassessed(count: int) -> str:
+    """The sentence about members without the data to assess them (`%(unknown)s` inside)."""
+    return ngettext(
+        "%(unknown)s member cannot be assessed: data missing.",
+        "%(unknown)s members cannot be assessed: data missing.",
+        count,
+    )
+
+
 def _names(officials: list[Official], limit: int = 5) -> str:
     names = [official.full_name for official in officials[:limit]]
     if len(officials) > limit:
-        names.append(_("and %(count)d more") % {"count": len(officials) - limit})
+        names.append(_("and %(count)s more") % {"count": format_number(len(officials) - limit)})
     return ", ".join(names)
 
 
@@ -230,19 +240,28 @@ def quota_line(*, unit: OrgUnit, title: AwardTitle, year: int, already_counted: 
     for use in uses:
         params = {
             "unit": use.quota.unit.display_name,
-            "used": use.used,
-            "limit": use.limit,
+            "used": format_number(use.used),
+            "limit": format_number(use.limit),
             "source": use.quota.source,
         }
         if use.remaining <= 0 and not already_counted:
             status = Status.NOT_MET
             texts.append(
-                _("Quota of %(unit)s reached: %(used)d of %(limit)d places taken (%(source)s).")
+                ngettext(
+                    "Quota of %(unit)s reached: %(used)s of %(limit)s place taken (%(source)s).",
+                    "Quota of %(unit)s reached: %(used)s of %(limit)s places taken (%(source)s).",
+                    use.limit,
+                )
                 % params
             )
         else:
             texts.append(
-                _("Quota of %(unit)s: %(used)d of %(limit)d places taken (%(source)s).") % params
+                ngettext(
+                    "Quota of %(unit)s: %(used)s of %(limit)s place taken (%(source)s).",
+                    "Quota of %(unit)s: %(used)s of %(limit)s places taken (%(source)s).",
+                    use.limit,
+                )
+                % params
             )
     return Line("quota", status, " ".join(texts))
 
@@ -776,8 +795,16 @@ class Assessor:
         return Line(
             "consecutive",
             status,
-            _("%(title)s in %(count)d consecutive years: %(years)s.")
-            % {"title": name, "count": title.consecutive_years, "years": ", ".join(parts)},
+            ngettext(
+                "%(title)s in %(count)s consecutive year: %(years)s.",
+                "%(title)s in %(count)s consecutive years: %(years)s.",
+                title.consecutive_years,
+            )
+            % {
+                "title": name,
+                "count": format_number(title.consecutive_years),
+                "years": ", ".join(parts),
+            },
         )
 
     def _member_has(self, key: str, other: AwardTitle | None, official) -> bool | None:
@@ -798,12 +825,12 @@ class Assessor:
         total = len(members)
         needed = math.ceil(total * title.member_share_percent / 100)
         params = {
-            "yes": yes,
-            "total": total,
-            "percent": round(100 * yes / total),
-            "required": title.member_share_percent,
+            "yes": format_number(yes),
+            "total": format_number(total),
+            "percent": format_percent(round(100 * yes / total)),
+            "required": format_percent(title.member_share_percent),
             "title": other.display_name if other else title.member_share_key,
-            "unknown": unknown,
+            "unknown": format_number(unknown),
         }
         if yes >= needed:
             status = Status.MET
@@ -812,14 +839,17 @@ class Assessor:
         else:
             status = Status.MISSING
         text = (
-            _(
-                "%(yes)d of %(total)d members (%(percent)d%%) hold or qualify for %(title)s; "
-                "%(required)d%% required."
+            ngettext(
+                "%(yes)s of %(total)s member (%(percent)s) holds or qualifies for %(title)s; "
+                "%(required)s required.",
+                "%(yes)s of %(total)s members (%(percent)s) hold or qualify for %(title)s; "
+                "%(required)s required.",
+                total,
             )
             % params
         )
         if unknown:
-            text += " " + _("%(unknown)d members cannot be assessed: data missing.") % params
+            text += " " + _unassessed(unknown) % params
         return Line("member_share", status, text)
 
     def _one_member_line(self, title: AwardTitle, unit: OrgUnit, members: list[Official]) -> Line:
@@ -848,9 +878,9 @@ class Assessor:
                 Status.MISSING,
                 _(
                     "At least one member must hold or qualify for %(title)s for %(year)d; none "
-                    "is known to, and %(unknown)d members cannot be assessed: data missing."
+                    "is known to, and %(unassessed)s"
                 )
-                % params,
+                % {**params, "unassessed": _unassessed(unknown) % params},
             )
         return Line(
             "member_at_least_one",
@@ -901,8 +931,12 @@ class Assessor:
         return Line(
             "member_classification",
             Status.MET,
-            _("All %(count)d members are classified %(required)s or better for %(year)d.")
-            % {**params, "count": len(members)},
+            ngettext(
+                "The %(count)s member is classified %(required)s or better for %(year)d.",
+                "All %(count)s members are classified %(required)s or better for %(year)d.",
+                len(members),
+            )
+            % {**params, "count": format_number(len(members))},
         )
 
     def _members_discipline_line(self, members: list[Official], title: AwardTitle) -> Line:
@@ -947,14 +981,20 @@ class Assessor:
                 Status.UNAVAILABLE,
                 _("Open corrective actions: unknown, the inspections source is not available."),
             )
-        params = {"count": len(found), "tolerated": title.open_actions_tolerated}
+        params = {
+            "count": format_number(len(found)),
+            "tolerated": format_number(title.open_actions_tolerated),
+        }
         if len(found) <= title.open_actions_tolerated:
             return Line(
                 "corrective_actions",
                 Status.MET,
-                _(
-                    "%(count)d corrective actions from inspections still open at review time "
-                    "(at most %(tolerated)d tolerated)."
+                ngettext(
+                    "%(count)s corrective action from inspections still open at review time "
+                    "(at most %(tolerated)s tolerated).",
+                    "%(count)s corrective actions from inspections still open at review time "
+                    "(at most %(tolerated)s tolerated).",
+                    len(found),
                 )
                 % params,
             )
@@ -970,15 +1010,22 @@ class Assessor:
         if title.open_actions_effect == OpenActionsEffect.LOWER:
             lower = self.title(unit, title.open_actions_lower_key)
             params["lower"] = lower.display_name if lower else title.open_actions_lower_key
-            text = _(
-                "%(count)d corrective actions from inspections still open at review time (at "
-                "most %(tolerated)d tolerated): the title's conditions lower it to %(lower)s; "
-                "assess the unit for that title instead."
+            text = ngettext(
+                "%(count)s corrective action from inspections still open at review time (at "
+                "most %(tolerated)s tolerated): the title's conditions lower it to %(lower)s; "
+                "assess the unit for that title instead.",
+                "%(count)s corrective actions from inspections still open at review time (at "
+                "most %(tolerated)s tolerated): the title's conditions lower it to %(lower)s; "
+                "assess the unit for that title instead.",
+                len(found),
             )
         else:
-            text = _(
-                "%(count)d corrective actions from inspections still open at review time (at "
-                "most %(tolerated)d tolerated): the title's conditions block it."
+            text = ngettext(
+                "%(count)s corrective action from inspections still open at review time (at "
+                "most %(tolerated)s tolerated): the title's conditions block it.",
+                "%(count)s corrective actions from inspections still open at review time (at "
+                "most %(tolerated)s tolerated): the title's conditions block it.",
+                len(found),
             )
         return Line("corrective_actions", Status.NOT_MET, f"{text % params} {details}.")
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from functools import partial
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from procrastinate.contrib.django import app
 
 from civility.awards.actions import flag_awards_for_confirmed_records
 from civility.core import jobs
+from civility.core.i18n import format_number
 from civility.core.models import Job
 from civility.orgs.imports.stored import run_stored_import
 
@@ -76,7 +78,9 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     job.params["file_name"] = f"du-dieu-kien-{unit.pk}-{year}.xlsx"
     job.result_file.save(job.params["file_name"], ContentFile(content), save=False)
     job.result = {"rows": counts}
-    job.message = _("%(count)d lists written.") % {"count": len(counts)}
+    job.message = ngettext("%(count)s list written.", "%(count)s lists written.", len(counts)) % {
+        "count": format_number(len(counts))
+    }
 
 
 @jobs.runner("awards.import_good_models")

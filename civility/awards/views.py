@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -71,6 +71,7 @@ from civility.awards.models import (
     Verdict,
 )
 from civility.core.files import serve
+from civility.core.i18n import format_number
 from civility.core.listing import paginate
 from civility.orgs.access import for_roles
 from civility.orgs.context_processors import selected_unit
@@ -266,7 +267,11 @@ def title_list(request: HttpRequest) -> HttpResponse:
 def title_seed(request: HttpRequest) -> HttpResponse:
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=request.POST.get("unit"))
     created = actions.load_award_catalogue(actor=request.user, unit=unit)
-    messages.success(request, _("%(count)d title versions loaded.") % {"count": created})
+    messages.success(
+        request,
+        ngettext("%(count)s title version loaded.", "%(count)s title versions loaded.", created)
+        % {"count": format_number(created)},
+    )
     return redirect("awards:title_list")
 
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.codes.documents import ParsedCode
 from civility.codes.models import (
@@ -36,6 +37,7 @@ from civility.codes.models import (
 from civility.core.attachments import OFFICE_AND_TEXT, PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
+from civility.core.i18n import format_number
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.provinces import ensure_shipped_for
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
@@ -292,8 +294,15 @@ def _import_english(version: CodeVersion, parsed: ParsedCode) -> None:
     if len(chapters) != len(parsed.chapters):
         raise DocumentError(
             parsed.chapters[min(len(chapters), len(parsed.chapters) - 1)].line,
-            _("the English text has %(found)d chapters, the Vietnamese %(expected)d.")
-            % {"found": len(parsed.chapters), "expected": len(chapters)},
+            ngettext(
+                "the English text has %(found)s chapter, the Vietnamese %(expected)s.",
+                "the English text has %(found)s chapters, the Vietnamese %(expected)s.",
+                len(parsed.chapters),
+            )
+            % {
+                "found": format_number(len(parsed.chapters)),
+                "expected": format_number(len(chapters)),
+            },
         )
     for chapter, parsed_chapter in zip(chapters, parsed.chapters, strict=True):
         articles = list(chapter.articles.all())
@@ -309,11 +318,15 @@ def _import_english(version: CodeVersion, parsed: ParsedCode) -> None:
             if len(clauses) != len(parsed_article.clauses):
                 raise DocumentError(
                     parsed_article.line,
-                    _("article %(number)d has %(found)d clauses, the Vietnamese %(expected)d.")
+                    ngettext(
+                        "article %(number)d has %(found)s clause, the Vietnamese %(expected)s.",
+                        "article %(number)d has %(found)s clauses, the Vietnamese %(expected)s.",
+                        len(parsed_article.clauses),
+                    )
                     % {
                         "number": article.number,
-                        "found": len(parsed_article.clauses),
-                        "expected": len(clauses),
+                        "found": format_number(len(parsed_article.clauses)),
+                        "expected": format_number(len(clauses)),
                     },
                 )
             article.title_en = parsed_article.title
@@ -570,16 +583,21 @@ def _email_reminder(official: Official, campaign: CommitmentCampaign, today) -> 
         subject = _("Reminder: sign the code of conduct by %(date)s") % {
             "date": campaign.deadline.strftime("%d/%m/%Y")
         }
-        body = _(
+        days = (campaign.deadline - today).days
+        body = ngettext(
             'Dear %(name)s,\n\nYou have not yet signed your commitment to "%(code)s" '
-            "(campaign: %(campaign)s). The deadline is %(date)s, in %(days)d day(s).\n\n"
-            "Read the code and sign here: %(link)s\n"
+            "(campaign: %(campaign)s). The deadline is %(date)s, in %(days)s day.\n\n"
+            "Read the code and sign here: %(link)s\n",
+            'Dear %(name)s,\n\nYou have not yet signed your commitment to "%(code)s" '
+            "(campaign: %(campaign)s). The deadline is %(date)s, in %(days)s days.\n\n"
+            "Read the code and sign here: %(link)s\n",
+            days,
         ) % {
             "name": official.full_name,
             "code": campaign.version.code.title,
             "campaign": campaign.title,
             "date": campaign.deadline.strftime("%d/%m/%Y"),
-            "days": (campaign.deadline - today).days,
+            "days": format_number(days),
             "link": link,
         }
     try:

@@ -47,6 +47,7 @@ from civility.codes.models import (
     VersionStatus,
 )
 from civility.core.files import serve
+from civility.core.i18n import format_number
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import OrgUnit, Place, UnitKind
 from civility.orgs.provinces import shipped_for
@@ -223,8 +224,11 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Imported %(chapters)d chapters and %(articles)d articles.")
-                % {"chapters": len(parsed.chapters), "articles": parsed.article_count()},
+                _("Imported: chapters %(chapters)s, articles %(articles)s.")
+                % {
+                    "chapters": format_number(len(parsed.chapters)),
+                    "articles": format_number(parsed.article_count()),
+                },
             )
             return redirect(version)
     return render(request, "codes/version_import.html", {"version": version, "form": form})

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -51,6 +52,7 @@ from civility.conduct.models import (
 )
 from civility.conduct.rules import RULE_SETS, rule_set_on
 from civility.core.files import serve
+from civility.core.i18n import format_number
 from civility.core.listing import paginate
 from civility.feedback import throttle
 from civility.orgs.access import for_roles
@@ -480,7 +482,13 @@ def catalogue_seed(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(count)d catalogue items loaded.") % {"count": created})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s catalogue item loaded.", "%(count)s catalogue items loaded.", created
+            )
+            % {"count": format_number(created)},
+        )
     return redirect("conduct:catalogue")
 
 

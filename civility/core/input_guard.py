@@ -23,7 +23,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from civility.core.i18n import format_number
 from civility.feedback.open311 import formats as open311_formats
 
 NUL = "\x00"
@@ -78,10 +80,11 @@ def text_max() -> int:
 
 
 def too_long(field: str) -> tuple[int, str, str]:
-    message = _("%(field)s is too long: at most %(limit)s characters.") % {
-        "field": field,
-        "limit": text_max(),
-    }
+    message = ngettext(
+        "%(field)s is too long: at most %(limit)s character.",
+        "%(field)s is too long: at most %(limit)s characters.",
+        text_max(),
+    ) % {"field": field, "limit": format_number(text_max())}
     return 400, message, field
 
 

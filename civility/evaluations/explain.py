@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.conduct.rules import DisciplineForm
-from civility.core.i18n import format_number
+from civility.core.i18n import format_number, format_percent
 from civility.evaluations import policies
 from civility.evaluations.rules import (
     ANNUAL_RULE_SETS,
@@ -26,6 +27,9 @@ from civility.orgs.models import OrgUnit, StaffCategory
 from civility.orgs.policies import policy
 
 _DECIMAL = re.compile(r"-?\d+\.(\d+)")
+# The stored parameters that are shares in per cent: shown with the language's per-cent
+# sign ("75,5 %" / "75.5%"), which the sentences leave out.
+_PERCENTS = frozenset({"percent", "rate", "weight"})
 
 
 def _numbers(params: dict) -> dict:
@@ -36,8 +40,24 @@ def _numbers(params: dict) -> dict:
         if isinstance(value, float | Decimal):
             value = str(value)
         match = _DECIMAL.fullmatch(value) if isinstance(value, str) else None
-        shown[key] = format_number(value, len(match.group(1))) if match else value
+        decimals = len(match.group(1)) if match else None
+        if key in _PERCENTS and value not in (None, "") and not isinstance(value, bool):
+            shown[key] = format_percent(value, decimals)
+        else:
+            shown[key] = format_number(value, decimals) if match else value
     return shown
+
+
+def _how_many(value) -> int:
+    """The count a plural form is chosen by: stored parameters hold 6 or "6"."""
+    try:
+        return int(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return 0
+
+
+# The shares the criteria for the annual levels set (Decree 335/2025 Art. 13-16).
+_CRITERIA_LIMITS = {"allowed": 20, "half": 50}
 
 
 def _level(value: str) -> str:
@@ -113,7 +133,9 @@ def _line_ground(line: RuleLine, *, unit: OrgUnit, on: datetime.date) -> str:
 
 
 def _explain(reason: dict) -> str:
-    code, p = reason.get("code", ""), _numbers(reason.get("params", {}))
+    raw = reason.get("params", {})
+    code, p = reason.get("code", ""), _numbers(raw)
+    p.update({key: format_percent(value) for key, value in _CRITERIA_LIMITS.items()})
     if code == "rule_set":
         return _("Rule set: %(name)s.") % {"name": _rule_name(p.get("key", ""))}
     if code in ("monthly_rule_one", "monthly_rule_overlap", "monthly_rule_none"):
@@ -127,10 +149,14 @@ def _explain(reason: dict) -> str:
         return _explain_monthly_quota(p)
     if code == "quota_head_decides":
         return (
-            _(
-                "Excellent is capped at %(percent)s%% of those rated well completed in the "
-                "agency: %(cap)s in all; %(places)s place(s) remain for %(among)s candidates "
-                "the order does not separate. The head decides — to be assessed."
+            ngettext(
+                "Excellent is capped at %(percent)s of those rated well completed in the "
+                "agency: %(cap)s in all; %(places)s place remains for %(among)s candidates "
+                "the order does not separate. The head decides — to be assessed.",
+                "Excellent is capped at %(percent)s of those rated well completed in the "
+                "agency: %(cap)s in all; %(places)s places remain for %(among)s candidates "
+                "the order does not separate. The head decides — to be assessed.",
+                _how_many(raw.get("places")),
             )
             % p
         )
@@ -138,11 +164,22 @@ def _explain(reason: dict) -> str:
         return _("No rule set applies to this staff category in %(year)s.") % p
     if code == "too_few_months":
         return (
-            _("Worked %(months)s months in the year, fewer than %(minimum)s: not classified.") % p
+            ngettext(
+                "Worked %(months)s month in the year, fewer than %(minimum)s: not classified.",
+                "Worked %(months)s months in the year, fewer than %(minimum)s: not classified.",
+                _how_many(raw.get("months")),
+            )
+            % p
         )
     if code == "maternity_exception":
         return (
-            _("Worked %(months)s months, but maternity leave is excepted from the 6-month minimum.")
+            ngettext(
+                "Worked %(months)s month, but maternity leave is excepted from the 6-month "
+                "minimum.",
+                "Worked %(months)s months, but maternity leave is excepted from the 6-month "
+                "minimum.",
+                _how_many(raw.get("months")),
+            )
             % p
         )
     if code == "no_scores":
@@ -154,52 +191,77 @@ def _explain(reason: dict) -> str:
         )
     if code == "criteria_between":
         return (
-            _(
-                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
-                "effectiveness: more than the 20%% allowed for “completed tasks”, but not more "
-                "than the 50%% that means “did not complete tasks”. The law sets no level for this "
-                "band. Not enough grounds — to be assessed."
+            ngettext(
+                "%(short)s of %(items)s work item (%(percent)s) short of quality, timeliness or "
+                "effectiveness: more than the %(allowed)s allowed for “completed tasks”, but not "
+                "more than the %(half)s that means “did not complete tasks”. The law sets no "
+                "level for this band. Not enough grounds — to be assessed.",
+                "%(short)s of %(items)s work items (%(percent)s) short of quality, timeliness or "
+                "effectiveness: more than the %(allowed)s allowed for “completed tasks”, but not "
+                "more than the %(half)s that means “did not complete tasks”. The law sets no "
+                "level for this band. Not enough grounds — to be assessed.",
+                _how_many(raw.get("items")),
             )
             % p
         )
     if code == "criteria_over_half":
         return (
-            _(
-                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
-                "effectiveness: more than 50%%, so “did not complete tasks”."
+            ngettext(
+                "%(short)s of %(items)s work item (%(percent)s) short of quality, timeliness or "
+                "effectiveness: more than %(half)s, so “did not complete tasks”.",
+                "%(short)s of %(items)s work items (%(percent)s) short of quality, timeliness or "
+                "effectiveness: more than %(half)s, so “did not complete tasks”.",
+                _how_many(raw.get("items")),
             )
             % p
         )
     if code == "criteria_disagree":
         return (
-            _(
-                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
-                "effectiveness, more than 50%%, but the approved monthly scores average "
+            ngettext(
+                "%(short)s of %(items)s work item (%(percent)s) short of quality, timeliness or "
+                "effectiveness, more than %(half)s, but the approved monthly scores average "
                 "%(average)s points (50 or more is at least “completed” in the monthly scale): "
-                "the records disagree. Not enough grounds — to be assessed."
+                "the records disagree. Not enough grounds — to be assessed.",
+                "%(short)s of %(items)s work items (%(percent)s) short of quality, timeliness or "
+                "effectiveness, more than %(half)s, but the approved monthly scores average "
+                "%(average)s points (50 or more is at least “completed” in the monthly scale): "
+                "the records disagree. Not enough grounds — to be assessed.",
+                _how_many(raw.get("items")),
             )
             % p
         )
     if code == "criteria_unconfirmed":
         return (
-            _(
-                "%(short)s of %(items)s work items (%(percent)s%%) short of quality, timeliness or "
-                "effectiveness, more than 50%%; this ground of “did not complete tasks” is "
-                "confirmed in Civility's legal notes only for civil servants and public employees "
-                "not in a leadership post. Not enough grounds — to be assessed."
+            ngettext(
+                "%(short)s of %(items)s work item (%(percent)s) short of quality, timeliness or "
+                "effectiveness, more than %(half)s; this ground of “did not complete tasks” is "
+                "confirmed in Civility's legal notes only for civil servants and public "
+                "employees not in a leadership post. Not enough grounds — to be assessed.",
+                "%(short)s of %(items)s work items (%(percent)s) short of quality, timeliness or "
+                "effectiveness, more than %(half)s; this ground of “did not complete tasks” is "
+                "confirmed in Civility's legal notes only for civil servants and public "
+                "employees not in a leadership post. Not enough grounds — to be assessed.",
+                _how_many(raw.get("items")),
             )
             % p
         )
     if code == "average":
-        return _(
+        return ngettext(
+            "Average of %(count)s period score: %(average)s points, which gives “%(level)s” "
+            "(cut-offs 90 / 70 / 50).",
             "Average of %(count)s period scores: %(average)s points, which gives “%(level)s” "
-            "(cut-offs 90 / 70 / 50)."
+            "(cut-offs 90 / 70 / 50).",
+            _how_many(raw.get("count")),
         ) % {**p, "level": _level(p.get("level", ""))}
     if code == "criteria":
-        return _(
+        return ngettext(
+            "%(items)s work item in the year: %(short)s short of quality or schedule, "
+            "%(not_done)s not done, %(exceeded)s beyond expectations; the task criteria give "
+            "“%(level)s”.",
             "%(items)s work items in the year: %(short)s short of quality or schedule, "
-            "%(not_done)s not done, %(exceeded)s exceeded expectations; the task criteria give "
-            "“%(level)s”."
+            "%(not_done)s not done, %(exceeded)s beyond expectations; the task criteria give "
+            "“%(level)s”.",
+            _how_many(raw.get("items")),
         ) % {**p, "level": _level(p.get("level", ""))}
     if code == "absence_cap":
         return _("Absent %(months)s months (3 to under 6): at most “%(cap)s”.") % {
@@ -252,22 +314,36 @@ def _explain(reason: dict) -> str:
         )
     if code == "quota_excellent":
         return (
-            _(
-                "Excellent is capped at %(percent)s%% of those rated well completed in the "
+            ngettext(
+                "Excellent is capped at %(percent)s of those rated well completed in the "
+                "agency: %(cap)s of %(candidates)s candidate keeps it (best average scores "
+                "first); proposed “well completed”.",
+                "Excellent is capped at %(percent)s of those rated well completed in the "
                 "agency: %(cap)s of %(candidates)s candidates keep it (best average scores "
-                "first); proposed “well completed”."
+                "first); proposed “well completed”.",
+                _how_many(raw.get("candidates")),
             )
             % p
         )
     if code == "annual_lowest":
         return _("Classified “did not complete tasks” for %(year)s.") % p
     if code == "monthly_consecutive":
-        return _("Rated “did not complete tasks” in %(count)s monthly periods in a row.") % p
+        return (
+            ngettext(
+                "Rated “did not complete tasks” in %(count)s monthly period in a row.",
+                "Rated “did not complete tasks” in %(count)s monthly periods in a row.",
+                _how_many(raw.get("count")),
+            )
+            % p
+        )
     if code == "unit_targets":
         return (
-            _(
-                "Leader of %(unit)s, which has %(tasks)s programme tasks overdue or done late this "
-                "year."
+            ngettext(
+                "Leader of %(unit)s, which has %(tasks)s programme task overdue or done late "
+                "this year.",
+                "Leader of %(unit)s, which has %(tasks)s programme tasks overdue or done late "
+                "this year.",
+                _how_many(raw.get("tasks")),
             )
             % p
         )
@@ -312,7 +388,7 @@ def _explain_monthly_quota(p: dict) -> str:
     }
     text = (
         _(
-            "Grade %(level)s is limited to %(percent)s%% of the %(population)s evaluated in "
+            "Grade %(level)s is limited to %(percent)s of the %(population)s evaluated in "
             "%(agency)s under %(rule)s, that is %(cap)s; %(held)s already approved with it and "
             "%(ahead)s awaiting approval with a higher score: grade %(to)s."
         )
@@ -333,18 +409,25 @@ def unit_results_line(record: dict) -> str:
     }
     if not record.get("rate"):
         text = (
-            _(
+            ngettext(
+                "Unit's results (%(scope)s): the %(subordinates)s subordinate is not rated "
+                "yet, so the results are not counted.",
                 "Unit's results (%(scope)s): none of the %(subordinates)s subordinates is rated "
-                "yet, so they are not counted."
+                "yet, so they are not counted.",
+                _how_many(record.get("subordinates")),
             )
             % params
         )
     else:
         text = (
-            _(
+            ngettext(
+                "Unit's results (%(scope)s): %(rated)s of %(subordinates)s subordinate rated, "
+                "%(not_completed)s did not complete their tasks: %(rate)s. They count for "
+                "%(weight)s of the task points (own work items alone: %(own_tasks)s points).",
                 "Unit's results (%(scope)s): %(rated)s of %(subordinates)s subordinates rated, "
-                "%(not_completed)s did not complete their tasks: %(rate)s%%. They count for "
-                "%(weight)s%% of the task points (own work items alone: %(own_tasks)s points)."
+                "%(not_completed)s did not complete their tasks: %(rate)s. They count for "
+                "%(weight)s of the task points (own work items alone: %(own_tasks)s points).",
+                _how_many(record.get("subordinates")),
             )
             % params
         )

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from procrastinate.contrib.django import app
 
 from civility.core import jobs
+from civility.core.i18n import format_number
 from civility.core.models import Job
 from civility.evaluations.actions import send_evaluation_reminders
 
@@ -46,7 +47,11 @@ def open_period_job(job: Job, progress: jobs.Progress) -> None:
     count = period.evaluations.count()
     job.result = {"period": period.pk, "evaluations": count}
     job.result_url = period.get_absolute_url()
-    job.message = _("Period opened: %(count)d officials to evaluate.") % {"count": count}
+    job.message = ngettext(
+        "Period opened: %(count)s official to evaluate.",
+        "Period opened: %(count)s officials to evaluate.",
+        count,
+    ) % {"count": format_number(count)}
 
 
 @jobs.runner("evaluations.propose_classifications")
@@ -58,4 +63,6 @@ def propose_classifications_job(job: Job, progress: jobs.Progress) -> None:
     )
     job.result = {"proposals": len(rows)}
     job.result_url = job.params["next"]
-    job.message = _("%(count)d proposals computed.") % {"count": len(rows)}
+    job.message = ngettext(
+        "%(count)s proposal computed.", "%(count)s proposals computed.", len(rows)
+    ) % {"count": format_number(len(rows))}

@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, FloatField, Func, Value
-from django.db.models.functions import Cast, Concat, Length, Lower
+from django.db.models.functions import Cast, Concat, Length
 from django.utils.translation import gettext as _
 
 from civility.feedback import conf
-from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, Place, UnitKind
+from civility.orgs.models import COMMUNE_LEVEL_KINDS, Folded, OrgUnit, Place, UnitKind
 
 
 def route_report(
@@ -61,45 +61,93 @@ def route_report(
     return unit
 
 
-def _folded(expression) -> Func:
-    """Lower case, without diacritics (đ too), every run of other characters one space: the
-    same fold on both sides, so "Phường Hoàn Kiếm" and "phuong  hoan-kiem" meet."""
-    return Func(
-        Lower(Func(expression, function="unaccent")),
-        Value("[^a-z0-9]+"),
+# How citizens write the kind of unit before its name, folded: "Phường"/"P.", "Xã"/"X.",
+# "Đặc khu"/"ĐK". A name preceded by one of these is the unit the citizen means.
+_PREFIXES = {
+    UnitKind.WARD: ("phuong", "p"),
+    UnitKind.COMMUNE: ("xa", "x"),
+    UnitKind.SPECIAL_ZONE: ("dac khu", "dk"),
+}
+# A bare name right after one of these words is a street, a village or another kind of unit
+# that shares the name ("phố Hàng Bài", "quận Hoàn Kiếm"), not the ward or commune.
+_NOT_THE_UNIT = (
+    *(prefix for prefixes in _PREFIXES.values() for prefix in prefixes),
+    *("quan", "q", "huyen", "h", "thi xa", "tx", "thi tran", "tt", "tinh", "thanh pho", "tp"),
+    *("pho", "duong", "d", "ngo", "ngach", "hem", "kiet", "thon", "ap", "ban", "to", "kp"),
+)
+
+
+def _words(expression) -> Func:
+    """Folded by the one fold (civility_fold: lower case, no diacritics, đ as d), every run
+    of other characters one space, padded: "P.Hoàn  Kiếm" and "p hoan kiem" meet."""
+    return Concat(
         Value(" "),
-        Value("g"),
-        function="regexp_replace",
+        Func(
+            Folded(expression),
+            Value("[^a-z0-9]+"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=CharField(),
+        ),
+        Value(" "),
         output_field=CharField(),
     )
 
 
-def commune_named_in(address: str, *, province: OrgUnit | None = None) -> OrgUnit | None:
-    """The current ward, commune or special zone whose whole name appears in `address`,
-    ignoring case and diacritics, as whole words ("Phường Hoàn Kiếm" is not found in
-    "phường Hoàn Kiếmx"). The longest name wins, so "Xã Sơn Đông" is not taken for "Xã Sơn"
-    when both match. A name shared by communes of several provinces counts only within the
-    province of the report's point; with no point it routes nowhere (the province reassigns).
+def _how_named(address: str, unit: OrgUnit) -> int:
+    """2 when the address gives the unit's kind before its name ("p. hoan kiem"), 1 when it
+    gives the name alone and the name has two words or more (one syllable such as "Sơn" is
+    too common a word to route by) and no street or other kind of unit precedes it, else 0."""
+    core = unit.core_name  # padded: " hoan kiem "
+    if any(f" {prefix}{core}" in address for prefix in _PREFIXES.get(unit.kind, ())):
+        return 2
+    if core.strip().count(" ") == 0:
+        return 0
+    at = address.find(core)
+    while at != -1:
+        if not any(address[:at].endswith(" " + word) for word in _NOT_THE_UNIT):
+            return 1
+        at = address.find(core, at + 1)
+    return 0
 
-    One query over the commune-level units (about 3,300 in the country), folded in SQL."""
+
+def commune_named_in(address: str, *, province: OrgUnit | None = None) -> OrgUnit | None:
+    """The current ward, commune or special zone that `address` names, as a citizen types
+    it: "Phường Hoàn Kiếm", "P. Hoàn Kiếm", "p.hoan kiem", "phuong Hoan Kiem", "Xã"/"X."
+    for a commune, or "Hoàn Kiếm" alone; case, diacritics, punctuation and spaces ignored,
+    names as whole words ("Hoàn Kiếmx" is not "Hoàn Kiếm"). A name with its kind before it
+    beats a bare name; then the longest name wins, so "Xã Sơn Đông" is not taken for "Xã
+    Sơn". Two units that match equally are not guessed between (the province reassigns): a
+    name shared by communes of several provinces counts only within the province of the
+    report's point.
+
+    One query over the commune-level units (about 3,300 in the country), folded in SQL;
+    the few whose name appears are then ranked here."""
     if not address.strip():
         return None
-    candidates = (
+    found = list(
         OrgUnit.objects.current()
         .filter(kind__in=COMMUNE_LEVEL_KINDS)
-        .alias(
-            haystack=Concat(
-                Value(" "), _folded(Value(address[:500])), Value(" "), output_field=CharField()
-            ),
-            needle=Concat(Value(" "), _folded(F("name")), Value(" "), output_field=CharField()),
+        .annotate(haystack=_words(Value(address[:500])))
+        .annotate(
+            core_name=Func(
+                _words(F("name")),
+                Value(r"^ (phuong|xa|dac khu|thi tran) "),
+                Value(" "),
+                function="regexp_replace",
+                output_field=CharField(),
+            )
         )
-        .filter(haystack__contains=F("needle"))
-        .order_by(Length("name").desc(), "pk")
+        .filter(haystack__contains=F("core_name"))
+        .order_by(Length("core_name").desc(), "pk")[:50]
     )
-    longest = list(candidates[:20])
-    if not longest:
+    ranked = [((_how_named(unit.haystack, unit), len(unit.core_name)), unit) for unit in found]
+    ranked = [(rank, unit) for rank, unit in ranked if rank[0] > 0]
+    if not ranked:
         return None
-    best = [unit for unit in longest if len(unit.name) == len(longest[0].name)]
+    top = max(rank for rank, _unit in ranked)
+    best = [unit for rank, unit in ranked if rank == top]
     if province is not None and len(best) > 1:
         best = [unit for unit in best if unit.path.startswith(province.path)]
     return best[0] if len(best) == 1 else None

@@ -17,8 +17,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from civility.core.files import RandomName, extension_of
+from civility.core.i18n import format_number, format_percent
 from civility.feedback import conf
 from civility.feedback.models import AssistanceCall, Channel, ServiceRating, _scoped
 from civility.orgs.models import Official, OrgUnit
@@ -224,18 +226,25 @@ class RatingFlag(models.Model):
     def description(self) -> str:
         d = self.detail
         if self.kind == FlagKind.BURST:
-            return _("%(count)s kiosk ratings within %(seconds)s seconds") % d
+            return ngettext(
+                "%(count)s kiosk rating within %(seconds)s s",
+                "%(count)s kiosk ratings within %(seconds)s s",
+                int(d.get("count") or 0),
+            ) % {**d, "count": format_number(d.get("count"))}
         if self.kind == FlagKind.NO_SESSION:
             return _("No counter session was open at the time of the rating.")
         if self.kind == FlagKind.EXTRA_IN_SESSION:
             return _("Session %(session)s already had a rating.") % d
-        return (
-            _(
-                "%(share)s per cent top ratings of %(ratings)s, peers' mean %(peers_mean)s per cent"
-                " (%(peers)s peers)"
-            )
-            % d
-        )
+        return ngettext(
+            "%(share)s top ratings of %(ratings)s, peers' mean %(peers_mean)s (%(peers)s peer)",
+            "%(share)s top ratings of %(ratings)s, peers' mean %(peers_mean)s (%(peers)s peers)",
+            int(d.get("peers") or 0),
+        ) % {
+            **d,
+            "share": format_percent(d.get("share")),
+            "ratings": format_number(d.get("ratings")),
+            "peers_mean": format_percent(d.get("peers_mean")),
+        }
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.unit.path}

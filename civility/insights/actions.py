@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.core.audit import acting_as
+from civility.core.i18n import format_number
 from civility.core.models import Job
 from civility.insights import index as index_math
 from civility.insights import sources
@@ -594,8 +596,12 @@ def deliver_report(*, subscription: Subscription, period: Period, job: ReportJob
                 "insights:report_link", args=[report_link_token(delivery)]
             )
             lines.append(
-                _("The file is too large to attach; download it within %(days)d days: %(link)s")
-                % {"days": settings.INSIGHTS_LINK_DAYS, "link": link}
+                ngettext(
+                    "The file is too large to attach; download it within %(days)s day: %(link)s",
+                    "The file is too large to attach; download it within %(days)s days: %(link)s",
+                    settings.INSIGHTS_LINK_DAYS,
+                )
+                % {"days": format_number(settings.INSIGHTS_LINK_DAYS), "link": link}
             )
         subscriptions = settings.SITE_URL + reverse("insights:subscription_list")
         lines.append(_("Stop or change these e-mails: %(link)s") % {"link": subscriptions})

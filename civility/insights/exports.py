@@ -245,11 +245,11 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         (
             _("II. Inspections and corrective actions"),
             [
-                _("Inspections planned: %(planned)d; submitted: %(done)d.")
-                % {"planned": inspections.planned, "done": inspections.done},
+                _("Inspections planned: %(planned)s; submitted: %(done)s.")
+                % {"planned": _plain(inspections.planned), "done": _plain(inspections.done)},
                 _("Mean inspection score: %(figure)s.") % {"figure": component("inspection_score")},
-                _("Corrective actions due: %(due)d; closed: %(closed)d; overdue: %(overdue)d.")
-                % actions,
+                _("Corrective actions due: %(due)s; closed: %(closed)s; overdue: %(overdue)s.")
+                % {key: _plain(value) for key, value in actions.items()},
             ],
         ),
         (
@@ -265,14 +265,14 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
             _("IV. Violations"),
             [
                 _(
-                    "Violation records: %(total)d; confirmed: %(confirmed)d; dismissed: "
-                    "%(dismissed)d; open: %(open)d."
+                    "Violation records: %(total)s; confirmed: %(confirmed)s; dismissed: "
+                    "%(dismissed)s; open: %(open)s."
                 )
                 % {
-                    "total": conduct.total,
-                    "confirmed": conduct.confirmed,
-                    "dismissed": conduct.dismissed,
-                    "open": conduct.open,
+                    "total": _plain(conduct.total),
+                    "confirmed": _plain(conduct.confirmed),
+                    "dismissed": _plain(conduct.dismissed),
+                    "open": _plain(conduct.open),
                 },
                 _("Confirmed violations per 100 officials: %(figure)s.")
                 % {"figure": _plain(conduct.per_100_officials)},
@@ -290,8 +290,8 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
             _("VII. Programme tasks"),
             [
                 _(
-                    "Tasks due: %(total)d; done: %(done)d (on time: %(on_time)d); overdue: "
-                    "%(overdue)d."
+                    "Tasks due: %(total)s; done: %(done)s (on time: %(on_time)s); overdue: "
+                    "%(overdue)s."
                 )
                 % {
                     "total": tasks.total,
@@ -306,10 +306,10 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
         (
             _("VIII. Culture index"),
             [
-                _("Culture index of the unit: %(score)s (based on %(covered)s%% of the weights).")
+                _("Culture index of the unit: %(score)s (based on %(covered)s of the weights).")
                 % {
                     "score": _plain(entry.score if entry else None),
-                    "covered": _plain(entry.weight_covered if entry else 0),
+                    "covered": format_percent(entry.weight_covered if entry else 0),
                 }
             ]
             + (
@@ -330,28 +330,31 @@ def _award_lines(decisions, models) -> list[str]:
     the good models as they stand."""
     if decisions.decisions:
         lines = [
-            _(
-                "Commendation decisions: %(count)d, of which %(recorded)d earlier decisions "
-                "recorded for the archive."
-            )
-            % {"count": decisions.decisions, "recorded": decisions.recorded}
+            _("Commendation decisions: %(count)s; of them recorded for the archive: %(recorded)s.")
+            % {"count": _plain(decisions.decisions), "recorded": _plain(decisions.recorded)}
         ]
         lines += [
-            _("%(title)s: %(collectives)d collectives, %(individuals)d individuals.")
+            _("%(title)s: collectives %(collectives)s; individuals %(individuals)s.")
             % {
                 "title": row.title,
-                "collectives": row.collectives,
-                "individuals": row.individuals,
+                "collectives": _plain(row.collectives),
+                "individuals": _plain(row.individuals),
             }
             for row in decisions.titles
         ]
     else:
         lines = [_("No commendation decision in the period.")]
     lines += [
-        _("%(label)s: %(models)d models, %(replications)d replications.")
-        % {"label": row.label, "models": row.models, "replications": row.replications}
+        _("%(label)s: good models %(models)s; replications %(replications)s.")
+        % {
+            "label": row.label,
+            "models": _plain(row.models),
+            "replications": _plain(row.replications),
+        }
         + (
-            " " + _("Besides: %(count)d (count only, no list kept).") % {"count": row.count_only}
+            " "
+            + _("Besides, count only (no list kept): %(count)s.")
+            % {"count": _plain(row.count_only)}
             if row.count_only
             else ""
         )

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from procrastinate.contrib.django import app
 
 from civility.core import jobs
+from civility.core.i18n import format_number
 from civility.core.models import Job
 from civility.insights import actions
 from civility.insights.models import JobStatus, ReportJob
@@ -59,7 +60,9 @@ def report_job(job: Job, progress: jobs.Progress) -> None:
 @jobs.runner("insights.recompute_index")
 def recompute_index_job(job: Job, progress: jobs.Progress) -> None:
     count = actions.recompute_index(year=job.params["year"], progress=progress)
-    job.message = _("%(count)d periods recomputed.") % {"count": count}
+    job.message = ngettext(
+        "%(count)s period recomputed.", "%(count)s periods recomputed.", count
+    ) % {"count": format_number(count)}
 
 
 @jobs.runner("insights.compute_period")
@@ -69,5 +72,7 @@ def compute_period_job(job: Job, progress: jobs.Progress) -> None:
 
     period = Period(job.params["kind"], datetime.date.fromisoformat(job.params["start"]))
     rows = actions.compute_period(period=period, today=timezone.localdate(), progress=progress)
-    job.message = _("%(count)d figures computed.") % {"count": rows}
+    job.message = ngettext("%(count)s figure computed.", "%(count)s figures computed.", rows) % {
+        "count": format_number(rows)
+    }
     job.result_url = actions.dashboard_url(job.params["unit"], period)

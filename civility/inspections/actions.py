@@ -21,6 +21,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.codes.models import Article, Code, VersionStatus
 from civility.conduct.actions import draft_record_from_finding
@@ -28,7 +29,7 @@ from civility.conduct.models import READER_ROLES as RECORD_READER_ROLES
 from civility.core.attachments import OFFICE, PHOTOS, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
-from civility.core.i18n import person_name
+from civility.core.i18n import format_number, person_name
 from civility.core.photos import clean_photo
 from civility.inspections import scoring
 from civility.inspections.models import (
@@ -1265,8 +1266,12 @@ def escalate_overdue_actions(*, today: datetime.date) -> int:
             ActionStep.objects.create(
                 action=action,
                 kind=ActionStep.Kind.ESCALATED,
-                note=_("To %(unit)s, %(days)d days after the deadline.")
-                % {"unit": target.name, "days": action.days_overdue(today)},
+                note=ngettext(
+                    "To %(unit)s, %(days)s day after the deadline.",
+                    "To %(unit)s, %(days)s days after the deadline.",
+                    action.days_overdue(today),
+                )
+                % {"unit": target.name, "days": format_number(action.days_overdue(today))},
             )
             made += 1
     return made
@@ -1281,16 +1286,21 @@ def _email_escalation(user, action: CorrectiveAction, target: OrgUnit, today) ->
             "unit": action.unit.name,
             "date": date,
         }
-        body = _(
+        body = ngettext(
             "Dear %(name)s,\n\nA corrective action of %(unit)s, under %(target)s, is "
-            "%(days)d days past its deadline (%(date)s) and still not answered:\n\n"
+            "%(days)s day past its deadline (%(date)s) and still not answered:\n\n"
             "%(description)s\n\nIt is escalated to you as the level above.\nSee it here: "
-            "%(link)s\n"
+            "%(link)s\n",
+            "Dear %(name)s,\n\nA corrective action of %(unit)s, under %(target)s, is "
+            "%(days)s days past its deadline (%(date)s) and still not answered:\n\n"
+            "%(description)s\n\nIt is escalated to you as the level above.\nSee it here: "
+            "%(link)s\n",
+            action.days_overdue(today),
         ) % {
             "name": person_name(user),
             "unit": action.unit.name,
             "target": target.name,
-            "days": action.days_overdue(today),
+            "days": format_number(action.days_overdue(today)),
             "date": date,
             "description": action.description,
             "link": settings.SITE_URL + reverse("inspections:action_detail", args=[action.pk]),

@@ -19,10 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civility.core.audit import log_reads
 from civility.core.files import serve
+from civility.core.i18n import format_number, format_percent
 from civility.core.listing import paginate
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections import actions, analytics, documents, scoring, spreadsheets
@@ -342,7 +344,11 @@ def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(
-                request, _("%(count)d inspection(s) planned.") % {"count": len(created)}
+                request,
+                ngettext(
+                    "%(count)s inspection planned.", "%(count)s inspections planned.", len(created)
+                )
+                % {"count": format_number(len(created))},
             )
             return redirect(plan)
     return render(request, "inspections/plan_add.html", {"plan": plan, "form": form})
@@ -603,8 +609,8 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(inspection)
     messages.success(
         request,
-        _("Inspection submitted: score %(score)s%%.")
-        % {"score": inspection.score if inspection.score is not None else "—"},
+        _("Inspection submitted: score %(score)s.")
+        % {"score": format_percent(inspection.score) if inspection.score is not None else "—"},
     )
     return redirect(inspection)
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from unidecode import unidecode
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
+from civility.core.i18n import format_number
 from civility.orgs.history import equal_shares, replace_successions
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, ShareBasis, Succession, UnitKind
 
@@ -80,37 +81,37 @@ class ProvinceReport:
 
     def summary(self) -> str:
         parts = [
-            _("%(name)s: %(count)d communes (%(created)d new, %(updated)d updated)")
+            _("%(name)s: communes %(count)s (%(created)s new, %(updated)s updated)")
             % {
                 "name": self.name,
-                "count": self.communes,
-                "created": self.commune_tally.created,
-                "updated": self.commune_tally.updated,
+                "count": format_number(self.communes),
+                "created": format_number(self.commune_tally.created),
+                "updated": format_number(self.commune_tally.updated),
             }
         ]
         if self.former_districts:
             parts.append(
                 _(
-                    "%(count)d former districts (%(created)d new, %(updated)d updated, "
-                    "%(links)d successor links added)"
+                    "former districts %(count)s (%(created)s new, %(updated)s updated, "
+                    "successor links added %(links)s)"
                 )
                 % {
-                    "count": self.former_districts,
-                    "created": self.district_tally.created,
-                    "updated": self.district_tally.updated,
-                    "links": self.successor_links_added,
+                    "count": format_number(self.former_districts),
+                    "created": format_number(self.district_tally.created),
+                    "updated": format_number(self.district_tally.updated),
+                    "links": format_number(self.successor_links_added),
                 }
             )
         if self.service_points:
             parts.append(
                 _(
-                    "service center and %(count)d service points "
-                    "(%(created)d new, %(updated)d updated)"
+                    "service center and service points %(count)s "
+                    "(%(created)s new, %(updated)s updated)"
                 )
                 % {
-                    "count": self.service_points,
-                    "created": self.service_tally.created,
-                    "updated": self.service_tally.updated,
+                    "count": format_number(self.service_points),
+                    "created": format_number(self.service_tally.created),
+                    "updated": format_number(self.service_tally.updated),
                 }
             )
         return "; ".join(parts)

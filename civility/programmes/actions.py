@@ -18,10 +18,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.core.attachments import OFFICE_AND_TEXT, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
+from civility.core.i18n import format_number
 from civility.core.validators import web_link
 from civility.orgs.imports import ImportResult, Table
 from civility.orgs.models import Official, OrgUnit
@@ -265,11 +267,14 @@ def report_progress(
         if open_children:
             raise ValidationError(
                 {
-                    "state": _(
-                        "%(count)d sub-task(s) or delegated task(s) are still open; they must "
-                        "be done or cancelled first."
+                    "state": ngettext(
+                        "%(count)s sub-task or delegated task is still open; it must be done "
+                        "or cancelled first.",
+                        "%(count)s sub-tasks or delegated tasks are still open; they must be "
+                        "done or cancelled first.",
+                        open_children,
                     )
-                    % {"count": open_children}
+                    % {"count": format_number(open_children)}
                 }
             )
         if task.state != TaskState.DONE:
@@ -483,31 +488,39 @@ def send_task_reminders(*, today: datetime.date) -> int:
 
 
 def _email_task(task: Task, address: str, kind: str, today: datetime.date) -> bool:
+    days = abs((task.deadline - today).days)
     with translation.override(_language_for(address)):
         values = {
             "task": task.title,
             "programme": task.programme.number,
             "unit": task.assignee_unit.name,
             "date": task.deadline.strftime("%d/%m/%Y"),
-            "days": abs((task.deadline - today).days),
+            "days": format_number(days),
             "link": settings.SITE_URL + reverse("programmes:task_detail", args=[task.pk]),
         }
         if kind == TaskReminder.Kind.OVERDUE:
             subject = _("Overdue task: %(task)s") % values
             body = (
-                _(
+                ngettext(
                     'The task "%(task)s" (%(programme)s) assigned to %(unit)s was due on %(date)s '
-                    "and is %(days)d day(s) overdue. Report its progress or ask for more time: "
-                    "%(link)s\n"
+                    "and is %(days)s day overdue. Report its progress or ask for more time: "
+                    "%(link)s\n",
+                    'The task "%(task)s" (%(programme)s) assigned to %(unit)s was due on %(date)s '
+                    "and is %(days)s days overdue. Report its progress or ask for more time: "
+                    "%(link)s\n",
+                    days,
                 )
                 % values
             )
         else:
             subject = _("Task due on %(date)s: %(task)s") % values
             body = (
-                _(
+                ngettext(
                     'The task "%(task)s" (%(programme)s) assigned to %(unit)s is due on %(date)s, '
-                    "in %(days)d day(s). Report its progress here: %(link)s\n"
+                    "in %(days)s day. Report its progress here: %(link)s\n",
+                    'The task "%(task)s" (%(programme)s) assigned to %(unit)s is due on %(date)s, '
+                    "in %(days)s days. Report its progress here: %(link)s\n",
+                    days,
                 )
                 % values
             )
@@ -1180,8 +1193,12 @@ def import_recognitions(
             _problem(
                 None,
                 "",
-                _("%(count)d recognition(s) of this year not in the file are removed.")
-                % {"count": len(removed)},
+                ngettext(
+                    "%(count)s recognition of this year not in the file is removed.",
+                    "%(count)s recognitions of this year not in the file are removed.",
+                    len(removed),
+                )
+                % {"count": format_number(len(removed))},
             )
         )
     if dry_run:

@@ -328,7 +328,7 @@ def test_full_quota_makes_the_next_official_ineligible(cast, catalogue, classify
     )
     quota = line(assess(colleague, "advanced-worker"), "quota")
     assert quota.status == Status.NOT_MET
-    assert "1 of 1 places taken" in quota.text and "Kế hoạch 12/KH-UBND" in quota.text
+    assert "1 of 1 place taken" in quota.text and "Kế hoạch 12/KH-UBND" in quota.text
     # The official already nominated keeps their place.
     assert line(assess(cast.a.official, "advanced-worker"), "quota").status == Status.MET
 
@@ -344,7 +344,7 @@ def test_percentage_quota_of_members(cast, catalogue, classify, members):
     classify(members[0], "excellent")
     quota = line(assess(members[0], "grassroots-fighter"), "quota")
     # 11 officials in ward a (10 members + none else) → 15% = 1 place.
-    assert "0 of 1 places taken" in quota.text
+    assert "0 of 1 place taken" in quota.text
 
 
 def test_titles_are_judged_under_the_version_in_force_that_year(cast, catalogue):

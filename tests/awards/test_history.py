@@ -263,11 +263,9 @@ def test_the_2023_periodic_report_counts_the_decisions_by_title(cast, dong_anh):
         context = exports.report_context(cast.city, period, figures)
         sections = dict(exports.report_sections(context))
     awards = next(texts for heading, texts in sections.items() if heading.startswith("VI."))
-    assert awards[0] == (
-        "Commendation decisions: 1, of which 1 earlier decisions recorded for the archive."
-    )
-    assert "Advanced Labour Collective: 35 collectives, 0 individuals." in awards
-    assert "Advanced Worker: 0 collectives, 34 individuals." in awards
+    assert awards[0] == "Commendation decisions: 1; of them recorded for the archive: 1."
+    assert "Advanced Labour Collective: collectives 35; individuals 0." in awards
+    assert "Advanced Worker: collectives 0; individuals 34." in awards
 
     later = sources.report_figures(
         cast.city, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)

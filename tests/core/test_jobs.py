@@ -57,7 +57,7 @@ def test_a_large_import_runs_in_the_background_and_its_page_polls_until_done(
     assert (job.status, job.result["created"]) == (JobStatus.DONE, 4000)
     assert Official.objects.filter(unit=cast.a.ward, staff_code__startswith="NV").count() == 4000
     done = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
-    assert "hx-trigger" not in done and "4000 created" in done
+    assert "hx-trigger" not in done and "4,000 created" in done
     events = AuditEvent.objects.filter(content_type__model="official", actor=cast.a.coordinator)
     assert events.filter(action=AuditEvent.Action.CREATE).count() == 4000
 

@@ -241,3 +241,40 @@ def test_labels_shared_by_two_meanings_read_right_in_vietnamese(demo):
     inspection = Inspection.objects.filter(status=InspectionStatus.SUBMITTED).first()
     minutes = visible_text(client.get(f"/inspections/{inspection.pk}/").content.decode())
     assert "Biên bản (.docx)" in minutes  # an inspection's minutes keep their word
+
+
+def _verdicts() -> list[str]:
+    """Explanations of annual levels, a leader's unit results and a kiosk flag that carry a
+    share in per cent."""
+    from civility.evaluations.explain import explain, unit_results_line
+    from civility.feedback.trust_models import FlagKind, RatingFlag
+
+    over_half = {"short": 5, "items": 8, "percent": "62.5"}
+    return [
+        explain({"code": "criteria_over_half", "params": over_half}),
+        explain({"code": "criteria_between", "params": {**over_half, "percent": "37.5"}}),
+        explain({"code": "quota_excellent", "params": {"percent": 20, "cap": 1, "candidates": 3}}),
+        unit_results_line(
+            {"scope": "X", "subordinates": 4, "rated": 4, "not_completed": 1, "rate": "75.5"}
+            | {"weight": 50, "own_tasks": "60"}
+        ),
+        RatingFlag(
+            kind=FlagKind.TOP_SHARE,
+            detail={"share": 95.0, "ratings": 12345, "peers_mean": 40.5, "peers": 3},
+        ).description(),
+    ]
+
+
+def test_verdicts_write_per_cent_as_each_language_does():
+    with translation.override("vi"):
+        vi = " ".join(_verdicts())
+    with translation.override("en"):
+        en = " ".join(_verdicts())
+
+    for number in ("62,5", "50", "20", "75,5", "95", "40,5"):
+        assert f"{number}\u00a0%" in vi
+    for shown in ("62.5%", "more than 50%", "the 20% allowed", "capped at 20%", "75.5%"):
+        assert shown in en
+    assert "for 50% of the task points" in en and "95% top ratings of 12,345" in en
+    assert "%%" not in vi + en and "per cent" not in vi + en
+    assert not re.search(r"\d%", vi) and not re.search(r"\d \d|\d\s%\s", en)

@@ -227,7 +227,7 @@ def test_candidates_tied_at_the_last_place_are_left_to_the_head_decree_335(cast,
     # 2 candidates + 5 good: one place, and nothing but the head separates them.
     assert rows[first.pk].proposed_level == rows[second.pk].proposed_level == TO_ASSESS
     line = explain(rows[first.pk].reasons[-1])
-    assert "1 place(s) remain for 2 candidates" in line and "The head decides" in line
+    assert "1 place remains for 2 candidates" in line and "The head decides" in line
 
 
 def test_an_agency_recorded_as_outstanding_gets_its_higher_share_of_excellent(cast, ward):

@@ -96,3 +96,61 @@ def test_a_point_still_routes_when_the_address_names_nothing(client, point, cast
 
     assert PublicReport.objects.get().unit == cast.b.ward
     assert Decimal(PublicReport.objects.get().latitude) == Decimal("21.040500")
+
+
+def test_a_ward_is_found_however_the_citizen_abbreviates_it(cast):
+    hoan_kiem = make_unit("Phường Hoàn Kiếm", parent=cast.city, kind=UnitKind.WARD)
+
+    for typed in (
+        "5 Hàng Bài, P. Hoàn Kiếm",
+        "5 hang bai,p.hoan kiem",
+        "phuong Hoan Kiem, Ha Noi",
+        "PHƯỜNG   HOÀN-KIẾM",
+        "số 5 Hàng Bài, Hoàn Kiếm, Hà Nội",
+    ):
+        assert commune_named_in(typed) == hoan_kiem, typed
+
+
+def test_a_commune_is_found_by_xa_or_x_dot(cast):
+    dong_anh = make_unit("Xã Đông Anh", parent=cast.city, kind=UnitKind.COMMUNE)
+
+    assert commune_named_in("thôn Cổ Loa, xã Đông Anh") == dong_anh
+    assert commune_named_in("thon Co Loa, X.Dong Anh") == dong_anh
+    assert commune_named_in("thôn Cổ Loa, Đông Anh") == dong_anh
+
+
+def test_the_kind_typed_before_a_name_shared_by_a_ward_and_a_commune_decides(cast):
+    ward = make_unit("Phường Thanh Liệt", parent=cast.city, kind=UnitKind.WARD)
+    commune = make_unit("Xã Thanh Liệt", parent=cast.city, kind=UnitKind.COMMUNE)
+
+    assert commune_named_in("p. thanh liet") == ward
+    assert commune_named_in("X. Thanh Liệt") == commune
+
+
+def test_two_units_matching_equally_are_not_guessed_between(client, point, cast):
+    make_unit("Phường Thanh Liệt", parent=cast.city, kind=UnitKind.WARD)
+    make_unit("Xã Thanh Liệt", parent=cast.city, kind=UnitKind.COMMUNE)
+
+    assert commune_named_in("ngõ 4, Thanh Liệt") is None
+    send(client, point, address="ngõ 4, Thanh Liệt")
+    assert PublicReport.objects.get().unit == cast.city
+
+
+def test_a_street_or_a_former_district_sharing_the_name_is_not_the_ward(cast):
+    make_unit("Phường Hàng Bài", parent=cast.city, kind=UnitKind.WARD)
+
+    assert commune_named_in("số 5 phố Hàng Bài") is None
+    assert commune_named_in("quận Hàng Bài cũ") is None
+
+
+def test_a_former_ward_of_the_same_name_is_not_chosen(cast):
+    make_unit(
+        "Phường Hoàn Kiếm",
+        parent=cast.city,
+        kind=UnitKind.WARD,
+        valid_to=datetime.date(2025, 6, 30),
+    )
+    today = make_unit("Xã Hoàn Kiếm", parent=cast.city, kind=UnitKind.COMMUNE)
+
+    assert commune_named_in("Hoàn Kiếm") == today
+    assert commune_named_in("p. Hoàn Kiếm") is None

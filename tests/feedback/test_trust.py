@@ -228,7 +228,7 @@ def test_an_officials_share_of_top_ratings_far_above_peers_is_flagged(point, set
     assert flag.kind == FlagKind.TOP_SHARE and flag.official == star
     assert flag.unit == point.point and flag.rating_id is None
     assert flag.detail == {"share": 95.0, "ratings": 20, "peers_mean": 40.0, "peers": 3}
-    assert "95.0 per cent" in flag.description()
+    assert "95% top ratings of 20" in flag.description()
 
 
 def test_a_share_within_the_margin_or_a_small_sample_is_not_flagged(point, settings):

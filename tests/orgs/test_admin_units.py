@@ -42,7 +42,7 @@ def test_a_second_run_creates_nothing(db):
     assert OrgUnit.objects.count() == before
     assert OrgUnit.successors.through.objects.count() == links
     assert report.commune_tally.created == report.commune_tally.updated == 0
-    assert "Hà Nội: 126 communes (0 new, 0 updated)" in report.summary()
+    assert "Hà Nội: communes 126 (0 new, 0 updated)" in report.summary()
 
 
 def test_a_rerun_restores_changed_names_but_keeps_hand_made_english_names(db):
@@ -122,7 +122,7 @@ def test_the_command_prints_a_summary_per_province(db, capsys):
     call_command("import_admin_units", "--province", "01", "--province", "79")
 
     out = capsys.readouterr().out
-    assert "Hà Nội: 126 communes (126 new, 0 updated)" in out
+    assert "Hà Nội: communes 126 (126 new, 0 updated)" in out
     assert "Hồ Chí Minh: " in out
     assert OrgUnit.objects.filter(kind=UnitKind.PROVINCE).count() == 2
 

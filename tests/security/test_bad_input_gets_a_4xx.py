@@ -96,7 +96,7 @@ def test_a_megabyte_pasted_into_a_staff_description_is_refused_naming_the_field(
     )
 
     assert response.status_code == 400
-    assert "description is too long: at most 20000 characters" in response.content.decode()
+    assert "description is too long: at most 20,000 characters" in response.content.decode()
     assert not ViolationRecord.objects.exists()
 
 

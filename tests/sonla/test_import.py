@@ -38,5 +38,5 @@ def test_son_la_imports_beside_hanoi_without_touching_it(db, capsys):
     son_la = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="14")
     assert son_la.parent is None and not son_la.path.startswith(hanoi.first().path)
     printed = capsys.readouterr().out
-    assert "Sơn La: 75 communes (75 new, 0 updated)" in printed
-    assert "Sơn La: 75 communes (0 new, 0 updated)" in printed
+    assert "Sơn La: communes 75 (75 new, 0 updated)" in printed
+    assert "Sơn La: communes 75 (0 new, 0 updated)" in printed

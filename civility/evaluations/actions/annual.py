@@ -13,9 +13,11 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.core.audit import acting_as
 from civility.core.db import copy_into, copy_update
+from civility.core.i18n import format_number, format_percent
 from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
@@ -644,9 +646,12 @@ def confirm_classification(
         if code == "too_few_months":
             raise ValidationError(
                 {
-                    "level": _(
+                    "level": ngettext(
+                        "Refused under %(rule)s: fewer than %(minimum)s month worked in the "
+                        "year, so the official is not classified (maternity leave excepted).",
                         "Refused under %(rule)s: fewer than %(minimum)s months worked in the "
-                        "year, so the official is not classified (maternity leave excepted)."
+                        "year, so the official is not classified (maternity leave excepted).",
+                        int(params.get("minimum", 6)),
                     )
                     % {"rule": legal_basis, "minimum": params.get("minimum", "6")}
                 }
@@ -664,9 +669,12 @@ def confirm_classification(
         if code == "absence_cap" and level_rank(level) > level_rank(params["cap"]):
             raise ValidationError(
                 {
-                    "level": _(
+                    "level": ngettext(
+                        "Refused under %(rule)s: absent %(months)s month in the year, so at "
+                        "most “%(cap)s”.",
                         "Refused under %(rule)s: absent %(months)s months in the year, so at "
-                        "most “%(cap)s”."
+                        "most “%(cap)s”.",
+                        int(params["months"]),
                     )
                     % {
                         "rule": legal_basis,
@@ -717,16 +725,16 @@ def confirm_classification(
         cap = share_of(good, percent, settings["rounding"].value)
         if excellent > cap:
             refusal = _(
-                "Refused under %(rule)s: excellent may be at most %(percent)d%% of the "
-                "number rated well completed in %(unit)s (%(good)d rated well completed, "
-                "so at most %(cap)d excellent); this would make %(excellent)d."
+                "Refused under %(rule)s: excellent may be at most %(percent)s of the "
+                "number rated well completed in %(unit)s (%(good)s rated well completed, "
+                "so at most %(cap)s excellent); this would make %(excellent)s."
             ) % {
                 "rule": rules.legal_basis,
-                "percent": percent,
+                "percent": format_percent(percent),
                 "unit": classification.agency,
-                "good": good,
-                "cap": cap,
-                "excellent": excellent,
+                "good": format_number(good),
+                "cap": format_number(cap),
+                "excellent": format_number(excellent),
             }
             lines = [refusal, *(value.explain() for value in settings.values())]
             raise ValidationError({"level": " ".join(lines)})

@@ -15,9 +15,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.core.audit import acting_as
 from civility.core.db import copy_values
+from civility.core.i18n import format_number
 from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
@@ -387,8 +389,12 @@ def close_period(*, actor, period: EvaluationPeriod) -> EvaluationPeriod:
     pending = period.evaluations.scored().exclude(step=Step.DONE).count()
     if pending:
         raise ValidationError(
-            _("%(count)d evaluations are not approved yet; the period stays open.")
-            % {"count": pending}
+            ngettext(
+                "%(count)s evaluation is not approved yet; the period stays open.",
+                "%(count)s evaluations are not approved yet; the period stays open.",
+                pending,
+            )
+            % {"count": format_number(pending)}
         )
     period.closed_at = timezone.now()
     with acting_as(actor):

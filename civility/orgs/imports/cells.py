@@ -7,7 +7,9 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from civility.core.i18n import format_number
 from civility.orgs.imports.columns import NO_WORDS, YES_WORDS, Column
 from civility.orgs.imports.files import Problem, Table, cell_text, normalize
 
@@ -59,8 +61,12 @@ def parse_bool(value: Any) -> bool:
 def _check_length(text: str, column: Column) -> str:
     if column.max_length and len(text) > column.max_length:
         raise BadValue(
-            _("is %(length)s characters long; at most %(limit)s are allowed")
-            % {"length": len(text), "limit": column.max_length}
+            ngettext(
+                "is %(length)s characters long; at most %(limit)s is allowed",
+                "is %(length)s characters long; at most %(limit)s are allowed",
+                column.max_length,
+            )
+            % {"length": format_number(len(text)), "limit": format_number(column.max_length)}
         )
     return text
 

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
+from civility.core.i18n import format_number
+
 # A whole city's officials in one file (Hanoi: about 169,000); the import runs as a
 # background job (civility.core.jobs), so the size is bounded by memory, not by a request.
 MAX_ROWS = 200_000
@@ -231,7 +233,7 @@ def _table_from_rows(rows) -> Table:
         if len(table.rows) >= MAX_ROWS:
             raise ImportFileError(
                 _("The file has more than %(limit)s rows; split it into several files.")
-                % {"limit": f"{MAX_ROWS:,}"}
+                % {"limit": format_number(MAX_ROWS)}
             )
         table.rows.append((number, values))
     if table is None:

@@ -20,8 +20,10 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.core.files import extension_of, is_random_name, random_stem
+from civility.core.i18n import format_number
 
 
 def stored_file_fields() -> list[tuple[type[models.Model], models.FileField]]:
@@ -67,16 +69,20 @@ class Command(BaseCommand):
                 label = f"{model._meta.label}.{field.name}"
                 self.stdout.write(
                     (
-                        _("%(field)s: %(count)d to rename")
+                        _("%(field)s: %(count)s to rename")
                         if dry_run
-                        else _("%(field)s: %(count)d renamed")
+                        else _("%(field)s: %(count)s renamed")
                     )
-                    % {"field": label, "count": renamed}
+                    % {"field": label, "count": format_number(renamed)}
                 )
                 if missing:
                     self.stderr.write(
-                        _("%(field)s: %(count)d files are missing from the storage")
-                        % {"field": label, "count": missing}
+                        ngettext(
+                            "%(field)s: %(count)s file is missing from the storage",
+                            "%(field)s: %(count)s files are missing from the storage",
+                            missing,
+                        )
+                        % {"field": label, "count": format_number(missing)}
                     )
 
     @staticmethod

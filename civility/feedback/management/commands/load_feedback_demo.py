@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civility.core.i18n import format_number
 from civility.feedback.demo import load_feedback_demo
 
 
@@ -20,15 +21,15 @@ class Command(BaseCommand):
         report = load_feedback_demo()
         self.stdout.write(
             _(
-                "Citizens' voice demo: %(counters)s counters, %(ratings)s new ratings, "
-                "%(calls)s calls, %(reports)s reports, %(stats)s dossier figures."
+                "Citizens' voice demo: counters %(counters)s, new ratings %(ratings)s, "
+                "calls %(calls)s, reports %(reports)s, dossier figures %(stats)s."
             )
             % {
-                "counters": report.counters,
-                "ratings": report.ratings,
-                "calls": report.calls,
-                "reports": report.reports,
-                "stats": report.dossier_stats,
+                "counters": format_number(report.counters),
+                "ratings": format_number(report.ratings),
+                "calls": format_number(report.calls),
+                "reports": format_number(report.reports),
+                "stats": format_number(report.dossier_stats),
             }
         )
         self.stdout.write(_("Follow-up cases: %(cases)s new.") % {"cases": report.cases})

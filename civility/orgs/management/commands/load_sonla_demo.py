@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from civility.core.i18n import format_number
 from civility.orgs.management.commands.load_demo_data import PASSWORD_VARIABLE, login_line
 from civility.orgs.sonla_demo import load_sonla_demo
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if report.total_created:
             self.stdout.write(
-                _("Son La demo created: %(count)d rows.") % {"count": report.total_created}
+                _("Son La demo created: rows %(count)s.")
+                % {"count": format_number(report.total_created)}
             )
         else:
             self.stdout.write(_("Son La demo already loaded; nothing created."))
