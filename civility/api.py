@@ -20,6 +20,7 @@ from civility.accounts.api_auth import API_AUTH
 from civility.awards.api import router as awards_router
 from civility.codes.api import router as codes_router
 from civility.conduct.api import router as conduct_router
+from civility.core.api import router as jobs_router
 from civility.evaluations.api import router as evaluations_router
 from civility.feedback.api import router as feedback_router
 from civility.inspections.api import router as inspections_router
@@ -48,6 +49,7 @@ api.add_router("/conduct/", conduct_router)
 api.add_router("/evaluations/", evaluations_router)
 api.add_router("/feedback/", feedback_router)
 api.add_router("/inspections/", inspections_router)
+api.add_router("/", jobs_router)
 api.add_router("/programmes/", programmes_router)
 
 # Parameter locations that come before the field name in ninja's error `loc`.

@@ -114,6 +114,16 @@ class Assessment:
     def nominee_name(self) -> str:
         return self.official.full_name if self.official else self.unit.display_name
 
+    def as_dict(self) -> dict:
+        """One nominee of an eligibility list, as the API gives it."""
+        return {
+            "official_id": self.official.pk if self.official else None,
+            "unit_id": self.unit.pk,
+            "name": self.nominee_name,
+            "verdict": self.verdict,
+            "lines": [line.as_dict() for line in self.lines],
+        }
+
     def snapshot(self) -> dict:
         return {
             "verdict": self.verdict,

@@ -25,15 +25,14 @@ def flag_awards_for_revocation_daily(timestamp: int) -> int:
 @jobs.runner("awards.eligibility")
 def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     """Write the eligibility list of one title, or of every current title of the unit's
-    catalogue, for the subtree: one sheet per title, one row per nominee with the verdict and
-    the reasons. The facts are loaded once for every title (one Assessor)."""
+    catalogue, for the subtree: one row per nominee with the verdict and the reasons, one
+    sheet per title of an .xlsx (the page) or one entry per title of a .json (the API). The
+    facts are loaded once for every title (one Assessor); each title's rows are written, then
+    dropped, before the next is assessed."""
     from django.core.files.base import ContentFile
-    from openpyxl import Workbook
 
     from civility.awards.eligibility import Assessor, eligibility_rows, title_for
     from civility.awards.models import AwardTitle
-    from civility.core import exports
-    from civility.core.provenance import Provenance
 
     unit, year = job.unit, job.params["year"]
     titles = AwardTitle.objects.for_unit(unit).current().order_by("recipient", "level", "key")
@@ -43,14 +42,68 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     progress.start(len(titles) + 1, _("Reading the facts of the year"))
     assessor = Assessor.for_unit(unit, year=year)
     progress.advance(1)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    writer = (_JsonLists if job.params.get("format") == "json" else _SheetLists)(job, unit, year)
     counts = {}
     for title in titles:
         progress.update(message=title.display_name)
         rows = eligibility_rows(assessor, unit, title)
-        sheet = workbook.create_sheet(f"{len(workbook.sheetnames) + 1}. {title.key}"[:31])
-        exports.append_row(sheet, [title.display_name, year])
+        writer.add(title, rows)
+        counts[title.key] = len(rows)
+        progress.advance(1)
+    job.params["file_name"] = f"du-dieu-kien-{unit.pk}-{year}.{writer.extension}"
+    job.result_file.save(job.params["file_name"], ContentFile(writer.finish()), save=False)
+    job.result = {"rows": counts}
+    job.message = _("%(count)d lists written.") % {"count": len(counts)}
+
+
+class _JsonLists:
+    """`{"year", "unit_id", "titles": [{"title_id", "title_key", "items": [...]}]}`, the
+    items as `GET /api/v1/awards/eligibility` gives them."""
+
+    extension = "json"
+
+    def __init__(self, job: Job, unit, year: int) -> None:
+        self.head = {"year": year, "unit_id": unit.pk}
+        self.parts: list[str] = []
+
+    def add(self, title, rows) -> None:
+        import json
+
+        self.parts.append(
+            json.dumps(
+                {
+                    "title_id": title.pk,
+                    "title_key": title.key,
+                    "items": [row.as_dict() for row in rows],
+                },
+                ensure_ascii=False,
+            )
+        )
+
+    def finish(self) -> bytes:
+        import json
+
+        head = json.dumps(self.head, ensure_ascii=False)[:-1]
+        return f'{head}, "titles": [{", ".join(self.parts)}]}}'.encode()
+
+
+class _SheetLists:
+    """One sheet per title: the title and year, then a row per nominee."""
+
+    extension = "xlsx"
+
+    def __init__(self, job: Job, unit, year: int) -> None:
+        from openpyxl import Workbook
+
+        self.job, self.unit, self.year = job, unit, year
+        self.workbook = Workbook()
+        self.workbook.remove(self.workbook.active)
+
+    def add(self, title, rows) -> None:
+        from civility.core import exports
+
+        sheet = self.workbook.create_sheet(f"{len(self.workbook.sheetnames) + 1}. {title.key}"[:31])
+        exports.append_row(sheet, [title.display_name, self.year])
         exports.append_row(sheet, [_("Nominee"), _("Unit"), _("Result"), _("Reasons")])
         for row in rows:
             exports.append_row(
@@ -62,15 +115,14 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
                     "\n".join(f"{line.label}: {line.text}" for line in row.lines),
                 ],
             )
-        counts[title.key] = len(rows)
-        progress.advance(1)
-    provenance = Provenance.start(
-        title=job.title,
-        filters=[(_("Unit"), unit.display_name), (_("Year"), year)],
-        by=job.owner,
-    )
-    content = exports.save_xlsx(workbook, provenance)
-    job.params["file_name"] = f"du-dieu-kien-{unit.pk}-{year}.xlsx"
-    job.result_file.save(job.params["file_name"], ContentFile(content), save=False)
-    job.result = {"rows": counts}
-    job.message = _("%(count)d lists written.") % {"count": len(counts)}
+
+    def finish(self) -> bytes:
+        from civility.core import exports
+        from civility.core.provenance import Provenance
+
+        provenance = Provenance.start(
+            title=self.job.title,
+            filters=[(_("Unit"), self.unit.display_name), (_("Year"), self.year)],
+            by=self.job.owner,
+        )
+        return exports.save_xlsx(self.workbook, provenance)
