@@ -1,4 +1,5 @@
-"""Background work of the organisation app: the officials import, run as a core job."""
+"""Background work of the organisation app: the structure and officials imports, run as core
+jobs."""
 
 from __future__ import annotations
 
@@ -10,22 +11,21 @@ from civility.core import jobs
 from civility.core.models import Job
 
 
-@jobs.runner("orgs.import_officials")
-def import_officials_job(job: Job, progress: jobs.Progress) -> None:
+def _import(job: Job, progress: jobs.Progress, action, **options) -> None:
     """Read the stored file, check every row, then write them all or none (the action)."""
-    from civility.orgs import actions, imports
+    from civility.orgs import imports
 
     params = job.params
     try:
         with default_storage.open(params["file"], "rb") as file:
             table = imports.read_table(file, params["file_name"])
-        result = actions.import_officials(
+        result = action(
             actor=job.owner,
             root=job.unit,
             table=table,
             dry_run=params.get("dry_run", False),
-            create_missing_posts=params.get("create_missing_posts", False),
             progress=progress,
+            **options,
         )
     except imports.ImportFileError as error:
         raise jobs.JobFailed(error.message) from None
@@ -44,4 +44,23 @@ def import_officials_job(job: Job, progress: jobs.Progress) -> None:
     job.result = result.as_dict()
     job.message = (
         _("Check passed: the file can be imported.") if result.dry_run else _("Import done.")
+    )
+
+
+@jobs.runner("orgs.import_structure")
+def import_structure_job(job: Job, progress: jobs.Progress) -> None:
+    from civility.orgs import actions
+
+    _import(job, progress, actions.import_structure)
+
+
+@jobs.runner("orgs.import_officials")
+def import_officials_job(job: Job, progress: jobs.Progress) -> None:
+    from civility.orgs import actions
+
+    _import(
+        job,
+        progress,
+        actions.import_officials,
+        create_missing_posts=job.params.get("create_missing_posts", False),
     )
