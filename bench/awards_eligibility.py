@@ -102,7 +102,11 @@ def main() -> None:
     from civility.evaluations.models import AnnualClassification
     from civility.orgs.models import Official, OrgUnit, UnitKind
 
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
+    # serialize=False: the test runner's copy of every row (for TransactionTestCase) would read
+    # a kept city-scale database for many minutes.
+    connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=args.keepdb, serialize=False
+    )
     try:
         if not Official.objects.exists():
             fill(args.officials)
