@@ -229,14 +229,18 @@ def quota_uses(
     return uses
 
 
+def _no_quota_line() -> Line:
+    return Line(
+        "quota",
+        Status.MET,
+        _("No quota set for this title (no legal quota is known; a unit may set one)."),
+    )
+
+
 def quota_line(*, unit: OrgUnit, title: AwardTitle, year: int, already_counted: bool) -> Line:
     uses = quota_uses(unit=unit, title_key=title.key, year=year)
     if not uses:
-        return Line(
-            "quota",
-            Status.MET,
-            _("No quota set for this title (no legal quota is known; a unit may set one)."),
-        )
+        return _no_quota_line()
     texts, status = [], Status.MET
     for use in uses:
         params = {
@@ -304,6 +308,11 @@ class Assessor:
         self._settings: dict[tuple[str, int], PolicyValue] = {}
         self._explained: dict[tuple, str] = {}
         self._by_unit: dict[str, list[tuple[int, Official]]] | None = None
+        # Lines that do not depend on who is assessed (most of a city's million lines), made
+        # once and shared: a Line is never changed once made.
+        self._lines: dict[tuple, Line] = {}
+        self._quota_keys: set[str] | None = None
+        self._extras: dict[tuple, list[Line]] = {}
 
     @classmethod
     def for_unit(cls, unit: OrgUnit, *, year: int, **options) -> Assessor:
@@ -400,7 +409,16 @@ class Assessor:
                 self._reviews[key].append(review)
         return self._reviews.get(("o", official.pk) if official else ("u", unit.pk), [])
 
+    def _shared(self, key: tuple, make) -> Line:
+        if key not in self._lines:
+            self._lines[key] = make()
+        return self._lines[key]
+
     def _quota_line(self, title: AwardTitle, official: Official | None, unit: OrgUnit) -> Line:
+        if self._quota_keys is None:  # most titles have no quota anywhere: no query per unit
+            self._quota_keys = set(Quota.objects.values_list("title_key", flat=True))
+        if title.key not in self._quota_keys:
+            return self._shared(("quota",), _no_quota_line)
         cache_key = (unit.pk, title.pk)
         if cache_key not in self._quota_lines:
             self._quota_lines[cache_key] = quota_line(
@@ -534,6 +552,19 @@ class Assessor:
         presented as law. (The 40-working-day absence exclusion was repealed in 2017: a long
         absence alone excludes no one.)"""
         recruited = self.setting(ADVANCED_WORKER_RECRUITED_UNDER_10_MONTHS.key, official.unit)
+        disciplined = self.setting(ADVANCED_WORKER_DISCIPLINED.key, official.unit)
+        if self.discipline is not None and self.discipline.get(official.pk):
+            return self._advanced_worker_lines(official, recruited, disciplined)
+        # Without a disciplinary record, the lines depend only on the unit's two settings
+        # (kept in self._settings, so their ids stay theirs).
+        key = ("advanced-worker", id(recruited), id(disciplined))
+        if key not in self._lines:
+            recruitment, discipline = self._advanced_worker_lines(official, recruited, disciplined)
+            self._lines[key] = recruitment
+            self._lines[(*key, "discipline")] = discipline
+        return [self._lines[key], self._lines[(*key, "discipline")]]
+
+    def _advanced_worker_lines(self, official, recruited, disciplined) -> list[Line]:
         if recruited.value:
             recruitment = Line(
                 "recruitment",
@@ -550,7 +581,6 @@ class Assessor:
                 _("Officials recruited less than 10 months before are not excluded."),
             )
         recruitment.text = f"{recruitment.text} {self.explain(recruited)}"
-        disciplined = self.setting(ADVANCED_WORKER_DISCIPLINED.key, official.unit)
         if disciplined.value:
             discipline = self._discipline_line(official, DisciplineThreshold.REPRIMAND)
         else:
@@ -559,10 +589,20 @@ class Assessor:
                 Status.MET,
                 _("A disciplinary measure does not exclude from this title."),
             )
-        discipline.text = f"{discipline.text} {self.explain(disciplined)}"
+        discipline = Line(
+            discipline.condition,
+            discipline.status,
+            f"{discipline.text} {self.explain(disciplined)}",
+        )
         return [recruitment, discipline]
 
     def _classification_line(self, official: Official, required: str) -> Line:
+        level = None if self.levels is None else self.levels.get(official.pk)
+        return self._shared(
+            ("classification", level, required), lambda: self._level_line(level, required)
+        )
+
+    def _level_line(self, level: str | None, required: str) -> Line:
         params = {"required": _classification_label(required).lower(), "year": self.year}
         if self.levels is None:
             return Line(
@@ -574,7 +614,6 @@ class Assessor:
                 )
                 % params,
             )
-        level = self.levels.get(official.pk)
         if level is None:
             return Line(
                 "classification",
@@ -694,10 +733,14 @@ class Assessor:
             if discipline_at_least(d.form, threshold)
         ]
         if not found:
-            return Line(
-                "discipline",
-                Status.MET,
-                _("No disciplinary measure (%(threshold)s) for a violation in %(year)d.") % params,
+            return self._shared(
+                ("discipline", threshold),
+                lambda: Line(
+                    "discipline",
+                    Status.MET,
+                    _("No disciplinary measure (%(threshold)s) for a violation in %(year)d.")
+                    % params,
+                ),
             )
         details = "; ".join(
             _("%(form)s, decision %(number)s (record %(record)s)")
@@ -712,12 +755,15 @@ class Assessor:
 
     def _pending_line(self, pending: list[facts.Pending]) -> Line:
         if not pending:
-            return Line(
-                "pending",
-                Status.MET,
-                _(
-                    "No disciplinary review, investigation, inspection or complaint verification "
-                    "in progress."
+            return self._shared(
+                ("pending",),
+                lambda: Line(
+                    "pending",
+                    Status.MET,
+                    _(
+                        "No disciplinary review, investigation, inspection or complaint "
+                        "verification in progress."
+                    ),
                 ),
             )
         details = "; ".join(
@@ -1008,7 +1054,12 @@ class Assessor:
         return Line("corrective_actions", Status.NOT_MET, f"{text % params} {details}.")
 
     def _extra_lines(self, title: AwardTitle) -> list[Line]:
-        return [Line("extra", Status.TO_CHECK, text) for text in title.extra_condition_lines()]
+        key = ("extra", title.pk)
+        if key not in self._extras:
+            self._extras[key] = [
+                Line("extra", Status.TO_CHECK, text) for text in title.extra_condition_lines()
+            ]
+        return self._extras[key]
 
 
 # Villages and residential groups receive cultural titles (Decree 86/2023/NĐ-CP), not the

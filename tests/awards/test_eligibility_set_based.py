@@ -1,0 +1,74 @@
+"""The city-scale way of assessing gives every title the same list, verdicts and reasons as
+before: the facts read through a subquery of the subtree (not by the officials' ids), each unit
+read once, and the lines that do not depend on the person made once and shared."""
+
+from __future__ import annotations
+
+import pytest
+
+from civility.awards.eligibility import Assessor, eligibility_rows, title_for
+from civility.awards.models import AwardTitle
+from civility.orgs.models import Official
+from tests.awards.conftest import YEAR
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(assessor: Assessor, unit, title) -> list[tuple]:
+    return [
+        (
+            row.official.pk if row.official else None,
+            row.unit.pk,
+            row.nominee_name,
+            row.verdict,
+            [line.as_dict() for line in row.lines],
+        )
+        for row in eligibility_rows(assessor, unit, title)
+    ]
+
+
+def test_every_title_lists_the_same_verdicts_and_reasons_both_ways(
+    cast, catalogue, classify, members, discipline, open_record, earlier
+):
+    levels = ["excellent", "good", "completed", "excellent", "good"]
+    for number, member in enumerate(members):
+        classify(member, levels[number % len(levels)])
+        classify(member, "excellent", year=YEAR - 1)
+    classify(cast.b.official, "good")
+    discipline(members[1])
+    open_record(members[2])
+    earlier("advanced-worker", YEAR - 1, officials=members[:4])
+    earlier("advanced-collective", YEAR - 1, units=[cast.a.department])
+    titles = AwardTitle.objects.for_unit(cast.city).current()
+    assert titles.count() >= 10
+
+    for unit in (cast.city, cast.a.ward):
+        fast = Assessor.for_unit(unit, year=YEAR)
+        before = Assessor(
+            year=YEAR,
+            officials=list(Official.objects.under(unit).active().select_related("unit")),
+        )
+        for title in titles:
+            title = title_for(unit, title.key, YEAR) or title
+            assert listed(fast, unit, title) == listed(before, unit, title), title.key
+
+
+def test_lines_shared_between_officials_say_what_each_one_alone_would_get(
+    cast, catalogue, classify, members, discipline, open_record
+):
+    for number, member in enumerate(members):
+        classify(member, ["excellent", "good", "completed"][number % 3])
+    discipline(members[0])
+    discipline(members[3], form="reprimand")
+    open_record(members[4])
+    unit = cast.a.ward
+    together = Assessor.for_unit(unit, year=YEAR)
+
+    for title in AwardTitle.objects.for_unit(unit).current().filter(recipient="individual"):
+        title = title_for(unit, title.key, YEAR) or title
+        for official in together.officials.values():
+            alone = Assessor(year=YEAR, officials=[official])
+            shared = together.assess(title, official=official)
+            assert [line.as_dict() for line in shared.lines] == [
+                line.as_dict() for line in alone.assess(title, official=official).lines
+            ], (title.key, official.full_name)
