@@ -298,6 +298,7 @@ class Assessor:
                 if author.pk in self.officials and model not in self.initiatives[author.pk]:
                     self.initiatives[author.pk].append(model)
         self._titles: dict[tuple[int, str], AwardTitle | None] = {}
+        self._versions: dict[str, list[AwardTitle]] = {}
         self._held: dict[tuple[str, int], set[int]] = {}
         self._held_units: dict[tuple[str, int], set[int]] = {}
         self._years_recorded: dict[tuple[str, str, int], bool] = {}
@@ -333,9 +334,20 @@ class Assessor:
     # Lookups ---------------------------------------------------------------------------
 
     def title(self, unit: OrgUnit, key: str) -> AwardTitle | None:
+        """`title_for(unit, key, year)`, from the versions of the title read once for every
+        unit (a city's officials work in hundreds of units)."""
         cache_key = (unit.pk, key)
         if cache_key not in self._titles:
-            self._titles[cache_key] = title_for(unit, key, self.year)
+            if key not in self._versions:
+                self._versions[key] = list(
+                    AwardTitle.objects.in_force(datetime.date(self.year, 12, 31))
+                    .filter(key=key)
+                    .select_related("unit")
+                    .order_by("-unit__depth", "pk")
+                )
+            self._titles[cache_key] = next(
+                (t for t in self._versions[key] if unit.path.startswith(t.unit.path)), None
+            )
         return self._titles[cache_key]
 
     def holders(self, key: str, year: int) -> set[int]:

@@ -72,3 +72,15 @@ def test_lines_shared_between_officials_say_what_each_one_alone_would_get(
             assert [line.as_dict() for line in shared.lines] == [
                 line.as_dict() for line in alone.assess(title, official=official).lines
             ], (title.key, official.full_name)
+
+
+def test_the_title_version_for_each_unit_is_the_one_title_for_finds(cast, catalogue):
+    own = title_for(cast.city, "advanced-worker", YEAR)
+    own.pk, own.unit = None, cast.a.ward  # the ward's own version of the city's title
+    own.save()
+    assessor = Assessor.for_unit(cast.city, year=YEAR)
+    for unit in (cast.city, cast.a.ward, cast.a.department, cast.b.ward):
+        for key in ("advanced-worker", "grassroots-fighter", "no-such-title"):
+            assert assessor.title(unit, key) == title_for(unit, key, YEAR), (unit, key)
+    assert assessor.title(cast.a.department, "advanced-worker") == own
+    assert assessor.title(cast.b.ward, "advanced-worker") != own
