@@ -690,8 +690,17 @@ class Assessor:
         )
 
     def _initiative_line(self, title: AwardTitle, official: Official) -> Line:
-        rule = title.initiative_rule
         found = self.initiatives.get(official.pk, [])
+        if found:
+            return self._initiative_line_for(title.initiative_rule, official, found)
+        # Without an initiative the line depends only on the rule and the level.
+        level = None if self.levels is None else self.levels.get(official.pk, "")
+        return self._shared(
+            ("initiative", title.initiative_rule, level),
+            lambda: self._initiative_line_for(title.initiative_rule, official, found),
+        )
+
+    def _initiative_line_for(self, rule: str, official: Official, found: list) -> Line:
         initiative_text = (
             _("recognised initiative: %(names)s") % {"names": ", ".join(m.name for m in found)}
             if found

@@ -4,10 +4,12 @@ read once, and the lines that do not depend on the person made once and shared."
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from civility.awards.eligibility import Assessor, eligibility_rows, title_for
-from civility.awards.models import AwardTitle
+from civility.awards.models import AwardTitle, GoodModel
 from civility.orgs.models import Official
 from tests.awards.conftest import YEAR
 
@@ -61,6 +63,16 @@ def test_lines_shared_between_officials_say_what_each_one_alone_would_get(
     discipline(members[0])
     discipline(members[3], form="reprimand")
     open_record(members[4])
+    initiative = GoodModel.objects.create(
+        kind="initiative",
+        category="digital",
+        unit=members[5].unit,
+        name="Sáng kiến số hoá hồ sơ",
+        started_on=datetime.date(YEAR, 1, 1),
+        status="recognised",
+        recognised_on=datetime.date(YEAR, 10, 1),
+    )
+    initiative.authors.add(members[5], members[6])
     unit = cast.a.ward
     together = Assessor.for_unit(unit, year=YEAR)
 
