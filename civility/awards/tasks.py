@@ -105,14 +105,27 @@ class _SheetLists:
         sheet = self.workbook.create_sheet(f"{len(self.workbook.sheetnames) + 1}. {title.key}"[:31])
         exports.append_row(sheet, [title.display_name, self.year])
         exports.append_row(sheet, [_("Nominee"), _("Unit"), _("Result"), _("Reasons")])
+        # A city's 150,000 rows share a few hundred units, three verdicts and mostly the same
+        # lines (civility.awards.eligibility shares them): each is written out once.
+        units: dict[int, str] = {}
+        verdicts: dict[str, str] = {}
+        reasons: dict[int, str] = {}  # by id(line): every line lives as long as `rows`
         for row in rows:
+            if row.unit.pk not in units:
+                units[row.unit.pk] = row.unit.display_name
+            verdict = row.verdict
+            if verdict not in verdicts:
+                verdicts[verdict] = row.verdict_label
+            for line in row.lines:
+                if id(line) not in reasons:
+                    reasons[id(line)] = f"{line.label}: {line.text}"
             exports.append_row(
                 sheet,
                 [
                     row.nominee_name,
-                    row.unit.display_name,
-                    row.verdict_label,
-                    "\n".join(f"{line.label}: {line.text}" for line in row.lines),
+                    units[row.unit.pk],
+                    verdicts[verdict],
+                    "\n".join(reasons[id(line)] for line in row.lines),
                 ],
             )
 
