@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civility \
     TEST_DATABASE_NAME=bench_civility_awards SECRET_KEY=x \
     .venv/bin/python bench/awards_eligibility.py [--officials 150000] [--titles KEY ...] \
-        [--keepdb] [--profile KEY]
+        [--keepdb] [--profile KEY] [--format xlsx|json]
 
 Creates a scratch database the way the test runner does and fills it with bench/city_data.py
 (no ratings: eligibility reads none), computes and confirms the year's annual
@@ -91,6 +91,9 @@ def main() -> None:
     parser.add_argument("--titles", nargs="*", help="title keys (default: every title)")
     parser.add_argument("--keepdb", action="store_true")
     parser.add_argument("--profile", help="print a profile of this title's job")
+    parser.add_argument(
+        "--format", choices=("xlsx", "json"), default="xlsx", help="the page's or the API's"
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -130,12 +133,12 @@ def main() -> None:
                 actor=admin,
                 kind="awards.eligibility",
                 unit=city,
-                params={"year": year, "title": title.pk},
-                label=f"{title.key} ({title.recipient})",
+                params={"year": year, "title": title.pk, "format": args.format},
+                label=f"{title.key} ({title.recipient}, .{args.format})",
             )
             if profile:
                 profile.disable()
-                pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     finally:
         if not args.keepdb:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)

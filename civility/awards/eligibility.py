@@ -651,7 +651,21 @@ class Assessor:
         )
 
     def _prerequisite_line(self, title: AwardTitle, official: Official) -> Line:
+        """The line says only which title and whether it is held, met, unknown or not met:
+        one shared line per answer."""
         other = self.title(official.unit, title.prerequisite_key)
+        if other is None:
+            answer = None
+        elif official.pk in self.holders(other.key, self.year):
+            answer = "held"
+        else:
+            answer = self.assess_official(other, official).verdict
+        return self._shared(
+            ("prerequisite", title.prerequisite_key, other.pk if other else None, answer),
+            lambda: self._prerequisite_result(title, other, answer),
+        )
+
+    def _prerequisite_result(self, title: AwardTitle, other: AwardTitle | None, answer) -> Line:
         if other is None:
             return Line(
                 "prerequisite",
@@ -660,20 +674,19 @@ class Assessor:
                 % {"key": title.prerequisite_key, "year": self.year},
             )
         params = {"title": other.display_name, "year": self.year}
-        if official.pk in self.holders(other.key, self.year):
+        if answer == "held":
             return Line(
                 "prerequisite",
                 Status.MET,
                 _("Holds the title %(title)s for %(year)d.") % params,
             )
-        verdict = self.assess_official(other, official).verdict
-        if verdict == Verdict.ELIGIBLE:
+        if answer == Verdict.ELIGIBLE:
             return Line(
                 "prerequisite",
                 Status.MET,
                 _("Meets the conditions of %(title)s for %(year)d.") % params,
             )
-        if verdict == Verdict.INCOMPLETE:
+        if answer == Verdict.INCOMPLETE:
             return Line(
                 "prerequisite",
                 Status.MISSING,
@@ -797,34 +810,51 @@ class Assessor:
         )
 
     def _consecutive_line(self, title: AwardTitle, official: Official) -> Line:
+        """The line says, for each year, whether the title was held, qualifies (this year),
+        was not held or is not recorded: one shared line per sequence of answers."""
         other = self.title(official.unit, title.consecutive_key)
-        name = other.display_name if other else title.consecutive_key
         years = list(range(self.year - title.consecutive_years + 1, self.year + 1))
-        statuses, parts = [], []
+        answers = []
         for year in years:
             if official.pk in self.holders(title.consecutive_key, year):
+                answers.append("held")
+            elif year == self.year and other is not None:
+                answers.append(self.assess_official(other, official).verdict)
+            elif self.year_recorded(official.unit, title.consecutive_key, year):
+                answers.append("not_held")
+            else:
+                answers.append("unrecorded")
+        return self._shared(
+            ("consecutive", title.pk, other.pk if other else None, *answers),
+            lambda: self._consecutive_answers(title, other, years, answers),
+        )
+
+    def _consecutive_answers(self, title, other, years, answers) -> Line:
+        name = other.display_name if other else title.consecutive_key
+        statuses, parts = [], []
+        for year, answer in zip(years, answers, strict=True):
+            if answer == "held":
                 statuses.append(Status.MET)
                 parts.append(_("%(year)d held") % {"year": year})
-            elif year == self.year and other is not None:
-                verdict = self.assess_official(other, official).verdict
+            elif answer == "not_held":
+                statuses.append(Status.NOT_MET)
+                parts.append(_("%(year)d not held") % {"year": year})
+            elif answer == "unrecorded":
+                statuses.append(Status.MISSING)
+                parts.append(_("%(year)d: no decisions recorded") % {"year": year})
+            else:
                 status = {
                     Verdict.ELIGIBLE: Status.MET,
                     Verdict.INCOMPLETE: Status.MISSING,
                     Verdict.NOT_ELIGIBLE: Status.NOT_MET,
-                }[verdict]
+                }[answer]
                 statuses.append(status)
                 parts.append(
                     _("%(year)d qualifies") % {"year": year}
                     if status == Status.MET
                     else _("%(year)d: %(verdict)s")
-                    % {"year": year, "verdict": str(Verdict(verdict).label).lower()}
+                    % {"year": year, "verdict": str(Verdict(answer).label).lower()}
                 )
-            elif self.year_recorded(official.unit, title.consecutive_key, year):
-                statuses.append(Status.NOT_MET)
-                parts.append(_("%(year)d not held") % {"year": year})
-            else:
-                statuses.append(Status.MISSING)
-                parts.append(_("%(year)d: no decisions recorded") % {"year": year})
         return self._consecutive_result(title, name, statuses, parts)
 
     def _consecutive_unit_line(self, title: AwardTitle, unit: OrgUnit) -> Line:

@@ -56,8 +56,11 @@ def test_every_title_lists_the_same_verdicts_and_reasons_both_ways(
 
 
 def test_lines_shared_between_officials_say_what_each_one_alone_would_get(
-    cast, catalogue, classify, members, discipline, open_record
+    cast, catalogue, classify, members, discipline, open_record, earlier
 ):
+    earlier("advanced-worker", YEAR - 1, officials=members[:3])
+    earlier("grassroots-fighter", YEAR - 1, officials=members[1:2])
+    earlier("grassroots-fighter", YEAR - 2, officials=members[1:3])
     for number, member in enumerate(members):
         classify(member, ["excellent", "good", "completed"][number % 3])
     discipline(members[0])
