@@ -84,3 +84,23 @@ def test_another_user_asking_for_the_job_gets_404(client, cast, people):
     assert client.get(f"{job_url}/file").status_code == 404
     client.logout()
     assert client.get(job_url).status_code == 401
+
+
+def test_a_retried_request_gets_the_same_job_and_location(client, cast, people):
+    coordinator = {
+        **_headers(cast.admin, cast.city, Role.COORDINATOR),
+        "Idempotency-Key": "open-march-2025-a",
+    }
+    asked = {"unit_id": cast.a.ward.pk, "month": "2025-03-01"}
+
+    first = client.post(
+        "/api/v1/evaluations/periods", asked, content_type="application/json", headers=coordinator
+    )
+    again = client.post(
+        "/api/v1/evaluations/periods", asked, content_type="application/json", headers=coordinator
+    )
+
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again["Idempotent-Replay"] == "true"
+    assert again["Location"] == first["Location"] and again.json() == first.json()
+    assert Job.objects.count() == 1 and EvaluationPeriod.objects.count() == 1
