@@ -1,23 +1,27 @@
-"""Time the eligibility computation on a ward-sized and a city-sized set of officials.
+"""Time the whole city's eligibility list of every award title, each as the background job runs it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civility \
     TEST_DATABASE_NAME=bench_civility_awards SECRET_KEY=x \
-    .venv/bin/python bench/awards_eligibility.py [--officials 5000]
+    .venv/bin/python bench/awards_eligibility.py [--officials 150000] [--titles KEY ...] \
+        [--keepdb] [--profile KEY] [--format xlsx|json]
 
-Creates a scratch database the way the test runner does, imports Hanoi, loads the title
-catalogue, spreads the officials over the communes with a confirmed classification each (when
-the evaluations app is installed) and a recognised initiative for one in twenty, measures the
-Advanced Worker, Grassroots Emulation Fighter and Advanced Labour Collective lists, and drops
-the database again.
+Creates a scratch database the way the test runner does and fills it with bench/city_data.py
+(no ratings: eligibility reads none), computes and confirms the year's annual
+classifications, gives one official in twenty a recognised initiative, loads the city's title
+catalogue, then runs the `awards.eligibility` job (`civility.core.jobs.run`: the .xlsx of one
+title for the whole city) for each title and prints its job time, the Python CPU time and the
+number of queries. `--keepdb` keeps the filled database for the next run (and reuses it);
+`--profile KEY` prints the functions taking most time for that title.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import os
+import pstats
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,120 +32,116 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civility.settings")
 import django  # noqa: E402
 
 
-def timed(label: str, function, runs: int = 3) -> None:
+def fill(officials: int) -> None:
+    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.db.models import F
+    from django.utils import timezone
 
-    seconds = []
-    for _run in range(runs):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            function()
-            seconds.append(time.perf_counter() - started)
-    print(
-        f"{label:<58} median {1000 * statistics.median(seconds):8.1f} ms "
-        f"(min {1000 * min(seconds):.1f}); {len(queries)} queries"
+    from bench.city_data import build
+    from civility.awards.actions import load_award_catalogue
+    from civility.awards.models import GoodModel
+    from civility.evaluations.actions import propose_classifications
+    from civility.evaluations.models import AnnualClassification
+    from civility.orgs.models import Official
+
+    data = build(
+        today=timezone.localdate(),
+        officials=officials,
+        ratings=0,
+        rating_days=31,
+        inspections=2_000,
+        violations=20_000,
     )
+    admin = get_user_model().objects.create_superuser("bench", password="x")
+    load_award_catalogue(actor=None, unit=data.city)
+    year = data.evaluation_months[-1].year
+    started = time.perf_counter()
+    propose_classifications(actor=admin, unit=data.city, year=year)
+    # The heads confirm the proposals: eligibility reads confirmed levels.
+    AnnualClassification.objects.filter(year=year).exclude(proposed_level="").update(
+        final_level=F("proposed_level"), confirmed_at=timezone.now()
+    )
+    rng = random.Random(8)
+    authors = rng.sample(list(Official.objects.values_list("pk", "unit_id")), officials // 20)
+    initiatives = GoodModel.objects.bulk_create(
+        GoodModel(
+            kind="initiative",
+            category="digital",
+            unit_id=unit_id,
+            name=f"Sáng kiến {pk}",
+            started_on=datetime.date(year, 1, 1),
+            status="recognised",
+            recognised_on=datetime.date(year, 10, 1),
+        )
+        for pk, unit_id in authors
+    )
+    GoodModel.authors.through.objects.bulk_create(
+        GoodModel.authors.through(goodmodel_id=model.pk, official_id=pk)
+        for model, (pk, _unit) in zip(initiatives, authors, strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  set-up: classifications and initiatives: {time.perf_counter() - started:.1f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--officials", type=int, default=5_000)
+    parser.add_argument("--officials", type=int, default=150_000)
+    parser.add_argument("--titles", nargs="*", help="title keys (default: every title)")
+    parser.add_argument("--keepdb", action="store_true")
+    parser.add_argument("--profile", help="print a profile of this title's job")
+    parser.add_argument(
+        "--format", choices=("xlsx", "json"), default="xlsx", help="the page's or the API's"
+    )
     args = parser.parse_args()
 
     django.setup()
-    from django.apps import apps
+    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.utils import timezone
 
-    from civility.awards.actions import load_award_catalogue
-    from civility.awards.eligibility import Assessor, candidate_units, title_for
-    from civility.awards.models import GoodModel
-    from civility.orgs.admin_units import import_admin_units
+    from bench.jobs import run_job
+    from civility.awards.models import AwardTitle
+    from civility.evaluations.models import AnnualClassification
     from civility.orgs.models import Official, OrgUnit, UnitKind
 
-    year = 2025
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    # serialize=False: the test runner's copy of every row (for TransactionTestCase) would read
+    # a kept city-scale database for many minutes.
+    connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=args.keepdb, serialize=False
+    )
     try:
-        rng = random.Random(8)
-        import_admin_units(provinces=["01"])
+        if not Official.objects.exists():
+            fill(args.officials)
+        admin = get_user_model().objects.get(username="bench")
         city = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
-        load_award_catalogue(actor=None, unit=city)
-        communes = list(OrgUnit.objects.filter(kind__in=(UnitKind.WARD, UnitKind.COMMUNE)))
-        Official.objects.bulk_create(
-            Official(
-                unit=rng.choice(communes), full_name=f"Cán bộ {i}", staff_category="civil_servant"
-            )
-            for i in range(args.officials)
-        )
-        officials = list(Official.objects.all())
-        if apps.is_installed("civility.evaluations"):
-            model = apps.get_model("evaluations", "AnnualClassification")
-            levels = ["excellent", "good", "good", "good", "completed"]
-            model.objects.bulk_create(
-                model(
-                    official=o,
-                    year=year,
-                    unit_id=o.unit_id,
-                    staff_category="civil_servant",
-                    rule_set="decree-48-2023",
-                    proposed_level=(lv := rng.choice(levels)),
-                    final_level=lv,
-                    confirmed_at=timezone.now(),
-                )
-                for o in officials
-            )
-        for official in rng.sample(officials, len(officials) // 20):
-            initiative = GoodModel.objects.create(
-                kind="initiative",
-                category="digital",
-                unit_id=official.unit_id,
-                name=f"Sáng kiến {official.pk}",
-                started_on=datetime.date(year, 1, 1),
-                status="recognised",
-                recognised_on=datetime.date(year, 10, 1),
-            )
-            initiative.authors.add(official)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        ward = max(communes, key=lambda c: c.officials.count())
+        year = AnnualClassification.objects.order_by("-year").values_list("year", flat=True)[0]
         print(
-            f"{os.cpu_count()} CPU(s); {len(officials):,} officials in {len(communes)} "
-            f"communes; largest ward {ward.officials.count()} officials"
+            f"{os.cpu_count()} CPU(s), load average "
+            f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+            f"{Official.objects.count():,} officials; year {year}",
+            flush=True,
         )
-
-        def individuals(unit, key):
-            assessor = Assessor.for_unit(unit, year=year)
-            title = title_for(unit, key, year)
-            return [assessor.assess(title, official=o) for o in assessor.officials.values()]
-
-        def collectives(unit):
-            assessor = Assessor.for_unit(unit, year=year)
-            title = title_for(unit, "advanced-collective", year)
-            return [assessor.assess(title, unit=u) for u in candidate_units(unit)]
-
-        timed("Advanced Worker, one ward", lambda: individuals(ward, "advanced-worker"))
-        timed(
-            "Grassroots Emulation Fighter, one ward",
-            lambda: individuals(ward, "grassroots-fighter"),
-        )
-        timed(
-            f"Advanced Worker, whole city ({len(officials):,})",
-            lambda: individuals(city, "advanced-worker"),
-            runs=1,
-        )
-        timed(
-            f"Grassroots Emulation Fighter, whole city ({len(officials):,})",
-            lambda: individuals(city, "grassroots-fighter"),
-            runs=1,
-        )
-        timed(
-            f"Advanced Labour Collective, city's {len(communes)} communes",
-            lambda: collectives(city),
-            runs=1,
-        )
+        titles = AwardTitle.objects.for_unit(city).current()
+        if args.titles:
+            titles = titles.filter(key__in=args.titles)
+        for title in sorted(titles, key=lambda t: (t.recipient != "collective", t.key)):
+            profile = cProfile.Profile() if title.key == args.profile else None
+            if profile:
+                profile.enable()
+            run_job(
+                actor=admin,
+                kind="awards.eligibility",
+                unit=city,
+                params={"year": year, "title": title.pk, "format": args.format},
+                label=f"{title.key} ({title.recipient}, .{args.format})",
+            )
+            if profile:
+                profile.disable()
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        if not args.keepdb:
+            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from civility.api_openapi import with_conventions
 from civility.awards.api import router as awards_router
 from civility.codes.api import router as codes_router
 from civility.conduct.api import router as conduct_router
+from civility.core.api import router as jobs_router
 from civility.core.api_lists import BadParameter
 from civility.evaluations.api import router as evaluations_router
 from civility.feedback.api import router as feedback_router
@@ -73,6 +74,7 @@ api.add_router("/evaluations/", evaluations_router)
 api.add_router("/feedback/", feedback_router)
 api.add_router("/insights/", insights_router)
 api.add_router("/inspections/", inspections_router)
+api.add_router("/", jobs_router)
 api.add_router("/programmes/", programmes_router)
 
 # The machine word of an error by its status, unless the raiser gave a finer one (`code`).

@@ -81,9 +81,12 @@ def eligibility_in_background(unit: OrgUnit) -> bool:
     return Official.objects.under(unit).active().count() > INLINE_ELIGIBILITY_OFFICIALS
 
 
-def request_eligibility(*, actor, unit: OrgUnit, year: int, title: AwardTitle | None = None):
+def request_eligibility(
+    *, actor, unit: OrgUnit, year: int, title: AwardTitle | None = None, file_format="xlsx"
+):
     """Have a background job write the eligibility list of `title` (or of every current title
-    of the unit's catalogue) for the subtree as an .xlsx; returns the core Job."""
+    of the unit's catalogue) for the subtree as an .xlsx (or, for the API, .json); returns
+    the core Job."""
     from civility.core import jobs
 
     if not can_read(actor, unit):
@@ -94,7 +97,11 @@ def request_eligibility(*, actor, unit: OrgUnit, year: int, title: AwardTitle | 
         kind="awards.eligibility",
         title=_("Eligibility %(year)s: %(title)s") % {"year": year, "title": name},
         unit=unit,
-        params={"year": year, "title": title.pk if title is not None else None},
+        params={
+            "year": year,
+            "title": title.pk if title is not None else None,
+            "format": file_format,
+        },
     )
 
 

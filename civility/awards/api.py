@@ -7,9 +7,10 @@ actions as the pages.
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -19,6 +20,7 @@ from civility.awards import actions
 from civility.awards.eligibility import Assessor, eligibility_rows, title_for
 from civility.awards.figures import model_counts
 from civility.awards.models import AwardDecision, AwardTitle, Movement, Nomination
+from civility.core.api import JobAccepted, accepted
 from civility.core.api_lists import (
     Limit,
     Offset,
@@ -30,6 +32,7 @@ from civility.core.api_lists import (
     paginate,
     unit_param,
 )
+from civility.core.i18n import format_number
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.schemas import DecimalString, InputSchema, Message, ValidationMessage
 
@@ -193,33 +196,76 @@ def title_list(request: HttpRequest, include_old: bool = False):
     return list(titles)
 
 
+class EligibilityIn(InputSchema):
+    title_id: int | None = Field(
+        default=None, description="One title; none for every current title of the catalogue."
+    )
+    year: int = Field(ge=2000, le=2100)
+    unit_id: int
+    format: Literal["json", "xlsx"] = Field(
+        default="json",
+        description=(
+            "The file the job writes: .json, `{year, unit_id, titles: [{title_id, title_key, "
+            "items}]}` with items as GET /eligibility gives them; or the page's .xlsx."
+        ),
+    )
+
+
+def _eligibility_scope(request: HttpRequest, title_id: int | None, unit_id: int):
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+    if title_id is None:
+        title = None
+    else:
+        title = get_object_or_404(AwardTitle.objects.visible_to(request.user), pk=title_id)
+    if not actions.can_read(request.user, unit):
+        raise PermissionDenied
+    if title is not None and not unit.path.startswith(title.unit.path):
+        raise ValidationError({"title_id": _("This title is not in the catalogue for the unit.")})
+    return title, unit
+
+
 @router.get("/eligibility", response={200: EligibilityOut, **READ_ERRORS})
 def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
     """Everyone (or, for a collective title, the unit and the units directly under it) with the
-    computed verdict and one line per condition."""
-    title = get_object_or_404(AwardTitle.objects.visible_to(request.user), pk=title_id)
-    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
-    if not actions.can_read(request.user, unit):
-        raise PermissionDenied
-    if not unit.path.startswith(title.unit.path):
-        raise ValidationError({"title_id": _("This title is not in the catalogue for the unit.")})
+    computed verdict and one line per condition. A subtree too large to answer within a
+    request (as on the page) answers 422: ask `POST /eligibility` for a background job."""
+    title, unit = _eligibility_scope(request, title_id, unit_id)
+    if actions.eligibility_in_background(unit):
+        raise ValidationError(
+            {
+                "unit_id": _(
+                    "This unit has more than %(count)s officials: ask for the list as a "
+                    "background job (POST /api/v1/awards/eligibility)."
+                )
+                % {"count": format_number(actions.INLINE_ELIGIBILITY_OFFICIALS)}
+            }
+        )
     title = title_for(unit, title.key, year) or title
     rows = eligibility_rows(Assessor.for_unit(unit, year=year), unit, title)
     return {
         "title_id": title.pk,
         "year": year,
         "unit_id": unit.pk,
-        "items": [
-            {
-                "official_id": row.official.pk if row.official else None,
-                "unit_id": row.unit.pk,
-                "name": row.nominee_name,
-                "verdict": row.verdict,
-                "lines": [line.as_dict() for line in row.lines],
-            }
-            for row in rows
-        ],
+        "items": [row.as_dict() for row in rows],
     }
+
+
+@router.post("/eligibility", response={202: JobAccepted, **WRITE_ERRORS})
+def eligibility_job(request: HttpRequest, response: HttpResponse, payload: EligibilityIn):
+    """Have a background job write the eligibility list of a title (or of every title) for a
+    subtree of any size: `202` with the job; when it is done, `file_url` gives the file and
+    `result.rows` the number of rows per title."""
+    title, unit = _eligibility_scope(request, payload.title_id, payload.unit_id)
+    if title is not None:
+        title = title_for(unit, title.key, payload.year) or title
+    job = actions.request_eligibility(
+        actor=request.user,
+        unit=unit,
+        year=payload.year,
+        title=title,
+        file_format=payload.format,
+    )
+    return accepted(response, job)
 
 
 NOMINATION_ORDERING = {"year": ("year", "proposed_at"), "proposed_at": ("proposed_at",)}

@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -114,6 +115,16 @@ class Assessment:
     @property
     def nominee_name(self) -> str:
         return self.official.full_name if self.official else self.unit.display_name
+
+    def as_dict(self) -> dict:
+        """One nominee of an eligibility list, as the API gives it."""
+        return {
+            "official_id": self.official.pk if self.official else None,
+            "unit_id": self.unit.pk,
+            "name": self.nominee_name,
+            "verdict": self.verdict,
+            "lines": [line.as_dict() for line in self.lines],
+        }
 
     def snapshot(self) -> dict:
         return {
@@ -228,14 +239,18 @@ def quota_uses(
     return uses
 
 
+def _no_quota_line() -> Line:
+    return Line(
+        "quota",
+        Status.MET,
+        _("No quota set for this title (no legal quota is known; a unit may set one)."),
+    )
+
+
 def quota_line(*, unit: OrgUnit, title: AwardTitle, year: int, already_counted: bool) -> Line:
     uses = quota_uses(unit=unit, title_key=title.key, year=year)
     if not uses:
-        return Line(
-            "quota",
-            Status.MET,
-            _("No quota set for this title (no legal quota is known; a unit may set one)."),
-        )
+        return _no_quota_line()
     texts, status = [], Status.MET
     for use in uses:
         params = {
@@ -279,12 +294,15 @@ class Assessor:
         officials: list[Official],
         today: datetime.date | None = None,
         check_quotas: bool = True,
+        official_ids: QuerySet | None = None,
     ):
+        """`official_ids`, the query of the ids of `officials` (`values_list`), is used instead
+        of their ids to read the facts."""
         self.year = year
         self.today = today or timezone.localdate()
         self.check_quotas = check_quotas
         self.officials = {official.pk: official for official in officials}
-        ids = list(self.officials)
+        ids = list(self.officials) if official_ids is None else official_ids
         self.levels = facts.classifications(ids, year)
         self.discipline = facts.disciplines(year=year, official_ids=ids)
         self.pending = facts.pending_for_officials(ids, on=self.today)
@@ -299,6 +317,7 @@ class Assessor:
                 if author.pk in self.officials and model not in self.initiatives[author.pk]:
                     self.initiatives[author.pk].append(model)
         self._titles: dict[tuple[int, str], AwardTitle | None] = {}
+        self._versions: dict[str, list[AwardTitle]] = {}
         self._held: dict[tuple[str, int], set[int]] = {}
         self._held_units: dict[tuple[str, int], set[int]] = {}
         self._years_recorded: dict[tuple[str, str, int], bool] = {}
@@ -309,18 +328,45 @@ class Assessor:
         self._settings: dict[tuple[str, int], PolicyValue] = {}
         self._explained: dict[tuple, str] = {}
         self._by_unit: dict[str, list[tuple[int, Official]]] | None = None
+        # Lines that do not depend on who is assessed (most of a city's million lines), made
+        # once and shared: a Line is never changed once made.
+        self._lines: dict[tuple, Line] = {}
+        self._quota_keys: set[str] | None = None
+        self._extras: dict[tuple, list[Line]] = {}
 
     @classmethod
     def for_unit(cls, unit: OrgUnit, *, year: int, **options) -> Assessor:
-        officials = list(Official.objects.under(unit).active().select_related("unit"))
-        return cls(year=year, officials=officials, **options)
+        """Everyone active in the subtree. A city's 150,000 officials share a few hundred
+        units: each unit is read once, not once per official."""
+        query = Official.objects.under(unit).active()
+        units = {u.pk: u for u in OrgUnit.objects.filter(path__startswith=unit.path)}
+        officials = list(query)
+        for official in officials:
+            official.unit = units[official.unit_id]
+        return cls(
+            year=year,
+            officials=officials,
+            official_ids=query.values_list("pk", flat=True),
+            **options,
+        )
 
     # Lookups ---------------------------------------------------------------------------
 
     def title(self, unit: OrgUnit, key: str) -> AwardTitle | None:
+        """`title_for(unit, key, year)`, from the versions of the title read once for every
+        unit (a city's officials work in hundreds of units)."""
         cache_key = (unit.pk, key)
         if cache_key not in self._titles:
-            self._titles[cache_key] = title_for(unit, key, self.year)
+            if key not in self._versions:
+                self._versions[key] = list(
+                    AwardTitle.objects.in_force(datetime.date(self.year, 12, 31))
+                    .filter(key=key)
+                    .select_related("unit")
+                    .order_by("-unit__depth", "pk")
+                )
+            self._titles[cache_key] = next(
+                (t for t in self._versions[key] if unit.path.startswith(t.unit.path)), None
+            )
         return self._titles[cache_key]
 
     def holders(self, key: str, year: int) -> set[int]:
@@ -394,7 +440,16 @@ class Assessor:
                 self._reviews[key].append(review)
         return self._reviews.get(("o", official.pk) if official else ("u", unit.pk), [])
 
+    def _shared(self, key: tuple, make) -> Line:
+        if key not in self._lines:
+            self._lines[key] = make()
+        return self._lines[key]
+
     def _quota_line(self, title: AwardTitle, official: Official | None, unit: OrgUnit) -> Line:
+        if self._quota_keys is None:  # most titles have no quota anywhere: no query per unit
+            self._quota_keys = set(Quota.objects.values_list("title_key", flat=True))
+        if title.key not in self._quota_keys:
+            return self._shared(("quota",), _no_quota_line)
         cache_key = (unit.pk, title.pk)
         if cache_key not in self._quota_lines:
             self._quota_lines[cache_key] = quota_line(
@@ -528,6 +583,19 @@ class Assessor:
         presented as law. (The 40-working-day absence exclusion was repealed in 2017: a long
         absence alone excludes no one.)"""
         recruited = self.setting(ADVANCED_WORKER_RECRUITED_UNDER_10_MONTHS.key, official.unit)
+        disciplined = self.setting(ADVANCED_WORKER_DISCIPLINED.key, official.unit)
+        if self.discipline is not None and self.discipline.get(official.pk):
+            return self._advanced_worker_lines(official, recruited, disciplined)
+        # Without a disciplinary record, the lines depend only on the unit's two settings
+        # (kept in self._settings, so their ids stay theirs).
+        key = ("advanced-worker", id(recruited), id(disciplined))
+        if key not in self._lines:
+            recruitment, discipline = self._advanced_worker_lines(official, recruited, disciplined)
+            self._lines[key] = recruitment
+            self._lines[(*key, "discipline")] = discipline
+        return [self._lines[key], self._lines[(*key, "discipline")]]
+
+    def _advanced_worker_lines(self, official, recruited, disciplined) -> list[Line]:
         if recruited.value:
             recruitment = Line(
                 "recruitment",
@@ -544,7 +612,6 @@ class Assessor:
                 _("Officials recruited less than 10 months before are not excluded."),
             )
         recruitment.text = f"{recruitment.text} {self.explain(recruited)}"
-        disciplined = self.setting(ADVANCED_WORKER_DISCIPLINED.key, official.unit)
         if disciplined.value:
             discipline = self._discipline_line(official, DisciplineThreshold.REPRIMAND)
         else:
@@ -553,10 +620,20 @@ class Assessor:
                 Status.MET,
                 _("A disciplinary measure does not exclude from this title."),
             )
-        discipline.text = f"{discipline.text} {self.explain(disciplined)}"
+        discipline = Line(
+            discipline.condition,
+            discipline.status,
+            f"{discipline.text} {self.explain(disciplined)}",
+        )
         return [recruitment, discipline]
 
     def _classification_line(self, official: Official, required: str) -> Line:
+        level = None if self.levels is None else self.levels.get(official.pk)
+        return self._shared(
+            ("classification", level, required), lambda: self._level_line(level, required)
+        )
+
+    def _level_line(self, level: str | None, required: str) -> Line:
         params = {"required": _classification_label(required).lower(), "year": self.year}
         if self.levels is None:
             return Line(
@@ -568,7 +645,6 @@ class Assessor:
                 )
                 % params,
             )
-        level = self.levels.get(official.pk)
         if level is None:
             return Line(
                 "classification",
@@ -594,7 +670,21 @@ class Assessor:
         )
 
     def _prerequisite_line(self, title: AwardTitle, official: Official) -> Line:
+        """The line says only which title and whether it is held, met, unknown or not met:
+        one shared line per answer."""
         other = self.title(official.unit, title.prerequisite_key)
+        if other is None:
+            answer = None
+        elif official.pk in self.holders(other.key, self.year):
+            answer = "held"
+        else:
+            answer = self.assess_official(other, official).verdict
+        return self._shared(
+            ("prerequisite", title.prerequisite_key, other.pk if other else None, answer),
+            lambda: self._prerequisite_result(title, other, answer),
+        )
+
+    def _prerequisite_result(self, title: AwardTitle, other: AwardTitle | None, answer) -> Line:
         if other is None:
             return Line(
                 "prerequisite",
@@ -603,20 +693,19 @@ class Assessor:
                 % {"key": title.prerequisite_key, "year": self.year},
             )
         params = {"title": other.display_name, "year": self.year}
-        if official.pk in self.holders(other.key, self.year):
+        if answer == "held":
             return Line(
                 "prerequisite",
                 Status.MET,
                 _("Holds the title %(title)s for %(year)d.") % params,
             )
-        verdict = self.assess_official(other, official).verdict
-        if verdict == Verdict.ELIGIBLE:
+        if answer == Verdict.ELIGIBLE:
             return Line(
                 "prerequisite",
                 Status.MET,
                 _("Meets the conditions of %(title)s for %(year)d.") % params,
             )
-        if verdict == Verdict.INCOMPLETE:
+        if answer == Verdict.INCOMPLETE:
             return Line(
                 "prerequisite",
                 Status.MISSING,
@@ -633,8 +722,17 @@ class Assessor:
         )
 
     def _initiative_line(self, title: AwardTitle, official: Official) -> Line:
-        rule = title.initiative_rule
         found = self.initiatives.get(official.pk, [])
+        if found:
+            return self._initiative_line_for(title.initiative_rule, official, found)
+        # Without an initiative the line depends only on the rule and the level.
+        level = None if self.levels is None else self.levels.get(official.pk, "")
+        return self._shared(
+            ("initiative", title.initiative_rule, level),
+            lambda: self._initiative_line_for(title.initiative_rule, official, found),
+        )
+
+    def _initiative_line_for(self, rule: str, official: Official, found: list) -> Line:
         initiative_text = (
             _("recognised initiative: %(names)s") % {"names": ", ".join(m.name for m in found)}
             if found
@@ -688,10 +786,14 @@ class Assessor:
             if discipline_at_least(d.form, threshold)
         ]
         if not found:
-            return Line(
-                "discipline",
-                Status.MET,
-                _("No disciplinary measure (%(threshold)s) for a violation in %(year)d.") % params,
+            return self._shared(
+                ("discipline", threshold),
+                lambda: Line(
+                    "discipline",
+                    Status.MET,
+                    _("No disciplinary measure (%(threshold)s) for a violation in %(year)d.")
+                    % params,
+                ),
             )
         details = "; ".join(
             _("%(form)s, decision %(number)s (record %(record)s)")
@@ -706,12 +808,15 @@ class Assessor:
 
     def _pending_line(self, pending: list[facts.Pending]) -> Line:
         if not pending:
-            return Line(
-                "pending",
-                Status.MET,
-                _(
-                    "No disciplinary review, investigation, inspection or complaint verification "
-                    "in progress."
+            return self._shared(
+                ("pending",),
+                lambda: Line(
+                    "pending",
+                    Status.MET,
+                    _(
+                        "No disciplinary review, investigation, inspection or complaint "
+                        "verification in progress."
+                    ),
                 ),
             )
         details = "; ".join(
@@ -724,34 +829,51 @@ class Assessor:
         )
 
     def _consecutive_line(self, title: AwardTitle, official: Official) -> Line:
+        """The line says, for each year, whether the title was held, qualifies (this year),
+        was not held or is not recorded: one shared line per sequence of answers."""
         other = self.title(official.unit, title.consecutive_key)
-        name = other.display_name if other else title.consecutive_key
         years = list(range(self.year - title.consecutive_years + 1, self.year + 1))
-        statuses, parts = [], []
+        answers = []
         for year in years:
             if official.pk in self.holders(title.consecutive_key, year):
+                answers.append("held")
+            elif year == self.year and other is not None:
+                answers.append(self.assess_official(other, official).verdict)
+            elif self.year_recorded(official.unit, title.consecutive_key, year):
+                answers.append("not_held")
+            else:
+                answers.append("unrecorded")
+        return self._shared(
+            ("consecutive", title.pk, other.pk if other else None, *answers),
+            lambda: self._consecutive_answers(title, other, years, answers),
+        )
+
+    def _consecutive_answers(self, title, other, years, answers) -> Line:
+        name = other.display_name if other else title.consecutive_key
+        statuses, parts = [], []
+        for year, answer in zip(years, answers, strict=True):
+            if answer == "held":
                 statuses.append(Status.MET)
                 parts.append(_("%(year)d held") % {"year": year})
-            elif year == self.year and other is not None:
-                verdict = self.assess_official(other, official).verdict
+            elif answer == "not_held":
+                statuses.append(Status.NOT_MET)
+                parts.append(_("%(year)d not held") % {"year": year})
+            elif answer == "unrecorded":
+                statuses.append(Status.MISSING)
+                parts.append(_("%(year)d: no decisions recorded") % {"year": year})
+            else:
                 status = {
                     Verdict.ELIGIBLE: Status.MET,
                     Verdict.INCOMPLETE: Status.MISSING,
                     Verdict.NOT_ELIGIBLE: Status.NOT_MET,
-                }[verdict]
+                }[answer]
                 statuses.append(status)
                 parts.append(
                     _("%(year)d qualifies") % {"year": year}
                     if status == Status.MET
                     else _("%(year)d: %(verdict)s")
-                    % {"year": year, "verdict": str(Verdict(verdict).label).lower()}
+                    % {"year": year, "verdict": str(Verdict(answer).label).lower()}
                 )
-            elif self.year_recorded(official.unit, title.consecutive_key, year):
-                statuses.append(Status.NOT_MET)
-                parts.append(_("%(year)d not held") % {"year": year})
-            else:
-                statuses.append(Status.MISSING)
-                parts.append(_("%(year)d: no decisions recorded") % {"year": year})
         return self._consecutive_result(title, name, statuses, parts)
 
     def _consecutive_unit_line(self, title: AwardTitle, unit: OrgUnit) -> Line:
@@ -1030,7 +1152,12 @@ class Assessor:
         return Line("corrective_actions", Status.NOT_MET, f"{text % params} {details}.")
 
     def _extra_lines(self, title: AwardTitle) -> list[Line]:
-        return [Line("extra", Status.TO_CHECK, text) for text in title.extra_condition_lines()]
+        key = ("extra", title.pk)
+        if key not in self._extras:
+            self._extras[key] = [
+                Line("extra", Status.TO_CHECK, text) for text in title.extra_condition_lines()
+            ]
+        return self._extras[key]
 
 
 # Villages and residential groups receive cultural titles (Decree 86/2023/NĐ-CP), not the

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models import QuerySet
 
 from civility.awards.rules import Classification
 
@@ -60,6 +61,12 @@ def _classification_model():
         return None
 
 
+def _id_filter(official_ids):
+    """Ids to filter on: a queryset of officials' ids stays a subquery (a city's 150,000 ids
+    as query parameters cost more to send and plan than the rows they fetch)."""
+    return official_ids if isinstance(official_ids, QuerySet) else list(official_ids)
+
+
 def classifications(official_ids: Iterable[int], year: int) -> dict[int, str] | None:
     """Each official's confirmed annual level for `year` (officials without a confirmed
     classification are left out); None when the evaluations app is not available.
@@ -71,7 +78,7 @@ def classifications(official_ids: Iterable[int], year: int) -> dict[int, str] | 
         return None
     rows = (
         model.objects.confirmed()
-        .filter(official_id__in=list(official_ids), year=year)
+        .filter(official_id__in=_id_filter(official_ids), year=year)
         .exclude(final_level="")
         .order_by()
         .values_list("official_id", "final_level")
@@ -97,7 +104,7 @@ def disciplines(
     from civility.conduct.models import ViolationRecord
 
     records = ViolationRecord.objects.disciplinary_decisions(
-        year=year, officials=None if official_ids is None else list(official_ids)
+        year=year, officials=None if official_ids is None else _id_filter(official_ids)
     )
     if unit is not None:
         records = records.under(unit)
@@ -128,7 +135,7 @@ def pending_for_officials(
 
     from civility.awards.models import ReviewHold
 
-    ids = list(official_ids)
+    ids = _id_filter(official_ids)
     result: dict[int, list[Pending]] = defaultdict(list)
     if _conduct_available():
         from civility.conduct.models import ViolationRecord

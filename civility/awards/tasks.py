@@ -30,15 +30,14 @@ def flag_awards_for_revocation_daily(timestamp: int) -> int:
 @jobs.runner("awards.eligibility")
 def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     """Write the eligibility list of one title, or of every current title of the unit's
-    catalogue, for the subtree: one sheet per title, one row per nominee with the verdict and
-    the reasons. The facts are loaded once for every title (one Assessor)."""
+    catalogue, for the subtree: one row per nominee with the verdict and the reasons, one
+    sheet per title of an .xlsx (the page) or one entry per title of a .json (the API). The
+    facts are loaded once for every title (one Assessor); each title's rows are written, then
+    dropped, before the next is assessed."""
     from django.core.files.base import ContentFile
-    from openpyxl import Workbook
 
     from civility.awards.eligibility import Assessor, eligibility_rows, title_for
     from civility.awards.models import AwardTitle
-    from civility.core import exports
-    from civility.core.provenance import Provenance
 
     unit, year = job.unit, job.params["year"]
     titles = AwardTitle.objects.for_unit(unit).current().order_by("recipient", "level", "key")
@@ -48,35 +47,16 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     progress.start(len(titles) + 1, _("Reading the facts of the year"))
     assessor = Assessor.for_unit(unit, year=year)
     progress.advance(1)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    writer = (_JsonLists if job.params.get("format") == "json" else _SheetLists)(job, unit, year)
     counts = {}
     for title in titles:
         progress.update(message=title.display_name)
         rows = eligibility_rows(assessor, unit, title)
-        sheet = workbook.create_sheet(f"{len(workbook.sheetnames) + 1}. {title.key}"[:31])
-        exports.append_row(sheet, [title.display_name, year])
-        exports.append_row(sheet, [_("Nominee"), _("Unit"), _("Result"), _("Reasons")])
-        for row in rows:
-            exports.append_row(
-                sheet,
-                [
-                    row.nominee_name,
-                    row.unit.display_name,
-                    row.verdict_label,
-                    "\n".join(f"{line.label}: {line.text}" for line in row.lines),
-                ],
-            )
+        writer.add(title, rows)
         counts[title.key] = len(rows)
         progress.advance(1)
-    provenance = Provenance.start(
-        title=job.title,
-        filters=[(_("Unit"), unit.display_name), (_("Year"), year)],
-        by=job.owner,
-    )
-    content = exports.save_xlsx(workbook, provenance)
-    job.params["file_name"] = f"du-dieu-kien-{unit.pk}-{year}.xlsx"
-    job.result_file.save(job.params["file_name"], ContentFile(content), save=False)
+    job.params["file_name"] = f"du-dieu-kien-{unit.pk}-{year}.{writer.extension}"
+    job.result_file.save(job.params["file_name"], ContentFile(writer.finish()), save=False)
     job.result = {"rows": counts}
     job.message = ngettext("%(count)s list written.", "%(count)s lists written.", len(counts)) % {
         "count": format_number(len(counts))
@@ -107,3 +87,88 @@ def import_past_decisions_job(job: Job, progress: jobs.Progress) -> None:
 
     run_stored_import(job, progress, record)
     job.result["decisions"] = len(decisions)
+
+
+class _JsonLists:
+    """`{"year", "unit_id", "titles": [{"title_id", "title_key", "items": [...]}]}`, the
+    items as `GET /api/v1/awards/eligibility` gives them."""
+
+    extension = "json"
+
+    def __init__(self, job: Job, unit, year: int) -> None:
+        self.head = {"year": year, "unit_id": unit.pk}
+        self.parts: list[str] = []
+
+    def add(self, title, rows) -> None:
+        import json
+
+        self.parts.append(
+            json.dumps(
+                {
+                    "title_id": title.pk,
+                    "title_key": title.key,
+                    "items": [row.as_dict() for row in rows],
+                },
+                ensure_ascii=False,
+            )
+        )
+
+    def finish(self) -> bytes:
+        import json
+
+        head = json.dumps(self.head, ensure_ascii=False)[:-1]
+        return f'{head}, "titles": [{", ".join(self.parts)}]}}'.encode()
+
+
+class _SheetLists:
+    """One sheet per title: the title and year, then a row per nominee."""
+
+    extension = "xlsx"
+
+    def __init__(self, job: Job, unit, year: int) -> None:
+        from openpyxl import Workbook
+
+        self.job, self.unit, self.year = job, unit, year
+        self.workbook = Workbook()
+        self.workbook.remove(self.workbook.active)
+
+    def add(self, title, rows) -> None:
+        from civility.core import exports
+
+        sheet = self.workbook.create_sheet(f"{len(self.workbook.sheetnames) + 1}. {title.key}"[:31])
+        exports.append_row(sheet, [title.display_name, self.year])
+        exports.append_row(sheet, [_("Nominee"), _("Unit"), _("Result"), _("Reasons")])
+        # A city's 150,000 rows share a few hundred units, three verdicts and mostly the same
+        # lines (civility.awards.eligibility shares them): each is written out once.
+        units: dict[int, str] = {}
+        verdicts: dict[str, str] = {}
+        reasons: dict[int, str] = {}  # by id(line): every line lives as long as `rows`
+        for row in rows:
+            if row.unit.pk not in units:
+                units[row.unit.pk] = row.unit.display_name
+            verdict = row.verdict
+            if verdict not in verdicts:
+                verdicts[verdict] = row.verdict_label
+            for line in row.lines:
+                if id(line) not in reasons:
+                    reasons[id(line)] = f"{line.label}: {line.text}"
+            exports.append_row(
+                sheet,
+                [
+                    row.nominee_name,
+                    units[row.unit.pk],
+                    verdicts[verdict],
+                    "\n".join(reasons[id(line)] for line in row.lines),
+                ],
+            )
+
+    def finish(self) -> bytes:
+        from civility.core import exports
+        from civility.core.provenance import Provenance
+
+        provenance = Provenance.start(
+            title=self.job.title,
+            filters=[(_("Unit"), self.unit.display_name), (_("Year"), self.year)],
+            by=self.job.owner,
+        )
+        return exports.save_xlsx(self.workbook, provenance)

@@ -129,6 +129,7 @@ def _settle(claim: Submission, response: HttpResponse) -> None:
         claim.status = response.status_code
         claim.content_type = content_type[:100]
         claim.body = response.content
+        claim.location = response.get("Location", "")[:2000]  # a 201's record, a 202's job
     else:
         claim.delete()
         return
@@ -143,6 +144,8 @@ def _replay(first: Submission) -> HttpResponse:
         response = HttpResponse(
             bytes(first.body), status=first.status, content_type=first.content_type or None
         )
+        if first.location:
+            response["Location"] = first.location
     response["Idempotent-Replay"] = "true"
     return response
 

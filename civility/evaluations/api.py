@@ -10,10 +10,11 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from civility.core.api import JobAccepted, accepted
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
 from civility.evaluations.models import (
@@ -220,10 +221,20 @@ def period_list(request: HttpRequest):
     return [_period_out(period) for period in periods]
 
 
-@router.post("/periods", response={201: PeriodOut, **WRITE_ERRORS})
-def period_open(request: HttpRequest, payload: PeriodIn):
+@router.get("/periods/{period_id}", response={200: PeriodOut, **READ_ERRORS})
+def period_detail(request: HttpRequest, period_id: int):
+    return _period_out(
+        get_object_or_404(EvaluationPeriod.objects.visible_to(request.user), pk=period_id)
+    )
+
+
+@router.post("/periods", response={202: JobAccepted, **WRITE_ERRORS})
+def period_open(request: HttpRequest, response: HttpResponse, payload: PeriodIn):
+    """Open the month's evaluation for every official of the unit's subtree, in a background
+    job (a whole city is 150,000 officials): the request is checked at once (422 names the
+    field), then `202` with the job; its `result` is `{"period", "evaluations"}` when done."""
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=payload.unit_id)
-    period = actions.open_period(
+    job = actions.request_open_period(
         actor=request.user,
         unit=unit,
         month=payload.month,
@@ -231,7 +242,7 @@ def period_open(request: HttpRequest, payload: PeriodIn):
         review_deadline=payload.review_deadline,
         approval_deadline=payload.approval_deadline,
     )
-    return 201, _period_out(period)
+    return accepted(response, job)
 
 
 def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:

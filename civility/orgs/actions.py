@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civility.core.audit import acting_as, log_writes
 from civility.orgs.models import Official, OrgUnit, Post, UnitPolicy
@@ -91,23 +92,28 @@ def update_official(*, actor, official: Official, **changes) -> Official:
 
 
 @transaction.atomic
-def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False):
+def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False, progress=None):
     """Create or update the units a spreadsheet lists under `root`; all rows or none.
 
     `table` is a `civility.orgs.imports.Table`. Returns an `ImportResult`: its errors name
-    each bad row and column, and when there is any, nothing is written.
+    each bad row and column, and when there is any, nothing is written. Each unit is saved on
+    its own (its path depends on its parent's), reporting to `progress` every hundred.
     """
+    from civility.core.jobs import NO_PROGRESS
     from civility.orgs import imports
 
+    progress = progress or NO_PROGRESS
     ensure_can_manage(actor, root)
+    progress.update(message=_("Checking the file"))
     plan = imports.plan_structure(root=root, table=table)
     result = plan.result
     result.dry_run = dry_run
     if result.errors or dry_run:
         return result
     units = dict(plan.existing)
+    progress.start(len(plan.units), _("Writing the units"))
     with acting_as(actor):
-        for planned in plan.units:  # parents come before their children
+        for number, planned in enumerate(plan.units, 1):  # parents come before their children
             unit = planned.existing or OrgUnit(kind=planned.key[0], code=planned.code)
             if planned.action != "unchanged":
                 for name, value in planned.fields.items():
@@ -117,6 +123,8 @@ def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False):
                 _end_with_parent(unit)
                 unit.save()
             units[planned.key] = unit
+            if number % 100 == 0:
+                progress.update(done=number)
     return result
 
 
@@ -178,15 +186,32 @@ def import_officials(
 
 
 IMPORT_BATCH = 5000
-# Files up to this size (about 2,000 rows) are imported within the request, by the same job.
+# Files up to this size (about 2,000 officials) are imported within the request, by the same
+# job.
 INLINE_IMPORT_BYTES = 256 * 1024
 
 
-def request_officials_import(
-    *, actor, root: OrgUnit, upload, dry_run: bool = False, create_missing_posts: bool = False
+IMPORT_TITLES = {
+    "structure": (
+        gettext_lazy("Import the structure of a unit"),
+        gettext_lazy("Check a file of units"),
+    ),
+    "officials": (gettext_lazy("Import officials"), gettext_lazy("Check a file of officials")),
+}
+
+
+def request_import(
+    *,
+    actor,
+    kind: str,
+    root: OrgUnit,
+    upload,
+    dry_run: bool = False,
+    create_missing_posts: bool = False,
 ):
-    """Keep the uploaded file and have a background job import it (`import_officials`);
-    a small file is imported at once, by the same job. Returns the core Job."""
+    """Keep the uploaded file and have a background job import it (`import_structure` or
+    `import_officials`, as `kind` says); a small file is imported at once, by the same job.
+    Returns the core Job."""
     from django.core.files.storage import default_storage
 
     from civility.core import jobs
@@ -196,18 +221,16 @@ def request_officials_import(
     stored = default_storage.save(
         f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
     )
-    title = _("Check a file of officials") if dry_run else _("Import officials")
+    params = {"file": stored, "file_name": upload.name, "dry_run": dry_run}
+    if kind == "officials":
+        params["create_missing_posts"] = create_missing_posts
+    title = IMPORT_TITLES[kind][dry_run]
     return jobs.enqueue(
         actor=actor,
-        kind="orgs.import_officials",
+        kind=f"orgs.import_{kind}",
         title=f"{title}: {upload.name}",
         unit=root,
-        params={
-            "file": stored,
-            "file_name": upload.name,
-            "dry_run": dry_run,
-            "create_missing_posts": create_missing_posts,
-        },
+        params=params,
         inline=upload.size <= INLINE_IMPORT_BYTES,
     )
 

@@ -25,6 +25,8 @@ TITLES = {
 
 
 class ImportForm(forms.Form):
+    """The file is read by the import job (a city's file takes longer than a request)."""
+
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
@@ -42,16 +44,12 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(size)s MB."),
                 params={"size": imports.MAX_FILE_BYTES // 1024 // 1024},
             )
-        try:
-            self.cleaned_data["table"] = imports.read_table(upload, upload.name)
-        except imports.ImportFileError as error:
-            raise forms.ValidationError(error.message) from None
+        if not upload.name.lower().endswith(imports.ALLOWED_EXTENSIONS):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
         return upload
 
 
 class OfficialsImportForm(ImportForm):
-    """The file is read by the import job (a city's file takes longer than a request)."""
-
     create_missing_posts = forms.BooleanField(
         label=_("Add posts that are not in the catalogue"),
         required=False,
@@ -60,17 +58,6 @@ class OfficialsImportForm(ImportForm):
             "above it is an error. New posts are added to the catalogue of this unit."
         ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB."),
-                params={"size": imports.MAX_FILE_BYTES // 1024 // 1024},
-            )
-        if not upload.name.lower().endswith(imports.ALLOWED_EXTENSIONS):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        return upload
 
 
 def _managed_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
@@ -85,26 +72,22 @@ def _import_page(request: HttpRequest, unit_id: int, kind: str) -> HttpResponse:
     form_class = OfficialsImportForm if kind == "officials" else ImportForm
     form = form_class(request.POST or None, request.FILES or None)
     result = job = None
-    if request.method == "POST" and form.is_valid() and kind == "officials":
-        job = actions.request_officials_import(
+    if request.method == "POST" and form.is_valid():
+        job = actions.request_import(
             actor=request.user,
+            kind=kind,
             root=root,
             upload=form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
-            create_missing_posts=form.cleaned_data["create_missing_posts"],
+            create_missing_posts=form.cleaned_data.get("create_missing_posts", False),
         )
         if not job.is_finished():
             return redirect(job)
-        result = imports.ImportResult.from_dict(job.result) if job.result else None
-    elif request.method == "POST" and form.is_valid():
-        result = actions.import_structure(
-            actor=request.user,
-            root=root,
-            table=form.cleaned_data["table"],
-            dry_run=form.cleaned_data["dry_run"],
-        )
-    failed = job is not None and job.status == JobStatus.FAILED
-    status = 400 if (result and result.errors) or form.errors or failed else 200
+        if job.result:
+            result = imports.ImportResult.from_dict(job.result)
+        elif job.status == JobStatus.FAILED:  # the file could not be read
+            form.add_error("file", job.error)
+    status = 400 if (result and result.errors) or form.errors else 200
     context = {"root": root, "kind": kind, "title": TITLES[kind], "form": form, "result": result}
     context["job"] = job
     context["columns"] = imports.COLUMNS[kind]

@@ -1,9 +1,8 @@
-"""Background work of the organisation app: the officials import and the import of former
-units, run as core jobs."""
+"""Background work of the organisation app: the structure and officials imports, and the
+import of former units, run as core jobs."""
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -14,17 +13,30 @@ from civility.core.models import Job
 from civility.orgs.imports.stored import run_stored_import
 
 
+@jobs.runner("orgs.import_structure")
+def import_structure_job(job: Job, progress: jobs.Progress) -> None:
+    """Write every unit of the stored file, or none (the action)."""
+    from civility.orgs import actions
+
+    def importer(**kwargs):
+        return actions.import_structure(actor=job.owner, root=job.unit, **kwargs)
+
+    run_stored_import(job, progress, importer)
+
+
 @jobs.runner("orgs.import_officials")
 def import_officials_job(job: Job, progress: jobs.Progress) -> None:
     """Write every official of the stored file, or none (the action)."""
     from civility.orgs import actions
 
-    importer = partial(
-        actions.import_officials,
-        actor=job.owner,
-        root=job.unit,
-        create_missing_posts=job.params.get("create_missing_posts", False),
-    )
+    def importer(**kwargs):
+        return actions.import_officials(
+            actor=job.owner,
+            root=job.unit,
+            create_missing_posts=job.params.get("create_missing_posts", False),
+            **kwargs,
+        )
+
     run_stored_import(job, progress, importer)
 
 

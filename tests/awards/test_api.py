@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 
@@ -67,3 +68,56 @@ def test_decision_endpoint_says_how_bonuses_were_computed(client, cast, recommen
     assert body["base_salary"] == "2340000" and body["base_salary_to_be_confirmed"] is False
     assert "Nghị định 98/2023/NĐ-CP, Điều 53 khoản 1–2" in body["bonus_rule"]
     assert body["awards"][0]["bonus"] == "710000"
+
+
+def test_eligibility_job_answers_202_and_writes_the_same_verdicts_as_json(
+    client, cast, catalogue, classify, django_capture_on_commit_callbacks
+):
+    from civility.core import jobs
+    from civility.core.models import Job
+
+    classify(cast.a.official, "good")
+    client.force_login(cast.a.head)
+    asked = {"title_id": title("advanced-worker").pk, "year": YEAR, "unit_id": cast.a.ward.pk}
+    inline = client.get("/api/v1/awards/eligibility", asked).json()["items"]
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post("/api/v1/awards/eligibility", asked, content_type="application/json")
+    assert response.status_code == 202, response.json()
+    job = Job.objects.get(kind="awards.eligibility")
+    assert response["Location"] == response.json()["url"] == f"/api/v1/jobs/{job.pk}"
+    assert response.json()["status"] == "queued"
+    jobs.run(job.pk)
+
+    done = client.get(response["Location"]).json()
+    assert done["status"] == "done" and done["result"] == {"rows": {"advanced-worker": len(inline)}}
+    download = client.get(done["file_url"])
+    assert download.status_code == 200
+    written = json.loads(b"".join(download.streaming_content))
+    assert written["titles"][0]["items"] == inline
+    client.force_login(cast.b.head)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.get(done["file_url"]).status_code == 404
+
+
+def test_a_subtree_too_large_for_a_request_is_sent_to_the_job(client, cast, catalogue, monkeypatch):
+    monkeypatch.setattr(actions, "INLINE_ELIGIBILITY_OFFICIALS", 0)
+    client.force_login(cast.a.head)
+    asked = {"title_id": title("advanced-worker").pk, "year": YEAR, "unit_id": cast.a.ward.pk}
+
+    response = client.get("/api/v1/awards/eligibility", asked)
+
+    assert response.status_code == 422 and response.json()["field"] == "unit_id"
+    assert "POST /api/v1/awards/eligibility" in response.json()["message"]
+
+
+def test_an_eligibility_job_outside_scope_is_404_and_starts_nothing(client, cast, catalogue):
+    from civility.core.models import Job
+
+    client.force_login(cast.b.head)
+    response = client.post(
+        "/api/v1/awards/eligibility",
+        {"title_id": None, "year": YEAR, "unit_id": cast.a.ward.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 404 and not Job.objects.exists()

@@ -24,8 +24,13 @@ def test_open_a_period_rate_approve_and_read_figures(client, cast, people, walk)
         content_type="application/json",
         headers=coordinator,
     )
-    assert response.status_code == 201, response.json()
-    assert response.json()["month"] == "2025-03-01" and response.json()["evaluations"] == 2
+    assert response.status_code == 202, response.json()
+    job = client.get(response["Location"], headers=coordinator).json()
+    assert job["status"] == "done"  # a ward is opened within the request, by the same job
+    period = client.get(
+        f"/api/v1/evaluations/periods/{job['result']['period']}", headers=coordinator
+    ).json()
+    assert period["month"] == "2025-03-01" and period["evaluations"] == 2
     evaluation = Evaluation.objects.get(official=cast.a.official)
     evaluation.supervisor = None  # the head rates when no supervisor is set
     evaluation.save()
