@@ -15,7 +15,6 @@ progress; each decision is then written by `actions.record_earlier_decision`, wh
 from __future__ import annotations
 
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,6 +34,7 @@ from civility.awards.eligibility import title_for
 from civility.awards.models import Award, AwardDecision, AwardTitle, Movement, ancestor_paths
 from civility.orgs.imports import Column, ImportResult, Table, cell_text, normalize
 from civility.orgs.imports.cells import BadValue, Sheet, code_key, parse_date
+from civility.orgs.imports.templates import spreadsheet_template
 from civility.orgs.models import Folded, Official, OrgUnit
 
 KIND = "awards.import_past_decisions"
@@ -180,53 +180,14 @@ class Row:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Dữ liệu"
-    sheet.freeze_panes = "A2"
-    for position, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=position, value=column.title)
-        cell.font = Font(bold=True)
-        cell.comment = Comment(f"{column.key}: {column.help}", "Civility", width=320, height=140)
-        letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = max(16, len(column.title) + 4)
-        example = column.example or None
-        if column.key == "decided_on":
-            example = parse_date(column.example)
-        sheet.cell(row=2, column=position, value=example)
-        number_format = "@" if column.text_format else None
-        if column.key == "decided_on":
-            number_format = "DD/MM/YYYY"
-        if number_format:
-            for row in range(2, 1001):
-                sheet.cell(row=row, column=position).number_format = number_format
-    help_sheet = workbook.create_sheet("Help")
-    help_sheet.append([_("Column title"), _("Required"), _("Meaning")])
-    for cell in help_sheet[1]:
-        cell.font = Font(bold=True)
-    for column in COLUMNS:
-        help_sheet.append(
-            [column.title, _("yes") if column.required else _("no"), str(column.help)]
-        )
-    help_sheet.append([])
-    help_sheet.append(
-        [
-            _(
-                "One row per recipient, from row 2; repeat the decision's number, date, issuing "
-                "unit and signatory on each of its rows. Delete the example row first."
-            )
-        ]
+    return spreadsheet_template(
+        COLUMNS,
+        date_keys=("decided_on",),
+        instructions=_(
+            "One row per recipient, from row 2; repeat the decision's number, date, issuing "
+            "unit and signatory on each of its rows. Delete the example row first."
+        ),
     )
-    for letter, width in zip("ABC", (34, 10, 100), strict=True):
-        help_sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # --- checking the file ---------------------------------------------------------------------

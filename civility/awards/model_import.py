@@ -9,9 +9,7 @@ created, audited), all in the job's one transaction: all rows or none.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +33,7 @@ from civility.core.audit import acting_as
 from civility.orgs.imports import Column, ImportResult, Table, normalize
 from civility.orgs.imports.cells import BadValue, Sheet, code_key, parse_date
 from civility.orgs.imports.columns import vocabulary_of
+from civility.orgs.imports.templates import spreadsheet_csv, spreadsheet_template
 from civility.orgs.models import OrgUnit
 
 KIND = "awards.import_good_models"
@@ -360,47 +359,11 @@ def _allowed(key: str) -> str:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Dữ liệu"
-    sheet.freeze_panes = "A2"
-    for position, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=position, value=column.title)
-        cell.font = Font(bold=True)
-        note = f"{column.key}: {column.help}\n{_allowed(column.key)}".strip()
-        cell.comment = Comment(note, "Civility", width=320, height=160)
-        example = column.example or None
-        if column.key in DATE_COLUMNS and example:
-            example = parse_date(example)
-        target = sheet.cell(row=2, column=position, value=example)
-        if column.key in DATE_COLUMNS:
-            target.number_format = "DD/MM/YYYY"
-    help_sheet = workbook.create_sheet("Help")
-    help_sheet.append([_("Column title"), _("Required"), _("Meaning"), _("Allowed values")])
-    for column in COLUMNS:
-        help_sheet.append(
-            [
-                column.title,
-                _("yes") if column.required else _("no"),
-                str(column.help),
-                _allowed(column.key),
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet_template(COLUMNS, allowed=_allowed, date_keys=DATE_COLUMNS)
 
 
 def template_csv() -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([c.title for c in COLUMNS])
-    writer.writerow([c.example for c in COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")  # Excel opens a file with a BOM as UTF-8
+    return spreadsheet_csv(COLUMNS)
 
 
 # --- count-only entries ------------------------------------------------------------------
