@@ -24,7 +24,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from civility.feedback.open311 import formats as open311_formats
+from civility.core import error_formats
 
 NUL = "\x00"
 DEFAULT_TEXT_MAX = 20_000
@@ -144,8 +144,8 @@ def answer(request: HttpRequest, status: int, message: str, field: str | None) -
         # The API answers every input error with 422 (docs/api.md), a NUL character too.
         status = 422 if status == 400 else status
         return JsonResponse({"message": message, "field": field}, status=status)
-    if request.path.startswith(open311_formats.PREFIX):
-        return open311_formats.error_for_path(request.path, status, message)
+    if (protocol_error := error_formats.error_for_path(request.path, status, message)) is not None:
+        return protocol_error
     # Rendered without the request: this runs before sessions and users exist, so the
     # site's context processors have nothing to work with.
     page = render_to_string("core/bad_input.html", {"message": message, "status": status})
