@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -609,6 +610,21 @@ def update_record_details(
     return record
 
 
+class RecordConfirmed(Protocol):
+    def __call__(self, *, record: ViolationRecord) -> object: ...
+
+
+# What other apps do, in the same transaction, when a record is confirmed (awards: flag the
+# awards given for the violation's period for revocation review). They register it when they
+# start (awards/apps.py): awards builds on conduct, so conduct does not import it.
+_on_confirmed: list[RecordConfirmed] = []
+
+
+def on_record_confirmed(handler: RecordConfirmed) -> None:
+    if handler not in _on_confirmed:
+        _on_confirmed.append(handler)
+
+
 @transaction.atomic
 def confirm_record(
     *,
@@ -707,10 +723,8 @@ def confirm_record(
             to_status=RecordStatus.CONFIRMED,
             note=Handling(handling).label,
         )
-    # Awards given for the period of the violation are flagged for revocation review.
-    from civility.awards.actions import flag_awards_for_record
-
-    flag_awards_for_record(record=record)
+    for handler in _on_confirmed:
+        handler(record=record)
     return record
 
 

@@ -24,7 +24,9 @@ __all__ = [
     "anonymously",
     "log_reads",
     "log_writes",
+    "may_read_log",
     "redactions_for",
+    "register_readers",
     "register_redaction",
 ]
 
@@ -183,3 +185,21 @@ def redactions_for(user) -> tuple[Q, Q]:
         hidden |= more_hidden
         nameless |= more_nameless
     return hidden, nameless
+
+
+# --- Readers ------------------------------------------------------------------------------
+
+# Who may open the audit log is a question of unit roles, which orgs answers: it registers
+# its answer when it starts (orgs/apps.py), as the apps register their redactions, so core
+# imports no app. Until one is registered nobody reads the log.
+Readers = Callable[[object], bool]
+_readers: list[Readers] = []
+
+
+def register_readers(may_read: Readers) -> None:
+    if may_read not in _readers:
+        _readers.append(may_read)
+
+
+def may_read_log(user) -> bool:
+    return any(may_read(user) for may_read in _readers)

@@ -26,8 +26,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civility.core import error_formats
 from civility.core.models import Submission
-from civility.feedback.open311 import formats as open311_formats
 
 FIELD = "_submission"
 HEADER = "Idempotency-Key"
@@ -153,6 +153,6 @@ def _replay(first: Submission) -> HttpResponse:
 def _refused(request: HttpRequest, code: str, message: str, status: int = 422) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": code, "message": message, "field": HEADER}, status=status)
-    if request.path.startswith(open311_formats.PREFIX):
-        return open311_formats.error_for_path(request.path, status, message)
+    if (protocol_error := error_formats.error_for_path(request.path, status, message)) is not None:
+        return protocol_error
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -25,8 +25,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civility.core import error_formats
 from civility.core.i18n import format_number
-from civility.feedback.open311 import formats as open311_formats
 
 NUL = "\x00"
 DEFAULT_TEXT_MAX = 20_000
@@ -148,8 +148,8 @@ def answer(request: HttpRequest, status: int, message: str, field: str | None) -
         status = 422 if status == 400 else status
         code = "too_large" if status == 413 else "invalid"
         return JsonResponse({"code": code, "message": message, "field": field}, status=status)
-    if request.path.startswith(open311_formats.PREFIX):
-        return open311_formats.error_for_path(request.path, status, message)
+    if (protocol_error := error_formats.error_for_path(request.path, status, message)) is not None:
+        return protocol_error
     # Rendered without the request: this runs before sessions and users exist, so the
     # site's context processors have nothing to work with.
     page = render_to_string("core/bad_input.html", {"message": message, "status": status})

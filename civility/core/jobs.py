@@ -148,7 +148,7 @@ def enqueue(
         run(job.pk)
         job.refresh_from_db()
         return job
-    from civility.core.tasks import run_job
+    from civility.core.tasks import run_job  # tasks.py runs the jobs this module writes
 
     transaction.on_commit(lambda: run_job.configure(lock=f"core.job.{job.pk}").defer(job_id=job.pk))
     return job

@@ -28,7 +28,7 @@ class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AuditEventQuerySet":
         """Events of the reader's subtree, less what the apps' redactions keep from them:
         rows left out, and rows marked `actor_hidden` (shown without who acted)."""
-        from civility.core.audit import redactions_for
+        from civility.core.audit import redactions_for  # audit.py writes this module's events
         from civility.orgs.scopes import scope_of
 
         scope = scope_of(user)

@@ -13,10 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from civility.core.audit import may_read_log
 from civility.core.listing import ListFilterForm, paginate
 from civility.core.models import AuditEvent
-from civility.orgs.context_processors import can_read_audit
-from civility.orgs.scopes import scope_of
 
 # Where an audited object is shown, by "app_label.model"; others are listed without a link.
 OBJECT_PAGES = {
@@ -98,7 +97,7 @@ def object_url(event: AuditEvent) -> str | None:
 @require_GET
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    if not can_read_audit(scope_of(request.user)):
+    if not may_read_log(request.user):
         raise Http404
     form = AuditFilterForm(request.GET, request=request)
     events = form.filter(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import json
 import math
-import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +22,7 @@ from civility.core.db import bound_cursor
 from civility.core.receipts import new_secret, secret_matches
 from civility.core.validators import web_link
 from civility.feedback import cases, conf, stream, throttle, trust
+from civility.feedback.limits import CLOCK_SKEW, DOSSIER_CODE, MAX_BATCH, MAX_RATING_AGE
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
     RATED_UNIT_KINDS,
@@ -50,11 +50,6 @@ from civility.orgs.models import COMMUNE_LEVEL_KINDS, Official, OrgUnit, Place
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 NOTIFY_CHANNEL = "feedback_assistance"
-# A rating may be sent up to this long after it was given (offline kiosks), never later.
-MAX_RATING_AGE = datetime.timedelta(days=30)
-CLOCK_SKEW = datetime.timedelta(minutes=5)
-MAX_BATCH = 500
-DOSSIER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{3,39}$")
 LAST_SEEN_PRECISION = datetime.timedelta(minutes=1)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import uuid
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -33,9 +32,11 @@ from civility.core.api_lists import (
     paginate,
     unit_param,
 )
-from civility.feedback import actions, cases, conf, figures, stream, throttle
+from civility.feedback import actions, conf, figures, stream, throttle
+from civility.feedback.limits import MAX_BATCH
 from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
 from civility.feedback.scales import current_scale
+from civility.feedback.schemas import RatingIn, StoredOut, rating_inputs
 from civility.orgs.models import OrgUnit
 from civility.orgs.schemas import Message, ValidationMessage
 
@@ -66,41 +67,8 @@ class KioskAuth(HttpBearer):
 kiosk_auth = KioskAuth()
 
 
-class RatingIn(Schema):
-    client_id: uuid.UUID = Field(description="Made by the kiosk; the same id is stored once.")
-    level: int = Field(ge=1, le=9, description="1 = best; see GET kiosk for the scale.")
-    reasons: list[str] = Field(default_factory=list, max_length=len(Reason.values))
-    comment: str = Field(default="", max_length=1000)
-    rated_at: datetime.datetime | None = Field(
-        default=None, description="When the citizen pressed (offline replay); default now."
-    )
-    contact_name: str = Field(default="", max_length=120)
-    contact_phone: str = Field(
-        default="",
-        max_length=32,
-        description="With a dissatisfied level, a phone or e-mail opens a follow-up case.",
-    )
-    contact_email: str = Field(default="", max_length=254)
-
-
 class BatchIn(Schema):
-    ratings: list[RatingIn] = Field(max_length=actions.MAX_BATCH)
-
-
-class StoredOut(Schema):
-    client_id: uuid.UUID
-    stored: bool
-    case_receipt: str = Field(
-        default="", description="The follow-up case's receipt code, when one was opened."
-    )
-    case_secret: str = Field(
-        default="",
-        description=(
-            "The secret the citizen needs to say whether the case's answer settled the "
-            "matter: only in the answer that opened the case (a resend gets none); show it "
-            "with the receipt code."
-        ),
-    )
+    ratings: list[RatingIn] = Field(max_length=MAX_BATCH)
 
 
 class BatchOut(Schema):
@@ -141,22 +109,6 @@ class CallOut(Schema):
     id: int
     created: bool
     raised_at: datetime.datetime
-
-
-def rating_inputs(items: list[RatingIn]) -> list[actions.RatingInput]:
-    return [
-        actions.RatingInput(
-            client_id=item.client_id,
-            level=item.level,
-            reasons=item.reasons,
-            comment=item.comment,
-            rated_at=item.rated_at,
-            contact=cases.Contact(
-                name=item.contact_name, phone=item.contact_phone, email=item.contact_email
-            ),
-        )
-        for item in items
-    ]
 
 
 def kiosk_config(device) -> dict:

@@ -10,7 +10,11 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from civility.core import error_formats
         from civility.feedback import models
+        from civility.feedback.open311 import formats as open311_formats
+
+        error_formats.register(open311_formats.PREFIX, open311_formats.error_for_path)
 
         # Ratings and rollups are not audited: append-only, high-volume, and nothing an
         # audit event would add. Everything people change by hand is.

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from civility.core.audit import acting_as
 from civility.feedback import actions, cases
+from civility.feedback.limits import MAX_RATING_AGE
 from civility.feedback.models import (
     AssistanceCall,
     CounterDevice,
@@ -33,7 +34,7 @@ from civility.feedback.models import (
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 
 NAMESPACE = uuid.UUID("6f1c1d3e-2b59-4c1e-9e3e-2a7f3c1b0a10")
-DAYS = actions.MAX_RATING_AGE.days
+DAYS = MAX_RATING_AGE.days
 COMMENTS = [
     "Cán bộ hướng dẫn tận tình, dễ hiểu.",
     "Thời gian chờ hơi lâu vào buổi sáng.",

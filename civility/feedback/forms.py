@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from civility.core import receipts
 from civility.core.listing import ListFilterForm
-from civility.feedback.actions import DOSSIER_CODE, DossierRow, check_dossier_row
+from civility.feedback.actions import DossierRow, check_dossier_row
 from civility.feedback.cases import Contact
+from civility.feedback.limits import DOSSIER_CODE
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
     PublicReport,

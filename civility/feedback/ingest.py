@@ -26,6 +26,7 @@ from django.http.request import split_domain_port, validate_host
 from pydantic import ValidationError as SchemaError
 
 from civility.feedback import actions
+from civility.feedback.schemas import RatingIn, StoredOut, rating_inputs
 
 PATH = "/api/v1/feedback/kiosk/ratings"
 HEADERS = [
@@ -66,8 +67,6 @@ class KioskIngest:
 def store(authorization: str, body: bytes) -> tuple[int, dict] | None:
     """(status, answer) when the rating was stored now (201) or before (200); None when
     Django must answer (it repeats the checks and gives the error)."""
-    from civility.feedback.api import RatingIn, StoredOut, rating_inputs
-
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or b"\x00" in body or b"\\u0000" in body:
         return None  # Django refuses a NUL character with a 400 (core/input_guard.py)

@@ -25,6 +25,22 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.files import RandomName
 from civility.core.search import trigram_index
+
+# Channels are shared with trust_models; the questions a report category asks (Open311
+# service definitions), and sessions, flags, follow-up cases and call escalations are
+# modules of their own (see there), re-exported so the app's models are all found here.
+from civility.feedback.choices import Channel
+from civility.feedback.service_models import ReportAttribute  # noqa: F401
+from civility.feedback.trust_models import (  # noqa: F401
+    CallEscalation,
+    CaseEvidence,
+    CaseStep,
+    CounterSession,
+    FollowUpCase,
+    RatingFlag,
+    SessionCounter,
+    TrustCursor,
+)
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
 
@@ -49,13 +65,6 @@ class Reason(models.TextChoices):
     WAITING_TIME = "waiting_time", _("Waiting time")
     ON_TIME = "on_time", _("Result on time")
     FACILITIES = "facilities", _("Facilities")
-
-
-class Channel(models.TextChoices):
-    KIOSK = "kiosk", _("Counter kiosk")
-    QR = "qr", _("QR code on the counter")
-    DOSSIER = "dossier", _("Dossier code")
-    API = "api", _("Integration")
 
 
 class Side(models.IntegerChoices):
@@ -716,18 +725,3 @@ class ThrottleBucket(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-# The questions a report category asks (Open311 service definitions), and sessions, flags,
-# follow-up cases and call escalations: modules of their own (see there).
-from civility.feedback.service_models import ReportAttribute  # noqa: E402, F401
-from civility.feedback.trust_models import (  # noqa: E402, F401
-    CallEscalation,
-    CaseEvidence,
-    CaseStep,
-    CounterSession,
-    FollowUpCase,
-    RatingFlag,
-    SessionCounter,
-    TrustCursor,
-)

@@ -10,7 +10,7 @@ import datetime
 
 from django.db import connection
 
-from civility.feedback.actions import MAX_RATING_AGE
+from civility.feedback.limits import MAX_RATING_AGE
 from civility.feedback.models import RatingKey
 
 # Months made ahead of time, so the first rating of a month never lands in DEFAULT.

@@ -53,7 +53,7 @@ def check_top_shares(timestamp: int) -> int:
     return trust.check_top_shares()
 
 
-@app.task(queue="feedback", name="feedback.escalate_call")
+@app.task(queue="feedback", name=trust.ESCALATE_CALL_TASK)
 def escalate_call_task(call_id: int) -> int:
     """Scheduled when a call is raised, once per rung of the ladder."""
     call = AssistanceCall.objects.filter(pk=call_id).first()

@@ -18,9 +18,11 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
 
 from civility.core.audit import acting_as
 from civility.feedback import conf, stream
+from civility.feedback.limits import DOSSIER_CODE
 from civility.feedback.models import (
     RATED_UNIT_KINDS,
     STAFF_ROLES,
@@ -42,6 +44,9 @@ from civility.feedback.trust_models import (
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
 
+# The task (tasks.py) that climbs a call's ladder, deferred by its name: tasks.py calls this
+# module, so this module does not import it back.
+ESCALATE_CALL_TASK = "feedback.escalate_call"
 # Each run of the rating checks re-reads this much before its cursor: a rating committed
 # late carries the `received_at` of its transaction's start.
 OVERLAP = datetime.timedelta(minutes=5)
@@ -66,8 +71,6 @@ def open_session(
     """The "Serve next citizen" button: close the counter's open session and open a new
     one. The first session makes the counter one that uses sessions (SessionCounter)."""
     _check_counter(actor, counter)
-    from civility.feedback.actions import DOSSIER_CODE  # actions imports this module
-
     dossier_code = dossier_code.strip().upper()
     if dossier_code and not DOSSIER_CODE.match(dossier_code):
         raise ValidationError({"dossier_code": _("This is not a valid dossier code.")})
@@ -417,12 +420,10 @@ def escalate_call(
 
 def schedule_escalation(call: AssistanceCall) -> None:
     """Check the call when each rung falls due (after commit, so the job sees the call)."""
-    from civility.feedback.tasks import escalate_call_task
-
     for seconds in (conf.assist_team_lead_seconds(), conf.assist_head_seconds()):
         transaction.on_commit(
-            lambda seconds=seconds: escalate_call_task.configure(
-                schedule_in={"seconds": seconds}
+            lambda seconds=seconds: app.configure_task(
+                ESCALATE_CALL_TASK, allow_unknown=False, schedule_in={"seconds": seconds}
             ).defer(call_id=call.pk)
         )
 

@@ -1,7 +1,8 @@
 """Models for ratings you can trust and escalation: counter sessions, flags on suspicious
 ratings, follow-up cases of dissatisfied citizens, and the assistance-call ladder.
 
-Kept out of models.py (imported at its end, so they belong to the feedback app) because the
+Kept out of models.py (which imports them, so they belong to the feedback app; they name its
+models by their label, so this module needs nothing from it) because the
 ratings table there is partitioned by month: nothing here holds a database foreign key to
 `ServiceRating` (a partitioned table's key is (id, rated_on)); the links are ForeignKeys
 without a constraint, with the rating's day kept beside them to reach its partition.
@@ -22,13 +23,18 @@ from django.utils.translation import ngettext
 from civility.core.files import RandomName, extension_of
 from civility.core.i18n import format_number, format_percent
 from civility.feedback import conf
-from civility.feedback.models import AssistanceCall, Channel, ServiceRating, _scoped
+from civility.feedback.choices import Channel
 from civility.orgs.models import Official, OrgUnit
+from civility.orgs.scopes import scope_of
 
 
 def _rating_link(**kwargs) -> models.ForeignKey:
     return models.ForeignKey(
-        ServiceRating, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **kwargs
+        "feedback.ServiceRating",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        **kwargs,
     )
 
 
@@ -37,7 +43,7 @@ def _rating_link(**kwargs) -> models.ForeignKey:
 
 class CounterSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> CounterSessionQuerySet:
-        return self.filter(_scoped("counter__path", user))
+        return self.filter(scope_of(user).q("counter__path"))
 
     def open(self) -> CounterSessionQuerySet:
         return self.filter(closed_at__isnull=True)
@@ -99,7 +105,7 @@ class CounterSession(models.Model):
 
     def calls(self):
         """Assistance calls raised at the counter during the session."""
-        calls = AssistanceCall.objects.filter(counter=self.counter, raised_at__gte=self.opened_at)
+        calls = self.counter.assistance_calls.filter(raised_at__gte=self.opened_at)
         if self.closed_at is not None:
             calls = calls.filter(raised_at__lt=self.closed_at)
         return calls
@@ -151,7 +157,7 @@ class FlagOutcome(models.TextChoices):
 
 class RatingFlagQuerySet(models.QuerySet):
     def visible_to(self, user) -> RatingFlagQuerySet:
-        return self.filter(_scoped("unit__path", user))
+        return self.filter(scope_of(user).q("unit__path"))
 
     def under(self, unit: OrgUnit) -> RatingFlagQuerySet:
         return self.filter(unit__path__startswith=unit.path)
@@ -271,7 +277,7 @@ class CaseStatus(models.TextChoices):
 
 class FollowUpCaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> FollowUpCaseQuerySet:
-        return self.filter(_scoped("unit__path", user))
+        return self.filter(scope_of(user).q("unit__path"))
 
     def under(self, unit: OrgUnit) -> FollowUpCaseQuerySet:
         return self.filter(unit__path__startswith=unit.path)
@@ -429,7 +435,9 @@ class EscalationStep(models.TextChoices):
 class CallEscalation(models.Model):
     """One rung of the ladder climbed by an assistance call nobody acknowledged."""
 
-    call = models.ForeignKey(AssistanceCall, on_delete=models.CASCADE, related_name="escalations")
+    call = models.ForeignKey(
+        "feedback.AssistanceCall", on_delete=models.CASCADE, related_name="escalations"
+    )
     step = models.CharField(_("step"), max_length=10, choices=EscalationStep.choices)
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("unit")

@@ -264,6 +264,7 @@ class Criterion(models.Model):
     def failing_values(self) -> list[str]:
         """The answers that fail this criterion (earning less than scoring.FAIL_BELOW of its
         weight): the phone offers a finding when one is chosen."""
+        # scoring.py reads AnswerKind from this module.
         from civility.inspections.scoring import FAIL_BELOW, earned_fraction
 
         if self.answer_kind == AnswerKind.YES_NO:

@@ -10,7 +10,12 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from civility.core.audit import register_readers
         from civility.orgs import models, profile  # noqa: F401 (declares the settings)
+        from civility.orgs.context_processors import can_read_audit
+        from civility.orgs.scopes import scope_of
+
+        register_readers(lambda user: can_read_audit(scope_of(user)))
 
         # search_name is derived by the database from the names (migration 0006).
         derived = ["search_name"]

@@ -213,7 +213,7 @@ def import_former_units(
     shares in today's units, from its wards' (an estimate: each ward weighs the same),
     unless the district's shares have a measured basis."""
     from civility.core.jobs import NO_PROGRESS
-    from civility.orgs.actions import ensure_can_manage
+    from civility.orgs.actions import ensure_can_manage  # actions.py starts this import
 
     progress = progress or NO_PROGRESS
     source = source_label(data)

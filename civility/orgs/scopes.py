@@ -111,7 +111,6 @@ def forget_scope(user) -> None:
 def _load_scope(user) -> Scope:
     if user.is_superuser:
         return Scope(is_global=True)
-    from civility.orgs.models import RoleAssignment
-
-    grants = tuple(RoleAssignment.objects.filter(user=user).values_list("role", "unit__path"))
+    # Through the user's reverse relation: models.py builds on this module, so it is not imported.
+    grants = tuple(user.role_assignments.values_list("role", "unit__path"))
     return Scope(grants=grants)
