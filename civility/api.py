@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db.utils import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -122,10 +122,22 @@ INPUT_MESSAGES = {
     "datetime_from_date_parsing": _DATETIME,
     "enum": gettext_lazy("Choose one of: %(expected)s."),
     "literal_error": gettext_lazy("Choose one of: %(expected)s."),
-    "string_too_long": gettext_lazy("Enter at most %(max_length)s characters."),
-    "string_too_short": gettext_lazy("Enter at least %(min_length)s characters."),
-    "too_long": gettext_lazy("Send at most %(max_length)s items."),
-    "too_short": gettext_lazy("Send at least %(min_length)s items."),
+    "string_too_long": ngettext_lazy(
+        "Enter at most %(max_length)s character.",
+        "Enter at most %(max_length)s characters.",
+        "max_length",
+    ),
+    "string_too_short": ngettext_lazy(
+        "Enter at least %(min_length)s character.",
+        "Enter at least %(min_length)s characters.",
+        "min_length",
+    ),
+    "too_long": ngettext_lazy(
+        "Send at most %(max_length)s item.", "Send at most %(max_length)s items.", "max_length"
+    ),
+    "too_short": ngettext_lazy(
+        "Send at least %(min_length)s item.", "Send at least %(min_length)s items.", "min_length"
+    ),
     "greater_than_equal": gettext_lazy("Enter a value of at least %(ge)s."),
     "greater_than": gettext_lazy("Enter a value greater than %(gt)s."),
     "less_than_equal": gettext_lazy("Enter a value of at most %(le)s."),
@@ -167,7 +179,8 @@ def _input_message(error: dict) -> str:
     if template is None:
         return error.get("msg", "")
     try:
-        return str(template) % (error.get("ctx") or {})
+        # A lazy plural picks its form from the number in `ctx` as it is filled in.
+        return str(template % (error.get("ctx") or {}))
     except (KeyError, TypeError, ValueError):
         return error.get("msg", "")
 

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from civility.core.i18n import person_name
+from civility.core.schemas import Message
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import Message
 from civility.orgs.scopes import Role, scope_of
 
 router = Router(tags=["me"])

@@ -33,8 +33,8 @@ from civility.core.api_lists import (
     unit_param,
 )
 from civility.core.i18n import format_number
+from civility.core.schemas import DecimalString, InputSchema, Message, ValidationMessage
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.schemas import DecimalString, InputSchema, Message, ValidationMessage
 
 router = Router(tags=["awards"])
 

@@ -25,7 +25,7 @@ from civility.awards.models import (
     VoteChoice,
 )
 from civility.core.listing import ListFilterForm
-from civility.orgs.import_views import ImportForm, OfficialsImportForm
+from civility.orgs.forms import ImportForm
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.pickers import PersonPicker, UnitPicker
 
@@ -594,7 +594,6 @@ class PastDecisionImportForm(ImportForm):
         queryset=OrgUnit.objects.none(),
         help_text=_("The issuing units and the recipients of the file are under this unit."),
     )
-    clean_file = OfficialsImportForm.clean_file
     field_order = ["unit", "file", "dry_run"]
 
     def __init__(self, *args, units, **kwargs):

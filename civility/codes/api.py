@@ -14,8 +14,8 @@ from ninja import Router, Schema
 from civility.codes import actions, reports
 from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
 from civility.core.api_lists import Limit, Offset, PageBase, paginate
+from civility.core.schemas import Message, ValidationMessage
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["codes"])

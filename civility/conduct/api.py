@@ -40,8 +40,8 @@ from civility.core.api_lists import (
     paginate,
     unit_param,
 )
+from civility.core.schemas import InputSchema, Message, ValidationMessage
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.schemas import InputSchema, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["conduct"])

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 
 from civility.core.files import serve
 from civility.core.models import Job, JobStatus
-from civility.orgs.schemas import Message
+from civility.core.schemas import Message
 
 router = Router(tags=["jobs"])
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from civility.core.api import JobAccepted, accepted
+from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
 from civility.evaluations.models import (
@@ -24,7 +25,6 @@ from civility.evaluations.models import (
     EvaluationPeriod,
 )
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["evaluations"])

@@ -32,13 +32,13 @@ from civility.core.api_lists import (
     paginate,
     unit_param,
 )
+from civility.core.schemas import Message, ValidationMessage
 from civility.feedback import actions, conf, figures, stream, throttle
 from civility.feedback.limits import MAX_BATCH
 from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
 from civility.feedback.scales import current_scale
 from civility.feedback.schemas import RatingIn, StoredOut, rating_inputs
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import Message, ValidationMessage
 
 router = Router(tags=["feedback"])
 

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from civility.core.api_lists import UnitFilter
+from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.insights import figures
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period, PeriodError
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 
 router = Router(tags=["insights"])
 

@@ -19,10 +19,10 @@ from pydantic import Field
 
 from civility.core.api_lists import Limit, Offset, Ordering, PageBase, UnitFilter, ordered, paginate
 from civility.core.i18n import format_percent
+from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.inspections import actions
 from civility.inspections.models import CorrectiveAction, Inspection
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 
 router = Router(tags=["inspections"])
 

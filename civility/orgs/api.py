@@ -27,6 +27,7 @@ from civility.core.api_lists import (
     ordered,
     paginate,
 )
+from civility.core.schemas import Message, ValidationMessage
 from civility.orgs.actions import create_official, ensure_can_manage, update_official
 from civility.orgs.models import (
     Official,
@@ -38,7 +39,6 @@ from civility.orgs.models import (
     UnitKind,
 )
 from civility.orgs.schemas import (
-    Message,
     OfficialCreate,
     OfficialOut,
     OfficialPage,
@@ -47,7 +47,6 @@ from civility.orgs.schemas import (
     PlacePage,
     UnitOut,
     UnitPage,
-    ValidationMessage,
 )
 
 router = Router()

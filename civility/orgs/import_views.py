@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import JobStatus
 from civility.orgs import actions, imports
+from civility.orgs.forms import ImportForm, OfficialsImportForm
 from civility.orgs.models import OrgUnit, UnitKind
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
@@ -22,42 +23,6 @@ TITLES = {
     "structure": _("Import the structure of a unit"),
     "officials": _("Import officials"),
 }
-
-
-class ImportForm(forms.Form):
-    """The file is read by the import job (a city's file takes longer than a request)."""
-
-    file = forms.FileField(
-        label=_("Spreadsheet (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Check only, do not import"),
-        required=False,
-        help_text=_("Reports what the import would do and every problem found, without saving."),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB."),
-                params={"size": imports.MAX_FILE_BYTES // 1024 // 1024},
-            )
-        if not upload.name.lower().endswith(imports.ALLOWED_EXTENSIONS):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        return upload
-
-
-class OfficialsImportForm(ImportForm):
-    create_missing_posts = forms.BooleanField(
-        label=_("Add posts that are not in the catalogue"),
-        required=False,
-        help_text=_(
-            "Otherwise a post that is not in the catalogue of the official's unit or a unit "
-            "above it is an error. New posts are added to the catalogue of this unit."
-        ),
-    )
 
 
 def _managed_unit(request: HttpRequest, unit_id: int) -> OrgUnit:

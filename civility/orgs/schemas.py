@@ -3,65 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 from civility.core.api_lists import PageBase
+from civility.core.schemas import InputSchema
 from civility.orgs.models import AgencyRole, OrgUnit, PlaceKind, StaffCategory, UnitKind
-
-DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
-
-# A decimal in an answer: a string holding the stored value exactly ("75.50"), never a float
-# that would round it; one type in the schema rather than "number or string".
-DecimalString = Annotated[
-    Decimal,
-    PlainSerializer(lambda value: format(value, "f"), return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": DECIMAL_PATTERN,
-            "examples": ["75.50"],
-            "description": "A decimal number written as a string, exactly as stored.",
-        }
-    ),
-]
-
-
-class Message(Schema):
-    """Every error: a stable machine code, a message in the negotiated language, and the
-    input field it is about (or null)."""
-
-    code: str = Field(
-        description="Stable machine word: not_authenticated, invalid_token, forbidden, "
-        "read_only_token, csrf_failed, not_found, invalid, invalid_json, invalid_parameter, "
-        "out_of_range, invalid_idempotency_key, idempotency_key_reused, in_progress, "
-        "conflict, too_large, throttled.",
-        examples=["not_found"],
-    )
-    message: str = Field(
-        description="A sentence for people, in the Accept-Language asked for (vi or en).",
-        examples=["Not found"],
-    )
-    field: str | None = Field(
-        None, description="The parameter or body field it is about.", examples=[None]
-    )
-
-
-class FieldMessage(Schema):
-    code: str = Field(
-        description="Stable machine word of this problem (pydantic's error type for "
-        "schema errors, e.g. missing, int_parsing; the rule's code for domain errors).",
-        examples=["missing"],
-    )
-    field: str | None = Field(examples=["full_name"])
-    message: str = Field(examples=["This field is required."])
-
-
-class ValidationMessage(Message):
-    errors: list[FieldMessage] = Field(default_factory=list)
 
 
 class UnitOut(Schema):
@@ -131,16 +79,6 @@ class OfficialOut(Schema):
 
 class OfficialPage(PageBase):
     items: list[OfficialOut]
-
-
-class InputSchema(BaseModel):
-    """A request body: a JSON object with known fields only, so a typo is an error.
-
-    Plain pydantic rather than ninja's Schema, which would read attributes of any value
-    (a JSON list or string would pass as an empty object).
-    """
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class OfficialCreate(InputSchema):

@@ -23,8 +23,8 @@ from civility.core.api_lists import (
     ordered,
     paginate,
 )
+from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.orgs.models import OrgUnit
-from civility.orgs.schemas import DecimalString, Message, ValidationMessage
 from civility.orgs.scopes import scope_of
 from civility.programmes import actions, figures
 from civility.programmes.models import (

@@ -30,7 +30,7 @@ _PLURAL_AFTER_NUMBER = re.compile(
 # retires"), and words that end the noun phrase before it.
 _NOT_NOUNS = frozenset(
     {"is", "was", "has", "its", "this", "as", "yes", "does", "takes", "applies", "qualifies"}
-    | {"appears", "comes", "belongs", "contains", "retires", "needs", "asks"}
+    | {"appears", "comes", "belongs", "contains", "retires", "needs", "asks", "holds"}
 )
 _NOT_DESCRIBING = frozenset({"and", "or", "in", "of", "to", "the", "a", "it", "when", "also"})
 # Counts that cannot be one, said in the sentence itself ("more than 99 reports"), or ranges

@@ -23,8 +23,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civility.core.clients import client_network
+from civility.core.i18n import format_number
 from civility.feedback import actions, conf, throttle
 from civility.feedback.models import PublicReport, ReportCategory, ReportChannel
 from civility.feedback.open311.formats import error, render
@@ -136,8 +138,7 @@ def _one(params: dict[str, list[str]], name: str) -> str:
     if len(value) > MAX_LENGTHS.get(name, 255):
         raise Refused(
             400,
-            _("%(field)s is too long: at most %(limit)s characters.")
-            % {"field": name, "limit": MAX_LENGTHS.get(name, 255)},
+            _too_long(name, MAX_LENGTHS.get(name, 255)),
         )
     return value
 
@@ -267,8 +268,7 @@ def _answer(attribute: ReportAttribute, values: list[str], field: str):
     if len(value) > limit:
         raise Refused(
             400,
-            _("%(field)s is too long: at most %(limit)s characters.")
-            % {"field": field, "limit": limit},
+            _too_long(field, limit),
         )
     return value
 
@@ -279,3 +279,11 @@ def _report_bucket(request: HttpRequest, key: str) -> throttle.Bucket:
     if key:
         return throttle.key_for("o311-key", key), burst * 20, refill / 20
     return throttle.key_for("o311-net", client_network(request)), burst, refill
+
+
+def _too_long(field: str, limit: int) -> str:
+    return ngettext(
+        "%(field)s is too long: at most %(limit)s character.",
+        "%(field)s is too long: at most %(limit)s characters.",
+        limit,
+    ) % {"field": field, "limit": format_number(limit)}
