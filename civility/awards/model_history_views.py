@@ -19,6 +19,7 @@ from civility.awards.models import ModelCategory, ModelTally
 from civility.core.models import JobStatus
 from civility.orgs import imports
 from civility.orgs.models import OrgUnit
+from civility.orgs.pickers import refuse_units_not_of
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 CONTENT_TYPES = {
@@ -79,7 +80,13 @@ class TallyForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), all=True)
+        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), dated_by="year")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year"):
+            refuse_units_not_of(self, "unit", data["year"])
+        return data
 
 
 @login_required
