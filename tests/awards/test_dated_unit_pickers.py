@@ -54,9 +54,7 @@ def test_a_good_model_of_2022_may_belong_to_a_former_ward(client, cast, nhat_tan
     assert GoodModel.objects.get().unit == nhat_tan
 
 
-def test_a_good_model_started_today_refuses_a_former_ward_naming_the_field(
-    client, cast, nhat_tan
-):
+def test_a_good_model_started_today_refuses_a_former_ward_naming_the_field(client, cast, nhat_tan):
     response = _model(client, cast, nhat_tan, "2026-12-01")
 
     assert response.status_code == 200
