@@ -19,7 +19,6 @@ from civility.awards.models import ModelCategory, ModelTally
 from civility.core.models import JobStatus
 from civility.orgs import imports
 from civility.orgs.models import OrgUnit
-from civility.orgs.pickers import refuse_units_not_of
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 CONTENT_TYPES = {
@@ -80,13 +79,8 @@ class TallyForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # The action refuses a unit that did not exist in the year (on the year's field).
         self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), dated_by="year")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("year"):
-            refuse_units_not_of(self, "unit", data["year"])
-        return data
 
 
 @login_required

@@ -88,16 +88,7 @@ def test_an_earlier_decision_dates_its_pickers_and_names_the_recipients_field(
     assert not AwardDecision.objects.exists()
 
 
-def test_a_tally_of_2023_may_be_a_former_wards_and_of_2026_may_not(cast, nhat_tan):
-    from civility.awards.model_history_views import TallyForm, _managed_units
-
-    def unit_errors(year):
-        form = TallyForm(
-            {"unit": nhat_tan.pk, "year": year, "category": "green_office", "count": 4},
-            units=_managed_units(cast.city_coordinator),
-        )
-        form.is_valid()
-        return form.errors.get("unit", [])
-
-    assert unit_errors(2023) == []
-    assert unit_errors(2026) == ["Unit: Phường Nhật Tân did not exist in 2026."]
+def test_the_tally_picker_offers_the_units_of_the_year_typed(client, cast, nhat_tan):
+    client.force_login(cast.city_coordinator)
+    page = client.get(reverse("awards:tally_list")).content.decode()
+    assert 'data-as-of-field="year"' in page

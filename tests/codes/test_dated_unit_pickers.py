@@ -117,10 +117,8 @@ def test_an_activity_of_2024_may_be_a_former_wards_and_one_of_today_may_not(cast
 def test_a_historical_campaign_offers_officials_who_have_left_since_it_opened(client, cast, codes):
     from civility.codes.actions import start_campaign
 
-    retired = make_official(
-        "Trần Thị Retired", unit=cast.a.department, left_on=datetime.date(2024, 1, 31)
-    )
-    make_official("Lê Văn Gone", unit=cast.a.department, left_on=datetime.date(2021, 1, 31))
+    make_official("Trần Thị Hạnh", unit=cast.a.department, left_on=datetime.date(2024, 1, 31))
+    make_official("Lê Văn Minh", unit=cast.a.department, left_on=datetime.date(2021, 1, 31))
     campaign = start_campaign(
         actor=cast.city_coordinator,
         version=codes.officials.versions.get(),
@@ -133,9 +131,9 @@ def test_a_historical_campaign_offers_officials_who_have_left_since_it_opened(cl
     page = client.get(reverse("codes:campaign_paper", args=[campaign.pk]))
     widget = page.context["form"].fields["official"].widget
     names = _offered(client, widget, "")
-    assert "Trần Thị Retired" in names and "Lê Văn Gone" not in names
+    assert "Trần Thị Hạnh" in names and "Lê Văn Minh" not in names
     # A picker of today still leaves them out.
     today = client.get(
         reverse("orgs:person_search"), {"q": "", "n": narrowing_token({"role": [Role.UNIT_HEAD]})}
     ).json()["results"]
-    assert "Trần Thị Retired" not in [row["text"] for row in today]
+    assert "Trần Thị Hạnh" not in [row["text"] for row in today]
