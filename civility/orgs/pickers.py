@@ -365,7 +365,9 @@ class _Picker(forms.Select):
         """Tell the search what the field accepts (kind=, role=, under=, of=, all=), so it
         offers what the form will take; the field's queryset still validates. For units,
         `as_of=<date>` offers the units that existed on the record's date, and
-        `dated_by="<field>"` the units of the date (or year) typed in that field."""
+        `dated_by="<field>"` the units of the date (or year) typed in that field; for
+        officials, those still in post on that day. The form checks units against its date
+        with refuse_units_not_of."""
         self.query.update(query)
 
     def search_url(self) -> str:
