@@ -27,7 +27,7 @@ from civility.awards.models import (
 from civility.core.listing import ListFilterForm
 from civility.orgs.forms import ImportForm
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.pickers import PersonPicker, UnitPicker
+from civility.orgs.pickers import PersonPicker, UnitPicker, refuse_units_not_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -382,6 +382,14 @@ class GoodModelForm(forms.ModelForm):
         self.fields["movement"].queryset = movements
         self.fields["authors"].queryset = officials
         self.fields["authors"].required = False
+        # A model started in 2022 belongs to a ward of 2022, perhaps one that has since ended.
+        self.fields["unit"].widget.narrow(dated_by="started_on")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("started_on"):
+            refuse_units_not_of(self, "unit", data["started_on"])
+        return data
 
 
 class ModelStatusForm(forms.Form):
@@ -573,8 +581,11 @@ class PastDecisionForm(forms.Form):
                 self.add_error(title, _("Choose the title they were given."))
         if not data.get("units") and not data.get("officials"):
             raise forms.ValidationError(_("Choose the collectives or the people commended."))
-        if data.get("decided_on") and not data.get("year"):
-            data["year"] = data["decided_on"].year
+        if data.get("decided_on"):
+            for field in ("unit", "units"):
+                refuse_units_not_of(self, field, data["decided_on"])
+            if not data.get("year"):
+                data["year"] = data["decided_on"].year
         return data
 
     def awards(self) -> list:

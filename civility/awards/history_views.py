@@ -47,7 +47,7 @@ def past_decision_create(request: HttpRequest) -> HttpResponse:
         initial={"unit": _focus(request, DECIDER_ROLES)},
     )
     for name in ("unit", "units"):
-        form.fields[name].widget.narrow(role=DECIDER_ROLES, all=True)
+        form.fields[name].widget.narrow(role=DECIDER_ROLES, dated_by="decided_on")
     form.fields["officials"].widget.narrow(role=DECIDER_ROLES)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -79,7 +79,8 @@ class TallyForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), all=True)
+        # The action refuses a unit that did not exist in the year (on the year's field).
+        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), dated_by="year")
 
 
 @login_required

@@ -102,8 +102,12 @@ def _pickers(form, roles: tuple[str, ...], *, small: bool = False, focus=None):
     return form
 
 
-def _units(user, roles: tuple[str, ...], *, small: bool = False):
-    units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles)).current()
+def _units(user, roles: tuple[str, ...], *, small: bool = False, former: bool = False):
+    """Units the user may choose with `roles`: today's, or with `former` those that ended
+    too (for a form that checks the unit against its record's date)."""
+    units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles))
+    if not former:
+        units = units.current()
     if not small:
         units = units.exclude(kind__in=_SMALL_UNITS)
     return units.order_by("path")
@@ -1047,7 +1051,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def model_create(request: HttpRequest) -> HttpResponse:
-    units = _units(request.user, MANAGER_ROLES, small=True)
+    units = _units(request.user, MANAGER_ROLES, small=True, former=True)
     focus = _focus(request, MANAGER_ROLES)
     if focus is None:
         raise PermissionDenied

@@ -19,7 +19,7 @@ from civility.codes.models import (
     TargetGroup,
 )
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
-from civility.orgs.pickers import PersonPicker, UnitPicker
+from civility.orgs.pickers import PersonPicker, UnitPicker, refuse_units_not_of
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -41,16 +41,21 @@ PICKABLE_KINDS = (
 )
 
 
-def units_for(user, roles) -> forms.ModelChoiceField:
-    queryset = (
-        OrgUnit.objects.filter(scope_of(user).q("path", roles=roles))
-        .filter(kind__in=PICKABLE_KINDS)
-        .current()
-        .order_by("path")
+def units_for(user, roles, *, dated_by: str = "") -> forms.ModelChoiceField:
+    """Today's units, or with `dated_by` (the form's date field) the units of that date,
+    former ones too; the form then checks the unit against its date (refuse_units_not_of)."""
+    queryset = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles)).filter(
+        kind__in=PICKABLE_KINDS
     )
     picker = UnitPicker()
     picker.narrow(role=roles, kind=PICKABLE_KINDS)
-    return forms.ModelChoiceField(queryset=queryset, label=_("Unit"), widget=picker)
+    if dated_by:
+        picker.narrow(dated_by=dated_by)
+    else:
+        queryset = queryset.current()
+    return forms.ModelChoiceField(
+        queryset=queryset.order_by("path"), label=_("Unit"), widget=picker
+    )
 
 
 def _check_file(upload, extensions, max_bytes) -> None:
@@ -151,7 +156,8 @@ class CampaignForm(forms.Form):
         self.fields["version"].label_from_instance = lambda v: (
             f"{v.code.display_title} (v{v.number})"
         )
-        self.fields["unit"] = units_for(user, COORDINATOR_ROLES)
+        # A historical campaign was held by the units of its opening day (a former ward).
+        self.fields["unit"] = units_for(user, COORDINATOR_ROLES, dated_by="starts_on")
         self.order_fields(["version", "unit", "title", "historical", "starts_on", "deadline"])
 
     def clean(self):
@@ -162,6 +168,9 @@ class CampaignForm(forms.Form):
                 self.add_error("starts_on", _("Enter the day the campaign opened."))
         elif deadline and deadline < timezone.localdate():
             self.add_error("deadline", _("The deadline cannot be in the past."))
+        opens = data.get("starts_on") if data.get("historical") else None
+        if not data.get("historical") or opens:
+            refuse_units_not_of(self, "unit", opens)
         return data
 
 
@@ -235,7 +244,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = units_for(user, MANAGER_ROLES)
+        self.fields["unit"] = units_for(user, MANAGER_ROLES, dated_by="held_on")
         self.fields["code"].queryset = Code.objects.visible_to(user).with_published()
         self.fields["place"].queryset = (
             Place.objects.filter(scope_of(user).q("unit__path", roles=MANAGER_ROLES))
@@ -262,6 +271,12 @@ class ActivityForm(forms.Form):
         if day > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
         return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("held_on"):
+            refuse_units_not_of(self, "unit", data["held_on"])
+        return data
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

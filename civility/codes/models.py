@@ -398,7 +398,7 @@ class CommitmentCampaign(models.Model):
         dated into the units of the time)."""
         officials = Official.objects.under(self.unit)
         if self.historical:
-            return officials.filter(Q(left_on__isnull=True) | Q(left_on__gte=self.starts_on))
+            return officials.in_post_on(self.starts_on)
         return officials.active()
 
     def covers_day(self, day: datetime.date) -> bool:

@@ -482,6 +482,9 @@ def campaign_paper(request: HttpRequest, pk: int) -> HttpResponse:
             "official": request.GET.get("official"),
         },
     )
+    if campaign.historical:
+        # Offer who was in post when it opened, as campaign.officials() accepts them.
+        form.fields["official"].widget.narrow(as_of=campaign.starts_on)
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_paper_commitment(

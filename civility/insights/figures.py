@@ -15,6 +15,7 @@ from civility.insights.index import NOT_ENOUGH, SHRUNK
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period
 from civility.insights.sources import BY_KEY, COMPONENTS
+from civility.orgs.history import Mapped, destinations, map_forward
 from civility.orgs.models import OrgUnit
 
 
@@ -250,3 +251,83 @@ def trend(unit: OrgUnit, period: Period, count: int = 12) -> list[tuple[Period, 
 
 def component_keys() -> list[tuple[str, str]]:
     return [(c.key, str(c.label)) for c in COMPONENTS]
+
+
+# --- A past period in today's units -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TodayLine:
+    """One component of one of today's units, carried forward from the units of the time:
+    its counts (None where not a count), the rate recomputed from them, or not mappable."""
+
+    key: str
+    label: str
+    unit_label: str
+    numerator: Mapped | None
+    denominator: Mapped
+    value: Decimal | None
+
+    @property
+    def mappable(self) -> bool:
+        return self.numerator is not None
+
+    @property
+    def estimate(self) -> bool:
+        return self.denominator.estimate or bool(self.numerator and self.numerator.estimate)
+
+
+@dataclass
+class TodayRow:
+    unit: OrgUnit
+    lines: list[TodayLine]
+
+
+def has_former_units(rows: list[RankRow], *, today=None) -> bool:
+    """Whether a ranking holds figures of units that no longer exist (a period before
+    1 July 2025 in Hanoi), so that it can also be shown in today's units."""
+    return any(row.entry and not row.unit.is_current(today) for row in rows)
+
+
+def in_todays_units(rows: list[RankRow], *, today=None) -> list[TodayRow]:
+    """The counts of a ranking's units (children_ranked() rows of a past period) carried
+    into the units of `today` through the successor shares (orgs.history.map_forward).
+    Only counts travel; a rate is recomputed from carried counts by its component's own
+    formula when both are counts, else it is not mappable; index scores never are."""
+    entries = [row for row in rows if row.entry]
+    through = destinations([row.unit for row in entries], on=today)
+    lines: dict[int, list[TodayLine]] = {}
+    for component in COMPONENTS:
+        stored = {row.unit.pk: row._component(component.key) for row in entries}
+        stored = {pk: data for pk, data in stored.items() if data and data.get("denominator")}
+        if not stored:
+            continue
+        denominators = map_forward(
+            {pk: Decimal(data["denominator"]) for pk, data in stored.items()}, through=through
+        )
+        numerators = (
+            map_forward(
+                {pk: Decimal(data["numerator"]) for pk, data in stored.items()}, through=through
+            )
+            if component.numerator_is_count
+            else {}
+        )
+        for pk, denominator in denominators.items():
+            numerator = numerators.get(pk)
+            lines.setdefault(pk, []).append(
+                TodayLine(
+                    key=component.key,
+                    label=str(component.label),
+                    unit_label=str(component.unit_label),
+                    numerator=numerator,
+                    denominator=denominator,
+                    value=None
+                    if numerator is None
+                    else component.value(numerator.value, denominator.value),
+                )
+            )
+    units = OrgUnit.objects.in_bulk(list(lines))
+    return sorted(
+        (TodayRow(units[pk], found) for pk, found in lines.items()),
+        key=lambda row: row.unit.name,
+    )

@@ -77,6 +77,14 @@ class Component:
     default_scale: Decimal | None = None
 
     @property
+    def numerator_is_count(self) -> bool:
+        """Whether the numerator counts records (ratings, calls, violation records) and so
+        adds up across units, as the denominator (the sample) always does. A mean's
+        numerator is a sum of scores: its figure is a score, never carried into other units
+        (the issue's rule: only counts map forward)."""
+        return self.band_kind != MEAN
+
+    @property
     def band_kind(self) -> str:
         if self.distribution:
             return self.distribution

@@ -83,6 +83,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if row.rank <= 3 or (own_rank is not None and abs(row.rank - own_rank) <= 2)
     ]
     trend = insight_figures.trend(unit, period)
+    can_map_forward = insight_figures.has_former_units(children)
+    todays_units = (
+        insight_figures.in_todays_units(children)
+        if can_map_forward and request.GET.get("todays_units")
+        else None
+    )
     counters = officials = None
     if unit.kind in (UnitKind.SERVICE_POINT, UnitKind.SERVICE_BRANCH, UnitKind.COUNTER) or (
         unit.is_commune_level()
@@ -142,6 +148,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .first(),
             "lines": insight_figures.component_lines(entry, unit, period),
             "children": children,
+            "can_map_forward": can_map_forward,
+            "todays_units": todays_units,
             "children_scored": any(row.score is not None for row in children),
             "siblings": siblings,
             "ranked_siblings": ranked_siblings,

@@ -124,14 +124,21 @@ def destinations(
 
 
 def map_forward(
-    figures: Mapping[int, Decimal | int | float], *, on: datetime.date | None = None
+    figures: Mapping[int, Decimal | int | float],
+    *,
+    on: datetime.date | None = None,
+    through: Mapping[int, list[Destination]] | None = None,
 ) -> dict[int, Mapped]:
     """Figures of units (by id), past or present, as figures of the units in existence on
     `on` (today by default): each former unit's value is shared among what it went into.
-    A value that went through an equal split is an estimate."""
-    units = OrgUnit.objects.filter(pk__in=list(figures))
+    A value that went through an equal split is an estimate. `through` is what
+    destinations() gave for these units, to map several figures of them with one lookup."""
+    if through is None:
+        through = destinations(OrgUnit.objects.filter(pk__in=list(figures)), on=on)
     totals: dict[int, Mapped] = {}
-    for origin, targets in destinations(units, on=on).items():
+    for origin, targets in through.items():
+        if origin not in figures:
+            continue
         value = Decimal(str(figures[origin]))
         for target in targets:
             before = totals.get(target.unit.pk, Mapped(Decimal(0), False))

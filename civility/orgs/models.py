@@ -515,6 +515,11 @@ class OfficialQuerySet(models.QuerySet):
     def active(self) -> OfficialQuerySet:
         return self.filter(left_on__isnull=True)
 
+    def in_post_on(self, day: datetime.date) -> OfficialQuerySet:
+        """Officials who had not left by `day`: those a record of that day may name (a paper
+        signature of 2022 by someone who retired in 2024)."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+
     def search(self, text: str) -> OfficialQuerySet:
         text = text.strip()
         if not text:

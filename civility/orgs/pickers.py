@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -54,17 +56,53 @@ def visible_units(
     else today, unless `current` is False (every unit, former ones too)."""
     roles = tuple(roles)
     units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles or None))
-    if isinstance(as_of, int):
-        units = units.valid_during(datetime.date(as_of, 1, 1), datetime.date(as_of, 12, 31))
-    elif as_of is not None:
-        units = units.valid_on(as_of)
-    elif current:
-        units = units.current()
+    if as_of is not None or current:
+        units = units_of(units, as_of)
     if kinds:
         units = units.filter(kind__in=tuple(kinds))
     if under is not None:
         units = units.subtree_of(under)
     return units
+
+
+def units_of(units: QuerySet[OrgUnit], when: datetime.date | int | None) -> QuerySet[OrgUnit]:
+    """`units` that existed on the day `when` (today when None), or on some day of the year
+    `when`: a ward of 2024 for a record of 2024, none that ended before the record."""
+    if isinstance(when, int):
+        return units.valid_during(datetime.date(when, 1, 1), datetime.date(when, 12, 31))
+    return units.current() if when is None else units.valid_on(when)
+
+
+def refuse_units_not_of(form: forms.Form, field: str, when: datetime.date | int | None) -> None:
+    """The server's half of a dated picker (`as_of`, `dated_by`): an error on `field`, naming
+    it, for each unit chosen there that did not exist on the record's day (today when None)
+    or year. The field's queryset may hold former units; this decides which ones fit."""
+    chosen = form.cleaned_data.get(field)
+    if not chosen:
+        return
+    units = [chosen] if isinstance(chosen, OrgUnit) else list(chosen)
+    fitting = set(
+        units_of(OrgUnit.objects.filter(pk__in=[u.pk for u in units]), when).values_list(
+            "pk", flat=True
+        )
+    )
+    label = form.fields[field].label
+    for unit in units:
+        if unit.pk in fitting:
+            continue
+        if isinstance(when, int):
+            message = _("%(field)s: %(unit)s did not exist in %(year)s.") % {
+                "field": label,
+                "unit": unit.display_name,
+                "year": when,
+            }
+        else:
+            message = _("%(field)s: %(unit)s did not exist on %(day)s.") % {
+                "field": label,
+                "unit": unit.display_name,
+                "day": date_format(when or timezone.localdate(), "SHORT_DATE_FORMAT"),
+            }
+        form.add_error(field, message)
 
 
 def search_units(user, text: str, **narrowing) -> list[dict]:
@@ -161,11 +199,18 @@ def person_option(person) -> dict:
 
 
 def pickable_officials(
-    user, *, roles: Iterable[str] = (), under: OrgUnit | None = None
+    user,
+    *,
+    roles: Iterable[str] = (),
+    under: OrgUnit | None = None,
+    as_of: datetime.date | int | None = None,
 ) -> QuerySet[Official]:
     """Working officials of the user's scope (the part where they hold one of `roles`, when
-    given) or, when a form offered the people of one subtree (signed `under`), of it."""
-    officials = Official.objects.active()
+    given) or, when a form offered the people of one subtree (signed `under`), of it; for a
+    record of a past day (`as_of`; a year: its first day), those still in post on it."""
+    if isinstance(as_of, int):
+        as_of = datetime.date(as_of, 1, 1)
+    officials = Official.objects.active() if as_of is None else Official.objects.in_post_on(as_of)
     if under is not None:
         return officials.under(under)
     return officials.filter(scope_of(user).q("unit__path", roles=tuple(roles) or None))
@@ -190,9 +235,12 @@ def pickable_accounts(user, *, roles: Iterable[str] = (), under: OrgUnit | None 
     return accounts.distinct()
 
 
-def search_people(user, text: str, *, accounts: bool = False, **narrowing) -> list[dict]:
+def search_people(
+    user, text: str, *, accounts: bool = False, as_of=None, **narrowing
+) -> list[dict]:
     """At most MAX_RESULTS officials (or user accounts) whose full name holds every word of
-    `text`, accents and case ignored, with their unit and post."""
+    `text`, accents and case ignored, with their unit and post; officials in post on `as_of`
+    (a record's day) rather than today's (accounts are always today's)."""
     if accounts:
         people = pickable_accounts(user, **narrowing)
         for word in unicodedata.normalize("NFC", text).split():
@@ -205,7 +253,7 @@ def search_people(user, text: str, *, accounts: bool = False, **narrowing) -> li
             "official__full_name", "last_name", "first_name", "pk"
         )
     else:
-        people = pickable_officials(user, **narrowing)
+        people = pickable_officials(user, as_of=as_of, **narrowing)
         for word in folded_words(text):
             people = people.filter(search_name__contains=word)
         people = people.with_unit_and_post().order_by("full_name", "pk")
@@ -294,6 +342,7 @@ def person_search(request: HttpRequest) -> JsonResponse:
         accounts=query.get("of") == "user",
         roles=query.get("role", ()),
         under=_unit(query.get("under")),
+        as_of=_as_of(request, query),
     )
     return JsonResponse({"results": results})
 
@@ -316,7 +365,9 @@ class _Picker(forms.Select):
         """Tell the search what the field accepts (kind=, role=, under=, of=, all=), so it
         offers what the form will take; the field's queryset still validates. For units,
         `as_of=<date>` offers the units that existed on the record's date, and
-        `dated_by="<field>"` the units of the date (or year) typed in that field."""
+        `dated_by="<field>"` the units of the date (or year) typed in that field; for
+        officials, those still in post on that day. The form checks units against its date
+        with refuse_units_not_of."""
         self.query.update(query)
 
     def search_url(self) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from civility.core.listing import ListFilterForm
 from civility.orgs import imports
 from civility.orgs.models import Official, OrgUnit, UnitKind
-from civility.orgs.pickers import PersonPicker, UnitPicker
+from civility.orgs.pickers import PersonPicker, UnitPicker, refuse_units_not_of
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 from civility.programmes.actions import CYCLE_STEPS
 from civility.programmes.models import (
@@ -264,11 +262,8 @@ class ActualForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        unit, year = data.get("unit"), data.get("year")
-        if unit is not None and year is not None:
-            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            if not OrgUnit.objects.valid_during(first, last).filter(pk=unit.pk).exists():
-                self.add_error("unit", _("This unit did not exist in %(year)s.") % {"year": year})
+        if data.get("year") is not None:
+            refuse_units_not_of(self, "unit", data["year"])
         return data
 
 
