@@ -187,13 +187,39 @@ def _nomination(n: Nomination) -> dict:
     }
 
 
-@router.get("/titles", response={200: list[TitleOut], **READ_ERRORS})
-def title_list(request: HttpRequest, include_old: bool = False):
+class TitlePage(PageBase):
+    items: list[TitleOut]
+
+
+TITLE_ORDERING = {
+    "catalogue": ("unit__path", "recipient", "level", "key", "version"),
+    "key": ("key", "version"),
+    "valid_from": ("valid_from",),
+}
+
+
+@router.get("/titles", response={200: TitlePage, **READ_ERRORS})
+def title_list(
+    request: HttpRequest,
+    include_old: bool = False,
+    unit: int | None = UnitFilter(
+        "Only the titles that apply to this unit: its own catalogue and those above it "
+        "(a catalogue applies downwards, so this is not a subtree)."
+    ),
+    ordering: str | None = Ordering(TITLE_ORDERING, "catalogue"),
+    limit: int = Limit(),
+    offset: int = Offset(),
+):
     """The title catalogues that apply to the caller's units, with every version if asked."""
     titles = AwardTitle.objects.visible_to(request.user)
+    if unit is not None:
+        titles = titles.for_unit(
+            get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+        )
     if not include_old:
         titles = titles.current()
-    return list(titles)
+    titles = ordered(titles, ordering, TITLE_ORDERING, "catalogue")
+    return paginate(request, titles, limit=limit, offset=offset)
 
 
 class EligibilityIn(InputSchema):
@@ -225,15 +251,21 @@ def _eligibility_scope(request: HttpRequest, title_id: int | None, unit_id: int)
 
 
 @router.get("/eligibility", response={200: EligibilityOut, **READ_ERRORS})
-def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
+def eligibility(
+    request: HttpRequest,
+    title_id: int,
+    year: int,
+    unit: int | None = UnitFilter("The unit whose officials (or units) are assessed."),
+    unit_id: int | None = UnitIdAlias(),
+):
     """Everyone (or, for a collective title, the unit and the units directly under it) with the
     computed verdict and one line per condition. A subtree too large to answer within a
     request (as on the page) answers 422: ask `POST /eligibility` for a background job."""
-    title, unit = _eligibility_scope(request, title_id, unit_id)
+    title, unit = _eligibility_scope(request, title_id, unit_param(unit, unit_id, required=True))
     if actions.eligibility_in_background(unit):
         raise ValidationError(
             {
-                "unit_id": _(
+                "unit": _(
                     "This unit has more than %(count)s officials: ask for the list as a "
                     "background job (POST /api/v1/awards/eligibility)."
                 )

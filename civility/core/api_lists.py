@@ -118,14 +118,16 @@ def changed_since(rows: QuerySet, since: datetime.datetime | None) -> QuerySet:
 
 def paginate(
     request: HttpRequest,
-    rows: QuerySet,
+    rows: QuerySet | list,
     *,
     limit: int,
     offset: int,
     item: Callable | None = None,
 ) -> dict:
+    """One page of `rows`; a list is for collections computed in Python (rotation due dates),
+    already in their final order."""
     limit = min(limit, MAX_LIMIT)
-    count = rows.count()
+    count = len(rows) if isinstance(rows, list) else rows.count()
     shown = list(rows[offset : offset + limit])
     return {
         "count": count,
