@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from civility.awards import actions
 from civility.awards.eligibility import Assessor, eligibility_rows, title_for
@@ -30,6 +30,7 @@ from civility.core.api_lists import (
     UnitIdAlias,
     ordered,
     paginate,
+    property_examples,
     unit_param,
 )
 from civility.core.i18n import format_number
@@ -99,6 +100,27 @@ class NominationOut(Schema):
     rule_set: str
     lines: list[LineOut]
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=301,
+            title_id=5,
+            title_key="advanced-worker",
+            year=2026,
+            official_id=1201,
+            unit_id=91,
+            status="proposed",
+            verdict="eligible",
+            rule_set="hanoi-2024",
+            lines=[
+                {
+                    "condition": "classification",
+                    "status": "met",
+                    "text": "Classified 'completed its tasks well' or better in 2026.",
+                }
+            ],
+        )
+    )
+
 
 class NominationPage(PageBase):
     items: list[NominationOut]
@@ -111,6 +133,17 @@ class NominationIn(InputSchema):
     unit_id: int | None = None
     justification: str = Field(min_length=1, max_length=10_000)
     links: list[str] = Field(default_factory=list, max_length=20)
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            title_id=5,
+            year=2026,
+            official_id=1201,
+            unit_id=None,
+            justification="Hoàn thành xuất sắc việc tiếp nhận hồ sơ một cửa năm 2026.",
+            links=["https://civility.example/documents/4410"],
+        )
+    )
 
 
 class PastAwardIn(InputSchema):

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from civility.core.api import JobAccepted, accepted
 from civility.core.api_lists import (
@@ -24,6 +25,7 @@ from civility.core.api_lists import (
     UnitFilter,
     ordered,
     paginate,
+    property_examples,
 )
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
@@ -60,6 +62,19 @@ class PeriodOut(Schema):
     approval_deadline: datetime.date
     evaluations: int
     closed: bool
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=34,
+            unit_id=91,
+            month="2026-11-01",
+            self_deadline="2026-11-28",
+            review_deadline="2026-12-03",
+            approval_deadline="2026-12-05",
+            evaluations=118,
+            closed=False,
+        )
+    )
 
 
 class WorkItemIn(Schema):
@@ -113,6 +128,41 @@ class EvaluationOut(Schema):
     quota: str = Field(description="The quota line when a quota lowered the level, else empty.")
     facts: dict
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=4410,
+            period_id=34,
+            official_id=1201,
+            official_name="Trần Thị Mai",
+            unit_id=91,
+            month="2026-11-01",
+            rule_set="hanoi-2024",
+            rule_set_reason="Hà Nội's monthly rules apply to civil servants of the city.",
+            step="done",
+            work_items=[
+                {
+                    "title": "Tiếp nhận hồ sơ một cửa",
+                    "weight": "2",
+                    "done": True,
+                    "delays": 0,
+                    "quality_failures": 0,
+                    "exceeded": False,
+                    "excused": False,
+                }
+            ],
+            account="Hoàn thành các việc được giao.",
+            self_points={"general": "18", "tasks": "65", "bonus": "5"},
+            self_level="good",
+            self_total="88",
+            points={"general": "18", "tasks": "62", "bonus": "5"},
+            total="85",
+            level="good",
+            grade="B",
+            quota="",
+            facts={"violations": 0, "citizen_rating_share": "92.5"},
+        )
+    )
+
 
 class ClassificationOut(Schema):
     """A proposal is Civility's arithmetic, not a decision: `state` says which this row is,
@@ -138,6 +188,23 @@ class ClassificationOut(Schema):
     final_level: str = Field(description="The confirmed level; empty until confirmed.")
     confirmed: bool
     reasons: list[str]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=77,
+            official_id=1201,
+            official_name="Trần Thị Mai",
+            unit_id=91,
+            year=2026,
+            rule_set="decree-335-2025",
+            average_score="86.40",
+            state="proposed",
+            proposed_level="good",
+            final_level="",
+            confirmed=False,
+            reasons=["Twelve months rated; average 86.4 points."],
+        )
+    )
 
 
 def _classification_state(row: AnnualClassification) -> str:

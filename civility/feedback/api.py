@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from civility.core.api_lists import (
     Limit,
@@ -31,6 +32,7 @@ from civility.core.api_lists import (
     changed_since,
     ordered,
     paginate,
+    property_examples,
     unit_param,
 )
 from civility.feedback import actions, cases, conf, figures, stream, throttle
@@ -375,6 +377,17 @@ class ReportHandlingOut(Schema):
     handling_answers: int
     handling_satisfied: int
     handling_satisfaction_rate: float | None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            reports_closed=12,
+            reports_closed_on_time=9,
+            on_time_rate=75.0,
+            handling_answers=8,
+            handling_satisfied=6,
+            handling_satisfaction_rate=75.0,
+        )
+    )
 
 
 class FeedbackFiguresOut(Schema):

@@ -167,7 +167,7 @@ class AwardsFiguresOut(Schema):
     good_models: list[ModelCountOut]
 
 
-class FiguresOut(Schema):
+class UnitFiguresOut(Schema):
     unit_id: int = Field(examples=[91])
     unit_name: str = Field(examples=["Phường Tây Hồ"])
     period: str = Field(examples=["2026-Q4"])
@@ -263,7 +263,7 @@ def ranking(
     }
 
 
-@router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
+@router.get("/figures", response={200: UnitFiguresOut, **READ_ERRORS})
 def figures_of(
     request: HttpRequest,
     unit: int = UnitFilter("The unit; every figure covers its whole subtree.", required=True),
