@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from civility.awards import actions
 from civility.awards.eligibility import Assessor, eligibility_rows, title_for
@@ -30,6 +30,7 @@ from civility.core.api_lists import (
     UnitIdAlias,
     ordered,
     paginate,
+    property_examples,
     unit_param,
 )
 from civility.core.i18n import format_number
@@ -99,6 +100,27 @@ class NominationOut(Schema):
     rule_set: str
     lines: list[LineOut]
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=301,
+            title_id=5,
+            title_key="advanced-worker",
+            year=2026,
+            official_id=1201,
+            unit_id=91,
+            status="proposed",
+            verdict="eligible",
+            rule_set="hanoi-2024",
+            lines=[
+                {
+                    "condition": "classification",
+                    "status": "met",
+                    "text": "Classified 'completed its tasks well' or better in 2026.",
+                }
+            ],
+        )
+    )
+
 
 class NominationPage(PageBase):
     items: list[NominationOut]
@@ -111,6 +133,17 @@ class NominationIn(InputSchema):
     unit_id: int | None = None
     justification: str = Field(min_length=1, max_length=10_000)
     links: list[str] = Field(default_factory=list, max_length=20)
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            title_id=5,
+            year=2026,
+            official_id=1201,
+            unit_id=None,
+            justification="Hoàn thành xuất sắc việc tiếp nhận hồ sơ một cửa năm 2026.",
+            links=["https://civility.example/documents/4410"],
+        )
+    )
 
 
 class PastAwardIn(InputSchema):
@@ -187,13 +220,39 @@ def _nomination(n: Nomination) -> dict:
     }
 
 
-@router.get("/titles", response={200: list[TitleOut], **READ_ERRORS})
-def title_list(request: HttpRequest, include_old: bool = False):
+class TitlePage(PageBase):
+    items: list[TitleOut]
+
+
+TITLE_ORDERING = {
+    "catalogue": ("unit__path", "recipient", "level", "key", "version"),
+    "key": ("key", "version"),
+    "valid_from": ("valid_from",),
+}
+
+
+@router.get("/titles", response={200: TitlePage, **READ_ERRORS})
+def title_list(
+    request: HttpRequest,
+    include_old: bool = False,
+    unit: int | None = UnitFilter(
+        "Only the titles that apply to this unit: its own catalogue and those above it "
+        "(a catalogue applies downwards, so this is not a subtree)."
+    ),
+    ordering: str | None = Ordering(TITLE_ORDERING, "catalogue"),
+    limit: int = Limit(),
+    offset: int = Offset(),
+):
     """The title catalogues that apply to the caller's units, with every version if asked."""
     titles = AwardTitle.objects.visible_to(request.user)
+    if unit is not None:
+        titles = titles.for_unit(
+            get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+        )
     if not include_old:
         titles = titles.current()
-    return list(titles)
+    titles = ordered(titles, ordering, TITLE_ORDERING, "catalogue")
+    return paginate(request, titles, limit=limit, offset=offset)
 
 
 class EligibilityIn(InputSchema):
@@ -225,15 +284,21 @@ def _eligibility_scope(request: HttpRequest, title_id: int | None, unit_id: int)
 
 
 @router.get("/eligibility", response={200: EligibilityOut, **READ_ERRORS})
-def eligibility(request: HttpRequest, title_id: int, year: int, unit_id: int):
+def eligibility(
+    request: HttpRequest,
+    title_id: int,
+    year: int,
+    unit: int | None = UnitFilter("The unit whose officials (or units) are assessed."),
+    unit_id: int | None = UnitIdAlias(),
+):
     """Everyone (or, for a collective title, the unit and the units directly under it) with the
     computed verdict and one line per condition. A subtree too large to answer within a
     request (as on the page) answers 422: ask `POST /eligibility` for a background job."""
-    title, unit = _eligibility_scope(request, title_id, unit_id)
+    title, unit = _eligibility_scope(request, title_id, unit_param(unit, unit_id, required=True))
     if actions.eligibility_in_background(unit):
         raise ValidationError(
             {
-                "unit_id": _(
+                "unit": _(
                     "This unit has more than %(count)s officials: ask for the list as a "
                     "background job (POST /api/v1/awards/eligibility)."
                 )

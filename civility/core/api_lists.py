@@ -84,6 +84,22 @@ def Ordering(choices: dict[str, tuple[str, ...]], default: str):  # noqa: N802
     )
 
 
+def property_examples(**values) -> Callable[[dict], None]:
+    """A schema's `json_schema_extra`: each property's example, written in one place per
+    schema (Field(examples=...) on every field would bury the fields). A name that is not a
+    property fails when the schema is generated, so an example cannot outlive its field."""
+
+    def extra(schema: dict) -> None:
+        properties = schema.get("properties", {})
+        unknown = sorted(set(values) - set(properties))
+        if unknown:
+            raise KeyError(f"Examples for properties that do not exist: {unknown}")
+        for name, value in values.items():
+            properties[name]["examples"] = [value]
+
+    return extra
+
+
 def unit_param(unit: int | None, alias: int | None, *, required: bool = False) -> int | None:
     """The `unit` filter, given under its name or its deprecated alias `unit_id`."""
     if unit is not None and alias is not None and unit != alias:
@@ -118,14 +134,16 @@ def changed_since(rows: QuerySet, since: datetime.datetime | None) -> QuerySet:
 
 def paginate(
     request: HttpRequest,
-    rows: QuerySet,
+    rows: QuerySet | list,
     *,
     limit: int,
     offset: int,
     item: Callable | None = None,
 ) -> dict:
+    """One page of `rows`; a list is for collections computed in Python (rotation due dates),
+    already in their final order."""
     limit = min(limit, MAX_LIMIT)
-    count = rows.count()
+    count = len(rows) if isinstance(rows, list) else rows.count()
     shown = list(rows[offset : offset + limit])
     return {
         "count": count,

@@ -10,11 +10,23 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from civility.core.api import JobAccepted, accepted
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    PageBase,
+    UnitFilter,
+    ordered,
+    paginate,
+    property_examples,
+)
 from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
@@ -29,7 +41,7 @@ from civility.orgs.scopes import scope_of
 
 router = Router(tags=["evaluations"])
 
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 
 
@@ -50,6 +62,19 @@ class PeriodOut(Schema):
     approval_deadline: datetime.date
     evaluations: int
     closed: bool
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=34,
+            unit_id=91,
+            month="2026-11-01",
+            self_deadline="2026-11-28",
+            review_deadline="2026-12-03",
+            approval_deadline="2026-12-05",
+            evaluations=118,
+            closed=False,
+        )
+    )
 
 
 class WorkItemIn(Schema):
@@ -103,6 +128,41 @@ class EvaluationOut(Schema):
     quota: str = Field(description="The quota line when a quota lowered the level, else empty.")
     facts: dict
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=4410,
+            period_id=34,
+            official_id=1201,
+            official_name="Trần Thị Mai",
+            unit_id=91,
+            month="2026-11-01",
+            rule_set="hanoi-2024",
+            rule_set_reason="Hà Nội's monthly rules apply to civil servants of the city.",
+            step="done",
+            work_items=[
+                {
+                    "title": "Tiếp nhận hồ sơ một cửa",
+                    "weight": "2",
+                    "done": True,
+                    "delays": 0,
+                    "quality_failures": 0,
+                    "exceeded": False,
+                    "excused": False,
+                }
+            ],
+            account="Hoàn thành các việc được giao.",
+            self_points={"general": "18", "tasks": "65", "bonus": "5"},
+            self_level="good",
+            self_total="88",
+            points={"general": "18", "tasks": "62", "bonus": "5"},
+            total="85",
+            level="good",
+            grade="B",
+            quota="",
+            facts={"violations": 0, "citizen_rating_share": "92.5"},
+        )
+    )
+
 
 class ClassificationOut(Schema):
     """A proposal is Civility's arithmetic, not a decision: `state` says which this row is,
@@ -128,6 +188,23 @@ class ClassificationOut(Schema):
     final_level: str = Field(description="The confirmed level; empty until confirmed.")
     confirmed: bool
     reasons: list[str]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=77,
+            official_id=1201,
+            official_name="Trần Thị Mai",
+            unit_id=91,
+            year=2026,
+            rule_set="decree-335-2025",
+            average_score="86.40",
+            state="proposed",
+            proposed_level="good",
+            final_level="",
+            confirmed=False,
+            reasons=["Twelve months rated; average 86.4 points."],
+        )
+    )
 
 
 def _classification_state(row: AnnualClassification) -> str:
@@ -170,7 +247,20 @@ class RotationDueOut(Schema):
     retirement_exemption: Literal["", "to_assess"]
 
 
+class PeriodPage(PageBase):
+    items: list[PeriodOut]
+
+
+class ClassificationPage(PageBase):
+    items: list[ClassificationOut]
+
+
+class RotationDuePage(PageBase):
+    items: list[RotationDueOut]
+
+
 def _period_out(period: EvaluationPeriod) -> dict:
+    counted = getattr(period, "evaluation_count", None)
     return {
         "id": period.pk,
         "unit_id": period.unit_id,
@@ -178,7 +268,7 @@ def _period_out(period: EvaluationPeriod) -> dict:
         "self_deadline": period.self_deadline,
         "review_deadline": period.review_deadline,
         "approval_deadline": period.approval_deadline,
-        "evaluations": period.evaluations.count(),
+        "evaluations": period.evaluations.count() if counted is None else counted,
         "closed": period.closed_at is not None,
     }
 
@@ -215,10 +305,26 @@ def _focus(request: HttpRequest, unit_id: int | None) -> OrgUnit:
     return get_object_or_404(units, pk=unit_id)
 
 
-@router.get("/periods", response={200: list[PeriodOut], **READ_ERRORS})
-def period_list(request: HttpRequest):
-    periods = EvaluationPeriod.objects.visible_to(request.user).order_by("-month")[:100]
-    return [_period_out(period) for period in periods]
+PERIOD_ORDERING = {"month": ("month", "unit__path")}
+
+
+@router.get("/periods", response={200: PeriodPage, **READ_ERRORS})
+def period_list(
+    request: HttpRequest,
+    unit: int | None = UnitFilter("Only periods of units in this unit's subtree."),
+    ordering: str | None = Ordering(PERIOD_ORDERING, "-month"),
+    limit: int = Limit(),
+    offset: int = Offset(),
+):
+    """Evaluation periods the caller may see, the latest month first."""
+    periods = EvaluationPeriod.objects.visible_to(request.user)
+    if unit is not None:
+        focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+        periods = periods.filter(unit__path__startswith=focus.path)
+    periods = ordered(
+        periods.annotate(evaluation_count=Count("evaluations")), ordering, PERIOD_ORDERING, "-month"
+    )
+    return paginate(request, periods, limit=limit, offset=offset, item=_period_out)
 
 
 @router.get("/periods/{period_id}", response={200: PeriodOut, **READ_ERRORS})
@@ -303,29 +409,45 @@ def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: Approv
     return _evaluation_out(evaluation)
 
 
-@router.get("/classifications", response={200: list[ClassificationOut], **READ_ERRORS})
-def classification_list(request: HttpRequest, year: int, unit: int | None = None):
-    """A year's annual classifications (`unit`: a subtree); Civility's proposal until confirmed."""
+CLASSIFICATION_ORDERING = {
+    "official": ("official__full_name",),
+    "unit": ("unit__path", "official__full_name"),
+    "average_score": ("average_score",),
+}
+
+
+def _classification_out(row: AnnualClassification) -> dict:
+    return {
+        "id": row.pk,
+        "official_id": row.official_id,
+        "official_name": row.official.full_name,
+        "unit_id": row.unit_id,
+        "year": row.year,
+        "rule_set": row.rule_set,
+        "average_score": row.average_score,
+        "state": _classification_state(row),
+        "proposed_level": row.proposed_level,
+        "final_level": row.final_level,
+        "confirmed": row.is_locked(),
+        "reasons": [explain(reason) for reason in row.reasons],
+    }
+
+
+@router.get("/classifications", response={200: ClassificationPage, **READ_ERRORS})
+def classification_list(
+    request: HttpRequest,
+    year: int,
+    unit: int | None = UnitFilter("Only officials of units in this unit's subtree."),
+    ordering: str | None = Ordering(CLASSIFICATION_ORDERING, "unit"),
+    limit: int = Limit(),
+    offset: int = Offset(),
+):
+    """A year's annual classifications; Civility's proposal until confirmed."""
     rows = AnnualClassification.objects.visible_to(request.user).filter(year=year)
     if unit is not None:
         rows = rows.under(get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit))
-    return [
-        {
-            "id": row.pk,
-            "official_id": row.official_id,
-            "official_name": row.official.full_name,
-            "unit_id": row.unit_id,
-            "year": row.year,
-            "rule_set": row.rule_set,
-            "average_score": row.average_score,
-            "state": _classification_state(row),
-            "proposed_level": row.proposed_level,
-            "final_level": row.final_level,
-            "confirmed": row.is_locked(),
-            "reasons": [explain(reason) for reason in row.reasons],
-        }
-        for row in rows.select_related("official")[:2000]
-    ]
+    rows = ordered(rows.select_related("official"), ordering, CLASSIFICATION_ORDERING, "unit")
+    return paginate(request, rows, limit=limit, offset=offset, item=_classification_out)
 
 
 @router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
@@ -354,28 +476,37 @@ def figures_of(request: HttpRequest, month: datetime.date, unit: int | None = No
     }
 
 
-@router.get("/rotation/due", response={200: list[RotationDueOut], **READ_ERRORS})
-def rotation_due(request: HttpRequest, unit: int | None = None, within: int = 6):
+@router.get("/rotation/due", response={200: RotationDuePage, **READ_ERRORS})
+def rotation_due(
+    request: HttpRequest,
+    unit: int | None = UnitFilter(
+        "The unit whose subtree is looked at; default the first unit the caller manages."
+    ),
+    within: int = 6,
+    limit: int = Limit(),
+    offset: int = Offset(),
+):
     """Officials not in a leadership post, in posts subject to periodic rotation, overdue for
     rotation or due within `within` months; deferred, excepted and retiring officials are
-    left out."""
+    left out. In due-date order (the longest in post first); no other ordering."""
     from django.utils import timezone
 
     focus = _focus(request, unit)
     due, _excepted = figures.rotation_rows(
         focus, today=timezone.localdate(), within_months=max(0, min(within, 60))
     )
-    return [
-        {
-            "official_id": row.official.pk,
-            "official_name": row.official.full_name,
-            "unit_id": row.official.unit_id,
-            "post": row.official.post.name,
-            "post_start_date": row.official.post_start_date,
-            "due_on": row.due_on,
-            "overdue": row.overdue,
-            "planned": row.plan is not None,
-            "retirement_exemption": row.retirement,
-        }
-        for row in due
-    ]
+    return paginate(request, due, limit=limit, offset=offset, item=_rotation_out)
+
+
+def _rotation_out(row) -> dict:
+    return {
+        "official_id": row.official.pk,
+        "official_name": row.official.full_name,
+        "unit_id": row.official.unit_id,
+        "post": row.official.post.name,
+        "post_start_date": row.official.post_start_date,
+        "due_on": row.due_on,
+        "overdue": row.overdue,
+        "planned": row.plan is not None,
+        "retirement_exemption": row.retirement,
+    }

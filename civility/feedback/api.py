@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from civility.core.api_lists import (
     Limit,
@@ -30,6 +31,7 @@ from civility.core.api_lists import (
     changed_since,
     ordered,
     paginate,
+    property_examples,
     unit_param,
 )
 from civility.core.schemas import Message, ValidationMessage
@@ -327,6 +329,17 @@ class ReportHandlingOut(Schema):
     handling_answers: int
     handling_satisfied: int
     handling_satisfaction_rate: float | None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            reports_closed=12,
+            reports_closed_on_time=9,
+            on_time_rate=75.0,
+            handling_answers=8,
+            handling_satisfied=6,
+            handling_satisfaction_rate=75.0,
+        )
+    )
 
 
 class FeedbackFiguresOut(Schema):

@@ -1,22 +1,31 @@
 """The culture index in the API: a unit's index for a period with the components it was
-computed from, and the ranking of a unit's children with confidence bands. Read-only, and
-only what the dashboard shows (civility/insights/figures.py): nothing is computed here."""
+computed from, the ranking of a unit's children with confidence bands, and the figures the
+pages show (satisfaction, calls, reports, inspections, evaluations, awards). Read-only, and
+only what the pages show (insights/figures.py, insights/scorecards.py, each app's figures
+module): nothing is computed here."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from civility.awards import actions as award_actions
+from civility.awards.figures import decision_counts, model_counts
 from civility.core.api_lists import UnitFilter
 from civility.core.schemas import DecimalString, Message, ValidationMessage
-from civility.insights import figures
+from civility.evaluations.figures import month_figures
+from civility.evaluations.models import MANAGER_ROLES
+from civility.insights import figures, scorecards
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period, PeriodError
 from civility.orgs.models import OrgUnit
+from civility.orgs.scopes import scope_of
 
 router = Router(tags=["insights"])
 
@@ -86,6 +95,95 @@ class RankingOut(Schema):
     unit_name: str
     period: str
     rows: list[RankOut]
+
+
+class MeasureOut(Schema):
+    key: Literal["satisfaction", "reports", "assistance", "inspections", "index", "rank"] = Field(
+        examples=["satisfaction"]
+    )
+    label: str = Field(examples=["Citizens' satisfaction"])
+    unit_label: str = Field(
+        description="'%' for a share, 'points' for a score, '' for the index and the rank.",
+        examples=["%"],
+    )
+    status: Literal["ok", "not_enough", "no_data"] = Field(
+        description="ok: measured; not_enough: below the minimum sample, so no value is "
+        "given; no_data: nothing in the period.",
+        examples=["ok"],
+    )
+    value: DecimalString | None = Field(
+        description="The figure (a rank for `rank`); null unless the status is ok.",
+        examples=["86.4"],
+    )
+    band_low: DecimalString | None = Field(description=BAND, examples=["81.2"])
+    band_high: DecimalString | None = Field(description=BAND, examples=["90.3"])
+    meeting: int | None = Field(
+        description="For a share: how many of `sample` meet the measure.", examples=[173]
+    )
+    sample: int | None = Field(
+        description="The sample size (ratings, calls, reports closed, inspections; for the "
+        "rank, the siblings ranked).",
+        examples=[200],
+    )
+    min_sample: int | None = Field(
+        description="Below this sample the figure is not enough data.", examples=[30]
+    )
+    note: str = Field(
+        description="Why there is no value, in the language asked for.", examples=[""]
+    )
+
+
+class EvaluationMonthOut(Schema):
+    month: datetime.date = Field(examples=["2026-10-01"])
+    evaluations: int = Field(description="Scored evaluations of the month.", examples=[120])
+    approved: int = Field(description="Of which approved: the levels count these.", examples=[118])
+    levels: dict[str, int] = Field(
+        description="Approved evaluations per level.",
+        examples=[{"excellent": 20, "good": 80, "completed": 16, "not_completed": 2}],
+    )
+    on_time_rate: float | None = Field(
+        description="Per cent of evaluations self-assessed by the deadline.", examples=[92.5]
+    )
+
+
+class TitleCountOut(Schema):
+    title: str = Field(examples=["Lao động tiên tiến"])
+    collectives: int = Field(examples=[2])
+    individuals: int = Field(examples=[41])
+
+
+class ModelCountOut(Schema):
+    category: str = Field(examples=["environment"])
+    label: str = Field(examples=["Environment and landscape"])
+    models: int = Field(description="Good models started in the subtree.", examples=[3])
+    replications: int = Field(description="Units of the subtree that took one up.", examples=[5])
+    count_only: int = Field(description="Models known only by a yearly total.", examples=[0])
+
+
+class AwardsFiguresOut(Schema):
+    decisions: int = Field(description="Decisions dated in the period.", examples=[4])
+    recorded: int = Field(description="Of which earlier decisions recorded.", examples=[1])
+    titles: list[TitleCountOut]
+    good_models: list[ModelCountOut]
+
+
+class UnitFiguresOut(Schema):
+    unit_id: int = Field(examples=[91])
+    unit_name: str = Field(examples=["Phường Tây Hồ"])
+    period: str = Field(examples=["2026-Q4"])
+    period_start: datetime.date = Field(examples=["2026-10-01"])
+    period_end: datetime.date = Field(examples=["2026-12-31"])
+    measures: list[MeasureOut] = Field(
+        description="Satisfaction, public-place reports closed on time, assistance calls "
+        "answered in time, the inspection score, the culture index and the rank, as the "
+        "unit's scorecard counts them."
+    )
+    evaluations: list[EvaluationMonthOut] | None = Field(
+        description="Each month of the period; null when the caller does not manage the unit."
+    )
+    awards: AwardsFiguresOut | None = Field(
+        description="Null when the caller may not read the unit's awards."
+    )
 
 
 def _period(text: str | None) -> Period:
@@ -161,5 +259,71 @@ def ranking(
                 "notes": [note for _key, _label, note in row.notes],
             }
             for row in figures.children_ranked(focus, asked)
+        ],
+    }
+
+
+@router.get("/figures", response={200: UnitFiguresOut, **READ_ERRORS})
+def figures_of(
+    request: HttpRequest,
+    unit: int = UnitFilter("The unit; every figure covers its whole subtree.", required=True),
+    period: str | None = PERIOD,
+):
+    """The figures the pages show for a unit's subtree and a period, each with its sample
+    size and, for a share or a score, its 95% band; a figure below its minimum sample is
+    `not_enough` with no value. Evaluations and awards only for callers who may read them."""
+    focus = _unit(request, unit)
+    asked = _period(period)
+    today = timezone.localdate()
+    measures = scorecards.measures(focus, asked, today=today)
+    manages = scope_of(request.user).covers(focus, roles=MANAGER_ROLES)
+    return {
+        "unit_id": focus.pk,
+        "unit_name": focus.display_name,
+        "period": asked.slug,
+        "period_start": asked.start,
+        "period_end": asked.end,
+        "measures": [
+            {
+                "key": m.key,
+                "label": m.label,
+                "unit_label": m.unit_label,
+                "status": m.status,
+                "value": m.value,
+                "band_low": m.low,
+                "band_high": m.high,
+                "meeting": m.part,
+                "sample": m.sample,
+                "min_sample": m.min_sample,
+                "note": m.note,
+            }
+            for m in measures
+        ],
+        "evaluations": [_evaluation_month(focus, month.start) for month in asked.months()]
+        if manages
+        else None,
+        "awards": _awards(focus, asked) if award_actions.can_read(request.user, focus) else None,
+    }
+
+
+def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict:
+    totals = month_figures(unit, month)
+    return {
+        "month": totals.month,
+        "evaluations": totals.evaluations,
+        "approved": totals.approved,
+        "levels": {value: count for value, _label, count, _percent in totals.level_rows()},
+        "on_time_rate": totals.on_time_rate,
+    }
+
+
+def _awards(unit: OrgUnit, period: Period) -> dict:
+    counts = decision_counts(unit, period.start, period.end)
+    return {
+        "decisions": counts.decisions,
+        "recorded": counts.recorded,
+        "titles": [vars(title) for title in counts.titles],
+        "good_models": [
+            vars(count) for count in model_counts(unit, years=(period.start.year, period.end.year))
         ],
     }

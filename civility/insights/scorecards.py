@@ -283,6 +283,30 @@ def _linked(unit: OrgUnit, on: datetime.date) -> list[OrgUnit]:
     return list(units.valid_on(on).order_by("name"))
 
 
+def _period_measures(
+    unit: OrgUnit,
+    period: Period,
+    entry: CultureIndex | None,
+    reports_minimum: int,
+    *,
+    with_reports: bool,
+) -> list[Measure]:
+    measures = [_index_measure(SATISFACTION, entry)]
+    if with_reports:
+        measures.append(_reports_measure(unit, period, reports_minimum))
+    measures += [_index_measure(ASSISTANCE, entry), _index_measure(INSPECTIONS, entry)]
+    return measures + _index_and_rank(entry)
+
+
+def measures(unit: OrgUnit, period: Period, *, today: datetime.date) -> list[Measure]:
+    """A unit's figures for one period as its scorecard counts them, every one of them
+    whatever the publication settings: for signed-in readers of their own units (the API)."""
+    minimum = policy_values([policies.REPORTS_MIN_SAMPLE.key], unit=unit.province or unit, on=today)
+    entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
+    minimum = minimum[policies.REPORTS_MIN_SAMPLE.key].value
+    return _period_measures(unit, period, entry, minimum, with_reports=True)
+
+
 def build(unit: OrgUnit, period: Period, *, reports_minimum: int) -> Scorecard:
     periods = period.last(TREND_PERIODS)
     entries = {
@@ -291,15 +315,20 @@ def build(unit: OrgUnit, period: Period, *, reports_minimum: int) -> Scorecard:
             unit=unit, period_kind=period.kind, period_start__in=[p.start for p in periods]
         )
     }
-    figures = []
-    for each in periods:
-        entry = entries.get(each.start)
-        measures = [_index_measure(SATISFACTION, entry)]
-        if unit.is_commune_level():  # reports are about public places, filed with a commune
-            measures.append(_reports_measure(unit, each, reports_minimum))
-        measures += [_index_measure(ASSISTANCE, entry), _index_measure(INSPECTIONS, entry)]
-        measures += _index_and_rank(entry)
-        figures.append(PeriodFigures(each, measures))
+    figures = [
+        PeriodFigures(
+            each,
+            # Reports are about public places, filed with a commune: a commune's card shows them.
+            _period_measures(
+                unit,
+                each,
+                entries.get(each.start),
+                reports_minimum,
+                with_reports=unit.is_commune_level(),
+            ),
+        )
+        for each in periods
+    ]
     on = min(period.end, unit.valid_to or period.end)
     siblings = siblings_ranked(unit, period)
     linkable = OrgUnit.objects.filter(

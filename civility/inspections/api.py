@@ -15,9 +15,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from civility.core.api_lists import Limit, Offset, Ordering, PageBase, UnitFilter, ordered, paginate
+from civility.core.api_lists import (
+    Limit,
+    Offset,
+    Ordering,
+    PageBase,
+    UnitFilter,
+    ordered,
+    paginate,
+    property_examples,
+)
 from civility.core.i18n import format_percent
 from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.inspections import actions
@@ -98,6 +107,23 @@ class SectionOut(Schema):
     criteria: list[CriterionOut]
 
 
+INSPECTION_EXAMPLES = {
+    "id": 512,
+    "kind": "planned",
+    "status": "submitted",
+    "unit_id": 91,
+    "place_id": None,
+    "inspecting_unit_id": 1,
+    "plan_id": 12,
+    "planned_on": "2026-11-03",
+    "submitted_at": "2026-11-03T04:30:00Z",
+    "score": "86.50",
+    "section_scores": {"3": "90.00", "4": "80.00"},
+    "template": "Kiểm tra văn hóa công vụ tại bộ phận một cửa",
+    "template_version": 2,
+}
+
+
 class InspectionOut(Schema):
     id: int
     kind: str
@@ -113,10 +139,49 @@ class InspectionOut(Schema):
     template: str
     template_version: int
 
+    model_config = ConfigDict(json_schema_extra=property_examples(**INSPECTION_EXAMPLES))
+
 
 class InspectionDetailOut(InspectionOut):
     sections: list[SectionOut]
     answers: list[AnswerOut]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            **INSPECTION_EXAMPLES,
+            sections=[
+                {
+                    "id": 3,
+                    "title": "Thái độ phục vụ",
+                    "title_en": "Attitude",
+                    "criteria": [
+                        {
+                            "id": 31,
+                            "ref": "1.1",
+                            "text": "Cán bộ đeo thẻ công chức",
+                            "text_en": "Staff wear their badge",
+                            "answer_kind": "yes_no",
+                            "max_score": None,
+                            "options": [],
+                            "weight": "1",
+                            "photo_required": False,
+                            "allows_not_applicable": True,
+                        }
+                    ],
+                }
+            ],
+            answers=[
+                {
+                    "criterion_id": 31,
+                    "client_id": "0b6f1c3e-6f1d-4c7e-9a51-2f1f0c9d8e11",
+                    "value": "yes",
+                    "not_applicable": False,
+                    "note": "",
+                    "answered_at": "2026-11-03T02:15:00Z",
+                }
+            ],
+        )
+    )
 
 
 class InspectionPage(PageBase):
@@ -141,6 +206,18 @@ class ActionOut(Schema):
     deadline: datetime.date
     status: str
     overdue: bool
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=88,
+            inspection_id=512,
+            unit_id=91,
+            description="Niêm yết lại thủ tục hành chính còn thiếu tại quầy số 2.",
+            deadline="2026-12-15",
+            status="open",
+            overdue=False,
+        )
+    )
 
 
 class FindingOut(Schema):

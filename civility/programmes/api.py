@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from civility.core.api_lists import (
     Limit,
@@ -291,11 +291,15 @@ def indicator_list(request: HttpRequest, limit: int = Limit(100), offset: int = 
     return paginate(request, indicators, limit=limit, offset=offset)
 
 
+# A year outside this is a typo, not a plan: 422 naming `year`, never a date out of range.
+YEAR = Query(..., ge=2000, le=2100, description="Calendar year.", example=2026)
+
+
 @router.get("/indicators/{indicator_id}/performance", response={200: PerformanceOut, **READ_ERRORS})
 def indicator_performance(
     request: HttpRequest,
     indicator_id: int,
-    year: int,
+    year: int = YEAR,
     unit: int | None = None,
     through: int | None = None,
 ):
@@ -349,7 +353,7 @@ def actual_report(request: HttpRequest, indicator_id: int, payload: ActualIn):
 
 
 @router.get("/titles/{title}/figures", response={200: TitleFiguresOut, **READ_ERRORS})
-def title_figures(request: HttpRequest, title: CulturalTitle, year: int, unit: int):
+def title_figures(request: HttpRequest, title: CulturalTitle, unit: int, year: int = YEAR):
     """A cultural title's figures for a unit and year: households or units recognised against the
     target."""
     focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)

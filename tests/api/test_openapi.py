@@ -48,3 +48,39 @@ def test_docs_page_uses_bundled_files_not_a_cdn(client, plain_static_files):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "://" not in html
+
+
+# The main resources an integrator syncs: every property shows an example value.
+EXAMPLED = (
+    "UnitOut",
+    "UnitRef",
+    "PostRef",
+    "PlaceOut",
+    "OfficialOut",
+    "OfficialCreate",
+    "OfficialPatch",
+    "InspectionOut",
+    "InspectionDetailOut",
+    "ActionOut",
+    "ReportHandlingOut",
+    "PeriodOut",
+    "EvaluationOut",
+    "ClassificationOut",
+    "NominationOut",
+    "NominationIn",
+    "MeasureOut",
+)
+
+
+def test_the_main_resources_have_an_example_on_every_property(client):
+    document = client.get("/api/v1/openapi.json").json()
+    validate(document)
+
+    schemas = document["components"]["schemas"]
+    missing = [
+        f"{name}.{prop}"
+        for name in EXAMPLED
+        for prop, schema in schemas[name]["properties"].items()
+        if not schema.get("examples")
+    ]
+    assert missing == []

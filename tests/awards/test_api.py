@@ -107,7 +107,7 @@ def test_a_subtree_too_large_for_a_request_is_sent_to_the_job(client, cast, cata
 
     response = client.get("/api/v1/awards/eligibility", asked)
 
-    assert response.status_code == 422 and response.json()["field"] == "unit_id"
+    assert response.status_code == 422 and response.json()["field"] == "unit"
     assert "POST /api/v1/awards/eligibility" in response.json()["message"]
 
 
@@ -121,3 +121,36 @@ def test_an_eligibility_job_outside_scope_is_404_and_starts_nothing(client, cast
         content_type="application/json",
     )
     assert response.status_code == 404 and not Job.objects.exists()
+
+
+def test_titles_answer_one_page_filtered_to_the_catalogues_that_apply_to_a_unit(
+    client, cast, catalogue
+):
+    client.force_login(cast.a.head)
+    first = client.get("/api/v1/awards/titles", {"limit": 2, "unit": cast.a.ward.pk}).json()
+    by_key = client.get("/api/v1/awards/titles", {"ordering": "-key", "limit": 500}).json()
+
+    assert first["count"] == by_key["count"] > 2 and len(first["items"]) == 2
+    assert "offset=2" in first["next"]
+    keys = [item["key"] for item in by_key["items"]]
+    assert keys == sorted(keys, reverse=True)
+    assert client.get("/api/v1/awards/titles", {"ordering": "salary"}).status_code == 400
+
+
+def test_eligibility_takes_unit_with_unit_id_as_its_deprecated_alias(
+    client, cast, catalogue, classify
+):
+    classify(cast.a.official, "good")
+    client.force_login(cast.a.head)
+    asked = {"title_id": title("advanced-worker").pk, "year": YEAR}
+
+    new = client.get("/api/v1/awards/eligibility", {**asked, "unit": cast.a.ward.pk})
+    old = client.get("/api/v1/awards/eligibility", {**asked, "unit_id": cast.a.ward.pk})
+    both = client.get(
+        "/api/v1/awards/eligibility", {**asked, "unit": cast.a.ward.pk, "unit_id": cast.city.pk}
+    )
+    missing = client.get("/api/v1/awards/eligibility", asked)
+
+    assert new.status_code == 200 and new.json() == old.json()
+    assert both.status_code == 400 and both.json()["field"] == "unit"
+    assert missing.status_code == 422 and missing.json()["field"] == "unit"

@@ -69,3 +69,22 @@ def test_an_evaluation_outside_the_token_scope_is_404(client, cast, people, open
     other = _headers(cast.admin, cast.b.ward, Role.UNIT_HEAD)
     response = client.get(f"/api/v1/evaluations/evaluations/{evaluation.pk}", headers=other)
     assert response.status_code == 404
+
+
+def test_periods_classifications_and_rotations_answer_one_page_each(client, cast, open_period):
+    open_period(unit=cast.a.ward)
+    open_period(unit=cast.b.ward)
+    client.force_login(cast.admin)
+
+    ward_a = client.get("/api/v1/evaluations/periods", {"unit": cast.a.ward.pk}).json()
+    everything = client.get("/api/v1/evaluations/periods", {"limit": 1}).json()
+    classifications = client.get("/api/v1/evaluations/classifications", {"year": 2025}).json()
+    rotations = client.get("/api/v1/evaluations/rotation/due", {"unit": cast.city.pk}).json()
+
+    assert [p["unit_id"] for p in ward_a["items"]] == [cast.a.ward.pk]
+    assert ward_a["items"][0]["evaluations"] >= 1
+    assert everything["count"] == 2 and len(everything["items"]) == 1 and everything["next"]
+    for page in (classifications, rotations):
+        assert set(page) == {"count", "limit", "offset", "next", "previous", "items"}
+    bad = client.get("/api/v1/evaluations/classifications", {"year": 2025, "ordering": "pay"})
+    assert bad.status_code == 400 and bad.json()["field"] == "ordering"

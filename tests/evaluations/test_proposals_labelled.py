@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def states(client, year: int) -> dict[int, tuple[str, str, str]]:
-    rows = client.get("/api/v1/evaluations/classifications", {"year": year}).json()
+    rows = client.get("/api/v1/evaluations/classifications", {"year": year}).json()["items"]
     return {
         row["official_id"]: (row["state"], row["proposed_level"], row["final_level"])
         for row in rows

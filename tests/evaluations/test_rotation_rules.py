@@ -107,7 +107,7 @@ def test_without_a_retirement_date_the_exemption_is_to_be_assessed_decree_59(cli
     client.force_login(cast.a.head)
     with time_machine.travel(datetime.datetime(2025, 6, 10, 3, tzinfo=datetime.UTC)):
         body = client.get(reverse("evaluations:rotation_list") + "?within=3").content.decode()
-        api = client.get("/api/v1/evaluations/rotation/due?within=3").json()
+        api = client.get("/api/v1/evaluations/rotation/due?within=3").json()["items"]
     assert "Retirement date not recorded: the exemption for under 18 months to retirement" in body
     assert [row["retirement_exemption"] for row in api] == ["to_assess"]
 

@@ -15,81 +15,11 @@ import time_machine
 from django.utils import translation
 
 from civility.core.i18n import format_number, format_percent
-from civility.feedback.models import (
-    AssistanceCall,
-    PublicReport,
-    ReportCategory,
-    ReportChannel,
-    ReportStatus,
-    new_receipt,
-)
-from civility.insights import actions
-from civility.insights.models import WeightSet
-from civility.insights.periods import Period
-from civility.insights.sources import DEFAULT_MIN_SAMPLES
 from civility.orgs.actions import set_policy
 from civility.orgs.history import replace_successions
 from civility.orgs.models import ShareBasis, UnitKind
 from tests.factories import make_unit
-from tests.insights.conftest import at, counter, inspect, rate
-
-NOW = datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC)
-TODAY = NOW.date()
-Q4 = Period.parse("2026-Q4")
-DAY = datetime.date(2026, 11, 3)
-
-
-def _reports(ward, *, on_time: int, late: int, description: str = "Rác ở chợ") -> None:
-    category, _ = ReportCategory.objects.get_or_create(
-        code="littering", defaults={"name": "Xả rác"}
-    )
-    for index in range(on_time + late):
-        closed = at(DAY, 15)
-        PublicReport.objects.create(
-            receipt=new_receipt(),
-            category=category,
-            description=description,
-            unit=ward,
-            channel=ReportChannel.WEB,
-            status=ReportStatus.CLOSED,
-            submitted_at=at(DAY, 8),
-            due_at=closed + datetime.timedelta(hours=1 if index < on_time else -1),
-            closed_at=closed,
-            contact_name="Trần Thị Bí Mật",
-        )
-
-
-def _calls(counter_unit, *, in_time: int, late: int) -> None:
-    for index in range(in_time + late):
-        raised = at(DAY, 9) + datetime.timedelta(minutes=index)
-        wait = datetime.timedelta(seconds=30 if index < in_time else 600)
-        AssistanceCall.objects.create(
-            counter=counter_unit, source="kiosk", raised_at=raised, acknowledged_at=raised + wait
-        )
-
-
-@pytest.fixture
-def wards(cast):
-    """Ward A: 40 ratings (30 satisfied), 12 reports closed (9 on time), 10 calls (8 in
-    time), 3 inspections. Ward B: 5 ratings only, and 3 inspections. The index weighs
-    satisfaction and inspections only, so both wards are ranked."""
-    WeightSet.objects.create(
-        unit=cast.city,
-        year=2026,
-        weights={"satisfaction": 1, "inspection_score": 1},
-        min_samples=DEFAULT_MIN_SAMPLES,
-    )
-    counter_a, counter_b = counter(cast.a.ward), counter(cast.b.ward)
-    rate(counter_a, DAY, satisfied=30, dissatisfied=10)
-    rate(counter_b, DAY, satisfied=5)
-    for score in ("80", "90", "70"):
-        inspect(cast.a.ward, score, DAY, city=cast.city)
-        inspect(cast.b.ward, score, DAY, city=cast.city)
-    _reports(cast.a.ward, on_time=9, late=3)
-    _calls(counter_a, in_time=8, late=2)
-    with time_machine.travel(NOW):
-        actions.refresh(periods=[Q4], today=TODAY)
-    return cast
+from tests.insights.conftest import NOW, TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -125,3 +125,15 @@ def test_api_programme_figures(client, cast, programme, make_token):
         f"/api/v1/programmes/{programme.pk}/tasks", {"status": "overdue"}, headers=headers
     )
     assert response.json()["count"] == 1
+
+
+def test_a_year_out_of_range_is_a_422_naming_it_not_a_server_error(client, cast, revenue):
+    client.force_login(cast.admin)
+
+    for path in (
+        f"/api/v1/programmes/indicators/{revenue.pk}/performance",
+        "/api/v1/programmes/titles/family/figures",
+    ):
+        response = client.get(path, {"year": 0, "unit": cast.a.ward.pk})
+        assert response.status_code == 422, path
+        assert response.json()["field"] == "year"

@@ -56,7 +56,7 @@ def test_the_titles_offered_are_those_of_the_users_province(client, cast, sonla,
     coordinator = sonla.coordinator if side == "son_la" else cast.city_coordinator
     client.force_login(coordinator)
 
-    listed = client.get("/api/v1/awards/titles").json()
+    listed = client.get("/api/v1/awards/titles").json()["items"]
     assert {title["id"] for title in listed} == {t.pk for t in _current(own).values()}
     page = html.unescape(client.get(f"/awards/eligibility/?unit={own.pk}").content.decode())
     own_names = {title.name_en for title in _current(own).values()}
