@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.insights import test_scorecards as scorecard_tests
+from tests.insights import conftest as insights_fixtures
 
 pytestmark = pytest.mark.browser
 
-wards = scorecard_tests.wards
+wards = insights_fixtures.wards  # the scorecards' data, as their page tests use it
 
 SMALL_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
