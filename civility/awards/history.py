@@ -503,26 +503,15 @@ def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, 
 
 
 def request_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
-    """Keep the uploaded file and have a background job import it; a small file is imported
-    at once, by the same job. Returns the core Job."""
+    """Have a background job record the decisions of the uploaded file; a small file is
+    imported at once, by the same job. Returns the core Job."""
     from django.core.exceptions import PermissionDenied
-    from django.core.files.storage import default_storage
 
-    from civility.core import jobs
-    from civility.core.files import extension_of, random_stem
-    from civility.orgs.actions import INLINE_IMPORT_BYTES
+    from civility.orgs.imports.stored import enqueue_stored_import
 
     if not can_decide(actor, root):
         raise PermissionDenied
-    stored = default_storage.save(
-        f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
-    )
     title = _("Check a file of earlier decisions") if dry_run else _("Import earlier decisions")
-    return jobs.enqueue(
-        actor=actor,
-        kind=KIND,
-        title=f"{title}: {upload.name}",
-        unit=root,
-        params={"file": stored, "file_name": upload.name, "dry_run": dry_run},
-        inline=upload.size <= INLINE_IMPORT_BYTES,
+    return enqueue_stored_import(
+        actor=actor, kind=KIND, title=title, root=root, upload=upload, dry_run=dry_run
     )

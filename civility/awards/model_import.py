@@ -33,12 +33,12 @@ from civility.core.audit import acting_as
 from civility.orgs.imports import Column, ImportResult, Table, normalize
 from civility.orgs.imports.cells import BadValue, Sheet, code_key, parse_date
 from civility.orgs.imports.columns import vocabulary_of
+from civility.orgs.imports.stored import enqueue_stored_import
 from civility.orgs.imports.templates import spreadsheet_csv, spreadsheet_template
 from civility.orgs.models import OrgUnit
 
 KIND = "awards.import_good_models"
 # Files up to this size (a few thousand models) are imported within the request, by the job.
-INLINE_IMPORT_BYTES = 256 * 1024
 
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     ModelCategory.ONE_STOP: ("Một cửa thân thiện", "Một cửa"),
@@ -321,26 +321,13 @@ def import_good_models(
 
 
 def request_good_models_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
-    """Keep the uploaded file and have a background job import it; a small file is imported
-    at once, by the same job. Returns the core Job."""
-    from django.core.files.storage import default_storage
-
-    from civility.core import jobs
-    from civility.core.files import extension_of, random_stem
-
+    """Have a background job register the good models of the uploaded file; a small file is
+    imported at once, by the same job. Returns the core Job."""
     if not actions.can_manage(actor, root):
         raise PermissionDenied
-    stored = default_storage.save(
-        f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
-    )
     title = _("Check a file of good models") if dry_run else _("Import good models")
-    return jobs.enqueue(
-        actor=actor,
-        kind=KIND,
-        title=f"{title}: {upload.name}",
-        unit=root,
-        params={"file": stored, "file_name": upload.name, "dry_run": dry_run},
-        inline=upload.size <= INLINE_IMPORT_BYTES,
+    return enqueue_stored_import(
+        actor=actor, kind=KIND, title=title, root=root, upload=upload, dry_run=dry_run
     )
 
 

@@ -186,9 +186,6 @@ def import_officials(
 
 
 IMPORT_BATCH = 5000
-# Files up to this size (about 2,000 officials) are imported within the request, by the same
-# job.
-INLINE_IMPORT_BYTES = 256 * 1024
 
 
 IMPORT_TITLES = {
@@ -209,29 +206,21 @@ def request_import(
     dry_run: bool = False,
     create_missing_posts: bool = False,
 ):
-    """Keep the uploaded file and have a background job import it (`import_structure` or
+    """Have a background job import the uploaded file (`import_structure` or
     `import_officials`, as `kind` says); a small file is imported at once, by the same job.
     Returns the core Job."""
-    from django.core.files.storage import default_storage
-
-    from civility.core import jobs
-    from civility.core.files import extension_of, random_stem
+    from civility.orgs.imports.stored import enqueue_stored_import
 
     ensure_can_manage(actor, root)
-    stored = default_storage.save(
-        f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
-    )
-    params = {"file": stored, "file_name": upload.name, "dry_run": dry_run}
-    if kind == "officials":
-        params["create_missing_posts"] = create_missing_posts
-    title = IMPORT_TITLES[kind][dry_run]
-    return jobs.enqueue(
+    options = {"create_missing_posts": create_missing_posts} if kind == "officials" else {}
+    return enqueue_stored_import(
         actor=actor,
         kind=f"orgs.import_{kind}",
-        title=f"{title}: {upload.name}",
-        unit=root,
-        params=params,
-        inline=upload.size <= INLINE_IMPORT_BYTES,
+        title=IMPORT_TITLES[kind][dry_run],
+        root=root,
+        upload=upload,
+        dry_run=dry_run,
+        **options,
     )
 
 

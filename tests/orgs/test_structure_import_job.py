@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from civility.core import jobs
 from civility.core.models import AuditEvent, Job, JobStatus
-from civility.orgs import actions
+from civility.orgs.imports import stored
 from civility.orgs.models import OrgUnit
 from tests.orgs.test_imports import NESTED_TREE, STRUCTURE_HEADER
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def background(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr(actions, "INLINE_IMPORT_BYTES", 0)  # every file goes to the worker
+    monkeypatch.setattr(stored, "INLINE_IMPORT_BYTES", 0)  # every file goes to the worker
 
 
 def as_csv(rows) -> SimpleUploadedFile:

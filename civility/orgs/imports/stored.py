@@ -1,18 +1,43 @@
-"""The one way a background job imports an uploaded spreadsheet (officials, good models,
-earlier decisions, ...): the view stored the file and queued a core job; the job reads it,
-lets the importer check every row and write all or none, and says how it went."""
+"""The one way an uploaded spreadsheet (units, officials, good models, earlier decisions, ...)
+is imported: `enqueue_stored_import` keeps the file and queues a core job; the job's runner
+calls `run_stored_import`, which reads it, lets the importer check every row and write all or
+none, and says how it went."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civility.core import jobs
+from civility.core.files import extension_of, random_stem
 from civility.core.models import Job
 from civility.orgs.imports.files import ImportFileError, ImportResult, Table, read_table
+
+# A file this small (about 2,000 officials) is imported within the request, by the same job;
+# a larger one by a worker.
+INLINE_IMPORT_BYTES = 256 * 1024
+
+
+def enqueue_stored_import(
+    *, actor, kind: str, title: str, root, upload: UploadedFile, dry_run: bool, **params
+) -> Job:
+    """Keep the uploaded file and have the job `kind` import it into `root`'s subtree; the
+    caller has checked that `actor` may. Returns the core Job."""
+    stored = default_storage.save(
+        f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
+    )
+    return jobs.enqueue(
+        actor=actor,
+        kind=kind,
+        title=f"{title}: {upload.name}",
+        unit=root,
+        params={"file": stored, "file_name": upload.name, "dry_run": dry_run, **params},
+        inline=upload.size <= INLINE_IMPORT_BYTES,
+    )
 
 
 class Importer(Protocol):
