@@ -253,11 +253,18 @@ def test_the_assistance_listener_reconnects_after_the_database_restarts(pg, tmp_
             assert time.monotonic() - restarted < 15, "the listener never came back"
             time.sleep(0.2)
         print(f"listening again {time.monotonic() - restarted:.1f} s after the restart")
-        # ...and a call raised now reaches the screen that stayed connected, within a second.
-        sent = time.monotonic()
+        # ...and a call raised now reaches the screen that stayed connected, within a second of
+        # being raised. The clock starts when the web process stored the call (its raised_at),
+        # not when the request left: the first request after a restart also reopens the web
+        # process's own database connection, which is not the listener's work.
         status, body = post(web, "/api/v1/feedback/kiosk/assistance", pg.seed["secret"])
         assert status == 200 and body["created"], (status, body)
         assert listener.arrived.wait(5), "the stream did not pass the call on"
-        _name, data, arrived = listener.events[0]
+        _name, data, _arrived = listener.events[0]
         assert data["call"] == body["id"]
-        assert arrived - sent < 1.0
+        [(raised_at,)] = pg.query(
+            "SELECT raised_at FROM feedback_assistancecall WHERE id = %s", [body["id"]]
+        )
+        delay = listener.wall[0] - raised_at.timestamp()
+        print(f"the call reached the screen {delay:.3f} s after it was raised")
+        assert delay < 1.0, delay

@@ -29,13 +29,15 @@ pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
 class Listener(threading.Thread):
-    """An SSE client: records (event name, data, arrival time) of each event it hears."""
+    """An SSE client: records (event name, data, arrival time) of each event it hears, and
+    in `wall` the same arrivals on the wall clock, to compare with times the server stored."""
 
     def __init__(self, port: int, token: str) -> None:
         super().__init__(daemon=True)
         self.port, self.token = port, token
         self.ready = threading.Event()
         self.events: list[tuple[str, dict, float]] = []
+        self.wall: list[float] = []
         self.arrived = threading.Event()
 
     def run(self) -> None:
@@ -55,6 +57,7 @@ class Listener(threading.Thread):
                 name = text.removeprefix("event: ")
             elif text.startswith("data: "):
                 self.events.append((name, json.loads(text[6:]), time.monotonic()))
+                self.wall.append(time.time())
                 self.arrived.set()
 
 
