@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 # Stop the embedded PostgreSQL when the command ends (a no-op when DATABASE_URL is set).
 STOP_DB := $(if $(DATABASE_URL),true,$(PY) -m civility.embedded_db stop)
 
-.PHONY: run test test-system bench setup lint messages browsers clean-db
+.PHONY: run test test-system bench setup lint typecheck messages browsers clean-db
 
 run: setup
 	@trap 'kill $$(jobs -p) 2> /dev/null; $(STOP_DB)' EXIT INT TERM; \
@@ -76,6 +76,10 @@ messages: setup
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# mypy with django-stubs over civility/ ([tool.mypy] in pyproject.toml names the strict modules).
+typecheck: setup
+	DEBUG=true $(VENV)/bin/mypy
 
 clean-db:
 	$(STOP_DB); rm -rf .data

@@ -31,8 +31,9 @@ from django.utils.translation import pgettext_lazy
 
 from civility.awards.rules import RULE_SET_CHOICES, Classification, rule_set_by_key
 from civility.codes.models import overlapping_q
-from civility.core.files import RandomName, extension_of
+from civility.core.files import RandomName
 from civility.core.i18n import localized
+from civility.core.models import Evidence
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import Role, scope_of
 
@@ -814,46 +815,16 @@ class Nomination(models.Model):
         return {"unit_path": self.unit.path}
 
 
-class NominationEvidence(models.Model):
+class NominationEvidence(Evidence):
+    audit_unit = "nomination.unit"
+
     nomination = models.ForeignKey(
         Nomination, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("nomination")
     )
     file = models.FileField(_("file"), upload_to=RandomName("awards/evidence/%Y/%m/"), blank=True)
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    label = models.CharField(_("label"), max_length=300, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
-    added_at = models.DateTimeField(_("added at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
-        ordering = ["added_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(file="") | ~Q(url=""), name="awards_evidence_has_file_or_link"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.label or (self.download_name if self.file else self.url)
 
     def get_absolute_url(self) -> str:
         return reverse("awards:evidence_file", args=[self.pk])
-
-    @property
-    def download_name(self) -> str:
-        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.nomination.unit.path}
 
 
 class VoteChoice(models.TextChoices):

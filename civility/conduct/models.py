@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Code, overlapping_q
 from civility.conduct.rules import RULE_SET_CHOICES, DisciplineForm, Severity, rule_set_by_key
-from civility.core.files import RandomName, extension_of
+from civility.core.files import RandomName
 from civility.core.i18n import localized
+from civility.core.models import Evidence
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import Role, scope_of
 
@@ -642,48 +643,18 @@ class RecordStep(models.Model):
         return {"unit_path": self.record.unit.path}
 
 
-class RecordEvidence(models.Model):
+class RecordEvidence(Evidence):
+    """An anonymous reporter's file keeps no `filename`: the name could tell who they are."""
+
+    audit_unit = "record.unit"
+
     record = models.ForeignKey(
         ViolationRecord, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("record")
     )
     file = models.FileField(_("file"), upload_to=RandomName("conduct/evidence/%Y/%m/"), blank=True)
-    # The name the staff member's file had; empty for an anonymous reporter's, whose file
-    # name could tell who they are.
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    label = models.CharField(_("label"), max_length=300, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
-    added_at = models.DateTimeField(_("added at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
-        ordering = ["added_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(file="") | ~Q(url=""), name="evidence_has_file_or_link"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.label or (self.download_name if self.file else self.url)
 
     def get_absolute_url(self) -> str:
         return reverse("conduct:evidence_file", args=[self.pk])
-
-    @property
-    def download_name(self) -> str:
-        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.record.unit.path}
 
 
 # --- Anonymous reports -------------------------------------------------------------------

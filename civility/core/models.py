@@ -2,6 +2,7 @@ import ast
 import datetime
 import enum
 import json
+import operator
 import sys
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
@@ -17,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.files import RandomName
+from civility.core.files import RandomName, extension_of
+from civility.core.i18n import localized
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -195,6 +197,85 @@ def _m2m_display(change: dict) -> list[str]:
     if change.get("operation") == "delete":
         return ["", gettext("removed: %(objects)s") % {"objects": objects}]
     return ["", objects]
+
+
+class UnitAudited(models.Model):
+    """Each audit entry of the model carries the path of the unit whose readers may see it
+    (AuditEvent.objects.visible_to filters on it). `audit_unit` names the way from the
+    record to that unit ("unit", "action.unit", "counter")."""
+
+    audit_unit = "unit"
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict:
+        return {"unit_path": operator.attrgetter(self.audit_unit)(self).path}
+
+
+class NamedInTwoLanguages(models.Model):
+    """A record with a Vietnamese `name` and an optional English `name_en` (the subclass
+    declares both fields): `display_name` is the one the page's language reads."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+
+class StoredFile(models.Model):
+    """A file a person attached, kept under a random name (RandomName). `filename` is the name
+    it had, shown on download; it stays empty where the name could identify an anonymous
+    reporter. The subclass declares `file` (its folder differs) and `download_prefix`."""
+
+    download_prefix = "file"
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.download_name
+
+    @property
+    def download_name(self) -> str:
+        name = self.file.name  # type: ignore[attr-defined]
+        return self.filename or f"{self.download_prefix}-{self.pk}{extension_of(name)}"
+
+
+class Evidence(UnitAudited, StoredFile):
+    """Evidence for a case: a file or a link (at least one), with a label, who added it and
+    when. The subclass declares its case key and `file` (blank allowed, for a link)."""
+
+    download_prefix = "evidence"
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""),
+                name="%(app_label)s_evidence_has_file_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or (self.download_name if self.file else self.url)  # type: ignore[attr-defined]
 
 
 class Verified(models.Model):

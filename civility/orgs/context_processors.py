@@ -46,6 +46,20 @@ def selected_unit(request) -> OrgUnit | None:
     return unit
 
 
+def focus_unit(request, roles: tuple[str, ...]) -> OrgUnit | None:
+    """The unit a page about work done under `roles` opens on: the switcher's unit when the
+    user holds one of the roles there, else the first unit (by path) where they do; for a
+    city-wide user the switcher's unit, else the root. None when they hold none of them."""
+    scope = scope_of(request.user)
+    unit = selected_unit(request)
+    if unit is not None and scope.covers(unit, roles=roles):
+        return unit
+    if scope.is_global:
+        return unit or OrgUnit.objects.filter(parent__isnull=True).order_by("name").first()
+    paths = scope.paths_with_role(*roles)
+    return OrgUnit.objects.filter(path__in=paths).order_by("path").first() if paths else None
+
+
 def select_unit(request, unit: OrgUnit) -> None:
     request.session[SESSION_KEY] = unit.pk
     setattr(request, _SELECTED_ATTRIBUTE, unit)
