@@ -48,7 +48,10 @@ router = Router(tags=["conduct"])
 
 READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
-RECORD_ORDERING = {"occurred_on": ("occurred_on",), "reported_at": ("reported_at",)}
+RECORD_ORDERING: dict[str, tuple[str, ...]] = {
+    "occurred_on": ("occurred_on",),
+    "reported_at": ("reported_at",),
+}
 OCCURRED_FROM = Query(None, description="Occurred on or after this day.")
 OCCURRED_TO = Query(None, description="Occurred on or before this day.")
 
@@ -181,7 +184,7 @@ def _summary(record: ViolationRecord) -> dict:
         "unit_id": record.unit_id,
         "official_id": record.official_id,
         "type_id": record.type_id,
-        "type_key": record.type.key if record.type_id else None,
+        "type_key": record.type.key if record.type else None,
         "occurred_on": record.occurred_on,
         "source": record.source,
         "status": record.status,
@@ -279,8 +282,8 @@ def record_list(
         records = records.under(focus)
     if status is not None:
         records = records.filter(status=status)
-    records = ordered(records.between(start, end), ordering, RECORD_ORDERING, "-occurred_on")
-    page = paginate(request, records, limit=limit, offset=offset)
+    rows = ordered(records.between(start, end), ordering, RECORD_ORDERING, "-occurred_on")
+    page = paginate(request, rows, limit=limit, offset=offset)
     actions.read_records(actor=request.user, records=page["items"])
     return page | {"items": [_summary(r) for r in page["items"]]}
 
@@ -371,16 +374,16 @@ def figures(
     threshold: int = Query(2, ge=2, le=20),
 ):
     """Figures for a unit's subtree: the caller must handle records there."""
-    unit = get_object_or_404(
+    focus = get_object_or_404(
         OrgUnit.objects.filter(scope_of(request.user).q("path", roles=READER_ROLES)),
         pk=unit_param(unit, unit_id, required=True),
     )
     end = end or timezone.localdate()
     if end < start:
         raise ValidationError({"end": _("The end is before the start.")})
-    result = conduct_figures(unit=unit, start=start, end=end, threshold=threshold)
+    result = conduct_figures(unit=focus, start=start, end=end, threshold=threshold)
     return {
-        "unit_id": unit.pk,
+        "unit_id": focus.pk,
         "start": start,
         "end": end,
         "total": result.total,

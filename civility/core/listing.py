@@ -28,6 +28,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 50
@@ -208,12 +209,13 @@ class ListFilterForm(forms.Form):
     unit_defaults_to_selected = True
     period_field: str | None = None
     period_is_datetime = False
-    text_placeholder = ""
+    text_placeholder: str | Promise = ""
 
     unit = UnitFilterField()
     q = TextFilterField()
-    start = PeriodField(label=_("From"))
-    end = PeriodField(label=_("To"))
+    # A list may bound its period with another date field (evaluations: a month).
+    start: forms.DateField = PeriodField(label=_("From"))
+    end: forms.DateField = PeriodField(label=_("To"))
 
     def __init__(
         self, data: QueryDict, *, request: HttpRequest, default_unit=_SELECTED, **kwargs

@@ -305,7 +305,7 @@ def _focus(request: HttpRequest, unit_id: int | None) -> OrgUnit:
     return get_object_or_404(units, pk=unit_id)
 
 
-PERIOD_ORDERING = {"month": ("month", "unit__path")}
+PERIOD_ORDERING: dict[str, tuple[str, ...]] = {"month": ("month", "unit__path")}
 
 
 @router.get("/periods", response={200: PeriodPage, **READ_ERRORS})
@@ -321,10 +321,10 @@ def period_list(
     if unit is not None:
         focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
         periods = periods.filter(unit__path__startswith=focus.path)
-    periods = ordered(
+    rows = ordered(
         periods.annotate(evaluation_count=Count("evaluations")), ordering, PERIOD_ORDERING, "-month"
     )
-    return paginate(request, periods, limit=limit, offset=offset, item=_period_out)
+    return paginate(request, rows, limit=limit, offset=offset, item=_period_out)
 
 
 @router.get("/periods/{period_id}", response={200: PeriodOut, **READ_ERRORS})
@@ -363,9 +363,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int):
     return _evaluation_out(_evaluation(request, evaluation_id))
 
 
-def _items(items: list[WorkItemIn] | None) -> list[dict] | None:
-    if items is None:
-        return None
+def _items(items: list[WorkItemIn]) -> list[dict]:
     return [{**item.dict(), "weight": str(item.weight)} for item in items]
 
 
@@ -392,7 +390,7 @@ def evaluation_rate(request: HttpRequest, evaluation_id: int, payload: RateIn):
         evaluation=_evaluation(request, evaluation_id),
         points=payload.points,
         comment=payload.comment,
-        work_items=_items(payload.work_items),
+        work_items=None if payload.work_items is None else _items(payload.work_items),
     )
     return _evaluation_out(evaluation)
 
@@ -409,7 +407,7 @@ def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: Approv
     return _evaluation_out(evaluation)
 
 
-CLASSIFICATION_ORDERING = {
+CLASSIFICATION_ORDERING: dict[str, tuple[str, ...]] = {
     "official": ("official__full_name",),
     "unit": ("unit__path", "official__full_name"),
     "average_score": ("average_score",),
@@ -443,10 +441,13 @@ def classification_list(
     offset: int = Offset(),
 ):
     """A year's annual classifications; Civility's proposal until confirmed."""
-    rows = AnnualClassification.objects.visible_to(request.user).filter(year=year)
+    classifications = AnnualClassification.objects.visible_to(request.user).filter(year=year)
     if unit is not None:
-        rows = rows.under(get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit))
-    rows = ordered(rows.select_related("official"), ordering, CLASSIFICATION_ORDERING, "unit")
+        focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+        classifications = classifications.under(focus)
+    rows = ordered(
+        classifications.select_related("official"), ordering, CLASSIFICATION_ORDERING, "unit"
+    )
     return paginate(request, rows, limit=limit, offset=offset, item=_classification_out)
 
 
