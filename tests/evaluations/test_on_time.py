@@ -1,4 +1,4 @@
-""" "Self-assessed on time" is one rule: the day of submission, read in Vietnam's time zone,
+"""Self-assessed "on time" is one rule: the day of submission, read in Vietnam's time zone,
 is at most the period's self-assessment deadline. The model method answers for one
 evaluation and the QuerySet methods for many (the culture index counts them per unit)."""
 

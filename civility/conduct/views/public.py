@@ -50,7 +50,11 @@ def _public_units():
 @require_GET
 def public_start(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    units = _public_units().search(query).order_by("name")[:30] if len(query) >= 2 else []
+    units = (
+        _public_units().search(query).select_related("parent").order_by("name")[:30]
+        if len(query) >= 2
+        else []
+    )
     return render(request, "conduct/public_start.html", {"query": query, "units": units})
 
 
