@@ -97,7 +97,9 @@ class RecordForm(forms.Form):
         initial=True,
         help_text=_("Records about an official are always confidential."),
     )
-    files = MultipleFileField(label=_("Evidence files (photos, PDF)"), required=False)  # type: ignore[assignment]  # a declared field leaves the class (DeclarativeFieldsMetaclass): form.files stays the uploads
+    # A declared field leaves the class (DeclarativeFieldsMetaclass): `form.files` stays the
+    # uploads, whatever the type checker reads here.
+    files = MultipleFileField(label=_("Evidence files (photos, PDF)"), required=False)  # type: ignore[assignment]
     links = forms.CharField(
         label=_("Evidence links, one per line"),
         required=False,
@@ -356,7 +358,9 @@ class PublicReportForm(forms.Form):
     location = forms.CharField(
         label=_("Where (counter, office, room)"), max_length=300, required=False
     )
-    files = MultipleFileField(label=_("Photos or PDF files (optional)"), required=False)  # type: ignore[assignment]  # a declared field leaves the class (DeclarativeFieldsMetaclass): form.files stays the uploads
+    # A declared field leaves the class (DeclarativeFieldsMetaclass): `form.files` stays the
+    # uploads, whatever the type checker reads here.
+    files = MultipleFileField(label=_("Photos or PDF files (optional)"), required=False)  # type: ignore[assignment]
     leave_contact = forms.BooleanField(
         label=_("I want to leave contact details so the handler can reach me"), required=False
     )
