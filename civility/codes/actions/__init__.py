@@ -1,5 +1,9 @@
 """Workflows for codes, versions, commitments and dissemination. Views, the API and tasks
-call these; they check permission, validate, write in one transaction and audit."""
+call these; they check permission, validate, write in one transaction and audit.
+
+`versions`: shipped codes, drafts, text import, publication; `commitments`: campaigns,
+signatures and reminders; `dissemination`: activities and their verification.
+"""
 
 from civility.codes.actions.commitments import (
     DEFAULT_RECOMMITMENT_DAYS,

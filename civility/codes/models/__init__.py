@@ -4,6 +4,9 @@ A code (Hanoi: Decision 522/QĐ-UBND for officials, 1665/QĐ-UBND for public pla
 versions. A version holds chapters → articles → clauses, in Vietnamese and English, and is
 draft → published → superseded; only a draft may change (actions enforce it and a database
 trigger backs them up, migration 0002).
+
+`codes`: codes, versions, chapters, articles, clauses; `commitments`: campaigns,
+commitments, reminders; `dissemination`: activities and attachments; `common`: scope helpers.
 """
 
 from civility.codes.models.codes import (

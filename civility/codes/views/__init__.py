@@ -1,6 +1,9 @@
 """Pages for codes, commitments, dissemination and code boards.
 
 Every fetch is scoped (`visible_to(user)`); anything outside the user's scope is a 404.
+
+`versions`, `commitments`, `dissemination`, and `boards` (printable boards and the public
+pages).
 """
 
 from civility.codes.views.boards import (

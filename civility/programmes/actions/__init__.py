@@ -2,6 +2,9 @@
 
 Views, the API, imports and jobs call these; each checks permission, validates, writes in
 one transaction and is audited (acting_as).
+
+`tasks`: programmes, tasks and their reminders; `indicators`: targets and actuals;
+`titles`: cultural titles; `common`: the permission check and helpers they share.
 """
 
 from civility.programmes.actions.common import ensure_manages

@@ -13,6 +13,8 @@
 Task deadlines are calendar days in Vietnam: a task is overdue from 00:00 Asia/Ho_Chi_Minh
 on the day after its deadline, and done late when it was completed after that moment,
 whatever the server's time zone.
+
+`tasks`, `indicators` and `titles` hold the three groups above; `common` the day in Vietnam.
 """
 
 from civility.programmes.models.common import COORDINATOR_ROLES, VIETNAM, vietnam_today

@@ -2,6 +2,8 @@
 
 Every fetch is scoped (`visible_to(user)`); outside the scope is a 404, inside it without
 the right role a 403 (raised by the actions).
+
+`tasks`, `indicators` and `titles` hold the pages; `common` what they share.
 """
 
 from civility.programmes.views.common import XLSX
