@@ -239,7 +239,10 @@ def programme_figures(request: HttpRequest, programme_id: int, unit: int | None 
     }
 
 
-TASK_ORDERING = {"deadline": ("deadline",), "updated_at": ("updated_at",)}
+TASK_ORDERING: dict[str, tuple[str, ...]] = {
+    "deadline": ("deadline",),
+    "updated_at": ("updated_at",),
+}
 
 
 @router.get("/{programme_id}/tasks", response={200: TaskPage, **READ_ERRORS})
@@ -256,14 +259,13 @@ def task_list(
     """A programme's tasks the caller may see, with their status as of today in Vietnam."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
     today = vietnam_today()
-    tasks = programme.tasks.visible_to(request.user).with_status(today)
+    tasks = programme.tasks.visible_to(request.user)
     if unit is not None:
         tasks = tasks.assigned_under(_focus(request, programme.unit, unit))
-    if status is not None:
-        tasks = tasks.filter(current_status=status)
-    tasks = changed_since(tasks.select_related("assignee_unit"), updated_since)
-    tasks = ordered(tasks, ordering, TASK_ORDERING, "deadline")
-    page = paginate(request, tasks, limit=limit, offset=offset)
+    tasks = tasks.with_status(today) if status is None else tasks.with_status_filter(status, today)
+    rows = changed_since(tasks.select_related("assignee_unit"), updated_since)
+    rows = ordered(rows, ordering, TASK_ORDERING, "deadline")
+    page = paginate(request, rows, limit=limit, offset=offset)
     return page | {"items": [_task_out(task, today) for task in page["items"]]}
 
 
