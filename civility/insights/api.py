@@ -316,9 +316,10 @@ def figures_of(
     `no_data`, and `period` is the span as an ISO 8601 interval (2026-01-05/2026-02-10)."""
     focus = _unit(request, unit)
     today = timezone.localdate()
+    asked: Period | Span
     if start is None and end is None:
-        asked: Period | Span = _period(period)
-        measures = scorecards.measures(focus, asked, today=today)
+        asked = calendar_period = _period(period)
+        measures = scorecards.measures(focus, calendar_period, today=today)
     else:
         asked = _span(period, start, end)
         measures = scorecards.span_measures(focus, asked, today=today)
