@@ -27,7 +27,7 @@ from civility.core.api_lists import (
     paginate,
     property_examples,
 )
-from civility.core.schemas import DecimalString, Message, ValidationMessage
+from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
 from civility.evaluations.models import (
@@ -79,7 +79,7 @@ class PeriodOut(Schema):
 
 class WorkItemIn(Schema):
     title: str
-    weight: Decimal = Decimal(1)
+    weight: DecimalIn = Decimal(1)
     done: bool = True
     delays: int = 0
     quality_failures: int = 0
@@ -90,20 +90,43 @@ class WorkItemIn(Schema):
 class SelfIn(Schema):
     work_items: list[WorkItemIn]
     account: str
-    self_points: dict[str, Decimal] = Field(default_factory=dict)
+    self_points: dict[str, DecimalIn] = Field(default_factory=dict)
     self_level: str = ""
     submit: bool = True
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            account="Hoàn thành 12 hồ sơ đúng hạn trong tháng.",
+            self_points={"general": "18", "tasks": "65", "bonus": "5"},
+            self_level="excellent",
+            submit=True,
+        )
+    )
+
 
 class RateIn(Schema):
-    points: dict[str, Decimal]
+    points: dict[str, DecimalIn]
     comment: str = ""
     work_items: list[WorkItemIn] | None = None
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            points={"general": "18", "tasks": "62", "bonus": "5"},
+            comment="Hoàn thành đúng hạn.",
+        )
+    )
+
 
 class ApproveIn(Schema):
-    points: dict[str, Decimal] | None = None
+    points: dict[str, DecimalIn] | None = None
     note: str = ""
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            points={"general": "18", "tasks": "62", "bonus": "5"},
+            note="Đồng ý mức xếp loại.",
+        )
+    )
 
 
 class EvaluationOut(Schema):
@@ -218,6 +241,14 @@ class LevelShareOut(Schema):
     count: int
     percent: float | None
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            level="good",
+            count=42,
+            percent=35.6,
+        )
+    )
+
 
 class FiguresOut(Schema):
     unit_id: int
@@ -245,6 +276,13 @@ class RotationDueOut(Schema):
     # "to_assess" when no retirement date is recorded: the exemption for under 18 months to
     # retirement (Decree 59/2019) cannot be checked.
     retirement_exemption: Literal["", "to_assess"]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            post="Kế toán",
+            retirement_exemption="",
+        )
+    )
 
 
 class PeriodPage(PageBase):

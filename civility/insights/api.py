@@ -13,17 +13,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from civility.awards import actions as award_actions
 from civility.awards.figures import decision_counts, model_counts
-from civility.core.api_lists import UnitFilter
+from civility.core.api_lists import UnitFilter, property_examples
 from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.evaluations.figures import month_figures
 from civility.evaluations.models import MANAGER_ROLES
 from civility.insights import figures, scorecards
 from civility.insights.models import CultureIndex
-from civility.insights.periods import Period, PeriodError
+from civility.insights.periods import Period, PeriodError, Span
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
 
@@ -35,6 +37,13 @@ PERIOD = Query(
     description="2026 (a year), 2026-H1, 2026-Q1 or 2026-03; default the current quarter.",
     example="2026-Q3",
 )
+SPAN_START = Query(
+    None,
+    description="With `end`, instead of `period`: any run of days, as the feedback pages "
+    "take it (the first day counted).",
+    example="2026-01-05",
+)
+SPAN_END = Query(None, description="With `start`: the last day counted.", example="2026-02-10")
 SCORE = "Score out of 100; null: to be assessed (no component has enough data)."
 BAND = "The 95% confidence band of the score."
 
@@ -57,6 +66,12 @@ class ComponentOut(Schema):
     score_high: DecimalString | None = Field(description=BAND)
     treatment: str = Field(description="'' as measured, 'shrunk' or 'not_enough' data.")
     note: str = Field(description="Why the figure was shrunk or left out, with its sample.")
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            treatment="",
+        )
+    )
 
 
 class IndexOut(Schema):
@@ -95,6 +110,14 @@ class RankingOut(Schema):
     unit_name: str
     period: str
     rows: list[RankOut]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            unit_id=12,
+            unit_name="Quận Tây Hồ",
+            period="2026-Q3",
+        )
+    )
 
 
 class MeasureOut(Schema):
@@ -170,7 +193,10 @@ class AwardsFiguresOut(Schema):
 class UnitFiguresOut(Schema):
     unit_id: int = Field(examples=[91])
     unit_name: str = Field(examples=["Phường Tây Hồ"])
-    period: str = Field(examples=["2026-Q4"])
+    period: str = Field(
+        description="The period asked for, or a start..end span as 2026-01-05/2026-02-10.",
+        examples=["2026-Q4"],
+    )
     period_start: datetime.date = Field(examples=["2026-10-01"])
     period_end: datetime.date = Field(examples=["2026-12-31"])
     measures: list[MeasureOut] = Field(
@@ -193,6 +219,17 @@ def _period(text: str | None) -> Period:
         return Period.parse(text)
     except PeriodError as error:
         raise ValidationError({"period": str(error)}, code="invalid") from error
+
+
+def _span(period: str | None, start: datetime.date | None, end: datetime.date | None) -> Span:
+    if period:
+        raise ValidationError({"period": _("Give a period, or start and end, not both.")})
+    if start is None or end is None:
+        field = "start" if start is None else "end"
+        raise ValidationError({field: _("Give both start and end.")}, code="missing")
+    if end < start:
+        raise ValidationError({"end": _("The end is before the start.")})
+    return Span(start, end)
 
 
 def _unit(request: HttpRequest, unit: int) -> OrgUnit:
@@ -268,14 +305,24 @@ def figures_of(
     request: HttpRequest,
     unit: int = UnitFilter("The unit; every figure covers its whole subtree.", required=True),
     period: str | None = PERIOD,
+    start: datetime.date | None = SPAN_START,
+    end: datetime.date | None = SPAN_END,
 ):
     """The figures the pages show for a unit's subtree and a period, each with its sample
     size and, for a share or a score, its 95% band; a figure below its minimum sample is
-    `not_enough` with no value. Evaluations and awards only for callers who may read them."""
+    `not_enough` with no value. Evaluations and awards only for callers who may read them.
+    A `start`..`end` span (any days, past or not) is counted from the sources over exactly
+    those days; the index and the rank, which exist for calendar periods, are then
+    `no_data`, and `period` is the span as an ISO 8601 interval (2026-01-05/2026-02-10)."""
     focus = _unit(request, unit)
-    asked = _period(period)
     today = timezone.localdate()
-    measures = scorecards.measures(focus, asked, today=today)
+    asked: Period | Span
+    if start is None and end is None:
+        asked = calendar_period = _period(period)
+        measures = scorecards.measures(focus, calendar_period, today=today)
+    else:
+        asked = _span(period, start, end)
+        measures = scorecards.span_measures(focus, asked, today=today)
     manages = scope_of(request.user).covers(focus, roles=MANAGER_ROLES)
     return {
         "unit_id": focus.pk,
@@ -317,7 +364,7 @@ def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict:
     }
 
 
-def _awards(unit: OrgUnit, period: Period) -> dict:
+def _awards(unit: OrgUnit, period: Period | Span) -> dict:
     counts = decision_counts(unit, period.start, period.end)
     return {
         "decisions": counts.decisions,

@@ -35,9 +35,17 @@ from civility.feedback.figures import report_handling
 from civility.insights import policies
 from civility.insights.figures import SiblingRow, siblings_ranked
 from civility.insights.index import interval
-from civility.insights.models import CultureIndex
-from civility.insights.periods import Period
-from civility.insights.sources import BY_KEY, SHARE
+from civility.insights.models import CultureIndex, WeightSet
+from civility.insights.periods import Period, Span
+from civility.insights.sources import (
+    BY_KEY,
+    DEFAULT_MIN_SAMPLES,
+    MEAN,
+    SHARE,
+    Component,
+    expand,
+    reach,
+)
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, UnitKind
 from civility.orgs.policies import policy_values
 
@@ -226,7 +234,7 @@ def _index_measure(key: str, entry: CultureIndex | None) -> Measure:
     )
 
 
-def _reports_measure(unit: OrgUnit, period: Period, minimum: int) -> Measure:
+def _reports_measure(unit: OrgUnit, period: Period | Span, minimum: int) -> Measure:
     handling = report_handling(unit=unit, start=period.start, end=period.end)
     closed, on_time = handling.reports_closed, handling.reports_closed_on_time
     if not closed:
@@ -305,6 +313,75 @@ def measures(unit: OrgUnit, period: Period, *, today: datetime.date) -> list[Mea
     entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
     minimum = minimum[policies.REPORTS_MIN_SAMPLE.key].value
     return _period_measures(unit, period, entry, minimum, with_reports=True)
+
+
+def span_measures(unit: OrgUnit, span: Span, *, today: datetime.date) -> list[Measure]:
+    """The same figures for any run of days (the API's start..end). The index stores
+    calendar periods only, so its components are counted here from their sources over
+    exactly those days, for the unit's subtree as the index counts it (sources.reach), with
+    the province's minimum samples of the span's last year; a sample below its minimum is
+    "not enough data" (nothing is shrunk toward a parent). The index and the rank exist for
+    months, quarters, half-years and years only: "no data" here, saying so."""
+    province = unit.province or unit
+    settings = policy_values([policies.REPORTS_MIN_SAMPLE.key], unit=province, on=today)
+    weight_set = WeightSet.objects.filter(unit=province, year=span.end.year).first()
+    min_samples = {**DEFAULT_MIN_SAMPLES, **(weight_set.min_samples if weight_set else {})}
+    reaches = reach(list(OrgUnit.objects.values_list("pk", "path", "serves_id", "parent_id")))
+
+    def live(key: str) -> Measure:
+        component = BY_KEY[FROM_INDEX[key]]
+        counts = expand(component.count(span.start, span.end, today), reaches)
+        numerator, denominator = counts.get(unit.pk, (Decimal(0), Decimal(0)))
+        return _counted_measure(
+            key, component, numerator, denominator, int(min_samples.get(component.key, 0) or 0)
+        )
+
+    reports_minimum = int(settings[policies.REPORTS_MIN_SAMPLE.key].value)
+    note = _("The index and the rank are computed for months, quarters, half-years and years.")
+    return [
+        live(SATISFACTION),
+        _reports_measure(unit, span, reports_minimum),
+        live(ASSISTANCE),
+        live(INSPECTIONS),
+        Measure(INDEX, "", NO_DATA, note=note),
+        Measure(RANK, "", NO_DATA, note=note),
+    ]
+
+
+def _counted_measure(
+    key: str, component: Component, numerator: Decimal, denominator: Decimal, minimum: int
+) -> Measure:
+    """A component's figure from its counts, as index._component and _index_measure make
+    it from the stored index: value, 95 per cent band, or not enough data."""
+    unit_label = "%" if component.factor == 100 else str(_("points"))
+    if not denominator:
+        return Measure(key, unit_label, NO_DATA, note=_("No data for this period."))
+    if denominator < minimum:
+        return Measure(
+            key,
+            unit_label,
+            NOT_ENOUGH,
+            sample=int(denominator),
+            min_sample=minimum,
+            note=_not_enough(denominator, minimum, component.sample_label),
+        )
+    if component.band_kind == MEAN:
+        low, high = (bound * 100 for bound in interval(MEAN, numerator / 100, denominator))
+    else:
+        bounds = interval(component.band_kind, numerator, denominator)
+        low, high = (bound * component.factor for bound in bounds)
+    return Measure(
+        key,
+        unit_label,
+        OK,
+        value=_q1(component.value(numerator, denominator)),
+        low=_q1(low),
+        high=_q1(high),
+        part=int(numerator) if component.band_kind == SHARE else None,
+        sample=int(denominator),
+        min_sample=minimum,
+        sample_text=component.sample_label % {"n": int(denominator)},
+    )
 
 
 def build(unit: OrgUnit, period: Period, *, reports_minimum: int) -> Scorecard:
