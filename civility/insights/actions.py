@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -20,8 +21,8 @@ from django.utils.translation import ngettext
 from civility.core.audit import acting_as
 from civility.core.i18n import format_number
 from civility.core.models import Job
+from civility.insights import exports, reports, sources
 from civility.insights import index as index_math
-from civility.insights import sources
 from civility.insights.models import (
     ComponentFigure,
     ComputedPeriod,
@@ -409,17 +410,16 @@ def set_progress(job: ReportJob, progress, percent: int, step: str) -> None:
 
 
 def build_report(*, job: ReportJob, progress=None) -> ReportJob:
-    from django.core.files.base import ContentFile
-    from django.utils import translation
-
+    """Build the report's files in one direction: compute the period if nobody has yet,
+    gather every figure into one value (reports.report_figures), then draw the .docx and
+    the .xlsx from that value alone."""
     from civility.core.jobs import NO_PROGRESS
-    from civility.insights import exports
 
     with translation.override(job.language):
-        return _build_report(job, progress or NO_PROGRESS, exports, ContentFile)
+        return _build_report(job, progress or NO_PROGRESS)
 
 
-def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
+def _build_report(job: ReportJob, progress) -> ReportJob:
     try:
         job.status = JobStatus.RUNNING
         today = timezone.localdate()
@@ -427,9 +427,7 @@ def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
             set_progress(job, progress, 2, _("Computing the index of the period"))
             compute_period(period=job.period, today=today)
         set_progress(job, progress, 5, _("Counting the figures"))
-        figures = sources.report_figures(job.unit, job.period.start, job.period.end)
-        set_progress(job, progress, 50, _("Reading the index and rankings"))
-        context = exports.report_context(job.unit, job.period, figures)
+        figures = reports.report_figures(job.unit, job.period)
         provenance = exports.provenance(
             title=_("Report of %(unit)s, %(period)s")
             % {"unit": job.unit.display_name, "period": job.period.label},
@@ -438,9 +436,9 @@ def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
             by=job.requested_by,
         )
         set_progress(job, progress, 70, _("Writing the .docx report"))
-        docx_bytes = exports.report_docx(context, provenance)
+        docx_bytes = exports.report_docx(figures, provenance)
         set_progress(job, progress, 85, _("Writing the .xlsx tables"))
-        xlsx_bytes = exports.report_xlsx(context, provenance)
+        xlsx_bytes = exports.report_xlsx(figures, provenance)
         name = f"bao-cao-{job.unit.pk}-{job.period.slug}"
         job.docx.save(f"{name}.docx", ContentFile(docx_bytes), save=False)
         job.xlsx.save(f"{name}.xlsx", ContentFile(xlsx_bytes), save=False)

@@ -6,7 +6,8 @@ expands these counts up the tree. Reads go through each app's own QuerySet metho
 figures modules; where a figure exists there only for one subtree at a time (e.g.
 `codes.reports.completion`, `conduct.figures.conduct_figures`), the same rule is applied
 here to every unit at once in one grouped query, so that a city-wide rollup stays a
-handful of queries. Each such place names the figure it mirrors.
+handful of queries. Each such place names the figure it mirrors. (A periodic report's
+figures of one subtree are read by `reports.report_figures`.)
 """
 
 from __future__ import annotations
@@ -113,7 +114,10 @@ def _add_active_officials(counts: Counts) -> None:
         _add(counts, row["unit_id"], 0, row["n"])
 
 
-def _local_bounds(start: datetime.date, end: datetime.date):
+def local_bounds(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The instants from the start of `start` to the end of `end`, local time."""
     zone = timezone.get_current_timezone()
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
@@ -132,7 +136,7 @@ def _query(url_name: str, unit_id: int, **params) -> str:
 def inspection_score(start, end, today) -> Counts:
     """Mean score of submitted inspections (inspections.analytics.average_by_unit), kept as
     sum and count so that subtrees add up exactly."""
-    low, high = _local_bounds(start, end)
+    low, high = local_bounds(start, end)
     counts: Counts = {}
     rows = (
         Inspection.objects.submitted()
@@ -189,7 +193,7 @@ def satisfaction(start, end, today) -> Counts:
 
 def assistance_response(start, end, today) -> Counts:
     """Assistance calls acknowledged within ASSISTANCE_TARGET_SECONDS, out of all calls."""
-    low, high = _local_bounds(start, end)
+    low, high = local_bounds(start, end)
     in_time = Q(
         acknowledged_at__isnull=False,
         acknowledged_at__lte=F("raised_at") + datetime.timedelta(seconds=ASSISTANCE_TARGET_SECONDS),
@@ -591,52 +595,6 @@ DEFAULT_SCALES = {
     for component in COMPONENTS
     if component.default_scale is not None
 }
-
-
-def good_models(unit) -> list:
-    """Good models by category in the subtree (awards.figures.model_counts), for reports."""
-    from civility.awards.figures import model_counts
-
-    return model_counts(unit)
-
-
-def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
-    """The figures of a periodic report, from each app's own figures module."""
-    from civility.awards.figures import decision_counts
-    from civility.codes import reports as code_reports
-    from civility.conduct.figures import conduct_figures
-    from civility.feedback.figures import rating_figures
-    from civility.inspections import analytics
-    from civility.programmes.figures import task_figures
-
-    low, high = _local_bounds(start, end)
-    inspections = Inspection.objects.filter(unit__path__startswith=unit.path).filter(
-        Q(inspected_on__isnull=True, submitted_at__gte=low, submitted_at__lt=high)
-        | Q(inspected_on__gte=start, inspected_on__lte=end)
-        | Q(submitted_at__isnull=True, planned_on__gte=start, planned_on__lte=end)
-    )
-    actions = CorrectiveAction.objects.filter(
-        unit__path__startswith=unit.path, deadline__gte=start, deadline__lte=end
-    )
-    return {
-        "dissemination": code_reports.dissemination_summary(
-            DisseminationActivity.objects.under(unit).between(start, end)
-        ),
-        "inspections": analytics.progress(inspections),
-        "inspection_units": analytics.average_by_unit(inspections)[:50],
-        "actions": {
-            "due": actions.count(),
-            "closed": actions.filter(status=ActionStatus.CLOSED).count(),
-            "overdue": actions.overdue().count(),
-        },
-        "conduct": conduct_figures(unit=unit, start=start, end=end),
-        "ratings": rating_figures(start=start, end=end, unit=unit),
-        "tasks": task_figures(
-            Task.objects.outermost_under(unit).filter(deadline__gte=start, deadline__lte=end)
-        ),
-        "models": good_models(unit),
-        "decisions": decision_counts(unit, start, end),
-    }
 
 
 def reach(units: list[tuple[int, str, int | None, int | None]]) -> dict[int, tuple[int, ...]]:
