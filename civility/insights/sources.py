@@ -18,8 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +107,17 @@ def _add_per_unit(counts: Counts, records) -> None:
         _add(counts, row["unit_id"], row["n"], 0)
 
 
+def _share(due: QuerySet, met: QuerySet, *, by: str = "unit_id") -> Counts:
+    """Per unit (the field `by`): the records of `met`, the records of `due` that meet the
+    owning app's own rule (its QuerySet method), out of the records of `due`."""
+    counts: Counts = {}
+    for unit_id, n in due.values_list(by).annotate(n=Count("pk")).order_by():
+        _add(counts, unit_id, 0, n)
+    for unit_id, n in met.values_list(by).annotate(n=Count("pk")).order_by():
+        _add(counts, unit_id, n, 0)
+    return counts
+
+
 def _add_active_officials(counts: Counts) -> None:
     """Active officials per unit as the denominator: the rates "per 100 officials"."""
     for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
@@ -155,22 +165,13 @@ def inspection_score(start, end, today) -> Counts:
 
 
 def corrective_on_time(start, end, today) -> Counts:
-    """Corrective actions due in the period: closed by their deadline, out of those due by
-    today (an action not yet due is not counted late)."""
-    zone = timezone.get_current_timezone()
-    closed_on_time = Q(status=ActionStatus.CLOSED, closed_day__lte=F("deadline"))
-    rows = (
-        CorrectiveAction.objects.filter(deadline__gte=start, deadline__lte=end)
-        .filter(Q(deadline__lt=today) | Q(status=ActionStatus.CLOSED))
-        .annotate(closed_day=TruncDate("closed_at", tzinfo=zone))
-        .values("unit_id")
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=closed_on_time))
-        .order_by()
+    """Corrective actions due in the period: closed by their deadline
+    (CorrectiveActionQuerySet.closed_on_time), out of those due by today (an action not yet
+    due is not counted late)."""
+    due = CorrectiveAction.objects.filter(deadline__gte=start, deadline__lte=end).filter(
+        Q(deadline__lt=today) | Q(status=ActionStatus.CLOSED)
     )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["unit_id"], row["on_time"], row["n"])
-    return counts
+    return _share(due, due.closed_on_time())
 
 
 # --- citizens' voice (feedback rollups) -----------------------------------------------------
@@ -192,22 +193,12 @@ def satisfaction(start, end, today) -> Counts:
 
 
 def assistance_response(start, end, today) -> Counts:
-    """Assistance calls acknowledged within ASSISTANCE_TARGET_SECONDS, out of all calls."""
+    """Assistance calls acknowledged within ASSISTANCE_TARGET_SECONDS
+    (AssistanceCallQuerySet.acknowledged_within), out of all calls."""
     low, high = local_bounds(start, end)
-    in_time = Q(
-        acknowledged_at__isnull=False,
-        acknowledged_at__lte=F("raised_at") + datetime.timedelta(seconds=ASSISTANCE_TARGET_SECONDS),
-    )
-    rows = (
-        AssistanceCall.objects.filter(raised_at__gte=low, raised_at__lt=high)
-        .values("counter_id")
-        .annotate(n=Count("pk"), in_time=Count("pk", filter=in_time))
-        .order_by()
-    )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["counter_id"], row["in_time"], row["n"])
-    return counts
+    calls = AssistanceCall.objects.filter(raised_at__gte=low, raised_at__lt=high)
+    in_time = calls.acknowledged_within(datetime.timedelta(seconds=ASSISTANCE_TARGET_SECONDS))
+    return _share(calls, in_time, by="counter_id")
 
 
 def complaints(start, end, today) -> Counts:
@@ -299,47 +290,27 @@ def dissemination(start, end, today) -> Counts:
 def tasks_on_time(start, end, today) -> Counts:
     """Programme tasks due in the period (not cancelled) done by their deadline, out of
     those due by today or done (TaskQuerySet.counted / done_on_time)."""
-    rows = (
+    due = (
         Task.objects.counted()
         .filter(deadline__gte=start, deadline__lte=end)
         .filter(Q(deadline__lt=today) | Q(state=TaskState.DONE))
-        .values("assignee_unit_id")
-        .annotate(
-            n=Count("pk"),
-            on_time=Count("pk", filter=Q(state=TaskState.DONE, completed_on__lte=F("deadline"))),
-        )
-        .order_by()
     )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["assignee_unit_id"], row["on_time"], row["n"])
-    return counts
+    return _share(due, due.done_on_time(), by="assignee_unit_id")
 
 
 # --- evaluations ------------------------------------------------------------------------
 
 
 def evaluations_on_time(start, end, today) -> Counts:
-    """Monthly self-assessments submitted by their deadline (Evaluation.submitted_on_time),
-    for the months in the period whose deadline has passed or that were submitted."""
+    """Monthly self-assessments submitted by their deadline
+    (EvaluationQuerySet.submitted_on_time), for the months in the period whose deadline
+    has passed or that were submitted."""
     from civility.evaluations.models import Evaluation
 
-    zone = timezone.get_current_timezone()
-    rows = (
-        Evaluation.objects.filter(period__month__gte=start, period__month__lte=end)
-        .filter(Q(period__self_deadline__lt=today) | Q(self_submitted_at__isnull=False))
-        .annotate(submitted_day=TruncDate("self_submitted_at", tzinfo=zone))
-        .values("unit_id")
-        .annotate(
-            n=Count("pk"),
-            on_time=Count("pk", filter=Q(submitted_day__lte=F("period__self_deadline"))),
-        )
-        .order_by()
+    due = Evaluation.objects.filter(period__month__gte=start, period__month__lte=end).filter(
+        Q(period__self_deadline__lt=today) | Q(self_submitted_at__isnull=False)
     )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["unit_id"], row["on_time"], row["n"])
-    return counts
+    return _share(due, due.submitted_on_time())
 
 
 # --- awards -----------------------------------------------------------------------------
