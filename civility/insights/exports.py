@@ -4,9 +4,10 @@ its tables as .xlsx."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -17,20 +18,23 @@ from civility.core.i18n import format_number, format_percent
 from civility.core.provenance import Provenance
 from civility.insights import figures as insight_figures
 from civility.insights.figures import ComponentLine, RankRow
-from civility.insights.models import CultureIndex
+from civility.insights.models import AnyUser, CultureIndex
 from civility.insights.periods import Period
 from civility.insights.reports import ReportFigures
 from civility.orgs.models import OrgUnit
+
+if TYPE_CHECKING:
+    from docx.table import _Cell
 
 
 @dataclass
 class Table:
     title: str
     headers: list[str]
-    rows: list[list]
+    rows: list[list[Any]]
 
 
-def _num(value):
+def _num(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -69,7 +73,7 @@ def csv_text(table: Table, provenance: Provenance) -> str:
     return core_exports.csv_text([table.headers, *table.rows], provenance)
 
 
-def provenance(*, title: str, unit: OrgUnit, period: Period, by) -> Provenance:
+def provenance(*, title: str, unit: OrgUnit, period: Period, by: AnyUser) -> Provenance:
     """What every download and report of a unit's figures carries (see core.provenance)."""
     return Provenance.start(
         title=title, filters=[(_("Unit"), unit.display_name), (_("Period"), period.label)], by=by
@@ -187,13 +191,17 @@ def trend_table(unit: OrgUnit, period: Period) -> Table:
     )
 
 
-TABLES = {"components": components_table, "ranking": ranking_table, "trend": trend_table}
+TABLES: dict[str, Callable[..., Table]] = {
+    "components": components_table,
+    "ranking": ranking_table,
+    "trend": trend_table,
+}
 
 
 # --- periodic report --------------------------------------------------------------------
 
 
-def _pct(value) -> str:
+def _pct(value: float | Decimal | None) -> str:
     return "—" if value is None else format_percent(value)
 
 
@@ -358,7 +366,7 @@ def _award_lines(decisions: DecisionCounts, models: Sequence[CategoryCount]) -> 
     return lines
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     """A figure as the report's language writes it (55,61 in Vietnamese), its decimals kept."""
     if value is None:
         return "—"
@@ -366,13 +374,14 @@ def _plain(value) -> str:
         value = Decimal(str(value))
     if isinstance(value, Decimal):
         value = value.normalize()
-        return format_number(value, max(0, -value.as_tuple().exponent))
+        exponent = value.as_tuple().exponent  # a letter for a NaN or an infinity
+        return format_number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
     if isinstance(value, int) and not isinstance(value, bool):
         return format_number(value, 0)
     return str(value)
 
 
-def _docx_ranking(ranking: Table) -> list[list]:
+def _docx_ranking(ranking: Table) -> list[list[Any]]:
     """The ranking as printed: rank, unit, index, its band, places gained."""
     return [
         [*ranking.headers[:3], _("95 per cent band"), ranking.headers[5]],
@@ -401,7 +410,7 @@ def report_docx(report: ReportFigures, provenance: Provenance) -> bytes:
     header = document.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells
 
-    def lines(cell, items):
+    def lines(cell: _Cell, items: list[tuple[str, bool, bool]]) -> None:
         cell.paragraphs[0].text = ""
         for position, (text, bold, italic) in enumerate(items):
             paragraph = cell.paragraphs[0] if position == 0 else cell.add_paragraph()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -58,9 +59,11 @@ class ReportFigures:
     entry: CultureIndex | None  # the unit's index, None before it is computed
     components: tuple[ComponentLine, ...]
     ranking: tuple[RankRow, ...]  # the units under it
-    dissemination: dict  # codes.reports.dissemination_summary
+    dissemination: dict[str, Any]  # codes.reports.dissemination_summary
     inspections: analytics.Progress
-    inspection_units: tuple[dict, ...]  # inspections.analytics.average_by_unit, best first
+    inspection_units: tuple[
+        dict[str, Any], ...
+    ]  # inspections.analytics.average_by_unit, best first
     actions: ActionCounts
     conduct: ConductFigures
     ratings: RatingFigures

@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
@@ -35,6 +37,9 @@ from civility.feedback.models import AssistanceCall, RatingDay, Side
 from civility.inspections.models import ActionStatus, CorrectiveAction, Inspection
 from civility.orgs.models import Official, Place
 from civility.programmes.models import Task, TaskState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Counts = dict[int, tuple[Decimal, Decimal]]  # unit id -> (numerator, denominator)
 
@@ -58,14 +63,14 @@ class Component:
     scales are read per key with these defaults wherever a province has not set them."""
 
     key: str
-    label: object
-    source: object  # which app and records
-    method: object  # how the value is computed, shown next to every figure
-    unit_label: object  # what the value is: "%", "per 100 officials", "points"
+    label: StrOrPromise
+    source: StrOrPromise  # which app and records
+    method: StrOrPromise  # how the value is computed, shown next to every figure
+    unit_label: StrOrPromise  # what the value is: "%", "per 100 officials", "points"
     count: Callable[[datetime.date, datetime.date, datetime.date], Counts]
     link: Callable[[int, datetime.date, datetime.date], str]
     # What the denominator counts, for "not enough data: 12 ratings" ("%(n)s" is filled in).
-    sample_label: object = ngettext_lazy("%(n)s record", "%(n)s records", "n")
+    sample_label: StrOrPromise = ngettext_lazy("%(n)s record", "%(n)s records", "n")
     lower_is_better: bool = False
     default_weight: int = 10
     factor: int = 100  # a share as %; 1 for a mean (the inspection score)
@@ -96,18 +101,20 @@ class Component:
         return (Decimal(self.factor) * numerator / denominator).quantize(Decimal("0.01"))
 
 
-def _add(counts: dict, unit_id: int, numerator, denominator) -> None:
+def _add(
+    counts: Counts, unit_id: int, numerator: Decimal | int | None, denominator: Decimal | int | None
+) -> None:
     num, den = counts.get(unit_id, (Decimal(0), Decimal(0)))
     counts[unit_id] = (num + Decimal(numerator or 0), den + Decimal(denominator or 0))
 
 
-def _add_per_unit(counts: Counts, records) -> None:
+def _add_per_unit(counts: Counts, records: QuerySet[Any]) -> None:
     """Each unit's number of `records` (a queryset) added to its numerator."""
     for row in records.values("unit_id").annotate(n=Count("pk")).order_by():
         _add(counts, row["unit_id"], row["n"], 0)
 
 
-def _share(due: QuerySet, met: QuerySet, *, by: str = "unit_id") -> Counts:
+def _share(due: QuerySet[Any], met: QuerySet[Any], *, by: str = "unit_id") -> Counts:
     """Per unit (the field `by`): the records of `met`, the records of `due` that meet the
     owning app's own rule (its QuerySet method), out of the records of `due`."""
     counts: Counts = {}
@@ -134,16 +141,14 @@ def local_bounds(
     return low, high
 
 
-def _query(url_name: str, unit_id: int, **params) -> str:
-    from urllib.parse import urlencode
-
+def _query(url_name: str, unit_id: int, **params: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'unit': unit_id, **params})}"
 
 
 # --- inspections ---------------------------------------------------------------------------
 
 
-def inspection_score(start, end, today) -> Counts:
+def inspection_score(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Mean score of submitted inspections (inspections.analytics.average_by_unit), kept as
     sum and count so that subtrees add up exactly."""
     low, high = local_bounds(start, end)
@@ -164,7 +169,7 @@ def inspection_score(start, end, today) -> Counts:
     return counts
 
 
-def corrective_on_time(start, end, today) -> Counts:
+def corrective_on_time(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Corrective actions due in the period: closed by their deadline
     (CorrectiveActionQuerySet.closed_on_time), out of those due by today (an action not yet
     due is not counted late)."""
@@ -177,7 +182,7 @@ def corrective_on_time(start, end, today) -> Counts:
 # --- citizens' voice (feedback rollups) -----------------------------------------------------
 
 
-def satisfaction(start, end, today) -> Counts:
+def satisfaction(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Satisfied ratings out of all ratings, from the daily rollup feedback.RatingDay (the
     same figure as feedback.figures.rating_figures().satisfaction_rate)."""
     rows = (
@@ -192,7 +197,7 @@ def satisfaction(start, end, today) -> Counts:
     return counts
 
 
-def assistance_response(start, end, today) -> Counts:
+def assistance_response(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Assistance calls acknowledged within ASSISTANCE_TARGET_SECONDS
     (AssistanceCallQuerySet.acknowledged_within), out of all calls."""
     low, high = local_bounds(start, end)
@@ -201,7 +206,7 @@ def assistance_response(start, end, today) -> Counts:
     return _share(calls, in_time, by="counter_id")
 
 
-def complaints(start, end, today) -> Counts:
+def complaints(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Follow-up cases (complaints left with a dissatisfied rating, feedback.trust_models)
     per 1,000 dossiers received, at service points with dossier statistics
     (feedback.DossierStat) for the period: only statistics lying within the period count,
@@ -230,7 +235,7 @@ def complaints(start, end, today) -> Counts:
 # --- conduct ----------------------------------------------------------------------------
 
 
-def violations(start, end, today) -> Counts:
+def violations(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Confirmed records about officials per 100 active officials: the rule of
     conduct.figures.conduct_figures().per_100_officials, for every unit at once."""
     counts: Counts = {}
@@ -245,7 +250,7 @@ def violations(start, end, today) -> Counts:
 # --- codes ------------------------------------------------------------------------------
 
 
-def commitment_completion(start, end, today) -> Counts:
+def commitment_completion(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Officials who signed, out of officials asked, for campaigns whose deadline falls in
     the period: codes.reports.completion() for each campaign, bucketed by official's unit."""
     counts: Counts = {}
@@ -253,7 +258,7 @@ def commitment_completion(start, end, today) -> Counts:
     for campaign in campaigns.select_related("unit"):
         signed = Commitment.objects.filter(campaign=campaign, official=OuterRef("pk"))
         rows = (
-            campaign.officials()
+            campaign.officials()  # type: ignore[no-untyped-call]  # codes does not annotate it yet
             .annotate(has_signed=Exists(signed))
             .values("unit_id")
             .annotate(n=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
@@ -264,7 +269,7 @@ def commitment_completion(start, end, today) -> Counts:
     return counts
 
 
-def dissemination(start, end, today) -> Counts:
+def dissemination(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Public places likely to see bad behaviour (codes.models.RISKY_PLACE_KINDS) reached by
     at least one dissemination activity in the period, out of all such places
     (the complement of codes.reports.places_not_reached)."""
@@ -287,7 +292,7 @@ def dissemination(start, end, today) -> Counts:
 # --- programmes -------------------------------------------------------------------------
 
 
-def tasks_on_time(start, end, today) -> Counts:
+def tasks_on_time(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Programme tasks due in the period (not cancelled) done by their deadline, out of
     those due by today or done (TaskQuerySet.counted / done_on_time)."""
     due = (
@@ -301,7 +306,7 @@ def tasks_on_time(start, end, today) -> Counts:
 # --- evaluations ------------------------------------------------------------------------
 
 
-def evaluations_on_time(start, end, today) -> Counts:
+def evaluations_on_time(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Monthly self-assessments submitted by their deadline
     (EvaluationQuerySet.submitted_on_time), for the months in the period whose deadline
     has passed or that were submitted."""
@@ -316,7 +321,7 @@ def evaluations_on_time(start, end, today) -> Counts:
 # --- awards -----------------------------------------------------------------------------
 
 
-def good_models_adopted(start, end, today) -> Counts:
+def good_models_adopted(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Good models recognised in the period (GoodModelQuerySet: status recognised, by
     recognised_on) counted at their owning unit, plus replications taken up in the period
     (ReplicationQuerySet.live: being introduced or adopted, by adopted_on) counted at the
@@ -340,7 +345,7 @@ def good_models_adopted(start, end, today) -> Counts:
 # --- self-assessment against evidence --------------------------------------------------
 
 
-def self_assessment(start, end, today) -> Counts:
+def self_assessment(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """How close units' own scores come to the verified ones: for every verified record in
     the period (approved evaluations, verified progress reports, paper signatures and
     dissemination reports: each app's selector, as on evaluations.gaps' page), 100 minus
@@ -358,7 +363,7 @@ def self_assessment(start, end, today) -> Counts:
     return counts
 
 
-def _dates(start: datetime.date, end: datetime.date) -> dict:
+def _dates(start: datetime.date, end: datetime.date) -> dict[str, str]:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
@@ -579,10 +584,12 @@ def reach(units: list[tuple[int, str, int | None, int | None]]) -> dict[int, tup
     def parts(path: str | None) -> list[int]:
         return [int(part) for part in (path or "").strip("/").split("/") if part]
 
-    result = {}
+    result: dict[int, tuple[int, ...]] = {}
     for pk, path, served, parent_id in units:
-        served = served or serves.get(parent_id)
-        result[pk] = tuple(dict.fromkeys([*parts(path), *parts(paths.get(served))]))
+        if served is None and parent_id is not None:
+            served = serves.get(parent_id)
+        served_path = None if served is None else paths.get(served)
+        result[pk] = tuple(dict.fromkeys([*parts(path), *parts(served_path)]))
     return result
 
 
