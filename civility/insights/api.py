@@ -7,14 +7,15 @@ module): nothing is computed here."""
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Query as query_param
 from pydantic import ConfigDict
 
 from civility.awards import actions as award_actions
@@ -32,18 +33,21 @@ from civility.orgs.scopes import scope_of
 router = Router(tags=["insights"])
 
 READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
-PERIOD = Query(
+# ninja.Query's own function: mypy sees ninja.Query as a type (for `x: Query[Schema]`).
+PERIOD = query_param(
     None,
     description="2026 (a year), 2026-H1, 2026-Q1 or 2026-03; default the current quarter.",
     example="2026-Q3",
 )
-SPAN_START = Query(
+SPAN_START = query_param(
     None,
     description="With `end`, instead of `period`: any run of days, as the feedback pages "
     "take it (the first day counted).",
     example="2026-01-05",
 )
-SPAN_END = Query(None, description="With `start`: the last day counted.", example="2026-02-10")
+SPAN_END = query_param(
+    None, description="With `start`: the last day counted.", example="2026-02-10"
+)
 SCORE = "Score out of 100; null: to be assessed (no component has enough data)."
 BAND = "The 95% confidence band of the score."
 
@@ -233,7 +237,8 @@ def _span(period: str | None, start: datetime.date | None, end: datetime.date | 
 
 
 def _unit(request: HttpRequest, unit: int) -> OrgUnit:
-    return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+    found: OrgUnit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+    return found
 
 
 @router.get("/index", response={200: IndexOut, **READ_ERRORS})
@@ -243,7 +248,7 @@ def culture_index(
         "The unit (its whole subtree is what the index measures).", required=True
     ),
     period: str | None = PERIOD,
-):
+) -> dict[str, Any]:
     """A unit's culture index for a period, its band and rank, and each component with its
     sample, as the dashboard shows them."""
     focus = _unit(request, unit)
@@ -273,7 +278,7 @@ def ranking(
     request: HttpRequest,
     unit: int = UnitFilter("The unit whose direct children are ranked.", required=True),
     period: str | None = PERIOD,
-):
+) -> dict[str, Any]:
     """The children of a unit ranked on the index, with confidence bands; units without
     enough data come last, unranked (the dashboard's ranking table)."""
     focus = _unit(request, unit)
@@ -307,7 +312,7 @@ def figures_of(
     period: str | None = PERIOD,
     start: datetime.date | None = SPAN_START,
     end: datetime.date | None = SPAN_END,
-):
+) -> dict[str, Any]:
     """The figures the pages show for a unit's subtree and a period, each with its sample
     size and, for a share or a score, its 95% band; a figure below its minimum sample is
     `not_enough` with no value. Evaluations and awards only for callers who may read them.
@@ -353,7 +358,7 @@ def figures_of(
     }
 
 
-def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict:
+def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict[str, Any]:
     totals = month_figures(unit, month)
     return {
         "month": totals.month,
@@ -364,7 +369,7 @@ def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict:
     }
 
 
-def _awards(unit: OrgUnit, period: Period | Span) -> dict:
+def _awards(unit: OrgUnit, period: Period | Span) -> dict[str, Any]:
     counts = decision_counts(unit, period.start, period.end)
     return {
         "decisions": counts.decisions,
