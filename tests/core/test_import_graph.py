@@ -178,9 +178,12 @@ def _app(module: str) -> str:
 
 
 def _is_top_layer(module: str) -> bool:
-    """Modules next to HTTP: API endpoints, views, URL configurations."""
-    name = module.rpartition(".")[2]
-    return name in TOP_LAYER_KINDS | {"urls", "public_urls"} or name.endswith(("_views", "_urls"))
+    """Modules next to HTTP: API endpoints, views, URL configurations, and every part of a
+    package of them (`awards.views.nominations`)."""
+    return any(
+        name in TOP_LAYER_KINDS | {"urls", "public_urls"} or name.endswith(("_views", "_urls"))
+        for name in module.split(".")[1:]
+    )
 
 
 def _message(title: str, cycles: list[list[str]]) -> str:
