@@ -254,5 +254,5 @@ def _submit(actor, inspection: Inspection) -> None:
     inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = timezone.now()
     inspection.submitted_by = actor
-    inspection.document_number = actions._next_document_number(inspection, timezone.localdate())
+    inspection.document_number = actions.next_document_number(inspection, timezone.localdate())
     inspection.save()

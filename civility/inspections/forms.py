@@ -473,7 +473,7 @@ class ActionFilterForm(ListFilterForm):
         ).distinct()
 
     def in_unit(self, corrective, unit):
-        # As ids, not LIKE on two joined units (see inspections.models._visible_actions).
+        # As ids, not LIKE on two joined units (see inspections.models.findings._visible_actions).
         subtree = OrgUnit.objects.subtree_of(unit).values("pk")
         return corrective.filter(
             Q(unit__in=subtree) | Q(finding__inspection__inspecting_unit__in=subtree)

@@ -178,9 +178,15 @@ def _app(module: str) -> str:
 
 
 def _is_top_layer(module: str) -> bool:
-    """Modules next to HTTP: API endpoints, views, URL configurations."""
+    """Modules next to HTTP: API endpoints, views, URL configurations, and the submodules of
+    a views or api package (inspections.views.templates)."""
     name = module.rpartition(".")[2]
-    return name in TOP_LAYER_KINDS | {"urls", "public_urls"} or name.endswith(("_views", "_urls"))
+    packages = module.split(".")[2:-1]
+    return (
+        name in TOP_LAYER_KINDS | {"urls", "public_urls"}
+        or name.endswith(("_views", "_urls"))
+        or any(package in TOP_LAYER_KINDS for package in packages)
+    )
 
 
 def _message(title: str, cycles: list[list[str]]) -> str:

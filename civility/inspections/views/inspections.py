@@ -1,5 +1,5 @@
-"""Pages for checklists, plans, inspections (the phone checklist), findings and corrective
-actions, reports and analytics.
+"""Pages for inspections: the overview, the phone checklist, photos, submission and
+amendments, findings, reports and a unit's trend.
 
 Every fetch is scoped (`visible_to(user)`); anything outside the user's scope is a 404, in
 scope but not allowed is a 403.
@@ -13,64 +13,38 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from civility.core.audit import log_reads
 from civility.core.files import serve
-from civility.core.i18n import format_number, format_percent
+from civility.core.forms import add_errors
+from civility.core.i18n import format_percent
 from civility.core.listing import paginate
 from civility.core.photos import ACCEPT_ATTRIBUTE
-from civility.inspections import actions, analytics, documents, scoring, spreadsheets
+from civility.inspections import actions, analytics, documents, scoring
 from civility.inspections.forms import (
-    ActionFilterForm,
     AmendForm,
     AnswerForm,
-    CriterionForm,
     FindingForm,
     InspectionFilterForm,
     PhotoForm,
-    PlanForm,
-    PlanInspectionsForm,
-    RespondForm,
     RevisitCheckForm,
     StartForm,
-    TemplateImportForm,
-    VerifyForm,
 )
 from civility.inspections.models import (
     INSPECTOR_ROLES,
-    MANAGER_ROLES,
-    ActionStatus,
-    ActionStep,
-    ChecklistTemplate,
     CorrectiveAction,
     Criterion,
-    EvidenceFile,
     Inspection,
-    InspectionPlan,
-    InspectionStatus,
     Photo,
-    TemplateVersion,
 )
-from civility.orgs.models import Official, OrgUnit, UnitKind
-from civility.orgs.provinces import shipped_for
+from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- Overview ------------------------------------------------------------------------------
 
@@ -96,264 +70,6 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/inspection_list.html", context)
 
 
-# --- Templates -----------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
-    templates = (
-        ChecklistTemplate.objects.visible_to(request.user)
-        .select_related("unit")
-        .annotate(version_count=Count("versions"))
-    )
-    seed_units = [
-        unit
-        for unit in OrgUnit.objects.filter(
-            scope_of(request.user).q("path", roles=MANAGER_ROLES), kind=UnitKind.PROVINCE
-        ).order_by("name")
-        if (slugs := shipped_for(unit, actions.SEEDS))
-        and ChecklistTemplate.objects.filter(slug__in=slugs).count() != len(slugs)
-    ]
-    return render(
-        request,
-        "inspections/template_list.html",
-        {"templates": templates, "seed_units": seed_units},
-    )
-
-
-@login_required
-@require_POST
-def template_seed(request: HttpRequest) -> HttpResponse:
-    unit = get_object_or_404(
-        OrgUnit.objects.visible_to(request.user).filter(kind=UnitKind.PROVINCE),
-        pk=request.POST.get("unit"),
-    )
-    slugs = shipped_for(unit, actions.SEEDS)
-    if not slugs:
-        messages.error(
-            request,
-            _("Civility ships no checklist for %(province)s.") % {"province": unit.display_name},
-        )
-        return redirect("inspections:template_list")
-    for slug in slugs:
-        actions.load_template_seed(actor=request.user, unit=unit, slug=slug)
-    messages.success(request, _("The three shipped checklists were loaded."))
-    return redirect("inspections:template_list")
-
-
-def _template(request: HttpRequest, pk: int) -> ChecklistTemplate:
-    return get_object_or_404(
-        ChecklistTemplate.objects.visible_to(request.user).select_related("unit"), pk=pk
-    )
-
-
-@login_required
-@require_GET
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    template = _template(request, pk)
-    versions = list(template.versions.annotate(used=Count("inspections")).order_by("-number"))
-    number = request.GET.get("version")
-    version = next(
-        (v for v in versions if str(v.number) == number), versions[0] if versions else None
-    )
-    sections = (
-        version.sections.prefetch_related(
-            Prefetch(
-                "criteria",
-                queryset=Criterion.objects.select_related("provision__chapter__version__code"),
-            )
-        )
-        if version
-        else []
-    )
-    return render(
-        request,
-        "inspections/template_detail.html",
-        {
-            "template": template,
-            "versions": versions,
-            "version": version,
-            "sections": sections,
-            "is_latest": bool(versions) and version == versions[0],
-            "can_manage": actions.can_manage_template(request.user, template),
-        },
-    )
-
-
-@login_required
-@require_GET
-def template_export(request: HttpRequest, pk: int) -> HttpResponse:
-    template = _template(request, pk)
-    version = get_object_or_404(
-        TemplateVersion,
-        template=template,
-        number=request.GET.get("version") or template.current_version().number,
-    )
-    response = HttpResponse(
-        spreadsheets.export_version(version, by=request.user),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="checklist-{template.slug}-v{version.number}.xlsx"'
-    )
-    return response
-
-
-@login_required
-def template_import(request: HttpRequest, pk: int) -> HttpResponse:
-    template = _template(request, pk)
-    if not actions.can_manage_template(request.user, template):
-        raise PermissionDenied
-    form = TemplateImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sections = spreadsheets.parse_workbook(form.cleaned_data["file"].read())
-            version = actions.create_template_version(
-                actor=request.user,
-                template=template,
-                sections=sections,
-                note=form.cleaned_data["note"] or _("Imported from .xlsx"),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request, _("Version %(number)d created from the file.") % {"number": version.number}
-            )
-            return redirect(template)
-    return render(request, "inspections/template_import.html", {"template": template, "form": form})
-
-
-@login_required
-def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    criterion = get_object_or_404(
-        Criterion.objects.filter(
-            section__version__template__in=ChecklistTemplate.objects.visible_to(request.user)
-        ).select_related("section__version__template__unit"),
-        pk=pk,
-    )
-    template = criterion.section.version.template
-    if not actions.can_manage_template(request.user, template):
-        raise PermissionDenied
-    form = CriterionForm(request.POST or None, instance=Criterion.objects.get(pk=criterion.pk))
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in CriterionForm.Meta.fields}
-        try:
-            updated = actions.update_criterion(actor=request.user, criterion=criterion, **changes)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if updated.section.version_id != criterion.section.version_id:
-                messages.success(
-                    request,
-                    _("The checklist is in use, so version %(number)d was created.")
-                    % {"number": updated.section.version.number},
-                )
-            else:
-                messages.success(request, _("Criterion saved."))
-            return redirect(template)
-    return render(
-        request,
-        "inspections/criterion_form.html",
-        {"criterion": criterion, "template": template, "form": form},
-    )
-
-
-# --- Plans ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = (
-        InspectionPlan.objects.visible_to(request.user)
-        .select_related("unit")
-        .annotate(
-            total=Count("inspections", filter=~Q(inspections__status=InspectionStatus.CANCELLED)),
-            done=Count("inspections", filter=Q(inspections__status=InspectionStatus.SUBMITTED)),
-        )
-    )
-    can_create = scope_of(request.user).is_global or bool(
-        scope_of(request.user).paths_with_role(*MANAGER_ROLES)
-    )
-    return render(request, "inspections/plan_list.html", {"plans": plans, "can_create": can_create})
-
-
-@login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = actions.create_plan(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(plan)
-    return render(request, "inspections/plan_form.html", {"form": form})
-
-
-def _plan(request: HttpRequest, pk: int) -> InspectionPlan:
-    return get_object_or_404(
-        InspectionPlan.objects.visible_to(request.user).select_related("unit"), pk=pk
-    )
-
-
-@login_required
-@require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    inspections = plan.inspections.visible_to(request.user)
-    return render(
-        request,
-        "inspections/plan_detail.html",
-        {
-            "plan": plan,
-            "inspections": inspections.with_related().order_by("planned_on", "unit__name"),
-            "progress": analytics.progress(inspections),
-            "by_unit": analytics.average_by_unit(inspections),
-            "by_criterion": analytics.by_criterion(inspections),
-            "most_failed": analytics.most_failed(inspections),
-            "can_manage": actions.can_manage_plan(request.user, plan),
-        },
-    )
-
-
-@login_required
-def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    if not actions.can_manage_plan(request.user, plan):
-        raise PermissionDenied
-    form = PlanInspectionsForm(request.POST or None, user=request.user, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = actions.add_plan_inspections(
-                actor=request.user,
-                plan=plan,
-                template=data["template"],
-                planned_on=data["planned_on"],
-                units=list(data["units"]),
-                places=list(data["places"]),
-                kind=data["kind"],
-                inspecting_unit=data["inspecting_unit"],
-                team=list(data["team"]),
-                team_note=data["team_note"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s inspection planned.", "%(count)s inspections planned.", len(created)
-                )
-                % {"count": format_number(len(created))},
-            )
-            return redirect(plan)
-    return render(request, "inspections/plan_add.html", {"plan": plan, "form": form})
-
-
 # --- Inspections ---------------------------------------------------------------------------
 
 
@@ -366,7 +82,7 @@ def inspection_start(request: HttpRequest) -> HttpResponse:
                 actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("inspections:inspection_run", inspection.pk)
     return render(request, "inspections/inspection_start.html", {"form": form})
@@ -550,28 +266,6 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    """The photo taken when an action was checked on a revisit."""
-    step = get_object_or_404(
-        ActionStep.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
-        pk=pk,
-    )
-    return serve(step.photo, filename=step.photo_download_name)
-
-
-@login_required
-@require_GET
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
-    """A unit's evidence that a corrective action was carried out."""
-    evidence = get_object_or_404(
-        EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.readable_by(request.user)),
-        pk=pk,
-    )
-    return serve(evidence.file, filename=evidence.download_name)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirmation step (what will be locked, what is still missing), a page of
@@ -731,96 +425,5 @@ def unit_trend(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "points": analytics.sparkline_points([row["score"] for row in rows]),
             "by_criterion": analytics.by_criterion(inspections),
-        },
-    )
-
-
-# --- Corrective actions --------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def action_list(request: HttpRequest) -> HttpResponse:
-    form = ActionFilterForm(request.GET, request=request)
-    corrective = form.filter(CorrectiveAction.objects.readable_by(request.user).with_related())
-    listing = paginate(request, corrective, sorts=form.SORTS, default="deadline")
-    _log_serving_reads(request.user, list(listing.page.object_list))
-    context = {
-        "form": form,
-        "listing": listing,
-        "unit": form.unit,
-        "today": timezone.localdate(),
-    }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "inspections/action_list.html#results", context)
-    return render(request, "inspections/action_list.html", context)
-
-
-def _log_serving_reads(user, rows: list[CorrectiveAction]) -> None:
-    """Audit the reads of actions a ward head sees only because the counter serves the ward."""
-    ids = [row.pk for row in rows]
-    if ids:
-        log_reads(
-            actor=user,
-            instances=CorrectiveAction.objects.filter(pk__in=ids).serving_only_for(user),
-        )
-
-
-@login_required
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(
-        CorrectiveAction.objects.readable_by(request.user).with_related(), pk=pk
-    )
-    if request.method == "GET":
-        _log_serving_reads(request.user, [action])
-    can_respond = actions.can_respond(request.user, action) and action.status != ActionStatus.CLOSED
-    can_verify = action.status == ActionStatus.RESPONDED and actions.can_verify(
-        request.user, action
-    )
-    respond_form = RespondForm(prefix="respond")
-    verify_form = VerifyForm(prefix="verify")
-    if request.method == "POST":
-        try:
-            if "respond-response" in request.POST:
-                respond_form = RespondForm(request.POST, request.FILES, prefix="respond")
-                if not can_respond:
-                    raise PermissionDenied
-                if respond_form.is_valid():
-                    actions.respond_to_action(
-                        actor=request.user,
-                        action=action,
-                        response=respond_form.cleaned_data["response"],
-                        files=respond_form.cleaned_data["evidence"],
-                        photos=respond_form.cleaned_data["photos"],
-                    )
-                    messages.success(request, _("Response sent to the inspectors."))
-                    return redirect(action)
-            else:
-                verify_form = VerifyForm(request.POST, prefix="verify")
-                if verify_form.is_valid():
-                    actions.verify_action(
-                        actor=request.user,
-                        action=action,
-                        accept=verify_form.cleaned_data["decision"] == "close",
-                        note=verify_form.cleaned_data["note"],
-                    )
-                    messages.success(request, _("Decision recorded."))
-                    return redirect(action)
-        except ValidationError as error:
-            form = respond_form if "respond-response" in request.POST else verify_form
-            _add_errors(form, error)
-    return render(
-        request,
-        "inspections/action_detail.html",
-        {
-            "action": action,
-            "inspection": action.finding.inspection,
-            "steps": action.steps.select_related("by", "inspection"),
-            "evidence": action.evidence.all(),
-            "can_respond": can_respond,
-            "can_verify": can_verify,
-            "respond_form": respond_form,
-            "verify_form": verify_form,
-            "today": timezone.localdate(),
         },
     )
