@@ -44,13 +44,7 @@ WARDS = ("00070", "00103", "00148")  # Hoàn Kiếm, Tây Hồ, Long Biên
 def _answers(inspection: Inspection, overrides: dict[str, str], at: datetime.datetime) -> list:
     items = []
     for criterion in inspection.template_version.criteria():
-        default = {
-            "yes_no": "yes",
-            "score": str(criterion.max_score or 0),
-            "choice": str(criterion.options[0]["value"]) if criterion.options else "",
-            "number": "4",
-            "text": "Đơn vị thực hiện tương đối tốt Quy tắc ứng xử.",
-        }[criterion.answer_kind]
+        default = criterion.kind.example(criterion)
         value = overrides.get(criterion.ref, default)
         items.append(
             actions.AnswerIn(

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.listing import ListFilterForm
 from civility.core.photos import ACCEPT_ATTRIBUTE
+from civility.inspections.kinds import missing_requirement
 from civility.inspections.models import (
     INSPECTOR_ROLES,
     MANAGER_ROLES,
     ActionStatus,
-    AnswerKind,
     ChecklistTemplate,
     Criterion,
     FindingKind,
@@ -370,10 +370,12 @@ class CriterionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("answer_kind") == AnswerKind.SCORE and not data.get("max_score"):
-            self.add_error("max_score", _("A score answer needs its highest score."))
-        if data.get("answer_kind") == AnswerKind.CHOICE and not self.instance.options:
-            self.add_error("answer_kind", _("Choices are edited in the .xlsx file; import it."))
+        # What the form does not edit (choices) is the criterion's own.
+        fields = {"options": self.instance.options} | data
+        missing = missing_requirement(data.get("answer_kind", ""), fields)
+        if missing is not None:
+            field = missing.field if missing.field in self.fields else "answer_kind"
+            self.add_error(field, str(missing.on_form))
         return data
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from civility.codes.models import Article, Code, VersionStatus
 from civility.core.audit import acting_as
 from civility.inspections.actions.permissions import _ensure, can_manage_template
+from civility.inspections.kinds import ANSWER_KINDS, missing_requirement
 from civility.inspections.models import (
     MANAGER_ROLES,
     AnswerKind,
@@ -100,19 +101,14 @@ def validate_structure(sections: list[dict]) -> None:
             if not str(item.get("text", "")).strip():
                 raise ValidationError(_("Criterion %(ref)s has no text.") % {"ref": ref})
             kind = item.get("answer_kind", AnswerKind.YES_NO)
-            if kind not in AnswerKind.values:
+            if kind not in ANSWER_KINDS:
                 raise ValidationError(
                     _("Criterion %(ref)s: unknown answer kind %(kind)s.")
                     % {"ref": ref, "kind": kind}
                 )
-            if kind == AnswerKind.SCORE and not item.get("max_score"):
-                raise ValidationError(
-                    _("Criterion %(ref)s: a score answer needs its highest score.") % {"ref": ref}
-                )
-            if kind == AnswerKind.CHOICE and not item.get("options"):
-                raise ValidationError(
-                    _("Criterion %(ref)s: a choice answer needs choices.") % {"ref": ref}
-                )
+            missing = missing_requirement(kind, item)
+            if missing is not None:
+                raise ValidationError(str(missing.in_structure) % {"ref": ref})
             try:
                 weight = float(item.get("weight", 1))
             except (TypeError, ValueError):

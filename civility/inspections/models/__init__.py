@@ -2,6 +2,7 @@
 findings and corrective actions: one submodule per sub-domain (templates, inspections,
 findings), every public name importable from here."""
 
+from civility.inspections.kinds import SCORED_KINDS, AnswerKind
 from civility.inspections.models.findings import (
     ActionEscalation,
     ActionReminder,
@@ -28,8 +29,6 @@ from civility.inspections.models.roles import (
     RESPONDER_ROLES,
 )
 from civility.inspections.models.templates import (
-    SCORED_KINDS,
-    AnswerKind,
     ChecklistTemplate,
     Criterion,
     Section,

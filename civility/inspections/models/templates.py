@@ -8,17 +8,20 @@ against. A criterion keeps a stable `ref` ("A1") across versions, which figures 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Article, overlapping_q
 from civility.core.i18n import localized
+from civility.inspections import scoring
+from civility.inspections.kinds import NEED_MAX_SCORE, AnswerKind, Kind, display_options, kind_of
 from civility.orgs.models import OrgUnit
 
 # --- Templates ---------------------------------------------------------------------------
@@ -147,17 +150,6 @@ class Section(models.Model):
         return {"unit_path": self.version.template.unit.path}
 
 
-class AnswerKind(models.TextChoices):
-    YES_NO = "yes_no", _("Yes / no")
-    SCORE = "score", _("Score 0..N")
-    CHOICE = "choice", _("Choice")
-    NUMBER = "number", _("Number")
-    TEXT = "text", _("Text")
-
-
-SCORED_KINDS = (AnswerKind.YES_NO, AnswerKind.SCORE, AnswerKind.CHOICE)
-
-
 class Criterion(models.Model):
     """One thing an inspector checks. Yes/no, score and choice answers count towards the
     score with the criterion's weight; numbers and texts are recorded, not scored."""
@@ -221,8 +213,11 @@ class Criterion(models.Model):
             models.UniqueConstraint(
                 fields=["section", "position"], name="criterion_unique_position"
             ),
+            # Written from the kinds table; with score the only kind needing a highest score
+            # it reads ~Q(answer_kind="score") | Q(max_score__isnull=False), as migrated.
             models.CheckConstraint(
-                condition=~Q(answer_kind="score") | Q(max_score__isnull=False),
+                condition=~reduce(or_, (Q(answer_kind=str(kind)) for kind in NEED_MAX_SCORE))
+                | Q(max_score__isnull=False),
                 name="criterion_score_has_max",
             ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
@@ -240,24 +235,25 @@ class Criterion(models.Model):
         return localized(self, "guidance")
 
     @property
+    def kind(self) -> Kind:
+        """What the answer kind means (kinds.ANSWER_KINDS)."""
+        return kind_of(self)
+
+    @property
     def is_scored(self) -> bool:
-        return self.answer_kind in SCORED_KINDS
+        return self.kind.scored
 
     def failing_values(self) -> list[str]:
         """The answers that fail this criterion (earning less than scoring.FAIL_BELOW of its
         weight): the phone offers a finding when one is chosen."""
-        # scoring.py reads AnswerKind from this module.
-        from civility.inspections.scoring import FAIL_BELOW, earned_fraction
-
-        if self.answer_kind == AnswerKind.YES_NO:
-            candidates = ["yes", "no"]
-        elif self.answer_kind == AnswerKind.SCORE:
-            candidates = [str(n) for n in range((self.max_score or 0) + 1)]
-        elif self.answer_kind == AnswerKind.CHOICE:
-            candidates = [str(option["value"]) for option in self.options]
-        else:
+        kind = self.kind
+        if not kind.scored:
             return []
-        return [value for value in candidates if earned_fraction(self, value) < FAIL_BELOW]
+        return [
+            value
+            for value in kind.values(self)
+            if (kind.earned(self, value) or 0) < scoring.FAIL_BELOW
+        ]
 
     def finding_text(self) -> str:
         """What a finding about this criterion says before the inspector edits it: the
@@ -271,11 +267,7 @@ class Criterion(models.Model):
         return text
 
     def display_options(self) -> list[tuple[str, str]]:
-        english = get_language() == "en"
-        return [
-            (str(o["value"]), (o.get("label_en") if english else "") or o.get("label", o["value"]))
-            for o in self.options
-        ]
+        return display_options(self)
 
     def get_additional_data(self) -> dict:
         return {"unit_path": self.section.version.template.unit.path}

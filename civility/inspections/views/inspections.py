@@ -169,7 +169,7 @@ def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
                     "criterion": criterion,
                     "answer": answer,
                     "photos": photos.get(criterion.pk, []),
-                    "scores": range(0, (criterion.max_score or 0) + 1),
+                    "values": criterion.kind.values(criterion),
                     "failing": " ".join(failing),
                     "failed": bool(
                         answer and not answer.not_applicable and answer.value in failing
