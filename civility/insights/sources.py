@@ -130,7 +130,7 @@ def _query(url_name: str, unit_id: int, **params) -> str:
 
 
 def inspection_score(start, end, today) -> Counts:
-    """Mean score of submitted inspections (inspections.analytics.average_by_unit), kept as
+    """Mean score of submitted inspections (inspections.figures.average_by_unit), kept as
     sum and count so that subtrees add up exactly."""
     low, high = _local_bounds(start, end)
     counts: Counts = {}
@@ -606,7 +606,7 @@ def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
     from civility.codes import reports as code_reports
     from civility.conduct.figures import conduct_figures
     from civility.feedback.figures import rating_figures
-    from civility.inspections import analytics
+    from civility.inspections import figures as inspection_figures
     from civility.programmes.figures import task_figures
 
     low, high = _local_bounds(start, end)
@@ -622,8 +622,8 @@ def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
         "dissemination": code_reports.dissemination_summary(
             DisseminationActivity.objects.under(unit).between(start, end)
         ),
-        "inspections": analytics.progress(inspections),
-        "inspection_units": analytics.average_by_unit(inspections)[:50],
+        "inspections": inspection_figures.progress(inspections),
+        "inspection_units": inspection_figures.average_by_unit(inspections)[:50],
         "actions": {
             "due": actions.count(),
             "closed": actions.filter(status=ActionStatus.CLOSED).count(),

@@ -16,7 +16,7 @@ from civility.inspections.kinds import kind_of
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-# An applicable criterion earning less than this fraction counts as failed in analytics.
+# An applicable criterion earning less than this fraction counts as failed (figures.py).
 FAIL_BELOW = Decimal("0.5")
 
 

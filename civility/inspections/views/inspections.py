@@ -26,7 +26,7 @@ from civility.core.forms import add_errors
 from civility.core.i18n import format_percent
 from civility.core.listing import paginate
 from civility.core.photos import ACCEPT_ATTRIBUTE
-from civility.inspections import actions, analytics, documents, scoring
+from civility.inspections import actions, documents, figures, scoring
 from civility.inspections.forms import (
     AmendForm,
     AnswerForm,
@@ -416,14 +416,14 @@ def inspection_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_trend(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=pk)
     inspections = Inspection.objects.visible_to(request.user).filter(unit=unit)
-    rows = analytics.trend(inspections)
+    rows = figures.trend(inspections)
     return render(
         request,
         "inspections/unit_trend.html",
         {
             "unit": unit,
             "rows": rows,
-            "points": analytics.sparkline_points([row["score"] for row in rows]),
-            "by_criterion": analytics.by_criterion(inspections),
+            "points": figures.sparkline_points([row["score"] for row in rows]),
+            "by_criterion": figures.by_criterion(inspections),
         },
     )

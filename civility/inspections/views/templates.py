@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.forms import add_errors
 from civility.core.i18n import format_number
-from civility.inspections import actions, analytics, spreadsheets
+from civility.inspections import actions, figures, spreadsheets
 from civility.inspections.forms import (
     CriterionForm,
     PlanForm,
@@ -252,10 +252,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "inspections": inspections.with_related().order_by("planned_on", "unit__name"),
-            "progress": analytics.progress(inspections),
-            "by_unit": analytics.average_by_unit(inspections),
-            "by_criterion": analytics.by_criterion(inspections),
-            "most_failed": analytics.most_failed(inspections),
+            "progress": figures.progress(inspections),
+            "by_unit": figures.average_by_unit(inspections),
+            "by_criterion": figures.by_criterion(inspections),
+            "most_failed": figures.most_failed(inspections),
             "can_manage": actions.can_manage_plan(request.user, plan),
         },
     )
