@@ -74,7 +74,7 @@ def load_inspections_demo() -> dict:
         )
     team = [coordinator] if coordinator else []
     today = timezone.localdate()
-    report = {"created": 0, "plan": None}
+    created = 0
     plan = InspectionPlan.objects.filter(unit=city, title=PLAN_TITLE % {"year": today.year}).first()
     if plan is None:
         plan = actions.create_plan(
@@ -84,13 +84,12 @@ def load_inspections_demo() -> dict:
             title=PLAN_TITLE % {"year": today.year},
             notes="Kiểm tra Bộ phận Một cửa các phường và một số nơi công cộng, 2 đợt/năm.",
         )
-        report["plan"] = plan.pk
         if not Inspection.objects.filter(
             plan__unit=city, status=InspectionStatus.SUBMITTED
         ).exists():
-            report["created"] += _story(admin, plan, templates, team, today)
-    report["created"] += _due_today(admin, plan, templates["public-place"], team, today)
-    return report
+            created += _story(admin, plan, templates, team, today)
+    created += _due_today(admin, plan, templates["public-place"], team, today)
+    return {"created": created, "plan": plan.pk}
 
 
 def _in_year(day: datetime.date, year: int) -> datetime.date:

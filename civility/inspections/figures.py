@@ -111,6 +111,8 @@ def by_criterion(inspections) -> list[CriterionFigures]:
             row.not_applicable += 1
             continue
         fraction = scoring.earned_fraction(criterion, answer.value)
+        if fraction is None:  # not reached: the criterion is scored
+            continue
         row.fractions.append(fraction)
         if fraction < scoring.FAIL_BELOW:
             row.failed += 1

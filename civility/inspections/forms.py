@@ -398,7 +398,7 @@ class InspectionFilterForm(ListFilterForm):
 
     period_field = "submitted_at"
     period_is_datetime = True
-    SORTS = {
+    SORTS: dict[str, tuple[str, ...]] = {
         "submitted": ("submitted_at",),
         "planned": ("planned_on",),
         "unit": ("unit__name",),
@@ -448,7 +448,7 @@ class InspectionFilterForm(ListFilterForm):
 
 class ActionFilterForm(ListFilterForm):
     period_field = "deadline"
-    SORTS = {
+    SORTS: dict[str, tuple[str, ...]] = {
         "deadline": ("deadline",),
         "unit": ("unit__name",),
         "status": ("status",),

@@ -9,8 +9,10 @@ has no score (None), not 0 % or 100 %. What each answer kind reads and earns: ki
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from civility.inspections.kinds import kind_of
 
@@ -20,12 +22,12 @@ CENT = Decimal("0.01")
 FAIL_BELOW = Decimal("0.5")
 
 
-def parse_value(criterion, raw: str) -> str:
+def parse_value(criterion: Any, raw: str) -> str:
     """The canonical stored form of an answer, or ValidationError naming the criterion."""
     return kind_of(criterion).parse(criterion, (raw or "").strip())
 
 
-def earned_fraction(criterion, value: str) -> Decimal | None:
+def earned_fraction(criterion: Any, value: str) -> Decimal | None:
     """The fraction of the weight a stored answer earns; None when it is not scored."""
     return kind_of(criterion).earned(criterion, value)
 
@@ -60,7 +62,7 @@ class Result:
     def percent(self) -> Decimal | None:
         return percent(self.earned, self.possible)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | None]:
         return {
             str(s.section_id): None if s.percent is None else str(s.percent) for s in self.sections
         }
@@ -72,9 +74,10 @@ def percent(earned: Decimal, possible: Decimal) -> Decimal | None:
     return (HUNDRED * earned / possible).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def score(sections, answers_by_criterion: dict) -> Result:
+def score(sections: Iterable[Any], answers_by_criterion: dict[int, Any]) -> Result:
     """`sections`: Section objects with their criteria prefetched; `answers_by_criterion`:
-    criterion id → Answer (or any object with `value` and `not_applicable`)."""
+    criterion id → Answer (or any object with `value` and `not_applicable`). Criteria are
+    duck-typed (Any): the property tests score plain objects."""
     result = Result()
     for section in sections:
         row = SectionScore(section.pk, section.display_title)

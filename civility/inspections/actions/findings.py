@@ -239,16 +239,20 @@ def revisit_of(inspection: Inspection, *, user) -> Revisit:
         prefetch_related_objects(
             [previous], Prefetch("findings", queryset=Finding.objects.select_related("criterion"))
         )
-    open_actions = CorrectiveAction.objects.visible_to(user).of_target(inspection).not_closed()
+    still_open = CorrectiveAction.objects.visible_to(user).of_target(inspection).not_closed()
     if inspection.submitted_at is not None:  # an old report: what was open before it
-        open_actions = open_actions.filter(finding__created_at__lt=inspection.submitted_at)
+        still_open = still_open.filter(finding__created_at__lt=inspection.submitted_at)
     open_actions = list(
-        open_actions.select_related(
+        still_open.select_related(
             "finding__inspection__inspecting_unit", "finding__criterion", "unit"
         ).order_by("deadline", "pk")
     )
     missed = None
-    if previous is not None and inspection.unit.kind in (UnitKind.COUNTER, UnitKind.SERVICE_POINT):
+    if (
+        previous is not None
+        and previous.submitted_at is not None  # previous() is a submitted inspection
+        and inspection.unit.kind in (UnitKind.COUNTER, UnitKind.SERVICE_POINT)
+    ):
         missed = missed_calls(unit=inspection.unit, since=previous.submitted_at)
     return Revisit(previous=previous, open_actions=open_actions, missed_calls=missed)
 

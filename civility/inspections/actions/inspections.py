@@ -372,7 +372,7 @@ def add_photo(
         original_format=clean.original_format,
         uploaded_by=actor,
     )
-    photo.image.save(clean.content.name, clean.content, save=False)
+    photo.image.save(clean.content.name or "", clean.content, save=False)
     with acting_as(actor):
         photo.save()
     return photo, True
@@ -453,7 +453,8 @@ def submit_inspection(
     if inspected_on is not None and inspected_on != timezone.localdate(now):
         inspection.inspected_on = inspected_on
     if not inspection.document_number:
-        inspection.document_number = next_document_number(inspection, inspection.day)
+        day = inspection.inspected_on or timezone.localdate(now)  # inspection.day, submitted
+        inspection.document_number = next_document_number(inspection, day)
     with acting_as(actor):
         inspection.save()
     return inspection

@@ -17,39 +17,42 @@ from civility.inspections.models import (
     Finding,
     Inspection,
     InspectionPlan,
+    Viewer,
 )
 from civility.orgs.scopes import scope_of
 
 # --- Permissions -------------------------------------------------------------------------
 
 
-def can_manage_template(user, template: ChecklistTemplate) -> bool:
+def can_manage_template(user: Viewer, template: ChecklistTemplate) -> bool:
     return scope_of(user).covers(template.unit, roles=MANAGER_ROLES)
 
 
-def can_manage_plan(user, plan: InspectionPlan) -> bool:
+def can_manage_plan(user: Viewer, plan: InspectionPlan) -> bool:
     return scope_of(user).covers(plan.unit, roles=MANAGER_ROLES)
 
 
-def can_conduct(user, inspection: Inspection) -> bool:
+def can_conduct(user: Viewer, inspection: Inspection) -> bool:
     """Inspectors of the inspecting unit, and the delegation's members."""
     if scope_of(user).covers(inspection.inspecting_unit, roles=INSPECTOR_ROLES):
         return True
-    return user.is_authenticated and inspection.team.filter(pk=user.pk).exists()
+    return (
+        user is not None and user.is_authenticated and inspection.team.filter(pk=user.pk).exists()
+    )
 
 
-def can_respond(user, action: CorrectiveAction) -> bool:
+def can_respond(user: Viewer, action: CorrectiveAction) -> bool:
     return scope_of(user).covers(action.unit, roles=RESPONDER_ROLES)
 
 
-def can_verify(user, action: CorrectiveAction) -> bool:
+def can_verify(user: Viewer, action: CorrectiveAction) -> bool:
     """Whether `user` may close a corrective action or send it back. Verification is
     someone else's than the answer's: never a user who responded to the action, and only
     from the side that issued the recommendation: an inspecting role on the inspecting
     unit (or a unit above it) held outside the responsible unit, or a seat on the
     delegation for a member with no role in the responsible unit. Without this a
     coordinator of the responsible unit could answer an action and close it."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return False
     # Read through .all() so that lists prefetch the steps and the delegation once.
     if action.responded_by_id == user.pk or any(
@@ -72,7 +75,7 @@ def can_verify(user, action: CorrectiveAction) -> bool:
     return any(member.pk == user.pk for member in inspection.team.all())
 
 
-def may_see_official(user, finding: Finding, *, conducting: bool | None = None) -> bool:
+def may_see_official(user: Viewer, finding: Finding, *, conducting: bool | None = None) -> bool:
     """Whether `user` may read the name of the official a finding is about: it is as
     confidential as the violation record the finding opens, so only the inspecting side,
     the record's handlers (conduct READER_ROLES over the official's unit) and the official.
@@ -82,7 +85,7 @@ def may_see_official(user, finding: Finding, *, conducting: bool | None = None) 
         return True
     if conducting is None:
         conducting = can_conduct(user, finding.inspection)
-    if conducting or (user.is_authenticated and official.user_id == user.pk):
+    if conducting or (user is not None and user.is_authenticated and official.user_id == user.pk):
         return True
     return scope_of(user).covers(official.unit, roles=RECORD_READER_ROLES)
 

@@ -250,7 +250,7 @@ def update_criterion(*, actor, criterion: Criterion, note: str = "", **changes) 
     version = criterion.section.version
     _ensure(can_manage_template(actor, version.template))
     latest = version.template.current_version()
-    if latest.pk != version.pk:
+    if latest is None or latest.pk != version.pk:
         raise ValidationError(_("Only the latest version of a template can be changed."))
     if version.is_in_use():
         sections = structure_of(version)

@@ -27,6 +27,7 @@ from civility.inspections.models.roles import (
     INSPECTOR_ROLES,
     MANAGER_ROLES,
     RESPONDER_ROLES,
+    Viewer,
 )
 from civility.inspections.models.templates import (
     ChecklistTemplate,
@@ -63,4 +64,5 @@ __all__ = [
     "Section",
     "TemplateSubject",
     "TemplateVersion",
+    "Viewer",
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.files import RandomName, extension_of
+from civility.core.models import StoredFile, UnitAudited
 from civility.core.search import trigram_index
 from civility.inspections.models.inspections import Inspection
 from civility.inspections.models.roles import ESCALATION_ROLES, INSPECTOR_ROLES, RESPONDER_ROLES
@@ -34,7 +35,9 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(inspection__in=Inspection.objects.visible_to(user).values("pk"))
 
 
-class Finding(models.Model):
+class Finding(UnitAudited):
+    audit_unit = "inspection.unit"
+
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("inspection")
     )
@@ -78,9 +81,6 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.inspection.unit.path}
 
 
 class ActionStatus(models.TextChoices):
@@ -219,7 +219,7 @@ class CorrectiveActionQuerySet(models.QuerySet):
         ).distinct()
 
 
-class CorrectiveAction(models.Model):
+class CorrectiveAction(UnitAudited):
     """A recommendation turned into work for the inspected unit, with a deadline:
     open → responded (what was done, evidence) → closed by the inspector, or sent back."""
 
@@ -298,12 +298,11 @@ class CorrectiveAction(models.Model):
         day = on or timezone.localdate()
         return max(0, (day - self.deadline).days)
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
 
-
-class ActionStep(models.Model):
+class ActionStep(UnitAudited):
     """The history of a corrective action: responded, sent back, closed."""
+
+    audit_unit = "action.unit"
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Assigned")
@@ -352,13 +351,13 @@ class ActionStep(models.Model):
 
     @property
     def photo_download_name(self) -> str:
-        return f"action-{self.action_id}-check-{self.pk}{extension_of(self.photo.name)}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.action.unit.path}
+        return f"action-{self.action_id}-check-{self.pk}{extension_of(self.photo.name or '')}"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(UnitAudited, StoredFile):
+    audit_unit = "action.unit"
+    download_prefix = "evidence"
+
     action = models.ForeignKey(
         CorrectiveAction,
         on_delete=models.CASCADE,
@@ -366,7 +365,6 @@ class EvidenceFile(models.Model):
         verbose_name=_("action"),
     )
     file = models.FileField(_("file"), upload_to=RandomName("inspections/evidence/%Y/"))
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -381,23 +379,13 @@ class EvidenceFile(models.Model):
         verbose_name_plural = _("evidence files")
         ordering = ["pk"]
 
-    def __str__(self) -> str:
-        return self.download_name
-
     def get_absolute_url(self) -> str:
         return reverse("inspections:evidence_file", args=[self.pk])
 
     @property
-    def download_name(self) -> str:
-        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
-
-    @property
     def is_photo(self) -> bool:
         # Stored names carry the extension of what the cleaner found the content to be.
-        return extension_of(self.file.name) in (".jpg", ".jpeg", ".png")
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.action.unit.path}
+        return extension_of(self.file.name or "") in (".jpg", ".jpeg", ".png")
 
 
 class ActionReminder(models.Model):
@@ -425,9 +413,11 @@ class ActionReminder(models.Model):
         return f"{self.action} · {self.sent_on}"
 
 
-class ActionEscalation(models.Model):
+class ActionEscalation(UnitAudited):
     """One step of the escalation ladder of an overdue action: step n goes to the n-th unit
     above the responsible unit (settings.INSPECTION_ACTION_ESCALATION_DAYS). Once per step."""
+
+    audit_unit = "action.unit"
 
     action = models.ForeignKey(
         CorrectiveAction,
@@ -456,6 +446,3 @@ class ActionEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} · {self.step} · {self.unit}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.action.unit.path}

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.files import RandomName, extension_of
-from civility.inspections.models.roles import INSPECTOR_ROLES
+from civility.core.models import UnitAudited
+from civility.inspections.models.roles import INSPECTOR_ROLES, Viewer
 from civility.inspections.models.templates import Criterion, TemplateVersion
 from civility.orgs.models import OrgUnit, Place, UnitKind
 from civility.orgs.scopes import scope_of
@@ -22,13 +23,13 @@ from civility.orgs.scopes import scope_of
 # --- Plans and inspections ---------------------------------------------------------------
 
 
-class InspectionPlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> InspectionPlanQuerySet:
+class InspectionPlanQuerySet(models.QuerySet["InspectionPlan"]):
+    def visible_to(self, user: Viewer) -> InspectionPlanQuerySet:
         # Only the inspecting unit's subtree: a plan shows every inspected unit's scores.
         return self.filter(scope_of(user).q("unit__path"))
 
 
-class InspectionPlan(models.Model):
+class InspectionPlan(UnitAudited):
     """An inspecting unit's annual plan: which units and places, when, by whom."""
 
     unit = models.ForeignKey(
@@ -64,9 +65,6 @@ class InspectionPlan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("inspections:plan_detail", args=[self.pk])
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
-
 
 class InspectionKind(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -81,8 +79,8 @@ class InspectionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class InspectionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> InspectionQuerySet:
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def visible_to(self, user: Viewer) -> InspectionQuerySet:
         """The inspected unit's subtree sees its own inspections; the inspecting unit's
         subtree and the delegation's members see the ones they run. Nobody sees a peer's."""
         scope = scope_of(user)
@@ -94,7 +92,7 @@ class InspectionQuerySet(models.QuerySet):
             condition |= Q(Exists(members))
         return self.filter(condition)
 
-    def conducted_by(self, user) -> InspectionQuerySet:
+    def conducted_by(self, user: Viewer) -> InspectionQuerySet:
         """Inspections `user` runs: the SQL form of `actions.can_conduct` (inspecting roles
         over the inspecting unit, or a seat on the delegation)."""
         scope = scope_of(user)
@@ -119,7 +117,7 @@ class InspectionQuerySet(models.QuerySet):
         )
 
 
-class Inspection(models.Model):
+class Inspection(UnitAudited):
     plan = models.ForeignKey(
         InspectionPlan,
         on_delete=models.CASCADE,
@@ -230,11 +228,13 @@ class Inspection(models.Model):
 
     @property
     def target_name(self) -> str:
-        if self.place_id:
+        # A null key reads as None without a query.
+        if self.place is not None:
             return f"{self.place.name} ({self.unit.display_name})"
         # Counters are named alike everywhere ("Quầy số 1"): say which ward they serve.
-        if self.unit.serves_id and self.unit.kind in (UnitKind.COUNTER, UnitKind.SERVICE_POINT):
-            return f"{self.unit.display_name} ({self.unit.serves.display_name})"
+        serves = self.unit.serves
+        if serves is not None and self.unit.kind in (UnitKind.COUNTER, UnitKind.SERVICE_POINT):
+            return f"{self.unit.display_name} ({serves.display_name})"
         return self.unit.display_name
 
     @property
@@ -253,20 +253,21 @@ class Inspection(models.Model):
 
     def previous(self) -> Inspection | None:
         """The latest submitted inspection of the same unit or place before this one."""
-        earlier = Inspection.objects.submitted().filter(
-            unit_id=self.unit_id, place_id=self.place_id
-        )
+        earlier = Inspection.objects.submitted().filter(unit_id=self.unit_id)
+        if self.place_id is None:
+            earlier = earlier.filter(place__isnull=True)
+        else:
+            earlier = earlier.filter(place_id=self.place_id)
         if self.submitted_at is not None:
             earlier = earlier.filter(submitted_at__lt=self.submitted_at)
         return earlier.exclude(pk=self.pk).order_by("-submitted_at", "-pk").first()
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
 
-
-class Answer(models.Model):
+class Answer(UnitAudited):
     """One criterion's answer in one inspection. The phone sends each answer with an id it
     generated; the server keeps one row per criterion and the newest answer wins."""
+
+    audit_unit = "inspection.unit"
 
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="answers", verbose_name=_("inspection")
@@ -301,11 +302,10 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.criterion.ref}: {self.value}"
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.inspection.unit.path}
 
+class Photo(UnitAudited):
+    audit_unit = "inspection.unit"
 
-class Photo(models.Model):
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="photos", verbose_name=_("inspection")
     )
@@ -344,14 +344,15 @@ class Photo(models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"inspection-{self.inspection_id}-photo-{self.pk}{extension_of(self.image.name)}"
+        return (
+            f"inspection-{self.inspection_id}-photo-{self.pk}{extension_of(self.image.name or '')}"
+        )
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.inspection.unit.path}
 
-
-class Amendment(models.Model):
+class Amendment(UnitAudited):
     """A correction to a submitted inspection: what changed, why, by whom."""
+
+    audit_unit = "inspection.unit"
 
     inspection = models.ForeignKey(
         Inspection,
@@ -383,6 +384,3 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection} · {self.criterion.ref}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.inspection.unit.path}

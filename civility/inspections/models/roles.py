@@ -1,6 +1,13 @@
 """Which roles may do what in inspections (each covering the unit named)."""
 
+from typing import TypeAlias
+
+from django.contrib.auth.models import AnonymousUser, User
+
 from civility.orgs.scopes import Role
+
+# Whoever asks: a signed-in user, an anonymous visitor, or nobody (a job, the demo loader).
+Viewer: TypeAlias = User | AnonymousUser | None
 
 # Who may change templates and plans (covering the owning unit).
 MANAGER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)

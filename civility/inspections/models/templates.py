@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.codes.models import Article, overlapping_q
 from civility.core.i18n import localized
+from civility.core.models import NamedInTwoLanguages, UnitAudited
 from civility.inspections import scoring
 from civility.inspections.kinds import NEED_MAX_SCORE, AnswerKind, Kind, display_options, kind_of
+from civility.inspections.models.roles import Viewer
 from civility.orgs.models import OrgUnit
 
 # --- Templates ---------------------------------------------------------------------------
@@ -33,13 +35,13 @@ class TemplateSubject(models.TextChoices):
     PUBLIC_PLACE = "public_place", _("Public place")
 
 
-class ChecklistTemplateQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ChecklistTemplateQuerySet:
+class ChecklistTemplateQuerySet(models.QuerySet["ChecklistTemplate"]):
+    def visible_to(self, user: Viewer) -> ChecklistTemplateQuerySet:
         # A city's template is used by the wards under it, like a city's code.
         return self.filter(overlapping_q(user, "unit__path"))
 
 
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(UnitAudited, NamedInTwoLanguages):
     unit = models.ForeignKey(
         OrgUnit,
         on_delete=models.PROTECT,
@@ -65,18 +67,13 @@ class ChecklistTemplate(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("inspections:template_detail", args=[self.pk])
 
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
-
     def current_version(self) -> TemplateVersion | None:
         return self.versions.order_by("-number").first()
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
 
+class TemplateVersion(UnitAudited):
+    audit_unit = "template.unit"
 
-class TemplateVersion(models.Model):
     template = models.ForeignKey(
         ChecklistTemplate,
         on_delete=models.CASCADE,
@@ -111,16 +108,15 @@ class TemplateVersion(models.Model):
     def is_in_use(self) -> bool:
         return self.inspections.exists()
 
-    def criteria(self):
+    def criteria(self) -> models.QuerySet[Criterion]:
         return Criterion.objects.filter(section__version=self).order_by(
             "section__position", "position"
         )
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.template.unit.path}
 
+class Section(UnitAudited):
+    audit_unit = "version.template.unit"
 
-class Section(models.Model):
     version = models.ForeignKey(
         TemplateVersion,
         on_delete=models.CASCADE,
@@ -146,13 +142,12 @@ class Section(models.Model):
     def display_title(self) -> str:
         return localized(self, "title")
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.version.template.unit.path}
 
-
-class Criterion(models.Model):
+class Criterion(UnitAudited):
     """One thing an inspector checks. Yes/no, score and choice answers count towards the
     score with the criterion's weight; numbers and texts are recorded, not scored."""
+
+    audit_unit = "section.version.template.unit"
 
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("section")
@@ -268,6 +263,3 @@ class Criterion(models.Model):
 
     def display_options(self) -> list[tuple[str, str]]:
         return display_options(self)
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.section.version.template.unit.path}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from civility.core.audit import log_reads
 from civility.core.files import serve
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.listing import paginate
 from civility.inspections import actions
 from civility.inspections.forms import (
@@ -30,6 +31,7 @@ from civility.inspections.models import (
     ActionStep,
     CorrectiveAction,
     EvidenceFile,
+    Viewer,
 )
 
 # --- Corrective actions --------------------------------------------------------------------
@@ -37,7 +39,7 @@ from civility.inspections.models import (
 
 @login_required
 @require_GET
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthenticatedRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET, request=request)
     corrective = form.filter(CorrectiveAction.objects.readable_by(request.user).with_related())
     listing = paginate(request, corrective, sorts=form.SORTS, default="deadline")
@@ -53,7 +55,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/action_list.html", context)
 
 
-def _log_serving_reads(user, rows: list[CorrectiveAction]) -> None:
+def _log_serving_reads(user: Viewer, rows: list[CorrectiveAction]) -> None:
     """Audit the reads of actions a ward head sees only because the counter serves the ward."""
     ids = [row.pk for row in rows]
     if ids:
@@ -64,7 +66,7 @@ def _log_serving_reads(user, rows: list[CorrectiveAction]) -> None:
 
 
 @login_required
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         CorrectiveAction.objects.readable_by(request.user).with_related(), pk=pk
     )
@@ -125,7 +127,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def step_photo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The photo taken when an action was checked on a revisit."""
     step = get_object_or_404(
         ActionStep.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
@@ -136,7 +138,7 @@ def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A unit's evidence that a corrective action was carried out."""
     evidence = get_object_or_404(
         EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.readable_by(request.user)),

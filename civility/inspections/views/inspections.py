@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civility.core.files import serve
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_percent
 from civility.core.listing import paginate
 from civility.core.photos import ACCEPT_ATTRIBUTE
@@ -51,7 +52,7 @@ from civility.orgs.scopes import scope_of
 
 @login_required
 @require_GET
-def inspection_list(request: HttpRequest) -> HttpResponse:
+def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
     form = InspectionFilterForm(request.GET, request=request)
     inspections = form.filter(Inspection.objects.visible_to(request.user).with_related())
     listing = paginate(request, inspections, sorts=form.SORTS, default="-submitted")
@@ -74,7 +75,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inspection_start(request: HttpRequest) -> HttpResponse:
+def inspection_start(request: AuthenticatedRequest) -> HttpResponse:
     form = StartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,13 +89,13 @@ def inspection_start(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/inspection_start.html", {"form": form})
 
 
-def _inspection(request: HttpRequest, pk: int) -> Inspection:
+def _inspection(request: AuthenticatedRequest, pk: int) -> Inspection:
     return get_object_or_404(Inspection.objects.visible_to(request.user).with_related(), pk=pk)
 
 
 @login_required
 @require_GET
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     content = documents.report_content(inspection)
     result = None if inspection.is_submitted() else actions.compute_score(inspection)
@@ -137,7 +138,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The phone checklist: one criterion after another; answers save as you go and survive
     losing the network (static/inspections/run.js)."""
     inspection = _inspection(request, pk)
@@ -197,7 +198,7 @@ def inspection_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inspection_answer(request: HttpRequest, pk: int, criterion_id: int) -> HttpResponse:
+def inspection_answer(request: AuthenticatedRequest, pk: int, criterion_id: int) -> HttpResponse:
     """Save one answer without JavaScript (the phone page posts through the API instead)."""
     inspection = _inspection(request, pk)
     form = AnswerForm(request.POST)
@@ -231,7 +232,7 @@ def inspection_answer(request: HttpRequest, pk: int, criterion_id: int) -> HttpR
 
 @login_required
 @require_POST
-def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_photo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = PhotoForm(request.POST, request.FILES)
     criterion = None
@@ -258,7 +259,7 @@ def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(
         Photo.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)), pk=pk
     )
@@ -267,7 +268,7 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET: the confirmation step (what will be locked, what is still missing), a page of
     its own since the Content-Security-Policy forbids inline scripts; POST: submit and lock."""
     inspection = _inspection(request, pk)
@@ -311,7 +312,7 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_amend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = AmendForm(request.POST, inspection=inspection)
     if form.is_valid():
@@ -328,7 +329,7 @@ def inspection_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inspection_check_action(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+def inspection_check_action(request: AuthenticatedRequest, pk: int, action_id: int) -> HttpResponse:
     """Verify on the spot an action still open from an earlier inspection of this target."""
     inspection = _inspection(request, pk)
     action = get_object_or_404(
@@ -356,7 +357,7 @@ def inspection_check_action(request: HttpRequest, pk: int, action_id: int) -> Ht
 
 @login_required
 @require_POST
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = FindingForm(request.POST, inspection=inspection)
     # From the phone checklist, the inspector goes back to the criterion they were on.
@@ -380,7 +381,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-def _language(request: HttpRequest) -> str:
+def _language(request: AuthenticatedRequest) -> str:
     requested = request.GET.get("lang")
     if requested in ("vi", "en"):
         return requested
@@ -389,7 +390,7 @@ def _language(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
-def inspection_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_report_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     response = HttpResponse(
         documents.render_docx(inspection, _language(request), by=request.user),
@@ -401,7 +402,7 @@ def inspection_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def inspection_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     response = HttpResponse(
         documents.render_pdf(inspection, _language(request), by=request.user),
@@ -413,7 +414,7 @@ def inspection_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_trend(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_trend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=pk)
     inspections = Inspection.objects.visible_to(request.user).filter(unit=unit)
     rows = figures.trend(inspections)

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_number
 from civility.inspections import actions, figures, spreadsheets
 from civility.inspections.forms import (
@@ -43,7 +44,7 @@ from civility.orgs.scopes import scope_of
 
 @login_required
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedRequest) -> HttpResponse:
     templates = (
         ChecklistTemplate.objects.visible_to(request.user)
         .select_related("unit")
@@ -66,7 +67,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def template_seed(request: HttpRequest) -> HttpResponse:
+def template_seed(request: AuthenticatedRequest) -> HttpResponse:
     unit = get_object_or_404(
         OrgUnit.objects.visible_to(request.user).filter(kind=UnitKind.PROVINCE),
         pk=request.POST.get("unit"),
@@ -84,7 +85,7 @@ def template_seed(request: HttpRequest) -> HttpResponse:
     return redirect("inspections:template_list")
 
 
-def _template(request: HttpRequest, pk: int) -> ChecklistTemplate:
+def _template(request: AuthenticatedRequest, pk: int) -> ChecklistTemplate:
     return get_object_or_404(
         ChecklistTemplate.objects.visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -92,7 +93,7 @@ def _template(request: HttpRequest, pk: int) -> ChecklistTemplate:
 
 @login_required
 @require_GET
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def template_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = _template(request, pk)
     versions = list(template.versions.annotate(used=Count("inspections")).order_by("-number"))
     number = request.GET.get("version")
@@ -125,12 +126,13 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def template_export(request: HttpRequest, pk: int) -> HttpResponse:
+def template_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = _template(request, pk)
+    current = template.current_version()
     version = get_object_or_404(
         TemplateVersion,
         template=template,
-        number=request.GET.get("version") or template.current_version().number,
+        number=request.GET.get("version") or (current.number if current else None),
     )
     response = HttpResponse(
         spreadsheets.export_version(version, by=request.user),
@@ -143,7 +145,7 @@ def template_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template_import(request: HttpRequest, pk: int) -> HttpResponse:
+def template_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = _template(request, pk)
     if not actions.can_manage_template(request.user, template):
         raise PermissionDenied
@@ -168,7 +170,7 @@ def template_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     criterion = get_object_or_404(
         Criterion.objects.filter(
             section__version__template__in=ChecklistTemplate.objects.visible_to(request.user)
@@ -207,7 +209,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     plans = (
         InspectionPlan.objects.visible_to(request.user)
         .select_related("unit")
@@ -223,7 +225,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,7 +237,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/plan_form.html", {"form": form})
 
 
-def _plan(request: HttpRequest, pk: int) -> InspectionPlan:
+def _plan(request: AuthenticatedRequest, pk: int) -> InspectionPlan:
     return get_object_or_404(
         InspectionPlan.objects.visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -243,7 +245,7 @@ def _plan(request: HttpRequest, pk: int) -> InspectionPlan:
 
 @login_required
 @require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     inspections = plan.inspections.visible_to(request.user)
     return render(
@@ -262,7 +264,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not actions.can_manage_plan(request.user, plan):
         raise PermissionDenied
