@@ -75,6 +75,7 @@ def load_inspections_demo() -> dict:
     team = [coordinator] if coordinator else []
     today = timezone.localdate()
     created = 0
+    new_plan: int | None = None  # the plan's id when this run made it
     plan = InspectionPlan.objects.filter(unit=city, title=PLAN_TITLE % {"year": today.year}).first()
     if plan is None:
         plan = actions.create_plan(
@@ -84,12 +85,13 @@ def load_inspections_demo() -> dict:
             title=PLAN_TITLE % {"year": today.year},
             notes="Kiểm tra Bộ phận Một cửa các phường và một số nơi công cộng, 2 đợt/năm.",
         )
+        new_plan = plan.pk
         if not Inspection.objects.filter(
             plan__unit=city, status=InspectionStatus.SUBMITTED
         ).exists():
             created += _story(admin, plan, templates, team, today)
     created += _due_today(admin, plan, templates["public-place"], team, today)
-    return {"created": created, "plan": plan.pk}
+    return {"created": created, "plan": new_plan}
 
 
 def _in_year(day: datetime.date, year: int) -> datetime.date:
