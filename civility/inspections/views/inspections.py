@@ -147,7 +147,7 @@ def inspection_run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if inspection.is_locked():
         return redirect(inspection)
     answers = {a.criterion_id: a for a in inspection.answers.all()}
-    photos: dict[int | None, list] = {}
+    photos: dict[int | None, list[Photo]] = {}
     for photo in inspection.photos.all():
         photos.setdefault(photo.criterion_id, []).append(photo)
     sections = list(
