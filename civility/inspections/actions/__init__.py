@@ -47,6 +47,8 @@ from civility.inspections.actions.permissions import (
     can_manage_template,
     can_respond,
     can_verify,
+    ensure_allowed,
+    ensure_open,
     may_see_official,
 )
 from civility.inspections.actions.templates import (
@@ -89,6 +91,8 @@ __all__ = [
     "create_template",
     "create_template_version",
     "delete_photo",
+    "ensure_allowed",
+    "ensure_open",
     "escalate_overdue_actions",
     "escalation_days",
     "escalation_recipients",

@@ -25,11 +25,11 @@ from civility.core.files import display_name
 from civility.core.i18n import format_number, person_name
 from civility.core.photos import clean_photo
 from civility.inspections.actions.permissions import (
-    _ensure,
-    _ensure_open,
     can_conduct,
     can_respond,
     can_verify,
+    ensure_allowed,
+    ensure_open,
 )
 from civility.inspections.models import (
     ESCALATION_ROLES,
@@ -75,7 +75,7 @@ def record_finding(
 ) -> Finding:
     """A finding; with a recommendation and a deadline it becomes a corrective action for
     the inspected unit."""
-    _ensure(can_conduct(actor, inspection))
+    ensure_allowed(can_conduct(actor, inspection))
     if inspection.status == InspectionStatus.CANCELLED:
         raise ValidationError(_("This inspection was cancelled."))
     if criterion is not None and criterion.section.version_id != inspection.template_version_id:
@@ -118,7 +118,7 @@ def create_corrective_action(
     deadline: datetime.date,
     unit: OrgUnit | None = None,
 ) -> CorrectiveAction:
-    _ensure(can_conduct(actor, finding.inspection))
+    ensure_allowed(can_conduct(actor, finding.inspection))
     unit = unit or finding.inspection.unit
     if not unit.path.startswith(finding.inspection.unit.path):
         raise ValidationError({"unit": _("The action belongs to the inspected unit.")})
@@ -140,7 +140,7 @@ def respond_to_action(
 ) -> CorrectiveAction:
     """The responsible unit (its head, coordinators or staff) says what was done, with
     documents and photos as evidence; the inspecting side then verifies."""
-    _ensure(can_respond(actor, action))
+    ensure_allowed(can_respond(actor, action))
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if action.status == ActionStatus.CLOSED:
         raise ValidationError(_("This action is closed."))
@@ -172,7 +172,7 @@ def verify_action(
     *, actor, action: CorrectiveAction, accept: bool, note: str = ""
 ) -> CorrectiveAction:
     """The inspector closes the action, or sends it back to the unit with a note."""
-    _ensure(can_verify(actor, action))
+    ensure_allowed(can_verify(actor, action))
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if action.status != ActionStatus.RESPONDED:
         raise ValidationError(_("Only an action the unit has responded to can be verified."))
@@ -278,14 +278,14 @@ def check_action_on_revisit(
 ) -> CorrectiveAction:
     """During a new inspection of the same unit or place, the inspector verifies an open
     action on the spot: closed, or still open with a note (and a photo)."""
-    _ensure(can_conduct(actor, inspection))
-    _ensure_open(inspection)
+    ensure_allowed(can_conduct(actor, inspection))
+    ensure_open(inspection)
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if not CorrectiveAction.objects.of_target(inspection).filter(pk=action.pk).exists():
         raise ValidationError(
             {"action": _("This action is not from an earlier inspection of this unit or place.")}
         )
-    _ensure(can_verify(actor, action))
+    ensure_allowed(can_verify(actor, action))
     if action.status == ActionStatus.CLOSED:
         raise ValidationError({"action": _("This action is already closed.")})
     if not closed and not note.strip():

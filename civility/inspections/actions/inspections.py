@@ -16,10 +16,10 @@ from civility.core.audit import acting_as
 from civility.core.photos import clean_photo
 from civility.inspections import scoring
 from civility.inspections.actions.permissions import (
-    _ensure,
-    _ensure_open,
     can_conduct,
     can_manage_plan,
+    ensure_allowed,
+    ensure_open,
 )
 from civility.inspections.models import (
     INSPECTOR_ROLES,
@@ -45,7 +45,7 @@ DOCUMENT_NUMBER_FORMAT = "%(number)d/BB-KT"
 
 @transaction.atomic
 def create_plan(*, actor, unit: OrgUnit, year: int, title: str, notes: str = "") -> InspectionPlan:
-    _ensure(scope_of(actor).covers(unit, roles=MANAGER_ROLES))
+    ensure_allowed(scope_of(actor).covers(unit, roles=MANAGER_ROLES))
     plan = InspectionPlan(
         unit=unit, year=year, title=title.strip(), notes=notes.strip(), created_by=actor
     )
@@ -131,7 +131,7 @@ def add_plan_inspections(
     team_note: str = "",
 ) -> list[Inspection]:
     """Schedule one inspection per unit and per place on `planned_on`."""
-    _ensure(can_manage_plan(actor, plan))
+    ensure_allowed(can_manage_plan(actor, plan))
     inspecting_unit = inspecting_unit or plan.unit
     if not inspecting_unit.path.startswith(plan.unit.path):
         raise ValidationError({"inspecting_unit": _("The inspecting unit must be in the plan's.")})
@@ -187,7 +187,7 @@ def start_inspection_on_the_spot(
     kind: str = InspectionKind.SURPRISE,
 ) -> Inspection:
     """A surprise (or cross) inspection created by an inspector where they stand."""
-    _ensure(scope_of(actor).covers(inspecting_unit, roles=INSPECTOR_ROLES))
+    ensure_allowed(scope_of(actor).covers(inspecting_unit, roles=INSPECTOR_ROLES))
     if kind not in (InspectionKind.SURPRISE, InspectionKind.CROSS):
         raise ValidationError({"kind": _("Only surprise or cross inspections start on the spot.")})
     with acting_as(actor):
@@ -205,11 +205,11 @@ def start_inspection_on_the_spot(
 
 @transaction.atomic
 def cancel_inspection(*, actor, inspection: Inspection) -> Inspection:
-    _ensure(
+    ensure_allowed(
         scope_of(actor).covers(inspection.inspecting_unit, roles=MANAGER_ROLES)
         or (inspection.plan is not None and can_manage_plan(actor, inspection.plan))
     )
-    _ensure_open(inspection)
+    ensure_open(inspection)
     inspection.status = InspectionStatus.CANCELLED
     with acting_as(actor):
         inspection.save(update_fields=["status"])
@@ -268,7 +268,7 @@ def record_answers(*, actor, inspection: Inspection, answers: list[AnswerIn]) ->
     (the phone was offline) does not overwrite it. Each answer is judged on its own, so one
     bad value does not lose the others.
     """
-    _ensure(can_conduct(actor, inspection))
+    ensure_allowed(can_conduct(actor, inspection))
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     criteria = {c.pk: c for c in inspection.template_version.criteria()}
     now = timezone.now()
@@ -354,12 +354,12 @@ def add_photo(
     criterion: Criterion | None = None,
 ) -> tuple[Photo, bool]:
     """Store a photo without its metadata; the same client id sent twice stores it once."""
-    _ensure(can_conduct(actor, inspection))
+    ensure_allowed(can_conduct(actor, inspection))
     client_id = client_id or uuid.uuid4()
     existing = Photo.objects.filter(client_id=client_id, inspection=inspection).first()
     if existing is not None:
         return existing, False
-    _ensure_open(inspection)
+    ensure_open(inspection)
     if criterion is not None and criterion.section.version_id != inspection.template_version_id:
         raise ValidationError({"criterion": _("This criterion is not in the checklist.")})
     clean = clean_photo(upload)
@@ -380,8 +380,8 @@ def add_photo(
 
 @transaction.atomic
 def delete_photo(*, actor, photo: Photo) -> None:
-    _ensure(can_conduct(actor, photo.inspection))
-    _ensure_open(photo.inspection)
+    ensure_allowed(can_conduct(actor, photo.inspection))
+    ensure_open(photo.inspection)
     with acting_as(actor):
         photo.image.delete(save=False)
         photo.delete()
@@ -431,11 +431,11 @@ def submit_inspection(
 ) -> Inspection:
     """Compute the score and lock the inspection. `inspected_on`: the day it took place,
     for one entered afterwards (default: today); its documents carry that day."""
-    _ensure(can_conduct(actor, inspection))
+    ensure_allowed(can_conduct(actor, inspection))
     if inspected_on is not None and inspected_on > timezone.localdate():
         raise ValidationError({"inspected_on": _("The inspection date cannot be in the future.")})
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    _ensure_open(inspection)
+    ensure_open(inspection)
     problems = missing_items(inspection)
     if problems:
         raise ValidationError(
@@ -473,7 +473,7 @@ def amend_answer(
 ) -> Amendment:
     """Correct an answer of a submitted inspection: the score is recomputed and the change,
     its reason and its author are kept (and audited)."""
-    _ensure(can_conduct(actor, inspection))
+    ensure_allowed(can_conduct(actor, inspection))
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if not inspection.is_submitted():
         raise ValidationError(_("Only a submitted inspection is amended; change the answer."))

@@ -90,12 +90,12 @@ def may_see_official(user: Viewer, finding: Finding, *, conducting: bool | None 
     return scope_of(user).covers(official.unit, roles=RECORD_READER_ROLES)
 
 
-def _ensure(allowed: bool) -> None:
+def ensure_allowed(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
 
 
-def _ensure_open(inspection: Inspection) -> None:
+def ensure_open(inspection: Inspection) -> None:
     if inspection.is_locked():
         raise ValidationError(
             _("This inspection is %(status)s and locked; corrections are made as amendments.")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from civility.codes.models import Article, Code, VersionStatus
 from civility.core.audit import acting_as
-from civility.inspections.actions.permissions import _ensure, can_manage_template
+from civility.inspections.actions.permissions import can_manage_template, ensure_allowed
 from civility.inspections.kinds import ANSWER_KINDS, missing_requirement
 from civility.inspections.models import (
     MANAGER_ROLES,
@@ -204,7 +204,7 @@ def create_template_version(
     *, actor, template: ChecklistTemplate, sections: list[dict], note: str = ""
 ) -> TemplateVersion:
     """A new version with the given structure; earlier versions stay as they are."""
-    _ensure(actor is None or can_manage_template(actor, template))
+    ensure_allowed(actor is None or can_manage_template(actor, template))
     validate_structure(sections)
     template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     latest = template.current_version()
@@ -248,7 +248,7 @@ def update_criterion(*, actor, criterion: Criterion, note: str = "", **changes) 
     if unknown:
         raise TypeError(f"update_criterion() got unknown fields: {sorted(unknown)}")
     version = criterion.section.version
-    _ensure(can_manage_template(actor, version.template))
+    ensure_allowed(can_manage_template(actor, version.template))
     latest = version.template.current_version()
     if latest is None or latest.pk != version.pk:
         raise ValidationError(_("Only the latest version of a template can be changed."))
