@@ -27,7 +27,7 @@ from civility.insights.figures import ComponentLine, RankRow
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period
 from civility.insights.sources import local_bounds
-from civility.inspections import analytics
+from civility.inspections import figures as inspection_figures
 from civility.inspections.models import ActionStatus, CorrectiveAction, Inspection
 from civility.orgs.models import OrgUnit
 from civility.orgs.provinces import place_name, superior_line
@@ -60,10 +60,10 @@ class ReportFigures:
     components: tuple[ComponentLine, ...]
     ranking: tuple[RankRow, ...]  # the units under it
     dissemination: dict[str, Any]  # codes.reports.dissemination_summary
-    inspections: analytics.Progress
+    inspections: inspection_figures.Progress
     inspection_units: tuple[
         dict[str, Any], ...
-    ]  # inspections.analytics.average_by_unit, best first
+    ]  # inspections.figures.average_by_unit, best first
     actions: ActionCounts
     conduct: ConductFigures
     ratings: RatingFigures
@@ -99,8 +99,8 @@ def report_figures(unit: OrgUnit, period: Period) -> ReportFigures:
         dissemination=code_reports.dissemination_summary(
             DisseminationActivity.objects.under(unit).between(start, end)
         ),
-        inspections=analytics.progress(inspections),
-        inspection_units=tuple(analytics.average_by_unit(inspections)[:INSPECTION_UNITS_LISTED]),
+        inspections=inspection_figures.progress(inspections),
+        inspection_units=tuple(inspection_figures.average_by_unit(inspections)[:INSPECTION_UNITS_LISTED]),
         actions=ActionCounts(
             due=actions.count(),
             closed=actions.filter(status=ActionStatus.CLOSED).count(),

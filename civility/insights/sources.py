@@ -149,7 +149,7 @@ def _query(url_name: str, unit_id: int, **params: str) -> str:
 
 
 def inspection_score(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
-    """Mean score of submitted inspections (inspections.analytics.average_by_unit), kept as
+    """Mean score of submitted inspections (inspections.figures.average_by_unit), kept as
     sum and count so that subtrees add up exactly."""
     low, high = local_bounds(start, end)
     counts: Counts = {}

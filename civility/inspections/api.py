@@ -336,8 +336,11 @@ class ActionPage(PageBase):
     items: list[ActionOut]
 
 
-ACTION_ORDERING = {"deadline": ("deadline",)}
-INSPECTION_ORDERING = {"planned_on": ("planned_on",), "created_at": ("created_at",)}
+ACTION_ORDERING: dict[str, tuple[str, ...]] = {"deadline": ("deadline",)}
+INSPECTION_ORDERING: dict[str, tuple[str, ...]] = {
+    "planned_on": ("planned_on",),
+    "created_at": ("created_at",),
+}
 
 
 @router.get("/actions", response={200: ActionPage, **READ_ERRORS})
@@ -355,8 +358,9 @@ def action_list(
     rows = rows.overdue(today) if overdue else rows.not_closed()
     if unit is not None:
         rows = rows.filter(unit__path__startswith=_visible_unit(request, unit).path)
-    rows = ordered(rows, ordering, ACTION_ORDERING, "deadline")
-    page = paginate(request, rows, limit=limit, offset=offset)
+    page = paginate(
+        request, ordered(rows, ordering, ACTION_ORDERING, "deadline"), limit=limit, offset=offset
+    )
     return page | {"items": [_action_out(action, today) for action in page["items"]]}
 
 
@@ -375,8 +379,13 @@ def inspection_list(
         inspections = inspections.filter(status=status)
     if unit is not None:
         inspections = inspections.filter(unit__path__startswith=_visible_unit(request, unit).path)
-    inspections = ordered(inspections, ordering, INSPECTION_ORDERING, "-planned_on")
-    return paginate(request, inspections, limit=limit, offset=offset, item=_inspection_out)
+    return paginate(
+        request,
+        ordered(inspections, ordering, INSPECTION_ORDERING, "-planned_on"),
+        limit=limit,
+        offset=offset,
+        item=_inspection_out,
+    )
 
 
 def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:

@@ -44,13 +44,7 @@ WARDS = ("00070", "00103", "00148")  # Hoàn Kiếm, Tây Hồ, Long Biên
 def _answers(inspection: Inspection, overrides: dict[str, str], at: datetime.datetime) -> list:
     items = []
     for criterion in inspection.template_version.criteria():
-        default = {
-            "yes_no": "yes",
-            "score": str(criterion.max_score or 0),
-            "choice": str(criterion.options[0]["value"]) if criterion.options else "",
-            "number": "4",
-            "text": "Đơn vị thực hiện tương đối tốt Quy tắc ứng xử.",
-        }[criterion.answer_kind]
+        default = criterion.kind.example(criterion)
         value = overrides.get(criterion.ref, default)
         items.append(
             actions.AnswerIn(
@@ -80,7 +74,8 @@ def load_inspections_demo() -> dict:
         )
     team = [coordinator] if coordinator else []
     today = timezone.localdate()
-    report = {"created": 0, "plan": None}
+    created = 0
+    new_plan: int | None = None  # the plan's id when this run made it
     plan = InspectionPlan.objects.filter(unit=city, title=PLAN_TITLE % {"year": today.year}).first()
     if plan is None:
         plan = actions.create_plan(
@@ -90,13 +85,13 @@ def load_inspections_demo() -> dict:
             title=PLAN_TITLE % {"year": today.year},
             notes="Kiểm tra Bộ phận Một cửa các phường và một số nơi công cộng, 2 đợt/năm.",
         )
-        report["plan"] = plan.pk
+        new_plan = plan.pk
         if not Inspection.objects.filter(
             plan__unit=city, status=InspectionStatus.SUBMITTED
         ).exists():
-            report["created"] += _story(admin, plan, templates, team, today)
-    report["created"] += _due_today(admin, plan, templates["public-place"], team, today)
-    return report
+            created += _story(admin, plan, templates, team, today)
+    created += _due_today(admin, plan, templates["public-place"], team, today)
+    return {"created": created, "plan": new_plan}
 
 
 def _in_year(day: datetime.date, year: int) -> datetime.date:
@@ -254,5 +249,5 @@ def _submit(actor, inspection: Inspection) -> None:
     inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = timezone.now()
     inspection.submitted_by = actor
-    inspection.document_number = actions._next_document_number(inspection, timezone.localdate())
+    inspection.document_number = actions.next_document_number(inspection, timezone.localdate())
     inspection.save()

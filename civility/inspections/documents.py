@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from civility.core.exports import pdf_stamp, save_docx
 from civility.core.i18n import format_percent, person_name
 from civility.core.provenance import Provenance
-from civility.inspections.models import Answer, AnswerKind, Inspection
+from civility.inspections.models import Answer, Inspection
 from civility.orgs.models import OrgUnit
 from civility.orgs.provinces import place_name, superior_line
 
@@ -79,13 +79,7 @@ def _answer_text(answer: Answer | None, criterion) -> str:
         return "—"
     if answer.not_applicable:
         return _("Not applicable")
-    if criterion.answer_kind == AnswerKind.YES_NO:
-        return _("Yes") if answer.value == "yes" else _("No")
-    if criterion.answer_kind == AnswerKind.SCORE:
-        return f"{answer.value}/{criterion.max_score}"
-    if criterion.answer_kind == AnswerKind.CHOICE:
-        return dict(criterion.display_options()).get(answer.value, answer.value)
-    return answer.value
+    return criterion.kind.text(criterion, answer.value)
 
 
 def _percent(value) -> str:

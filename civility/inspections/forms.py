@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.listing import ListFilterForm
 from civility.core.photos import ACCEPT_ATTRIBUTE
+from civility.inspections.kinds import missing_requirement
 from civility.inspections.models import (
     INSPECTOR_ROLES,
     MANAGER_ROLES,
     ActionStatus,
-    AnswerKind,
     ChecklistTemplate,
     Criterion,
     FindingKind,
@@ -370,10 +370,12 @@ class CriterionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("answer_kind") == AnswerKind.SCORE and not data.get("max_score"):
-            self.add_error("max_score", _("A score answer needs its highest score."))
-        if data.get("answer_kind") == AnswerKind.CHOICE and not self.instance.options:
-            self.add_error("answer_kind", _("Choices are edited in the .xlsx file; import it."))
+        # What the form does not edit (choices) is the criterion's own.
+        fields = {"options": self.instance.options} | data
+        missing = missing_requirement(data.get("answer_kind", ""), fields)
+        if missing is not None:
+            field = missing.field if missing.field in self.fields else "answer_kind"
+            self.add_error(field, str(missing.on_form))
         return data
 
 
@@ -396,7 +398,7 @@ class InspectionFilterForm(ListFilterForm):
 
     period_field = "submitted_at"
     period_is_datetime = True
-    SORTS = {
+    SORTS: dict[str, tuple[str, ...]] = {
         "submitted": ("submitted_at",),
         "planned": ("planned_on",),
         "unit": ("unit__name",),
@@ -446,7 +448,7 @@ class InspectionFilterForm(ListFilterForm):
 
 class ActionFilterForm(ListFilterForm):
     period_field = "deadline"
-    SORTS = {
+    SORTS: dict[str, tuple[str, ...]] = {
         "deadline": ("deadline",),
         "unit": ("unit__name",),
         "status": ("status",),
@@ -473,7 +475,7 @@ class ActionFilterForm(ListFilterForm):
         ).distinct()
 
     def in_unit(self, corrective, unit):
-        # As ids, not LIKE on two joined units (see inspections.models._visible_actions).
+        # As ids, not LIKE on two joined units (see inspections.models.findings._visible_actions).
         subtree = OrgUnit.objects.subtree_of(unit).values("pk")
         return corrective.filter(
             Q(unit__in=subtree) | Q(finding__inspection__inspecting_unit__in=subtree)

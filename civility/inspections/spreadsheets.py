@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 
 from civility.core.exports import append_row, save_xlsx
 from civility.core.provenance import Provenance
-from civility.inspections.actions import provision_reference, structure_of
+from civility.inspections.actions import provision_reference, structure_of, validate_structure
 from civility.inspections.models import AnswerKind, TemplateVersion
 
 COLUMNS = [
@@ -215,8 +215,6 @@ def parse_workbook(data: bytes) -> list[dict]:
         for item in section["criteria"]:
             row = item.pop("_row")
             try:
-                from civility.inspections.actions import validate_structure
-
                 validate_structure([{"title": section["title"], "criteria": [item]}])
             except ValidationError as error:
                 raise _row_error(row, " ".join(error.messages)) from None

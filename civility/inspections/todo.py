@@ -12,11 +12,11 @@ from django.utils.translation import ngettext
 
 from civility.core.todo import COUNTED, SOON_DAYS, TodoItem, beyond_count, listed
 from civility.inspections.actions import can_respond
-from civility.inspections.models import CorrectiveAction, Inspection
+from civility.inspections.models import CorrectiveAction, Inspection, Viewer
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
-    if not user.is_authenticated:
+def items_for(user: Viewer, *, today: datetime.date) -> list[TodoItem]:
+    if user is None or not user.is_authenticated:
         return []
     return [*_inspections(user, today), *_to_respond(user, today), *_to_verify(user, today)]
 
@@ -41,7 +41,7 @@ def _more(
     ]
 
 
-def _inspections(user, today: datetime.date) -> list[TodoItem]:
+def _inspections(user: Viewer, today: datetime.date) -> list[TodoItem]:
     rows, count = listed(
         Inspection.objects.conducted_by(user)
         .open()
@@ -67,7 +67,7 @@ def _inspections(user, today: datetime.date) -> list[TodoItem]:
     )
 
 
-def _to_respond(user, today: datetime.date) -> list[TodoItem]:
+def _to_respond(user: Viewer, today: datetime.date) -> list[TodoItem]:
     rows, count = listed(
         CorrectiveAction.objects.to_respond_by(user)
         .select_related("unit")
@@ -98,7 +98,7 @@ def _to_respond(user, today: datetime.date) -> list[TodoItem]:
     return items + _more(count, len(rows), more, beyond, reverse("inspections:action_list"), today)
 
 
-def _to_verify(user, today: datetime.date) -> list[TodoItem]:
+def _to_verify(user: Viewer, today: datetime.date) -> list[TodoItem]:
     # The SQL form of can_verify, so the count costs one query however many there are.
     rows, count = listed(
         CorrectiveAction.objects.verifiable_by(user)

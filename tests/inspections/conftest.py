@@ -81,13 +81,7 @@ def full_answers(inspection: Inspection, overrides: dict | None = None) -> list:
     overrides = overrides or {}
     items = []
     for criterion in inspection.template_version.criteria():
-        value = {
-            "yes_no": "yes",
-            "score": str(criterion.max_score or 0),
-            "choice": str(criterion.options[0]["value"]) if criterion.options else "",
-            "number": "3",
-            "text": "Tốt",
-        }[criterion.answer_kind]
+        value = criterion.kind.example(criterion)
         override = overrides.get(criterion.ref, value)
         if override == "n/a":
             items.append(answer(criterion, "", not_applicable=True))

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from civility.inspections import actions, analytics
+from civility.inspections import actions, figures
 from civility.inspections.models import Inspection, InspectionKind, InspectionPlan
 from tests.factories import make_place
 from tests.inspections.conftest import answer_all_with_photos
@@ -110,31 +110,31 @@ def plan_with_results(cast, templates, inspector):
 
 
 def test_progress_counts_done_against_planned(plan_with_results):
-    progress = analytics.progress(plan_with_results.inspections.all())
+    progress = figures.progress(plan_with_results.inspections.all())
     assert (progress.done, progress.planned, progress.percent) == (3, 4, 75)
 
 
 def test_cancelled_inspections_leave_the_plan(cast, plan_with_results):
     open_one = plan_with_results.inspections.open().get()
     actions.cancel_inspection(actor=cast.city_coordinator, inspection=open_one)
-    progress = analytics.progress(plan_with_results.inspections.all())
+    progress = figures.progress(plan_with_results.inspections.all())
     assert (progress.done, progress.planned, progress.percent) == (3, 3, 100)
 
 
 def test_average_scores_by_unit_and_by_criterion(cast, plan_with_results):
     inspections = plan_with_results.inspections.all()
-    by_unit = {row["name"]: row for row in analytics.average_by_unit(inspections)}
+    by_unit = {row["name"]: row for row in figures.average_by_unit(inspections)}
     assert by_unit["Phường Tây Hồ"]["average"] == Decimal("90.48")  # (80.95 + 100) / 2
     assert by_unit["Phường Tây Hồ"]["count"] == 2
     assert by_unit["Phường Long Biên"]["average"] == Decimal("85.71")
-    rows = {row.ref: row for row in analytics.by_criterion(inspections)}
+    rows = {row.ref: row for row in figures.by_criterion(inspections)}
     assert rows["B6"].average == Decimal("33.33") and rows["B6"].failed == 2
     assert rows["A1"].failed == 1 and rows["A2"].average == Decimal("100.00")
     assert "A8" not in rows and "C1" not in rows  # numbers and texts are not scored
 
 
 def test_most_failed_criteria_come_first(plan_with_results):
-    failed = analytics.most_failed(plan_with_results.inspections.all())
+    failed = figures.most_failed(plan_with_results.inspections.all())
     assert [row.ref for row in failed] == ["B6", "A1"]
     assert failed[0].fail_rate == 67
 
@@ -150,7 +150,7 @@ def test_the_plan_page_shows_progress_averages_and_failures(client, cast, plan_w
 def test_a_units_trend_lists_its_scores_in_order(client, cast, plan_with_results):
     client.force_login(cast.a.head)
     inspections = Inspection.objects.visible_to(cast.a.head).filter(unit=cast.a.ward)
-    trend = analytics.trend(inspections)
+    trend = figures.trend(inspections)
     assert [row["score"] for row in trend] == [Decimal("80.95"), Decimal("100.00")]
     page = client.get(f"/inspections/units/{cast.a.ward.pk}/").content.decode()
     assert "80.95%" in page and "100.00%" in page and "<polyline" in page
@@ -168,6 +168,6 @@ def test_surprise_inspections_count_in_the_trend_but_not_in_the_plan(
     )
     answer_all_with_photos(surprise, inspector, {"B1": "no"})
     actions.submit_inspection(actor=inspector, inspection=surprise)
-    assert analytics.progress(plan_with_results.inspections.all()).done == 3
-    trend = analytics.trend(Inspection.objects.filter(unit=cast.a.ward))
+    assert figures.progress(plan_with_results.inspections.all()).done == 3
+    trend = figures.trend(Inspection.objects.filter(unit=cast.a.ward))
     assert len(trend) == 3 and trend[-1]["inspection"] == surprise

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, Q
 
 from civility.inspections import scoring
 from civility.inspections.models import Answer, InspectionStatus
+from civility.inspections.models.inspections import InspectionQuerySet
 
 
 @dataclass
@@ -29,7 +31,7 @@ class Progress:
         return round(100 * self.done / self.planned) if self.planned else 0
 
 
-def progress(inspections) -> Progress:
+def progress(inspections: InspectionQuerySet) -> Progress:
     counts = inspections.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(status=InspectionStatus.SUBMITTED)),
@@ -44,7 +46,7 @@ def progress(inspections) -> Progress:
     )
 
 
-def average_by_unit(inspections) -> list[dict]:
+def average_by_unit(inspections: InspectionQuerySet) -> list[dict[str, Any]]:
     rows = (
         inspections.submitted()
         .values("unit", "unit__name", "unit__name_en", "unit__serves__name", "place__name")
@@ -86,7 +88,7 @@ class CriterionFigures:
         return round(100 * self.failed / len(self.fractions)) if self.fractions else 0
 
 
-def by_criterion(inspections) -> list[CriterionFigures]:
+def by_criterion(inspections: InspectionQuerySet) -> list[CriterionFigures]:
     """Average score (as % of the criterion's points) and failures, for scored criteria."""
     answers = (
         Answer.objects.filter(inspection__in=inspections.submitted().values("pk"))
@@ -111,19 +113,21 @@ def by_criterion(inspections) -> list[CriterionFigures]:
             row.not_applicable += 1
             continue
         fraction = scoring.earned_fraction(criterion, answer.value)
+        if fraction is None:  # not reached: the criterion is scored
+            continue
         row.fractions.append(fraction)
         if fraction < scoring.FAIL_BELOW:
             row.failed += 1
     return sorted(figures.values(), key=lambda row: (row.template, _ref_key(row.ref)))
 
 
-def most_failed(inspections, limit: int = 10) -> list[CriterionFigures]:
+def most_failed(inspections: InspectionQuerySet, limit: int = 10) -> list[CriterionFigures]:
     rows = [row for row in by_criterion(inspections) if row.failed]
     rows.sort(key=lambda row: (-row.failed, -row.fail_rate, row.ref))
     return rows[:limit]
 
 
-def trend(inspections) -> list[dict]:
+def trend(inspections: InspectionQuerySet) -> list[dict[str, Any]]:
     """Submitted inspections of one unit, oldest first, with their scores."""
     rows = (
         inspections.submitted()
@@ -152,7 +156,7 @@ def sparkline_points(values: list[Decimal | None], width: int = 240, height: int
     )
 
 
-def _ref_key(ref: str) -> tuple:
+def _ref_key(ref: str) -> tuple[str, int]:
     letters = "".join(ch for ch in ref if not ch.isdigit())
     digits = "".join(ch for ch in ref if ch.isdigit())
     return (letters, int(digits) if digits else 0)
