@@ -28,6 +28,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 50
@@ -208,7 +209,7 @@ class ListFilterForm(forms.Form):
     unit_defaults_to_selected = True
     period_field: str | None = None
     period_is_datetime = False
-    text_placeholder = ""
+    text_placeholder: str | Promise = ""  # a lazy translation in the subclasses
 
     unit = UnitFilterField()
     q = TextFilterField()

@@ -178,9 +178,14 @@ def _app(module: str) -> str:
 
 
 def _is_top_layer(module: str) -> bool:
-    """Modules next to HTTP: API endpoints, views, URL configurations."""
-    name = module.rpartition(".")[2]
-    return name in TOP_LAYER_KINDS | {"urls", "public_urls"} or name.endswith(("_views", "_urls"))
+    """Modules next to HTTP: API endpoints, views, URL configurations, and every module of a
+    `views` or `api` package (awards/views/nominations.py)."""
+    package, _, name = module.rpartition(".")
+    return (
+        name in TOP_LAYER_KINDS | {"urls", "public_urls"}
+        or name.endswith(("_views", "_urls"))
+        or package.rpartition(".")[2] in TOP_LAYER_KINDS
+    )
 
 
 def _message(title: str, cycles: list[list[str]]) -> str:
