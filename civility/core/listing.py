@@ -209,7 +209,7 @@ class ListFilterForm(forms.Form):
     unit_defaults_to_selected = True
     period_field: str | None = None
     period_is_datetime = False
-    text_placeholder: str | Promise = ""  # a lazy translation in the subclasses
+    text_placeholder: str | Promise = ""
 
     unit = UnitFilterField()
     q = TextFilterField()
