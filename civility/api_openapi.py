@@ -5,14 +5,22 @@ Idempotency-Key every POST takes (civility/core/idempotency.py)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+
+from civility.core.api_lists import REQUIRED_WITH_ALIAS
 
 RATE_HEADERS = {
     "X-RateLimit-Limit": ("Requests the credential's bucket holds when full.", 1200),
     "X-RateLimit-Remaining": ("Requests left in the bucket after this one.", 1187),
     "X-RateLimit-Reset": ("Seconds until the bucket is full again.", 1),
 }
+# A record's path below its collection's: /api/v1/officials/{official_id}.
+DETAIL = re.compile(r"^(?P<collection>.+)/\{(?P<param>\w+_id)\}$")
+JOB_PATH = "/api/v1/jobs/{job_id}"
 ERROR_REF = {"$ref": "#/components/schemas/Message"}
+VALIDATION_REF = {"$ref": "#/components/schemas/ValidationMessage"}
 IDEMPOTENCY_KEY = {
     "in": "header",
     "name": "Idempotency-Key",
@@ -45,6 +53,15 @@ QUERY_PARAMETERS = {
     "unit": ("A unit (its id): the figures of its subtree.", 1),
     "unit_id": ("A unit (its id).", 1),
 }
+# Examples of parameters whose type says too little (free text, a value among many).
+PARAMETER_EXAMPLES: dict[str | tuple[str, str], object] = {
+    "q": "Nguyễn",
+    "post": "Kế toán",
+    "unit_id": 1,
+    "parent": 1,
+    ("/api/v1/awards/nominations", "status"): "proposed",
+    ("/api/v1/inspections/", "status"): "planned",
+}
 PATH_PARAMETERS = {
     "number": ("Version number, from 1.", 1),
     "title": ("The cultural title.", None),
@@ -53,6 +70,8 @@ PATH_PARAMETERS = {
 
 def _describe(parameter: dict) -> None:
     name = parameter["name"]
+    if parameter.get("schema", {}).pop(REQUIRED_WITH_ALIAS, False):
+        parameter["required"] = True
     if "description" in parameter:
         return
     if parameter.get("in") == "path" and name.endswith("_id"):
@@ -65,6 +84,21 @@ def _describe(parameter: dict) -> None:
         parameter["description"] = known[0]
         if known[1] is not None:
             parameter.setdefault("example", known[1])
+
+
+def _give_parameter_example(parameter: dict, path: str, components: dict) -> None:
+    schema = parameter.get("schema", {})
+    if "example" in parameter or "examples" in parameter or "example" in schema:
+        return
+    name = parameter["name"]
+    if (path, name) in PARAMETER_EXAMPLES or name in PARAMETER_EXAMPLES:
+        parameter["example"] = PARAMETER_EXAMPLES.get((path, name), PARAMETER_EXAMPLES.get(name))
+        return
+    kinds = [kind for kind in schema.get("anyOf", [schema]) if kind.get("type") != "null"]
+    if kinds and "$ref" in kinds[0]:  # a choice: its first value
+        kinds = [components.get(kinds[0]["$ref"].rsplit("/", 1)[-1], {})]
+    if kinds and (value := _example_of(parameter["name"], kinds[0])) is not None:
+        parameter["example"] = value
 
 
 def with_conventions(schema: dict) -> dict:
@@ -86,10 +120,11 @@ def with_conventions(schema: dict) -> dict:
         },
     }
     rate_headers = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_HEADERS}
-    for operations in schema.get("paths", {}).values():
+    for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 _describe(parameter)
+                _give_parameter_example(parameter, path, components.get("schemas", {}))
             responses = operation.setdefault("responses", {})
             for status, response in responses.items():
                 headers = response.setdefault("headers", {})
@@ -112,6 +147,14 @@ def with_conventions(schema: dict) -> dict:
                 )
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+            if (operation.get("parameters") or "requestBody" in operation) and not (
+                {422, "422"} & set(responses)
+            ):
+                responses["422"] = {
+                    "description": "Input the operation cannot take: `field` names the first "
+                    "problem, `errors` lists each.",
+                    "content": {"application/json": {"schema": VALIDATION_REF}},
+                }
             if "requestBody" in operation:
                 responses.setdefault(
                     "400",
@@ -120,4 +163,124 @@ def with_conventions(schema: dict) -> dict:
                         "content": {"application/json": {"schema": ERROR_REF}},
                     },
                 )
+    _link_operations(schema)
+    for component in components.get("schemas", {}).values():
+        for name, prop in component.get("properties", {}).items():
+            _give_example(name, prop)
     return schema
+
+
+# Examples of properties that mean the same in every schema, given where a schema names no
+# example of its own (its own, from property_examples or Field(examples=...), wins).
+# Strings are given by name only; ids, counts, dates and flags by their type.
+STRING_EXAMPLES = {
+    "unit_name": "Phường Tây Hồ",
+    "name": "Phường Tây Hồ",
+    "name_en": "Tay Ho Ward",
+    "full_name": "Nguyễn Thị Lan",
+    "official_name": "Nguyễn Thị Lan",
+    "title": "Tiếp nhận hồ sơ đúng hẹn",
+    "title_en": "Receiving dossiers on time",
+    "label": "Hài lòng",
+    "note": "Đã kiểm tra tại chỗ.",
+    "description": "Thái độ chưa lịch sự khi tiếp công dân.",
+    "message": "Đã xong.",
+    "text": "Giữ gìn tác phong, thái độ lịch sự.",
+    "text_en": "Keep a courteous manner.",
+    "comment": "Cán bộ hướng dẫn tận tình.",
+    "number": "12/QĐ-UBND",
+    "key": "general",
+    "code": "DVC-01",
+    "url": "https://civility.example.vn/api/v1/jobs/31",
+}
+INTEGER_EXAMPLES = {
+    "year": 2026,
+    "period": 9,
+    "through": 9,
+    "version": 2,
+    "progress": 60,
+    "percent": 75,
+    "limit": 50,
+    "offset": 0,
+    "rank": 3,
+    "previous_rank": 4,
+}
+DATE_TIME_EXAMPLE = "2026-12-01T08:30:00+07:00"
+DATE_EXAMPLE = "2026-12-01"
+
+
+def _give_example(name: str, prop: dict) -> None:
+    if "examples" in prop or "example" in prop or "$ref" in prop:
+        return
+    kinds = [kind for kind in prop.get("anyOf", [prop]) if kind.get("type") != "null"]
+    if not kinds:
+        prop["examples"] = [None]
+        return
+    kind = kinds[0]
+    if "$ref" in kind or "examples" in kind:
+        if "examples" in kind:
+            prop["examples"] = kind["examples"]
+        return
+    value = _example_of(name, kind)
+    if value is not None:
+        prop["examples"] = [value]
+
+
+def _example_of(name: str, kind: dict):
+    if "enum" in kind:
+        return kind["enum"][0]
+    match kind.get("type"):
+        case "boolean":
+            return False
+        case "integer":
+            if name in INTEGER_EXAMPLES:
+                return INTEGER_EXAMPLES[name]
+            return 1 if name == "id" or name.endswith("_id") else 12
+        case "number":
+            return 87.5
+        case "string":
+            if kind.get("format") == "date-time" or name.endswith("_at"):
+                return DATE_TIME_EXAMPLE if kind.get("format") != "date" else DATE_EXAMPLE
+            if kind.get("format") == "date" or name.endswith(("_on", "_date", "_from", "_to")):
+                return DATE_EXAMPLE
+            return STRING_EXAMPLES.get(name)
+        case "array":
+            items = kind.get("items", {})
+            if "$ref" in items:
+                return None
+            item = _example_of(name.removesuffix("s"), items)
+            return None if item is None else [item]
+    return None
+
+
+def _link_operations(schema: dict) -> None:
+    """OpenAPI links from what an answer names to the operation that reads it: a created
+    record (its `id`) to `GET …/{x_id}`, a list's first item to the same, an accepted job
+    to `GET /jobs/{job_id}`. Generators (schemathesis' stateful tests) and readers follow
+    them."""
+    paths = schema.get("paths", {})
+    details = {}  # a collection's path -> (its detail's operationId, the id parameter)
+    for path, operations in paths.items():
+        match = DETAIL.match(path)
+        if match and "get" in operations:
+            for collection in (match["collection"], match["collection"] + "/"):
+                details[collection] = (operations["get"]["operationId"], match["param"])
+    job = paths.get(JOB_PATH, {}).get("get", {}).get("operationId")
+    for path, operations in paths.items():
+        detail = details.get(path)
+        for method, operation in operations.items():
+            for status, response in operation.get("responses", {}).items():
+                links = {}
+                if detail and method == "post" and str(status) in ("200", "201"):
+                    links["ReadCreated"] = _link(detail, "$response.body#/id")
+                if detail and method == "get" and str(status) == "200":
+                    links["ReadFirstItem"] = _link(detail, "$response.body#/items/0/id")
+                if job and str(status) == "202" and path != JOB_PATH:
+                    links["FollowJob"] = _link((job, "job_id"), "$response.body#/id")
+                if links:
+                    response["links"] = links
+
+
+def _link(target: tuple[str, str], value: str) -> dict:
+    operation_id, parameter = target
+    return {"operationId": operation_id, "parameters": {parameter: value}}

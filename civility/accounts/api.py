@@ -8,7 +8,9 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import ConfigDict
 
+from civility.core.api_lists import property_examples
 from civility.core.i18n import person_name
 from civility.core.schemas import Message
 from civility.orgs.models import OrgUnit
@@ -34,6 +36,19 @@ class TokenOut(Schema):
     expires_at: datetime.datetime | None
     last_used_at: datetime.datetime | None
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=2,
+            name="HR sync",
+            prefix="cvt_3f2a",
+            unit_id=91,
+            unit_name="Phường Tây Hồ",
+            created_at="2026-11-02T09:00:00+07:00",
+            expires_at="2027-01-31T09:00:00+07:00",
+            last_used_at="2026-12-01T08:29:00+07:00",
+        )
+    )
+
 
 class MeOut(Schema):
     id: int
@@ -43,6 +58,16 @@ class MeOut(Schema):
     token: TokenOut | None
     all_units: bool
     scope: list[GrantOut]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=5,
+            username="lan.nguyen",
+            full_name="Nguyễn Thị Lan",
+            authenticated_by="token",
+            all_units=False,
+        )
+    )
 
 
 @router.get(

@@ -63,11 +63,30 @@ class TitleOut(Schema):
     legal_basis: str
     conditions_note: str
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            recipient="individual",
+            form="title",
+            level="commune",
+            rule_set="nd-152-2025",
+            legal_basis="Nghị định 152/2025/NĐ-CP",
+            conditions_note="",
+        )
+    )
+
 
 class LineOut(Schema):
     condition: str
     status: str
     text: str
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            condition="completed_tasks",
+            status="met",
+            text="Hoàn thành xuất sắc nhiệm vụ trong năm.",
+        )
+    )
 
 
 class AssessmentOut(Schema):
@@ -76,6 +95,13 @@ class AssessmentOut(Schema):
     name: str
     verdict: str = Field(description="Eligibility computed by Civility, not a decision.")
     lines: list[LineOut]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            name="Nguyễn Thị Lan",
+            verdict="eligible",
+        )
+    )
 
 
 class EligibilityOut(Schema):
@@ -155,6 +181,14 @@ class PastAwardIn(InputSchema):
     official_id: int | None = Field(default=None, description="For a title given to people.")
     unit_id: int | None = Field(default=None, description="For a collective title.")
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            title_key="lao-dong-tien-tien",
+            official_id=1201,
+            unit_id=None,
+        )
+    )
+
 
 class PastDecisionIn(InputSchema):
     unit_id: int = Field(description="Issuing unit; a former one if it existed on the date.")
@@ -171,6 +205,19 @@ class PastDecisionIn(InputSchema):
     note: str = Field(default="", max_length=10_000)
     awards: list[PastAwardIn] = Field(min_length=1, max_length=5000)
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            unit_id=91,
+            number="98/QĐ-UBND",
+            decided_on="2024-12-20",
+            issuer="Chủ tịch UBND phường Tây Hồ",
+            year=2024,
+            movement_id=None,
+            note="",
+            awards=[{"title_key": "lao-dong-tien-tien", "official_id": 1201}],
+        )
+    )
+
 
 class AwardOut(Schema):
     title_key: str
@@ -179,6 +226,13 @@ class AwardOut(Schema):
     recipient: str
     multiplier: DecimalString | None
     bonus: DecimalString | None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            title_key="lao-dong-tien-tien",
+            recipient="individual",
+        )
+    )
 
 
 class DecisionOut(Schema):
@@ -199,6 +253,16 @@ class DecisionOut(Schema):
     bonus_rule: str
     awards: list[AwardOut]
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            number="125/QĐ-UBND",
+            issuer="Chủ tịch UBND phường Tây Hồ",
+            rule_set="nd-152-2025",
+            source="board",
+            bonus_rule="nd-152-2025",
+        )
+    )
+
 
 class CountOut(Schema):
     category: str
@@ -207,6 +271,13 @@ class CountOut(Schema):
     replications: int
     places: int
     count_only: int = Field(0, description="Models known only by a yearly total, apart.")
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            category="administrative_reform",
+            label="Cải cách hành chính",
+        )
+    )
 
 
 def _nomination(n: Nomination) -> dict:
@@ -297,7 +368,9 @@ def eligibility(
     request: HttpRequest,
     title_id: int,
     year: int,
-    unit: int | None = UnitFilter("The unit whose officials (or units) are assessed."),
+    unit: int | None = UnitFilter(
+        "The unit whose officials (or units) are assessed.", required_with_alias=True
+    ),
     unit_id: int | None = UnitIdAlias(),
 ):
     """Everyone (or, for a collective title, the unit and the units directly under it) with the
@@ -480,7 +553,9 @@ def _decision(decision: AwardDecision) -> dict:
 @router.get("/models/counts", response={200: list[CountOut], **READ_ERRORS})
 def model_count_list(
     request: HttpRequest,
-    unit: int | None = UnitFilter("The unit whose subtree is counted (required)."),
+    unit: int | None = UnitFilter(
+        "The unit whose subtree is counted (required).", required_with_alias=True
+    ),
     unit_id: int | None = UnitIdAlias(),
 ):
     """Where good models live in a subtree, by category: started there and replicated there."""

@@ -10,10 +10,11 @@ import datetime
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from pydantic import ConfigDict
 
 from civility.codes import actions, reports
 from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
-from civility.core.api_lists import Limit, Offset, PageBase, paginate
+from civility.core.api_lists import Limit, Offset, PageBase, paginate, property_examples
 from civility.core.schemas import Message, ValidationMessage
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
@@ -34,11 +35,32 @@ class CodeOut(Schema):
     unit_id: int
     published_version: int | None
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=3,
+            slug="quy-tac-ung-xu-phuong-tay-ho",
+            audience="officials",
+            title="Quy tắc ứng xử của cán bộ, công chức phường Tây Hồ",
+            title_en="Code of conduct of Tay Ho Ward's officials",
+            decision_no="45/QĐ-UBND",
+            unit_id=91,
+            published_version=2,
+        )
+    )
+
 
 class ClauseOut(Schema):
     kind: str
     text: str
     text_en: str
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            kind="do",
+            text="Mặc trang phục gọn gàng, đeo thẻ công chức.",
+            text_en="Dress neatly and wear the civil servant card.",
+        )
+    )
 
 
 class ArticleOut(Schema):
@@ -65,6 +87,18 @@ class VersionOut(Schema):
     target_groups: list[str]
     is_summary: bool
     chapters: list[ChapterOut]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=7,
+            number=2,
+            label="Sửa đổi 2026",
+            status="published",
+            effective_from="2026-01-01",
+            target_groups=["officials"],
+            is_summary=False,
+        )
+    )
 
 
 class CompletionRowOut(Schema):

@@ -30,7 +30,9 @@ class ArticleDiff:
 
     @property
     def article(self) -> Article:
-        return self.new or self.old
+        article = self.new or self.old
+        assert article is not None, "a change has the article before it, after it, or both"
+        return article
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     DateField,
@@ -99,7 +100,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 def dissemination_summary(activities) -> dict:
     """Counts and people reached, by target group, kind and place kind."""
-    group_aggregates = {}
+    group_aggregates: dict[str, Aggregate] = {}
     for group in TargetGroup:
         condition = Q(target_groups__contains=[group.value])
         group_aggregates[f"{group.value}__n"] = Count("pk", filter=condition)
@@ -169,14 +170,17 @@ def self_assessment_gaps(
     (always 100: its figure as it stands), the share of its reported reach the verifier
     confirmed (`DisseminationActivity.verified_share`) and the gap between them, summed so
     that they add up the tree."""
-    rows = (DisseminationActivity.objects.all() if activities is None else activities).verified()
-    rows = rows.annotate(
-        month=TruncMonth("held_on"),
-        confirmed=Case(
-            When(reached=0, then=HUNDRED),
-            default=Least(HUNDRED, HUNDRED * F("verified_reached") / F("reached")),
-            output_field=DecimalField(max_digits=9, decimal_places=2),
-        ),
+    rows = (
+        (DisseminationActivity.objects.all() if activities is None else activities)
+        .verified()
+        .annotate(
+            month=TruncMonth("held_on"),
+            confirmed=Case(
+                When(reached=0, then=HUNDRED),
+                default=Least(HUNDRED, HUNDRED * F("verified_reached") / F("reached")),
+                output_field=DecimalField(max_digits=9, decimal_places=2),
+            ),
+        )
     )
     if start:
         rows = rows.filter(month__gte=start.replace(day=1))
@@ -201,10 +205,13 @@ def commitment_gaps(
     and month signed: how many, and in points out of 100 per signature the unit's record
     (100: "signed"), the verification (100 when the scanned sheet holds, 0 when not) and
     the gap between them, summed so that they add up the tree."""
-    rows = (Commitment.objects.all() if commitments is None else commitments).verified()
-    rows = rows.annotate(
-        month=TruncMonth(
-            "signed_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+    rows = (
+        (Commitment.objects.all() if commitments is None else commitments)
+        .verified()
+        .annotate(
+            month=TruncMonth(
+                "signed_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+            )
         )
     )
     if start:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from civility.conduct import actions
 from civility.conduct.figures import conduct_figures
@@ -38,6 +38,7 @@ from civility.core.api_lists import (
     UnitIdAlias,
     ordered,
     paginate,
+    property_examples,
     unit_param,
 )
 from civility.core.schemas import InputSchema, Message, ValidationMessage
@@ -48,7 +49,10 @@ router = Router(tags=["conduct"])
 
 READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
-RECORD_ORDERING = {"occurred_on": ("occurred_on",), "reported_at": ("reported_at",)}
+RECORD_ORDERING: dict[str, tuple[str, ...]] = {
+    "occurred_on": ("occurred_on",),
+    "reported_at": ("reported_at",),
+}
 OCCURRED_FROM = Query(None, description="Occurred on or after this day.")
 OCCURRED_TO = Query(None, description="Occurred on or before this day.")
 
@@ -66,6 +70,22 @@ class TypeOut(Schema):
     is_empty_slot: bool
     is_current: bool
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=3,
+            key="thai-do-tiep-dan",
+            version=1,
+            group="attitude",
+            title="Thái độ khi tiếp công dân",
+            title_en="Manner when receiving citizens",
+            default_severity="less_serious",
+            related_to_duties=True,
+            wording="Có thái độ hách dịch, cửa quyền khi tiếp công dân.",
+            is_empty_slot=False,
+            is_current=True,
+        )
+    )
+
 
 class RecordSummary(Schema):
     id: int
@@ -80,6 +100,22 @@ class RecordSummary(Schema):
     outcome: str
     severity: str
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=57,
+            number="VP-2026-057",
+            unit_id=91,
+            official_id=1201,
+            type_id=3,
+            type_key="thai-do-tiep-dan",
+            occurred_on="2026-11-18",
+            source="citizen",
+            status="verifying",
+            outcome="",
+            severity="less_serious",
+        )
+    )
+
 
 class RecordPage(PageBase):
     items: list[RecordSummary]
@@ -91,6 +127,16 @@ class StepOut(Schema):
     to_status: str
     at: datetime.datetime
     actor: str | None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            kind="confirmed",
+            from_status="verifying",
+            to_status="confirmed",
+            at="2026-11-25T14:00:00+07:00",
+            actor="Trần Văn Nam",
+        )
+    )
 
 
 class RecordOut(RecordSummary):
@@ -109,6 +155,35 @@ class RecordOut(RecordSummary):
     reported_by: str | None
     steps: list[StepOut]
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=57,
+            number="VP-2026-057",
+            unit_id=91,
+            official_id=1201,
+            type_id=3,
+            type_key="thai-do-tiep-dan",
+            occurred_on="2026-11-18",
+            source="citizen",
+            status="confirmed",
+            outcome="confirmed",
+            severity="less_serious",
+            description="Thái độ chưa lịch sự khi tiếp công dân.",
+            location="Bộ phận một cửa",
+            source_reference="Phản ánh số 112",
+            confidential=True,
+            handling="reminder",
+            handling_note="Nhắc nhở tại cuộc họp cơ quan.",
+            discipline_form="",
+            decision_number="",
+            decision_date=None,
+            rule_set="nd-172-2025",
+            related_to_duties=True,
+            dismissal_reason="",
+            reported_by="Trần Văn Nam",
+        )
+    )
+
 
 class RecordIn(InputSchema):
     official_id: int | None = None
@@ -126,6 +201,23 @@ class RecordIn(InputSchema):
     confidential: bool = True
     links: list[str] = Field(default_factory=list, max_length=20)
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            official_id=1201,
+            unit_id=None,
+            type_id=3,
+            occurred_on="2026-11-18",
+            source="citizen",
+            description="Thái độ chưa lịch sự khi tiếp công dân.",
+            severity="",
+            location="Bộ phận một cửa",
+            source_reference="Phản ánh số 112",
+            source_url="",
+            confidential=True,
+            links=[],
+        )
+    )
+
 
 class TransitionIn(InputSchema):
     to: Literal["verifying", "confirmed", "dismissed", "closed"]
@@ -139,6 +231,21 @@ class TransitionIn(InputSchema):
     decision_date: datetime.date | None = None
     # Required for a disciplinary measure: stated by the caller, never taken from the type.
     related_to_duties: bool | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            to="confirmed",
+            note="Đã xác minh với người phản ánh.",
+            reason="",
+            handling="reminder",
+            severity="less_serious",
+            handling_note="Nhắc nhở tại cuộc họp cơ quan.",
+            discipline_form="",
+            decision_number="",
+            decision_date=None,
+            related_to_duties=True,
+        )
+    )
 
 
 class FigureRow(Schema):
@@ -181,7 +288,7 @@ def _summary(record: ViolationRecord) -> dict:
         "unit_id": record.unit_id,
         "official_id": record.official_id,
         "type_id": record.type_id,
-        "type_key": record.type.key if record.type_id else None,
+        "type_key": record.type.key if record.type else None,
         "occurred_on": record.occurred_on,
         "source": record.source,
         "status": record.status,
@@ -279,8 +386,8 @@ def record_list(
         records = records.under(focus)
     if status is not None:
         records = records.filter(status=status)
-    records = ordered(records.between(start, end), ordering, RECORD_ORDERING, "-occurred_on")
-    page = paginate(request, records, limit=limit, offset=offset)
+    rows = ordered(records.between(start, end), ordering, RECORD_ORDERING, "-occurred_on")
+    page = paginate(request, rows, limit=limit, offset=offset)
     actions.read_records(actor=request.user, records=page["items"])
     return page | {"items": [_summary(r) for r in page["items"]]}
 
@@ -365,22 +472,24 @@ def record_transition(request: HttpRequest, record_id: int, payload: TransitionI
 def figures(
     request: HttpRequest,
     start: datetime.date,
-    unit: int | None = UnitFilter("The unit whose subtree is counted (required)."),
+    unit: int | None = UnitFilter(
+        "The unit whose subtree is counted (required).", required_with_alias=True
+    ),
     unit_id: int | None = UnitIdAlias(),
     end: datetime.date | None = None,
     threshold: int = Query(2, ge=2, le=20),
 ):
     """Figures for a unit's subtree: the caller must handle records there."""
-    unit = get_object_or_404(
+    focus = get_object_or_404(
         OrgUnit.objects.filter(scope_of(request.user).q("path", roles=READER_ROLES)),
         pk=unit_param(unit, unit_id, required=True),
     )
     end = end or timezone.localdate()
     if end < start:
         raise ValidationError({"end": _("The end is before the start.")})
-    result = conduct_figures(unit=unit, start=start, end=end, threshold=threshold)
+    result = conduct_figures(unit=focus, start=start, end=end, threshold=threshold)
     return {
-        "unit_id": unit.pk,
+        "unit_id": focus.pk,
         "start": start,
         "end": end,
         "total": result.total,

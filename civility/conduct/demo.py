@@ -46,7 +46,7 @@ RECORDS = [
         "Công dân đánh giá 'không hài lòng': cán bộ trả lời cộc lốc, không hướng dẫn "
         "bổ sung hồ sơ.",
         "verifying",
-        None,
+        "",
     ),
     (
         "TH-11",
@@ -73,7 +73,7 @@ RECORDS = [
         Source.SURPRISE_CHECK,
         "Rời vị trí làm việc 40 phút trong giờ tiếp dân, không báo cáo.",
         "dismissed",
-        None,
+        "",
     ),
     (
         "HK-10",
@@ -100,7 +100,7 @@ RECORDS = [
         Source.SUPERVISOR,
         "Chuyển hồ sơ thuộc thẩm quyền của phòng lên UBND phường mà không đề xuất hướng xử lý.",
         "verifying",
-        None,
+        "",
     ),
     (
         "LB-06",
@@ -109,7 +109,7 @@ RECORDS = [
         Source.OTHER_AGENCY,
         "Văn bản tham mưu trả lời kiến nghị chung chung, không nêu rõ trách nhiệm của đơn vị.",
         "reported",
-        None,
+        "",
     ),
 ]
 

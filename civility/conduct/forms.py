@@ -97,7 +97,9 @@ class RecordForm(forms.Form):
         initial=True,
         help_text=_("Records about an official are always confidential."),
     )
-    files = MultipleFileField(label=_("Evidence files (photos, PDF)"), required=False)
+    # A declared field leaves the class (DeclarativeFieldsMetaclass): `form.files` stays the
+    # uploads, whatever the type checker reads here.
+    files = MultipleFileField(label=_("Evidence files (photos, PDF)"), required=False)  # type: ignore[assignment]
     links = forms.CharField(
         label=_("Evidence links, one per line"),
         required=False,
@@ -224,7 +226,11 @@ class QuestionForm(forms.Form):
 
 class RecordFilterForm(ListFilterForm):
     period_field = "occurred_on"
-    SORTS = {"occurred": ("occurred_on",), "status": ("status",), "reported": ("reported_at",)}
+    SORTS: dict[str, tuple[str, ...]] = {
+        "occurred": ("occurred_on",),
+        "status": ("status",),
+        "reported": ("reported_at",),
+    }
     text_placeholder = _("Official's name")
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))])
@@ -352,7 +358,9 @@ class PublicReportForm(forms.Form):
     location = forms.CharField(
         label=_("Where (counter, office, room)"), max_length=300, required=False
     )
-    files = MultipleFileField(label=_("Photos or PDF files (optional)"), required=False)
+    # A declared field leaves the class (DeclarativeFieldsMetaclass): `form.files` stays the
+    # uploads, whatever the type checker reads here.
+    files = MultipleFileField(label=_("Photos or PDF files (optional)"), required=False)  # type: ignore[assignment]
     leave_contact = forms.BooleanField(
         label=_("I want to leave contact details so the handler can reach me"), required=False
     )

@@ -14,7 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
+from civility.core.api_lists import property_examples
 from civility.core.files import serve
 from civility.core.models import Job, JobStatus
 from civility.core.schemas import Message
@@ -47,6 +49,25 @@ class JobOut(Schema):
     created_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=31,
+            kind="awards.eligibility",
+            title="Xét điều kiện danh hiệu 2026",
+            progress=100,
+            done=412,
+            total=412,
+            message="Đã xong.",
+            error="",
+            result={"rows": 412},
+            result_url="/awards/eligibility/?job=31",
+            file_url="/jobs/31/file",
+            created_at="2026-12-01T08:30:00+07:00",
+            started_at="2026-12-01T08:30:02+07:00",
+            finished_at="2026-12-01T08:31:10+07:00",
+        )
+    )
 
 
 def job_url(job: Job) -> str:

@@ -23,6 +23,8 @@ from ninja import Field, Query, Schema
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# The mark UnitFilter leaves in a parameter's schema for civility/api_openapi.py.
+REQUIRED_WITH_ALIAS = "x-civility-required-with-alias"
 
 
 class BadParameter(Exception):
@@ -35,11 +37,21 @@ class BadParameter(Exception):
 
 
 class PageBase(Schema):
-    count: int = Field(description="Rows matching the filters (the same on every page).")
-    limit: int = Field(description=f"Page size used: the `limit` asked for, at most {MAX_LIMIT}.")
-    offset: int = Field(description="Rows skipped before this page.")
-    next: str | None = Field(description="URL of the next page; null on the last one.")
-    previous: str | None = Field(description="URL of the previous page; null on the first.")
+    count: int = Field(
+        description="Rows matching the filters (the same on every page).", examples=[137]
+    )
+    limit: int = Field(
+        description=f"Page size used: the `limit` asked for, at most {MAX_LIMIT}.", examples=[50]
+    )
+    offset: int = Field(description="Rows skipped before this page.", examples=[50])
+    next: str | None = Field(
+        description="URL of the next page; null on the last one.",
+        examples=["https://civility.example.vn/api/v1/officials?limit=50&offset=100"],
+    )
+    previous: str | None = Field(
+        description="URL of the previous page; null on the first.",
+        examples=["https://civility.example.vn/api/v1/officials?limit=50&offset=0"],
+    )
 
 
 def Limit(default: int = DEFAULT_LIMIT):  # noqa: N802 - used like ninja's Query
@@ -59,8 +71,15 @@ def UnitFilter(  # noqa: N802
     description: str = "Only rows in this unit's subtree (the unit and below).",
     *,
     required: bool = False,
+    required_with_alias: bool = False,
 ):
-    return Query(... if required else None, ge=1, description=description, example=1)
+    """`required_with_alias`: the operation needs a unit, given as `unit` or as its
+    deprecated alias `unit_id` (unit_param checks); the document says `unit` is required,
+    which is what a new client sends (civility/api_openapi.py reads the mark)."""
+    param = Query(... if required else None, ge=1, description=description, example=1)
+    if required_with_alias:
+        param.json_schema_extra[REQUIRED_WITH_ALIAS] = True
+    return param
 
 
 def UnitIdAlias():  # noqa: N802
@@ -76,12 +95,16 @@ UpdatedSince = Query(
 
 def Ordering(choices: dict[str, tuple[str, ...]], default: str):  # noqa: N802
     accepted = ", ".join(f"`{key}`, `-{key}`" for key in choices)
-    return Query(
+    param = Query(
         None,
         description=f"Sort by {accepted} (`-` for descending); default `{default}`. Any other "
         "value answers 400.",
         example=default,
     )
+    # Documented only: any other value is answered by ordered() with a 400 naming the
+    # accepted ones, rather than by pydantic's 422.
+    param.json_schema_extra["enum"] = [way for key in choices for way in (key, f"-{key}")]
+    return param
 
 
 def property_examples(**values) -> Callable[[dict], None]:

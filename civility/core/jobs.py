@@ -56,13 +56,15 @@ class Kind:
 _kinds: dict[str, Kind] = {}
 
 
-def runner(kind: str, *, on_failure: Callable[[Job], None] | None = None):
+def runner(
+    kind: str, *, on_failure: Callable[[Job], None] | None = None
+) -> Callable[[Callable[[Job, Progress], None]], Callable[[Job, Progress], None]]:
     """Register the function doing a kind of job: `run(job, progress)`. It loads what it
     needs from `job.params`, calls the app's actions (which audit as `job.owner`), and sets
     `job.result`, `job.result_url` or `job.result_file`. `on_failure(job)` runs after a
     failure was rolled back, to mark the app's own record."""
 
-    def register(function: Callable[[Job, Progress], None]):
+    def register(function: Callable[[Job, Progress], None]) -> Callable[[Job, Progress], None]:
         _kinds[kind] = Kind(run=function, on_failure=on_failure)
         return function
 

@@ -213,8 +213,9 @@ class ListFilterForm(forms.Form):
 
     unit = UnitFilterField()
     q = TextFilterField()
-    start = PeriodField(label=_("From"))
-    end = PeriodField(label=_("To"))
+    # A list may bound its period with another date field (evaluations: a month).
+    start: forms.DateField = PeriodField(label=_("From"))
+    end: forms.DateField = PeriodField(label=_("To"))
 
     def __init__(
         self, data: QueryDict, *, request: HttpRequest, default_unit=_SELECTED, **kwargs

@@ -26,6 +26,20 @@ DecimalString = Annotated[
     ),
 ]
 
+# A decimal in a request body: a JSON number or a string such as "75.50" (both are read
+# exactly); the document says so rather than pydantic's pattern-less "number or string".
+DecimalIn = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}],
+            "examples": ["75.50"],
+            "description": 'A decimal number: a JSON number or a string such as "75.50".',
+        },
+        mode="validation",
+    ),
+]
+
 
 class Message(Schema):
     """Every error: a stable machine code, a message in the negotiated language, and the

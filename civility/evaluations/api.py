@@ -27,7 +27,7 @@ from civility.core.api_lists import (
     paginate,
     property_examples,
 )
-from civility.core.schemas import DecimalString, Message, ValidationMessage
+from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
 from civility.evaluations.models import (
@@ -79,7 +79,7 @@ class PeriodOut(Schema):
 
 class WorkItemIn(Schema):
     title: str
-    weight: Decimal = Decimal(1)
+    weight: DecimalIn = Decimal(1)
     done: bool = True
     delays: int = 0
     quality_failures: int = 0
@@ -90,20 +90,43 @@ class WorkItemIn(Schema):
 class SelfIn(Schema):
     work_items: list[WorkItemIn]
     account: str
-    self_points: dict[str, Decimal] = Field(default_factory=dict)
+    self_points: dict[str, DecimalIn] = Field(default_factory=dict)
     self_level: str = ""
     submit: bool = True
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            account="Hoàn thành 12 hồ sơ đúng hạn trong tháng.",
+            self_points={"general": "18", "tasks": "65", "bonus": "5"},
+            self_level="excellent",
+            submit=True,
+        )
+    )
+
 
 class RateIn(Schema):
-    points: dict[str, Decimal]
+    points: dict[str, DecimalIn]
     comment: str = ""
     work_items: list[WorkItemIn] | None = None
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            points={"general": "18", "tasks": "62", "bonus": "5"},
+            comment="Hoàn thành đúng hạn.",
+        )
+    )
+
 
 class ApproveIn(Schema):
-    points: dict[str, Decimal] | None = None
+    points: dict[str, DecimalIn] | None = None
     note: str = ""
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            points={"general": "18", "tasks": "62", "bonus": "5"},
+            note="Đồng ý mức xếp loại.",
+        )
+    )
 
 
 class EvaluationOut(Schema):
@@ -218,6 +241,14 @@ class LevelShareOut(Schema):
     count: int
     percent: float | None
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            level="good",
+            count=42,
+            percent=35.6,
+        )
+    )
+
 
 class FiguresOut(Schema):
     unit_id: int
@@ -245,6 +276,13 @@ class RotationDueOut(Schema):
     # "to_assess" when no retirement date is recorded: the exemption for under 18 months to
     # retirement (Decree 59/2019) cannot be checked.
     retirement_exemption: Literal["", "to_assess"]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            post="Kế toán",
+            retirement_exemption="",
+        )
+    )
 
 
 class PeriodPage(PageBase):
@@ -305,7 +343,7 @@ def _focus(request: HttpRequest, unit_id: int | None) -> OrgUnit:
     return get_object_or_404(units, pk=unit_id)
 
 
-PERIOD_ORDERING = {"month": ("month", "unit__path")}
+PERIOD_ORDERING: dict[str, tuple[str, ...]] = {"month": ("month", "unit__path")}
 
 
 @router.get("/periods", response={200: PeriodPage, **READ_ERRORS})
@@ -321,10 +359,10 @@ def period_list(
     if unit is not None:
         focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
         periods = periods.filter(unit__path__startswith=focus.path)
-    periods = ordered(
+    rows = ordered(
         periods.annotate(evaluation_count=Count("evaluations")), ordering, PERIOD_ORDERING, "-month"
     )
-    return paginate(request, periods, limit=limit, offset=offset, item=_period_out)
+    return paginate(request, rows, limit=limit, offset=offset, item=_period_out)
 
 
 @router.get("/periods/{period_id}", response={200: PeriodOut, **READ_ERRORS})
@@ -363,9 +401,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int):
     return _evaluation_out(_evaluation(request, evaluation_id))
 
 
-def _items(items: list[WorkItemIn] | None) -> list[dict] | None:
-    if items is None:
-        return None
+def _items(items: list[WorkItemIn]) -> list[dict]:
     return [{**item.dict(), "weight": str(item.weight)} for item in items]
 
 
@@ -392,7 +428,7 @@ def evaluation_rate(request: HttpRequest, evaluation_id: int, payload: RateIn):
         evaluation=_evaluation(request, evaluation_id),
         points=payload.points,
         comment=payload.comment,
-        work_items=_items(payload.work_items),
+        work_items=None if payload.work_items is None else _items(payload.work_items),
     )
     return _evaluation_out(evaluation)
 
@@ -409,7 +445,7 @@ def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: Approv
     return _evaluation_out(evaluation)
 
 
-CLASSIFICATION_ORDERING = {
+CLASSIFICATION_ORDERING: dict[str, tuple[str, ...]] = {
     "official": ("official__full_name",),
     "unit": ("unit__path", "official__full_name"),
     "average_score": ("average_score",),
@@ -443,10 +479,13 @@ def classification_list(
     offset: int = Offset(),
 ):
     """A year's annual classifications; Civility's proposal until confirmed."""
-    rows = AnnualClassification.objects.visible_to(request.user).filter(year=year)
+    classifications = AnnualClassification.objects.visible_to(request.user).filter(year=year)
     if unit is not None:
-        rows = rows.under(get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit))
-    rows = ordered(rows.select_related("official"), ordering, CLASSIFICATION_ORDERING, "unit")
+        focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+        classifications = classifications.under(focus)
+    rows = ordered(
+        classifications.select_related("official"), ordering, CLASSIFICATION_ORDERING, "unit"
+    )
     return paginate(request, rows, limit=limit, offset=offset, item=_classification_out)
 
 

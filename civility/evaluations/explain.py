@@ -19,6 +19,8 @@ from civility.evaluations.rules import (
     DECREE_335,
     MONTHLY_RULE_SETS,
     AnnualLevel,
+    AnnualRuleSet,
+    MonthlyRuleSet,
     RuleLine,
     cite,
     monthly_rule_set,
@@ -68,7 +70,8 @@ def _level(value: str) -> str:
 
 
 def _rule_name(key: str) -> str:
-    rule = next((rule for rule in (*ANNUAL_RULE_SETS, *MONTHLY_RULE_SETS) if rule.key == key), None)
+    rule_sets: tuple[AnnualRuleSet | MonthlyRuleSet, ...] = (*ANNUAL_RULE_SETS, *MONTHLY_RULE_SETS)
+    rule = next((rule for rule in rule_sets if rule.key == key), None)
     return str(rule.name) if rule else key
 
 

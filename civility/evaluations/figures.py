@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Abs
 
 from civility.evaluations import facts as facts_module
@@ -230,24 +230,17 @@ def _child_of(path: str, children: dict[str, OrgUnit], depth: int) -> OrgUnit | 
 def month_figures_by_child(
     unit: OrgUnit, month: datetime.date
 ) -> tuple[MonthFigures, list[MonthFigures]]:
-    """The subtree's figures for a month, and each child's: two queries whatever the size."""
+    """The subtree's figures for a month, and each child's: a few queries whatever the size."""
 
     month = first_of_month(month)
     ordered = list(unit.children.order_by("name"))
     children = {child.path: child for child in ordered}
     total = MonthFigures(unit=unit, month=month)
     per_child = {child.pk: MonthFigures(unit=child, month=month) for child in ordered}
-    on_time = Q(self_submitted_at__date__lte=F("period__self_deadline"))
+    evaluations = Evaluation.objects.under(unit).in_month(month).scored()
     rows = (
-        Evaluation.objects.under(unit)
-        .in_month(month)
-        .scored()
-        .values("unit__path", "step", "level")
-        .annotate(
-            n=Count("pk"),
-            submitted=Count("self_submitted_at"),
-            on_time=Count("pk", filter=on_time),
-        )
+        evaluations.values("unit__path", "step", "level")
+        .annotate(n=Count("pk"), submitted=Count("self_submitted_at"))
         .order_by()
     )
     for row in rows:
@@ -258,7 +251,11 @@ def month_figures_by_child(
                 figures.approved += row["n"]
                 figures.by_level[row["level"]] = figures.by_level.get(row["level"], 0) + row["n"]
             figures.submitted += row["submitted"]
-            figures.submitted_on_time += row["on_time"]
+    on_time = evaluations.submitted_on_time().values_list("unit__path").annotate(n=Count("pk"))
+    for path, n in on_time.order_by():
+        child = _child_of(path, children, unit.depth)
+        for figures in [total] + ([per_child[child.pk]] if child else []):
+            figures.submitted_on_time += n
     month_end = add_months(month, 1) - datetime.timedelta(days=1)
     for path in (
         RotationPlan.objects.under(unit)

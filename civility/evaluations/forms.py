@@ -313,7 +313,7 @@ class EvaluationFilterForm(ListFilterForm):
     period_field = "period__month"
     # A city's year is millions of rows: only the evaluation's own indexed columns sort it
     # (the name search narrows it instead). Periods sort in the order they were opened.
-    SORTS = {
+    SORTS: dict[str, tuple[str, ...]] = {
         "month": ("period_id",),
         "step": ("step",),
         "total": ("total",),

@@ -4,16 +4,17 @@ its legal source or the setting that decides it, as in force for the reader's un
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from civility.core.http import AuthenticatedRequest
 from civility.evaluations.explain import rule_lines
 from civility.evaluations.models import READER_ROLES
 from civility.evaluations.rules import ANNUAL_RULE_SETS, MONTHLY_RULE_SETS
-from civility.evaluations.views import _focus_unit
 from civility.orgs.access import open_to
+from civility.orgs.context_processors import focus_unit
 from civility.orgs.models import Official, OrgUnit, StaffCategory, UnitKind
 from civility.orgs.scopes import scope_of
 
@@ -23,8 +24,8 @@ def reads_rules(user) -> bool:
     return scope_of(user).holds(*READER_ROLES) or Official.objects.filter(user=user).exists()
 
 
-def _reader_unit(request: HttpRequest) -> OrgUnit | None:
-    unit = _focus_unit(request, READER_ROLES)
+def _reader_unit(request: AuthenticatedRequest) -> OrgUnit | None:
+    unit = focus_unit(request, READER_ROLES)
     if unit is not None:
         return unit
     official = Official.objects.filter(user=request.user).select_related("unit").first()
@@ -34,7 +35,7 @@ def _reader_unit(request: HttpRequest) -> OrgUnit | None:
 @login_required
 @require_GET
 @open_to(reads_rules)
-def rule_set_list(request: HttpRequest) -> HttpResponse:
+def rule_set_list(request: AuthenticatedRequest) -> HttpResponse:
     unit = _reader_unit(request)
     if unit is None:
         raise Http404

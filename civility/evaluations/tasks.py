@@ -15,7 +15,12 @@ from procrastinate.contrib.django import app
 from civility.core import jobs
 from civility.core.i18n import format_number
 from civility.core.models import Job
-from civility.evaluations.actions import send_evaluation_reminders
+from civility.evaluations.actions import (
+    open_period,
+    propose_classifications,
+    send_evaluation_reminders,
+)
+from civility.orgs.models import OrgUnit
 
 
 @app.periodic(cron="30 7 * * *")  # every day at 07:30 (server time zone)
@@ -25,18 +30,23 @@ def send_evaluation_reminders_daily(timestamp: int) -> int:
     return send_evaluation_reminders(today=today)
 
 
+def _unit_of(job: Job) -> OrgUnit:
+    """The subtree the job works on: these jobs are always asked for a unit."""
+    if job.unit is None:
+        raise ValueError(f"Job {job.pk} names no unit.")
+    return job.unit
+
+
 @jobs.runner("evaluations.open_period")
 def open_period_job(job: Job, progress: jobs.Progress) -> None:
-    from civility.evaluations.actions import open_period
-    from civility.orgs.models import OrgUnit
-
     params = job.params
+    unit = _unit_of(job)
     self_deadline, review_deadline, approval_deadline = (
         datetime.date.fromisoformat(day) for day in params["deadlines"]
     )
     period = open_period(
         actor=job.owner,
-        unit=job.unit,
+        unit=unit,
         month=datetime.date.fromisoformat(params["month"]),
         self_deadline=self_deadline,
         review_deadline=review_deadline,
@@ -56,10 +66,8 @@ def open_period_job(job: Job, progress: jobs.Progress) -> None:
 
 @jobs.runner("evaluations.propose_classifications")
 def propose_classifications_job(job: Job, progress: jobs.Progress) -> None:
-    from civility.evaluations.actions import propose_classifications
-
     rows = propose_classifications(
-        actor=job.owner, unit=job.unit, year=job.params["year"], progress=progress
+        actor=job.owner, unit=_unit_of(job), year=job.params["year"], progress=progress
     )
     job.result = {"proposals": len(rows)}
     job.result_url = job.params["next"]

@@ -5,6 +5,8 @@ confirm counted per year, and the official's own annual classification. Two quer
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Case, Count, Min, Q, When
 from django.urls import reverse
@@ -122,7 +124,7 @@ def _annual(user, today: datetime.date) -> list[TodoItem]:
                 count,
             )
             % {"count": count, "year": year},
-            detail=annual_rule_set(rule_set).name if rule_set else "",
+            detail=str(annual_rule_set(rule_set).name) if rule_set else "",
             due=annual_rule_set(rule_set).deadline(year) if rule_set else None,
             url=reverse("evaluations:classification_detail", args=[first])
             if count == 1
@@ -138,7 +140,7 @@ def _annual(user, today: datetime.date) -> list[TodoItem]:
     return items
 
 
-def _own_classification(row: dict, today: datetime.date) -> TodoItem:
+def _own_classification(row: Mapping[str, Any], today: datetime.date) -> TodoItem:
     if row["confirmed_at"] is not None:
         detail = _("Confirmed: %(level)s") % {"level": AnnualLevel(row["final_level"]).label}
     elif row["proposed_level"]:

@@ -705,6 +705,26 @@ def reassign_report(*, actor, report: PublicReport, unit: OrgUnit) -> PublicRepo
 
 
 @transaction.atomic
+def add_outside_update(*, report: PublicReport, note: str) -> tuple[ReportUpdate, bool]:
+    """A message about a report from outside Civility (FixMyStreet posts its users' updates
+    over Open311): kept for the commune's staff only, the report's state unchanged (only
+    staff move it). The same note on the same report is stored once (a client's retry);
+    returns the update and whether it is new."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"description": _("Write the update.")})
+    report = PublicReport.objects.select_for_update().get(pk=report.pk)
+    existing = report.updates.filter(is_public=False, author=None, note=note).first()
+    if existing is not None:
+        return existing, False
+    with anonymously():
+        update = ReportUpdate.objects.create(
+            report=report, status=report.status, note=note, is_public=False
+        )
+    return update, True
+
+
+@transaction.atomic
 def record_handling_satisfaction(
     *, report: PublicReport, secret: str, satisfied: bool
 ) -> PublicReport:

@@ -86,6 +86,16 @@ class LevelOut(Schema):
     emoji: str
     dissatisfied: bool
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            value=1,
+            label="Hài lòng",
+            score=100,
+            emoji="😊",
+            dissatisfied=False,
+        )
+    )
+
 
 class KioskOfficialOut(Schema):
     id: int
@@ -101,6 +111,17 @@ class KioskOut(Schema):
     officials: list[KioskOfficialOut]
     on_duty_id: int | None
     stream_url: str
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            counter_id=8,
+            counter_name="Quầy 2 - Tư pháp",
+            scale="smiley_3",
+            on_duty_id=1201,
+            reasons=[["waiting_time", "Thời gian chờ"]],
+            stream_url="/feedback/kiosk/stream/",
+        )
+    )
 
 
 class OnDutyIn(Schema):
@@ -257,7 +278,9 @@ def list_dossier_stats(
     request: HttpRequest,
     start: datetime.date,
     end: datetime.date,
-    unit: int | None = UnitFilter("The unit whose subtree is listed (required)."),
+    unit: int | None = UnitFilter(
+        "The unit whose subtree is listed (required).", required_with_alias=True
+    ),
     unit_id: int | None = UnitIdAlias(),
     updated_since: datetime.datetime | None = UpdatedSince,
     ordering: str | None = Ordering(DOSSIER_ORDERING, "-period_start"),
@@ -304,6 +327,18 @@ class RateOut(Schema):
     part: int | None
     whole: int | None
     rate: float | None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            key="satisfaction",
+            label="Tỷ lệ hài lòng",
+            source="civility",
+            available=True,
+            part=118,
+            whole=125,
+            rate=94.4,
+        )
+    )
 
 
 class Decision766Out(Schema):
@@ -356,11 +391,20 @@ class FeedbackFiguresOut(Schema):
     decision_766: Decision766Out
     public_report_handling: ReportHandlingOut
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            levels=[{"level": 1, "label": "Rất hài lòng", "count": 120}],
+            top_reasons=[["waiting_time", 14]],
+        )
+    )
+
 
 @router.get("/figures", response={200: FeedbackFiguresOut, **READ_ERRORS})
 def get_figures(
     request: HttpRequest,
-    unit: int | None = UnitFilter("The unit whose subtree is counted (required)."),
+    unit: int | None = UnitFilter(
+        "The unit whose subtree is counted (required).", required_with_alias=True
+    ),
     unit_id: int | None = UnitIdAlias(),
     start: datetime.date | None = None,
     end: datetime.date | None = None,

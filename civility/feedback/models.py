@@ -9,6 +9,7 @@ nothing a rating does not already say). The table is partitioned by month of `ra
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -349,6 +350,10 @@ class AssistanceCallQuerySet(models.QuerySet):
     def waiting(self) -> AssistanceCallQuerySet:
         """Nobody has answered yet."""
         return self.open().filter(acknowledged_at__isnull=True)
+
+    def acknowledged_within(self, delay: datetime.timedelta) -> AssistanceCallQuerySet:
+        """Calls staff acknowledged at most `delay` after they were raised."""
+        return self.filter(acknowledged_at__lte=F("raised_at") + delay)
 
     def missed_or_slow(self, *, unit: OrgUnit, since) -> AssistanceCallQuerySet:
         """Calls at `unit` (a service point or counter, with its subtree) raised since

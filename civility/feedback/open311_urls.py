@@ -21,6 +21,7 @@ urlpatterns = [
         views.request_detail,
         name="request_detail",
     ),
+    re_path(r"^tokens/(?P<token>[\w-]+)\.(?P<fmt>\w+)$", views.token, name="token"),
     re_path(r"^servicerequestupdates\.(?P<fmt>\w+)$", views.updates, name="updates"),
     # Anything else: a 404 in the format asked for, never the site's HTML page.
     re_path(r"^(?P<path>.*)$", views.not_found, name="not_found"),

@@ -6,7 +6,9 @@ import datetime
 import uuid
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
+from civility.core.api_lists import property_examples
 from civility.feedback import actions, cases
 from civility.feedback.models import Reason
 
@@ -27,6 +29,19 @@ class RatingIn(Schema):
     )
     contact_email: str = Field(default="", max_length=254)
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            client_id="3f1c9e2a-5b7d-4c1e-8a90-6d2e4f7b1c35",
+            level=1,
+            reasons=[],
+            comment="",
+            rated_at="2026-12-01T09:12:00+07:00",
+            contact_name="",
+            contact_phone="",
+            contact_email="",
+        )
+    )
+
 
 class StoredOut(Schema):
     client_id: uuid.UUID
@@ -41,6 +56,15 @@ class StoredOut(Schema):
             "matter: only in the answer that opened the case (a resend gets none); show it "
             "with the receipt code."
         ),
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            client_id="3f1c9e2a-5b7d-4c1e-8a90-6d2e4f7b1c35",
+            stored=True,
+            case_receipt="",
+            case_secret="",
+        )
     )
 
 

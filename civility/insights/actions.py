@@ -7,8 +7,10 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -17,11 +19,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civility.core import jobs
 from civility.core.audit import acting_as
 from civility.core.i18n import format_number
+from civility.core.jobs import NO_PROGRESS, Progress
 from civility.core.models import Job
+from civility.insights import exports, reports, sources
 from civility.insights import index as index_math
-from civility.insights import sources
 from civility.insights.models import (
     ComponentFigure,
     ComputedPeriod,
@@ -50,7 +54,9 @@ def _reaches() -> dict[int, tuple[int, ...]]:
 
 
 @transaction.atomic
-def refresh_rollups(*, period: Period, today: datetime.date | None = None, progress=None) -> int:
+def refresh_rollups(
+    *, period: Period, today: datetime.date | None = None, progress: Progress | None = None
+) -> int:
     """Recount every component for `period` and replace its rollup rows (for every unit, the
     totals of its subtree and of the counters serving it: sources.reach). Returns the
     number of rows written; `progress` advances once per component."""
@@ -153,8 +159,8 @@ def compute_index(*, period: Period) -> int:
     # each is ranked alone, so no figure of one province moves a rank in another.
     siblings: dict[int, dict[int, Decimal | None]] = {}
     for unit_id, result in results.items():
-        group = units[unit_id][0] or -unit_id
-        siblings.setdefault(group, {})[unit_id] = result.score
+        parent = units[unit_id][0] or -unit_id
+        siblings.setdefault(parent, {})[unit_id] = result.score
     ranks: dict[int, int | None] = {}
     counts: dict[int, int] = {}
     flagged: set[int] = set()
@@ -242,10 +248,10 @@ def computed_at(period: Period) -> datetime.datetime | None:
 
 
 @transaction.atomic
-def compute_period(*, period: Period, today: datetime.date, progress=None) -> int:
+def compute_period(
+    *, period: Period, today: datetime.date, progress: Progress | None = None
+) -> int:
     """Rollups, then the index, of one period for every unit; returns the rollup rows."""
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     progress.start(len(sources.COMPONENTS) + 1, period.label)
     rows = refresh_rollups(period=period, today=today, progress=progress)
@@ -259,7 +265,7 @@ def compute_period(*, period: Period, today: datetime.date, progress=None) -> in
     return rows
 
 
-def request_period_figures(*, actor, unit: OrgUnit, period: Period) -> Job:
+def request_period_figures(*, actor: User, unit: OrgUnit, period: Period) -> Job:
     """Have a job compute a past period's figures; a job already asked for that period is
     returned instead of a second one."""
     if not scope_of(actor).covers(unit):
@@ -268,7 +274,7 @@ def request_period_figures(*, actor, unit: OrgUnit, period: Period) -> Job:
     if period.start > today:
         raise ValidationError({"period": _("This period has not started yet.")})
     asked = {"kind": period.kind, "start": period.start.isoformat()}
-    waiting = (
+    waiting: Job | None = (
         Job.objects.unfinished()
         .filter(owner=actor, kind=COMPUTE_PERIOD, params__kind=asked["kind"])
         .filter(params__start=asked["start"])
@@ -276,8 +282,6 @@ def request_period_figures(*, actor, unit: OrgUnit, period: Period) -> Job:
     )
     if waiting is not None:
         return waiting
-    from civility.core import jobs
-
     return jobs.enqueue(
         actor=actor,
         kind=COMPUTE_PERIOD,
@@ -288,22 +292,23 @@ def request_period_figures(*, actor, unit: OrgUnit, period: Period) -> Job:
 
 
 def dashboard_url(unit_id: int, period: Period) -> str:
-    return f"{reverse('insights:dashboard')}?{urlencode({'unit': unit_id, 'period': period.slug})}"
+    query = urlencode({"unit": str(unit_id), "period": period.slug})
+    return f"{reverse('insights:dashboard')}?{query}"
 
 
 @transaction.atomic
 def save_weights(
     *,
-    actor,
+    actor: User,
     province: OrgUnit,
     year: int,
     weights: dict[str, int],
     scales: dict[str, Decimal] | None = None,
     min_samples: dict[str, int] | None = None,
     small_sample_rule: str = SmallSampleRule.SHRINK,
-) -> WeightSet:
-    """Save a province's index settings for a year; keys left out of `scales` and
-    `min_samples` keep the components' defaults."""
+) -> tuple[WeightSet, Job]:
+    """Save a province's index settings for a year, and the job re-scoring its periods;
+    keys left out of `scales` and `min_samples` keep the components' defaults."""
     if not scope_of(actor).covers(province, roles=WEIGHT_ROLES):
         raise PermissionDenied
     scales, min_samples = scales or {}, min_samples or {}
@@ -337,9 +342,7 @@ def save_weights(
         )
     # Every period of the year is re-scored with the new weights from the stored rollups: in
     # the background, unless the province is small (the same job, run at once).
-    from civility.core import jobs
-
-    weight_set.recompute_job = jobs.enqueue(
+    job = jobs.enqueue(
         actor=actor,
         kind="insights.recompute_index",
         title=_("Recompute the index of %(year)s") % {"year": year},
@@ -347,18 +350,16 @@ def save_weights(
         params={"year": year},
         inline=OrgUnit.objects.subtree_of(province).count() <= INLINE_RECOMPUTE_UNITS,
     )
-    return weight_set
+    return weight_set, job
 
 
 # Provinces with at most this many units have their index recomputed within the request.
 INLINE_RECOMPUTE_UNITS = 500
 
 
-def recompute_index(*, year: int, progress=None) -> int:
+def recompute_index(*, year: int, progress: Progress | None = None) -> int:
     """Re-score every period of `year` that has rollups (after new weights); returns how many
     periods."""
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     periods = []
     for kind in KINDS:
@@ -377,10 +378,10 @@ def recompute_index(*, year: int, progress=None) -> int:
 
 
 @transaction.atomic
-def request_report(*, actor, unit: OrgUnit, period: Period, language: str = "vi") -> ReportJob:
+def request_report(
+    *, actor: User, unit: OrgUnit, period: Period, language: str = "vi"
+) -> ReportJob:
     """Record the report asked for and have a background job build it."""
-    from civility.core import jobs
-
     if not scope_of(actor).covers(unit, roles=REPORT_ROLES):
         raise PermissionDenied
     report = ReportJob.objects.create(
@@ -402,24 +403,21 @@ def request_report(*, actor, unit: OrgUnit, period: Period, language: str = "vi"
     return report
 
 
-def set_progress(job: ReportJob, progress, percent: int, step: str) -> None:
+def set_progress(job: ReportJob, progress: Progress, percent: int, step: str) -> None:
     """The report's step, shown by its core job's progress (written at once, outside the
     job's transaction, so the polling page sees it)."""
     progress.update(done=percent, total=100, message=step)
 
 
-def build_report(*, job: ReportJob, progress=None) -> ReportJob:
-    from django.core.files.base import ContentFile
-    from django.utils import translation
-
-    from civility.core.jobs import NO_PROGRESS
-    from civility.insights import exports
-
+def build_report(*, job: ReportJob, progress: Progress | None = None) -> ReportJob:
+    """Build the report's files in one direction: compute the period if nobody has yet,
+    gather every figure into one value (reports.report_figures), then draw the .docx and
+    the .xlsx from that value alone."""
     with translation.override(job.language):
-        return _build_report(job, progress or NO_PROGRESS, exports, ContentFile)
+        return _build_report(job, progress or NO_PROGRESS)
 
 
-def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
+def _build_report(job: ReportJob, progress: Progress) -> ReportJob:
     try:
         job.status = JobStatus.RUNNING
         today = timezone.localdate()
@@ -427,9 +425,7 @@ def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
             set_progress(job, progress, 2, _("Computing the index of the period"))
             compute_period(period=job.period, today=today)
         set_progress(job, progress, 5, _("Counting the figures"))
-        figures = sources.report_figures(job.unit, job.period.start, job.period.end)
-        set_progress(job, progress, 50, _("Reading the index and rankings"))
-        context = exports.report_context(job.unit, job.period, figures)
+        figures = reports.report_figures(job.unit, job.period)
         provenance = exports.provenance(
             title=_("Report of %(unit)s, %(period)s")
             % {"unit": job.unit.display_name, "period": job.period.label},
@@ -438,9 +434,9 @@ def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
             by=job.requested_by,
         )
         set_progress(job, progress, 70, _("Writing the .docx report"))
-        docx_bytes = exports.report_docx(context, provenance)
+        docx_bytes = exports.report_docx(figures, provenance)
         set_progress(job, progress, 85, _("Writing the .xlsx tables"))
-        xlsx_bytes = exports.report_xlsx(context, provenance)
+        xlsx_bytes = exports.report_xlsx(figures, provenance)
         name = f"bao-cao-{job.unit.pk}-{job.period.slug}"
         job.docx.save(f"{name}.docx", ContentFile(docx_bytes), save=False)
         job.xlsx.save(f"{name}.xlsx", ContentFile(xlsx_bytes), save=False)
@@ -460,7 +456,7 @@ def _build_report(job: ReportJob, progress, exports, ContentFile) -> ReportJob:
 
 
 @transaction.atomic
-def subscribe(*, actor, unit: OrgUnit, kind: str, format: str) -> Subscription:
+def subscribe(*, actor: User, unit: OrgUnit, kind: str, format: str) -> Subscription:
     """Subscribe `actor` to `unit`'s report of `kind` (again, if they had stopped)."""
     if not scope_of(actor).covers(unit, roles=REPORT_ROLES):
         raise PermissionDenied
@@ -476,7 +472,7 @@ def subscribe(*, actor, unit: OrgUnit, kind: str, format: str) -> Subscription:
 
 
 @transaction.atomic
-def unsubscribe(*, actor, subscription: Subscription) -> Subscription:
+def unsubscribe(*, actor: User, subscription: Subscription) -> Subscription:
     if subscription.user_id != actor.pk:
         raise PermissionDenied
     with acting_as(actor):
@@ -490,7 +486,7 @@ def due_period(kind: str, today: datetime.date) -> Period:
     return Period.containing(kind, today).previous()
 
 
-def may_receive(user, unit: OrgUnit) -> bool:
+def may_receive(user: User, unit: OrgUnit) -> bool:
     """Checked again at every send and download: a user who lost the role gets nothing."""
     return bool(user.is_active and user.email) and scope_of(user).covers(unit, roles=REPORT_ROLES)
 
@@ -530,7 +526,7 @@ def send_due_reports(*, today: datetime.date | None = None) -> int:
     return sent
 
 
-def _language_of(user) -> str:
+def _language_of(user: User) -> str:
     """The language the user chose in their profile, else the site's."""
     from civility.accounts.models import Profile
 
@@ -620,7 +616,7 @@ def deliver_report(*, subscription: Subscription, period: Period, job: ReportJob
     return True
 
 
-MIMETYPES = {
+MIMETYPES: dict[str, str] = {
     ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }

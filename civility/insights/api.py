@@ -7,33 +7,46 @@ module): nothing is computed here."""
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.params.functions import Query as query_param
+from pydantic import ConfigDict
 
 from civility.awards import actions as award_actions
 from civility.awards.figures import decision_counts, model_counts
-from civility.core.api_lists import UnitFilter
+from civility.core.api_lists import UnitFilter, property_examples
 from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.evaluations.figures import month_figures
 from civility.evaluations.models import MANAGER_ROLES
 from civility.insights import figures, scorecards
 from civility.insights.models import CultureIndex
-from civility.insights.periods import Period, PeriodError
+from civility.insights.periods import Period, PeriodError, Span
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["insights"])
 
 READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
-PERIOD = Query(
+# ninja.Query's own function: mypy sees ninja.Query as a type (for `x: Query[Schema]`).
+PERIOD = query_param(
     None,
     description="2026 (a year), 2026-H1, 2026-Q1 or 2026-03; default the current quarter.",
     example="2026-Q3",
+)
+SPAN_START = query_param(
+    None,
+    description="With `end`, instead of `period`: any run of days, as the feedback pages "
+    "take it (the first day counted).",
+    example="2026-01-05",
+)
+SPAN_END = query_param(
+    None, description="With `start`: the last day counted.", example="2026-02-10"
 )
 SCORE = "Score out of 100; null: to be assessed (no component has enough data)."
 BAND = "The 95% confidence band of the score."
@@ -57,6 +70,12 @@ class ComponentOut(Schema):
     score_high: DecimalString | None = Field(description=BAND)
     treatment: str = Field(description="'' as measured, 'shrunk' or 'not_enough' data.")
     note: str = Field(description="Why the figure was shrunk or left out, with its sample.")
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            treatment="",
+        )
+    )
 
 
 class IndexOut(Schema):
@@ -95,6 +114,14 @@ class RankingOut(Schema):
     unit_name: str
     period: str
     rows: list[RankOut]
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            unit_id=12,
+            unit_name="Quận Tây Hồ",
+            period="2026-Q3",
+        )
+    )
 
 
 class MeasureOut(Schema):
@@ -170,7 +197,10 @@ class AwardsFiguresOut(Schema):
 class UnitFiguresOut(Schema):
     unit_id: int = Field(examples=[91])
     unit_name: str = Field(examples=["Phường Tây Hồ"])
-    period: str = Field(examples=["2026-Q4"])
+    period: str = Field(
+        description="The period asked for, or a start..end span as 2026-01-05/2026-02-10.",
+        examples=["2026-Q4"],
+    )
     period_start: datetime.date = Field(examples=["2026-10-01"])
     period_end: datetime.date = Field(examples=["2026-12-31"])
     measures: list[MeasureOut] = Field(
@@ -195,8 +225,20 @@ def _period(text: str | None) -> Period:
         raise ValidationError({"period": str(error)}, code="invalid") from error
 
 
+def _span(period: str | None, start: datetime.date | None, end: datetime.date | None) -> Span:
+    if period:
+        raise ValidationError({"period": _("Give a period, or start and end, not both.")})
+    if start is None or end is None:
+        field = "start" if start is None else "end"
+        raise ValidationError({field: _("Give both start and end.")}, code="missing")
+    if end < start:
+        raise ValidationError({"end": _("The end is before the start.")})
+    return Span(start, end)
+
+
 def _unit(request: HttpRequest, unit: int) -> OrgUnit:
-    return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+    found: OrgUnit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
+    return found
 
 
 @router.get("/index", response={200: IndexOut, **READ_ERRORS})
@@ -206,7 +248,7 @@ def culture_index(
         "The unit (its whole subtree is what the index measures).", required=True
     ),
     period: str | None = PERIOD,
-):
+) -> dict[str, Any]:
     """A unit's culture index for a period, its band and rank, and each component with its
     sample, as the dashboard shows them."""
     focus = _unit(request, unit)
@@ -236,7 +278,7 @@ def ranking(
     request: HttpRequest,
     unit: int = UnitFilter("The unit whose direct children are ranked.", required=True),
     period: str | None = PERIOD,
-):
+) -> dict[str, Any]:
     """The children of a unit ranked on the index, with confidence bands; units without
     enough data come last, unranked (the dashboard's ranking table)."""
     focus = _unit(request, unit)
@@ -268,14 +310,24 @@ def figures_of(
     request: HttpRequest,
     unit: int = UnitFilter("The unit; every figure covers its whole subtree.", required=True),
     period: str | None = PERIOD,
-):
+    start: datetime.date | None = SPAN_START,
+    end: datetime.date | None = SPAN_END,
+) -> dict[str, Any]:
     """The figures the pages show for a unit's subtree and a period, each with its sample
     size and, for a share or a score, its 95% band; a figure below its minimum sample is
-    `not_enough` with no value. Evaluations and awards only for callers who may read them."""
+    `not_enough` with no value. Evaluations and awards only for callers who may read them.
+    A `start`..`end` span (any days, past or not) is counted from the sources over exactly
+    those days; the index and the rank, which exist for calendar periods, are then
+    `no_data`, and `period` is the span as an ISO 8601 interval (2026-01-05/2026-02-10)."""
     focus = _unit(request, unit)
-    asked = _period(period)
     today = timezone.localdate()
-    measures = scorecards.measures(focus, asked, today=today)
+    asked: Period | Span
+    if start is None and end is None:
+        asked = calendar_period = _period(period)
+        measures = scorecards.measures(focus, calendar_period, today=today)
+    else:
+        asked = _span(period, start, end)
+        measures = scorecards.span_measures(focus, asked, today=today)
     manages = scope_of(request.user).covers(focus, roles=MANAGER_ROLES)
     return {
         "unit_id": focus.pk,
@@ -306,7 +358,7 @@ def figures_of(
     }
 
 
-def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict:
+def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict[str, Any]:
     totals = month_figures(unit, month)
     return {
         "month": totals.month,
@@ -317,7 +369,7 @@ def _evaluation_month(unit: OrgUnit, month: datetime.date) -> dict:
     }
 
 
-def _awards(unit: OrgUnit, period: Period) -> dict:
+def _awards(unit: OrgUnit, period: Period | Span) -> dict[str, Any]:
     counts = decision_counts(unit, period.start, period.end)
     return {
         "decisions": counts.decisions,

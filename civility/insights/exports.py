@@ -4,31 +4,37 @@ its tables as .xlsx."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civility.awards.figures import CategoryCount, DecisionCounts
 from civility.core import exports as core_exports
 from civility.core.exports import append_row
 from civility.core.i18n import format_number, format_percent
 from civility.core.provenance import Provenance
 from civility.insights import figures as insight_figures
-from civility.insights.models import CultureIndex
+from civility.insights.figures import ComponentLine, RankRow
+from civility.insights.models import AnyUser, CultureIndex
 from civility.insights.periods import Period
+from civility.insights.reports import ReportFigures
 from civility.orgs.models import OrgUnit
-from civility.orgs.provinces import place_name, superior_line
+
+if TYPE_CHECKING:
+    from docx.table import _Cell
 
 
 @dataclass
 class Table:
     title: str
     headers: list[str]
-    rows: list[list]
+    rows: list[list[Any]]
 
 
-def _num(value):
+def _num(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -67,7 +73,7 @@ def csv_text(table: Table, provenance: Provenance) -> str:
     return core_exports.csv_text([table.headers, *table.rows], provenance)
 
 
-def provenance(*, title: str, unit: OrgUnit, period: Period, by) -> Provenance:
+def provenance(*, title: str, unit: OrgUnit, period: Period, by: AnyUser) -> Provenance:
     """What every download and report of a unit's figures carries (see core.provenance)."""
     return Provenance.start(
         title=title, filters=[(_("Unit"), unit.display_name), (_("Period"), period.label)], by=by
@@ -78,7 +84,14 @@ def provenance(*, title: str, unit: OrgUnit, period: Period, by) -> Provenance:
 
 
 def components_table(unit: OrgUnit, period: Period, entry: CultureIndex | None) -> Table:
-    lines = insight_figures.component_lines(entry, unit, period)
+    return _components_table(
+        unit, period, entry, insight_figures.component_lines(entry, unit, period)
+    )
+
+
+def _components_table(
+    unit: OrgUnit, period: Period, entry: CultureIndex | None, lines: Sequence[ComponentLine]
+) -> Table:
     return Table(
         title=_("Index of %(unit)s, %(period)s")
         % {"unit": unit.display_name, "period": period.label},
@@ -130,7 +143,10 @@ def components_table(unit: OrgUnit, period: Period, entry: CultureIndex | None) 
 
 
 def ranking_table(unit: OrgUnit, period: Period) -> Table:
-    rows = insight_figures.children_ranked(unit, period)
+    return _ranking_table(unit, period, insight_figures.children_ranked(unit, period))
+
+
+def _ranking_table(unit: OrgUnit, period: Period, rows: Sequence[RankRow]) -> Table:
     keys = insight_figures.component_keys()
     return Table(
         title=_("Ranking under %(unit)s, %(period)s")
@@ -175,39 +191,23 @@ def trend_table(unit: OrgUnit, period: Period) -> Table:
     )
 
 
-TABLES = {"components": components_table, "ranking": ranking_table, "trend": trend_table}
+TABLES: dict[str, Callable[..., Table]] = {
+    "components": components_table,
+    "ranking": ranking_table,
+    "trend": trend_table,
+}
 
 
 # --- periodic report --------------------------------------------------------------------
 
 
-def report_context(unit: OrgUnit, period: Period, figures: dict) -> dict:
-    entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
-    today = timezone.localdate()
-    return {
-        "unit": unit,
-        "superior": superior_line(unit, translation.get_language() or "vi", on=today),
-        "period": period,
-        "today": today,
-        "place": place_name(unit),
-        "entry": entry,
-        "components": components_table(unit, period, entry),
-        "ranking": ranking_table(unit, period),
-        **figures,
-    }
-
-
-def _pct(value) -> str:
+def _pct(value: float | Decimal | None) -> str:
     return "—" if value is None else format_percent(value)
 
 
-def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
-    """The report's text, section by section (shared by .docx and tests)."""
-    lines = {line[0]: line for line in ctx["components"].rows}
-    by_key = {
-        line.key: line
-        for line in insight_figures.component_lines(ctx["entry"], ctx["unit"], ctx["period"])
-    }
+def report_sections(report: ReportFigures) -> list[tuple[str, list[str]]]:
+    """The report's text, section by section (shared by .docx, .xlsx and tests)."""
+    by_key = {line.key: line for line in report.components}
 
     def component(key: str) -> str:
         line = by_key[key]
@@ -220,14 +220,13 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
             "den": _plain(line.denominator),
         }
 
-    del lines
-    dissemination = ctx["dissemination"]
-    inspections = ctx["inspections"]
-    actions = ctx["actions"]
-    conduct = ctx["conduct"]
-    ratings = ctx["ratings"]
-    tasks = ctx["tasks"]
-    entry = ctx["entry"]
+    dissemination = report.dissemination
+    inspections = report.inspections
+    actions = report.actions
+    conduct = report.conduct
+    ratings = report.ratings
+    tasks = report.tasks
+    entry = report.entry
     sections = [
         (
             _("I. Commitments and dissemination"),
@@ -249,7 +248,11 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
                 % {"planned": _plain(inspections.planned), "done": _plain(inspections.done)},
                 _("Mean inspection score: %(figure)s.") % {"figure": component("inspection_score")},
                 _("Corrective actions due: %(due)s; closed: %(closed)s; overdue: %(overdue)s.")
-                % {key: _plain(value) for key, value in actions.items()},
+                % {
+                    "due": _plain(actions.due),
+                    "closed": _plain(actions.closed),
+                    "overdue": _plain(actions.overdue),
+                },
             ],
         ),
         (
@@ -285,7 +288,7 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
                 % {"figure": component("evaluations")}
             ],
         ),
-        (_("VI. Awards and good models"), _award_lines(ctx["decisions"], ctx["models"])),
+        (_("VI. Awards and good models"), _award_lines(report.decisions, report.models)),
         (
             _("VII. Programme tasks"),
             [
@@ -325,7 +328,7 @@ def report_sections(ctx: dict) -> list[tuple[str, list[str]]]:
     return sections
 
 
-def _award_lines(decisions, models) -> list[str]:
+def _award_lines(decisions: DecisionCounts, models: Sequence[CategoryCount]) -> list[str]:
     """The decisions of the period (recorded ones said so) with their awards by title, then
     the good models as they stand."""
     if decisions.decisions:
@@ -363,7 +366,7 @@ def _award_lines(decisions, models) -> list[str]:
     return lines
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     """A figure as the report's language writes it (55,61 in Vietnamese), its decimals kept."""
     if value is None:
         return "—"
@@ -371,13 +374,14 @@ def _plain(value) -> str:
         value = Decimal(str(value))
     if isinstance(value, Decimal):
         value = value.normalize()
-        return format_number(value, max(0, -value.as_tuple().exponent))
+        exponent = value.as_tuple().exponent  # a letter for a NaN or an infinity
+        return format_number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
     if isinstance(value, int) and not isinstance(value, bool):
         return format_number(value, 0)
     return str(value)
 
 
-def _docx_ranking(ranking: Table) -> list[list]:
+def _docx_ranking(ranking: Table) -> list[list[Any]]:
     """The ranking as printed: rank, unit, index, its band, places gained."""
     return [
         [*ranking.headers[:3], _("95 per cent band"), ranking.headers[5]],
@@ -388,12 +392,14 @@ def _docx_ranking(ranking: Table) -> list[list]:
     ]
 
 
-def report_docx(ctx: dict, provenance: Provenance) -> bytes:
+def report_docx(report: ReportFigures, provenance: Provenance) -> bytes:
+    """The report as a .docx, drawn from `report` alone (no query)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    unit, period, today = ctx["unit"], ctx["period"], ctx["today"]
+    unit, period, today = report.unit, report.period, report.today
+    sections = report_sections(report)
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
@@ -404,7 +410,7 @@ def report_docx(ctx: dict, provenance: Provenance) -> bytes:
     header = document.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells
 
-    def lines(cell, items):
+    def lines(cell: _Cell, items: list[tuple[str, bool, bool]]) -> None:
         cell.paragraphs[0].text = ""
         for position, (text, bold, italic) in enumerate(items):
             paragraph = cell.paragraphs[0] if position == 0 else cell.add_paragraph()
@@ -412,7 +418,7 @@ def report_docx(ctx: dict, provenance: Provenance) -> bytes:
             run = paragraph.add_run(text)
             run.bold, run.italic = bold, italic
 
-    issuer = [(ctx["superior"], False, False)] if ctx["superior"] else []
+    issuer = [(report.superior, False, False)] if report.superior else []
     lines(
         left,
         [
@@ -429,7 +435,7 @@ def report_docx(ctx: dict, provenance: Provenance) -> bytes:
             (
                 _("%(place)s, day %(day)02d month %(month)02d year %(year)d")
                 % {
-                    "place": ctx["place"],
+                    "place": report.place,
                     "day": today.day,
                     "month": today.month,
                     "year": today.year,
@@ -453,11 +459,11 @@ def report_docx(ctx: dict, provenance: Provenance) -> bytes:
         )
         % {"period": period.label}
     ).bold = True
-    for heading, paragraphs in report_sections(ctx):
+    for heading, paragraphs in sections:
         document.add_paragraph().add_run(heading).bold = True
         for text in paragraphs:
             document.add_paragraph(text)
-    ranking = _docx_ranking(ctx["ranking"])
+    ranking = _docx_ranking(_ranking_table(unit, period, report.ranking))
     if len(ranking) > 1:
         document.add_paragraph().add_run(_("Ranking of the units under it")).bold = True
         grid = document.add_table(rows=1, cols=len(ranking[0]))
@@ -482,19 +488,21 @@ def report_docx(ctx: dict, provenance: Provenance) -> bytes:
             (_("(Signature, full name, seal)"), False, True),
         ],
     )
-    data = [[heading, text] for heading, texts in report_sections(ctx) for text in texts]
+    data = [[heading, text] for heading, texts in sections for text in texts]
     data += ranking
     return core_exports.save_docx(document, provenance, data=data)
 
 
-def report_xlsx(ctx: dict, provenance: Provenance) -> bytes:
+def report_xlsx(report: ReportFigures, provenance: Provenance) -> bytes:
+    """The report's tables as an .xlsx, drawn from `report` alone (no query)."""
+    unit, period = report.unit, report.period
     summary = Table(
         title=_("Report of %(unit)s, %(period)s")
-        % {"unit": ctx["unit"].display_name, "period": ctx["period"].label},
+        % {"unit": unit.display_name, "period": period.label},
         headers=[_("Section"), _("Figure")],
-        rows=[[heading, text] for heading, texts in report_sections(ctx) for text in texts],
+        rows=[[heading, text] for heading, texts in report_sections(report) for text in texts],
     )
-    conduct = ctx["conduct"]
+    conduct = report.conduct
     units = Table(
         title=_("Violations by unit"),
         headers=[
@@ -514,7 +522,9 @@ def report_xlsx(ctx: dict, provenance: Provenance) -> bytes:
         headers=[_("Unit"), _("Place"), _("Inspections"), _("Mean score")],
         rows=[
             [row["name"], row["place"], row["count"], row["average"]]
-            for row in ctx["inspection_units"]
+            for row in report.inspection_units
         ],
     )
-    return xlsx_bytes([summary, ctx["components"], ctx["ranking"], units, inspections], provenance)
+    components = _components_table(unit, period, report.entry, report.components)
+    ranking = _ranking_table(unit, period, report.ranking)
+    return xlsx_bytes([summary, components, ranking, units, inspections], provenance)

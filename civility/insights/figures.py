@@ -3,10 +3,13 @@ its trend; all from the index and rollup tables."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -19,7 +22,7 @@ from civility.orgs.history import Mapped, destinations, map_forward
 from civility.orgs.models import OrgUnit
 
 
-def _dec(text):
+def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
@@ -56,7 +59,7 @@ class ComponentLine:
         return self.treatment == NOT_ENOUGH
 
 
-def small_sample_note(data: dict, names: dict[int, str]) -> str:
+def small_sample_note(data: dict[str, Any], names: dict[int, str]) -> str:
     """ "Shrunk toward Tỉnh Sơn La's figure (72.10): 12 ratings, 30 needed", or "Not enough data:
     12 ratings, 30 needed"; empty for a figure ranked as it is."""
     treatment = data.get("treatment") or ""
@@ -77,7 +80,7 @@ def small_sample_note(data: dict, names: dict[int, str]) -> str:
     }
 
 
-def toward_names(entries) -> dict[int, str]:
+def toward_names(entries: Iterable[CultureIndex | None]) -> dict[int, str]:
     """The names of the units figures were shrunk toward, in one query for all entries."""
     ids = {c["toward"] for entry in entries if entry for c in entry.components if c.get("toward")}
     if not ids:
@@ -85,7 +88,9 @@ def toward_names(entries) -> dict[int, str]:
     return {unit.pk: unit.display_name for unit in OrgUnit.objects.filter(pk__in=ids)}
 
 
-def component_lines(entry: CultureIndex | None, unit: OrgUnit, period: Period) -> list:
+def component_lines(
+    entry: CultureIndex | None, unit: OrgUnit, period: Period
+) -> list[ComponentLine]:
     stored = {c["key"]: c for c in (entry.components if entry else [])}
     names = toward_names([entry])
     lines = []
@@ -122,31 +127,31 @@ class RankRow:
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, note)
 
     @property
-    def score(self):
+    def score(self) -> Decimal | None:
         return self.entry.score if self.entry else None
 
     @property
-    def low(self):
+    def low(self) -> Decimal | None:
         return self.entry.score_low if self.entry else None
 
     @property
-    def high(self):
+    def high(self) -> Decimal | None:
         return self.entry.score_high if self.entry else None
 
     @property
-    def rank(self):
+    def rank(self) -> int | None:
         return self.entry.rank if self.entry else None
 
     @property
-    def previous_rank(self):
+    def previous_rank(self) -> int | None:
         return self.entry.previous_rank if self.entry else None
 
     @property
-    def movement(self):
+    def movement(self) -> int | None:
         return self.entry.movement if self.entry else None
 
     @property
-    def score_change(self):
+    def score_change(self) -> Decimal | None:
         return self.entry.score_change if self.entry else None
 
     @property
@@ -158,23 +163,23 @@ class RankRow:
     def is_bottom(self) -> bool:
         return bool(self.entry and self.entry.is_bottom)
 
-    def value(self, key: str):
+    def value(self, key: str) -> Decimal | None:
         """The figure the unit is ranked on: the shrunk estimate where there is one."""
         data = self._component(key)
         if data is None or data.get("treatment") == NOT_ENOUGH:
             return None
         return _dec(data.get("estimate") or data["value"])
 
-    def _component(self, key: str) -> dict | None:
+    def _component(self, key: str) -> dict[str, Any] | None:
         return self._components.get(key)
 
     @cached_property
-    def _components(self) -> dict[str, dict]:
+    def _components(self) -> dict[str, dict[str, Any]]:
         # value() is called for every component of every row of a ranking.
         return {c["key"]: c for c in self.entry.components} if self.entry else {}
 
 
-def children_ranked(unit: OrgUnit, period: Period, *, current_only: bool = True) -> list:
+def children_ranked(unit: OrgUnit, period: Period, *, current_only: bool = True) -> list[RankRow]:
     """Every child of `unit` with its index entry (children with no data at the end), and
     the notes of the figures shrunk or left out for a small sample."""
     entries = {e.unit_id: e for e in CultureIndex.objects.for_period(period).filter(parent=unit)}
@@ -212,7 +217,7 @@ class SiblingRow:
 def siblings_ranked(unit: OrgUnit, period: Period) -> list[SiblingRow]:
     """`unit` and the other children of its parent, ranked as children_ranked() ranks the
     parent's children (the same rows, so the two pages never disagree). Empty for a root."""
-    if unit.parent_id is None:
+    if unit.parent is None:
         return []
     return [
         SiblingRow(
@@ -283,13 +288,13 @@ class TodayRow:
     lines: list[TodayLine]
 
 
-def has_former_units(rows: list[RankRow], *, today=None) -> bool:
+def has_former_units(rows: list[RankRow], *, today: datetime.date | None = None) -> bool:
     """Whether a ranking holds figures of units that no longer exist (a period before
     1 July 2025 in Hanoi), so that it can also be shown in today's units."""
     return any(row.entry and not row.unit.is_current(today) for row in rows)
 
 
-def in_todays_units(rows: list[RankRow], *, today=None) -> list[TodayRow]:
+def in_todays_units(rows: list[RankRow], *, today: datetime.date | None = None) -> list[TodayRow]:
     """The counts of a ranking's units (children_ranked() rows of a past period) carried
     into the units of `today` through the successor shares (orgs.history.map_forward).
     Only counts travel; a rate is recomputed from carried counts by its component's own
@@ -298,8 +303,11 @@ def in_todays_units(rows: list[RankRow], *, today=None) -> list[TodayRow]:
     through = destinations([row.unit for row in entries], on=today)
     lines: dict[int, list[TodayLine]] = {}
     for component in COMPONENTS:
-        stored = {row.unit.pk: row._component(component.key) for row in entries}
-        stored = {pk: data for pk, data in stored.items() if data and data.get("denominator")}
+        stored = {
+            row.unit.pk: data
+            for row in entries
+            if (data := row._component(component.key)) and data.get("denominator")
+        }
         if not stored:
             continue
         denominators = map_forward(

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civility.insights.models import ReportFormat, ReportKind, SmallSampleRule
 from civility.insights.periods import Period, PeriodError
-from civility.insights.sources import COMPONENTS
+from civility.insights.sources import COMPONENTS, Component
 
 
 class WeightsForm(forms.Form):
@@ -22,7 +24,7 @@ class WeightsForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for component in COMPONENTS:
             self.fields[f"w_{component.key}"] = forms.IntegerField(
@@ -50,14 +52,14 @@ class WeightsForm(forms.Form):
                     decimal_places=2,
                 )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
         weights = self.weights()
         if not self.errors and sum(weights.values()) <= 0:
             raise forms.ValidationError(_("At least one component needs a weight above 0."))
-        return data
+        return self.cleaned_data
 
-    def _per_component(self, prefix: str) -> dict:
+    def _per_component(self, prefix: str) -> dict[str, Any]:
         data = getattr(self, "cleaned_data", {})
         return {
             c.key: data[f"{prefix}_{c.key}"]
@@ -74,7 +76,7 @@ class WeightsForm(forms.Form):
     def scales(self) -> dict[str, Decimal]:
         return self._per_component("scale")
 
-    def rows(self) -> list[tuple]:
+    def rows(self) -> list[tuple[Component, BoundField, BoundField, BoundField | None]]:
         """(component, weight field, minimum field, scale field or None), for the template."""
         return [
             (
@@ -105,7 +107,7 @@ class ReportForm(forms.Form):
     )
 
     @staticmethod
-    def initial_for(period: Period) -> dict:
+    def initial_for(period: Period) -> dict[str, Any]:
         """The fields that name `period` (the to-do home links to a report due)."""
         return {
             "kind": period.kind if period.kind in ReportKind.values else "half",
@@ -114,8 +116,9 @@ class ReportForm(forms.Form):
             "month": period.start.month,
         }
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == ReportKind.MONTH and not data.get("month"):
             self.add_error("month", _("Choose the month of the monthly figures."))
         return data

@@ -32,6 +32,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from civility.insights.sources import COMPONENTS, COUNT, MEAN, Component
 
@@ -95,8 +96,8 @@ class ComponentResult:
     def missing(self) -> bool:
         return self.score is None
 
-    def as_json(self) -> dict:
-        def text(value):
+    def as_json(self) -> dict[str, Any]:
+        def text(value: Decimal | None) -> str | None:
             return None if value is None else str(value)
 
         return {
@@ -126,9 +127,13 @@ class IndexResult:
     high: Decimal | None = None
 
 
-def component_score(component: Component, value: Decimal | None, *, scale: Decimal | None):
-    if value is None:
-        return None
+def component_score(
+    component: Component, value: Decimal | None, *, scale: Decimal | None
+) -> Decimal | None:
+    return None if value is None else _scored(component, value, scale=scale)
+
+
+def _scored(component: Component, value: Decimal, *, scale: Decimal | None) -> Decimal:
     if scale is not None:
         share = value * HUNDRED / scale
         score = HUNDRED - share if component.lower_is_better else share
@@ -149,25 +154,30 @@ def interval(distribution: str, x: Decimal, n: Decimal) -> tuple[Decimal, Decima
     return max(Decimal(0), centre - half), min(Decimal(1), centre + half)
 
 
-def _band(component: Component, x: Decimal, n: Decimal, scale: Decimal | None):
+def _band(
+    component: Component, x: Decimal, n: Decimal, scale: Decimal | None
+) -> tuple[Decimal, Decimal]:
     if component.band_kind == MEAN:
         low, high = interval(MEAN, x / HUNDRED, n)
         values = (low * HUNDRED, high * HUNDRED)
     else:
         low, high = interval(component.band_kind, x, n)
         values = (low * component.factor, high * component.factor)
-    scores = sorted(component_score(component, v, scale=scale) for v in values)
+    scores = sorted(_scored(component, v, scale=scale) for v in values)
     return scores[0], scores[1]
 
 
 def find_prior(
-    key: str, ancestor_ids: list[int], figures: Mapping[int, Mapping], minimum: int
+    key: str,
+    ancestor_ids: list[int],
+    figures: Mapping[int, Mapping[str, tuple[Decimal, Decimal]]],
+    minimum: int,
 ) -> Prior | None:
     """The nearest ancestor (`ancestor_ids` nearest first) whose figure for `key` has at
     least `minimum` observations."""
     for unit_id in ancestor_ids:
         num, den = figures.get(unit_id, {}).get(key, (None, None))
-        if den and den >= minimum:
+        if num is not None and den and den >= minimum:
             return Prior(unit_id, Decimal(num), Decimal(den))
     return None
 
@@ -175,7 +185,7 @@ def find_prior(
 def _component(
     component: Component,
     weight: Decimal,
-    figure: tuple,
+    figure: tuple[Decimal | None, Decimal | None],
     *,
     scale: Decimal | None,
     minimum: int,
@@ -188,11 +198,11 @@ def _component(
         weight=weight,
         numerator=num,
         denominator=den,
-        value=component.value(num, den) if den else None,
+        value=component.value(num, den) if num is not None and den else None,
         score=None,
         min_sample=minimum,
     )
-    if not den:
+    if num is None or not den:
         return result
     x, n = Decimal(num), Decimal(den)
     if n < minimum:
@@ -248,12 +258,17 @@ def compute(
             result.effective_weight = q2(HUNDRED * result.weight / present)
     if not present or covered < MIN_WEIGHT_COVERED:
         return IndexResult(score=None, weight_covered=covered, components=results)
-    counted = [r for r in results if not r.missing and r.weight]
-    score = sum((r.weight * r.score for r in counted), Decimal(0)) / present
+    # A component present has a score and a band (_component sets them together).
+    counted = [
+        (r.weight, r.score, r.score_low, r.score_high)
+        for r in results
+        if r.weight and r.score is not None and r.score_low is not None and r.score_high is not None
+    ]
+    score = sum((weight * value for weight, value, _low, _high in counted), Decimal(0)) / present
     variance = sum(
         (
-            (r.weight / present) ** 2 * ((r.score_high - r.score_low) / (2 * Z)) ** 2
-            for r in counted
+            (weight / present) ** 2 * ((high - low) / (2 * Z)) ** 2
+            for weight, _value, low, high in counted
         ),
         Decimal(0),
     )

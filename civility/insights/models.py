@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -22,6 +23,9 @@ from civility.insights.periods import KINDS, Period
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
 
+# Whoever asks: a signed-in user, an anonymous one, or nobody (a background job).
+AnyUser = AbstractBaseUser | AnonymousUser | None
+
 PERIOD_KIND_CHOICES = [
     ("month", _("Month")),
     ("quarter", _("Quarter")),
@@ -31,11 +35,11 @@ PERIOD_KIND_CHOICES = [
 assert [value for value, _label in PERIOD_KIND_CHOICES] == list(KINDS)
 
 
-class ComponentFigureQuerySet(models.QuerySet):
+class ComponentFigureQuerySet(models.QuerySet["ComponentFigure"]):
     def for_period(self, period: Period) -> ComponentFigureQuerySet:
         return self.filter(period_kind=period.kind, period_start=period.start)
 
-    def visible_to(self, user) -> ComponentFigureQuerySet:
+    def visible_to(self, user: AnyUser) -> ComponentFigureQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
 
@@ -64,11 +68,11 @@ class ComponentFigure(models.Model):
         return f"{self.unit_id} {self.period_kind} {self.period_start} {self.component}"
 
 
-class CultureIndexQuerySet(models.QuerySet):
+class CultureIndexQuerySet(models.QuerySet["CultureIndex"]):
     def for_period(self, period: Period) -> CultureIndexQuerySet:
         return self.filter(period_kind=period.kind, period_start=period.start)
 
-    def visible_to(self, user) -> CultureIndexQuerySet:
+    def visible_to(self, user: AnyUser) -> CultureIndexQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
     def ranked(self) -> CultureIndexQuerySet:
@@ -173,7 +177,7 @@ class WeightSet(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.year}"
 
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": self.unit.path}
 
 
@@ -195,8 +199,8 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ReportJobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReportJobQuerySet:
+class ReportJobQuerySet(models.QuerySet["ReportJob"]):
+    def visible_to(self, user: AnyUser) -> ReportJobQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
 
@@ -240,11 +244,11 @@ class ReportJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": self.unit.path}
 
 
-class SubscriptionQuerySet(models.QuerySet):
+class SubscriptionQuerySet(models.QuerySet["Subscription"]):
     def active(self) -> SubscriptionQuerySet:
         return self.filter(is_active=True)
 
@@ -278,7 +282,7 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.unit_id} {self.kind}"
 
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": self.unit.path}
 
 

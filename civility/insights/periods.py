@@ -116,3 +116,24 @@ class Period:
 
     def __str__(self) -> str:
         return self.slug
+
+
+@dataclass(frozen=True)
+class Span:
+    """Any run of days, start and end included (the figures API's start..end, as the
+    feedback pages take them): not a reporting period, so it has no stored index or rank."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def slug(self) -> str:
+        """ISO 8601's interval: 2026-01-05/2026-02-10."""
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+    def months(self) -> list[Period]:
+        """The months the span touches, oldest first."""
+        months = [Period.containing(MONTH, self.start)]
+        while months[-1].following().start <= self.end:
+            months.append(months[-1].following())
+        return months

@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from civility.orgs.policies import PolicySpec, declare
+from civility.orgs.policies import Label, PolicySpec, declare
 
 AT_PROVINCE = _("Read at the province, whichever unit records it.")
 
 
-def _public(key: str, label, help_text) -> PolicySpec:
+def _public(key: str, label: Label, help_text: Label) -> PolicySpec:
     return declare(
         PolicySpec(
             key=f"scorecards.public_{key}",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -35,11 +36,22 @@ from civility.feedback.figures import report_handling
 from civility.insights import policies
 from civility.insights.figures import SiblingRow, siblings_ranked
 from civility.insights.index import interval
-from civility.insights.models import CultureIndex
-from civility.insights.periods import Period
-from civility.insights.sources import BY_KEY, SHARE
+from civility.insights.models import CultureIndex, WeightSet
+from civility.insights.periods import Period, Span
+from civility.insights.sources import (
+    BY_KEY,
+    DEFAULT_MIN_SAMPLES,
+    MEAN,
+    SHARE,
+    Component,
+    expand,
+    reach,
+)
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, UnitKind
 from civility.orgs.policies import policy_values
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Units with a scorecard; the list of units offers the first two groups (a counter is
 # reached from its service point and from the QR page at the counter).
@@ -97,7 +109,7 @@ NO_DATA = "no_data"
 ONE_PLACE = Decimal("0.1")
 
 
-def _q1(value) -> Decimal | None:
+def _q1(value: Decimal | float | str | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(ONE_PLACE, ROUND_HALF_UP)
 
 
@@ -126,7 +138,7 @@ class Measure:
     def is_percent(self) -> bool:
         return self.unit_label == "%"
 
-    def _shown(self, value) -> str:
+    def _shown(self, value: Decimal | int) -> str:
         return format_percent(value) if self.is_percent else format_number(value)
 
     @property
@@ -187,7 +199,7 @@ class Scorecard:
 # --- building ---------------------------------------------------------------------------
 
 
-def _not_enough(sample: Decimal | int, minimum: int, sample_label) -> str:
+def _not_enough(sample: Decimal | int, minimum: int, sample_label: StrOrPromise) -> str:
     return _("Not enough data: %(sample)s, %(needed)s needed.") % {
         "sample": sample_label % {"n": int(sample)},
         "needed": minimum,
@@ -199,7 +211,8 @@ def _index_measure(key: str, entry: CultureIndex | None) -> Measure:
     "not enough data" here (a citizen reads the unit's own figure or none)."""
     component = BY_KEY[FROM_INDEX[key]]
     unit_label = "%" if component.factor == 100 else str(_("points"))
-    data = next((c for c in (entry.components if entry else []) if c["key"] == component.key), {})
+    components: list[dict[str, Any]] = entry.components if entry else []
+    data = next((c for c in components if c["key"] == component.key), {})
     sample = Decimal(data["denominator"]) if data.get("denominator") else Decimal(0)
     if not sample:
         return Measure(key, unit_label, NO_DATA, note=_("No data for this period."))
@@ -226,7 +239,7 @@ def _index_measure(key: str, entry: CultureIndex | None) -> Measure:
     )
 
 
-def _reports_measure(unit: OrgUnit, period: Period, minimum: int) -> Measure:
+def _reports_measure(unit: OrgUnit, period: Period | Span, minimum: int) -> Measure:
     handling = report_handling(unit=unit, start=period.start, end=period.end)
     closed, on_time = handling.reports_closed, handling.reports_closed_on_time
     if not closed:
@@ -278,6 +291,8 @@ def _linked(unit: OrgUnit, on: datetime.date) -> list[OrgUnit]:
         )
     elif unit.kind == UnitKind.SERVICE_POINT:
         units = OrgUnit.objects.filter(parent=unit, kind=UnitKind.COUNTER)
+    elif unit.parent_id is None:  # a root: no service point above it
+        return []
     else:
         units = OrgUnit.objects.filter(pk=unit.parent_id, kind=UnitKind.SERVICE_POINT)
     return list(units.valid_on(on).order_by("name"))
@@ -301,10 +316,79 @@ def _period_measures(
 def measures(unit: OrgUnit, period: Period, *, today: datetime.date) -> list[Measure]:
     """A unit's figures for one period as its scorecard counts them, every one of them
     whatever the publication settings: for signed-in readers of their own units (the API)."""
-    minimum = policy_values([policies.REPORTS_MIN_SAMPLE.key], unit=unit.province or unit, on=today)
+    values = policy_values([policies.REPORTS_MIN_SAMPLE.key], unit=unit.province or unit, on=today)
     entry = CultureIndex.objects.for_period(period).filter(unit=unit).first()
-    minimum = minimum[policies.REPORTS_MIN_SAMPLE.key].value
+    minimum = int(values[policies.REPORTS_MIN_SAMPLE.key].value)
     return _period_measures(unit, period, entry, minimum, with_reports=True)
+
+
+def span_measures(unit: OrgUnit, span: Span, *, today: datetime.date) -> list[Measure]:
+    """The same figures for any run of days (the API's start..end). The index stores
+    calendar periods only, so its components are counted here from their sources over
+    exactly those days, for the unit's subtree as the index counts it (sources.reach), with
+    the province's minimum samples of the span's last year; a sample below its minimum is
+    "not enough data" (nothing is shrunk toward a parent). The index and the rank exist for
+    months, quarters, half-years and years only: "no data" here, saying so."""
+    province = unit.province or unit
+    settings = policy_values([policies.REPORTS_MIN_SAMPLE.key], unit=province, on=today)
+    weight_set = WeightSet.objects.filter(unit=province, year=span.end.year).first()
+    min_samples = {**DEFAULT_MIN_SAMPLES, **(weight_set.min_samples if weight_set else {})}
+    reaches = reach(list(OrgUnit.objects.values_list("pk", "path", "serves_id", "parent_id")))
+
+    def live(key: str) -> Measure:
+        component = BY_KEY[FROM_INDEX[key]]
+        counts = expand(component.count(span.start, span.end, today), reaches)
+        numerator, denominator = counts.get(unit.pk, (Decimal(0), Decimal(0)))
+        return _counted_measure(
+            key, component, numerator, denominator, int(min_samples.get(component.key, 0) or 0)
+        )
+
+    reports_minimum = int(settings[policies.REPORTS_MIN_SAMPLE.key].value)
+    note = _("The index and the rank are computed for months, quarters, half-years and years.")
+    return [
+        live(SATISFACTION),
+        _reports_measure(unit, span, reports_minimum),
+        live(ASSISTANCE),
+        live(INSPECTIONS),
+        Measure(INDEX, "", NO_DATA, note=note),
+        Measure(RANK, "", NO_DATA, note=note),
+    ]
+
+
+def _counted_measure(
+    key: str, component: Component, numerator: Decimal, denominator: Decimal, minimum: int
+) -> Measure:
+    """A component's figure from its counts, as index._component and _index_measure make
+    it from the stored index: value, 95 per cent band, or not enough data."""
+    unit_label = "%" if component.factor == 100 else str(_("points"))
+    if not denominator:
+        return Measure(key, unit_label, NO_DATA, note=_("No data for this period."))
+    if denominator < minimum:
+        return Measure(
+            key,
+            unit_label,
+            NOT_ENOUGH,
+            sample=int(denominator),
+            min_sample=minimum,
+            note=_not_enough(denominator, minimum, component.sample_label),
+        )
+    if component.band_kind == MEAN:
+        low, high = (bound * 100 for bound in interval(MEAN, numerator / 100, denominator))
+    else:
+        bounds = interval(component.band_kind, numerator, denominator)
+        low, high = (bound * component.factor for bound in bounds)
+    return Measure(
+        key,
+        unit_label,
+        OK,
+        value=_q1(component.value(numerator, denominator)),
+        low=_q1(low),
+        high=_q1(high),
+        part=int(numerator) if component.band_kind == SHARE else None,
+        sample=int(denominator),
+        min_sample=minimum,
+        sample_text=component.sample_label % {"n": int(denominator)},
+    )
 
 
 def build(unit: OrgUnit, period: Period, *, reports_minimum: int) -> Scorecard:
@@ -357,7 +441,7 @@ def scorecard(unit: OrgUnit, period: Period, *, today: datetime.date) -> Scoreca
     own coordinator may not withdraw the commune's figures."""
     keys = [*dict.fromkeys(SETTING.values()), policies.REPORTS_MIN_SAMPLE.key]
     settings = policy_values(keys, unit=unit.province or unit, on=today)
-    minimum = settings[policies.REPORTS_MIN_SAMPLE.key].value
+    minimum = int(settings[policies.REPORTS_MIN_SAMPLE.key].value)
     cache_key = ":".join(
         str(part)
         for part in (
@@ -369,7 +453,7 @@ def scorecard(unit: OrgUnit, period: Period, *, today: datetime.date) -> Scoreca
             minimum,
         )
     )
-    card = cache.get(cache_key)
+    card: Scorecard | None = cache.get(cache_key)
     if card is None:
         card = build(unit, period, reports_minimum=minimum)
         cache.set(cache_key, card, CACHE_SECONDS)
@@ -420,7 +504,7 @@ def headers() -> list[str]:
     ]
 
 
-def rows(card: Scorecard) -> list[list]:
+def rows(card: Scorecard) -> list[list[Any]]:
     """The figures of every period shown, one row per figure: what the CSV and the JSON
     hold, and what their fingerprint is computed from."""
     return [
@@ -451,12 +535,12 @@ def provenance(card: Scorecard) -> Provenance:
     )
 
 
-def _json_value(value):
+def _json_value(value: object) -> object:
     # Decimals as strings, as in the JSON API: no reader turns 82.4 into 82.40000001.
     return str(value) if isinstance(value, Decimal) else value
 
 
-def as_json(card: Scorecard) -> dict:
+def as_json(card: Scorecard) -> dict[str, Any]:
     data = rows(card)
     stamp = provenance(card).with_fingerprint(fingerprint_rows([headers(), *data]))
     unit = card.unit

@@ -6,7 +6,8 @@ expands these counts up the tree. Reads go through each app's own QuerySet metho
 figures modules; where a figure exists there only for one subtree at a time (e.g.
 `codes.reports.completion`, `conduct.figures.conduct_figures`), the same rule is applied
 here to every unit at once in one grouped query, so that a city-wide rollup stays a
-handful of queries. Each such place names the figure it mirrors.
+handful of queries. Each such place names the figure it mirrors. (A periodic report's
+figures of one subtree are read by `reports.report_figures`.)
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,9 @@ from civility.feedback.models import AssistanceCall, RatingDay, Side
 from civility.inspections.models import ActionStatus, CorrectiveAction, Inspection
 from civility.orgs.models import Official, Place
 from civility.programmes.models import Task, TaskState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Counts = dict[int, tuple[Decimal, Decimal]]  # unit id -> (numerator, denominator)
 
@@ -58,14 +63,14 @@ class Component:
     scales are read per key with these defaults wherever a province has not set them."""
 
     key: str
-    label: object
-    source: object  # which app and records
-    method: object  # how the value is computed, shown next to every figure
-    unit_label: object  # what the value is: "%", "per 100 officials", "points"
+    label: StrOrPromise
+    source: StrOrPromise  # which app and records
+    method: StrOrPromise  # how the value is computed, shown next to every figure
+    unit_label: StrOrPromise  # what the value is: "%", "per 100 officials", "points"
     count: Callable[[datetime.date, datetime.date, datetime.date], Counts]
     link: Callable[[int, datetime.date, datetime.date], str]
     # What the denominator counts, for "not enough data: 12 ratings" ("%(n)s" is filled in).
-    sample_label: object = ngettext_lazy("%(n)s record", "%(n)s records", "n")
+    sample_label: StrOrPromise = ngettext_lazy("%(n)s record", "%(n)s records", "n")
     lower_is_better: bool = False
     default_weight: int = 10
     factor: int = 100  # a share as %; 1 for a mean (the inspection score)
@@ -96,15 +101,28 @@ class Component:
         return (Decimal(self.factor) * numerator / denominator).quantize(Decimal("0.01"))
 
 
-def _add(counts: dict, unit_id: int, numerator, denominator) -> None:
+def _add(
+    counts: Counts, unit_id: int, numerator: Decimal | int | None, denominator: Decimal | int | None
+) -> None:
     num, den = counts.get(unit_id, (Decimal(0), Decimal(0)))
     counts[unit_id] = (num + Decimal(numerator or 0), den + Decimal(denominator or 0))
 
 
-def _add_per_unit(counts: Counts, records) -> None:
+def _add_per_unit(counts: Counts, records: QuerySet[Any]) -> None:
     """Each unit's number of `records` (a queryset) added to its numerator."""
     for row in records.values("unit_id").annotate(n=Count("pk")).order_by():
         _add(counts, row["unit_id"], row["n"], 0)
+
+
+def _share(due: QuerySet[Any], met: QuerySet[Any], *, by: str = "unit_id") -> Counts:
+    """Per unit (the field `by`): the records of `met`, the records of `due` that meet the
+    owning app's own rule (its QuerySet method), out of the records of `due`."""
+    counts: Counts = {}
+    for unit_id, n in due.values_list(by).annotate(n=Count("pk")).order_by():
+        _add(counts, unit_id, 0, n)
+    for unit_id, n in met.values_list(by).annotate(n=Count("pk")).order_by():
+        _add(counts, unit_id, n, 0)
+    return counts
 
 
 def _add_active_officials(counts: Counts) -> None:
@@ -113,26 +131,27 @@ def _add_active_officials(counts: Counts) -> None:
         _add(counts, row["unit_id"], 0, row["n"])
 
 
-def _local_bounds(start: datetime.date, end: datetime.date):
+def local_bounds(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The instants from the start of `start` to the end of `end`, local time."""
     zone = timezone.get_current_timezone()
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
     return low, high
 
 
-def _query(url_name: str, unit_id: int, **params) -> str:
-    from urllib.parse import urlencode
-
+def _query(url_name: str, unit_id: int, **params: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'unit': unit_id, **params})}"
 
 
 # --- inspections ---------------------------------------------------------------------------
 
 
-def inspection_score(start, end, today) -> Counts:
+def inspection_score(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Mean score of submitted inspections (inspections.analytics.average_by_unit), kept as
     sum and count so that subtrees add up exactly."""
-    low, high = _local_bounds(start, end)
+    low, high = local_bounds(start, end)
     counts: Counts = {}
     rows = (
         Inspection.objects.submitted()
@@ -150,29 +169,20 @@ def inspection_score(start, end, today) -> Counts:
     return counts
 
 
-def corrective_on_time(start, end, today) -> Counts:
-    """Corrective actions due in the period: closed by their deadline, out of those due by
-    today (an action not yet due is not counted late)."""
-    zone = timezone.get_current_timezone()
-    closed_on_time = Q(status=ActionStatus.CLOSED, closed_day__lte=F("deadline"))
-    rows = (
-        CorrectiveAction.objects.filter(deadline__gte=start, deadline__lte=end)
-        .filter(Q(deadline__lt=today) | Q(status=ActionStatus.CLOSED))
-        .annotate(closed_day=TruncDate("closed_at", tzinfo=zone))
-        .values("unit_id")
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=closed_on_time))
-        .order_by()
+def corrective_on_time(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
+    """Corrective actions due in the period: closed by their deadline
+    (CorrectiveActionQuerySet.closed_on_time), out of those due by today (an action not yet
+    due is not counted late)."""
+    due = CorrectiveAction.objects.filter(deadline__gte=start, deadline__lte=end).filter(
+        Q(deadline__lt=today) | Q(status=ActionStatus.CLOSED)
     )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["unit_id"], row["on_time"], row["n"])
-    return counts
+    return _share(due, due.closed_on_time())
 
 
 # --- citizens' voice (feedback rollups) -----------------------------------------------------
 
 
-def satisfaction(start, end, today) -> Counts:
+def satisfaction(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Satisfied ratings out of all ratings, from the daily rollup feedback.RatingDay (the
     same figure as feedback.figures.rating_figures().satisfaction_rate)."""
     rows = (
@@ -187,26 +197,16 @@ def satisfaction(start, end, today) -> Counts:
     return counts
 
 
-def assistance_response(start, end, today) -> Counts:
-    """Assistance calls acknowledged within ASSISTANCE_TARGET_SECONDS, out of all calls."""
-    low, high = _local_bounds(start, end)
-    in_time = Q(
-        acknowledged_at__isnull=False,
-        acknowledged_at__lte=F("raised_at") + datetime.timedelta(seconds=ASSISTANCE_TARGET_SECONDS),
-    )
-    rows = (
-        AssistanceCall.objects.filter(raised_at__gte=low, raised_at__lt=high)
-        .values("counter_id")
-        .annotate(n=Count("pk"), in_time=Count("pk", filter=in_time))
-        .order_by()
-    )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["counter_id"], row["in_time"], row["n"])
-    return counts
+def assistance_response(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
+    """Assistance calls acknowledged within ASSISTANCE_TARGET_SECONDS
+    (AssistanceCallQuerySet.acknowledged_within), out of all calls."""
+    low, high = local_bounds(start, end)
+    calls = AssistanceCall.objects.filter(raised_at__gte=low, raised_at__lt=high)
+    in_time = calls.acknowledged_within(datetime.timedelta(seconds=ASSISTANCE_TARGET_SECONDS))
+    return _share(calls, in_time, by="counter_id")
 
 
-def complaints(start, end, today) -> Counts:
+def complaints(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Follow-up cases (complaints left with a dissatisfied rating, feedback.trust_models)
     per 1,000 dossiers received, at service points with dossier statistics
     (feedback.DossierStat) for the period: only statistics lying within the period count,
@@ -235,7 +235,7 @@ def complaints(start, end, today) -> Counts:
 # --- conduct ----------------------------------------------------------------------------
 
 
-def violations(start, end, today) -> Counts:
+def violations(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Confirmed records about officials per 100 active officials: the rule of
     conduct.figures.conduct_figures().per_100_officials, for every unit at once."""
     counts: Counts = {}
@@ -250,7 +250,7 @@ def violations(start, end, today) -> Counts:
 # --- codes ------------------------------------------------------------------------------
 
 
-def commitment_completion(start, end, today) -> Counts:
+def commitment_completion(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Officials who signed, out of officials asked, for campaigns whose deadline falls in
     the period: codes.reports.completion() for each campaign, bucketed by official's unit."""
     counts: Counts = {}
@@ -269,7 +269,7 @@ def commitment_completion(start, end, today) -> Counts:
     return counts
 
 
-def dissemination(start, end, today) -> Counts:
+def dissemination(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Public places likely to see bad behaviour (codes.models.RISKY_PLACE_KINDS) reached by
     at least one dissemination activity in the period, out of all such places
     (the complement of codes.reports.places_not_reached)."""
@@ -292,56 +292,36 @@ def dissemination(start, end, today) -> Counts:
 # --- programmes -------------------------------------------------------------------------
 
 
-def tasks_on_time(start, end, today) -> Counts:
+def tasks_on_time(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Programme tasks due in the period (not cancelled) done by their deadline, out of
     those due by today or done (TaskQuerySet.counted / done_on_time)."""
-    rows = (
+    due = (
         Task.objects.counted()
         .filter(deadline__gte=start, deadline__lte=end)
         .filter(Q(deadline__lt=today) | Q(state=TaskState.DONE))
-        .values("assignee_unit_id")
-        .annotate(
-            n=Count("pk"),
-            on_time=Count("pk", filter=Q(state=TaskState.DONE, completed_on__lte=F("deadline"))),
-        )
-        .order_by()
     )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["assignee_unit_id"], row["on_time"], row["n"])
-    return counts
+    return _share(due, due.done_on_time(), by="assignee_unit_id")
 
 
 # --- evaluations ------------------------------------------------------------------------
 
 
-def evaluations_on_time(start, end, today) -> Counts:
-    """Monthly self-assessments submitted by their deadline (Evaluation.submitted_on_time),
-    for the months in the period whose deadline has passed or that were submitted."""
+def evaluations_on_time(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
+    """Monthly self-assessments submitted by their deadline
+    (EvaluationQuerySet.submitted_on_time), for the months in the period whose deadline
+    has passed or that were submitted."""
     from civility.evaluations.models import Evaluation
 
-    zone = timezone.get_current_timezone()
-    rows = (
-        Evaluation.objects.filter(period__month__gte=start, period__month__lte=end)
-        .filter(Q(period__self_deadline__lt=today) | Q(self_submitted_at__isnull=False))
-        .annotate(submitted_day=TruncDate("self_submitted_at", tzinfo=zone))
-        .values("unit_id")
-        .annotate(
-            n=Count("pk"),
-            on_time=Count("pk", filter=Q(submitted_day__lte=F("period__self_deadline"))),
-        )
-        .order_by()
+    due = Evaluation.objects.filter(period__month__gte=start, period__month__lte=end).filter(
+        Q(period__self_deadline__lt=today) | Q(self_submitted_at__isnull=False)
     )
-    counts: Counts = {}
-    for row in rows:
-        _add(counts, row["unit_id"], row["on_time"], row["n"])
-    return counts
+    return _share(due, due.submitted_on_time())
 
 
 # --- awards -----------------------------------------------------------------------------
 
 
-def good_models_adopted(start, end, today) -> Counts:
+def good_models_adopted(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Good models recognised in the period (GoodModelQuerySet: status recognised, by
     recognised_on) counted at their owning unit, plus replications taken up in the period
     (ReplicationQuerySet.live: being introduced or adopted, by adopted_on) counted at the
@@ -365,7 +345,7 @@ def good_models_adopted(start, end, today) -> Counts:
 # --- self-assessment against evidence --------------------------------------------------
 
 
-def self_assessment(start, end, today) -> Counts:
+def self_assessment(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """How close units' own scores come to the verified ones: for every verified record in
     the period (approved evaluations, verified progress reports, paper signatures and
     dissemination reports: each app's selector, as on evaluations.gaps' page), 100 minus
@@ -383,7 +363,7 @@ def self_assessment(start, end, today) -> Counts:
     return counts
 
 
-def _dates(start: datetime.date, end: datetime.date) -> dict:
+def _dates(start: datetime.date, end: datetime.date) -> dict[str, str]:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
@@ -593,52 +573,6 @@ DEFAULT_SCALES = {
 }
 
 
-def good_models(unit) -> list:
-    """Good models by category in the subtree (awards.figures.model_counts), for reports."""
-    from civility.awards.figures import model_counts
-
-    return model_counts(unit)
-
-
-def report_figures(unit, start: datetime.date, end: datetime.date) -> dict:
-    """The figures of a periodic report, from each app's own figures module."""
-    from civility.awards.figures import decision_counts
-    from civility.codes import reports as code_reports
-    from civility.conduct.figures import conduct_figures
-    from civility.feedback.figures import rating_figures
-    from civility.inspections import analytics
-    from civility.programmes.figures import task_figures
-
-    low, high = _local_bounds(start, end)
-    inspections = Inspection.objects.filter(unit__path__startswith=unit.path).filter(
-        Q(inspected_on__isnull=True, submitted_at__gte=low, submitted_at__lt=high)
-        | Q(inspected_on__gte=start, inspected_on__lte=end)
-        | Q(submitted_at__isnull=True, planned_on__gte=start, planned_on__lte=end)
-    )
-    actions = CorrectiveAction.objects.filter(
-        unit__path__startswith=unit.path, deadline__gte=start, deadline__lte=end
-    )
-    return {
-        "dissemination": code_reports.dissemination_summary(
-            DisseminationActivity.objects.under(unit).between(start, end)
-        ),
-        "inspections": analytics.progress(inspections),
-        "inspection_units": analytics.average_by_unit(inspections)[:50],
-        "actions": {
-            "due": actions.count(),
-            "closed": actions.filter(status=ActionStatus.CLOSED).count(),
-            "overdue": actions.overdue().count(),
-        },
-        "conduct": conduct_figures(unit=unit, start=start, end=end),
-        "ratings": rating_figures(start=start, end=end, unit=unit),
-        "tasks": task_figures(
-            Task.objects.outermost_under(unit).filter(deadline__gte=start, deadline__lte=end)
-        ),
-        "models": good_models(unit),
-        "decisions": decision_counts(unit, start, end),
-    }
-
-
 def reach(units: list[tuple[int, str, int | None, int | None]]) -> dict[int, tuple[int, ...]]:
     """For each unit (id, path, serves id, parent id), the units whose figures include its
     records: itself and its ancestors, and for a service point or counter also the commune
@@ -650,10 +584,12 @@ def reach(units: list[tuple[int, str, int | None, int | None]]) -> dict[int, tup
     def parts(path: str | None) -> list[int]:
         return [int(part) for part in (path or "").strip("/").split("/") if part]
 
-    result = {}
+    result: dict[int, tuple[int, ...]] = {}
     for pk, path, served, parent_id in units:
-        served = served or serves.get(parent_id)
-        result[pk] = tuple(dict.fromkeys([*parts(path), *parts(paths.get(served))]))
+        if served is None and parent_id is not None:
+            served = serves.get(parent_id)
+        served_path = None if served is None else paths.get(served)
+        result[pk] = tuple(dict.fromkeys([*parts(path), *parts(served_path)]))
     return result
 
 

@@ -14,6 +14,7 @@ from civility.core.i18n import format_number
 from civility.core.models import Job
 from civility.insights import actions
 from civility.insights.models import JobStatus, ReportJob
+from civility.insights.periods import Period
 
 
 @app.periodic(cron="*/10 * * * *")  # every ten minutes
@@ -68,8 +69,6 @@ def recompute_index_job(job: Job, progress: jobs.Progress) -> None:
 @jobs.runner("insights.compute_period")
 def compute_period_job(job: Job, progress: jobs.Progress) -> None:
     """A past period's rollups and index, asked for from its page (actions.compute_period)."""
-    from civility.insights.periods import Period
-
     period = Period(job.params["kind"], datetime.date.fromisoformat(job.params["start"]))
     rows = actions.compute_period(period=period, today=timezone.localdate(), progress=progress)
     job.message = ngettext("%(count)s figure computed.", "%(count)s figures computed.", rows) % {

@@ -8,6 +8,7 @@ import datetime
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from civility.insights.models import CultureIndex, JobStatus, ReportJob, ReportK
 from civility.orgs.scopes import scope_of
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: AbstractBaseUser | AnonymousUser, *, today: datetime.date) -> list[TodoItem]:
     scope = scope_of(user)
     if scope.is_global:
         units = Q(unit__parent__isnull=True)

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civility.core.files import serve
+from civility.core.http import AuthenticatedRequest
 from civility.feedback import figures as feedback_figures
 from civility.insights import actions, exports, scorecards
 from civility.insights import figures as insight_figures
 from civility.insights.forms import ReportForm, SubscriptionForm, WeightsForm, parse_period
-from civility.insights.models import CultureIndex, ReportJob, Subscription, WeightSet
+from civility.insights.models import AnyUser, CultureIndex, ReportJob, Subscription, WeightSet
 from civility.insights.periods import KINDS, Period
 from civility.inspections.models import CorrectiveAction
 from civility.orgs.context_processors import scope_roots, selected_unit
@@ -35,7 +36,8 @@ def _unit(request: HttpRequest, name: str = "unit") -> OrgUnit:
     if unit_id:
         if not str(unit_id).isdigit():
             raise Http404
-        return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+        found: OrgUnit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
+        return found
     unit = selected_unit(request)
     if unit is None:
         raise Http404
@@ -59,14 +61,14 @@ def _own_unit_below(request: HttpRequest) -> OrgUnit | None:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     try:
         unit = _unit(request)
     except Http404:
         own = _own_unit_below(request)
         if own is None:
             raise
-        query = {"unit": own.pk}
+        query: dict[str, str | int] = {"unit": own.pk}
         if request.GET.get("period"):
             query["period"] = request.GET["period"]
         return redirect(f"{request.path}?{urlencode(query)}#siblings")
@@ -80,7 +82,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     near = [
         row
         for row in ranked_siblings
-        if row.rank <= 3 or (own_rank is not None and abs(row.rank - own_rank) <= 2)
+        if (rank := row.rank) is not None
+        and (rank <= 3 or (own_rank is not None and abs(rank - own_rank) <= 2))
     ]
     trend = insight_figures.trend(unit, period)
     can_map_forward = insight_figures.has_former_units(children)
@@ -117,15 +120,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             row["openable"] = row["counter_id"] in openable
             row["readable"] = row["counter_id"] in readable
             row["open_actions"] = open_actions.get(row["counter_id"], 0)
-    own = Official.objects.visible_to(request.user).filter(unit=unit).active()
-    if own.exists():
+    staff = Official.objects.visible_to(request.user).filter(unit=unit).active()
+    if staff.exists():
         rated = {
             row["official_id"]: row
             for row in feedback_figures.per_official(unit=unit, start=period.start, end=period.end)
         }
         officials = [
             (official, rated.get(official.pk))
-            for official in own.order_by("full_name")[:OFFICIALS_LISTED]
+            for official in staff.order_by("full_name")[:OFFICIALS_LISTED]
         ]
     return render(
         request,
@@ -175,12 +178,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def compute_period(request: HttpRequest) -> HttpResponse:
+def compute_period(request: AuthenticatedRequest) -> HttpResponse:
     """Compute a past period's figures in a job; its page follows the progress and opens
     the dashboard of that period when done."""
     unit = _unit(request)
-    period, error = parse_period(request.POST.get("period"), None)
-    if error or period is None:
+    text = request.POST.get("period")
+    period, error = parse_period(text, Period.current("month"))
+    if error or not text:
         messages.error(request, error or _("Choose a period."))
         return redirect(f"{reverse('insights:dashboard')}?{urlencode({'unit': unit.pk})}")
     try:
@@ -193,7 +197,7 @@ def compute_period(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def table_export(request: HttpRequest) -> HttpResponse:
+def table_export(request: AuthenticatedRequest) -> HttpResponse:
     unit = _unit(request)
     period, error = _period(request)
     if error:
@@ -228,17 +232,19 @@ def table_export(request: HttpRequest) -> HttpResponse:
 
 
 def _weights_province(unit: OrgUnit) -> OrgUnit:
-    return unit if unit.parent_id is None else unit.ancestors().first()
+    if unit.parent_id is None:
+        return unit
+    return unit.ancestors().first() or unit  # a unit with a parent has ancestors
 
 
-def _may_edit_weights(user, unit: OrgUnit) -> bool:
+def _may_edit_weights(user: AnyUser, unit: OrgUnit) -> bool:
     """The weights are the province's: set by its coordinators (and administrators)."""
     return scope_of(user).covers(_weights_province(unit), roles=actions.WEIGHT_ROLES)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def weights_edit(request: HttpRequest) -> HttpResponse:
+def weights_edit(request: AuthenticatedRequest) -> HttpResponse:
     unit = _unit(request)
     province = _weights_province(unit)
     if not _may_edit_weights(request.user, unit):
@@ -259,7 +265,7 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
     form = WeightsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            weight_set = actions.save_weights(
+            _weight_set, job = actions.save_weights(
                 actor=request.user,
                 province=province,
                 year=year,
@@ -272,8 +278,8 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.messages)
         else:
             messages.success(request, _("The weights for %(year)d are saved.") % {"year": year})
-            if not weight_set.recompute_job.is_finished():
-                return redirect(weight_set.recompute_job)
+            if not job.is_finished():
+                return redirect(job)
             return redirect(f"{request.path}?unit={province.pk}&year={year}")
     return render(
         request,
@@ -289,7 +295,7 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     unit = _unit(request)
     today = timezone.localdate()
     asked, _error = parse_period(request.GET.get("period"), Period.containing("half", today))
@@ -317,7 +323,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(
         ReportJob.objects.visible_to(request.user).select_related("unit", "job"), pk=pk
     )
@@ -329,7 +335,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def report_download(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
     job = get_object_or_404(ReportJob.objects.visible_to(request.user), pk=pk)
     file = {"docx": job.docx, "xlsx": job.xlsx}.get(kind)
     if not file:
@@ -339,7 +345,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def subscription_list(request: HttpRequest) -> HttpResponse:
+def subscription_list(request: AuthenticatedRequest) -> HttpResponse:
     """The user's own report subscriptions; subscribing to the selected unit's reports."""
     unit = _unit(request) if (request.GET.get("unit") or request.POST.get("unit")) else None
     form = SubscriptionForm(request.POST or None)
@@ -383,7 +389,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def subscription_stop(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription.objects.filter(user=request.user), pk=pk)
     actions.unsubscribe(actor=request.user, subscription=subscription)
     messages.success(request, _("You will no longer receive this report."))
@@ -395,7 +401,7 @@ def report_link(request: HttpRequest, token: str) -> HttpResponse:
     """The download link of a subscribed report too large to attach: signed, expiring, and
     only while its recipient still holds a role over the unit."""
     delivery = actions.delivery_from_token(token)
-    if delivery is None:
+    if delivery is None or delivery.job is None:
         raise Http404
     subscription, job = delivery.subscription, delivery.job
     file = job.docx if subscription.format == "docx" else job.xlsx

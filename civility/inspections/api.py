@@ -49,6 +49,13 @@ class AnswerIn(Schema):
         None, description="When the inspector answered (the newest answer per criterion wins)."
     )
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            client_id="7b1f0a52-4c3e-4b8e-9d61-2f5a0c9e1d34",
+            value="yes",
+        )
+    )
+
 
 class AnswersIn(Schema):
     answers: list[AnswerIn] = Field(..., max_length=500)
@@ -60,11 +67,25 @@ class AnswerResultOut(Schema):
     status: str = Field(description="saved, stale (a newer answer is kept) or rejected")
     message: str
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            client_id="7b1f0a52-4c3e-4b8e-9d61-2f5a0c9e1d34",
+            status="saved",
+            message="",
+        )
+    )
+
 
 class SectionScoreOut(Schema):
     id: int
     percent: DecimalString | None = Field(description="Weighted score of the answers so far")
     display: str = Field(description="The percentage written in the request's language")
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            display="75,5 %",
+        )
+    )
 
 
 class AnswersOut(Schema):
@@ -86,6 +107,13 @@ class AnswerOut(Schema):
     note: str
     answered_at: datetime.datetime
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            client_id="7b1f0a52-4c3e-4b8e-9d61-2f5a0c9e1d34",
+            value="yes",
+        )
+    )
+
 
 class CriterionOut(Schema):
     id: int
@@ -98,6 +126,14 @@ class CriterionOut(Schema):
     weight: DecimalString
     photo_required: bool
     allows_not_applicable: bool
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            ref="2.3",
+            answer_kind="yes_no",
+            options=[{"key": "yes", "label": "Có"}],
+        )
+    )
 
 
 class SectionOut(Schema):
@@ -197,6 +233,13 @@ class PhotoOut(Schema):
     height: int
     created: bool
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            client_id="0c9e1d34-7b1f-4a52-8c3e-4b8e9d612f5a",
+            url="/inspections/photos/88/",
+        )
+    )
+
 
 class ActionOut(Schema):
     id: int
@@ -226,6 +269,14 @@ class FindingOut(Schema):
     kind: str
     description: str
     recommendation: str
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            criterion_ref="2.3",
+            kind="shortcoming",
+            recommendation="Niêm yết lại quy trình tại quầy.",
+        )
+    )
 
 
 class MissedCallOut(Schema):

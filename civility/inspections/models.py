@@ -785,6 +785,10 @@ class CorrectiveActionQuerySet(models.QuerySet):
         day = on or timezone.localdate()
         return self.not_closed().filter(deadline__lt=day)
 
+    def closed_on_time(self) -> CorrectiveActionQuerySet:
+        """Closed by the deadline, the day of closing counted in local time."""
+        return self.filter(status=ActionStatus.CLOSED, closed_at__date__lte=models.F("deadline"))
+
     def to_respond_by(self, user) -> CorrectiveActionQuerySet:
         """Open actions of the units where `user` answers for them or works (a responder
         role), except those their own inspecting unit issued: there they are the side that

@@ -6,11 +6,11 @@ Reads are scoped like the pages; writes call the same actions as the pages.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from civility.core.api_lists import (
     Limit,
@@ -22,8 +22,9 @@ from civility.core.api_lists import (
     changed_since,
     ordered,
     paginate,
+    property_examples,
 )
-from civility.core.schemas import DecimalString, Message, ValidationMessage
+from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
 from civility.programmes import actions, figures
@@ -68,6 +69,19 @@ class ProgrammeOut(Schema):
     starts_on: datetime.date
     ends_on: datetime.date
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=2,
+            kind="plan",
+            number="15/KH-UBND",
+            title="Kế hoạch xây dựng văn hóa công vụ 2026",
+            title_en="Public-service culture plan 2026",
+            unit_id=12,
+            starts_on="2026-01-01",
+            ends_on="2026-12-31",
+        )
+    )
+
 
 class TaskOut(Schema):
     id: int
@@ -84,6 +98,24 @@ class TaskOut(Schema):
     progress: int
     completed_on: datetime.date | None
     updated_at: datetime.datetime
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=9,
+            programme_id=2,
+            parent_id=None,
+            number="2.1",
+            title="Tập huấn quy tắc ứng xử",
+            assignee_unit_id=91,
+            assignee_unit_name="Phường Tây Hồ",
+            assignee_official_id=None,
+            deadline="2026-06-30",
+            original_deadline="2026-06-30",
+            progress=60,
+            completed_on=None,
+            updated_at="2026-11-20T10:00:00+07:00",
+        )
+    )
 
 
 class TaskPage(PageBase):
@@ -107,6 +139,16 @@ class ProgressIn(Schema):
         None, description="With state done: the day the work was finished (default today)."
     )
 
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            progress=60,
+            state="in_progress",
+            text="Đã tập huấn 3/5 phường.",
+            evidence_link="https://tayho.hanoi.gov.vn/tin-tuc/tap-huan",
+            completed_on=None,
+        )
+    )
+
 
 class IndicatorOut(Schema):
     id: int
@@ -119,6 +161,21 @@ class IndicatorOut(Schema):
     unit_id: int
     numerator_id: int | None
     denominator_id: int | None
+
+    model_config = ConfigDict(
+        json_schema_extra=property_examples(
+            id=4,
+            code="CCHC-1",
+            name="Tỷ lệ hồ sơ giải quyết đúng hạn",
+            name_en="Dossiers settled on time",
+            measure="percent",
+            aggregation="ratio",
+            frequency="quarterly",
+            unit_id=12,
+            numerator_id=None,
+            denominator_id=None,
+        )
+    )
 
 
 class PerformanceOut(Schema):
@@ -137,7 +194,7 @@ class ActualIn(Schema):
     unit_id: int
     year: int = Field(ge=2000, le=2100)
     period: int = Field(0, ge=0, le=12)
-    value: Decimal = Field(max_digits=20, decimal_places=4)
+    value: DecimalIn = Field(max_digits=20, decimal_places=4)
     note: str = Field("", max_length=500)
 
 
@@ -239,7 +296,10 @@ def programme_figures(request: HttpRequest, programme_id: int, unit: int | None 
     }
 
 
-TASK_ORDERING = {"deadline": ("deadline",), "updated_at": ("updated_at",)}
+TASK_ORDERING: dict[str, tuple[str, ...]] = {
+    "deadline": ("deadline",),
+    "updated_at": ("updated_at",),
+}
 
 
 @router.get("/{programme_id}/tasks", response={200: TaskPage, **READ_ERRORS})
@@ -256,14 +316,13 @@ def task_list(
     """A programme's tasks the caller may see, with their status as of today in Vietnam."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
     today = vietnam_today()
-    tasks = programme.tasks.visible_to(request.user).with_status(today)
+    tasks = programme.tasks.visible_to(request.user)
     if unit is not None:
         tasks = tasks.assigned_under(_focus(request, programme.unit, unit))
-    if status is not None:
-        tasks = tasks.filter(current_status=status)
-    tasks = changed_since(tasks.select_related("assignee_unit"), updated_since)
-    tasks = ordered(tasks, ordering, TASK_ORDERING, "deadline")
-    page = paginate(request, tasks, limit=limit, offset=offset)
+    tasks = tasks.with_status(today) if status is None else tasks.with_status_filter(status, today)
+    rows = changed_since(tasks.select_related("assignee_unit"), updated_since)
+    rows = ordered(rows, ordering, TASK_ORDERING, "deadline")
+    page = paginate(request, rows, limit=limit, offset=offset)
     return page | {"items": [_task_out(task, today) for task in page["items"]]}
 
 

@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
@@ -80,26 +81,46 @@ class TaskFigures:
         return self.total - self.done
 
 
-def task_figures(tasks: TaskQuerySet, today: datetime.date | None = None) -> TaskFigures:
-    """Counts by status of the tasks, in one query: "15 of 20 tasks done"."""
-    today = today or vietnam_today()
+def _status_counts(today: datetime.date) -> dict[str, Count]:
     open_states = [TaskState.NOT_STARTED, TaskState.IN_PROGRESS]
-    counts = tasks.order_by().aggregate(
-        total=Count("pk", filter=~Q(state=TaskState.CANCELLED)),
-        cancelled=Count("pk", filter=Q(state=TaskState.CANCELLED)),
-        done=Count("pk", filter=Q(state=TaskState.DONE)),
-        done_late=Count("pk", filter=Q(state=TaskState.DONE, completed_on__gt=F("deadline"))),
-        overdue=Count("pk", filter=Q(state__in=open_states, deadline__lt=today)),
-        in_progress=Count("pk", filter=Q(state=TaskState.IN_PROGRESS, deadline__gte=today)),
-        not_started=Count("pk", filter=Q(state=TaskState.NOT_STARTED, deadline__gte=today)),
-        prolonged=Count(
+    return {
+        "total": Count("pk", filter=~Q(state=TaskState.CANCELLED)),
+        "cancelled": Count("pk", filter=Q(state=TaskState.CANCELLED)),
+        "done": Count("pk", filter=Q(state=TaskState.DONE)),
+        "done_late": Count("pk", filter=Q(state=TaskState.DONE, completed_on__gt=F("deadline"))),
+        "overdue": Count("pk", filter=Q(state__in=open_states, deadline__lt=today)),
+        "in_progress": Count("pk", filter=Q(state=TaskState.IN_PROGRESS, deadline__gte=today)),
+        "not_started": Count("pk", filter=Q(state=TaskState.NOT_STARTED, deadline__gte=today)),
+        "prolonged": Count(
             "pk",
             filter=~Q(state=TaskState.CANCELLED) & Q(deadline__gt=F("original_deadline")),
         ),
-    )
+    }
+
+
+def _task_figures(counts: dict[str, int]) -> TaskFigures:
     figures = TaskFigures(**counts)
     figures.done_on_time = figures.done - figures.done_late
     return figures
+
+
+def task_figures(tasks: TaskQuerySet, today: datetime.date | None = None) -> TaskFigures:
+    """Counts by status of the tasks, in one query: "15 of 20 tasks done"."""
+    counts = tasks.order_by().aggregate(**_status_counts(today or vietnam_today()))
+    return _task_figures(counts)
+
+
+def task_figures_by_programme(
+    tasks: TaskQuerySet, today: datetime.date | None = None
+) -> dict[int, TaskFigures]:
+    """task_figures for each programme of the tasks, in one query (a programme without
+    tasks is missing)."""
+    counts = _status_counts(today or vietnam_today())
+    rows = tasks.order_by().values_list("programme_id").annotate(**counts)
+    return {
+        programme_id: _task_figures(dict(zip(counts, values, strict=True)))
+        for programme_id, *values in rows
+    }
 
 
 @dataclass
@@ -177,14 +198,14 @@ def flatten(nodes: list[TaskNode], depth: int = 0):
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
-    return sum(values) / len(values) if values else None
+    return sum(values, Decimal(0)) / len(values) if values else None
 
 
 def _time_value(aggregation: str, by_period: dict[int, Decimal]) -> Decimal | None:
     if not by_period:
         return None
     if aggregation == Aggregation.SUM:
-        return sum(by_period.values())
+        return sum(by_period.values(), Decimal(0))
     if aggregation == Aggregation.AVERAGE:
         return _mean(list(by_period.values()))
     return by_period[max(by_period)]  # latest
@@ -195,7 +216,7 @@ def _units_value(aggregation: str, values: list[Decimal]) -> Decimal | None:
         return None
     if aggregation == Aggregation.AVERAGE:
         return _mean(values)
-    return sum(values)  # sum, and latest values (stocks) of several units add up
+    return sum(values, Decimal(0))  # sum, and latest values (stocks) of several units add up
 
 
 def _actuals_by_unit(
@@ -221,8 +242,9 @@ def indicator_value(
     its numerator's value by its denominator's, times the scale.
     """
     if indicator.aggregation == Aggregation.RATIO:
-        numerator = indicator_value(indicator.numerator, unit, year, through)
-        denominator = indicator_value(indicator.denominator, unit, year, through)
+        numerator_of, denominator_of = indicator.ratio_terms()
+        numerator = indicator_value(numerator_of, unit, year, through)
+        denominator = indicator_value(denominator_of, unit, year, through)
         if numerator is None or not denominator:
             return None
         return numerator / denominator * indicator.scale
@@ -309,6 +331,12 @@ def performance_over_time(
     return [performance(indicator, unit, year) for year in years]
 
 
+@overload
+def quantize(value: Decimal, places: int = 2) -> Decimal: ...
+@overload
+def quantize(value: None, places: int = 2) -> None: ...
+@overload
+def quantize(value: Decimal | None, places: int = 2) -> Decimal | None: ...
 def quantize(value: Decimal | None, places: int = 2) -> Decimal | None:
     if value is None:
         return None
@@ -389,14 +417,16 @@ def check_allocation(
     if not children:
         return AllocationCheck(AllocationStatus.INCOMPLETE, parent_value, None, "")
     values = list(children.values())
+    allocated: Decimal
     if indicator.aggregation in (Aggregation.SUM, Aggregation.LATEST):
-        allocated, method = sum(values), _("total")
+        allocated, method = sum(values, Decimal(0)), _("total")
     elif indicator.aggregation == Aggregation.AVERAGE:
-        allocated, method = sum(values) / len(values), _("mean")
+        allocated, method = sum(values, Decimal(0)) / len(values), _("mean")
     else:
+        _numerator, denominator = indicator.ratio_terms()
         weights = dict(
             Target.objects.filter(
-                indicator=indicator.denominator,
+                indicator=denominator,
                 unit_id__in=list(children),
                 year=year,
                 period=period,
@@ -404,11 +434,11 @@ def check_allocation(
         )
         total_weight = sum(weights.values()) if len(weights) == len(children) else 0
         if total_weight:
-            allocated = sum(value * weights[unit] for unit, value in children.items())
+            allocated = sum((value * weights[unit] for unit, value in children.items()), Decimal(0))
             allocated /= total_weight
-            method = _("mean weighted by %(name)s") % {"name": indicator.denominator.display_name}
+            method = _("mean weighted by %(name)s") % {"name": denominator.display_name}
         else:
-            allocated, method = sum(values) / len(values), _("mean")
+            allocated, method = sum(values, Decimal(0)) / len(values), _("mean")
     allocated = quantize(allocated, 4)
     if allocated == parent_value:
         status = AllocationStatus.ADDS_UP
@@ -436,7 +466,7 @@ def allocation_of(target: Target) -> AllocationCheck:
 # --- Cultural titles --------------------------------------------------------------------
 
 # Units that may hold each title themselves (for counting the eligible when no count is set).
-TITLE_UNIT_KINDS = {
+TITLE_UNIT_KINDS: dict[str, tuple[UnitKind, ...]] = {
     CulturalTitle.VILLAGE: (UnitKind.VILLAGE,),
     CulturalTitle.RESIDENTIAL_GROUP: (UnitKind.RESIDENTIAL_GROUP,),
     CulturalTitle.EXEMPLARY_COMMUNE: COMMUNE_LEVEL_KINDS,
@@ -657,8 +687,11 @@ def self_assessment_gaps(
     """Verified progress reports (`updates`, scoped by the caller) per assignee unit and
     month reported (in Vietnam): how many, the sums of the progress reported and verified,
     and of the absolute gaps, in percentage points, so that they add up the tree."""
-    rows = (TaskUpdate.objects.all() if updates is None else updates).verified()
-    rows = rows.annotate(month=TruncMonth("created_at", output_field=DateField(), tzinfo=VIETNAM))
+    rows = (
+        (TaskUpdate.objects.all() if updates is None else updates)
+        .verified()
+        .annotate(month=TruncMonth("created_at", output_field=DateField(), tzinfo=VIETNAM))
+    )
     if start:
         rows = rows.filter(month__gte=start.replace(day=1))
     if end:

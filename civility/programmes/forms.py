@@ -63,6 +63,13 @@ def _year_field(label=None):
     )
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The model choice field `name` of the form (`form.fields` holds plain Fields)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class ProgrammeForm(forms.Form):
     unit = forms.ModelChoiceField(
         queryset=OrgUnit.objects.none(), label=_("Issuing unit"), widget=UnitPicker
@@ -83,9 +90,9 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = managed_units(user)
+        _choices(self, "unit").queryset = managed_units(user)
         self.fields["unit"].widget.narrow(role=MANAGER_ROLES, kind=TASK_UNIT_KINDS)
-        self.fields["implements"].queryset = Programme.objects.visible_to(user)
+        _choices(self, "implements").queryset = Programme.objects.visible_to(user)
 
     def clean(self):
         data = super().clean()
@@ -111,10 +118,10 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, root: OrgUnit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee_unit"].queryset = (
+        _choices(self, "assignee_unit").queryset = (
             OrgUnit.objects.subtree_of(root).filter(kind__in=TASK_UNIT_KINDS).current()
         )
-        self.fields["assignee_official"].queryset = (
+        _choices(self, "assignee_official").queryset = (
             Official.objects.under(root).active().select_related("unit").order_by("full_name")
         )
         self.fields["assignee_unit"].widget.narrow(under=root, kind=TASK_UNIT_KINDS)
@@ -202,11 +209,11 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = managed_units(user, COORDINATOR_ROLES)
+        _choices(self, "unit").queryset = managed_units(user, COORDINATOR_ROLES)
         self.fields["unit"].widget.narrow(role=COORDINATOR_ROLES, kind=TASK_UNIT_KINDS)
         terms = Indicator.objects.visible_to(user).exclude(aggregation=Aggregation.RATIO)
-        self.fields["numerator"].queryset = terms
-        self.fields["denominator"].queryset = terms
+        _choices(self, "numerator").queryset = terms
+        _choices(self, "denominator").queryset = terms
 
 
 class TargetForm(forms.Form):
@@ -251,7 +258,7 @@ class ActualForm(forms.Form):
     def __init__(self, *args, user, indicator: Indicator, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Former units too: an actual of 2024 belongs to a ward of 2024 (checked in clean).
-        self.fields["unit"].queryset = (
+        _choices(self, "unit").queryset = (
             OrgUnit.objects.filter(scope_of(user).q("path", roles=MANAGER_ROLES))
             .filter(kind__in=TASK_UNIT_KINDS, path__startswith=indicator.unit.path)
             .order_by("path")
@@ -307,7 +314,7 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_indicator"].queryset = Indicator.objects.visible_to(user).filter(
+        _choices(self, "target_indicator").queryset = Indicator.objects.visible_to(user).filter(
             aggregation=Aggregation.RATIO
         )
 
@@ -346,7 +353,7 @@ class TitleCountForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = (
+        _choices(self, "unit").queryset = (
             OrgUnit.objects.filter(scope_of(user).q("path", roles=MANAGER_ROLES))
             .exclude(kind__in=[UnitKind.COUNTER, UnitKind.SERVICE_POINT])
             .current()
@@ -391,7 +398,7 @@ class TaskFilterForm(ListFilterForm):
     )
 
     def configure(self):
-        self.fields["programme"].queryset = Programme.objects.visible_to(
+        _choices(self, "programme").queryset = Programme.objects.visible_to(
             self.request.user
         ).order_by("-pk")
 

@@ -279,7 +279,7 @@ def plan_actuals(*, table: Table, root: OrgUnit, indicators) -> ActualsPlan:
             sheet.error(row, "value", _("the number is too large"))
             value = None
         note = sheet.value(row, values, "note") or ""
-        if None in (indicator, unit, year, value):
+        if indicator is None or unit is None or year is None or value is None:
             continue
         key = (indicator.pk, unit.pk, year, period)
         if key in seen:

@@ -84,3 +84,63 @@ def test_the_main_resources_have_an_example_on_every_property(client):
         if not schema.get("examples")
     ]
     assert missing == []
+
+
+def _refers(schema: dict) -> bool:
+    """A property that is another schema (or a list of them): the example is that schema's."""
+    kinds = [kind for kind in schema.get("anyOf", [schema]) if kind.get("type") != "null"]
+    return any("$ref" in kind or "$ref" in kind.get("items", {}) for kind in kinds)
+
+
+def test_every_property_of_every_schema_has_an_example(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    missing = [
+        f"{name}.{prop}"
+        for name, schema in schemas.items()
+        for prop, value in schema.get("properties", {}).items()
+        if "examples" not in value and "example" not in value and not _refers(value)
+    ]
+    assert missing == []
+
+
+def test_every_operation_is_described_and_every_parameter_has_an_example(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    undescribed, no_example = [], []
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if not operation.get("description") and not operation.get("summary"):
+                undescribed.append(f"{method.upper()} {path}")
+            no_example += [
+                f"{method.upper()} {path} {parameter['name']}"
+                for parameter in operation.get("parameters", [])
+                if "example" not in parameter and "example" not in parameter.get("schema", {})
+            ]
+    assert undescribed == []
+    assert no_example == []
+
+
+def test_a_created_record_links_to_where_it_is_read(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    created = paths["/api/v1/officials"]["post"]["responses"]["201"]["links"]["ReadCreated"]
+    listed = paths["/api/v1/officials"]["get"]["responses"]["200"]["links"]["ReadFirstItem"]
+    job = paths["/api/v1/evaluations/periods"]["post"]["responses"]["202"]["links"]["FollowJob"]
+
+    detail = paths["/api/v1/officials/{official_id}"]["get"]["operationId"]
+    assert created == {"operationId": detail, "parameters": {"official_id": "$response.body#/id"}}
+    assert listed["parameters"] == {"official_id": "$response.body#/items/0/id"}
+    assert job["parameters"] == {"job_id": "$response.body#/id"}
+
+
+def test_a_unit_needed_under_either_name_is_documented_as_required(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    parameters = {p["name"]: p for p in paths["/api/v1/feedback/figures"]["get"]["parameters"]}
+    assert parameters["unit"]["required"] is True
+    assert parameters["unit_id"].get("required", False) is False
+    assert not any(key.startswith("x-") for key in parameters["unit"]["schema"])
+    ordering = paths["/api/v1/officials"]["get"]["parameters"]
+    [ordering] = [p for p in ordering if p["name"] == "ordering"]
+    assert "-full_name" in ordering["schema"]["enum"]

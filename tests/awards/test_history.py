@@ -248,7 +248,7 @@ def test_an_earlier_decision_refuses_a_title_given_to_the_wrong_kind_of_recipien
 
 
 def test_the_2023_periodic_report_counts_the_decisions_by_title(cast, dong_anh):
-    from civility.insights import exports, sources
+    from civility.insights import exports, reports
     from civility.insights.periods import Period
 
     district, divisions, officials, movement = dong_anh
@@ -258,19 +258,15 @@ def test_the_2023_periodic_report_counts_the_decisions_by_title(cast, dong_anh):
     history.request_import(actor=cast.city_coordinator, root=cast.city, upload=_upload(rows))
 
     period = Period.parse("2023")
-    figures = sources.report_figures(cast.city, period.start, period.end)
     with translation.override("en"):
-        context = exports.report_context(cast.city, period, figures)
-        sections = dict(exports.report_sections(context))
+        sections = dict(exports.report_sections(reports.report_figures(cast.city, period)))
     awards = next(texts for heading, texts in sections.items() if heading.startswith("VI."))
     assert awards[0] == "Commendation decisions: 1; of them recorded for the archive: 1."
     assert "Advanced Labour Collective: collectives 35; individuals 0." in awards
     assert "Advanced Worker: collectives 0; individuals 34." in awards
 
-    later = sources.report_figures(
-        cast.city, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
-    )
-    assert later["decisions"].decisions == 0
+    later = reports.report_figures(cast.city, Period.parse("2024"))
+    assert later.decisions.decisions == 0
 
 
 def test_the_form_records_a_former_districts_decision_with_several_recipients(

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from civility.accounts.actions import create_api_token
+from civility.conduct.models import ViolationRecord
 from civility.core.models import AuditEvent
 from civility.orgs.scopes import Role
 
@@ -125,3 +126,42 @@ def test_figures_through_the_api(client, cast, file_record, head_headers):
     )
     assert outside.status_code == 404
     assert datetime.date.fromisoformat(body["end"]) == datetime.date(2025, 12, 31)
+
+
+def test_a_record_and_a_move_retried_with_one_key_happen_once(client, cast, late, head_headers):
+    # Issue 22: every POST honours Idempotency-Key (tests/api/test_idempotency.py proves it
+    # for each operation at dispatch); here with the real records and steps.
+    def send(url, body, key):
+        return client.post(
+            url,
+            body,
+            content_type="application/json",
+            headers={**head_headers, "Idempotency-Key": key},
+        )
+
+    body = {
+        "official_id": cast.a.official.pk,
+        "type_id": late.pk,
+        "occurred_on": "2025-03-10",
+        "source": "citizen",
+        "description": "Vắng mặt lúc 9 giờ.",
+    }
+    first, again = (send("/api/v1/conduct/records", body, "conduct-retry-0001") for _ in "ab")
+    record_id = first.json()["id"]
+    moves = [
+        send(
+            f"/api/v1/conduct/records/{record_id}/transitions",
+            {"to": "verifying"},
+            "conduct-move-0001",
+        )
+        for _ in "ab"
+    ]
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replay"] == "true"
+    assert ViolationRecord.objects.filter(official=cast.a.official).count() == 1
+    assert moves[0].status_code == moves[1].status_code == 200
+    assert moves[1].json() == moves[0].json()
+    assert [s["kind"] for s in moves[1].json()["steps"]] == ["reported", "verification_started"]
+    record = ViolationRecord.objects.get(pk=record_id)
+    assert record.steps.count() == 2

@@ -178,14 +178,11 @@ def _app(module: str) -> str:
 
 
 def _is_top_layer(module: str) -> bool:
-    """Modules next to HTTP: API endpoints, views, URL configurations, and the submodules of
-    a views or api package (inspections.views.templates)."""
-    name = module.rpartition(".")[2]
-    packages = module.split(".")[2:-1]
-    return (
-        name in TOP_LAYER_KINDS | {"urls", "public_urls"}
-        or name.endswith(("_views", "_urls"))
-        or any(package in TOP_LAYER_KINDS for package in packages)
+    """Modules next to HTTP: API endpoints, views, URL configurations, and every part of a
+    package of them (`awards.views.nominations`)."""
+    return any(
+        name in TOP_LAYER_KINDS | {"urls", "public_urls"} or name.endswith(("_views", "_urls"))
+        for name in module.split(".")[1:]
     )
 
 

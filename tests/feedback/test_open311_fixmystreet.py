@@ -200,3 +200,114 @@ def test_a_post_without_csrf_cookie_is_filed(fms_server):
         },
     )
     assert response.status_code == 201
+
+
+def _filed(client, fmt: str, **extra) -> str:
+    form = {
+        "jurisdiction_id": JURISDICTION,
+        "api_key": KEY,
+        "service_code": "littering",
+        "lat": "21.0404",
+        "long": "105.8601",
+        "attribute[amount]": "bag",
+        **extra,
+    }
+    [created] = listed(client.post(f"{BASE}/requests.{fmt}", form), fmt, "service_requests")
+    return created
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_fixmystreet_reads_the_id_of_a_token(client, fms_server, fmt):
+    # Open311.pm's get_service_request_id_from_token: GET tokens/{token}.xml, then
+    # request->[0]->service_request_id.
+    created = _filed(client, fmt)
+
+    response = client.get(
+        f"{BASE}/tokens/{created['token']}.{fmt}", {"jurisdiction_id": JURISDICTION}
+    )
+
+    [found] = listed(response, fmt, "service_requests")
+    assert found == {"service_request_id": created["service_request_id"], "token": created["token"]}
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_an_unknown_token_is_a_404_in_the_format_asked(client, fms_server, fmt):
+    response = client.get(f"{BASE}/tokens/NOPE-0000.{fmt}")
+
+    assert response.status_code == 404
+    [problem] = listed(response, fmt, "errors")
+    assert problem["code"] in ("404", 404)
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_fixmystreet_posts_a_citizens_update_which_staff_read(client, fms_server, cast, fmt):
+    # Open311.pm's post_service_request_update: a form POST to servicerequestupdates.xml
+    # with the fields of _populate_service_request_update_params, then
+    # request_update->[0]->update_id from the answer.
+    request_id = _filed(client, fmt)["service_request_id"]
+    form = {
+        "jurisdiction_id": JURISDICTION,
+        "api_key": KEY,
+        "updated_datetime": "2026-12-05T10:15:00+07:00",
+        "service_request_id": request_id,
+        "status": "OPEN",
+        "description": "Rác vẫn còn, đã thêm một túi nữa",
+        "last_name": "Nguyễn",
+        "first_name": "Hoa",
+        "email": "nguyen.hoa@example.vn",
+        "update_id": "8812",
+    }
+
+    response = client.post(f"{BASE}/servicerequestupdates.{fmt}", form)
+    again = client.post(f"{BASE}/servicerequestupdates.{fmt}", form)  # a retry
+
+    assert response.status_code == again.status_code == 201
+    [answer] = listed(response, fmt, "service_request_updates")
+    assert answer["update_id"] and listed(again, fmt, "service_request_updates") == [answer]
+    report = PublicReport.objects.get(receipt=request_id)
+    [update] = report.updates.filter(is_public=False)
+    assert str(update.pk) == answer["update_id"] and update.status == report.status == "new"
+    assert "Rác vẫn còn" in update.note and "Nguyễn Hoa" in update.note and "8812" in update.note
+    assert "nguyen.hoa" not in update.note
+    staff = Client()
+    staff.force_login(cast.b.head)
+    assert "Rác vẫn còn" in staff.get(report.get_absolute_url()).content.decode()
+    # Staff's own words only: the citizen's update is not read back as the council's.
+    published = client.get(
+        f"{BASE}/servicerequestupdates.{fmt}", {"service_request_id": request_id}
+    )
+    assert "Rác vẫn còn" not in published.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"service_request_id": "NOPE-0000"}, 404),
+        ({"service_request_id": ""}, 400),
+        ({"description": ""}, 400),
+        ({"description": "x" * 1501}, 400),
+        ({"email": "not-an-address"}, 400),
+        ({"updated_datetime": "yesterday"}, 400),
+        ({"status": "open; drop"}, 400),
+        ({"api_key": "wrong"}, 403),
+        ({"jurisdiction_id": "elsewhere"}, 404),
+    ],
+)
+def test_a_posted_update_that_cannot_be_kept_is_refused_with_its_reason(
+    client, fms_server, change, status
+):
+    request_id = _filed(client, "xml")["service_request_id"]
+    form = {
+        "jurisdiction_id": JURISDICTION,
+        "api_key": KEY,
+        "service_request_id": request_id,
+        "description": "Vẫn còn rác",
+        **change,
+    }
+
+    response = client.post(f"{BASE}/servicerequestupdates.xml", form)
+
+    assert response.status_code == status
+    [problem] = listed(response, "xml", "errors")
+    assert problem["description"]
+    assert not PublicReport.objects.get(receipt=request_id).updates.filter(is_public=False)

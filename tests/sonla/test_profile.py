@@ -8,8 +8,8 @@ import datetime
 
 from django.utils import translation
 
-from civility.insights.exports import report_context
 from civility.insights.periods import Period
+from civility.insights.reports import report_figures
 from civility.inspections.documents import header
 from civility.inspections.models import Inspection
 from civility.orgs.actions import set_policy
@@ -59,11 +59,11 @@ def test_a_report_of_a_son_la_ward_names_son_la_never_hanoi(cast, sonla):
 
     march = Period.containing("month", MARCH_12)
     with translation.override("vi"):
-        context = report_context(sonla.ward, march, {})
-        hanoi = report_context(cast.a.ward, march, {})
+        report = report_figures(sonla.ward, march)
+        hanoi = report_figures(cast.a.ward, march)
 
-    assert (context["superior"], context["place"]) == ("ỦY BAN NHÂN DÂN TỈNH SƠN LA", "Sơn La")
-    assert (hanoi["superior"], hanoi["place"]) == ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội")
+    assert (report.superior, report.place) == ("ỦY BAN NHÂN DÂN TỈNH SƠN LA", "Sơn La")
+    assert (hanoi.superior, hanoi.place) == ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội")
 
 
 def test_the_follow_up_list_cites_the_directive_of_the_units_province_only(client, cast, sonla):

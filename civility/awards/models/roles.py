@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from civility.orgs.scopes import Role
 
-# Whoever a page, the API or a job reads for: a signed-in user, an anonymous visitor, or
-# nobody (a command, the demo).
-AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser | None
+# Whoever a page or the API reads for: a signed-in user or an anonymous visitor.
+AnyUser: TypeAlias = User | AnonymousUser
 
 # Who edits the catalogue, quotas and base salaries (of their province).
 CATALOGUE_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)

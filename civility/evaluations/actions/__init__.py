@@ -2,16 +2,16 @@
 these; each checks permission, validates against the rule set, writes in one transaction and
 is audited. A rating that breaks a rule is refused with a message that names the rule.
 
-`monthly` opens periods and runs the three steps and reminders; `annual` proposes and
-confirms classifications; `rotation` plans and records rotations of posts subject to periodic
-rotation.
+`monthly` opens periods and runs the three steps (`scoring` holds their arithmetic,
+`reminders` the reminders); `annual` proposes and confirms classifications (`proposals` the
+grounds for one official); `rotation` plans and records rotations of posts subject to
+periodic rotation.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from civility.evaluations.actions.annual import (
     can_confirm,
-    compute_proposal,
     confirm_classification,
     propose_classifications,
     request_proposals,
@@ -25,30 +25,32 @@ from civility.evaluations.actions.common import (
     deputy_approver,
 )
 from civility.evaluations.actions.monthly import (
-    DEFAULT_REMINDER_DAYS,
     approve_evaluation,
     check_open_period,
     choose_monthly_rule_set,
-    clean_work_items,
     close_period,
     default_deadlines,
     open_period,
     pick_supervisor,
-    preview_facts,
-    quota_outcome,
     rate_evaluation,
     request_open_period,
     return_evaluation,
     save_self_assessment,
-    send_evaluation_reminders,
     set_supervisor,
-    take_snapshot,
 )
+from civility.evaluations.actions.proposals import compute_proposal
+from civility.evaluations.actions.reminders import DEFAULT_REMINDER_DAYS, send_evaluation_reminders
 from civility.evaluations.actions.rotation import (
     cancel_rotation,
     complete_rotation,
     grant_rotation_exception,
     plan_rotation,
+)
+from civility.evaluations.actions.scoring import (
+    clean_work_items,
+    preview_facts,
+    quota_outcome,
+    take_snapshot,
 )
 
 __all__ = [

@@ -1,26 +1,21 @@
-"""Monthly evaluation: opening periods, the three steps, reminders."""
+"""Monthly evaluation: opening and closing periods and the three steps."""
 
 from __future__ import annotations
 
 import datetime
 import json
-import logging
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civility.core.audit import acting_as
 from civility.core.db import copy_values
 from civility.core.i18n import format_number
-from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
     _is_self,
@@ -30,31 +25,29 @@ from civility.evaluations.actions.common import (
     can_manage,
     can_review,
     can_self_assess,
-    evaluation_root,
-    may_approve,
+)
+from civility.evaluations.actions.scoring import (
+    _apply_quota,
+    _clean_points,
+    _score,
+    clean_work_items,
+    take_snapshot,
 )
 from civility.evaluations.models import (
     Evaluation,
     EvaluationPeriod,
-    EvaluationReminder,
     Step,
     first_of_month,
 )
 from civility.evaluations.rules import (
-    LEVEL_ORDER,
     Level,
     MonthlyRuleSet,
-    WorkItem,
-    level_rank,
     monthly_rule_sets_for,
-    pick_monthly_rule_set,
-    q2,
+    preferred_monthly_rule_set,
     score,
-    unit_results_rate,
 )
 from civility.orgs.models import (
     AGENCY_KINDS,
-    AgencyRole,
     Official,
     OrgUnit,
     RoleAssignment,
@@ -63,13 +56,6 @@ from civility.orgs.models import (
 )
 from civility.orgs.policies import policy, policy_for_units
 from civility.orgs.scopes import Role, scope_of
-
-logger = logging.getLogger(__name__)
-
-# Days before a step's deadline on which the reminder job writes (and on the day itself);
-# after the deadline it writes every day until the step is done.
-DEFAULT_REMINDER_DAYS = (3, 1, 0)
-
 
 # --- Periods -----------------------------------------------------------------------------
 
@@ -141,7 +127,7 @@ def choose_monthly_rule_set(
     if unit.pk not in seen:
         seen[unit.pk] = policy(policies.MONTHLY_RULE_SET_OVERLAP.key, unit=unit, on=month)
     overlap = seen[unit.pk]
-    chosen = pick_monthly_rule_set(candidates, overlap.value)
+    chosen = preferred_monthly_rule_set(candidates, str(overlap.value))
     reason = _reason(
         "monthly_rule_overlap",
         key=chosen.key,
@@ -405,93 +391,6 @@ def close_period(*, actor, period: EvaluationPeriod) -> EvaluationPeriod:
 # --- The three steps ---------------------------------------------------------------------
 
 
-def clean_work_items(raw: list[dict]) -> list[WorkItem]:
-    """Work items from a form or the API; errors name the row."""
-    items: list[WorkItem] = []
-    for number, row in enumerate(raw, start=1):
-        title = str(row.get("title", "")).strip()
-        if not title:
-            raise ValidationError(
-                {"work_items": _("Work item %(row)d: give it a title.") % {"row": number}}
-            )
-        try:
-            item = WorkItem.from_dict({**row, "title": title})
-        except (InvalidOperation, TypeError, ValueError) as error:
-            raise ValidationError(
-                {"work_items": _("Work item %(row)d: a number is not valid.") % {"row": number}}
-            ) from error
-        if item.weight <= 0 or item.weight > 100:
-            raise ValidationError(
-                {
-                    "work_items": _(
-                        "Work item %(row)d: the weight must be above 0 and at most 100."
-                    )
-                    % {"row": number}
-                }
-            )
-        if item.delays < 0 or item.quality_failures < 0 or item.delays > 20:
-            raise ValidationError(
-                {
-                    "work_items": _(
-                        "Work item %(row)d: delays and failed reviews are counts from 0 to 20."
-                    )
-                    % {"row": number}
-                }
-            )
-        if not item.done and (item.delays or item.quality_failures or item.exceeded):
-            raise ValidationError(
-                {
-                    "work_items": _(
-                        "Work item %(row)d: an item not done has no delays, reviews or excess."
-                    )
-                    % {"row": number}
-                }
-            )
-        items.append(item)
-    return items
-
-
-def _clean_points(rules: MonthlyRuleSet, points: dict, *, field: str) -> dict[str, str]:
-    cleaned: dict[str, str] = {}
-    for part in rules.parts:
-        if part.key == "tasks" and rules.computed_tasks:
-            continue
-        raw = points.get(part.key)
-        if raw in (None, ""):
-            raise ValidationError(
-                {f"{field}_{part.key}": _("Give the points for %(part)s.") % {"part": part.label}}
-            )
-        try:
-            value = Decimal(str(raw))
-        except InvalidOperation as error:
-            raise ValidationError({f"{field}_{part.key}": _("Points must be a number.")}) from error
-        if value < 0 or value > part.maximum:
-            raise ValidationError(
-                {
-                    f"{field}_{part.key}": _(
-                        "%(part)s must be between 0 and %(maximum)s points (rule %(rule)s)."
-                    )
-                    % {"part": part.label, "maximum": part.maximum, "rule": rules.legal_basis}
-                }
-            )
-        cleaned[part.key] = str(q2(value))
-    return cleaned
-
-
-def take_snapshot(evaluation: Evaluation) -> None:
-    period = evaluation.period
-    evaluation.facts = facts_module.month_facts(evaluation.official, period.month, period.month_end)
-    evaluation.facts_taken_at = timezone.now()
-
-
-def preview_facts(evaluation: Evaluation) -> dict:
-    """The facts as stored once approved; live (not stored) before."""
-    if evaluation.step == Step.DONE and evaluation.facts:
-        return evaluation.facts
-    period = evaluation.period
-    return facts_module.month_facts(evaluation.official, period.month, period.month_end)
-
-
 @transaction.atomic
 def save_self_assessment(
     *,
@@ -548,123 +447,6 @@ def save_self_assessment(
     with acting_as(actor):
         evaluation.save(update_fields=fields)
     return evaluation
-
-
-def unit_results(
-    evaluation: Evaluation, rules: MonthlyRuleSet, items: list[WorkItem]
-) -> tuple[Decimal | None, int, dict]:
-    """Decree 335/2025 (article to be confirmed): a leader's unit results (100 or 50), the
-    weight they have in the task points (policies.LEADER_UNIT_RESULTS_WEIGHT) and the record
-    kept on the evaluation. The head's and deputies' unit is their agency (deputies' fields
-    are not recorded, so the whole agency but its head and deputies counts), another
-    leader's their own unit; subordinates count once rated. No subordinate rated: no rate."""
-    if not (rules.scores_leaders_on_unit and evaluation.is_leader):
-        return None, 0, {}
-    scope = evaluation.agency if evaluation.agency_role else evaluation.unit
-    subordinates = (
-        Evaluation.objects.scored()
-        .filter(period__month=evaluation.period.month, unit__path__startswith=scope.path)
-        .exclude(pk=evaluation.pk)
-    )
-    if evaluation.agency_role == AgencyRole.DEPUTY:
-        subordinates = subordinates.exclude(
-            agency_id=evaluation.agency_id, agency_role__in=AgencyRole.values
-        )
-    levels = list(
-        subordinates.filter(step__in=(Step.APPROVAL, Step.DONE)).values_list("level", flat=True)
-    )
-    rate = unit_results_rate(levels)
-    record = {
-        "scope": scope.name,
-        "subordinates": subordinates.count(),
-        "rated": len(levels),
-        "not_completed": sum(1 for level in levels if level == Level.NOT_COMPLETED),
-        "rate": str(rate) if rate is not None else "",
-        "own_tasks": str(rules.task_points(items)),
-    }
-    if rate is None:
-        return None, 0, record
-    weight = policy(
-        policies.LEADER_UNIT_RESULTS_WEIGHT.key,
-        unit=evaluation.agency,
-        on=evaluation.period.month,
-    )
-    record["weight"] = weight.value
-    record["policies"] = [policies.snapshot(weight)]
-    return rate, int(weight.value), record
-
-
-def _score(evaluation: Evaluation, rules: MonthlyRuleSet, points: dict, items: list[WorkItem]):
-    rate, weight, record = unit_results(evaluation, rules, items)
-    evaluation.unit_results = record
-    return score(rules, points=points, items=items, unit_rate=rate, unit_weight=weight)
-
-
-def quota_outcome(evaluation: Evaluation, *, lock: bool = False) -> dict:
-    """What the rule set's quota does to the evaluation approved now: {} when it keeps its
-    level, else the quota line (kept as `Evaluation.quota`) with the settings used.
-
-    The quota counts everyone evaluated under the same rule set in the agency that month
-    (Decision 3814-QĐ/TU: "of the agency or unit"). The places go to those approved with the
-    level first; under the default order, candidates awaiting approval with a higher score
-    keep their claim, and at equal scores the head decides by approving (policies.QUOTA_ORDER).
-    """
-    rules = evaluation.rules
-    quota = rules.quota if rules else None
-    if quota is None or evaluation.level != quota.level:
-        return {}
-    month = evaluation.period.month
-    peers = Evaluation.objects.filter(
-        period__month=month, agency_id=evaluation.agency_id, rule_set=rules.key
-    ).exclude(pk=evaluation.pk)
-    if lock:
-        peers = peers.select_for_update()
-    population = len(peers) + 1
-    exceptional = evaluation.period.exceptional_units.filter(pk=evaluation.agency_id).exists()
-    rounding = policy(policies.QUOTA_ROUNDING.key, unit=evaluation.agency, on=month)
-    order = policy(policies.QUOTA_ORDER.key, unit=evaluation.agency, on=month)
-    cap = quota.cap(population, exceptional=exceptional, rounding=rounding.value)
-    held = peers.filter(step=Step.DONE, level=quota.level).count()
-    ahead = 0
-    if order.value == policies.SCORE_THEN_HEAD:
-        ahead = peers.filter(
-            step=Step.APPROVAL, level=quota.level, total__gt=evaluation.total
-        ).count()
-    if held + ahead < cap:
-        return {}
-    lowered = LEVEL_ORDER[level_rank(quota.level) - 1]
-    used = [policies.snapshot(rounding), policies.snapshot(order)]
-    if exceptional:
-        named_by = policy(
-            policies.OUTSTANDING_UNITS_NAMED_BY.key, unit=evaluation.period.unit, on=month
-        )
-        used.append(policies.snapshot(named_by))
-    return {
-        "code": "quota_monthly",
-        "params": {
-            "rule": rules.legal_basis,
-            "percent": str(quota.exceptional_percent if exceptional else quota.percent),
-            "agency": evaluation.agency.name,
-            "population": str(population),
-            "cap": str(cap),
-            "held": str(held),
-            "ahead": str(ahead),
-            "level": quota.level,
-            "grade": rules.grade_for(quota.level),
-            "to": lowered,
-            "to_grade": rules.grade_for(lowered),
-            "outstanding": "1" if exceptional else "",
-        },
-        "sources": [quota.source],
-        "policies": used,
-    }
-
-
-def _apply_quota(evaluation: Evaluation) -> None:
-    evaluation.quota = quota_outcome(evaluation, lock=True)
-    if evaluation.quota:
-        evaluation.level = evaluation.quota["params"]["to"]
-        evaluation.grade = evaluation.quota["params"]["to_grade"]
 
 
 @transaction.atomic
@@ -775,89 +557,3 @@ def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
     with acting_as(actor):
         evaluation.save(update_fields=["step", "returned_note"])
     return evaluation
-
-
-# --- Reminders ---------------------------------------------------------------------------
-
-
-def reminder_days() -> tuple[int, ...]:
-    return tuple(getattr(settings, "EVALUATION_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
-
-
-def _approvers(evaluation: Evaluation, heads: list[tuple[str, int]]) -> list[int]:
-    root = evaluation_root(evaluation)
-    return sorted(
-        {
-            user_id
-            for grant_path, user_id in heads
-            if may_approve([grant_path], root) and user_id != evaluation.official.user_id
-        }
-    )
-
-
-def send_evaluation_reminders(*, today: datetime.date) -> int:
-    """Write a reminder to whoever must act on each step due soon or late; e-mail those with
-    an address. Idempotent per day."""
-    from django.contrib.auth import get_user_model
-
-    days = reminder_days()
-    heads = list(
-        RoleAssignment.objects.filter(role=Role.UNIT_HEAD).values_list("unit__path", "user_id")
-    )
-    pending = (
-        Evaluation.objects.filter(period__closed_at__isnull=True)
-        .scored()
-        .exclude(step=Step.DONE)
-        .select_related("period", "unit", "agency", "official")
-    )
-    created = 0
-    to_mail: list[EvaluationReminder] = []
-    for evaluation in pending.iterator(chunk_size=500):
-        deadline = evaluation.deadline()
-        remaining = (deadline - today).days
-        if remaining not in days and remaining >= 0:
-            continue
-        if evaluation.step == Step.SELF:
-            recipients = [evaluation.official.user_id] if evaluation.official.user_id else []
-        elif evaluation.step == Step.REVIEW:
-            recipients = (
-                [evaluation.supervisor_id]
-                if evaluation.supervisor_id
-                else _approvers(evaluation, heads)
-            )
-        else:
-            recipients = _approvers(evaluation, heads)
-        for user_id in recipients:
-            reminder, made = EvaluationReminder.objects.get_or_create(
-                evaluation=evaluation, step=evaluation.step, recipient_id=user_id, sent_on=today
-            )
-            if made:
-                created += 1
-                to_mail.append(reminder)
-    users = get_user_model().objects.in_bulk({r.recipient_id for r in to_mail})
-    for reminder in to_mail:
-        user = users.get(reminder.recipient_id)
-        if user is None or not user.email:
-            continue
-        try:
-            _mail_reminder(reminder, user)
-        except Exception:
-            logger.exception("evaluation reminder %s: e-mail failed", reminder.pk)
-            continue
-        EvaluationReminder.objects.filter(pk=reminder.pk).update(emailed=True)
-    return created
-
-
-def _mail_reminder(reminder: EvaluationReminder, user) -> None:
-    evaluation = reminder.evaluation
-    language = getattr(getattr(user, "profile", None), "language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = _("Evaluation of %(official)s for %(month)s: %(step)s due %(deadline)s") % {
-            "official": evaluation.official.full_name,
-            "month": evaluation.period.month.strftime("%m/%Y"),
-            "step": Step(reminder.step).label,
-            "deadline": evaluation.deadline().strftime("%d/%m/%Y"),
-        }
-        link = settings.SITE_URL + reverse("evaluations:evaluation_detail", args=[evaluation.pk])
-        body = _("Open the evaluation: %(link)s") % {"link": link}
-    send_mail(subject, body, None, [user.email])

@@ -43,7 +43,8 @@ def plan_rotation(
         )
     if RotationPlan.objects.filter(official=official, status=RotationStatus.PLANNED).exists():
         raise ValidationError({"official": _("A rotation is already planned for this official.")})
-    if retires_before_rotation(official.retirement_date, planned_on):
+    retirement = official.retirement_date
+    if retirement is not None and retires_before_rotation(retirement, planned_on):
         raise ValidationError(
             {
                 "planned_on": _(
@@ -52,7 +53,7 @@ def plan_rotation(
                 )
                 % {
                     "name": official.full_name,
-                    "retirement": official.retirement_date.strftime("%d/%m/%Y"),
+                    "retirement": retirement.strftime("%d/%m/%Y"),
                     "source": ROTATION_EXEMPTIONS,
                 }
             }
@@ -133,7 +134,7 @@ def grant_rotation_exception(
     `valid_until` (until further notice when empty): a deferral under Decree 59/2019 or
     another reason, stated in `reason` either way."""
     _require(can_manage(actor, official.unit))
-    if official.post_id is None or not official.post.is_sensitive:
+    if official.post is None or not official.post.is_sensitive:
         raise ValidationError(
             {"official": _("This official does not hold a post subject to periodic rotation.")}
         )
@@ -147,7 +148,7 @@ def grant_rotation_exception(
     with acting_as(actor):
         return RotationException.objects.create(
             official=official,
-            post_id=official.post_id,
+            post=official.post,
             kind=kind,
             reason=reason.strip(),
             starts_on=starts_on,

@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civility.core import receipts
 from civility.core.clients import client_network
 from civility.core.i18n import format_number
 from civility.feedback import actions, conf, throttle
@@ -47,6 +48,11 @@ MAX_LENGTHS = {
 }
 ATTRIBUTE_MAX = {AttributeType.STRING: 255, AttributeType.TEXT: 4000}
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+# An update's text: the note holds 2,000 characters, with the writer's name and the ids.
+UPDATE_MAX = 1500
+# FixMyStreet's update statuses: OPEN, CLOSED, and with extended statuses FIXED,
+# IN_PROGRESS, ACTION_SCHEDULED, NOT_COUNCILS_RESPONSIBILITY, REOPEN and others.
+UPDATE_STATUS = re.compile(r"^[A-Z_]{2,40}$")
 
 
 class Refused(Exception):
@@ -86,6 +92,79 @@ def file(request: HttpRequest, fmt: str) -> HttpResponse:
     return render([_created(request, report, secret)], fmt, root="service_requests", status=201)
 
 
+def file_update(request: HttpRequest, fmt: str) -> HttpResponse:
+    """POST servicerequestupdates (FixMyStreet's extension, its post_service_request_update):
+    a citizen's update on a request, kept for the commune's staff (the request's state is
+    staff's to change; `status` is read only to be named in the note). The answer is the
+    update's id. The name given goes into the note; e-mail and phone are checked and not
+    kept (the commune has the reporter's own contact)."""
+    try:
+        params = _params(request)
+        key = _checked_key(params)
+        if message := jurisdiction_refusal(_one(params, "jurisdiction_id")):
+            raise Refused(404, message)
+        request_id = _one(params, "service_request_id")
+        if not request_id:
+            raise Refused(400, _("service_request_id is required."))
+        report = PublicReport.objects.filter(receipt=receipts.as_shown(request_id)).first()
+        if report is None:
+            raise Refused(404, _("No service request has the id %(id)s.") % {"id": request_id})
+        note = _update_note(params)
+        with transaction.atomic():
+            throttle.spend([_report_bucket(request, key)])
+            update, _new = actions.add_outside_update(report=report, note=note)
+    except throttle.Throttled as exc:
+        return throttle.too_many_requests(request, exc)
+    except Refused as exc:
+        return error(fmt, exc.status, str(exc))
+    except ValidationError as exc:
+        return error(fmt, 400, _message(exc))
+    answer = [{"update_id": str(update.pk)}]
+    return render(answer, fmt, root="service_request_updates", status=201)
+
+
+def _update_note(params: dict[str, list[str]]) -> str:
+    description = _one(params, "description")
+    if not description:
+        raise Refused(400, _("description is required."))
+    if len(description) > UPDATE_MAX:
+        raise Refused(400, _too_long("description", UPDATE_MAX))
+    email = _one(params, "email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise Refused(400, _("email is not a valid e-mail address.")) from exc
+    _one(params, "phone")
+    if (given := _one(params, "updated_datetime")) and _datetime(given) is None:
+        raise Refused(
+            400,
+            _("%(name)s must be a W3C date-time (2026-12-05T08:00:00+07:00).")
+            % {"name": "updated_datetime"},
+        )
+    status = _one(params, "status").upper()
+    if status and not UPDATE_STATUS.match(status):
+        raise Refused(400, _("status is not an update status (OPEN, CLOSED, …)."))
+    # Vietnamese order: the family name (Open311's last_name) first; FixMyStreet sends "-"
+    # for a missing one.
+    parts = (_one(params, "last_name"), _one(params, "first_name"))
+    name = " ".join(part for part in parts if part and part != "-") or _("a citizen")
+    note = _("Update %(id)s over Open311 from %(name)s (status %(status)s): %(text)s") % {
+        "id": _one(params, "update_id") or "-",
+        "name": name,
+        "status": status or "-",
+        "text": description,
+    }
+    return note
+
+
+def _datetime(value: str):
+    try:
+        return parse_datetime(value.replace(" ", "+"))
+    except ValueError:
+        return None
+
+
 def _created(request: HttpRequest, report: PublicReport, secret: str) -> dict:
     notice = _(
         "Keep this code to follow your report: %(code)s (%(url)s). Your secret, shown only "
@@ -97,6 +176,9 @@ def _created(request: HttpRequest, report: PublicReport, secret: str) -> dict:
     }
     return {
         "service_request_id": report.receipt,
+        # The spec's token, for clients that poll tokens/{token}: the id is known at once,
+        # so the token is the id itself.
+        "token": report.receipt,
         "service_notice": notice,
         "account_id": None,
         "secret": secret,

@@ -1,5 +1,5 @@
 """The Open311 operations: discovery, services, service definitions, requests (list, one,
-file) and FixMyStreet's servicerequestupdates.
+file), tokens and FixMyStreet's servicerequestupdates (read, post).
 
 Every operation answers in the format of its suffix, errors included (400 bad parameter,
 403 api_key, 404 unknown service, request, jurisdiction or path, 405 method, 429 throttled);
@@ -170,8 +170,24 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
 
 
 @endpoint("GET")
+def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    """The spec's tokens/{token}: the id of the request filed with this token. Civility
+    answers a POST with the id at once and gives the id as the token, so a client that
+    polls gets its answer on the first try."""
+    report = PublicReport.objects.filter(receipt=receipts.as_shown(token)).first()
+    if report is None:
+        return error(fmt, 404, _("No service request has the token %(token)s.") % {"token": token})
+    answer = [{"service_request_id": report.receipt, "token": token}]
+    return render(answer, fmt, root="service_requests")
+
+
+@endpoint("GET", "POST")
+@throttle.limit("THROTTLE_PUBLIC")
 def updates(request: HttpRequest, fmt: str) -> HttpResponse:
-    """FixMyStreet's servicerequestupdates: the public steps of handling, oldest first."""
+    """FixMyStreet's servicerequestupdates: GET, the public steps of handling, oldest first;
+    POST, a citizen's update on a request (filing.file_update)."""
+    if request.method == "POST":
+        return filing.file_update(request, fmt)
     start, end = _window(request)
     steps = ReportUpdate.objects.filter(is_public=True, created_at__gte=start)
     if end is not None:

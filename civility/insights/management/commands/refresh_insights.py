@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from civility.insights import actions
@@ -8,10 +8,10 @@ from civility.insights.periods import Period, PeriodError
 class Command(BaseCommand):
     help = "Recount the rollups and the culture index (default: the periods the job keeps)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("periods", nargs="*", help="e.g. 2026 2026-H1 2026-Q1 2026-03")
 
-    def handle(self, *args, periods, **options):
+    def handle(self, *args: str, periods: list[str], **options: object) -> None:
         try:
             chosen = [Period.parse(text) for text in periods]
         except PeriodError as error:

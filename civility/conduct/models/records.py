@@ -1,10 +1,4 @@
-"""Conduct records: the violation catalogue, violation records with their handling, and
-anonymous reports about officials.
-
-The catalogue belongs to a province (the unit that owns it): groups (code provisions,
-Directive 24-CT/TU's three appendix groups, working-hours and service-attitude breaches) hold
-violation types. A type that has been used is never edited in place: revising it writes a new
-version and retires the old one, so old records keep the wording they were decided under.
+"""Violation records with their handling, the steps of their handling and their evidence.
 
 A record is reported → being verified → confirmed (with handling) or dismissed (with a
 reason) → closed. Every step is a `RecordStep` with who and when; records, steps, evidence and
@@ -24,33 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.codes.models import Code, overlapping_q
+from civility.conduct.models.catalogue import ViolationType
 from civility.conduct.rules import RULE_SET_CHOICES, DisciplineForm, Severity, rule_set_by_key
 from civility.core.files import RandomName
-from civility.core.i18n import localized
-from civility.core.models import Evidence
+from civility.core.models import Evidence, UnitAudited
 from civility.orgs.models import Official, OrgUnit, Place
 from civility.orgs.scopes import Role, scope_of
-
-__all__ = [
-    "AnonymousReport",
-    "DisciplineForm",
-    "Handling",
-    "Outcome",
-    "RecordEvidence",
-    "OPEN_STATUSES",
-    "RecordStatus",
-    "RecordStep",
-    "ReportMessage",
-    "Severity",
-    "Source",
-    "StepKind",
-    "TextStatus",
-    "ViolationGroup",
-    "ViolationRecord",
-    "ViolationType",
-    "confirmed_records",
-]
 
 # Who may edit the catalogue (of their province or unit).
 CATALOGUE_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
@@ -58,198 +31,6 @@ CATALOGUE_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 READER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD, Role.INSPECTOR)
 # Who decides (confirms, dismisses) and closes.
 DECIDER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
-
-
-# --- Catalogue ---------------------------------------------------------------------------
-
-
-class ViolationGroupQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ViolationGroupQuerySet:
-        """Groups of catalogues owned by a unit in the user's scope or above it."""
-        return self.filter(overlapping_q(user, "unit__path"))
-
-    def for_unit(self, unit: OrgUnit) -> ViolationGroupQuerySet:
-        """Groups whose catalogue applies to `unit`: owned by the unit or one above it."""
-        parts = unit.path.strip("/").split("/")
-        return self.filter(
-            unit__path__in=["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-        )
-
-
-class ViolationGroup(models.Model):
-    """A group of the catalogue, e.g. Directive 24-CT/TU's indications of evasion."""
-
-    unit = models.ForeignKey(
-        OrgUnit,
-        on_delete=models.PROTECT,
-        related_name="violation_groups",
-        verbose_name=_("owning unit"),
-        help_text=_("The province or unit whose catalogue this is; its coordinators edit it."),
-    )
-    key = models.SlugField(_("key"), max_length=40)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title (Vietnamese)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    source_document = models.CharField(_("source document"), max_length=300, blank=True)
-    expected_items = models.PositiveSmallIntegerField(
-        _("items in the source"),
-        null=True,
-        blank=True,
-        help_text=_("How many items the source document lists, when known (e.g. 12)."),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ViolationGroupQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("violation group")
-        verbose_name_plural = _("violation groups")
-        ordering = ["unit__path", "position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "key"], name="violationgroup_unique_key"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def display_title(self) -> str:
-        return localized(self, "title")
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
-
-
-class TextStatus(models.TextChoices):
-    EMPTY = "empty", _("Empty slot: wording not entered")
-    SUMMARY = "summary", _("Summary in our own words")
-    OFFICIAL = "official", _("Official wording")
-
-
-class ViolationTypeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ViolationTypeQuerySet:
-        return self.filter(overlapping_q(user, "group__unit__path"))
-
-    def current(self) -> ViolationTypeQuerySet:
-        return self.filter(retired_at__isnull=True)
-
-    def usable(self) -> ViolationTypeQuerySet:
-        """Current types with wording: what a record may be filed under."""
-        return self.current().exclude(text_status=TextStatus.EMPTY)
-
-    def empty_slots(self) -> ViolationTypeQuerySet:
-        return self.current().filter(text_status=TextStatus.EMPTY)
-
-    def for_unit(self, unit: OrgUnit) -> ViolationTypeQuerySet:
-        return self.filter(group__in=ViolationGroup.objects.for_unit(unit))
-
-
-class ViolationType(models.Model):
-    """One kind of violation, in one version of its wording."""
-
-    group = models.ForeignKey(
-        ViolationGroup, on_delete=models.PROTECT, related_name="types", verbose_name=_("group")
-    )
-    key = models.CharField(
-        _("code"), max_length=40, help_text=_("Short reference, e.g. D24-1.05 or QD522-3.")
-    )
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text_status = models.CharField(
-        _("wording"), max_length=16, choices=TextStatus.choices, default=TextStatus.SUMMARY
-    )
-    title = models.CharField(_("title (Vietnamese)"), max_length=500)
-    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
-    description = models.TextField(_("description (Vietnamese)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    default_severity = models.CharField(
-        _("default severity"),
-        max_length=16,
-        choices=Severity.choices,
-        default=Severity.LESS_SERIOUS,
-    )
-    source_document = models.CharField(_("source document"), max_length=300, blank=True)
-    code = models.ForeignKey(
-        Code,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="violation_types",
-        verbose_name=_("code of conduct"),
-    )
-    article_number = models.PositiveSmallIntegerField(_("article"), null=True, blank=True)
-    related_to_duties = models.BooleanField(
-        _("related to duties"),
-        default=True,
-        help_text=_(
-            "Whether a violation of this type is committed in performing official duties. "
-            "Conduct at home or in public places, off duty, is not. Suggested when a "
-            "disciplinary decision is recorded; the decision states it."
-        ),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
-    retired_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("retired by"),
-    )
-    replaced_by = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="replaces",
-        verbose_name=_("replaced by"),
-    )
-
-    objects = ViolationTypeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("violation type")
-        verbose_name_plural = _("violation types")
-        ordering = ["group__position", "group", "position", "key", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["group", "key", "version"], name="violationtype_unique_version"
-            ),
-            models.UniqueConstraint(
-                fields=["group", "key"],
-                condition=Q(retired_at__isnull=True),
-                name="violationtype_one_current",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} · {self.display_title}"
-
-    @property
-    def display_title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def display_description(self) -> str:
-        return localized(self, "description")
-
-    def is_current(self) -> bool:
-        return self.retired_at is None
-
-    def is_empty_slot(self) -> bool:
-        return self.text_status == TextStatus.EMPTY
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.group.unit.path}
 
 
 # --- Records -----------------------------------------------------------------------------
@@ -381,7 +162,7 @@ class ViolationRecordQuerySet(models.QuerySet):
         return records.select_related("official", "type").order_by("decision_date", "pk")
 
 
-class ViolationRecord(models.Model):
+class ViolationRecord(UnitAudited):
     unit = models.ForeignKey(
         OrgUnit,
         on_delete=models.PROTECT,
@@ -581,7 +362,7 @@ class ViolationRecord(models.Model):
         return bool(
             user is not None
             and user.is_authenticated
-            and self.official_id is not None
+            and self.official is not None
             and self.official.user_id == user.pk
         )
 
@@ -592,9 +373,6 @@ class ViolationRecord(models.Model):
         if self.decided_at is None:
             return None
         return (self.decided_at - self.reported_at).days
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
 
 
 class StepKind(models.TextChoices):
@@ -609,8 +387,10 @@ class StepKind(models.TextChoices):
     DETAILS_CHANGED = "details_changed", _("Details completed")
 
 
-class RecordStep(models.Model):
+class RecordStep(UnitAudited):
     """One step of a record's handling: who did what, when. Never changed or deleted."""
+
+    audit_unit = "record.unit"
 
     record = models.ForeignKey(
         ViolationRecord, on_delete=models.PROTECT, related_name="steps", verbose_name=_("record")
@@ -639,9 +419,6 @@ class RecordStep(models.Model):
     def __str__(self) -> str:
         return f"{self.record} · {self.get_kind_display()}"
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.record.unit.path}
-
 
 class RecordEvidence(Evidence):
     """An anonymous reporter's file keeps no `filename`: the name could tell who they are."""
@@ -655,88 +432,6 @@ class RecordEvidence(Evidence):
 
     def get_absolute_url(self) -> str:
         return reverse("conduct:evidence_file", args=[self.pk])
-
-
-# --- Anonymous reports -------------------------------------------------------------------
-
-
-class AnonymousReport(models.Model):
-    """The reporter's side of a record filed from the public page.
-
-    The reporter holds a receipt code and a random secret (only its hash is stored, and
-    nothing stored derives it). Nothing about them is kept (no account, no address, no browser
-    details, not the id of the form they sent: only its keyed hash) unless they fill in contact
-    details themselves.
-    """
-
-    record = models.OneToOneField(
-        ViolationRecord,
-        on_delete=models.PROTECT,
-        related_name="anonymous_report",
-        verbose_name=_("record"),
-    )
-    receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=128)
-    # The keyed hash (core.receipts.keyed_hash) of the id the report form carries: sending
-    # the same form twice (a double click, a retry after a lost reply) files one report.
-    submission_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False
-    )
-    official_hint = models.CharField(
-        _("official as described"),
-        max_length=300,
-        blank=True,
-        help_text=_("Name, badge number or description given by the reporter."),
-    )
-    contact = models.TextField(
-        _("contact details"),
-        blank=True,
-        help_text=_("Only when the reporter chose to leave them."),
-    )
-    created_on = models.DateField(_("filed on"), default=timezone.localdate)
-
-    class Meta:
-        verbose_name = _("anonymous report")
-        verbose_name_plural = _("anonymous reports")
-
-    def __str__(self) -> str:
-        return self.receipt_code
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.record.unit.path}
-
-
-class ReportMessage(models.Model):
-    """A handler's question to an anonymous reporter, or the reporter's answer."""
-
-    report = models.ForeignKey(
-        AnonymousReport,
-        on_delete=models.PROTECT,
-        related_name="messages",
-        verbose_name=_("report"),
-    )
-    from_reporter = models.BooleanField(_("from the reporter"), default=False)
-    text = models.TextField(_("text"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("handler"),
-    )
-    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("report message")
-        verbose_name_plural = _("report messages")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.report.record.unit.path}
 
 
 # --- Selector for other apps -------------------------------------------------------------

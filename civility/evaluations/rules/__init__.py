@@ -1,0 +1,151 @@
+"""Evaluation rule sets, versioned by effective date, and the arithmetic they define.
+
+Pure code, no database: monthly scoring (Hanoi's Decision 3814-QĐ/TU framework; the national
+100-point scale of Decree 335/2025/NĐ-CP), the annual classification rules (Decree 90/2020 as
+amended by Decree 48/2023; Decree 335/2025 for civil servants from 1 January 2026) and the
+rotation due date of posts subject to periodic rotation (Law on Anti-Corruption 2018; Decree
+59/2019). Every record stores the key of the rule
+set it was decided under, so an old record is read and re-explained under its own rules.
+
+A rule set applies to a territory (nationwide, or a tuple of province codes), to staff
+categories and from a date; each monthly evaluation and annual classification is decided
+under the rule set that applies to its official (`monthly_rule_sets_for`,
+`annual_rule_set_for`). Each rule of a rule set (`RuleLine`) states its legal source, or the
+setting that decides it where the law leaves the choice open or no source was found
+(civility/evaluations/policies.py). Facts come from the shared domain notes (framework §3,
+audit 2026-12); nothing is made up.
+
+`common` holds the levels and citations; `monthly`, `annual` and `rotation` their rules.
+"""
+
+from civility.evaluations.rules.annual import (
+    ANNUAL_RULE_SET_CHOICES,
+    ANNUAL_RULE_SETS,
+    AUTHORITY_DECREE_90,
+    DECREE_48_2023,
+    DECREE_48_IN_FORCE,
+    DECREE_90_2020,
+    DECREE_90_ARTICLES,
+    DECREE_335_ANNUAL,
+    MONTHLY_COMPLETED_FLOOR,
+    AnnualMethod,
+    AnnualRuleSet,
+    CriteriaResult,
+    annual_rule_set,
+    annual_rule_set_for,
+    criteria_level,
+    decree_90_article,
+    excellent_cap_per_good,
+)
+from civility.evaluations.rules.common import (
+    ALL_CATEGORIES,
+    DECISION_3814,
+    DECREE_48,
+    DECREE_90,
+    DECREE_335,
+    HANOI,
+    HUNDRED,
+    LEVEL_ORDER,
+    ZERO,
+    AnnualLevel,
+    Level,
+    RuleLine,
+    at_most,
+    cite,
+    level_rank,
+    q2,
+)
+from civility.evaluations.rules.monthly import (
+    CUT_OFFS_90_70_50,
+    DECREE_335_MONTHLY,
+    HANOI_3814,
+    MONTHLY_RULE_SET_CHOICES,
+    MONTHLY_RULE_SETS,
+    MonthlyRuleSet,
+    Part,
+    Quota,
+    Score,
+    TaskRates,
+    WorkItem,
+    monthly_rule_set,
+    monthly_rule_sets_for,
+    pick_monthly_rule_set,
+    preferred_monthly_rule_set,
+    score,
+    share_of,
+    task_counts,
+    task_rates,
+    unit_results_rate,
+)
+from civility.evaluations.rules.rotation import (
+    DEFAULT_ROTATION_MONTHS,
+    RETIREMENT_EXEMPTION_MONTHS,
+    ROTATION_EXEMPTIONS,
+    ROTATION_LAW,
+    add_months,
+    retires_before_rotation,
+    rotation_due,
+)
+
+__all__ = [
+    "ZERO",
+    "HUNDRED",
+    "q2",
+    "Level",
+    "LEVEL_ORDER",
+    "DECREE_90",
+    "DECREE_48",
+    "DECREE_335",
+    "DECISION_3814",
+    "HANOI",
+    "cite",
+    "RuleLine",
+    "level_rank",
+    "at_most",
+    "AnnualLevel",
+    "ALL_CATEGORIES",
+    "WorkItem",
+    "task_counts",
+    "TaskRates",
+    "task_rates",
+    "Part",
+    "share_of",
+    "Quota",
+    "MonthlyRuleSet",
+    "Score",
+    "score",
+    "unit_results_rate",
+    "CUT_OFFS_90_70_50",
+    "HANOI_3814",
+    "DECREE_335_MONTHLY",
+    "MONTHLY_RULE_SETS",
+    "MONTHLY_RULE_SET_CHOICES",
+    "monthly_rule_set",
+    "monthly_rule_sets_for",
+    "pick_monthly_rule_set",
+    "preferred_monthly_rule_set",
+    "AnnualMethod",
+    "AnnualRuleSet",
+    "AUTHORITY_DECREE_90",
+    "DECREE_48_IN_FORCE",
+    "DECREE_90_2020",
+    "DECREE_48_2023",
+    "DECREE_335_ANNUAL",
+    "ANNUAL_RULE_SETS",
+    "ANNUAL_RULE_SET_CHOICES",
+    "annual_rule_set",
+    "annual_rule_set_for",
+    "DECREE_90_ARTICLES",
+    "MONTHLY_COMPLETED_FLOOR",
+    "decree_90_article",
+    "CriteriaResult",
+    "criteria_level",
+    "excellent_cap_per_good",
+    "DEFAULT_ROTATION_MONTHS",
+    "ROTATION_LAW",
+    "ROTATION_EXEMPTIONS",
+    "RETIREMENT_EXEMPTION_MONTHS",
+    "add_months",
+    "rotation_due",
+    "retires_before_rotation",
+]
