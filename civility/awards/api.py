@@ -10,16 +10,20 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from civility.awards import actions
-from civility.awards.eligibility import Assessor, eligibility_rows, title_for
+from civility.awards.eligibility.assessor import Assessor, eligibility_rows
+from civility.awards.eligibility.quotas import title_for
 from civility.awards.figures import model_counts
-from civility.awards.models import AwardDecision, AwardTitle, Movement, Nomination
+from civility.awards.models.catalogue import AwardTitle
+from civility.awards.models.decisions import AwardDecision
+from civility.awards.models.movements import Movement
+from civility.awards.models.nominations import Nomination
 from civility.core.api import JobAccepted, accepted
 from civility.core.api_lists import (
     Limit,
@@ -322,8 +326,9 @@ def title_list(
         )
     if not include_old:
         titles = titles.current()
-    titles = ordered(titles, ordering, TITLE_ORDERING, "catalogue")
-    return paginate(request, titles, limit=limit, offset=offset)
+    return paginate(
+        request, ordered(titles, ordering, TITLE_ORDERING, "catalogue"), limit=limit, offset=offset
+    )
 
 
 class EligibilityIn(InputSchema):
@@ -341,7 +346,11 @@ class EligibilityIn(InputSchema):
     )
 
 
-def _eligibility_scope(request: HttpRequest, title_id: int | None, unit_id: int):
+def _eligibility_scope(
+    request: HttpRequest, title_id: int | None, unit_id: int | None
+) -> tuple[AwardTitle | None, OrgUnit]:
+    """The title (if one is asked) and the unit assessed, both in the caller's scope; a
+    missing `unit_id` (unit_param refused it already) finds nothing."""
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
     if title_id is None:
         title = None
@@ -367,8 +376,12 @@ def eligibility(
     """Everyone (or, for a collective title, the unit and the units directly under it) with the
     computed verdict and one line per condition. A subtree too large to answer within a
     request (as on the page) answers 422: ask `POST /eligibility` for a background job."""
-    title, unit = _eligibility_scope(request, title_id, unit_param(unit, unit_id, required=True))
-    if actions.eligibility_in_background(unit):
+    found, assessed = _eligibility_scope(
+        request, title_id, unit_param(unit, unit_id, required=True)
+    )
+    if found is None:  # title_id is required here
+        raise Http404
+    if actions.eligibility_in_background(assessed):
         raise ValidationError(
             {
                 "unit": _(
@@ -378,12 +391,12 @@ def eligibility(
                 % {"count": format_number(actions.INLINE_ELIGIBILITY_OFFICIALS)}
             }
         )
-    title = title_for(unit, title.key, year) or title
-    rows = eligibility_rows(Assessor.for_unit(unit, year=year), unit, title)
+    title = title_for(assessed, found.key, year) or found
+    rows = eligibility_rows(Assessor.for_unit(assessed, year=year), assessed, title)
     return {
         "title_id": title.pk,
         "year": year,
-        "unit_id": unit.pk,
+        "unit_id": assessed.pk,
         "items": [row.as_dict() for row in rows],
     }
 
@@ -428,8 +441,13 @@ def nomination_list(
     if unit is not None:
         focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)
         nominations = nominations.filter(unit__path__startswith=focus.path)
-    nominations = ordered(nominations, ordering, NOMINATION_ORDERING, "-year")
-    return paginate(request, nominations, limit=limit, offset=offset, item=_nomination)
+    return paginate(
+        request,
+        ordered(nominations, ordering, NOMINATION_ORDERING, "-year"),
+        limit=limit,
+        offset=offset,
+        item=_nomination,
+    )
 
 
 @router.post("/nominations", response={201: NominationOut, **WRITE_ERRORS})
@@ -541,7 +559,7 @@ def model_count_list(
     unit_id: int | None = UnitIdAlias(),
 ):
     """Where good models live in a subtree, by category: started there and replicated there."""
-    unit = get_object_or_404(
+    focus = get_object_or_404(
         OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)
     )
     return [
@@ -553,5 +571,5 @@ def model_count_list(
             "places": c.places,
             "count_only": c.count_only,
         }
-        for c in model_counts(unit)
+        for c in model_counts(focus)
     ]

@@ -11,7 +11,7 @@ class AwardsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from civility.awards import models, policies  # noqa: F401 (declares the settings)
-        from civility.awards.actions import flag_awards_for_record
+        from civility.awards.actions.revocations import flag_awards_for_record
         from civility.conduct.actions import on_record_confirmed
 
         # Awards given for the period of a violation confirmed now are reviewed for revocation.

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from civility.awards.models import BaseSalary
+from civility.awards.models.catalogue import BaseSalary
 from civility.awards.policies import BONUS_ROUNDING_DECREE_152
 from civility.awards.rules import (
     DECREE_91_2017_ART_68,

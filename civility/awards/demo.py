@@ -19,14 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from civility.awards import actions
-from civility.awards.eligibility import title_for
-from civility.awards.models import (
-    AwardDecision,
-    GoodModel,
-    Movement,
-    Nomination,
-    ReviewHold,
-)
+from civility.awards.eligibility.quotas import title_for
+from civility.awards.models.decisions import AwardDecision
+from civility.awards.models.good_models import GoodModel
+from civility.awards.models.movements import Movement
+from civility.awards.models.nominations import Nomination, ReviewHold
 from civility.orgs.models import Official, OrgUnit, RoleAssignment, UnitKind
 from civility.orgs.scopes import Role
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from civility.awards.models import AwardDecision
+from civility.awards.models.decisions import AwardDecision
 from civility.core.exports import append_row, save_docx, save_xlsx
 from civility.core.i18n import format_number
 from civility.core.provenance import Provenance

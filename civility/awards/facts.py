@@ -10,9 +10,9 @@ Eligibility needs three kinds of fact about officials and units in a year:
   verification of a complaint);
 - corrective actions from inspections still open in a unit (civility.inspections).
 
-When an app is not installed (or its model is not there yet), the fact is `None`: eligibility
-then shows the condition as "unknown (source not available)" instead of guessing. A change on
-the other apps' side touches this module only.
+Each fact is read through the owning app's own QuerySet methods, imported like any other
+module (awards builds on evaluations, conduct and inspections; none of them imports awards).
+A change on the other apps' side touches this module only.
 """
 
 from __future__ import annotations
@@ -21,11 +21,17 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from civility.awards.models.nominations import ReviewHold
 from civility.awards.rules import Classification
+from civility.conduct.models import ViolationRecord
+from civility.evaluations.models import AnnualClassification
+from civility.inspections.models import CorrectiveAction
+from civility.orgs.models import OrgUnit
 
 # The evaluations app's levels, mapped to ours ("not_classified": worked under six months).
 NOT_CLASSIFIED = "not_classified"
@@ -52,32 +58,20 @@ class Pending:
 # --- Annual classification ---------------------------------------------------------------
 
 
-def _classification_model():
-    if not apps.is_installed("civility.evaluations"):
-        return None
-    try:
-        return apps.get_model("evaluations", "AnnualClassification")
-    except LookupError:
-        return None
-
-
-def _id_filter(official_ids):
+def _id_filter(official_ids: Iterable[int]) -> QuerySet[Any, int] | list[int]:
     """Ids to filter on: a queryset of officials' ids stays a subquery (a city's 150,000 ids
     as query parameters cost more to send and plan than the rows they fetch)."""
     return official_ids if isinstance(official_ids, QuerySet) else list(official_ids)
 
 
-def classifications(official_ids: Iterable[int], year: int) -> dict[int, str] | None:
+def classifications(official_ids: Iterable[int], year: int) -> dict[int, str]:
     """Each official's confirmed annual level for `year` (officials without a confirmed
-    classification are left out); None when the evaluations app is not available.
+    classification are left out).
 
     Reads `AnnualClassification.objects.confirmed()` and `final_level`, in bulk: the same
     rows as `civility.evaluations.models.classification_of(official, year)`."""
-    model = _classification_model()
-    if model is None:
-        return None
     rows = (
-        model.objects.confirmed()
+        AnnualClassification.objects.confirmed()
         .filter(official_id__in=_id_filter(official_ids), year=year)
         .exclude(final_level="")
         .order_by()
@@ -89,20 +83,11 @@ def classifications(official_ids: Iterable[int], year: int) -> dict[int, str] | 
 # --- Discipline (civility.conduct) -------------------------------------------------------
 
 
-def _conduct_available() -> bool:
-    return apps.is_installed("civility.conduct")
-
-
 def disciplines(
-    *, year: int, official_ids: Iterable[int] | None = None, unit=None
-) -> dict[int, list[Discipline]] | None:
+    *, year: int, official_ids: Iterable[int] | None = None, unit: OrgUnit | None = None
+) -> dict[int, list[Discipline]]:
     """Disciplinary decisions taken in `year` (by decision date: the conduct app's one
-    definition of "disciplined in year Y"), by official; None when the conduct app is not
-    available."""
-    if not _conduct_available():
-        return None
-    from civility.conduct.models import ViolationRecord
-
+    definition of "disciplined in year Y"), by official."""
     records = ViolationRecord.objects.disciplinary_decisions(
         year=year, officials=None if official_ids is None else _id_filter(official_ids)
     )
@@ -131,40 +116,27 @@ def pending_for_officials(
     official_ids: Iterable[int], *, on: datetime.date
 ) -> dict[int, list[Pending]]:
     """Open conduct records (reported or being verified) and recorded reviews, by official."""
-    from django.utils.translation import gettext as _
-
-    from civility.awards.models import ReviewHold
-
     ids = _id_filter(official_ids)
     result: dict[int, list[Pending]] = defaultdict(list)
-    if _conduct_available():
-        from civility.conduct.models import ViolationRecord
-
-        for record in ViolationRecord.objects.open().filter(official_id__in=ids):
-            result[record.official_id].append(
-                Pending(label=_("violation record being verified"), reference=record.number)
-            )
+    for record in ViolationRecord.objects.open().filter(official_id__in=ids):
+        result[record.official_id].append(
+            Pending(label=_("violation record being verified"), reference=record.number)
+        )
     for hold in ReviewHold.objects.active(on).filter(official_id__in=ids):
+        if hold.official_id is None:  # the filter keeps reviews of officials only
+            continue
         result[hold.official_id].append(
             Pending(label=str(hold.get_kind_display()).lower(), reference=hold.reference)
         )
     return dict(result)
 
 
-def pending_for_unit(unit, *, on: datetime.date) -> list[Pending]:
+def pending_for_unit(unit: OrgUnit, *, on: datetime.date) -> list[Pending]:
     """Reviews of the unit as a whole (not of one of its people)."""
-    from django.utils.translation import gettext as _
-
-    from civility.awards.models import ReviewHold
-
-    found: list[Pending] = []
-    if _conduct_available():
-        from civility.conduct.models import ViolationRecord
-
-        for record in ViolationRecord.objects.open().filter(unit=unit, official__isnull=True):
-            found.append(
-                Pending(label=_("violation record being verified"), reference=record.number)
-            )
+    found = [
+        Pending(label=_("violation record being verified"), reference=record.number)
+        for record in ViolationRecord.objects.open().filter(unit=unit, official__isnull=True)
+    ]
     for hold in ReviewHold.objects.active(on).filter(unit=unit, official__isnull=True):
         found.append(Pending(label=str(hold.get_kind_display()).lower(), reference=hold.reference))
     return found
@@ -180,13 +152,8 @@ class OpenAction:
     deadline: datetime.date
 
 
-def open_corrective_actions(unit) -> list[OpenAction] | None:
-    """Corrective actions not closed yet for the unit or any unit under it; None when the
-    inspections app is not available."""
-    if not apps.is_installed("civility.inspections"):
-        return None
-    from civility.inspections.models import CorrectiveAction
-
+def open_corrective_actions(unit: OrgUnit) -> list[OpenAction]:
+    """Corrective actions not closed yet for the unit or any unit under it."""
     actions = (
         CorrectiveAction.objects.not_closed()
         .filter(unit__path__startswith=unit.path)
@@ -197,12 +164,3 @@ def open_corrective_actions(unit) -> list[OpenAction] | None:
         OpenAction(description=a.description, unit_name=a.unit.display_name, deadline=a.deadline)
         for a in actions
     ]
-
-
-def source_status() -> dict[str, bool]:
-    """Which sources are available, for the pages to say so."""
-    return {
-        "classification": _classification_model() is not None,
-        "conduct": _conduct_available(),
-        "inspections": apps.is_installed("civility.inspections"),
-    }

@@ -11,10 +11,8 @@ from types import SimpleNamespace
 
 from django.db.models import Count, Q, Sum
 
-from civility.awards.models import (
-    Award,
-    AwardDecision,
-    DecisionSource,
+from civility.awards.models.decisions import Award, AwardDecision, DecisionSource
+from civility.awards.models.good_models import (
     GoodModel,
     ModelCategory,
     ModelStatus,
@@ -44,7 +42,7 @@ def model_counts(unit: OrgUnit, years: tuple[int, int] | None = None) -> list[Ca
     """Three grouped queries, whatever the size of the subtree. `years` (first, last) limits
     the count-only entries to those years; without it every year's entries are added up."""
     started = dict(
-        GoodModel.objects.filter(unit__path__startswith=unit.path)
+        GoodModel.objects.under(unit)
         .exclude(status=ModelStatus.STOPPED)
         .values_list("category")
         .annotate(n=Count("pk"))

@@ -8,22 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civility.awards.models import (
-    AwardTitle,
-    BaseSalary,
+from civility.awards.actions.decisions import PastAward
+from civility.awards.models.catalogue import AwardLevel, AwardTitle, BaseSalary, QuotaBase
+from civility.awards.models.decisions import RevocationGround
+from civility.awards.models.good_models import (
     GoodModel,
-    HoldKind,
     ModelCategory,
     ModelKind,
     ModelStatus,
-    Movement,
-    NominationStatus,
-    QuotaBase,
     Replication,
     ReplicationStatus,
-    RevocationGround,
-    VoteChoice,
 )
+from civility.awards.models.movements import Movement
+from civility.awards.models.nominations import HoldKind, Nomination, NominationStatus, VoteChoice
 from civility.core.listing import ListFilterForm
 from civility.orgs.forms import ImportForm
 from civility.orgs.models import Official, OrgUnit
@@ -278,7 +275,9 @@ class NominationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
-    files = MultipleFileField(label=_("Evidence files"), required=False)
+    # A declared field: the form's metaclass moves it into base_fields, so it never shadows
+    # Form.files (the uploaded files), which is what the stubs compare it with.
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]
 
     def clean_links(self) -> tuple[str, ...]:
         return _links(self.cleaned_data["links"])
@@ -306,7 +305,7 @@ class DecisionForm(forms.Form):
     )
     nominations = forms.ModelMultipleChoiceField(
         label=_("Recommended nominations"),
-        queryset=None,
+        queryset=Nomination.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
     movement = forms.ModelChoiceField(
@@ -393,8 +392,6 @@ class GoodModelForm(forms.ModelForm):
 
 
 class ModelStatusForm(forms.Form):
-    from civility.awards.models import AwardLevel, ModelStatus
-
     status = forms.ChoiceField(label=_("Status"), choices=ModelStatus.choices)
     recognised_on = forms.DateField(label=_("Recognised on"), widget=DATE, required=False)
     recognised_by = forms.CharField(label=_("Recognised by"), max_length=300, required=False)
@@ -434,7 +431,7 @@ class HonourFilterForm(forms.Form):
 
 
 class NominationFilterForm(ListFilterForm):
-    SORTS = {
+    SORTS: dict[str, tuple[str, ...]] = {
         "year": ("year",),
         "nominee": ("official__full_name", "unit__name"),
         "title": ("title__name",),
@@ -479,7 +476,7 @@ class GoodModelFilterForm(ListFilterForm):
     """Good models owned in a unit's subtree, or replicated there."""
 
     period_field = "started_on"
-    SORTS = {
+    SORTS: dict[str, tuple[str, ...]] = {
         "name": ("name",),
         "started": ("started_on",),
         "category": ("category",),
@@ -588,9 +585,7 @@ class PastDecisionForm(forms.Form):
                 data["year"] = data["decided_on"].year
         return data
 
-    def awards(self) -> list:
-        from civility.awards.actions import PastAward
-
+    def awards(self) -> list[PastAward]:
         data = self.cleaned_data
         return [PastAward(data["collective_title"], unit=u) for u in data["units"]] + [
             PastAward(data["individual_title"], official=o) for o in data["officials"]

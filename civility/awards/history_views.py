@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from civility.awards import actions, history
 from civility.awards.forms import PastDecisionForm, PastDecisionImportForm
 from civility.awards.models import DECIDER_ROLES, AwardTitle, Movement
-from civility.awards.views import _add_errors, _focus
+from civility.core.forms import add_errors
 from civility.orgs.access import for_roles
+from civility.orgs.context_processors import focus_unit
 from civility.orgs.imports import ImportResult
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
@@ -44,7 +45,7 @@ def past_decision_create(request: HttpRequest) -> HttpResponse:
         titles=AwardTitle.objects.visible_to(request.user).filter(
             Q(valid_to__isnull=True) | Q(rule_set="law-2003")
         ),
-        initial={"unit": _focus(request, DECIDER_ROLES)},
+        initial={"unit": focus_unit(request, DECIDER_ROLES)},
     )
     for name in ("unit", "units"):
         form.fields[name].widget.narrow(role=DECIDER_ROLES, dated_by="decided_on")
@@ -64,7 +65,7 @@ def past_decision_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Earlier decision recorded for the archive."))
             return redirect(decision)
@@ -91,7 +92,7 @@ def past_decision_import(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         units=_deciding_units(request.user).current(),
-        initial={"unit": _focus(request, DECIDER_ROLES)},
+        initial={"unit": focus_unit(request, DECIDER_ROLES)},
     )
     form.fields["unit"].widget.narrow(role=DECIDER_ROLES)
     job = result = None

@@ -256,15 +256,16 @@ def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> Mo
                 sheet.error(number, "recognised_by", _("a recognised model needs the decision"))
         if len(sheet.errors) > errors_before or unit is None:
             continue
-        key = (unit.pk, normalize(data["name"]))
-        if key in seen:
+        same = (unit.pk, normalize(data["name"]))
+        if same in seen:
             sheet.error(
                 number,
                 "name",
-                _("the same model of the same unit is already in row %(row)s") % {"row": seen[key]},
+                _("the same model of the same unit is already in row %(row)s")
+                % {"row": seen[same]},
             )
             continue
-        seen[key] = number
+        seen[same] = number
         if (unit.pk, data["name"].strip()) in existing:
             sheet.warning(number, "name", _("already recorded for this unit; left as it is"))
             plan.result.unchanged += 1

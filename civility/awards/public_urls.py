@@ -1,9 +1,9 @@
 from django.urls import path
 
-from civility.awards import views
+from civility.awards.views import decisions as decision_views
 
 app_name = "awards_public"
 
 urlpatterns = [
-    path("", views.honour_board, name="honour_board"),
+    path("", decision_views.honour_board, name="honour_board"),
 ]

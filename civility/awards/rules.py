@@ -100,7 +100,7 @@ class Classification(models.TextChoices):
     NOT_COMPLETED = "not_completed", _("Did not complete tasks")
 
 
-CLASSIFICATION_RANK = {
+CLASSIFICATION_RANK: dict[str, int] = {
     Classification.NOT_COMPLETED: 1,
     Classification.COMPLETED: 2,
     Classification.GOOD: 3,

@@ -10,21 +10,35 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from procrastinate.contrib.django import app
 
-from civility.awards.actions import flag_awards_for_confirmed_records
-from civility.core import jobs
+from civility.awards import history, model_import
+from civility.awards.actions.revocations import flag_awards_for_confirmed_records
+from civility.awards.eligibility.assessor import Assessor, eligibility_rows
+from civility.awards.eligibility.quotas import title_for
+from civility.awards.models.catalogue import AwardTitle
+from civility.core import exports, jobs
 from civility.core.i18n import format_number
 from civility.core.models import Job
+from civility.core.provenance import Provenance
 from civility.orgs.imports.stored import run_stored_import
+from civility.orgs.models import OrgUnit
 
 
 @app.periodic(cron="15 6 * * *")  # every day at 06:15 (server time zone)
 @app.task(queue="reminders", name="awards.flag_awards_for_revocation", queueing_lock="awd-rev")
 def flag_awards_for_revocation_daily(timestamp: int) -> int:
     return flag_awards_for_confirmed_records()
+
+
+def _unit_of(job: Job) -> OrgUnit:
+    """The unit the job works on: the actions that queue these jobs always name one."""
+    if job.unit is None:
+        raise ValueError(f"Job {job.pk} ({job.kind}) names no unit.")
+    return job.unit
 
 
 @jobs.runner("awards.eligibility")
@@ -34,16 +48,11 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
     sheet per title of an .xlsx (the page) or one entry per title of a .json (the API). The
     facts are loaded once for every title (one Assessor); each title's rows are written, then
     dropped, before the next is assessed."""
-    from django.core.files.base import ContentFile
-
-    from civility.awards.eligibility import Assessor, eligibility_rows, title_for
-    from civility.awards.models import AwardTitle
-
-    unit, year = job.unit, job.params["year"]
-    titles = AwardTitle.objects.for_unit(unit).current().order_by("recipient", "level", "key")
+    unit, year = _unit_of(job), job.params["year"]
+    current = AwardTitle.objects.for_unit(unit).current().order_by("recipient", "level", "key")
     if job.params.get("title"):
-        titles = titles.filter(pk=job.params["title"])
-    titles = [title_for(unit, title.key, year) or title for title in titles]
+        current = current.filter(pk=job.params["title"])
+    titles = [title_for(unit, title.key, year) or title for title in current]
     progress.start(len(titles) + 1, _("Reading the facts of the year"))
     assessor = Assessor.for_unit(unit, year=year)
     progress.advance(1)
@@ -66,18 +75,16 @@ def eligibility_job(job: Job, progress: jobs.Progress) -> None:
 @jobs.runner("awards.import_good_models")
 def import_good_models_job(job: Job, progress: jobs.Progress) -> None:
     """Register every good model of the stored file, or none."""
-    from civility.awards import model_import
-
     run_stored_import(
-        job, progress, partial(model_import.import_good_models, actor=job.owner, root=job.unit)
+        job,
+        progress,
+        partial(model_import.import_good_models, actor=job.owner, root=_unit_of(job)),
     )
 
 
 @jobs.runner("awards.import_past_decisions")
 def import_past_decisions_job(job: Job, progress: jobs.Progress) -> None:
     """Record every earlier decision of the stored file, or none (civility.awards.history)."""
-    from civility.awards import history
-
     decisions = []
 
     def record(**kwargs):
@@ -133,8 +140,6 @@ class _SheetLists:
         self.workbook.remove(self.workbook.active)
 
     def add(self, title, rows) -> None:
-        from civility.core import exports
-
         sheet = self.workbook.create_sheet(f"{len(self.workbook.sheetnames) + 1}. {title.key}"[:31])
         exports.append_row(sheet, [title.display_name, self.year])
         exports.append_row(sheet, [_("Nominee"), _("Unit"), _("Result"), _("Reasons")])
@@ -163,9 +168,6 @@ class _SheetLists:
             )
 
     def finish(self) -> bytes:
-        from civility.core import exports
-        from civility.core.provenance import Provenance
-
         provenance = Provenance.start(
             title=self.job.title,
             filters=[(_("Unit"), self.unit.display_name), (_("Year"), self.year)],

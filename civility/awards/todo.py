@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
-from civility.awards.models import Nomination, NominationStatus
+from civility.awards.models.nominations import Nomination, NominationStatus
 from civility.core.todo import TodoItem
 from civility.orgs.scopes import Role, scope_of
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from civility.awards import actions
+from civility.awards.actions import nominations as nominations_actions
 from tests.awards.conftest import YEAR, title
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_eligibility_job_answers_202_and_writes_the_same_verdicts_as_json(
 
 
 def test_a_subtree_too_large_for_a_request_is_sent_to_the_job(client, cast, catalogue, monkeypatch):
-    monkeypatch.setattr(actions, "INLINE_ELIGIBILITY_OFFICIALS", 0)
+    monkeypatch.setattr(nominations_actions, "INLINE_ELIGIBILITY_OFFICIALS", 0)
     client.force_login(cast.a.head)
     asked = {"title_id": title("advanced-worker").pk, "year": YEAR, "unit_id": cast.a.ward.pk}
 

@@ -74,16 +74,6 @@ def test_not_classified_official_does_not_qualify(cast, catalogue, classify):
     assert "not classified" in line(result, "classification").text
 
 
-def test_without_evaluations_source_the_condition_is_unknown(cast, catalogue, monkeypatch):
-    from civility.awards import facts
-
-    monkeypatch.setattr(facts, "classifications", lambda ids, year: None)
-    result = assess(cast.a.official, "advanced-worker")
-    assert line(result, "classification").status == Status.UNAVAILABLE
-    assert "source is not available" in line(result, "classification").text
-    assert result.verdict == Verdict.INCOMPLETE
-
-
 # --- Reviews in progress ---------------------------------------------------------------
 
 

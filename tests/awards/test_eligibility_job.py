@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from civility.awards import actions
+from civility.awards.actions import nominations as nominations_actions
 from civility.core import jobs
 from civility.core.models import Job, JobStatus
 from tests.awards.conftest import YEAR, title
@@ -24,7 +24,7 @@ def media(settings, tmp_path):
 def test_a_large_subtree_gets_its_list_from_a_job_as_a_spreadsheet(
     client, cast, catalogue, classify, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(actions, "INLINE_ELIGIBILITY_OFFICIALS", 0)
+    monkeypatch.setattr(nominations_actions, "INLINE_ELIGIBILITY_OFFICIALS", 0)
     classify(cast.a.official, "good")
     worker = title("advanced-worker", YEAR)
     client.force_login(cast.city_coordinator)

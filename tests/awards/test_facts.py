@@ -42,12 +42,6 @@ def test_confirmed_classifications_are_read_from_evaluations(cast):
     assert found == {cast.a.official.pk: "good"}
 
 
-def test_classification_source_missing_is_reported_as_none(cast, monkeypatch):
-    monkeypatch.setattr(facts, "_classification_model", lambda: None)
-    assert facts.classifications([cast.a.official.pk], 2025) is None
-    assert facts.source_status()["classification"] is False
-
-
 def test_disciplines_read_confirmed_conduct_records(cast, discipline):
     record = discipline(cast.a.official, form="warning")
     found = facts.disciplines(year=2025, official_ids=[cast.a.official.pk])

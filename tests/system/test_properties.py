@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from PIL import Image
 
-from civility.awards import eligibility
+from civility.awards.eligibility import quotas
 from civility.awards.models import Quota, QuotaBase
 from civility.core import photos
 from civility.core.exports import FORMULA_STARTS, append_row, csv_row
@@ -157,7 +157,7 @@ def test_a_quota_limit_is_the_tightest_of_its_count_and_its_share(
     assume(max_count is not None or max_percent is not None)
     counted = SimpleNamespace(count=lambda: members)
     monkeypatch_module.setattr(
-        eligibility.Official,
+        quotas.Official,
         "objects",
         SimpleNamespace(under=lambda unit: SimpleNamespace(active=lambda: counted)),
     )
@@ -167,7 +167,7 @@ def test_a_quota_limit_is_the_tightest_of_its_count_and_its_share(
         max_percent=max_percent,
         percent_of=QuotaBase.MEMBERS,
     )
-    limit = eligibility.quota_limit(quota, 2025)
+    limit = quotas.quota_limit(quota, 2025)
     share = math.floor(members * max_percent / 100) if max_percent is not None else None
     assert limit == min(x for x in (max_count, share) if x is not None)
     assert 0 <= limit <= members or max_percent is None

@@ -1,0 +1,105 @@
+"""Workflows for movements, the title catalogue, nominations, the board's review, decisions,
+the honour board and good models, one submodule per sub-domain. Views, the API and the demo
+call these; they check permission, validate, write in one transaction and audit
+(`acting_as`). Every name stays importable from here; code inside awards imports from the
+submodule."""
+
+from civility.awards.actions.access import (
+    can_decide,
+    can_manage,
+    can_manage_catalogue,
+    can_propose,
+    can_read,
+    can_vote,
+    ensure_allowed,
+)
+from civility.awards.actions.catalogue import (
+    TITLE_FIELDS,
+    create_title,
+    delete_quota,
+    end_review_hold,
+    load_award_catalogue,
+    record_review_hold,
+    revise_title,
+    set_quota,
+)
+from civility.awards.actions.decisions import (
+    PastAward,
+    movement_problem,
+    past_award_problem,
+    past_decision_problems,
+    record_decision,
+    record_earlier_decision,
+    set_honour_consent,
+)
+from civility.awards.actions.good_models import (
+    change_model_status,
+    register_good_model,
+    replicate_model,
+)
+from civility.awards.actions.nominations import (
+    INLINE_ELIGIBILITY_OFFICIALS,
+    assess_nominee,
+    cast_vote,
+    close_review,
+    create_movement,
+    eligibility_in_background,
+    not_a_labour_collective,
+    propose_nomination,
+    register_for_movement,
+    request_eligibility,
+    withdraw_nomination,
+)
+from civility.awards.actions.revocations import (
+    decide_revocation_review,
+    flag_awards_for_confirmed_records,
+    flag_awards_for_record,
+    open_revocation_review,
+    record_bonus_recovery,
+    revocation_rule,
+)
+
+__all__ = [
+    "INLINE_ELIGIBILITY_OFFICIALS",
+    "PastAward",
+    "TITLE_FIELDS",
+    "assess_nominee",
+    "can_decide",
+    "can_manage",
+    "can_manage_catalogue",
+    "can_propose",
+    "can_read",
+    "can_vote",
+    "cast_vote",
+    "change_model_status",
+    "close_review",
+    "create_movement",
+    "create_title",
+    "decide_revocation_review",
+    "delete_quota",
+    "eligibility_in_background",
+    "end_review_hold",
+    "ensure_allowed",
+    "flag_awards_for_confirmed_records",
+    "flag_awards_for_record",
+    "load_award_catalogue",
+    "movement_problem",
+    "not_a_labour_collective",
+    "open_revocation_review",
+    "past_award_problem",
+    "past_decision_problems",
+    "propose_nomination",
+    "record_bonus_recovery",
+    "record_decision",
+    "record_earlier_decision",
+    "record_review_hold",
+    "register_for_movement",
+    "register_good_model",
+    "replicate_model",
+    "request_eligibility",
+    "revise_title",
+    "revocation_rule",
+    "set_honour_consent",
+    "set_quota",
+    "withdraw_nomination",
+]

@@ -1,0 +1,105 @@
+"""Pages for movements, the title catalogue, eligibility, nominations, the board, decisions,
+the public honour board and good models.
+
+Every fetch is scoped (`visible_to(user)`): anything outside the user's scope is a 404; in
+scope but not allowed is a 403 (PermissionDenied from the actions).
+One submodule per sub-domain (`common` holds what they share); every view stays importable
+from here, and the URL configurations name the submodule."""
+
+from civility.awards.views.catalogue import (
+    base_salary_edit,
+    base_salary_list,
+    hold_end,
+    hold_list,
+    quota_create,
+    quota_delete,
+    title_create,
+    title_detail,
+    title_edit,
+    title_list,
+    title_seed,
+)
+from civility.awards.views.decisions import (
+    award_detail,
+    decision_create,
+    decision_detail,
+    decision_docx,
+    decision_list,
+    decision_xlsx,
+    honour_board,
+    honour_consent,
+    my_awards,
+    revocation_decide,
+    revocation_list,
+    revocation_open,
+    revocation_recovery,
+)
+from civility.awards.views.good_models import (
+    model_create,
+    model_detail,
+    model_list,
+    model_replicate,
+    model_status,
+)
+from civility.awards.views.movements import (
+    movement_create,
+    movement_detail,
+    movement_list,
+    movement_register,
+)
+from civility.awards.views.nominations import (
+    eligibility,
+    eligibility_job,
+    evidence_file,
+    nomination_close,
+    nomination_create,
+    nomination_detail,
+    nomination_list,
+    nomination_vote,
+    nomination_withdraw,
+)
+
+__all__ = [
+    "award_detail",
+    "base_salary_edit",
+    "base_salary_list",
+    "decision_create",
+    "decision_detail",
+    "decision_docx",
+    "decision_list",
+    "decision_xlsx",
+    "eligibility",
+    "eligibility_job",
+    "evidence_file",
+    "hold_end",
+    "hold_list",
+    "honour_board",
+    "honour_consent",
+    "model_create",
+    "model_detail",
+    "model_list",
+    "model_replicate",
+    "model_status",
+    "movement_create",
+    "movement_detail",
+    "movement_list",
+    "movement_register",
+    "my_awards",
+    "nomination_close",
+    "nomination_create",
+    "nomination_detail",
+    "nomination_list",
+    "nomination_vote",
+    "nomination_withdraw",
+    "quota_create",
+    "quota_delete",
+    "revocation_decide",
+    "revocation_list",
+    "revocation_open",
+    "revocation_recovery",
+    "title_create",
+    "title_detail",
+    "title_edit",
+    "title_list",
+    "title_seed",
+]

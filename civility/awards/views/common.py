@@ -1,0 +1,66 @@
+"""What the awards pages share: the units a form offers, its pickers narrowed to them, the
+year asked, an error in one sentence."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from civility.awards.models.catalogue import AwardTitle
+from civility.core.http import AuthenticatedRequest
+from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.scopes import scope_of
+
+PAGE_SIZE = 50
+# Too many to offer in a drop-down; they are reached through their commune.
+SMALL_UNITS = (UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP, UnitKind.COUNTER)
+
+
+def narrow_pickers(form, roles: tuple[str, ...], *, small: bool = False, focus=None):
+    """Let the form's pickers search what its fields hold: units as
+    `choosable_units(user, roles, small=small)` gives them, officials of the focus unit's
+    subtree."""
+    kinds = None if small else [kind for kind in UnitKind.values if kind not in SMALL_UNITS]
+    form.fields["unit"].widget.narrow(role=roles, kind=kinds)
+    for name in ("official", "authors"):
+        if focus is not None and name in form.fields:
+            form.fields[name].widget.narrow(under=focus)
+    return form
+
+
+def choosable_units(user, roles: tuple[str, ...], *, small: bool = False, former: bool = False):
+    """Units the user may choose with `roles`: today's, or with `former` those that ended
+    too (for a form that checks the unit against its record's date)."""
+    units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles))
+    if not former:
+        units = units.current()
+    if not small:
+        units = units.exclude(kind__in=SMALL_UNITS)
+    return units.order_by("path")
+
+
+def year_asked(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year - (1 if timezone.localdate().month < 10 else 0)
+
+
+def error_message(form, error: ValidationError | None = None) -> str:
+    if error is not None:
+        return " ".join(error.messages)
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(message) for message in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+def visible_title(request: AuthenticatedRequest, pk: int | str) -> AwardTitle:
+    """The title `pk` (a number, or as the query string gives it) in the user's scope."""
+    return get_object_or_404(
+        AwardTitle.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
