@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
-from civility.codes import actions, reports
+from civility.codes import actions, figures
 from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
 from civility.core.api_lists import Limit, Offset, PageBase, paginate, property_examples
 from civility.core.schemas import Message, ValidationMessage
@@ -207,7 +207,7 @@ def campaign_completion(request: HttpRequest, campaign_id: int, unit: int | None
         if focus is None:
             raise Http404
     officials = campaign.officials().visible_to(request.user)
-    whole, rows = reports.completion(campaign, officials, focus)
+    whole, rows = figures.completion(campaign, officials, focus)
     return {
         "campaign_id": campaign.pk,
         "unit_id": focus.pk,

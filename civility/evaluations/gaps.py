@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from civility.codes import reports as code_reports
+from civility.codes import figures as code_figures
 from civility.codes.models import Commitment, DisseminationActivity
 from civility.evaluations import figures as evaluation_figures
 from civility.evaluations.models import Evaluation
@@ -100,12 +100,12 @@ def _task_rows(user, focus, start, end) -> list[dict]:
 
 def _commitment_rows(user, focus, start, end) -> list[dict]:
     records = Commitment.objects.visible_to(user).under(focus)
-    return code_reports.commitment_gaps(records, start=start, end=end)
+    return code_figures.commitment_gaps(records, start=start, end=end)
 
 
 def _dissemination_rows(user, focus, start, end) -> list[dict]:
     records = DisseminationActivity.objects.visible_to(user).under(focus)
-    return code_reports.self_assessment_gaps(records, start=start, end=end)
+    return code_figures.self_assessment_gaps(records, start=start, end=end)
 
 
 SOURCES: tuple[Source, ...] = (

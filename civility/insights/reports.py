@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from civility.awards.figures import CategoryCount, DecisionCounts, decision_counts, model_counts
-from civility.codes import reports as code_reports
+from civility.codes import figures as code_figures
 from civility.codes.models import DisseminationActivity
 from civility.conduct.figures import Figures as ConductFigures
 from civility.conduct.figures import conduct_figures
@@ -59,7 +59,7 @@ class ReportFigures:
     entry: CultureIndex | None  # the unit's index, None before it is computed
     components: tuple[ComponentLine, ...]
     ranking: tuple[RankRow, ...]  # the units under it
-    dissemination: dict[str, Any]  # codes.reports.dissemination_summary
+    dissemination: dict[str, Any]  # codes.figures.dissemination_summary
     inspections: inspection_figures.Progress
     inspection_units: tuple[
         dict[str, Any], ...
@@ -96,7 +96,7 @@ def report_figures(unit: OrgUnit, period: Period) -> ReportFigures:
         entry=entry,
         components=tuple(insight_figures.component_lines(entry, unit, period)),
         ranking=tuple(insight_figures.children_ranked(unit, period)),
-        dissemination=code_reports.dissemination_summary(
+        dissemination=code_figures.dissemination_summary(
             DisseminationActivity.objects.under(unit).between(start, end)
         ),
         inspections=inspection_figures.progress(inspections),

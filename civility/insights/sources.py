@@ -4,7 +4,7 @@ Each index component is counted here as a numerator and a denominator per unit (
 record belongs to, not yet its ancestors), for a period. The rollup job (`rollups.py`)
 expands these counts up the tree. Reads go through each app's own QuerySet methods and
 figures modules; where a figure exists there only for one subtree at a time (e.g.
-`codes.reports.completion`, `conduct.figures.conduct_figures`), the same rule is applied
+`codes.figures.completion`, `conduct.figures.conduct_figures`), the same rule is applied
 here to every unit at once in one grouped query, so that a city-wide rollup stays a
 handful of queries. Each such place names the figure it mirrors. (A periodic report's
 figures of one subtree are read by `reports.report_figures`.)
@@ -252,7 +252,7 @@ def violations(start: datetime.date, end: datetime.date, today: datetime.date) -
 
 def commitment_completion(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Officials who signed, out of officials asked, for campaigns whose deadline falls in
-    the period: codes.reports.completion() for each campaign, bucketed by official's unit."""
+    the period: codes.figures.completion() for each campaign, bucketed by official's unit."""
     counts: Counts = {}
     campaigns = CommitmentCampaign.objects.filter(deadline__gte=start, deadline__lte=end)
     for campaign in campaigns.select_related("unit"):
@@ -272,7 +272,7 @@ def commitment_completion(start: datetime.date, end: datetime.date, today: datet
 def dissemination(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Public places likely to see bad behaviour (codes.models.RISKY_PLACE_KINDS) reached by
     at least one dissemination activity in the period, out of all such places
-    (the complement of codes.reports.places_not_reached)."""
+    (the complement of codes.figures.places_not_reached)."""
     reached = DisseminationActivity.objects.filter(
         place=OuterRef("pk"), held_on__gte=start, held_on__lte=end
     )
@@ -350,8 +350,8 @@ def self_assessment(start: datetime.date, end: datetime.date, today: datetime.da
     the period (approved evaluations, verified progress reports, paper signatures and
     dissemination reports: each app's selector, as on evaluations.gaps' page), 100 minus
     the absolute gap in points, summed, over the number of records."""
-    from civility.codes.reports import commitment_gaps
-    from civility.codes.reports import self_assessment_gaps as dissemination_gaps
+    from civility.codes.figures import commitment_gaps
+    from civility.codes.figures import self_assessment_gaps as dissemination_gaps
     from civility.evaluations.figures import self_assessment_gaps as evaluation_gaps
     from civility.programmes.figures import self_assessment_gaps as progress_gaps
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from civility.codes import reports
+from civility.codes import figures
 from civility.codes.actions import record_activity, verify_activity
 from civility.codes.models import ActivityKind, DisseminationActivity, TargetGroup
 from tests.factories import pdf_bytes
@@ -107,12 +107,12 @@ def test_selector_gives_the_confirmed_share_per_unit_and_month(cast):
     activity_of(cast.a, reached=80)  # not verified: not counted
     earlier = activity_of(cast.b, held_on=datetime.date(2026, 5, 2), reached=0)
     verify_activity(actor=cast.city_coordinator, activity=earlier, reached=0)
-    rows = {row["unit_id"]: row for row in reports.self_assessment_gaps()}
+    rows = {row["unit_id"]: row for row in figures.self_assessment_gaps()}
     assert rows[cast.a.ward.pk]["month"] == datetime.date(2026, 6, 1)
     assert rows[cast.a.ward.pk]["n"] == 2
     assert rows[cast.a.ward.pk]["self_sum"] == Decimal(200)
     assert rows[cast.a.ward.pk]["verified_sum"] == Decimal(125)
     assert rows[cast.a.ward.pk]["abs_gap_sum"] == Decimal(75)
     assert rows[cast.b.ward.pk]["abs_gap_sum"] == 0
-    june = reports.self_assessment_gaps(start=datetime.date(2026, 6, 1))
+    june = figures.self_assessment_gaps(start=datetime.date(2026, 6, 1))
     assert [row["unit_id"] for row in june] == [cast.a.ward.pk]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from civility.codes import reports
+from civility.codes import figures
 from civility.codes.actions import (
     record_paper_commitment,
     sign_commitment,
@@ -100,7 +100,7 @@ def test_selector_counts_sheets_that_hold_per_unit_and_month(cast, campaign):
     paper(cast, campaign, "Phạm Văn Chờ")  # not verified: not counted
     verify_commitment(actor=cast.city_coordinator, commitment=held, confirmed=True)
     verify_commitment(actor=cast.city_coordinator, commitment=failed, confirmed=False, note="x")
-    [row] = reports.commitment_gaps()
+    [row] = figures.commitment_gaps()
     assert row["unit_id"] == cast.a.department.pk
     assert row["month"] == timezone.localdate().replace(day=1)
     assert (row["n"], row["self_sum"], row["verified_sum"], row["abs_gap_sum"]) == (

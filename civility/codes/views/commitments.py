@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civility.codes import actions, reports
+from civility.codes import actions, figures
 from civility.codes.forms import (
     CampaignForm,
     PaperCommitmentForm,
@@ -102,7 +102,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     focus = _focus(request, campaign)
     officials = campaign.officials().visible_to(request.user)
-    whole, rows = reports.completion(campaign, officials, focus)
+    whole, rows = figures.completion(campaign, officials, focus)
     unsigned = (
         officials.filter(unit__path__startswith=focus.path)
         .exclude(commitments__campaign=campaign)

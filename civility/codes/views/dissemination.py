@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civility.codes import actions, reports
+from civility.codes import actions, figures
 from civility.codes.forms import (
     ActivityForm,
     SummaryForm,
@@ -166,10 +166,10 @@ def dissemination_summary(request: AuthenticatedRequest) -> HttpResponse:
         activities = (
             DisseminationActivity.objects.visible_to(request.user).under(unit).between(start, end)
         )
-        summary = reports.dissemination_summary(activities)
+        summary = figures.dissemination_summary(activities)
         months = (form.cleaned_data.get("months") if form.is_bound else None) or 6
-        since = reports.months_before(timezone.localdate(), months)
-        not_reached = reports.places_not_reached(
+        since = figures.months_before(timezone.localdate(), months)
+        not_reached = figures.places_not_reached(
             Place.objects.visible_to(request.user).filter(unit__path__startswith=unit.path),
             since=since,
         )[:500]
