@@ -26,13 +26,15 @@ from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as, anonymously
 from civility.core.receipts import new_secret, secret_matches
 from civility.feedback import conf
-from civility.feedback.models import STAFF_ROLES, ServiceRating, new_receipt
-from civility.feedback.trust_models import (
+from civility.feedback.models import (
+    STAFF_ROLES,
     CaseEvidence,
     CaseStatus,
     CaseStep,
     FollowUpCase,
+    ServiceRating,
     StepKind,
+    new_receipt,
 )
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import Role, scope_of

@@ -27,17 +27,15 @@ from civility.feedback.models import (
     RATED_UNIT_KINDS,
     STAFF_ROLES,
     AssistanceCall,
-    Channel,
-    RatingDay,
-    ServiceRating,
-)
-from civility.feedback.trust_models import (
     CallEscalation,
+    Channel,
     CounterSession,
     EscalationStep,
     FlagKind,
     FlagOutcome,
+    RatingDay,
     RatingFlag,
+    ServiceRating,
     SessionCounter,
     TrustCursor,
 )

@@ -22,8 +22,8 @@ from civility.core import receipts
 from civility.core.files import serve
 from civility.feedback import cases, throttle, trust
 from civility.feedback.forms import SecretForm
-from civility.feedback.models import RATED_UNIT_KINDS
-from civility.feedback.trust_models import (
+from civility.feedback.models import (
+    RATED_UNIT_KINDS,
     CaseEvidence,
     CaseStatus,
     CounterSession,

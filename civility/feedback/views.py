@@ -58,10 +58,10 @@ from civility.feedback.models import (
     PublicReport,
     ReportChannel,
     SessionCounter,
+    answers,
     bell_paths,
 )
 from civility.feedback.scales import current_scale
-from civility.feedback.service_models import answers
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, Place
 from civility.orgs.scopes import MANAGER_ROLES, scope_of

@@ -21,8 +21,7 @@ from civility.feedback.actions import (
     raise_assistance_call,
     resolve_call,
 )
-from civility.feedback.models import AssistanceCall, CallEscalation
-from civility.feedback.trust_models import EscalationStep
+from civility.feedback.models import AssistanceCall, CallEscalation, EscalationStep
 from civility.orgs.scopes import Role
 from tests.factories import make_user
 

@@ -28,9 +28,14 @@ from django.utils.translation import ngettext
 from civility.core.clients import client_network
 from civility.core.i18n import format_number
 from civility.feedback import actions, conf, throttle
-from civility.feedback.models import PublicReport, ReportCategory, ReportChannel
+from civility.feedback.models import (
+    AttributeType,
+    PublicReport,
+    ReportAttribute,
+    ReportCategory,
+    ReportChannel,
+)
 from civility.feedback.open311.formats import error, render
-from civility.feedback.service_models import AttributeType, ReportAttribute
 from civility.orgs.models import Place
 
 LISTS = (AttributeType.SINGLE, AttributeType.MULTI)
