@@ -364,10 +364,7 @@ def stream_view(request: HttpRequest) -> HttpResponse:
     the reverse proxy routes this path to the ASGI process (civility/feedback/asgi.py), so
     sync workers are never held by a stream; set FEEDBACK_STREAM_WSGI=true to allow it
     under WSGI anyway."""
-    allowed = getattr(settings, "FEEDBACK_STREAM_WSGI", None)
-    if allowed is None:
-        allowed = settings.DEBUG or conf._get("FEEDBACK_STREAM_WSGI", "").lower() == "true"
-    if not allowed:
+    if not conf.stream_under_wsgi():
         return HttpResponse(_("The event stream is served by the ASGI process."), status=503)
     grant = stream.read_token(request.GET.get("t", ""))
     if grant is None:
