@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civility.core import receipts
 from civility.core.files import serve
+from civility.core.forms import add_errors
 from civility.feedback import cases, throttle, trust
 from civility.feedback.forms import SecretForm
 from civility.feedback.models import (
@@ -264,8 +265,7 @@ def case_public(request: HttpRequest, code: str) -> HttpResponse:
                     comment=request.POST.get("comment", ""),
                 )
             except ValidationError as exc:
-                field = next(iter(exc.message_dict)) if hasattr(exc, "error_dict") else None
-                form.add_error(field if field in form.fields else None, exc.messages)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Thank you for your answer."))
                 return redirect(case.get_public_url())

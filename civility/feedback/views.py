@@ -34,6 +34,7 @@ from civility.core import receipts
 from civility.core.audit import log_reads
 from civility.core.clients import client_network
 from civility.core.files import extension_of, serve
+from civility.core.forms import add_errors
 from civility.core.listing import paginate
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
@@ -147,8 +148,7 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 _throttled(request, exc, "feedback/counter_feedback.html", context), new_cookie
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             thanks = {
                 "counter": counter,
@@ -196,8 +196,7 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
                 _throttled(request, exc, "feedback/dossier_rating.html", context), new_cookie
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             thanks = {
                 "counter": counter,
@@ -262,6 +261,7 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
                 _throttled(request, exc, "feedback/report_form.html", context), new_cookie
             )
         except ValidationError as exc:
+            # Not core.forms.add_errors: the form names the action's `photo` photo_upload.
             for name, errors in exc.message_dict.items():
                 target = "photo_upload" if name == "photo" else name
                 form.add_error(target if target in form.fields else None, errors)
@@ -339,7 +339,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
                     report=report, secret=form.cleaned_data["secret"], satisfied=answer == "yes"
                 )
             except ValidationError as exc:
-                form.add_error("secret" if hasattr(exc, "error_dict") else None, exc.messages)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Thank you for your answer."))
                 return redirect("feedback:receipt", report.receipt)

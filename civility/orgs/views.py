@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core import todo
+from civility.core.forms import add_errors
 from civility.core.listing import paginate
 from civility.core.models import AuditEvent
 from civility.feedback.front_door import public_home
@@ -260,7 +261,7 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             update_official(actor=request.user, official=official, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The official's record was saved."))
             return redirect(official)
@@ -284,7 +285,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
         try:
             official = create_official(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The official was added."))
             return redirect(official)
@@ -323,8 +324,7 @@ def unit_policies(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 set_policy(actor=request.user, unit=unit, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The setting was recorded."))
                 return redirect("orgs:unit_policies", pk=unit.pk)

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import UnitAudited
 from civility.feedback import conf
 from civility.feedback.models.scoping import BELL_ROLES, scoped
 from civility.orgs.models import OrgUnit
@@ -67,7 +68,7 @@ class AssistanceCallQuerySet(models.QuerySet):
         )
 
 
-class AssistanceCall(models.Model):
+class AssistanceCall(UnitAudited):
     """A citizen pressed "call for help" at a counter."""
 
     counter = models.ForeignKey(
@@ -87,6 +88,7 @@ class AssistanceCall(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    audit_unit = "counter"
     objects = AssistanceCallQuerySet.as_manager()
 
     class Meta:
@@ -121,9 +123,6 @@ class AssistanceCall(models.Model):
             return None
         return (self.acknowledged_at - self.raised_at).total_seconds()
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.counter.path}
-
 
 # --- Assistance-call ladder -----------------------------------------------------------------------
 
@@ -133,7 +132,7 @@ class EscalationStep(models.TextChoices):
     UNIT_HEAD = "unit_head", _("Unit head alerted")
 
 
-class CallEscalation(models.Model):
+class CallEscalation(UnitAudited):
     """One rung of the ladder climbed by an assistance call nobody acknowledged."""
 
     call = models.ForeignKey(
@@ -146,6 +145,8 @@ class CallEscalation(models.Model):
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     escalated_at = models.DateTimeField(_("escalated at"))
 
+    audit_unit = "call.counter"
+
     class Meta:
         verbose_name = _("assistance call escalation")
         verbose_name_plural = _("assistance call escalations")
@@ -156,6 +157,3 @@ class CallEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} · {self.step}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.call.counter.path}

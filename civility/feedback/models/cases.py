@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.files import RandomName, extension_of
+from civility.core.files import RandomName
+from civility.core.models import StoredFile, UnitAudited
 from civility.feedback import conf
 from civility.feedback.models.ratings import Channel, rating_link
 from civility.orgs.models import OrgUnit
@@ -39,7 +40,7 @@ class FollowUpCaseQuerySet(models.QuerySet):
         return self.open().filter(escalated_at__isnull=True, due_at__lt=late)
 
 
-class FollowUpCase(models.Model):
+class FollowUpCase(UnitAudited):
     """A dissatisfied citizen left contact details with a rating: the service point answers,
     with evidence, and the citizen says whether it settled the matter. The contact details
     live here, never on the rating, and only the unit's staff see them."""
@@ -110,9 +111,6 @@ class FollowUpCase(models.Model):
     def public_steps(self):
         return self.steps.filter(is_public=True).prefetch_related("evidence")
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
-
 
 class StepKind(models.TextChoices):
     OPENED = "opened", _("Opened")
@@ -123,7 +121,7 @@ class StepKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
 
 
-class CaseStep(models.Model):
+class CaseStep(UnitAudited):
     """A step in a case's handling; public ones (replies, the citizen's answers) are shown
     on the citizen's page."""
 
@@ -136,38 +134,29 @@ class CaseStep(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
 
+    audit_unit = "case.unit"
+
     class Meta:
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.kind}"
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.case.unit.path}
 
-
-class CaseEvidence(models.Model):
+class CaseEvidence(UnitAudited, StoredFile):
     """A document (PDF) or photo (re-encoded, no EXIF) attached to a reply."""
 
     step = models.ForeignKey(CaseStep, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=RandomName("feedback/cases/%Y/%m/"))
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
+
+    audit_unit = "step.case.unit"
+    download_prefix = "evidence"
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["added_at", "pk"]
 
-    def __str__(self) -> str:
-        return self.download_name
-
-    @property
-    def download_name(self) -> str:
-        return self.filename or f"evidence-{self.pk}{extension_of(self.file.name)}"
-
     def is_photo(self) -> bool:
         return not self.file.name.endswith(".pdf")
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.step.case.unit.path}

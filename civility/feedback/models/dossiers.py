@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import UnitAudited
 from civility.feedback.models.scoping import scoped
 from civility.orgs.models import OrgUnit
 
@@ -15,7 +16,7 @@ class DossierStatQuerySet(models.QuerySet):
         return self.filter(scoped("unit__path", user))
 
 
-class DossierStat(models.Model):
+class DossierStat(UnitAudited):
     """One-stop processing figures of a service point for a period (imported or pushed)."""
 
     unit = models.ForeignKey(
@@ -58,6 +59,3 @@ class DossierStat(models.Model):
 
     def online_share(self) -> float | None:
         return self.online / self.received if self.received else None
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}

@@ -21,6 +21,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import UnitAudited
 from civility.feedback.models.scoping import scoped
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES
@@ -73,7 +74,7 @@ class CounterDeviceQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
-class CounterDevice(models.Model):
+class CounterDevice(UnitAudited):
     """The tablet on a counter's desk. It signs in with a secret (only its hash is stored)
     that lets it do three things for its own counter: rate, call for help, name who is on
     duty. It is not a user and holds no role: a stolen tablet reaches nothing else."""
@@ -101,6 +102,7 @@ class CounterDevice(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
+    audit_unit = "counter"
     objects = CounterDeviceQuerySet.as_manager()
 
     class Meta:
@@ -124,9 +126,6 @@ class CounterDevice(models.Model):
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.counter.path}
 
 
 # --- Ratings ------------------------------------------------------------------------------

@@ -20,12 +20,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.files import RandomName
+from civility.core.i18n import localized
+from civility.core.models import NamedInTwoLanguages, UnitAudited
 from civility.core.search import trigram_index
 from civility.feedback.models.scoping import STAFF_ROLES, scoped
 from civility.orgs.models import OrgUnit, Place
 
 
-class ReportCategory(models.Model):
+class ReportCategory(NamedInTwoLanguages):
     """What went wrong; its `code` is the Open311 service_code."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -45,14 +47,8 @@ class ReportCategory(models.Model):
         return self.display_name
 
     @property
-    def display_name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name
-
-    @property
     def display_description(self) -> str:
-        if get_language() == "en" and self.description_en:
-            return self.description_en
-        return self.description
+        return localized(self, "description")
 
     def get_additional_data(self) -> dict:
         return {"unit_path": ""}
@@ -102,7 +98,7 @@ def new_receipt() -> str:
     return f"{body[:4]}-{body[4:]}"
 
 
-class PublicReport(models.Model):
+class PublicReport(UnitAudited):
     """A citizen's report of bad behaviour in a public place (an Open311 service request).
 
     The reporter's contact details are optional and never shown publicly; no IP address or
@@ -226,11 +222,8 @@ class PublicReport(models.Model):
     def public_updates(self):
         return self.updates.filter(is_public=True).order_by("created_at")
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
 
-
-class ReportUpdate(models.Model):
+class ReportUpdate(UnitAudited):
     """A step in a report's handling; public ones are shown on the receipt page."""
 
     report = models.ForeignKey(PublicReport, on_delete=models.CASCADE, related_name="updates")
@@ -242,14 +235,13 @@ class ReportUpdate(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    audit_unit = "report.unit"
+
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.report_id} · {self.status}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.report.unit.path}
 
 
 # --- Questions a category asks --------------------------------------------------------
@@ -295,11 +287,7 @@ class ReportAttribute(models.Model):
 
     @property
     def display_description(self) -> str:
-        return (
-            self.description_en
-            if get_language() == "en" and self.description_en
-            else (self.description)
-        )
+        return localized(self, "description")
 
     def choices(self) -> list[tuple[str, str]]:
         """(key, name in the active language) of each choice of a list."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from civility.core.i18n import format_number, format_percent
+from civility.core.models import UnitAudited
 from civility.feedback.models.ratings import rating_link
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
@@ -35,7 +36,7 @@ class CounterSessionQuerySet(models.QuerySet):
         )
 
 
-class CounterSession(models.Model):
+class CounterSession(UnitAudited):
     """One citizen served at a counter: from "Serve next citizen" to the next one (or the end
     of the shift). Joins the official on duty, the dossier when known, the assistance calls
     raised meanwhile and the one rating that counts (further ratings are flagged)."""
@@ -63,6 +64,7 @@ class CounterSession(models.Model):
     rating = rating_link(null=True, blank=True, verbose_name=_("rating"))
     rating_rated_on = models.DateField(null=True, blank=True, editable=False)
 
+    audit_unit = "counter"
     objects = CounterSessionQuerySet.as_manager()
 
     class Meta:
@@ -90,11 +92,8 @@ class CounterSession(models.Model):
             calls = calls.filter(raised_at__lt=self.closed_at)
         return calls
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.counter.path}
 
-
-class SessionCounter(models.Model):
+class SessionCounter(UnitAudited):
     """A counter that serves citizens in sessions, from `since` (its first session) until a
     manager turns sessions off. Only then is a kiosk rating with no open session flagged as
     "entered while no citizen was served": a counter that never used sessions is never
@@ -106,6 +105,8 @@ class SessionCounter(models.Model):
     since = models.DateTimeField(_("uses sessions since"))
     until = models.DateTimeField(_("stopped using sessions at"), null=True, blank=True)
 
+    audit_unit = "counter"
+
     class Meta:
         verbose_name = _("counter using sessions")
         verbose_name_plural = _("counters using sessions")
@@ -115,9 +116,6 @@ class SessionCounter(models.Model):
 
     def covers(self, moment: datetime.datetime) -> bool:
         return self.since <= moment and (self.until is None or moment < self.until)
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.counter.path}
 
 
 # --- Flags on suspicious ratings ---------------------------------------------------------------
@@ -149,7 +147,7 @@ class RatingFlagQuerySet(models.QuerySet):
         return self.filter(rating__isnull=False)
 
 
-class RatingFlag(models.Model):
+class RatingFlag(UnitAudited):
     """A suspicious rating (or, for `top_share`, an official's month), found by a background
     job. Flags never delete or change a rating; a coordinator or head reviews them."""
 
@@ -231,9 +229,6 @@ class RatingFlag(models.Model):
             "ratings": format_number(d.get("ratings")),
             "peers_mean": format_percent(d.get("peers_mean")),
         }
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
 
 
 class TrustCursor(models.Model):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import UnitAudited
 from civility.orgs.models.units import OrgUnit
 from civility.orgs.scopes import Role, scope_of
 
@@ -16,7 +17,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
         return self.filter(scope_of(user).q("unit__path"))
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(UnitAudited):
     """A role granted to a user on a unit; it covers the unit's whole subtree."""
 
     user = models.ForeignKey(
@@ -51,16 +52,13 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
-
 
 class UnitPolicyQuerySet(models.QuerySet):
     def visible_to(self, user) -> UnitPolicyQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
 
-class UnitPolicy(models.Model):
+class UnitPolicy(UnitAudited):
     """A value chosen by a unit for a setting the law leaves open (civility.orgs.policies),
     in force in its subtree from `valid_from` until a later record replaces it."""
 
@@ -103,6 +101,3 @@ class UnitPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.key} · {self.valid_from}"
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}

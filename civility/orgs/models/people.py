@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import UnitAudited
 from civility.orgs.models.units import Folded, OrgUnit, folded_words
 from civility.orgs.scopes import scope_of
 
@@ -31,7 +32,7 @@ def validate_rotation_period(months: int) -> None:
         )
 
 
-class Post(models.Model):
+class Post(UnitAudited):
     """A job position. Holders of a post subject to periodic rotation (vị trí công tác phải
     định kỳ chuyển đổi: Law on Anti-Corruption 2018 Art. 24-25; Decree 59/2019) move to
     another post at the end of its period."""
@@ -84,9 +85,6 @@ class Post(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
-
 
 class StaffCategory(models.TextChoices):
     CADRE = "cadre", _("Cadre")
@@ -130,7 +128,7 @@ class OfficialQuerySet(models.QuerySet):
         return self.select_related("unit", "post")
 
 
-class Official(models.Model):
+class Official(UnitAudited):
     """A person working in a unit: cadre, civil servant, public employee or worker."""
 
     unit = models.ForeignKey(
@@ -241,6 +239,3 @@ class Official(models.Model):
             raise ValidationError(
                 {"post": _("This post is not in the catalogue of the unit or a unit above it.")}
             )
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}

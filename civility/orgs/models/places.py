@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import UnitAudited
 from civility.orgs.models.units import OrgUnit
 from civility.orgs.scopes import scope_of
 
@@ -35,7 +36,7 @@ class PlaceQuerySet(models.QuerySet):
         return self.filter(Q(name__unaccent__icontains=text) | Q(address__unaccent__icontains=text))
 
 
-class Place(models.Model):
+class Place(UnitAudited):
     """A public place where the public-place code of conduct applies."""
 
     unit = models.ForeignKey(
@@ -79,9 +80,6 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}
 
 
 # Law on Anti-Corruption 2018, Art. 25 cl. 2: the period of rotation is "from a full 2 years

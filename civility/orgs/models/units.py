@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import NamedInTwoLanguages, UnitAudited
 from civility.orgs.scopes import Role, scope_of
 
 # Who reads (never changes) the counters serving their commune or ward from outside it.
@@ -138,7 +139,7 @@ class OrgUnitQuerySet(models.QuerySet):
         return self.filter(by_name | Q(code__iexact=text))
 
 
-class OrgUnit(models.Model):
+class OrgUnit(NamedInTwoLanguages):
     """A node of the organisation tree: province, commune, department, counter, village...
 
     `path` is a materialized path of primary keys ("1/57/300/"); a subtree is one indexed
@@ -234,14 +235,6 @@ class OrgUnit(models.Model):
 
         return reverse("orgs:unit_detail", args=[self.pk])
 
-    @property
-    def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
-
     def is_current(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -280,7 +273,7 @@ class ShareBasis(models.TextChoices):
     ESTIMATE = "estimate", _("estimate (equal split)")
 
 
-class Succession(models.Model):
+class Succession(UnitAudited):
     """The part of a former unit that went into one successor: a share (a fraction of 1) of
     its area or population where the resolution gives one, else an equal split among its
     successors, which every figure using it labels "estimate". A predecessor's shares add up
@@ -295,6 +288,8 @@ class Succession(models.Model):
     share = models.DecimalField(_("share"), max_digits=7, decimal_places=6)
     basis = models.CharField(_("basis of the share"), max_length=16, choices=ShareBasis.choices)
     source = models.CharField(_("source"), max_length=255, blank=True)
+
+    audit_unit = "predecessor"
 
     class Meta:
         verbose_name = _("succession")
@@ -320,9 +315,6 @@ class Succession(models.Model):
     @property
     def percent(self):
         return self.share * 100
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.predecessor.path}
 
 
 def nearest_of_kinds(units, kinds) -> dict[int, OrgUnit | None]:
