@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -536,7 +537,7 @@ def nomination_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_object_or_404(
         NominationEvidence.objects.filter(
             nomination__in=Nomination.objects.visible_to(request.user)

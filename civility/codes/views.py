@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -623,7 +624,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def commitment_scan(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_scan(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The scanned, signed sheet of a paper commitment."""
     commitment = get_object_or_404(Commitment.objects.visible_to(request.user), pk=pk)
     return serve(commitment.scan, filename=commitment.scan_download_name)
@@ -631,7 +632,7 @@ def commitment_scan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = get_object_or_404(
         DisseminationAttachment.objects.filter(
             activity__in=DisseminationActivity.objects.visible_to(request.user)

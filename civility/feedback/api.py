@@ -34,10 +34,12 @@ from civility.core.api_lists import (
     property_examples,
     unit_param,
 )
+from civility.core.http import ApiError
 from civility.core.schemas import Message, ValidationMessage
 from civility.feedback import actions, conf, figures, stream, throttle
+from civility.feedback.http import KioskRequest
 from civility.feedback.limits import MAX_BATCH
-from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
+from civility.feedback.models import DOSSIER_UNIT_KINDS, CounterDevice, DossierStat, Reason
 from civility.feedback.scales import current_scale
 from civility.feedback.schemas import RatingIn, StoredOut, rating_inputs
 from civility.orgs.models import OrgUnit
@@ -56,7 +58,8 @@ class KioskAuth(HttpBearer):
         "head registers the kiosk on the counter's page; the secret is shown once."
     )
 
-    def authenticate(self, request: HttpRequest, token: str):
+    # The request ninja hands over is the one this method makes a KioskRequest (device).
+    def authenticate(self, request: KioskRequest, token: str) -> CounterDevice:  # type: ignore[override]
         device = actions.authenticate_device(token)
         if device is None:
             raise AuthenticationError(message=_("Invalid or revoked kiosk key."))
@@ -139,7 +142,7 @@ def kiosk_config(device) -> dict:
 
 
 @router.get("/kiosk", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
-def kiosk(request: HttpRequest):
+def kiosk(request: KioskRequest):
     """What the kiosk shows: the scale, the reasons, the counter's officials."""
     return kiosk_config(request.device)
 
@@ -147,7 +150,7 @@ def kiosk(request: HttpRequest):
 @router.post(
     "/kiosk/ratings", auth=kiosk_auth, response={201: StoredOut, 200: StoredOut, **KIOSK_ERRORS}
 )
-def kiosk_rating(request: HttpRequest, payload: RatingIn):
+def kiosk_rating(request: KioskRequest, payload: RatingIn):
     """One rating. 201 when stored, 200 when this client_id was already stored."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs([payload]))
     if results is None:
@@ -157,7 +160,7 @@ def kiosk_rating(request: HttpRequest, payload: RatingIn):
 
 
 @router.post("/kiosk/ratings/batch", auth=kiosk_auth, response={200: BatchOut, **KIOSK_ERRORS})
-def kiosk_batch(request: HttpRequest, payload: BatchIn):
+def kiosk_batch(request: KioskRequest, payload: BatchIn):
     """The kiosk's offline backlog, up to 500 ratings, stored all at once."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs(payload.ratings))
     if results is None:
@@ -166,11 +169,9 @@ def kiosk_batch(request: HttpRequest, payload: BatchIn):
     return {"stored": stored, "duplicates": len(results) - stored, "results": results}
 
 
-def _too_many(message: str, retry_after: int) -> HttpError:
+def _too_many(message: str, retry_after: int) -> ApiError:
     """A 429 whose answer carries Retry-After (civility/api.py reads `retry_after`)."""
-    error = HttpError(429, message)
-    error.retry_after = retry_after
-    return error
+    return ApiError(429, message, retry_after=retry_after)
 
 
 def _too_many_ratings() -> HttpError:
@@ -182,14 +183,14 @@ def _too_many_ratings() -> HttpError:
 
 
 @router.put("/kiosk/on-duty", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
-def kiosk_on_duty(request: HttpRequest, payload: OnDutyIn):
+def kiosk_on_duty(request: KioskRequest, payload: OnDutyIn):
     """The kiosk says which official is on duty at its counter (device key)."""
     actions.set_on_duty(device=request.device, official_id=payload.official_id)
     return kiosk_config(request.device)
 
 
 @router.post("/kiosk/assistance", auth=kiosk_auth, response={200: CallOut, **KIOSK_ERRORS})
-def kiosk_assistance(request: HttpRequest):
+def kiosk_assistance(request: KioskRequest):
     """Call for help: staff of the counter and the unit head see it within a second."""
     try:
         call, created = actions.raise_assistance_call(

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -228,7 +229,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def case_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_object_or_404(
         CaseEvidence.objects.filter(step__case__in=FollowUpCase.objects.visible_to(request.user)),
         pk=pk,
@@ -282,7 +283,7 @@ def case_public(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def case_public_evidence(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def case_public_evidence(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """Evidence of a public reply, to whoever holds the case's receipt (as its page)."""
     evidence = get_object_or_404(
         CaseEvidence.objects.filter(

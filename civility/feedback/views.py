@@ -23,6 +23,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from civility.core.audit import log_reads
 from civility.core.clients import client_network
 from civility.core.files import extension_of, serve
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.listing import paginate
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
@@ -487,7 +489,7 @@ def _desk_calls(request: HttpRequest):
 
 @login_required
 @require_GET
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthenticatedRequest) -> HttpResponse:
     """Open assistance calls of the counters the user answers for, live."""
     paths = bell_paths(request.user)
     context = {
@@ -504,7 +506,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_update(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def call_update(request: AuthenticatedRequest, pk: int, verb: str) -> HttpResponse:
     call = get_object_or_404(_desk_calls(request), pk=pk)
     if verb == "acknowledge":
         actions.acknowledge_call(actor=request.user, call=call)
@@ -522,7 +524,7 @@ def call_update(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, request=request)
     reports = PublicReport.objects.visible_to(request.user).select_related(
         "category", "place", "unit"
@@ -565,13 +567,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def report_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = get_object_or_404(PublicReport.objects.visible_to(request.user), pk=pk)
     return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
 
 
 @require_GET
-def receipt_photo(request: HttpRequest, code: str) -> HttpResponse:
+def receipt_photo(request: HttpRequest, code: str) -> HttpResponseBase:
     """A report's photo for anyone, as long as the report itself is public (Open311)."""
     report = get_object_or_404(PublicReport.objects.public(), receipt=receipts.as_shown(code))
     return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -542,7 +543,7 @@ def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     photo = get_object_or_404(
         Photo.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)), pk=pk
     )
@@ -551,7 +552,7 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def step_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The photo taken when an action was checked on a revisit."""
     step = get_object_or_404(
         ActionStep.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
@@ -562,7 +563,7 @@ def step_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A unit's evidence that a corrective action was carried out."""
     evidence = get_object_or_404(
         EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.readable_by(request.user)),

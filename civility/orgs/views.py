@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civility.core import todo
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.listing import paginate
 from civility.core.models import AuditEvent
 from civility.feedback.front_door import public_home
@@ -114,7 +115,7 @@ def unit_select(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     """The tree from the scope roots, and below it the paged table of a subtree's units."""
     form = UnitFilterForm(request.GET, request=request)
     units = OrgUnit.objects.visible_to(request.user).select_related("parent")
@@ -213,7 +214,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def official_list(request: HttpRequest) -> HttpResponse:
+def official_list(request: AuthenticatedRequest) -> HttpResponse:
     form = OfficialFilterForm(request.GET, request=request)
     officials = Official.objects.visible_to(request.user).with_unit_and_post()
     if form.unit is None:
@@ -294,7 +295,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def place_list(request: HttpRequest) -> HttpResponse:
+def place_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PlaceFilterForm(request.GET, request=request)
     places = Place.objects.visible_to(request.user).select_related("unit")
     if form.unit is None:
