@@ -272,10 +272,8 @@ def list_dossier_stats(
     stats = DossierStat.objects.visible_to(request.user).filter(
         unit__path__startswith=focus.path, period_start__gte=start, period_end__lte=end
     )
-    stats = ordered(
-        changed_since(stats, updated_since), ordering, DOSSIER_ORDERING, "-period_start"
-    )
-    return paginate(request, stats, limit=limit, offset=offset, item=_dossier_stat)
+    rows = ordered(changed_since(stats, updated_since), ordering, DOSSIER_ORDERING, "-period_start")
+    return paginate(request, rows, limit=limit, offset=offset, item=_dossier_stat)
 
 
 def _dossier_stat(stat: DossierStat) -> dict:
@@ -369,16 +367,16 @@ def get_figures(
     """Ratings, calls, what Civility holds of Decision 766's figures (rates it has no
     source for come with `available: false`) and Civility's own public-report indicator,
     for a unit's subtree."""
-    unit = get_object_or_404(
+    focus = get_object_or_404(
         OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)
     )
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
     if start > end:
         raise HttpError(422, _("start must not be after end."))
-    data = figures.rating_figures(start=start, end=end, unit=unit)
+    data = figures.rating_figures(start=start, end=end, unit=focus)
     return {
-        "unit_id": unit.pk,
+        "unit_id": focus.pk,
         "start": start,
         "end": end,
         "ratings": data.ratings,
@@ -388,6 +386,6 @@ def get_figures(
         "top_reasons": data.top_reasons,
         "assistance_calls": data.calls,
         "median_response_seconds": data.median_response_s,
-        "decision_766": figures.decision_766(unit=unit, start=start, end=end),
-        "public_report_handling": figures.report_handling(unit=unit, start=start, end=end),
+        "decision_766": figures.decision_766(unit=focus, start=start, end=end),
+        "public_report_handling": figures.report_handling(unit=focus, start=start, end=end),
     }

@@ -104,8 +104,9 @@ def _network_key(request: HttpRequest) -> str:
 
 
 def _public_counter(pk: int) -> OrgUnit:
-    counter = OrgUnit.objects.filter(pk=pk, kind__in=RATED_UNIT_KINDS).select_related("parent")
-    counter = counter.first()
+    counter = (
+        OrgUnit.objects.filter(pk=pk, kind__in=RATED_UNIT_KINDS).select_related("parent").first()
+    )
     if counter is None or not counter.is_current():
         raise Http404
     return counter
@@ -361,7 +362,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_GET
-def stream_view(request: HttpRequest) -> HttpResponse:
+def stream_view(request: HttpRequest) -> HttpResponseBase:
     """Server-Sent Events for the development server and live-server tests. In production
     the reverse proxy routes this path to the ASGI process (civility/feedback/asgi.py), so
     sync workers are never held by a stream; set FEEDBACK_STREAM_WSGI=true to allow it

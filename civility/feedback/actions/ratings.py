@@ -8,6 +8,7 @@ import json
 import math
 import uuid
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -101,6 +102,28 @@ def _check_rating(item: RatingInput, scale, now: datetime.datetime, prefix: str)
         raise ValidationError({f"{prefix}dossier_code": _("This is not a valid dossier code.")})
 
 
+@overload
+def record_ratings(
+    *,
+    counter: OrgUnit,
+    ratings: list[RatingInput],
+    channel: str,
+    official_id: int | None = None,
+    bucket: None = None,
+) -> list[Stored]: ...
+
+
+@overload
+def record_ratings(
+    *,
+    counter: OrgUnit,
+    ratings: list[RatingInput],
+    channel: str,
+    official_id: int | None = None,
+    bucket: tuple[str, int, float, int],
+) -> list[Stored] | None: ...
+
+
 def record_ratings(
     *,
     counter: OrgUnit,
@@ -132,6 +155,7 @@ def record_ratings(
         seen.add(item.client_id)
         ids.append(item.client_id)
         level = scale.level(item.level)
+        assert level is not None  # _check_rating refused levels the scale lacks
         rated_at = item.rated_at or now
         rows.append(
             {
@@ -146,7 +170,7 @@ def record_ratings(
                 "rated_on": timezone.localdate(rated_at).isoformat(),
             }
         )
-    params = {
+    params: dict[str, Any] = {
         "counter": counter.pk,
         "official": official_id,
         "channel": channel,
@@ -177,7 +201,8 @@ def record_ratings(
                 return None
     # One result per item sent, in order: a copy of an id within the batch is a duplicate of
     # its first occurrence, so the kiosk can clear every item of its queue by its answer.
-    results, answered = [], set()
+    results: list[Stored] = []
+    answered: set[uuid.UUID] = set()
     for item in ratings:
         results.append(Stored(item.client_id, item.client_id in inserted - answered))
         answered.add(item.client_id)

@@ -157,7 +157,7 @@ def merge_report(*, actor, report: PublicReport, into: PublicReport) -> PublicRe
         raise ValidationError({"into": _("A report cannot be merged into itself.")})
     if not report.is_open():
         raise ValidationError(_("This report is already closed."))
-    while into.duplicate_of_id:  # merge into the survivor of a chain
+    while into.duplicate_of is not None:  # merge into the survivor of a chain
         into = into.duplicate_of
     report.duplicate_of = into
     _step(

@@ -159,4 +159,4 @@ class CaseEvidence(UnitAudited, StoredFile):
         ordering = ["added_at", "pk"]
 
     def is_photo(self) -> bool:
-        return not self.file.name.endswith(".pdf")
+        return not (self.file.name or "").endswith(".pdf")

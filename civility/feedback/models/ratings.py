@@ -105,6 +105,11 @@ class CounterDevice(UnitAudited):
     audit_unit = "counter"
     objects = CounterDeviceQuerySet.as_manager()
 
+    # Set by actions.authenticate_device's one query: the counter's active officials, and
+    # the first of them (the one on duty when there is only one).
+    official_count: int
+    first_official: int | None
+
     class Meta:
         verbose_name = _("kiosk device")
         verbose_name_plural = _("kiosk devices")

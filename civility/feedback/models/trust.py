@@ -5,6 +5,7 @@ partitioned)."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from civility.feedback.models.calls import AssistanceCall
 
 from civility.core.i18n import format_number, format_percent
 from civility.core.models import UnitAudited
@@ -66,6 +72,9 @@ class CounterSession(UnitAudited):
 
     audit_unit = "counter"
     objects = CounterSessionQuerySet.as_manager()
+
+    # Set by trust.recent_sessions: the calls raised during the session.
+    session_calls: list[AssistanceCall]
 
     class Meta:
         verbose_name = _("counter session")
@@ -207,7 +216,7 @@ class RatingFlag(UnitAudited):
     def is_reviewed(self) -> bool:
         return self.reviewed_at is not None
 
-    def description(self) -> str:
+    def description(self) -> StrOrPromise:
         d = self.detail
         if self.kind == FlagKind.BURST:
             return ngettext(

@@ -50,7 +50,7 @@ MAX_LENGTHS = {
     "address_string": 255,
     "media_url": 500,
 }
-ATTRIBUTE_MAX = {AttributeType.STRING: 255, AttributeType.TEXT: 4000}
+ATTRIBUTE_MAX: dict[str, int] = {AttributeType.STRING: 255, AttributeType.TEXT: 4000}
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
 

@@ -73,7 +73,7 @@ def plan_structure(*, root: OrgUnit, table: Table) -> StructurePlan:
             )
         parent_code = sheet.value(number, values, "parent_code")
         valid_from = sheet.value(number, values, "valid_from", parse_date)
-        if len(sheet.errors) > errors_before:
+        if kind is None or len(sheet.errors) > errors_before:
             continue
         key = (kind, code_key(code))
         if key in rows:

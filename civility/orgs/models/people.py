@@ -235,7 +235,8 @@ class Official(UnitAudited):
 
     def clean(self) -> None:
         # A post comes from the catalogue of the official's unit or of a unit above it.
-        if self.post_id and self.unit_id and not self.unit.path.startswith(self.post.unit.path):
+        post = self.post if self.post_id else None
+        if post is not None and self.unit_id and not self.unit.path.startswith(post.unit.path):
             raise ValidationError(
                 {"post": _("This post is not in the catalogue of the unit or a unit above it.")}
             )
