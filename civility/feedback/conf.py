@@ -42,7 +42,9 @@ def _bool(name: str, default: bool) -> bool:
     return env.env_bool(name, default, value=_setting(name))
 
 
-def _bucket(burst: str, default_burst: int, refill: str, default_refill: float):
+def _bucket(
+    burst: str, default_burst: int, refill: str, default_refill: float
+) -> tuple[int, float]:
     return _int(burst, default_burst, minimum=1), _float(refill, default_refill)
 
 
