@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, FloatField, Func, Value
@@ -142,11 +143,13 @@ def commune_named_in(address: str, *, province: OrgUnit | None = None) -> OrgUni
         .filter(haystack__contains=F("core_name"))
         .order_by(Length("core_name").desc(), "pk")[:50]
     )
-    ranked = [
-        ((_how_named(unit.haystack, unit.kind, unit.core_name), len(unit.core_name)), unit)
-        for unit in found
-    ]
-    ranked = [(rank, unit) for rank, unit in ranked if rank[0] > 0]
+    ranked = []
+    for unit in found:
+        # `haystack` and `core_name` come from the annotations above (the types do not know).
+        haystack, core_name = cast(str, unit.haystack), cast(str, unit.core_name)  # type: ignore[attr-defined]
+        rank = (_how_named(haystack, unit.kind, core_name), len(core_name))
+        if rank[0] > 0:
+            ranked.append((rank, unit))
     if not ranked:
         return None
     top = max(rank for rank, _unit in ranked)

@@ -570,14 +570,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = get_object_or_404(PublicReport.objects.visible_to(request.user), pk=pk)
-    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name or '')}")
 
 
 @require_GET
 def receipt_photo(request: HttpRequest, code: str) -> HttpResponseBase:
     """A report's photo for anyone, as long as the report itself is public (Open311)."""
     report = get_object_or_404(PublicReport.objects.public(), receipt=receipts.as_shown(code))
-    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name or '')}")
 
 
 @login_required

@@ -15,7 +15,7 @@ from civility.core.models import UnitAudited
 from civility.feedback import conf
 from civility.feedback.models.scoping import BELL_ROLES, scoped
 from civility.orgs.models import OrgUnit
-from civility.orgs.scopes import scope_of
+from civility.orgs.scopes import Reader, scope_of
 
 
 class CallSource(models.TextChoices):
@@ -23,24 +23,25 @@ class CallSource(models.TextChoices):
     PUBLIC = "public", _("Counter's public page")
 
 
-def bell_paths(user) -> list[str]:
+def bell_paths(user: Reader) -> list[str]:
     """The subtrees whose counters call `user` for help: where they hold a bell role, and
     the unit they work in ("" for everything)."""
     scope = scope_of(user)
     if scope.is_global:
         return [""]
     paths = scope.paths_with_role(*BELL_ROLES)
-    official = getattr(user, "official", None) if user.is_authenticated else None
+    signed_in = user is not None and user.is_authenticated
+    official = getattr(user, "official", None) if signed_in else None
     if official is not None and official.left_on is None:
         paths = sorted({*paths, official.unit.path})
     return paths
 
 
-class AssistanceCallQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AssistanceCallQuerySet:
+class AssistanceCallQuerySet(models.QuerySet["AssistanceCall"]):
+    def visible_to(self, user: Reader) -> AssistanceCallQuerySet:
         return self.filter(scoped("counter__path", user))
 
-    def answered_by(self, user) -> AssistanceCallQuerySet:
+    def answered_by(self, user: Reader) -> AssistanceCallQuerySet:
         """Calls at the counters whose bell rings for `user` (the desk)."""
         condition = Q(pk__in=[])
         for path in bell_paths(user):
@@ -54,7 +55,9 @@ class AssistanceCallQuerySet(models.QuerySet):
         """Nobody has answered yet."""
         return self.open().filter(acknowledged_at__isnull=True)
 
-    def missed_or_slow(self, *, unit: OrgUnit, since) -> AssistanceCallQuerySet:
+    def missed_or_slow(
+        self, *, unit: OrgUnit, since: datetime.date | datetime.datetime
+    ) -> AssistanceCallQuerySet:
         """Calls at `unit` (a service point or counter, with its subtree) raised since
         `since` (a date: from the start of that local day) that were never acknowledged
         within `FEEDBACK_ASSIST_TEAM_LEAD_S`: missed (still unacknowledged after it) or slow

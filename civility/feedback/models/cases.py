@@ -17,7 +17,7 @@ from civility.core.models import StoredFile, UnitAudited
 from civility.feedback import conf
 from civility.feedback.models.ratings import Channel, rating_link
 from civility.orgs.models import OrgUnit
-from civility.orgs.scopes import scope_of
+from civility.orgs.scopes import Reader, scope_of
 
 
 class CaseStatus(models.TextChoices):
@@ -25,8 +25,8 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Answered and closed")
 
 
-class FollowUpCaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> FollowUpCaseQuerySet:
+class FollowUpCaseQuerySet(models.QuerySet["FollowUpCase"]):
+    def visible_to(self, user: Reader) -> FollowUpCaseQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
     def under(self, unit: OrgUnit) -> FollowUpCaseQuerySet:
@@ -108,7 +108,7 @@ class FollowUpCase(UnitAudited):
     def is_overdue(self, now: datetime.datetime | None = None) -> bool:
         return self.is_open() and self.due_at < (now or timezone.now())
 
-    def public_steps(self):
+    def public_steps(self) -> models.QuerySet[CaseStep]:
         return self.steps.filter(is_public=True).prefetch_related("evidence")
 
 

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from civility.core.models import UnitAudited
 from civility.feedback.models.scoping import scoped
 from civility.orgs.models import OrgUnit
+from civility.orgs.scopes import Reader
 
 
-class DossierStatQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DossierStatQuerySet:
+class DossierStatQuerySet(models.QuerySet["DossierStat"]):
+    def visible_to(self, user: Reader) -> DossierStatQuerySet:
         return self.filter(scoped("unit__path", user))
 
 

@@ -9,7 +9,10 @@ nothing a rating does not already say). The table is partitioned by month of `ra
 
 from __future__ import annotations
 
+import datetime
 import secrets
+import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -24,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from civility.core.models import UnitAudited
 from civility.feedback.models.scoping import scoped
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.scopes import MANAGER_ROLES
+from civility.orgs.scopes import MANAGER_ROLES, Reader
 
 
 class Channel(models.TextChoices):
@@ -50,7 +53,7 @@ class Side(models.IntegerChoices):
     DISSATISFIED = -1, _("Dissatisfied")
 
 
-def rating_link(**kwargs) -> models.ForeignKey:
+def rating_link(**kwargs: Any) -> models.ForeignKey[Any, Any]:
     """A link to a rating. Never a database foreign key: the ratings table is partitioned
     (its key is (id, rated_on)), so the link has no constraint and the rating's day is kept
     beside it to reach its partition."""
@@ -66,8 +69,8 @@ def rating_link(**kwargs) -> models.ForeignKey:
 # --- Kiosk devices ------------------------------------------------------------------------
 
 
-class CounterDeviceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CounterDeviceQuerySet:
+class CounterDeviceQuerySet(models.QuerySet["CounterDevice"]):
+    def visible_to(self, user: Reader) -> CounterDeviceQuerySet:
         return self.filter(scoped("counter__path", user, MANAGER_ROLES))
 
     def active(self) -> CounterDeviceQuerySet:
@@ -136,14 +139,14 @@ class CounterDevice(UnitAudited):
 # --- Ratings ------------------------------------------------------------------------------
 
 
-class ServiceRatingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ServiceRatingQuerySet:
+class ServiceRatingQuerySet(models.QuerySet["ServiceRating"]):
+    def visible_to(self, user: Reader) -> ServiceRatingQuerySet:
         return self.filter(scoped("counter__path", user))
 
     def under(self, unit: OrgUnit) -> ServiceRatingQuerySet:
         return self.filter(counter__path__startswith=unit.path)
 
-    def between(self, start, end) -> ServiceRatingQuerySet:
+    def between(self, start: datetime.date, end: datetime.date) -> ServiceRatingQuerySet:
         """Rated on local days start..end inclusive."""
         return self.filter(rated_on__gte=start, rated_on__lte=end)
 
@@ -216,8 +219,8 @@ class ServiceRating(models.Model):
         return f"{self.counter_id} · {self.level}/{self.scale} · {self.rated_at:%Y-%m-%d %H:%M}"
 
 
-class RatingKeyQuerySet(models.QuerySet):
-    def claimed(self, client_id) -> bool:
+class RatingKeyQuerySet(models.QuerySet["RatingKey"]):
+    def claimed(self, client_id: uuid.UUID | str) -> bool:
         return self.filter(client_id=client_id).exists()
 
     def dossier_rated(self, dossier_code: str) -> bool:

@@ -25,6 +25,7 @@ from civility.core.models import NamedInTwoLanguages, UnitAudited
 from civility.core.search import trigram_index
 from civility.feedback.models.scoping import STAFF_ROLES, scoped
 from civility.orgs.models import OrgUnit, Place
+from civility.orgs.scopes import Reader
 
 
 class ReportCategory(NamedInTwoLanguages):
@@ -50,8 +51,8 @@ class ReportCategory(NamedInTwoLanguages):
     def display_description(self) -> str:
         return localized(self, "description")
 
-    def get_additional_data(self) -> dict:
-        return {"unit_path": ""}
+    def get_additional_data(self) -> dict[str, str]:
+        return {"unit_path": ""}  # categories are the whole country's
 
 
 class ReportStatus(models.TextChoices):
@@ -71,11 +72,11 @@ class ReportChannel(models.TextChoices):
     OPEN311 = "open311", _("Open311 client")
 
 
-class PublicReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PublicReportQuerySet:
+class PublicReportQuerySet(models.QuerySet["PublicReport"]):
+    def visible_to(self, user: Reader) -> PublicReportQuerySet:
         return self.filter(scoped("unit__path", user))
 
-    def handled_by(self, user) -> PublicReportQuerySet:
+    def handled_by(self, user: Reader) -> PublicReportQuerySet:
         """Reports `user` may triage and handle (staff roles over the responsible unit)."""
         return self.filter(scoped("unit__path", user, roles=STAFF_ROLES))
 
@@ -219,7 +220,7 @@ class PublicReport(UnitAudited):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def public_updates(self):
+    def public_updates(self) -> models.QuerySet[ReportUpdate]:
         return self.updates.filter(is_public=True).order_by("created_at")
 
 
@@ -299,7 +300,7 @@ class ReportAttribute(models.Model):
         ]
 
 
-def answers(report) -> list[tuple[str, str]]:
+def answers(report: PublicReport) -> list[tuple[str, str]]:
     """(question, answer) of a report's answers in the active language, choices by name;
     answers to questions removed since keep their code."""
     questions = {q.code: q for q in ReportAttribute.objects.filter(category=report.category_id)}

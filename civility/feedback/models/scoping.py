@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from civility.orgs.models import UnitKind
-from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
+from civility.orgs.scopes import MANAGER_ROLES, Reader, Role, scope_of
 
 # Roles that triage reports, register kiosks, import dossier figures.
 STAFF_ROLES = (*MANAGER_ROLES, Role.OFFICIAL)
@@ -23,6 +23,6 @@ DOSSIER_UNIT_KINDS = (
 )
 
 
-def scoped(path_field: str, user, roles=None) -> Q:
+def scoped(path_field: str, user: Reader, roles: tuple[str, ...] | None = None) -> Q:
     """The rows under the part of the unit tree `user` reads (holding one of `roles`)."""
     return scope_of(user).q(path_field, roles=roles)

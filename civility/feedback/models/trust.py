@@ -23,19 +23,21 @@ from civility.core.i18n import format_number, format_percent
 from civility.core.models import UnitAudited
 from civility.feedback.models.ratings import rating_link
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.scopes import scope_of
+from civility.orgs.scopes import Reader, scope_of
 
 # --- Counter sessions -----------------------------------------------------------------------
 
 
-class CounterSessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CounterSessionQuerySet:
+class CounterSessionQuerySet(models.QuerySet["CounterSession"]):
+    def visible_to(self, user: Reader) -> CounterSessionQuerySet:
         return self.filter(scope_of(user).q("counter__path"))
 
     def open(self) -> CounterSessionQuerySet:
         return self.filter(closed_at__isnull=True)
 
-    def at(self, moment: datetime.datetime, *, grace: datetime.timedelta = datetime.timedelta()):
+    def at(
+        self, moment: datetime.datetime, *, grace: datetime.timedelta = datetime.timedelta()
+    ) -> CounterSessionQuerySet:
         """Sessions open at `moment`, or closed no longer than `grace` before it."""
         return self.filter(opened_at__lte=moment).filter(
             Q(closed_at__isnull=True) | Q(closed_at__gt=moment - grace)
@@ -94,7 +96,7 @@ class CounterSession(UnitAudited):
     def __str__(self) -> str:
         return f"{self.counter_id} · {self.opened_at:%Y-%m-%d %H:%M}"
 
-    def calls(self):
+    def calls(self) -> models.QuerySet[AssistanceCall]:
         """Assistance calls raised at the counter during the session."""
         calls = self.counter.assistance_calls.filter(raised_at__gte=self.opened_at)
         if self.closed_at is not None:
@@ -142,8 +144,8 @@ class FlagOutcome(models.TextChoices):
     INVALID = "invalid", _("Not genuine")
 
 
-class RatingFlagQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RatingFlagQuerySet:
+class RatingFlagQuerySet(models.QuerySet["RatingFlag"]):
+    def visible_to(self, user: Reader) -> RatingFlagQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
     def under(self, unit: OrgUnit) -> RatingFlagQuerySet:
@@ -227,7 +229,7 @@ class RatingFlag(UnitAudited):
         if self.kind == FlagKind.NO_SESSION:
             return _("No counter session was open at the time of the rating.")
         if self.kind == FlagKind.EXTRA_IN_SESSION:
-            return _("Session %(session)s already had a rating.") % d
+            return _("Session %(session)s already had a rating.") % {"session": d.get("session")}
         return ngettext(
             "%(share)s top ratings of %(ratings)s, peers' mean %(peers_mean)s (%(peers)s peer)",
             "%(share)s top ratings of %(ratings)s, peers' mean %(peers_mean)s (%(peers)s peers)",

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import UnitAudited
 from civility.orgs.models.units import OrgUnit
-from civility.orgs.scopes import Role, scope_of
+from civility.orgs.scopes import Reader, Role, scope_of
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RoleAssignmentQuerySet:
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def visible_to(self, user: Reader) -> RoleAssignmentQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
 
@@ -53,8 +53,8 @@ class RoleAssignment(UnitAudited):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
-class UnitPolicyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UnitPolicyQuerySet:
+class UnitPolicyQuerySet(models.QuerySet["UnitPolicy"]):
+    def visible_to(self, user: Reader) -> UnitPolicyQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import UnitAudited
 from civility.orgs.models.units import Folded, OrgUnit, folded_words
-from civility.orgs.scopes import scope_of
+from civility.orgs.scopes import Reader, scope_of
 
 ROTATION_PERIOD_MONTHS = (24, 60)
 
@@ -100,8 +100,8 @@ class AgencyRole(models.TextChoices):
     DEPUTY = "deputy", _("Deputy head of the agency")
 
 
-class OfficialQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OfficialQuerySet:
+class OfficialQuerySet(models.QuerySet["Official"]):
+    def visible_to(self, user: Reader) -> OfficialQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
     def under(self, unit: OrgUnit) -> OfficialQuerySet:

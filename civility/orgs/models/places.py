@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import UnitAudited
 from civility.orgs.models.units import OrgUnit
-from civility.orgs.scopes import scope_of
+from civility.orgs.scopes import Reader, scope_of
 
 
 class PlaceKind(models.TextChoices):
@@ -25,8 +25,8 @@ class PlaceKind(models.TextChoices):
     TOURIST_SITE = "tourist_site", _("Tourist or entertainment site")
 
 
-class PlaceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PlaceQuerySet:
+class PlaceQuerySet(models.QuerySet["Place"]):
+    def visible_to(self, user: Reader) -> PlaceQuerySet:
         return self.filter(scope_of(user).q("unit__path"))
 
     def search(self, text: str) -> PlaceQuerySet:

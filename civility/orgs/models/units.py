@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -14,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import NamedInTwoLanguages, UnitAudited
-from civility.orgs.scopes import Role, scope_of
+from civility.orgs.scopes import Reader, Role, scope_of
 
 # Who reads (never changes) the counters serving their commune or ward from outside it.
 SERVING_READER_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.UNIT_HEAD)
@@ -73,7 +75,7 @@ def folded_words(text: str) -> list[Folded]:
     return [Folded(models.Value(word)) for word in unicodedata.normalize("NFC", text).split()]
 
 
-class OrgUnitQuerySet(models.QuerySet):
+class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
     def subtree_of(self, unit: OrgUnit, *, include_self: bool = True) -> OrgUnitQuerySet:
         units = self.filter(path__startswith=unit.path)
         return units if include_self else units.exclude(pk=unit.pk)
@@ -89,7 +91,7 @@ class OrgUnitQuerySet(models.QuerySet):
             | Q(parent__serves__path__startswith=unit.path)
         )
 
-    def serving_scope_of(self, user) -> OrgUnitQuerySet:
+    def serving_scope_of(self, user: Reader) -> OrgUnitQuerySet:
         """Service points and counters that serve a unit where `user` heads or coordinates
         (SERVING_READER_ROLES): a ward head reads the figures of the Service Center's
         counters that serve the ward, as serving() counts them for the index, without
@@ -124,7 +126,7 @@ class OrgUnitQuerySet(models.QuerySet):
         day = on or timezone.localdate()
         return self.filter(Q(valid_from__gt=day) | Q(valid_to__lt=day))
 
-    def visible_to(self, user) -> OrgUnitQuerySet:
+    def visible_to(self, user: Reader) -> OrgUnitQuerySet:
         return self.filter(scope_of(user).q("path"))
 
     def search(self, text: str) -> OrgUnitQuerySet:
@@ -263,7 +265,7 @@ class OrgUnit(NamedInTwoLanguages):
         (`AGENCY_KINDS`); the unit itself when none is."""
         return nearest_of_kinds([self], AGENCY_KINDS)[self.pk] or self
 
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": self.path}
 
 
@@ -313,11 +315,11 @@ class Succession(UnitAudited):
         return self.basis == ShareBasis.ESTIMATE
 
     @property
-    def percent(self):
+    def percent(self) -> Decimal:
         return self.share * 100
 
 
-def nearest_of_kinds(units, kinds) -> dict[int, OrgUnit | None]:
+def nearest_of_kinds(units: Iterable[OrgUnit], kinds: Iterable[str]) -> dict[int, OrgUnit | None]:
     """For each unit, itself or its nearest ancestor whose kind is one of `kinds` (None when
     there is none), read in one query for all the units."""
     units = list(units)
