@@ -28,6 +28,7 @@ from civility.codes.api import router as codes_router
 from civility.conduct.api import router as conduct_router
 from civility.core.api import router as jobs_router
 from civility.core.api_lists import BadParameter
+from civility.core.http import ApiError
 from civility.evaluations.api import router as evaluations_router
 from civility.feedback.api import router as feedback_router
 from civility.insights.api import router as insights_router
@@ -263,13 +264,14 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    message, code = exc.message, getattr(exc, "code", None)
+    message = exc.message
+    code = exc.code if isinstance(exc, ApiError) else None
     if exc.status_code == 403 and "CSRF" in message:
         message = _("CSRF check failed: send the X-CSRFToken header with the session.")
         code = "csrf_failed"
     elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
         message, code = _("The request body is not valid JSON."), "invalid_json"
     response = _error(request, exc.status_code, message, code=code)
-    if getattr(exc, "retry_after", None):  # a throttle's 429 says when to try again
+    if isinstance(exc, ApiError) and exc.retry_after:  # a throttle's 429 says when to retry
         response["Retry-After"] = str(exc.retry_after)
     return response

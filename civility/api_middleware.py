@@ -107,7 +107,12 @@ def _credential(request: HttpRequest) -> str:
 
 def _take(key: str, capacity: int, refill: float) -> float | None:
     """Take one token; the tokens left, or None when the bucket was empty."""
-    params = {"key": key, "capacity": capacity, "refill": float(refill), "cost": 1}
+    params: dict[str, str | int | float] = {
+        "key": key,
+        "capacity": capacity,
+        "refill": float(refill),
+        "cost": 1,
+    }
     with connection.cursor() as cursor:
         cursor.execute(throttle.TAKE, params)
         row = cursor.fetchone()

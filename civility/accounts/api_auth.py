@@ -17,11 +17,13 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from civility.accounts.actions import may_hold_token
+from civility.accounts.http import TokenRequest
 from civility.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+from civility.core.http import ApiError
 from civility.orgs.scopes import Role, Scope, restrict_scope
 
 # Writing last_used_at on every request would turn each read into a write; a minute is
@@ -47,19 +49,19 @@ class ApiTokenAuth(HttpBearer):
         "Revoked or expired tokens get 401."
     )
 
-    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+    # The request ninja hands over is the one this method makes a TokenRequest (api_token).
+    def authenticate(self, request: TokenRequest, token: str) -> object | None:  # type: ignore[override]
         api_token = find_active_token(token)
         if api_token is None:
             # An explicit credential that fails must not fall back to the session.
             raise AuthenticationError(message=_("Invalid, expired or revoked API token."))
         if request.method not in SAFE_METHODS and api_token.role in READ_ONLY_ROLES:
-            error = HttpError(
+            raise ApiError(
                 403,
                 _("This API token's role (%(role)s) may only read.")
                 % {"role": api_token.get_role_display()},
+                code="read_only_token",
             )
-            error.code = "read_only_token"  # civility/api.py puts it in the body
-            raise error
         owner = api_token.owner
         restrict_scope(owner, Scope(grants=((api_token.role, api_token.unit.path),)))
         request.user = owner

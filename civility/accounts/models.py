@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.models import UnitAudited
 from civility.orgs.scopes import Role, scope_of
 
 TOKEN_PREFIX = "cvt_"
@@ -47,7 +48,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(scope_of(user).q("unit__path", roles=(Role.SYSTEM_ADMIN,)))
 
 
-class ApiToken(models.Model):
+class ApiToken(UnitAudited):
     """A machine client's credential, bound to one unit subtree and one role.
 
     Only a hash of the secret is stored; the secret is shown once, when created.
@@ -101,6 +102,3 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
-
-    def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path}

@@ -22,6 +22,13 @@ from civility.orgs.scopes import Role, scope_of
 REQUIRED_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 
 
+def is_verified(user) -> bool:
+    """Whether this session passed the second step: django_otp's OTPMiddleware puts
+    `is_verified` on request.user; a user loaded any other way has none and is not."""
+    check = getattr(user, "is_verified", None)
+    return bool(check is not None and check())
+
+
 def requires_two_factor(user) -> bool:
     """Whether the user must enrol and use a second factor before reaching any page."""
     if not user.is_authenticated or not settings.TWO_FACTOR_REQUIRED:

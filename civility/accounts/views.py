@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
@@ -21,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from civility.accounts import actions, two_factor
 from civility.accounts.forms import ApiTokenForm, CodeForm, LanguageForm
 from civility.accounts.models import ApiToken, Profile
+from civility.core.http import AuthenticatedRequest
 from civility.feedback import throttle
 from civility.orgs.models import RoleAssignment
 from civility.orgs.scopes import Role, scope_of
@@ -42,7 +44,7 @@ _sign_in = LoginView.as_view()
 
 
 @throttle.limit("THROTTLE_PUBLIC")
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: HttpRequest) -> HttpResponseBase:
     """Django's sign-in, behind the client's allowance of failed attempts (THROTTLE_LOGIN),
     taken before the password is hashed: axes locks one user name at one address, this stops
     one address trying many user names. A successful sign-in gives its token back, so an
@@ -67,16 +69,16 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
         request,
         "accounts/locked_out.html",
         {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),  # axes' default
     )
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     """Second sign-in step: the code from the user's authenticator app."""
     next_url = _next_url(request)
     device = two_factor.confirmed_device(request.user)
-    if device is None or request.user.is_verified():
+    if device is None or two_factor.is_verified(request.user):
         return redirect(next_url)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -89,13 +91,13 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     return _account_page(request, LanguageForm(instance=_profile(request.user)))
 
 
 @login_required
 @require_POST
-def language_update(request: HttpRequest) -> HttpResponse:
+def language_update(request: AuthenticatedRequest) -> HttpResponse:
     form = LanguageForm(request.POST, instance=_profile(request.user))
     if not form.is_valid():
         return _account_page(request, form)
@@ -111,7 +113,7 @@ def language_update(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -190,7 +192,7 @@ def _two_factor_page(request: HttpRequest, form: CodeForm) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
-def _account_page(request: HttpRequest, language_form: LanguageForm) -> HttpResponse:
+def _account_page(request: AuthenticatedRequest, language_form: LanguageForm) -> HttpResponse:
     user = request.user
     context = {
         "language_form": language_form,
@@ -352,7 +354,7 @@ _NEW_SECRET = "api_token_secret"
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         api_token, secret = actions.create_api_token(
@@ -381,7 +383,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def token_created(request: HttpRequest, pk: int) -> HttpResponse:
+def token_created(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     api_token = get_object_or_404(
         ApiToken.objects.filter(owner=request.user).select_related("unit"), pk=pk
     )

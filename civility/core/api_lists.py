@@ -13,7 +13,7 @@ deprecated aliases (docs/api.md).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -93,7 +93,7 @@ UpdatedSince = Query(
 )
 
 
-def Ordering(choices: dict[str, tuple[str, ...]], default: str):  # noqa: N802
+def Ordering(choices: Mapping[str, tuple[str, ...]], default: str):  # noqa: N802
     accepted = ", ".join(f"`{key}`, `-{key}`" for key in choices)
     param = Query(
         None,
@@ -134,7 +134,7 @@ def unit_param(unit: int | None, alias: int | None, *, required: bool = False) -
 
 
 def ordered(
-    rows: QuerySet, value: str | None, choices: dict[str, tuple[str, ...]], default: str
+    rows: QuerySet, value: str | None, choices: Mapping[str, tuple[str, ...]], default: str
 ) -> QuerySet:
     """`rows` in the order asked for, the primary key last so that pages never overlap."""
     value = (value or default).strip()

@@ -104,7 +104,7 @@ def _clean(data: bytes, upload, accept: frozenset[str], name: str) -> tuple[Cont
         except ValidationError:
             pass
         else:
-            return photo, photo.name.rsplit(".", 1)[-1]
+            return photo, (photo.name or "").rsplit(".", 1)[-1]
     if kind is None and TEXT in accept and _is_text(data):
         return ContentFile(data), "txt"
     types = ", ".join(str(LABELS[kind]) for kind in sorted(accept, key=list(LABELS).index))

@@ -8,6 +8,7 @@ civility.core.clients (X-Forwarded-For believed only from TRUSTED_PROXIES). Citi
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from auditlog.cid import correlation_id, get_cid
 from auditlog.context import auditlog_value, set_actor
@@ -17,6 +18,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
 
 from civility.core.clients import client_address
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 __all__ = [
     "AuditMiddleware",
@@ -192,7 +197,7 @@ def redactions_for(user) -> tuple[Q, Q]:
 # Who may open the audit log is a question of unit roles, which orgs answers: it registers
 # its answer when it starts (orgs/apps.py), as the apps register their redactions, so core
 # imports no app. Until one is registered nobody reads the log.
-Readers = Callable[[object], bool]
+Readers = Callable[["AbstractBaseUser | AnonymousUser | None"], bool]
 _readers: list[Readers] = []
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -84,7 +85,7 @@ def _getters(fields, *, add: bool) -> list:
     arrays, files) and for auto_now dates. Going through Django for every value cost more
     than the COPY."""
     wrapper = connections[DEFAULT_DB_ALIAS]
-    getters = []
+    getters: list[Callable[[Any], Any]] = []
     for field in fields:
         plain = field.get_internal_type() in _AS_IS and not (
             getattr(field, "auto_now", False) or (add and getattr(field, "auto_now_add", False))
@@ -92,10 +93,15 @@ def _getters(fields, *, add: bool) -> list:
         if plain:
             getters.append(operator.attrgetter(field.attname))
         else:
-            getters.append(
-                lambda obj, field=field: field.get_db_prep_save(field.pre_save(obj, add), wrapper)
-            )
+            getters.append(_prepared(field, add, wrapper))
     return getters
+
+
+def _prepared(field: Any, add: bool, wrapper: Any) -> Callable[[Any], Any]:
+    def get(obj: Any) -> Any:
+        return field.get_db_prep_save(field.pre_save(obj, add), wrapper)
+
+    return get
 
 
 def copy_into(model, objs: list, *, set_ids: bool = False) -> None:

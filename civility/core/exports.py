@@ -129,7 +129,7 @@ def _number_format(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
     if value == int(value):
-        return WHOLE_FORMAT if abs(value) >= 10_000 else None
+        return WHOLE_FORMAT if abs(float(value)) >= 10_000 else None
     return DECIMAL_FORMAT
 
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
@@ -70,28 +71,32 @@ def display_name(filename: str) -> str:
     return PurePosixPath(filename.replace("\\", "/")).name[:255]
 
 
-def serve(file: FieldFile, *, filename: str) -> HttpResponse:
+def serve(file: FieldFile, *, filename: str) -> HttpResponseBase:
     """Send a stored file, already checked by the caller. `filename` is the download name.
 
     With FILES_ACCEL_REDIRECT_PREFIX set, the answer is empty with `X-Accel-Redirect`: nginx
     reads the file from its `internal` location, so workers are not held by large files.
     """
-    if not file:
+    if not file or not file.name:
         raise Http404
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    name = file.name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     prefix = getattr(settings, "FILES_ACCEL_REDIRECT_PREFIX", "")
+    response: HttpResponseBase
     if prefix:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(file.name)}"
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(name)}"
     else:
         try:
             handle = file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
         response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        content_type not in INLINE_TYPES, filename or PurePosixPath(file.name).name
+    disposition = content_disposition_header(
+        content_type not in INLINE_TYPES, filename or PurePosixPath(name).name
     )
+    if disposition:  # None only for an inline file without a name, which never comes here
+        response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     # The file is someone's evidence: no shared cache keeps it, the browser does not either.
     response["Cache-Control"] = "private, no-store"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
+from ninja.errors import HttpError
 
 
 class HtmxRequest(HttpRequest):
@@ -18,3 +19,20 @@ class HtmxRequest(HttpRequest):
 
 class AuthenticatedRequest(HtmxRequest):
     user: User
+
+
+class ApiError(HttpError):
+    """An API error carrying what civility/api.py puts in the answer besides the message:
+    the `code` of the body, and for a 429 the seconds until a retry (Retry-After)."""
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        *,
+        code: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(status_code, message)
+        self.code = code
+        self.retry_after = retry_after

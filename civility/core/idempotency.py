@@ -137,6 +137,7 @@ def _settle(claim: Submission, response: HttpResponse) -> None:
 
 
 def _replay(first: Submission) -> HttpResponse:
+    response: HttpResponse
     if first.status in REDIRECTS:
         response = HttpResponseRedirect(first.location)
         response.status_code = first.status

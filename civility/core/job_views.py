@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from civility.core.files import serve
+from civility.core.http import AuthenticatedRequest
 from civility.core.models import Job
 
 PAGE_SIZE = 50
@@ -24,7 +26,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user).select_related("unit"), pk=pk)
     template = "core/_job.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job, "result_template": _result_template(job)})
@@ -32,7 +34,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+def job_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     return serve(job.result_file, filename=job.params.get("file_name") or "result.xlsx")
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +80,7 @@ class Progress:
         self.started = time.monotonic()
         self.flushed = 0.0
         self.closed = job is None
-        self._side = None
+        self._side: BaseDatabaseWrapper | None = None
 
     def start(self, total: int, message: str = "") -> None:
         self.update(done=0, total=total, message=message)
@@ -105,9 +106,9 @@ class Progress:
         if now - self.flushed < PROGRESS_EVERY and done != self.job.total:
             return
         self.flushed = now
-        self._write()
+        self._write(self.job)
 
-    def _write(self) -> None:
+    def _write(self, job: Job) -> None:
         try:
             if self._side is None:
                 self._side = connections.create_connection("default")
@@ -115,10 +116,10 @@ class Progress:
                 cursor.execute(
                     f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, message = %s "
                     "WHERE id = %s AND status = %s",
-                    [self.job.done, self.job.total, self.job.message, self.job.pk, "running"],
+                    [job.done, job.total, job.message, job.pk, "running"],
                 )
         except Exception:  # progress is a courtesy: never let it stop the work
-            logger.warning("Could not write the progress of job %s", self.job.pk, exc_info=True)
+            logger.warning("Could not write the progress of job %s", job.pk, exc_info=True)
 
     def close(self) -> None:
         self.closed = True

@@ -20,16 +20,22 @@ the request's query string without `page` (and, for headers, without `sort`).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from civility.orgs.models import OrgUnit
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -38,8 +44,11 @@ COUNT_CAP = 10_000
 class CappedPaginator(Paginator):
     """A paginator whose count stops at `cap`: `is_capped` tells whether there were more."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, object_list: QuerySet, per_page, *, cap: int | None = None, **kwargs
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
+        self.queryset = object_list
         self.cap = cap
 
     @cached_property
@@ -47,7 +56,7 @@ class CappedPaginator(Paginator):
         if self.cap is None:
             return super().count
         # COUNT(*) over a LIMITed subquery: the database stops after cap + 1 rows.
-        return min(self.object_list.order_by()[: self.cap + 1].count(), self.cap + 1)
+        return min(self.queryset.order_by()[: self.cap + 1].count(), self.cap + 1)
 
     @cached_property
     def is_capped(self) -> bool:
@@ -55,7 +64,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def num_pages(self) -> int:
-        if self.is_capped:
+        if self.cap is not None and self.is_capped:
             return max(1, self.cap // self.per_page)
         return super().num_pages
 
@@ -76,21 +85,25 @@ class Listing:
     columns: dict[str, Column] = field(default_factory=dict)
 
     @property
+    def paginator(self) -> CappedPaginator:
+        return cast(CappedPaginator, self.page.paginator)  # paginate() made it
+
+    @property
     def count(self) -> int:
-        return min(self.page.paginator.count, self.page.paginator.cap or self.page.paginator.count)
+        return min(self.paginator.count, self.paginator.cap or self.paginator.count)
 
     @property
     def is_capped(self) -> bool:
-        return self.page.paginator.is_capped
+        return self.paginator.is_capped
 
 
-def sort_key(request: HttpRequest, sorts: dict[str, tuple[str, ...]], default: str) -> str:
+def sort_key(request: HttpRequest, sorts: Mapping[str, tuple[str, ...]], default: str) -> str:
     """The requested sort if whitelisted, else `default`."""
     asked = request.GET.get("sort", "")
     return asked if asked.lstrip("-") in sorts else default
 
 
-def ordering(sorts: dict[str, tuple[str, ...]], key: str) -> list[str]:
+def ordering(sorts: Mapping[str, tuple[str, ...]], key: str) -> list[str]:
     descending = key.startswith("-")
     terms = []
     for term in (*sorts[key.lstrip("-")], "pk"):
@@ -103,7 +116,7 @@ def paginate(
     request: HttpRequest,
     queryset: QuerySet,
     *,
-    sorts: dict[str, tuple[str, ...]],
+    sorts: Mapping[str, tuple[str, ...]],
     default: str,
     page_size: int = PAGE_SIZE,
     count_cap: int | None = None,
@@ -209,9 +222,11 @@ class ListFilterForm(forms.Form):
     unit_defaults_to_selected = True
     period_field: str | None = None
     period_is_datetime = False
-    text_placeholder: str | Promise = ""
+    text_placeholder: StrOrPromise = ""
 
-    unit = UnitFilterField()
+    # A declared field (the form's metaclass takes it out of the class); on the instance
+    # `unit` is the unit chosen, which is what readers of the form see.
+    unit: OrgUnit | None = UnitFilterField()  # type: ignore[assignment]
     q = TextFilterField()
     # A list may bound its period with another date field (evaluations: a month).
     start: forms.DateField = PeriodField(label=_("From"))
@@ -229,7 +244,9 @@ class ListFilterForm(forms.Form):
         if self.unit_path is None:
             del self.fields["unit"]
         else:
-            self.fields["unit"].queryset = OrgUnit.objects.visible_to(request.user)
+            cast(UnitFilterField, self.fields["unit"]).queryset = OrgUnit.objects.visible_to(
+                request.user
+            )
         if self.period_field is None:
             del self.fields["start"], self.fields["end"]
         if type(self).search is ListFilterForm.search:
@@ -247,7 +264,9 @@ class ListFilterForm(forms.Form):
                 self.unit = selected_unit(request) if default_unit is _SELECTED else default_unit
                 if self.unit is not None:
                     data["unit"] = str(self.unit.pk)  # shown as chosen
-            choices = [(unit.pk, unit.display_name) for unit in offered_units(request, self.unit)]
+            choices: list[tuple[int | str, StrOrPromise]] = [
+                (unit.pk, unit.display_name) for unit in offered_units(request, self.unit)
+            ]
             if not self.unit_defaults_to_selected:
                 choices.insert(0, ("", _("Any")))
             self.fields["unit"].widget.choices = choices
@@ -290,6 +309,7 @@ class ListFilterForm(forms.Form):
             if lookups:
                 queryset = self.in_period(queryset, lookups)
         text = (data.get("q") or "").strip()
-        if text:
-            queryset = self.search(queryset, text)
+        found = self.search(queryset, text) if text else None
+        if found is not None:
+            queryset = found
         return self.narrow(queryset, data)

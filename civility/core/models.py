@@ -153,7 +153,7 @@ def _parsed(value, parse):
 
 
 def _truncated(text: str) -> str:
-    limit = settings.AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH
+    limit: int = getattr(settings, "AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH", 140)
     return text[:limit] + "…" if 0 <= limit < len(text) else text
 
 
@@ -174,7 +174,7 @@ def _list_display(base_field: models.Field, value) -> str:
 def _enum_value(token: str, model: type[models.Model]):
     """The value of "TargetGroup.OFFICIALS", which is how str() writes an enum member in a
     list (a list saved with members, not plain values), looked up in the model's module."""
-    owner = sys.modules[model.__module__]
+    owner: object = sys.modules[model.__module__]
     for name in token.split("."):
         owner = getattr(owner, name, None)
     return owner.value if isinstance(owner, enum.Enum) else _parsed(token, ast.literal_eval)
@@ -432,4 +432,5 @@ class Job(models.Model):
         return min(100, self.done * 100 // self.total)
 
     def get_additional_data(self) -> dict:
-        return {"unit_path": self.unit.path if self.unit_id else ""}
+        # A job may belong to no unit (UnitAudited's path would fail on it).
+        return {"unit_path": self.unit.path if self.unit is not None else ""}

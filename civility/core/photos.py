@@ -54,7 +54,7 @@ def clean_photo(upload) -> CleanPhoto:
             original_format = probe.format or ""
         if original_format not in ACCEPTED_FORMATS:
             raise UnidentifiedImageError
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import InitVar, dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SOURCES = (
     "civility.codes.todo.items_for",
@@ -85,7 +89,7 @@ def items_for(user, *, today: datetime.date) -> list[TodoItem]:
     return sorted(items, key=lambda item: item.sort_key)
 
 
-def grouped(items: list[TodoItem]) -> list[tuple[str, str, list[TodoItem]]]:
+def grouped(items: list[TodoItem]) -> list[tuple[str, StrOrPromise, list[TodoItem]]]:
     """(urgency, its label, items) for each urgency that has items, most urgent first."""
     return [
         (urgency.value, urgency.label, rows)

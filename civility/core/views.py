@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from civility.core.audit import may_read_log
+from civility.core.http import AuthenticatedRequest
 from civility.core.listing import ListFilterForm, paginate
 from civility.core.models import AuditEvent
 
@@ -96,7 +97,7 @@ def object_url(event: AuditEvent) -> str | None:
 
 @require_GET
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     if not may_read_log(request.user):
         raise Http404
     form = AuditFilterForm(request.GET, request=request)

@@ -34,10 +34,12 @@ from civility.core.api_lists import (
     property_examples,
     unit_param,
 )
+from civility.core.http import ApiError
 from civility.core.schemas import Message, ValidationMessage
 from civility.feedback import actions, conf, figures, stream, throttle
+from civility.feedback.http import KioskRequest
 from civility.feedback.limits import MAX_BATCH
-from civility.feedback.models import DOSSIER_UNIT_KINDS, DossierStat, Reason
+from civility.feedback.models import DOSSIER_UNIT_KINDS, CounterDevice, DossierStat, Reason
 from civility.feedback.scales import current_scale
 from civility.feedback.schemas import RatingIn, StoredOut, rating_inputs
 from civility.orgs.models import OrgUnit
@@ -56,7 +58,8 @@ class KioskAuth(HttpBearer):
         "head registers the kiosk on the counter's page; the secret is shown once."
     )
 
-    def authenticate(self, request: HttpRequest, token: str):
+    # The request ninja hands over is the one this method makes a KioskRequest (device).
+    def authenticate(self, request: KioskRequest, token: str) -> CounterDevice:  # type: ignore[override]
         device = actions.authenticate_device(token)
         if device is None:
             raise AuthenticationError(message=_("Invalid or revoked kiosk key."))
@@ -160,7 +163,7 @@ def kiosk_config(device) -> dict:
 
 
 @router.get("/kiosk", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
-def kiosk(request: HttpRequest):
+def kiosk(request: KioskRequest):
     """What the kiosk shows: the scale, the reasons, the counter's officials."""
     return kiosk_config(request.device)
 
@@ -168,7 +171,7 @@ def kiosk(request: HttpRequest):
 @router.post(
     "/kiosk/ratings", auth=kiosk_auth, response={201: StoredOut, 200: StoredOut, **KIOSK_ERRORS}
 )
-def kiosk_rating(request: HttpRequest, payload: RatingIn):
+def kiosk_rating(request: KioskRequest, payload: RatingIn):
     """One rating. 201 when stored, 200 when this client_id was already stored."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs([payload]))
     if results is None:
@@ -178,7 +181,7 @@ def kiosk_rating(request: HttpRequest, payload: RatingIn):
 
 
 @router.post("/kiosk/ratings/batch", auth=kiosk_auth, response={200: BatchOut, **KIOSK_ERRORS})
-def kiosk_batch(request: HttpRequest, payload: BatchIn):
+def kiosk_batch(request: KioskRequest, payload: BatchIn):
     """The kiosk's offline backlog, up to 500 ratings, stored all at once."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs(payload.ratings))
     if results is None:
@@ -187,11 +190,9 @@ def kiosk_batch(request: HttpRequest, payload: BatchIn):
     return {"stored": stored, "duplicates": len(results) - stored, "results": results}
 
 
-def _too_many(message: str, retry_after: int) -> HttpError:
+def _too_many(message: str, retry_after: int) -> ApiError:
     """A 429 whose answer carries Retry-After (civility/api.py reads `retry_after`)."""
-    error = HttpError(429, message)
-    error.retry_after = retry_after
-    return error
+    return ApiError(429, message, retry_after=retry_after)
 
 
 def _too_many_ratings() -> HttpError:
@@ -203,14 +204,14 @@ def _too_many_ratings() -> HttpError:
 
 
 @router.put("/kiosk/on-duty", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
-def kiosk_on_duty(request: HttpRequest, payload: OnDutyIn):
+def kiosk_on_duty(request: KioskRequest, payload: OnDutyIn):
     """The kiosk says which official is on duty at its counter (device key)."""
     actions.set_on_duty(device=request.device, official_id=payload.official_id)
     return kiosk_config(request.device)
 
 
 @router.post("/kiosk/assistance", auth=kiosk_auth, response={200: CallOut, **KIOSK_ERRORS})
-def kiosk_assistance(request: HttpRequest):
+def kiosk_assistance(request: KioskRequest):
     """Call for help: staff of the counter and the unit head see it within a second."""
     try:
         call, created = actions.raise_assistance_call(
@@ -294,10 +295,8 @@ def list_dossier_stats(
     stats = DossierStat.objects.visible_to(request.user).filter(
         unit__path__startswith=focus.path, period_start__gte=start, period_end__lte=end
     )
-    stats = ordered(
-        changed_since(stats, updated_since), ordering, DOSSIER_ORDERING, "-period_start"
-    )
-    return paginate(request, stats, limit=limit, offset=offset, item=_dossier_stat)
+    rows = ordered(changed_since(stats, updated_since), ordering, DOSSIER_ORDERING, "-period_start")
+    return paginate(request, rows, limit=limit, offset=offset, item=_dossier_stat)
 
 
 def _dossier_stat(stat: DossierStat) -> dict:
@@ -412,16 +411,16 @@ def get_figures(
     """Ratings, calls, what Civility holds of Decision 766's figures (rates it has no
     source for come with `available: false`) and Civility's own public-report indicator,
     for a unit's subtree."""
-    unit = get_object_or_404(
+    focus = get_object_or_404(
         OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)
     )
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
     if start > end:
         raise HttpError(422, _("start must not be after end."))
-    data = figures.rating_figures(start=start, end=end, unit=unit)
+    data = figures.rating_figures(start=start, end=end, unit=focus)
     return {
-        "unit_id": unit.pk,
+        "unit_id": focus.pk,
         "start": start,
         "end": end,
         "ratings": data.ratings,
@@ -431,6 +430,6 @@ def get_figures(
         "top_reasons": data.top_reasons,
         "assistance_calls": data.calls,
         "median_response_seconds": data.median_response_s,
-        "decision_766": figures.decision_766(unit=unit, start=start, end=end),
-        "public_report_handling": figures.report_handling(unit=unit, start=start, end=end),
+        "decision_766": figures.decision_766(unit=focus, start=start, end=end),
+        "public_report_handling": figures.report_handling(unit=focus, start=start, end=end),
     }

@@ -11,9 +11,10 @@ class FeedbackConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from civility.core import error_formats
-        from civility.feedback import models
+        from civility.feedback import conf, models
         from civility.feedback.open311 import formats as open311_formats
 
+        conf.check()
         error_formats.register(open311_formats.PREFIX, open311_formats.error_for_path)
 
         # Ratings and rollups are not audited: append-only, high-volume, and nothing an

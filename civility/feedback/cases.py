@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,13 +29,15 @@ from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as, anonymously
 from civility.core.receipts import new_secret, secret_matches
 from civility.feedback import conf
-from civility.feedback.models import STAFF_ROLES, ServiceRating, new_receipt
-from civility.feedback.trust_models import (
+from civility.feedback.models import (
+    STAFF_ROLES,
     CaseEvidence,
     CaseStatus,
     CaseStep,
     FollowUpCase,
+    ServiceRating,
     StepKind,
+    new_receipt,
 )
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import Role, scope_of
@@ -73,7 +78,7 @@ def check_contact(contact: Contact, prefix: str = "") -> Contact:
 
 
 def service_point_of(counter: OrgUnit) -> OrgUnit:
-    return counter.parent if counter.parent_id else counter
+    return counter.parent if counter.parent is not None else counter
 
 
 def open_cases(
@@ -106,7 +111,7 @@ def open_cases(
 
 
 def _open_case(
-    *, counter: OrgUnit, channel: str, row: dict, contact: Contact
+    *, counter: OrgUnit, channel: str, row: Mapping[str, Any], contact: Contact
 ) -> tuple[FollowUpCase, str]:
     now = timezone.now()
     secret, secret_hash = new_secret()
@@ -168,7 +173,7 @@ def _check_case(actor, case: FollowUpCase) -> None:
 
 @transaction.atomic
 def reply_to_case(
-    *, actor, case: FollowUpCase, text: str, files: list = (), close: bool = False
+    *, actor, case: FollowUpCase, text: str, files: Sequence = (), close: bool = False
 ) -> CaseStep:
     """A public reply, with evidence files (PDF or photos). With `close`, the case closes
     too, which needs evidence on a reply since the case was last (re)opened."""
@@ -317,7 +322,7 @@ def escalate_overdue_cases(*, now: datetime.datetime | None = None) -> int:
                     is_public=False,
                     at=now,
                 )
-            transaction.on_commit(lambda case=case, users=users: _email_escalation(case, users))
+            transaction.on_commit(partial(_email_escalation, case, users))
         escalated += 1
     return escalated
 

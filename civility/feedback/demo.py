@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -63,7 +63,7 @@ class FeedbackDemoReport:
     reports: int = 0
     dossier_stats: int = 0
     cases: int = 0
-    kiosk_links: list[tuple[OrgUnit, str]] | None = None  # (counter, secret)
+    kiosk_links: list[tuple[OrgUnit, str]] = field(default_factory=list)  # (counter, secret)
 
 
 def load_feedback_demo(*, today: datetime.date | None = None) -> FeedbackDemoReport:

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import uuid
+from typing import NoReturn, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -140,11 +141,13 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, place: Place | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = ReportCategory.objects.filter(is_active=True)
-        self.fields["category"].label_from_instance = lambda obj: obj.display_name
-        self.fields["place"].queryset = Place.objects.select_related("unit").order_by("name")
-        self.fields["place"].label_from_instance = lambda obj: f"{obj.name} ({obj.unit.name})"
-        self.fields["place"].required = False
+        category = cast(forms.ModelChoiceField, self.fields["category"])
+        category.queryset = ReportCategory.objects.filter(is_active=True)
+        category.label_from_instance = lambda obj: obj.display_name  # type: ignore[method-assign]  # Django's documented way
+        places = cast(forms.ModelChoiceField, self.fields["place"])
+        places.queryset = Place.objects.select_related("unit").order_by("name")
+        places.label_from_instance = lambda obj: f"{obj.name} ({obj.unit.name})"  # type: ignore[method-assign]  # Django's documented way
+        places.required = False
         self.fixed_place = place
         if place is not None:
             del self.fields["place"]
@@ -246,7 +249,7 @@ class DossierImportForm(forms.Form):
         return result
 
     def _row(self, number: int, key: str, record: dict) -> DossierRow:
-        def fail(message):
+        def fail(message: str) -> NoReturn:
             raise ValidationError(
                 _("Row %(row)s: %(message)s") % {"row": number, "message": message}
             )
@@ -258,7 +261,7 @@ class DossierImportForm(forms.Form):
             unit = self.units.filter(code=value, kind__in=DOSSIER_UNIT_KINDS).first()
         if unit is None:
             fail(_("no service point %(value)s in your units.") % {"value": value or "—"})
-        dates = {}
+        dates: dict[str, datetime.date] = {}
         for col in ("period_start", "period_end"):
             cell = record.get(col)
             if isinstance(cell, datetime.datetime):
@@ -278,7 +281,9 @@ class DossierImportForm(forms.Form):
             if not cell.isdigit():
                 fail(_("%(column)s must be a whole number.") % {"column": col})
             counts[col] = int(cell)
-        row = DossierRow(unit=unit, **dates, **counts)
+        row = DossierRow(
+            unit=unit, period_start=dates["period_start"], period_end=dates["period_end"], **counts
+        )
         try:
             check_dossier_row(row, _("Row %(row)s: ") % {"row": number})
         except ValidationError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, FloatField, Func, Value
@@ -63,7 +64,7 @@ def route_report(
 
 # How citizens write the kind of unit before its name, folded: "Phường"/"P.", "Xã"/"X.",
 # "Đặc khu"/"ĐK". A name preceded by one of these is the unit the citizen means.
-_PREFIXES = {
+_PREFIXES: dict[str, tuple[str, ...]] = {
     UnitKind.WARD: ("phuong", "p"),
     UnitKind.COMMUNE: ("xa", "x"),
     UnitKind.SPECIAL_ZONE: ("dac khu", "dk"),
@@ -95,12 +96,12 @@ def _words(expression) -> Func:
     )
 
 
-def _how_named(address: str, unit: OrgUnit) -> int:
+def _how_named(address: str, kind: str, core: str) -> int:
     """2 when the address gives the unit's kind before its name ("p. hoan kiem"), 1 when it
     gives the name alone and the name has two words or more (one syllable such as "Sơn" is
     too common a word to route by) and no street or other kind of unit precedes it, else 0."""
-    core = unit.core_name  # padded: " hoan kiem "
-    if any(f" {prefix}{core}" in address for prefix in _PREFIXES.get(unit.kind, ())):
+    # `core`: the unit's name without its kind, folded and padded: " hoan kiem "
+    if any(f" {prefix}{core}" in address for prefix in _PREFIXES.get(kind, ())):
         return 2
     if core.strip().count(" ") == 0:
         return 0
@@ -142,8 +143,13 @@ def commune_named_in(address: str, *, province: OrgUnit | None = None) -> OrgUni
         .filter(haystack__contains=F("core_name"))
         .order_by(Length("core_name").desc(), "pk")[:50]
     )
-    ranked = [((_how_named(unit.haystack, unit), len(unit.core_name)), unit) for unit in found]
-    ranked = [(rank, unit) for rank, unit in ranked if rank[0] > 0]
+    ranked = []
+    for unit in found:
+        # `haystack` and `core_name` come from the annotations above (the types do not know).
+        haystack, core_name = cast(str, unit.haystack), cast(str, unit.core_name)  # type: ignore[attr-defined]
+        rank = (_how_named(haystack, unit.kind, core_name), len(core_name))
+        if rank[0] > 0:
+            ranked.append((rank, unit))
     if not ranked:
         return None
     top = max(rank for rank, _unit in ranked)
@@ -166,6 +172,8 @@ def nearest_place(latitude, longitude, radius_m: int) -> Place | None:
     ).select_related("unit")
     best, best_d = None, float(radius_m)
     for candidate in candidates[:500]:
+        if candidate.latitude is None or candidate.longitude is None:
+            continue  # the query asked for both; the types do not know
         dy = (float(candidate.latitude) - lat) * k
         dx = (float(candidate.longitude) - lon) * k * cos_lat
         distance = math.hypot(dx, dy)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from civility.feedback import conf
 
 
 @dataclass(frozen=True)
@@ -82,5 +83,4 @@ MAX_LEVELS = max(len(scale.levels) for scale in SCALES.values())
 
 
 def current_scale() -> Scale:
-    key = getattr(settings, "FEEDBACK_RATING_SCALE", "five")
-    return SCALES.get(key, SCALES["five"])
+    return SCALES[conf.rating_scale()]

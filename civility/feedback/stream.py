@@ -97,14 +97,14 @@ class Hub:
     """The process's single listener and its subscribers."""
 
     def __init__(self) -> None:
-        self._subscribers: dict[int, tuple[list[str], Callable[[dict], None]]] = {}
+        self._subscribers: dict[int, tuple[Grant, Callable[[dict], object]]] = {}
         self._lock = threading.Lock()
         self._next = 0
         self._thread: threading.Thread | None = None
         self._dsn: str | None = None
         self.listening = threading.Event()
 
-    def subscribe(self, grant: Grant, push: Callable[[dict], None]) -> int:
+    def subscribe(self, grant: Grant, push: Callable[[dict], object]) -> int:
         self.ensure_started()
         with self._lock:
             self._next += 1

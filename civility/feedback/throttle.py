@@ -61,7 +61,12 @@ def take(key: str, *, capacity: int, refill_seconds: float, cost: int = 1) -> bo
     """Take `cost` tokens from the bucket `key`; False (and nothing taken) when too few."""
     if cost > capacity:
         return False
-    params = {"key": key, "capacity": capacity, "refill": float(refill_seconds), "cost": cost}
+    params: dict[str, str | int | float] = {
+        "key": key,
+        "capacity": capacity,
+        "refill": float(refill_seconds),
+        "cost": cost,
+    }
     with connection.cursor() as cursor:
         cursor.execute(TAKE, params)
         return cursor.fetchone() is not None

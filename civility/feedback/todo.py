@@ -4,6 +4,7 @@ handle, for the to-do home (civility/core/todo.py). Two queries."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Min, Value
@@ -13,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from civility.core.todo import COUNTED, TodoItem, beyond_count
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from civility.feedback.models import AssistanceCall, PublicReport, ReportStatus
 
 
@@ -91,6 +95,7 @@ def _reports(user, today: datetime.date) -> list[TodoItem]:
         ),
     )
     items = []
+    title: StrOrPromise
     for step, url, title, beyond in lines:
         count = len(due[step])
         if not count:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,17 +28,15 @@ from civility.feedback.models import (
     RATED_UNIT_KINDS,
     STAFF_ROLES,
     AssistanceCall,
-    Channel,
-    RatingDay,
-    ServiceRating,
-)
-from civility.feedback.trust_models import (
     CallEscalation,
+    Channel,
     CounterSession,
     EscalationStep,
     FlagKind,
     FlagOutcome,
+    RatingDay,
     RatingFlag,
+    ServiceRating,
     SessionCounter,
     TrustCursor,
 )
@@ -275,7 +274,7 @@ def check_top_shares(*, today: datetime.date | None = None) -> int:
         .values("counter__parent_id", "official_id")
         .annotate(total=Sum("ratings"), top=Sum("ratings", filter=Q(score=100), default=0))
     )
-    by_point: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    by_point: dict[int | None, dict[int, tuple[int, int]]] = defaultdict(dict)
     for row in rows:
         if row["total"] >= minimum:
             by_point[row["counter__parent_id"]][row["official_id"]] = (row["total"], row["top"])
@@ -418,14 +417,16 @@ def escalate_call(
     return climbed
 
 
+def _defer_escalation(call_id: int, seconds: int) -> None:
+    app.configure_task(
+        ESCALATE_CALL_TASK, allow_unknown=False, schedule_in={"seconds": seconds}
+    ).defer(call_id=call_id)
+
+
 def schedule_escalation(call: AssistanceCall) -> None:
     """Check the call when each rung falls due (after commit, so the job sees the call)."""
     for seconds in (conf.assist_team_lead_seconds(), conf.assist_head_seconds()):
-        transaction.on_commit(
-            lambda seconds=seconds: app.configure_task(
-                ESCALATE_CALL_TASK, allow_unknown=False, schedule_in={"seconds": seconds}
-            ).defer(call_id=call.pk)
-        )
+        transaction.on_commit(partial(_defer_escalation, call.pk, seconds))
 
 
 def escalate_waiting_calls(*, now: datetime.datetime | None = None) -> int:
@@ -464,14 +465,12 @@ def desk_counters(user) -> list[tuple[OrgUnit, CounterSession | None]]:
         .distinct()
         .order_by("name")
     )
-    counters = list(counters[:20])
+    shown = list(counters[:20])
     sessions = {
         s.counter_id: s
-        for s in CounterSession.objects.open()
-        .filter(counter__in=counters)
-        .select_related("official")
+        for s in CounterSession.objects.open().filter(counter__in=shown).select_related("official")
     }
-    return [(counter, sessions.get(counter.pk)) for counter in counters]
+    return [(counter, sessions.get(counter.pk)) for counter in shown]
 
 
 def recent_sessions(counter: OrgUnit, *, limit: int = 20) -> list[CounterSession]:

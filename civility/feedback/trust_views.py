@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civility.core import receipts
 from civility.core.files import serve
+from civility.core.forms import add_errors
 from civility.feedback import cases, throttle, trust
 from civility.feedback.forms import SecretForm
-from civility.feedback.models import RATED_UNIT_KINDS
-from civility.feedback.trust_models import (
+from civility.feedback.models import (
+    RATED_UNIT_KINDS,
     CaseEvidence,
     CaseStatus,
     CounterSession,
@@ -227,7 +229,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def case_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_object_or_404(
         CaseEvidence.objects.filter(step__case__in=FollowUpCase.objects.visible_to(request.user)),
         pk=pk,
@@ -264,8 +266,7 @@ def case_public(request: HttpRequest, code: str) -> HttpResponse:
                     comment=request.POST.get("comment", ""),
                 )
             except ValidationError as exc:
-                field = next(iter(exc.message_dict)) if hasattr(exc, "error_dict") else None
-                form.add_error(field if field in form.fields else None, exc.messages)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Thank you for your answer."))
                 return redirect(case.get_public_url())
@@ -282,7 +283,7 @@ def case_public(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def case_public_evidence(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def case_public_evidence(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """Evidence of a public reply, to whoever holds the case's receipt (as its page)."""
     evidence = get_object_or_404(
         CaseEvidence.objects.filter(

@@ -23,6 +23,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ from civility.core import receipts
 from civility.core.audit import log_reads
 from civility.core.clients import client_network
 from civility.core.files import extension_of, serve
+from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.listing import paginate
 from civility.feedback import actions, conf, figures, stream, throttle, trust
 from civility.feedback.forms import (
@@ -58,10 +61,10 @@ from civility.feedback.models import (
     PublicReport,
     ReportChannel,
     SessionCounter,
+    answers,
     bell_paths,
 )
 from civility.feedback.scales import current_scale
-from civility.feedback.service_models import answers
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, Place
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
@@ -101,8 +104,9 @@ def _network_key(request: HttpRequest) -> str:
 
 
 def _public_counter(pk: int) -> OrgUnit:
-    counter = OrgUnit.objects.filter(pk=pk, kind__in=RATED_UNIT_KINDS).select_related("parent")
-    counter = counter.first()
+    counter = (
+        OrgUnit.objects.filter(pk=pk, kind__in=RATED_UNIT_KINDS).select_related("parent").first()
+    )
     if counter is None or not counter.is_current():
         raise Http404
     return counter
@@ -147,8 +151,7 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 _throttled(request, exc, "feedback/counter_feedback.html", context), new_cookie
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             thanks = {
                 "counter": counter,
@@ -196,8 +199,7 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
                 _throttled(request, exc, "feedback/dossier_rating.html", context), new_cookie
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             thanks = {
                 "counter": counter,
@@ -262,6 +264,7 @@ def _report_form_view(request: HttpRequest, place: Place | None) -> HttpResponse
                 _throttled(request, exc, "feedback/report_form.html", context), new_cookie
             )
         except ValidationError as exc:
+            # Not core.forms.add_errors: the form names the action's `photo` photo_upload.
             for name, errors in exc.message_dict.items():
                 target = "photo_upload" if name == "photo" else name
                 form.add_error(target if target in form.fields else None, errors)
@@ -339,7 +342,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
                     report=report, secret=form.cleaned_data["secret"], satisfied=answer == "yes"
                 )
             except ValidationError as exc:
-                form.add_error("secret" if hasattr(exc, "error_dict") else None, exc.messages)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Thank you for your answer."))
                 return redirect("feedback:receipt", report.receipt)
@@ -359,15 +362,12 @@ def kiosk(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_GET
-def stream_view(request: HttpRequest) -> HttpResponse:
+def stream_view(request: HttpRequest) -> HttpResponseBase:
     """Server-Sent Events for the development server and live-server tests. In production
     the reverse proxy routes this path to the ASGI process (civility/feedback/asgi.py), so
     sync workers are never held by a stream; set FEEDBACK_STREAM_WSGI=true to allow it
     under WSGI anyway."""
-    allowed = getattr(settings, "FEEDBACK_STREAM_WSGI", None)
-    if allowed is None:
-        allowed = settings.DEBUG or conf._get("FEEDBACK_STREAM_WSGI", "").lower() == "true"
-    if not allowed:
+    if not conf.stream_under_wsgi():
         return HttpResponse(_("The event stream is served by the ASGI process."), status=503)
     grant = stream.read_token(request.GET.get("t", ""))
     if grant is None:
@@ -490,7 +490,7 @@ def _desk_calls(request: HttpRequest):
 
 @login_required
 @require_GET
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthenticatedRequest) -> HttpResponse:
     """Open assistance calls of the counters the user answers for, live."""
     paths = bell_paths(request.user)
     context = {
@@ -507,7 +507,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_update(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def call_update(request: AuthenticatedRequest, pk: int, verb: str) -> HttpResponse:
     call = get_object_or_404(_desk_calls(request), pk=pk)
     if verb == "acknowledge":
         actions.acknowledge_call(actor=request.user, call=call)
@@ -525,7 +525,7 @@ def call_update(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, request=request)
     reports = PublicReport.objects.visible_to(request.user).select_related(
         "category", "place", "unit"
@@ -568,16 +568,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def report_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = get_object_or_404(PublicReport.objects.visible_to(request.user), pk=pk)
-    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name or '')}")
 
 
 @require_GET
-def receipt_photo(request: HttpRequest, code: str) -> HttpResponse:
+def receipt_photo(request: HttpRequest, code: str) -> HttpResponseBase:
     """A report's photo for anyone, as long as the report itself is public (Open311)."""
     report = get_object_or_404(PublicReport.objects.public(), receipt=receipts.as_shown(code))
-    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name)}")
+    return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name or '')}")
 
 
 @login_required

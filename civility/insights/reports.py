@@ -61,9 +61,7 @@ class ReportFigures:
     ranking: tuple[RankRow, ...]  # the units under it
     dissemination: dict[str, Any]  # codes.figures.dissemination_summary
     inspections: inspection_figures.Progress
-    inspection_units: tuple[
-        dict[str, Any], ...
-    ]  # inspections.figures.average_by_unit, best first
+    inspection_units: tuple[dict[str, Any], ...]  # inspections.figures.average_by_unit, best first
     actions: ActionCounts
     conduct: ConductFigures
     ratings: RatingFigures
@@ -100,7 +98,9 @@ def report_figures(unit: OrgUnit, period: Period) -> ReportFigures:
             DisseminationActivity.objects.under(unit).between(start, end)
         ),
         inspections=inspection_figures.progress(inspections),
-        inspection_units=tuple(inspection_figures.average_by_unit(inspections)[:INSPECTION_UNITS_LISTED]),
+        inspection_units=tuple(
+            inspection_figures.average_by_unit(inspections)[:INSPECTION_UNITS_LISTED]
+        ),
         actions=ActionCounts(
             due=actions.count(),
             closed=actions.filter(status=ActionStatus.CLOSED).count(),

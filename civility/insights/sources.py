@@ -207,14 +207,13 @@ def assistance_response(start: datetime.date, end: datetime.date, today: datetim
 
 
 def complaints(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
-    """Follow-up cases (complaints left with a dissatisfied rating, feedback.trust_models)
+    """Follow-up cases (complaints left with a dissatisfied rating, feedback.models.cases)
     per 1,000 dossiers received, at service points with dossier statistics
     (feedback.DossierStat) for the period: only statistics lying within the period count,
     and only cases opened on a day those statistics cover, so that numerator and
     denominator describe the same counters and days (the tree expansion keeps them
     matched)."""
-    from civility.feedback.models import DossierStat
-    from civility.feedback.trust_models import FollowUpCase
+    from civility.feedback.models import DossierStat, FollowUpCase
 
     stats = DossierStat.objects.filter(period_start__gte=start, period_end__lte=end)
     counts: Counts = {}

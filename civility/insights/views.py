@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -335,7 +336,7 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
+def report_download(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponseBase:
     job = get_object_or_404(ReportJob.objects.visible_to(request.user), pk=pk)
     file = {"docx": job.docx, "xlsx": job.xlsx}.get(kind)
     if not file:
@@ -397,7 +398,7 @@ def subscription_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def report_link(request: HttpRequest, token: str) -> HttpResponse:
+def report_link(request: HttpRequest, token: str) -> HttpResponseBase:
     """The download link of a subscribed report too large to attach: signed, expiring, and
     only while its recipient still holds a role over the unit."""
     delivery = actions.delivery_from_token(token)

@@ -203,9 +203,10 @@ def official_list(
         officials = officials.active()
     elif active is False:
         officials = officials.filter(left_on__isnull=False)
-    officials = changed_since(officials, updated_since)
-    officials = ordered(officials, ordering, OFFICIAL_ORDERING, "full_name")
-    return paginate(request, officials, limit=limit, offset=offset)
+    rows = ordered(
+        changed_since(officials, updated_since), ordering, OFFICIAL_ORDERING, "full_name"
+    )
+    return paginate(request, rows, limit=limit, offset=offset)
 
 
 @router.get(

@@ -103,7 +103,8 @@ def offered_units(request, current: OrgUnit | None) -> list[OrgUnit]:
     )
     by_parent: dict[int, list[OrgUnit]] = {}
     for child in children:
-        by_parent.setdefault(child.parent_id, []).append(child)
+        if child.parent_id is not None:  # the query asked for children
+            by_parent.setdefault(child.parent_id, []).append(child)
     choices: list[OrgUnit] = []
     for root in roots:
         choices.append(root)

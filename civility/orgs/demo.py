@@ -15,11 +15,15 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from civility.accounts.validators import generate_password
 from civility.core.audit import acting_as
@@ -90,7 +94,8 @@ LIBRARY = ("Thư viện Hà Nội", "Hanoi Library")
 
 # Per ward: (where, post, category, leader, start in post). "where" is a division index,
 # or "counter 0/1" for the service point's counters.
-WARD_STAFF = [
+# (division index or "counter N", post, staff category, leader, in post since)
+WARD_STAFF: list[tuple[int | str, str, str, bool, datetime.date]] = [
     (0, "Chủ tịch Ủy ban nhân dân", CADRE, True, datetime.date(2025, 7, 1)),
     (0, "Phó Chủ tịch Ủy ban nhân dân", CADRE, True, datetime.date(2025, 7, 1)),
     (0, "Chuyên viên", CIVIL_SERVANT, False, datetime.date(2019, 9, 1)),
@@ -146,7 +151,8 @@ WARD_NAMES = {
 }
 # Department of Culture and Sports: (where, post, category, leader, start, name), "where"
 # being a division index or "library".
-DEPARTMENT_STAFF = [
+# (division index or "library", post, staff category, leader, in post since, full name)
+DEPARTMENT_STAFF: list[tuple[int | str, str, str, bool, datetime.date, str]] = [
     (0, "Giám đốc Sở", CIVIL_SERVANT, True, datetime.date(2023, 4, 1), "Nguyễn Thị Minh Châu"),
     (0, "Phó Giám đốc Sở", CIVIL_SERVANT, True, datetime.date(2022, 8, 1), "Trần Đình Phong"),
     (0, "Kế toán", CIVIL_SERVANT, False, datetime.date(2020, 11, 1), "Lê Thị Bích Ngọc"),
@@ -256,7 +262,7 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    label: str  # translatable
+    label: StrOrPromise
 
 
 ADMIN = DemoUser("demo_admin", "Quản trị", "Hệ thống", _("administrator (superuser)"))
@@ -269,7 +275,7 @@ DEMO_USERS = (ADMIN, COORDINATOR, HEAD, OFFICIAL)
 @dataclass
 class DemoLogin:
     username: str
-    label: str
+    label: StrOrPromise
     password: str | None  # None: the stored password was left as it was
     two_factor_key: str | None = None  # base32 key of the authenticator, for roles needing it
 
@@ -456,7 +462,7 @@ def _ensure_department(
     for number, (where, post, category, leader, start, full_name) in enumerate(
         DEPARTMENT_STAFF, start=1
     ):
-        unit = library if where == "library" else divisions[where]
+        unit = library if isinstance(where, str) else divisions[where]
         code = f"VH-{number:02d}"
         staff[code] = _ensure_official(
             unit,

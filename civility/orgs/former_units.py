@@ -132,7 +132,7 @@ class _Row:
     number: int
     district: str
     name: str
-    links: list[tuple[OrgUnit, Decimal, str]]
+    links: list[tuple[OrgUnit, Decimal, str]]  # (successor, share, ShareBasis value)
 
 
 def _check_row(number: int, raw, today_units: dict[str, OrgUnit], errors: list[str]) -> _Row | None:
@@ -170,9 +170,10 @@ def _check_row(number: int, raw, today_units: dict[str, OrgUnit], errors: list[s
         bases.append(item.get("basis") or "")
     if len(units) != len(successors) or not name or not district:
         return None
+    links: list[tuple[OrgUnit, Decimal, str]]
     if all(share in (None, "") for share in shares):
         links = [
-            (unit, share, ShareBasis.ESTIMATE)
+            (unit, share, ShareBasis.ESTIMATE.value)
             for unit, share in zip(units, equal_shares(len(units)), strict=True)
         ]
         return _Row(number, district, name, links)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,8 +42,9 @@ class OfficialForm(forms.ModelForm):
 
     def __init__(self, *args, unit: OrgUnit, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = posts_for(unit).select_related("unit")
-        self.fields["post"].label_from_instance = _post_label
+        posts = cast(forms.ModelChoiceField, self.fields["post"])
+        posts.queryset = posts_for(unit).select_related("unit")
+        posts.label_from_instance = _post_label  # type: ignore[method-assign, assignment]  # Django's documented way
         if creating:
             del self.fields["left_on"]
 

@@ -29,7 +29,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from civility.orgs.models import Folded, Official, OrgUnit, folded_words
+from civility.orgs.models import (
+    Folded,
+    Official,
+    OfficialQuerySet,
+    OrgUnit,
+    OrgUnitQuerySet,
+    folded_words,
+)
 from civility.orgs.scopes import scope_of
 
 # The most options a search answers with: enough to scroll on a phone, and the list stays
@@ -49,7 +56,7 @@ def visible_units(
     under: OrgUnit | None = None,
     current: bool = True,
     as_of: datetime.date | int | None = None,
-) -> QuerySet[OrgUnit]:
+) -> OrgUnitQuerySet:
     """The units a picker may offer `user`: their scope (or the part of it where they hold
     one of `roles`), narrowed to some kinds, to a subtree, and to units that exist on
     `as_of` (a record's date: a ward of 2024 for a record of 2024; a year: any day of it),
@@ -65,7 +72,7 @@ def visible_units(
     return units
 
 
-def units_of(units: QuerySet[OrgUnit], when: datetime.date | int | None) -> QuerySet[OrgUnit]:
+def units_of(units: OrgUnitQuerySet, when: datetime.date | int | None) -> OrgUnitQuerySet:
     """`units` that existed on the day `when` (today when None), or on some day of the year
     `when`: a ward of 2024 for a record of 2024, none that ended before the record."""
     if isinstance(when, int):
@@ -121,9 +128,9 @@ def search_units(user, text: str, **narrowing) -> list[dict]:
         ).order_by("starts", "depth", "name", "pk")
     else:
         units = units.order_by("depth", "path")
-    units = list(units.only("pk", "name", "name_en", "path", "depth")[:MAX_RESULTS])
+    found = list(units.only("pk", "name", "name_en", "path", "depth")[:MAX_RESULTS])
     roots = scope_roots(user)
-    return [unit_option(unit, parents) for unit, parents in with_parents(units, roots=roots)]
+    return [unit_option(unit, parents) for unit, parents in with_parents(found, roots=roots)]
 
 
 def with_parents(
@@ -190,7 +197,8 @@ def _person_details(person) -> tuple[str, str]:
         official = person.official
     if official is None:
         return "", ""
-    return official.unit.display_name, official.post.name if official.post_id else ""
+    post = official.post if official.post_id else None
+    return official.unit.display_name, post.name if post is not None else ""
 
 
 def person_option(person) -> dict:
@@ -204,7 +212,7 @@ def pickable_officials(
     roles: Iterable[str] = (),
     under: OrgUnit | None = None,
     as_of: datetime.date | int | None = None,
-) -> QuerySet[Official]:
+) -> OfficialQuerySet:
     """Working officials of the user's scope (the part where they hold one of `roles`, when
     given) or, when a form offered the people of one subtree (signed `under`), of it; for a
     record of a past day (`as_of`; a year: its first day), those still in post on it."""
@@ -254,8 +262,8 @@ def search_people(
         )
     else:
         people = pickable_officials(user, as_of=as_of, **narrowing)
-        for word in folded_words(text):
-            people = people.filter(search_name__contains=word)
+        for folded in folded_words(text):
+            people = people.filter(search_name__contains=folded)
         people = people.with_unit_and_post().order_by("full_name", "pk")
     return [person_option(person) for person in people[:MAX_RESULTS]]
 

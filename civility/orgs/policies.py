@@ -75,10 +75,10 @@ class PolicySpec:
                     % {"setting": self.label, "minimum": self.minimum, "maximum": self.maximum}
                 )
             return value
-        value = str(raw).strip()
-        if self.choices and value not in {key for key, _label in self.choices}:
+        text = str(raw).strip()
+        if self.choices and text not in {key for key, _label in self.choices}:
             raise ValidationError(_("Choose one of the listed values for %s.") % self.label)
-        return value
+        return text
 
     def accepted_values(self) -> list[tuple[str, str]]:
         """What may be typed as the value, each with its meaning, for the settings page."""
@@ -185,11 +185,11 @@ def policy_values(keys, *, unit, on: datetime.date) -> dict[str, PolicyValue]:
         records.setdefault(record.key, record)  # the nearest unit's latest record
     values = {}
     for key, spec in specs.items():
-        record = records.get(key)
+        found = records.get(key)
         values[key] = (
             PolicyValue(spec, spec.default, spec.default_source, None, None)
-            if record is None
-            else PolicyValue(spec, record.value, record.source, record.unit, record.valid_from)
+            if found is None
+            else PolicyValue(spec, found.value, found.source, found.unit, found.valid_from)
         )
     return values
 
@@ -215,11 +215,11 @@ def policy_for_units(key: str, *, units, on: datetime.date) -> dict[int, PolicyV
     default = PolicyValue(spec, spec.default, spec.default_source, None, None)
     values = {}
     for unit in units:
-        record = next((records[pk] for pk in reversed(lineages[unit.pk]) if pk in records), None)
+        found = next((records[pk] for pk in reversed(lineages[unit.pk]) if pk in records), None)
         values[unit.pk] = (
             default
-            if record is None
-            else PolicyValue(spec, record.value, record.source, record.unit, record.valid_from)
+            if found is None
+            else PolicyValue(spec, found.value, found.source, found.unit, found.valid_from)
         )
     return values
 

@@ -7,10 +7,18 @@ with the token's own narrower scope (see civility.accounts.api_auth).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+# Whoever reads: a signed-in or anonymous user, or None where no request is at hand.
+Reader: TypeAlias = "AbstractBaseUser | AnonymousUser | None"
 
 
 class Role(models.TextChoices):
@@ -87,7 +95,7 @@ def _outermost(paths) -> list[str]:
 NO_SCOPE = Scope()
 
 
-def scope_of(user) -> Scope:
+def scope_of(user: Reader) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
@@ -98,12 +106,12 @@ def scope_of(user) -> Scope:
     return scope
 
 
-def restrict_scope(user, scope: Scope) -> None:
+def restrict_scope(user: Reader, scope: Scope) -> None:
     """Make `user` act with `scope` only for the rest of this request (API tokens)."""
     setattr(user, _CACHE_ATTRIBUTE, scope)
 
 
-def forget_scope(user) -> None:
+def forget_scope(user: Reader) -> None:
     if hasattr(user, _CACHE_ATTRIBUTE):
         delattr(user, _CACHE_ATTRIBUTE)
 

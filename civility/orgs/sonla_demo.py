@@ -65,7 +65,8 @@ WARD_DIVISIONS = [
 ]
 COUNTER = ("Quầy tiếp nhận và trả kết quả số 1", "One-stop counter 1")
 # (staff code, where: division index or "counter", post, category, leader, start, name)
-WARD_STAFF = [
+# (code, division index or "counter", post, staff category, leader, in post since, name)
+WARD_STAFF: list[tuple[str, int | str, str, str, bool, tuple[int, int, int], str]] = [
     ("TH14-01", 0, "Chủ tịch Ủy ban nhân dân", CADRE, True, (2025, 7, 1), "Cầm Văn Thắng"),
     ("TH14-02", 0, "Phó Chủ tịch Ủy ban nhân dân", CADRE, True, (2025, 7, 1), "Lường Thị Mai"),
     ("TH14-03", 0, "Chuyên viên", CIVIL_SERVANT, False, (2021, 3, 1), "Quàng Văn Bình"),
@@ -106,6 +107,8 @@ def load_sonla_demo(*, password: str | None = None) -> DemoReport:
     if province is None:
         import_admin_units(provinces=[SON_LA])
         province = sonla_province()
+    if province is None:
+        raise LookupError("The administrative units of Son La did not import.")
     coordinator = _ensure_user(COORDINATOR, password=password, report=report)
     with acting_as(admin):
         posts = _ensure_posts(province, report)
@@ -174,7 +177,7 @@ def _ensure_ward(posts: dict[str, Post], *, admin, report: DemoReport) -> None:
     )
     for code, where, post, category, leader, start, full_name in WARD_STAFF:
         _ensure_official(
-            counter if where == "counter" else divisions[where],
+            counter if isinstance(where, str) else divisions[where],
             code,
             full_name,
             posts[post],

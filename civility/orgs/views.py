@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core import todo
+from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.listing import paginate
 from civility.core.models import AuditEvent
 from civility.feedback.front_door import public_home
@@ -113,7 +115,7 @@ def unit_select(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     """The tree from the scope roots, and below it the paged table of a subtree's units."""
     form = UnitFilterForm(request.GET, request=request)
     units = OrgUnit.objects.visible_to(request.user).select_related("parent")
@@ -212,7 +214,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def official_list(request: HttpRequest) -> HttpResponse:
+def official_list(request: AuthenticatedRequest) -> HttpResponse:
     form = OfficialFilterForm(request.GET, request=request)
     officials = Official.objects.visible_to(request.user).with_unit_and_post()
     if form.unit is None:
@@ -260,7 +262,7 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             update_official(actor=request.user, official=official, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The official's record was saved."))
             return redirect(official)
@@ -284,7 +286,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
         try:
             official = create_official(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The official was added."))
             return redirect(official)
@@ -293,7 +295,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def place_list(request: HttpRequest) -> HttpResponse:
+def place_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PlaceFilterForm(request.GET, request=request)
     places = Place.objects.visible_to(request.user).select_related("unit")
     if form.unit is None:
@@ -323,8 +325,7 @@ def unit_policies(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 set_policy(actor=request.user, unit=unit, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The setting was recorded."))
                 return redirect("orgs:unit_policies", pk=unit.pk)

@@ -12,8 +12,9 @@ import time_machine
 from django.urls import reverse
 
 from civility.codes.models import CommitmentCampaign
-from civility.orgs.models import Role, UnitKind
+from civility.orgs.models import UnitKind
 from civility.orgs.pickers import narrowing_token
+from civility.orgs.scopes import Role
 from tests.factories import make_official, make_unit
 
 pytestmark = pytest.mark.django_db

@@ -247,7 +247,7 @@ def _verdicts() -> list[str]:
     """Explanations of annual levels, a leader's unit results and a kiosk flag that carry a
     share in per cent."""
     from civility.evaluations.explain import explain, unit_results_line
-    from civility.feedback.trust_models import FlagKind, RatingFlag
+    from civility.feedback.models import FlagKind, RatingFlag
 
     over_half = {"short": 5, "items": 8, "percent": "62.5"}
     return [

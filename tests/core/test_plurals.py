@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from civility.evaluations.explain import explain
-from civility.feedback.trust_models import FlagKind, RatingFlag
+from civility.feedback.models import FlagKind, RatingFlag
 from civility.programmes.actions import load_title_rules
 from civility.programmes.models import CulturalTitle
 

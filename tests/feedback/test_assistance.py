@@ -14,8 +14,9 @@ import time_machine
 from django.utils import timezone
 
 from civility.feedback import figures, stream
-from civility.feedback.actions import NOTIFY_CHANNEL, raise_assistance_call
+from civility.feedback.actions import raise_assistance_call
 from civility.feedback.models import AssistanceCall
+from civility.feedback.stream import CHANNEL
 from tests.feedback.conftest import kiosk_headers
 
 
@@ -24,7 +25,7 @@ def _listen_in_thread(ready: threading.Event, received: list, stop_after: float 
 
     def run():
         with psycopg.connect(stream.conninfo(), autocommit=True) as conn:
-            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            conn.execute(f"LISTEN {CHANNEL}")
             ready.set()
             for note in conn.notifies(timeout=stop_after, stop_after=1):
                 received.append((time.perf_counter(), json.loads(note.payload)))

@@ -16,13 +16,11 @@ from django.utils import timezone
 
 from civility.feedback import stream, trust
 from civility.feedback.actions import (
-    NOTIFY_CHANNEL,
     acknowledge_call,
     raise_assistance_call,
     resolve_call,
 )
-from civility.feedback.models import AssistanceCall, CallEscalation
-from civility.feedback.trust_models import EscalationStep
+from civility.feedback.models import AssistanceCall, CallEscalation, EscalationStep
 from civility.orgs.scopes import Role
 from tests.factories import make_user
 
@@ -128,7 +126,7 @@ def test_the_escalation_rings_through_the_stream_naming_who_it_is_for(
 
     def listen():
         with psycopg.connect(stream.conninfo(), autocommit=True) as conn:
-            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            conn.execute(f"LISTEN {stream.CHANNEL}")
             ready.set()
             for note in conn.notifies(timeout=5, stop_after=1):
                 received.append(json.loads(note.payload))

@@ -16,8 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from civility.feedback import cases
-from civility.feedback.models import CaseEvidence, FollowUpCase, ServiceRating
-from civility.feedback.trust_models import CaseStatus, StepKind
+from civility.feedback.models import CaseEvidence, CaseStatus, FollowUpCase, ServiceRating, StepKind
 from civility.orgs.scopes import Role
 from tests.factories import make_user, pdf_bytes
 from tests.feedback.conftest import kiosk_headers, rating

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from civility.feedback import conf
 from civility.feedback.models import PublicReport
 
 DOORS = {
@@ -122,4 +125,5 @@ def test_the_map_gets_leaflet_the_province_centre_and_the_credit_only_when_confi
 
     for unreadable in ("21.0285", "north", "95,105", "21,105,10"):
         settings.MAP_CENTRE = unreadable
-        assert 'data-centre=""' in client.get("/feedback/report/").content.decode(), unreadable
+        with pytest.raises(ImproperlyConfigured, match="MAP_CENTRE"):
+            conf.check()

@@ -13,8 +13,7 @@ import time_machine
 from django.test import Client
 
 from civility.feedback import actions
-from civility.feedback.models import PublicReport
-from civility.feedback.service_models import ReportAttribute
+from civility.feedback.models import PublicReport, ReportAttribute
 
 AT = datetime.datetime(2026, 12, 5, 9, 0, tzinfo=datetime.UTC)
 BASE = "/open311/v2"

@@ -8,8 +8,7 @@ from xml.etree import ElementTree
 import pytest
 
 from civility.feedback import actions
-from civility.feedback.models import PublicReport
-from civility.feedback.service_models import ReportAttribute
+from civility.feedback.models import PublicReport, ReportAttribute
 
 BASE = "/open311/v2"
 

@@ -11,8 +11,7 @@ import uuid
 import pytest
 from django.core import mail
 
-from civility.feedback.models import PublicReport
-from civility.feedback.trust_models import FollowUpCase
+from civility.feedback.models import FollowUpCase, PublicReport
 
 # Any spelling of the form other than "Ông/Bà", e.g. "ông/bà" or "Ông/bà".
 OTHER_SPELLING = re.compile(r"(?!Ông/Bà)[ôÔ]ng/[bB]à")

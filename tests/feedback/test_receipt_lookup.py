@@ -9,8 +9,7 @@ import re
 import pytest
 
 from civility.core.receipts import as_shown
-from civility.feedback.models import PublicReport
-from civility.feedback.trust_models import FollowUpCase
+from civility.feedback.models import FollowUpCase, PublicReport
 from tests.feedback.conftest import kiosk_headers, rating
 
 

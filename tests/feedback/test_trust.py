@@ -14,13 +14,14 @@ from civility.feedback import figures, trust
 from civility.feedback.actions import RatingInput, record_ratings, rollup_days
 from civility.feedback.models import (
     CounterSession,
+    FlagKind,
+    FlagOutcome,
     RatingDay,
     RatingFlag,
     ServiceRating,
     SessionCounter,
 )
 from civility.feedback.tasks import check_ratings
-from civility.feedback.trust_models import FlagKind, FlagOutcome
 from civility.orgs.scopes import Role
 from tests.factories import make_official, make_user
 

@@ -8,8 +8,7 @@ from decimal import Decimal as D
 import pytest
 import time_machine
 
-from civility.feedback.models import DossierStat, ServiceRating
-from civility.feedback.trust_models import FollowUpCase
+from civility.feedback.models import DossierStat, FollowUpCase, ServiceRating
 from civility.insights import actions
 from civility.insights.models import ComponentFigure, CultureIndex
 from civility.insights.periods import Period

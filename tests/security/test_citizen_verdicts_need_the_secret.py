@@ -19,8 +19,7 @@ from django.test import Client
 from civility.core.models import AuditEvent
 from civility.feedback import cases
 from civility.feedback.actions import register_device
-from civility.feedback.models import FollowUpCase, PublicReport, ReportCategory
-from civility.feedback.trust_models import CaseStatus
+from civility.feedback.models import CaseStatus, FollowUpCase, PublicReport, ReportCategory
 from civility.orgs.models import UnitKind
 from civility.orgs.scopes import Role
 from tests.factories import make_place, make_unit, make_user, pdf_bytes

@@ -162,7 +162,7 @@ def test_a_province_code_of_conduct_is_not_offered_or_loadable_in_another(client
 
 
 def test_a_public_report_far_from_any_place_goes_to_the_province_it_lies_in(cast, sonla):
-    from civility.feedback.actions import route_report
+    from civility.feedback.routing import route_report
 
     make_place("Chợ Quảng Bá", unit=cast.a.ward, latitude=D("21.063"), longitude=D("105.826"))
     make_place("Quảng trường Tây Bắc", unit=sonla.ward, latitude=D("21.32"), longitude=D("103.91"))

@@ -29,9 +29,14 @@ from civility.core import receipts
 from civility.core.clients import client_network
 from civility.core.i18n import format_number
 from civility.feedback import actions, conf, throttle
-from civility.feedback.models import PublicReport, ReportCategory, ReportChannel
+from civility.feedback.models import (
+    AttributeType,
+    PublicReport,
+    ReportAttribute,
+    ReportCategory,
+    ReportChannel,
+)
 from civility.feedback.open311.formats import error, render
-from civility.feedback.service_models import AttributeType, ReportAttribute
 from civility.orgs.models import Place
 
 LISTS = (AttributeType.SINGLE, AttributeType.MULTI)
@@ -46,7 +51,7 @@ MAX_LENGTHS = {
     "address_string": 255,
     "media_url": 500,
 }
-ATTRIBUTE_MAX = {AttributeType.STRING: 255, AttributeType.TEXT: 4000}
+ATTRIBUTE_MAX: dict[str, int] = {AttributeType.STRING: 255, AttributeType.TEXT: 4000}
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 # An update's text: the note holds 2,000 characters, with the writer's name and the ids.
 UPDATE_MAX = 1500

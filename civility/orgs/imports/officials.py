@@ -138,6 +138,8 @@ def plan_officials(
 
 def _official_changes(planned: PlannedOfficial) -> bool:
     official = planned.existing
+    if official is None:
+        return True
     if planned.new_post_name:
         return True
     for name, value in planned.fields.items():
@@ -157,8 +159,8 @@ def _resolve_posts(root, sheet, planned_rows, post_names, create_missing_posts) 
         int(part) for planned in planned_rows for part in planned.unit.path.strip("/").split("/")
     }
     catalogue: dict[int, dict[str, Post]] = defaultdict(dict)
-    for post in Post.objects.filter(unit_id__in=unit_ids):
-        catalogue[post.unit_id].setdefault(normalize(post.name), post)
+    for catalogued in Post.objects.filter(unit_id__in=unit_ids):
+        catalogue[catalogued.unit_id].setdefault(normalize(catalogued.name), catalogued)
     for planned in planned_rows:
         name = post_names.get(id(planned))
         if name is None:

@@ -5,7 +5,7 @@ none, and says how it went."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -17,18 +17,21 @@ from civility.core.files import extension_of, random_stem
 from civility.core.models import Job
 from civility.orgs.imports.files import ImportFileError, ImportResult, Table, read_table
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # A file this small (about 2,000 officials) is imported within the request, by the same job;
 # a larger one by a worker.
 INLINE_IMPORT_BYTES = 256 * 1024
 
 
 def enqueue_stored_import(
-    *, actor, kind: str, title: str, root, upload: UploadedFile, dry_run: bool, **params
+    *, actor, kind: str, title: StrOrPromise, root, upload: UploadedFile, dry_run: bool, **params
 ) -> Job:
     """Keep the uploaded file and have the job `kind` import it into `root`'s subtree; the
     caller has checked that `actor` may. Returns the core Job."""
     stored = default_storage.save(
-        f"jobs/uploads/{random_stem()}{extension_of(upload.name)}", upload
+        f"jobs/uploads/{random_stem()}{extension_of(upload.name or '')}", upload
     )
     return jobs.enqueue(
         actor=actor,
@@ -36,7 +39,7 @@ def enqueue_stored_import(
         title=f"{title}: {upload.name}",
         unit=root,
         params={"file": stored, "file_name": upload.name, "dry_run": dry_run, **params},
-        inline=upload.size <= INLINE_IMPORT_BYTES,
+        inline=(upload.size or 0) <= INLINE_IMPORT_BYTES,
     )
 
 

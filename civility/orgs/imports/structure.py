@@ -73,7 +73,7 @@ def plan_structure(*, root: OrgUnit, table: Table) -> StructurePlan:
             )
         parent_code = sheet.value(number, values, "parent_code")
         valid_from = sheet.value(number, values, "valid_from", parse_date)
-        if len(sheet.errors) > errors_before:
+        if kind is None or len(sheet.errors) > errors_before:
             continue
         key = (kind, code_key(code))
         if key in rows:
@@ -161,7 +161,7 @@ def plan_structure(*, root: OrgUnit, table: Table) -> StructurePlan:
     # Units without a code cannot be in the file but can sit between two that are.
     node = {u.pk: (u.kind, code_key(u.code)) if u.code else ("#", str(u.pk)) for u in subtree}
     final_parent: dict[Key, Key | None] = {
-        node[u.pk]: node.get(u.parent_id)
+        node[u.pk]: node.get(u.parent_id) if u.parent_id is not None else None
         for u in subtree  # None: the root
     }
     for key, planned in rows.items():

@@ -72,7 +72,11 @@ def _get_user(username: str):
 
 
 def _get_unit(*, code: str | None, pk: int | None) -> OrgUnit:
-    units = OrgUnit.objects.filter(code=code) if code is not None else OrgUnit.objects.filter(pk=pk)
+    units = (
+        OrgUnit.objects.filter(code=code)
+        if code is not None
+        else OrgUnit.objects.filter(pk=pk or 0)
+    )
     found = list(units[:2])
     if not found:
         raise CommandError(f"No unit with {'code ' + repr(code) if code else 'id ' + str(pk)}.")
