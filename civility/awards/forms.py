@@ -27,7 +27,12 @@ from civility.awards.models import (
 from civility.core.listing import ListFilterForm
 from civility.orgs.forms import ImportForm
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.pickers import PersonPicker, UnitPicker, refuse_units_not_of
+from civility.orgs.pickers import (
+    PersonPicker,
+    UnitPicker,
+    refuse_officials_not_in_post,
+    refuse_units_not_of,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -380,15 +385,21 @@ class GoodModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["movement"].queryset = movements
-        self.fields["authors"].queryset = officials
+        # A model of 2022 may have authors who have left since: besides today's staff that
+        # the view offers (`officials`), the field takes anyone who worked in a unit the form
+        # accepts, and clean() keeps those still in post on the day the model started.
+        self.fields["authors"].queryset = officials | Official.objects.filter(unit__in=units)
         self.fields["authors"].required = False
-        # A model started in 2022 belongs to a ward of 2022, perhaps one that has since ended.
+        # A model started in 2022 belongs to a ward of 2022, perhaps one that has since ended,
+        # and to the people in post then.
         self.fields["unit"].widget.narrow(dated_by="started_on")
+        self.fields["authors"].widget.narrow(dated_by="started_on")
 
     def clean(self):
         data = super().clean()
         if data.get("started_on"):
             refuse_units_not_of(self, "unit", data["started_on"])
+            refuse_officials_not_in_post(self, "authors", data["started_on"])
         return data
 
 
@@ -584,6 +595,7 @@ class PastDecisionForm(forms.Form):
         if data.get("decided_on"):
             for field in ("unit", "units"):
                 refuse_units_not_of(self, field, data["decided_on"])
+            refuse_officials_not_in_post(self, "officials", data["decided_on"])
             if not data.get("year"):
                 data["year"] = data["decided_on"].year
         return data

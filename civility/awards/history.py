@@ -419,7 +419,13 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_nam
 
 
 def _add(sheet: Sheet, row: Row, award: PastAward) -> None:
-    problem = past_award_problem(row.title, award, row.decision.unit, row.decision.decided_on)
+    decided_on = row.decision.decided_on
+    problem = past_award_problem(row.title, award, row.decision.unit, decided_on)
+    if not problem and award.official and not award.official.is_in_post_on(decided_on):
+        problem = _("%(name)s had left on %(left)s, before the decision date.") % {
+            "name": award.official.full_name,
+            "left": award.official.left_on.strftime("%d/%m/%Y"),
+        }
     if problem:
         sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
         return

@@ -48,7 +48,8 @@ def past_decision_create(request: HttpRequest) -> HttpResponse:
     )
     for name in ("unit", "units"):
         form.fields[name].widget.narrow(role=DECIDER_ROLES, dated_by="decided_on")
-    form.fields["officials"].widget.narrow(role=DECIDER_ROLES)
+    # The people of a decision of 2022: those in post then, some retired since.
+    form.fields["officials"].widget.narrow(role=DECIDER_ROLES, dated_by="decided_on")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -638,6 +638,10 @@ class Official(models.Model):
 
         return reverse("orgs:official_detail", args=[self.pk])
 
+    def is_in_post_on(self, day: datetime.date) -> bool:
+        """Whether a record of `day` may name this person (`OfficialQuerySet.in_post_on`)."""
+        return self.left_on is None or self.left_on >= day
+
     def clean(self) -> None:
         # A post comes from the catalogue of the official's unit or of a unit above it.
         if self.post_id and self.unit_id and not self.unit.path.startswith(self.post.unit.path):
