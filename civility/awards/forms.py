@@ -33,6 +33,7 @@ from civility.orgs.pickers import (
     refuse_officials_not_in_post,
     refuse_units_not_of,
 )
+from civility.orgs.scopes import MANAGER_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -609,16 +610,36 @@ class PastDecisionForm(forms.Form):
         ]
 
 
-class PastDecisionImportForm(ImportForm):
-    """The file is read by the import job, as for officials (the same checks on upload)."""
+class HistoryImportForm(ImportForm):
+    """A spreadsheet of the past (earlier decisions, good models) and the unit it goes into;
+    the file is read by the import job, as for officials (the same checks on upload)."""
 
-    unit = UnitChoiceField(
-        label=_("Import into"),
-        queryset=OrgUnit.objects.none(),
-        help_text=_("The issuing units and the recipients of the file are under this unit."),
-    )
+    unit = UnitChoiceField(label=_("Import into"), queryset=OrgUnit.objects.none())
     field_order = ["unit", "file", "dry_run"]
+
+    def __init__(self, *args, units, roles, former: bool = False, unit_help="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].help_text = unit_help
+        self.fields["unit"].widget.narrow(role=list(roles), all=former)
+
+
+class TallyForm(forms.Form):
+    """The number of good models of a year where only the total was kept."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    category = forms.ChoiceField(label=_("Category"), choices=ModelCategory.choices)
+    count = forms.IntegerField(label=_("Number of models"), min_value=0)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=300,
+        help_text=_("The report the total comes from."),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # The action refuses a unit that did not exist in the year (on the year's field).
+        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), dated_by="year")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.awards import history_views, model_history_views, views
+from civility.awards import history_views, views
 
 app_name = "awards"
 
@@ -52,13 +52,13 @@ urlpatterns = [
     path("mine/honour-board/", views.honour_consent, name="honour_consent"),
     path("models/", views.model_list, name="model_list"),
     path("models/new/", views.model_create, name="model_create"),
-    path("models/import/", model_history_views.import_models, name="model_import"),
+    path("models/import/", history_views.import_models, name="model_import"),
     path(
         "models/template.<slug:extension>",
-        model_history_views.template_download,
+        history_views.template_download,
         name="model_template",
     ),
-    path("models/counts-only/", model_history_views.tally_list, name="tally_list"),
+    path("models/counts-only/", history_views.tally_list, name="tally_list"),
     path("models/<int:pk>/", views.model_detail, name="model_detail"),
     path("models/<int:pk>/status/", views.model_status, name="model_status"),
     path("models/<int:pk>/replicate/", views.model_replicate, name="model_replicate"),
