@@ -414,7 +414,7 @@ def past_decision_create(request: HttpRequest, payload: PastDecisionIn):
             raise ValidationError(
                 {"awards": _("Each line names one official or one unit you can see.")}
             )
-        if official is not None and not official.is_in_post_on(payload.decided_on):
+        if official and official.left_on and not official.is_in_post_on(payload.decided_on):
             raise ValidationError(
                 {
                     "awards": _("%(name)s had left on %(left)s, before the decision date.")

@@ -390,10 +390,11 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units: UnitsUnder) -> None:
 def _add(sheet: Sheet, row: Row, award: PastAward) -> None:
     decided_on = row.decision.decided_on
     problem = past_award_problem(row.title, award, row.decision.unit, decided_on)
-    if not problem and award.official and not award.official.is_in_post_on(decided_on):
+    official = award.official
+    if not problem and official and official.left_on and not official.is_in_post_on(decided_on):
         problem = _("%(name)s had left on %(left)s, before the decision date.") % {
-            "name": award.official.full_name,
-            "left": award.official.left_on.strftime("%d/%m/%Y"),
+            "name": official.full_name,
+            "left": official.left_on.strftime("%d/%m/%Y"),
         }
     if problem:
         sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)

@@ -292,6 +292,7 @@ def has_former_units(rows: list[RankRow], *, today=None) -> bool:
 
 
 Parts = dict[int, dict[str, tuple[Decimal, Decimal]]]  # unit id -> key -> (num, den)
+ZERO = Decimal(0)
 
 
 def parts_of_the_time(rows: list[RankRow], *, today=None) -> Parts:
@@ -303,23 +304,23 @@ def parts_of_the_time(rows: list[RankRow], *, today=None) -> Parts:
     split of its wards: an estimate). Mapping the district's total through its split
     instead would label everything an estimate and move a ward's facts into a ward it
     never went into."""
-    entries = [row for row in rows if row.entry]
+    entries = [(row.unit, row.entry) for row in rows if row.entry is not None]
     parts: Parts = {
-        row.unit.pk: {
+        unit.pk: {
             c["key"]: (Decimal(c.get("numerator") or 0), Decimal(c["denominator"]))
-            for c in row.entry.components
+            for c in entry.components
             if c.get("denominator")
         }
-        for row in entries
+        for unit, entry in entries
     }
     day = today or timezone.localdate()
-    former = [row.unit for row in entries if not row.unit.is_current(day)]
+    former = [unit for unit, _entry in entries if not unit.is_current(day)]
     if not former:
         return parts
     under = Q(pk__in=[])
     for unit in former:
         under |= Q(unit__path__startswith=unit.path)
-    first = entries[0].entry
+    first = entries[0][1]
     wards = (
         ComponentFigure.objects.filter(
             period_kind=first.period_kind, period_start=first.period_start
@@ -336,7 +337,7 @@ def parts_of_the_time(rows: list[RankRow], *, today=None) -> Parts:
         if key in parts[holder]:
             num, den = parts[holder][key]
             # Never below nothing: a counter serving a ward sits elsewhere in the tree.
-            parts[holder][key] = (max(num - numerator, 0), max(den - denominator, 0))
+            parts[holder][key] = (max(num - numerator, ZERO), max(den - denominator, ZERO))
     for figures in parts.values():
         for key, (num, den) in list(figures.items()):
             if not num and not den:

@@ -124,7 +124,7 @@ def refuse_officials_not_in_post(
     )
     label = form.fields[field].label
     for person in people:
-        if person.pk in fitting:
+        if person.pk in fitting or person.left_on is None:
             continue
         if isinstance(when, int):
             message = _("%(field)s: %(name)s had left on %(left)s, before %(year)s.") % {
