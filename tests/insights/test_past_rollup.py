@@ -13,13 +13,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from civility.awards.models import GoodModel, ModelKind, ModelStatus
 from civility.feedback.models import RatingDay, Side
 from civility.insights import actions
 from civility.insights.figures import children_ranked, in_todays_units
 from civility.insights.models import CultureIndex
 from civility.insights.periods import Period
 from civility.orgs.models import ShareBasis, Succession, UnitKind
-from tests.factories import make_unit
+from tests.factories import make_official, make_unit
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
@@ -87,6 +88,33 @@ def test_a_former_districts_2023_index_holds_its_former_wards_facts(cast, tu_lie
     assert _satisfaction(rows["Phường Xuân Đỉnh"].entry) == (45, 50)
     city = {row.unit.name for row in children_ranked(cast.city, YEAR_2023) if row.entry}
     assert "Quận Bắc Từ Liêm" in city
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_2023_rate_per_100_officials_counts_the_staff_in_post_then(cast, tu_liem):
+    """The former ward's twenty officials retired when it ended: they were its staff in
+    2023, so its good model of 2023 is 5 per 100 officials, not a figure with no staff."""
+    district, wards = tu_liem
+    ward = wards["Phường Cổ Nhuế"]
+    for number in range(20):
+        make_official(f"Nguyễn Văn {number}", unit=ward, left_on=ENDED)
+    GoodModel.objects.create(
+        kind=ModelKind.MODEL,
+        category="one_stop",
+        unit=ward,
+        name="Một cửa thân thiện",
+        started_on=datetime.date(2022, 3, 1),
+        status=ModelStatus.RECOGNISED,
+        recognised_on=datetime.date(2023, 10, 1),
+        recognised_by="UBND quận, QĐ 12/QĐ-UBND",
+    )
+    actions.compute_period(period=YEAR_2023, today=TODAY.date())
+
+    for unit in (ward, district):
+        entry = CultureIndex.objects.for_period(YEAR_2023).get(unit=unit)
+        (models,) = [c for c in entry.components if c["key"] == "good_models"]
+        assert (Decimal(models["numerator"]), Decimal(models["denominator"])) == (1, 20)
+        assert Decimal(models["value"]) == 5
 
 
 @time_machine.travel(TODAY, tick=False)
