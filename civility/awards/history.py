@@ -18,6 +18,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Value
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from civility.awards.actions import (
 )
 from civility.awards.eligibility import title_for
 from civility.awards.models import Award, AwardDecision, AwardTitle, Movement, ancestor_paths
+from civility.core.jobs import NO_PROGRESS
 from civility.orgs.imports import Column, ImportResult, Table, normalize
 from civility.orgs.imports.cells import (
     Sheet,
@@ -41,6 +43,7 @@ from civility.orgs.imports.cells import (
     parse_date,
     parse_year,
 )
+from civility.orgs.imports.stored import enqueue_stored_import
 from civility.orgs.imports.templates import spreadsheet_template
 from civility.orgs.models import Folded, Official, OrgUnit
 
@@ -451,10 +454,6 @@ def _check_not_held(sheet: Sheet, rows: list[Row]) -> None:
 
 def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, progress=None):
     """Record every decision of the file, or none: the whole file is checked first."""
-    from django.core.exceptions import PermissionDenied
-
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     if not can_decide(actor, root):
         raise PermissionDenied
@@ -481,10 +480,6 @@ def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, 
 def request_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
     """Have a background job record the decisions of the uploaded file; a small file is
     imported at once, by the same job. Returns the core Job."""
-    from django.core.exceptions import PermissionDenied
-
-    from civility.orgs.imports.stored import enqueue_stored_import
-
     if not can_decide(actor, root):
         raise PermissionDenied
     title = _("Check a file of earlier decisions") if dry_run else _("Import earlier decisions")

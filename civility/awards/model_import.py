@@ -29,6 +29,7 @@ from civility.awards.models import (
     ModelTally,
 )
 from civility.core.audit import acting_as
+from civility.core.jobs import NO_PROGRESS
 from civility.orgs.imports import Column, ImportResult, Table, normalize
 from civility.orgs.imports.cells import Sheet, UnitsUnder, parse_date
 from civility.orgs.imports.columns import vocabulary_of
@@ -280,8 +281,6 @@ def import_good_models(
     *, actor, root: OrgUnit, table: Table, dry_run: bool = False, progress=None, today=None
 ) -> ImportResult:
     """All the file's models or none; each registered (and audited) as if entered by hand."""
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     if not actions.can_manage(actor, root):
         raise PermissionDenied
