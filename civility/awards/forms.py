@@ -387,9 +387,10 @@ class GoodModelForm(forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["movement"].queryset = movements
         # A model of 2022 may have authors who have left since: besides today's staff that
-        # the view offers (`officials`), the field takes anyone who worked in a unit the form
-        # accepts, and clean() keeps those still in post on the day the model started.
-        self.fields["authors"].queryset = officials | Official.objects.filter(unit__in=units)
+        # the view offers (`officials`), the field takes former staff of the units the form
+        # accepts, and clean() keeps only those still in post on the day the model started.
+        former_staff = Official.objects.filter(unit__in=units, left_on__isnull=False)
+        self.fields["authors"].queryset = officials | former_staff
         self.fields["authors"].required = False
         # A model started in 2022 belongs to a ward of 2022, perhaps one that has since ended,
         # and to the people in post then.
