@@ -505,6 +505,13 @@ def past_decision_create(request: HttpRequest, payload: PastDecisionIn):
             raise ValidationError(
                 {"awards": _("Each line names one official or one unit you can see.")}
             )
+        if official and official.left_on and not official.is_in_post_on(payload.decided_on):
+            raise ValidationError(
+                {
+                    "awards": _("%(name)s had left on %(left)s, before the decision date.")
+                    % {"name": official.full_name, "left": official.left_on.strftime("%d/%m/%Y")}
+                }
+            )
         awards.append(actions.PastAward(line.title_key, official=official, unit=recipient))
     decision = actions.record_earlier_decision(
         actor=request.user,

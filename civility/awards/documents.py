@@ -54,6 +54,13 @@ def _money(amount: Decimal | None) -> str:
     return format_number(amount, 0) if amount is not None else "—"
 
 
+def _bonus(row: dict) -> str:
+    """A bonus as the decision prints it: never a figure from an empty multiplier."""
+    if row["multiplier"] is None:
+        return _("not computed (multiplier to be confirmed)")
+    return _money(row["bonus"])
+
+
 def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -124,7 +131,7 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
             cells[1].text = row["title"]
             cells[2].text = row["recipient"]
             cells[3].text = row["unit"]
-            cells[4].text = _money(row["bonus"])
+            cells[4].text = _bonus(row)
         base = _money(decision.base_salary)
         document.add_paragraph(
             _(
@@ -143,7 +150,7 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
         data = [
             [decision.number, decision.decided_on, decision.issuer, rule_set, base],
             *(
-                [row["number"], row["title"], row["recipient"], row["unit"], _money(row["bonus"])]
+                [row["number"], row["title"], row["recipient"], row["unit"], _bonus(row)]
                 for row in rows
             ),
             [decision.note],
@@ -187,12 +194,14 @@ def render_xlsx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
                     row["kind"],
                     row["recipient"],
                     row["unit"],
-                    row["multiplier"],
-                    row["bonus"],
+                    _("to be confirmed") if row["multiplier"] is None else row["multiplier"],
+                    row["bonus"] if row["multiplier"] is not None else _("not computed"),
                 ],
             )
         total = decision.total_bonus()
-        append_row(sheet, ["", "", "", "", "", _("Total"), total])
+        append_row(
+            sheet, ["", "", "", "", "", _("Total"), _("not computed") if total is None else total]
+        )
         for column, width in zip("ABCDEFG", (6, 40, 18, 32, 40, 12, 16), strict=True):
             sheet.column_dimensions[column].width = width
         return save_xlsx(workbook, _provenance(decision, language, by))

@@ -24,7 +24,13 @@ from civility.awards.models.nominations import HoldKind, Nomination, NominationS
 from civility.core.listing import ListFilterForm
 from civility.orgs.forms import ImportForm
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.pickers import PersonPicker, UnitPicker, refuse_units_not_of
+from civility.orgs.pickers import (
+    PersonPicker,
+    UnitPicker,
+    refuse_officials_not_in_post,
+    refuse_units_not_of,
+)
+from civility.orgs.scopes import MANAGER_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -379,15 +385,22 @@ class GoodModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["movement"].queryset = movements
-        self.fields["authors"].queryset = officials
+        # A model of 2022 may have authors who have left since: besides today's staff that
+        # the view offers (`officials`), the field takes former staff of the units the form
+        # accepts, and clean() keeps only those still in post on the day the model started.
+        former_staff = Official.objects.filter(unit__in=units, left_on__isnull=False)
+        self.fields["authors"].queryset = officials | former_staff
         self.fields["authors"].required = False
-        # A model started in 2022 belongs to a ward of 2022, perhaps one that has since ended.
+        # A model started in 2022 belongs to a ward of 2022, perhaps one that has since ended,
+        # and to the people in post then.
         self.fields["unit"].widget.narrow(dated_by="started_on")
+        self.fields["authors"].widget.narrow(dated_by="started_on")
 
     def clean(self):
         data = super().clean()
         if data.get("started_on"):
             refuse_units_not_of(self, "unit", data["started_on"])
+            refuse_officials_not_in_post(self, "authors", data["started_on"])
         return data
 
 
@@ -581,6 +594,7 @@ class PastDecisionForm(forms.Form):
         if data.get("decided_on"):
             for field in ("unit", "units"):
                 refuse_units_not_of(self, field, data["decided_on"])
+            refuse_officials_not_in_post(self, "officials", data["decided_on"])
             if not data.get("year"):
                 data["year"] = data["decided_on"].year
         return data
@@ -592,16 +606,36 @@ class PastDecisionForm(forms.Form):
         ]
 
 
-class PastDecisionImportForm(ImportForm):
-    """The file is read by the import job, as for officials (the same checks on upload)."""
+class HistoryImportForm(ImportForm):
+    """A spreadsheet of the past (earlier decisions, good models) and the unit it goes into;
+    the file is read by the import job, as for officials (the same checks on upload)."""
 
-    unit = UnitChoiceField(
-        label=_("Import into"),
-        queryset=OrgUnit.objects.none(),
-        help_text=_("The issuing units and the recipients of the file are under this unit."),
-    )
+    unit = UnitChoiceField(label=_("Import into"), queryset=OrgUnit.objects.none())
     field_order = ["unit", "file", "dry_run"]
+
+    def __init__(self, *args, units, roles, former: bool = False, unit_help="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].help_text = unit_help
+        self.fields["unit"].widget.narrow(role=list(roles), all=former)
+
+
+class TallyForm(forms.Form):
+    """The number of good models of a year where only the total was kept."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    category = forms.ChoiceField(label=_("Category"), choices=ModelCategory.choices)
+    count = forms.IntegerField(label=_("Number of models"), min_value=0)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=300,
+        help_text=_("The report the total comes from."),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # The action refuses a unit that did not exist in the year (on the year's field).
+        self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), dated_by="year")

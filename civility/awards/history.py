@@ -18,6 +18,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Value
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
@@ -32,8 +33,17 @@ from civility.awards.actions import (
 )
 from civility.awards.eligibility import title_for
 from civility.awards.models import Award, AwardDecision, AwardTitle, Movement, ancestor_paths
-from civility.orgs.imports import Column, ImportResult, Table, cell_text, normalize
-from civility.orgs.imports.cells import BadValue, Sheet, code_key, parse_date
+from civility.core.jobs import NO_PROGRESS
+from civility.orgs.imports import Column, ImportResult, Table, normalize
+from civility.orgs.imports.cells import (
+    Sheet,
+    UnitsUnder,
+    code_key,
+    only_one,
+    parse_date,
+    parse_year,
+)
+from civility.orgs.imports.stored import enqueue_stored_import
 from civility.orgs.imports.templates import spreadsheet_template
 from civility.orgs.models import Folded, Official, OrgUnit
 
@@ -193,39 +203,6 @@ def template_xlsx() -> bytes:
 # --- checking the file ---------------------------------------------------------------------
 
 
-def _by_code_and_name(units) -> tuple[dict[str, list], dict[str, list]]:
-    by_code, by_name = defaultdict(list), defaultdict(list)
-    for unit in units:
-        if unit.code:
-            by_code[code_key(unit.code)].append(unit)
-        for name in {unit.name, unit.name_en} - {""}:
-            by_name[normalize(name)].append(unit)
-    return by_code, by_name
-
-
-def _one(found: list, what: str, text: str) -> tuple[object | None, str]:
-    """The single match, or why there is none (never a guess between several)."""
-    unique = list(dict.fromkeys(found))
-    if len(unique) == 1:
-        return unique[0], ""
-    if not unique:
-        return None, _("no %(what)s '%(text)s' under this unit") % {"what": what, "text": text}
-    return None, _("'%(text)s' matches %(count)s %(what)s; give the code") % {
-        "text": text,
-        "count": len(unique),
-        "what": what,
-    }
-
-
-def _parse_year(value) -> int | None:
-    text = cell_text(value)
-    if not text:
-        return None
-    if not text.isdigit() or not 1900 <= int(text) <= 2100:
-        raise BadValue(_("'%(value)s' is not a year") % {"value": text})
-    return int(text)
-
-
 def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
     """Check every row against the file and the database; nothing is written. Returns the
     decisions to record and the result (its errors, by row)."""
@@ -235,8 +212,7 @@ def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
         return [], result
     if progress is not None:
         progress.start(len(table.rows), _("Checking the rows"))
-    units = list(OrgUnit.objects.subtree_of(root))  # former units too
-    units_by_code, units_by_name = _by_code_and_name(units)
+    units = UnitsUnder(root, names=True)
     movements = list(
         Movement.objects.filter(
             Q(unit__path__in=ancestor_paths(root)) | Q(unit__path__startswith=root.path)
@@ -254,20 +230,17 @@ def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
         decision_number = sheet.value(number, values, "number")
         decided_on = sheet.value(number, values, "decided_on", parse_date)
         issuer = sheet.value(number, values, "issuer")
-        year = sheet.value(number, values, "year", _parse_year)
+        year = sheet.value(number, values, "year", parse_year)
         issuing_text = sheet.value(number, values, "issuing_unit")
         issuing = None
         if issuing_text:
-            found = units_by_code.get(code_key(issuing_text)) or units_by_name.get(
-                normalize(issuing_text), []
-            )
-            issuing, problem = _one(found, _("unit"), issuing_text)
+            issuing, problem = units.by_code_or_name(issuing_text)
             if problem:
                 sheet.error(number, "issuing_unit", problem)
         movement_text = sheet.value(number, values, "movement")
         movement = None
         if movement_text:
-            movement, problem = _one(
+            movement, problem = only_one(
                 movements_by_name.get(normalize(movement_text), []), _("movement"), movement_text
             )
             if problem:
@@ -310,7 +283,7 @@ def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
         if progress is not None:
             progress.advance(message=_("Checking the rows"))
     _check_decisions_are_new(sheet, decisions.values())
-    _match_recipients(sheet, rows, units_by_code, units_by_name)
+    _match_recipients(sheet, rows, units)
     if sheet.errors:
         return [], result
     planned = list(decisions.values())
@@ -370,7 +343,7 @@ def _officials(rows: list[Row]) -> list[Official]:
     )
 
 
-def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_name) -> None:
+def _match_recipients(sheet: Sheet, rows: list[Row], units: UnitsUnder) -> None:
     titles = _titles(rows)
     individual_rows = []
     for row in rows:
@@ -387,13 +360,12 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_nam
         if not title.is_collective():
             individual_rows.append(row)
             continue
-        found = (
-            units_by_code.get(code_key(row.code), [])
+        issuer = row.decision.unit
+        unit, problem = (
+            units.by_code_or_name(row.code, under=issuer, names=False)
             if row.code
-            else units_by_name.get(normalize(row.name), [])
+            else units.by_code_or_name(row.name, under=issuer, codes=False)
         )
-        found = [unit for unit in found if unit.path.startswith(row.decision.unit.path)]
-        unit, problem = _one(found, _("unit"), row.code or row.name)
         if problem:
             sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
             continue
@@ -410,7 +382,7 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_nam
             if official.unit.path.startswith(row.decision.unit.path)
             and (not row.workplace or code_key(official.unit.code) == code_key(row.workplace))
         ]
-        official, problem = _one(candidates, _("official"), row.code or row.name)
+        official, problem = only_one(candidates, _("official"), row.code or row.name)
         if problem:
             sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
             continue
@@ -419,7 +391,14 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units_by_code, units_by_nam
 
 
 def _add(sheet: Sheet, row: Row, award: PastAward) -> None:
-    problem = past_award_problem(row.title, award, row.decision.unit, row.decision.decided_on)
+    decided_on = row.decision.decided_on
+    problem = past_award_problem(row.title, award, row.decision.unit, decided_on)
+    official = award.official
+    if not problem and official and official.left_on and not official.is_in_post_on(decided_on):
+        problem = _("%(name)s had left on %(left)s, before the decision date.") % {
+            "name": official.full_name,
+            "left": official.left_on.strftime("%d/%m/%Y"),
+        }
     if problem:
         sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
         return
@@ -475,10 +454,6 @@ def _check_not_held(sheet: Sheet, rows: list[Row]) -> None:
 
 def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, progress=None):
     """Record every decision of the file, or none: the whole file is checked first."""
-    from django.core.exceptions import PermissionDenied
-
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     if not can_decide(actor, root):
         raise PermissionDenied
@@ -505,10 +480,6 @@ def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, 
 def request_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
     """Have a background job record the decisions of the uploaded file; a small file is
     imported at once, by the same job. Returns the core Job."""
-    from django.core.exceptions import PermissionDenied
-
-    from civility.orgs.imports.stored import enqueue_stored_import
-
     if not can_decide(actor, root):
         raise PermissionDenied
     title = _("Check a file of earlier decisions") if dry_run else _("Import earlier decisions")

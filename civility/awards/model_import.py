@@ -10,7 +10,6 @@ created, audited), all in the job's one transaction: all rows or none.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +29,9 @@ from civility.awards.models import (
     ModelTally,
 )
 from civility.core.audit import acting_as
+from civility.core.jobs import NO_PROGRESS
 from civility.orgs.imports import Column, ImportResult, Table, normalize
-from civility.orgs.imports.cells import BadValue, Sheet, code_key, parse_date
+from civility.orgs.imports.cells import Sheet, UnitsUnder, parse_date
 from civility.orgs.imports.columns import vocabulary_of
 from civility.orgs.imports.stored import enqueue_stored_import
 from civility.orgs.imports.templates import spreadsheet_csv, spreadsheet_template
@@ -201,14 +201,6 @@ def _choice(sheet: Sheet, number: int, values, key: str, default: str, vocabular
     return value
 
 
-def _date(sheet: Sheet, number: int, values, key: str) -> datetime.date | None:
-    try:
-        return parse_date(sheet.raw(values, key))
-    except BadValue as bad:
-        sheet.error(number, key, bad.message)
-        return None
-
-
 def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> ModelsPlan:
     """Every row checked against the file and the units under `root`; nothing written."""
     sheet = Sheet(table, COLUMNS)
@@ -216,9 +208,7 @@ def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> Mo
     if sheet.errors:
         return plan
     vocabularies = {key: vocabulary_of(words, choices) for key, (words, choices) in _WORDS.items()}
-    units: dict[str, list[OrgUnit]] = defaultdict(list)
-    for unit in OrgUnit.objects.subtree_of(root).exclude(code=""):
-        units[code_key(unit.code)].append(unit)
+    units = UnitsUnder(root)
     existing = set(
         GoodModel.objects.filter(unit__path__startswith=root.path).values_list("unit_id", "name")
     )
@@ -239,8 +229,8 @@ def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> Mo
         if data["category"] == "":
             sheet.error(number, "category", _("is required"))
         for key in DATE_COLUMNS:
-            data[key] = _date(sheet, number, values, key)
-        unit = _unit(sheet, number, values, root, units)
+            data[key] = sheet.value(number, values, key, parse_date)
+        unit = _unit(sheet, number, values, units)
         started_on, recognised_on = data["started_on"], data["recognised_on"]
         if started_on is None and len(sheet.errors) == errors_before:
             sheet.error(number, "started_on", _("is required"))
@@ -277,21 +267,14 @@ def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> Mo
     return plan
 
 
-def _unit(sheet, number, values, root, units) -> OrgUnit | None:
+def _unit(sheet: Sheet, number: int, values, units: UnitsUnder) -> OrgUnit | None:
     code = sheet.value(number, values, "unit_code")
     if not code:
-        return root if code == "" else None
-    found = units.get(code_key(code), [])
-    if len(found) != 1:
-        sheet.error(
-            number,
-            "unit_code",
-            _("no unit with code '%(code)s' exists under this unit") % {"code": code}
-            if not found
-            else _("several units under this unit have the code '%(code)s'") % {"code": code},
-        )
-        return None
-    return found[0]
+        return units.root if code == "" else None
+    unit, problem = units.by_code_only(code)
+    if problem:
+        sheet.error(number, "unit_code", problem)
+    return unit
 
 
 @transaction.atomic
@@ -299,8 +282,6 @@ def import_good_models(
     *, actor, root: OrgUnit, table: Table, dry_run: bool = False, progress=None, today=None
 ) -> ImportResult:
     """All the file's models or none; each registered (and audited) as if entered by hand."""
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     if not actions.can_manage(actor, root):
         raise PermissionDenied

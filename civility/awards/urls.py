@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civility.awards import history_views, model_history_views
+from civility.awards import history_views
 from civility.awards.views import catalogue, decisions, good_models, movements, nominations
 
 app_name = "awards"
@@ -61,13 +61,13 @@ urlpatterns = [
     path("mine/honour-board/", decisions.honour_consent, name="honour_consent"),
     path("models/", good_models.model_list, name="model_list"),
     path("models/new/", good_models.model_create, name="model_create"),
-    path("models/import/", model_history_views.import_models, name="model_import"),
+    path("models/import/", history_views.import_models, name="model_import"),
     path(
         "models/template.<slug:extension>",
-        model_history_views.template_download,
+        history_views.template_download,
         name="model_template",
     ),
-    path("models/counts-only/", model_history_views.tally_list, name="tally_list"),
+    path("models/counts-only/", history_views.tally_list, name="tally_list"),
     path("models/<int:pk>/", good_models.model_detail, name="model_detail"),
     path("models/<int:pk>/status/", good_models.model_status, name="model_status"),
     path("models/<int:pk>/replicate/", good_models.model_replicate, name="model_replicate"),

@@ -11,15 +11,17 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from civility.insights.index import NOT_ENOUGH, SHRUNK
-from civility.insights.models import CultureIndex
+from civility.insights.models import ComponentFigure, CultureIndex
 from civility.insights.periods import Period
 from civility.insights.sources import BY_KEY, COMPONENTS
 from civility.orgs.history import Mapped, destinations, map_forward
-from civility.orgs.models import OrgUnit
+from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, Succession
 
 
 def _dec(text: str | None) -> Decimal | None:
@@ -294,29 +296,76 @@ def has_former_units(rows: list[RankRow], *, today: datetime.date | None = None)
     return any(row.entry and not row.unit.is_current(today) for row in rows)
 
 
+Parts = dict[int, dict[str, tuple[Decimal, Decimal]]]  # unit id -> key -> (num, den)
+ZERO = Decimal(0)
+
+
+def parts_of_the_time(rows: list[RankRow], *, today: datetime.date | None = None) -> Parts:
+    """The counts to carry forward, by unit of the time. A row's unit that still exists, or
+    a former ward, is one part. A former district is split as the tree was then: each of
+    its former wards and communes that has successors of its own is a part (carried by its
+    own shares, often measured by area or population), and what is left (records of the
+    district itself) stays the district's, carried by its shares (the importer's equal
+    split of its wards: an estimate). Mapping the district's total through its split
+    instead would label everything an estimate and move a ward's facts into a ward it
+    never went into."""
+    entries = [(row.unit, row.entry) for row in rows if row.entry is not None]
+    parts: Parts = {
+        unit.pk: {
+            c["key"]: (Decimal(c.get("numerator") or 0), Decimal(c["denominator"]))
+            for c in entry.components
+            if c.get("denominator")
+        }
+        for unit, entry in entries
+    }
+    day = today or timezone.localdate()
+    former = [unit for unit, _entry in entries if not unit.is_current(day)]
+    if not former:
+        return parts
+    under = Q(pk__in=[])
+    for unit in former:
+        under |= Q(unit__path__startswith=unit.path)
+    first = entries[0][1]
+    wards = (
+        ComponentFigure.objects.filter(
+            period_kind=first.period_kind, period_start=first.period_start
+        )
+        .filter(under, unit__kind__in=COMMUNE_LEVEL_KINDS, unit__valid_to__lt=day)
+        .exclude(unit__in=former)
+        .filter(Exists(Succession.objects.filter(predecessor=OuterRef("unit"))))
+        .values_list("unit_id", "unit__path", "component", "numerator", "denominator")
+    )
+    for unit_id, path, key, numerator, denominator in wards:
+        parts.setdefault(unit_id, {})[key] = (numerator, denominator)
+        # Wards and communes do not nest: each is taken from the one row holding it.
+        holder = next(unit.pk for unit in former if path.startswith(unit.path))
+        if key in parts[holder]:
+            num, den = parts[holder][key]
+            # Never below nothing: a counter serving a ward sits elsewhere in the tree.
+            parts[holder][key] = (max(num - numerator, ZERO), max(den - denominator, ZERO))
+    for figures in parts.values():
+        for key, (num, den) in list(figures.items()):
+            if not num and not den:
+                del figures[key]  # nothing left to carry: no estimate to mark
+    return parts
+
+
 def in_todays_units(rows: list[RankRow], *, today: datetime.date | None = None) -> list[TodayRow]:
     """The counts of a ranking's units (children_ranked() rows of a past period) carried
-    into the units of `today` through the successor shares (orgs.history.map_forward).
+    into the units of `today` through the successor shares (orgs.history.map_forward),
+    from the finest units of the time that have shares of their own (parts_of_the_time).
     Only counts travel; a rate is recomputed from carried counts by its component's own
     formula when both are counts, else it is not mappable; index scores never are."""
-    entries = [row for row in rows if row.entry]
-    through = destinations([row.unit for row in entries], on=today)
+    parts = parts_of_the_time(rows, today=today)
+    through = destinations(OrgUnit.objects.filter(pk__in=list(parts)), on=today)
     lines: dict[int, list[TodayLine]] = {}
     for component in COMPONENTS:
-        stored = {
-            row.unit.pk: data
-            for row in entries
-            if (data := row._component(component.key)) and data.get("denominator")
-        }
+        stored = {pk: found[component.key] for pk, found in parts.items() if component.key in found}
         if not stored:
             continue
-        denominators = map_forward(
-            {pk: Decimal(data["denominator"]) for pk, data in stored.items()}, through=through
-        )
+        denominators = map_forward({pk: den for pk, (_num, den) in stored.items()}, through=through)
         numerators = (
-            map_forward(
-                {pk: Decimal(data["numerator"]) for pk, data in stored.items()}, through=through
-            )
+            map_forward({pk: num for pk, (num, _den) in stored.items()}, through=through)
             if component.numerator_is_count
             else {}
         )

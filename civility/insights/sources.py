@@ -125,9 +125,12 @@ def _share(due: QuerySet[Any], met: QuerySet[Any], *, by: str = "unit_id") -> Co
     return counts
 
 
-def _add_active_officials(counts: Counts) -> None:
-    """Active officials per unit as the denominator: the rates "per 100 officials"."""
-    for row in Official.objects.active().values("unit_id").annotate(n=Count("pk")).order_by():
+def _add_officials(counts: Counts, end: datetime.date, today: datetime.date) -> None:
+    """Officials per unit as the denominator of the rates "per 100 officials": today's active
+    ones for a period that has not ended, else those still in post on its last day (a
+    former ward's 2023 staff who retired in 2024 count for 2023)."""
+    officials = Official.objects.active() if end >= today else Official.objects.in_post_on(end)
+    for row in officials.values("unit_id").annotate(n=Count("pk")).order_by():
         _add(counts, row["unit_id"], 0, row["n"])
 
 
@@ -236,13 +239,14 @@ def complaints(start: datetime.date, end: datetime.date, today: datetime.date) -
 
 def violations(start: datetime.date, end: datetime.date, today: datetime.date) -> Counts:
     """Confirmed records about officials per 100 active officials: the rule of
-    conduct.figures.conduct_figures().per_100_officials, for every unit at once."""
+    conduct.figures.conduct_figures().per_100_officials, for every unit at once (for a
+    past period, per 100 officials in post at its end: _add_officials)."""
     counts: Counts = {}
     _add_per_unit(
         counts,
         ViolationRecord.objects.confirmed().between(start, end).filter(official__isnull=False),
     )
-    _add_active_officials(counts)
+    _add_officials(counts, end, today)
     return counts
 
 
@@ -337,7 +341,7 @@ def good_models_adopted(start: datetime.date, end: datetime.date, today: datetim
     _add_per_unit(
         counts, Replication.objects.live().filter(adopted_on__gte=start, adopted_on__lte=end)
     )
-    _add_active_officials(counts)
+    _add_officials(counts, end, today)
     return counts
 
 

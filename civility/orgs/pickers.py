@@ -112,6 +112,44 @@ def refuse_units_not_of(form: forms.Form, field: str, when: datetime.date | int 
         form.add_error(field, message)
 
 
+def refuse_officials_not_in_post(
+    form: forms.Form, field: str, when: datetime.date | int | None
+) -> None:
+    """The server's half of a dated people picker (`dated_by`): an error on `field`, naming
+    it, for each official chosen there who had left before the record's day (today when
+    None) or year (its first day, as the picker offers). The field's queryset may hold
+    former staff; this decides which ones fit (`Official.objects.in_post_on`)."""
+    chosen = form.cleaned_data.get(field)
+    if not chosen:
+        return
+    people = [chosen] if isinstance(chosen, Official) else list(chosen)
+    day = datetime.date(when, 1, 1) if isinstance(when, int) else when or timezone.localdate()
+    fitting = set(
+        Official.objects.filter(pk__in=[p.pk for p in people])
+        .in_post_on(day)
+        .values_list("pk", flat=True)
+    )
+    label = form.fields[field].label
+    for person in people:
+        if person.pk in fitting or person.left_on is None:
+            continue
+        if isinstance(when, int):
+            message = _("%(field)s: %(name)s had left on %(left)s, before %(year)s.") % {
+                "field": label,
+                "name": person.full_name,
+                "left": date_format(person.left_on, "SHORT_DATE_FORMAT"),
+                "year": when,
+            }
+        else:
+            message = _("%(field)s: %(name)s had left on %(left)s, before %(day)s.") % {
+                "field": label,
+                "name": person.full_name,
+                "left": date_format(person.left_on, "SHORT_DATE_FORMAT"),
+                "day": date_format(day, "SHORT_DATE_FORMAT"),
+            }
+        form.add_error(field, message)
+
+
 def search_units(user, text: str, **narrowing) -> list[dict]:
     """At most MAX_RESULTS units matching every word of `text` (accents and case ignored),
     names that start with the text first, then the shallower, then by name; each with the

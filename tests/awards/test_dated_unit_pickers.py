@@ -68,7 +68,7 @@ def test_an_earlier_decision_dates_its_pickers_and_names_the_recipients_field(
 ):
     client.force_login(cast.city_coordinator)
     page = client.get(reverse("awards:past_decision_create")).content.decode()
-    assert page.count('data-as-of-field="decided_on"') == 2  # the issuer and the collectives
+    assert page.count('data-as-of-field="decided_on"') == 3  # issuer, collectives, people
 
     response = client.post(
         reverse("awards:past_decision_create"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.utils.translation import ngettext
 from civility.core.i18n import format_number
 from civility.orgs.imports.columns import NO_WORDS, YES_WORDS, Column
 from civility.orgs.imports.files import Problem, Table, cell_text, normalize
+from civility.orgs.models import OrgUnit
 
 
 class BadValue(Exception):
@@ -45,6 +47,15 @@ def parse_date(value: Any) -> datetime.date | None:
     )
 
 
+def parse_year(value: Any) -> int | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        raise BadValue(_("'%(value)s' is not a year") % {"value": text})
+    return int(text)
+
+
 def parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -73,6 +84,57 @@ def _check_length(text: str, column: Column) -> str:
 
 def code_key(code: str) -> str:
     return code.strip().upper()
+
+
+def only_one(found: list, what: str, text: str) -> tuple[Any, str]:
+    """The single match, or why there is none (never a guess between several)."""
+    unique = list(dict.fromkeys(found))
+    if len(unique) == 1:
+        return unique[0], ""
+    if not unique:
+        return None, _("no %(what)s '%(text)s' under this unit") % {"what": what, "text": text}
+    return None, _("'%(text)s' matches %(count)s %(what)s; give the code") % {
+        "text": text,
+        "count": len(unique),
+        "what": what,
+    }
+
+
+class UnitsUnder:
+    """The units under an import's root, former ones too (a file of 2022 names the units of
+    2022), read once: found by code, or with `names` also by name (diacritics and case
+    ignored), and never guessed between several."""
+
+    def __init__(self, root: OrgUnit, *, names: bool = False) -> None:
+        self.root = root
+        self.by_code: dict[str, list[OrgUnit]] = defaultdict(list)
+        self.by_name: dict[str, list[OrgUnit]] = defaultdict(list)
+        for unit in OrgUnit.objects.subtree_of(root):
+            if unit.code:
+                self.by_code[code_key(unit.code)].append(unit)
+            if names:
+                for name in {unit.name, unit.name_en} - {""}:
+                    self.by_name[normalize(name)].append(unit)
+
+    def by_code_only(self, code: str) -> tuple[OrgUnit | None, str]:
+        found = self.by_code.get(code_key(code), [])
+        if len(found) == 1:
+            return found[0], ""
+        if not found:
+            return None, _("no unit with code '%(code)s' exists under this unit") % {"code": code}
+        return None, _("several units under this unit have the code '%(code)s'") % {"code": code}
+
+    def by_code_or_name(
+        self, text: str, *, under: OrgUnit | None = None, codes: bool = True, names: bool = True
+    ) -> tuple[OrgUnit | None, str]:
+        """The unit of that code, else of that name (only where unique), within `under`;
+        `codes=False` or `names=False` for a column that holds only one of them."""
+        found = (self.by_code.get(code_key(text), []) if codes else []) or (
+            self.by_name.get(normalize(text), []) if names else []
+        )
+        if under is not None:
+            found = [unit for unit in found if unit.path.startswith(under.path)]
+        return only_one(found, _("unit"), text)
 
 
 # --- rows -------------------------------------------------------------------------------

@@ -233,6 +233,10 @@ class Official(UnitAudited):
 
         return reverse("orgs:official_detail", args=[self.pk])
 
+    def is_in_post_on(self, day: datetime.date) -> bool:
+        """Whether a record of `day` may name this person (`OfficialQuerySet.in_post_on`)."""
+        return self.left_on is None or self.left_on >= day
+
     def clean(self) -> None:
         # A post comes from the catalogue of the official's unit or of a unit above it.
         post = self.post if self.post_id else None
