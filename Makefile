@@ -20,6 +20,7 @@ test: setup browsers
 	@trap '$(STOP_DB)' EXIT INT TERM; \
 	export DEBUG=false SECRET_KEY=test-only-secret-key; \
 	$(VENV)/bin/ruff check . && \
+	DEBUG=true $(VENV)/bin/mypy && \
 	$(MANAGE) makemigrations --check --dry-run > /dev/null && \
 	$(VENV)/bin/pytest -m "not system" $(PYTEST_ARGS)
 

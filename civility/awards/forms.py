@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -615,8 +617,9 @@ class HistoryImportForm(ImportForm):
 
     def __init__(self, *args, units, roles, former: bool = False, unit_help="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].help_text = unit_help
+        unit = cast(UnitChoiceField, self.fields["unit"])
+        unit.queryset = units
+        unit.help_text = unit_help
         self.fields["unit"].widget.narrow(role=list(roles), all=former)
 
 

@@ -219,9 +219,9 @@ def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
         ).select_related("unit")
     )
     movements_by_name = defaultdict(list)
-    for movement in movements:
-        for text in {movement.name, movement.name_en, movement.reference} - {""}:
-            movements_by_name[normalize(text)].append(movement)
+    for known in movements:
+        for text in {known.name, known.name_en, known.reference} - {""}:
+            movements_by_name[normalize(text)].append(known)
 
     decisions: dict[tuple[int, str], PlannedDecision] = {}
     rows: list[Row] = []
@@ -253,8 +253,8 @@ def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
             sheet.error(number, "recipient_name", _("give the recipient's code or name"))
         if decided_on is None and "decided_on" in sheet.index and before == len(sheet.errors):
             sheet.error(number, "decided_on", _("is required"))
-        if len(sheet.errors) > before:
-            continue
+        if len(sheet.errors) > before or issuing is None or decided_on is None:
+            continue  # both are required columns: a row without them has its error above
         year = year or decided_on.year
         key = (issuing.pk, normalize(decision_number))
         decision = decisions.get(key)
@@ -345,7 +345,7 @@ def _officials(rows: list[Row]) -> list[Official]:
 
 def _match_recipients(sheet: Sheet, rows: list[Row], units: UnitsUnder) -> None:
     titles = _titles(rows)
-    individual_rows = []
+    individual_rows: list[tuple[Row, AwardTitle]] = []
     for row in rows:
         title = titles[(row.decision.unit.pk, normalize(row.title_text), row.decision.year)]
         if title is None:
@@ -358,7 +358,7 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units: UnitsUnder) -> None:
             continue
         row.title = title
         if not title.is_collective():
-            individual_rows.append(row)
+            individual_rows.append((row, title))
             continue
         issuer = row.decision.unit
         unit, problem = (
@@ -371,10 +371,10 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units: UnitsUnder) -> None:
             continue
         _add(sheet, row, PastAward(title.key, unit=unit))
     by_code, by_name = defaultdict(list), defaultdict(list)
-    for official in _officials(individual_rows) if individual_rows else []:
+    for official in _officials([row for row, _t in individual_rows]) if individual_rows else []:
         by_code[code_key(official.staff_code)].append(official)
         by_name[normalize(official.full_name)].append(official)
-    for row in individual_rows:
+    for row, title in individual_rows:
         found = by_code[code_key(row.code)] if row.code else by_name[normalize(row.name)]
         candidates = [
             official
@@ -386,7 +386,7 @@ def _match_recipients(sheet: Sheet, rows: list[Row], units: UnitsUnder) -> None:
         if problem:
             sheet.error(row.number, "recipient_code" if row.code else "recipient_name", problem)
             continue
-        _add(sheet, row, PastAward(row.title.key, official=official))
+        _add(sheet, row, PastAward(title.key, official=official))
     _check_not_held(sheet, rows)
 
 
@@ -408,44 +408,44 @@ def _add(sheet: Sheet, row: Row, award: PastAward) -> None:
 
 def _check_not_held(sheet: Sheet, rows: list[Row]) -> None:
     """A title is held once a year: not twice in the file, not again if already recorded."""
-    placed = [row for row in rows if row.award is not None]
+    placed = [(row, row.award) for row in rows if row.award is not None]
     seen: dict[tuple, int] = {}
 
-    def holder(row: Row) -> tuple:
-        award = row.award
-        who = ("official", award.official.pk) if award.official else ("unit", award.unit.pk)
+    def holder(row: Row, award: PastAward) -> tuple:
+        official, unit = award.official, award.unit
+        who = ("official", official.pk) if official else ("unit", unit.pk if unit else None)
         return (award.title_key, row.decision.year, *who)
 
-    for row in placed:
-        key = holder(row)
+    for row, award in placed:
+        key = holder(row, award)
         if key in seen:
             sheet.error(
                 row.number,
                 "recipient_code",
                 _("%(name)s already has this title for %(year)s in row %(row)s")
-                % {"name": row.award.name, "year": row.decision.year, "row": seen[key]},
+                % {"name": award.name, "year": row.decision.year, "row": seen[key]},
             )
         seen.setdefault(key, row.number)
     if not placed:
         return
     held = Award.objects.filter(
-        title_key__in={row.award.title_key for row in placed},
-        year__in={row.decision.year for row in placed},
+        title_key__in={award.title_key for _row, award in placed},
+        year__in={row.decision.year for row, _award in placed},
     ).filter(
-        Q(official__in=[row.award.official for row in placed if row.award.official])
-        | Q(official__isnull=True, unit__in=[row.award.unit for row in placed if row.award.unit])
+        Q(official__in=[award.official for _row, award in placed if award.official])
+        | Q(official__isnull=True, unit__in=[award.unit for _row, award in placed if award.unit])
     )
     existing = {
         (key, year, "official", official) if official else (key, year, "unit", unit)
         for key, year, official, unit in held.values_list("title_key", "year", "official", "unit")
     }
-    for row in placed:
-        if holder(row) in existing:
+    for row, award in placed:
+        if holder(row, award) in existing:
             sheet.error(
                 row.number,
                 "recipient_code",
                 _("%(name)s already holds this title for %(year)s (an earlier decision)")
-                % {"name": row.award.name, "year": row.decision.year},
+                % {"name": award.name, "year": row.decision.year},
             )
 
 

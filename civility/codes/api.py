@@ -203,9 +203,9 @@ def campaign_completion(request: HttpRequest, campaign_id: int, unit: int | None
         focus = campaign.unit
     else:
         inside = [path for path in scope.paths if path.startswith(campaign.unit.path)]
-        focus = get_object_or_404(OrgUnit, path=min(inside, key=len)) if inside else None
-        if focus is None:
+        if not inside:
             raise Http404
+        focus = get_object_or_404(OrgUnit, path=min(inside, key=len))
     officials = campaign.officials().visible_to(request.user)
     whole, rows = figures.completion(campaign, officials, focus)
     return {

@@ -52,7 +52,7 @@ def model_list(request: AuthenticatedRequest) -> HttpResponse:
     context |= {
         # ListFilterForm.__init__ replaces its declared `unit` field by the unit chosen
         # (an OrgUnit or None); the stubs only know the class attribute, the field.
-        "counts": model_counts(form.unit) if form.unit else [],  # type: ignore[arg-type]
+        "counts": model_counts(form.unit) if form.unit else [],
         "can_create": choosable_units(request.user, MANAGER_ROLES).exists(),
     }
     return render(request, "awards/model_list.html", context)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -190,7 +191,7 @@ def nomination_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     evidence = get_object_or_404(
         NominationEvidence.objects.filter(
             nomination__in=Nomination.objects.visible_to(request.user)

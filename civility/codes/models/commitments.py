@@ -90,7 +90,7 @@ class CommitmentCampaign(UnitAudited):
         day = on or timezone.localdate()
         return self.closed_at is None and self.deadline >= day
 
-    def officials(self) -> OfficialQuerySet[Official]:
+    def officials(self) -> OfficialQuerySet:
         """Officials asked to sign: those in the campaign's subtree now, or for a historical
         campaign those who had not left before it opened (today's tree: officials are not
         dated into the units of the time)."""

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from civility.orgs.scopes import Role, scope_of
+from civility.orgs.scopes import Reader, Role, scope_of
 
 # Roles that may publish code versions and start commitment campaigns.
 COORDINATOR_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 
 
-def overlapping_q(user: User | AnonymousUser, path_field: str) -> Q:
+def overlapping_q(user: Reader, path_field: str) -> Q:
     """Rows whose unit lies inside the user's scope, or above it (a city-wide campaign is
     relevant to a ward head, who then sees only their own subtree's part of it)."""
     scope = scope_of(user)

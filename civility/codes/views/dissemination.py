@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,7 +85,7 @@ def activity_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def commitment_scan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def commitment_scan(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The scanned, signed sheet of a paper commitment."""
     commitment = get_object_or_404(Commitment.objects.visible_to(request.user), pk=pk)
     return serve(commitment.scan, filename=commitment.scan_download_name)
@@ -92,7 +93,7 @@ def commitment_scan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def attachment_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     attachment = get_object_or_404(
         DisseminationAttachment.objects.filter(
             activity__in=DisseminationActivity.objects.visible_to(request.user)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,7 +128,7 @@ def action_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def step_photo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def step_photo(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The photo taken when an action was checked on a revisit."""
     step = get_object_or_404(
         ActionStep.objects.filter(action__in=CorrectiveAction.objects.visible_to(request.user)),
@@ -138,7 +139,7 @@ def step_photo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """A unit's evidence that a corrective action was carried out."""
     evidence = get_object_or_404(
         EvidenceFile.objects.filter(action__in=CorrectiveAction.objects.readable_by(request.user)),

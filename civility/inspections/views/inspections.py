@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -259,7 +260,7 @@ def inspection_photo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def photo_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     photo = get_object_or_404(
         Photo.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)), pk=pk
     )

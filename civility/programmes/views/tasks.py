@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -252,7 +253,7 @@ def actions_descendants(task: Task):
 
 @login_required
 @require_GET
-def update_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def update_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The evidence file of a progress report, to whoever sees the task."""
     update = get_object_or_404(
         TaskUpdate.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=pk
