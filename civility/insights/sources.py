@@ -1,7 +1,7 @@
 """The one place where insights reads the other apps.
 
 Each index component is counted here as a numerator and a denominator per unit (the unit a
-record belongs to, not yet its ancestors), for a period. The rollup job (`rollups.py`)
+record belongs to, not yet its ancestors), for a period. The rollup job (`actions.refresh_rollups`)
 expands these counts up the tree. Reads go through each app's own QuerySet methods and
 figures modules; where a figure exists there only for one subtree at a time (e.g.
 `codes.figures.completion`, `conduct.figures.conduct_figures`), the same rule is applied
