@@ -16,8 +16,7 @@ from civility.codes import actions, figures
 from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
 from civility.core.api_lists import Limit, Offset, PageBase, paginate, property_examples
 from civility.core.schemas import Message, ValidationMessage
-from civility.orgs.models import OrgUnit
-from civility.orgs.scopes import scope_of
+from civility.orgs.context_processors import focus_within
 
 router = Router(tags=["codes"])
 
@@ -194,18 +193,7 @@ def campaign_completion(request: HttpRequest, campaign_id: int, unit: int | None
     campaign = get_object_or_404(
         CommitmentCampaign.objects.visible_to(request.user), pk=campaign_id
     )
-    scope = scope_of(request.user)
-    if unit is not None:
-        focus = get_object_or_404(
-            OrgUnit.objects.visible_to(request.user).subtree_of(campaign.unit), pk=unit
-        )
-    elif scope.covers(campaign.unit):
-        focus = campaign.unit
-    else:
-        inside = [path for path in scope.paths if path.startswith(campaign.unit.path)]
-        if not inside:
-            raise Http404
-        focus = get_object_or_404(OrgUnit, path=min(inside, key=len))
+    focus = focus_within(request, campaign.unit, unit)
     officials = campaign.officials().visible_to(request.user)
     whole, rows = figures.completion(campaign, officials, focus)
     return {

@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, cast, overload
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -313,3 +313,18 @@ class ListFilterForm(forms.Form):
         if found is not None:
             queryset = found
         return self.narrow(queryset, data)
+
+
+@overload
+def int_param(request: HttpRequest, name: str, default: int) -> int: ...
+@overload
+def int_param(request: HttpRequest, name: str, default: None = None) -> int | None: ...
+def int_param(request: HttpRequest, name: str, default: int | None = None) -> int | None:
+    """A whole number from the query string (?unit=12), `default` when absent; anything else
+    answers 404, as a link to a record that is not there would."""
+    value = request.GET.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit():
+        raise Http404
+    return int(value)

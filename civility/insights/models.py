@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civility.core.files import RandomName
+from civility.core.models import UnitAudited
 from civility.insights.periods import KINDS, Period
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
@@ -142,7 +143,7 @@ class SmallSampleRule(models.TextChoices):
     HIDE = "hide", _("Show “not enough data” and leave it out")
 
 
-class WeightSet(models.Model):
+class WeightSet(UnitAudited):
     """A province's index weights for one year, set by its coordinators."""
 
     unit = models.ForeignKey(
@@ -177,9 +178,6 @@ class WeightSet(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.year}"
 
-    def get_additional_data(self) -> dict[str, str]:
-        return {"unit_path": self.unit.path}
-
 
 class ReportKind(models.TextChoices):
     MONTH = "month", _("Monthly figures")
@@ -204,7 +202,7 @@ class ReportJobQuerySet(models.QuerySet["ReportJob"]):
         return self.filter(scope_of(user).q("unit__path"))
 
 
-class ReportJob(models.Model):
+class ReportJob(UnitAudited):
     """A periodic report of a unit's subtree, generated in the background (.docx + .xlsx)."""
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
@@ -244,16 +242,13 @@ class ReportJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
-    def get_additional_data(self) -> dict[str, str]:
-        return {"unit_path": self.unit.path}
-
 
 class SubscriptionQuerySet(models.QuerySet["Subscription"]):
     def active(self) -> SubscriptionQuerySet:
         return self.filter(is_active=True)
 
 
-class Subscription(models.Model):
+class Subscription(UnitAudited):
     """A user's standing order for a unit's periodic report by e-mail."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -281,9 +276,6 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.unit_id} {self.kind}"
-
-    def get_additional_data(self) -> dict[str, str]:
-        return {"unit_path": self.unit.path}
 
 
 class Delivery(models.Model):

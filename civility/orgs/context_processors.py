@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
 
 from civility.orgs.models import OrgUnit
@@ -58,6 +60,28 @@ def focus_unit(request, roles: tuple[str, ...]) -> OrgUnit | None:
         return unit or OrgUnit.objects.filter(parent__isnull=True).order_by("name").first()
     paths = scope.paths_with_role(*roles)
     return OrgUnit.objects.filter(path__in=paths).order_by("path").first() if paths else None
+
+
+def focus_within(request, root: OrgUnit, unit_id: int | None) -> OrgUnit:
+    """The unit whose part of `root`'s figures a page or endpoint shows (a campaign's, a
+    programme's, an indicator's): the unit asked for (`unit_id`, which must lie in `root`'s
+    subtree and the user's scope), else `root` when the user covers it, else the switcher's
+    unit when it lies inside `root`, else the outermost unit of the user's inside `root`.
+    Http404 when the user has no part of `root`."""
+    if unit_id is not None:
+        return get_object_or_404(
+            OrgUnit.objects.visible_to(request.user).subtree_of(root), pk=unit_id
+        )
+    scope = scope_of(request.user)
+    if scope.covers(root):
+        return root
+    selected = selected_unit(request)
+    if selected is not None and selected.path.startswith(root.path) and scope.covers(selected):
+        return selected
+    inside = [path for path in scope.paths if path.startswith(root.path)]
+    if not inside:
+        raise Http404
+    return OrgUnit.objects.get(path=min(inside, key=len))
 
 
 def select_unit(request, unit: OrgUnit) -> None:

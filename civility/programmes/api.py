@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
@@ -25,8 +25,8 @@ from civility.core.api_lists import (
     property_examples,
 )
 from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
+from civility.orgs.context_processors import focus_within
 from civility.orgs.models import OrgUnit
-from civility.orgs.scopes import scope_of
 from civility.programmes import actions, figures
 from civility.programmes.models import (
     ActualSource,
@@ -245,18 +245,6 @@ def _figures_out(f: figures.TaskFigures) -> dict:
     return {**f.__dict__, "percent_done": f.percent_done}
 
 
-def _focus(request: HttpRequest, root: OrgUnit, unit: int | None) -> OrgUnit:
-    if unit is not None:
-        return get_object_or_404(OrgUnit.objects.visible_to(request.user).subtree_of(root), pk=unit)
-    scope = scope_of(request.user)
-    if scope.covers(root):
-        return root
-    inside = [path for path in scope.paths if path.startswith(root.path)]
-    if not inside:
-        raise Http404
-    return OrgUnit.objects.get(path=min(inside, key=len))
-
-
 class ProgrammePage(PageBase):
     items: list[ProgrammeOut]
 
@@ -278,7 +266,7 @@ def programme_figures(request: HttpRequest, programme_id: int, unit: int | None 
     or the caller's own part of it), each task counted once, and the delayed or prolonged
     tasks to review."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
-    focus = _focus(request, programme.unit, unit)
+    focus = focus_within(request, programme.unit, unit)
     today = vietnam_today()
     tasks = programme.tasks.visible_to(request.user)
     delayed = (
@@ -318,7 +306,7 @@ def task_list(
     today = vietnam_today()
     tasks = programme.tasks.visible_to(request.user)
     if unit is not None:
-        tasks = tasks.assigned_under(_focus(request, programme.unit, unit))
+        tasks = tasks.assigned_under(focus_within(request, programme.unit, unit))
     tasks = tasks.with_status(today) if status is None else tasks.with_status_filter(status, today)
     rows = changed_since(tasks.select_related("assignee_unit"), updated_since)
     rows = ordered(rows, ordering, TASK_ORDERING, "deadline")
@@ -365,7 +353,7 @@ def indicator_performance(
     """Year to date through period `through` vs the year's target (% of plan) and vs the same
     periods of last year."""
     indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=indicator_id)
-    focus = _focus(request, indicator.unit, unit)
+    focus = focus_within(request, indicator.unit, unit)
     result = figures.performance(indicator, focus, year, through)
     return {
         "indicator_id": indicator.pk,

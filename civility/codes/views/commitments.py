@@ -30,7 +30,8 @@ from civility.codes.models import (
 )
 from civility.core.forms import add_errors
 from civility.core.http import AuthenticatedRequest
-from civility.orgs.models import OrgUnit
+from civility.core.listing import int_param
+from civility.orgs.context_processors import focus_within
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 UNSIGNED_LIMIT = 200
@@ -76,31 +77,11 @@ def _campaign(request: HttpRequest, pk: int) -> CommitmentCampaign:
     )
 
 
-def _focus(request: HttpRequest, campaign: CommitmentCampaign) -> OrgUnit:
-    """The unit whose figures are shown: the one asked for, else the campaign's unit when the
-    user covers it, else the user's own unit inside the campaign. Not
-    orgs.context_processors.focus_unit: it reads ?unit= and stays inside the campaign's unit."""
-    scope = scope_of(request.user)
-    unit_id = request.GET.get("unit")
-    if unit_id:
-        if not unit_id.isdigit():
-            raise Http404
-        return get_object_or_404(
-            OrgUnit.objects.visible_to(request.user).subtree_of(campaign.unit), pk=unit_id
-        )
-    if scope.covers(campaign.unit):
-        return campaign.unit
-    inside = [path for path in scope.paths if path.startswith(campaign.unit.path)]
-    if not inside:
-        raise Http404
-    return OrgUnit.objects.get(path=min(inside, key=len))
-
-
 @login_required
 @require_GET
 def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    focus = _focus(request, campaign)
+    focus = focus_within(request, campaign.unit, int_param(request, "unit"))
     officials = campaign.officials().visible_to(request.user)
     whole, rows = figures.completion(campaign, officials, focus)
     unsigned = (

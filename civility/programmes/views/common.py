@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from typing import overload
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from civility.core.listing import int_param
 from civility.orgs.context_processors import selected_unit
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@overload
-def int_param(request: HttpRequest, name: str, default: int) -> int: ...
-@overload
-def int_param(request: HttpRequest, name: str, default: None = None) -> int | None: ...
-def int_param(request: HttpRequest, name: str, default: int | None = None) -> int | None:
-    value = request.GET.get(name, "")
-    if not value:
-        return default
-    if not value.isdigit():
-        raise Http404
-    return int(value)
 
 
 def focus_unit_param(request: HttpRequest, fallback: OrgUnit | None = None) -> OrgUnit | None:

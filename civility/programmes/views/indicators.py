@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 
 from civility.core.forms import add_errors
 from civility.core.http import AuthenticatedRequest
-from civility.orgs.context_processors import selected_unit
+from civility.core.listing import int_param
+from civility.orgs.context_processors import focus_within, selected_unit
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 from civility.programmes import actions, figures, forms, imports, templates_xlsx
@@ -27,7 +28,6 @@ from civility.programmes.models import (
 )
 from civility.programmes.views.common import (
     XLSX,
-    int_param,
     managed_focus,
     manages_focus,
     render_form,
@@ -78,26 +78,11 @@ def _indicator(request: HttpRequest, pk: int) -> Indicator:
     )
 
 
-def _indicator_focus(request: HttpRequest, indicator: Indicator) -> OrgUnit:
-    unit_id = int_param(request, "unit")
-    if unit_id is not None:
-        return get_object_or_404(
-            OrgUnit.objects.visible_to(request.user).subtree_of(indicator.unit), pk=unit_id
-        )
-    scope = scope_of(request.user)
-    if scope.covers(indicator.unit):
-        return indicator.unit
-    inside = [path for path in scope.paths if path.startswith(indicator.unit.path)]
-    if not inside:
-        raise Http404
-    return OrgUnit.objects.get(path=min(inside, key=len))
-
-
 @login_required
 @require_GET
 def indicator_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk)
-    unit = _indicator_focus(request, indicator)
+    unit = focus_within(request, indicator.unit, int_param(request, "unit"))
     year = int_param(request, "year", vietnam_today().year)
     through = int_param(request, "through")
     if through is None and indicator.periods():
@@ -152,7 +137,7 @@ def indicator_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def target_set(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk)
-    unit = _indicator_focus(request, indicator)
+    unit = focus_within(request, indicator.unit, int_param(request, "unit"))
     if not actions.can_set_target(request.user, indicator, unit):
         raise PermissionDenied
     form = forms.TargetForm(request.POST or None)
@@ -178,7 +163,7 @@ def target_set(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def target_allocate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk)
-    unit = _indicator_focus(request, indicator)
+    unit = focus_within(request, indicator.unit, int_param(request, "unit"))
     if not scope_of(request.user).covers(unit, roles=MANAGER_ROLES):
         raise PermissionDenied
     year = int_param(request, "year", vietnam_today().year)

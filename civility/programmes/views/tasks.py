@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from civility.core.files import serve
 from civility.core.forms import add_errors
 from civility.core.http import AuthenticatedRequest
-from civility.core.listing import paginate
-from civility.orgs.context_processors import selected_unit
+from civility.core.listing import int_param, paginate
+from civility.orgs.context_processors import focus_within
 from civility.orgs.models import OrgUnit
 from civility.orgs.policies import policy
 from civility.orgs.profile import REVIEW_DIRECTIVE
@@ -28,27 +28,7 @@ from civility.programmes.models import (
     TaskUpdate,
     vietnam_today,
 )
-from civility.programmes.views.common import int_param, render_form
-
-
-def _programme_focus(request: HttpRequest, programme: Programme) -> OrgUnit:
-    """Whose figures to show: the ?unit= asked for, else the programme's unit when the user
-    covers it, else the user's unit inside the programme's subtree."""
-    unit_id = int_param(request, "unit")
-    if unit_id is not None:
-        return get_object_or_404(
-            OrgUnit.objects.visible_to(request.user).subtree_of(programme.unit), pk=unit_id
-        )
-    scope = scope_of(request.user)
-    if scope.covers(programme.unit):
-        return programme.unit
-    selected = selected_unit(request)
-    if selected is not None and selected.path.startswith(programme.unit.path):
-        return selected
-    inside = [path for path in scope.paths if path.startswith(programme.unit.path)]
-    if not inside:
-        raise Http404
-    return OrgUnit.objects.get(path=min(inside, key=len))
+from civility.programmes.views.common import render_form
 
 
 @login_required
@@ -109,7 +89,7 @@ def programme_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(
         Programme.objects.visible_to(request.user).select_related("unit", "implements"), pk=pk
     )
-    focus = _programme_focus(request, programme)
+    focus = focus_within(request, programme.unit, int_param(request, "unit"))
     today = vietnam_today()
     visible = programme.tasks.visible_to(request.user)
     counted = visible.outermost_under(focus)
@@ -248,7 +228,7 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def actions_descendants(task: Task):
-    return figures._descendants(task)
+    return figures.descendants(task)
 
 
 @login_required

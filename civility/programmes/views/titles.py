@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.forms import add_errors
 from civility.core.http import AuthenticatedRequest
+from civility.core.listing import int_param
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 from civility.programmes import actions, figures, forms, imports
@@ -26,7 +27,6 @@ from civility.programmes.models import (
 )
 from civility.programmes.views.common import (
     focus_unit_param,
-    int_param,
     managed_focus,
     render_form,
 )
