@@ -19,6 +19,7 @@ from civility.programmes.models import (
     TaskUpdate,
     vietnam_today,
 )
+from civility.programmes.models.tasks import TASK_DONE_LATE, TASK_PROLONGED, task_overdue_on
 
 # --- Tasks ------------------------------------------------------------------------------
 
@@ -45,19 +46,15 @@ class TaskFigures:
 
 
 def _status_counts(today: datetime.date) -> dict[str, Count]:
-    open_states = [TaskState.NOT_STARTED, TaskState.IN_PROGRESS]
     return {
         "total": Count("pk", filter=~Q(state=TaskState.CANCELLED)),
         "cancelled": Count("pk", filter=Q(state=TaskState.CANCELLED)),
         "done": Count("pk", filter=Q(state=TaskState.DONE)),
-        "done_late": Count("pk", filter=Q(state=TaskState.DONE, completed_on__gt=F("deadline"))),
-        "overdue": Count("pk", filter=Q(state__in=open_states, deadline__lt=today)),
+        "done_late": Count("pk", filter=TASK_DONE_LATE),
+        "overdue": Count("pk", filter=task_overdue_on(today)),
         "in_progress": Count("pk", filter=Q(state=TaskState.IN_PROGRESS, deadline__gte=today)),
         "not_started": Count("pk", filter=Q(state=TaskState.NOT_STARTED, deadline__gte=today)),
-        "prolonged": Count(
-            "pk",
-            filter=~Q(state=TaskState.CANCELLED) & Q(deadline__gt=F("original_deadline")),
-        ),
+        "prolonged": Count("pk", filter=TASK_PROLONGED),
     }
 
 

@@ -95,6 +95,18 @@ class TaskState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A task's time rules, each written once: TaskQuerySet filters by them and the figures count
+# with them (Count(filter=...)), so a list and its totals cannot disagree.
+TASK_OPEN = Q(state__in=[TaskState.NOT_STARTED, TaskState.IN_PROGRESS])
+TASK_DONE_ON_TIME = Q(state=TaskState.DONE, completed_on__lte=F("deadline"))
+TASK_DONE_LATE = Q(state=TaskState.DONE, completed_on__gt=F("deadline"))
+TASK_PROLONGED = ~Q(state=TaskState.CANCELLED) & Q(deadline__gt=F("original_deadline"))
+
+
+def task_overdue_on(today: datetime.date) -> Q:
+    return TASK_OPEN & Q(deadline__lt=today)
+
+
 class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -138,7 +150,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.assigned_under(unit).exclude(parent__assignee_unit__path__startswith=unit.path)
 
     def open(self) -> TaskQuerySet:
-        return self.filter(state__in=[TaskState.NOT_STARTED, TaskState.IN_PROGRESS])
+        return self.filter(TASK_OPEN)
 
     def reported_by(self, user: User | AnonymousUser) -> TaskQuerySet:
         """Tasks `user` reports progress on: the SQL form of `actions.can_report`."""
@@ -155,37 +167,29 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.exclude(state=TaskState.CANCELLED)
 
     def overdue(self, today: datetime.date | None = None) -> TaskQuerySet:
-        return self.open().filter(deadline__lt=today or vietnam_today())
+        return self.filter(task_overdue_on(today or vietnam_today()))
 
     def done_on_time(self) -> TaskQuerySet:
-        return self.filter(state=TaskState.DONE, completed_on__lte=F("deadline"))
+        return self.filter(TASK_DONE_ON_TIME)
 
     def done_late(self) -> TaskQuerySet:
-        return self.filter(state=TaskState.DONE, completed_on__gt=F("deadline"))
+        return self.filter(TASK_DONE_LATE)
 
     def prolonged(self) -> TaskQuerySet:
-        return self.counted().filter(deadline__gt=F("original_deadline"))
+        return self.filter(TASK_PROLONGED)
 
     def delayed_or_prolonged(self, today: datetime.date | None = None) -> TaskQuerySet:
         """What Directive 24-CT/TU asks every unit to review: overdue, done late, or given
         more time."""
         today = today or vietnam_today()
-        return self.counted().filter(
-            Q(state__in=[TaskState.NOT_STARTED, TaskState.IN_PROGRESS], deadline__lt=today)
-            | Q(state=TaskState.DONE, completed_on__gt=F("deadline"))
-            | Q(deadline__gt=F("original_deadline"))
-        )
+        return self.counted().filter(task_overdue_on(today) | TASK_DONE_LATE | TASK_PROLONGED)
 
     def with_status(self, today: datetime.date | None = None) -> TaskQuerySet:
         today = today or vietnam_today()
         return self.annotate(
             current_status=Case(
                 When(state=TaskState.CANCELLED, then=Value(TaskStatus.CANCELLED.value)),
-                When(
-                    state=TaskState.DONE,
-                    completed_on__lte=F("deadline"),
-                    then=Value(TaskStatus.DONE.value),
-                ),
+                When(TASK_DONE_ON_TIME, then=Value(TaskStatus.DONE.value)),
                 When(state=TaskState.DONE, then=Value(TaskStatus.DONE_LATE.value)),
                 When(deadline__lt=today, then=Value(TaskStatus.OVERDUE.value)),
                 default=F("state"),
