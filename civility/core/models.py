@@ -11,10 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import OpClass
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.fields.json import KT
 from django.utils import timezone
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -112,8 +113,9 @@ class AuditEvent(AbstractLogEntry):
         if not shown_here:
             return super().changes_display_dict
         # auditlog's display of the remaining fields, read from an unsaved copy holding only them.
-        others = AuditEvent(content_type=self.content_type, changes=rest).changes_display_dict
-        return {**others, **shown_here}
+        others = AuditEvent(content_type=self.content_type, changes=rest)
+        others.related_names = getattr(self, "related_names", None)
+        return {**others.changes_display_dict, **shown_here}
 
     def shown_changes(self) -> dict:
         """What the audit page shows of the changes: in a row whose actor is hidden from the
@@ -128,18 +130,67 @@ class AuditEvent(AbstractLogEntry):
             if field.is_relation and field.related_model is get_user_model()
         }
         changes = {name: values for name, values in self.changes_dict.items() if name not in people}
-        return AuditEvent(content_type=self.content_type, changes=changes).changes_display_dict
+        shown = AuditEvent(content_type=self.content_type, changes=changes)
+        shown.related_names = getattr(self, "related_names", None)
+        return shown.changes_display_dict
 
     def _get_changes_display_for_fk_field(self, field, value) -> str:
-        """auditlog's display of a foreign key, but a row deleted since is named in the
-        reader's language (auditlog writes "Deleted 'ClassName' (pk)" in English)."""
-        shown = super()._get_changes_display_for_fk_field(field, value)
-        if shown == f"Deleted '{field.related_model.__name__}' ({value})":
+        """auditlog's display of a foreign key, but read from the names a page loaded for
+        all its rows at once (load_related_names) when it did, and a row deleted since
+        named in the reader's language (auditlog writes "Deleted 'ClassName' (pk)")."""
+        names = getattr(self, "related_names", None)
+        key = _related_key(field, value)
+        if names is not None and key is not None and key in names:
+            shown = names[key]
+        else:
+            shown = super()._get_changes_display_for_fk_field(field, value)
+            if shown == f"Deleted '{field.related_model.__name__}' ({value})":
+                shown = None
+        if shown is None:
             return gettext("%(record)s #%(pk)s (deleted)") % {
                 "record": field.related_model._meta.verbose_name,
                 "pk": value,
             }
         return shown
+
+
+def _related_key(field, value) -> tuple[type[models.Model], object] | None:
+    """The (model, primary key) a foreign key's logged value names; None for "None" or a
+    value that is not a key (a legacy text)."""
+    if value in (None, "None"):
+        return None
+    try:
+        return field.related_model, field.related_model._meta.pk.to_python(value)
+    except ValidationError:
+        return None
+
+
+def load_related_names(events) -> None:
+    """Name every row the foreign keys of `events` point to with one query per model, so a
+    page of audit events costs the same whatever its rows changed (auditlog reads each
+    value with a query of its own); a row deleted since stays unnamed and is shown as
+    deleted."""
+    wanted: dict[type[models.Model], set] = {}
+    for event in events:
+        model = event.content_type.model_class()
+        for name, values in event.changes_dict.items() if model is not None else ():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not (field.many_to_one or field.one_to_one) or not isinstance(values, list):
+                continue
+            for value in values:
+                key = _related_key(field, value)
+                if key is not None:
+                    wanted.setdefault(key[0], set()).add(key[1])
+    names: dict[tuple[type[models.Model], object], str | None] = {}
+    for model, pks in wanted.items():
+        names.update({(model, pk): None for pk in pks})  # None: deleted since
+        for row in model._default_manager.filter(pk__in=pks):
+            names[(model, row.pk)] = smart_str(row)
+    for event in events:
+        event.related_names = names
 
 
 def _parsed(value, parse):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from civility.core.audit import may_read_log
 from civility.core.http import AuthenticatedRequest
 from civility.core.listing import ListFilterForm, paginate
-from civility.core.models import AuditEvent
+from civility.core.models import AuditEvent, load_related_names
 
 # Where an audited object is shown, by "app_label.model"; others are listed without a link.
 OBJECT_PAGES = {
@@ -105,7 +105,9 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
         AuditEvent.objects.visible_to(request.user).select_related("actor", "content_type")
     )
     listing = paginate(request, events, sorts=form.SORTS, default="-when")
-    rows = [(event, object_url(event), event.shown_changes()) for event in listing.page]
+    events_shown = list(listing.page)
+    load_related_names(events_shown)
+    rows = [(event, object_url(event), event.shown_changes()) for event in events_shown]
     context = {"form": form, "listing": listing, "rows": rows}
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "core/audit_list.html#results", context)
