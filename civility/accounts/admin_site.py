@@ -18,6 +18,7 @@ class CivilityAdminSite(admin.AdminSite):
     site_title = _("Civility administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
+        # late: INSTALLED_APPS loads this module before any models can load
         from civility.accounts.two_factor import (
             has_confirmed_device,
             is_verified,

@@ -5,6 +5,9 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from civility.accounts.models import Profile
+from civility.accounts.two_factor import has_confirmed_device, requires_two_factor
+
 
 class LanguageMiddleware:
     """Serve each request in the language its user chose, else Vietnamese.
@@ -28,8 +31,6 @@ class LanguageMiddleware:
 
 
 def _chosen_language(request) -> str:
-    from civility.accounts.models import Profile
-
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         try:
@@ -68,7 +69,6 @@ def _missing_step(request) -> str | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    from civility.accounts.two_factor import has_confirmed_device, requires_two_factor
 
     step = None
     if not user.is_verified():
@@ -84,8 +84,6 @@ def _missing_step(request) -> str | None:
 
 
 def _must_change_password(user) -> bool:
-    from civility.accounts.models import Profile
-
     try:
         return user.profile.must_change_password
     except Profile.DoesNotExist:
@@ -95,8 +93,6 @@ def _must_change_password(user) -> bool:
 def _reachable_during_step(path: str, step: str) -> bool:
     """The step's own pages (and only those: a password-only session must not reach the
     password page), logging out, static files and the language switch."""
-    from django.conf import settings
-
     return path.startswith(
         (
             reverse(step),

@@ -8,6 +8,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Emulation and commendation")
 
     def ready(self) -> None:
+        # late: auditlog and the models load once the app registry is ready
         from auditlog.registry import auditlog
 
         from civility.awards import models, policies  # noqa: F401 (declares the settings)

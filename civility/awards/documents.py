@@ -8,6 +8,11 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from civility.awards.models.decisions import AwardDecision
 from civility.core.exports import append_row, save_docx, save_xlsx
@@ -62,10 +67,6 @@ def _bonus(row: dict) -> str:
 
 
 def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     with translation.override(language):
         document = Document()
         style = document.styles["Normal"]
@@ -159,9 +160,6 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
 
 
 def render_xlsx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     with translation.override(language):
         workbook = Workbook()
         sheet = workbook.active

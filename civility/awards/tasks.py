@@ -8,11 +8,13 @@ The eligibility lists of a large subtree are written by a core job (with progres
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl import Workbook
 from procrastinate.contrib.django import app
 
 from civility.awards import history, model_import
@@ -107,8 +109,6 @@ class _JsonLists:
         self.parts: list[str] = []
 
     def add(self, title, rows) -> None:
-        import json
-
         self.parts.append(
             json.dumps(
                 {
@@ -121,8 +121,6 @@ class _JsonLists:
         )
 
     def finish(self) -> bytes:
-        import json
-
         head = json.dumps(self.head, ensure_ascii=False)[:-1]
         return f'{head}, "titles": [{", ".join(self.parts)}]}}'.encode()
 
@@ -133,8 +131,6 @@ class _SheetLists:
     extension = "xlsx"
 
     def __init__(self, job: Job, unit, year: int) -> None:
-        from openpyxl import Workbook
-
         self.job, self.unit, self.year = job, unit, year
         self.workbook = Workbook()
         self.workbook.remove(self.workbook.active)

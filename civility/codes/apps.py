@@ -8,6 +8,7 @@ class CodesConfig(AppConfig):
     verbose_name = _("Codes of conduct")
 
     def ready(self) -> None:
+        # late: auditlog and the models load once the app registry is ready
         from auditlog.registry import auditlog
 
         from civility.codes import models

@@ -8,6 +8,7 @@ class ConductConfig(AppConfig):
     verbose_name = _("Conduct records")
 
     def ready(self) -> None:
+        # late: auditlog and the models load once the app registry is ready
         from auditlog.registry import auditlog
 
         from civility.conduct import models

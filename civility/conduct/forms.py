@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from civility.conduct.models import (
     DisciplineForm,
     Handling,
+    RecordStatus,
     Severity,
     Source,
     TextStatus,
@@ -246,8 +247,6 @@ class RecordFilterForm(ListFilterForm):
         super().__init__(*args, **kwargs)
 
     def configure(self):
-        from civility.conduct.models import RecordStatus
-
         self.fields["status"].choices = [("", _("Any")), *RecordStatus.choices]
         self.fields["group"].queryset = self.groups
 

@@ -16,8 +16,10 @@ from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
+from django.utils.encoding import smart_str
 
 from civility.core.clients import client_address
+from civility.core.models import AuditEvent
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -94,8 +96,6 @@ def log_reads(*, actor, instances: Iterable[Model]) -> None:
     confidential records would make fifty inserts, and its query count would grow with
     the page.
     """
-    from civility.core.models import AuditEvent
-
     instances = list(instances)
     if not instances:
         return
@@ -132,10 +132,6 @@ def log_writes(*, actor, action: int, changes: Iterable[tuple[Model, dict]]) -> 
     Computing them here costs microseconds a row; auditlog's diff reads every reverse
     one-to-one relation of the row, a query each. Returns the number of events written.
     """
-    from django.utils.encoding import smart_str
-
-    from civility.core.models import AuditEvent
-
     rows = [(obj, diff) for obj, diff in changes if diff]
     if not rows:
         return 0

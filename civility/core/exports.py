@@ -41,6 +41,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from docx.shared import Pt, RGBColor
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
 
 from civility.core.provenance import Fingerprint, Provenance, fingerprint_rows
 
@@ -69,8 +75,6 @@ def _protect(cell) -> None:
 def _xlsx_value(value: Any) -> Any:
     # Control characters (a pasted comment can hold them) make openpyxl refuse the whole file.
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
@@ -163,9 +167,6 @@ def format_cells(workbook) -> None:
 
 def save_xlsx(workbook, provenance: Provenance) -> bytes:
     """The workbook as .xlsx bytes, with a last sheet "Provenance" and document properties."""
-    from openpyxl.packaging.custom import StringProperty
-    from openpyxl.styles import Font
-
     format_cells(workbook)
     provenance = provenance.with_fingerprint(fingerprint_workbook(workbook))
     title, number = _("Provenance")[:28], 2
@@ -217,8 +218,6 @@ def csv_text(rows: Iterable[Iterable[Any]], provenance: Provenance) -> str:
 def save_docx(document, provenance: Provenance, *, data: Iterable[Iterable[Any]]) -> bytes:
     """The document as .docx bytes, with the provenance in the footer of every page and in
     the core properties; ``data`` are the rows the document is made from."""
-    from docx.shared import Pt, RGBColor
-
     provenance = provenance.with_fingerprint(fingerprint_rows(data))
     for index, section in enumerate(document.sections):
         if index and section.footer.is_linked_to_previous:
@@ -259,9 +258,6 @@ def pdf_stamp(
     or call it with the canvas before ``showPage``) that draws the provenance at the foot of
     the page (from ``bottom`` points up) and fills the document information; ``font`` must have
     the Vietnamese glyphs."""
-    from reportlab.lib import colors
-    from reportlab.lib.utils import simpleSplit
-
     provenance = provenance.with_fingerprint(fingerprint_rows(data))
     lines = provenance.footer_lines()
 

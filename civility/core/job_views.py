@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.views.decorators.http import require_GET
 
 from civility.core.files import serve
@@ -41,9 +43,6 @@ def job_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _result_template(job: Job) -> str:
     """An app may show a job's result its own way: `<app>/_job_<kind>.html`."""
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
     app, _dot, name = job.kind.partition(".")
     candidate = f"{app}/_job_{name}.html"
     try:

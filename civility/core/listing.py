@@ -159,7 +159,7 @@ class UnitFilterField(forms.ModelChoiceField):
     unit pickers turn it into a searchable picker over all of them)."""
 
     def __init__(self, **kwargs) -> None:
-        from civility.orgs.models import OrgUnit
+        from civility.orgs.models import OrgUnit  # late: core imports no other app on load
 
         kwargs.setdefault("label", _("Unit (with its subtree)"))
         kwargs.setdefault("required", False)
@@ -171,7 +171,7 @@ class UnitFilterField(forms.ModelChoiceField):
 
     def scope(self, user, offered) -> None:
         """Accept any unit `user` may see; offer the units `offered`."""
-        from civility.orgs.models import OrgUnit
+        from civility.orgs.models import OrgUnit  # late: core imports no other app on load
 
         self.queryset = OrgUnit.objects.visible_to(user)
         self.widget.choices = [(unit.pk, unit.display_name) for unit in offered]
@@ -235,8 +235,9 @@ class ListFilterForm(forms.Form):
     def __init__(
         self, data: QueryDict, *, request: HttpRequest, default_unit=_SELECTED, **kwargs
     ) -> None:
+        # late: core imports no other app when it loads
         from civility.orgs.context_processors import offered_units, selected_unit
-        from civility.orgs.models import OrgUnit
+        from civility.orgs.models import OrgUnit  # late: core imports no other app on load
 
         data = data.copy()
         super().__init__(data, **kwargs)

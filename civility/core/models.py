@@ -14,6 +14,7 @@ from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.fields.json import KT
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext
@@ -32,7 +33,7 @@ class AuditEventQuerySet(models.QuerySet):
         """Events of the reader's subtree, less what the apps' redactions keep from them:
         rows left out, and rows marked `actor_hidden` (shown without who acted)."""
         from civility.core.audit import redactions_for  # audit.py writes this module's events
-        from civility.orgs.scopes import scope_of
+        from civility.orgs.scopes import scope_of  # late: core imports no other app on load
 
         scope = scope_of(user)
         paths = scope.paths_with_role(*scope.AUDIT_READER_ROLES)
@@ -467,8 +468,6 @@ class Job(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("jobs:job_detail", args=[self.pk])
 
     def is_finished(self) -> bool:

@@ -14,6 +14,9 @@ import os
 from django.conf import settings
 from procrastinate.contrib.django import app
 
+from civility.core import jobs
+from civility.core.models import Submission
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,8 +49,6 @@ async def retry_stalled_jobs(timestamp: int) -> None:
 @app.task(name="core.forget_old_submissions", queueing_lock="core.forget_old_submissions")
 def forget_old_submissions(timestamp: int) -> None:
     """Idempotency keys are replayed for a day (core/idempotency.py), then forgotten."""
-    from civility.core.models import Submission
-
     deleted, _detail = Submission.objects.expired().delete()
     logger.info("Forgot %s idempotency keys older than a day", deleted)
 
@@ -55,6 +56,4 @@ def forget_old_submissions(timestamp: int) -> None:
 @app.task(name="core.run_job", queue="jobs")
 def run_job(job_id: int) -> None:
     """Run one civility.core.jobs job; deferred with a lock per job, so never twice at once."""
-    from civility.core import jobs
-
     jobs.run(job_id)

@@ -13,6 +13,7 @@ from typing import Literal
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
@@ -492,8 +493,6 @@ def classification_list(
 @router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
 def figures_of(request: HttpRequest, month: datetime.date, unit: int | None = None):
     """Per unit subtree and month: levels, on-time submission, flagged officials, rotations."""
-    from django.utils import timezone
-
     focus = _focus(request, unit)
     result = figures.overview(focus, month, today=timezone.localdate())
     totals = result.month
@@ -528,8 +527,6 @@ def rotation_due(
     """Officials not in a leadership post, in posts subject to periodic rotation, overdue for
     rotation or due within `within` months; deferred, excepted and retiring officials are
     left out. In due-date order (the longest in post first); no other ordering."""
-    from django.utils import timezone
-
     focus = _focus(request, unit)
     due, _excepted = figures.rotation_rows(
         focus, today=timezone.localdate(), within_months=max(0, min(within, 60))

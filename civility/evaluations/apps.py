@@ -8,6 +8,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self) -> None:
+        # late: auditlog and the models load once the app registry is ready
         from auditlog.registry import auditlog
 
         from civility.evaluations import models, policies  # noqa: F401 (declares settings)

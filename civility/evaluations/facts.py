@@ -16,9 +16,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from civility.codes.models import Commitment
+from civility.conduct.models import ViolationRecord, confirmed_records
+from civility.feedback.figures import rating_figures
+from civility.feedback.models import AssistanceCall
+from civility.inspections.models import ActionStatus, CorrectiveAction
 from civility.orgs.models import Official, OrgUnit
+from civility.programmes.models import Task
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +44,6 @@ def _bounds(start: datetime.date, end: datetime.date):
 
 
 def _conduct(official: Official, start: datetime.date, end: datetime.date) -> dict:
-    from civility.conduct.models import confirmed_records
-
     records = list(
         confirmed_records(official=official, start=start, end=end).order_by("occurred_on")
     )
@@ -61,8 +66,6 @@ def _conduct(official: Official, start: datetime.date, end: datetime.date) -> di
 
 
 def _ratings(official: Official, start: datetime.date, end: datetime.date) -> dict:
-    from civility.feedback.figures import rating_figures
-
     figures = rating_figures(start=start, end=end, official=official, with_calls=False)
     return {
         "count": figures.ratings,
@@ -73,8 +76,6 @@ def _ratings(official: Official, start: datetime.date, end: datetime.date) -> di
 
 
 def _assistance(official: Official, start: datetime.date, end: datetime.date) -> dict:
-    from civility.feedback.models import AssistanceCall
-
     if official.user_id is None:
         return {"answered": 0}
     low, high = _bounds(start, end)
@@ -87,10 +88,6 @@ def _assistance(official: Official, start: datetime.date, end: datetime.date) ->
 def _corrective_actions(official: Official, start: datetime.date, end: datetime.date) -> dict:
     """Corrective actions about the official (the finding names them) due in the month, and
     those they answered in the month."""
-    from django.db.models import Q
-
-    from civility.inspections.models import ActionStatus, CorrectiveAction
-
     low, high = _bounds(start, end)
     condition = Q(finding__official=official, deadline__gte=start, deadline__lte=end)
     if official.user_id is not None:
@@ -106,8 +103,6 @@ def _corrective_actions(official: Official, start: datetime.date, end: datetime.
 
 
 def _commitments(official: Official, start: datetime.date, end: datetime.date) -> dict:
-    from civility.codes.models import Commitment
-
     low, high = _bounds(start, end)
     signed = Commitment.objects.filter(official=official)
     return {
@@ -160,16 +155,12 @@ def _decision(record) -> dict:
 def discipline_in_year(official: Official, year: int) -> list[dict]:
     """Disciplinary decisions taken against the official in `year`, by decision date: the
     conduct app's one definition (`ViolationRecord.objects.disciplinary_decisions`)."""
-    from civility.conduct.models import ViolationRecord
-
     decisions = ViolationRecord.objects.disciplinary_decisions(year=year, officials=[official])
     return [_decision(record) for record in decisions]
 
 
 def discipline_in_year_for(officials, year: int) -> dict[int, list[dict]]:
     """The same for many officials at once: {official id: decisions}."""
-    from civility.conduct.models import ViolationRecord
-
     found: dict[int, list[dict]] = {}
     for record in ViolationRecord.objects.disciplinary_decisions(year=year, officials=officials):
         found.setdefault(record.official_id, []).append(_decision(record))
@@ -180,10 +171,6 @@ def units_failing_targets(unit: OrgUnit, year: int, today: datetime.date) -> dic
     """Units under `unit` whose programme tasks due in `year` are overdue or were done late:
     {unit id: number of such tasks}. Empty when the programmes app cannot be read."""
     try:
-        from django.db.models import Count
-
-        from civility.programmes.models import Task
-
         tasks = Task.objects.assigned_under(unit).filter(deadline__year=year)
         failing = tasks.overdue(today) | tasks.done_late()
         rows = failing.values("assignee_unit").annotate(n=Count("pk")).order_by()

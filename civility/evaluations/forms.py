@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.listing import ListFilterForm
+from civility.evaluations.gaps import GROUPINGS
 from civility.evaluations.models import RotationExceptionKind, Step
 from civility.evaluations.rules import (
     AnnualLevel,
@@ -280,8 +281,6 @@ class GapForm(forms.Form):
     by = forms.ChoiceField(label=_("Group by"), required=False, choices=())
 
     def __init__(self, *args, **kwargs):
-        from civility.evaluations.gaps import GROUPINGS
-
         super().__init__(*args, **kwargs)
         self.fields["by"].choices = GROUPINGS
 

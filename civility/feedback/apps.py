@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civility.core import error_formats
+from civility.feedback import conf
+from civility.feedback.open311 import formats as open311_formats
+
 
 class FeedbackConfig(AppConfig):
     name = "civility.feedback"
@@ -8,11 +12,10 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizens' voice")
 
     def ready(self) -> None:
+        # late: auditlog and the models load once the app registry is ready
         from auditlog.registry import auditlog
 
-        from civility.core import error_formats
-        from civility.feedback import conf, models
-        from civility.feedback.open311 import formats as open311_formats
+        from civility.feedback import models
 
         conf.check()
         error_formats.register(open311_formats.PREFIX, open311_formats.error_for_path)

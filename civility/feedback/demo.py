@@ -12,13 +12,16 @@ made for a counter or place that has none, dossier figures are upserted by unit 
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from civility.core.audit import acting_as
 from civility.feedback import actions, cases
@@ -27,11 +30,15 @@ from civility.feedback.models import (
     AssistanceCall,
     CounterDevice,
     DossierStat,
+    FollowUpCase,
     PublicReport,
     Reason,
     ReportCategory,
+    ServiceRating,
+    Side,
 )
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
+from civility.orgs.scopes import scope_of
 
 NAMESPACE = uuid.UUID("6f1c1d3e-2b59-4c1e-9e3e-2a7f3c1b0a10")
 DAYS = MAX_RATING_AGE.days
@@ -200,7 +207,6 @@ def _reports(today: datetime.date, rng: random.Random) -> int:
             submitted_at=timezone.now() - datetime.timedelta(days=rng.randint(1, 20))
         )
         made += 1
-        from civility.orgs.scopes import scope_of
 
         if head is None or not scope_of(head).covers(place.unit):
             continue
@@ -256,13 +262,6 @@ def _dossier_stats(counters, today: datetime.date, rng: random.Random, admin) ->
 def _cases(counters: list[OrgUnit], admin) -> int:
     """Two follow-up cases per counter from its dissatisfied ratings; the first is answered
     with a photo and closed (cases are made once: a counter with cases is left alone)."""
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    from civility.feedback.models import FollowUpCase, ServiceRating, Side
-
     made = 0
     for counter in counters:
         if FollowUpCase.objects.filter(counter=counter).exists():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Extract
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +26,7 @@ from civility.feedback.models import (
     Side,
 )
 from civility.feedback.scales import SCALES
-from civility.orgs.models import Official, OrgUnit
+from civility.orgs.models import Official, OrgUnit, PlaceKind
 
 
 def _pct(part: int | float, whole: int | float) -> float | None:
@@ -131,8 +132,6 @@ def rating_figures(
 
 
 def _day_bounds(start: datetime.date, end: datetime.date):
-    from django.utils import timezone
-
     zone = timezone.get_current_timezone()
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     high = datetime.datetime.combine(
@@ -365,8 +364,6 @@ def hotspots(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> dict
         .filter(submitted_at__gte=low, submitted_at__lt=high)
         .exclude(status__in=[ReportStatus.MERGED, ReportStatus.REJECTED])
     )
-    from civility.orgs.models import PlaceKind
-
     kinds = dict(PlaceKind.choices)
     return {
         "by_kind": [

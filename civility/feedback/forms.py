@@ -9,8 +9,10 @@ from typing import NoReturn, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 
 from civility.core import receipts
 from civility.core.listing import ListFilterForm
@@ -292,8 +294,6 @@ class DossierImportForm(forms.Form):
 
 
 def _xlsx_rows(upload) -> list[list]:
-    from openpyxl import load_workbook
-
     workbook = load_workbook(upload, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -304,8 +304,6 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("To"), required=False)
 
     def period(self) -> tuple[datetime.date, datetime.date]:
-        from django.utils import timezone
-
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}
         end = data.get("end") or today

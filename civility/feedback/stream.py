@@ -33,6 +33,8 @@ import psycopg
 from django.core import signing
 from django.db import connections
 
+from civility.feedback.models import CounterDevice
+
 logger = logging.getLogger(__name__)
 
 CHANNEL = "feedback_assistance"
@@ -75,7 +77,6 @@ def read_token(token: str) -> Grant | None:
     device_id = data.get("d")
     if device_id is None:
         return Grant(paths)
-    from civility.feedback.models import CounterDevice
 
     alive = CounterDevice.objects.active().filter(pk=device_id).exists()
     return Grant(paths, device_id) if alive else None

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civility.accounts.models import Profile
 from civility.core import jobs
 from civility.core.audit import acting_as
 from civility.core.i18n import format_number
@@ -528,8 +529,6 @@ def send_due_reports(*, today: datetime.date | None = None) -> int:
 
 def _language_of(user: User) -> str:
     """The language the user chose in their profile, else the site's."""
-    from civility.accounts.models import Profile
-
     chosen = Profile.objects.filter(user=user).values_list("language", flat=True).first()
     return chosen or settings.LANGUAGE_CODE
 

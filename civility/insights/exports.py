@@ -10,6 +10,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from civility.awards.figures import CategoryCount, DecisionCounts
 from civility.core import exports as core_exports
@@ -41,9 +46,6 @@ def _num(value: object) -> object:
 
 
 def xlsx_bytes(tables: list[Table], provenance: Provenance) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
@@ -394,10 +396,6 @@ def _docx_ranking(ranking: Table) -> list[list[Any]]:
 
 def report_docx(report: ReportFigures, provenance: Provenance) -> bytes:
     """The report as a .docx, drawn from `report` alone (no query)."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     unit, period, today = report.unit, report.period, report.today
     sections = report_sections(report)
     document = Document()

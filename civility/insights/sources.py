@@ -26,6 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from civility.awards.models import GoodModel, ModelStatus, Replication
+from civility.codes.figures import commitment_gaps
+from civility.codes.figures import self_assessment_gaps as dissemination_gaps
 from civility.codes.models import (
     RISKY_PLACE_KINDS,
     Commitment,
@@ -33,9 +36,12 @@ from civility.codes.models import (
     DisseminationActivity,
 )
 from civility.conduct.models import ViolationRecord
-from civility.feedback.models import AssistanceCall, RatingDay, Side
+from civility.evaluations.figures import self_assessment_gaps as evaluation_gaps
+from civility.evaluations.models import Evaluation
+from civility.feedback.models import AssistanceCall, DossierStat, FollowUpCase, RatingDay, Side
 from civility.inspections.models import ActionStatus, CorrectiveAction, Inspection
 from civility.orgs.models import Official, Place
+from civility.programmes.figures import self_assessment_gaps as progress_gaps
 from civility.programmes.models import Task, TaskState
 
 if TYPE_CHECKING:
@@ -216,8 +222,6 @@ def complaints(start: datetime.date, end: datetime.date, today: datetime.date) -
     and only cases opened on a day those statistics cover, so that numerator and
     denominator describe the same counters and days (the tree expansion keeps them
     matched)."""
-    from civility.feedback.models import DossierStat, FollowUpCase
-
     stats = DossierStat.objects.filter(period_start__gte=start, period_end__lte=end)
     counts: Counts = {}
     for row in stats.values("unit_id").annotate(n=Sum("received")).order_by():
@@ -313,8 +317,6 @@ def evaluations_on_time(start: datetime.date, end: datetime.date, today: datetim
     """Monthly self-assessments submitted by their deadline
     (EvaluationQuerySet.submitted_on_time), for the months in the period whose deadline
     has passed or that were submitted."""
-    from civility.evaluations.models import Evaluation
-
     due = Evaluation.objects.filter(period__month__gte=start, period__month__lte=end).filter(
         Q(period__self_deadline__lt=today) | Q(self_submitted_at__isnull=False)
     )
@@ -329,8 +331,6 @@ def good_models_adopted(start: datetime.date, end: datetime.date, today: datetim
     recognised_on) counted at their owning unit, plus replications taken up in the period
     (ReplicationQuerySet.live: being introduced or adopted, by adopted_on) counted at the
     replicating unit, per 100 active officials (the denominator of `violations`)."""
-    from civility.awards.models import GoodModel, ModelStatus, Replication
-
     counts: Counts = {}
     _add_per_unit(
         counts,
@@ -353,11 +353,6 @@ def self_assessment(start: datetime.date, end: datetime.date, today: datetime.da
     the period (approved evaluations, verified progress reports, paper signatures and
     dissemination reports: each app's selector, as on evaluations.gaps' page), 100 minus
     the absolute gap in points, summed, over the number of records."""
-    from civility.codes.figures import commitment_gaps
-    from civility.codes.figures import self_assessment_gaps as dissemination_gaps
-    from civility.evaluations.figures import self_assessment_gaps as evaluation_gaps
-    from civility.programmes.figures import self_assessment_gaps as progress_gaps
-
     counts: Counts = {}
     for selector in (evaluation_gaps, progress_gaps, commitment_gaps, dissemination_gaps):
         for row in selector(start=start, end=end):

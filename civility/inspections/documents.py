@@ -12,10 +12,22 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import Image as PdfImage
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from civility.codes.boards import FONT, FONT_BOLD, register_fonts
 from civility.core.exports import pdf_stamp, save_docx
 from civility.core.i18n import format_percent, person_name
 from civility.core.provenance import Provenance
@@ -182,10 +194,6 @@ def _team(inspection: Inspection) -> str:
 
 
 def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     with translation.override(language):
         head = header(inspection, language)
         content = report_content(inspection)
@@ -309,18 +317,6 @@ def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
 
 
 def render_pdf(inspection: Inspection, language: str = "vi", *, by) -> bytes:
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image as PdfImage
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from civility.codes.boards import FONT, FONT_BOLD, register_fonts
-
     register_fonts()
     with translation.override(language):
         head = header(inspection, language)

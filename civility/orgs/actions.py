@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civility.core import jobs
 from civility.core.audit import acting_as, log_writes
+from civility.core.jobs import NO_PROGRESS
+from civility.core.models import AuditEvent
+from civility.orgs import imports
+from civility.orgs.former_units import data_file
+from civility.orgs.imports.stored import enqueue_stored_import
 from civility.orgs.models import Official, OrgUnit, Post, UnitPolicy
 from civility.orgs.policies import spec_for
 from civility.orgs.scopes import MANAGER_ROLES, Role, scope_of
@@ -99,9 +105,6 @@ def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False, prog
     each bad row and column, and when there is any, nothing is written. Each unit is saved on
     its own (its path depends on its parent's), reporting to `progress` every hundred.
     """
-    from civility.core.jobs import NO_PROGRESS
-    from civility.orgs import imports
-
     progress = progress or NO_PROGRESS
     ensure_can_manage(actor, root)
     progress.update(message=_("Checking the file"))
@@ -155,9 +158,6 @@ def import_officials(
     is checked before anything is written; rows are then written in batches (bulk inserts,
     each batch's audit events in one statement), reporting to `progress` after each.
     """
-    from civility.core.jobs import NO_PROGRESS
-    from civility.orgs import imports
-
     progress = progress or NO_PROGRESS
     ensure_can_manage(actor, root)
     plan = imports.plan_officials(
@@ -209,8 +209,6 @@ def request_import(
     """Have a background job import the uploaded file (`import_structure` or
     `import_officials`, as `kind` says); a small file is imported at once, by the same job.
     Returns the core Job."""
-    from civility.orgs.imports.stored import enqueue_stored_import
-
     ensure_can_manage(actor, root)
     options = {"create_missing_posts": create_missing_posts} if kind == "officials" else {}
     return enqueue_stored_import(
@@ -232,8 +230,6 @@ def _audit_value(value) -> str:
 
 
 def _write_officials(actor, planned_rows, *, created: bool) -> None:
-    from civility.core.models import AuditEvent
-
     if not planned_rows:
         return
     officials, changes = [], []
@@ -321,9 +317,6 @@ def request_former_units_import(
     """Have a background job import the province's former wards and communes and where
     they went (`civility.orgs.former_units`), from its shipped data file or `path`.
     `actor` None is the system (the management command). Returns the core Job."""
-    from civility.core import jobs
-    from civility.orgs.former_units import data_file
-
     if actor is not None:
         ensure_can_manage(actor, province)
     title = _("Check the former units") if dry_run else _("Import the former units")

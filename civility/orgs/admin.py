@@ -5,14 +5,13 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
+from civility.orgs.history import shares_add_up
 from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment, Succession
 
 
 class SuccessionFormSet(BaseInlineFormSet):
     def clean(self):
         """A former unit's shares add up to 1, or a figure mapped forward gains or loses."""
-        from civility.orgs.history import shares_add_up
-
         super().clean()
         shares = [
             form.cleaned_data["share"]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civility.orgs.scopes import scope_of
+
 
 class OrgsConfig(AppConfig):
     name = "civility.orgs"
@@ -8,12 +10,12 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        # late: auditlog and the models load once the app registry is ready
         from auditlog.registry import auditlog
 
         from civility.core.audit import register_readers
         from civility.orgs import models, profile  # noqa: F401 (declares the settings)
         from civility.orgs.context_processors import can_read_audit
-        from civility.orgs.scopes import scope_of
 
         register_readers(lambda user: can_read_audit(scope_of(user)))
 

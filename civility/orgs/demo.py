@@ -25,6 +25,12 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from civility.accounts.two_factor import (
+    confirmed_device,
+    requires_two_factor,
+    secret_of,
+    start_totp_enrolment,
+)
 from civility.accounts.validators import generate_password
 from civility.core.audit import acting_as
 from civility.orgs.actions import create_official, set_policy
@@ -347,13 +353,6 @@ def _ensure_two_factor(user) -> str | None:
     """The demo's administrator and coordinator must sign in with two factors, as in
     production: they come enrolled, with a random key made once per database and printed
     with the logins, so a newcomer adds it to an authenticator app and signs in at once."""
-    from civility.accounts.two_factor import (
-        confirmed_device,
-        requires_two_factor,
-        secret_of,
-        start_totp_enrolment,
-    )
-
     forget_scope(user)  # roles were granted after the scope was first read
     if not requires_two_factor(user):
         return None

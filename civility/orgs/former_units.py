@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from civility.core.audit import acting_as
+from civility.core.jobs import NO_PROGRESS
 from civility.orgs.history import SHARE_PLACES, equal_shares, replace_successions, shares_add_up
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, ShareBasis, Succession, UnitKind
 
@@ -213,7 +214,6 @@ def import_former_units(
     their successions; all rows or none. Also gives each former district touched its
     shares in today's units, from its wards' (an estimate: each ward weighs the same),
     unless the district's shares have a measured basis."""
-    from civility.core.jobs import NO_PROGRESS
     from civility.orgs.actions import ensure_can_manage  # actions.py starts this import
 
     progress = progress or NO_PROGRESS

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import JobStatus
-from civility.orgs import actions, imports
+from civility.orgs import actions, former_units, imports
 from civility.orgs.forms import ImportForm, OfficialsImportForm
 from civility.orgs.models import OrgUnit, UnitKind
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
@@ -81,8 +81,6 @@ class FormerUnitsForm(forms.Form):
 def former_units_import(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A province's wards and communes of before 1 July 2025 and where each went, from the
     data file shipped for it, imported by a background job."""
-    from civility.orgs import former_units
-
     province = _managed_unit(request, unit_id)
     if province.kind != UnitKind.PROVINCE:
         raise Http404

@@ -23,6 +23,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civility.orgs.models import UnitPolicy
+
 Label = str | Promise
 # What people type for an on/off setting, in either language.
 TRUE_WORDS = frozenset({"1", "true", "on", "yes", "có"})
@@ -172,8 +174,6 @@ def policy(key: str, *, unit, on: datetime.date) -> PolicyValue:
 def policy_values(keys, *, unit, on: datetime.date) -> dict[str, PolicyValue]:
     """`policy(key, unit=unit, on=on)` for several settings of one unit, from one query: a
     public page reads a group of settings on every view."""
-    from civility.orgs.models import UnitPolicy
-
     specs = {key: spec_for(key) for key in keys}
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     records: dict[str, UnitPolicy] = {}
@@ -197,8 +197,6 @@ def policy_values(keys, *, unit, on: datetime.date) -> dict[str, PolicyValue]:
 def policy_for_units(key: str, *, units, on: datetime.date) -> dict[int, PolicyValue]:
     """`policy(key, unit=u, on=on)` for every unit of `units`, from one query: a whole city's
     work (a period opened, the year's proposals) reads a setting for hundreds of units."""
-    from civility.orgs.models import UnitPolicy
-
     spec = spec_for(key)
     units = list(units)
     lineages = {

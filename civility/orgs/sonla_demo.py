@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -97,8 +98,6 @@ def sonla_province() -> OrgUnit | None:
 def load_sonla_demo(*, password: str | None = None) -> DemoReport:
     """Load the Son La demo beside Hanoi's (the demo administrator must exist: run
     load_demo_data first); with `password`, the Son La login gets it (validated)."""
-    from django.contrib.auth import get_user_model
-
     admin = get_user_model().objects.filter(username=ADMIN.username).first()
     if admin is None:
         raise LookupError("Run load_demo_data first (the demo administrator is missing).")

@@ -10,13 +10,13 @@ from django.utils.translation import ngettext
 
 from civility.core import jobs
 from civility.core.models import Job
+from civility.orgs import actions, former_units
 from civility.orgs.imports.stored import run_stored_import
 
 
 @jobs.runner("orgs.import_structure")
 def import_structure_job(job: Job, progress: jobs.Progress) -> None:
     """Write every unit of the stored file, or none (the action)."""
-    from civility.orgs import actions
 
     def importer(**kwargs):
         return actions.import_structure(actor=job.owner, root=job.unit, **kwargs)
@@ -27,7 +27,6 @@ def import_structure_job(job: Job, progress: jobs.Progress) -> None:
 @jobs.runner("orgs.import_officials")
 def import_officials_job(job: Job, progress: jobs.Progress) -> None:
     """Write every official of the stored file, or none (the action)."""
-    from civility.orgs import actions
 
     def importer(**kwargs):
         return actions.import_officials(
@@ -43,8 +42,6 @@ def import_officials_job(job: Job, progress: jobs.Progress) -> None:
 @jobs.runner("orgs.import_former_units")
 def import_former_units_job(job: Job, progress: jobs.Progress) -> None:
     """Read the data file, check every row, then write them all or none."""
-    from civility.orgs import former_units
-
     params = job.params
     try:
         data = former_units.read_data(Path(params["file"]))

@@ -8,6 +8,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and targets")
 
     def ready(self) -> None:
+        # late: auditlog and the models load once the app registry is ready
         from auditlog.registry import auditlog
 
         from civility.programmes import models

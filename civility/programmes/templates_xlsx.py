@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
 from civility.programmes.imports import ACTUAL_COLUMNS, RECOGNITION_COLUMNS
 
 KINDS = {"actuals": ACTUAL_COLUMNS, "recognitions": RECOGNITION_COLUMNS}
 
 
 def template_xlsx(kind: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Dữ liệu"

@@ -2,9 +2,9 @@
 
 The graph is built statically from the source (no module is imported) from the imports a
 module runs when it loads: those at module level, in ``if``/``try`` blocks and class bodies
-included, ``if TYPE_CHECKING`` excluded. Imports inside functions run later; they may close
-a cycle only where a comment says why, and ``python tests/core/test_import_graph.py`` lists
-them all for whoever moves them to the top.
+included, ``if TYPE_CHECKING`` excluded. Imports inside functions run later; each one has a
+comment saying why it is not at the top (on its line, or above its run of imports), they may
+close a cycle only so, and ``python tests/core/test_import_graph.py`` lists them all.
 """
 
 import ast
@@ -100,6 +100,7 @@ def _graphs() -> tuple[dict[str, set[str]], dict[str, dict[str, list[str]]]]:
         lines = source.splitlines()
         tree = ast.parse(source, filename=str(path))
         top = {id(node) for node in _walk_load_time(tree.body)}
+        runs = _run_starts(tree)
         load_time[module] = set()
         deferred[module] = {}
         for node in ast.walk(tree):
@@ -109,12 +110,52 @@ def _graphs() -> tuple[dict[str, set[str]], dict[str, dict[str, list[str]]]]:
                 if id(node) in top:
                     load_time[module].add(target)
                 else:
-                    above = lines[node.lineno - 2].strip()
-                    statement = lines[node.lineno - 1 : node.end_lineno]
-                    deferred[module].setdefault(target, []).append(
-                        "\n".join(statement + ([above] if above.startswith("#") else []))
-                    )
+                    deferred[module].setdefault(target, []).append(_with_comment(node, lines, runs))
     return load_time, deferred
+
+
+def _run_starts(tree: ast.Module) -> dict[int, int]:
+    """For each import statement, the first line of the run of imports it belongs to (the
+    statements one after another in the same block): a comment above a run covers it all."""
+    starts: dict[int, int] = {}
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            start = None
+            block = getattr(node, field, None)
+            for statement in block if isinstance(block, list) else []:
+                if isinstance(statement, ast.Import | ast.ImportFrom):
+                    start = start or statement.lineno
+                    starts[id(statement)] = start
+                else:
+                    start = None
+    return starts
+
+
+def _with_comment(node: ast.Import | ast.ImportFrom, lines: list[str], runs: dict[int, int]):
+    """The import's source lines, and the comment line above its run of imports if any."""
+    above = lines[runs.get(id(node), node.lineno) - 2].strip()
+    statement = lines[node.lineno - 1 : node.end_lineno]
+    return "\n".join(statement + ([above] if above.startswith("#") else []))
+
+
+def _imports_inside_functions() -> list[tuple[str, str]]:
+    """Every import statement in a function body (of the project or not): where, and its
+    source with the comment above its run of imports."""
+    found = []
+    for path in _source_modules().values():
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        tree = ast.parse(source, filename=str(path))
+        runs = _run_starts(tree)
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    where = f"{path.relative_to(ROOT.parent)}:{node.lineno}"
+                    found.append((where, _with_comment(node, lines, runs)))
+    # A nested function's imports are walked from each enclosing function: once each.
+    return sorted(set(found))
 
 
 def _says_why(statements: list[str]) -> bool:
@@ -206,6 +247,18 @@ def test_an_import_inside_a_function_closes_a_cycle_only_where_a_comment_says_wh
     cycles = _cycles(graph)
     assert not cycles, _message(
         "Import cycles through imports inside functions (break them, or say why not):", cycles
+    )
+
+
+def test_every_import_inside_a_function_has_a_comment_that_says_why_it_is_not_at_the_top():
+    silent = [
+        f"{where}: {statement.strip()}"
+        for where, statement in _imports_inside_functions()
+        if not _says_why([statement])
+    ]
+    assert not silent, (
+        "Imports inside functions with no comment on their line or above (move them to the"
+        " top, or say why not):\n" + "\n".join(silent)
     )
 
 

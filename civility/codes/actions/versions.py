@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civility.codes.actions.commitments import DEFAULT_RECOMMITMENT_DAYS
-from civility.codes.documents import ParsedCode
+from civility.codes.documents import DocumentError, ParsedCode
 from civility.codes.models import (
     COORDINATOR_ROLES,
     Article,
@@ -269,8 +269,6 @@ def import_version_text(
 
 
 def _import_english(version: CodeVersion, parsed: ParsedCode) -> None:
-    from civility.codes.documents import DocumentError
-
     chapters = list(version.chapters.prefetch_related("articles__clauses"))
     if len(chapters) != len(parsed.chapters):
         raise DocumentError(

@@ -10,13 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civility.core import jobs
 from civility.core.audit import acting_as
 from civility.core.db import copy_into, copy_update
 from civility.core.i18n import format_number, format_percent
+from civility.core.jobs import NO_PROGRESS
 from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
@@ -142,10 +145,6 @@ INLINE_OFFICIALS = 2000
 def request_proposals(*, actor, unit: OrgUnit, year: int):
     """Have a background job compute the year's proposals (`propose_classifications`);
     returns the core Job, already finished for a small subtree."""
-    from django.urls import reverse
-
-    from civility.core import jobs
-
     _require(can_manage(actor, unit))
     return jobs.enqueue(
         actor=actor,
@@ -166,8 +165,6 @@ def propose_classifications(
 ) -> list[AnnualClassification]:
     """Compute (or recompute) the proposal for every official of the subtree for the year.
     Confirmed classifications are locked and left as they are."""
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     _require(can_manage(actor, unit))
     start = datetime.date(year, 1, 1)

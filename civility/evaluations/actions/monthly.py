@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civility.core import jobs
 from civility.core.audit import acting_as
 from civility.core.db import copy_values
 from civility.core.i18n import format_number
+from civility.core.jobs import NO_PROGRESS
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
     _is_self,
@@ -218,8 +220,6 @@ INLINE_OFFICIALS = 2000
 def request_open_period(*, actor, unit: OrgUnit, month: datetime.date, **options):
     """Check the period can be opened, then open it in a background job (`open_period`);
     returns the core Job, already finished for a small subtree."""
-    from civility.core import jobs
-
     exceptional = list(options.pop("exceptional_units", ()))
     month, *deadlines = check_open_period(
         actor=actor, unit=unit, month=month, exceptional_units=exceptional, **options
@@ -252,8 +252,6 @@ def open_period(
 ) -> EvaluationPeriod:
     """Open a month's evaluation for every official of the unit's subtree, each under the
     rule set for their staff category and province that month (or not scored)."""
-    from civility.core.jobs import NO_PROGRESS
-
     progress = progress or NO_PROGRESS
     exceptional_units = list(exceptional_units)
     month, self_deadline, review_deadline, approval_deadline = check_open_period(

@@ -6,6 +6,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -51,8 +52,6 @@ def _approvers(evaluation: Evaluation, heads: list[tuple[str, int]]) -> list[int
 def send_evaluation_reminders(*, today: datetime.date) -> int:
     """Write a reminder to whoever must act on each step due soon or late; e-mail those with
     an address. Idempotent per day."""
-    from django.contrib.auth import get_user_model
-
     days = reminder_days()
     heads = list(
         RoleAssignment.objects.filter(role=Role.UNIT_HEAD).values_list("unit__path", "user_id")

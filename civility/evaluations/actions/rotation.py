@@ -23,6 +23,7 @@ from civility.evaluations.models import (
     RotationStatus,
 )
 from civility.evaluations.rules import ROTATION_EXEMPTIONS, retires_before_rotation
+from civility.orgs.actions import update_official
 from civility.orgs.models import Official, Post
 
 # --- Rotation ----------------------------------------------------------------------------
@@ -90,8 +91,6 @@ def plan_rotation(
 @transaction.atomic
 def complete_rotation(*, actor, plan: RotationPlan, done_on: datetime.date) -> RotationPlan:
     """Record the rotation as done and move the official to the new post from that day."""
-    from civility.orgs.actions import update_official
-
     _require(can_manage(actor, plan.official.unit))
     plan = RotationPlan.objects.select_for_update().select_related("official__unit").get(pk=plan.pk)
     if plan.status != RotationStatus.PLANNED:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from openpyxl import Workbook
 
 from civility.core import exports
 from civility.core.provenance import Provenance
@@ -124,8 +125,6 @@ def _gap_download(request, unit, tables, *, start, end, by, kind) -> HttpRespons
             exports.csv_text(rows, provenance), content_type="text/csv; charset=utf-8"
         )
     else:
-        from openpyxl import Workbook
-
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = str(_("Gaps"))

@@ -46,7 +46,7 @@ from civility.evaluations.rules import (
 )
 from civility.evaluations.views.common import after_job
 from civility.orgs.context_processors import focus_unit
-from civility.orgs.models import AgencyRole, Official, OrgUnit
+from civility.orgs.models import AgencyRole, Official, OrgUnit, RoleAssignment
 from civility.orgs.scopes import scope_of
 
 # --- Home and periods --------------------------------------------------------------------
@@ -288,8 +288,6 @@ def _approver_line(evaluation: Evaluation) -> str:
 
 
 def _supervisor_choices(evaluation: Evaluation):
-    from civility.orgs.models import RoleAssignment
-
     paths = [
         "/".join(evaluation.unit.path.strip("/").split("/")[:i]) + "/"
         for i in range(1, evaluation.unit.path.count("/") + 1)

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civility.accounts.models import hash_token
 from civility.core.audit import acting_as
 from civility.core.db import bound_cursor
 from civility.feedback import stream
@@ -85,8 +86,6 @@ WHERE d.key_hash = %s AND d.revoked_at IS NULL
 def authenticate_device(raw: str) -> CounterDevice | None:
     """Every kiosk request starts here, so it is one hand-written query: the device, its
     counter, and who is on duty when the counter has a single official."""
-    from civility.accounts.models import hash_token
-
     raw = raw.strip()
     if not raw.startswith(CounterDevice.PREFIX):
         return None

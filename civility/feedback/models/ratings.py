@@ -24,6 +24,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.accounts.models import hash_token
 from civility.core.models import UnitAudited
 from civility.feedback.models.scoping import scoped
 from civility.orgs.models import Official, OrgUnit
@@ -126,8 +127,6 @@ class CounterDevice(UnitAudited):
         return cls.PREFIX + secrets.token_urlsafe(32)
 
     def set_secret(self, raw: str) -> None:
-        from civility.accounts.models import hash_token
-
         self.key_prefix = raw[: len(self.PREFIX) + 4]
         self.key_hash = hash_token(raw)
 

@@ -24,6 +24,7 @@ from civility.core.audit import acting_as
 from civility.core.files import display_name
 from civility.core.i18n import format_number, person_name
 from civility.core.photos import clean_photo
+from civility.feedback.models import AssistanceCall
 from civility.inspections.actions.permissions import (
     can_conduct,
     can_respond,
@@ -260,8 +261,6 @@ def revisit_of(inspection: Inspection, *, user) -> Revisit:
 def missed_calls(*, unit: OrgUnit, since: datetime.datetime) -> list:
     """Assistance calls at the counter or service point missed or answered slowly since
     `since` (civility.feedback decides what counts as slow)."""
-    from civility.feedback.models import AssistanceCall
-
     calls = AssistanceCall.objects.missed_or_slow(unit=unit, since=since)
     return list(calls.select_related("counter").order_by("raised_at"))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl.utils.datetime import from_excel
 
 from civility.core.i18n import format_number
 from civility.orgs.imports.columns import NO_WORDS, YES_WORDS, Column
@@ -31,8 +32,6 @@ def parse_date(value: Any) -> datetime.date | None:
         return value
     # A date cell Excel stored as a plain number (days since 1899-12-30).
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        from openpyxl.utils.datetime import from_excel
-
         return from_excel(value).date()
     text = re.sub(r"[ T]00:00(:00)?$", "", cell_text(value))
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"):

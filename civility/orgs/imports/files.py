@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from unidecode import unidecode
 
 from civility.core.i18n import format_number
@@ -183,8 +184,6 @@ def read_table(file, name: str) -> Table:
 
 
 def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
-
     if not data.startswith(b"PK"):
         raise ImportFileError(_("This is not an .xlsx workbook (old .xls files are not read)."))
     try:

@@ -8,6 +8,11 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from civility.orgs.imports.cells import parse_date
 from civility.orgs.imports.columns import COLUMNS, IMPORTABLE_KINDS, STAFF_CATEGORY_WORDS
@@ -72,12 +77,6 @@ def spreadsheet_template(
     """The .xlsx users fill in for any import read with `Column`s: the data sheet (titles
     with their meaning in a note, an example row, codes kept as text and dates as dates),
     drop-down lists of the accepted words (other spellings stay accepted), and a help sheet."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Dữ liệu"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.models import UnitAudited
@@ -229,8 +230,6 @@ class Official(UnitAudited):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("orgs:official_detail", args=[self.pk])
 
     def is_in_post_on(self, day: datetime.date) -> bool:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -233,8 +234,6 @@ class OrgUnit(NamedInTwoLanguages):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("orgs:unit_detail", args=[self.pk])
 
     def is_current(self, on: datetime.date | None = None) -> bool:

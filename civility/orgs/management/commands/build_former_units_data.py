@@ -49,6 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
+            # late: a dev-only package, for this command alone
             from vietnam_address_converter.data import DEFAULT_DATA
         except ImportError:
             raise CommandError(
