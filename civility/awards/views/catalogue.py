@@ -29,8 +29,8 @@ from civility.awards.models.nominations import ReviewHold
 from civility.awards.models.roles import CATALOGUE_ROLES, PROPOSER_ROLES
 from civility.awards.views.common import (
     choosable_units,
-    error_message,
     narrow_pickers,
+    post_and_return,
     visible_title,
 )
 from civility.core.forms import add_errors
@@ -152,17 +152,13 @@ def title_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def quota_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     title = visible_title(request, pk)
-    form = QuotaForm(request.POST, units=choosable_units(request.user, CATALOGUE_ROLES))
-    if form.is_valid():
-        try:
-            actions.set_quota(actor=request.user, title_key=title.key, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, error_message(form, error))
-        else:
-            messages.success(request, _("Quota set."))
-    else:
-        messages.error(request, error_message(form))
-    return redirect(title)
+    return post_and_return(
+        request,
+        QuotaForm(request.POST, units=choosable_units(request.user, CATALOGUE_ROLES)),
+        lambda data: actions.set_quota(actor=request.user, title_key=title.key, **data),
+        done=_("Quota set."),
+        back=title,
+    )
 
 
 @login_required

@@ -3,15 +3,23 @@ year asked, an error in one sentence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from civility.awards.models.catalogue import AwardTitle
 from civility.core.http import AuthenticatedRequest
 from civility.orgs.models import OrgUnit, UnitKind
 from civility.orgs.scopes import scope_of
+
+if TYPE_CHECKING:  # django-stubs' helper type, installed with the dev tools only
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 # Too many to offer in a drop-down; they are reached through their commune.
@@ -46,6 +54,33 @@ def year_asked(request: HttpRequest) -> int:
         return int(request.GET.get("year", ""))
     except ValueError:
         return timezone.localdate().year - (1 if timezone.localdate().month < 10 else 0)
+
+
+class HasPage(Protocol):
+    def get_absolute_url(self) -> str: ...
+
+
+def post_and_return(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], object],
+    *,
+    done: StrOrPromise,
+    back: HasPage,
+) -> HttpResponse:
+    """A small form posted from a record's page: run its one action with the cleaned data,
+    say how it went in a message (the page it returns to holds no copy of the form to show
+    errors under) and go back to the record."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error_message(form, error))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, error_message(form))
+    return redirect(back)
 
 
 def error_message(form, error: ValidationError | None = None) -> str:

@@ -33,7 +33,12 @@ from civility.awards.models.decisions import (
 from civility.awards.models.movements import Movement
 from civility.awards.models.nominations import Nomination, NominationStatus
 from civility.awards.models.roles import DECIDER_ROLES
-from civility.awards.views.common import PAGE_SIZE, choosable_units, error_message, narrow_pickers
+from civility.awards.views.common import (
+    PAGE_SIZE,
+    choosable_units,
+    narrow_pickers,
+    post_and_return,
+)
 from civility.core.forms import add_errors
 from civility.core.http import AuthenticatedRequest, HtmxRequest
 from civility.orgs.context_processors import focus_unit
@@ -203,22 +208,15 @@ def revocation_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = get_object_or_404(
         Award.objects.visible_to(request.user).select_related("decision__unit", "title"), pk=pk
     )
-    form = RevocationOpenForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.open_revocation_review(
-                actor=request.user,
-                award=award,
-                ground=form.cleaned_data["ground"],
-                detail=form.cleaned_data["detail"],
-            )
-        except ValidationError as error:
-            messages.error(request, error_message(form, error))
-        else:
-            messages.success(request, _("The award is under revocation review."))
-    else:
-        messages.error(request, error_message(form))
-    return redirect(award)
+    return post_and_return(
+        request,
+        RevocationOpenForm(request.POST),
+        lambda data: actions.open_revocation_review(
+            actor=request.user, award=award, ground=data["ground"], detail=data["detail"]
+        ),
+        done=_("The award is under revocation review."),
+        back=award,
+    )
 
 
 @login_required
@@ -227,17 +225,13 @@ def revocation_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(
         RevocationReview.objects.visible_to(request.user).select_related("award"), pk=pk
     )
-    form = RevocationDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.decide_revocation_review(actor=request.user, review=review, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, error_message(form, error))
-        else:
-            messages.success(request, _("The decision on the award was recorded."))
-    else:
-        messages.error(request, error_message(form))
-    return redirect(review.award)
+    return post_and_return(
+        request,
+        RevocationDecisionForm(request.POST),
+        lambda data: actions.decide_revocation_review(actor=request.user, review=review, **data),
+        done=_("The decision on the award was recorded."),
+        back=review.award,
+    )
 
 
 @login_required
@@ -246,17 +240,13 @@ def revocation_recovery(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(
         RevocationReview.objects.visible_to(request.user).select_related("award"), pk=pk
     )
-    form = RecoveryForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_bonus_recovery(actor=request.user, review=review, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, error_message(form, error))
-        else:
-            messages.success(request, _("The recovery of the bonus was recorded."))
-    else:
-        messages.error(request, error_message(form))
-    return redirect(review.award)
+    return post_and_return(
+        request,
+        RecoveryForm(request.POST),
+        lambda data: actions.record_bonus_recovery(actor=request.user, review=review, **data),
+        done=_("The recovery of the bonus was recorded."),
+        back=review.award,
+    )
 
 
 # --- Honour board ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from civility.awards.forms import (
 from civility.awards.models.good_models import GoodModel
 from civility.awards.models.movements import Movement
 from civility.awards.models.roles import MANAGER_ROLES
-from civility.awards.views.common import choosable_units, error_message, narrow_pickers
+from civility.awards.views.common import choosable_units, narrow_pickers, post_and_return
 from civility.core.forms import add_errors
 from civility.core.http import AuthenticatedRequest
 from civility.core.listing import paginate
@@ -147,16 +147,12 @@ def model_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def model_replicate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     model = _model(request, pk)
-    form = ReplicationForm(
-        request.POST, units=choosable_units(request.user, MANAGER_ROLES, small=True)
+    return post_and_return(
+        request,
+        ReplicationForm(
+            request.POST, units=choosable_units(request.user, MANAGER_ROLES, small=True)
+        ),
+        lambda data: actions.replicate_model(actor=request.user, model=model, **data),
+        done=_("Replication recorded."),
+        back=model,
     )
-    if form.is_valid():
-        try:
-            actions.replicate_model(actor=request.user, model=model, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, error_message(form, error))
-        else:
-            messages.success(request, _("Replication recorded."))
-    else:
-        messages.error(request, error_message(form))
-    return redirect(model)
