@@ -12,22 +12,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache, wraps
+from typing import Concatenate, ParamSpec, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from civility.orgs.scopes import scope_of
+from civility.orgs.scopes import Reader, scope_of
 
 ATTRIBUTE = "open_to"
 
+# Who may open a page: asked of the request's user, or of the user a link is drawn for.
+Allowed: TypeAlias = Callable[[Reader], bool]
 
-def open_to(allowed: Callable[..., bool], *, denied: type[Exception] = Http404) -> Callable:
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Params = ParamSpec("_Params")
+_Response = TypeVar("_Response")
+_View: TypeAlias = Callable[Concatenate[_Request, _Params], _Response]
+
+
+def open_to(
+    allowed: Allowed, *, denied: type[Exception] = Http404
+) -> Callable[[_View[_Request, _Params, _Response]], _View[_Request, _Params, _Response]]:
     """Let the view run only for users `allowed(user)` accepts."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(
+        view: _View[_Request, _Params, _Response],
+    ) -> _View[_Request, _Params, _Response]:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(
+            request: _Request, /, *args: _Params.args, **kwargs: _Params.kwargs
+        ) -> _Response:
             if not allowed(request.user):
                 raise denied
             return view(request, *args, **kwargs)
@@ -38,20 +53,22 @@ def open_to(allowed: Callable[..., bool], *, denied: type[Exception] = Http404) 
     return decorator
 
 
-def holds_any(*roles: str) -> Callable[..., bool]:
-    def allowed(user) -> bool:
+def holds_any(*roles: str) -> Allowed:
+    def allowed(user: Reader) -> bool:
         return scope_of(user).holds(*roles)
 
     return allowed
 
 
-def for_roles(*roles: str, denied: type[Exception] = Http404) -> Callable:
+def for_roles(
+    *roles: str, denied: type[Exception] = Http404
+) -> Callable[[_View[_Request, _Params, _Response]], _View[_Request, _Params, _Response]]:
     """Let the view run only for holders of one of `roles` on some unit of their scope."""
     return open_to(holds_any(*roles), denied=denied)
 
 
 @lru_cache(maxsize=512)
-def _allowed(target: str) -> Callable[..., bool] | None:
+def _allowed(target: str) -> Allowed | None:
     try:
         path = urlsplit(target).path if "/" in target else reverse(target)
         view = resolve(path).func
@@ -60,7 +77,7 @@ def _allowed(target: str) -> Callable[..., bool] | None:
     return getattr(view, ATTRIBUTE, None)
 
 
-def may_open(user, target: str) -> bool:
+def may_open(user: Reader, target: str) -> bool:
     """Whether `user` may open the page of a URL name ("app:view") or a local path."""
     allowed = _allowed(target)
     return allowed is None or allowed(user)

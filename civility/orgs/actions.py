@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from civility.core import jobs
 from civility.core.audit import acting_as, log_writes
-from civility.core.jobs import NO_PROGRESS
-from civility.core.models import AuditEvent
+from civility.core.jobs import NO_PROGRESS, Progress
+from civility.core.models import AuditEvent, Job
 from civility.orgs import imports
 from civility.orgs.former_units import data_file
 from civility.orgs.imports.stored import enqueue_stored_import
@@ -39,7 +43,7 @@ OFFICIAL_FIELDS = frozenset(
 )
 
 
-def ensure_can_manage(actor, unit: OrgUnit) -> None:
+def ensure_can_manage(actor: User | None, unit: OrgUnit) -> None:
     if not scope_of(actor).covers(unit, roles=MANAGER_ROLES):
         raise PermissionDenied
 
@@ -47,7 +51,7 @@ def ensure_can_manage(actor, unit: OrgUnit) -> None:
 @transaction.atomic
 def create_official(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     full_name: str,
     staff_category: str,
@@ -81,7 +85,7 @@ def create_official(
 
 
 @transaction.atomic
-def update_official(*, actor, official: Official, **changes) -> Official:
+def update_official(*, actor: User, official: Official, **changes: Any) -> Official:
     """Change an official's fields; moving them to another unit needs rights on both."""
     unknown = set(changes) - OFFICIAL_FIELDS
     if unknown:
@@ -98,7 +102,14 @@ def update_official(*, actor, official: Official, **changes) -> Official:
 
 
 @transaction.atomic
-def import_structure(*, actor, root: OrgUnit, table, dry_run: bool = False, progress=None):
+def import_structure(
+    *,
+    actor: User | None,
+    root: OrgUnit,
+    table: imports.Table,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> imports.ImportResult:
     """Create or update the units a spreadsheet lists under `root`; all rows or none.
 
     `table` is a `civility.orgs.imports.Table`. Returns an `ImportResult`: its errors name
@@ -144,13 +155,13 @@ def _end_with_parent(unit: OrgUnit) -> None:
 @transaction.atomic
 def import_officials(
     *,
-    actor,
+    actor: User | None,
     root: OrgUnit,
-    table,
+    table: imports.Table,
     dry_run: bool = False,
     create_missing_posts: bool = False,
-    progress=None,
-):
+    progress: Progress | None = None,
+) -> imports.ImportResult:
     """Create or update the officials a spreadsheet lists under `root`; all rows or none.
 
     Posts must already be in the catalogue of the official's unit or a unit above it, unless
@@ -199,13 +210,13 @@ IMPORT_TITLES = {
 
 def request_import(
     *,
-    actor,
+    actor: User,
     kind: str,
     root: OrgUnit,
-    upload,
+    upload: UploadedFile[bytes],
     dry_run: bool = False,
     create_missing_posts: bool = False,
-):
+) -> Job:
     """Have a background job import the uploaded file (`import_structure` or
     `import_officials`, as `kind` says); a small file is imported at once, by the same job.
     Returns the core Job."""
@@ -222,14 +233,16 @@ def request_import(
     )
 
 
-def _audit_value(value) -> str:
+def _audit_value(value: object) -> str:
     """A value as auditlog writes it in `changes`."""
     if isinstance(value, Post):
         return str(value.pk)
     return str(value)
 
 
-def _write_officials(actor, planned_rows, *, created: bool) -> None:
+def _write_officials(
+    actor: User | None, planned_rows: list[imports.PlannedOfficial], *, created: bool
+) -> None:
     if not planned_rows:
         return
     officials, changes = [], []
@@ -272,17 +285,17 @@ def _write_officials(actor, planned_rows, *, created: bool) -> None:
 POLICY_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
 
 
-def can_set_policies(actor, unit: OrgUnit) -> bool:
+def can_set_policies(actor: User, unit: OrgUnit) -> bool:
     return scope_of(actor).covers(unit, roles=POLICY_ROLES)
 
 
 @transaction.atomic
 def set_policy(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     key: str,
-    value,
+    value: object,
     valid_from: datetime.date,
     source: str = "",
     note: str = "",
@@ -312,8 +325,13 @@ def set_policy(
 
 
 def request_former_units_import(
-    *, actor, province: OrgUnit, dry_run: bool = False, path=None, inline: bool = False
-):
+    *,
+    actor: User | None,
+    province: OrgUnit,
+    dry_run: bool = False,
+    path: Path | None = None,
+    inline: bool = False,
+) -> Job:
     """Have a background job import the province's former wards and communes and where
     they went (`civility.orgs.former_units`), from its shipped data file or `path`.
     `actor` None is the system (the management command). Returns the core Job."""

@@ -1,16 +1,39 @@
 """Admin for the organisation tree and its people: a superuser's repair tool, not the UI."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from civility.orgs.history import shares_add_up
 from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment, Succession
 
+if TYPE_CHECKING:
+    # The admin classes and formsets are generic only in the stubs: Django's take no type
+    # argument.
+    SuccessionFormSetBase = BaseInlineFormSet[Succession, OrgUnit, forms.ModelForm[Succession]]
+    SuccessionInlineBase = admin.TabularInline[Succession, OrgUnit]
+    OrgUnitAdminBase = admin.ModelAdmin[OrgUnit]
+    PlaceAdminBase = admin.ModelAdmin[Place]
+    PostAdminBase = admin.ModelAdmin[Post]
+    OfficialAdminBase = admin.ModelAdmin[Official]
+    RoleAssignmentAdminBase = admin.ModelAdmin[RoleAssignment]
+else:
+    SuccessionFormSetBase = BaseInlineFormSet
+    SuccessionInlineBase = admin.TabularInline
+    OrgUnitAdminBase = PlaceAdminBase = PostAdminBase = admin.ModelAdmin
+    OfficialAdminBase = RoleAssignmentAdminBase = admin.ModelAdmin
 
-class SuccessionFormSet(BaseInlineFormSet):
-    def clean(self):
+
+class SuccessionFormSet(SuccessionFormSetBase):
+    def clean(self) -> None:
         """A former unit's shares add up to 1, or a figure mapped forward gains or loses."""
         super().clean()
         shares = [
@@ -24,7 +47,7 @@ class SuccessionFormSet(BaseInlineFormSet):
             )
 
 
-class SuccessionInline(admin.TabularInline):
+class SuccessionInline(SuccessionInlineBase):
     model = Succession
     formset = SuccessionFormSet
     fk_name = "predecessor"
@@ -33,7 +56,7 @@ class SuccessionInline(admin.TabularInline):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(OrgUnitAdminBase):
     list_display = ["name", "kind", "code", "parent", "valid_from", "valid_to", "path"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "code"]
@@ -44,7 +67,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(PlaceAdminBase):
     list_display = ["name", "kind", "unit", "address"]
     list_filter = ["kind"]
     search_fields = ["name", "address", "unit__name"]
@@ -53,7 +76,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(PostAdminBase):
     list_display = ["name", "unit", "is_sensitive", "rotation_period_months"]
     list_filter = ["is_sensitive"]
     search_fields = ["name", "unit__name"]
@@ -62,7 +85,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(OfficialAdminBase):
     list_display = [
         "full_name",
         "staff_code",
@@ -79,7 +102,7 @@ class OfficialAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(RoleAssignmentAdminBase):
     list_display = ["user", "role", "unit", "granted_by", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -87,7 +110,14 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "unit"]
     raw_id_fields = ["granted_by"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: RoleAssignment,
+        form: forms.ModelForm[RoleAssignment],
+        change: bool,
+    ) -> None:
         if not change and obj.granted_by_id is None:
-            obj.granted_by = request.user
+            # The admin opens to signed-in staff only: the user is an account.
+            obj.granted_by = cast(User, request.user)
         super().save_model(request, obj, form, change)

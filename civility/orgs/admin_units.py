@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -165,7 +166,7 @@ class _Spec:
 
     kind: str
     code: str
-    fields: dict
+    fields: dict[str, object]
 
 
 def _sync(specs: list[_Spec], *, match_kinds: Iterable[str]) -> tuple[dict[str, OrgUnit], Tally]:
@@ -217,11 +218,12 @@ def _sync(specs: list[_Spec], *, match_kinds: Iterable[str]) -> tuple[dict[str, 
     return existing, tally
 
 
-def _former_districts(code: str) -> dict | None:
+def _former_districts(code: str) -> dict[str, Any] | None:
     filename = FORMER_DISTRICT_FILES.get(code)
     if filename is None:
         return None
-    return json.loads((DATA_DIR / filename).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((DATA_DIR / filename).read_text(encoding="utf-8"))
+    return data
 
 
 def _import_province(code: str, *, service_points: bool) -> ProvinceReport:
@@ -262,7 +264,7 @@ def _import_province(code: str, *, service_points: bool) -> ProvinceReport:
 
 
 def _import_former_districts(
-    report: ProvinceReport, data: dict, *, city: OrgUnit, communes: dict[str, OrgUnit]
+    report: ProvinceReport, data: dict[str, Any], *, city: OrgUnit, communes: dict[str, OrgUnit]
 ) -> None:
     """The abolished districts, kept so that earlier data stays readable.
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Router, Status
+
+# ninja.Query's own function: mypy sees ninja.Query as a type (for `x: Query[Schema]`).
+from ninja.params.functions import Query as query_param
 
 from civility.core.api_lists import (
     Limit,
@@ -27,6 +31,7 @@ from civility.core.api_lists import (
     ordered,
     paginate,
 )
+from civility.core.http import AuthenticatedRequest
 from civility.core.schemas import Message, ValidationMessage
 from civility.orgs.actions import create_official, ensure_can_manage, update_official
 from civility.orgs.models import (
@@ -76,14 +81,17 @@ OFFICIAL_ORDERING = {
     "updated_at": ("updated_at",),
 }
 
-Search = Query("", max_length=200, description="Search text; accents and case are ignored.")
+Search = query_param("", max_length=200, description="Search text; accents and case are ignored.")
 
 
 def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
     return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
 
 
-def _under(request: HttpRequest, rows: QuerySet, unit_id: int | None, path_field: str):
+_Rows = TypeVar("_Rows", bound="QuerySet[Any]")
+
+
+def _under(request: HttpRequest, rows: _Rows, unit_id: int | None, path_field: str) -> _Rows:
     if unit_id is None:
         return rows
     path = _visible_unit(request, unit_id).path
@@ -98,16 +106,16 @@ def unit_list(
     request: HttpRequest,
     kind: UnitKind | None = None,
     unit: int | None = UnitFilter(),
-    parent: int | None = Query(
+    parent: int | None = query_param(
         None, ge=1, deprecated=True, description="Deprecated: only the direct children."
     ),
     q: str = Search,
-    current: bool | None = Query(None, description="true: units in existence today."),
+    current: bool | None = query_param(None, description="true: units in existence today."),
     updated_since: datetime.datetime | None = UpdatedSince,
     ordering: str | None = Ordering(UNIT_ORDERING, "path"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Units the caller can see, in tree order unless `ordering` says otherwise."""
     units = _under(request, OrgUnit.objects.visible_to(request.user).search(q), unit, "path")
     if kind is not None:
@@ -118,18 +126,20 @@ def unit_list(
         units = units.current()
     elif current is False:
         units = units.former()
-    units = ordered(changed_since(units, updated_since), ordering, UNIT_ORDERING, "path")
-    return paginate(request, units, limit=limit, offset=offset)
+    rows = ordered(changed_since(units, updated_since), ordering, UNIT_ORDERING, "path")
+    return paginate(request, rows, limit=limit, offset=offset)
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **READ_ERRORS}, tags=["units"])
-def unit_detail(request: HttpRequest, unit_id: int):
+def unit_detail(request: HttpRequest, unit_id: int) -> OrgUnit:
     """One unit. Answers carry an ETag: send it back as If-None-Match to get 304."""
     return _visible_unit(request, unit_id)
 
 
 @router.get("/units/{unit_id}/subtree", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
-def unit_subtree(request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()):
+def unit_subtree(
+    request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()
+) -> dict[str, Any]:
     """The unit and everything under it, as a flat list in tree order (with depth, parent_id)."""
     unit = _visible_unit(request, unit_id)
     units = OrgUnit.objects.visible_to(request.user).subtree_of(unit).order_by("path")
@@ -137,7 +147,9 @@ def unit_subtree(request: HttpRequest, unit_id: int, limit: int = Limit(), offse
 
 
 @router.get("/units/{unit_id}/children", response={200: UnitPage, **READ_ERRORS}, tags=["units"])
-def unit_children(request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()):
+def unit_children(
+    request: HttpRequest, unit_id: int, limit: int = Limit(), offset: int = Offset()
+) -> dict[str, Any]:
     """The units directly under this one, by name."""
     unit = _visible_unit(request, unit_id)
     children = OrgUnit.objects.visible_to(request.user).filter(parent=unit).order_by("name", "pk")
@@ -157,17 +169,17 @@ def place_list(
     ordering: str | None = Ordering(PLACE_ORDERING, "name"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Public places (markets, stations, parks…) of the units the caller can see."""
     places = _under(request, Place.objects.visible_to(request.user).search(q), unit, "unit__path")
     if kind is not None:
         places = places.filter(kind=kind)
-    places = ordered(changed_since(places, updated_since), ordering, PLACE_ORDERING, "name")
-    return paginate(request, places, limit=limit, offset=offset)
+    rows = ordered(changed_since(places, updated_since), ordering, PLACE_ORDERING, "name")
+    return paginate(request, rows, limit=limit, offset=offset)
 
 
 @router.get("/places/{place_id}", response={200: PlaceOut, **READ_ERRORS}, tags=["places"])
-def place_detail(request: HttpRequest, place_id: int):
+def place_detail(request: HttpRequest, place_id: int) -> Place:
     """One public place, with its coordinates when known."""
     return get_object_or_404(Place.objects.visible_to(request.user), pk=place_id)
 
@@ -181,14 +193,14 @@ def official_list(
     unit: int | None = UnitFilter(),
     staff_category: StaffCategory | None = None,
     is_leader: bool | None = None,
-    post: int | None = Query(None, description="Only holders of this post (its id)."),
+    post: int | None = query_param(None, description="Only holders of this post (its id)."),
     q: str = Search,
-    active: bool | None = Query(None, description="true: still in the unit; false: left."),
+    active: bool | None = query_param(None, description="true: still in the unit; false: left."),
     updated_since: datetime.datetime | None = UpdatedSince,
     ordering: str | None = Ordering(OFFICIAL_ORDERING, "full_name"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Officials of the units the caller can see. `q` also matches a staff code or an e-mail
     exactly, which is how a sync finds its records again."""
     officials = Official.objects.visible_to(request.user).search(q).with_unit_and_post()
@@ -212,13 +224,13 @@ def official_list(
 @router.get(
     "/officials/{official_id}", response={200: OfficialOut, **READ_ERRORS}, tags=["officials"]
 )
-def official_detail(request: HttpRequest, official_id: int):
+def official_detail(request: HttpRequest, official_id: int) -> Official:
     """One official. Answers carry an ETag: send it back as If-None-Match to get 304."""
     return _visible_official(request, official_id)
 
 
 @router.post("/officials", response={201: OfficialOut, **WRITE_ERRORS}, tags=["officials"])
-def official_create(request: HttpRequest, payload: OfficialCreate):
+def official_create(request: AuthenticatedRequest, payload: OfficialCreate) -> Status[Official]:
     """Add an official to a unit the caller manages (system admin, coordinator or head)."""
     data = payload.model_dump()
     unit = _unit_for_input(request, data.pop("unit_id"))
@@ -233,7 +245,9 @@ def official_create(request: HttpRequest, payload: OfficialCreate):
 @router.patch(
     "/officials/{official_id}", response={200: OfficialOut, **WRITE_ERRORS}, tags=["officials"]
 )
-def official_update(request: HttpRequest, official_id: int, payload: OfficialPatch):
+def official_update(
+    request: AuthenticatedRequest, official_id: int, payload: OfficialPatch
+) -> Official:
     """Change the fields sent; moving to another unit needs rights on both units."""
     official = _visible_official(request, official_id)
     ensure_can_manage(request.user, official.unit)

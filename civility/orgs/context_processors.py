@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
 
@@ -14,7 +14,7 @@ _ROOTS_ATTRIBUTE = "_civility_scope_roots"
 _SELECTED_ATTRIBUTE = "_civility_selected_unit"
 
 
-def scope_roots(request) -> list[OrgUnit]:
+def scope_roots(request: HttpRequest) -> list[OrgUnit]:
     """The units the user's roles are granted on (the outermost ones), by name."""
     if not hasattr(request, _ROOTS_ATTRIBUTE):
         scope = scope_of(request.user)
@@ -25,16 +25,18 @@ def scope_roots(request) -> list[OrgUnit]:
         else:
             units = OrgUnit.objects.none()
         setattr(request, _ROOTS_ATTRIBUTE, list(units.order_by("name")))
-    return getattr(request, _ROOTS_ATTRIBUTE)
+    roots: list[OrgUnit] = getattr(request, _ROOTS_ATTRIBUTE)
+    return roots
 
 
-def selected_unit(request) -> OrgUnit | None:
+def selected_unit(request: HttpRequest) -> OrgUnit | None:
     """The unit chosen in the switcher (kept in the session), else the first scope root.
 
     A unit that left the user's scope since it was chosen is silently dropped.
     """
     if hasattr(request, _SELECTED_ATTRIBUTE):
-        return getattr(request, _SELECTED_ATTRIBUTE)
+        selected: OrgUnit | None = getattr(request, _SELECTED_ATTRIBUTE)
+        return selected
     roots = scope_roots(request)
     unit = None
     unit_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
@@ -48,7 +50,7 @@ def selected_unit(request) -> OrgUnit | None:
     return unit
 
 
-def focus_unit(request, roles: tuple[str, ...]) -> OrgUnit | None:
+def focus_unit(request: HttpRequest, roles: tuple[str, ...]) -> OrgUnit | None:
     """The unit a page about work done under `roles` opens on: the switcher's unit when the
     user holds one of the roles there, else the first unit (by path) where they do; for a
     city-wide user the switcher's unit, else the root. None when they hold none of them."""
@@ -62,7 +64,7 @@ def focus_unit(request, roles: tuple[str, ...]) -> OrgUnit | None:
     return OrgUnit.objects.filter(path__in=paths).order_by("path").first() if paths else None
 
 
-def focus_within(request, root: OrgUnit, unit_id: int | None) -> OrgUnit:
+def focus_within(request: HttpRequest, root: OrgUnit, unit_id: int | None) -> OrgUnit:
     """The unit whose part of `root`'s figures a page or endpoint shows (a campaign's, a
     programme's, an indicator's): the unit asked for (`unit_id`, which must lie in `root`'s
     subtree and the user's scope), else `root` when the user covers it, else the switcher's
@@ -84,7 +86,7 @@ def focus_within(request, root: OrgUnit, unit_id: int | None) -> OrgUnit:
     return OrgUnit.objects.get(path=min(inside, key=len))
 
 
-def select_unit(request, unit: OrgUnit) -> None:
+def select_unit(request: HttpRequest, unit: OrgUnit) -> None:
     request.session[SESSION_KEY] = unit.pk
     setattr(request, _SELECTED_ATTRIBUTE, unit)
 
@@ -93,7 +95,7 @@ def can_read_audit(scope: Scope) -> bool:
     return scope.holds(*Scope.AUDIT_READER_ROLES)
 
 
-def unit_switcher(request) -> dict:
+def unit_switcher(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -112,7 +114,7 @@ def unit_switcher(request) -> dict:
     }
 
 
-def offered_units(request, current: OrgUnit | None) -> list[OrgUnit]:
+def offered_units(request: HttpRequest, current: OrgUnit | None) -> list[OrgUnit]:
     """Units a list's unit filter offers without a search: the scope roots and their
     children, plus the current one."""
     roots = scope_roots(request)

@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -288,7 +289,7 @@ class DemoLogin:
 
 @dataclass
 class DemoReport:
-    created: Counter = field(default_factory=Counter)  # model class -> rows created
+    created: Counter[type[models.Model]] = field(default_factory=Counter)  # model -> rows created
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -349,7 +350,7 @@ def load_demo_data(*, password: str | None = None) -> DemoReport:
     return report
 
 
-def _ensure_two_factor(user) -> str | None:
+def _ensure_two_factor(user: User) -> str | None:
     """The demo's administrator and coordinator must sign in with two factors, as in
     production: they come enrolled, with a random key made once per database and printed
     with the logins, so a newcomer adds it to an authenticator app and signs in at once."""
@@ -364,7 +365,7 @@ def _ensure_two_factor(user) -> str | None:
     return secret_of(device)
 
 
-def _ensure_user(demo: DemoUser, *, password: str | None, report: DemoReport):
+def _ensure_user(demo: DemoUser, *, password: str | None, report: DemoReport) -> User:
     User = get_user_model()
     is_admin = demo is ADMIN
     user, created = User.objects.get_or_create(
@@ -396,7 +397,9 @@ def _commune(code: str) -> OrgUnit:
     return OrgUnit.objects.get(kind__in=(UnitKind.WARD, UnitKind.COMMUNE), code=code)
 
 
-def _ensure_unit(parent: OrgUnit, kind: str, name: str, report: DemoReport, **defaults) -> OrgUnit:
+def _ensure_unit(
+    parent: OrgUnit, kind: str, name: str, report: DemoReport, **defaults: object
+) -> OrgUnit:
     unit, created = OrgUnit.objects.get_or_create(
         parent=parent, kind=kind, name=name, defaults=defaults
     )
@@ -425,7 +428,7 @@ def _ensure_official(
     leader: bool,
     start: datetime.date,
     *,
-    admin,
+    admin: User,
     report: DemoReport,
 ) -> Official:
     official = Official.objects.filter(unit=unit, staff_code=staff_code).first()
@@ -446,7 +449,7 @@ def _ensure_official(
 
 
 def _ensure_department(
-    city: OrgUnit, posts: dict[str, Post], *, admin, report: DemoReport
+    city: OrgUnit, posts: dict[str, Post], *, admin: User, report: DemoReport
 ) -> dict[str, Official]:
     name, name_en = DEPARTMENT
     department = _ensure_unit(city, UnitKind.DEPARTMENT, name, report, name_en=name_en)
@@ -478,7 +481,13 @@ def _ensure_department(
 
 
 def _ensure_ward(
-    city: OrgUnit, code: str, label: str, posts: dict[str, Post], *, admin, report: DemoReport
+    city: OrgUnit,
+    code: str,
+    label: str,
+    posts: dict[str, Post],
+    *,
+    admin: User,
+    report: DemoReport,
 ) -> dict[str, Official]:
     ward = _commune(code)
     divisions = [
@@ -524,14 +533,22 @@ def _ensure_ward(
     return staff
 
 
-def _grant(user, role: str, unit: OrgUnit, *, admin, report: DemoReport) -> None:
+def _grant(user: User, role: str, unit: OrgUnit, *, admin: User, report: DemoReport) -> None:
     _grant, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, unit=unit, defaults={"granted_by": admin}
     )
     report.created[RoleAssignment] += created
 
 
-def _ensure_policy(unit: OrgUnit, key: str, value, valid_from, source: str, *, admin) -> None:
+def _ensure_policy(
+    unit: OrgUnit,
+    key: str,
+    value: object,
+    valid_from: datetime.date,
+    source: str,
+    *,
+    admin: User,
+) -> None:
     """Record the unit's choice once; a coordinator's later change is left as it is."""
     if not UnitPolicy.objects.filter(unit=unit, key=key).exists():
         set_policy(
@@ -539,7 +556,7 @@ def _ensure_policy(unit: OrgUnit, key: str, value, valid_from, source: str, *, a
         )
 
 
-def _link(official: Official, user) -> None:
+def _link(official: Official, user: User) -> None:
     if official.user_id != user.pk:
         official.user = user
         official.save(update_fields=["user", "updated_at"])

@@ -19,13 +19,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from civility.core.audit import acting_as
-from civility.core.jobs import NO_PROGRESS
+from civility.core.jobs import NO_PROGRESS, Progress
 from civility.orgs.history import SHARE_PLACES, equal_shares, replace_successions, shares_add_up
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, ShareBasis, Succession, UnitKind
 
@@ -75,7 +77,7 @@ def data_file(province_code: str) -> Path:
     return DATA_DIR / f"{province_code}.json"
 
 
-def read_data(path: Path) -> dict:
+def read_data(path: Path) -> dict[str, Any]:
     """The data file as shipped; ValueError with a readable reason when it is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -90,7 +92,7 @@ def read_data(path: Path) -> dict:
     return data
 
 
-def source_label(data: dict) -> str:
+def source_label(data: dict[str, Any]) -> str:
     """ "vietnam-address-converter 1.0.5 (admin_mapping_old_to_new_10_25.xlsx)": what the
     links cite as their source."""
     source = data.get("source") or {}
@@ -113,7 +115,7 @@ class FormerUnitsResult:
     links: int = 0
     estimates: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "province": self.province,
             "source": self.source,
@@ -136,8 +138,10 @@ class _Row:
     links: list[tuple[OrgUnit, Decimal, str]]  # (successor, share, ShareBasis value)
 
 
-def _check_row(number: int, raw, today_units: dict[str, OrgUnit], errors: list[str]) -> _Row | None:
-    def error(message: str, **params) -> None:
+def _check_row(
+    number: int, raw: object, today_units: dict[str, OrgUnit], errors: list[str]
+) -> _Row | None:
+    def error(message: str, **params: object) -> None:
         errors.append(_("Row %(row)s: ") % {"row": number} + message % params)
 
     if not isinstance(raw, dict):
@@ -208,7 +212,12 @@ def _check_row(number: int, raw, today_units: dict[str, OrgUnit], errors: list[s
 
 
 def import_former_units(
-    *, actor, province_code: str, data: dict, dry_run: bool = False, progress=None
+    *,
+    actor: User | None,
+    province_code: str,
+    data: dict[str, Any],
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> FormerUnitsResult:
     """Create or update a province's former wards and communes, their former districts, and
     their successions; all rows or none. Also gives each former district touched its
@@ -279,7 +288,7 @@ def _write(
     *,
     valid_to: datetime.date,
     source: str,
-    progress,
+    progress: Progress,
 ) -> None:
     progress.start(len(rows), _("Writing the former units"))
     districts = {
@@ -333,7 +342,9 @@ def kind_of(name: str) -> str:
     return UnitKind.WARD if unidecode(name).lower().startswith("phuong ") else UnitKind.COMMUNE
 
 
-def _share_districts(districts: dict[str, OrgUnit], wards_of: dict[int, list[_Row]], *, source):
+def _share_districts(
+    districts: dict[str, OrgUnit], wards_of: dict[int, list[_Row]], *, source: str
+) -> None:
     """Each former district's share in today's units, its wards weighing the same."""
     measured = set(
         Succession.objects.exclude(basis=ShareBasis.ESTIMATE)

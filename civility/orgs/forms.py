@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.listing import ListFilterForm
 from civility.orgs import imports
-from civility.orgs.models import Official, OrgUnit, PlaceKind, Post, StaffCategory, UnitKind
+from civility.orgs.models import (
+    Official,
+    OfficialQuerySet,
+    OrgUnit,
+    OrgUnitQuerySet,
+    Place,
+    PlaceKind,
+    PlaceQuerySet,
+    Post,
+    StaffCategory,
+    UnitKind,
+)
 from civility.orgs.policies import declared
+
+if TYPE_CHECKING:
+    # ModelForm is generic only in the stubs: Django's class takes no type argument.
+    OfficialFormBase = forms.ModelForm[Official]
+else:
+    OfficialFormBase = forms.ModelForm
 
 YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class OfficialForm(forms.ModelForm):
+class OfficialForm(OfficialFormBase):
     """Create or edit an official; the post must come from the unit's own catalogue or above."""
 
     class Meta:
@@ -40,9 +59,9 @@ class OfficialForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
 
-    def __init__(self, *args, unit: OrgUnit, creating: bool = False, **kwargs):
+    def __init__(self, *args: Any, unit: OrgUnit, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        posts = cast(forms.ModelChoiceField, self.fields["post"])
+        posts = cast("forms.ModelChoiceField[Post]", self.fields["post"])
         posts.queryset = posts_for(unit).select_related("unit")
         posts.label_from_instance = _post_label  # type: ignore[method-assign, assignment]  # Django's documented way
         if creating:
@@ -55,7 +74,7 @@ class OfficialForm(forms.ModelForm):
         return name
 
 
-def posts_for(unit: OrgUnit):
+def posts_for(unit: OrgUnit) -> QuerySet[Post]:
     """Posts an official of `unit` may hold: those of the unit itself and of its ancestors."""
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     return Post.objects.filter(unit_id__in=ids).order_by("name")
@@ -89,10 +108,12 @@ class OfficialFilterForm(ListFilterForm):
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
 
-    def search(self, officials, text):
-        return officials.search(text)
+    # The list filters Official.objects (an OfficialQuerySet); the base class's signatures
+    # speak of any QuerySet.
+    def search(self, officials: QuerySet[Official], text: str) -> QuerySet[Official]:
+        return cast(OfficialQuerySet, officials).search(text)
 
-    def narrow(self, officials, data):
+    def narrow(self, officials: QuerySet[Official], data: dict[str, Any]) -> QuerySet[Official]:
         if data.get("staff_category"):
             officials = officials.filter(staff_category=data["staff_category"])
         if data.get("leader"):
@@ -103,7 +124,7 @@ class OfficialFilterForm(ListFilterForm):
             officials = officials.exclude(post__is_sensitive=True)
         status = data.get("status") or "active"
         if status == "active":
-            officials = officials.active()
+            officials = cast(OfficialQuerySet, officials).active()
         elif status == "left":
             officials = officials.filter(left_on__isnull=False)
         return officials
@@ -117,10 +138,10 @@ class PlaceFilterForm(ListFilterForm):
         label=_("Kind"), required=False, choices=[("", _("Any"))] + list(PlaceKind.choices)
     )
 
-    def search(self, places, text):
-        return places.search(text)
+    def search(self, places: QuerySet[Place], text: str) -> QuerySet[Place]:
+        return cast(PlaceQuerySet, places).search(text)
 
-    def narrow(self, places, data):
+    def narrow(self, places: QuerySet[Place], data: dict[str, Any]) -> QuerySet[Place]:
         if data.get("kind"):
             places = places.filter(kind=data["kind"])
         return places
@@ -139,17 +160,17 @@ class UnitFilterForm(ListFilterForm):
     )
     state = forms.ChoiceField(label=_("Status"), required=False, choices=STATE_CHOICES)
 
-    def search(self, units, text):
-        return units.search(text)
+    def search(self, units: QuerySet[OrgUnit], text: str) -> QuerySet[OrgUnit]:
+        return cast(OrgUnitQuerySet, units).search(text)
 
-    def narrow(self, units, data):
+    def narrow(self, units: QuerySet[OrgUnit], data: dict[str, Any]) -> QuerySet[OrgUnit]:
         if data.get("kind"):
             units = units.filter(kind=data["kind"])
         state = data.get("state") or "current"
         if state == "current":
-            units = units.current()
+            units = cast(OrgUnitQuerySet, units).current()
         elif state == "former":
-            units = units.former()
+            units = cast(OrgUnitQuerySet, units).former()
         return units
 
 
@@ -175,9 +196,10 @@ class PolicyForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(spec.key, spec.label) for spec in declared()]
+        key = cast(forms.ChoiceField, self.fields["key"])
+        key.choices = [(spec.key, spec.label) for spec in declared()]
 
 
 # --- imports -------------------------------------------------------------------------------
@@ -196,14 +218,14 @@ class ImportForm(forms.Form):
         help_text=_("Reports what the import would do and every problem found, without saving."),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > imports.MAX_FILE_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s MB."),
                 params={"size": imports.MAX_FILE_BYTES // 1024 // 1024},
             )
-        if not upload.name.lower().endswith(imports.ALLOWED_EXTENSIONS):
+        if not (upload.name or "").lower().endswith(imports.ALLOWED_EXTENSIONS):
             raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
         return upload
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.http import AuthenticatedRequest
 from civility.core.models import JobStatus
 from civility.orgs import actions, former_units, imports
 from civility.orgs.forms import ImportForm, OfficialsImportForm
@@ -32,7 +33,7 @@ def _managed_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
     return unit
 
 
-def _import_page(request: HttpRequest, unit_id: int, kind: str) -> HttpResponse:
+def _import_page(request: AuthenticatedRequest, unit_id: int, kind: str) -> HttpResponse:
     root = _managed_unit(request, unit_id)
     form_class = OfficialsImportForm if kind == "officials" else ImportForm
     form = form_class(request.POST or None, request.FILES or None)
@@ -60,12 +61,12 @@ def _import_page(request: HttpRequest, unit_id: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def structure_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+def structure_import(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     return _import_page(request, unit_id, "structure")
 
 
 @login_required
-def officials_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+def officials_import(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     return _import_page(request, unit_id, "officials")
 
 
@@ -78,7 +79,7 @@ class FormerUnitsForm(forms.Form):
 
 
 @login_required
-def former_units_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+def former_units_import(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     """A province's wards and communes of before 1 July 2025 and where each went, from the
     data file shipped for it, imported by a background job."""
     province = _managed_unit(request, unit_id)

@@ -13,18 +13,22 @@ from __future__ import annotations
 import datetime
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -37,19 +41,26 @@ from civility.orgs.models import (
     OrgUnitQuerySet,
     folded_words,
 )
-from civility.orgs.scopes import scope_of
+from civility.orgs.scopes import Reader, scope_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The most options a search answers with: enough to scroll on a phone, and the list stays
 # quick to send and draw; a longer list means the person should type more.
 MAX_RESULTS = 50
 PATH_SEPARATOR = " › "
 
+# One option of a picker, as the search views send it and the widget renders it: value (a
+# primary key) and text, and for units the path of their parents, for people unit and post.
+Option: TypeAlias = dict[str, int | str]
+
 
 # --- Units ------------------------------------------------------------------------------
 
 
 def visible_units(
-    user,
+    user: Reader,
     *,
     kinds: Iterable[str] = (),
     roles: Iterable[str] = (),
@@ -150,7 +161,7 @@ def refuse_officials_not_in_post(
         form.add_error(field, message)
 
 
-def search_units(user, text: str, **narrowing) -> list[dict]:
+def search_units(user: Reader, text: str, **narrowing: Any) -> list[Option]:
     """At most MAX_RESULTS units matching every word of `text` (accents and case ignored),
     names that start with the text first, then the shallower, then by name; each with the
     path of its parents so that two counters called "Quầy số 1" can be told apart."""
@@ -182,7 +193,7 @@ def with_parents(
     }
     wanted = {pk for chain in chains.values() for pk in chain}
     ancestors = OrgUnit.objects.only("pk", "name", "name_en", "path", "depth").in_bulk(wanted)
-    result = []
+    result: list[tuple[OrgUnit, list[OrgUnit]]] = []
     for unit in units:
         parents = [ancestors[pk] for pk in chains[unit.pk] if pk in ancestors]
         if roots is None:
@@ -193,12 +204,12 @@ def with_parents(
     return result
 
 
-def scope_roots(user) -> list[str]:
+def scope_roots(user: Reader) -> list[str]:
     scope = scope_of(user)
     return [] if scope.is_global else scope.paths
 
 
-def unit_option(unit: OrgUnit, parents: list[OrgUnit]) -> dict:
+def unit_option(unit: OrgUnit, parents: list[OrgUnit]) -> Option:
     return {
         "value": unit.pk,
         "text": unit.display_name,
@@ -209,43 +220,47 @@ def unit_option(unit: OrgUnit, parents: list[OrgUnit]) -> dict:
 # --- People -----------------------------------------------------------------------------
 
 
-def person_name(person) -> str:
+def person_name(person: Official | User) -> str:
     """A person's full name in Vietnamese order (family, middle, given), never a user name
     when a name is known. `person` is an Official or a user account; an account's name is
     its official's, else its last name (family and middle) then its first name (given)."""
     if isinstance(person, Official):
         return person.full_name
-    official = getattr(person, "official", None) if _has_official(person) else None
+    official: Official | None = getattr(person, "official", None) if _has_official(person) else None
     if official is not None:
         return official.full_name
     name = f"{person.last_name} {person.first_name}".strip()
     return name or person.get_username()
 
 
-def _has_official(user) -> bool:
+def _has_official(user: User) -> bool:
     try:
         return user.official is not None
     except Official.DoesNotExist:
         return False
 
 
-def _person_details(person) -> tuple[str, str]:
-    official = person if isinstance(person, Official) else None
-    if official is None and _has_official(person):
+def _person_details(person: Official | User) -> tuple[str, str]:
+    official: Official | None
+    if isinstance(person, Official):
+        official = person
+    elif _has_official(person):
         official = person.official
+    else:
+        official = None
     if official is None:
         return "", ""
     post = official.post if official.post_id else None
     return official.unit.display_name, post.name if post is not None else ""
 
 
-def person_option(person) -> dict:
+def person_option(person: Official | User) -> Option:
     unit, post = _person_details(person)
     return {"value": person.pk, "text": person_name(person), "unit": unit, "post": post}
 
 
 def pickable_officials(
-    user,
+    user: Reader,
     *,
     roles: Iterable[str] = (),
     under: OrgUnit | None = None,
@@ -262,7 +277,9 @@ def pickable_officials(
     return officials.filter(scope_of(user).q("unit__path", roles=tuple(roles) or None))
 
 
-def pickable_accounts(user, *, roles: Iterable[str] = (), under: OrgUnit | None = None) -> QuerySet:
+def pickable_accounts(
+    user: Reader, *, roles: Iterable[str] = (), under: OrgUnit | None = None
+) -> QuerySet[User]:
     """Active accounts holding a role (one of `roles` when given, as for the members of an
     inspection delegation) in the user's scope or in the subtree a form offered, or, with
     neither, working in the user's scope."""
@@ -282,11 +299,17 @@ def pickable_accounts(user, *, roles: Iterable[str] = (), under: OrgUnit | None 
 
 
 def search_people(
-    user, text: str, *, accounts: bool = False, as_of=None, **narrowing
-) -> list[dict]:
+    user: Reader,
+    text: str,
+    *,
+    accounts: bool = False,
+    as_of: datetime.date | int | None = None,
+    **narrowing: Any,
+) -> list[Option]:
     """At most MAX_RESULTS officials (or user accounts) whose full name holds every word of
     `text`, accents and case ignored, with their unit and post; officials in post on `as_of`
     (a record's day) rather than today's (accounts are always today's)."""
+    people: QuerySet[User] | OfficialQuerySet
     if accounts:
         people = pickable_accounts(user, **narrowing)
         for word in unicodedata.normalize("NFC", text).split():
@@ -315,24 +338,25 @@ SALT = "civility.orgs.pickers"
 TOKEN_MAX_AGE = 24 * 3600  # a page left open overnight is reloaded
 
 
-def narrowing_token(query: dict) -> str:
+def narrowing_token(query: Mapping[str, object]) -> str:
     """The signed narrowing of one picker: kind, role (lists), under (a unit id), all
     (units that no longer exist too), as_of (the units of that day), dated (the units of the
     day the form's date field holds), of ("user" for accounts instead of officials)."""
     return signing.dumps(query, salt=SALT, compress=True)
 
 
-def _narrowing(request: HttpRequest) -> dict:
+def _narrowing(request: HttpRequest) -> dict[str, Any]:
     token = request.GET.get("n", "")
     if not token:
         return {}
     try:
-        return signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE)
+        query: dict[str, Any] = signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE)
+        return query
     except signing.BadSignature as error:
         raise PermissionDenied from error
 
 
-def _day(text) -> datetime.date | int | None:
+def _day(text: object) -> datetime.date | int | None:
     """A day (ISO), or a year (four digits) for a form that asks for the year."""
     text = str(text or "").strip()
     if len(text) == 4 and text.isdigit():
@@ -343,7 +367,7 @@ def _day(text) -> datetime.date | int | None:
         return None  # a half-typed date in the form: offer today's units
 
 
-def _as_of(request: HttpRequest, query: dict) -> datetime.date | int | None:
+def _as_of(request: HttpRequest, query: Mapping[str, Any]) -> datetime.date | int | None:
     """The day whose units a picker offers: the one its form fixed (signed), or, for a
     picker whose form has a date field (`dated`), the date typed there (civility.js sends
     it); None for today."""
@@ -354,7 +378,7 @@ def _as_of(request: HttpRequest, query: dict) -> datetime.date | int | None:
     return None
 
 
-def _unit(pk) -> OrgUnit | None:
+def _unit(pk: int | None) -> OrgUnit | None:
     return OrgUnit.objects.filter(pk=pk).first() if pk else None
 
 
@@ -402,12 +426,14 @@ class _Picker(forms.Select):
     picker = ""
     url_name = ""
 
-    def __init__(self, attrs=None, *, multiple: bool = False, **query):
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, *, multiple: bool = False, **query: object
+    ) -> None:
         super().__init__(attrs)
         self.allow_multiple_selected = multiple
         self.query = query
 
-    def narrow(self, **query) -> None:
+    def narrow(self, **query: object) -> None:
         """Tell the search what the field accepts (kind=, role=, under=, of=, all=), so it
         offers what the form will take; the field's queryset still validates. For units,
         `as_of=<date>` offers the units that existed on the record's date, and
@@ -417,7 +443,7 @@ class _Picker(forms.Select):
         self.query.update(query)
 
     def search_url(self) -> str:
-        query = {}
+        query: dict[str, object] = {}
         for key, value in self.search_query().items():
             if key == "dated_by":
                 key, value = "dated", bool(value)
@@ -432,18 +458,22 @@ class _Picker(forms.Select):
         url = reverse(self.url_name)
         return f"{url}?{urlencode({'n': narrowing_token(query)})}" if query else url
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: MultiValueDict[str, UploadedFile[Any]], name: str
+    ) -> Any:
         if self.allow_multiple_selected:
             getter = getattr(data, "getlist", None)
             return getter(name) if getter else data.get(name)
         return super().value_from_datadict(data, files, name)
 
-    def value_omitted_from_data(self, data, files, name):
+    def value_omitted_from_data(
+        self, data: Mapping[str, Any], files: MultiValueDict[str, UploadedFile[Any]], name: str
+    ) -> bool:
         if self.allow_multiple_selected:
             return False  # an unticked list sends nothing, like SelectMultiple
         return super().value_omitted_from_data(data, files, name)
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         attrs = {
             **(attrs or {}),
             "data-picker": self.picker,
@@ -456,7 +486,9 @@ class _Picker(forms.Select):
             attrs["data-as-of-field"] = self.query["dated_by"]
         return super().get_context(name, value, attrs)
 
-    def optgroups(self, name, value, attrs=None):
+    def optgroups(
+        self, name: str, value: list[str], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         chosen = [v for v in value if str(v).isdigit()]
         queryset = getattr(self.choices, "queryset", None)
         options = []
@@ -464,9 +496,10 @@ class _Picker(forms.Select):
             options.append(self.create_option(name, "", "", not chosen, 0, attrs=attrs))
         if queryset is None:
             # Choices given as a list (a filter offering a few units): the chosen ones only.
+            pairs = cast("Iterable[tuple[object, StrOrPromise | int]]", self.choices)
             options += [
-                self.create_option(name, key, label, True, index + 1, attrs=attrs)
-                for index, (key, label) in enumerate(self.choices)
+                self.create_option(name, key, str(label), True, index + 1, attrs=attrs)
+                for index, (key, label) in enumerate(pairs)
                 if str(key) in chosen
             ]
         elif chosen:
@@ -481,10 +514,10 @@ class _Picker(forms.Select):
                 options.append(item)
         return [(None, options, 0)]
 
-    def search_query(self) -> dict:
+    def search_query(self) -> dict[str, object]:
         return self.query
 
-    def chosen_options(self, queryset) -> list[dict]:
+    def chosen_options(self, queryset: QuerySet[Any]) -> list[Option]:
         raise NotImplementedError
 
 
@@ -494,7 +527,7 @@ class UnitPicker(_Picker):
     picker = "units"
     url_name = "orgs:unit_search"
 
-    def chosen_options(self, queryset) -> list[dict]:
+    def chosen_options(self, queryset: QuerySet[OrgUnit]) -> list[Option]:
         units = list(queryset.order_by("path"))
         return [unit_option(unit, parents) for unit, parents in with_parents(units)]
 
@@ -506,13 +539,17 @@ class PersonPicker(_Picker):
     picker = "people"
     url_name = "orgs:person_search"
 
-    def search_query(self) -> dict:
+    def search_query(self) -> dict[str, object]:
         model = getattr(getattr(self.choices, "queryset", None), "model", Official)
         return self.query if model is Official else {"of": "user", **self.query}
 
-    def chosen_options(self, queryset) -> list[dict]:
+    def chosen_options(self, queryset: QuerySet[Official] | QuerySet[User]) -> list[Option]:
+        # The field's queryset holds the model it names.
+        people: QuerySet[Official] | QuerySet[User]
         if queryset.model is Official:
             people = queryset.select_related("unit", "post")
         else:
-            people = queryset.select_related("official__unit", "official__post")
+            people = cast("QuerySet[User]", queryset).select_related(
+                "official__unit", "official__post"
+            )
         return [person_option(person) for person in people]

@@ -15,6 +15,7 @@ so the settings page lists every one of them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civility.orgs.models import UnitPolicy
+from civility.orgs.models import OrgUnit, UnitPolicy
 
 Label = str | Promise
 # What people type for an on/off setting, in either language.
@@ -53,7 +54,7 @@ class PolicySpec:
     def kind(self) -> type:
         return type(self.default)
 
-    def clean(self, raw) -> int | bool | str:
+    def clean(self, raw: object) -> int | bool | str:
         """The value from a form or API field; a ValidationError names the setting."""
         if self.kind is bool:
             if isinstance(raw, bool):
@@ -92,11 +93,12 @@ class PolicySpec:
             return [(f"{self.minimum}–{self.maximum}", str(self.unit or ""))]
         return []
 
-    def display(self, value) -> str:
+    def display(self, value: object) -> str:
         if self.kind is bool:
             return _("Yes") if value else _("No")
         if self.choices:
-            return str(dict(self.choices).get(value, value))
+            labels: dict[object, Label] = dict(self.choices)
+            return str(labels.get(value, value))
         if self.kind is int and self.unit:
             return f"{value} {self.unit}"
         return str(value) or "—"
@@ -165,13 +167,15 @@ class PolicyValue:
         }
 
 
-def policy(key: str, *, unit, on: datetime.date) -> PolicyValue:
+def policy(key: str, *, unit: OrgUnit, on: datetime.date) -> PolicyValue:
     """The value in force for `unit` on `on`: the record of the nearest unit above it (itself
     included) that is in force that day, else the declared default."""
     return policy_values([key], unit=unit, on=on)[key]
 
 
-def policy_values(keys, *, unit, on: datetime.date) -> dict[str, PolicyValue]:
+def policy_values(
+    keys: Iterable[str], *, unit: OrgUnit, on: datetime.date
+) -> dict[str, PolicyValue]:
     """`policy(key, unit=unit, on=on)` for several settings of one unit, from one query: a
     public page reads a group of settings on every view."""
     specs = {key: spec_for(key) for key in keys}
@@ -194,7 +198,9 @@ def policy_values(keys, *, unit, on: datetime.date) -> dict[str, PolicyValue]:
     return values
 
 
-def policy_for_units(key: str, *, units, on: datetime.date) -> dict[int, PolicyValue]:
+def policy_for_units(
+    key: str, *, units: Iterable[OrgUnit], on: datetime.date
+) -> dict[int, PolicyValue]:
     """`policy(key, unit=u, on=on)` for every unit of `units`, from one query: a whole city's
     work (a period opened, the year's proposals) reads a setting for hundreds of units."""
     spec = spec_for(key)
@@ -222,5 +228,5 @@ def policy_for_units(key: str, *, units, on: datetime.date) -> dict[int, PolicyV
     return values
 
 
-def policies_for(unit, *, on: datetime.date) -> list[PolicyValue]:
+def policies_for(unit: OrgUnit, *, on: datetime.date) -> list[PolicyValue]:
     return [policy(spec.key, unit=unit, on=on) for spec in declared()]

@@ -6,8 +6,9 @@ with the token's own narrower scope (see civility.accounts.api_auth).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from django.db import models
 from django.db.models import Q
@@ -15,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from civility.orgs.models import OrgUnit  # the models build on this module
 
 # Whoever reads: a signed-in or anonymous user, or None where no request is at hand.
 Reader: TypeAlias = "AbstractBaseUser | AnonymousUser | None"
@@ -71,19 +74,19 @@ class Scope:
             condition |= Q(**{f"{path_field}__startswith": path})
         return condition
 
-    def covers(self, unit, *, roles: tuple[str, ...] | None = None) -> bool:
+    def covers(self, unit: OrgUnit, *, roles: tuple[str, ...] | None = None) -> bool:
         if self.is_global:
             return True
         paths = self.paths if roles is None else self.paths_with_role(*roles)
         return any(unit.path.startswith(path) for path in paths)
 
-    def roles_on(self, unit) -> set[str]:
+    def roles_on(self, unit: OrgUnit) -> set[str]:
         if self.is_global:
             return set(Role.values)
         return {role for role, path in self.grants if unit.path.startswith(path)}
 
 
-def _outermost(paths) -> list[str]:
+def _outermost(paths: Iterable[str]) -> list[str]:
     """Drop paths nested inside another, so filters stay short."""
     kept: list[str] = []
     for path in sorted(set(paths), key=len):
@@ -98,10 +101,11 @@ NO_SCOPE = Scope()
 def scope_of(user: Reader) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    cached: Scope | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    scope = _load_scope(user)
+    # Signed in and active: an account of AUTH_USER_MODEL, which is Django's User.
+    scope = _load_scope(cast("User", user))
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope
 
@@ -116,7 +120,7 @@ def forget_scope(user: Reader) -> None:
         delattr(user, _CACHE_ATTRIBUTE)
 
 
-def _load_scope(user) -> Scope:
+def _load_scope(user: User) -> Scope:
     if user.is_superuser:
         return Scope(is_global=True)
     # Through the user's reverse relation: models.py builds on this module, so it is not imported.

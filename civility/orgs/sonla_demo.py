@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +159,7 @@ def _ensure_posts(province: OrgUnit, report: DemoReport) -> dict[str, Post]:
     return posts
 
 
-def _ensure_ward(posts: dict[str, Post], *, admin, report: DemoReport) -> None:
+def _ensure_ward(posts: dict[str, Post], *, admin: User, report: DemoReport) -> None:
     ward = OrgUnit.objects.get(kind=UnitKind.WARD, code=TO_HIEU)
     divisions = [
         _ensure_unit(
@@ -188,7 +189,7 @@ def _ensure_ward(posts: dict[str, Post], *, admin, report: DemoReport) -> None:
         )
 
 
-def _ensure_movement(province: OrgUnit, department: OrgUnit, *, admin) -> None:
+def _ensure_movement(province: OrgUnit, department: OrgUnit, *, admin: User) -> None:
     movement = Movement.objects.filter(unit=province, name=MOVEMENT).first()
     if movement is None:
         movement = awards.create_movement(

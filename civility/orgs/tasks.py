@@ -11,15 +11,26 @@ from django.utils.translation import ngettext
 from civility.core import jobs
 from civility.core.models import Job
 from civility.orgs import actions, former_units
+from civility.orgs.imports import ImportResult, Table
 from civility.orgs.imports.stored import run_stored_import
+from civility.orgs.models import OrgUnit
+
+
+def _unit_of(job: Job) -> OrgUnit:
+    """The unit the file is imported under: request_import always names one."""
+    if job.unit is None:
+        raise ValueError(f"Job {job.pk} ({job.kind}) names no unit.")
+    return job.unit
 
 
 @jobs.runner("orgs.import_structure")
 def import_structure_job(job: Job, progress: jobs.Progress) -> None:
     """Write every unit of the stored file, or none (the action)."""
 
-    def importer(**kwargs):
-        return actions.import_structure(actor=job.owner, root=job.unit, **kwargs)
+    def importer(*, table: Table, dry_run: bool, progress: jobs.Progress) -> ImportResult:
+        return actions.import_structure(
+            actor=job.owner, root=_unit_of(job), table=table, dry_run=dry_run, progress=progress
+        )
 
     run_stored_import(job, progress, importer)
 
@@ -28,12 +39,14 @@ def import_structure_job(job: Job, progress: jobs.Progress) -> None:
 def import_officials_job(job: Job, progress: jobs.Progress) -> None:
     """Write every official of the stored file, or none (the action)."""
 
-    def importer(**kwargs):
+    def importer(*, table: Table, dry_run: bool, progress: jobs.Progress) -> ImportResult:
         return actions.import_officials(
             actor=job.owner,
-            root=job.unit,
+            root=_unit_of(job),
             create_missing_posts=job.params.get("create_missing_posts", False),
-            **kwargs,
+            table=table,
+            dry_run=dry_run,
+            progress=progress,
         )
 
     run_stored_import(job, progress, importer)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, Model, Q, QuerySet, Value, When
 from django.db.models.functions import JSONObject
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,24 +38,42 @@ from civility.orgs.forms import (
     UnitFilterForm,
     UnitSelectForm,
 )
-from civility.orgs.history import destinations
-from civility.orgs.models import Official, OrgUnit, Place, StaffCategory, Succession, UnitPolicy
+from civility.orgs.history import Destination, destinations
+from civility.orgs.models import (
+    Official,
+    OrgUnit,
+    OrgUnitQuerySet,
+    Place,
+    StaffCategory,
+    Succession,
+    UnitPolicy,
+)
 from civility.orgs.policies import declared, policies_for
-from civility.orgs.scopes import MANAGER_ROLES, scope_of
+from civility.orgs.scopes import MANAGER_ROLES, Reader, Scope, scope_of
 
 PAGE_SIZE = 50
 
+_Row = TypeVar("_Row", bound=Model, covariant=True)
 
-def get_visible_or_404(queryset, user, pk):
+
+class _Scoped(Protocol[_Row]):
+    """A manager or QuerySet of rows with `visible_to(user)`. mypy infers the row type from a
+    QuerySet but not from a manager the Django plugin made (`Model.objects`): whoever passes
+    one names the type of what comes back."""
+
+    def visible_to(self, user: Reader) -> QuerySet[_Row]: ...
+
+
+def get_visible_or_404(queryset: _Scoped[_Row], user: Reader, pk: int) -> _Row:
     """Fetch one row the user may see; anything else is a 404, so existence does not leak."""
     return get_object_or_404(queryset.visible_to(user), pk=pk)
 
 
-def can_manage(user, unit: OrgUnit) -> bool:
+def can_manage(user: Reader, unit: OrgUnit) -> bool:
     return scope_of(user).covers(unit, roles=MANAGER_ROLES)
 
 
-def with_tree_facts(units):
+def with_tree_facts(units: OrgUnitQuerySet) -> OrgUnitQuerySet:
     """Child counts and successors in the same query as the units themselves; current units
     come first, then former ones, each by name."""
     former = Q(valid_to__lt=timezone.localdate())
@@ -74,7 +94,8 @@ def _filter_unit(request: HttpRequest, unit_id: int | None) -> OrgUnit | None:
     selected one."""
     if unit_id is None:
         return selected_unit(request)
-    return get_visible_or_404(OrgUnit.objects, request.user, unit_id)
+    unit: OrgUnit = get_visible_or_404(OrgUnit.objects, request.user, unit_id)
+    return unit
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -108,7 +129,7 @@ def unit_select(request: HttpRequest) -> HttpResponse:
     form = UnitSelectForm(request.POST)
     if not form.is_valid():
         raise Http404
-    unit = get_visible_or_404(OrgUnit.objects, request.user, form.cleaned_data["unit"])
+    unit: OrgUnit = get_visible_or_404(OrgUnit.objects, request.user, form.cleaned_data["unit"])
     select_unit(request, unit)
     return redirect(_safe_next(request, "orgs:home"))
 
@@ -121,7 +142,7 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     units = OrgUnit.objects.visible_to(request.user).select_related("parent")
     if form.unit is None:
         units = units.none()
-    context = {
+    context: dict[str, object] = {
         "form": form,
         "unit": form.unit,
         "listing": paginate(request, form.filter(units), sorts=form.SORTS, default="name"),
@@ -147,7 +168,7 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _todays_units(unit: OrgUnit, scope) -> list:
+def _todays_units(unit: OrgUnit, scope: Scope) -> list[tuple[Destination, bool]]:
     """Where a former unit's figures go today, when that is more than its direct successors
     (a ward of 2024 in a district that ended too): each unit with its share and whether it
     is an estimate."""
@@ -163,7 +184,7 @@ def _todays_units(unit: OrgUnit, scope) -> list:
 @require_GET
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_visible_or_404(OrgUnit.objects, request.user, pk)
+    unit: OrgUnit = get_visible_or_404(OrgUnit.objects, request.user, pk)
     scope = scope_of(request.user)
     ancestors = [(ancestor, scope.covers(ancestor)) for ancestor in unit.ancestors()]
     officials = (
@@ -253,7 +274,7 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def official_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     official = get_visible_or_404(Official.objects.with_unit_and_post(), request.user, pk)
     if not can_manage(request.user, official.unit):
         raise PermissionDenied
@@ -270,7 +291,7 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def official_create(request: HttpRequest) -> HttpResponse:
+def official_create(request: AuthenticatedRequest) -> HttpResponse:
     unit_id = request.GET.get("unit") or request.POST.get("unit")
     if unit_id is not None and not str(unit_id).isdigit():
         raise Http404
@@ -311,10 +332,10 @@ def place_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def unit_policies(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_policies(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The settings in force for a unit, who chose each and on what ground; coordinators of
     the unit record new choices here."""
-    unit = get_visible_or_404(OrgUnit.objects, request.user, pk)
+    unit: OrgUnit = get_visible_or_404(OrgUnit.objects, request.user, pk)
     today = timezone.localdate()
     can_set = can_set_policies(request.user, unit)
     form = PolicyForm(request.POST or None, initial={"valid_from": today})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -32,7 +33,8 @@ def parse_date(value: Any) -> datetime.date | None:
         return value
     # A date cell Excel stored as a plain number (days since 1899-12-30).
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return from_excel(value).date()
+        moment: datetime.datetime = from_excel(value)
+        return moment.date()
     text = re.sub(r"[ T]00:00(:00)?$", "", cell_text(value))
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"):
         try:
@@ -85,7 +87,7 @@ def code_key(code: str) -> str:
     return code.strip().upper()
 
 
-def only_one(found: list, what: str, text: str) -> tuple[Any, str]:
+def only_one(found: list[Any], what: str, text: str) -> tuple[Any, str]:
     """The single match, or why there is none (never a guess between several)."""
     unique = list(dict.fromkeys(found))
     if len(unique) == 1:
@@ -206,7 +208,13 @@ class Sheet:
             Problem(message, row=row, column=key, column_title=self.titles.get(key, ""))
         )
 
-    def value(self, row: int, values: list[Any], key: str, parse=None) -> Any:
+    def value(
+        self,
+        row: int,
+        values: list[Any],
+        key: str,
+        parse: Callable[[Any], object] | None = None,
+    ) -> Any:
         """The cell parsed (text by default); None, with an error recorded, when it is bad."""
         column = self.columns[key]
         raw = self.raw(values, key)

@@ -6,9 +6,11 @@ spreadsheets carry them), not interface text, so they are plain constants, not g
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -214,7 +216,9 @@ YES_WORDS = frozenset({"yes", "y", "co", "x", "1", "true", "dung", "lanh dao"})
 NO_WORDS = frozenset({"no", "n", "khong", "0", "false", "sai"})
 
 
-def vocabulary_of(words: dict[str, tuple[str, ...]], choices) -> dict[str, str]:
+def vocabulary_of(
+    words: dict[str, tuple[str, ...]], choices: Callable[[str], models.Choices]
+) -> dict[str, str]:
     """Normalised word → value: the value itself, its labels in each language, the aliases."""
     vocabulary: dict[str, str] = {}
     for value, aliases in words.items():

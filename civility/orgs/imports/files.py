@@ -7,8 +7,9 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -61,7 +62,7 @@ class Problem:
             return f"{self.column_title} ({self.column})"
         return self.column or self.column_title
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "message": self.message,
             "row": self.row,
@@ -72,7 +73,7 @@ class Problem:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Problem:
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
         return cls(
             message=data["message"],
             row=data.get("row"),
@@ -114,7 +115,7 @@ class ImportResult:
     def written(self) -> bool:
         return self.ok and not self.dry_run
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Kept with the job that ran the import: counts, and the first problems."""
         return {
             "created": self.created,
@@ -127,7 +128,7 @@ class ImportResult:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> ImportResult:
+    def from_dict(cls, data: dict[str, Any]) -> ImportResult:
         return cls(
             created=data.get("created", 0),
             updated=data.get("updated", 0),
@@ -167,7 +168,13 @@ def cell_text(value: Any) -> str:
 # --- reading files ----------------------------------------------------------------------
 
 
-def read_table(file, name: str) -> Table:
+class BinaryFile(Protocol):
+    """An open file read whole as bytes: an upload, a stored file, io.BytesIO."""
+
+    def read(self) -> bytes: ...
+
+
+def read_table(file: BinaryFile, name: str) -> Table:
     """Read the first sheet of an .xlsx, or a .csv (UTF-8, comma or semicolon)."""
     lower = (name or "").lower()
     if not lower.endswith(ALLOWED_EXTENSIONS):
@@ -183,7 +190,7 @@ def read_table(file, name: str) -> Table:
     return _table_from_rows(rows)
 
 
-def _xlsx_rows(data: bytes):
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
     if not data.startswith(b"PK"):
         raise ImportFileError(_("This is not an .xlsx workbook (old .xls files are not read)."))
     try:
@@ -197,7 +204,7 @@ def _xlsx_rows(data: bytes):
         workbook.close()
 
 
-def _csv_rows(data: bytes):
+def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -218,7 +225,7 @@ def _csv_rows(data: bytes):
         raise ImportFileError(message) from None
 
 
-def _table_from_rows(rows) -> Table:
+def _table_from_rows(rows: Iterable[Sequence[Any] | None]) -> Table:
     table: Table | None = None
     for number, raw in enumerate(rows, start=1):
         values = list(raw or ())

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from civility.core.jobs import Progress
 from civility.orgs.imports.cells import Sheet, code_key, parse_bool, parse_date
 from civility.orgs.imports.columns import OFFICIAL_COLUMNS, STAFF_CATEGORY_WORDS, vocabulary_of
 from civility.orgs.imports.files import ImportResult, Table, normalize
@@ -35,7 +36,11 @@ class OfficialsPlan:
 
 
 def plan_officials(
-    *, root: OrgUnit, table: Table, create_missing_posts: bool = False, progress=None
+    *,
+    root: OrgUnit,
+    table: Table,
+    create_missing_posts: bool = False,
+    progress: Progress | None = None,
 ) -> OfficialsPlan:
     sheet = Sheet(table, OFFICIAL_COLUMNS)
     result = ImportResult(errors=sheet.errors, warnings=sheet.warnings)
@@ -151,7 +156,13 @@ def _official_changes(planned: PlannedOfficial) -> bool:
     return False
 
 
-def _resolve_posts(root, sheet, planned_rows, post_names, create_missing_posts) -> None:
+def _resolve_posts(
+    root: OrgUnit,
+    sheet: Sheet,
+    planned_rows: list[PlannedOfficial],
+    post_names: dict[int, str],
+    create_missing_posts: bool,
+) -> None:
     """Find each named post in the official's unit or the nearest unit above it."""
     if not post_names:
         return

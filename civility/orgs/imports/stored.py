@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from civility.core import jobs
 from civility.core.files import extension_of, random_stem
 from civility.core.models import Job
 from civility.orgs.imports.files import ImportFileError, ImportResult, Table, read_table
+from civility.orgs.models import OrgUnit
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -26,7 +28,14 @@ INLINE_IMPORT_BYTES = 256 * 1024
 
 
 def enqueue_stored_import(
-    *, actor, kind: str, title: StrOrPromise, root, upload: UploadedFile, dry_run: bool, **params
+    *,
+    actor: User,
+    kind: str,
+    title: StrOrPromise,
+    root: OrgUnit,
+    upload: UploadedFile[bytes],
+    dry_run: bool,
+    **params: object,
 ) -> Job:
     """Keep the uploaded file and have the job `kind` import it into `root`'s subtree; the
     caller has checked that `actor` may. Returns the core Job."""

@@ -202,7 +202,9 @@ def _codes_taken_outside(root: OrgUnit, keys: list[Key]) -> set[Key]:
     return found & set(keys)
 
 
-def _parents_first(rows, final_parent, sheet: Sheet) -> list[Key]:
+def _parents_first(
+    rows: dict[Key, PlannedUnit], final_parent: dict[Key, Key | None], sheet: Sheet
+) -> list[Key]:
     order: list[Key] = []
     state: dict[Key, str] = {}
     for start in rows:
@@ -234,7 +236,9 @@ def _parents_first(rows, final_parent, sheet: Sheet) -> list[Key]:
     return order
 
 
-def _unit_changes(planned: PlannedUnit, unit: OrgUnit, existing, root: OrgUnit) -> bool:
+def _unit_changes(
+    planned: PlannedUnit, unit: OrgUnit, existing: dict[Key, OrgUnit], root: OrgUnit
+) -> bool:
     for name, value in planned.fields.items():
         if getattr(unit, name) != value:
             return True

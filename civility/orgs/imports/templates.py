@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from civility.orgs.imports.cells import parse_date
-from civility.orgs.imports.columns import COLUMNS, IMPORTABLE_KINDS, STAFF_CATEGORY_WORDS
+from civility.orgs.imports.columns import COLUMNS, IMPORTABLE_KINDS, STAFF_CATEGORY_WORDS, Column
 from civility.orgs.imports.files import MAX_ROWS
 from civility.orgs.models import StaffCategory, UnitKind
 
@@ -67,7 +67,7 @@ def _dropdowns(kind: str) -> dict[str, list[str]]:
 
 
 def spreadsheet_template(
-    columns,
+    columns: Sequence[Column],
     *,
     allowed: Callable[[str], str] = lambda key: "",
     date_keys: tuple[str, ...] = (),
@@ -150,7 +150,7 @@ def spreadsheet_template(
     return buffer.getvalue()
 
 
-def spreadsheet_csv(columns) -> bytes:
+def spreadsheet_csv(columns: Sequence[Column]) -> bytes:
     """The same as a .csv: the titles and the example row."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)

@@ -3,10 +3,11 @@
 from django import template
 
 from civility.orgs import access
+from civility.orgs.scopes import Reader
 
 register = template.Library()
 
 
 @register.filter
-def may_open(user, target: str) -> bool:
+def may_open(user: Reader, target: str) -> bool:
     return access.may_open(user, str(target))

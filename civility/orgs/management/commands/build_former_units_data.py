@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from importlib.metadata import version
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from vietnam_provinces import Province, ProvinceCode, Ward
 
 from civility.orgs.admin_units import normalize_province_code
@@ -44,10 +45,10 @@ def tidy(name: str) -> str:
 class Command(BaseCommand):
     help = "Regenerate the data files of former wards and communes from the pinned package."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--province", action="append", required=True, metavar="CODE")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         try:
             # late: a dev-only package, for this command alone
             from vietnam_address_converter.data import DEFAULT_DATA
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             self._build(code, mapping)
 
-    def _build(self, code: str, mapping: dict) -> None:
+    def _build(self, code: str, mapping: dict[str, Any]) -> None:
         province = Province.from_code(ProvinceCode(int(code)))
         wards = list(Ward.iter_by_province(province.code))
         today = {fold(ward.name): f"{int(ward.code):05d}" for ward in wards}

@@ -2,8 +2,9 @@
 
 import argparse
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         "vietnam-provinces package (idempotent)."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument(
             "--province",
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             "service point per commune (default: on).",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         provinces = None
         if not options["all"]:
             try:

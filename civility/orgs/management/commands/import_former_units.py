@@ -1,8 +1,9 @@
 """manage.py import_former_units --province 01 [--dry-run] [--file PATH] [--background]"""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from civility.core.models import JobStatus
 from civility.orgs.actions import request_former_units_import
@@ -17,13 +18,13 @@ class Command(BaseCommand):
         "(all or nothing; run import_admin_units for the province first)."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--province", required=True, metavar="CODE", help="e.g. 01, 14")
         parser.add_argument("--dry-run", action="store_true", help="Check and count only.")
         parser.add_argument("--file", type=Path, help="Another data file of the same form.")
         parser.add_argument("--background", action="store_true", help="Leave the job to a worker.")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         try:
             code = normalize_province_code(options["province"])
         except ValueError as error:

@@ -1,12 +1,13 @@
 """manage.py load_demo_data: the Hanoi demo data set (idempotent)."""
 
 import os
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from civility.orgs.demo import load_demo_data
+from civility.orgs.demo import DemoLogin, load_demo_data
 
 PASSWORD_VARIABLE = "DEMO_PASSWORD"
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         "users' password; otherwise new users get a random one, printed once."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         password = os.environ.get(PASSWORD_VARIABLE) or None
         try:
             report = load_demo_data(password=password)
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             options["summary"].setdefault("logins", []).extend(lines)
 
 
-def login_line(login) -> str:
+def login_line(login: DemoLogin) -> str:
     if login.password is None:
         secret = _("password unchanged (set %(variable)s to choose one)") % {
             "variable": PASSWORD_VARIABLE

@@ -1,6 +1,7 @@
 """manage.py load_sonla_demo: Son La beside Hanoi (idempotent; after load_demo_data)."""
 
 import os
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         "movement. Run load_demo_data first. DEMO_PASSWORD sets the login's password."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         password = os.environ.get(PASSWORD_VARIABLE) or None
         try:
             report = load_sonla_demo(password=password)
