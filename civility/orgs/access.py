@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache, wraps
-from typing import Concatenate, ParamSpec, TypeAlias, TypeVar
+from typing import Concatenate, ParamSpec, TypeAlias, TypeVar, cast
 from urllib.parse import urlsplit
 
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from civility.orgs.scopes import Reader, scope_of
+from civility.orgs.scopes import scope_of
 
 ATTRIBUTE = "open_to"
 
-# Who may open a page: asked of the request's user, or of the user a link is drawn for.
-Allowed: TypeAlias = Callable[[Reader], bool]
+# Who may open a page: asked of the request's user, or of the user a link is drawn for. The
+# decorated views sit behind login_required and the links on signed-in pages: a User.
+Allowed: TypeAlias = Callable[[User], bool]
 
 _Request = TypeVar("_Request", bound=HttpRequest)
 _Params = ParamSpec("_Params")
@@ -43,7 +45,8 @@ def open_to(
         def wrapped(
             request: _Request, /, *args: _Params.args, **kwargs: _Params.kwargs
         ) -> _Response:
-            if not allowed(request.user):
+            # Every decorated view sits below login_required: the user is signed in.
+            if not allowed(cast(User, request.user)):
                 raise denied
             return view(request, *args, **kwargs)
 
@@ -54,7 +57,7 @@ def open_to(
 
 
 def holds_any(*roles: str) -> Allowed:
-    def allowed(user: Reader) -> bool:
+    def allowed(user: User) -> bool:
         return scope_of(user).holds(*roles)
 
     return allowed
@@ -77,7 +80,7 @@ def _allowed(target: str) -> Allowed | None:
     return getattr(view, ATTRIBUTE, None)
 
 
-def may_open(user: Reader, target: str) -> bool:
+def may_open(user: User, target: str) -> bool:
     """Whether `user` may open the page of a URL name ("app:view") or a local path."""
     allowed = _allowed(target)
     return allowed is None or allowed(user)

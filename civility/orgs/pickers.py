@@ -91,7 +91,7 @@ def units_of(units: OrgUnitQuerySet, when: datetime.date | int | None) -> OrgUni
     return units.current() if when is None else units.valid_on(when)
 
 
-def refuse_units_not_of(form: forms.Form, field: str, when: datetime.date | int | None) -> None:
+def refuse_units_not_of(form: forms.BaseForm, field: str, when: datetime.date | int | None) -> None:
     """The server's half of a dated picker (`as_of`, `dated_by`): an error on `field`, naming
     it, for each unit chosen there that did not exist on the record's day (today when None)
     or year. The field's queryset may hold former units; this decides which ones fit."""
@@ -124,7 +124,7 @@ def refuse_units_not_of(form: forms.Form, field: str, when: datetime.date | int 
 
 
 def refuse_officials_not_in_post(
-    form: forms.Form, field: str, when: datetime.date | int | None
+    form: forms.BaseForm, field: str, when: datetime.date | int | None
 ) -> None:
     """The server's half of a dated people picker (`dated_by`): an error on `field`, naming
     it, for each official chosen there who had left before the record's day (today when
