@@ -6,10 +6,12 @@ Reads are scoped like the pages; writes call the same actions as the pages.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.params.functions import Query as query_param
 from pydantic import ConfigDict
 
 from civility.core.api_lists import (
@@ -24,6 +26,7 @@ from civility.core.api_lists import (
     paginate,
     property_examples,
 )
+from civility.core.http import AuthenticatedRequest
 from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
 from civility.orgs.context_processors import focus_within
 from civility.orgs.models import OrgUnit
@@ -222,7 +225,7 @@ class TitleFiguresOut(Schema):
     target_percent: DecimalString | None
 
 
-def _task_out(task: Task, today: datetime.date) -> dict:
+def _task_out(task: Task, today: datetime.date) -> dict[str, Any]:
     return {
         "id": task.pk,
         "programme_id": task.programme_id,
@@ -241,7 +244,7 @@ def _task_out(task: Task, today: datetime.date) -> dict:
     }
 
 
-def _figures_out(f: figures.TaskFigures) -> dict:
+def _figures_out(f: figures.TaskFigures) -> dict[str, Any]:
     return {**f.__dict__, "percent_done": f.percent_done}
 
 
@@ -254,14 +257,18 @@ class IndicatorPage(PageBase):
 
 
 @router.get("", response={200: ProgrammePage, **READ_ERRORS})
-def programme_list(request: HttpRequest, limit: int = Limit(), offset: int = Offset()):
+def programme_list(
+    request: HttpRequest, limit: int = Limit(), offset: int = Offset()
+) -> dict[str, Any]:
     """Programmes issued in the caller's scope or above it."""
     programmes = Programme.objects.visible_to(request.user)
     return paginate(request, programmes, limit=limit, offset=offset)
 
 
 @router.get("/{programme_id}/figures", response={200: ProgrammeFiguresOut, **READ_ERRORS})
-def programme_figures(request: HttpRequest, programme_id: int, unit: int | None = None):
+def programme_figures(
+    request: HttpRequest, programme_id: int, unit: int | None = None
+) -> dict[str, Any]:
     """ "15 of 20 tasks done": counts by status for the unit (default: the programme's unit,
     or the caller's own part of it), each task counted once, and the delayed or prolonged
     tasks to review."""
@@ -300,7 +307,7 @@ def task_list(
     ordering: str | None = Ordering(TASK_ORDERING, "deadline"),
     limit: int = Limit(100),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """A programme's tasks the caller may see, with their status as of today in Vietnam."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
     today = vietnam_today()
@@ -315,7 +322,9 @@ def task_list(
 
 
 @router.post("/tasks/{task_id}/progress", response={200: TaskOut, **WRITE_ERRORS})
-def task_progress(request: HttpRequest, task_id: int, payload: ProgressIn):
+def task_progress(
+    request: AuthenticatedRequest, task_id: int, payload: ProgressIn
+) -> dict[str, Any]:
     """Report progress; state "done" completes the task (late if after the deadline day in
     Vietnam)."""
     task = get_object_or_404(Task.objects.visible_to(request.user), pk=task_id)
@@ -332,14 +341,17 @@ def task_progress(request: HttpRequest, task_id: int, payload: ProgressIn):
 
 
 @router.get("/indicators", response={200: IndicatorPage, **READ_ERRORS})
-def indicator_list(request: HttpRequest, limit: int = Limit(100), offset: int = Offset()):
+def indicator_list(
+    request: HttpRequest, limit: int = Limit(100), offset: int = Offset()
+) -> dict[str, Any]:
     """The indicators defined in or above the caller's units."""
     indicators = Indicator.objects.visible_to(request.user)
     return paginate(request, indicators, limit=limit, offset=offset)
 
 
 # A year outside this is a typo, not a plan: 422 naming `year`, never a date out of range.
-YEAR = Query(..., ge=2000, le=2100, description="Calendar year.", example=2026)
+# ninja.Query's own function: mypy sees ninja.Query as a type (for `x: Query[Schema]`).
+YEAR = query_param(..., ge=2000, le=2100, description="Calendar year.", example=2026)
 
 
 @router.get("/indicators/{indicator_id}/performance", response={200: PerformanceOut, **READ_ERRORS})
@@ -349,7 +361,7 @@ def indicator_performance(
     year: int = YEAR,
     unit: int | None = None,
     through: int | None = None,
-):
+) -> dict[str, Any]:
     """Year to date through period `through` vs the year's target (% of plan) and vs the same
     periods of last year."""
     indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=indicator_id)
@@ -372,7 +384,9 @@ def indicator_performance(
     "/indicators/{indicator_id}/actuals",
     response={200: ActualOut, 201: ActualOut, **WRITE_ERRORS},
 )
-def actual_report(request: HttpRequest, indicator_id: int, payload: ActualIn):
+def actual_report(
+    request: AuthenticatedRequest, indicator_id: int, payload: ActualIn
+) -> Status[dict[str, Any]]:
     """Report an actual for a unit and period; sending it again corrects it (200)."""
     indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=indicator_id)
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=payload.unit_id)
@@ -400,7 +414,9 @@ def actual_report(request: HttpRequest, indicator_id: int, payload: ActualIn):
 
 
 @router.get("/titles/{title}/figures", response={200: TitleFiguresOut, **READ_ERRORS})
-def title_figures(request: HttpRequest, title: CulturalTitle, unit: int, year: int = YEAR):
+def title_figures(
+    request: HttpRequest, title: CulturalTitle, unit: int, year: int = YEAR
+) -> dict[str, Any]:
     """A cultural title's figures for a unit and year: households or units recognised against the
     target."""
     focus = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit)

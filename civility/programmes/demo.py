@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from civility.core.audit import acting_as
@@ -70,7 +72,7 @@ def _moment(day: datetime.date) -> datetime.datetime:
 
 
 @transaction.atomic
-def load_programmes_demo(*, actor=None) -> dict[str, int]:
+def load_programmes_demo(*, actor: User | None = None) -> dict[str, int]:
     city = OrgUnit.objects.filter(kind=UnitKind.PROVINCE, code=HANOI).first()
     if city is None:
         raise LookupError("Hanoi (01) is not imported: run import_admin_units --province 01.")
@@ -87,7 +89,7 @@ def load_programmes_demo(*, actor=None) -> dict[str, int]:
     return created
 
 
-def _programmes(city: OrgUnit, created) -> tuple[Programme, Programme]:
+def _programmes(city: OrgUnit, created: dict[str, int]) -> tuple[Programme, Programme]:
     programme, new = Programme.objects.get_or_create(
         unit=city,
         number="06-CTr/TU",
@@ -118,7 +120,9 @@ def _programmes(city: OrgUnit, created) -> tuple[Programme, Programme]:
     return programme, plan
 
 
-def _plan_tasks(plan: Programme, department: OrgUnit, divisions, created) -> None:
+def _plan_tasks(
+    plan: Programme, department: OrgUnit, divisions: list[OrgUnit], created: dict[str, int]
+) -> None:
     if plan.tasks.exists():
         return
     for number, title in enumerate(PLAN_176_TASKS, start=1):
@@ -160,7 +164,7 @@ def _plan_tasks(plan: Programme, department: OrgUnit, divisions, created) -> Non
         task.save()
 
 
-def _yearly_plan(department: OrgUnit, divisions, created) -> None:
+def _yearly_plan(department: OrgUnit, divisions: list[OrgUnit], created: dict[str, int]) -> None:
     year = vietnam_today().year
     plan, new = Programme.objects.get_or_create(
         unit=department,
@@ -196,13 +200,13 @@ def _yearly_plan(department: OrgUnit, divisions, created) -> None:
         created["tasks"] += 1
 
 
-def _indicator(unit, code, created, **fields) -> Indicator:
+def _indicator(unit: OrgUnit, code: str, created: dict[str, int], **fields: Any) -> Indicator:
     indicator, new = Indicator.objects.get_or_create(unit=unit, code=code, defaults=fields)
     created["indicators"] += new
     return indicator
 
 
-def _actual(indicator, unit, year, period, value) -> None:
+def _actual(indicator: Indicator, unit: OrgUnit, year: int, period: int, value: str | int) -> None:
     indicator.actuals.get_or_create(
         unit=unit,
         year=year,
@@ -211,7 +215,13 @@ def _actual(indicator, unit, year, period, value) -> None:
     )
 
 
-def _target(indicator, unit, year, value, allocated_from=None) -> Target:
+def _target(
+    indicator: Indicator,
+    unit: OrgUnit,
+    year: int,
+    value: str | int,
+    allocated_from: Target | None = None,
+) -> Target:
     target, _new = Target.objects.get_or_create(
         indicator=indicator,
         unit=unit,
@@ -222,7 +232,13 @@ def _target(indicator, unit, year, value, allocated_from=None) -> Target:
     return target
 
 
-def _indicators(city, department, wards, programme, created) -> None:
+def _indicators(
+    city: OrgUnit,
+    department: OrgUnit,
+    wards: list[OrgUnit],
+    programme: Programme,
+    created: dict[str, int],
+) -> None:
     revenue = _indicator(
         city,
         "doanh-thu-di-tich",
@@ -303,7 +319,7 @@ def _indicators(city, department, wards, programme, created) -> None:
             _actual(recognised, ward, target_year, 0, done - (120 if target_year < year else 0))
 
 
-def _titles(city, wards, created) -> None:
+def _titles(city: OrgUnit, wards: list[OrgUnit], created: dict[str, int]) -> None:
     rules = {rule.title: rule for rule in actions.load_title_rules(actor=None, unit=city)}
     family = rules[CulturalTitle.FAMILY]
     rate = Indicator.objects.filter(unit=city, code="ty-le-gia-dinh-van-hoa").first()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civility.core.listing import ListFilterForm
 from civility.orgs import imports
-from civility.orgs.models import Official, OrgUnit, UnitKind
+from civility.orgs.models import Official, OrgUnit, OrgUnitQuerySet, UnitKind
 from civility.orgs.pickers import PersonPicker, UnitPicker, refuse_units_not_of
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 from civility.programmes.actions import CYCLE_STEPS
@@ -22,11 +28,22 @@ from civility.programmes.models import (
     Indicator,
     Programme,
     ProgrammeKind,
+    Task,
+    TaskQuerySet,
     TaskState,
     TaskStatus,
     TitleRule,
     vietnam_today,
 )
+
+if TYPE_CHECKING:
+    # django_stubs_ext is installed with django-stubs, for the type checker only.
+    from django_stubs_ext import StrOrPromise
+
+    # ModelForm is generic only in the stubs: Django's class takes no type argument.
+    RuleFormBase = forms.ModelForm[TitleRule]
+else:
+    RuleFormBase = forms.ModelForm
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".txt")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -45,7 +62,9 @@ TASK_UNIT_KINDS = (
 )
 
 
-def managed_units(user, roles=MANAGER_ROLES):
+def managed_units(
+    user: User | AnonymousUser, roles: tuple[str, ...] = MANAGER_ROLES
+) -> OrgUnitQuerySet:
     return (
         OrgUnit.objects.filter(scope_of(user).q("path", roles=roles))
         .filter(kind__in=TASK_UNIT_KINDS)
@@ -54,7 +73,7 @@ def managed_units(user, roles=MANAGER_ROLES):
     )
 
 
-def _year_field(label=None):
+def _year_field(label: StrOrPromise | None = None) -> forms.IntegerField:
     return forms.IntegerField(
         label=label or _("Year"),
         min_value=2000,
@@ -63,7 +82,7 @@ def _year_field(label=None):
     )
 
 
-def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     """The model choice field `name` of the form (`form.fields` holds plain Fields)."""
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
@@ -88,14 +107,15 @@ class ProgrammeForm(forms.Form):
     ends_on = forms.DateField(label=_("Ends on"))
     description = forms.CharField(widget=forms.Textarea, label=_("Description"), required=False)
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = managed_units(user)
         self.fields["unit"].widget.narrow(role=MANAGER_ROLES, kind=TASK_UNIT_KINDS)
         _choices(self, "implements").queryset = Programme.objects.visible_to(user)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The programme cannot end before it starts."))
         return data
@@ -116,7 +136,7 @@ class TaskForm(forms.Form):
     )
     deadline = forms.DateField(label=_("Deadline"))
 
-    def __init__(self, *args, root: OrgUnit, **kwargs) -> None:
+    def __init__(self, *args: Any, root: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "assignee_unit").queryset = (
             OrgUnit.objects.subtree_of(root).filter(kind__in=TASK_UNIT_KINDS).current()
@@ -151,15 +171,15 @@ class ProgressForm(forms.Form):
         ),
     )
 
-    def clean_evidence(self):
-        upload = self.cleaned_data.get("evidence")
+    def clean_evidence(self) -> UploadedFile[bytes] | None:
+        upload: UploadedFile[bytes] | None = self.cleaned_data.get("evidence")
         if upload:
-            if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
+            if not (upload.name or "").lower().endswith(EVIDENCE_EXTENSIONS):
                 raise forms.ValidationError(
                     _("Allowed file types: %(types)s."),
                     params={"types": ", ".join(EVIDENCE_EXTENSIONS)},
                 )
-            if upload.size > MAX_EVIDENCE_BYTES:
+            if (upload.size or 0) > MAX_EVIDENCE_BYTES:
                 raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
 
@@ -207,7 +227,7 @@ class IndicatorForm(forms.Form):
     )
     higher_is_better = forms.BooleanField(label=_("Higher is better"), required=False, initial=True)
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = managed_units(user, COORDINATOR_ROLES)
         self.fields["unit"].widget.narrow(role=COORDINATOR_ROLES, kind=TASK_UNIT_KINDS)
@@ -225,7 +245,13 @@ class TargetForm(forms.Form):
 class AllocationForm(forms.Form):
     """One field per child unit, named child_<id>."""
 
-    def __init__(self, *args, children, initial_values=None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        children: Iterable[OrgUnit],
+        initial_values: dict[int, Decimal] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.children = list(children)
         for child in self.children:
@@ -238,7 +264,7 @@ class AllocationForm(forms.Form):
                 initial=(initial_values or {}).get(child.pk),
             )
 
-    def values(self) -> dict:
+    def values(self) -> dict[OrgUnit, Decimal]:
         return {
             child: self.cleaned_data[f"child_{child.pk}"]
             for child in self.children
@@ -255,7 +281,7 @@ class ActualForm(forms.Form):
     value = forms.DecimalField(max_digits=20, decimal_places=4, label=_("Actual"))
     note = forms.CharField(max_length=500, label=_("Note"), required=False)
 
-    def __init__(self, *args, user, indicator: Indicator, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Former units too: an actual of 2024 belongs to a ward of 2024 (checked in clean).
         _choices(self, "unit").queryset = (
@@ -267,8 +293,9 @@ class ActualForm(forms.Form):
             role=MANAGER_ROLES, kind=TASK_UNIT_KINDS, under=indicator.unit, dated_by="year"
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("year") is not None:
             refuse_units_not_of(self, "unit", data["year"])
         return data
@@ -281,10 +308,10 @@ class SpreadsheetForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=_("Check only, do not import"), required=False)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         try:
-            self.cleaned_data["table"] = imports.read_table(upload, upload.name)
+            self.cleaned_data["table"] = imports.read_table(upload, upload.name or "")
         except imports.ImportFileError as error:
             raise forms.ValidationError(error.message) from None
         return upload
@@ -297,7 +324,7 @@ class RecognitionImportForm(SpreadsheetForm):
     field_order = ["title", "year", "file", "dry_run"]
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(RuleFormBase):
     class Meta:
         model = TitleRule
         fields = [
@@ -312,7 +339,7 @@ class RuleForm(forms.ModelForm):
             "target_indicator",
         ]
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "target_indicator").queryset = Indicator.objects.visible_to(user).filter(
             aggregation=Aggregation.RATIO
@@ -351,7 +378,7 @@ class TitleCountForm(forms.Form):
     eligible = forms.IntegerField(min_value=0, label=_("Eligible"))
     assessed = forms.IntegerField(min_value=0, label=_("Assessed"))
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "unit").queryset = (
             OrgUnit.objects.filter(scope_of(user).q("path", roles=MANAGER_ROLES))
@@ -362,8 +389,9 @@ class TitleCountForm(forms.Form):
         kinds = [k for k in UnitKind.values if k not in (UnitKind.COUNTER, UnitKind.SERVICE_POINT)]
         self.fields["unit"].widget.narrow(role=MANAGER_ROLES, kind=kinds)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("eligible") is not None
             and data.get("assessed") is not None
@@ -397,17 +425,19 @@ class TaskFilterForm(ListFilterForm):
         empty_label=_("Any"),
     )
 
-    def configure(self):
+    def configure(self) -> None:
         _choices(self, "programme").queryset = Programme.objects.visible_to(
             self.request.user
         ).order_by("-pk")
 
-    def search(self, tasks, text):
+    def search(self, tasks: QuerySet[Task], text: str) -> QuerySet[Task]:
         return tasks.filter(Q(title__unaccent__icontains=text) | Q(number__iexact=text))
 
-    def narrow(self, tasks, data):
+    def narrow(self, tasks: QuerySet[Task], data: dict[str, Any]) -> QuerySet[Task]:
         if data.get("status"):
-            tasks = tasks.with_status_filter(data["status"], vietnam_today())
+            # The task list filters Task.objects (a TaskQuerySet); the base class's
+            # signature speaks of any QuerySet.
+            tasks = cast(TaskQuerySet, tasks).with_status_filter(data["status"], vietnam_today())
         if data.get("programme"):
             tasks = tasks.filter(programme=data["programme"])
         return tasks

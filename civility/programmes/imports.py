@@ -8,6 +8,8 @@ plan in one transaction, so a file with any error changes nothing.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -219,7 +221,7 @@ class ActualsPlan:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def plan_actuals(*, table: Table, root: OrgUnit, indicators) -> ActualsPlan:
+def plan_actuals(*, table: Table, root: OrgUnit, indicators: Iterable[Indicator]) -> ActualsPlan:
     """Check every row; `indicators` are those the importer may report (by code)."""
     sheet = Sheet(table, ACTUAL_COLUMNS)
     plan = ActualsPlan(errors=sheet.errors, warnings=sheet.warnings)
@@ -227,7 +229,7 @@ def plan_actuals(*, table: Table, root: OrgUnit, indicators) -> ActualsPlan:
         return plan
     by_code = {indicator.code.lower(): indicator for indicator in indicators}
     units = UnitFinder(root)
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[int, int, int, int], int] = {}
     for row, values in table.rows:
         code = sheet.value(row, values, "indicator")
         indicator = None
@@ -303,7 +305,7 @@ class PlannedRecognition:
     household_head: str
     address: str
     decision_no: str
-    decided_on: Any
+    decided_on: datetime.date | None
 
 
 @dataclass
@@ -313,7 +315,9 @@ class RecognitionsPlan:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def plan_recognitions(*, table: Table, root: OrgUnit, title: str, kinds) -> RecognitionsPlan:
+def plan_recognitions(
+    *, table: Table, root: OrgUnit, title: str, kinds: Collection[str] | None
+) -> RecognitionsPlan:
     """Check every row of a recognition list; `kinds` are the unit kinds the title's rows
     may name (None: any)."""
     sheet = Sheet(table, RECOGNITION_COLUMNS)
@@ -322,7 +326,7 @@ def plan_recognitions(*, table: Table, root: OrgUnit, title: str, kinds) -> Reco
         return plan
     units = UnitFinder(root)
     family = title == CulturalTitle.FAMILY
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[int, str], int] = {}
     for row, values in table.rows:
         unit = None
         unit_text = sheet.value(row, values, "unit_code")

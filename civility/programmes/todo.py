@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,13 +15,13 @@ from civility.programmes.actions import CYCLE_REMINDER_DAYS, cycle_due_dates, re
 from civility.programmes.models import CycleStage, Task, TitleCycle
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: User | AnonymousUser, *, today: datetime.date) -> list[TodoItem]:
     if not user.is_authenticated:
         return []
     return [*_tasks(user, today), *_cycle_steps(user, today)]
 
 
-def _tasks(user, today: datetime.date) -> list[TodoItem]:
+def _tasks(user: User | AnonymousUser, today: datetime.date) -> list[TodoItem]:
     # Listed from the first reminder on, as the e-mail reminders are (actions.reminder_days).
     horizon = today + datetime.timedelta(days=max(reminder_days(), default=0))
     rows, count = listed(
@@ -64,7 +65,7 @@ def _tasks(user, today: datetime.date) -> list[TodoItem]:
     return items
 
 
-def _cycle_steps(user, today: datetime.date) -> list[TodoItem]:
+def _cycle_steps(user: User | AnonymousUser, today: datetime.date) -> list[TodoItem]:
     """The next step of each yearly cycle still running, from its first reminder on."""
     horizon = today + datetime.timedelta(days=max(CYCLE_REMINDER_DAYS))
     cycles = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from civility.programmes.models import (
 @transaction.atomic
 def create_indicator(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     code: str,
     name: str,
@@ -110,7 +111,7 @@ def _check_unit(indicator: Indicator, unit: OrgUnit) -> None:
         raise ValidationError({"unit": _("The unit must be the indicator's unit or one under it.")})
 
 
-def can_set_target(user, indicator: Indicator, unit: OrgUnit) -> bool:
+def can_set_target(user: User, indicator: Indicator, unit: OrgUnit) -> bool:
     """The indicator's own unit's target is set by its coordinators; any other unit's is
     allocated by whoever manages the unit above it."""
     if unit.pk == indicator.unit_id or unit.parent is None:
@@ -120,7 +121,7 @@ def can_set_target(user, indicator: Indicator, unit: OrgUnit) -> bool:
 
 @transaction.atomic
 def set_target(
-    *, actor, indicator: Indicator, unit: OrgUnit, year: int, value: Decimal, period: int = 0
+    *, actor: User, indicator: Indicator, unit: OrgUnit, year: int, value: Decimal, period: int = 0
 ) -> Target:
     if not can_set_target(actor, indicator, unit):
         raise PermissionDenied
@@ -140,7 +141,7 @@ def set_target(
 @transaction.atomic
 def allocate_targets(
     *,
-    actor,
+    actor: User,
     indicator: Indicator,
     parent: OrgUnit,
     year: int,
@@ -195,7 +196,7 @@ def allocate_targets(
 @transaction.atomic
 def record_actual(
     *,
-    actor,
+    actor: User,
     indicator: Indicator,
     unit: OrgUnit,
     year: int,
@@ -225,7 +226,9 @@ def record_actual(
 
 
 @transaction.atomic
-def import_actuals(*, actor, root: OrgUnit, table: Table, dry_run: bool = False) -> ImportResult:
+def import_actuals(
+    *, actor: User, root: OrgUnit, table: Table, dry_run: bool = False
+) -> ImportResult:
     """Actuals from a spreadsheet: every row is checked first; any error and nothing is
     written."""
     ensure_manages(actor, root)

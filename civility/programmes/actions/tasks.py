@@ -8,9 +8,12 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,7 +50,7 @@ OVERDUE_REMINDER_EVERY = 7
 @transaction.atomic
 def create_programme(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     kind: str,
     number: str,
@@ -87,12 +90,12 @@ def assigning_unit(task: Task) -> OrgUnit:
     return task.parent.assignee_unit if task.parent is not None else task.programme.unit
 
 
-def can_assign(user, task: Task) -> bool:
+def can_assign(user: User, task: Task) -> bool:
     """May change the deadline, cancel, or re-open: whoever manages the assigning unit."""
     return scope_of(user).covers(assigning_unit(task), roles=MANAGER_ROLES)
 
 
-def can_report(user, task: Task) -> bool:
+def can_report(user: User, task: Task) -> bool:
     """May report progress and delegate: managers of the assignee unit, or the official."""
     if scope_of(user).covers(task.assignee_unit, roles=MANAGER_ROLES):
         return True
@@ -103,7 +106,7 @@ def can_report(user, task: Task) -> bool:
 @transaction.atomic
 def create_task(
     *,
-    actor,
+    actor: User,
     programme: Programme,
     title: str,
     assignee_unit: OrgUnit,
@@ -203,12 +206,12 @@ def _completion_day(
 @transaction.atomic
 def report_progress(
     *,
-    actor,
+    actor: User,
     task: Task,
     progress: int,
     state: str = "",
     text: str = "",
-    evidence=None,
+    evidence: UploadedFile[bytes] | None = None,
     evidence_link: str = "",
     completed_on: datetime.date | None = None,
     now: datetime.datetime | None = None,
@@ -228,8 +231,9 @@ def report_progress(
     if state not in (TaskState.NOT_STARTED, TaskState.IN_PROGRESS, TaskState.DONE):
         raise ValidationError({"state": _("Choose not started, in progress or done.")})
     now = now or timezone.now()
+    stored = None
     if evidence:
-        evidence = clean_attachment(evidence, field="evidence", accept=OFFICE_AND_TEXT)
+        stored = clean_attachment(evidence, field="evidence", accept=OFFICE_AND_TEXT)
     if state == TaskState.DONE:
         open_children = task.children.open().count()
         if open_children:
@@ -267,14 +271,14 @@ def report_progress(
             progress=progress,
             state=state,
             completed_on=completed_on,
-            evidence=evidence or "",
-            evidence_name=display_name(evidence.name) if evidence else "",
+            evidence=stored or "",
+            evidence_name=display_name(stored.name) if stored else "",
             evidence_link=web_link(evidence_link, field="evidence_link"),
         )
     return task
 
 
-def can_verify_progress(user, update: TaskUpdate) -> bool:
+def can_verify_progress(user: User, update: TaskUpdate) -> bool:
     """The assigning unit's managers verify a progress report, never its author."""
     return (
         update.kind == UpdateKind.PROGRESS
@@ -286,7 +290,7 @@ def can_verify_progress(user, update: TaskUpdate) -> bool:
 @transaction.atomic
 def verify_progress(
     *,
-    actor,
+    actor: User,
     update: TaskUpdate,
     progress: int,
     note: str = "",
@@ -312,7 +316,7 @@ def verify_progress(
 
 
 @transaction.atomic
-def comment_task(*, actor, task: Task, text: str) -> TaskUpdate:
+def comment_task(*, actor: User, task: Task, text: str) -> TaskUpdate:
     if not Task.objects.visible_to(actor).filter(pk=task.pk).exists():
         raise PermissionDenied
     if not text.strip():
@@ -324,7 +328,7 @@ def comment_task(*, actor, task: Task, text: str) -> TaskUpdate:
 
 
 @transaction.atomic
-def extend_deadline(*, actor, task: Task, deadline: datetime.date, reason: str) -> Task:
+def extend_deadline(*, actor: User, task: Task, deadline: datetime.date, reason: str) -> Task:
     """Give a task more time (it then shows as prolonged); only the assigning unit may."""
     if not can_assign(actor, task):
         raise PermissionDenied
@@ -358,7 +362,7 @@ def extend_deadline(*, actor, task: Task, deadline: datetime.date, reason: str) 
 
 
 @transaction.atomic
-def cancel_task(*, actor, task: Task, reason: str) -> Task:
+def cancel_task(*, actor: User, task: Task, reason: str) -> Task:
     if not can_assign(actor, task):
         raise PermissionDenied
     if not reason.strip():
@@ -395,7 +399,7 @@ def reminder_days() -> tuple[int, ...]:
     return tuple(getattr(settings, "TASK_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
 
 
-def _managers_of(unit: OrgUnit):
+def _managers_of(unit: OrgUnit) -> QuerySet[User]:
     """Users holding a head or coordinator role on exactly this unit."""
     return (
         get_user_model()

@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -166,7 +167,7 @@ DEFAULT_AUTHORITY: dict[str, tuple[str, str]] = {
 
 @transaction.atomic
 def load_title_rules(
-    *, actor, unit: OrgUnit, valid_from: datetime.date = DECREE_86_FROM
+    *, actor: User | None, unit: OrgUnit, valid_from: datetime.date = DECREE_86_FROM
 ) -> list[TitleRule]:
     """The four titles under Decree 86/2023 for a province, with editable checklists; once."""
     if actor is not None:
@@ -221,7 +222,7 @@ RULE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def update_title_rule(*, actor, rule: TitleRule, **changes) -> TitleRule:
+def update_title_rule(*, actor: User, rule: TitleRule, **changes: object) -> TitleRule:
     unknown = set(changes) - RULE_FIELDS
     if unknown:
         raise TypeError(f"update_title_rule() got unknown fields: {sorted(unknown)}")
@@ -240,7 +241,7 @@ def update_title_rule(*, actor, rule: TitleRule, **changes) -> TitleRule:
 
 @transaction.atomic
 def add_criterion(
-    *, actor, rule: TitleRule, group: str, group_title: str, text: str, text_en: str = ""
+    *, actor: User, rule: TitleRule, group: str, group_title: str, text: str, text_en: str = ""
 ) -> Criterion:
     ensure_manages(actor, rule.unit, COORDINATOR_ROLES)
     last = rule.criteria.filter(group=group.strip()).order_by("-position").first()
@@ -260,7 +261,7 @@ def add_criterion(
 
 
 @transaction.atomic
-def remove_criterion(*, actor, criterion: Criterion) -> None:
+def remove_criterion(*, actor: User, criterion: Criterion) -> None:
     ensure_manages(actor, criterion.rule.unit, COORDINATOR_ROLES)
     with acting_as(actor):
         criterion.delete()
@@ -277,7 +278,7 @@ def rule_for(unit: OrgUnit, title: str, year: int) -> TitleRule | None:
 
 
 @transaction.atomic
-def open_cycle(*, actor, rule: TitleRule, year: int) -> TitleCycle:
+def open_cycle(*, actor: User, rule: TitleRule, year: int) -> TitleCycle:
     ensure_manages(actor, rule.unit, COORDINATOR_ROLES)
     with acting_as(actor):
         cycle, _created = TitleCycle.objects.get_or_create(rule=rule, year=year)
@@ -289,7 +290,7 @@ CYCLE_STEPS = ("evaluation_closed_on", "list_posted_on", "decided_on", "publishe
 
 @transaction.atomic
 def record_cycle_step(
-    *, actor, cycle: TitleCycle, step: str, on: datetime.date, decision_no: str = ""
+    *, actor: User, cycle: TitleCycle, step: str, on: datetime.date, decision_no: str = ""
 ) -> TitleCycle:
     """Record the day a step of the yearly cycle happened, in order."""
     ensure_manages(actor, cycle.rule.unit, COORDINATOR_ROLES)
@@ -394,7 +395,7 @@ def _email_cycle(cycle: TitleCycle, step: str, due: datetime.date, address: str)
 
 @transaction.atomic
 def set_title_count(
-    *, actor, title: str, year: int, unit: OrgUnit, eligible: int, assessed: int
+    *, actor: User, title: str, year: int, unit: OrgUnit, eligible: int, assessed: int
 ) -> TitleCount:
     ensure_manages(actor, unit)
     if assessed > eligible:
@@ -412,7 +413,7 @@ def set_title_count(
 @transaction.atomic
 def import_recognitions(
     *,
-    actor,
+    actor: User,
     root: OrgUnit,
     title: str,
     year: int,

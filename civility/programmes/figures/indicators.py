@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -81,7 +82,7 @@ def indicator_value(
     return _units_value(indicator.aggregation, values)
 
 
-def target_value(indicator: Indicator, unit: OrgUnit, year: int, period: int = 0):
+def target_value(indicator: Indicator, unit: OrgUnit, year: int, period: int = 0) -> Decimal | None:
     return (
         Target.objects.filter(indicator=indicator, unit=unit, year=year, period=period)
         .values_list("value", flat=True)
@@ -143,7 +144,11 @@ def performance(
 
 
 def performance_by_child(
-    indicator: Indicator, unit: OrgUnit, year: int, through: int | None, children
+    indicator: Indicator,
+    unit: OrgUnit,
+    year: int,
+    through: int | None,
+    children: Iterable[OrgUnit],
 ) -> list[Performance]:
     return [performance(indicator, child, year, through) for child in children]
 

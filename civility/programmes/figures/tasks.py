@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
@@ -17,6 +19,7 @@ from civility.programmes.models import (
     TaskState,
     TaskStatus,
     TaskUpdate,
+    TaskUpdateQuerySet,
     vietnam_today,
 )
 from civility.programmes.models.tasks import TASK_DONE_LATE, TASK_PROLONGED, task_overdue_on
@@ -99,7 +102,7 @@ class TaskNode:
         return bool(self.children)
 
 
-def task_tree(tasks, today: datetime.date | None = None) -> list[TaskNode]:
+def task_tree(tasks: Iterable[Task], today: datetime.date | None = None) -> list[TaskNode]:
     """The tasks as trees (roots are those whose parent is not in `tasks`), rolled up.
 
     A parent's progress is the mean of its counted children's progress (a done child counts
@@ -110,7 +113,8 @@ def task_tree(tasks, today: datetime.date | None = None) -> list[TaskNode]:
     nodes = {task.pk: TaskNode(task=task, status=task.status(today)) for task in tasks}
     roots: list[TaskNode] = []
     for node in nodes.values():
-        parent = nodes.get(node.task.parent_id)
+        parent_id = node.task.parent_id
+        parent = None if parent_id is None else nodes.get(parent_id)
         (parent.children if parent else roots).append(node)
     for node in roots:
         _roll_up(node)
@@ -140,7 +144,7 @@ def rolled_up_progress(task: Task, today: datetime.date | None = None) -> int:
     return root.progress
 
 
-def descendants(task: Task):
+def descendants(task: Task) -> Iterator[Task]:
     level = [task.pk]
     while level:
         children = list(Task.objects.filter(parent_id__in=level).select_related("parent"))
@@ -148,7 +152,7 @@ def descendants(task: Task):
         level = [child.pk for child in children]
 
 
-def flatten(nodes: list[TaskNode], depth: int = 0):
+def flatten(nodes: list[TaskNode], depth: int = 0) -> Iterator[tuple[TaskNode, int]]:
     for node in nodes:
         yield node, depth
         yield from flatten(node.children, depth + 1)
@@ -158,8 +162,11 @@ def flatten(nodes: list[TaskNode], depth: int = 0):
 
 
 def self_assessment_gaps(
-    updates=None, *, start: datetime.date | None = None, end: datetime.date | None = None
-) -> list[dict]:
+    updates: TaskUpdateQuerySet | None = None,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> list[dict[str, Any]]:
     """Verified progress reports (`updates`, scoped by the caller) per assignee unit and
     month reported (in Vietnam): how many, the sums of the progress reported and verified,
     and of the absolute gaps, in percentage points, so that they add up the tree."""
@@ -172,7 +179,7 @@ def self_assessment_gaps(
         rows = rows.filter(month__gte=start.replace(day=1))
     if end:
         rows = rows.filter(month__lte=end)
-    return list(
+    sums = (
         rows.values("month", unit_id=F("task__assignee_unit_id"))
         .annotate(
             n=Count("pk"),
@@ -182,3 +189,4 @@ def self_assessment_gaps(
         )
         .order_by()
     )
+    return [dict(row) for row in sums]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from civility.programmes.models import (
     Recognition,
     Target,
     TitleCount,
+    TitleRule,
 )
 
 # --- Cultural titles --------------------------------------------------------------------
@@ -64,7 +66,7 @@ class TitleFigures:
         return None if gap is None else gap <= 0
 
 
-def _subject(row) -> tuple[int, str]:
+def _subject(row: tuple[int, str, int]) -> tuple[int, str]:
     return row[0], row[1]
 
 
@@ -87,7 +89,9 @@ def streaks(title: str, year: int, unit: OrgUnit) -> dict[tuple[int, str], int]:
     return result
 
 
-def title_figures(title: str, year: int, unit: OrgUnit, *, rule=None) -> TitleFigures:
+def title_figures(
+    title: str, year: int, unit: OrgUnit, *, rule: TitleRule | None = None
+) -> TitleFigures:
     counts = TitleCount.objects.filter(title=title, year=year, unit__path__startswith=unit.path)
     by_path = {
         path: (e, a) for path, e, a in counts.values_list("unit__path", "eligible", "assessed")
@@ -106,8 +110,8 @@ def title_figures(title: str, year: int, unit: OrgUnit, *, rule=None) -> TitleFi
         ) or None
     lengths = streaks(title, year, unit)
     target = None
-    if rule is not None and rule.target_indicator_id:
-        target = target_value(rule.target_indicator, unit, year)
+    if rule is not None and (indicator := rule.target_indicator) is not None:
+        target = target_value(indicator, unit, year)
     return TitleFigures(
         unit=unit,
         eligible=eligible,
@@ -119,7 +123,14 @@ def title_figures(title: str, year: int, unit: OrgUnit, *, rule=None) -> TitleFi
     )
 
 
-def title_figures_by_unit(title: str, year: int, parent: OrgUnit, units, *, rule=None):
+def title_figures_by_unit(
+    title: str,
+    year: int,
+    parent: OrgUnit,
+    units: Iterable[OrgUnit],
+    *,
+    rule: TitleRule | None = None,
+) -> list[TitleFigures]:
     """`title_figures` for many units under `parent` at once: a handful of queries in all
     instead of several per unit (the city page lists a few hundred units)."""
     units = list(units)

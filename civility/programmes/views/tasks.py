@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -227,7 +231,7 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def actions_descendants(task: Task):
+def actions_descendants(task: Task) -> Iterator[Task]:
     return figures.descendants(task)
 
 
@@ -241,7 +245,13 @@ def update_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     return serve(update.evidence, filename=update.evidence_name)
 
 
-def _task_post(request, pk, form_class, call, success):
+def _task_post(
+    request: AuthenticatedRequest,
+    pk: int,
+    form_class: type[django_forms.Form],
+    call: Callable[[Task, dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
     task = _task(request, pk)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():

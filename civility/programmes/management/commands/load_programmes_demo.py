@@ -9,7 +9,7 @@ from civility.programmes.demo import load_programmes_demo
 class Command(BaseCommand):
     help = "Load demo programmes, tasks, indicators and cultural titles for Hanoi."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         try:
             created = load_programmes_demo()
         except LookupError as error:
