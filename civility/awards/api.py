@@ -7,10 +7,10 @@ actions as the pages.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -37,6 +37,7 @@ from civility.core.api_lists import (
     property_examples,
     unit_param,
 )
+from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_number
 from civility.core.schemas import DecimalString, InputSchema, Message, ValidationMessage
 from civility.orgs.models import Official, OrgUnit
@@ -280,7 +281,7 @@ class CountOut(Schema):
     )
 
 
-def _nomination(n: Nomination) -> dict:
+def _nomination(n: Nomination) -> dict[str, Any]:
     return {
         "id": n.pk,
         "title_id": n.title_id,
@@ -308,7 +309,7 @@ TITLE_ORDERING = {
 
 @router.get("/titles", response={200: TitlePage, **READ_ERRORS})
 def title_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     include_old: bool = False,
     unit: int | None = UnitFilter(
         "Only the titles that apply to this unit: its own catalogue and those above it "
@@ -317,7 +318,7 @@ def title_list(
     ordering: str | None = Ordering(TITLE_ORDERING, "catalogue"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """The title catalogues that apply to the caller's units, with every version if asked."""
     titles = AwardTitle.objects.visible_to(request.user)
     if unit is not None:
@@ -347,7 +348,7 @@ class EligibilityIn(InputSchema):
 
 
 def _eligibility_scope(
-    request: HttpRequest, title_id: int | None, unit_id: int | None
+    request: AuthenticatedRequest, title_id: int | None, unit_id: int | None
 ) -> tuple[AwardTitle | None, OrgUnit]:
     """The title (if one is asked) and the unit assessed, both in the caller's scope; a
     missing `unit_id` (unit_param refused it already) finds nothing."""
@@ -365,14 +366,14 @@ def _eligibility_scope(
 
 @router.get("/eligibility", response={200: EligibilityOut, **READ_ERRORS})
 def eligibility(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     title_id: int,
     year: int,
     unit: int | None = UnitFilter(
         "The unit whose officials (or units) are assessed.", required_with_alias=True
     ),
     unit_id: int | None = UnitIdAlias(),
-):
+) -> dict[str, Any]:
     """Everyone (or, for a collective title, the unit and the units directly under it) with the
     computed verdict and one line per condition. A subtree too large to answer within a
     request (as on the page) answers 422: ask `POST /eligibility` for a background job."""
@@ -402,7 +403,9 @@ def eligibility(
 
 
 @router.post("/eligibility", response={202: JobAccepted, **WRITE_ERRORS})
-def eligibility_job(request: HttpRequest, response: HttpResponse, payload: EligibilityIn):
+def eligibility_job(
+    request: AuthenticatedRequest, response: HttpResponse, payload: EligibilityIn
+) -> Status[dict[str, Any]]:
     """Have a background job write the eligibility list of a title (or of every title) for a
     subtree of any size: `202` with the job; when it is done, `file_url` gives the file and
     `result.rows` the number of rows per title."""
@@ -424,14 +427,14 @@ NOMINATION_ORDERING = {"year": ("year", "proposed_at"), "proposed_at": ("propose
 
 @router.get("/nominations", response={200: NominationPage, **READ_ERRORS})
 def nomination_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     year: int | None = None,
     status: str | None = None,
     unit: int | None = UnitFilter("Only nominations of units in this unit's subtree."),
     ordering: str | None = Ordering(NOMINATION_ORDERING, "-year"),
     limit: int = Limit(100),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Nominations the caller may see; `status` tells a proposal from a decision."""
     nominations = Nomination.objects.visible_to(request.user).select_related("title")
     if year:
@@ -451,7 +454,9 @@ def nomination_list(
 
 
 @router.post("/nominations", response={201: NominationOut, **WRITE_ERRORS})
-def nomination_create(request: HttpRequest, payload: NominationIn):
+def nomination_create(
+    request: AuthenticatedRequest, payload: NominationIn
+) -> Status[dict[str, Any]]:
     """Propose an official or a unit for a title and year: a proposal, not an award, until a
     decision."""
     title = get_object_or_404(AwardTitle.objects.visible_to(request.user), pk=payload.title_id)
@@ -475,7 +480,7 @@ def nomination_create(request: HttpRequest, payload: NominationIn):
 
 
 @router.get("/decisions/{decision_id}", response={200: DecisionOut, **READ_ERRORS})
-def decision_detail(request: HttpRequest, decision_id: int):
+def decision_detail(request: AuthenticatedRequest, decision_id: int) -> dict[str, Any]:
     """One award decision with the awards it grants and the base salary it was computed from."""
     decision = get_object_or_404(
         AwardDecision.objects.visible_to(request.user).select_related("base_salary_record"),
@@ -485,7 +490,9 @@ def decision_detail(request: HttpRequest, decision_id: int):
 
 
 @router.post("/earlier-decisions", response={201: DecisionOut, **WRITE_ERRORS})
-def past_decision_create(request: HttpRequest, payload: PastDecisionIn):
+def past_decision_create(
+    request: AuthenticatedRequest, payload: PastDecisionIn
+) -> Status[dict[str, Any]]:
     """Record an earlier decision for the archive (no nominations or votes), as the page
     "Record an earlier decision" does; many at once: the spreadsheet import."""
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=payload.unit_id)
@@ -527,7 +534,7 @@ def past_decision_create(request: HttpRequest, payload: PastDecisionIn):
     return Status(201, _decision(decision))
 
 
-def _decision(decision: AwardDecision) -> dict:
+def _decision(decision: AwardDecision) -> dict[str, Any]:
     return {
         "id": decision.pk,
         "number": decision.number,
@@ -559,12 +566,12 @@ def _decision(decision: AwardDecision) -> dict:
 
 @router.get("/models/counts", response={200: list[CountOut], **READ_ERRORS})
 def model_count_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     unit: int | None = UnitFilter(
         "The unit whose subtree is counted (required).", required_with_alias=True
     ),
     unit_id: int | None = UnitIdAlias(),
-):
+) -> list[dict[str, Any]]:
     """Where good models live in a subtree, by category: started there and replicated there."""
     focus = get_object_or_404(
         OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)

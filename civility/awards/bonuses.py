@@ -17,12 +17,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civility.awards.models.catalogue import BaseSalary
+from civility.awards.models.roles import AnyUser
 from civility.awards.policies import BONUS_ROUNDING_DECREE_152
 from civility.awards.rules import (
     DECREE_91_2017_ART_68,
@@ -117,7 +119,7 @@ class BonusRule:
 # --- Base salaries -----------------------------------------------------------------------
 
 
-def can_manage_base_salaries(user) -> bool:
+def can_manage_base_salaries(user: AnyUser) -> bool:
     """Base salaries are national (set by Government decree) and every province's bonuses
     use them, so only superusers keep them: a province's system administrator must not
     change another province's money."""
@@ -127,7 +129,7 @@ def can_manage_base_salaries(user) -> bool:
 @transaction.atomic
 def save_base_salary(
     *,
-    actor,
+    actor: User,
     valid_from: datetime.date,
     amount: Decimal,
     legal_basis: str,

@@ -14,12 +14,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from civility.awards import actions
 from civility.awards.eligibility.quotas import title_for
+from civility.awards.models.catalogue import AwardTitle
 from civility.awards.models.decisions import AwardDecision
 from civility.awards.models.good_models import GoodModel
 from civility.awards.models.movements import Movement
@@ -103,7 +105,9 @@ def _staff(code: str) -> Official | None:
     return Official.objects.filter(staff_code=code).select_related("unit").first()
 
 
-def _propose(title, year, official, admin) -> Nomination:
+def _propose(title: AwardTitle | None, year: int, official: Official, admin: User) -> Nomination:
+    if title is None:  # the catalogue loaded first has every title for every year since 2000
+        raise LookupError("The award catalogue has no Advanced Worker title for the year.")
     return actions.propose_nomination(
         actor=admin,
         title=title,
@@ -241,7 +245,7 @@ def load_awards_demo() -> AwardsDemoReport:
             nominations=[nomination],
         )
         report.decisions += 1
-        if official.user_id:
+        if official.user is not None:
             actions.set_honour_consent(actor=official.user, official=official, consented=True)
 
     # Proposals the board has still to review: the coordinator's work for the day.

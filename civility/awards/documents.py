@@ -3,14 +3,18 @@ Decree 30/2020/NĐ-CP) and as .xlsx (one row per award, for the finance office).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypedDict
 
+from django.contrib.auth.models import User
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,8 +24,20 @@ from civility.core.i18n import format_number
 from civility.core.provenance import Provenance
 
 
-def _rows(decision: AwardDecision) -> list[dict]:
-    rows = []
+class _Row(TypedDict):
+    """One award of a decision, as both documents print it."""
+
+    number: int
+    title: str
+    recipient: str
+    unit: str
+    kind: str
+    multiplier: Decimal | None
+    bonus: Decimal | None
+
+
+def _rows(decision: AwardDecision) -> list[_Row]:
+    rows: list[_Row] = []
     for number, award in enumerate(
         decision.awards.select_related("title", "official", "unit").order_by(
             "title_key", "official__full_name", "unit__name"
@@ -42,7 +58,7 @@ def _rows(decision: AwardDecision) -> list[dict]:
     return rows
 
 
-def _provenance(decision: AwardDecision, language: str, by) -> Provenance:
+def _provenance(decision: AwardDecision, language: str, by: User) -> Provenance:
     return Provenance.start(
         title=_("Commendation decision %(number)s") % {"number": decision.number},
         filters=[
@@ -59,14 +75,14 @@ def _money(amount: Decimal | None) -> str:
     return format_number(amount, 0) if amount is not None else "—"
 
 
-def _bonus(row: dict) -> str:
+def _bonus(row: _Row) -> str:
     """A bonus as the decision prints it: never a figure from an empty multiplier."""
     if row["multiplier"] is None:
         return _("not computed (multiplier to be confirmed)")
     return _money(row["bonus"])
 
 
-def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
+def render_docx(decision: AwardDecision, language: str = "vi", *, by: User) -> bytes:
     with translation.override(language):
         document = Document()
         style = document.styles["Normal"]
@@ -77,7 +93,7 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
         table = document.add_table(rows=1, cols=2)
         left, right = table.rows[0].cells
 
-        def lines(cell, items):
+        def lines(cell: _Cell, items: Sequence[tuple[str, bool, bool]]) -> None:
             cell.paragraphs[0].text = ""
             for index, (text, bold, italic) in enumerate(items):
                 paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
@@ -148,7 +164,7 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
         signature = document.add_paragraph(decision.issuer)
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         signature.runs[0].bold = True
-        data = [
+        data: list[list[object]] = [
             [decision.number, decision.decided_on, decision.issuer, rule_set, base],
             *(
                 [row["number"], row["title"], row["recipient"], row["unit"], _bonus(row)]
@@ -159,7 +175,7 @@ def render_docx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
         return save_docx(document, _provenance(decision, language, by), data=data)
 
 
-def render_xlsx(decision: AwardDecision, language: str = "vi", *, by) -> bytes:
+def render_xlsx(decision: AwardDecision, language: str = "vi", *, by: User) -> bytes:
     with translation.override(language):
         workbook = Workbook()
         sheet = workbook.active

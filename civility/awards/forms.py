@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
-from django.db.models import Q
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,7 +35,37 @@ from civility.orgs.pickers import (
 )
 from civility.orgs.scopes import MANAGER_ROLES
 
+if TYPE_CHECKING:
+    # django-stubs' helper type, installed with the dev tools only
+    from django_stubs_ext import StrOrPromise
+
+    # django-stubs make these classes generic in their model; Django's own cannot be
+    # subscripted when the code runs (django_stubs_ext could patch them, but is a dev tool).
+    _UnitChoices = forms.ModelChoiceField[OrgUnit]
+    _TitleChoices = forms.ModelChoiceField[AwardTitle]
+    _NominationChoices = forms.ModelMultipleChoiceField[Nomination]
+    _MovementModelForm = forms.ModelForm[Movement]
+    _TitleModelForm = forms.ModelForm[AwardTitle]
+    _BaseSalaryModelForm = forms.ModelForm[BaseSalary]
+    _GoodModelModelForm = forms.ModelForm[GoodModel]
+else:
+    _UnitChoices = _TitleChoices = forms.ModelChoiceField
+    _NominationChoices = forms.ModelMultipleChoiceField
+    _MovementModelForm = _TitleModelForm = _BaseSalaryModelForm = _GoodModelModelForm = (
+        forms.ModelForm
+    )
+
+_F = TypeVar("_F", bound=forms.Field)
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """The field `name` of the form as the class it is declared with (`form.fields` holds
+    plain Fields)."""
+    field = form.fields[name]
+    assert isinstance(field, kind)
+    return field
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -42,11 +73,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)] if data else []
@@ -56,16 +87,21 @@ def _links(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(_UnitChoices):
     widget = UnitPicker
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.display_name
 
 
-class TitleChoiceField(forms.ModelChoiceField):
+class TitleChoiceField(_TitleChoices):
     def label_from_instance(self, obj: AwardTitle) -> str:
         return obj.display_name
+
+
+class NominationChoiceField(_NominationChoices):
+    def label_from_instance(self, obj: Nomination) -> str:
+        return f"{obj.title.display_name} {obj.year} · {obj.nominee_name}"
 
 
 def _year_default() -> int:
@@ -79,13 +115,20 @@ class EligibilityForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
 
-    def __init__(self, *args, titles, units, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        titles: QuerySet[AwardTitle],
+        units: QuerySet[OrgUnit],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["title"].queryset = titles
-        self.fields["unit"].queryset = units
+        _field(self, "title", TitleChoiceField).queryset = titles
+        _field(self, "unit", UnitChoiceField).queryset = units
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         title, unit = data.get("title"), data.get("unit")
         # Another province's catalogue never applies (Hanoi's own titles are not Son La's).
         if title and unit and not unit.path.startswith(title.unit.path):
@@ -93,7 +136,7 @@ class EligibilityForm(forms.Form):
         return data
 
 
-class MovementForm(forms.ModelForm):
+class MovementForm(_MovementModelForm):
     unit = UnitChoiceField(label=_("Launching unit"), queryset=OrgUnit.objects.none())
 
     class Meta:
@@ -110,9 +153,9 @@ class MovementForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        _field(self, "unit", UnitChoiceField).queryset = units
 
 
 class RegistrationForm(forms.Form):
@@ -128,13 +171,20 @@ class RegistrationForm(forms.Form):
         label=_("Pledge"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, units, officials, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        officials: QuerySet[Official],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["official"].queryset = officials
+        _field(self, "unit", UnitChoiceField).queryset = units
+        _field(self, "official", forms.ModelChoiceField).queryset = officials
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("unit") and not data.get("official"):
             raise forms.ValidationError(_("Choose a unit or an official."))
         return data
@@ -166,7 +216,7 @@ TITLE_EDIT_FIELDS = [
 ]
 
 
-class TitleForm(forms.ModelForm):
+class TitleForm(_TitleModelForm):
     valid_from = forms.DateField(
         label=_("Valid from"),
         widget=DATE,
@@ -181,7 +231,7 @@ class TitleForm(forms.ModelForm):
             "conditions_note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["open_actions_tolerated"].required = False
 
@@ -242,7 +292,7 @@ class RecoveryForm(forms.Form):
     )
 
 
-class BaseSalaryForm(forms.ModelForm):
+class BaseSalaryForm(_BaseSalaryModelForm):
     class Meta:
         model = BaseSalary
         fields = ["valid_from", "amount", "legal_basis", "to_be_confirmed"]
@@ -266,9 +316,9 @@ class QuotaForm(forms.Form):
     percent_of_key = forms.SlugField(label=_("The other title (key)"), required=False)
     source = forms.CharField(label=_("Source"), max_length=300)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        _field(self, "unit", UnitChoiceField).queryset = units
 
 
 class NominationForm(forms.Form):
@@ -311,7 +361,7 @@ class DecisionForm(forms.Form):
     issuer = forms.CharField(
         label=_("Issued by"), max_length=300, help_text=_("Office and name of the signatory.")
     )
-    nominations = forms.ModelMultipleChoiceField(
+    nominations = NominationChoiceField(
         label=_("Recommended nominations"),
         queryset=Nomination.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -323,14 +373,18 @@ class DecisionForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, units, nominations, movements, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        nominations: QuerySet[Nomination],
+        movements: QuerySet[Movement],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["movement"].queryset = movements
-        self.fields["nominations"].queryset = nominations
-        self.fields["nominations"].label_from_instance = lambda n: (
-            f"{n.title.display_name} {n.year} · {n.nominee_name}"
-        )
+        _field(self, "unit", UnitChoiceField).queryset = units
+        _field(self, "movement", forms.ModelChoiceField).queryset = movements
+        _field(self, "nominations", NominationChoiceField).queryset = nominations
 
 
 class HoldForm(forms.Form):
@@ -347,19 +401,26 @@ class HoldForm(forms.Form):
     started_on = forms.DateField(label=_("Started on"), widget=DATE)
     reference = forms.CharField(label=_("Reference"), max_length=300, required=False)
 
-    def __init__(self, *args, units, officials, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        officials: QuerySet[Official],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["official"].queryset = officials
+        _field(self, "unit", UnitChoiceField).queryset = units
+        _field(self, "official", forms.ModelChoiceField).queryset = officials
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("unit") and not data.get("official"):
             raise forms.ValidationError(_("Choose the official or the unit under review."))
         return data
 
 
-class GoodModelForm(forms.ModelForm):
+class GoodModelForm(_GoodModelModelForm):
     unit = UnitChoiceField(label=_("Owning unit"), queryset=OrgUnit.objects.none())
 
     class Meta:
@@ -383,23 +444,32 @@ class GoodModelForm(forms.ModelForm):
             "authors": PersonPicker(multiple=True),
         }
 
-    def __init__(self, *args, units, movements, officials, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        movements: QuerySet[Movement],
+        officials: QuerySet[Official],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["movement"].queryset = movements
+        _field(self, "unit", UnitChoiceField).queryset = units
+        _field(self, "movement", forms.ModelChoiceField).queryset = movements
         # A model of 2022 may have authors who have left since: besides today's staff that
         # the view offers (`officials`), the field takes former staff of the units the form
         # accepts, and clean() keeps only those still in post on the day the model started.
         former_staff = Official.objects.filter(unit__in=units, left_on__isnull=False)
-        self.fields["authors"].queryset = officials | former_staff
-        self.fields["authors"].required = False
+        authors = _field(self, "authors", forms.ModelMultipleChoiceField)
+        authors.queryset = officials | former_staff
+        authors.required = False
         # A model started in 2022 belongs to a ward of 2022, perhaps one that has since ended,
         # and to the people in post then.
         self.fields["unit"].widget.narrow(dated_by="started_on")
         self.fields["authors"].widget.narrow(dated_by="started_on")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("started_on"):
             refuse_units_not_of(self, "unit", data["started_on"])
             refuse_officials_not_in_post(self, "authors", data["started_on"])
@@ -427,9 +497,9 @@ class ReplicationForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        _field(self, "unit", UnitChoiceField).queryset = units
 
 
 class HonourFilterForm(forms.Form):
@@ -440,9 +510,9 @@ class HonourFilterForm(forms.Form):
         label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, widget=forms.Select
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        _field(self, "unit", UnitChoiceField).queryset = units
 
 
 class NominationFilterForm(ListFilterForm):
@@ -466,18 +536,20 @@ class NominationFilterForm(ListFilterForm):
         empty_label=_("Any"),
     )
 
-    def configure(self):
-        self.fields["title"].queryset = AwardTitle.objects.visible_to(self.request.user).order_by(
-            "name"
-        )
+    def configure(self) -> None:
+        _field(self, "title", forms.ModelChoiceField).queryset = AwardTitle.objects.visible_to(
+            self.request.user
+        ).order_by("name")
 
-    def search(self, nominations, text):
+    def search(self, nominations: QuerySet[Nomination], text: str) -> QuerySet[Nomination]:
         return nominations.filter(
             Q(official__in=Official.objects.search(text).values("pk"))
             | Q(official__isnull=True, unit__in=OrgUnit.objects.search(text).values("pk"))
         )
 
-    def narrow(self, nominations, data):
+    def narrow(
+        self, nominations: QuerySet[Nomination], data: dict[str, Any]
+    ) -> QuerySet[Nomination]:
         if data.get("status"):
             nominations = nominations.filter(status=data["status"])
         if data.get("year"):
@@ -511,20 +583,20 @@ class GoodModelFilterForm(ListFilterForm):
         label=_("Status"), required=False, choices=[("", _("Any")), *ModelStatus.choices]
     )
 
-    def in_unit(self, models, unit):
+    def in_unit(self, models: QuerySet[GoodModel], unit: OrgUnit) -> QuerySet[GoodModel]:
         replicated = Replication.objects.filter(unit__path__startswith=unit.path)
         return models.filter(
             Q(unit__path__startswith=unit.path) | Q(pk__in=replicated.values("model"))
         )
 
-    def search(self, models, text):
+    def search(self, models: QuerySet[GoodModel], text: str) -> QuerySet[GoodModel]:
         return models.filter(
             Q(name__unaccent__icontains=text)
             | Q(name_en__unaccent__icontains=text)
             | Q(description__unaccent__icontains=text)
         )
 
-    def narrow(self, models, data):
+    def narrow(self, models: QuerySet[GoodModel], data: dict[str, Any]) -> QuerySet[GoodModel]:
         for name in ("category", "kind", "status"):
             if data.get(name):
                 models = models.filter(**{name: data[name]})
@@ -573,21 +645,33 @@ class PastDecisionForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, units, officials, movements, titles, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        officials: QuerySet[Official],
+        movements: QuerySet[Movement],
+        titles: QuerySet[AwardTitle],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["units"].queryset = units
-        self.fields["officials"].queryset = officials
-        self.fields["movement"].queryset = movements
+        _field(self, "unit", UnitChoiceField).queryset = units
+        _field(self, "units", forms.ModelMultipleChoiceField).queryset = units
+        _field(self, "officials", forms.ModelMultipleChoiceField).queryset = officials
+        _field(self, "movement", forms.ModelChoiceField).queryset = movements
         for name, recipient in (
             ("collective_title", "collective"),
             ("individual_title", "individual"),
         ):
             names = {t.key: t.display_name for t in titles if t.recipient == recipient}
-            self.fields[name].choices = [("", "—"), *sorted(names.items(), key=lambda kv: kv[1])]
+            _field(self, name, forms.ChoiceField).choices = [
+                ("", "—"),
+                *sorted(names.items(), key=lambda kv: kv[1]),
+            ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for title, recipients in (("collective_title", "units"), ("individual_title", "officials")):
             if data.get(recipients) and not data.get(title):
                 self.add_error(title, _("Choose the title they were given."))
@@ -615,9 +699,17 @@ class HistoryImportForm(ImportForm):
     unit = UnitChoiceField(label=_("Import into"), queryset=OrgUnit.objects.none())
     field_order = ["unit", "file", "dry_run"]
 
-    def __init__(self, *args, units, roles, former: bool = False, unit_help="", **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        roles: tuple[str, ...],
+        former: bool = False,
+        unit_help: StrOrPromise = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        unit = cast(UnitChoiceField, self.fields["unit"])
+        unit = _field(self, "unit", UnitChoiceField)
         unit.queryset = units
         unit.help_text = unit_help
         self.fields["unit"].widget.narrow(role=list(roles), all=former)
@@ -637,8 +729,8 @@ class TallyForm(forms.Form):
         help_text=_("The report the total comes from."),
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        _field(self, "unit", UnitChoiceField).queryset = units
         # The action refuses a unit that did not exist in the year (on the year's field).
         self.fields["unit"].widget.narrow(role=list(MANAGER_ROLES), dated_by="year")

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, Value
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
@@ -33,7 +36,8 @@ from civility.awards.actions import (
 )
 from civility.awards.eligibility import title_for
 from civility.awards.models import Award, AwardDecision, AwardTitle, Movement, ancestor_paths
-from civility.core.jobs import NO_PROGRESS
+from civility.core.jobs import NO_PROGRESS, Progress
+from civility.core.models import Job
 from civility.orgs.imports import Column, ImportResult, Table, normalize
 from civility.orgs.imports.cells import (
     Sheet,
@@ -203,7 +207,9 @@ def template_xlsx() -> bytes:
 # --- checking the file ---------------------------------------------------------------------
 
 
-def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
+def plan_past_decisions(
+    *, root: OrgUnit, table: Table, progress: Progress | None = None
+) -> tuple[list[PlannedDecision], ImportResult]:
     """Check every row against the file and the database; nothing is written. Returns the
     decisions to record and the result (its errors, by row)."""
     sheet = Sheet(table, COLUMNS)
@@ -291,7 +297,7 @@ def plan_past_decisions(*, root: OrgUnit, table: Table, progress=None):
     return planned, result
 
 
-def _check_decisions_are_new(sheet: Sheet, decisions) -> None:
+def _check_decisions_are_new(sheet: Sheet, decisions: Collection[PlannedDecision]) -> None:
     condition = Q(pk__in=[])
     for decision in decisions:
         condition |= Q(unit=decision.unit, number__iexact=decision.number)
@@ -406,12 +412,16 @@ def _add(sheet: Sheet, row: Row, award: PastAward) -> None:
     row.decision.awards.append(award)
 
 
+# A title held in a year: its key, the year, and "official" or "unit" with the holder's id.
+Holder = tuple[str, int, str, int | None]
+
+
 def _check_not_held(sheet: Sheet, rows: list[Row]) -> None:
     """A title is held once a year: not twice in the file, not again if already recorded."""
     placed = [(row, row.award) for row in rows if row.award is not None]
-    seen: dict[tuple, int] = {}
+    seen: dict[Holder, int] = {}
 
-    def holder(row: Row, award: PastAward) -> tuple:
+    def holder(row: Row, award: PastAward) -> Holder:
         official, unit = award.official, award.unit
         who = ("official", official.pk) if official else ("unit", unit.pk if unit else None)
         return (award.title_key, row.decision.year, *who)
@@ -452,7 +462,14 @@ def _check_not_held(sheet: Sheet, rows: list[Row]) -> None:
 # --- importing -----------------------------------------------------------------------------
 
 
-def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, progress=None):
+def import_past_decisions(
+    *,
+    actor: User,
+    root: OrgUnit,
+    table: Table,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> tuple[list[PlannedDecision], ImportResult]:
     """Record every decision of the file, or none: the whole file is checked first."""
     progress = progress or NO_PROGRESS
     if not can_decide(actor, root):
@@ -477,7 +494,9 @@ def import_past_decisions(*, actor, root: OrgUnit, table: Table, dry_run=False, 
     return planned, result
 
 
-def request_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
+def request_import(
+    *, actor: User, root: OrgUnit, upload: UploadedFile[bytes], dry_run: bool = False
+) -> Job:
     """Have a background job record the decisions of the uploaded file; a small file is
     imported at once, by the same job. Returns the core Job."""
     if not can_decide(actor, root):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,12 +28,16 @@ from civility.awards import actions, history, model_import
 from civility.awards.forms import HistoryImportForm, PastDecisionForm, TallyForm
 from civility.awards.models import DECIDER_ROLES, AwardTitle, ModelTally, Movement
 from civility.core.forms import add_errors
-from civility.core.models import JobStatus
+from civility.core.http import AuthenticatedRequest
+from civility.core.models import Job, JobStatus
 from civility.orgs.access import for_roles
 from civility.orgs.context_processors import focus_unit
 from civility.orgs.imports import Column, ImportResult
-from civility.orgs.models import Official, OrgUnit
+from civility.orgs.models import Official, OrgUnit, OrgUnitQuerySet
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
+
+if TYPE_CHECKING:  # django-stubs' helper type, installed with the dev tools only
+    from django_stubs_ext import StrOrPromise
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,7 +45,7 @@ CONTENT_TYPES = {
 }
 
 
-def _units_with(user, roles: tuple[str, ...]):
+def _units_with(user: User, roles: tuple[str, ...]) -> OrgUnitQuerySet:
     """Units where the user holds one of `roles`, former ones included: a decision of 2022
     was issued by a district that ended in 2025, a model of 2021 started in a former ward."""
     return OrgUnit.objects.filter(scope_of(user).q("path", roles=roles)).order_by("path")
@@ -54,16 +59,16 @@ class HistoryImport:
     """What differs between the history imports: their words, columns and templates, the
     units a file may go into, and the action that queues the job."""
 
-    title: Any
-    intro: Any
-    how: Any  # how to fill the template in
+    title: StrOrPromise
+    intro: StrOrPromise
+    how: StrOrPromise  # how to fill the template in
     columns: tuple[Column, ...]
-    templates: tuple[tuple[Any, str, str], ...]  # (label, URL name, extension or "")
+    templates: tuple[tuple[StrOrPromise, str, str], ...]  # (label, URL name, extension or "")
     roles: tuple[str, ...]
     into_former_units: bool  # a file may go into a unit that has since ended
-    start: Callable[..., Any]  # request_import(actor=, root=, upload=, dry_run=) -> Job
-    see_also: tuple[Any, Any, str] | None = None  # (sentence, link text, URL name)
-    unit_help: Any = ""
+    start: Callable[..., Job]  # request_import(actor=, root=, upload=, dry_run=)
+    see_also: tuple[StrOrPromise, StrOrPromise, str] | None = None  # (sentence, link text, URL)
+    unit_help: StrOrPromise = ""
 
 
 PAST_DECISIONS = HistoryImport(
@@ -109,7 +114,7 @@ GOOD_MODELS = HistoryImport(
 )
 
 
-def _import_page(request: HttpRequest, page: HistoryImport) -> HttpResponse:
+def _import_page(request: AuthenticatedRequest, page: HistoryImport) -> HttpResponse:
     units = _units_with(request.user, page.roles)
     if not page.into_former_units:
         units = units.current()
@@ -164,13 +169,13 @@ def _template(build: Callable[[], bytes], name: str, extension: str) -> HttpResp
 @login_required
 @for_roles(*DECIDER_ROLES, denied=PermissionDenied)
 @require_http_methods(["GET", "POST"])
-def past_decision_import(request: HttpRequest) -> HttpResponse:
+def past_decision_import(request: AuthenticatedRequest) -> HttpResponse:
     return _import_page(request, PAST_DECISIONS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_models(request: HttpRequest) -> HttpResponse:
+def import_models(request: AuthenticatedRequest) -> HttpResponse:
     if not _units_with(request.user, MANAGER_ROLES).exists():
         raise PermissionDenied
     return _import_page(request, GOOD_MODELS)
@@ -178,13 +183,13 @@ def import_models(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def past_decision_template(request: HttpRequest) -> HttpResponse:
+def past_decision_template(request: AuthenticatedRequest) -> HttpResponse:
     return _template(history.template_xlsx, "civility-earlier-decisions", "xlsx")
 
 
 @login_required
 @require_GET
-def template_download(request: HttpRequest, extension: str) -> HttpResponse:
+def template_download(request: AuthenticatedRequest, extension: str) -> HttpResponse:
     """The good models' template."""
     if extension not in CONTENT_TYPES:
         raise Http404
@@ -198,7 +203,7 @@ def template_download(request: HttpRequest, extension: str) -> HttpResponse:
 @login_required
 @for_roles(*DECIDER_ROLES, denied=PermissionDenied)
 @require_http_methods(["GET", "POST"])
-def past_decision_create(request: HttpRequest) -> HttpResponse:
+def past_decision_create(request: AuthenticatedRequest) -> HttpResponse:
     units = _units_with(request.user, DECIDER_ROLES)
     scope = scope_of(request.user)
     form = PastDecisionForm(
@@ -254,7 +259,7 @@ def past_decision_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tally_list(request: HttpRequest) -> HttpResponse:
+def tally_list(request: AuthenticatedRequest) -> HttpResponse:
     units = _units_with(request.user, MANAGER_ROLES)
     form = TallyForm(request.POST or None, units=units) if units.exists() else None
     if request.method == "POST":

@@ -13,7 +13,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +31,8 @@ from civility.awards.models import (
     ModelTally,
 )
 from civility.core.audit import acting_as
-from civility.core.jobs import NO_PROGRESS
+from civility.core.jobs import NO_PROGRESS, Progress
+from civility.core.models import Job
 from civility.orgs.imports import Column, ImportResult, Table, normalize
 from civility.orgs.imports.cells import Sheet, UnitsUnder, parse_date
 from civility.orgs.imports.columns import vocabulary_of
@@ -185,7 +188,14 @@ class ModelsPlan:
     result: ImportResult = field(default_factory=ImportResult)
 
 
-def _choice(sheet: Sheet, number: int, values, key: str, default: str, vocabularies) -> str | None:
+def _choice(
+    sheet: Sheet,
+    number: int,
+    values: list[Any],
+    key: str,
+    default: str,
+    vocabularies: dict[str, dict[str, str]],
+) -> str | None:
     words, _choices = _WORDS[key]
     text = sheet.text(values, key)
     if not text:
@@ -267,7 +277,7 @@ def plan_good_models(*, root: OrgUnit, table: Table, today: datetime.date) -> Mo
     return plan
 
 
-def _unit(sheet: Sheet, number: int, values, units: UnitsUnder) -> OrgUnit | None:
+def _unit(sheet: Sheet, number: int, values: list[Any], units: UnitsUnder) -> OrgUnit | None:
     code = sheet.value(number, values, "unit_code")
     if not code:
         return units.root if code == "" else None
@@ -279,7 +289,13 @@ def _unit(sheet: Sheet, number: int, values, units: UnitsUnder) -> OrgUnit | Non
 
 @transaction.atomic
 def import_good_models(
-    *, actor, root: OrgUnit, table: Table, dry_run: bool = False, progress=None, today=None
+    *,
+    actor: User,
+    root: OrgUnit,
+    table: Table,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: datetime.date | None = None,
 ) -> ImportResult:
     """All the file's models or none; each registered (and audited) as if entered by hand."""
     progress = progress or NO_PROGRESS
@@ -302,7 +318,9 @@ def import_good_models(
     return result
 
 
-def request_good_models_import(*, actor, root: OrgUnit, upload, dry_run: bool = False):
+def request_good_models_import(
+    *, actor: User, root: OrgUnit, upload: UploadedFile[bytes], dry_run: bool = False
+) -> Job:
     """Have a background job register the good models of the uploaded file; a small file is
     imported at once, by the same job. Returns the core Job."""
     if not actions.can_manage(actor, root):
@@ -340,7 +358,14 @@ def template_csv() -> bytes:
 
 @transaction.atomic
 def record_model_tally(
-    *, actor, unit: OrgUnit, year: int, category: str, count: int, source: str = "", today=None
+    *,
+    actor: User,
+    unit: OrgUnit,
+    year: int,
+    category: str,
+    count: int,
+    source: str = "",
+    today: datetime.date | None = None,
 ) -> ModelTally:
     """The number of good models a unit had in a category in a year, where only the total was
     kept; entering the same unit, year and category again replaces the number."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from civility.awards.rules import DECREE_98_2023_ART_54
 
@@ -27,7 +28,7 @@ VERSIONS = (
 )
 MULTIPLIER_SOURCE = f"{DECREE_98_2023_ART_54}; giữ nguyên tại Nghị định 152/2025/NĐ-CP"
 
-TITLES: list[dict] = [
+TITLES: list[dict[str, Any]] = [
     {
         "key": "advanced-worker",
         "name": "Lao động tiên tiến",
@@ -229,7 +230,7 @@ PROVINCE_WORDS = {"tier": "cấp tỉnh", "scope": "cấp tỉnh", "body": "tỉ
 WORDED_FIELDS = ("name", "name_en", "extra_conditions")
 
 
-def titles_for(province_code: str, *, city: bool) -> list[dict]:
+def titles_for(province_code: str, *, city: bool) -> list[dict[str, Any]]:
     """The starting catalogue of one province: the national titles in its words, and the
     titles of its own (`"province"`: Hanoi's "Người tốt, việc tốt"), never another's."""
     words = CITY_WORDS if city else PROVINCE_WORDS
@@ -260,7 +261,7 @@ PRE_2024_NOTE = (
     "Law of 2003 (amended 2005, 2013) or Decree 91/2017/NĐ-CP. The bonus multiplier of that "
     "era was not found: set it here."
 )
-PRE_2024_CHANGES: dict[str, dict] = {
+PRE_2024_CHANGES: dict[str, dict[str, Any]] = {
     "grassroots-fighter": {
         "initiative_rule": "required",
         "conditions_note": "The old law required a recognised initiative (framework F10).",
@@ -280,7 +281,7 @@ PRE_2024_CHANGES: dict[str, dict] = {
 }
 
 
-def pre_2024_version(title: dict) -> dict:
+def pre_2024_version(title: dict[str, Any]) -> dict[str, Any]:
     """The pre-2024 version of a title from its (worded) fields: same name, recipient and
     conditions as settings to be confirmed, no multiplier, the texts of that era."""
     changes = dict(PRE_2024_CHANGES.get(title["key"], {}))

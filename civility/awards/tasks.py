@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,12 +21,14 @@ from procrastinate.contrib.django import app
 from civility.awards import history, model_import
 from civility.awards.actions.revocations import flag_awards_for_confirmed_records
 from civility.awards.eligibility.assessor import Assessor, eligibility_rows
+from civility.awards.eligibility.lines import Assessment
 from civility.awards.eligibility.quotas import title_for
 from civility.awards.models.catalogue import AwardTitle
 from civility.core import exports, jobs
 from civility.core.i18n import format_number
 from civility.core.models import Job
 from civility.core.provenance import Provenance
+from civility.orgs.imports import ImportResult, Table
 from civility.orgs.imports.stored import run_stored_import
 from civility.orgs.models import OrgUnit
 
@@ -41,6 +44,13 @@ def _unit_of(job: Job) -> OrgUnit:
     if job.unit is None:
         raise ValueError(f"Job {job.pk} ({job.kind}) names no unit.")
     return job.unit
+
+
+def _owner_of(job: Job) -> User:
+    """Who asked for the job: the imports are queued by the signed-in user who uploaded."""
+    if job.owner is None:
+        raise ValueError(f"Job {job.pk} ({job.kind}) names no owner.")
+    return job.owner
 
 
 @jobs.runner("awards.eligibility")
@@ -80,17 +90,23 @@ def import_good_models_job(job: Job, progress: jobs.Progress) -> None:
     run_stored_import(
         job,
         progress,
-        partial(model_import.import_good_models, actor=job.owner, root=_unit_of(job)),
+        partial(model_import.import_good_models, actor=_owner_of(job), root=_unit_of(job)),
     )
 
 
 @jobs.runner("awards.import_past_decisions")
 def import_past_decisions_job(job: Job, progress: jobs.Progress) -> None:
     """Record every earlier decision of the stored file, or none (civility.awards.history)."""
-    decisions = []
+    decisions: list[history.PlannedDecision] = []
 
-    def record(**kwargs):
-        planned, result = history.import_past_decisions(actor=job.owner, root=job.unit, **kwargs)
+    def record(*, table: Table, dry_run: bool, progress: jobs.Progress) -> ImportResult:
+        planned, result = history.import_past_decisions(
+            actor=_owner_of(job),
+            root=_unit_of(job),
+            table=table,
+            dry_run=dry_run,
+            progress=progress,
+        )
         decisions.extend(planned)
         return result
 
@@ -104,11 +120,11 @@ class _JsonLists:
 
     extension = "json"
 
-    def __init__(self, job: Job, unit, year: int) -> None:
+    def __init__(self, job: Job, unit: OrgUnit, year: int) -> None:
         self.head = {"year": year, "unit_id": unit.pk}
         self.parts: list[str] = []
 
-    def add(self, title, rows) -> None:
+    def add(self, title: AwardTitle, rows: list[Assessment]) -> None:
         self.parts.append(
             json.dumps(
                 {
@@ -130,12 +146,12 @@ class _SheetLists:
 
     extension = "xlsx"
 
-    def __init__(self, job: Job, unit, year: int) -> None:
+    def __init__(self, job: Job, unit: OrgUnit, year: int) -> None:
         self.job, self.unit, self.year = job, unit, year
         self.workbook = Workbook()
         self.workbook.remove(self.workbook.active)
 
-    def add(self, title, rows) -> None:
+    def add(self, title: AwardTitle, rows: list[Assessment]) -> None:
         sheet = self.workbook.create_sheet(f"{len(self.workbook.sheetnames) + 1}. {title.key}"[:31])
         exports.append_row(sheet, [title.display_name, self.year])
         exports.append_row(sheet, [_("Nominee"), _("Unit"), _("Result"), _("Reasons")])

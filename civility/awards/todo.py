@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from civility.awards.models.nominations import Nomination, NominationStatus
+from civility.awards.models.roles import AnyUser
 from civility.core.todo import TodoItem
 from civility.orgs.scopes import Role, scope_of
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: AnyUser, *, today: datetime.date) -> list[TodoItem]:
     if not user.is_authenticated:
         return []
     listing = reverse("awards:nomination_list") + f"?status={NominationStatus.PROPOSED}"

@@ -4,7 +4,9 @@ title versions, quotas, and the reviews in progress that block proposals."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -102,7 +104,7 @@ def _check_title(title: AwardTitle) -> None:
 
 
 @transaction.atomic
-def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
+def load_award_catalogue(*, actor: User | None, unit: OrgUnit) -> int:
     """Create the starting catalogue (every rule-set version) and base salaries. The titles
     are those of the unit's province (civility.awards.seed.titles_for). A version already
     there, or a title whose key a coordinator revised, is left as it is; a catalogue loaded
@@ -150,7 +152,13 @@ def load_award_catalogue(*, actor, unit: OrgUnit) -> int:
 
 @transaction.atomic
 def create_title(
-    *, actor, unit: OrgUnit, key: str, valid_from: datetime.date, rule_set: str = "", **fields
+    *,
+    actor: User,
+    unit: OrgUnit,
+    key: str,
+    valid_from: datetime.date,
+    rule_set: str = "",
+    **fields: Any,
 ) -> AwardTitle:
     ensure_allowed(can_manage_catalogue(actor, unit))
     if AwardTitle.objects.filter(unit=unit, key=key).exists():
@@ -171,7 +179,9 @@ def create_title(
 
 
 @transaction.atomic
-def revise_title(*, actor, title: AwardTitle, valid_from: datetime.date, **changes) -> AwardTitle:
+def revise_title(
+    *, actor: User, title: AwardTitle, valid_from: datetime.date, **changes: Any
+) -> AwardTitle:
     """Change a title from `valid_from` on. A version no nomination or award uses is edited in
     place; otherwise a new version starts and the old one ends the day before."""
     ensure_allowed(can_manage_catalogue(actor, title.unit))
@@ -222,7 +232,7 @@ def revise_title(*, actor, title: AwardTitle, valid_from: datetime.date, **chang
 @transaction.atomic
 def set_quota(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     title_key: str,
     source: str,
@@ -257,7 +267,7 @@ def set_quota(
 
 
 @transaction.atomic
-def delete_quota(*, actor, quota: Quota) -> None:
+def delete_quota(*, actor: User, quota: Quota) -> None:
     ensure_allowed(can_manage_catalogue(actor, quota.unit))
     with acting_as(actor):
         quota.delete()
@@ -266,7 +276,7 @@ def delete_quota(*, actor, quota: Quota) -> None:
 @transaction.atomic
 def record_review_hold(
     *,
-    actor,
+    actor: User,
     kind: str,
     started_on: datetime.date,
     unit: OrgUnit | None = None,
@@ -295,7 +305,7 @@ def record_review_hold(
 
 
 @transaction.atomic
-def end_review_hold(*, actor, hold: ReviewHold, ended_on: datetime.date) -> ReviewHold:
+def end_review_hold(*, actor: User, hold: ReviewHold, ended_on: datetime.date) -> ReviewHold:
     ensure_allowed(can_propose(actor, hold.unit))
     if ended_on < hold.started_on:
         raise ValidationError({"ended_on": _("The review cannot end before it started.")})

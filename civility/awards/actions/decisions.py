@@ -7,6 +7,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ from civility.orgs.models import Official, OrgUnit
 
 def _check_quotas_at_decision(nominations: list[Nomination], year: int) -> None:
     """Awards already decided plus this decision's lines must fit every quota."""
-    adding: Counter = Counter()
+    adding: Counter[int] = Counter()
     problems = []
     for nomination in nominations:
         for quota in Quota.objects.applying_to(nomination.unit, nomination.title.key, year):
@@ -65,7 +66,7 @@ def _check_quotas_at_decision(nominations: list[Nomination], year: int) -> None:
 @transaction.atomic
 def record_decision(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     number: str,
     decided_on: datetime.date,
@@ -241,7 +242,7 @@ def past_award_problem(
 @transaction.atomic
 def record_earlier_decision(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     number: str,
     decided_on: datetime.date,
@@ -319,7 +320,7 @@ def record_earlier_decision(
 
 
 @transaction.atomic
-def set_honour_consent(*, actor, official: Official, consented: bool) -> HonourConsent:
+def set_honour_consent(*, actor: User, official: Official, consented: bool) -> HonourConsent:
     """Only the person decides whether their name appears on the public honour board."""
     ensure_allowed(official.user_id is not None and official.user_id == actor.pk)
     with acting_as(actor):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,13 +24,13 @@ from civility.orgs.models import Official, OrgUnit
 @transaction.atomic
 def register_good_model(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     name: str,
     category: str,
     started_on: datetime.date,
     authors: Sequence[Official] = (),
-    **fields,
+    **fields: Any,
 ) -> GoodModel:
     ensure_allowed(can_manage(actor, unit))
     model = GoodModel(
@@ -52,7 +54,7 @@ def register_good_model(
 @transaction.atomic
 def change_model_status(
     *,
-    actor,
+    actor: User,
     model: GoodModel,
     status: str,
     recognised_on: datetime.date | None = None,
@@ -80,7 +82,7 @@ def change_model_status(
 @transaction.atomic
 def replicate_model(
     *,
-    actor,
+    actor: User,
     model: GoodModel,
     unit: OrgUnit,
     adopted_on: datetime.date,

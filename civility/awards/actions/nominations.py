@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +39,7 @@ from civility.core import jobs
 from civility.core.attachments import OFFICE_AND_TEXT, clean_attachment
 from civility.core.audit import acting_as
 from civility.core.files import display_name
+from civility.core.models import Job
 from civility.core.validators import web_link
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
@@ -49,8 +54,13 @@ def eligibility_in_background(unit: OrgUnit) -> bool:
 
 
 def request_eligibility(
-    *, actor, unit: OrgUnit, year: int, title: AwardTitle | None = None, file_format="xlsx"
-):
+    *,
+    actor: User,
+    unit: OrgUnit,
+    year: int,
+    title: AwardTitle | None = None,
+    file_format: str = "xlsx",
+) -> Job:
     """Have a background job write the eligibility list of `title` (or of every current title
     of the unit's catalogue) for the subtree as an .xlsx (or, for the API, .json); returns
     the core Job."""
@@ -76,7 +86,7 @@ def request_eligibility(
 
 @transaction.atomic
 def create_movement(
-    *, actor, unit: OrgUnit, name: str, starts_on: datetime.date, **fields
+    *, actor: User, unit: OrgUnit, name: str, starts_on: datetime.date, **fields: Any
 ) -> Movement:
     ensure_allowed(can_manage(actor, unit))
     movement = Movement(
@@ -91,7 +101,7 @@ def create_movement(
 @transaction.atomic
 def register_for_movement(
     *,
-    actor,
+    actor: User,
     movement: Movement,
     unit: OrgUnit | None = None,
     official: Official | None = None,
@@ -148,14 +158,14 @@ def assess_nominee(
 @transaction.atomic
 def propose_nomination(
     *,
-    actor,
+    actor: User,
     title: AwardTitle,
     year: int,
     justification: str,
     official: Official | None = None,
     unit: OrgUnit | None = None,
     links: tuple[str, ...] = (),
-    files=(),
+    files: Iterable[UploadedFile[bytes]] = (),
 ) -> Nomination:
     """Propose a person (individual title) or a unit (collective title) for `year`.
 
@@ -202,7 +212,7 @@ def propose_nomination(
         )
     proposing_unit = _proposing_unit(actor, unit)
     contents = [
-        (upload.name[:300], clean_attachment(upload, field="files", accept=OFFICE_AND_TEXT))
+        ((upload.name or "")[:300], clean_attachment(upload, field="files", accept=OFFICE_AND_TEXT))
         for upload in files
     ]
     try:
@@ -237,7 +247,7 @@ def propose_nomination(
     return nomination
 
 
-def _proposing_unit(actor, unit: OrgUnit) -> OrgUnit:
+def _proposing_unit(actor: User, unit: OrgUnit) -> OrgUnit:
     """The deepest unit at or above the nominee's on which the actor proposes."""
     scope = scope_of(actor)
     if scope.is_global:
@@ -248,7 +258,7 @@ def _proposing_unit(actor, unit: OrgUnit) -> OrgUnit:
 
 
 @transaction.atomic
-def withdraw_nomination(*, actor, nomination: Nomination) -> Nomination:
+def withdraw_nomination(*, actor: User, nomination: Nomination) -> Nomination:
     ensure_allowed(can_propose(actor, nomination.unit))
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if nomination.status not in (NominationStatus.PROPOSED, NominationStatus.RECOMMENDED):
@@ -260,7 +270,7 @@ def withdraw_nomination(*, actor, nomination: Nomination) -> Nomination:
 
 
 @transaction.atomic
-def cast_vote(*, actor, nomination: Nomination, choice: str, note: str = "") -> Vote:
+def cast_vote(*, actor: User, nomination: Nomination, choice: str, note: str = "") -> Vote:
     ensure_allowed(can_vote(actor, nomination))
     if not nomination.is_open():
         raise ValidationError(_("The board's review of this nomination is closed."))
@@ -276,7 +286,7 @@ def cast_vote(*, actor, nomination: Nomination, choice: str, note: str = "") -> 
 
 
 @transaction.atomic
-def close_review(*, actor, nomination: Nomination, note: str = "") -> Nomination:
+def close_review(*, actor: User, nomination: Nomination, note: str = "") -> Nomination:
     """Close the board's vote: recommended when more members voted for than against."""
     ensure_allowed(can_decide(actor, nomination.unit))
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)

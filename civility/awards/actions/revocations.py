@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -36,7 +37,7 @@ def revocation_rule(award: Award) -> str:
     return f"{LAW_06_2022}; {basis}" if basis else LAW_06_2022
 
 
-def _awards_concerned(record) -> list[Award]:
+def _awards_concerned(record: ViolationRecord) -> list[Award]:
     """Awards for the year the violation happened in, given to the official concerned, or to
     the unit the record is about or any unit above it (a collective answers for its members)."""
     concerned = Q(official__isnull=True, unit__path__in=ancestor_paths(record.unit))
@@ -48,7 +49,7 @@ def _awards_concerned(record) -> list[Award]:
 
 
 @transaction.atomic
-def flag_awards_for_record(*, record) -> list[RevocationReview]:
+def flag_awards_for_record(*, record: ViolationRecord) -> list[RevocationReview]:
     """Flag for revocation review the awards given for a period in which a violation, now
     confirmed, happened. Called when conduct confirms a record, and by the daily check; each
     award is flagged once per record."""
@@ -79,7 +80,9 @@ def flag_awards_for_confirmed_records() -> int:
 
 
 @transaction.atomic
-def open_revocation_review(*, actor, award: Award, ground: str, detail: str) -> RevocationReview:
+def open_revocation_review(
+    *, actor: User, award: Award, ground: str, detail: str
+) -> RevocationReview:
     """Put an award under revocation review on a ground of the Law other than a violation in
     its period (those are flagged from conduct records): false declaration of achievements,
     or an award contrary to the conditions or procedure."""
@@ -108,7 +111,7 @@ def open_revocation_review(*, actor, award: Award, ground: str, detail: str) -> 
 @transaction.atomic
 def decide_revocation_review(
     *,
-    actor,
+    actor: User,
     review: RevocationReview,
     outcome: str,
     decision_number: str,
@@ -161,7 +164,7 @@ def decide_revocation_review(
 
 @transaction.atomic
 def record_bonus_recovery(
-    *, actor, review: RevocationReview, recovered_on: datetime.date, recovered_by: str
+    *, actor: User, review: RevocationReview, recovered_on: datetime.date, recovered_by: str
 ) -> RevocationReview:
     """Record that the bonus of a revoked award was recovered: when, and by whom."""
     review = (

@@ -4,10 +4,11 @@ year asked, an error in one sentence."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from civility.awards.models.catalogue import AwardTitle
 from civility.core.http import AuthenticatedRequest
-from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind
 from civility.orgs.scopes import scope_of
 
 if TYPE_CHECKING:  # django-stubs' helper type, installed with the dev tools only
@@ -25,8 +26,12 @@ PAGE_SIZE = 50
 # Too many to offer in a drop-down; they are reached through their commune.
 SMALL_UNITS = (UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP, UnitKind.COUNTER)
 
+_Form = TypeVar("_Form", bound=forms.BaseForm)
 
-def narrow_pickers(form, roles: tuple[str, ...], *, small: bool = False, focus=None):
+
+def narrow_pickers(
+    form: _Form, roles: tuple[str, ...], *, small: bool = False, focus: OrgUnit | None = None
+) -> _Form:
     """Let the form's pickers search what its fields hold: units as
     `choosable_units(user, roles, small=small)` gives them, officials of the focus unit's
     subtree."""
@@ -38,7 +43,9 @@ def narrow_pickers(form, roles: tuple[str, ...], *, small: bool = False, focus=N
     return form
 
 
-def choosable_units(user, roles: tuple[str, ...], *, small: bool = False, former: bool = False):
+def choosable_units(
+    user: User, roles: tuple[str, ...], *, small: bool = False, former: bool = False
+) -> OrgUnitQuerySet:
     """Units the user may choose with `roles`: today's, or with `former` those that ended
     too (for a form that checks the unit against its record's date)."""
     units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles))
@@ -83,7 +90,7 @@ def post_and_return(
     return redirect(back)
 
 
-def error_message(form, error: ValidationError | None = None) -> str:
+def error_message(form: forms.BaseForm, error: ValidationError | None = None) -> str:
     if error is not None:
         return " ".join(error.messages)
     parts = []

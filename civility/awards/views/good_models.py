@@ -20,7 +20,7 @@ from civility.awards.forms import (
     ModelStatusForm,
     ReplicationForm,
 )
-from civility.awards.models.good_models import GoodModel
+from civility.awards.models.good_models import GoodModel, Replication
 from civility.awards.models.movements import Movement
 from civility.awards.models.roles import MANAGER_ROLES
 from civility.awards.views.common import choosable_units, narrow_pickers, post_and_return
@@ -100,7 +100,7 @@ def model_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     replicate_units = choosable_units(request.user, MANAGER_ROLES, small=True).exclude(
         pk=model.unit_id
     )
-    timeline: dict[int, list] = {}
+    timeline: dict[int, list[Replication]] = {}
     for replication in replications:
         timeline.setdefault(replication.adopted_on.year, []).append(replication)
     return render(

@@ -1,5 +1,7 @@
 """manage.py load_awards_demo: Hanoi's award catalogue, a movement, models and a decision."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from civility.awards.demo import load_awards_demo
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "--province 01, load_demo_data and load_codes). Idempotent."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = load_awards_demo()
         except LookupError as error:
