@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema
@@ -27,12 +27,15 @@ from civility.core.api_lists import (
     paginate,
     property_examples,
 )
+from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_percent
 from civility.core.schemas import DecimalString, Message, ValidationMessage
 from civility.inspections import actions
 from civility.inspections.models import CorrectiveAction, Inspection
 from civility.orgs.models import OrgUnit
 
+# Every call is signed in (API_AUTH: a token's owner or the session's user), so the
+# endpoints take an AuthenticatedRequest, whose user may act.
 router = Router(tags=["inspections"])
 
 READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
@@ -122,7 +125,7 @@ class CriterionOut(Schema):
     text_en: str
     answer_kind: str
     max_score: int | None
-    options: list[dict]
+    options: list[dict[str, Any]]
     weight: DecimalString
     photo_required: bool
     allows_not_applicable: bool
@@ -171,7 +174,7 @@ class InspectionOut(Schema):
     planned_on: datetime.date | None
     submitted_at: datetime.datetime | None
     score: DecimalString | None
-    section_scores: dict
+    section_scores: dict[str, Any]
     template: str
     template_version: int
 
@@ -296,7 +299,7 @@ class RevisitOut(Schema):
     )
 
 
-def _action_out(action: CorrectiveAction, today: datetime.date) -> dict:
+def _action_out(action: CorrectiveAction, today: datetime.date) -> dict[str, Any]:
     return {
         "id": action.pk,
         "inspection_id": action.finding.inspection_id,
@@ -308,7 +311,7 @@ def _action_out(action: CorrectiveAction, today: datetime.date) -> dict:
     }
 
 
-def _inspection_out(inspection: Inspection) -> dict:
+def _inspection_out(inspection: Inspection) -> dict[str, Any]:
     return {
         "id": inspection.pk,
         "kind": inspection.kind,
@@ -326,7 +329,7 @@ def _inspection_out(inspection: Inspection) -> dict:
     }
 
 
-def _inspection(request: HttpRequest, inspection_id: int) -> Inspection:
+def _inspection(request: AuthenticatedRequest, inspection_id: int) -> Inspection:
     return get_object_or_404(
         Inspection.objects.visible_to(request.user).with_related(), pk=inspection_id
     )
@@ -345,13 +348,13 @@ INSPECTION_ORDERING: dict[str, tuple[str, ...]] = {
 
 @router.get("/actions", response={200: ActionPage, **READ_ERRORS})
 def action_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     overdue: bool = False,
     unit: int | None = UnitFilter(),
     ordering: str | None = Ordering(ACTION_ORDERING, "deadline"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Corrective actions not yet closed (or only the overdue ones)."""
     today = timezone.localdate()
     rows = CorrectiveAction.objects.visible_to(request.user).select_related("finding")
@@ -366,13 +369,13 @@ def action_list(
 
 @router.get("", response={200: InspectionPage, **READ_ERRORS})
 def inspection_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     status: str | None = None,
     unit: int | None = UnitFilter("Only inspections of units in this unit's subtree."),
     ordering: str | None = Ordering(INSPECTION_ORDERING, "-planned_on"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Inspections the caller may see: of their units, or made by their units."""
     inspections = Inspection.objects.visible_to(request.user).with_related()
     if status:
@@ -388,12 +391,12 @@ def inspection_list(
     )
 
 
-def _visible_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
+def _visible_unit(request: AuthenticatedRequest, unit_id: int) -> OrgUnit:
     return get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=unit_id)
 
 
 @router.get("/{inspection_id}", response={200: InspectionDetailOut, **READ_ERRORS})
-def inspection_detail(request: HttpRequest, inspection_id: int):
+def inspection_detail(request: AuthenticatedRequest, inspection_id: int) -> dict[str, Any]:
     """One inspection with its checklist sections, criteria and answers."""
     inspection = _inspection(request, inspection_id)
     sections = inspection.template_version.sections.prefetch_related("criteria")
@@ -413,7 +416,9 @@ def inspection_detail(request: HttpRequest, inspection_id: int):
 
 
 @router.post("/{inspection_id}/answers", response={200: AnswersOut, **WRITE_ERRORS})
-def answers_save(request: HttpRequest, inspection_id: int, payload: AnswersIn):
+def answers_save(
+    request: AuthenticatedRequest, inspection_id: int, payload: AnswersIn
+) -> dict[str, Any]:
     """Save a batch of answers. Each is judged on its own: `saved` (stored, or already
     stored: a resend), `stale` (a newer answer to the same criterion is kept) or `rejected`
     (with a message). The phone forgets every answer that got a result."""
@@ -441,12 +446,12 @@ def answers_save(request: HttpRequest, inspection_id: int, payload: AnswersIn):
 
 @router.post("/{inspection_id}/photos", response={200: PhotoOut, 201: PhotoOut, **WRITE_ERRORS})
 def photo_upload(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     inspection_id: int,
     photo: File[UploadedFile],
     client_id: Form[uuid.UUID | None] = None,
     criterion_id: Form[int | None] = None,
-):
+) -> tuple[int, dict[str, Any]]:
     """A JPEG, PNG or HEIC photo up to 10 MB; its metadata (GPS position…) is removed."""
     inspection = _inspection(request, inspection_id)
     criterion = None
@@ -472,7 +477,7 @@ def photo_upload(
 
 
 @router.get("/{inspection_id}/revisit", response={200: RevisitOut, **READ_ERRORS})
-def revisit(request: HttpRequest, inspection_id: int):
+def revisit(request: AuthenticatedRequest, inspection_id: int) -> dict[str, Any]:
     """What this inspection starts from: the previous inspection of the same unit or place,
     its findings, the corrective actions still open, and missed or slow assistance calls."""
     inspection = _inspection(request, inspection_id)
@@ -498,13 +503,13 @@ def revisit(request: HttpRequest, inspection_id: int):
 
 @router.post("/{inspection_id}/revisit/{action_id}", response={200: ActionOut, **WRITE_ERRORS})
 def revisit_check(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     inspection_id: int,
     action_id: int,
     closed: Form[bool],
     note: Form[str] = "",
     photo: File[UploadedFile | None] = None,
-):
+) -> dict[str, Any]:
     """Verify on the spot an action still open from an earlier inspection: closed, or still
     open with a note (a photo may go with either)."""
     inspection = _inspection(request, inspection_id)

@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from civility.core.audit import acting_as
 from civility.inspections import actions
 from civility.inspections.models import (
+    ChecklistTemplate,
     CorrectiveAction,
     FindingKind,
     Inspection,
@@ -41,7 +44,14 @@ DUE_TODAY = "Phủ Tây Hồ"
 WARDS = ("00070", "00103", "00148")  # Hoàn Kiếm, Tây Hồ, Long Biên
 
 
-def _answers(inspection: Inspection, overrides: dict[str, str], at: datetime.datetime) -> list:
+class DemoReport(TypedDict):
+    created: int  # inspections made by this run
+    plan: int | None  # the plan's id when this run made it
+
+
+def _answers(
+    inspection: Inspection, overrides: dict[str, str], at: datetime.datetime
+) -> list[actions.AnswerIn]:
     items = []
     for criterion in inspection.template_version.criteria():
         default = criterion.kind.example(criterion)
@@ -59,11 +69,13 @@ def _answers(inspection: Inspection, overrides: dict[str, str], at: datetime.dat
 
 
 @transaction.atomic
-def load_inspections_demo() -> dict:
+def load_inspections_demo() -> DemoReport:
     city = OrgUnit.objects.get(kind=UnitKind.PROVINCE, code="01")
     users = get_user_model().objects
     admin = users.filter(username="demo_admin").first()
     coordinator = users.filter(username="demo_coordinator").first()
+    if admin is None:
+        raise LookupError("Run load_demo_data first (the demo administrator is missing).")
     templates = {
         slug: actions.load_template_seed(actor=None, unit=city, slug=slug)
         for slug in shipped_for(city, actions.SEEDS)
@@ -98,7 +110,13 @@ def _in_year(day: datetime.date, year: int) -> datetime.date:
     return min(max(day, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
 
 
-def _story(actor, plan, templates, team, today: datetime.date) -> int:
+def _story(
+    actor: User,
+    plan: InspectionPlan,
+    templates: dict[str, ChecklistTemplate],
+    team: list[User],
+    today: datetime.date,
+) -> int:
     city = plan.unit
     counters = []
     for code in WARDS:
@@ -213,7 +231,13 @@ def _story(actor, plan, templates, team, today: datetime.date) -> int:
     return len(planned) + 1
 
 
-def _due_today(actor, plan, template, team, today: datetime.date) -> int:
+def _due_today(
+    actor: User,
+    plan: InspectionPlan,
+    template: ChecklistTemplate,
+    team: list[User],
+    today: datetime.date,
+) -> int:
     """One place of the plan due on the day; an earlier one nobody started moves to today."""
     waiting = plan.inspections.filter(status=InspectionStatus.PLANNED, place__name=DUE_TODAY)
     if waiting.filter(planned_on=today).exists():
@@ -240,7 +264,7 @@ def _due_today(actor, plan, template, team, today: datetime.date) -> int:
     )
 
 
-def _submit(actor, inspection: Inspection) -> None:
+def _submit(actor: User, inspection: Inspection) -> None:
     """Demo photos are not shipped: the photo rule is waived for demo data only."""
     result = actions.compute_score(inspection)
     inspection.refresh_from_db()

@@ -12,13 +12,16 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 from xml.sax.saxutils import escape
 
+from django.contrib.auth.models import User
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -31,7 +34,7 @@ from civility.codes.boards import FONT, FONT_BOLD, register_fonts
 from civility.core.exports import pdf_stamp, save_docx
 from civility.core.i18n import format_percent, person_name
 from civility.core.provenance import Provenance
-from civility.inspections.models import Answer, Inspection
+from civility.inspections.models import Answer, Criterion, Finding, Inspection, Photo
 from civility.orgs.models import OrgUnit
 from civility.orgs.provinces import place_name, superior_line
 
@@ -55,6 +58,22 @@ class Row:
     text: str
     answer: str
     note: str
+
+
+class SectionContent(TypedDict):
+    title: str
+    percent: str
+    rows: list[Row]
+
+
+class ReportContent(TypedDict):
+    """What both formats print (report_content), and the rows of its fingerprint."""
+
+    sections: list[SectionContent]
+    total: str
+    findings: list[Finding]
+    photos: list[Photo]
+    facts: list[tuple[str, str]]
 
 
 def _name(unit: OrgUnit, language: str) -> str:
@@ -86,7 +105,7 @@ def header(inspection: Inspection, language: str) -> Header:
     )
 
 
-def _answer_text(answer: Answer | None, criterion) -> str:
+def _answer_text(answer: Answer | None, criterion: Criterion) -> str:
     if answer is None:
         return "—"
     if answer.not_applicable:
@@ -94,15 +113,15 @@ def _answer_text(answer: Answer | None, criterion) -> str:
     return criterion.kind.text(criterion, answer.value)
 
 
-def _percent(value) -> str:
+def _percent(value: Decimal | str | None) -> str:
     if value is None or value == "":
         return "—"
     return format_percent(Decimal(str(value)), 2)
 
 
-def report_content(inspection: Inspection) -> dict:
+def report_content(inspection: Inspection) -> ReportContent:
     answers = {a.criterion_id: a for a in inspection.answers.all()}
-    sections = []
+    sections: list[SectionContent] = []
     for section in inspection.template_version.sections.prefetch_related("criteria"):
         sections.append(
             {
@@ -141,7 +160,7 @@ def report_content(inspection: Inspection) -> dict:
     }
 
 
-def provenance(inspection: Inspection, language: str, by) -> Provenance:
+def provenance(inspection: Inspection, language: str, by: User) -> Provenance:
     return Provenance.start(
         title=_("Inspection record: %(target)s") % {"target": inspection.target_name},
         filters=[
@@ -154,25 +173,25 @@ def provenance(inspection: Inspection, language: str, by) -> Provenance:
     )
 
 
-def data_rows(content: dict) -> list[list]:
+def data_rows(content: ReportContent) -> list[list[object]]:
     """What the report is made from, as printed (its fingerprint; the same for .docx and PDF)."""
-    rows: list[list] = [list(fact) for fact in content["facts"]]
+    rows: list[list[object]] = [list(fact) for fact in content["facts"]]
     for section in content["sections"]:
         rows.append([section["title"], section["percent"]])
         rows += [[row.ref, row.text, row.answer, row.note] for row in section["rows"]]
     rows.append([_("Total"), content["total"]])
     rows += [
         # The photo's own id, not its storage name, which may change (renamed on storage).
-        [str(photo.client_id), photo.criterion.ref if photo.criterion_id else ""]
+        [str(photo.client_id), photo.criterion.ref if photo.criterion is not None else ""]
         for photo in content["photos"]
     ]
     for finding in content["findings"]:
         rows.append(
             [
-                finding.criterion.ref if finding.criterion_id else "",
+                finding.criterion.ref if finding.criterion is not None else "",
                 finding.get_kind_display(),
                 finding.description,
-                finding.official.full_name if finding.official_id else "",
+                finding.official.full_name if finding.official is not None else "",
                 finding.recommendation,
             ]
         )
@@ -193,7 +212,7 @@ def _team(inspection: Inspection) -> str:
 # --- .docx -----------------------------------------------------------------------------
 
 
-def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
+def render_docx(inspection: Inspection, language: str = "vi", *, by: User) -> bytes:
     with translation.override(language):
         head = header(inspection, language)
         content = report_content(inspection)
@@ -201,14 +220,14 @@ def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
         style = document.styles["Normal"]
         style.font.name = "Times New Roman"
         style.font.size = Pt(12)
-        for section in document.sections:
-            section.left_margin, section.right_margin = Cm(3), Cm(2)
+        for page in document.sections:
+            page.left_margin, page.right_margin = Cm(3), Cm(2)
 
         table = document.add_table(rows=1, cols=2)
         left, right = table.rows[0].cells
         left.width, right.width = Cm(6.5), Cm(9.5)
 
-        def lines(cell, items):
+        def lines(cell: _Cell, items: list[tuple[str, bool, bool]]) -> None:
             cell.paragraphs[0].text = ""
             first = True
             for text, bold, italic in items:
@@ -284,7 +303,7 @@ def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
                         document.add_picture(io.BytesIO(handle.read()), width=Cm(8))
                 except (OSError, ValueError):
                     continue
-                caption = photo.criterion.ref if photo.criterion_id else ""
+                caption = photo.criterion.ref if photo.criterion is not None else ""
                 document.add_paragraph(caption)
 
         document.add_heading(_("Findings and corrective actions"), level=2)
@@ -292,10 +311,10 @@ def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
             document.add_paragraph(_("No findings."))
         for finding in content["findings"]:
             paragraph = document.add_paragraph(style="List Number")
-            ref = f"{finding.criterion.ref} · " if finding.criterion_id else ""
+            ref = f"{finding.criterion.ref} · " if finding.criterion is not None else ""
             paragraph.add_run(f"{ref}{finding.get_kind_display()}: ").bold = True
             paragraph.add_run(finding.description)
-            if finding.official_id:
+            if finding.official is not None:
                 paragraph.add_run(f" ({finding.official.full_name})")
             if finding.recommendation:
                 document.add_paragraph(
@@ -316,7 +335,7 @@ def render_docx(inspection: Inspection, language: str = "vi", *, by) -> bytes:
 # --- PDF ------------------------------------------------------------------------------
 
 
-def render_pdf(inspection: Inspection, language: str = "vi", *, by) -> bytes:
+def render_pdf(inspection: Inspection, language: str = "vi", *, by: User) -> bytes:
     register_fonts()
     with translation.override(language):
         head = header(inspection, language)
@@ -329,7 +348,7 @@ def render_pdf(inspection: Inspection, language: str = "vi", *, by) -> bytes:
             "h2", parent=base, fontName=FONT_BOLD, fontSize=12, spaceBefore=10, spaceAfter=4
         )
 
-        def p(text, style=base):
+        def p(text: object, style: ParagraphStyle = base) -> Paragraph:
             return Paragraph(escape(str(text)), style)
 
         left = [p(head.superior, center)] if head.superior else []
@@ -379,14 +398,14 @@ def render_pdf(inspection: Inspection, language: str = "vi", *, by) -> bytes:
                 width = 8 * cm
                 height = width * photo.height / max(photo.width, 1)
                 story.append(PdfImage(data, width=width, height=height))
-                if photo.criterion_id:
+                if photo.criterion is not None:
                     story.append(p(photo.criterion.ref))
         story.append(p(_("Findings and corrective actions"), h2))
         if not content["findings"]:
             story.append(p(_("No findings.")))
         for number, finding in enumerate(content["findings"], start=1):
-            ref = f"{finding.criterion.ref} · " if finding.criterion_id else ""
-            who = f" ({finding.official.full_name})" if finding.official_id else ""
+            ref = f"{finding.criterion.ref} · " if finding.criterion is not None else ""
+            who = f" ({finding.official.full_name})" if finding.official is not None else ""
             story.append(
                 Paragraph(
                     f"{number}. <b>{escape(ref + finding.get_kind_display())}:</b> "

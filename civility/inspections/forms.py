@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.listing import ListFilterForm
+from civility.core.listing import ListFilterForm, UnitFilterField
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections.kinds import missing_requirement
 from civility.inspections.models import (
@@ -17,12 +23,17 @@ from civility.inspections.models import (
     MANAGER_ROLES,
     ActionStatus,
     ChecklistTemplate,
+    CorrectiveAction,
     Criterion,
     FindingKind,
+    Inspection,
     InspectionKind,
+    InspectionPlan,
     InspectionStatus,
 )
-from civility.orgs.models import Official, OrgUnit, Place, UnitKind
+from civility.inspections.models.findings import CorrectiveActionQuerySet
+from civility.inspections.models.templates import ChecklistTemplateQuerySet
+from civility.orgs.models import Official, OrgUnit, OrgUnitQuerySet, Place, UnitKind
 from civility.orgs.pickers import PersonPicker, UnitPicker
 from civility.orgs.scopes import scope_of
 
@@ -50,46 +61,73 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
 
 
-def _units_with(user, roles, kinds=None):
+def _units_with(
+    user: User, roles: tuple[str, ...], kinds: Sequence[str] | None = None
+) -> OrgUnitQuerySet:
     units = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles)).current()
     if kinds:
         units = units.filter(kind__in=kinds)
     return units.order_by("path")
 
 
-def _templates_for(user):
+def _templates_for(user: User) -> ChecklistTemplateQuerySet:
     return ChecklistTemplate.objects.visible_to(user).order_by("name")
 
 
-class TemplateChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+_M = TypeVar("_M", bound=Model)
+
+
+def _choices(form: forms.BaseForm, name: str, model: type[_M]) -> forms.ModelChoiceField[_M]:
+    """The model choice field `name` of `form`, of `model` (`form.fields` holds plain Fields)."""
+    return cast("forms.ModelChoiceField[_M]", form.fields[name])
+
+
+def _picker(form: forms.BaseForm, name: str) -> UnitPicker | PersonPicker:
+    """The picker widget of the field `name` (`form.fields` holds plain Fields and Widgets)."""
+    return cast("UnitPicker | PersonPicker", form.fields[name].widget)
+
+
+if TYPE_CHECKING:
+    # django-stubs makes these classes generic; Django's own take no [Model] at run time.
+    _TemplateChoiceField = forms.ModelChoiceField[ChecklistTemplate]
+    _UnitChoiceField = forms.ModelChoiceField[OrgUnit]
+    _UnitMultipleChoiceField = forms.ModelMultipleChoiceField[OrgUnit]
+    _CriterionModelForm = forms.ModelForm[Criterion]
+else:
+    _TemplateChoiceField = _UnitChoiceField = forms.ModelChoiceField
+    _UnitMultipleChoiceField = forms.ModelMultipleChoiceField
+    _CriterionModelForm = forms.ModelForm
+
+
+class TemplateChoiceField(_TemplateChoiceField):
+    def label_from_instance(self, obj: ChecklistTemplate) -> str:
         return obj.display_name
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(_UnitChoiceField):
     widget = UnitPicker
 
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.display_name
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def __init__(self, *args, **kwargs):
+class UnitMultipleChoiceField(_UnitMultipleChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", UnitPicker(multiple=True))
         super().__init__(*args, **kwargs)
 
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.display_name
 
 
@@ -101,11 +139,11 @@ class PlanForm(forms.Form):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = (UnitKind.PROVINCE, *INSPECTABLE_KINDS)
-        self.fields["unit"].queryset = _units_with(user, MANAGER_ROLES, kinds)
-        self.fields["unit"].widget.narrow(role=MANAGER_ROLES, kind=kinds)
+        _choices(self, "unit", OrgUnit).queryset = _units_with(user, MANAGER_ROLES, kinds)
+        _picker(self, "unit").narrow(role=MANAGER_ROLES, kind=kinds)
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -149,20 +187,20 @@ class PlanInspectionsForm(forms.Form):
     )
     team_note = forms.CharField(label=_("Other delegation members"), max_length=500, required=False)
 
-    def __init__(self, *args, user, plan, **kwargs):
+    def __init__(self, *args: Any, user: User, plan: InspectionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = _templates_for(user)
+        _choices(self, "template", ChecklistTemplate).queryset = _templates_for(user)
         under_plan = OrgUnit.objects.filter(path__startswith=plan.unit.path).current()
-        self.fields["inspecting_unit"].queryset = under_plan.order_by("path")
-        self.fields["inspecting_unit"].widget.narrow(under=plan.unit)
-        self.fields["units"].queryset = _units_with(user, MANAGER_ROLES, INSPECTABLE_KINDS).exclude(
-            pk=plan.unit.pk
-        )
-        self.fields["units"].widget.narrow(role=MANAGER_ROLES, kind=INSPECTABLE_KINDS)
-        self.fields["places"].queryset = Place.objects.filter(
+        _choices(self, "inspecting_unit", OrgUnit).queryset = under_plan.order_by("path")
+        _picker(self, "inspecting_unit").narrow(under=plan.unit)
+        _choices(self, "units", OrgUnit).queryset = _units_with(
+            user, MANAGER_ROLES, INSPECTABLE_KINDS
+        ).exclude(pk=plan.unit.pk)
+        _picker(self, "units").narrow(role=MANAGER_ROLES, kind=INSPECTABLE_KINDS)
+        _choices(self, "places", Place).queryset = Place.objects.filter(
             scope_of(user).q("unit__path", roles=MANAGER_ROLES)
         ).select_related("unit")
-        self.fields["team"].queryset = (
+        _choices(self, "team", User).queryset = (
             get_user_model()
             .objects.filter(
                 role_assignments__role__in=INSPECTOR_ROLES,
@@ -171,10 +209,11 @@ class PlanInspectionsForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name", "pk")
         )
-        self.fields["team"].widget.narrow(role=INSPECTOR_ROLES, under=plan.unit)
+        _picker(self, "team").narrow(role=INSPECTOR_ROLES, under=plan.unit)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("units") and not data.get("places"):
             raise ValidationError(_("Choose at least one unit or public place."))
         return data
@@ -200,22 +239,23 @@ class StartForm(forms.Form):
         queryset=Place.objects.none(), label=_("or public place"), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspecting_unit"].queryset = _units_with(user, INSPECTOR_ROLES)
-        self.fields["inspecting_unit"].widget.narrow(role=INSPECTOR_ROLES)
-        self.fields["template"].queryset = _templates_for(user)
-        self.fields["unit"].queryset = (
+        _choices(self, "inspecting_unit", OrgUnit).queryset = _units_with(user, INSPECTOR_ROLES)
+        _picker(self, "inspecting_unit").narrow(role=INSPECTOR_ROLES)
+        _choices(self, "template", ChecklistTemplate).queryset = _templates_for(user)
+        _choices(self, "unit", OrgUnit).queryset = (
             OrgUnit.objects.visible_to(user)
             .filter(kind__in=INSPECTABLE_KINDS)
             .current()
             .order_by("path")
         )
-        self.fields["unit"].widget.narrow(kind=INSPECTABLE_KINDS)
-        self.fields["place"].queryset = Place.objects.visible_to(user).order_by("name")
+        _picker(self, "unit").narrow(kind=INSPECTABLE_KINDS)
+        _choices(self, "place", Place).queryset = Place.objects.visible_to(user).order_by("name")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("unit") and not data.get("place"):
             raise ValidationError(_("Choose the unit or the public place to inspect."))
         if data.get("unit") and data.get("place"):
@@ -242,7 +282,7 @@ class PhotoForm(forms.Form):
 
     # Pillow validates the image in the action (with HEIC support); the form only checks
     # that a file came, so the message about the type comes from one place.
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["photo"] = forms.FileField(label=_("Photo"), widget=self.fields["photo"].widget)
 
@@ -255,9 +295,9 @@ class AmendForm(forms.Form):
         label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, inspection, **kwargs):
+    def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = inspection.template_version.criteria()
+        _choices(self, "criterion", Criterion).queryset = inspection.template_version.criteria()
 
 
 class FindingForm(forms.Form):
@@ -286,11 +326,13 @@ class FindingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, inspection, **kwargs):
+    def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = inspection.template_version.criteria()
-        self.fields["official"].queryset = Official.objects.under(inspection.unit).active()
-        self.fields["official"].widget.narrow(under=inspection.unit)
+        _choices(self, "criterion", Criterion).queryset = inspection.template_version.criteria()
+        _choices(self, "official", Official).queryset = Official.objects.under(
+            inspection.unit
+        ).active()
+        _picker(self, "official").narrow(under=inspection.unit)
 
 
 class RespondForm(forms.Form):
@@ -304,14 +346,15 @@ class RespondForm(forms.Form):
     )
     evidence = MultipleFileField(label=_("Evidence (photos, documents)"), required=False)
 
-    def clean_evidence(self):
-        files = self.cleaned_data["evidence"]
+    def clean_evidence(self) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = self.cleaned_data["evidence"]
         for upload in files:
-            if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
+            # FileField refuses a file without a name or empty: both are there.
+            if not (upload.name or "").lower().endswith(EVIDENCE_EXTENSIONS):
                 raise ValidationError(
                     _("Allowed file types: %(types)s.") % {"types": ", ".join(EVIDENCE_EXTENSIONS)}
                 )
-            if upload.size > MAX_EVIDENCE_BYTES:
+            if (upload.size or 0) > MAX_EVIDENCE_BYTES:
                 raise ValidationError(
                     _("The file %(name)s is larger than 10 MB.") % {"name": upload.name}
                 )
@@ -349,7 +392,7 @@ class RevisitCheckForm(forms.Form):
     )
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(_CriterionModelForm):
     class Meta:
         model = Criterion
         fields = [
@@ -368,8 +411,9 @@ class CriterionForm(forms.ModelForm):
             "guidance_en": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         # What the form does not edit (choices) is the criterion's own.
         fields = {"options": self.instance.options} | data
         missing = missing_requirement(data.get("answer_kind", ""), fields)
@@ -383,11 +427,12 @@ class TemplateImportForm(forms.Form):
     file = forms.FileField(label=_("Checklist (.xlsx)"))
     note = forms.CharField(label=_("What changed"), max_length=500, required=False)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        # FileField refuses a file without a name or empty: both are there.
+        if not (upload.name or "").lower().endswith(".xlsx"):
             raise ValidationError(_("Upload an .xlsx file."))
-        if upload.size > MAX_XLSX_BYTES:
+        if (upload.size or 0) > MAX_XLSX_BYTES:
             raise ValidationError(_("The file is larger than 2 MB."))
         return upload
 
@@ -414,14 +459,20 @@ class InspectionFilterForm(ListFilterForm):
         label=_("Kind"), required=False, choices=[("", _("Any")), *InspectionKind.choices]
     )
 
-    def in_unit(self, inspections, unit):
+    def in_unit(self, inspections: QuerySet[Inspection], unit: OrgUnit) -> QuerySet[Inspection]:
         return inspections.filter(
             Q(unit__path__startswith=unit.path) | Q(inspecting_unit__path__startswith=unit.path)
         )
 
-    def in_period(self, inspections, lookups):
+    def in_period(
+        self, inspections: QuerySet[Inspection], lookups: dict[str, object]
+    ) -> QuerySet[Inspection]:
         # Submitted ones by the day they were submitted, the others by the day planned.
-        dates = {lookup: timezone.localdate(value) for lookup, value in lookups.items()}
+        # The bounds are aware datetimes (period_is_datetime).
+        dates = {
+            lookup: timezone.localdate(cast(datetime.datetime, value))
+            for lookup, value in lookups.items()
+        }
         return inspections.filter(
             Q(**{f"submitted_at__{lookup}": value for lookup, value in lookups.items()})
             | Q(
@@ -430,7 +481,7 @@ class InspectionFilterForm(ListFilterForm):
             )
         )
 
-    def search(self, inspections, text):
+    def search(self, inspections: QuerySet[Inspection], text: str) -> QuerySet[Inspection]:
         return inspections.filter(
             Q(unit__name__unaccent__icontains=text)
             | Q(place__name__unaccent__icontains=text)
@@ -438,7 +489,9 @@ class InspectionFilterForm(ListFilterForm):
             | Q(document_number__iexact=text)
         )
 
-    def narrow(self, inspections, data):
+    def narrow(
+        self, inspections: QuerySet[Inspection], data: dict[str, Any]
+    ) -> QuerySet[Inspection]:
         if data.get("status"):
             inspections = inspections.filter(status=data["status"])
         if data.get("kind"):
@@ -466,27 +519,35 @@ class ActionFilterForm(ListFilterForm):
         label=_("Status"), required=False, choices=[("", _("Any")), *ActionStatus.choices]
     )
 
-    def configure(self):
+    def configure(self) -> None:
         # The heads of a ward also read (never change) the actions of the counters serving
         # it, which sit in the Service Center's subtree (CorrectiveAction.readable_by).
         user = self.request.user
-        self.fields["unit"].queryset = (
+        cast(UnitFilterField, self.fields["unit"]).queryset = (
             OrgUnit.objects.visible_to(user) | OrgUnit.objects.serving_scope_of(user)
         ).distinct()
 
-    def in_unit(self, corrective, unit):
+    def in_unit(
+        self, corrective: QuerySet[CorrectiveAction], unit: OrgUnit
+    ) -> QuerySet[CorrectiveAction]:
         # As ids, not LIKE on two joined units (see inspections.models.findings._visible_actions).
         subtree = OrgUnit.objects.subtree_of(unit).values("pk")
         return corrective.filter(
             Q(unit__in=subtree) | Q(finding__inspection__inspecting_unit__in=subtree)
         )
 
-    def search(self, corrective, text):
+    def search(
+        self, corrective: QuerySet[CorrectiveAction], text: str
+    ) -> QuerySet[CorrectiveAction]:
         return corrective.filter(
             Q(description__unaccented__icontains=text) | Q(response__unaccented__icontains=text)
         )
 
-    def narrow(self, corrective, data):
+    def narrow(
+        self, actions: QuerySet[CorrectiveAction], data: dict[str, Any]
+    ) -> QuerySet[CorrectiveAction]:
+        # The list's rows come from CorrectiveAction.objects, so are its QuerySet.
+        corrective = cast(CorrectiveActionQuerySet, actions)
         show = data.get("show") or "open"
         if show == "overdue":
             corrective = corrective.overdue()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -40,14 +42,14 @@ TRUE = {"1", "yes", "true", "x", "có", "co"}
 FALSE = {"", "0", "no", "false", "không", "khong"}
 
 
-def _options_text(options: list[dict]) -> str:
+def _options_text(options: list[dict[str, Any]]) -> str:
     return "; ".join(
         f"{o['value']}={o.get('score', 0)}|{o.get('label', '')}|{o.get('label_en', '')}"
         for o in options
     )
 
 
-def export_version(version: TemplateVersion, *, by) -> bytes:
+def export_version(version: TemplateVersion, *, by: User) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "criteria"
@@ -101,7 +103,7 @@ def _row_error(row: int, message: str) -> ValidationError:
     return ValidationError(_("Row %(row)d: %(message)s") % {"row": row, "message": message})
 
 
-def _flag(value, row: int, column: str) -> bool:
+def _flag(value: object, row: int, column: str) -> bool:
     text = str(value if value is not None else "").strip().lower()
     if text in TRUE:
         return True
@@ -110,8 +112,8 @@ def _flag(value, row: int, column: str) -> bool:
     raise _row_error(row, _("%(column)s must be yes or no.") % {"column": column})
 
 
-def _options(text: str, row: int) -> list[dict]:
-    options = []
+def _options(text: object, row: int) -> list[dict[str, Any]]:
+    options: list[dict[str, Any]] = []
     for part in filter(None, (p.strip() for p in str(text or "").split(";"))):
         head, _bar, labels = part.partition("|")
         value, _eq, score = head.partition("=")
@@ -135,7 +137,7 @@ def _options(text: str, row: int) -> list[dict]:
     return options
 
 
-def parse_workbook(data: bytes) -> list[dict]:
+def parse_workbook(data: bytes) -> list[dict[str, Any]]:
     """The sections of a checklist .xlsx, or ValidationError naming the row."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -150,10 +152,12 @@ def parse_workbook(data: bytes) -> list[dict]:
             _("Row 1: missing column(s) %(columns)s.") % {"columns": ", ".join(missing)}
         )
     index = {name: header.index(name) for name in COLUMNS if name in header}
-    sections: list[dict] = []
+    sections: list[dict[str, Any]] = []
     for number, values in enumerate(rows, start=2):
 
-        def get(name, values=values):
+        def get(name: str, values: tuple[Any, ...] = values) -> Any:
+            """The cell's value as openpyxl reads it (a string, number, date or None;
+            openpyxl has no types)."""
             position = index.get(name)
             if position is None or position >= len(values):
                 return None

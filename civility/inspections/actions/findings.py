@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
@@ -45,6 +48,7 @@ from civility.inspections.models import (
     FindingKind,
     Inspection,
     InspectionStatus,
+    Viewer,
 )
 from civility.orgs.models import Official, OrgUnit, RoleAssignment, UnitKind
 from civility.orgs.scopes import Role
@@ -65,7 +69,7 @@ DEFAULT_ESCALATION_DAYS = (14, 30)
 @transaction.atomic
 def record_finding(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
     description: str,
     kind: str = FindingKind.SHORTCOMING,
@@ -113,7 +117,7 @@ def record_finding(
 @transaction.atomic
 def create_corrective_action(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     description: str,
     deadline: datetime.date,
@@ -137,7 +141,12 @@ def create_corrective_action(
 
 @transaction.atomic
 def respond_to_action(
-    *, actor, action: CorrectiveAction, response: str, files=(), photos=()
+    *,
+    actor: User,
+    action: CorrectiveAction,
+    response: str,
+    files: Iterable[UploadedFile[bytes]] = (),
+    photos: Iterable[UploadedFile[bytes]] = (),
 ) -> CorrectiveAction:
     """The responsible unit (its head, coordinators or staff) says what was done, with
     documents and photos as evidence; the inspecting side then verifies."""
@@ -170,7 +179,7 @@ def respond_to_action(
 
 @transaction.atomic
 def verify_action(
-    *, actor, action: CorrectiveAction, accept: bool, note: str = ""
+    *, actor: User, action: CorrectiveAction, accept: bool, note: str = ""
 ) -> CorrectiveAction:
     """The inspector closes the action, or sends it back to the unit with a note."""
     ensure_allowed(can_verify(actor, action))
@@ -184,12 +193,12 @@ def verify_action(
 
 def _record_verification(
     *,
-    actor,
+    actor: User,
     action: CorrectiveAction,
     accept: bool,
     note: str,
     during: Inspection | None = None,
-    photo=None,
+    photo: UploadedFile[bytes] | None = None,
 ) -> CorrectiveAction:
     """The one place an inspector's verdict on an action is written: closed, or left open
     (sent back after a response; checked on a revisit otherwise), with its history step."""
@@ -225,13 +234,14 @@ class Revisit:
 
     previous: Inspection | None
     open_actions: list[CorrectiveAction]
-    missed_calls: list | None  # None: not a counter or service point, or no previous visit
+    # None: not a counter or service point, or no previous visit.
+    missed_calls: list[AssistanceCall] | None
 
     def is_empty(self) -> bool:
         return self.previous is None and not self.open_actions
 
 
-def revisit_of(inspection: Inspection, *, user) -> Revisit:
+def revisit_of(inspection: Inspection, *, user: Viewer) -> Revisit:
     """The revisit context of `inspection` as `user` may see it (scoped reads)."""
     previous = inspection.previous()
     if previous is not None and not Inspection.objects.visible_to(user).filter(pk=previous.pk):
@@ -258,7 +268,7 @@ def revisit_of(inspection: Inspection, *, user) -> Revisit:
     return Revisit(previous=previous, open_actions=open_actions, missed_calls=missed)
 
 
-def missed_calls(*, unit: OrgUnit, since: datetime.datetime) -> list:
+def missed_calls(*, unit: OrgUnit, since: datetime.datetime) -> list[AssistanceCall]:
     """Assistance calls at the counter or service point missed or answered slowly since
     `since` (civility.feedback decides what counts as slow)."""
     calls = AssistanceCall.objects.missed_or_slow(unit=unit, since=since)
@@ -268,12 +278,12 @@ def missed_calls(*, unit: OrgUnit, since: datetime.datetime) -> list:
 @transaction.atomic
 def check_action_on_revisit(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
     action: CorrectiveAction,
     closed: bool,
     note: str = "",
-    photo=None,
+    photo: UploadedFile[bytes] | None = None,
 ) -> CorrectiveAction:
     """During a new inspection of the same unit or place, the inspector verifies an open
     action on the spot: closed, or still open with a note (and a photo)."""
@@ -298,14 +308,14 @@ def reminder_days() -> tuple[int, ...]:
     return tuple(getattr(settings, "INSPECTION_ACTION_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
 
 
-def owners_of(unit: OrgUnit) -> list:
+def owners_of(unit: OrgUnit) -> list[User]:
     """The unit heads answering for a unit: those granted on it, else on the nearest unit
     above it that has one."""
     ids = [int(part) for part in unit.path.strip("/").split("/")]
     grants = RoleAssignment.objects.filter(role=Role.UNIT_HEAD, unit_id__in=ids).select_related(
         "user", "unit"
     )
-    by_depth: dict[int, list] = {}
+    by_depth: dict[int, list[User]] = {}
     for grant in grants:
         if grant.user.is_active:
             by_depth.setdefault(grant.unit.depth, []).append(grant.user)
@@ -340,7 +350,7 @@ def send_action_reminders(*, today: datetime.date) -> int:
     return sent
 
 
-def _email_reminder(user, action: CorrectiveAction, today: datetime.date) -> bool:
+def _email_reminder(user: User, action: CorrectiveAction, today: datetime.date) -> bool:
     profile = getattr(user, "profile", None)
     language = getattr(profile, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -385,14 +395,14 @@ def _escalation_unit(unit: OrgUnit, step: int) -> OrgUnit | None:
     return ancestors[max(0, len(ancestors) - step)]
 
 
-def escalation_recipients(unit: OrgUnit) -> list:
+def escalation_recipients(unit: OrgUnit) -> list[User]:
     """Coordinators and unit heads granted on `unit`, else on the nearest unit above it that
     has some."""
     ids = [int(part) for part in unit.path.strip("/").split("/")]
     grants = RoleAssignment.objects.filter(
         role__in=ESCALATION_ROLES, unit_id__in=ids
     ).select_related("user", "unit")
-    by_depth: dict[int, list] = {}
+    by_depth: dict[int, list[User]] = {}
     for grant in grants:
         if grant.user.is_active and grant.user not in by_depth.get(grant.unit.depth, []):
             by_depth.setdefault(grant.unit.depth, []).append(grant.user)
@@ -449,7 +459,9 @@ def escalate_overdue_actions(*, today: datetime.date) -> int:
     return made
 
 
-def _email_escalation(user, action: CorrectiveAction, target: OrgUnit, today) -> bool:
+def _email_escalation(
+    user: User, action: CorrectiveAction, target: OrgUnit, today: datetime.date
+) -> bool:
     profile = getattr(user, "profile", None)
     language = getattr(profile, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +47,9 @@ DOCUMENT_NUMBER_FORMAT = "%(number)d/BB-KT"
 
 
 @transaction.atomic
-def create_plan(*, actor, unit: OrgUnit, year: int, title: str, notes: str = "") -> InspectionPlan:
+def create_plan(
+    *, actor: User, unit: OrgUnit, year: int, title: str, notes: str = ""
+) -> InspectionPlan:
     ensure_allowed(scope_of(actor).covers(unit, roles=MANAGER_ROLES))
     plan = InspectionPlan(
         unit=unit, year=year, title=title.strip(), notes=notes.strip(), created_by=actor
@@ -56,7 +61,7 @@ def create_plan(*, actor, unit: OrgUnit, year: int, title: str, notes: str = "")
 
 
 def _check_target(
-    *, kind: str, inspecting_unit: OrgUnit, unit: OrgUnit, actor, where: str = "unit"
+    *, kind: str, inspecting_unit: OrgUnit, unit: OrgUnit, actor: User, where: str = "unit"
 ) -> None:
     inside = unit.path.startswith(inspecting_unit.path)
     if kind == InspectionKind.CROSS:
@@ -73,7 +78,7 @@ def _check_target(
 
 def _new_inspection(
     *,
-    actor,
+    actor: User,
     kind: str,
     inspecting_unit: OrgUnit,
     template: ChecklistTemplate,
@@ -81,7 +86,7 @@ def _new_inspection(
     place: Place | None,
     planned_on: datetime.date | None,
     plan: InspectionPlan | None = None,
-    team=(),
+    team: Iterable[User] = (),
     team_note: str = "",
     status: str = InspectionStatus.PLANNED,
 ) -> Inspection:
@@ -119,15 +124,15 @@ def _new_inspection(
 @transaction.atomic
 def add_plan_inspections(
     *,
-    actor,
+    actor: User,
     plan: InspectionPlan,
     template: ChecklistTemplate,
     planned_on: datetime.date,
-    units=(),
-    places=(),
+    units: Sequence[OrgUnit] = (),
+    places: Sequence[Place] = (),
     kind: str = InspectionKind.PLANNED,
     inspecting_unit: OrgUnit | None = None,
-    team=(),
+    team: Iterable[User] = (),
     team_note: str = "",
 ) -> list[Inspection]:
     """Schedule one inspection per unit and per place on `planned_on`."""
@@ -179,7 +184,7 @@ def add_plan_inspections(
 @transaction.atomic
 def start_inspection_on_the_spot(
     *,
-    actor,
+    actor: User,
     inspecting_unit: OrgUnit,
     template: ChecklistTemplate,
     unit: OrgUnit | None = None,
@@ -204,7 +209,7 @@ def start_inspection_on_the_spot(
 
 
 @transaction.atomic
-def cancel_inspection(*, actor, inspection: Inspection) -> Inspection:
+def cancel_inspection(*, actor: User, inspection: Inspection) -> Inspection:
     ensure_allowed(
         scope_of(actor).covers(inspection.inspecting_unit, roles=MANAGER_ROLES)
         or (inspection.plan is not None and can_manage_plan(actor, inspection.plan))
@@ -260,7 +265,9 @@ def _validated(criterion: Criterion, item: AnswerIn) -> tuple[str, bool]:
 
 
 @transaction.atomic
-def record_answers(*, actor, inspection: Inspection, answers: list[AnswerIn]) -> list[AnswerResult]:
+def record_answers(
+    *, actor: User, inspection: Inspection, answers: list[AnswerIn]
+) -> list[AnswerResult]:
     """Store answers sent by the phone, each exactly once.
 
     An answer carries the id the phone generated for it. One row is kept per criterion: a
@@ -347,9 +354,9 @@ def record_answers(*, actor, inspection: Inspection, answers: list[AnswerIn]) ->
 @transaction.atomic
 def add_photo(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
-    upload,
+    upload: UploadedFile[bytes],
     client_id: uuid.UUID | None = None,
     criterion: Criterion | None = None,
 ) -> tuple[Photo, bool]:
@@ -379,7 +386,7 @@ def add_photo(
 
 
 @transaction.atomic
-def delete_photo(*, actor, photo: Photo) -> None:
+def delete_photo(*, actor: User, photo: Photo) -> None:
     ensure_allowed(can_conduct(actor, photo.inspection))
     ensure_open(photo.inspection)
     with acting_as(actor):
@@ -427,7 +434,7 @@ def next_document_number(inspection: Inspection, day: datetime.date) -> str:
 
 @transaction.atomic
 def submit_inspection(
-    *, actor, inspection: Inspection, inspected_on: datetime.date | None = None
+    *, actor: User, inspection: Inspection, inspected_on: datetime.date | None = None
 ) -> Inspection:
     """Compute the score and lock the inspection. `inspected_on`: the day it took place,
     for one entered afterwards (default: today); its documents carry that day."""
@@ -463,7 +470,7 @@ def submit_inspection(
 @transaction.atomic
 def amend_answer(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
     criterion: Criterion,
     value: str = "",

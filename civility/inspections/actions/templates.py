@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -50,8 +52,9 @@ CRITERION_FIELDS = frozenset(
 # --- Templates ---------------------------------------------------------------------------
 
 
-def seed_data(slug: str) -> dict:
-    return json.loads((DATA_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+def seed_data(slug: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+    return data
 
 
 def _provision(reference: str | None, *, unit: OrgUnit) -> Article | None:
@@ -80,7 +83,7 @@ def provision_reference(article: Article | None) -> str:
     return f"{article.chapter.version.code.slug}:{article.number}"
 
 
-def validate_structure(sections: list[dict]) -> None:
+def validate_structure(sections: list[dict[str, Any]]) -> None:
     """Check a template's structure (from seeds, forms or .xlsx) before writing anything."""
     if not sections or not any(section.get("criteria") for section in sections):
         raise ValidationError(_("A checklist needs at least one section with one criterion."))
@@ -119,7 +122,7 @@ def validate_structure(sections: list[dict]) -> None:
                 )
 
 
-def _write_structure(version: TemplateVersion, sections: list[dict]) -> None:
+def _write_structure(version: TemplateVersion, sections: list[dict[str, Any]]) -> None:
     for s_pos, section_data in enumerate(sections, start=1):
         section = Section.objects.create(
             version=version,
@@ -151,7 +154,7 @@ def _write_structure(version: TemplateVersion, sections: list[dict]) -> None:
             criterion.save()
 
 
-def structure_of(version: TemplateVersion) -> list[dict]:
+def structure_of(version: TemplateVersion) -> list[dict[str, Any]]:
     sections = version.sections.prefetch_related(
         Prefetch("criteria", queryset=Criterion.objects.select_related("provision__chapter"))
     )
@@ -183,7 +186,14 @@ def structure_of(version: TemplateVersion) -> list[dict]:
 
 @transaction.atomic
 def create_template(
-    *, actor, unit: OrgUnit, slug: str, subject: str, name: str, name_en: str, sections
+    *,
+    actor: User | None,
+    unit: OrgUnit,
+    slug: str,
+    subject: str,
+    name: str,
+    name_en: str,
+    sections: list[dict[str, Any]],
 ) -> ChecklistTemplate:
     if actor is not None and not scope_of(actor).covers(unit, roles=MANAGER_ROLES):
         raise PermissionDenied
@@ -201,7 +211,11 @@ def create_template(
 
 @transaction.atomic
 def create_template_version(
-    *, actor, template: ChecklistTemplate, sections: list[dict], note: str = ""
+    *,
+    actor: User | None,
+    template: ChecklistTemplate,
+    sections: list[dict[str, Any]],
+    note: str = "",
 ) -> TemplateVersion:
     """A new version with the given structure; earlier versions stay as they are."""
     ensure_allowed(actor is None or can_manage_template(actor, template))
@@ -220,7 +234,7 @@ def create_template_version(
 
 
 @transaction.atomic
-def load_template_seed(*, actor, unit: OrgUnit, slug: str) -> ChecklistTemplate:
+def load_template_seed(*, actor: User | None, unit: OrgUnit, slug: str) -> ChecklistTemplate:
     """Create a shipped template under `unit`, once; only for the province it was written
     for."""
     ensure_shipped_for(unit, slug, SEEDS)
@@ -240,7 +254,9 @@ def load_template_seed(*, actor, unit: OrgUnit, slug: str) -> ChecklistTemplate:
 
 
 @transaction.atomic
-def update_criterion(*, actor, criterion: Criterion, note: str = "", **changes) -> Criterion:
+def update_criterion(
+    *, actor: User, criterion: Criterion, note: str = "", **changes: Any
+) -> Criterion:
     """Change a criterion. When its version is already used by an inspection, a new version
     is made with the change, so past inspections keep what they were run against; the
     returned criterion is then the one in the new version."""

@@ -16,7 +16,12 @@ from civility.core.files import RandomName, extension_of
 from civility.core.models import StoredFile, UnitAudited
 from civility.core.search import trigram_index
 from civility.inspections.models.inspections import Inspection
-from civility.inspections.models.roles import ESCALATION_ROLES, INSPECTOR_ROLES, RESPONDER_ROLES
+from civility.inspections.models.roles import (
+    ESCALATION_ROLES,
+    INSPECTOR_ROLES,
+    RESPONDER_ROLES,
+    Viewer,
+)
 from civility.inspections.models.templates import Criterion
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
@@ -30,8 +35,8 @@ class FindingKind(models.TextChoices):
     GOOD_PRACTICE = "good_practice", _("Good practice")
 
 
-class FindingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> FindingQuerySet:
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def visible_to(self, user: Viewer) -> FindingQuerySet:
         return self.filter(inspection__in=Inspection.objects.visible_to(user).values("pk"))
 
 
@@ -94,7 +99,7 @@ def _prefixes(path: str) -> list[str]:
     return [path[:end] for end in range(1, len(path) + 1)]
 
 
-def _visible_actions(user) -> Q:
+def _visible_actions(user: Viewer) -> Q:
     """The actions of the units in `user`'s scope, and of the inspections they may see
     (Inspection.visible_to: the inspected or inspecting unit's subtree, or a seat on the
     delegation). Every test is "a column of the action or its inspection IN (a small set)":
@@ -112,11 +117,11 @@ def _visible_actions(user) -> Q:
     return condition
 
 
-class CorrectiveActionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CorrectiveActionQuerySet:
+class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
+    def visible_to(self, user: Viewer) -> CorrectiveActionQuerySet:
         return self if scope_of(user).is_global else self.filter(_visible_actions(user))
 
-    def readable_by(self, user) -> CorrectiveActionQuerySet:
+    def readable_by(self, user: Viewer) -> CorrectiveActionQuerySet:
         """visible_to, and the actions of the counters serving the user's ward (read-only:
         no responder or verifier role reaches them; views audit those reads)."""
         if scope_of(user).is_global:
@@ -124,7 +129,7 @@ class CorrectiveActionQuerySet(models.QuerySet):
         serving = OrgUnit.objects.serving_scope_of(user).values("pk")
         return self.filter(_visible_actions(user) | Q(unit__in=serving))
 
-    def serving_only_for(self, user) -> CorrectiveActionQuerySet:
+    def serving_only_for(self, user: Viewer) -> CorrectiveActionQuerySet:
         """Those of readable_by that visible_to does not reach, whose reads are audited."""
         return self.filter(unit__in=OrgUnit.objects.serving_scope_of(user).values("pk")).exclude(
             pk__in=self.visible_to(user).values("pk")
@@ -141,7 +146,7 @@ class CorrectiveActionQuerySet(models.QuerySet):
         """Closed by the deadline, the day of closing counted in local time."""
         return self.filter(status=ActionStatus.CLOSED, closed_at__date__lte=models.F("deadline"))
 
-    def to_respond_by(self, user) -> CorrectiveActionQuerySet:
+    def to_respond_by(self, user: Viewer) -> CorrectiveActionQuerySet:
         """Open actions of the units where `user` answers for them or works (a responder
         role), except those their own inspecting unit issued: there they are the side that
         verifies."""
@@ -151,7 +156,7 @@ class CorrectiveActionQuerySet(models.QuerySet):
         actions = self.filter(responsible, status=ActionStatus.OPEN)
         return actions if scope.is_global else actions.exclude(issued)
 
-    def awaiting_verification_by(self, user) -> CorrectiveActionQuerySet:
+    def awaiting_verification_by(self, user: Viewer) -> CorrectiveActionQuerySet:
         """Responded actions on the side that issued them (inspecting roles over the
         inspecting unit, or the delegation); `actions.can_verify` has the last word."""
         responded = self.filter(status=ActionStatus.RESPONDED)
@@ -168,7 +173,7 @@ class CorrectiveActionQuerySet(models.QuerySet):
             | Q(Exists(members))
         )
 
-    def verifiable_by(self, user) -> CorrectiveActionQuerySet:
+    def verifiable_by(self, user: Viewer) -> CorrectiveActionQuerySet:
         """Responded actions `user` may verify: the SQL form of `actions.can_verify`, so a
         list of them costs one query instead of a check per row (the city coordinator's
         to-do home read 200 candidates with their steps and delegations to count them)."""
@@ -208,10 +213,12 @@ class CorrectiveActionQuerySet(models.QuerySet):
         """Actions from earlier inspections of the same unit or place as `inspection`."""
         return self.filter(
             finding__inspection__unit_id=inspection.unit_id,
-            finding__inspection__place_id=inspection.place_id,
+            # None matches inspections of no place (IS NULL); django-stubs lets None
+            # through on the relation, not on its _id column.
+            finding__inspection__place=inspection.place_id,
         ).exclude(finding__inspection_id=inspection.pk)
 
-    def escalated_to(self, user) -> CorrectiveActionQuerySet:
+    def escalated_to(self, user: Viewer) -> CorrectiveActionQuerySet:
         """Actions escalated to a unit where the user is a coordinator or unit head."""
         scope = scope_of(user)
         if scope.is_global:

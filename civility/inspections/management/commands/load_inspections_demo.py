@@ -12,7 +12,7 @@ from civility.orgs.models import OrgUnit, UnitKind
 class Command(BaseCommand):
     help = "Load the three shipped checklists and a demo inspection plan for Hanoi."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: object) -> None:
         if not OrgUnit.objects.filter(kind=UnitKind.PROVINCE, code="01").exists():
             raise CommandError("Hanoi is not loaded: run import_admin_units --province 01 first.")
         if not OrgUnit.objects.filter(name="Sở Văn hóa và Thể thao").exists():
