@@ -95,6 +95,8 @@ def disciplines(
         records = records.under(unit)
     result: dict[int, list[Discipline]] = defaultdict(list)
     for record in records:
+        if record.official_id is None:  # a disciplinary decision names an official (constraint)
+            continue
         result[record.official_id].append(
             Discipline(
                 official_id=record.official_id,
@@ -119,6 +121,8 @@ def pending_for_officials(
     ids = _id_filter(official_ids)
     result: dict[int, list[Pending]] = defaultdict(list)
     for record in ViolationRecord.objects.open().filter(official_id__in=ids):
+        if record.official_id is None:  # the filter keeps records about officials only
+            continue
         result[record.official_id].append(
             Pending(label=_("violation record being verified"), reference=record.number)
         )

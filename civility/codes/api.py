@@ -6,8 +6,9 @@ Reads are scoped like the pages; signing calls the same action as the page.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from pydantic import ConfigDict
@@ -15,6 +16,7 @@ from pydantic import ConfigDict
 from civility.codes import actions, figures
 from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
 from civility.core.api_lists import Limit, Offset, PageBase, paginate, property_examples
+from civility.core.http import AuthenticatedRequest
 from civility.core.schemas import Message, ValidationMessage
 from civility.orgs.context_processors import focus_within
 
@@ -124,7 +126,7 @@ class SignOut(Schema):
     created: bool
 
 
-def _code_out(code: Code) -> dict:
+def _code_out(code: Code) -> dict[str, Any]:
     published = next(
         (v.number for v in code.versions.all() if v.status == VersionStatus.PUBLISHED), None
     )
@@ -145,14 +147,16 @@ class CodePage(PageBase):
 
 
 @router.get("", response={200: CodePage, **READ_ERRORS})
-def code_list(request: HttpRequest, limit: int = Limit(), offset: int = Offset()):
+def code_list(
+    request: AuthenticatedRequest, limit: int = Limit(), offset: int = Offset()
+) -> dict[str, Any]:
     """Codes issued by a unit in the caller's scope or above it."""
     codes = Code.objects.visible_to(request.user).prefetch_related("versions")
     return paginate(request, codes, limit=limit, offset=offset, item=_code_out)
 
 
 @router.get("/{code_id}/versions/{number}", response={200: VersionOut, **READ_ERRORS})
-def version_detail(request: HttpRequest, code_id: int, number: int):
+def version_detail(request: AuthenticatedRequest, code_id: int, number: int) -> dict[str, Any]:
     """One version of a code of conduct with its chapters, articles and clauses."""
     version = get_object_or_404(
         CodeVersion.objects.visible_to(request.user), code_id=code_id, number=number
@@ -188,7 +192,9 @@ def version_detail(request: HttpRequest, code_id: int, number: int):
 
 
 @router.get("/campaigns/{campaign_id}/completion", response={200: CompletionOut, **READ_ERRORS})
-def campaign_completion(request: HttpRequest, campaign_id: int, unit: int | None = None):
+def campaign_completion(
+    request: AuthenticatedRequest, campaign_id: int, unit: int | None = None
+) -> dict[str, Any]:
     """Signed / asked, for the unit (default: the campaign's, or the caller's own part)."""
     campaign = get_object_or_404(
         CommitmentCampaign.objects.visible_to(request.user), pk=campaign_id
@@ -216,7 +222,7 @@ def campaign_completion(request: HttpRequest, campaign_id: int, unit: int | None
 
 
 @router.post("/campaigns/{campaign_id}/sign", response={200: SignOut, 201: SignOut, **WRITE_ERRORS})
-def campaign_sign(request: HttpRequest, campaign_id: int):
+def campaign_sign(request: AuthenticatedRequest, campaign_id: int) -> tuple[int, dict[str, Any]]:
     """The caller (an official with an account) signs; signing again changes nothing (200)."""
     official = actions.official_of(request.user)
     if official is None:

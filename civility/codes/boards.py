@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -27,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer
 
-from civility.codes.models import Article, CodeVersion, ProvisionKind
+from civility.codes.models import Article, Clause, Code, CodeVersion, ProvisionKind
 from civility.core.exports import pdf_stamp
 from civility.core.provenance import Provenance
 
@@ -65,10 +66,12 @@ def qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _pick(obj, name: str, language: str) -> str:
+def _pick(obj: Code | Article | Clause, name: str, language: str) -> str:
     if language == "en":
-        return getattr(obj, f"{name}_en") or getattr(obj, name)
-    return getattr(obj, name)
+        translated: str = getattr(obj, f"{name}_en") or getattr(obj, name)
+        return translated
+    original: str = getattr(obj, name)
+    return original
 
 
 def render_board(
@@ -79,7 +82,7 @@ def render_board(
     qr_caption: str,
     size: str = "A4",
     language: str = "vi",
-    by,
+    by: User,
 ) -> bytes:
     """One page: the code's title, its key provisions, and a QR code opening `url`; at its
     foot, in small print, the provenance (fingerprint of the text, place and link)."""

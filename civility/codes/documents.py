@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from civility.codes.models import ProvisionKind
+from civility.codes.models import CodeVersion, ProvisionKind
 
 MAX_LINES = 20_000
 
@@ -248,9 +248,9 @@ def _clause(text: str, number: int, *, unit: str) -> ParsedClause:
     return ParsedClause(text=text, kind=kind)
 
 
-def to_markdown(version) -> str:
+def to_markdown(version: CodeVersion) -> str:
     """A version's Vietnamese text in the import format (to download, edit and re-import)."""
-    tags = {
+    tags: dict[str, str] = {
         ProvisionKind.MUST: "[phải] ",
         ProvisionKind.SHOULD: "[nên] ",
         ProvisionKind.SHOULD_NOT: "[không nên] ",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import (
     Aggregate,
@@ -33,12 +35,17 @@ from civility.codes.models import (
     RISKY_PLACE_KINDS,
     ActivityKind,
     ActivityPlaceKind,
+    ActivityQuerySet,
     Commitment,
     CommitmentCampaign,
+    CommitmentQuerySet,
     DisseminationActivity,
     TargetGroup,
 )
-from civility.orgs.models import OrgUnit
+from civility.orgs.models import OfficialQuerySet, OrgUnit, PlaceQuerySet
+
+if TYPE_CHECKING:  # django-stubs' helper type, installed with the dev tools only
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -62,7 +69,7 @@ def _depth(path: str) -> int:
 
 
 def completion(
-    campaign: CommitmentCampaign, officials, focus: OrgUnit
+    campaign: CommitmentCampaign, officials: OfficialQuerySet, focus: OrgUnit
 ) -> tuple[CompletionRow, list[CompletionRow]]:
     """The whole of `focus`'s subtree, and one row per child unit (plus the unit itself)."""
     signed = Commitment.objects.filter(campaign=campaign, official=OuterRef("pk"))
@@ -98,7 +105,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def dissemination_summary(activities) -> dict:
+def dissemination_summary(activities: ActivityQuerySet) -> dict[str, Any]:
     """Counts and people reached, by target group, kind and place kind."""
     group_aggregates: dict[str, Aggregate] = {}
     for group in TargetGroup:
@@ -118,7 +125,7 @@ def dissemination_summary(activities) -> dict:
         for group in TargetGroup
     ]
 
-    def grouped(field: str, choices) -> list[dict]:
+    def grouped(field: str, choices: Iterable[tuple[str, StrOrPromise]]) -> list[dict[str, Any]]:
         rows = {
             row[field]: row
             for row in activities.values(field)
@@ -145,7 +152,7 @@ def dissemination_summary(activities) -> dict:
     }
 
 
-def places_not_reached(places, *, since: datetime.date):
+def places_not_reached(places: PlaceQuerySet, *, since: datetime.date) -> PlaceQuerySet:
     """Places likely to see bad behaviour with no dissemination activity since `since`."""
     recent = DisseminationActivity.objects.filter(place=OuterRef("pk"), held_on__gte=since)
     return (
@@ -163,8 +170,11 @@ HUNDRED = Value(Decimal(100), output_field=DecimalField(max_digits=9, decimal_pl
 
 
 def self_assessment_gaps(
-    activities=None, *, start: datetime.date | None = None, end: datetime.date | None = None
-) -> list[dict]:
+    activities: ActivityQuerySet | None = None,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> list[dict[str, Any]]:
     """Verified dissemination activities (`activities`, scoped by the caller) per unit and
     month held: how many, and in points out of 100 per activity the unit's own report
     (always 100: its figure as it stands), the share of its reported reach the verifier
@@ -186,21 +196,28 @@ def self_assessment_gaps(
         rows = rows.filter(month__gte=start.replace(day=1))
     if end:
         rows = rows.filter(month__lte=end)
-    return list(
-        rows.values("unit_id", "month")
-        .annotate(
-            n=Count("pk"),
-            self_sum=Count("pk") * HUNDRED,
-            verified_sum=Sum("confirmed"),
-            abs_gap_sum=Count("pk") * HUNDRED - Sum("confirmed"),
-        )
-        .order_by()
+    # values() rows are plain dicts; the Django plugin types them as a TypedDict.
+    return cast(
+        list[dict[str, Any]],
+        list(
+            rows.values("unit_id", "month")
+            .annotate(
+                n=Count("pk"),
+                self_sum=Count("pk") * HUNDRED,
+                verified_sum=Sum("confirmed"),
+                abs_gap_sum=Count("pk") * HUNDRED - Sum("confirmed"),
+            )
+            .order_by()
+        ),
     )
 
 
 def commitment_gaps(
-    commitments=None, *, start: datetime.date | None = None, end: datetime.date | None = None
-) -> list[dict]:
+    commitments: CommitmentQuerySet | None = None,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> list[dict[str, Any]]:
     """Verified paper signatures (`commitments`, scoped by the caller) per official's unit
     and month signed: how many, and in points out of 100 per signature the unit's record
     (100: "signed"), the verification (100 when the scanned sheet holds, 0 when not) and
@@ -219,13 +236,17 @@ def commitment_gaps(
     if end:
         rows = rows.filter(month__lte=end)
     held = Count("pk", filter=Q(scan_confirmed=True))
-    return list(
-        rows.values("month", unit_id=F("official__unit_id"))
-        .annotate(
-            n=Count("pk"),
-            self_sum=Count("pk") * HUNDRED,
-            verified_sum=held * HUNDRED,
-            abs_gap_sum=(Count("pk") - held) * HUNDRED,
-        )
-        .order_by()
+    # values() rows are plain dicts; the Django plugin types them as a TypedDict.
+    return cast(
+        list[dict[str, Any]],
+        list(
+            rows.values("month", unit_id=F("official__unit_id"))
+            .annotate(
+                n=Count("pk"),
+                self_sum=Count("pk") * HUNDRED,
+                verified_sum=held * HUNDRED,
+                abs_gap_sum=(Count("pk") - held) * HUNDRED,
+            )
+            .order_by()
+        ),
     )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +45,9 @@ PICKABLE_KINDS = (
 )
 
 
-def units_for(user, roles, *, dated_by: str = "") -> forms.ModelChoiceField:
+def units_for(
+    user: User, roles: tuple[str, ...], *, dated_by: str = ""
+) -> forms.ModelChoiceField[OrgUnit]:
     """Today's units, or with `dated_by` (the form's date field) the units of that date,
     former ones too; the form then checks the unit against its date (refuse_units_not_of)."""
     queryset = OrgUnit.objects.filter(scope_of(user).q("path", roles=roles)).filter(
@@ -58,19 +64,28 @@ def units_for(user, roles, *, dated_by: str = "") -> forms.ModelChoiceField:
     )
 
 
-def _check_file(upload, extensions, max_bytes) -> None:
-    name = upload.name.lower()
+def _check_file(upload: UploadedFile[bytes], extensions: tuple[str, ...], max_bytes: int) -> None:
+    name = (upload.name or "").lower()
     if not name.endswith(extensions):
         raise ValidationError(
             _("Allowed file types: %(types)s.") % {"types": ", ".join(extensions)}
         )
-    if upload.size > max_bytes:
+    if (upload.size or 0) > max_bytes:
         raise ValidationError(
             _("The file is larger than %(size)d MB.") % {"size": max_bytes // (1024 * 1024)}
         )
 
 
-class VersionForm(forms.ModelForm):
+if TYPE_CHECKING:  # django-stubs makes ModelForm generic; Django's class takes no [] at run time
+    _VersionModelForm = forms.ModelForm[CodeVersion]
+    _ArticleModelForm = forms.ModelForm[Article]
+    _VersionChoiceField = forms.ModelChoiceField[CodeVersion]
+else:
+    _VersionModelForm = _ArticleModelForm = forms.ModelForm
+    _VersionChoiceField = forms.ModelChoiceField
+
+
+class VersionForm(_VersionModelForm):
     target_groups = forms.MultipleChoiceField(
         choices=TargetGroup.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -117,20 +132,25 @@ class ImportForm(forms.Form):
         label=_("This is the official wording (not a summary)"), required=False
     )
 
-    def clean_document(self):
-        upload = self.cleaned_data["document"]
+    def clean_document(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["document"]
         _check_file(upload, (".docx", ".md", ".markdown", ".txt"), MAX_DOCUMENT_BYTES)
         return upload
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(_ArticleModelForm):
     class Meta:
         model = Article
         fields = ["title", "title_en", "is_key"]
 
 
+class VersionChoiceField(_VersionChoiceField):
+    def label_from_instance(self, obj: CodeVersion) -> str:
+        return f"{obj.code.display_title} (v{obj.number})"
+
+
 class CampaignForm(forms.Form):
-    version = forms.ModelChoiceField(queryset=CodeVersion.objects.none(), label=_("Code"))
+    version = VersionChoiceField(queryset=CodeVersion.objects.none(), label=_("Code"))
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     historical = forms.BooleanField(
@@ -148,20 +168,18 @@ class CampaignForm(forms.Form):
         help_text=_("Only for a historical campaign."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = (
+        cast(VersionChoiceField, self.fields["version"]).queryset = (
             CodeVersion.objects.visible_to(user).published().select_related("code")
-        )
-        self.fields["version"].label_from_instance = lambda v: (
-            f"{v.code.display_title} (v{v.number})"
         )
         # A historical campaign was held by the units of its opening day (a former ward).
         self.fields["unit"] = units_for(user, COORDINATOR_ROLES, dated_by="starts_on")
         self.order_fields(["version", "unit", "title", "historical", "starts_on", "deadline"])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         deadline = data.get("deadline")
         if data.get("historical"):
             if not data.get("starts_on"):
@@ -183,18 +201,18 @@ class PaperCommitmentForm(forms.Form):
     )
     scan = forms.FileField(label=_("Scanned signed sheet (PDF or image)"))
 
-    def __init__(self, *args, officials, **kwargs):
+    def __init__(self, *args: Any, officials: QuerySet[Official], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["official"].queryset = officials
+        cast("forms.ModelChoiceField[Official]", self.fields["official"]).queryset = officials
         self.fields["official"].widget.narrow(role=MANAGER_ROLES)
 
-    def clean_scan(self):
-        upload = self.cleaned_data["scan"]
+    def clean_scan(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["scan"]
         _check_file(upload, SCAN_EXTENSIONS, MAX_ATTACHMENT_BYTES)
         return upload
 
-    def clean_signed_on(self):
-        day = self.cleaned_data["signed_on"]
+    def clean_signed_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["signed_on"]
         if day > timezone.localdate():
             raise ValidationError(_("The signing date cannot be in the future."))
         return day
@@ -212,11 +230,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any | None = None) -> list[UploadedFile[bytes]]:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
@@ -242,11 +260,12 @@ class ActivityForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = units_for(user, MANAGER_ROLES, dated_by="held_on")
-        self.fields["code"].queryset = Code.objects.visible_to(user).with_published()
-        self.fields["place"].queryset = (
+        codes = cast("forms.ModelChoiceField[Code]", self.fields["code"])
+        codes.queryset = Code.objects.visible_to(user).with_published()
+        cast("forms.ModelChoiceField[Place]", self.fields["place"]).queryset = (
             Place.objects.filter(scope_of(user).q("unit__path", roles=MANAGER_ROLES))
             .select_related("unit")
             .order_by("name")
@@ -266,20 +285,21 @@ class ActivityForm(forms.Form):
             ]
         )
 
-    def clean_held_on(self):
-        day = self.cleaned_data["held_on"]
+    def clean_held_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["held_on"]
         if day > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
         return day
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("held_on"):
             refuse_units_not_of(self, "unit", data["held_on"])
         return data
 
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
+    def clean_attachments(self) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = self.cleaned_data.get("attachments") or []
         for upload in files:
             _check_file(upload, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_BYTES)
         return files
@@ -318,8 +338,9 @@ class SummaryForm(forms.Form):
         initial=6,
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise ValidationError({"end": _("The end date is before the start date.")})

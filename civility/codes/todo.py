@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from civility.codes.models import CommitmentCampaign
 from civility.core.todo import TodoItem
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: User | AnonymousUser, *, today: datetime.date) -> list[TodoItem]:
     official = official_of(user)
     if official is None:
         return []

@@ -8,14 +8,15 @@ same actions.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
+from ninja.params.functions import Query as query_param
 from pydantic import ConfigDict, Field
 
 from civility.conduct import actions
@@ -41,6 +42,7 @@ from civility.core.api_lists import (
     property_examples,
     unit_param,
 )
+from civility.core.http import AuthenticatedRequest
 from civility.core.schemas import InputSchema, Message, ValidationMessage
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
@@ -53,8 +55,8 @@ RECORD_ORDERING: dict[str, tuple[str, ...]] = {
     "occurred_on": ("occurred_on",),
     "reported_at": ("reported_at",),
 }
-OCCURRED_FROM = Query(None, description="Occurred on or after this day.")
-OCCURRED_TO = Query(None, description="Occurred on or before this day.")
+OCCURRED_FROM = query_param(None, description="Occurred on or after this day.")
+OCCURRED_TO = query_param(None, description="Occurred on or before this day.")
 
 
 class TypeOut(Schema):
@@ -281,7 +283,7 @@ class ConductFiguresOut(Schema):
     repeat_offenders: list[OffenderOut]
 
 
-def _summary(record: ViolationRecord) -> dict:
+def _summary(record: ViolationRecord) -> dict[str, Any]:
     return {
         "id": record.pk,
         "number": record.number,
@@ -297,11 +299,11 @@ def _summary(record: ViolationRecord) -> dict:
     }
 
 
-def _detail(request: HttpRequest, record: ViolationRecord) -> dict:
+def _detail(request: AuthenticatedRequest, record: ViolationRecord) -> dict[str, Any]:
     show = actions.may_see_reporter(request.user, record)
     reporter = record.reported_by_id
 
-    def name(user) -> str | None:
+    def name(user: User | None) -> str | None:
         return user.get_username() if user is not None else None
 
     return {
@@ -338,11 +340,11 @@ class TypePage(PageBase):
 
 @router.get("/types", response={200: TypePage, **READ_ERRORS})
 def type_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     include_retired: bool = False,
     limit: int = Limit(100),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """The catalogues that apply to the caller's units; empty slots are flagged."""
     types = ViolationType.objects.visible_to(request.user).select_related("group")
     if not include_retired:
@@ -350,7 +352,7 @@ def type_list(
     return paginate(request, types, limit=limit, offset=offset, item=_type_out)
 
 
-def _type_out(t: ViolationType) -> dict:
+def _type_out(t: ViolationType) -> dict[str, Any]:
     return {
         "id": t.pk,
         "key": t.key,
@@ -368,7 +370,7 @@ def _type_out(t: ViolationType) -> dict:
 
 @router.get("/records", response={200: RecordPage, **READ_ERRORS})
 def record_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     status: RecordStatus | None = None,
     unit: int | None = UnitFilter(),
     unit_id: int | None = UnitIdAlias(),
@@ -377,7 +379,7 @@ def record_list(
     ordering: str | None = Ordering(RECORD_ORDERING, "-occurred_on"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Records the caller may read (summaries; each confidential one returned is audited)."""
     records = ViolationRecord.objects.visible_to(request.user).select_related("type", "unit")
     unit = unit_param(unit, unit_id)
@@ -393,7 +395,7 @@ def record_list(
 
 
 @router.get("/records/{record_id}", response={200: RecordOut, **READ_ERRORS})
-def record_detail(request: HttpRequest, record_id: int):
+def record_detail(request: AuthenticatedRequest, record_id: int) -> dict[str, Any]:
     """One violation record with its history; reading a confidential one is audited."""
     record = get_object_or_404(
         ViolationRecord.objects.visible_to(request.user).with_related(), pk=record_id
@@ -403,7 +405,7 @@ def record_detail(request: HttpRequest, record_id: int):
 
 
 @router.post("/records", response={201: RecordOut, **WRITE_ERRORS})
-def record_create(request: HttpRequest, payload: RecordIn):
+def record_create(request: AuthenticatedRequest, payload: RecordIn) -> Status[dict[str, Any]]:
     """File a record about an official and/or a unit the caller handles."""
     data = payload.model_dump()
     official = unit = None
@@ -440,7 +442,9 @@ def record_create(request: HttpRequest, payload: RecordIn):
 
 
 @router.post("/records/{record_id}/transitions", response={200: RecordOut, **WRITE_ERRORS})
-def record_transition(request: HttpRequest, record_id: int, payload: TransitionIn):
+def record_transition(
+    request: AuthenticatedRequest, record_id: int, payload: TransitionIn
+) -> dict[str, Any]:
     """Move a record one step: verifying, confirmed (with handling), dismissed (with a
     reason) or closed. Any other move answers 422 and changes nothing."""
     record = get_object_or_404(ViolationRecord.objects.visible_to(request.user), pk=record_id)
@@ -470,15 +474,15 @@ def record_transition(request: HttpRequest, record_id: int, payload: TransitionI
 
 @router.get("/figures", response={200: ConductFiguresOut, **READ_ERRORS})
 def figures(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     start: datetime.date,
     unit: int | None = UnitFilter(
         "The unit whose subtree is counted (required).", required_with_alias=True
     ),
     unit_id: int | None = UnitIdAlias(),
     end: datetime.date | None = None,
-    threshold: int = Query(2, ge=2, le=20),
-):
+    threshold: int = query_param(2, ge=2, le=20),
+) -> dict[str, Any]:
     """Figures for a unit's subtree: the caller must handle records there."""
     focus = get_object_or_404(
         OrgUnit.objects.filter(scope_of(request.user).q("path", roles=READER_ROLES)),

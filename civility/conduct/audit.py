@@ -15,6 +15,8 @@ Registered with core.audit in ConductConfig.ready; AuditEvent.objects.visible_to
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Q
 
@@ -25,16 +27,22 @@ from civility.conduct.models import (
     ReportMessage,
     ViolationRecord,
 )
+from civility.orgs.scopes import Reader
 
 
-def _about(model, **match) -> Exists:
+def _about(
+    model: type[ViolationRecord] | type[RecordStep] | type[RecordEvidence], **match: object
+) -> Exists:
     """Rows of `model` whose pk is the event's object id and that match `match`."""
     return Exists(model.objects.filter(pk=OuterRef("object_id"), **match))
 
 
-def reporter_redaction(user) -> tuple[Q, Q]:
-    """(rows to leave out, rows to show without actor) of the audit log for `user`."""
-    records = ViolationRecord.objects.reporter_hidden_from(user)
+def reporter_redaction(user: object) -> tuple[Q, Q]:
+    """(rows to leave out, rows to show without actor) of the audit log for `user`.
+
+    core.audit.Redaction hands the reader over as an `object`: it is the reader
+    AuditEvent.objects.visible_to was given, whose scope it has just read (scope_of)."""
+    records = ViolationRecord.objects.reporter_hidden_from(cast(Reader, user))
     if not records.exists():  # most readers: nothing to redact, no subqueries on every row
         return Q(pk__in=[]), Q(pk__in=[])
     types = ContentType.objects.get_for_models(

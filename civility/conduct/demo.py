@@ -18,6 +18,8 @@ from civility.conduct.models import Handling, Source, ViolationRecord, Violation
 from civility.orgs.models import Official, OrgUnit, UnitKind
 
 HANOI = "01"
+# The demo records are filed and decided by load_demo_data's coordinator.
+NO_COORDINATOR = "The demo coordinator (demo_coordinator) is missing: run load_demo_data"
 
 
 @dataclass
@@ -133,6 +135,8 @@ def load_conduct_demo() -> ConductDemoReport:
         official = _official(code, city)
         if official is None:
             continue
+        if coordinator is None:
+            raise LookupError(NO_COORDINATOR)
         violation_type = ViolationType.objects.current().get(group__unit=city, key=key)
         record = actions.report_violation(
             actor=coordinator,
@@ -168,6 +172,8 @@ def load_conduct_demo() -> ConductDemoReport:
     # An anonymous report from the public page, with a question waiting for an answer.
     counter = Official.objects.under(city).filter(staff_code="TH-10").first()
     if counter is not None:
+        if coordinator is None:
+            raise LookupError(NO_COORDINATOR)
         anonymous, secret = actions.file_anonymous_report(
             unit=counter.unit,
             official_hint="Cán bộ nữ ở quầy số 2, buổi chiều",

@@ -172,17 +172,17 @@ def conduct_figures(
         prefix = path[len(unit.path) :].split("/", 1)[0]
         return rows.get(f"{unit.path}{prefix}/", own) if prefix else own
 
-    for row in records.values("unit__path").annotate(
+    for by_unit in records.values("unit__path").annotate(
         total=Count("pk"), confirmed=Count("pk", filter=confirmed_q & Q(official__isnull=False))
     ):
-        target = bucket(row["unit__path"])
-        target.records += row["total"]
-        target.confirmed += row["confirmed"]
-    for row in (
+        target = bucket(by_unit["unit__path"])
+        target.records += by_unit["total"]
+        target.confirmed += by_unit["confirmed"]
+    for staffed in (
         Official.objects.under(unit).active().values("unit__path").annotate(count=Count("pk"))
     ):
-        bucket(row["unit__path"]).officials += row["count"]
-        figures.officials += row["count"]
+        bucket(staffed["unit__path"]).officials += staffed["count"]
+        figures.officials += staffed["count"]
     # Former units (e.g. districts before July 2025) only when they hold data in the period.
     kept = [row for row in rows.values() if row.records or row.officials or row.unit.is_current()]
     figures.units = [own, *kept] if own.records or own.officials else kept

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +21,7 @@ from civility.conduct.models import (
     Source,
     TextStatus,
     ViolationGroup,
+    ViolationRecord,
     ViolationType,
 )
 from civility.core.listing import ListFilterForm
@@ -31,24 +36,32 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any | None = None) -> list[UploadedFile[bytes]]:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)] if data else []
 
 
-class TypeChoiceField(forms.ModelChoiceField):
+if TYPE_CHECKING:  # django-stubs makes the field generic; Django's class takes no [] at run time
+    _ViolationTypeField = forms.ModelChoiceField[ViolationType]
+else:
+    _ViolationTypeField = forms.ModelChoiceField
+
+
+class TypeChoiceField(_ViolationTypeField):
     def label_from_instance(self, obj: ViolationType) -> str:
         return f"{obj.key} · {obj.display_title}"
 
 
-def type_choices(types) -> list:
+def type_choices(
+    types: QuerySet[ViolationType],
+) -> list[tuple[str, str | list[tuple[int, str]]]]:
     """Types grouped by catalogue group, for a <select> with optgroups."""
-    grouped: dict[str, list] = {}
+    grouped: dict[str, list[tuple[int, str]]] = {}
     for violation_type in types.select_related("group"):
         grouped.setdefault(violation_type.group.display_title, []).append(
             (violation_type.pk, f"{violation_type.key} · {violation_type.display_title}")
@@ -107,21 +120,30 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, officials, units, types, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        officials: QuerySet[Official],
+        units: QuerySet[OrgUnit],
+        types: QuerySet[ViolationType],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["official"].queryset = officials
-        self.fields["unit"].queryset = units
-        self.fields["type"].queryset = types
-        self.fields["type"].choices = type_choices(types)
+        cast("forms.ModelChoiceField[Official]", self.fields["official"]).queryset = officials
+        cast("forms.ModelChoiceField[OrgUnit]", self.fields["unit"]).queryset = units
+        type_field = cast(TypeChoiceField, self.fields["type"])
+        type_field.queryset = types
+        type_field.choices = type_choices(types)
 
-    def clean_occurred_on(self):
-        day = self.cleaned_data["occurred_on"]
+    def clean_occurred_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["occurred_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date is in the future."))
         return day
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("official") and not data.get("unit"):
             self.add_error("unit", _("Name the official or the unit concerned."))
         return data
@@ -143,11 +165,18 @@ class DetailsForm(forms.Form):
         label=_("Severity"), choices=[("", "---------"), *Severity.choices], required=False
     )
 
-    def __init__(self, *args, officials, types, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        officials: QuerySet[Official],
+        types: QuerySet[ViolationType],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["official"].queryset = officials
-        self.fields["type"].queryset = types
-        self.fields["type"].choices = type_choices(types)
+        cast("forms.ModelChoiceField[Official]", self.fields["official"]).queryset = officials
+        type_field = cast(TypeChoiceField, self.fields["type"])
+        type_field.queryset = types
+        type_field.choices = type_choices(types)
 
 
 class NoteForm(forms.Form):
@@ -190,8 +219,9 @@ class ConfirmForm(forms.Form):
         ),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("handling") == Handling.DISCIPLINARY:
             for name in ("discipline_form", "decision_number", "decision_date"):
                 if not data.get(name):
@@ -212,8 +242,9 @@ class EvidenceForm(forms.Form):
     url = forms.CharField(label=_("Link"), max_length=500, required=False)
     label = forms.CharField(label=_("Label"), max_length=300, required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("file") and not data.get("url"):
             self.add_error("file", _("Attach a file or give a link."))
         return data
@@ -242,18 +273,25 @@ class RecordFilterForm(ListFilterForm):
         empty_label=_("Any"),
     )
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args: Any, groups: QuerySet[ViolationGroup], **kwargs: Any) -> None:
         self.groups = groups
         super().__init__(*args, **kwargs)
 
-    def configure(self):
-        self.fields["status"].choices = [("", _("Any")), *RecordStatus.choices]
-        self.fields["group"].queryset = self.groups
+    def configure(self) -> None:
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("Any")),
+            *RecordStatus.choices,
+        ]
+        cast("forms.ModelChoiceField[ViolationGroup]", self.fields["group"]).queryset = self.groups
 
-    def search(self, records, text):
+    def search(
+        self, records: QuerySet[ViolationRecord], text: str
+    ) -> QuerySet[ViolationRecord] | None:
         return records.filter(official__in=Official.objects.search(text).values("pk"))
 
-    def narrow(self, records, data):
+    def narrow(
+        self, records: QuerySet[ViolationRecord], data: dict[str, Any]
+    ) -> QuerySet[ViolationRecord]:
         if data.get("status"):
             records = records.filter(status=data["status"])
         if data.get("group"):
@@ -293,8 +331,9 @@ class TypeForm(forms.Form):
         ),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("text_status") == TextStatus.EMPTY:
             self.add_error("text_status", _("Enter the wording: a filled-in item is not empty."))
         return data
@@ -310,9 +349,9 @@ class NewTypeForm(TypeForm):
 
     field_order = ["group", "key"]
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args: Any, groups: QuerySet[ViolationGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
+        cast("forms.ModelChoiceField[ViolationGroup]", self.fields["group"]).queryset = groups
 
 
 class CatalogueImportForm(forms.Form):
@@ -333,8 +372,9 @@ class FiguresForm(forms.Form):
         label=_("Repeat offender: confirmed records in 12 months"), min_value=2, max_value=20
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end is before the start."))
         return data
@@ -370,19 +410,20 @@ class PublicReportForm(forms.Form):
         help_text=_("Leave empty to stay anonymous. Nothing else about you is stored."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["submission_id"] = uuid.uuid4()
 
-    def clean_occurred_on(self):
-        day = self.cleaned_data["occurred_on"]
+    def clean_occurred_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["occurred_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date is in the future."))
         return day
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("contact") and not data.get("leave_contact"):
             self.add_error(
                 "leave_contact", _("Tick this box to leave contact details, or empty them.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +46,7 @@ STEPS = (
 )
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: User | AnonymousUser, *, today: datetime.date) -> list[TodoItem]:
     if not user.is_authenticated:
         return []
     # Listed for those who decide (heads and coordinators); nobody handles a record about

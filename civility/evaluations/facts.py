@@ -163,6 +163,8 @@ def discipline_in_year_for(officials, year: int) -> dict[int, list[dict]]:
     """The same for many officials at once: {official id: decisions}."""
     found: dict[int, list[dict]] = {}
     for record in ViolationRecord.objects.disciplinary_decisions(year=year, officials=officials):
+        if record.official_id is None:  # a disciplinary decision names an official (constraint)
+            continue
         found.setdefault(record.official_id, []).append(_decision(record))
     return found
 

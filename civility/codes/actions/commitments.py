@@ -7,7 +7,9 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -42,7 +44,7 @@ DEFAULT_RECOMMITMENT_DAYS = 30
 @transaction.atomic
 def start_campaign(
     *,
-    actor,
+    actor: User,
     version: CodeVersion,
     unit: OrgUnit,
     deadline: datetime.date,
@@ -88,7 +90,7 @@ def start_campaign(
 
 
 @transaction.atomic
-def close_campaign(*, actor, campaign: CommitmentCampaign) -> CommitmentCampaign:
+def close_campaign(*, actor: User, campaign: CommitmentCampaign) -> CommitmentCampaign:
     if not scope_of(actor).covers(campaign.unit, roles=COORDINATOR_ROLES):
         raise PermissionDenied
     if campaign.closed_at is None:
@@ -98,14 +100,14 @@ def close_campaign(*, actor, campaign: CommitmentCampaign) -> CommitmentCampaign
     return campaign
 
 
-def official_of(user) -> Official | None:
+def official_of(user: User | AnonymousUser | None) -> Official | None:
     if user is None or not user.is_authenticated:
         return None
     return Official.objects.select_related("unit").filter(user=user, left_on__isnull=True).first()
 
 
 @transaction.atomic
-def sign_commitment(*, actor, campaign: CommitmentCampaign) -> tuple[Commitment, bool]:
+def sign_commitment(*, actor: User, campaign: CommitmentCampaign) -> tuple[Commitment, bool]:
     """The signed-in official acknowledges the campaign's code version.
 
     Returns (commitment, created); signing again returns the first signature unchanged.
@@ -138,7 +140,12 @@ def sign_commitment(*, actor, campaign: CommitmentCampaign) -> tuple[Commitment,
 
 @transaction.atomic
 def record_paper_commitment(
-    *, actor, campaign: CommitmentCampaign, official: Official, scan, signed_on: datetime.date
+    *,
+    actor: User,
+    campaign: CommitmentCampaign,
+    official: Official,
+    scan: UploadedFile[bytes] | None,
+    signed_on: datetime.date,
 ) -> Commitment:
     """A unit head records that an official signed on paper, with the scanned sheet."""
     if not scope_of(actor).covers(official.unit, roles=MANAGER_ROLES):
@@ -227,7 +234,7 @@ def _language_of(official: Official) -> str:
     return getattr(profile, "language", None) or settings.LANGUAGE_CODE
 
 
-def _email_reminder(official: Official, campaign: CommitmentCampaign, today) -> bool:
+def _email_reminder(official: Official, campaign: CommitmentCampaign, today: datetime.date) -> bool:
     base = settings.SITE_URL
     with translation.override(_language_of(official)):
         link = base + reverse("codes:my_commitments")
@@ -266,7 +273,7 @@ def mark_reminders_read(*, official: Official) -> int:
     )
 
 
-def _reporting_path(unit: OrgUnit, recorder) -> str | None:
+def _reporting_path(unit: OrgUnit, recorder: User | None) -> str | None:
     """The outermost unit through which `recorder` reported on `unit` (None: from the top)."""
     if recorder is None:
         return unit.path
@@ -277,7 +284,7 @@ def _reporting_path(unit: OrgUnit, recorder) -> str | None:
     return min(paths, key=len) if paths else unit.path
 
 
-def can_verify_commitment(user, commitment: Commitment) -> bool:
+def can_verify_commitment(user: User, commitment: Commitment) -> bool:
     """A paper signature is verified by a manager of a unit above the one that recorded it,
     never by the person who recorded it."""
     if commitment.method != SignatureMethod.PAPER or commitment.recorded_by_id == user.pk:
@@ -297,7 +304,7 @@ def can_verify_commitment(user, commitment: Commitment) -> bool:
 @transaction.atomic
 def verify_commitment(
     *,
-    actor,
+    actor: User,
     commitment: Commitment,
     confirmed: bool,
     note: str = "",

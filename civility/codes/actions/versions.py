@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -50,11 +52,11 @@ VERSION_FIELDS = frozenset(
 )
 
 
-def can_manage_code(user, code: Code) -> bool:
+def can_manage_code(user: User | None, code: Code) -> bool:
     return scope_of(user).covers(code.unit, roles=COORDINATOR_ROLES)
 
 
-def ensure_can_manage_code(actor, code: Code) -> None:
+def ensure_can_manage_code(actor: User | None, code: Code) -> None:
     if not can_manage_code(actor, code):
         raise PermissionDenied
 
@@ -67,12 +69,13 @@ def ensure_draft(version: CodeVersion) -> None:
         )
 
 
-def seed_data(slug: str) -> dict:
-    return json.loads((DATA_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+def seed_data(slug: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+    return data
 
 
 @transaction.atomic
-def load_code_seed(*, actor, unit: OrgUnit, slug: str) -> Code:
+def load_code_seed(*, actor: User | None, unit: OrgUnit, slug: str) -> Code:
     """Create a shipped code (summaries, published as version 1) under `unit`, once; only
     for the province that issued it."""
     if actor is not None and not scope_of(actor).covers(unit, roles=COORDINATOR_ROLES):
@@ -107,7 +110,7 @@ def load_code_seed(*, actor, unit: OrgUnit, slug: str) -> Code:
     return code
 
 
-def _write_structure(version: CodeVersion, chapters: list[dict]) -> None:
+def _write_structure(version: CodeVersion, chapters: list[dict[str, Any]]) -> None:
     for c_pos, chapter_data in enumerate(chapters, start=1):
         chapter = Chapter.objects.create(
             version=version,
@@ -137,7 +140,7 @@ def _write_structure(version: CodeVersion, chapters: list[dict]) -> None:
             )
 
 
-def _structure_of(version: CodeVersion) -> list[dict]:
+def _structure_of(version: CodeVersion) -> list[dict[str, Any]]:
     return [
         {
             "number": chapter.number,
@@ -162,7 +165,7 @@ def _structure_of(version: CodeVersion) -> list[dict]:
 
 
 @transaction.atomic
-def create_draft_version(*, actor, code: Code) -> CodeVersion:
+def create_draft_version(*, actor: User, code: Code) -> CodeVersion:
     """A new draft, starting from the latest version's text."""
     ensure_can_manage_code(actor, code)
     code = Code.objects.select_for_update().get(pk=code.pk)
@@ -186,7 +189,7 @@ def create_draft_version(*, actor, code: Code) -> CodeVersion:
 
 
 @transaction.atomic
-def update_version(*, actor, version: CodeVersion, **changes) -> CodeVersion:
+def update_version(*, actor: User, version: CodeVersion, **changes: Any) -> CodeVersion:
     unknown = set(changes) - VERSION_FIELDS
     if unknown:
         raise TypeError(f"update_version() got unknown fields: {sorted(unknown)}")
@@ -201,7 +204,9 @@ def update_version(*, actor, version: CodeVersion, **changes) -> CodeVersion:
 
 
 @transaction.atomic
-def update_article(*, actor, article: Article, title: str, title_en: str, is_key: bool) -> Article:
+def update_article(
+    *, actor: User, article: Article, title: str, title_en: str, is_key: bool
+) -> Article:
     version = article.chapter.version
     ensure_can_manage_code(actor, version.code)
     ensure_draft(version)
@@ -215,7 +220,7 @@ def update_article(*, actor, article: Article, title: str, title_en: str, is_key
 @transaction.atomic
 def import_version_text(
     *,
-    actor,
+    actor: User,
     version: CodeVersion,
     parsed: ParsedCode,
     language: str = "vi",
@@ -318,7 +323,7 @@ def _import_english(version: CodeVersion, parsed: ParsedCode) -> None:
 @transaction.atomic
 def publish_version(
     *,
-    actor,
+    actor: User | None,
     version: CodeVersion,
     recommitment_deadline: datetime.date | None = None,
     _check: bool = True,

@@ -3,12 +3,15 @@ the official's own commitments."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,7 +73,7 @@ def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "codes/campaign_form.html", {"form": form})
 
 
-def _campaign(request: HttpRequest, pk: int) -> CommitmentCampaign:
+def _campaign(request: AuthenticatedRequest, pk: int) -> CommitmentCampaign:
     return get_object_or_404(
         CommitmentCampaign.objects.visible_to(request.user).select_related("version__code", "unit"),
         pk=pk,
@@ -121,7 +124,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _verifiable_commitments(user, commitments: list[Commitment]) -> set[int]:
+def _verifiable_commitments(user: User, commitments: list[Commitment]) -> set[int]:
     """Ids of the paper signatures listed that `user` may verify. Recorders are loaded once
     each, so their scopes are read once however many sheets they recorded."""
     scope = scope_of(user)
@@ -218,7 +221,7 @@ def campaign_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_commitments(request: AuthenticatedRequest) -> HttpResponse:
     official = actions.official_of(request.user)
-    context: dict = {"official": official}
+    context: dict[str, Any] = {"official": official}
     if official is not None:
         campaigns = (
             CommitmentCampaign.objects.for_official(official)

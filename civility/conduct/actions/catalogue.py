@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,7 +46,7 @@ TYPE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def load_catalogue_seed(*, actor, unit: OrgUnit, slug: str = "") -> int:
+def load_catalogue_seed(*, actor: User | None, unit: OrgUnit, slug: str = "") -> int:
     """Create the shipped groups and types under `unit` (a province; by default the catalogue
     shipped for it); returns how many types were created. Groups and types that exist
     already are left untouched."""
@@ -102,7 +104,9 @@ def _check_type(violation_type: ViolationType) -> None:
 
 
 @transaction.atomic
-def create_violation_type(*, actor, group: ViolationGroup, key: str, **fields) -> ViolationType:
+def create_violation_type(
+    *, actor: User, group: ViolationGroup, key: str, **fields: Any
+) -> ViolationType:
     _ensure(can_manage_catalogue(actor, group.unit))
     unknown = set(fields) - TYPE_FIELDS
     if unknown:
@@ -122,7 +126,9 @@ def create_violation_type(*, actor, group: ViolationGroup, key: str, **fields) -
 
 
 @transaction.atomic
-def revise_violation_type(*, actor, violation_type: ViolationType, **changes) -> ViolationType:
+def revise_violation_type(
+    *, actor: User, violation_type: ViolationType, **changes: Any
+) -> ViolationType:
     """Change a type's wording. A type no record uses yet is changed in place (filling an empty
     slot, fixing a typo); once used, the change becomes a new version and the old one is
     retired, so the records filed under it keep the wording they were decided on."""
@@ -164,7 +170,7 @@ def revise_violation_type(*, actor, violation_type: ViolationType, **changes) ->
 
 
 @transaction.atomic
-def retire_violation_type(*, actor, violation_type: ViolationType) -> ViolationType:
+def retire_violation_type(*, actor: User, violation_type: ViolationType) -> ViolationType:
     """Take a type out of use. Records filed under it stay readable with its wording."""
     _ensure(can_manage_catalogue(actor, violation_type.group.unit))
     current = ViolationType.objects.select_for_update().get(pk=violation_type.pk)
@@ -203,7 +209,9 @@ _WORDING_WORDS = {normalize(value): value for value in TextStatus.values} | {
 
 
 @transaction.atomic
-def import_catalogue(*, actor, unit: OrgUnit, table: Table, dry_run: bool = False) -> ImportResult:
+def import_catalogue(
+    *, actor: User, unit: OrgUnit, table: Table, dry_run: bool = False
+) -> ImportResult:
     """Add or revise types from a sheet: one row per type (group key, code, title...).
 
     A row whose code exists revises that type (a new version if records use it); a new code
@@ -226,11 +234,11 @@ def import_catalogue(*, actor, unit: OrgUnit, table: Table, dry_run: bool = Fals
         return result
     groups = {group.key: group for group in ViolationGroup.objects.filter(unit=unit)}
     current = {t.key.upper(): t for t in ViolationType.objects.current().filter(group__unit=unit)}
-    planned: list[tuple[int, ViolationType | None, ViolationGroup, str, dict]] = []
+    planned: list[tuple[int, ViolationType | None, ViolationGroup, str, dict[str, Any]]] = []
     seen: set[str] = set()
     for row_number, values in table.rows:
 
-        def cell(field: str, values=values) -> str:
+        def cell(field: str, values: list[Any] = values) -> str:
             index = positions.get(field)
             if index is None or index >= len(values) or values[index] is None:
                 return ""
@@ -256,7 +264,7 @@ def import_catalogue(*, actor, unit: OrgUnit, table: Table, dry_run: bool = Fals
             )
             continue
         seen.add(key.upper())
-        fields: dict = {"title": cell("title")}
+        fields: dict[str, Any] = {"title": cell("title")}
         for name in ("title_en", "description", "description_en", "source_document"):
             if name in positions:
                 fields[name] = cell(name)

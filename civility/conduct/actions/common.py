@@ -3,6 +3,7 @@ workflow starts with."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
 from civility.conduct.models import (
@@ -17,24 +18,24 @@ from civility.orgs.scopes import scope_of
 # --- Permissions -------------------------------------------------------------------------
 
 
-def can_manage_catalogue(user, unit: OrgUnit) -> bool:
+def can_manage_catalogue(user: User | None, unit: OrgUnit) -> bool:
     return scope_of(user).covers(unit, roles=CATALOGUE_ROLES)
 
 
-def can_report(user, unit: OrgUnit) -> bool:
+def can_report(user: User | None, unit: OrgUnit) -> bool:
     return scope_of(user).covers(unit, roles=READER_ROLES)
 
 
-def can_handle(user, record: ViolationRecord) -> bool:
+def can_handle(user: User | None, record: ViolationRecord) -> bool:
     """Verify, add evidence, ask the reporter. Nobody handles a record about themselves."""
     return scope_of(user).covers(record.unit, roles=READER_ROLES) and not record.is_about(user)
 
 
-def can_decide(user, record: ViolationRecord) -> bool:
+def can_decide(user: User | None, record: ViolationRecord) -> bool:
     return scope_of(user).covers(record.unit, roles=DECIDER_ROLES) and not record.is_about(user)
 
 
-def may_see_reporter(user, record: ViolationRecord) -> bool:
+def may_see_reporter(user: User | None, record: ViolationRecord) -> bool:
     """The official concerned never learns who reported; handlers of the subtree do."""
     return not record.is_about(user) and scope_of(user).covers(record.unit, roles=READER_ROLES)
 

@@ -8,7 +8,9 @@ import datetime
 from collections.abc import Iterable
 from typing import Protocol
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,10 +32,19 @@ from civility.conduct.rules import DisciplineForm, Severity, rule_set_on
 from civility.core.attachments import PHOTOS_AND_PDF, clean_attachment
 from civility.core.audit import acting_as, log_reads
 from civility.core.validators import web_link
+from civility.inspections.models import Finding
 from civility.orgs.models import Official, OrgUnit, Place
 
 
-def _step(record, kind, *, actor, from_status="", to_status="", note="") -> RecordStep:
+def _step(
+    record: ViolationRecord,
+    kind: str,
+    *,
+    actor: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+) -> RecordStep:
     return RecordStep.objects.create(
         record=record,
         kind=kind,
@@ -60,7 +71,7 @@ def _check_type_for(violation_type: ViolationType | None, unit: OrgUnit) -> None
 @transaction.atomic
 def report_violation(
     *,
-    actor,
+    actor: User,
     occurred_on: datetime.date,
     source: str,
     description: str,
@@ -73,7 +84,7 @@ def report_violation(
     source_reference: str = "",
     source_url: str = "",
     confidential: bool = True,
-    files=(),
+    files: Iterable[UploadedFile[bytes]] = (),
     links: tuple[str, ...] = (),
 ) -> ViolationRecord:
     """File a record about an official (in their unit) and/or a unit.
@@ -133,7 +144,7 @@ def report_violation(
 
 
 @transaction.atomic
-def draft_record_from_finding(*, actor, finding) -> ViolationRecord:
+def draft_record_from_finding(*, actor: User, finding: Finding) -> ViolationRecord:
     """Open a draft record about the official an inspection finding names, for the handlers
     of the official's unit to review and verify. Called by inspections.actions.record_finding,
     which has checked that `actor` conducts the inspection and that the official works in the
@@ -189,7 +200,7 @@ def _refuse_transition(record: ViolationRecord, target: str) -> None:
 
 
 @transaction.atomic
-def start_verification(*, actor, record: ViolationRecord, note: str = "") -> ViolationRecord:
+def start_verification(*, actor: User, record: ViolationRecord, note: str = "") -> ViolationRecord:
     _ensure(can_handle(actor, record))
     record = _locked(record)
     _refuse_transition(record, RecordStatus.VERIFYING)
@@ -211,7 +222,7 @@ def start_verification(*, actor, record: ViolationRecord, note: str = "") -> Vio
 @transaction.atomic
 def update_record_details(
     *,
-    actor,
+    actor: User,
     record: ViolationRecord,
     violation_type: ViolationType | None,
     official: Official | None,
@@ -261,7 +272,7 @@ def on_record_confirmed(handler: RecordConfirmed) -> None:
 @transaction.atomic
 def confirm_record(
     *,
-    actor,
+    actor: User,
     record: ViolationRecord,
     handling: str,
     severity: str = "",
@@ -358,7 +369,7 @@ def confirm_record(
             actor=actor,
             from_status=RecordStatus.VERIFYING,
             to_status=RecordStatus.CONFIRMED,
-            note=Handling(handling).label,
+            note=str(Handling(handling).label),
         )
     for handler in _on_confirmed:
         handler(record=record)
@@ -366,7 +377,7 @@ def confirm_record(
 
 
 @transaction.atomic
-def dismiss_record(*, actor, record: ViolationRecord, reason: str) -> ViolationRecord:
+def dismiss_record(*, actor: User, record: ViolationRecord, reason: str) -> ViolationRecord:
     _ensure(can_decide(actor, record))
     record = _locked(record)
     _refuse_transition(record, RecordStatus.DISMISSED)
@@ -390,7 +401,7 @@ def dismiss_record(*, actor, record: ViolationRecord, reason: str) -> ViolationR
 
 
 @transaction.atomic
-def close_record(*, actor, record: ViolationRecord, note: str = "") -> ViolationRecord:
+def close_record(*, actor: User, record: ViolationRecord, note: str = "") -> ViolationRecord:
     _ensure(can_decide(actor, record))
     record = _locked(record)
     _refuse_transition(record, RecordStatus.CLOSED)
@@ -412,7 +423,12 @@ def close_record(*, actor, record: ViolationRecord, note: str = "") -> Violation
 
 @transaction.atomic
 def add_evidence(
-    *, actor, record: ViolationRecord, upload=None, url: str = "", label: str = ""
+    *,
+    actor: User,
+    record: ViolationRecord,
+    upload: UploadedFile[bytes] | None = None,
+    url: str = "",
+    label: str = "",
 ) -> RecordEvidence:
     _ensure(can_handle(actor, record))
     if upload is None and not url.strip():
@@ -435,12 +451,12 @@ def add_evidence(
     return evidence
 
 
-def read_records(*, actor, records: Iterable[ViolationRecord]) -> None:
+def read_records(*, actor: User, records: Iterable[ViolationRecord]) -> None:
     """Write the reads of confidential records to the audit trail (action ACCESS, one event
     a record), whether a page showed one record or a list showed many: who saw a record is
     then one question, whichever page showed it."""
     log_reads(actor=actor, instances=[record for record in records if record.confidential])
 
 
-def read_record(*, actor, record: ViolationRecord) -> None:
+def read_record(*, actor: User, record: ViolationRecord) -> None:
     read_records(actor=actor, records=[record])

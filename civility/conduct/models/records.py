@@ -10,6 +10,7 @@ concerned only; reads are written to the audit trail (actions.read_record).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -19,11 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.conduct.models.catalogue import ViolationType
-from civility.conduct.rules import RULE_SET_CHOICES, DisciplineForm, Severity, rule_set_by_key
+from civility.conduct.rules import (
+    RULE_SET_CHOICES,
+    DisciplineForm,
+    RuleSet,
+    Severity,
+    rule_set_by_key,
+)
 from civility.core.files import RandomName
 from civility.core.models import Evidence, UnitAudited
 from civility.orgs.models import Official, OrgUnit, Place
-from civility.orgs.scopes import Role, scope_of
+from civility.orgs.scopes import Reader, Role, scope_of
 
 # Who may edit the catalogue (of their province or unit).
 CATALOGUE_ROLES = (Role.SYSTEM_ADMIN, Role.COORDINATOR)
@@ -83,8 +90,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class ViolationRecordQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ViolationRecordQuerySet:
+class ViolationRecordQuerySet(models.QuerySet["ViolationRecord"]):
+    def visible_to(self, user: Reader) -> ViolationRecordQuerySet:
         """Confidential records: handlers of the subtree and the official concerned.
         Records marked not confidential: anyone whose scope covers the unit, too."""
         scope = scope_of(user)
@@ -96,11 +103,11 @@ class ViolationRecordQuerySet(models.QuerySet):
             condition |= Q(official__user=user)
         return self.filter(condition)
 
-    def handled_by(self, user) -> ViolationRecordQuerySet:
+    def handled_by(self, user: Reader) -> ViolationRecordQuerySet:
         """Records the user reads by role (not merely as the official concerned)."""
         return self.filter(scope_of(user).q("unit__path", roles=READER_ROLES))
 
-    def reporter_hidden_from(self, user) -> ViolationRecordQuerySet:
+    def reporter_hidden_from(self, user: Reader) -> ViolationRecordQuerySet:
         """Records `user` may read without learning who reported them: the official
         concerned, and readers who do not handle the record (actions.may_see_reporter for
         one record)."""
@@ -145,7 +152,10 @@ class ViolationRecordQuerySet(models.QuerySet):
         return self.select_related("unit", "official", "type__group", "place")
 
     def disciplinary_decisions(
-        self, *, year: int | None = None, officials=None
+        self,
+        *,
+        year: int | None = None,
+        officials: Iterable[int | Official] | None = None,
     ) -> ViolationRecordQuerySet:
         """The one definition of "disciplined in year Y", for every app: confirmed records
         handled with a disciplinary measure, counted in the year of the DECISION (not of the
@@ -357,7 +367,7 @@ class ViolationRecord(UnitAudited):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def is_about(self, user) -> bool:
+    def is_about(self, user: Reader) -> bool:
         """Whether `user` is the official the record is about."""
         return bool(
             user is not None
@@ -366,7 +376,7 @@ class ViolationRecord(UnitAudited):
             and self.official.user_id == user.pk
         )
 
-    def rule_set_obj(self):
+    def rule_set_obj(self) -> RuleSet | None:
         return rule_set_by_key(self.rule_set)
 
     def days_to_decision(self) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from civility.conduct.models import (
     ViolationType,
 )
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_number
 from civility.orgs.access import for_roles
 from civility.orgs.context_processors import focus_unit, selected_unit
@@ -38,7 +39,7 @@ from civility.orgs.scopes import scope_of
 # --- Catalogue ---------------------------------------------------------------------------
 
 
-def _catalogue_unit(request: HttpRequest) -> OrgUnit | None:
+def _catalogue_unit(request: AuthenticatedRequest) -> OrgUnit | None:
     """The province (or unit) whose catalogue applies where the user works."""
     unit = selected_unit(request)
     if unit is None:
@@ -54,7 +55,7 @@ def _catalogue_unit(request: HttpRequest) -> OrgUnit | None:
 
 @login_required
 @require_GET
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     owner = _catalogue_unit(request)
     show_retired = request.GET.get("retired") == "1"
     groups = []
@@ -96,7 +97,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def catalogue_seed(request: HttpRequest) -> HttpResponse:
+def catalogue_seed(request: AuthenticatedRequest) -> HttpResponse:
     unit = get_object_or_404(
         OrgUnit.objects.filter(scope_of(request.user).q("path", roles=CATALOGUE_ROLES)),
         pk=request.POST.get("unit"),
@@ -116,7 +117,7 @@ def catalogue_seed(request: HttpRequest) -> HttpResponse:
     return redirect("conduct:catalogue")
 
 
-def _type(request: HttpRequest, pk: int) -> ViolationType:
+def _type(request: AuthenticatedRequest, pk: int) -> ViolationType:
     violation_type = get_object_or_404(
         ViolationType.objects.visible_to(request.user).select_related("group__unit"), pk=pk
     )
@@ -126,7 +127,7 @@ def _type(request: HttpRequest, pk: int) -> ViolationType:
 
 
 @login_required
-def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def type_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     violation_type = _type(request, pk)
     initial = {name: getattr(violation_type, name) for name in TypeForm.base_fields}
     if violation_type.is_empty_slot():
@@ -158,7 +159,7 @@ def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def type_create(request: HttpRequest) -> HttpResponse:
+def type_create(request: AuthenticatedRequest) -> HttpResponse:
     owner = _catalogue_unit(request)
     if owner is None or not actions.can_manage_catalogue(request.user, owner):
         raise PermissionDenied
@@ -182,7 +183,7 @@ def type_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def type_retire(request: HttpRequest, pk: int) -> HttpResponse:
+def type_retire(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     violation_type = actions.retire_violation_type(
         actor=request.user, violation_type=_type(request, pk)
     )
@@ -191,7 +192,7 @@ def type_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def catalogue_import(request: HttpRequest) -> HttpResponse:
+def catalogue_import(request: AuthenticatedRequest) -> HttpResponse:
     owner = _catalogue_unit(request)
     if owner is None or not actions.can_manage_catalogue(request.user, owner):
         raise PermissionDenied
@@ -232,7 +233,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @for_roles(*READER_ROLES)
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: AuthenticatedRequest) -> HttpResponse:
     unit = focus_unit(request, READER_ROLES)
     if unit is None:
         raise Http404

@@ -25,7 +25,7 @@ from civility.conduct.models import (
 from civility.core.forms import add_errors
 from civility.core.receipts import normalize_code
 from civility.feedback import throttle
-from civility.orgs.models import OrgUnit, UnitKind
+from civility.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind
 
 # --- Public page -------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ PUBLIC_UNIT_KINDS = (
 )
 
 
-def _public_units():
+def _public_units() -> OrgUnitQuerySet:
     return OrgUnit.objects.current().filter(kind__in=PUBLIC_UNIT_KINDS)
 
 

@@ -8,14 +8,21 @@ in a list, writes an ACCESS event to the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -36,6 +43,7 @@ from civility.conduct.models import (
     AnonymousReport,
     RecordEvidence,
     RecordStatus,
+    RecordStep,
     ViolationGroup,
     ViolationRecord,
     ViolationType,
@@ -103,7 +111,12 @@ def my_records(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "conduct/my_records.html", {"records": records})
 
 
-def _record_form(request: HttpRequest, data=None, files=None, initial=None) -> RecordForm:
+def _record_form(
+    request: AuthenticatedRequest,
+    data: QueryDict | None = None,
+    files: MultiValueDict[str, UploadedFile[Any]] | None = None,
+    initial: dict[str, Any] | None = None,
+) -> RecordForm:
     scope = scope_of(request.user)
     units = OrgUnit.objects.filter(scope.q("path", roles=READER_ROLES)).order_by("path")
     officials = Official.objects.filter(scope.q("unit__path", roles=READER_ROLES)).active()
@@ -128,7 +141,7 @@ def _record_form(request: HttpRequest, data=None, files=None, initial=None) -> R
 
 
 @login_required
-def record_create(request: HttpRequest) -> HttpResponse:
+def record_create(request: AuthenticatedRequest) -> HttpResponse:
     initial = {"occurred_on": timezone.localdate(), "confidential": True}
     if request.GET.get("official", "").isdigit():
         initial["official"] = request.GET["official"]
@@ -162,14 +175,14 @@ def record_create(request: HttpRequest) -> HttpResponse:
     return render(request, "conduct/record_form.html", {"form": form})
 
 
-def _record(request: HttpRequest, pk: int) -> ViolationRecord:
+def _record(request: AuthenticatedRequest, pk: int) -> ViolationRecord:
     return get_object_or_404(ViolationRecord.objects.visible_to(request.user).with_related(), pk=pk)
 
 
 @login_required
 @require_GET
 @never_cache
-def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def record_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     actions.read_record(actor=request.user, record=record)
     can_handle = actions.can_handle(request.user, record)
@@ -189,7 +202,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_handle and record.is_open():
         types = ViolationType.objects.usable().for_unit(record.unit)
         officials = Official.objects.under(record.unit).active().order_by("full_name")
-        context["details_form"] = DetailsForm(
+        details_form = DetailsForm(
             initial={
                 "type": record.type_id,
                 "official": record.official_id,
@@ -198,7 +211,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             officials=officials,
             types=types,
         )
-        context["details_form"].fields["official"].widget.narrow(under=record.unit)
+        details_form.fields["official"].widget.narrow(under=record.unit)
+        context["details_form"] = details_form
         context["evidence_form"] = EvidenceForm()
         context["note_form"] = NoteForm()
         if report is not None:
@@ -225,7 +239,9 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "conduct/record_detail.html", context)
 
 
-def _steps(request: HttpRequest, record: ViolationRecord) -> list:
+def _steps(
+    request: AuthenticatedRequest, record: ViolationRecord
+) -> list[tuple[RecordStep, User | None]]:
     """Steps with the actor to show: the official concerned never sees the reporter's name."""
     show_all = actions.may_see_reporter(request.user, record)
     return [
@@ -234,7 +250,12 @@ def _steps(request: HttpRequest, record: ViolationRecord) -> list:
     ]
 
 
-def _step_view(request: HttpRequest, pk: int, form_class, run) -> HttpResponse:
+def _step_view(
+    request: AuthenticatedRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    run: Callable[[ViolationRecord, dict[str, Any]], object],
+) -> HttpResponse:
     """POST a step form, run the action, go back to the record with a message."""
     record = _record(request, pk)
     form = form_class(request.POST, request.FILES or None)
@@ -253,7 +274,7 @@ def _step_view(request: HttpRequest, pk: int, form_class, run) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def record_verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step_view(
         request,
         pk,
@@ -266,7 +287,7 @@ def record_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_details(request: HttpRequest, pk: int) -> HttpResponse:
+def record_details(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = DetailsForm(
         request.POST,
@@ -294,7 +315,7 @@ def record_details(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def record_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step_view(
         request,
         pk,
@@ -305,7 +326,7 @@ def record_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+def record_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step_view(
         request,
         pk,
@@ -318,7 +339,7 @@ def record_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_close(request: HttpRequest, pk: int) -> HttpResponse:
+def record_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step_view(
         request,
         pk,
@@ -331,7 +352,7 @@ def record_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def record_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step_view(
         request,
         pk,
@@ -349,7 +370,7 @@ def record_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+def evidence_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """An evidence file, to whoever may read its record; a confidential record's read is
     audited like opening the record."""
     evidence = get_object_or_404(

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "(run after import_admin_units --province 01, load_demo_data and load_codes)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         try:
             campaign = load_codes_demo()
         except LookupError as error:
