@@ -44,7 +44,8 @@ from civility.feedback.models import (
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import Role, scope_of
 
-if TYPE_CHECKING:  # the ratings actions import this module (open_cases) when they load
+if TYPE_CHECKING:
+    # For annotations only: the ratings actions import this module when they load.
     from civility.feedback.actions.ratings import RatingInput, Stored
 
 logger = logging.getLogger(__name__)
