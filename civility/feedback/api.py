@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -34,7 +35,7 @@ from civility.core.api_lists import (
     property_examples,
     unit_param,
 )
-from civility.core.http import ApiError
+from civility.core.http import ApiError, AuthenticatedRequest
 from civility.core.schemas import Message, ValidationMessage
 from civility.feedback import actions, conf, figures, stream, throttle
 from civility.feedback.http import KioskRequest
@@ -137,7 +138,7 @@ class CallOut(Schema):
     raised_at: datetime.datetime
 
 
-def kiosk_config(device) -> dict:
+def kiosk_config(device: CounterDevice) -> dict[str, Any]:
     scale = current_scale()
     return {
         "counter_id": device.counter_id,
@@ -163,7 +164,7 @@ def kiosk_config(device) -> dict:
 
 
 @router.get("/kiosk", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
-def kiosk(request: KioskRequest):
+def kiosk(request: KioskRequest) -> dict[str, Any]:
     """What the kiosk shows: the scale, the reasons, the counter's officials."""
     return kiosk_config(request.device)
 
@@ -171,7 +172,7 @@ def kiosk(request: KioskRequest):
 @router.post(
     "/kiosk/ratings", auth=kiosk_auth, response={201: StoredOut, 200: StoredOut, **KIOSK_ERRORS}
 )
-def kiosk_rating(request: KioskRequest, payload: RatingIn):
+def kiosk_rating(request: KioskRequest, payload: RatingIn) -> Status[actions.Stored]:
     """One rating. 201 when stored, 200 when this client_id was already stored."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs([payload]))
     if results is None:
@@ -181,7 +182,7 @@ def kiosk_rating(request: KioskRequest, payload: RatingIn):
 
 
 @router.post("/kiosk/ratings/batch", auth=kiosk_auth, response={200: BatchOut, **KIOSK_ERRORS})
-def kiosk_batch(request: KioskRequest, payload: BatchIn):
+def kiosk_batch(request: KioskRequest, payload: BatchIn) -> dict[str, Any]:
     """The kiosk's offline backlog, up to 500 ratings, stored all at once."""
     results = actions.kiosk_rate(device=request.device, ratings=rating_inputs(payload.ratings))
     if results is None:
@@ -204,14 +205,14 @@ def _too_many_ratings() -> HttpError:
 
 
 @router.put("/kiosk/on-duty", auth=kiosk_auth, response={200: KioskOut, **KIOSK_ERRORS})
-def kiosk_on_duty(request: KioskRequest, payload: OnDutyIn):
+def kiosk_on_duty(request: KioskRequest, payload: OnDutyIn) -> dict[str, Any]:
     """The kiosk says which official is on duty at its counter (device key)."""
     actions.set_on_duty(device=request.device, official_id=payload.official_id)
     return kiosk_config(request.device)
 
 
 @router.post("/kiosk/assistance", auth=kiosk_auth, response={200: CallOut, **KIOSK_ERRORS})
-def kiosk_assistance(request: KioskRequest):
+def kiosk_assistance(request: KioskRequest) -> dict[str, Any]:
     """Call for help: staff of the counter and the unit head see it within a second."""
     try:
         call, created = actions.raise_assistance_call(
@@ -249,7 +250,9 @@ class DossierPushOut(Schema):
 
 
 @router.put("/dossier-stats", response={200: DossierPushOut, **WRITE_ERRORS})
-def push_dossier_stats(request: HttpRequest, payload: list[DossierStatIn]):
+def push_dossier_stats(
+    request: AuthenticatedRequest, payload: list[DossierStatIn]
+) -> dict[str, int]:
     """Create or replace the figures per unit and period; all rows or none."""
     units = {
         unit.pk: unit
@@ -287,7 +290,7 @@ def list_dossier_stats(
     ordering: str | None = Ordering(DOSSIER_ORDERING, "-period_start"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Dossier figures of the periods within `start`..`end`, for a unit's subtree."""
     focus = get_object_or_404(
         OrgUnit.objects.visible_to(request.user), pk=unit_param(unit, unit_id, required=True)
@@ -299,7 +302,7 @@ def list_dossier_stats(
     return paginate(request, rows, limit=limit, offset=offset, item=_dossier_stat)
 
 
-def _dossier_stat(stat: DossierStat) -> dict:
+def _dossier_stat(stat: DossierStat) -> dict[str, Any]:
     return {
         "id": stat.pk,
         "unit_id": stat.unit_id,
@@ -383,7 +386,7 @@ class FeedbackFiguresOut(Schema):
     ratings: int
     satisfaction_rate: float | None
     mean_score: float | None
-    levels: list[dict]
+    levels: list[dict[str, Any]]
     top_reasons: list[tuple[str, int]]
     assistance_calls: int
     median_response_seconds: float | None
@@ -407,7 +410,7 @@ def get_figures(
     unit_id: int | None = UnitIdAlias(),
     start: datetime.date | None = None,
     end: datetime.date | None = None,
-):
+) -> dict[str, Any]:
     """Ratings, calls, what Civility holds of Decision 766's figures (rates it has no
     source for come with `available: false`) and Civility's own public-report indicator,
     for a unit's subtree."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 import django
@@ -22,6 +24,13 @@ django.setup()
 
 from civility.feedback import conf, stream  # noqa: E402
 
+# ASGI's scope and messages are plain dicts (asgiref.typing's TypedDicts require keys the
+# spec makes optional, such as a response start's "trailers").
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
 STREAM_PATH = "/feedback/stream/"
 HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
@@ -30,7 +39,7 @@ HEADERS = [
 ]
 
 
-async def _plain(send, status: int, text: str) -> None:
+async def _plain(send: Send, status: int, text: str) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -41,7 +50,7 @@ async def _plain(send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": text.encode()})
 
 
-async def application(scope, receive, send) -> None:
+async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         while True:
             message = await receive()

@@ -13,11 +13,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -41,6 +43,10 @@ from civility.feedback.models import (
 )
 from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import Role, scope_of
+
+if TYPE_CHECKING:
+    # For annotations only: the ratings actions import this module when they load.
+    from civility.feedback.actions.ratings import RatingInput, Stored
 
 logger = logging.getLogger(__name__)
 
@@ -166,14 +172,19 @@ def _email_receipt(case: FollowUpCase, secret: str) -> None:
         logger.exception("Could not e-mail the receipt of case %s", case.pk)
 
 
-def _check_case(actor, case: FollowUpCase) -> None:
+def _check_case(actor: User, case: FollowUpCase) -> None:
     if not scope_of(actor).covers(case.unit, roles=STAFF_ROLES):
         raise PermissionDenied
 
 
 @transaction.atomic
 def reply_to_case(
-    *, actor, case: FollowUpCase, text: str, files: Sequence = (), close: bool = False
+    *,
+    actor: User,
+    case: FollowUpCase,
+    text: str,
+    files: Sequence[UploadedFile[bytes]] = (),
+    close: bool = False,
 ) -> CaseStep:
     """A public reply, with evidence files (PDF or photos). With `close`, the case closes
     too, which needs evidence on a reply since the case was last (re)opened."""
@@ -210,7 +221,7 @@ def has_evidence_since_opened(case: FollowUpCase) -> bool:
 
 
 @transaction.atomic
-def close_case(*, actor, case: FollowUpCase) -> FollowUpCase:
+def close_case(*, actor: User, case: FollowUpCase) -> FollowUpCase:
     """Close after answering: refused unless a reply carries evidence (a document or a
     photo) since the case was opened or reopened, so no answer goes out without proof."""
     _check_case(actor, case)
@@ -286,7 +297,7 @@ def answer_case(
     return case
 
 
-def escalation_target(unit: OrgUnit) -> tuple[OrgUnit | None, list]:
+def escalation_target(unit: OrgUnit) -> tuple[OrgUnit | None, list[User]]:
     """The level above: the nearest ancestor whose coordinators or head hold a role on it."""
     User = get_user_model()
     above = unit.parent
@@ -327,7 +338,7 @@ def escalate_overdue_cases(*, now: datetime.datetime | None = None) -> int:
     return escalated
 
 
-def _email_escalation(case: FollowUpCase, users: list) -> None:
+def _email_escalation(case: FollowUpCase, users: list[User]) -> None:
     for user in users:
         if not user.email:
             continue
@@ -347,11 +358,11 @@ def _email_escalation(case: FollowUpCase, users: list) -> None:
             logger.exception("Could not e-mail the escalation of case %s", case.pk)
 
 
-def contacts_of(ratings: list) -> list[tuple[uuid.UUID, Contact]]:
+def contacts_of(ratings: list[RatingInput]) -> list[tuple[uuid.UUID, Contact]]:
     """Checked contact details of the ratings that carry some (ValidationError names the
     item and field); a name alone is not enough to answer."""
     many = len(ratings) > 1
-    found = []
+    found: list[tuple[uuid.UUID, Contact]] = []
     for index, item in enumerate(ratings):
         contact = item.contact
         if contact is None or not (contact.name or contact.phone or contact.email).strip():
@@ -365,7 +376,12 @@ def contacts_of(ratings: list) -> list[tuple[uuid.UUID, Contact]]:
     return found
 
 
-def with_receipts(results: list, counter: OrgUnit, channel: str, contacts: list) -> list:
+def with_receipts(
+    results: list[Stored],
+    counter: OrgUnit,
+    channel: str,
+    contacts: list[tuple[uuid.UUID, Contact]],
+) -> list[Stored]:
     """The ingest hook's second half: open the cases, give each result its receipt code
     (and, for a case opened now, its secret)."""
     receipts = open_cases(counter=counter, channel=channel, ratings=contacts)

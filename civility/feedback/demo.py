@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -166,7 +167,7 @@ def _calls(counter: OrgUnit, today: datetime.date, rng: random.Random) -> int:
     return made
 
 
-def _fresh_kiosk_link(admin) -> list[tuple[OrgUnit, str]]:
+def _fresh_kiosk_link(admin: User) -> list[tuple[OrgUnit, str]]:
     """A new link for the demo official's kiosk on every load, the previous key revoked:
     keys are stored only as hashes, so a link can be shown once and never again."""
     official = Official.objects.filter(user__username="demo_official").first()
@@ -225,11 +226,15 @@ def _reports(today: datetime.date, rng: random.Random) -> int:
     return made
 
 
-def _dossier_stats(counters, today: datetime.date, rng: random.Random, admin) -> int:
+def _dossier_stats(
+    counters: list[OrgUnit], today: datetime.date, rng: random.Random, admin: User | None
+) -> int:
     if admin is None:
         return 0
     points = {
-        counter.parent for counter in counters if counter.parent.kind == UnitKind.SERVICE_POINT
+        counter.parent
+        for counter in counters
+        if counter.parent is not None and counter.parent.kind == UnitKind.SERVICE_POINT
     }
     rows = []
     month = today.replace(day=1)
@@ -259,7 +264,7 @@ def _dossier_stats(counters, today: datetime.date, rng: random.Random, admin) ->
     return DossierStat.objects.count() - before
 
 
-def _cases(counters: list[OrgUnit], admin) -> int:
+def _cases(counters: list[OrgUnit], admin: User) -> int:
     """Two follow-up cases per counter from its dissatisfied ratings; the first is answered
     with a photo and closed (cases are made once: a counter with cases is left alone)."""
     made = 0

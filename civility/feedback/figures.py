@@ -7,9 +7,11 @@ assistance calls and reports are few and are read raw, which keeps medians exact
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypedDict, TypeVar
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Extract
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,8 @@ from civility.feedback.models import (
 )
 from civility.feedback.scales import SCALES
 from civility.orgs.models import Official, OrgUnit, PlaceKind
+
+_M = TypeVar("_M", bound=Model)
 
 
 def _pct(part: int | float, whole: int | float) -> float | None:
@@ -65,7 +69,7 @@ class RatingFigures:
 
 
 def _filter(
-    qs: QuerySet,
+    qs: QuerySet[_M],
     *,
     unit: OrgUnit | None,
     official: Official | None,
@@ -73,7 +77,7 @@ def _filter(
     end: datetime.date,
     day_field: str = "day",
     counter_field: str = "counter",
-) -> QuerySet:
+) -> QuerySet[_M]:
     qs = qs.filter(**{f"{day_field}__gte": start, f"{day_field}__lte": end})
     if unit is not None:
         qs = qs.filter(**{f"{counter_field}__in": OrgUnit.objects.serving(unit)})
@@ -131,7 +135,9 @@ def rating_figures(
     return figures
 
 
-def _day_bounds(start: datetime.date, end: datetime.date):
+def _day_bounds(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     zone = timezone.get_current_timezone()
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     high = datetime.datetime.combine(
@@ -161,10 +167,10 @@ def call_figures(
     return total, len(waits), round(float(median), 1)
 
 
-def per_counter(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> list[dict]:
+def per_counter(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     """One row per counter under `unit` that has ratings or calls in the period."""
     days = _filter(RatingDay.objects.all(), unit=unit, official=None, start=start, end=end)
-    rows: dict[int, dict] = {}
+    rows: dict[int, dict[str, Any]] = {}
     for row in days.values("counter", "counter__name", "counter__parent__name").annotate(
         n=Sum("ratings"),
         satisfied=Sum("ratings", filter=Q(side=Side.SATISFIED)),
@@ -180,7 +186,7 @@ def per_counter(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> l
             "calls": 0,
         }
     low, high = _day_bounds(start, end)
-    for row in (
+    for calls in (
         AssistanceCall.objects.filter(
             counter__in=OrgUnit.objects.serving(unit), raised_at__gte=low, raised_at__lt=high
         )
@@ -188,22 +194,24 @@ def per_counter(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> l
         .annotate(n=Count("pk"))
     ):
         entry = rows.setdefault(
-            row["counter"],
+            calls["counter"],
             {
-                "counter_id": row["counter"],
-                "name": row["counter__name"],
-                "where": row["counter__parent__name"],
+                "counter_id": calls["counter"],
+                "name": calls["counter__name"],
+                "where": calls["counter__parent__name"],
                 "ratings": 0,
                 "satisfaction_rate": None,
                 "mean_score": None,
                 "calls": 0,
             },
         )
-        entry["calls"] = row["n"]
+        entry["calls"] = calls["n"]
     return sorted(rows.values(), key=lambda r: (r["where"] or "", r["name"]))
 
 
-def per_official(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> list[dict]:
+def per_official(
+    *, unit: OrgUnit, start: datetime.date, end: datetime.date
+) -> list[dict[str, Any]]:
     days = _filter(RatingDay.objects.all(), unit=unit, official=None, start=start, end=end)
     result = []
     # Officials by the organisation they work in, not by whom they serve: a commune's
@@ -355,7 +363,14 @@ def report_handling(*, unit: OrgUnit, start: datetime.date, end: datetime.date) 
     )
 
 
-def hotspots(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> dict[str, list]:
+class Hotspots(TypedDict):
+    by_kind: list[tuple[str | None, int]]  # (place kind's label, reports)
+    by_place: list[Mapping[str, Any]]  # rows of .values(), with their count `n`
+    by_category: list[Mapping[str, Any]]
+    by_place_category: list[Mapping[str, Any]]
+
+
+def hotspots(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> Hotspots:
     """Reports by place kind, by place and by category over the period (merged duplicates
     and rejected reports left out, so one incident counts once)."""
     low, high = _day_bounds(start, end)

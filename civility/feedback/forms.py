@@ -4,11 +4,12 @@ import csv
 import datetime
 import io
 import uuid
-from typing import NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,12 +23,20 @@ from civility.feedback.limits import DOSSIER_CODE
 from civility.feedback.models import (
     DOSSIER_UNIT_KINDS,
     PublicReport,
+    PublicReportQuerySet,
     Reason,
     ReportCategory,
     ReportStatus,
 )
 from civility.feedback.scales import current_scale
 from civility.orgs.models import OrgUnit, Place
+
+# django-stubs make ModelForm generic in its model; Django's class cannot be subscripted at
+# run time (without django-stubs-ext, a development tool here).
+if TYPE_CHECKING:
+    _ReportModelForm = forms.ModelForm[PublicReport]
+else:
+    _ReportModelForm = forms.ModelForm
 
 
 class RatingForm(forms.Form):
@@ -63,10 +72,10 @@ class RatingForm(forms.Form):
     contact_phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=32)
     contact_email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scale = current_scale()
-        self.fields["level"].choices = [
+        cast(forms.TypedChoiceField, self.fields["level"]).choices = [
             (level.value, f"{level.emoji} {level.label}") for level in scale.levels
         ]
         self.dissatisfied_levels = " ".join(
@@ -76,7 +85,7 @@ class RatingForm(forms.Form):
             self.initial.setdefault("client_id", uuid.uuid4())
 
     def clean_dossier_code(self) -> str:
-        code = self.cleaned_data["dossier_code"].strip().upper()
+        code: str = self.cleaned_data["dossier_code"].strip().upper()
         if code and not DOSSIER_CODE.match(code):
             raise ValidationError(_("This is not a valid dossier code."))
         return code
@@ -95,14 +104,14 @@ class DossierRatingForm(RatingForm):
         label=gettext_lazy("Counter"), queryset=OrgUnit.objects.none(), empty_label=None
     )
 
-    def __init__(self, *args, counters=None, **kwargs):
+    def __init__(self, *args: Any, counters: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counter"].queryset = counters
+        cast("forms.ModelChoiceField[OrgUnit]", self.fields["counter"]).queryset = counters
         self.fields["dossier_code"].required = True
         self.fields["dossier_code"].label = gettext_lazy("Dossier code")
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(_ReportModelForm):
     photo_upload = forms.ImageField(
         label=gettext_lazy("Photo (optional)"),
         required=False,
@@ -141,12 +150,12 @@ class ReportForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, place: Place | None = None, **kwargs):
+    def __init__(self, *args: Any, place: Place | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        category = cast(forms.ModelChoiceField, self.fields["category"])
+        category = cast("forms.ModelChoiceField[ReportCategory]", self.fields["category"])
         category.queryset = ReportCategory.objects.filter(is_active=True)
         category.label_from_instance = lambda obj: obj.display_name  # type: ignore[method-assign]  # Django's documented way
-        places = cast(forms.ModelChoiceField, self.fields["place"])
+        places = cast("forms.ModelChoiceField[Place]", self.fields["place"])
         places.queryset = Place.objects.select_related("unit").order_by("name")
         places.label_from_instance = lambda obj: f"{obj.name} ({obj.unit.name})"  # type: ignore[method-assign]  # Django's documented way
         places.required = False
@@ -154,8 +163,9 @@ class ReportForm(forms.ModelForm):
         if place is not None:
             del self.fields["place"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # ModelForm's: it returns cleaned_data, which the stubs leave unsaid
+        data = self.cleaned_data
         place = self.fixed_place or data.get("place")
         if not place and data.get("latitude") is None and not (data.get("address") or "").strip():
             raise ValidationError(_("Choose a place, a point on the map or an address."))
@@ -214,7 +224,7 @@ class DossierImportForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = units
 
@@ -250,7 +260,7 @@ class DossierImportForm(forms.Form):
             raise ValidationError(_("The file has no data rows."))
         return result
 
-    def _row(self, number: int, key: str, record: dict) -> DossierRow:
+    def _row(self, number: int, key: str, record: dict[str, Any]) -> DossierRow:
         def fail(message: str) -> NoReturn:
             raise ValidationError(
                 _("Row %(row)s: %(message)s") % {"row": number, "message": message}
@@ -275,7 +285,7 @@ class DossierImportForm(forms.Form):
                     dates[col] = datetime.date.fromisoformat(str(cell or "").strip())
                 except ValueError:
                     fail(_("%(column)s is not a date (YYYY-MM-DD).") % {"column": col})
-        counts = {}
+        counts: dict[str, int] = {}
         for col in COLUMNS[3:]:
             cell = str(record.get(col) if record.get(col) is not None else "").strip()
             if cell.endswith(".0"):
@@ -293,7 +303,7 @@ class DossierImportForm(forms.Form):
         return row
 
 
-def _xlsx_rows(upload) -> list[list]:
+def _xlsx_rows(upload: UploadedFile[bytes]) -> list[list[Any]]:
     workbook = load_workbook(upload, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -335,21 +345,26 @@ class ReportFilterForm(ListFilterForm):
         empty_label=gettext_lazy("Any"),
     )
 
-    def configure(self):
-        self.fields["status"].choices = [*self.STATUS_CHOICES, *ReportStatus.choices]
-        self.fields["category"].queryset = ReportCategory.objects.order_by("name")
+    def configure(self) -> None:
+        statuses = cast(forms.ChoiceField, self.fields["status"])
+        statuses.choices = [*self.STATUS_CHOICES, *ReportStatus.choices]
+        categories = cast("forms.ModelChoiceField[ReportCategory]", self.fields["category"])
+        categories.queryset = ReportCategory.objects.order_by("name")
 
-    def search(self, reports, text):
+    def search(self, reports: QuerySet[PublicReport], text: str) -> QuerySet[PublicReport]:
         code = receipts.as_shown(text)
         found = Q(description__unaccented__icontains=text) | Q(address__unaccented__icontains=text)
         if len(code) == len("ABCD-EFGH"):
             found |= Q(receipt=code)
         return reports.filter(found)
 
-    def narrow(self, reports, data):
+    def narrow(
+        self, reports: QuerySet[PublicReport], data: dict[str, Any]
+    ) -> QuerySet[PublicReport]:
         status = data.get("status") or "open"
         if status == "open":
-            reports = reports.open()
+            # report_list filters PublicReport.objects.visible_to(user), a PublicReportQuerySet.
+            reports = cast(PublicReportQuerySet, reports).open()
         elif status in ReportStatus.values:
             reports = reports.filter(status=status)
         if data.get("category"):

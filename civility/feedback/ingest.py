@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
 from django.core import signals
@@ -40,14 +43,16 @@ HEADERS = [
 STATUS = {201: "201 Created", 200: "200 OK"}
 MAX_BODY = 16 * 1024  # a rating with the longest comment and contact is ~5 KB
 
+_T = TypeVar("_T")
+
 
 class KioskIngest:
     """WSGI middleware: the fast path for single kiosk ratings, Django for the rest."""
 
-    def __init__(self, django_app):
+    def __init__(self, django_app: WSGIApplication) -> None:
         self.django_app = django_app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
             return self.django_app(environ, start_response)
         body = _read_body(environ)
@@ -64,7 +69,7 @@ class KioskIngest:
         return [data]
 
 
-def store(authorization: str, body: bytes) -> tuple[int, dict] | None:
+def store(authorization: str, body: bytes) -> tuple[int, dict[str, Any]] | None:
     """(status, answer) when the rating was stored now (201) or before (200); None when
     Django must answer (it repeats the checks and gives the error)."""
     scheme, _, token = authorization.partition(" ")
@@ -84,7 +89,7 @@ def store(authorization: str, body: bytes) -> tuple[int, dict] | None:
     return (201 if result.stored else 200), StoredOut.model_validate(result).model_dump(mode="json")
 
 
-def _reconnecting(work):
+def _reconnecting(work: Callable[[], _T]) -> _T | None:
     """Run `work` on the worker's persistent connection without Django's per-request health
     check (a SELECT 1 round trip each time): if the connection turns out broken (the
     database restarted), it is dropped and `work` runs once more on a new one, which is safe
@@ -92,7 +97,8 @@ def _reconnecting(work):
     # Django's own request signals (their receivers close connections past their age or in a
     # broken state), so that whoever disconnects them, as the test client does, is obeyed.
     signals.request_started.send(sender=KioskIngest)
-    connection.health_check_done = True
+    # django-stubs lack the attribute Django's BaseDatabaseWrapper sets (base.py, 4.1+).
+    connection.health_check_done = True  # type: ignore[attr-defined]
     try:
         return work()
     except (InterfaceError, OperationalError):
@@ -106,17 +112,18 @@ def _reconnecting(work):
         signals.request_finished.send(sender=KioskIngest)
 
 
-def _read_body(environ) -> bytes | None:
+def _read_body(environ: WSGIEnvironment) -> bytes | None:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
     if not 0 < length <= MAX_BODY:
         return None
-    return environ["wsgi.input"].read(length)
+    body: bytes = environ["wsgi.input"].read(length)
+    return body
 
 
-def _may_answer(environ) -> bool:
+def _may_answer(environ: WSGIEnvironment) -> bool:
     """Only where Django itself would reach the view: a known host, over HTTPS when
     HTTPS is required (Django answers the redirect)."""
     host, _port = split_domain_port(environ.get("HTTP_HOST", ""))
@@ -125,7 +132,7 @@ def _may_answer(environ) -> bool:
     return not settings.SECURE_SSL_REDIRECT or _is_https(environ)
 
 
-def _headers(environ, length: int) -> list[tuple[str, str]]:
+def _headers(environ: WSGIEnvironment, length: int) -> list[tuple[str, str]]:
     headers = [*HEADERS, ("Content-Length", str(length))]
     if settings.SECURE_HSTS_SECONDS and _is_https(environ):  # as SecurityMiddleware does
         hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
@@ -137,8 +144,10 @@ def _headers(environ, length: int) -> list[tuple[str, str]]:
     return headers
 
 
-def _is_https(environ) -> bool:
+def _is_https(environ: WSGIEnvironment) -> bool:
     header, secure_value = settings.SECURE_PROXY_SSL_HEADER or (None, None)
     if header and environ.get(header):
-        return environ[header].split(",")[0].strip() == secure_value
-    return environ.get("wsgi.url_scheme") == "https"
+        forwarded: str = environ[header]
+        return forwarded.split(",")[0].strip() == secure_value
+    scheme: str | None = environ.get("wsgi.url_scheme")
+    return scheme == "https"

@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from civility.core.http import AuthenticatedRequest
 from civility.feedback import actions
 from civility.feedback.forms import DeviceForm
 from civility.feedback.models import RATED_UNIT_KINDS, CounterDevice
 from civility.orgs.context_processors import selected_unit
-from civility.orgs.models import OrgUnit
+from civility.orgs.models import OrgUnit, OrgUnitQuerySet
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 PAGE_SIZE = 50
@@ -36,13 +37,13 @@ PAGE_SIZE = 50
 PENDING_SECRETS = "feedback_kiosk_secrets"
 
 
-def _counters(request: HttpRequest):
+def _counters(request: HttpRequest) -> OrgUnitQuerySet:
     return OrgUnit.objects.visible_to(request.user).filter(kind__in=RATED_UNIT_KINDS)
 
 
 @login_required
 @require_GET
-def counter_list(request: HttpRequest) -> HttpResponse:
+def counter_list(request: AuthenticatedRequest) -> HttpResponse:
     """The one-stop counters under the selected unit, each with its working kiosks and, for
     whoever manages it, "Register a kiosk"."""
     unit = selected_unit(request)
@@ -58,20 +59,26 @@ def counter_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(counters, PAGE_SIZE).get_page(request.GET.get("page"))
     scope = scope_of(request.user)
-    for counter in page:
-        counter.can_manage = scope.covers(counter, roles=MANAGER_ROLES)
+    # The counters whose "Register a kiosk" the page offers.
+    manageable = {counter.pk for counter in page if scope.covers(counter, roles=MANAGER_ROLES)}
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "feedback/counter_list.html",
-        {"unit": unit, "page": page, "q": query, "query": params.urlencode()},
+        {
+            "unit": unit,
+            "page": page,
+            "q": query,
+            "query": params.urlencode(),
+            "manageable": manageable,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def device_create(request: HttpRequest, pk: int) -> HttpResponse:
+def device_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     counter = get_object_or_404(_counters(request).select_related("parent"), pk=pk)
     if not scope_of(request.user).covers(counter, roles=MANAGER_ROLES):
         raise PermissionDenied
@@ -86,7 +93,7 @@ def device_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def device_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+def device_reissue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(
         CounterDevice.objects.visible_to(request.user).select_related("counter"), pk=pk
     )
@@ -110,7 +117,7 @@ def _to_link_page(
 @login_required
 @require_GET
 @never_cache  # the answer carries the secret
-def device_link(request: HttpRequest, pk: int) -> HttpResponse:
+def device_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The kiosk's link, QR code and copy button, once: the secret leaves the session here.
     Later visits (a reload, the back button) say it was shown and offer a new link."""
     device = get_object_or_404(
@@ -141,7 +148,7 @@ def kiosk_qr_svg(link: str) -> str:
 
 @login_required
 @require_POST
-def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def device_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(
         CounterDevice.objects.visible_to(request.user).select_related("counter"), pk=pk
     )

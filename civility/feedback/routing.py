@@ -40,17 +40,17 @@ def route_report(
     Hoàn Kiếm" says which ward they mean."""
     if place is not None:
         return place.unit
-    has_point = latitude is not None and longitude is not None
+    point = (latitude, longitude) if latitude is not None and longitude is not None else None
     # Only a name shared by several provinces' communes needs the point's province.
-    farther = nearest_place_anywhere(latitude, longitude) if has_point and address else None
+    farther = nearest_place_anywhere(*point) if point is not None and address else None
     named = commune_named_in(address, province=farther.unit.province if farther else None)
     if named is not None:
         return named
-    if has_point:
-        nearest = nearest_place(latitude, longitude, conf.routing_radius_m())
+    if point is not None:
+        nearest = nearest_place(*point, conf.routing_radius_m())
         if nearest is not None:
             return nearest.unit
-        farther = farther or nearest_place_anywhere(latitude, longitude)
+        farther = farther or nearest_place_anywhere(*point)
         if farther is not None and farther.unit.province is not None:
             return farther.unit.province
     provinces = OrgUnit.objects.filter(kind=UnitKind.PROVINCE, depth=0).current()
@@ -78,7 +78,7 @@ _NOT_THE_UNIT = (
 )
 
 
-def _words(expression) -> Func:
+def _words(expression: Value | F) -> Func:
     """Folded by the one fold (civility_fold: lower case, no diacritics, đ as d), every run
     of other characters one space, padded: "P.Hoàn  Kiếm" and "p hoan kiem" meet."""
     return Concat(
@@ -159,7 +159,7 @@ def commune_named_in(address: str, *, province: OrgUnit | None = None) -> OrgUni
     return best[0] if len(best) == 1 else None
 
 
-def nearest_place(latitude, longitude, radius_m: int) -> Place | None:
+def nearest_place(latitude: Decimal, longitude: Decimal, radius_m: int) -> Place | None:
     """Equirectangular distance in SQL: exact enough within a city, no PostGIS needed."""
     lat, lon = float(latitude), float(longitude)
     k = 111_320.0
@@ -182,7 +182,7 @@ def nearest_place(latitude, longitude, radius_m: int) -> Place | None:
     return best
 
 
-def nearest_place_anywhere(latitude, longitude) -> Place | None:
+def nearest_place_anywhere(latitude: Decimal, longitude: Decimal) -> Place | None:
     """The known place nearest to a point at any distance (squared equirectangular distance,
     ordered in SQL): which province a point far from every place lies in."""
     lat, lon = float(latitude), float(longitude)

@@ -26,8 +26,9 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from django.core import signing
@@ -46,6 +47,10 @@ RETRY_MS = 2000
 
 REVOKED = "kiosk_revoked"
 
+# A notification as it travels (calls.py, devices.py and trust.py send them): its "event",
+# the counter's "path", and what that event carries.
+Event = dict[str, Any]
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -56,8 +61,8 @@ class Grant:
     device_id: int | None = None
 
 
-def make_token(paths: list[str], *, device=None) -> str:
-    data: dict = {"p": paths}
+def make_token(paths: list[str], *, device: CounterDevice | None = None) -> str:
+    data: dict[str, Any] = {"p": paths}
     if device is not None:
         data["d"] = device.pk
     return signing.dumps(data, salt=TOKEN_SALT, compress=True)
@@ -98,14 +103,14 @@ class Hub:
     """The process's single listener and its subscribers."""
 
     def __init__(self) -> None:
-        self._subscribers: dict[int, tuple[Grant, Callable[[dict], object]]] = {}
+        self._subscribers: dict[int, tuple[Grant, Callable[[Event], object]]] = {}
         self._lock = threading.Lock()
         self._next = 0
         self._thread: threading.Thread | None = None
         self._dsn: str | None = None
         self.listening = threading.Event()
 
-    def subscribe(self, grant: Grant, push: Callable[[dict], object]) -> int:
+    def subscribe(self, grant: Grant, push: Callable[[Event], object]) -> int:
         self.ensure_started()
         with self._lock:
             self._next += 1
@@ -174,14 +179,14 @@ class Hub:
 hub = Hub()
 
 
-def format_event(event: dict) -> bytes:
+def format_event(event: Event) -> bytes:
     data = json.dumps(event, ensure_ascii=False)
     return f"id: {event.get('call', '')}\nevent: {event['event']}\ndata: {data}\n\n".encode()
 
 
 def sync_events(grant: Grant, *, seconds: float) -> Iterator[bytes]:
     """The stream for a WSGI thread (development server, live-server tests)."""
-    inbox: queue.Queue[dict] = queue.Queue()
+    inbox: queue.Queue[Event] = queue.Queue()
     token = hub.subscribe(grant, inbox.put)
     try:
         hub.listening.wait(timeout=5)
@@ -200,10 +205,10 @@ def sync_events(grant: Grant, *, seconds: float) -> Iterator[bytes]:
         hub.unsubscribe(token)
 
 
-async def async_events(grant: Grant, *, seconds: float):
+async def async_events(grant: Grant, *, seconds: float) -> AsyncGenerator[bytes, None]:
     """The stream for an ASGI task (uvicorn in production)."""
     loop = asyncio.get_running_loop()
-    inbox: asyncio.Queue[dict] = asyncio.Queue()
+    inbox: asyncio.Queue[Event] = asyncio.Queue()
     token = hub.subscribe(grant, lambda event: loop.call_soon_threadsafe(inbox.put_nowait, event))
     try:
         await asyncio.to_thread(hub.listening.wait, 5)

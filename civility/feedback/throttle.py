@@ -18,10 +18,12 @@ import hashlib
 import hmac
 import math
 from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
@@ -31,6 +33,11 @@ from civility.feedback.open311 import formats as open311_formats
 
 # (key, capacity, seconds to earn one token back)
 Bucket = tuple[str, int, float]
+
+# A view `limit()` wraps: its request, other parameters and answer.
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Params = ParamSpec("_Params")
+_Answer = TypeVar("_Answer", bound=HttpResponseBase)
 
 # Refill and take `cost` tokens in one statement. When the bucket holds too few, the WHERE
 # skips the update and no row comes back: denied, and the bucket keeps what it had (its
@@ -132,14 +139,23 @@ def client_bucket(request: HttpRequest, setting: str) -> Bucket:
     return key_for(setting.lower(), client_network(request)), burst, refill
 
 
-def limit(setting: str, *, methods: Iterable[str] = ("POST",)):
+def limit(
+    setting: str, *, methods: Iterable[str] = ("POST",)
+) -> Callable[
+    [Callable[Concatenate[_Request, _Params], _Answer]],
+    Callable[Concatenate[_Request, _Params], _Answer | HttpResponse],
+]:
     """Decorator: each request with one of `methods` takes a token from the client's
     `setting` bucket before the view runs; without one, 429."""
     methods = frozenset(methods)
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[_Request, _Params], _Answer],
+    ) -> Callable[Concatenate[_Request, _Params], _Answer | HttpResponse]:
         @functools.wraps(view)
-        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def limited(
+            request: _Request, /, *args: _Params.args, **kwargs: _Params.kwargs
+        ) -> _Answer | HttpResponse:
             if request.method in methods:
                 try:
                     spend([client_bucket(request, setting)])
@@ -157,7 +173,7 @@ def too_many_requests(
     exc: Throttled,
     *,
     template: str = "core/too_many_requests.html",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """429 with Retry-After: a page (the form's own, when given) or, under /open311/,
     Open311's errors in the format the path asks for."""
@@ -186,4 +202,5 @@ def prune() -> int:
             f"DELETE FROM {ThrottleBucket._meta.db_table} "
             "WHERE updated_at < clock_timestamp() - interval '1 day'"
         )
-        return cursor.rowcount
+        deleted: int = cursor.rowcount
+        return deleted

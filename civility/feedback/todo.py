@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Min, Value
 from django.urls import reverse
@@ -20,13 +21,13 @@ if TYPE_CHECKING:
 from civility.feedback.models import AssistanceCall, PublicReport, ReportStatus
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: User | AnonymousUser, *, today: datetime.date) -> list[TodoItem]:
     if not user.is_authenticated:
         return []
     return [*_calls(user, today), *_reports(user, today)]
 
 
-def _calls(user, today: datetime.date) -> list[TodoItem]:
+def _calls(user: User, today: datetime.date) -> list[TodoItem]:
     waiting = AssistanceCall.objects.answered_by(user).waiting()
     facts = waiting.aggregate(
         count=Count("pk"),
@@ -55,7 +56,7 @@ def _calls(user, today: datetime.date) -> list[TodoItem]:
     ]
 
 
-def _reports(user, today: datetime.date) -> list[TodoItem]:
+def _reports(user: User, today: datetime.date) -> list[TodoItem]:
     # The due dates of each step's first COUNTED + 1 reports, in one query that stops there:
     # counting every open report of a whole city (tens of thousands) cost each visit the
     # most of the home's time (bench/lists.py).
@@ -70,7 +71,7 @@ def _reports(user, today: datetime.date) -> list[TodoItem]:
             ("handling", (ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS)),
         )
     ]
-    due: dict[str, list] = {"new": [], "handling": []}
+    due: dict[str, list[datetime.datetime]] = {"new": [], "handling": []}
     for step, due_at in steps[0].union(steps[1], all=True):
         due[step].append(due_at)
     reports = reverse("feedback:report_list")

@@ -12,8 +12,10 @@ import datetime
 import json
 from collections import defaultdict
 from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -51,12 +53,14 @@ ESCALATE_CALL_TASK = "feedback.escalate_call"
 OVERLAP = datetime.timedelta(minutes=5)
 CHECK_BATCH = 5000
 FIELDS = ("id", "counter_id", "official_id", "rated_at", "rated_on")
+# A rating as the checks read it: .values() of FIELDS (and, for new ones, a few more).
+Row = dict[str, Any]
 
 
 # --- Counter sessions -----------------------------------------------------------------------
 
 
-def _check_counter(actor, counter: OrgUnit) -> None:
+def _check_counter(actor: User, counter: OrgUnit) -> None:
     if counter.kind not in RATED_UNIT_KINDS:
         raise ValidationError({"counter": _("Sessions belong to one-stop counters.")})
     if not scope_of(actor).covers(counter, roles=STAFF_ROLES):
@@ -65,7 +69,7 @@ def _check_counter(actor, counter: OrgUnit) -> None:
 
 @transaction.atomic
 def open_session(
-    *, actor, counter: OrgUnit, dossier_code: str = "", now: datetime.datetime | None = None
+    *, actor: User, counter: OrgUnit, dossier_code: str = "", now: datetime.datetime | None = None
 ) -> CounterSession:
     """The "Serve next citizen" button: close the counter's open session and open a new
     one. The first session makes the counter one that uses sessions (SessionCounter)."""
@@ -97,7 +101,7 @@ def open_session(
 
 @transaction.atomic
 def close_session(
-    *, actor, session: CounterSession, now: datetime.datetime | None = None
+    *, actor: User, session: CounterSession, now: datetime.datetime | None = None
 ) -> CounterSession:
     """End of the shift (or a break): no citizen is being served."""
     _check_counter(actor, session.counter)
@@ -109,7 +113,7 @@ def close_session(
 
 
 @transaction.atomic
-def stop_sessions(*, actor, counter: OrgUnit, now: datetime.datetime | None = None) -> None:
+def stop_sessions(*, actor: User, counter: OrgUnit, now: datetime.datetime | None = None) -> None:
     """The counter no longer serves in sessions: from now on a rating with no open session
     is not flagged. Opening a session turns them back on."""
     if not scope_of(actor).covers(counter, roles=MANAGER_ROLES):
@@ -161,7 +165,7 @@ def check_new_ratings(*, now: datetime.datetime | None = None) -> int:
     return written
 
 
-def _flag(kind: str, rating: dict, detail: dict) -> int:
+def _flag(kind: str, rating: Row, detail: dict[str, Any]) -> int:
     """One flag per rating and kind (a re-run writes nothing). Returns 1 if new."""
     _flag_row, created = RatingFlag.objects.get_or_create(
         rating_id=rating["id"],
@@ -176,7 +180,7 @@ def _flag(kind: str, rating: dict, detail: dict) -> int:
     return int(created)
 
 
-def _attach_to_sessions(ratings: list[dict]) -> int:
+def _attach_to_sessions(ratings: list[Row]) -> int:
     counters = {r["counter_id"] for r in ratings}
     modes = {m.counter_id: m for m in SessionCounter.objects.filter(counter_id__in=counters)}
     grace = datetime.timedelta(seconds=conf.session_grace_seconds())
@@ -212,7 +216,7 @@ def _attach_to_sessions(ratings: list[dict]) -> int:
     return written
 
 
-def _join(session: CounterSession, rating: dict) -> int:
+def _join(session: CounterSession, rating: Row) -> int:
     """The session's first rating is its rating; any other is flagged (one per session)."""
     if session.rating_id is None:
         session.rating_id, session.rating_rated_on = rating["id"], rating["rated_on"]
@@ -222,7 +226,7 @@ def _join(session: CounterSession, rating: dict) -> int:
     return 0
 
 
-def _flag_bursts(ratings: list[dict]) -> int:
+def _flag_bursts(ratings: list[Row]) -> int:
     """More than N kiosk ratings of one counter within M seconds: every rating of such a
     window is flagged. The kiosk is the counter's device (ratings keep no device id)."""
     limit, seconds = conf.burst_ratings(), conf.burst_seconds()
@@ -309,7 +313,7 @@ def check_top_shares(*, today: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def review_flag(*, actor, flag: RatingFlag, outcome: str, note: str = "") -> RatingFlag:
+def review_flag(*, actor: User, flag: RatingFlag, outcome: str, note: str = "") -> RatingFlag:
     """A coordinator or unit head decides: genuine, or not genuine. Audited."""
     if not scope_of(actor).covers(flag.unit, roles=MANAGER_ROLES):
         raise PermissionDenied
@@ -336,7 +340,9 @@ def flag_counts(*, unit: OrgUnit, start: datetime.date, end: datetime.date) -> d
 # --- The assistance-call ladder --------------------------------------------------------------
 
 
-def _heads_from(unit: OrgUnit | None, *, roles: tuple[str, ...]) -> tuple[OrgUnit | None, list]:
+def _heads_from(
+    unit: OrgUnit | None, *, roles: tuple[str, ...]
+) -> tuple[OrgUnit | None, list[User]]:
     """The nearest unit from `unit` upwards whose users hold one of `roles` on it."""
     User = get_user_model()
     while unit is not None:
@@ -351,7 +357,7 @@ def _heads_from(unit: OrgUnit | None, *, roles: tuple[str, ...]) -> tuple[OrgUni
     return None, []
 
 
-def ladder(counter: OrgUnit) -> dict[str, tuple[OrgUnit | None, list]]:
+def ladder(counter: OrgUnit) -> dict[str, tuple[OrgUnit | None, list[User]]]:
     """Who each rung alerts. There is no team-lead role: the team lead is the unit head of
     the counter or, failing one, of its service point; the unit head is the unit head of the
     level above the team lead's unit."""
@@ -364,7 +370,7 @@ def ladder(counter: OrgUnit) -> dict[str, tuple[OrgUnit | None, list]]:
     }
 
 
-def _notify_escalation(call: AssistanceCall, escalation: CallEscalation, users: list) -> None:
+def _notify_escalation(call: AssistanceCall, escalation: CallEscalation, users: list[User]) -> None:
     payload = {
         "event": "escalated",
         "call": call.pk,
@@ -445,12 +451,12 @@ def escalate_waiting_calls(*, now: datetime.datetime | None = None) -> int:
     return climbed
 
 
-def official_of(user) -> Official | None:
-    official = getattr(user, "official", None)
+def official_of(user: User) -> Official | None:
+    official: Official | None = getattr(user, "official", None)
     return official if official is not None and official.left_on is None else None
 
 
-def desk_counters(user) -> list[tuple[OrgUnit, CounterSession | None]]:
+def desk_counters(user: User | AnonymousUser) -> list[tuple[OrgUnit, CounterSession | None]]:
     """The counters a user serves at (their official post, or a role held on the counter
     itself), each with its open session: the "Serve next citizen" panels of the desk."""
     if not user.is_authenticated:

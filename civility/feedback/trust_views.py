@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from civility.core import receipts
 from civility.core.files import serve
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.feedback import cases, throttle, trust
 from civility.feedback.forms import SecretForm
 from civility.feedback.models import (
@@ -49,7 +50,7 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 
 @login_required
 @require_POST
-def session_open(request: HttpRequest, pk: int) -> HttpResponse:
+def session_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """ "Serve next citizen" on the desk page (closes the counter's previous session)."""
     counter = get_object_or_404(
         OrgUnit.objects.visible_to(request.user).filter(kind__in=RATED_UNIT_KINDS), pk=pk
@@ -65,7 +66,7 @@ def session_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_close(request: HttpRequest, pk: int) -> HttpResponse:
+def session_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
         CounterSession.objects.visible_to(request.user).select_related("counter"), pk=pk
     )
@@ -75,7 +76,7 @@ def session_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sessions_stop(request: HttpRequest, pk: int) -> HttpResponse:
+def sessions_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     counter = get_object_or_404(
         OrgUnit.objects.visible_to(request.user).filter(kind__in=RATED_UNIT_KINDS), pk=pk
     )
@@ -89,7 +90,7 @@ def sessions_stop(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def flag_list(request: HttpRequest) -> HttpResponse:
+def flag_list(request: AuthenticatedRequest) -> HttpResponse:
     flags = RatingFlag.objects.visible_to(request.user).select_related(
         "unit", "official", "reviewed_by"
     )
@@ -123,7 +124,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_review(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     flag = get_object_or_404(
         RatingFlag.objects.visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -148,7 +149,7 @@ def flag_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     all_cases = FollowUpCase.objects.visible_to(request.user).select_related(
         "unit", "counter", "escalated_to"
     )
@@ -182,7 +183,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(
         FollowUpCase.objects.visible_to(request.user).select_related(
             "unit", "counter", "escalated_to"
@@ -214,7 +215,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(FollowUpCase.objects.visible_to(request.user), pk=pk)
     try:
         cases.close_case(actor=request.user, case=case)
@@ -229,7 +230,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
+def case_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     evidence = get_object_or_404(
         CaseEvidence.objects.filter(step__case__in=FollowUpCase.objects.visible_to(request.user)),
         pk=pk,

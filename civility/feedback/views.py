@@ -9,10 +9,12 @@ Every staff fetch is scoped (`visible_to(user)`): outside the scope is a 404.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -55,6 +57,7 @@ from civility.feedback.models import (
     RATED_UNIT_KINDS,
     STAFF_ROLES,
     AssistanceCall,
+    AssistanceCallQuerySet,
     CounterDevice,
     DossierStat,
     FollowUpCase,
@@ -66,7 +69,7 @@ from civility.feedback.models import (
 )
 from civility.feedback.scales import current_scale
 from civility.orgs.context_processors import selected_unit
-from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, Place
+from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, OrgUnitQuerySet, Place
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 DEVICE_COOKIE = "cv_device"
@@ -113,7 +116,7 @@ def _public_counter(pk: int) -> OrgUnit:
 
 
 def _throttled(
-    request: HttpRequest, exc: throttle.Throttled, template: str, context: dict
+    request: HttpRequest, exc: throttle.Throttled, template: str, context: dict[str, Any]
 ) -> HttpResponse:
     return throttle.too_many_requests(request, exc, template=template, context=context)
 
@@ -307,7 +310,11 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _receipt_page(
-    request: HttpRequest, report: PublicReport, *, secret: str = "", form=None
+    request: HttpRequest,
+    report: PublicReport,
+    *,
+    secret: str = "",
+    form: SecretForm | None = None,
 ) -> HttpResponse:
     context = {
         "report": report,
@@ -393,7 +400,7 @@ def _unit_param(request: HttpRequest) -> OrgUnit | None:
     return selected_unit(request)
 
 
-def _openable_counters(user):
+def _openable_counters(user: User) -> OrgUnitQuerySet:
     """The counters whose page (counter_detail) `user` may open: those of their own subtree,
     and, read-only, those serving a commune they head."""
     readable = OrgUnit.objects.visible_to(user) | OrgUnit.objects.serving_scope_of(user)
@@ -402,7 +409,7 @@ def _openable_counters(user):
 
 @login_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     unit = _unit_param(request)
     if unit is None:
         raise PermissionDenied
@@ -440,7 +447,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def counter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A counter's figures. The heads of the ward a Service Center counter serves read them
     too (OrgUnit.objects.serving_scope_of), read-only and with every read audited."""
     counter = get_object_or_404(_openable_counters(request.user), pk=pk)
@@ -478,7 +485,7 @@ def counter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- staff: assistance desk ----------------------------------------------------------------------
 
 
-def _desk_calls(request: HttpRequest):
+def _desk_calls(request: AuthenticatedRequest) -> AssistanceCallQuerySet:
     return (
         AssistanceCall.objects.answered_by(request.user)
         .open()
@@ -539,7 +546,7 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         PublicReport.objects.visible_to(request.user).select_related(
             "category", "place", "unit", "duplicate_of"
@@ -568,7 +575,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+def report_photo(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     report = get_object_or_404(PublicReport.objects.visible_to(request.user), pk=pk)
     return serve(report.photo, filename=f"{report.receipt}{extension_of(report.photo.name or '')}")
 
@@ -582,7 +589,7 @@ def receipt_photo(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def report_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def report_action(request: AuthenticatedRequest, pk: int, verb: str) -> HttpResponse:
     reports = PublicReport.objects.visible_to(request.user)
     report = get_object_or_404(reports.select_related("unit"), pk=pk)
     text = request.POST.get("note", "")
@@ -626,7 +633,7 @@ def report_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def hotspots(request: HttpRequest) -> HttpResponse:
+def hotspots(request: AuthenticatedRequest) -> HttpResponse:
     unit = _unit_param(request)
     if unit is None:
         raise PermissionDenied
@@ -650,7 +657,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dossier_stats(request: HttpRequest) -> HttpResponse:
+def dossier_stats(request: AuthenticatedRequest) -> HttpResponse:
     units = OrgUnit.objects.visible_to(request.user).filter(kind__in=DOSSIER_UNIT_KINDS)
     form = DossierImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():

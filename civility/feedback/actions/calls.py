@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -61,13 +62,13 @@ def raise_assistance_call(*, counter: OrgUnit, source: str) -> tuple[AssistanceC
     return call, True
 
 
-def _check_bell(actor, call: AssistanceCall) -> None:
+def _check_bell(actor: User, call: AssistanceCall) -> None:
     if not scope_of(actor).covers(call.counter, roles=STAFF_ROLES):
         raise PermissionDenied
 
 
 @transaction.atomic
-def acknowledge_call(*, actor, call: AssistanceCall) -> AssistanceCall:
+def acknowledge_call(*, actor: User, call: AssistanceCall) -> AssistanceCall:
     _check_bell(actor, call)
     call = AssistanceCall.objects.select_for_update().select_related("counter").get(pk=call.pk)
     if call.acknowledged_at is None:
@@ -80,7 +81,7 @@ def acknowledge_call(*, actor, call: AssistanceCall) -> AssistanceCall:
 
 
 @transaction.atomic
-def resolve_call(*, actor, call: AssistanceCall) -> AssistanceCall:
+def resolve_call(*, actor: User, call: AssistanceCall) -> AssistanceCall:
     _check_bell(actor, call)
     call = AssistanceCall.objects.select_for_update().select_related("counter").get(pk=call.pk)
     if call.resolved_at is None:

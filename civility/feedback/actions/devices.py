@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,14 +19,14 @@ from civility.feedback.models import (
     RATED_UNIT_KINDS,
     CounterDevice,
 )
-from civility.orgs.models import Official, OrgUnit
+from civility.orgs.models import Official, OfficialQuerySet, OrgUnit
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
 
 LAST_SEEN_PRECISION = datetime.timedelta(minutes=1)
 
 
 @transaction.atomic
-def register_device(*, actor, counter: OrgUnit, name: str) -> tuple[CounterDevice, str]:
+def register_device(*, actor: User, counter: OrgUnit, name: str) -> tuple[CounterDevice, str]:
     """A kiosk for `counter`; returns the device and its secret (shown once)."""
     if counter.kind not in RATED_UNIT_KINDS:
         raise ValidationError({"counter": _("Kiosks belong to one-stop counters.")})
@@ -35,7 +36,7 @@ def register_device(*, actor, counter: OrgUnit, name: str) -> tuple[CounterDevic
 
 
 def _new_device(
-    *, actor, counter: OrgUnit, name: str, on_duty_id: int | None = None
+    *, actor: User, counter: OrgUnit, name: str, on_duty_id: int | None = None
 ) -> tuple[CounterDevice, str]:
     secret = CounterDevice.new_secret()
     device = CounterDevice(counter=counter, name=name, on_duty_id=on_duty_id, created_by=actor)
@@ -46,7 +47,7 @@ def _new_device(
 
 
 @transaction.atomic
-def reissue_device_key(*, actor, device: CounterDevice) -> tuple[CounterDevice, str]:
+def reissue_device_key(*, actor: User, device: CounterDevice) -> tuple[CounterDevice, str]:
     """A new link for a kiosk whose link was lost or leaked: the old key stops working now.
     Returns the new device row and its secret (shown once).
 
@@ -120,7 +121,7 @@ def touch_device(device: CounterDevice) -> None:
         device.last_seen_at = now
 
 
-def revoke_device(*, actor, device: CounterDevice) -> None:
+def revoke_device(*, actor: User, device: CounterDevice) -> None:
     if not scope_of(actor).covers(device.counter, roles=MANAGER_ROLES):
         raise PermissionDenied
     with acting_as(actor):
@@ -136,7 +137,7 @@ def _notify_revoked(device: CounterDevice) -> None:
         cursor.execute("SELECT pg_notify(%s, %s)", [stream.CHANNEL, json.dumps(payload)])
 
 
-def counter_officials(counter: OrgUnit):
+def counter_officials(counter: OrgUnit) -> OfficialQuerySet:
     """Who may be on duty at a counter: active officials of the counter or its service point."""
     parent_path = counter.path.rsplit("/", 2)[0] + "/"
     return (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NoReturn
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ class DossierRow:
 
 
 def check_dossier_row(row: DossierRow, where: str = "") -> None:
-    def fail(name: str, message: str):
+    def fail(name: str, message: str) -> NoReturn:
         raise ValidationError({name: f"{where}{message}"})
 
     if row.unit.kind not in DOSSIER_UNIT_KINDS:
@@ -50,7 +52,7 @@ def check_dossier_row(row: DossierRow, where: str = "") -> None:
 
 
 @transaction.atomic
-def save_dossier_stats(*, actor, rows: list[DossierRow]) -> tuple[int, int]:
+def save_dossier_stats(*, actor: User, rows: list[DossierRow]) -> tuple[int, int]:
     """Create or replace figures per unit and period; all rows or none. (created, updated)"""
     scope = scope_of(actor)
     created = updated = 0

@@ -29,7 +29,7 @@ from civility.feedback.models import (
     ReasonDay,
     ServiceRating,
 )
-from civility.feedback.scales import current_scale
+from civility.feedback.scales import Scale, current_scale
 from civility.orgs.models import Official, OrgUnit
 
 
@@ -69,7 +69,7 @@ RETURNING client_id
 """
 
 
-def _check_rating(item: RatingInput, scale, now: datetime.datetime, prefix: str) -> None:
+def _check_rating(item: RatingInput, scale: Scale, now: datetime.datetime, prefix: str) -> None:
     if scale.level(item.level) is None:
         raise ValidationError(
             {
@@ -147,7 +147,7 @@ def record_ratings(
     many = len(ratings) > 1
     seen: set[uuid.UUID] = set()
     ids: list[uuid.UUID] = []
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for index, item in enumerate(ratings):
         _check_rating(item, scale, now, f"ratings.{index}." if many else "")
         if item.client_id in seen:
@@ -285,7 +285,12 @@ def online_rate(
     return result
 
 
-def _already_counted(rating: RatingInput, counter: OrgUnit, channel: str, contacts) -> Stored:
+def _already_counted(
+    rating: RatingInput,
+    counter: OrgUnit,
+    channel: str,
+    contacts: list[tuple[uuid.UUID, cases.Contact]],
+) -> Stored:
     """The same form sent again: counted once; its follow-up case's receipt is given back."""
     result = Stored(rating.client_id, False)
     if contacts:
@@ -323,7 +328,7 @@ def rollup_days(*, days: list[datetime.date]) -> int:
     ReasonDay.objects.filter(day__in=days).delete()
     with connection.cursor() as cursor:
         cursor.execute(_ROLLUP_RATINGS, [days])
-        written = cursor.rowcount
+        written: int = cursor.rowcount
         cursor.execute(_ROLLUP_REASONS, [days])
         written += cursor.rowcount
     return written

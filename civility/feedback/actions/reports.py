@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,7 +46,7 @@ class ReportInput:
     contact_email: str = ""
     contact_phone: str = ""
     # Answers to the category's questions, checked by the caller (Open311's attribute[...]).
-    attributes: dict = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -106,12 +108,14 @@ def submit_report(
     return report, secret
 
 
-def _check_report(actor, report: PublicReport) -> None:
+def _check_report(actor: User, report: PublicReport) -> None:
     if not scope_of(actor).covers(report.unit, roles=STAFF_ROLES):
         raise PermissionDenied
 
 
-def _step(actor, report: PublicReport, status: str, note: str, *, is_public: bool = True):
+def _step(
+    actor: User, report: PublicReport, status: str, note: str, *, is_public: bool = True
+) -> None:
     now = timezone.now()
     report.status = status
     report.updated_at = now
@@ -130,7 +134,7 @@ def _step(actor, report: PublicReport, status: str, note: str, *, is_public: boo
 
 
 @transaction.atomic
-def accept_report(*, actor, report: PublicReport, note: str = "") -> PublicReport:
+def accept_report(*, actor: User, report: PublicReport, note: str = "") -> PublicReport:
     _check_report(actor, report)
     if report.status != ReportStatus.NEW:
         raise ValidationError(_("Only a new report can be accepted."))
@@ -139,7 +143,7 @@ def accept_report(*, actor, report: PublicReport, note: str = "") -> PublicRepor
 
 
 @transaction.atomic
-def reject_report(*, actor, report: PublicReport, reason: str) -> PublicReport:
+def reject_report(*, actor: User, report: PublicReport, reason: str) -> PublicReport:
     _check_report(actor, report)
     if not report.is_open():
         raise ValidationError(_("This report is already closed."))
@@ -150,7 +154,7 @@ def reject_report(*, actor, report: PublicReport, reason: str) -> PublicReport:
 
 
 @transaction.atomic
-def merge_report(*, actor, report: PublicReport, into: PublicReport) -> PublicReport:
+def merge_report(*, actor: User, report: PublicReport, into: PublicReport) -> PublicReport:
     _check_report(actor, report)
     _check_report(actor, into)
     if into.pk == report.pk or into.duplicate_of_id == report.pk:
@@ -171,7 +175,7 @@ def merge_report(*, actor, report: PublicReport, into: PublicReport) -> PublicRe
 
 @transaction.atomic
 def add_report_note(
-    *, actor, report: PublicReport, note: str, is_public: bool = True
+    *, actor: User, report: PublicReport, note: str, is_public: bool = True
 ) -> PublicReport:
     _check_report(actor, report)
     if not report.is_open():
@@ -183,7 +187,7 @@ def add_report_note(
 
 
 @transaction.atomic
-def close_report(*, actor, report: PublicReport, public_note: str) -> PublicReport:
+def close_report(*, actor: User, report: PublicReport, public_note: str) -> PublicReport:
     _check_report(actor, report)
     if report.status not in (ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS):
         raise ValidationError(_("Accept the report before closing it."))
@@ -194,7 +198,7 @@ def close_report(*, actor, report: PublicReport, public_note: str) -> PublicRepo
 
 
 @transaction.atomic
-def reassign_report(*, actor, report: PublicReport, unit: OrgUnit) -> PublicReport:
+def reassign_report(*, actor: User, report: PublicReport, unit: OrgUnit) -> PublicReport:
     _check_report(actor, report)
     if not scope_of(actor).covers(unit) and not scope_of(actor).covers(
         report.unit, roles=MANAGER_ROLES

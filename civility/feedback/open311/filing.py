@@ -12,6 +12,7 @@ handling; the public id (the receipt code) never acts.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -58,6 +59,8 @@ UPDATE_MAX = 1500
 # FixMyStreet's update statuses: OPEN, CLOSED, and with extended statuses FIXED,
 # IN_PROGRESS, ACTION_SCHEDULED, NOT_COUNCILS_RESPONSIBILITY, REOPEN and others.
 UPDATE_STATUS = re.compile(r"^[A-Z_]{2,40}$")
+# An answer to a category's question: the keys chosen of a multiple choice, else one text.
+Answer = str | list[str]
 
 
 class Refused(Exception):
@@ -163,14 +166,14 @@ def _update_note(params: dict[str, list[str]]) -> str:
     return note
 
 
-def _datetime(value: str):
+def _datetime(value: str) -> datetime.datetime | None:
     try:
         return parse_datetime(value.replace(" ", "+"))
     except ValueError:
         return None
 
 
-def _created(request: HttpRequest, report: PublicReport, secret: str) -> dict:
+def _created(request: HttpRequest, report: PublicReport, secret: str) -> dict[str, str | None]:
     notice = _(
         "Keep this code to follow your report: %(code)s (%(url)s). Your secret, shown only "
         "now, lets you say whether the handling satisfied you: %(secret)s"
@@ -240,7 +243,7 @@ def _checked_key(params: dict[str, list[str]]) -> str:
     return key if key in keys else ""  # an unchecked key earns no larger bucket
 
 
-def _service_and_place(params) -> tuple[ReportCategory, Place | None]:
+def _service_and_place(params: dict[str, list[str]]) -> tuple[ReportCategory, Place | None]:
     code = _one(params, "service_code")
     if not code:
         raise Refused(400, _("service_code is required."))
@@ -261,7 +264,11 @@ def _service_and_place(params) -> tuple[ReportCategory, Place | None]:
 
 
 def _report_input(
-    request: HttpRequest, params, *, category: ReportCategory, place: Place | None
+    request: HttpRequest,
+    params: dict[str, list[str]],
+    *,
+    category: ReportCategory,
+    place: Place | None,
 ) -> actions.ReportInput:
     email = _one(params, "email")
     if email:
@@ -300,14 +307,14 @@ def _decimal(value: str, name: str, low: int, high: int) -> Decimal | None:
     return number
 
 
-def _answers(params: dict[str, list[str]], category: ReportCategory) -> dict:
+def _answers(params: dict[str, list[str]], category: ReportCategory) -> dict[str, Answer]:
     """The answers to the category's questions, by code. Answers to questions it does not
     ask are dropped: FixMyStreet sends its own (a property reference) to every server."""
     given: dict[str, list[str]] = {}
     for key, values in params.items():
         if match := ATTRIBUTE.match(key):
             given.setdefault(match.group(1), []).extend(v.strip() for v in values if v.strip())
-    answers = {}
+    answers: dict[str, Answer] = {}
     for attribute in category.attributes.all():
         values = given.get(attribute.code, [])
         field = f"attribute[{attribute.code}]"
@@ -319,7 +326,7 @@ def _answers(params: dict[str, list[str]], category: ReportCategory) -> dict:
     return answers
 
 
-def _answer(attribute: ReportAttribute, values: list[str], field: str):
+def _answer(attribute: ReportAttribute, values: list[str], field: str) -> Answer:
     if attribute.datatype == AttributeType.MULTI:
         keys = [part.strip() for value in values for part in value.split(",") if part.strip()]
     else:

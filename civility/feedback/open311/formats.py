@@ -36,7 +36,7 @@ def format_of(path: str) -> str:
     return "json" if path.endswith(".json") else "xml"
 
 
-def render(data, fmt: str, *, root: str, status: int = 200) -> HttpResponse:
+def render(data: object, fmt: str, *, root: str, status: int = 200) -> HttpResponse:
     """`data` (a dict, or a list of them) as an answer; `root` names XML's outer element."""
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, default=_text)
@@ -54,7 +54,7 @@ def error_for_path(path: str, status: int, description: str) -> HttpResponse:
     return error(format_of(path), status, description)
 
 
-def _element(name: str, value) -> ElementTree.Element:
+def _element(name: str, value: object) -> ElementTree.Element:
     element = ElementTree.Element(name)
     if isinstance(value, list):
         item = ITEMS.get(name, "item")
@@ -66,7 +66,7 @@ def _element(name: str, value) -> ElementTree.Element:
     return element
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.datetime):

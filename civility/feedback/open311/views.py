@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -26,6 +27,7 @@ from civility.feedback import conf, throttle
 from civility.feedback.models import (
     OPEN_STATUSES,
     PublicReport,
+    PublicReportQuerySet,
     ReportCategory,
     ReportStatus,
     ReportUpdate,
@@ -39,20 +41,22 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API's shape last changed (the discovery document's changeset).
 CHANGESET = datetime.datetime(2026, 12, 5, tzinfo=datetime.UTC)
 
+View = Callable[..., HttpResponse]
+
 
 class BadParameter(Exception):
     """A query parameter the client must correct (400)."""
 
 
-def endpoint(*methods: str) -> Callable:
+def endpoint(*methods: str) -> Callable[[View], View]:
     """An Open311 operation: the format checked, other methods 405, HEAD for GET, the
     jurisdiction checked, texts in the client's language; no CSRF (clients have no cookie)."""
     allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @csrf_exempt
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
             language = translation.get_language_from_request(request)
             with translation.override(language):
                 response = _answer(view, request, fmt, **kwargs)
@@ -64,7 +68,7 @@ def endpoint(*methods: str) -> Callable:
                 response.content = b""
             return response
 
-        def _answer(view, request, fmt, **kwargs):
+        def _answer(view: View, request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
             if fmt not in FORMATS:
                 return error("xml", 400, _("The format must be xml or json."))
             if request.method not in allowed:
@@ -239,11 +243,11 @@ def _window(request: HttpRequest) -> tuple[datetime.datetime, datetime.datetime 
     return start, end
 
 
-def _reports():
+def _reports() -> PublicReportQuerySet:
     return PublicReport.objects.select_related("category", "unit", "place")
 
 
-def _listed(request: HttpRequest):
+def _listed(request: HttpRequest) -> PublicReportQuerySet:
     if ids := _list_param(request, "service_request_id"):
         # The spec: with ids, every other parameter is ignored.
         return _reports().filter(receipt__in=[receipts.as_shown(i) for i in ids[:MAX_RESULTS]])
@@ -270,7 +274,7 @@ def _iso(value: datetime.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
-def _service(category: ReportCategory) -> dict:
+def _service(category: ReportCategory) -> dict[str, Any]:
     return {
         "service_code": category.code,
         "service_name": category.display_name,
@@ -286,7 +290,7 @@ def _status(status: str) -> str:
     return "open" if status in OPEN_STATUSES else "closed"
 
 
-def _request(report: PublicReport, request: HttpRequest) -> dict:
+def _request(report: PublicReport, request: HttpRequest) -> dict[str, Any]:
     notes = [update.note for update in report.public_updates() if update.note]
     rejected = report.status == ReportStatus.REJECTED
     # A report filed on a known place takes its coordinates when it has none of its own.
@@ -318,7 +322,7 @@ def _request(report: PublicReport, request: HttpRequest) -> dict:
     }
 
 
-def _update(step: ReportUpdate) -> dict:
+def _update(step: ReportUpdate) -> dict[str, Any]:
     return {
         "update_id": str(step.pk),
         "service_request_id": step.report.receipt,

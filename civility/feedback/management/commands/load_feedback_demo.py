@@ -1,6 +1,8 @@
 """manage.py load_feedback_demo: ratings, calls, reports and dossier figures for the demo
 (run after import_admin_units --province 01, load_demo_data and load_codes; idempotent)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         "a new link for the demo official's kiosk (the previous one is revoked)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         report = load_feedback_demo()
         self.stdout.write(
             _(
