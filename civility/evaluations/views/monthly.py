@@ -427,10 +427,9 @@ def evaluation_supervisor(request: AuthenticatedRequest, pk: int) -> HttpRespons
     evaluation = _evaluation(request, pk)
     if not actions.can_manage(request.user, evaluation.unit):
         raise PermissionDenied
+    # "—" (an empty choice) leaves the evaluation without a supervisor: the head rates it.
     chosen = request.POST.get("supervisor")
-    supervisor = (
-        _supervisor_choices(evaluation).filter(pk=chosen).first() if chosen is not None else None
-    )
+    supervisor = _supervisor_choices(evaluation).filter(pk=chosen).first() if chosen else None
     try:
         actions.set_supervisor(actor=request.user, evaluation=evaluation, supervisor=supervisor)
     except ValidationError as error:
