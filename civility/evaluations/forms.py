@@ -69,9 +69,9 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, units: OrgUnitQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField[OrgUnit], self.fields["unit"]).queryset = units
+        cast("forms.ModelChoiceField[OrgUnit]", self.fields["unit"]).queryset = units
         cast(
-            forms.ModelMultipleChoiceField[OrgUnit], self.fields["exceptional_units"]
+            "forms.ModelMultipleChoiceField[OrgUnit]", self.fields["exceptional_units"]
         ).queryset = units.filter(kind__in=AGENCY_KINDS)
         # The view offers the units where the user manages (period_create).
         self.fields["unit"].widget.narrow(role=MANAGER_ROLES, all=True)
@@ -245,7 +245,7 @@ class RotationPlanForm(forms.Form):
 
     def __init__(self, *args: Any, posts: QuerySet[Post], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField[Post], self.fields["to_post"]).queryset = posts
+        cast("forms.ModelChoiceField[Post]", self.fields["to_post"]).queryset = posts
 
 
 class RotationDoneForm(forms.Form):
