@@ -11,6 +11,9 @@ from ninja's bundled static files ("ninja" is in INSTALLED_APPS), never from a C
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.utils import DataError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from civility.accounts.api import router as me_router
 from civility.accounts.api_auth import API_AUTH
@@ -38,7 +42,7 @@ from civility.programmes.api import router as programmes_router
 
 
 class CivilityAPI(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
         # What every operation shares (servers, 304/400/429, rate-limit headers), said once.
         return with_conventions(super().get_openapi_schema(*args, **kwargs))
 
@@ -159,13 +163,13 @@ def _error(
     field: str | None = None,
     *,
     code: str | None = None,
-    **extra,
+    **extra: Any,
 ) -> HttpResponse:
     body = {"code": code or ERROR_CODES.get(status, "error"), "message": message, "field": field}
     return api.create_response(request, {**body, **extra}, status=status)
 
 
-def _field_of(loc, body_params: set[str]) -> str | None:
+def _field_of(loc: Iterable[object], body_params: set[str]) -> str | None:
     parts = [str(part) for part in loc]
     if parts and parts[0] in _LOCATIONS:
         location = parts.pop(0)
@@ -175,18 +179,19 @@ def _field_of(loc, body_params: set[str]) -> str | None:
     return ".".join(parts) or None
 
 
-def _input_message(error: dict) -> str:
+def _input_message(error: Mapping[str, Any]) -> str:
+    pydantic_message: str = error.get("msg", "")
     template = INPUT_MESSAGES.get(error.get("type", ""))
     if template is None:
-        return error.get("msg", "")
+        return pydantic_message
     try:
         # A lazy plural picks its form from the number in `ctx` as it is filled in.
         return str(template % (error.get("ctx") or {}))
     except (KeyError, TypeError, ValueError):
-        return error.get("msg", "")
+        return pydantic_message
 
 
-def _invalid(request: HttpRequest, errors: list[dict], status: int = 422) -> HttpResponse:
+def _invalid(request: HttpRequest, errors: list[dict[str, Any]], status: int = 422) -> HttpResponse:
     if not errors:
         errors = [{"code": "invalid", "field": None, "message": _("Invalid input.")}]
     first = errors[0]

@@ -6,10 +6,12 @@ headers. Middleware, because each applies to every operation alike (settings.MID
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -26,7 +28,9 @@ class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
     re-reads only what changed. The tag hashes the body, which depends on the caller's scope
     and language, so two callers never share a tag for different content."""
 
-    def process_response(self, request, response):
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if not is_api(request):
             return response
         return super().process_response(request, response)
@@ -41,10 +45,10 @@ class ApiLanguageMiddleware:
     else the one the pages would use (civility.accounts.middleware.LanguageMiddleware, which
     ignores the header for pages on purpose, and must run before this one)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not is_api(request):
             return self.get_response(request)
         language = _accepted_language(request.headers.get("Accept-Language", ""))
@@ -72,10 +76,10 @@ class ApiRateLimitMiddleware:
     left with X-RateLimit-Limit / -Remaining / -Reset (seconds until the bucket is full), and
     an empty bucket answers 429 with Retry-After (civility/feedback/throttle.py's buckets)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not is_api(request):
             return self.get_response(request)
         capacity, refill = settings.THROTTLE_API
@@ -84,7 +88,9 @@ class ApiRateLimitMiddleware:
         if remaining is None:
             # The bucket holds less than one token: the next arrives within one refill.
             retry_after = max(1, math.ceil(refill))
-            response = error_response(429, "throttled", throttle.wait_message(retry_after), None)
+            response: HttpResponseBase = error_response(
+                429, "throttled", throttle.wait_message(retry_after), None
+            )
             response["Retry-After"] = str(retry_after)
             remaining = 0.0
         else:
@@ -119,7 +125,9 @@ def _take(key: str, capacity: int, refill: float) -> float | None:
     return None if row is None else max(0.0, float(row[0]))
 
 
-def error_response(status: int, code: str, message: str, field: str | None, **extra):
+def error_response(
+    status: int, code: str, message: str, field: str | None, **extra: Any
+) -> JsonResponse:
     """An API error outside ninja's handlers (middleware), in the same shape."""
     return JsonResponse(
         {"code": code, "message": message, "field": field, **extra},

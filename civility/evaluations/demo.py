@@ -10,14 +10,16 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from civility.core.audit import acting_as
 from civility.evaluations import actions
-from civility.evaluations.models import EvaluationPeriod, RotationPlan, Step
+from civility.evaluations.models import Evaluation, EvaluationPeriod, RotationPlan, Step
 from civility.evaluations.rules import WorkItem, add_months, score
 from civility.orgs.models import Official, OrgUnit, Post, UnitKind
 
@@ -40,7 +42,7 @@ class EvaluationsDemoReport:
     rotations: int = 0
 
 
-def _items(seed: int) -> list[dict]:
+def _items(seed: int) -> list[dict[str, Any]]:
     return [
         WorkItem(
             title=title,
@@ -53,16 +55,18 @@ def _items(seed: int) -> list[dict]:
     ]
 
 
-def _finish(evaluation, *, seed: int, admin, upto: str) -> None:
+def _finish(evaluation: Evaluation, *, seed: int, admin: User, upto: str) -> None:
     """Fill the steps directly (demo officials mostly have no account)."""
     now = timezone.now()
-    rules = evaluation.rules
+    rules = evaluation.scored_rules()
     evaluation.work_items = _items(seed)
     evaluation.account = "Hoàn thành các nhiệm vụ được giao trong tháng."
     evaluation.self_level = "good"
     evaluation.self_submitted_at = now
     # Officials tend to rate themselves a little above what is approved.
-    general_max = rules.part("general").maximum
+    general_part = rules.part("general")
+    assert general_part is not None  # every monthly rule set has its general criteria
+    general_max = general_part.maximum
     self_points = {"general": general_max - seed % 3, "tasks": Decimal(60 + seed % 11)}
     if rules.part("bonus"):
         self_points["bonus"] = Decimal(seed % 5)
@@ -73,7 +77,7 @@ def _finish(evaluation, *, seed: int, admin, upto: str) -> None:
     if upto != "review":
         general = (
             Decimal(min(30, 22 + seed % 9))
-            if rules.part("general").maximum == 30
+            if general_part.maximum == 30
             else Decimal(14 + seed % 7)
         )
         points = {"general": general, "tasks": Decimal(50 + seed % 21), "bonus": Decimal(seed % 4)}

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,10 +36,10 @@ _DECIMAL = re.compile(r"-?\d+\.(\d+)")
 _PERCENTS = frozenset({"percent", "rate", "weight"})
 
 
-def _numbers(params: dict) -> dict:
+def _numbers(params: Mapping[str, Any]) -> dict[str, Any]:
     """The stored parameters with their decimals written as the reader's language writes
     them (84,35 in Vietnamese): they are kept as "84.35" in the JSON of the reason."""
-    shown = {}
+    shown: dict[str, Any] = {}
     for key, value in params.items():
         if isinstance(value, float | Decimal):
             value = str(value)
@@ -50,7 +52,7 @@ def _numbers(params: dict) -> dict:
     return shown
 
 
-def _how_many(value) -> int:
+def _how_many(value: object) -> int:
     """The count a plural form is chosen by: stored parameters hold 6 or "6"."""
     try:
         return int(Decimal(str(value)))
@@ -82,7 +84,7 @@ def _category(value: str) -> str:
         return value
 
 
-def citation(source: dict) -> str:
+def citation(source: Mapping[str, str]) -> str:
     """ "Decree 90/2020/NĐ-CP, Art. 11, point b"; the article "to be confirmed" when the legal
     notes did not confirm it."""
     if source.get("kind") == "decision":
@@ -106,11 +108,13 @@ def _form(value: str) -> str:
         return value
 
 
-def explain(reason: dict) -> str:
+def explain(reason: Mapping[str, Any]) -> str:
     return _with_grounds(_explain(reason), reason.get("sources"), reason.get("policies"))
 
 
-def _with_grounds(text: str, sources: list[dict] | None, used: list[dict] | None) -> str:
+def _with_grounds(
+    text: str, sources: list[dict[str, str]] | None, used: list[dict[str, Any]] | None
+) -> str:
     """The text, then its sources, then each setting it used with who chose it."""
     if sources:
         text = _("%(text)s Source: %(sources)s.") % {
@@ -121,7 +125,9 @@ def _with_grounds(text: str, sources: list[dict] | None, used: list[dict] | None
     return " ".join([text, *lines])
 
 
-def rule_lines(rules, *, unit: OrgUnit, on: datetime.date) -> list[tuple[str, str]]:
+def rule_lines(
+    rules: AnnualRuleSet | MonthlyRuleSet, *, unit: OrgUnit, on: datetime.date
+) -> list[tuple[str, str]]:
     """Each rule of a rule set in words with its source, or with the setting in force for
     `unit` on `on`; with neither, the source is to be confirmed."""
     return [(str(line.text), _line_ground(line, unit=unit, on=on)) for line in rules.notes]
@@ -135,9 +141,10 @@ def _line_ground(line: RuleLine, *, unit: OrgUnit, on: datetime.date) -> str:
     return _("Source: to be confirmed.")
 
 
-def _explain(reason: dict) -> str:
+def _explain(reason: Mapping[str, Any]) -> str:
     raw = reason.get("params", {})
-    code, p = reason.get("code", ""), _numbers(raw)
+    code: str = reason.get("code", "")
+    p = _numbers(raw)
     p.update({key: format_percent(value) for key, value in _CRITERIA_LIMITS.items()})
     if code == "rule_set":
         return _("Rule set: %(name)s.") % {"name": _rule_name(p.get("key", ""))}
@@ -353,7 +360,7 @@ def _explain(reason: dict) -> str:
     return code
 
 
-def _explain_monthly_choice(code: str, p: dict) -> str:
+def _explain_monthly_choice(code: str, p: dict[str, Any]) -> str:
     where = {
         **p,
         "category": _category(p.get("category", "")),
@@ -383,7 +390,7 @@ def _explain_monthly_choice(code: str, p: dict) -> str:
     return text
 
 
-def _explain_monthly_quota(p: dict) -> str:
+def _explain_monthly_quota(p: dict[str, Any]) -> str:
     params = {
         **p,
         "level": p.get("grade") or _level(p.get("level", "")),
@@ -402,7 +409,7 @@ def _explain_monthly_quota(p: dict) -> str:
     return text
 
 
-def unit_results_line(record: dict) -> str:
+def unit_results_line(record: Mapping[str, Any]) -> str:
     """A leader's unit results under Decree 335 as counted (`Evaluation.unit_results`)."""
     if not record:
         return ""

@@ -24,7 +24,7 @@ from civility.conduct.models import ViolationRecord, confirmed_records
 from civility.feedback.figures import rating_figures
 from civility.feedback.models import AssistanceCall
 from civility.inspections.models import ActionStatus, CorrectiveAction
-from civility.orgs.models import Official, OrgUnit
+from civility.orgs.models import Official, OfficialQuerySet, OrgUnit
 from civility.programmes.models import Task
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,9 @@ FACTS_VERSION = 1
 SOURCES = ("conduct", "ratings", "assistance", "corrective_actions", "commitments")
 
 
-def _bounds(start: datetime.date, end: datetime.date):
+def _bounds(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     zone = timezone.get_current_timezone()
     low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     high = datetime.datetime.combine(
@@ -43,7 +45,7 @@ def _bounds(start: datetime.date, end: datetime.date):
     return low, high
 
 
-def _conduct(official: Official, start: datetime.date, end: datetime.date) -> dict:
+def _conduct(official: Official, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     records = list(
         confirmed_records(official=official, start=start, end=end).order_by("occurred_on")
     )
@@ -65,7 +67,7 @@ def _conduct(official: Official, start: datetime.date, end: datetime.date) -> di
     }
 
 
-def _ratings(official: Official, start: datetime.date, end: datetime.date) -> dict:
+def _ratings(official: Official, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     figures = rating_figures(start=start, end=end, official=official, with_calls=False)
     return {
         "count": figures.ratings,
@@ -75,7 +77,7 @@ def _ratings(official: Official, start: datetime.date, end: datetime.date) -> di
     }
 
 
-def _assistance(official: Official, start: datetime.date, end: datetime.date) -> dict:
+def _assistance(official: Official, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     if official.user_id is None:
         return {"answered": 0}
     low, high = _bounds(start, end)
@@ -85,7 +87,9 @@ def _assistance(official: Official, start: datetime.date, end: datetime.date) ->
     return {"answered": answered}
 
 
-def _corrective_actions(official: Official, start: datetime.date, end: datetime.date) -> dict:
+def _corrective_actions(
+    official: Official, start: datetime.date, end: datetime.date
+) -> dict[str, Any]:
     """Corrective actions about the official (the finding names them) due in the month, and
     those they answered in the month."""
     low, high = _bounds(start, end)
@@ -102,7 +106,7 @@ def _corrective_actions(official: Official, start: datetime.date, end: datetime.
     }
 
 
-def _commitments(official: Official, start: datetime.date, end: datetime.date) -> dict:
+def _commitments(official: Official, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     low, high = _bounds(start, end)
     signed = Commitment.objects.filter(official=official)
     return {
@@ -111,7 +115,7 @@ def _commitments(official: Official, start: datetime.date, end: datetime.date) -
     }
 
 
-_READERS: dict[str, Callable[[Official, datetime.date, datetime.date], dict]] = {
+_READERS: dict[str, Callable[[Official, datetime.date, datetime.date], dict[str, Any]]] = {
     "conduct": _conduct,
     "ratings": _ratings,
     "assistance": _assistance,
@@ -140,28 +144,32 @@ def month_facts(official: Official, start: datetime.date, end: datetime.date) ->
 # --- Annual classification ---------------------------------------------------------------
 
 
-def _decision(record) -> dict:
+def _decision(record: ViolationRecord) -> dict[str, Any]:
+    decided_on = record.decision_date
+    assert decided_on is not None  # record_discipline_has_decision
     return {
         "id": record.pk,
         "number": record.number,
         "form": record.discipline_form,
-        "decision_date": record.decision_date.isoformat(),
+        "decision_date": decided_on.isoformat(),
         "occurred_on": record.occurred_on.isoformat(),
         "related_to_duties": record.related_to_duties,
         "rule_set": record.rule_set,
     }
 
 
-def discipline_in_year(official: Official, year: int) -> list[dict]:
+def discipline_in_year(official: Official, year: int) -> list[dict[str, Any]]:
     """Disciplinary decisions taken against the official in `year`, by decision date: the
     conduct app's one definition (`ViolationRecord.objects.disciplinary_decisions`)."""
     decisions = ViolationRecord.objects.disciplinary_decisions(year=year, officials=[official])
     return [_decision(record) for record in decisions]
 
 
-def discipline_in_year_for(officials, year: int) -> dict[int, list[dict]]:
+def discipline_in_year_for(
+    officials: OfficialQuerySet, year: int
+) -> dict[int, list[dict[str, Any]]]:
     """The same for many officials at once: {official id: decisions}."""
-    found: dict[int, list[dict]] = {}
+    found: dict[int, list[dict[str, Any]]] = {}
     for record in ViolationRecord.objects.disciplinary_decisions(year=year, officials=officials):
         if record.official_id is None:  # a disciplinary decision names an official (constraint)
             continue

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Abs
@@ -14,6 +16,7 @@ from civility.evaluations import facts as facts_module
 from civility.evaluations.models import (
     AnnualClassification,
     Evaluation,
+    EvaluationQuerySet,
     RotationException,
     RotationPlan,
     RotationStatus,
@@ -27,7 +30,7 @@ from civility.evaluations.rules import (
     retires_before_rotation,
     rotation_due,
 )
-from civility.orgs.models import Official, OrgUnit
+from civility.orgs.models import Official, OfficialQuerySet, OrgUnit
 
 # --- Rotation ----------------------------------------------------------------------------
 
@@ -52,7 +55,7 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return months - 1 if add_months(start, months) > end else months
 
 
-def _in_rotation_posts(unit: OrgUnit):
+def _in_rotation_posts(unit: OrgUnit) -> OfficialQuerySet:
     return (
         Official.objects.under(unit)
         .active()
@@ -94,13 +97,15 @@ def rotation_rows(
     due: list[RotationRow] = []
     excepted: list[RotationRow] = []
     for official in officials:
-        due_on = rotation_due(official.post_start_date, official.post.rotation_period_months)
+        start, post = official.post_start_date, official.post
+        assert start is not None and post is not None  # _in_rotation_posts: both are set
+        due_on = rotation_due(start, post.rotation_period_months)
         if due_on > horizon:
             continue
         row = RotationRow(
             official=official,
             due_on=due_on,
-            months_in_post=months_between(official.post_start_date, today),
+            months_in_post=months_between(start, today),
             overdue=due_on <= today,
             plan=plans.get(official.pk),
         )
@@ -127,7 +132,7 @@ def rotation_rows(
 @dataclass
 class FollowUp:
     official: Official
-    reasons: list[dict] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
 
 
 def follow_up(
@@ -139,7 +144,7 @@ def follow_up(
     failed their programme targets this year."""
     flagged: dict[int, FollowUp] = {}
 
-    def flag(official: Official, code: str, **params) -> None:
+    def flag(official: Official, code: str, **params: object) -> None:
         entry = flagged.setdefault(official.pk, FollowUp(official))
         entry.reasons.append({"code": code, "params": {k: str(v) for k, v in params.items()}})
 
@@ -298,8 +303,11 @@ def overview(unit: OrgUnit, month: datetime.date, *, today: datetime.date) -> Ov
 
 
 def self_assessment_gaps(
-    evaluations=None, *, start: datetime.date | None = None, end: datetime.date | None = None
-) -> list[dict]:
+    evaluations: EvaluationQuerySet | None = None,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> list[Mapping[str, Any]]:
     """Approved evaluations with a self-assessed total (`evaluations`, scoped by the caller)
     per unit and month: how many, the sums of the self-assessed and approved totals and of
     the absolute gaps, in points out of 100, so that they add up the tree."""

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms.formsets import BaseFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.listing import ListFilterForm
 from civility.evaluations.gaps import GROUPINGS
-from civility.evaluations.models import RotationExceptionKind, Step
+from civility.evaluations.models import Evaluation, RotationExceptionKind, Step
 from civility.evaluations.rules import (
     AnnualLevel,
     Level,
     MonthlyRuleSet,
 )
-from civility.orgs.models import AGENCY_KINDS, Official, OrgUnit, Post
+from civility.orgs.models import AGENCY_KINDS, Official, OrgUnit, OrgUnitQuerySet, Post
 from civility.orgs.pickers import UnitPicker
 from civility.orgs.scopes import MANAGER_ROLES
 
@@ -27,7 +31,9 @@ class MonthField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     input_formats = ["%Y-%m", "%Y-%m-%d", "%m/%Y"]
 
-    def to_python(self, value):
+    def to_python(
+        self, value: str | datetime.datetime | datetime.date | None
+    ) -> datetime.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else day
 
@@ -61,10 +67,12 @@ class PeriodForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: OrgUnitQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["exceptional_units"].queryset = units.filter(kind__in=AGENCY_KINDS)
+        cast("forms.ModelChoiceField[OrgUnit]", self.fields["unit"]).queryset = units
+        cast(
+            "forms.ModelMultipleChoiceField[OrgUnit]", self.fields["exceptional_units"]
+        ).queryset = units.filter(kind__in=AGENCY_KINDS)
         # The view offers the units where the user manages (period_create).
         self.fields["unit"].widget.narrow(role=MANAGER_ROLES, all=True)
         self.fields["exceptional_units"].widget.narrow(
@@ -87,7 +95,7 @@ class WorkItemForm(forms.Form):
     exceeded = forms.BooleanField(label=_("Exceeded expectations"), required=False)
     excused = forms.BooleanField(label=_("Objective cause (excused)"), required=False)
 
-    def item(self) -> dict | None:
+    def item(self) -> dict[str, Any] | None:
         data = self.cleaned_data
         if not data.get("title"):
             return None
@@ -105,16 +113,20 @@ class WorkItemForm(forms.Form):
 WorkItemFormSet = forms.formset_factory(WorkItemForm, extra=3, max_num=60)
 
 
-def work_item_formset(data=None, *, items: list[dict]):
+def work_item_formset(
+    data: Mapping[str, Any] | None = None, *, items: list[dict[str, Any]]
+) -> BaseFormSet[WorkItemForm]:
     initial = [dict(item) for item in items]
     return WorkItemFormSet(data, initial=initial, prefix="items")
 
 
-def items_of(formset) -> list[dict]:
+def items_of(formset: BaseFormSet[WorkItemForm]) -> list[dict[str, Any]]:
     return [item for form in formset.forms if (item := form.item()) is not None]
 
 
-def _points_fields(form: forms.Form, rules: MonthlyRuleSet, prefix: str, initial: dict) -> None:
+def _points_fields(
+    form: forms.Form, rules: MonthlyRuleSet, prefix: str, initial: Mapping[str, Any]
+) -> None:
     for part in rules.parts:
         if part.key == "tasks" and rules.computed_tasks:
             continue
@@ -128,7 +140,7 @@ def _points_fields(form: forms.Form, rules: MonthlyRuleSet, prefix: str, initial
         )
 
 
-def points_of(form: forms.Form, rules: MonthlyRuleSet, prefix: str) -> dict:
+def points_of(form: forms.Form, rules: MonthlyRuleSet, prefix: str) -> dict[str, Any]:
     return {
         part.key: form.cleaned_data.get(f"{prefix}_{part.key}")
         for part in rules.parts
@@ -148,7 +160,13 @@ class SelfAssessmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, rules: MonthlyRuleSet, initial_points: dict, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        rules: MonthlyRuleSet,
+        initial_points: Mapping[str, Any],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         _points_fields(self, rules, "self", initial_points)
 
@@ -158,7 +176,13 @@ class RatingForm(forms.Form):
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, rules: MonthlyRuleSet, initial_points: dict, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        rules: MonthlyRuleSet,
+        initial_points: Mapping[str, Any],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         _points_fields(self, rules, "points", initial_points)
 
@@ -170,7 +194,13 @@ class ApprovalForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, rules: MonthlyRuleSet, initial_points: dict, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        rules: MonthlyRuleSet,
+        initial_points: Mapping[str, Any],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         _points_fields(self, rules, "points", initial_points)
 
@@ -213,9 +243,9 @@ class RotationPlanForm(forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, posts, **kwargs):
+    def __init__(self, *args: Any, posts: QuerySet[Post], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_post"].queryset = posts
+        cast("forms.ModelChoiceField[Post]", self.fields["to_post"]).queryset = posts
 
 
 class RotationDoneForm(forms.Form):
@@ -267,7 +297,8 @@ class FiguresForm(forms.Form):
 
     def month_or_default(self) -> datetime.date:
         if self.is_valid() and self.cleaned_data.get("month"):
-            return self.cleaned_data["month"]
+            month: datetime.date = self.cleaned_data["month"]
+            return month
         return timezone.localdate().replace(day=1)
 
 
@@ -280,12 +311,13 @@ class GapForm(forms.Form):
     end = MonthField(label=_("To"), required=False)
     by = forms.ChoiceField(label=_("Group by"), required=False, choices=())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["by"].choices = GROUPINGS
+        cast(forms.ChoiceField, self.fields["by"]).choices = GROUPINGS
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start = data.get("start")
         end = data.get("end") or timezone.localdate().replace(day=1)
         if start:
@@ -328,10 +360,12 @@ class EvaluationFilterForm(ListFilterForm):
         label=_("Level"), required=False, choices=[("", _("Any")), *Level.choices]
     )
 
-    def search(self, evaluations, text):
+    def search(self, evaluations: QuerySet[Evaluation], text: str) -> QuerySet[Evaluation]:
         return evaluations.filter(official__in=Official.objects.search(text).values("pk"))
 
-    def narrow(self, evaluations, data):
+    def narrow(
+        self, evaluations: QuerySet[Evaluation], data: dict[str, Any]
+    ) -> QuerySet[Evaluation]:
         if data.get("step"):
             evaluations = evaluations.filter(step=data["step"])
         if data.get("level"):

@@ -22,10 +22,12 @@ above what was verified. Only verified records count: no verification is no data
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext_lazy as _
 
 from civility.codes import figures as code_figures
@@ -54,7 +56,7 @@ class Cell:
     verified_sum: Decimal = ZERO
     abs_gap_sum: Decimal = ZERO
 
-    def add(self, row: dict) -> None:
+    def add(self, row: Mapping[str, Any]) -> None:
         """Add a row of a `self_assessment_gaps` selector."""
         self.n += int(row["n"] or 0)
         self.self_sum += Decimal(row["self_sum"] or 0)
@@ -85,25 +87,36 @@ class Source:
     label: object
     method: object
     # (user, focus unit, start, end) -> rows of the app's selector, scoped to the user
-    rows: Callable[..., list[dict]]
+    rows: Callable[
+        [User | AnonymousUser, OrgUnit, datetime.date, datetime.date],
+        Sequence[Mapping[str, Any]],
+    ]
 
 
-def _evaluation_rows(user, focus, start, end) -> list[dict]:
+def _evaluation_rows(
+    user: User | AnonymousUser, focus: OrgUnit, start: datetime.date, end: datetime.date
+) -> Sequence[Mapping[str, Any]]:
     records = Evaluation.objects.visible_to(user).under(focus)
     return evaluation_figures.self_assessment_gaps(records, start=start, end=end)
 
 
-def _task_rows(user, focus, start, end) -> list[dict]:
+def _task_rows(
+    user: User | AnonymousUser, focus: OrgUnit, start: datetime.date, end: datetime.date
+) -> Sequence[Mapping[str, Any]]:
     records = TaskUpdate.objects.visible_to(user).under(focus)
     return programme_figures.self_assessment_gaps(records, start=start, end=end)
 
 
-def _commitment_rows(user, focus, start, end) -> list[dict]:
+def _commitment_rows(
+    user: User | AnonymousUser, focus: OrgUnit, start: datetime.date, end: datetime.date
+) -> Sequence[Mapping[str, Any]]:
     records = Commitment.objects.visible_to(user).under(focus)
     return code_figures.commitment_gaps(records, start=start, end=end)
 
 
-def _dissemination_rows(user, focus, start, end) -> list[dict]:
+def _dissemination_rows(
+    user: User | AnonymousUser, focus: OrgUnit, start: datetime.date, end: datetime.date
+) -> Sequence[Mapping[str, Any]]:
     records = DisseminationActivity.objects.visible_to(user).under(focus)
     return code_figures.self_assessment_gaps(records, start=start, end=end)
 
@@ -180,7 +193,7 @@ class UnitRow:
     overall: Cell = field(default_factory=Cell)
     line: list[Cell | None] = field(default_factory=list)  # one per period shown, in order
 
-    def add(self, period: datetime.date, row: dict) -> None:
+    def add(self, period: datetime.date, row: Mapping[str, Any]) -> None:
         self.cells.setdefault(period, Cell()).add(row)
         self.overall.add(row)
 
@@ -194,7 +207,12 @@ class SourceTable:
 
 
 def gap_tables(
-    user, focus: OrgUnit, *, start: datetime.date, end: datetime.date, by: str = MONTH
+    user: User | AnonymousUser,
+    focus: OrgUnit,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    by: str = MONTH,
 ) -> list[SourceTable]:
     """Per source, the gap of the focus unit's subtree and of each child's, by period.
     The caller has checked that the user may see `focus`; the rows are scoped again."""
@@ -203,7 +221,7 @@ def gap_tables(
     unit_ids = {row["unit_id"] for _source, rows in results for row in rows}
     depth = len(focus.path.strip("/").split("/"))
     # Each record's unit, to the child of the focus unit whose subtree holds it.
-    child_of = {}
+    child_of: dict[int, int] = {}
     for unit_id, path in OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"):
         parts = path.strip("/").split("/")
         child_of[unit_id] = int(parts[depth]) if len(parts) > depth else focus.pk
@@ -227,9 +245,9 @@ def gap_tables(
     return tables
 
 
-def export_rows(tables: list[SourceTable], by: str) -> list[list]:
+def export_rows(tables: list[SourceTable], by: str) -> list[list[object]]:
     """One line per source, unit and period with data: the long form, for spreadsheets."""
-    lines = []
+    lines: list[list[object]] = []
     for table in tables:
         for unit_row in [table.whole, *table.rows]:
             if unit_row.is_whole:

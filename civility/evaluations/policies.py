@@ -11,6 +11,7 @@ Imported from `EvaluationsConfig.ready()` so the settings page lists them.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -156,7 +157,7 @@ LEADER_UNIT_RESULTS_WEIGHT = declare(
 )
 
 
-def snapshot(value: PolicyValue) -> dict:
+def snapshot(value: PolicyValue) -> dict[str, Any]:
     """A setting as applied, stored with a verdict so it is explained as it was."""
     return {
         "key": value.spec.key,
@@ -167,7 +168,7 @@ def snapshot(value: PolicyValue) -> dict:
     }
 
 
-def from_snapshot(data: dict) -> PolicyValue:
+def from_snapshot(data: dict[str, Any]) -> PolicyValue:
     """The stored setting, explained as it was applied (the unit that chose it by name)."""
     return PolicyValue(
         spec=spec_for(data["key"]),

@@ -3,7 +3,10 @@ its legal source or the setting that decides it, as in force for the reader's un
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,14 +15,19 @@ from django.views.decorators.http import require_GET
 from civility.core.http import AuthenticatedRequest
 from civility.evaluations.explain import rule_lines
 from civility.evaluations.models import READER_ROLES
-from civility.evaluations.rules import ANNUAL_RULE_SETS, MONTHLY_RULE_SETS
+from civility.evaluations.rules import (
+    ANNUAL_RULE_SETS,
+    MONTHLY_RULE_SETS,
+    AnnualRuleSet,
+    MonthlyRuleSet,
+)
 from civility.orgs.access import open_to
 from civility.orgs.context_processors import focus_unit
 from civility.orgs.models import Official, OrgUnit, StaffCategory, UnitKind
 from civility.orgs.scopes import scope_of
 
 
-def reads_rules(user) -> bool:
+def reads_rules(user: User) -> bool:
     """Readers of evaluations, and every official: the rules that score them."""
     return scope_of(user).holds(*READER_ROLES) or Official.objects.filter(user=user).exists()
 
@@ -43,7 +51,7 @@ def rule_set_list(request: AuthenticatedRequest) -> HttpResponse:
     provinces = dict(OrgUnit.objects.filter(kind=UnitKind.PROVINCE).values_list("code", "name"))
     categories = dict(StaffCategory.choices)
 
-    def describe(rules) -> dict:
+    def describe(rules: MonthlyRuleSet | AnnualRuleSet) -> dict[str, Any]:
         return {
             "rules": rules,
             "provinces": [provinces.get(code, code) for code in rules.provinces]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import ngettext
 from procrastinate.contrib.django import app
@@ -37,6 +38,14 @@ def _unit_of(job: Job) -> OrgUnit:
     return job.unit
 
 
+def _owner_of(job: Job) -> User:
+    """Who asked for the job, its actor: these jobs are always asked for by someone (and a
+    user's jobs are deleted with them)."""
+    if job.owner is None:
+        raise ValueError(f"Job {job.pk} names no owner.")
+    return job.owner
+
+
 @jobs.runner("evaluations.open_period")
 def open_period_job(job: Job, progress: jobs.Progress) -> None:
     params = job.params
@@ -45,7 +54,7 @@ def open_period_job(job: Job, progress: jobs.Progress) -> None:
         datetime.date.fromisoformat(day) for day in params["deadlines"]
     )
     period = open_period(
-        actor=job.owner,
+        actor=_owner_of(job),
         unit=unit,
         month=datetime.date.fromisoformat(params["month"]),
         self_deadline=self_deadline,
@@ -67,7 +76,7 @@ def open_period_job(job: Job, progress: jobs.Progress) -> None:
 @jobs.runner("evaluations.propose_classifications")
 def propose_classifications_job(job: Job, progress: jobs.Progress) -> None:
     rows = propose_classifications(
-        actor=job.owner, unit=_unit_of(job), year=job.params["year"], progress=progress
+        actor=_owner_of(job), unit=_unit_of(job), year=job.params["year"], progress=progress
     )
     job.result = {"proposals": len(rows)}
     job.result_url = job.params["next"]

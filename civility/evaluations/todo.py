@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, Min, Q, When
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -20,13 +21,13 @@ from civility.evaluations.rules import AnnualLevel, annual_rule_set
 from civility.orgs.models import OrgUnit
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: User | AnonymousUser, *, today: datetime.date) -> list[TodoItem]:
     if not user.is_authenticated:
         return []
     return [*_monthly(user, today), *_annual(user, today)]
 
 
-def _monthly(user, today: datetime.date) -> list[TodoItem]:
+def _monthly(user: User, today: datetime.date) -> list[TodoItem]:
     work = (
         Evaluation.objects.to_self_assess_by(user)
         | Evaluation.objects.to_rate_by(user)
@@ -94,7 +95,7 @@ def _monthly(user, today: datetime.date) -> list[TodoItem]:
     return items
 
 
-def _annual(user, today: datetime.date) -> list[TodoItem]:
+def _annual(user: User, today: datetime.date) -> list[TodoItem]:
     """Classifications to confirm, and the person's own latest one (which they read but do
     not act on: it is listed without a due date)."""
     mine = Q(official__user=user)

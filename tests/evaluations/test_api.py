@@ -88,3 +88,19 @@ def test_periods_classifications_and_rotations_answer_one_page_each(client, cast
         assert set(page) == {"count", "limit", "offset", "next", "previous", "items"}
     bad = client.get("/api/v1/evaluations/classifications", {"year": 2025, "ordering": "pay"})
     assert bad.status_code == 400 and bad.json()["field"] == "ordering"
+
+
+def test_figures_and_rotations_of_a_unit_the_caller_does_not_manage_are_404(client, cast):
+    """The unit asked for must lie where the caller manages: another ward, or a unit the
+    caller only reads (a viewer's token), answers 404 like any record out of scope."""
+    head_b = _headers(cast.admin, cast.b.ward, Role.UNIT_HEAD)
+    viewer = _headers(cast.admin, cast.city, Role.VIEWER)
+    for headers, unit in ((head_b, cast.a.ward), (viewer, cast.city)):
+        for path in ("figures?month=2025-03-01&", "rotation/due?"):
+            response = client.get(f"/api/v1/evaluations/{path}unit={unit.pk}", headers=headers)
+            assert response.status_code == 404, (path, response.content)
+            assert response.json()["code"] == "not_found"
+    response = client.get("/api/v1/evaluations/rotation/due", headers=viewer)
+    assert response.status_code == 404  # no unit asked for, and none the viewer manages
+    response = client.get(f"/api/v1/evaluations/rotation/due?unit={cast.b.ward.pk}", headers=head_b)
+    assert response.status_code == 200

@@ -295,3 +295,30 @@ def test_an_official_is_evaluated_once_a_month(cast, people, open_period):
     period = open_period()
     assert not period.evaluations.filter(official=cast.a.official).exists()
     assert period.evaluations.filter(official=cast.b.official).exists()
+
+
+def test_the_head_changes_the_direct_supervisor(client, cast, people, open_period):
+    evaluation = open_period().evaluations.get(official=cast.a.official)
+    evaluation.supervisor = None
+    evaluation.save()
+    login(client, cast.a.head)
+    url = reverse("evaluations:evaluation_supervisor", args=[evaluation.pk])
+
+    response = client.post(url, {"supervisor": people.evaluator.pk})
+
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.supervisor == people.evaluator
+
+
+def test_choosing_no_supervisor_leaves_the_rating_to_the_head(client, cast, people, open_period):
+    evaluation = open_period().evaluations.get(official=cast.a.official)
+    assert evaluation.supervisor == people.evaluator
+    login(client, cast.a.head)
+    url = reverse("evaluations:evaluation_supervisor", args=[evaluation.pk])
+
+    response = client.post(url, {"supervisor": ""})  # the list's first option, "—"
+
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.supervisor is None

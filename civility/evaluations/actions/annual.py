@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
+from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, TextField
@@ -19,7 +22,8 @@ from civility.core import jobs
 from civility.core.audit import acting_as
 from civility.core.db import copy_into, copy_update
 from civility.core.i18n import format_number, format_percent
-from civility.core.jobs import NO_PROGRESS
+from civility.core.jobs import NO_PROGRESS, Progress
+from civility.core.models import Job
 from civility.evaluations import facts as facts_module
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
@@ -68,7 +72,7 @@ def _quota_settings(agency: OrgUnit, year: int) -> dict[str, PolicyValue]:
     return {name: policy(spec.key, unit=agency, on=day) for name, spec in QUOTA_SETTINGS}
 
 
-def _quota_settings_of(agencies, year: int) -> dict[int, dict[str, PolicyValue]]:
+def _quota_settings_of(agencies: list[OrgUnit], year: int) -> dict[int, dict[str, PolicyValue]]:
     """`_quota_settings` of many agencies, one query per setting."""
     day = datetime.date(year, 12, 31)
     values = {
@@ -142,7 +146,7 @@ def _apply_agency_quota(
 INLINE_OFFICIALS = 2000
 
 
-def request_proposals(*, actor, unit: OrgUnit, year: int):
+def request_proposals(*, actor: User, unit: OrgUnit, year: int) -> Job:
     """Have a background job compute the year's proposals (`propose_classifications`);
     returns the core Job, already finished for a small subtree."""
     _require(can_manage(actor, unit))
@@ -161,7 +165,7 @@ def request_proposals(*, actor, unit: OrgUnit, year: int):
 
 @transaction.atomic
 def propose_classifications(
-    *, actor, unit: OrgUnit, year: int, progress=None
+    *, actor: User, unit: OrgUnit, year: int, progress: Progress | None = None
 ) -> list[AnnualClassification]:
     """Compute (or recompute) the proposal for every official of the subtree for the year.
     Confirmed classifications are locked and left as they are."""
@@ -184,7 +188,7 @@ def propose_classifications(
     }
     # Work items are read as text and parsed only for the rule sets that count them (most
     # classify on the average score): parsing a city's year of them cost seconds.
-    scores: dict[int, list] = defaultdict(list)
+    scores: dict[int, list[tuple[Decimal, str]]] = defaultdict(list)
     for official_id, total, items in (
         Evaluation.objects.approved()
         .filter(official__in=officials, period__month__year=year)
@@ -303,7 +307,7 @@ def propose_classifications(
 @transaction.atomic
 def update_classification_inputs(
     *,
-    actor,
+    actor: User,
     classification: AnnualClassification,
     months_worked: int,
     months_absent: int,
@@ -337,7 +341,7 @@ def update_classification_inputs(
 HARD_RULES = ("too_few_months", "discipline", "absence_cap")
 
 
-def _hard_limit(classification: AnnualClassification) -> tuple[str, dict] | None:
+def _hard_limit(classification: AnnualClassification) -> tuple[str, dict[str, Any]] | None:
     """The highest level the law allows here, and the rule's reason, if a rule fixed it."""
     for reason in classification.reasons:
         if reason["code"] in HARD_RULES:
@@ -357,7 +361,7 @@ def classification_root(classification: AnnualClassification) -> tuple[str, bool
     )
 
 
-def can_confirm(user, classification: AnnualClassification) -> bool:
+def can_confirm(user: User, classification: AnnualClassification) -> bool:
     return can_approve_for(
         user, classification_root(classification), official=classification.official
     )
@@ -366,7 +370,7 @@ def can_confirm(user, classification: AnnualClassification) -> bool:
 @transaction.atomic
 def confirm_classification(
     *,
-    actor,
+    actor: User,
     classification: AnnualClassification,
     level: str | None = None,
     change_reason: str = "",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -19,19 +22,19 @@ from civility.orgs.scopes import Role, scope_of
 # --- Permissions -------------------------------------------------------------------------
 
 
-def can_manage(user, unit: OrgUnit) -> bool:
+def can_manage(user: User, unit: OrgUnit) -> bool:
     return scope_of(user).covers(unit, roles=MANAGER_ROLES)
 
 
-def _is_self(user, official: Official) -> bool:
+def _is_self(user: User, official: Official) -> bool:
     return official.user_id is not None and official.user_id == user.pk
 
 
-def can_self_assess(user, evaluation: Evaluation) -> bool:
+def can_self_assess(user: User, evaluation: Evaluation) -> bool:
     return evaluation.is_scored() and _is_self(user, evaluation.official)
 
 
-def can_review(user, evaluation: Evaluation) -> bool:
+def can_review(user: User, evaluation: Evaluation) -> bool:
     """No one takes a step on an evaluation no rule set applies to (not scored)."""
     if not evaluation.is_scored() or _is_self(user, evaluation.official):
         return False
@@ -59,7 +62,7 @@ def approval_root(
     return unit.path, False
 
 
-def may_approve(approver_paths, root: tuple[str, bool]) -> bool:
+def may_approve(approver_paths: Iterable[str], root: tuple[str, bool]) -> bool:
     path, strictly_above = root
     return any(
         path.startswith(grant) and not (strictly_above and grant == path)
@@ -67,7 +70,7 @@ def may_approve(approver_paths, root: tuple[str, bool]) -> bool:
     )
 
 
-def can_approve_for(user, root: tuple[str, bool], *, official: Official) -> bool:
+def can_approve_for(user: User, root: tuple[str, bool], *, official: Official) -> bool:
     if _is_self(user, official):
         return False
     scope = scope_of(user)
@@ -94,7 +97,7 @@ def evaluation_root(evaluation: Evaluation) -> tuple[str, bool]:
     )
 
 
-def can_approve(user, evaluation: Evaluation) -> bool:
+def can_approve(user: User, evaluation: Evaluation) -> bool:
     if not evaluation.is_scored():
         return False
     return can_approve_for(user, evaluation_root(evaluation), official=evaluation.official)

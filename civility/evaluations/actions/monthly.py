@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +20,8 @@ from civility.core import jobs
 from civility.core.audit import acting_as
 from civility.core.db import copy_values
 from civility.core.i18n import format_number
-from civility.core.jobs import NO_PROGRESS
+from civility.core.jobs import NO_PROGRESS, Progress
+from civility.core.models import Job
 from civility.evaluations import policies
 from civility.evaluations.actions.common import (
     _is_self,
@@ -56,7 +60,7 @@ from civility.orgs.models import (
     UnitKind,
     nearest_of_kinds,
 )
-from civility.orgs.policies import policy, policy_for_units
+from civility.orgs.policies import PolicyValue, policy, policy_for_units
 from civility.orgs.scopes import Role, scope_of
 
 # --- Periods -----------------------------------------------------------------------------
@@ -108,8 +112,8 @@ def choose_monthly_rule_set(
     unit: OrgUnit,
     province: OrgUnit | None,
     month: datetime.date,
-    settings_seen: dict | None = None,
-) -> tuple[MonthlyRuleSet | None, dict]:
+    settings_seen: dict[int, PolicyValue] | None = None,
+) -> tuple[MonthlyRuleSet | None, dict[str, Any]]:
     """The monthly rule set for the official's staff category and province in the month, and
     why (a reason for `explain`): the only one that applies; where a national and a
     provincial one both apply, the one the setting names; none: not scored.
@@ -140,11 +144,13 @@ def choose_monthly_rule_set(
     return chosen, reason
 
 
-def _reason(code: str, **params) -> dict:
+def _reason(code: str, **params: object) -> dict[str, Any]:
     return {"code": code, "params": {key: str(value) for key, value in params.items()}}
 
 
-def _check_outstanding_agencies(*, actor, unit: OrgUnit, month: datetime.date, agencies) -> None:
+def _check_outstanding_agencies(
+    *, actor: User, unit: OrgUnit, month: datetime.date, agencies: list[OrgUnit]
+) -> None:
     """Agencies named as having outstanding results must be agencies under the period's unit,
     named by whom the setting says (policies.OUTSTANDING_UNITS_NAMED_BY)."""
     for agency in agencies:
@@ -178,13 +184,13 @@ def _check_outstanding_agencies(*, actor, unit: OrgUnit, month: datetime.date, a
 
 def check_open_period(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     month: datetime.date,
     self_deadline: datetime.date | None = None,
     review_deadline: datetime.date | None = None,
     approval_deadline: datetime.date | None = None,
-    exceptional_units=(),
+    exceptional_units: Iterable[OrgUnit] = (),
 ) -> tuple[datetime.date, datetime.date, datetime.date, datetime.date]:
     """What `open_period` refuses, checked in the request before a job is asked for (the
     errors name the form's fields). Returns the month and the three deadlines."""
@@ -217,7 +223,7 @@ def check_open_period(
 INLINE_OFFICIALS = 2000
 
 
-def request_open_period(*, actor, unit: OrgUnit, month: datetime.date, **options):
+def request_open_period(*, actor: User, unit: OrgUnit, month: datetime.date, **options: Any) -> Job:
     """Check the period can be opened, then open it in a background job (`open_period`);
     returns the core Job, already finished for a small subtree."""
     exceptional = list(options.pop("exceptional_units", ()))
@@ -241,14 +247,14 @@ def request_open_period(*, actor, unit: OrgUnit, month: datetime.date, **options
 @transaction.atomic
 def open_period(
     *,
-    actor,
+    actor: User,
     unit: OrgUnit,
     month: datetime.date,
     self_deadline: datetime.date | None = None,
     review_deadline: datetime.date | None = None,
     approval_deadline: datetime.date | None = None,
-    exceptional_units=(),
-    progress=None,
+    exceptional_units: Iterable[OrgUnit] = (),
+    progress: Progress | None = None,
 ) -> EvaluationPeriod:
     """Open a month's evaluation for every official of the unit's subtree, each under the
     rule set for their staff category and province that month (or not scored)."""
@@ -293,9 +299,9 @@ def open_period(
     settings_seen = policy_for_units(
         policies.MONTHLY_RULE_SET_OVERLAP.key, units=units.values(), on=month
     )
-    choices: dict[tuple, tuple] = {}
-    supervisors: dict[tuple, int | None] = {}
-    rows = []
+    choices: dict[tuple[int, str], tuple[MonthlyRuleSet | None, str]] = {}
+    supervisors: dict[tuple[int, bool, int | None], int | None] = {}
+    rows: list[tuple[object, ...]] = []
     progress.start(len(officials), _("Choosing each official's rule set"))
     for index, official in enumerate(officials, start=1):
         if index % 5000 == 0:
@@ -355,7 +361,7 @@ def open_period(
 
 
 @transaction.atomic
-def set_supervisor(*, actor, evaluation: Evaluation, supervisor) -> Evaluation:
+def set_supervisor(*, actor: User, evaluation: Evaluation, supervisor: User | None) -> Evaluation:
     _require(can_manage(actor, evaluation.unit))
     if supervisor is not None and _is_self(supervisor, evaluation.official):
         raise ValidationError({"supervisor": _("An official cannot supervise themself.")})
@@ -368,7 +374,7 @@ def set_supervisor(*, actor, evaluation: Evaluation, supervisor) -> Evaluation:
 
 
 @transaction.atomic
-def close_period(*, actor, period: EvaluationPeriod) -> EvaluationPeriod:
+def close_period(*, actor: User, period: EvaluationPeriod) -> EvaluationPeriod:
     _require(can_manage(actor, period.unit))
     pending = period.evaluations.scored().exclude(step=Step.DONE).count()
     if pending:
@@ -392,11 +398,11 @@ def close_period(*, actor, period: EvaluationPeriod) -> EvaluationPeriod:
 @transaction.atomic
 def save_self_assessment(
     *,
-    actor,
+    actor: User,
     evaluation: Evaluation,
-    work_items: list[dict],
+    work_items: list[dict[str, Any]],
     account: str,
-    self_points: dict,
+    self_points: Mapping[str, object],
     self_level: str = "",
     submit: bool = False,
 ) -> Evaluation:
@@ -406,7 +412,7 @@ def save_self_assessment(
     )
     _require_step(evaluation, Step.SELF)
     items = clean_work_items(work_items)
-    rules = evaluation.rules
+    rules = evaluation.scored_rules()
     cleaned_points = (
         _clean_points(rules, self_points, field="self")
         if submit
@@ -450,11 +456,11 @@ def save_self_assessment(
 @transaction.atomic
 def rate_evaluation(
     *,
-    actor,
+    actor: User,
     evaluation: Evaluation,
-    points: dict,
+    points: Mapping[str, object],
     comment: str = "",
-    work_items: list[dict] | None = None,
+    work_items: list[dict[str, Any]] | None = None,
 ) -> Evaluation:
     """The direct supervisor's rating: points per part (tasks computed under Decree 335)."""
     _require(can_review(actor, evaluation))
@@ -464,7 +470,7 @@ def rate_evaluation(
         .get(pk=evaluation.pk)
     )
     _require_step(evaluation, Step.REVIEW)
-    rules = evaluation.rules
+    rules = evaluation.scored_rules()
     items = clean_work_items(work_items) if work_items is not None else evaluation.items()
     cleaned = _clean_points(rules, points, field="points")
     result = _score(evaluation, rules, cleaned, items)
@@ -487,7 +493,11 @@ def rate_evaluation(
 
 @transaction.atomic
 def approve_evaluation(
-    *, actor, evaluation: Evaluation, points: dict | None = None, note: str = ""
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    points: Mapping[str, object] | None = None,
+    note: str = "",
 ) -> Evaluation:
     """The head approves the rating, or changes the points with a reason. Locks the
     evaluation and its facts."""
@@ -498,7 +508,7 @@ def approve_evaluation(
         .get(pk=evaluation.pk)
     )
     _require_step(evaluation, Step.APPROVAL)
-    rules = evaluation.rules
+    rules = evaluation.scored_rules()
     current = {key: value for key, value in evaluation.points.items() if key != "tasks"}
     rescore = rules.scores_leaders_on_unit and evaluation.is_leader
     if points is not None:
@@ -532,7 +542,7 @@ def approve_evaluation(
 
 
 @transaction.atomic
-def return_evaluation(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
+def return_evaluation(*, actor: User, evaluation: Evaluation, reason: str) -> Evaluation:
     """The head sends a rating back to the supervisor, or the supervisor a self-assessment
     back to the official, with a reason."""
     evaluation = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from civility.evaluations import policies
 from civility.evaluations.models import (
     AnnualClassification,
     Evaluation,
+    EvaluationQuerySet,
 )
 from civility.evaluations.rules import (
     DECREE_48,
@@ -46,14 +48,14 @@ def _reason(
     counts: Mapping[str, object] | None = None,
     /,
     *,
-    sources: list[dict] | None = None,
-    used: list[dict] | None = None,
+    sources: list[dict[str, str]] | None = None,
+    used: list[dict[str, Any]] | None = None,
     **params: object,
-) -> dict:
+) -> dict[str, Any]:
     """A reason line: a code, its parameters, the sources of the rule it applies
     (`rules.cite`) and the settings it used (`policies.snapshot`), rendered in the reader's
     language by `explain`. `counts` are parameters gathered beforehand (criteria counts)."""
-    reason: dict[str, object] = {
+    reason: dict[str, Any] = {
         "code": code,
         "params": {key: str(value) for key, value in {**params, **(counts or {})}.items()},
     }
@@ -70,7 +72,7 @@ def _criteria_outcome(
     staff_category: str,
     is_leader: bool,
     average: Decimal | None,
-) -> tuple[str, dict]:
+) -> tuple[str, dict[str, Any]]:
     """The proposed level from Decree 90's task criteria, and its reason with sources.
 
     "Did not complete" on ground (b) is proposed only for civil servants and public
@@ -101,7 +103,7 @@ def _criteria_outcome(
     )
 
 
-def _duty_sources(rules: AnnualRuleSet, official: Official) -> list[dict]:
+def _duty_sources(rules: AnnualRuleSet, official: Official) -> list[dict[str, str]]:
     """The ground counting discipline for a violation related to duties."""
     if rules.method == AnnualMethod.AVERAGE_SCORE:
         return [cite(DECREE_335, "20", clause="1–4")]
@@ -112,14 +114,14 @@ def _duty_sources(rules: AnnualRuleSet, official: Official) -> list[dict]:
 
 
 def _discipline_reason(
-    decision: dict,
+    decision: dict[str, Any],
     rules: AnnualRuleSet,
     official: Official,
     year: int,
     *,
     rated_on: datetime.date,
     earlier_fails: set[int],
-) -> dict:
+) -> dict[str, Any]:
     """The reason line for one disciplinary decision of the year: code "discipline" when it
     makes the official "did not complete tasks", another code when it does not."""
     params = {
@@ -160,7 +162,7 @@ def _discipline_reason(
     return _reason("discipline", sources=ground_c, ground="any", **params)
 
 
-def _approved_in_year(official: Official, year: int):
+def _approved_in_year(official: Official, year: int) -> EvaluationQuerySet:
     return Evaluation.objects.approved().filter(official=official, period__month__year=year)
 
 
@@ -182,11 +184,11 @@ def compute_proposal(
     months_worked: int,
     months_absent: int,
     maternity_leave: bool,
-    evaluations: list[tuple[Decimal, list]] | None = None,
-    discipline: list[dict] | None = None,
+    evaluations: list[tuple[Decimal, list[dict[str, Any]]]] | None = None,
+    discipline: list[dict[str, Any]] | None = None,
     earlier_fails: set[int] | None = None,
     rated_on: datetime.date | None = None,
-) -> tuple[str, list[dict], Decimal | None, int]:
+) -> tuple[str, list[dict[str, Any]], Decimal | None, int]:
     """(proposed level, reasons, average score, periods counted) for one official, before
     the agency's quota; the level is `TO_ASSESS` ("") when the records allow no legal
     verdict. Pure reading; nothing is written. The year's approved evaluations
@@ -198,7 +200,11 @@ def compute_proposal(
         return AnnualLevel.NOT_CLASSIFIED, [_reason("no_rule_set", year=year)], None, 0
     reasons = [_reason("rule_set", key=rules.key)]
     if evaluations is None:
-        evaluations = list(_approved_in_year(official, year).values_list("total", "work_items"))
+        # An approved evaluation has its total (evaluation_done_is_approved).
+        evaluations = cast(
+            list[tuple[Decimal, list[dict[str, Any]]]],
+            list(_approved_in_year(official, year).values_list("total", "work_items")),
+        )
     average = None
     if evaluations:
         average = q2(sum((total for total, _items in evaluations), Decimal(0)) / len(evaluations))

@@ -66,6 +66,7 @@ def send_evaluation_reminders(*, today: datetime.date) -> int:
     to_mail: list[EvaluationReminder] = []
     for evaluation in pending.iterator(chunk_size=500):
         deadline = evaluation.deadline()
+        assert deadline is not None  # pending: at a step with a deadline (self, review, approval)
         remaining = (deadline - today).days
         if remaining not in days and remaining >= 0:
             continue

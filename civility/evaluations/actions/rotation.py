@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,7 @@ from civility.orgs.models import Official, Post
 
 @transaction.atomic
 def plan_rotation(
-    *, actor, official: Official, to_post: Post, planned_on: datetime.date, note: str = ""
+    *, actor: User, official: Official, to_post: Post, planned_on: datetime.date, note: str = ""
 ) -> RotationPlan:
     _require(can_manage(actor, official.unit))
     if official.post_id is None:
@@ -89,7 +90,7 @@ def plan_rotation(
 
 
 @transaction.atomic
-def complete_rotation(*, actor, plan: RotationPlan, done_on: datetime.date) -> RotationPlan:
+def complete_rotation(*, actor: User, plan: RotationPlan, done_on: datetime.date) -> RotationPlan:
     """Record the rotation as done and move the official to the new post from that day."""
     _require(can_manage(actor, plan.official.unit))
     plan = RotationPlan.objects.select_for_update().select_related("official__unit").get(pk=plan.pk)
@@ -106,7 +107,7 @@ def complete_rotation(*, actor, plan: RotationPlan, done_on: datetime.date) -> R
 
 
 @transaction.atomic
-def cancel_rotation(*, actor, plan: RotationPlan, note: str) -> RotationPlan:
+def cancel_rotation(*, actor: User, plan: RotationPlan, note: str) -> RotationPlan:
     _require(can_manage(actor, plan.official.unit))
     if plan.status != RotationStatus.PLANNED:
         raise ValidationError(_("Only a planned rotation can be cancelled."))
@@ -122,7 +123,7 @@ def cancel_rotation(*, actor, plan: RotationPlan, note: str) -> RotationPlan:
 @transaction.atomic
 def grant_rotation_exception(
     *,
-    actor,
+    actor: User,
     official: Official,
     reason: str,
     kind: str = RotationExceptionKind.OTHER,

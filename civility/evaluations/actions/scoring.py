@@ -3,7 +3,9 @@ snapshot, a leader's unit results and the quota applied at approval."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -19,6 +21,7 @@ from civility.evaluations.rules import (
     LEVEL_ORDER,
     Level,
     MonthlyRuleSet,
+    Score,
     WorkItem,
     level_rank,
     q2,
@@ -31,7 +34,7 @@ from civility.orgs.models import (
 from civility.orgs.policies import policy
 
 
-def clean_work_items(raw: list[dict]) -> list[WorkItem]:
+def clean_work_items(raw: list[dict[str, Any]]) -> list[WorkItem]:
     """Work items from a form or the API; errors name the row."""
     items: list[WorkItem] = []
     for number, row in enumerate(raw, start=1):
@@ -77,7 +80,9 @@ def clean_work_items(raw: list[dict]) -> list[WorkItem]:
     return items
 
 
-def _clean_points(rules: MonthlyRuleSet, points: dict, *, field: str) -> dict[str, str]:
+def _clean_points(
+    rules: MonthlyRuleSet, points: Mapping[str, object], *, field: str
+) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for part in rules.parts:
         if part.key == "tasks" and rules.computed_tasks:
@@ -110,17 +115,18 @@ def take_snapshot(evaluation: Evaluation) -> None:
     evaluation.facts_taken_at = timezone.now()
 
 
-def preview_facts(evaluation: Evaluation) -> dict:
+def preview_facts(evaluation: Evaluation) -> dict[str, Any]:
     """The facts as stored once approved; live (not stored) before."""
-    if evaluation.step == Step.DONE and evaluation.facts:
-        return evaluation.facts
+    stored: dict[str, Any] = evaluation.facts
+    if evaluation.step == Step.DONE and stored:
+        return stored
     period = evaluation.period
     return facts_module.month_facts(evaluation.official, period.month, period.month_end)
 
 
 def unit_results(
     evaluation: Evaluation, rules: MonthlyRuleSet, items: list[WorkItem]
-) -> tuple[Decimal | None, int, dict]:
+) -> tuple[Decimal | None, int, dict[str, Any]]:
     """Decree 335/2025 (article to be confirmed): a leader's unit results (100 or 50), the
     weight they have in the task points (policies.LEADER_UNIT_RESULTS_WEIGHT) and the record
     kept on the evaluation. The head's and deputies' unit is their agency (deputies' fields
@@ -142,7 +148,7 @@ def unit_results(
         subordinates.filter(step__in=(Step.APPROVAL, Step.DONE)).values_list("level", flat=True)
     )
     rate = unit_results_rate(levels)
-    record = {
+    record: dict[str, Any] = {
         "scope": scope.name,
         "subordinates": subordinates.count(),
         "rated": len(levels),
@@ -162,13 +168,18 @@ def unit_results(
     return rate, int(weight.value), record
 
 
-def _score(evaluation: Evaluation, rules: MonthlyRuleSet, points: dict, items: list[WorkItem]):
+def _score(
+    evaluation: Evaluation,
+    rules: MonthlyRuleSet,
+    points: Mapping[str, object],
+    items: list[WorkItem],
+) -> Score:
     rate, weight, record = unit_results(evaluation, rules, items)
     evaluation.unit_results = record
     return score(rules, points=points, items=items, unit_rate=rate, unit_weight=weight)
 
 
-def quota_outcome(evaluation: Evaluation, *, lock: bool = False) -> dict:
+def quota_outcome(evaluation: Evaluation, *, lock: bool = False) -> dict[str, Any]:
     """What the rule set's quota does to the evaluation approved now: {} when it keeps its
     level, else the quota line (kept as `Evaluation.quota`) with the settings used.
 
@@ -179,7 +190,7 @@ def quota_outcome(evaluation: Evaluation, *, lock: bool = False) -> dict:
     """
     rules = evaluation.rules
     quota = rules.quota if rules else None
-    if quota is None or evaluation.level != quota.level:
+    if rules is None or quota is None or evaluation.level != quota.level:
         return {}
     month = evaluation.period.month
     peers = Evaluation.objects.filter(
@@ -191,7 +202,7 @@ def quota_outcome(evaluation: Evaluation, *, lock: bool = False) -> dict:
     exceptional = evaluation.period.exceptional_units.filter(pk=evaluation.agency_id).exists()
     rounding = policy(policies.QUOTA_ROUNDING.key, unit=evaluation.agency, on=month)
     order = policy(policies.QUOTA_ORDER.key, unit=evaluation.agency, on=month)
-    cap = quota.cap(population, exceptional=exceptional, rounding=rounding.value)
+    cap = quota.cap(population, exceptional=exceptional, rounding=str(rounding.value))
     held = peers.filter(step=Step.DONE, level=quota.level).count()
     ahead = 0
     if order.value == policies.SCORE_THEN_HEAD:

@@ -36,7 +36,9 @@ from civility.evaluations.models.monthly import (
 from civility.evaluations.models.rotation import (
     RotationException,
     RotationExceptionKind,
+    RotationExceptionQuerySet,
     RotationPlan,
+    RotationPlanQuerySet,
     RotationQuerySet,
     RotationStatus,
 )
@@ -57,6 +59,8 @@ __all__ = [
     "classification_of",
     "RotationStatus",
     "RotationQuerySet",
+    "RotationPlanQuerySet",
+    "RotationExceptionQuerySet",
     "RotationPlan",
     "RotationExceptionKind",
     "RotationException",

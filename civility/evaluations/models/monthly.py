@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncDate
@@ -25,6 +26,7 @@ from civility.evaluations.models.common import (
 from civility.evaluations.rules import (
     MONTHLY_RULE_SET_CHOICES,
     Level,
+    MonthlyRuleSet,
     WorkItem,
     monthly_rule_set,
 )
@@ -34,8 +36,8 @@ from civility.orgs.scopes import scope_of
 # --- Monthly evaluation ------------------------------------------------------------------
 
 
-class PeriodQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PeriodQuerySet:
+class PeriodQuerySet(models.QuerySet["EvaluationPeriod"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> PeriodQuerySet:
         """Periods over the user's subtrees, and periods that hold the user's own evaluation
         or one they supervise."""
         scope = scope_of(user)
@@ -127,8 +129,8 @@ class Step(models.TextChoices):
     NOT_SCORED = "not_scored", _("Not scored: no monthly rule set applies")
 
 
-class EvaluationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EvaluationQuerySet:
+class EvaluationQuerySet(models.QuerySet["Evaluation"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> EvaluationQuerySet:
         """Managers and evaluators of the subtree, the official evaluated and the supervisor."""
         scope = scope_of(user)
         if scope.is_global:
@@ -155,17 +157,17 @@ class EvaluationQuerySet(models.QuerySet):
         """Rated by the supervisor (waiting for approval or approved)."""
         return self.filter(step__in=(Step.APPROVAL, Step.DONE))
 
-    def to_self_assess_by(self, user) -> EvaluationQuerySet:
+    def to_self_assess_by(self, user: User | AnonymousUser) -> EvaluationQuerySet:
         return (
             self.filter(step=Step.SELF, official__user=user)
             if user.is_authenticated
             else self.none()
         )
 
-    def to_rate_by(self, user) -> EvaluationQuerySet:
+    def to_rate_by(self, user: User | AnonymousUser) -> EvaluationQuerySet:
         return self.filter(_reviewer_q(user), step=Step.REVIEW)
 
-    def to_approve_by(self, user) -> EvaluationQuerySet:
+    def to_approve_by(self, user: User | AnonymousUser) -> EvaluationQuerySet:
         return self.filter(_approver_q(user), step=Step.APPROVAL)
 
     def late(self, on: datetime.date) -> EvaluationQuerySet:
@@ -334,9 +336,17 @@ class Evaluation(UnitAudited):
         return reverse("evaluations:evaluation_detail", args=[self.pk])
 
     @property
-    def rules(self):
+    def rules(self) -> MonthlyRuleSet | None:
         """The monthly rule set, or None when none applies (not scored)."""
         return monthly_rule_set(self.rule_set)
+
+    def scored_rules(self) -> MonthlyRuleSet:
+        """The rule set of a scored evaluation, the only kind whose steps are taken: a step
+        other than "not scored" names one of the rule sets (the field's choices;
+        evaluation_not_scored_has_no_rule_set)."""
+        rules = self.rules
+        assert rules is not None, "a scored evaluation names a monthly rule set"
+        return rules
 
     def is_scored(self) -> bool:
         return self.step != Step.NOT_SCORED

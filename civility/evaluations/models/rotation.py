@@ -4,6 +4,7 @@ Decree 59/2019, or another stated reason)."""
 from __future__ import annotations
 
 import datetime
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -25,12 +26,25 @@ class RotationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class RotationQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser | None) -> RotationQuerySet:
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class RotationQuerySet(models.QuerySet[_Row]):
+    """Rotation plans and exceptions, read by their official's unit."""
+
+    def visible_to(self, user: User | AnonymousUser | None) -> Self:
         return self.filter(scope_of(user).q("official__unit__path", roles=MANAGER_ROLES))
 
-    def under(self, unit: OrgUnit) -> RotationQuerySet:
+    def under(self, unit: OrgUnit) -> Self:
         return self.filter(official__unit__path__startswith=unit.path)
+
+
+class RotationPlanQuerySet(RotationQuerySet["RotationPlan"]):
+    pass
+
+
+class RotationExceptionQuerySet(RotationQuerySet["RotationException"]):
+    pass
 
 
 class RotationPlan(UnitAudited):
@@ -63,7 +77,7 @@ class RotationPlan(UnitAudited):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RotationQuerySet.as_manager()
+    objects = RotationPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rotation")
@@ -127,7 +141,7 @@ class RotationException(UnitAudited):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RotationQuerySet.as_manager()
+    objects = RotationExceptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rotation exception")

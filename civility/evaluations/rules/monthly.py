@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,7 @@ class WorkItem:
     excused: bool = False
 
     @classmethod
-    def from_dict(cls, data: dict) -> WorkItem:
+    def from_dict(cls, data: dict[str, Any]) -> WorkItem:
         return cls(
             title=str(data.get("title", "")),
             weight=Decimal(str(data.get("weight", 1))),
@@ -58,7 +60,7 @@ class WorkItem:
             excused=bool(data.get("excused", False)),
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "weight": str(self.weight),
@@ -145,7 +147,7 @@ class Quota:
     level: str
     percent: int
     exceptional_percent: int
-    source: dict
+    source: dict[str, str]
 
     def cap(self, population: int, *, exceptional: bool, rounding: str) -> int:
         share = self.exceptional_percent if exceptional else self.percent
@@ -235,7 +237,7 @@ class Score:
 def score(
     rule_set: MonthlyRuleSet,
     *,
-    points: dict,
+    points: Mapping[str, object],
     items: list[WorkItem],
     unit_rate: Decimal | None = None,
     unit_weight: int = 0,

@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import citation, explain, rule_lines
 from civility.evaluations.forms import (
@@ -44,10 +45,11 @@ from civility.orgs.profile import REVIEW_DIRECTIVE
 # --- Annual classification ---------------------------------------------------------------
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     form = YearForm(request.GET or request.POST or None)
     if form.is_bound and form.is_valid():
-        return form.cleaned_data["year"]
+        year: int = form.cleaned_data["year"]
+        return year
     today = timezone.localdate()
     return today.year
 
@@ -55,7 +57,7 @@ def _year(request: HttpRequest) -> int:
 @login_required
 @require_GET
 @for_roles(*READER_ROLES)
-def classification_list(request: HttpRequest) -> HttpResponse:
+def classification_list(request: AuthenticatedRequest) -> HttpResponse:
     unit = focus_unit(request, READER_ROLES)
     if unit is None:
         raise Http404
@@ -95,14 +97,14 @@ def classification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def classification_propose(request: HttpRequest) -> HttpResponse:
+def classification_propose(request: AuthenticatedRequest) -> HttpResponse:
     unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), pk=request.POST.get("unit"))
     year = _year(request)
     job = actions.request_proposals(actor=request.user, unit=unit, year=year)
     return after_job(request, job)
 
 
-def _url(name: str, *args) -> str:
+def _url(name: str, *args: object) -> str:
     return reverse(name, args=args)
 
 
@@ -121,7 +123,7 @@ def _classification_approver_line(row: AnnualClassification) -> str:
     )
 
 
-def _classification(request: HttpRequest, pk: int) -> AnnualClassification:
+def _classification(request: AuthenticatedRequest, pk: int) -> AnnualClassification:
     return get_object_or_404(
         AnnualClassification.objects.visible_to(request.user).select_related(
             "official", "unit", "agency"
@@ -130,7 +132,14 @@ def _classification(request: HttpRequest, pk: int) -> AnnualClassification:
     )
 
 
-def _classification_page(request, row, *, confirm_form=None, inputs_form=None, status=200):
+def _classification_page(
+    request: AuthenticatedRequest,
+    row: AnnualClassification,
+    *,
+    confirm_form: ConfirmForm | None = None,
+    inputs_form: ClassificationInputsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_confirm = not row.is_locked() and actions.can_confirm(request.user, row)
     can_edit = not row.is_locked() and actions.can_manage(request.user, row.unit)
     return render(
@@ -170,13 +179,13 @@ def _classification_page(request, row, *, confirm_form=None, inputs_form=None, s
 
 @login_required
 @require_GET
-def classification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def classification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _classification_page(request, _classification(request, pk))
 
 
 @login_required
 @require_POST
-def classification_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def classification_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     row = _classification(request, pk)
     if not actions.can_confirm(request.user, row):
         raise PermissionDenied
@@ -196,7 +205,7 @@ def classification_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def classification_inputs(request: HttpRequest, pk: int) -> HttpResponse:
+def classification_inputs(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     row = _classification(request, pk)
     if not actions.can_manage(request.user, row.unit):
         raise PermissionDenied
@@ -220,7 +229,7 @@ def classification_inputs(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @for_roles(*MANAGER_ROLES)
-def follow_up_list(request: HttpRequest) -> HttpResponse:
+def follow_up_list(request: AuthenticatedRequest) -> HttpResponse:
     unit = focus_unit(request, MANAGER_ROLES)
     if unit is None:
         raise Http404

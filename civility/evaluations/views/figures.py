@@ -3,8 +3,11 @@ downloads."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +15,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from civility.core import exports
+from civility.core.http import AuthenticatedRequest
 from civility.core.provenance import Provenance
 from civility.evaluations import figures, gaps
 from civility.evaluations.forms import (
@@ -33,7 +37,7 @@ from civility.orgs.scopes import scope_of
 @login_required
 @require_GET
 @for_roles(*MANAGER_ROLES)
-def figures_page(request: HttpRequest) -> HttpResponse:
+def figures_page(request: AuthenticatedRequest) -> HttpResponse:
     unit = focus_unit(request, MANAGER_ROLES)
     if unit is None:
         raise Http404
@@ -50,7 +54,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 # --- Self-assessment against evidence ----------------------------------------------------
 
 
-def _gap_focus(request: HttpRequest) -> OrgUnit:
+def _gap_focus(request: AuthenticatedRequest) -> OrgUnit:
     """The unit asked for (?unit=), else the switcher's; a unit the user does not manage is
     a 404."""
     unit_id = request.GET.get("unit")
@@ -68,7 +72,7 @@ def _gap_focus(request: HttpRequest) -> OrgUnit:
 @login_required
 @require_GET
 @for_roles(*MANAGER_ROLES)
-def self_assessment_gaps(request: HttpRequest) -> HttpResponse:
+def self_assessment_gaps(request: AuthenticatedRequest) -> HttpResponse:
     """Each unit's gap between self-scores and verified scores over time, per source; as a
     table, or as .xlsx/.csv (?format=)."""
     unit = _gap_focus(request)
@@ -107,7 +111,16 @@ def self_assessment_gaps(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _gap_download(request, unit, tables, *, start, end, by, kind) -> HttpResponse:
+def _gap_download(
+    request: AuthenticatedRequest,
+    unit: OrgUnit,
+    tables: list[gaps.SourceTable],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    by: str,
+    kind: str,
+) -> HttpResponse:
     provenance = Provenance.start(
         title=_("Self-assessment against evidence"),
         filters=[
@@ -118,7 +131,7 @@ def _gap_download(request, unit, tables, *, start, end, by, kind) -> HttpRespons
         ],
         by=request.user,
     )
-    rows = [gaps.export_headers(), *gaps.export_rows(tables, by)]
+    rows: list[Sequence[object]] = [gaps.export_headers(), *gaps.export_rows(tables, by)]
     filename = f"self-assessment-gaps-{unit.pk}-{start:%Y%m}-{end:%Y%m}"
     if kind == "csv":
         response = HttpResponse(

@@ -6,12 +6,15 @@ step the user may not take is a 403.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,7 +65,7 @@ PERIOD_SORTS: dict[str, tuple[str, ...]] = {
 
 @login_required
 @require_GET
-def evaluation_home(request: HttpRequest) -> HttpResponse:
+def evaluation_home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     visible = Evaluation.objects.visible_to(user).with_related()
     unit = focus_unit(request, READER_ROLES)
@@ -115,7 +118,7 @@ def evaluation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def period_create(request: HttpRequest) -> HttpResponse:
+def period_create(request: AuthenticatedRequest) -> HttpResponse:
     units = OrgUnit.objects.filter(scope_of(request.user).q("path", roles=MANAGER_ROLES))
     if not units.exists():
         raise PermissionDenied
@@ -143,7 +146,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def period_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(
         EvaluationPeriod.objects.visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -196,7 +199,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(EvaluationPeriod.objects.visible_to(request.user), pk=pk)
     try:
         actions.close_period(actor=request.user, period=period)
@@ -210,16 +213,21 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- One evaluation ----------------------------------------------------------------------
 
 
-def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
+def _evaluation(request: AuthenticatedRequest, pk: int) -> Evaluation:
     return get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), pk=pk)
 
 
-def _detail(request: HttpRequest, evaluation: Evaluation, forms_: dict | None = None, status=200):
+def _detail(
+    request: AuthenticatedRequest,
+    evaluation: Evaluation,
+    forms_: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     rules = evaluation.rules
     forms_ = forms_ or {}
     month = evaluation.period.month
-    context = {
+    context: dict[str, Any] = {
         "evaluation": evaluation,
         "period": evaluation.period,
         "rules": rules,
@@ -242,7 +250,7 @@ def _detail(request: HttpRequest, evaluation: Evaluation, forms_: dict | None = 
     if evaluation.step == Step.SELF and actions.can_self_assess(user, evaluation):
         context["self_form"] = forms_.get("self_form") or SelfAssessmentForm(
             initial={"account": evaluation.account, "self_level": evaluation.self_level},
-            rules=rules,
+            rules=evaluation.scored_rules(),
             initial_points=evaluation.self_points,
         )
         context["items_formset"] = forms_.get("items_formset") or work_item_formset(
@@ -250,7 +258,7 @@ def _detail(request: HttpRequest, evaluation: Evaluation, forms_: dict | None = 
         )
     if evaluation.step == Step.REVIEW and actions.can_review(user, evaluation):
         context["rating_form"] = forms_.get("rating_form") or RatingForm(
-            rules=rules, initial_points=evaluation.self_points
+            rules=evaluation.scored_rules(), initial_points=evaluation.self_points
         )
         context["items_formset"] = forms_.get("items_formset") or work_item_formset(
             items=evaluation.work_items
@@ -258,7 +266,7 @@ def _detail(request: HttpRequest, evaluation: Evaluation, forms_: dict | None = 
         context["return_form"] = ReturnForm()
     if evaluation.step == Step.APPROVAL and actions.can_approve(user, evaluation):
         context["approval_form"] = forms_.get("approval_form") or ApprovalForm(
-            rules=rules, initial_points=evaluation.points
+            rules=evaluation.scored_rules(), initial_points=evaluation.points
         )
         outcome = actions.quota_outcome(evaluation)
         context["quota_preview"] = explain(outcome) if outcome else ""
@@ -287,7 +295,7 @@ def _approver_line(evaluation: Evaluation) -> str:
     return ""
 
 
-def _supervisor_choices(evaluation: Evaluation):
+def _supervisor_choices(evaluation: Evaluation) -> QuerySet[User]:
     paths = [
         "/".join(evaluation.unit.path.strip("/").split("/")[:i]) + "/"
         for i in range(1, evaluation.unit.path.count("/") + 1)
@@ -303,17 +311,18 @@ def _supervisor_choices(evaluation: Evaluation):
 
 @login_required
 @require_GET
-def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, _evaluation(request, pk))
 
 
 @login_required
 @require_POST
-def evaluation_self(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_self(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     if not actions.can_self_assess(request.user, evaluation):
         raise PermissionDenied
-    form = SelfAssessmentForm(request.POST, rules=evaluation.rules, initial_points={})
+    rules = evaluation.scored_rules()
+    form = SelfAssessmentForm(request.POST, rules=rules, initial_points={})
     formset = work_item_formset(request.POST, items=evaluation.work_items)
     if form.is_valid() and formset.is_valid():
         submit = "submit" in request.POST
@@ -323,7 +332,7 @@ def evaluation_self(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation,
                 work_items=items_of(formset),
                 account=form.cleaned_data["account"],
-                self_points=points_of(form, evaluation.rules, "self"),
+                self_points=points_of(form, rules, "self"),
                 self_level=form.cleaned_data["self_level"],
                 submit=submit,
             )
@@ -339,18 +348,19 @@ def evaluation_self(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluation_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_rate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     if not actions.can_review(request.user, evaluation):
         raise PermissionDenied
-    form = RatingForm(request.POST, rules=evaluation.rules, initial_points={})
+    rules = evaluation.scored_rules()
+    form = RatingForm(request.POST, rules=rules, initial_points={})
     formset = work_item_formset(request.POST, items=evaluation.work_items)
     if form.is_valid() and formset.is_valid():
         try:
             actions.rate_evaluation(
                 actor=request.user,
                 evaluation=evaluation,
-                points=points_of(form, evaluation.rules, "points"),
+                points=points_of(form, rules, "points"),
                 comment=form.cleaned_data["comment"],
                 work_items=items_of(formset),
             )
@@ -364,13 +374,14 @@ def evaluation_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     if not actions.can_approve(request.user, evaluation):
         raise PermissionDenied
-    form = ApprovalForm(request.POST, rules=evaluation.rules, initial_points={})
+    rules = evaluation.scored_rules()
+    form = ApprovalForm(request.POST, rules=rules, initial_points={})
     if form.is_valid():
-        points = points_of(form, evaluation.rules, "points")
+        points = points_of(form, rules, "points")
         try:
             actions.approve_evaluation(
                 actor=request.user,
@@ -388,7 +399,7 @@ def evaluation_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluation_return(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     form = ReturnForm(request.POST)
     if not (
@@ -412,11 +423,13 @@ def evaluation_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluation_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_supervisor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     if not actions.can_manage(request.user, evaluation.unit):
         raise PermissionDenied
-    supervisor = _supervisor_choices(evaluation).filter(pk=request.POST.get("supervisor")).first()
+    # "—" (an empty choice) leaves the evaluation without a supervisor: the head rates it.
+    chosen = request.POST.get("supervisor")
+    supervisor = _supervisor_choices(evaluation).filter(pk=chosen).first() if chosen else None
     try:
         actions.set_supervisor(actor=request.user, evaluation=evaluation, supervisor=supervisor)
     except ValidationError as error:

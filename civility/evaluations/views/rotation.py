@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.forms import add_errors
+from civility.core.http import AuthenticatedRequest
 from civility.evaluations import actions, figures
 from civility.evaluations.forms import (
     RotationCancelForm,
@@ -39,7 +40,7 @@ from civility.orgs.models import Official, Post
 @login_required
 @require_GET
 @for_roles(*MANAGER_ROLES)
-def rotation_list(request: HttpRequest) -> HttpResponse:
+def rotation_list(request: AuthenticatedRequest) -> HttpResponse:
     unit = focus_unit(request, MANAGER_ROLES)
     if unit is None:
         raise Http404
@@ -74,7 +75,7 @@ def rotation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _managed_official(request: HttpRequest, pk: int) -> Official:
+def _managed_official(request: AuthenticatedRequest, pk: int) -> Official:
     official = get_object_or_404(
         Official.objects.visible_to(request.user).select_related("unit", "post"), pk=pk
     )
@@ -84,7 +85,7 @@ def _managed_official(request: HttpRequest, pk: int) -> Official:
 
 
 @login_required
-def rotation_plan(request: HttpRequest, official_pk: int) -> HttpResponse:
+def rotation_plan(request: AuthenticatedRequest, official_pk: int) -> HttpResponse:
     official = _managed_official(request, official_pk)
     ancestors = [
         "/".join(official.unit.path.strip("/").split("/")[:i]) + "/"
@@ -110,7 +111,7 @@ def rotation_plan(request: HttpRequest, official_pk: int) -> HttpResponse:
 
 
 @login_required
-def rotation_exception(request: HttpRequest, official_pk: int) -> HttpResponse:
+def rotation_exception(request: AuthenticatedRequest, official_pk: int) -> HttpResponse:
     official = _managed_official(request, official_pk)
     form = RotationExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +133,7 @@ def rotation_exception(request: HttpRequest, official_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rotation_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def rotation_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
         RotationPlan.objects.visible_to(request.user).select_related("official__unit"), pk=pk
     )
@@ -153,7 +154,7 @@ def rotation_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rotation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def rotation_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
         RotationPlan.objects.visible_to(request.user).select_related("official__unit"), pk=pk
     )

@@ -1,6 +1,8 @@
 """manage.py load_evaluations_demo: monthly evaluations, classifications and a rotation plan
 for Tây Hồ ward (idempotent)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from civility.evaluations.demo import load_evaluations_demo
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "load_demo_data and load_codes)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = load_evaluations_demo()
         except LookupError as error:
