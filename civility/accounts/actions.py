@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,7 +25,7 @@ from civility.orgs.scopes import Role, scope_of
 DEFAULT_TOKEN_LIFETIME = datetime.timedelta(days=90)
 
 
-def roles_for_tokens(actor, unit: OrgUnit | None = None) -> list[str]:
+def roles_for_tokens(actor: User, unit: OrgUnit | None = None) -> list[str]:
     """The roles `actor` may give a token (on `unit`, or anywhere when None): the roles they
     hold there; every role where they are a system administrator; and viewer wherever they
     hold any role, since reading is a narrowing of any role."""
@@ -37,12 +38,12 @@ def roles_for_tokens(actor, unit: OrgUnit | None = None) -> list[str]:
     return [role for role in Role.values if role in held]
 
 
-def may_hold_token(user, *, unit: OrgUnit, role: str) -> bool:
+def may_hold_token(user: User, *, unit: OrgUnit, role: str) -> bool:
     """Whether a token for `role` on `unit` may be owned (created, and still used) by `user`."""
     return role in roles_for_tokens(user, unit)
 
 
-def ensure_can_revoke_token(actor, token: ApiToken) -> None:
+def ensure_can_revoke_token(actor: User, token: ApiToken) -> None:
     """The owner revokes their own; a system administrator revokes any token of their units."""
     if token.owner_id == actor.pk:
         return
@@ -53,7 +54,7 @@ def ensure_can_revoke_token(actor, token: ApiToken) -> None:
 @transaction.atomic
 def create_api_token(
     *,
-    actor,
+    actor: User,
     name: str,
     unit: OrgUnit,
     role: str,
@@ -82,7 +83,7 @@ def create_api_token(
 
 
 @transaction.atomic
-def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
     ensure_can_revoke_token(actor, token)
     if token.revoked_at is None:
         with acting_as(actor):
@@ -93,7 +94,7 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
 # --- Accounts administered by a unit's system administrators -------------------------------
 
 
-def accounts_administered_by(actor):
+def accounts_administered_by(actor: User) -> QuerySet[User]:
     """Accounts whose every role and official record lies in the subtrees where `actor` is a
     system administrator (all accounts for a superuser), their own excepted (they change it
     on their account page). An account that also holds a role
@@ -120,12 +121,12 @@ def accounts_administered_by(actor):
     )
 
 
-def _ensure_administers(actor, user) -> None:
+def _ensure_administers(actor: User, user: User) -> None:
     if not accounts_administered_by(actor).filter(pk=user.pk).exists():
         raise PermissionDenied
 
 
-def _audit_account_change(*, actor, user, change: str) -> None:
+def _audit_account_change(*, actor: User, user: User, change: str) -> None:
     """Passwords and devices are not audited field by field (their values are secrets), so
     the reset itself is written to the trail, under the account's first unit."""
     unit = (
@@ -144,7 +145,7 @@ def _audit_account_change(*, actor, user, change: str) -> None:
 
 
 @transaction.atomic
-def reset_password(*, actor, user) -> str:
+def reset_password(*, actor: User, user: User) -> str:
     """Give `user` a random temporary password and return it (shown once to `actor`); the
     user must choose their own at the next sign-in. Their open sessions end."""
     _ensure_administers(actor, user)
@@ -157,7 +158,7 @@ def reset_password(*, actor, user) -> str:
 
 
 @transaction.atomic
-def reset_two_factor(*, actor, user) -> None:
+def reset_two_factor(*, actor: User, user: User) -> None:
     """Remove the user's authenticator devices (a lost phone); where their role requires two
     factors they enrol again at the next sign-in."""
     _ensure_administers(actor, user)

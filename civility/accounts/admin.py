@@ -1,11 +1,22 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from civility.accounts.models import ApiToken, Profile
 
+if TYPE_CHECKING:
+    # django-stubs make ModelAdmin generic in its model; Django's own cannot be subscripted
+    # when the code runs.
+    _ProfileAdmin = admin.ModelAdmin[Profile]
+    _ApiTokenAdmin = admin.ModelAdmin[ApiToken]
+else:
+    _ProfileAdmin = _ApiTokenAdmin = admin.ModelAdmin
+
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(_ProfileAdmin):
     list_display = ["user", "language"]
     list_filter = ["language"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
@@ -13,7 +24,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(_ApiTokenAdmin):
     """Tokens are issued where the secret can be shown once (accounts.actions); here they are
     inspected, renamed, given an expiry or revoked."""
 
@@ -40,9 +51,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def is_revoked(self, token: ApiToken) -> bool:
         return token.revoked_at is not None
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ApiToken | None = None
+    ) -> list[str] | tuple[str, ...]:
         # Moving a token to another owner, unit or role would silently widen what it can do.
         return [*self.readonly_fields, "owner", "unit", "role"] if obj else self.readonly_fields

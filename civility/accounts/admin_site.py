@@ -4,6 +4,8 @@ Installed through INSTALLED_APPS (CivilityAdminConfig) so `admin.site` is this s
 every app's admin.py and for civility/urls.py.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,7 +36,9 @@ class CivilityAdminSite(admin.AdminSite):
             return is_verified(user)
         return True
 
-    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """Sign in through the site's own login (lockout, two-step); refuse non-superusers."""
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         if request.user.is_authenticated:

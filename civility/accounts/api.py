@@ -4,13 +4,14 @@ so an integrator can check a token before relying on it."""
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
+from civility.accounts.models import ApiToken
 from civility.core.api_lists import property_examples
+from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import person_name
 from civility.core.schemas import Message
 from civility.orgs.models import OrgUnit
@@ -81,10 +82,11 @@ class MeOut(Schema):
         "for a superuser's session."
     ),
 )
-def me(request: HttpRequest) -> dict:
+def me(request: AuthenticatedRequest) -> dict[str, Any]:
     user = request.user
     scope = scope_of(user)
-    api_token = getattr(request, "api_token", None)
+    # ApiTokenAuth puts the token on the request (accounts/http.py's TokenRequest).
+    api_token: ApiToken | None = getattr(request, "api_token", None)
     paths = {path for _role, path in scope.grants}
     units = {unit.path: unit for unit in OrgUnit.objects.filter(path__in=paths)}
     grants = [
@@ -92,7 +94,7 @@ def me(request: HttpRequest) -> dict:
         for role, path in sorted(scope.grants, key=lambda grant: (grant[1], grant[0]))
         if path in units
     ]
-    token = None
+    token: dict[str, Any] | None = None
     if api_token is not None:
         token = {
             "id": api_token.pk,

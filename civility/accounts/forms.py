@@ -1,6 +1,8 @@
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
@@ -11,6 +13,13 @@ from civility.accounts.models import Profile
 from civility.orgs.models import OrgUnit
 from civility.orgs.pickers import UnitPicker
 from civility.orgs.scopes import Role
+
+if TYPE_CHECKING:
+    # django-stubs make ModelForm generic in its model; Django's own cannot be subscripted
+    # when the code runs.
+    _ProfileForm = forms.ModelForm[Profile]
+else:
+    _ProfileForm = forms.ModelForm
 
 
 class CodeForm(forms.Form):
@@ -39,7 +48,7 @@ class CodeForm(forms.Form):
     )
 
 
-class LanguageForm(forms.ModelForm):
+class LanguageForm(_ProfileForm):
     class Meta:
         model = Profile
         fields = ["language"]
@@ -65,22 +74,25 @@ class ApiTokenForm(forms.Form):
         help_text=_("After this day the token no longer works."),
     )
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor).current().order_by("path")
-        self.fields["unit"].widget = UnitPicker()
-        self.fields["role"].choices = [(role, Role(role).label) for role in roles_for_tokens(actor)]
+        units = cast("forms.ModelChoiceField[OrgUnit]", self.fields["unit"])
+        units.queryset = OrgUnit.objects.visible_to(actor).current().order_by("path")
+        units.widget = UnitPicker()
+        roles = cast(forms.ChoiceField, self.fields["role"])
+        roles.choices = [(role, Role(role).label) for role in roles_for_tokens(actor)]
         self.fields["expires_on"].initial = timezone.localdate() + DEFAULT_TOKEN_LIFETIME
 
     def clean_expires_on(self) -> datetime.date:
-        expires_on = self.cleaned_data["expires_on"]
+        expires_on: datetime.date = self.cleaned_data["expires_on"]
         if expires_on <= timezone.localdate():
             raise ValidationError(_("Choose a day after today."))
         return expires_on
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         unit, role = cleaned.get("unit"), cleaned.get("role")
         if unit is not None and role and role not in roles_for_tokens(self.actor, unit):
             self.add_error(

@@ -1,12 +1,16 @@
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from civility.accounts.models import Profile
-from civility.accounts.two_factor import has_confirmed_device, requires_two_factor
+from civility.accounts.two_factor import has_confirmed_device, is_verified, requires_two_factor
 
 
 class LanguageMiddleware:
@@ -18,10 +22,10 @@ class LanguageMiddleware:
     default everyone expects until they choose otherwise.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         language = _chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
@@ -30,8 +34,8 @@ class LanguageMiddleware:
         return response
 
 
-def _chosen_language(request) -> str:
-    user = getattr(request, "user", None)
+def _chosen_language(request: HttpRequest) -> str:
+    user: User | AnonymousUser | None = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         try:
             return user.profile.language
@@ -54,24 +58,24 @@ class OTPRequiredMiddleware:
     django_otp's OTPMiddleware, which provides `is_verified`.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         step = _missing_step(request)
         if step is not None:
             return _to_step(request, step)
         return self.get_response(request)
 
 
-def _missing_step(request) -> str | None:
+def _missing_step(request: HttpRequest) -> str | None:
     """The URL name of the page the session must complete first, or None."""
-    user = getattr(request, "user", None)
+    user: User | AnonymousUser | None = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
 
     step = None
-    if not user.is_verified():
+    if not is_verified(user):
         if has_confirmed_device(user):
             step = "accounts:verify"
         elif requires_two_factor(user):
@@ -83,7 +87,7 @@ def _missing_step(request) -> str | None:
     return step
 
 
-def _must_change_password(user) -> bool:
+def _must_change_password(user: User) -> bool:
     try:
         return user.profile.must_change_password
     except Profile.DoesNotExist:
@@ -103,7 +107,7 @@ def _reachable_during_step(path: str, step: str) -> bool:
     )
 
 
-def _to_step(request, step: str) -> HttpResponse:
+def _to_step(request: HttpRequest, step: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         message = {
             "accounts:verify": gettext("Enter your two-factor code to continue."),

@@ -4,6 +4,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,13 +40,13 @@ class Profile(models.Model):
         return str(self.user)
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
         )
 
-    def visible_to(self, user) -> ApiTokenQuerySet:
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> ApiTokenQuerySet:
         return self.filter(scope_of(user).q("unit__path", roles=(Role.SYSTEM_ADMIN,)))
 
 

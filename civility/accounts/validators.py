@@ -2,6 +2,7 @@ import re
 import secrets
 import string
 
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import (
     CommonPasswordValidator as DjangoCommonPasswordValidator,
 )
@@ -17,7 +18,7 @@ class CommonPasswordValidator(DjangoCommonPasswordValidator):
     either end: "Password12345!" is "password12345" (and "password") dressed up, and is
     among the first guesses of any attack."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         super().validate(password, user)
         plain = password.lower().strip()
         for candidate in (re.sub(r"[\W_]+$", "", plain), DECORATION.sub("", plain)):
@@ -28,7 +29,7 @@ class CommonPasswordValidator(DjangoCommonPasswordValidator):
 class CharacterClassValidator:
     """Ask for letters, digits and a symbol, so a long password is not just a word."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         has_letter = any(char.isalpha() for char in password)
         has_digit = any(char.isdigit() for char in password)
         has_symbol = any(not char.isalnum() for char in password)

@@ -1,9 +1,15 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -27,12 +33,15 @@ from civility.feedback import throttle
 from civility.orgs.models import RoleAssignment
 from civility.orgs.scopes import Role, scope_of
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             failure_limit=settings.AXES_FAILURE_LIMIT,
             password_reset_by_email=settings.PASSWORD_RESET_BY_EMAIL,
@@ -62,7 +71,11 @@ def login(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponseBase | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' answer to a login attempt on a locked username and address."""
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     return render(
@@ -126,7 +139,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_settings(request: HttpRequest) -> HttpResponse:
+def two_factor_settings(request: AuthenticatedRequest) -> HttpResponse:
     """Set up, see or turn off two-step sign-in. Users whose roles require it arrive here
     from every page until they have set it up, with the QR code already shown."""
     user = request.user
@@ -141,7 +154,7 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_start(request: HttpRequest) -> HttpResponse:
+def two_factor_start(request: AuthenticatedRequest) -> HttpResponse:
     if two_factor.confirmed_device(request.user) is None:
         two_factor.start_totp_enrolment(user=request.user)
     return redirect("accounts:two_factor_settings")
@@ -149,7 +162,7 @@ def two_factor_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_confirm(request: HttpRequest) -> HttpResponse:
+def two_factor_confirm(request: AuthenticatedRequest) -> HttpResponse:
     form = CodeForm(request.POST)
     if form.is_valid():
         device = two_factor.confirm_totp_device(user=request.user, token=form.cleaned_data["token"])
@@ -165,7 +178,7 @@ def two_factor_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_remove(request: HttpRequest) -> HttpResponse:
+def two_factor_remove(request: AuthenticatedRequest) -> HttpResponse:
     if two_factor.requires_two_factor(request.user):
         raise PermissionDenied
     form = CodeForm(request.POST)
@@ -177,7 +190,7 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     return _two_factor_page(request, form)
 
 
-def _two_factor_page(request: HttpRequest, form: CodeForm) -> HttpResponse:
+def _two_factor_page(request: AuthenticatedRequest, form: CodeForm) -> HttpResponse:
     confirmed = two_factor.confirmed_device(request.user)
     pending = None if confirmed else two_factor.pending_device(request.user)
     context = {
@@ -205,7 +218,7 @@ def _account_page(request: AuthenticatedRequest, language_form: LanguageForm) ->
     return render(request, "accounts/account.html", context)
 
 
-def _profile(user) -> Profile:
+def _profile(user: User) -> Profile:
     try:
         return user.profile
     except Profile.DoesNotExist:
@@ -221,7 +234,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _wrong_code_message(device) -> str:
+def _wrong_code_message(device: TOTPDevice) -> str:
     allowed, _details = device.verify_is_allowed()
     if not allowed:
         return _("Too many wrong codes. Wait a minute, then enter the current code.")
@@ -252,7 +265,7 @@ PEOPLE_PAGE_SIZE = 50
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedRequest) -> HttpResponse:
     """The accounts a system administrator may reset, searchable by name or user name."""
     accounts = actions.accounts_administered_by(request.user)
     if not _administers_accounts(request.user):
@@ -274,7 +287,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @login_required
 @require_POST
-def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reset_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Answer with the temporary password once, in the page body (never in a URL, a message
     stored in the session, or a cache)."""
     user = _administered_or_404(request, pk)
@@ -288,7 +301,7 @@ def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = _administered_or_404(request, pk)
     actions.reset_two_factor(actor=request.user, user=user)
     messages.success(
@@ -298,21 +311,23 @@ def person_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:people")
 
 
-def _administers_accounts(user) -> bool:
+def _administers_accounts(user: User) -> bool:
     return user.is_superuser or bool(scope_of(user).paths_with_role(Role.SYSTEM_ADMIN))
 
 
-def _administered_or_404(request: HttpRequest, pk: int):
+def _administered_or_404(request: AuthenticatedRequest, pk: int) -> User:
     return get_object_or_404(actions.accounts_administered_by(request.user), pk=pk)
 
 
 # --- "Forgot your password?" by e-mail, when mail is configured ----------------------------
 
 
-def by_email(view):
+def by_email(
+    view: Callable[Concatenate[HttpRequest, _P], _R],
+) -> Callable[Concatenate[HttpRequest, _P], _R]:
     """404 unless password reset by e-mail is on (settings.PASSWORD_RESET_BY_EMAIL)."""
 
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if not settings.PASSWORD_RESET_BY_EMAIL:
             raise Http404
         return view(request, *args, **kwargs)
@@ -329,7 +344,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return by_email(super().dispatch)(request, *args, **kwargs)
 
 
@@ -337,10 +352,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return by_email(super().dispatch)(request, *args, **kwargs)
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         Profile.objects.filter(user=form.user).update(must_change_password=False)
         return super().form_valid(form)
 
@@ -400,7 +415,7 @@ def token_created(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     tokens = ApiToken.objects.filter(
         Q(owner=request.user) | Q(pk__in=ApiToken.objects.visible_to(request.user))
     )

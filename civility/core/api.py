@@ -9,8 +9,10 @@ A job is its owner's: anyone else gets 404, as on the pages.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
@@ -41,7 +43,7 @@ class JobOut(Schema):
     total: int
     message: str
     error: str = Field(description="Why the job failed; nothing it did was kept.")
-    result: dict = Field(
+    result: dict[str, Any] = Field(
         description="What the job made, by kind (ids, counts); when it failed, its problems."
     )
     result_url: str | None = Field(description="The web page of the result, when it has one.")
@@ -74,7 +76,7 @@ def job_url(job: Job) -> str:
     return reverse("api:job_detail", kwargs={"job_id": job.pk})
 
 
-def accepted(response: HttpResponse, job: Job) -> Status:
+def accepted(response: HttpResponse, job: Job) -> Status[dict[str, Any]]:
     """The answer of an endpoint that started `job`: 202, `Location`, the job's state (a small
     job may already be done, run within the request by the same runner)."""
     url = job_url(job)
@@ -89,7 +91,7 @@ def _job(request: HttpRequest, job_id: int) -> Job:
 @router.get(
     "/jobs/{job_id}", response={200: JobOut, 401: Message, 404: Message}, url_name="job_detail"
 )
-def job_detail(request: HttpRequest, job_id: int):
+def job_detail(request: HttpRequest, job_id: int) -> dict[str, Any]:
     """A background job the caller started: its progress, then its result or why it failed."""
     job = _job(request, job_id)
     return {
@@ -126,7 +128,7 @@ def job_detail(request: HttpRequest, job_id: int):
         }
     },
 )
-def job_file(request: HttpRequest, job_id: int):
+def job_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
     """The file a finished job wrote (404 while it has none)."""
     job = _job(request, job_id)
     return serve(job.result_file, filename=job.params.get("file_name") or "result")

@@ -14,17 +14,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Schema
+from ninja import Field, Schema
+
+# ninja.Query's own function: mypy sees ninja.Query as a type (for `x: Query[Schema]`).
+from ninja.params.functions import Query as query_param
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # The mark UnitFilter leaves in a parameter's schema for civility/api_openapi.py.
 REQUIRED_WITH_ALIAS = "x-civility-required-with-alias"
+
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
 
 
 class BadParameter(Exception):
@@ -54,8 +60,12 @@ class PageBase(Schema):
     )
 
 
-def Limit(default: int = DEFAULT_LIMIT):  # noqa: N802 - used like ninja's Query
-    return Query(
+# The parameters below are ninja's, typed Any as ninja types them: each is the default of an
+# operation's argument of another type (`limit: int = Limit()`).
+
+
+def Limit(default: int = DEFAULT_LIMIT) -> Any:  # noqa: N802 - used like ninja's Query
+    return query_param(
         default,
         ge=1,
         description=f"Page size, default {default}; values above {MAX_LIMIT} are clamped to it.",
@@ -63,8 +73,8 @@ def Limit(default: int = DEFAULT_LIMIT):  # noqa: N802 - used like ninja's Query
     )
 
 
-def Offset():  # noqa: N802
-    return Query(0, ge=0, description="Rows to skip; follow `next` rather than counting.")
+def Offset() -> Any:  # noqa: N802
+    return query_param(0, ge=0, description="Rows to skip; follow `next` rather than counting.")
 
 
 def UnitFilter(  # noqa: N802
@@ -72,30 +82,30 @@ def UnitFilter(  # noqa: N802
     *,
     required: bool = False,
     required_with_alias: bool = False,
-):
+) -> Any:
     """`required_with_alias`: the operation needs a unit, given as `unit` or as its
     deprecated alias `unit_id` (unit_param checks); the document says `unit` is required,
     which is what a new client sends (civility/api_openapi.py reads the mark)."""
-    param = Query(... if required else None, ge=1, description=description, example=1)
+    param = query_param(... if required else None, ge=1, description=description, example=1)
     if required_with_alias:
         param.json_schema_extra[REQUIRED_WITH_ALIAS] = True
     return param
 
 
-def UnitIdAlias():  # noqa: N802
-    return Query(None, ge=1, description="Deprecated: the same as `unit`.", deprecated=True)
+def UnitIdAlias() -> Any:  # noqa: N802
+    return query_param(None, ge=1, description="Deprecated: the same as `unit`.", deprecated=True)
 
 
-UpdatedSince = Query(
+UpdatedSince = query_param(
     None,
     description="Only rows changed at or after this instant (ISO 8601, with a time zone).",
     example="2026-12-01T00:00:00+07:00",
 )
 
 
-def Ordering(choices: Mapping[str, tuple[str, ...]], default: str):  # noqa: N802
+def Ordering(choices: Mapping[str, tuple[str, ...]], default: str) -> Any:  # noqa: N802
     accepted = ", ".join(f"`{key}`, `-{key}`" for key in choices)
-    param = Query(
+    param = query_param(
         None,
         description=f"Sort by {accepted} (`-` for descending); default `{default}`. Any other "
         "value answers 400.",
@@ -107,12 +117,12 @@ def Ordering(choices: Mapping[str, tuple[str, ...]], default: str):  # noqa: N80
     return param
 
 
-def property_examples(**values) -> Callable[[dict], None]:
+def property_examples(**values: object) -> Callable[[dict[str, Any]], None]:
     """A schema's `json_schema_extra`: each property's example, written in one place per
     schema (Field(examples=...) on every field would bury the fields). A name that is not a
     property fails when the schema is generated, so an example cannot outlive its field."""
 
-    def extra(schema: dict) -> None:
+    def extra(schema: dict[str, Any]) -> None:
         properties = schema.get("properties", {})
         unknown = sorted(set(values) - set(properties))
         if unknown:
@@ -134,8 +144,8 @@ def unit_param(unit: int | None, alias: int | None, *, required: bool = False) -
 
 
 def ordered(
-    rows: QuerySet, value: str | None, choices: Mapping[str, tuple[str, ...]], default: str
-) -> QuerySet:
+    rows: _Rows, value: str | None, choices: Mapping[str, tuple[str, ...]], default: str
+) -> _Rows:
     """`rows` in the order asked for, the primary key last so that pages never overlap."""
     value = (value or default).strip()
     descending = value.startswith("-")
@@ -151,18 +161,18 @@ def ordered(
     return rows.order_by(*terms, "-pk" if descending else "pk")
 
 
-def changed_since(rows: QuerySet, since: datetime.datetime | None) -> QuerySet:
+def changed_since(rows: _Rows, since: datetime.datetime | None) -> _Rows:
     return rows if since is None else rows.filter(updated_at__gte=since)
 
 
 def paginate(
     request: HttpRequest,
-    rows: QuerySet | list,
+    rows: QuerySet[Any] | list[Any],
     *,
     limit: int,
     offset: int,
-    item: Callable | None = None,
-) -> dict:
+    item: Callable[[Any], object] | None = None,
+) -> dict[str, Any]:
     """One page of `rows`; a list is for collections computed in Python (rotation due dates),
     already in their final order."""
     limit = min(limit, MAX_LIMIT)

@@ -30,10 +30,11 @@ import re
 import uuid
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pikepdf
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -67,11 +68,22 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ENTRIES = 10_000
 
 
+if TYPE_CHECKING:
+
+    class CleanFile(ContentFile[bytes]):
+        """What clean_attachment returns: a ContentFile whose `name` is always set (a
+        ContentFile's may be None)."""
+
+        name: str
+
+
 class _Refused(Exception):
     """The file cannot be stored clean; the message says why, naming the file."""
 
 
-def clean_attachment(upload, *, field: str, accept: frozenset[str], keep_name: bool = True):
+def clean_attachment(
+    upload: File[bytes], *, field: str, accept: frozenset[str], keep_name: bool = True
+) -> CleanFile:
     """A ContentFile of `upload` without identifying metadata, named after the original (or
     a random name when `keep_name` is false) with the extension of what it really is.
     ValidationError({field: ...}) when it is not an accepted type or cannot be cleaned."""
@@ -89,10 +101,12 @@ def clean_attachment(upload, *, field: str, accept: frozenset[str], keep_name: b
         raise ValidationError({field: str(refusal)}, code="unclean") from None
     stem = Path(name).stem[:80] if keep_name else uuid.uuid4().hex
     content.name = f"{stem or 'file'}.{extension}"
-    return content
+    return cast("CleanFile", content)
 
 
-def _clean(data: bytes, upload, accept: frozenset[str], name: str) -> tuple[ContentFile, str]:
+def _clean(
+    data: bytes, upload: File[bytes], accept: frozenset[str], name: str
+) -> tuple[ContentFile[bytes], str]:
     kind = _kind(data)
     if kind == PDF and PDF in accept:
         return ContentFile(_clean_pdf(data, name)), "pdf"
@@ -195,7 +209,7 @@ def _clean_pdf(data: bytes, name: str) -> bytes:
     return out.getvalue()
 
 
-def _scrub_pdf_object(obj, name: str) -> None:
+def _scrub_pdf_object(obj: pikepdf.Object, name: str) -> None:
     """Clean one object and the direct objects inside it (an annotation is often written
     straight into a page's /Annots array); indirect ones are visited from pdf.objects."""
     if isinstance(obj, pikepdf.Array):
@@ -370,7 +384,7 @@ def _clean_package(data: bytes, kind: str, name: str) -> bytes:
     return out.getvalue()
 
 
-def _clean_entry(name: str, body: bytes, rules) -> bytes:
+def _clean_entry(name: str, body: bytes, rules: list[tuple[re.Pattern[bytes], bytes]]) -> bytes:
     if name in _DOCPROPS:
         return _DOCPROPS[name]
     lowered = name.lower()

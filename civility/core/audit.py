@@ -8,22 +8,21 @@ civility.core.clients (X-Forwarded-For believed only from TRUSTED_PROXIES). Citi
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import Any
 
 from auditlog.cid import correlation_id, get_cid
 from auditlog.context import auditlog_value, set_actor
 from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
+from django.http import HttpRequest
 from django.utils.encoding import smart_str
 
 from civility.core.clients import client_address
 from civility.core.models import AuditEvent
-
-if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
 
 __all__ = [
     "AuditMiddleware",
@@ -38,12 +37,14 @@ __all__ = [
 ]
 
 
-class AuditMiddleware(AuditlogMiddleware):
+# django-auditlog ships no type information (no py.typed, no stubs): its classes are Any.
+# (unused-ignore: mypy's default run, not yet strict, does not forbid subclassing Any.)
+class AuditMiddleware(AuditlogMiddleware):  # type: ignore[misc, unused-ignore]
     """auditlog's middleware, with our client address instead of X-Forwarded-For's left-most
     entry (anyone can write that), and none for anonymous requests. No port: a client sets
     X-Forwarded-Port too, and the address is enough."""
 
-    def get_extra_data(self, request):
+    def get_extra_data(self, request: HttpRequest) -> dict[str, Any]:
         actor = self._get_actor(request)
         return {
             "actor": actor,
@@ -53,7 +54,9 @@ class AuditMiddleware(AuditlogMiddleware):
 
 
 @contextlib.contextmanager
-def acting_as(actor, *, remote_addr: str | None = None) -> Iterator[None]:
+def acting_as(
+    actor: User | AnonymousUser | None, *, remote_addr: str | None = None
+) -> Iterator[None]:
     """Record the audit events written inside the block as `actor`'s.
 
     Actions wrap their writes in it so the trail names the user even when no request (and so
@@ -62,7 +65,7 @@ def acting_as(actor, *, remote_addr: str | None = None) -> Iterator[None]:
     a citizen's write, keeps no address. auditlog's own `set_actor` does not nest: it
     overwrites the request's context, so on leaving the request's signal receiver is never
     disconnected (one leaked receiver per request). Restoring the outer context on exit
-    fixes that.
+    fixes that. auditlog names only a User as the actor: an AnonymousUser's events name none.
     """
     outer = auditlog_value.get(None)
     if remote_addr is None and actor is not None and outer is not None:
@@ -88,7 +91,7 @@ def anonymously() -> Iterator[None]:
         correlation_id.reset(token)
 
 
-def log_reads(*, actor, instances: Iterable[Model]) -> None:
+def log_reads(*, actor: User | AnonymousUser | None, instances: Iterable[Model]) -> None:
     """Write an ACCESS event for each instance, in one statement, attributed as auditlog
     attributes the events written inside acting_as(actor).
 
@@ -123,7 +126,9 @@ def log_reads(*, actor, instances: Iterable[Model]) -> None:
     )
 
 
-def log_writes(*, actor, action: int, changes: Iterable[tuple[Model, dict]]) -> int:
+def log_writes(
+    *, actor: User | None, action: int, changes: Iterable[tuple[Model, dict[str, list[str]]]]
+) -> int:
     """Write the CREATE or UPDATE events of rows written in bulk (bulk_create sends no
     signal, so auditlog sees nothing), attributed as `acting_as(actor)` attributes them.
 
@@ -179,7 +184,7 @@ def register_redaction(redaction: Redaction) -> None:
         _redactions.append(redaction)
 
 
-def redactions_for(user) -> tuple[Q, Q]:
+def redactions_for(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Q, Q]:
     hidden, nameless = Q(pk__in=[]), Q(pk__in=[])
     for redaction in _redactions:
         more_hidden, more_nameless = redaction(user)
@@ -193,7 +198,7 @@ def redactions_for(user) -> tuple[Q, Q]:
 # Who may open the audit log is a question of unit roles, which orgs answers: it registers
 # its answer when it starts (orgs/apps.py), as the apps register their redactions, so core
 # imports no app. Until one is registered nobody reads the log.
-Readers = Callable[["AbstractBaseUser | AnonymousUser | None"], bool]
+Readers = Callable[[AbstractBaseUser | AnonymousUser | None], bool]
 _readers: list[Readers] = []
 
 
@@ -202,5 +207,5 @@ def register_readers(may_read: Readers) -> None:
         _readers.append(may_read)
 
 
-def may_read_log(user) -> bool:
+def may_read_log(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return any(may_read(user) for may_read in _readers)

@@ -26,7 +26,7 @@ IPV6_NETWORK_PREFIX = 64
 def client_address(request: HttpRequest) -> str:
     """The address of whoever sent the request (django-axes calls it too:
     AXES_CLIENT_IP_CALLABLE)."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     trusted = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
     if not trusted or not _is_trusted(_parse(remote), trusted):
         return remote

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self, cast
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Field, Model
 from django.utils import timezone
+from psycopg.abc import Params, Query, QueryNoTemplate
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -18,7 +20,16 @@ class _PreparingCursor(psycopg.Cursor):
     settings.py sets (Django's default, None, had a 0.05 ms device lookup planned afresh for
     0.27 ms on every kiosk request)."""
 
-    def execute(self, query, params=None, *, prepare: bool | None = True, binary=None):
+    def execute(
+        self,
+        query: Query,
+        params: Params | None = None,
+        *,
+        prepare: bool | None = True,
+        binary: bool | None = None,
+    ) -> Self:
+        # Template is Python 3.14's t-string, which the Python this runs on (3.11) cannot make.
+        query = cast(QueryNoTemplate, query)
         return super().execute(query, params, prepare=prepare, binary=binary)
 
 
@@ -79,7 +90,12 @@ _AS_IS = (
 )
 
 
-def _getters(fields, *, add: bool) -> list:
+def _column(field: Field[Any, Any]) -> str:
+    # A concrete field always has a column (only a many-to-many field has none).
+    return cast(str, field.column)
+
+
+def _getters(fields: Iterable[Field[Any, Any]], *, add: bool) -> list[Callable[[Any], Any]]:
     """A function per field giving its database value: the attribute itself for the types
     psycopg adapts as they are (most of them), Django's preparation for the others (JSON,
     arrays, files) and for auto_now dates. Going through Django for every value cost more
@@ -104,7 +120,7 @@ def _prepared(field: Any, add: bool, wrapper: Any) -> Callable[[Any], Any]:
     return get
 
 
-def copy_into(model, objs: list, *, set_ids: bool = False) -> None:
+def copy_into(model: type[Model], objs: Sequence[Model], *, set_ids: bool = False) -> None:
     """Insert `objs` with one COPY. With `set_ids`, each gets its primary key first (from
     the table's sequence, in one query), as bulk_create would return it."""
     if not objs:
@@ -120,7 +136,7 @@ def copy_into(model, objs: list, *, set_ids: bool = False) -> None:
             for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
                 obj.pk = pk
     fields = [f for f in meta.concrete_fields if not f.primary_key or set_ids]
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(_column(f)) for f in fields)
     with (
         _raw_cursor() as cursor,
         cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
@@ -133,7 +149,9 @@ def copy_into(model, objs: list, *, set_ids: bool = False) -> None:
         obj._state.db = connection.alias
 
 
-def copy_update(model, objs: list, field_names: list[str], *, only_where: str = "") -> int:
+def copy_update(
+    model: type[Model], objs: Sequence[Model], field_names: list[str], *, only_where: str = ""
+) -> int:
     """Update `field_names` of `objs` (by primary key) from one COPY into a temporary table
     and one UPDATE … FROM. `only_where` narrows the rows updated (SQL on the table, e.g.
     "confirmed_at IS NULL"). Returns the number of rows updated."""
@@ -141,10 +159,12 @@ def copy_update(model, objs: list, field_names: list[str], *, only_where: str = 
         return 0
     meta = model._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in field_names]
+    # `field_names` name concrete fields (the callers': the columns they update).
+    fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in field_names]
     table, temp = quote(meta.db_table), quote(f"_copy_update_{meta.db_table}")
-    columns = [quote(meta.pk.column), *(quote(f.column) for f in fields)]
-    assignments = ", ".join(f"{quote(f.column)} = t.{quote(f.column)}" for f in fields)
+    pk = _column(meta.pk)
+    columns = [quote(pk), *(quote(_column(f)) for f in fields)]
+    assignments = ", ".join(f"{quote(_column(f))} = t.{quote(_column(f))}" for f in fields)
     condition = f" AND ({only_where})" if only_where else ""
     with _raw_cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temp}")
@@ -158,14 +178,14 @@ def copy_update(model, objs: list, field_names: list[str], *, only_where: str = 
                 copy.write_row([obj.pk, *(get(obj) for get in getters)])
         cursor.execute(
             f"UPDATE {table} SET {assignments} FROM {temp} AS t "
-            f"WHERE {table}.{quote(meta.pk.column)} = t.{quote(meta.pk.column)}{condition}"
+            f"WHERE {table}.{quote(pk)} = t.{quote(pk)}{condition}"
         )
         updated = cursor.rowcount
         cursor.execute(f"DROP TABLE {temp}")
     return updated
 
 
-def copy_values(model, columns: list[str], rows) -> int:
+def copy_values(model: type[Model], columns: list[str], rows: Iterable[Sequence[object]]) -> int:
     """Insert `rows` (tuples of the values of `columns`, attribute names such as "unit_id")
     with one COPY, without a model instance per row: every other column gets its field's
     default, prepared once. A JSON value may be given already serialised (text), which the
@@ -183,8 +203,8 @@ def copy_values(model, columns: list[str], rows) -> int:
         else:
             defaults.append(field.get_db_prep_save(field.get_default(), wrapper))
     by_attname = {field.attname: field for field in meta.concrete_fields}
-    names = [by_attname[name].column for name in columns]
-    names += [field.column for field in rest]
+    names = [_column(by_attname[name]) for name in columns]
+    names += [_column(field) for field in rest]
     count = 0
     with (
         _raw_cursor() as cursor,

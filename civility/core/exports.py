@@ -41,12 +41,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from docx.document import Document
 from docx.shared import Pt, RGBColor
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
 
 from civility.core.provenance import Fingerprint, Provenance, fingerprint_rows
 
@@ -66,7 +70,7 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [neutralise(value) for value in values]
 
 
-def _protect(cell) -> None:
+def _protect(cell: Cell) -> None:
     if is_risky(cell.value):
         cell.data_type = "s"  # openpyxl stores text starting with "=" as a formula
         cell.quotePrefix = True
@@ -79,18 +83,16 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def set_cell(sheet, row: int, column: int, value: Any):
+def set_cell(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     cell = sheet.cell(row=row, column=column, value=_xlsx_value(value))
     _protect(cell)
     return cell
 
 
-def append_row(sheet, values: Iterable[Any]) -> None:
+def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
     # Only risky text gets a cell made here: finding the appended row again (`max_row`)
     # scans every cell of the sheet, which made a long sheet quadratic.
-    from openpyxl.cell.cell import Cell
-
-    row = []
+    row: list[Any] = []
     for value in values:
         value = _xlsx_value(value)
         if is_risky(value):
@@ -108,7 +110,7 @@ def _utc_naive(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.UTC).replace(tzinfo=None)
 
 
-def fingerprint_workbook(workbook) -> str:
+def fingerprint_workbook(workbook: Workbook) -> str:
     fingerprint = Fingerprint()
     for sheet in workbook.worksheets:
         fingerprint.part(sheet.title)
@@ -140,13 +142,13 @@ def _number_format(value: Any) -> str | None:
 _DEFAULT_FORMATS = ("General", "yyyy-mm-dd", "yyyy-mm-dd h:mm:ss")
 
 
-def format_cells(workbook) -> None:
+def format_cells(workbook: Workbook) -> None:
     """Give every date and number cell still in the default format the product's one. Reads
     the cells openpyxl holds (`_cells`) rather than iter_rows(), which makes a cell for every
     empty coordinate: a sheet of 150,000 officials has millions."""
     # Setting number_format looks the style up each time; cells sharing a style and a format
     # share the result (a style is openpyxl's array of indices, copied per cell).
-    styles: dict[tuple, Any] = {}
+    styles: dict[tuple[str, tuple[int, ...] | None], Any] = {}
     for sheet in workbook.worksheets:
         for cell in sheet._cells.values():
             value = cell._value
@@ -165,7 +167,7 @@ def format_cells(workbook) -> None:
                 styles[key] = copy.copy(cell._style)  # a format chosen by the writer stays
 
 
-def save_xlsx(workbook, provenance: Provenance) -> bytes:
+def save_xlsx(workbook: Workbook, provenance: Provenance) -> bytes:
     """The workbook as .xlsx bytes, with a last sheet "Provenance" and document properties."""
     format_cells(workbook)
     provenance = provenance.with_fingerprint(fingerprint_workbook(workbook))
@@ -215,7 +217,9 @@ def csv_text(rows: Iterable[Iterable[Any]], provenance: Provenance) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def save_docx(document, provenance: Provenance, *, data: Iterable[Iterable[Any]]) -> bytes:
+def save_docx(
+    document: Document, provenance: Provenance, *, data: Iterable[Iterable[Any]]
+) -> bytes:
     """The document as .docx bytes, with the provenance in the footer of every page and in
     the core properties; ``data`` are the rows the document is made from."""
     provenance = provenance.with_fingerprint(fingerprint_rows(data))
@@ -261,7 +265,7 @@ def pdf_stamp(
     provenance = provenance.with_fingerprint(fingerprint_rows(data))
     lines = provenance.footer_lines()
 
-    def stamp(canvas, doc=None) -> None:
+    def stamp(canvas: Canvas, doc: object = None) -> None:
         width, _height = canvas._pagesize
         margin = min(width * 0.05, 40)
         wrapped = [

@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -40,7 +41,7 @@ class RandomName:
     def __init__(self, folder: str) -> None:
         self.folder = folder
 
-    def __call__(self, instance, filename: str) -> str:
+    def __call__(self, instance: Model, filename: str) -> str:
         folder = timezone.now().strftime(self.folder).rstrip("/")
         return f"{folder}/{random_stem()}{extension_of(filename)}"
 

@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import re
 import time
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -42,7 +43,7 @@ REPLAYED_TYPES = ("application/json", "text/xml")
 
 
 class IdempotencyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

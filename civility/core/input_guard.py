@@ -15,7 +15,7 @@ the XML or JSON its path asks for under /open311/, a short page elsewhere.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -34,7 +34,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class InputGuardMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -76,7 +76,8 @@ def find_problem(request: HttpRequest) -> tuple[int, str, str | None] | None:
 
 
 def text_max() -> int:
-    return getattr(settings, "TEXT_FIELD_MAX_CHARS", DEFAULT_TEXT_MAX)
+    limit: int = getattr(settings, "TEXT_FIELD_MAX_CHARS", DEFAULT_TEXT_MAX)
+    return limit
 
 
 def too_long(field: str) -> tuple[int, str, str]:
@@ -101,7 +102,9 @@ def nul_in(field: str) -> tuple[int, str, str]:
     )
 
 
-def _text_problem(items) -> tuple[int, str, str | None] | None:
+def _text_problem(
+    items: Iterable[tuple[str, Sequence[object]]],
+) -> tuple[int, str, str | None] | None:
     for key, values in items:
         texts = [value for value in values if isinstance(value, str)]
         if NUL in key or any(NUL in value for value in texts):
@@ -127,7 +130,7 @@ def _json_problem(body: bytes) -> tuple[int, str, str | None] | None:
     return None
 
 
-def _strings(value, path: str) -> Iterator[tuple[str, str]]:
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
     """Each string of a JSON document with its path ("ratings.3.comment"); a key is given
     with an empty value, so a NUL in a key is found too."""
     if isinstance(value, str):

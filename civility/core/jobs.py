@@ -21,7 +21,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -30,6 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civility.core.models import Job, JobStatus
+
+if TYPE_CHECKING:
+    from civility.orgs.models import OrgUnit  # orgs imports core: only for the types
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +47,7 @@ class JobFailed(Exception):
     """The work cannot be done, for a reason the requester can act on (a file with bad rows).
     Nothing the runner wrote is kept; `result` is kept for the page (the list of problems)."""
 
-    def __init__(self, message: str, *, result: dict | None = None) -> None:
+    def __init__(self, message: str, *, result: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.result = result or {}
@@ -133,11 +138,11 @@ NO_PROGRESS = Progress(None)
 
 def enqueue(
     *,
-    actor,
+    actor: User,
     kind: str,
     title: str,
-    unit=None,
-    params: dict | None = None,
+    unit: OrgUnit | None = None,
+    params: dict[str, Any] | None = None,
     inline: bool = False,
 ) -> Job:
     """Write the job and have a worker run it once the caller's transaction commits; with
@@ -195,7 +200,7 @@ def run(job_id: int) -> None:
         progress.close()
 
 
-def _fail(job: Job, kind: Kind | None, message: str, result: dict | None = None) -> None:
+def _fail(job: Job, kind: Kind | None, message: str, result: dict[str, Any] | None = None) -> None:
     job.status = JobStatus.FAILED
     job.error = message
     job.result = result or {}

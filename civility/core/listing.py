@@ -20,12 +20,15 @@ the request's query string without `page` (and, for headers, without `sort`).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, cast, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
@@ -37,15 +40,28 @@ if TYPE_CHECKING:
 
     from civility.orgs.models import OrgUnit
 
+    # django-stubs make these classes generic; Django's own cannot be subscripted when the
+    # code runs.
+    _Paginator = Paginator[Any]
+    _UnitChoices = forms.ModelChoiceField[OrgUnit]
+else:
+    _Paginator = Paginator
+    _UnitChoices = forms.ModelChoiceField
+
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(_Paginator):
     """A paginator whose count stops at `cap`: `is_capped` tells whether there were more."""
 
     def __init__(
-        self, object_list: QuerySet, per_page, *, cap: int | None = None, **kwargs
+        self,
+        object_list: QuerySet[Any],
+        per_page: int | str,
+        *,
+        cap: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.queryset = object_list
@@ -79,7 +95,7 @@ class Column:
 
 @dataclass
 class Listing:
-    page: Page
+    page: Page[Any]
     sort: str
     query: str  # the filters and sort, without the page: for the pager's links
     columns: dict[str, Column] = field(default_factory=dict)
@@ -114,7 +130,7 @@ def ordering(sorts: Mapping[str, tuple[str, ...]], key: str) -> list[str]:
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     sorts: Mapping[str, tuple[str, ...]],
     default: str,
@@ -153,12 +169,12 @@ def _params(request: HttpRequest) -> QueryDict:
     return params
 
 
-class UnitFilterField(forms.ModelChoiceField):
+class UnitFilterField(_UnitChoices):
     """The "unit (with its subtree)" filter: a plain <select name="unit"> whose choices are
     validated against every unit the user may see but which offers only a short list (the
     unit pickers turn it into a searchable picker over all of them)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         from civility.orgs.models import OrgUnit  # late: core imports no other app on load
 
         kwargs.setdefault("label", _("Unit (with its subtree)"))
@@ -166,10 +182,12 @@ class UnitFilterField(forms.ModelChoiceField):
         kwargs.setdefault("empty_label", None)
         super().__init__(queryset=OrgUnit.objects.none(), **kwargs)
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.display_name
 
-    def scope(self, user, offered) -> None:
+    def scope(
+        self, user: AbstractBaseUser | AnonymousUser | None, offered: Iterable[OrgUnit]
+    ) -> None:
         """Accept any unit `user` may see; offer the units `offered`."""
         from civility.orgs.models import OrgUnit  # late: core imports no other app on load
 
@@ -180,7 +198,7 @@ class UnitFilterField(forms.ModelChoiceField):
 class TextFilterField(forms.CharField):
     """The free-text filter (searched without diacritics by each list's `search()`)."""
 
-    def __init__(self, *, placeholder: str = "", **kwargs) -> None:
+    def __init__(self, *, placeholder: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 100)
@@ -191,7 +209,7 @@ class TextFilterField(forms.CharField):
 
 
 class PeriodField(forms.DateField):
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         # The browser's date input sends ISO dates; people type day/month/year.
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
@@ -200,7 +218,13 @@ class PeriodField(forms.DateField):
         )
 
 
-_SELECTED = object()
+class _Selected(enum.Enum):
+    """The default of ListFilterForm's `default_unit`: the unit selected in the switcher."""
+
+    SELECTED = enum.auto()
+
+
+_SELECTED: Final = _Selected.SELECTED
 
 
 class ListFilterForm(forms.Form):
@@ -233,7 +257,12 @@ class ListFilterForm(forms.Form):
     end: forms.DateField = PeriodField(label=_("To"))
 
     def __init__(
-        self, data: QueryDict, *, request: HttpRequest, default_unit=_SELECTED, **kwargs
+        self,
+        data: QueryDict,
+        *,
+        request: HttpRequest,
+        default_unit: OrgUnit | None | Literal[_Selected.SELECTED] = _SELECTED,
+        **kwargs: Any,
     ) -> None:
         # late: core imports no other app when it loads
         from civility.orgs.context_processors import offered_units, selected_unit
@@ -275,22 +304,22 @@ class ListFilterForm(forms.Form):
     def configure(self) -> None:
         """Set choices that depend on the request, before the data is validated."""
 
-    def search(self, queryset: QuerySet, text: str) -> QuerySet | None:
+    def search(self, queryset: QuerySet[Any], text: str) -> QuerySet[Any] | None:
         return None
 
-    def narrow(self, queryset: QuerySet, data: dict) -> QuerySet:
+    def narrow(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
         return queryset
 
-    def in_unit(self, queryset: QuerySet, unit) -> QuerySet:
+    def in_unit(self, queryset: QuerySet[Any], unit: OrgUnit) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.unit_path}__startswith": unit.path})
 
-    def in_period(self, queryset: QuerySet, lookups: dict[str, object]) -> QuerySet:
+    def in_period(self, queryset: QuerySet[Any], lookups: dict[str, object]) -> QuerySet[Any]:
         """`lookups` holds "gte" and/or "lt" bounds (dates, or aware datetimes)."""
         return queryset.filter(
             **{f"{self.period_field}__{lookup}": value for lookup, value in lookups.items()}
         )
 
-    def filter(self, queryset: QuerySet) -> QuerySet:
+    def filter(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         data = self.cleaned_data
         if self.unit is not None:
             queryset = self.in_unit(queryset, self.unit)

@@ -1,19 +1,27 @@
+from __future__ import annotations
+
 import ast
 import datetime
 import enum
 import json
 import operator
 import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.fields.json import KT
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import smart_str
@@ -23,13 +31,26 @@ from django.utils.translation import gettext_lazy as _
 from civility.core.files import RandomName, extension_of
 from civility.core.i18n import localized
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-class AuditEventQuerySet(models.QuerySet):
-    def in_subtree(self, path: str) -> "AuditEventQuerySet":
+# What Options.get_field returns (django-stubs names it, Django does not).
+_AnyField: TypeAlias = "models.Field[Any, Any] | ForeignObjectRel | GenericForeignKey"
+
+# What a foreign key's logged value names: the model and the primary key in it.
+RelatedKey: TypeAlias = tuple[type[models.Model], object]
+# What the audit page shows of an event's changes: each field's label and its values.
+DisplayDict: TypeAlias = "dict[StrOrPromise, object]"
+# The names load_related_names read for a page of events (None: deleted since).
+RelatedNames: TypeAlias = dict[RelatedKey, str | None]
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def in_subtree(self, path: str) -> AuditEventQuerySet:
         """Events on records that belong to the unit at `path` or below it."""
         return self.filter(additional_data__unit_path__startswith=path)
 
-    def visible_to(self, user) -> "AuditEventQuerySet":
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> AuditEventQuerySet:
         """Events of the reader's subtree, less what the apps' redactions keep from them:
         rows left out, and rows marked `actor_hidden` (shown without who acted)."""
         from civility.core.audit import redactions_for  # audit.py writes this module's events
@@ -40,23 +61,29 @@ class AuditEventQuerySet(models.QuerySet):
         if scope.is_global:
             events = self
         elif not paths:
-            return self.none().annotate(actor_hidden=models.Value(True))
+            # annotate() of a model with an untyped base (auditlog's) is Any to the plugin.
+            return cast(AuditEventQuerySet, self.none().annotate(actor_hidden=models.Value(True)))
         else:
             condition = models.Q()
             for path in paths:
                 condition |= models.Q(additional_data__unit_path__startswith=path)
             events = self.filter(condition)
         hidden, nameless = redactions_for(user)
-        return events.exclude(hidden).annotate(
-            actor_hidden=models.Case(
-                models.When(nameless, then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
+        return cast(
+            AuditEventQuerySet,
+            events.exclude(hidden).annotate(
+                actor_hidden=models.Case(
+                    models.When(nameless, then=models.Value(True)),
+                    default=models.Value(False),
+                    output_field=models.BooleanField(),
+                )
+            ),
         )
 
 
-class AuditEvent(AbstractLogEntry):
+# django-auditlog ships no type information (no py.typed, no stubs): its classes are Any.
+# (unused-ignore: mypy's default run, not yet strict, does not forbid subclassing Any.)
+class AuditEvent(AbstractLogEntry):  # type: ignore[misc, unused-ignore]
     """Who changed which record, when, and what changed (before → after).
 
     Written by django-auditlog for every registered model; `additional_data.unit_path`
@@ -65,7 +92,7 @@ class AuditEvent(AbstractLogEntry):
 
     objects = LogEntryManager.from_queryset(AuditEventQuerySet)()
 
-    class Meta(AbstractLogEntry.Meta):
+    class Meta(AbstractLogEntry.Meta):  # type: ignore[misc, unused-ignore]  # auditlog's, as above
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [
@@ -79,7 +106,7 @@ class AuditEvent(AbstractLogEntry):
         ]
 
     @property
-    def changes_display_dict(self) -> dict:
+    def changes_display_dict(self) -> DisplayDict:
         """Field labels and display values, for every audited field type.
 
         auditlog's own display reads most fields well but not these, which are shown here:
@@ -91,12 +118,14 @@ class AuditEvent(AbstractLogEntry):
         """
         model = self.content_type.model_class()
         if model is None:
-            return self.changes_dict
+            return cast(DisplayDict, self.changes_dict)
         mapping = (
             auditlog.get_model_fields(model)["mapping_fields"] if auditlog.contains(model) else {}
         )
-        shown_here, rest = {}, {}
+        shown_here: DisplayDict = {}
+        rest: dict[str, object] = {}
         for name, values in self.changes_dict.items():
+            field: _AnyField | None
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
@@ -105,20 +134,22 @@ class AuditEvent(AbstractLogEntry):
                 shown = [_list_display(field.base_field, value) for value in values]
             elif isinstance(field, models.JSONField):
                 shown = [_json_display(value) for value in values]
-            elif field is not None and field.many_to_many and isinstance(values, dict):
+            elif (
+                isinstance(field, models.Field) and field.many_to_many and isinstance(values, dict)
+            ):
                 shown = _m2m_display(values)
             else:
                 rest[name] = values
                 continue
             shown_here[mapping.get(name, field.verbose_name)] = shown
         if not shown_here:
-            return super().changes_display_dict
+            return cast(DisplayDict, super().changes_display_dict)
         # auditlog's display of the remaining fields, read from an unsaved copy holding only them.
         others = AuditEvent(content_type=self.content_type, changes=rest)
         others.related_names = getattr(self, "related_names", None)
         return {**others.changes_display_dict, **shown_here}
 
-    def shown_changes(self) -> dict:
+    def shown_changes(self) -> DisplayDict:
         """What the audit page shows of the changes: in a row whose actor is hidden from the
         reader (visible_to), the people it names (reported by, added by...) are left out too,
         since they are the same person."""
@@ -135,12 +166,15 @@ class AuditEvent(AbstractLogEntry):
         shown.related_names = getattr(self, "related_names", None)
         return shown.changes_display_dict
 
-    def _get_changes_display_for_fk_field(self, field, value) -> str:
+    def _get_changes_display_for_fk_field(
+        self, field: models.ForeignKey[Any, Any], value: object
+    ) -> str:
         """auditlog's display of a foreign key, but read from the names a page loaded for
         all its rows at once (load_related_names) when it did, and a row deleted since
         named in the reader's language (auditlog writes "Deleted 'ClassName' (pk)")."""
-        names = getattr(self, "related_names", None)
+        names: RelatedNames | None = getattr(self, "related_names", None)
         key = _related_key(field, value)
+        shown: str | None
         if names is not None and key is not None and key in names:
             shown = names[key]
         else:
@@ -155,23 +189,25 @@ class AuditEvent(AbstractLogEntry):
         return shown
 
 
-def _related_key(field, value) -> tuple[type[models.Model], object] | None:
+def _related_key(field: _AnyField, value: object) -> RelatedKey | None:
     """The (model, primary key) a foreign key's logged value names; None for "None" or a
     value that is not a key (a legacy text)."""
     if value in (None, "None"):
         return None
+    # Only a relation comes here (a foreign key, a one-to-one either way): it has a model.
+    related = cast("type[models.Model]", field.related_model)
     try:
-        return field.related_model, field.related_model._meta.pk.to_python(value)
+        return related, related._meta.pk.to_python(value)
     except ValidationError:
         return None
 
 
-def load_related_names(events) -> None:
+def load_related_names(events: Sequence[AuditEvent]) -> None:
     """Name every row the foreign keys of `events` point to with one query per model, so a
     page of audit events costs the same whatever its rows changed (auditlog reads each
     value with a query of its own); a row deleted since stays unnamed and is shown as
     deleted."""
-    wanted: dict[type[models.Model], set] = {}
+    wanted: dict[type[models.Model], set[object]] = {}
     for event in events:
         model = event.content_type.model_class()
         for name, values in event.changes_dict.items() if model is not None else ():
@@ -185,7 +221,7 @@ def load_related_names(events) -> None:
                 key = _related_key(field, value)
                 if key is not None:
                     wanted.setdefault(key[0], set()).add(key[1])
-    names: dict[tuple[type[models.Model], object], str | None] = {}
+    names: RelatedNames = {}
     for model, pks in wanted.items():
         names.update({(model, pk): None for pk in pks})  # None: deleted since
         for row in model._default_manager.filter(pk__in=pks):
@@ -194,7 +230,7 @@ def load_related_names(events) -> None:
         event.related_names = names
 
 
-def _parsed(value, parse):
+def _parsed(value: object, parse: Callable[[str], object]) -> object:
     """A stored value as it was before auditlog wrote it down as text (as is if unreadable)."""
     if not isinstance(value, str):
         return value
@@ -209,7 +245,7 @@ def _truncated(text: str) -> str:
     return text[:limit] + "…" if 0 <= limit < len(text) else text
 
 
-def _list_display(base_field: models.Field, value) -> str:
+def _list_display(base_field: models.Field[Any, Any], value: object) -> str:
     """A stored list such as "['officials', 'students']" as its labels in the reader's
     language, "Officials, Pupils and students"."""
     items = _parsed(value, ast.literal_eval)
@@ -223,7 +259,7 @@ def _list_display(base_field: models.Field, value) -> str:
     return _truncated(", ".join(str(labels.get(item, item) if labels else item) for item in items))
 
 
-def _enum_value(token: str, model: type[models.Model]):
+def _enum_value(token: str, model: type[models.Model]) -> object:
     """The value of "TargetGroup.OFFICIALS", which is how str() writes an enum member in a
     list (a list saved with members, not plain values), looked up in the model's module."""
     owner: object = sys.modules[model.__module__]
@@ -232,7 +268,7 @@ def _enum_value(token: str, model: type[models.Model]):
     return owner.value if isinstance(owner, enum.Enum) else _parsed(token, ast.literal_eval)
 
 
-def _json_display(value) -> str:
+def _json_display(value: object) -> str:
     data = _parsed(value, json.loads)
     if data is None:
         return ""
@@ -241,7 +277,7 @@ def _json_display(value) -> str:
     return _truncated(json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
-def _m2m_display(change: dict) -> list[str]:
+def _m2m_display(change: dict[str, Any]) -> list[str]:
     """auditlog records an m2m change as the objects added or removed, not before and after."""
     objects = ", ".join(str(name) for name in change.get("objects", []))
     if change.get("operation") == "add":
@@ -261,7 +297,7 @@ class UnitAudited(models.Model):
     class Meta:
         abstract = True
 
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": operator.attrgetter(self.audit_unit)(self).path}
 
 
@@ -352,7 +388,9 @@ class Verified(models.Model):
     def is_verified(self) -> bool:
         return self.verified_at is not None
 
-    def verify(self, *, by, note: str, now: datetime.datetime | None = None, **found) -> None:
+    def verify(
+        self, *, by: User, note: str, now: datetime.datetime | None = None, **found: object
+    ) -> None:
         """Record what was found (`found`: the verified field and its value) and who found it.
         Callers check permission and that it is done once, and attribute the audit entry."""
         for field, value in found.items():
@@ -363,8 +401,8 @@ class Verified(models.Model):
         self.save(update_fields=[*found, "verification_note", "verified_by", "verified_at"])
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def expired(self) -> "SubmissionQuerySet":
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def expired(self) -> SubmissionQuerySet:
         return self.filter(created_at__lt=timezone.now() - SUBMISSION_KEPT)
 
 
@@ -406,15 +444,15 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class JobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "JobQuerySet":
+class JobQuerySet(models.QuerySet["Job"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> JobQuerySet:
         """A job is its owner's: it may hold a file of officials or a list of verdicts that
         the owner was allowed to read when asking, which says nothing of anyone else."""
-        if not getattr(user, "is_authenticated", False):
+        if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)
 
-    def unfinished(self) -> "JobQuerySet":
+    def unfinished(self) -> JobQuerySet:
         return self.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
 
 
@@ -481,6 +519,6 @@ class Job(models.Model):
             return 0
         return min(100, self.done * 100 // self.total)
 
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self) -> dict[str, str]:
         # A job may belong to no unit (UnitAudited's path would fail on it).
         return {"unit_path": self.unit.path if self.unit is not None else ""}

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -35,13 +35,13 @@ ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/heic,image/heif,.heic,.heif,.jpg,
 
 @dataclass
 class CleanPhoto:
-    content: ContentFile
+    content: ContentFile[bytes]
     width: int
     height: int
     original_format: str
 
 
-def clean_photo(upload) -> CleanPhoto:
+def clean_photo(upload: File[bytes]) -> CleanPhoto:
     """Validate an uploaded photo and return a metadata-free copy, or ValidationError."""
     if upload.size > MAX_BYTES:
         raise ValidationError(

@@ -22,9 +22,11 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ VERSION = b"civility-fingerprint-1\n"
 SHORT_DIGITS = 12
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: object) -> str:
     if value is None or (isinstance(value, str) and value == ""):
         return ""
     if isinstance(value, bool):
@@ -92,12 +94,13 @@ def short(fingerprint: str) -> str:
     return "-".join(digits[i : i + 4] for i in range(0, len(digits), 4))
 
 
-def display_name(user) -> str:
+def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
     """Who produced an export: the full name, else the user name; "—" when nobody is known
     (a background report whose requester was deleted)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "—"
-    return person_name(user)
+    # Whoever is signed in is an auth.User (AUTH_USER_MODEL).
+    return person_name(cast(User, user))
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class Provenance:
         *,
         title: str,
         filters: Sequence[tuple[Any, Any]],
-        by,
+        by: AbstractBaseUser | AnonymousUser | None,
         at: datetime.datetime | None = None,
         language: str | None = None,
     ) -> Provenance:

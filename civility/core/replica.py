@@ -9,11 +9,16 @@ primary. A replica lags by a moment, so only pages that tolerate slightly old fi
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
+from django.db.models import Model
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 REPLICA = "replica"
 _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
@@ -35,11 +40,11 @@ def replica() -> Iterator[None]:
         _reading_replica.reset(token)
 
 
-def reads_replica(view):
+def reads_replica(view: Callable[_P, _R]) -> Callable[_P, _R]:
     """Decorate a read-only view so that its queries read the replica."""
 
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with replica():
             return view(*args, **kwargs)
 
@@ -56,16 +61,18 @@ PRIMARY_ONLY_APPS = frozenset(
 class ReplicaRouter:
     """Reads go where replica_alias() says; writes and migrations only to the primary."""
 
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         if model._meta.app_label in PRIMARY_ONLY_APPS:
             return "default"
         return replica_alias()
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return "default"
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True  # the replica is a copy of the primary: same rows
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(
+        self, db: str, app_label: str, model_name: str | None = None, **hints: Any
+    ) -> bool:
         return db == "default"

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import InitVar, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from django.contrib.auth.models import User
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+_M = TypeVar("_M", bound=models.Model)
 
 SOURCES = (
     "civility.codes.todo.items_for",
@@ -79,13 +83,15 @@ class TodoItem:
         object.__setattr__(self, "urgency", urgency_of(self.due, today))
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, datetime.date, str]:
         return (ORDER.index(self.urgency), self.due or datetime.date.max, self.title)
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: User, *, today: datetime.date) -> list[TodoItem]:
     """Everything `user` must do, overdue first, then by due date."""
-    items = [item for source in SOURCES for item in import_string(source)(user, today=today)]
+    items: list[TodoItem] = [
+        item for source in SOURCES for item in import_string(source)(user, today=today)
+    ]
     return sorted(items, key=lambda item: item.sort_key)
 
 
@@ -98,7 +104,7 @@ def grouped(items: list[TodoItem]) -> list[tuple[str, StrOrPromise, list[TodoIte
     ]
 
 
-def listed(queryset, limit: int = LISTED) -> tuple[list, int]:
+def listed(queryset: QuerySet[_M], limit: int = LISTED) -> tuple[list[_M], int]:
     """The first `limit` rows of `queryset` and how many rows it has, counted up to
     COUNTED + 1 (`beyond_count` tells when there are more), in one query that stops there:
     an exact count read every open row of a whole city on each visit (bench/lists.py)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from civility.core.todo import LISTED, TodoItem
 FAILED_SHOWN_DAYS = 7
 
 
-def items_for(user, *, today: datetime.date) -> list[TodoItem]:
+def items_for(user: User | AnonymousUser, *, today: datetime.date) -> list[TodoItem]:
     if not user.is_authenticated:
         return []
     since = timezone.now() - datetime.timedelta(days=FAILED_SHOWN_DAYS)

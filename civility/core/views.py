@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from auditlog.registry import auditlog
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -17,6 +20,9 @@ from civility.core.audit import may_read_log
 from civility.core.http import AuthenticatedRequest
 from civility.core.listing import ListFilterForm, paginate
 from civility.core.models import AuditEvent, load_related_names
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Where an audited object is shown, by "app_label.model"; others are listed without a link.
 OBJECT_PAGES = {
@@ -63,13 +69,17 @@ class AuditFilterForm(ListFilterForm):
         widget=forms.SearchInput(attrs={"placeholder": _("User name"), "autocomplete": "off"}),
     )
 
-    def configure(self):
-        self.fields["model"].choices = [("", _("Any"))] + [
-            (content_type.pk, str(content_type.model_class()._meta.verbose_name).capitalize())
+    def configure(self) -> None:
+        choices: list[tuple[int | str, StrOrPromise]] = [("", _("Any"))]
+        choices += [
+            (content_type.pk, str(model._meta.verbose_name).capitalize())
             for content_type in audited_content_types()
+            # always a model: auditlog's registry holds the installed ones
+            if (model := content_type.model_class()) is not None
         ]
+        cast(forms.TypedChoiceField, self.fields["model"]).choices = choices
 
-    def narrow(self, events, data):
+    def narrow(self, events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[AuditEvent]:
         if data.get("model") not in (None, ""):
             events = events.filter(content_type_id=data["model"])
         if data.get("action") not in (None, ""):

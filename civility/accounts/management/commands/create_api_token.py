@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -34,7 +36,7 @@ class Command(BaseCommand):
             "--expires-in-days", type=int, default=None, help="Expire after this many days (90)."
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         user = _get_user(options["user"])
         unit = _get_unit(code=options["unit_code"], pk=options["unit_id"])
         expires_at = None
@@ -64,7 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(secret)
 
 
-def _get_user(username: str):
+def _get_user(username: str) -> User:
     try:
         return get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -21,7 +23,7 @@ class Command(BaseCommand):
             "system administrator of the token's unit or a superuser.",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         api_token = _get_token(options["token"])
         actor = api_token.owner
         if options["user"]:

@@ -5,9 +5,11 @@ administrator or coordinator without installing an authenticator app. Reading th
 the database gives the same power, so this opens nothing that database access does not.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 
@@ -17,10 +19,10 @@ from civility.accounts.two_factor import confirmed_device
 class Command(BaseCommand):
     help = "Print the current two-step sign-in code of a user (development only, DEBUG=true)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(_("This command only works in development (DEBUG=true)."))
         user = get_user_model().objects.filter(username=options["username"]).first()

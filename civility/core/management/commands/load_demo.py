@@ -4,8 +4,10 @@ One list of the loading steps, used by `make run` and by the test that runs it a
 moments of the day and year that matter (tests/core/test_demo_at_any_hour.py).
 """
 
+from typing import Any
+
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 # Each step is idempotent: a second `make run` on the same data creates nothing twice.
@@ -33,13 +35,14 @@ class Command(BaseCommand):
         "then print the logins."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--address", default="127.0.0.1:8000", help="Where the server will answer."
         )
 
-    def handle(self, *args, address: str, **options) -> None:
-        summary: dict[str, list] = {}
+    def handle(self, *args: Any, address: str, **options: Any) -> None:
+        # Filled by the steps: "logins" (lines), "kiosks" and "citizen" ((name, link) pairs).
+        summary: dict[str, list[Any]] = {}
         for name, *arguments in STEPS:
             extra = {"summary": summary} if name in SUMMARISED else {}
             call_command(name, *arguments, stdout=self.stdout, stderr=self.stderr, **extra)

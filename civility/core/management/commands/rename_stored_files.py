@@ -15,9 +15,10 @@ name people see do not change.
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,12 +44,12 @@ def random_name_beside(name: str) -> str:
 class Command(BaseCommand):
     help = "Move files stored under their original or a predictable name to a random name."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Count the files to rename; change nothing."
         )
 
-    def handle(self, *args, dry_run: bool, **options) -> None:
+    def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
         for model, field in stored_file_fields():
             renamed = missing = 0
             rows = (
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                     )
 
     @staticmethod
-    def _rename(model, field: models.FileField, pk, name: str) -> None:
+    def _rename(model: type[models.Model], field: models.FileField, pk: object, name: str) -> None:
         storage = field.storage
         with storage.open(name, "rb") as handle:
             saved = storage.save(random_name_beside(name), handle)
