@@ -5,9 +5,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from civility.env import env_bool, env_choice, env_int, env_list, env_networks, env_rate, env_str
+
+# Django's generic classes (ModelForm, ModelChoiceField, QuerySet, Manager) take a type argument
+# at run time as they do for mypy: one spelling of `forms.ModelForm[Task]` everywhere.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
