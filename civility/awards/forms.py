@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from civility.awards.actions.decisions import PastAward
 from civility.awards.models.catalogue import AwardLevel, AwardTitle, BaseSalary, QuotaBase
@@ -24,6 +24,7 @@ from civility.awards.models.good_models import (
 )
 from civility.awards.models.movements import Movement
 from civility.awards.models.nominations import HoldKind, Nomination, NominationStatus, VoteChoice
+from civility.core.forms import MultipleFileField
 from civility.core.listing import ListFilterForm
 from civility.orgs.forms import ImportForm
 from civility.orgs.models import Official, OrgUnit
@@ -34,26 +35,6 @@ from civility.orgs.pickers import (
     refuse_units_not_of,
 )
 from civility.orgs.scopes import MANAGER_ROLES
-
-if TYPE_CHECKING:
-    # django-stubs' helper type, installed with the dev tools only
-    from django_stubs_ext import StrOrPromise
-
-    # django-stubs make these classes generic in their model; Django's own cannot be
-    # subscripted when the code runs (django_stubs_ext could patch them, but is a dev tool).
-    _UnitChoices = forms.ModelChoiceField[OrgUnit]
-    _TitleChoices = forms.ModelChoiceField[AwardTitle]
-    _NominationChoices = forms.ModelMultipleChoiceField[Nomination]
-    _MovementModelForm = forms.ModelForm[Movement]
-    _TitleModelForm = forms.ModelForm[AwardTitle]
-    _BaseSalaryModelForm = forms.ModelForm[BaseSalary]
-    _GoodModelModelForm = forms.ModelForm[GoodModel]
-else:
-    _UnitChoices = _TitleChoices = forms.ModelChoiceField
-    _NominationChoices = forms.ModelMultipleChoiceField
-    _MovementModelForm = _TitleModelForm = _BaseSalaryModelForm = _GoodModelModelForm = (
-        forms.ModelForm
-    )
 
 _F = TypeVar("_F", bound=forms.Field)
 
@@ -68,38 +49,23 @@ def _field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
     return field
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
-
-
 def _links(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-class UnitChoiceField(_UnitChoices):
+class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
     widget = UnitPicker
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.display_name
 
 
-class TitleChoiceField(_TitleChoices):
+class TitleChoiceField(forms.ModelChoiceField[AwardTitle]):
     def label_from_instance(self, obj: AwardTitle) -> str:
         return obj.display_name
 
 
-class NominationChoiceField(_NominationChoices):
+class NominationChoiceField(forms.ModelMultipleChoiceField[Nomination]):
     def label_from_instance(self, obj: Nomination) -> str:
         return f"{obj.title.display_name} {obj.year} · {obj.nominee_name}"
 
@@ -136,7 +102,7 @@ class EligibilityForm(forms.Form):
         return data
 
 
-class MovementForm(_MovementModelForm):
+class MovementForm(forms.ModelForm[Movement]):
     unit = UnitChoiceField(label=_("Launching unit"), queryset=OrgUnit.objects.none())
 
     class Meta:
@@ -216,7 +182,7 @@ TITLE_EDIT_FIELDS = [
 ]
 
 
-class TitleForm(_TitleModelForm):
+class TitleForm(forms.ModelForm[AwardTitle]):
     valid_from = forms.DateField(
         label=_("Valid from"),
         widget=DATE,
@@ -292,7 +258,7 @@ class RecoveryForm(forms.Form):
     )
 
 
-class BaseSalaryForm(_BaseSalaryModelForm):
+class BaseSalaryForm(forms.ModelForm[BaseSalary]):
     class Meta:
         model = BaseSalary
         fields = ["valid_from", "amount", "legal_basis", "to_be_confirmed"]
@@ -335,7 +301,7 @@ class NominationForm(forms.Form):
     )
     # A declared field: the form's metaclass moves it into base_fields, so it never shadows
     # Form.files (the uploaded files), which is what the stubs compare it with.
-    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # see MultipleFileField
 
     def clean_links(self) -> tuple[str, ...]:
         return _links(self.cleaned_data["links"])
@@ -420,7 +386,7 @@ class HoldForm(forms.Form):
         return data
 
 
-class GoodModelForm(_GoodModelModelForm):
+class GoodModelForm(forms.ModelForm[GoodModel]):
     unit = UnitChoiceField(label=_("Owning unit"), queryset=OrgUnit.objects.none())
 
     class Meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
@@ -22,6 +22,7 @@ from civility.codes.models import (
     CodeVersion,
     TargetGroup,
 )
+from civility.core.forms import MultipleFileField
 from civility.orgs.models import Official, OrgUnit, Place, UnitKind
 from civility.orgs.pickers import PersonPicker, UnitPicker, refuse_units_not_of
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
@@ -76,16 +77,7 @@ def _check_file(upload: UploadedFile[bytes], extensions: tuple[str, ...], max_by
         )
 
 
-if TYPE_CHECKING:  # django-stubs makes ModelForm generic; Django's class takes no [] at run time
-    _VersionModelForm = forms.ModelForm[CodeVersion]
-    _ArticleModelForm = forms.ModelForm[Article]
-    _VersionChoiceField = forms.ModelChoiceField[CodeVersion]
-else:
-    _VersionModelForm = _ArticleModelForm = forms.ModelForm
-    _VersionChoiceField = forms.ModelChoiceField
-
-
-class VersionForm(_VersionModelForm):
+class VersionForm(forms.ModelForm[CodeVersion]):
     target_groups = forms.MultipleChoiceField(
         choices=TargetGroup.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -138,13 +130,13 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ArticleForm(_ArticleModelForm):
+class ArticleForm(forms.ModelForm[Article]):
     class Meta:
         model = Article
         fields = ["title", "title_en", "is_key"]
 
 
-class VersionChoiceField(_VersionChoiceField):
+class VersionChoiceField(forms.ModelChoiceField[CodeVersion]):
     def label_from_instance(self, obj: CodeVersion) -> str:
         return f"{obj.code.display_title} (v{obj.number})"
 
@@ -223,22 +215,6 @@ class SignForm(forms.Form):
         label=_("I have read the code and commit to follow it."),
         error_messages={"required": _("Tick the box to confirm you have read the code.")},
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any | None = None) -> list[UploadedFile[bytes]]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class ActivityForm(forms.Form):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from civility.conduct.models import (
     ViolationRecord,
     ViolationType,
 )
+from civility.core.forms import MultipleFileField
 from civility.core.listing import ListFilterForm
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.pickers import PersonPicker, UnitPicker
@@ -31,28 +31,7 @@ from civility.orgs.pickers import PersonPicker, UnitPicker
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any | None = None) -> list[UploadedFile[bytes]]:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
-
-
-if TYPE_CHECKING:  # django-stubs makes the field generic; Django's class takes no [] at run time
-    _ViolationTypeField = forms.ModelChoiceField[ViolationType]
-else:
-    _ViolationTypeField = forms.ModelChoiceField
-
-
-class TypeChoiceField(_ViolationTypeField):
+class TypeChoiceField(forms.ModelChoiceField[ViolationType]):
     def label_from_instance(self, obj: ViolationType) -> str:
         return f"{obj.key} · {obj.display_title}"
 
@@ -113,7 +92,7 @@ class RecordForm(forms.Form):
     )
     # A declared field leaves the class (DeclarativeFieldsMetaclass): `form.files` stays the
     # uploads, whatever the type checker reads here.
-    files = MultipleFileField(label=_("Evidence files (photos, PDF)"), required=False)  # type: ignore[assignment]
+    files = MultipleFileField(label=_("Evidence files (photos, PDF)"), required=False)  # type: ignore[assignment]  # see MultipleFileField
     links = forms.CharField(
         label=_("Evidence links, one per line"),
         required=False,
@@ -399,7 +378,7 @@ class PublicReportForm(forms.Form):
     )
     # A declared field leaves the class (DeclarativeFieldsMetaclass): `form.files` stays the
     # uploads, whatever the type checker reads here.
-    files = MultipleFileField(label=_("Photos or PDF files (optional)"), required=False)  # type: ignore[assignment]
+    files = MultipleFileField(label=_("Photos or PDF files (optional)"), required=False)  # type: ignore[assignment]  # see MultipleFileField
     leave_contact = forms.BooleanField(
         label=_("I want to leave contact details so the handler can reach me"), required=False
     )

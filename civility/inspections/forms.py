@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,6 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.forms import MultipleFileField, MultipleFileInput
 from civility.core.listing import ListFilterForm, UnitFilterField
 from civility.core.photos import ACCEPT_ATTRIBUTE
 from civility.inspections.kinds import missing_requirement
@@ -56,22 +57,6 @@ INSPECTABLE_KINDS = (
 )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 def _units_with(
     user: User, roles: tuple[str, ...], kinds: Sequence[str] | None = None
 ) -> OrgUnitQuerySet:
@@ -98,31 +83,19 @@ def _picker(form: forms.BaseForm, name: str) -> UnitPicker | PersonPicker:
     return cast("UnitPicker | PersonPicker", form.fields[name].widget)
 
 
-if TYPE_CHECKING:
-    # django-stubs makes these classes generic; Django's own take no [Model] at run time.
-    _TemplateChoiceField = forms.ModelChoiceField[ChecklistTemplate]
-    _UnitChoiceField = forms.ModelChoiceField[OrgUnit]
-    _UnitMultipleChoiceField = forms.ModelMultipleChoiceField[OrgUnit]
-    _CriterionModelForm = forms.ModelForm[Criterion]
-else:
-    _TemplateChoiceField = _UnitChoiceField = forms.ModelChoiceField
-    _UnitMultipleChoiceField = forms.ModelMultipleChoiceField
-    _CriterionModelForm = forms.ModelForm
-
-
-class TemplateChoiceField(_TemplateChoiceField):
+class TemplateChoiceField(forms.ModelChoiceField[ChecklistTemplate]):
     def label_from_instance(self, obj: ChecklistTemplate) -> str:
         return obj.display_name
 
 
-class UnitChoiceField(_UnitChoiceField):
+class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
     widget = UnitPicker
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return obj.display_name
 
 
-class UnitMultipleChoiceField(_UnitMultipleChoiceField):
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField[OrgUnit]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", UnitPicker(multiple=True))
         super().__init__(*args, **kwargs)
@@ -392,7 +365,7 @@ class RevisitCheckForm(forms.Form):
     )
 
 
-class CriterionForm(_CriterionModelForm):
+class CriterionForm(forms.ModelForm[Criterion]):
     class Meta:
         model = Criterion
         fields = [
