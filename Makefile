@@ -81,7 +81,7 @@ messages: setup
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-# mypy with django-stubs over civility/ ([tool.mypy] in pyproject.toml names the strict modules).
+# mypy with django-stubs over civility/, every module with the strict flags ([tool.mypy] in pyproject.toml).
 typecheck: setup
 	$(TYPECHECK)
 

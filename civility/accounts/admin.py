@@ -1,22 +1,12 @@
-from typing import TYPE_CHECKING
-
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from civility.accounts.models import ApiToken, Profile
 
-if TYPE_CHECKING:
-    # django-stubs make ModelAdmin generic in its model; Django's own cannot be subscripted
-    # when the code runs.
-    _ProfileAdmin = admin.ModelAdmin[Profile]
-    _ApiTokenAdmin = admin.ModelAdmin[ApiToken]
-else:
-    _ProfileAdmin = _ApiTokenAdmin = admin.ModelAdmin
-
 
 @admin.register(Profile)
-class ProfileAdmin(_ProfileAdmin):
+class ProfileAdmin(admin.ModelAdmin[Profile]):
     list_display = ["user", "language"]
     list_filter = ["language"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
@@ -24,7 +14,7 @@ class ProfileAdmin(_ProfileAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(_ApiTokenAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """Tokens are issued where the secret can be shown once (accounts.actions); here they are
     inspected, renamed, given an expiry or revoked."""
 

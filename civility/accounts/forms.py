@@ -1,5 +1,5 @@
 import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
@@ -13,13 +13,6 @@ from civility.accounts.models import Profile
 from civility.orgs.models import OrgUnit
 from civility.orgs.pickers import UnitPicker
 from civility.orgs.scopes import Role
-
-if TYPE_CHECKING:
-    # django-stubs make ModelForm generic in its model; Django's own cannot be subscripted
-    # when the code runs.
-    _ProfileForm = forms.ModelForm[Profile]
-else:
-    _ProfileForm = forms.ModelForm
 
 
 class CodeForm(forms.Form):
@@ -48,7 +41,7 @@ class CodeForm(forms.Form):
     )
 
 
-class LanguageForm(_ProfileForm):
+class LanguageForm(forms.ModelForm[Profile]):
     class Meta:
         model = Profile
         fields = ["language"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django_stubs_ext import StrOrPromise
 
 from civility.awards import actions, history, model_import
 from civility.awards.forms import HistoryImportForm, PastDecisionForm, TallyForm
@@ -35,9 +35,6 @@ from civility.orgs.context_processors import focus_unit
 from civility.orgs.imports import Column, ImportResult
 from civility.orgs.models import Official, OrgUnit, OrgUnitQuerySet
 from civility.orgs.scopes import MANAGER_ROLES, scope_of
-
-if TYPE_CHECKING:  # django-stubs' helper type, installed with the dev tools only
-    from django_stubs_ext import StrOrPromise
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

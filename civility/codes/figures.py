@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.db.models import (
     Aggregate,
@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Least, TruncMonth
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from civility.codes.models import (
     RISKY_PLACE_KINDS,
@@ -43,9 +44,6 @@ from civility.codes.models import (
     TargetGroup,
 )
 from civility.orgs.models import OfficialQuerySet, OrgUnit, PlaceQuerySet
-
-if TYPE_CHECKING:  # django-stubs' helper type, installed with the dev tools only
-    from django_stubs_ext import StrOrPromise
 
 
 @dataclass

@@ -38,8 +38,7 @@ __all__ = [
 
 
 # django-auditlog ships no type information (no py.typed, no stubs): its classes are Any.
-# (unused-ignore: mypy's default run, not yet strict, does not forbid subclassing Any.)
-class AuditMiddleware(AuditlogMiddleware):  # type: ignore[misc, unused-ignore]
+class AuditMiddleware(AuditlogMiddleware):  # type: ignore[misc]
     """auditlog's middleware, with our client address instead of X-Forwarded-For's left-most
     entry (anyone can write that), and none for anonymous requests. No port: a client sets
     X-Forwarded-Port too, and the address is enough."""

@@ -138,7 +138,7 @@ NO_PROGRESS = Progress(None)
 
 def enqueue(
     *,
-    actor: User,
+    actor: User | None,
     kind: str,
     title: str,
     unit: OrgUnit | None = None,

@@ -34,25 +34,16 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-    from civility.orgs.models import OrgUnit
-
-    # django-stubs make these classes generic; Django's own cannot be subscripted when the
-    # code runs.
-    _Paginator = Paginator[Any]
-    _UnitChoices = forms.ModelChoiceField[OrgUnit]
-else:
-    _Paginator = Paginator
-    _UnitChoices = forms.ModelChoiceField
+    from civility.orgs.models import OrgUnit  # orgs imports core: only for the types
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 
-class CappedPaginator(_Paginator):
+class CappedPaginator(Paginator[Any]):
     """A paginator whose count stops at `cap`: `is_capped` tells whether there were more."""
 
     def __init__(
@@ -169,7 +160,7 @@ def _params(request: HttpRequest) -> QueryDict:
     return params
 
 
-class UnitFilterField(_UnitChoices):
+class UnitFilterField(forms.ModelChoiceField["OrgUnit"]):
     """The "unit (with its subtree)" filter: a plain <select name="unit"> whose choices are
     validated against every unit the user may see but which offers only a short list (the
     unit pickers turn it into a searchable picker over all of them)."""

@@ -7,7 +7,7 @@ import json
 import operator
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from auditlog.registry import auditlog
@@ -27,12 +27,10 @@ from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from civility.core.files import RandomName, extension_of
 from civility.core.i18n import localized
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # What Options.get_field returns (django-stubs names it, Django does not).
 _AnyField: TypeAlias = "models.Field[Any, Any] | ForeignObjectRel | GenericForeignKey"
@@ -82,8 +80,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 # django-auditlog ships no type information (no py.typed, no stubs): its classes are Any.
-# (unused-ignore: mypy's default run, not yet strict, does not forbid subclassing Any.)
-class AuditEvent(AbstractLogEntry):  # type: ignore[misc, unused-ignore]
+class AuditEvent(AbstractLogEntry):  # type: ignore[misc]
     """Who changed which record, when, and what changed (before → after).
 
     Written by django-auditlog for every registered model; `additional_data.unit_path`
@@ -92,7 +89,7 @@ class AuditEvent(AbstractLogEntry):  # type: ignore[misc, unused-ignore]
 
     objects = LogEntryManager.from_queryset(AuditEventQuerySet)()
 
-    class Meta(AbstractLogEntry.Meta):  # type: ignore[misc, unused-ignore]  # auditlog's, as above
+    class Meta(AbstractLogEntry.Meta):  # type: ignore[misc]  # auditlog's, as above
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [

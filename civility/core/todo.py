@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import InitVar, dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+from django_stubs_ext import StrOrPromise
 
 _M = TypeVar("_M", bound=models.Model)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from auditlog.registry import auditlog
 from django import forms
@@ -15,14 +15,12 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from django_stubs_ext import StrOrPromise
 
 from civility.core.audit import may_read_log
 from civility.core.http import AuthenticatedRequest
 from civility.core.listing import ListFilterForm, paginate
 from civility.core.models import AuditEvent, load_related_names
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # Where an audited object is shown, by "app_label.model"; others are listed without a link.
 OBJECT_PAGES = {

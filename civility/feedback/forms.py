@@ -4,7 +4,7 @@ import csv
 import datetime
 import io
 import uuid
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import Any, NoReturn, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,13 +30,6 @@ from civility.feedback.models import (
 )
 from civility.feedback.scales import current_scale
 from civility.orgs.models import OrgUnit, Place
-
-# django-stubs make ModelForm generic in its model; Django's class cannot be subscripted at
-# run time (without django-stubs-ext, a development tool here).
-if TYPE_CHECKING:
-    _ReportModelForm = forms.ModelForm[PublicReport]
-else:
-    _ReportModelForm = forms.ModelForm
 
 
 class RatingForm(forms.Form):
@@ -111,7 +104,7 @@ class DossierRatingForm(RatingForm):
         self.fields["dossier_code"].label = gettext_lazy("Dossier code")
 
 
-class ReportForm(_ReportModelForm):
+class ReportForm(forms.ModelForm[PublicReport]):
     photo_upload = forms.ImageField(
         label=gettext_lazy("Photo (optional)"),
         required=False,

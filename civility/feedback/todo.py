@@ -4,7 +4,6 @@ handle, for the to-do home (civility/core/todo.py). Two queries."""
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -13,11 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from civility.core.todo import COUNTED, TodoItem, beyond_count
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 from civility.feedback.models import AssistanceCall, PublicReport, ReportStatus
 
 

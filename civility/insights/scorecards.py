@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from civility.core.i18n import format_number, format_percent
 from civility.core.provenance import Provenance, fingerprint_rows
@@ -49,9 +50,6 @@ from civility.insights.sources import (
 )
 from civility.orgs.models import COMMUNE_LEVEL_KINDS, OrgUnit, UnitKind
 from civility.orgs.policies import policy_values
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # Units with a scorecard; the list of units offers the first two groups (a counter is
 # reached from its service point and from the QR page at the counter).

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from civility.awards.models import GoodModel, ModelStatus, Replication
 from civility.codes.figures import commitment_gaps
@@ -43,9 +44,6 @@ from civility.inspections.models import ActionStatus, CorrectiveAction, Inspecti
 from civility.orgs.models import Official, Place
 from civility.programmes.figures import self_assessment_gaps as progress_gaps
 from civility.programmes.models import Task, TaskState
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 Counts = dict[int, tuple[Decimal, Decimal]]  # unit id -> (numerator, denominator)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from django import forms
 from django.contrib import admin
@@ -15,24 +15,8 @@ from django.utils.translation import gettext as _
 from civility.orgs.history import shares_add_up
 from civility.orgs.models import Official, OrgUnit, Place, Post, RoleAssignment, Succession
 
-if TYPE_CHECKING:
-    # The admin classes and formsets are generic only in the stubs: Django's take no type
-    # argument.
-    SuccessionFormSetBase = BaseInlineFormSet[Succession, OrgUnit, forms.ModelForm[Succession]]
-    SuccessionInlineBase = admin.TabularInline[Succession, OrgUnit]
-    OrgUnitAdminBase = admin.ModelAdmin[OrgUnit]
-    PlaceAdminBase = admin.ModelAdmin[Place]
-    PostAdminBase = admin.ModelAdmin[Post]
-    OfficialAdminBase = admin.ModelAdmin[Official]
-    RoleAssignmentAdminBase = admin.ModelAdmin[RoleAssignment]
-else:
-    SuccessionFormSetBase = BaseInlineFormSet
-    SuccessionInlineBase = admin.TabularInline
-    OrgUnitAdminBase = PlaceAdminBase = PostAdminBase = admin.ModelAdmin
-    OfficialAdminBase = RoleAssignmentAdminBase = admin.ModelAdmin
 
-
-class SuccessionFormSet(SuccessionFormSetBase):
+class SuccessionFormSet(BaseInlineFormSet[Succession, OrgUnit, forms.ModelForm[Succession]]):
     def clean(self) -> None:
         """A former unit's shares add up to 1, or a figure mapped forward gains or loses."""
         super().clean()
@@ -47,7 +31,7 @@ class SuccessionFormSet(SuccessionFormSetBase):
             )
 
 
-class SuccessionInline(SuccessionInlineBase):
+class SuccessionInline(admin.TabularInline[Succession, OrgUnit]):
     model = Succession
     formset = SuccessionFormSet
     fk_name = "predecessor"
@@ -56,7 +40,7 @@ class SuccessionInline(SuccessionInlineBase):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(OrgUnitAdminBase):
+class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
     list_display = ["name", "kind", "code", "parent", "valid_from", "valid_to", "path"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "code"]
@@ -67,7 +51,7 @@ class OrgUnitAdmin(OrgUnitAdminBase):
 
 
 @admin.register(Place)
-class PlaceAdmin(PlaceAdminBase):
+class PlaceAdmin(admin.ModelAdmin[Place]):
     list_display = ["name", "kind", "unit", "address"]
     list_filter = ["kind"]
     search_fields = ["name", "address", "unit__name"]
@@ -76,7 +60,7 @@ class PlaceAdmin(PlaceAdminBase):
 
 
 @admin.register(Post)
-class PostAdmin(PostAdminBase):
+class PostAdmin(admin.ModelAdmin[Post]):
     list_display = ["name", "unit", "is_sensitive", "rotation_period_months"]
     list_filter = ["is_sensitive"]
     search_fields = ["name", "unit__name"]
@@ -85,7 +69,7 @@ class PostAdmin(PostAdminBase):
 
 
 @admin.register(Official)
-class OfficialAdmin(OfficialAdminBase):
+class OfficialAdmin(admin.ModelAdmin[Official]):
     list_display = [
         "full_name",
         "staff_code",
@@ -102,7 +86,7 @@ class OfficialAdmin(OfficialAdminBase):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(RoleAssignmentAdminBase):
+class RoleAssignmentAdmin(admin.ModelAdmin[RoleAssignment]):
     list_display = ["user", "role", "unit", "granted_by", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]

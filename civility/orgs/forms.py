@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -25,16 +25,10 @@ from civility.orgs.models import (
 )
 from civility.orgs.policies import declared
 
-if TYPE_CHECKING:
-    # ModelForm is generic only in the stubs: Django's class takes no type argument.
-    OfficialFormBase = forms.ModelForm[Official]
-else:
-    OfficialFormBase = forms.ModelForm
-
 YES_NO_ANY = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class OfficialForm(OfficialFormBase):
+class OfficialForm(forms.ModelForm[Official]):
     """Create or edit an official; the post must come from the unit's own catalogue or above."""
 
     class Meta:

@@ -14,7 +14,7 @@ import datetime
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -32,6 +32,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from django_stubs_ext import StrOrPromise
 
 from civility.orgs.models import (
     Folded,
@@ -42,9 +43,6 @@ from civility.orgs.models import (
     folded_words,
 )
 from civility.orgs.scopes import Reader, scope_of
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # The most options a search answers with: enough to scroll on a phone, and the list stays
 # quick to send and draw; a longer list means the person should type more.

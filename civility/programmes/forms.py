@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from civility.core.listing import ListFilterForm
 from civility.orgs import imports
@@ -35,15 +36,6 @@ from civility.programmes.models import (
     TitleRule,
     vietnam_today,
 )
-
-if TYPE_CHECKING:
-    # django_stubs_ext is installed with django-stubs, for the type checker only.
-    from django_stubs_ext import StrOrPromise
-
-    # ModelForm is generic only in the stubs: Django's class takes no type argument.
-    RuleFormBase = forms.ModelForm[TitleRule]
-else:
-    RuleFormBase = forms.ModelForm
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".txt")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -324,7 +316,7 @@ class RecognitionImportForm(SpreadsheetForm):
     field_order = ["title", "year", "file", "dry_run"]
 
 
-class RuleForm(RuleFormBase):
+class RuleForm(forms.ModelForm[TitleRule]):
     class Meta:
         model = TitleRule
         fields = [

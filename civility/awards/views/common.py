@@ -4,7 +4,7 @@ year asked, an error in one sentence."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -13,14 +13,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from civility.awards.models.catalogue import AwardTitle
 from civility.core.http import AuthenticatedRequest
 from civility.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind
 from civility.orgs.scopes import scope_of
-
-if TYPE_CHECKING:  # django-stubs' helper type, installed with the dev tools only
-    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 # Too many to offer in a drop-down; they are reached through their commune.

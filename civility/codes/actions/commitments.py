@@ -156,7 +156,7 @@ def record_paper_commitment(
         raise ValidationError({"official": _("This official has already signed.")})
     if not scan:
         raise ValidationError({"scan": _("Attach the scanned, signed sheet.")})
-    scan = clean_attachment(scan, field="scan", accept=PHOTOS_AND_PDF)
+    clean_scan = clean_attachment(scan, field="scan", accept=PHOTOS_AND_PDF)
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
     if not campaign.covers_day(signed_on):
@@ -182,7 +182,7 @@ def record_paper_commitment(
         method=SignatureMethod.PAPER,
         signed_at=signed_at,
         recorded_by=actor,
-        scan=scan,
+        scan=clean_scan,
     )
     with acting_as(actor):
         commitment.save()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ class ReportInput:
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     address: str = ""
-    photo: object | None = None  # an UploadedFile
+    photo: UploadedFile[bytes] | None = None
     media_url: str = ""
     contact_name: str = ""
     contact_email: str = ""

@@ -13,11 +13,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
     from civility.feedback.models.calls import AssistanceCall
+
 
 from civility.core.i18n import format_number, format_percent
 from civility.core.models import UnitAudited

@@ -5,22 +5,20 @@ none, and says how it went."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from civility.core import jobs
 from civility.core.files import extension_of, random_stem
 from civility.core.models import Job
 from civility.orgs.imports.files import ImportFileError, ImportResult, Table, read_table
 from civility.orgs.models import OrgUnit
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # A file this small (about 2,000 officials) is imported within the request, by the same job;
 # a larger one by a worker.
