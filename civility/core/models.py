@@ -313,7 +313,8 @@ class NamedInTwoLanguages(models.Model):
 class StoredFile(models.Model):
     """A file a person attached, kept under a random name (RandomName). `filename` is the name
     it had, shown on download; it stays empty where the name could identify an anonymous
-    reporter. The subclass declares `file` (its folder differs) and `download_prefix`."""
+    reporter. The subclass declares `file` (its folder differs) and `download_prefix` (or
+    `download_stem`, for a name that says more than the row's number)."""
 
     download_prefix = "file"
     filename = models.CharField(_("file name"), max_length=255, blank=True)
@@ -325,9 +326,14 @@ class StoredFile(models.Model):
         return self.download_name
 
     @property
+    def download_stem(self) -> str:
+        """The download name, less its extension, where no file name was kept."""
+        return f"{self.download_prefix}-{self.pk}"
+
+    @property
     def download_name(self) -> str:
         name = self.file.name  # type: ignore[attr-defined]
-        return self.filename or f"{self.download_prefix}-{self.pk}{extension_of(name)}"
+        return self.filename or f"{self.download_stem}{extension_of(name)}"
 
 
 class Evidence(UnitAudited, StoredFile):

@@ -299,7 +299,7 @@ def render_docx(inspection: Inspection, language: str = "vi", *, by: User) -> by
             document.add_heading(_("Photos"), level=2)
             for photo in content["photos"]:
                 try:
-                    with photo.image.open("rb") as handle:
+                    with photo.file.open("rb") as handle:
                         document.add_picture(io.BytesIO(handle.read()), width=Cm(8))
                 except (OSError, ValueError):
                     continue
@@ -391,7 +391,7 @@ def render_pdf(inspection: Inspection, language: str = "vi", *, by: User) -> byt
             story.append(p(_("Photos"), h2))
             for photo in content["photos"]:
                 try:
-                    with photo.image.open("rb") as handle:
+                    with photo.file.open("rb") as handle:
                         data = io.BytesIO(handle.read())
                 except OSError:
                     continue

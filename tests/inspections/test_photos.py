@@ -38,7 +38,7 @@ def _upload(client, inspection, data, name, criterion=None, client_id=None):
 
 
 def _stored(photo: Photo) -> Image.Image:
-    with photo.image.open("rb") as handle:
+    with photo.file.open("rb") as handle:
         image = Image.open(io.BytesIO(handle.read()))
         image.load()
     return image
@@ -56,7 +56,7 @@ def test_location_and_camera_metadata_are_removed_from_a_jpeg(client, inspection
     assert stored.format == "JPEG"
     assert len(stored.getexif()) == 0 and not stored.getexif().get_ifd(GPS_IFD)
     assert "exif" not in stored.info
-    with photo.image.open("rb") as handle:
+    with photo.file.open("rb") as handle:
         raw = handle.read()
     assert b"PhoneMaker" not in raw and b"Exif" not in raw
     assert (photo.width, photo.height, photo.criterion) == (40, 30, a1)
@@ -88,7 +88,7 @@ def test_heic_photos_are_accepted_and_stored_as_jpeg_without_metadata(
     response = _upload(client, inspection, buffer.getvalue(), "IMG_0002.HEIC")
     assert response.status_code == 201, response.content
     photo = Photo.objects.get()
-    assert photo.original_format == "HEIF" and photo.image.name.endswith(".jpg")
+    assert photo.original_format == "HEIF" and photo.file.name.endswith(".jpg")
     stored = _stored(photo)
     assert stored.format == "JPEG" and len(stored.getexif()) == 0
 

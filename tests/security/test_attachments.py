@@ -332,7 +332,7 @@ def _inspection_photo(client, cast, ctx, uploads):
 
 
 def _inspection_photos(cast, ctx):
-    return [photo.image for photo in ctx["inspection"].photos.all()]
+    return [photo.file for photo in ctx["inspection"].photos.all()]
 
 
 def _action_response(client, cast, ctx, uploads):

@@ -187,7 +187,7 @@ def inspection_photo(cast, client) -> Stored:
     inspection, inspector = _inspection(cast)
     photo, _created = inspections.add_photo(actor=inspector, inspection=inspection, upload=_jpeg())
     return Stored(
-        photo.image,
+        photo.file,
         f"/inspections/photos/{photo.pk}/",
         cast.a.head,
         cast.b.head,
@@ -386,7 +386,7 @@ BUILDERS: dict[str, Callable[..., Stored]] = {
     "conduct.RecordEvidence.file": record_evidence,
     "feedback.PublicReport.photo": public_report_photo,
     "feedback.CaseEvidence.file": case_evidence,
-    "inspections.Photo.image": inspection_photo,
+    "inspections.Photo.file": inspection_photo,
     "inspections.ActionStep.photo": action_check_photo,
     "inspections.EvidenceFile.file": action_evidence,
     "programmes.TaskUpdate.evidence": task_evidence,

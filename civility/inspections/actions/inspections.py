@@ -379,7 +379,7 @@ def add_photo(
         original_format=clean.original_format,
         uploaded_by=actor,
     )
-    photo.image.save(clean.content.name or "", clean.content, save=False)
+    photo.file.save(clean.content.name or "", clean.content, save=False)
     with acting_as(actor):
         photo.save()
     return photo, True
@@ -390,7 +390,7 @@ def delete_photo(*, actor: User, photo: Photo) -> None:
     ensure_allowed(can_conduct(actor, photo.inspection))
     ensure_open(photo.inspection)
     with acting_as(actor):
-        photo.image.delete(save=False)
+        photo.file.delete(save=False)
         photo.delete()
 
 

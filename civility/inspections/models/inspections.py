@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.files import RandomName, extension_of
-from civility.core.models import UnitAudited
+from civility.core.files import RandomName
+from civility.core.models import StoredFile, UnitAudited
 from civility.inspections.models.roles import INSPECTOR_ROLES, Viewer
 from civility.inspections.models.templates import Criterion, TemplateVersion
 from civility.orgs.models import OrgUnit, Place, UnitKind
@@ -303,7 +303,10 @@ class Answer(UnitAudited):
         return f"{self.criterion.ref}: {self.value}"
 
 
-class Photo(UnitAudited):
+class Photo(UnitAudited, StoredFile):
+    """A photo taken during an inspection, re-encoded without metadata; no file name is kept
+    (a phone's IMG_1234 says nothing)."""
+
     audit_unit = "inspection.unit"
 
     inspection = models.ForeignKey(
@@ -318,7 +321,7 @@ class Photo(UnitAudited):
         verbose_name=_("criterion"),
     )
     client_id = models.UUIDField(_("client id"), unique=True)
-    image = models.ImageField(_("photo"), upload_to=RandomName("inspections/photos/%Y/%m/"))
+    file = models.ImageField(_("photo"), upload_to=RandomName("inspections/photos/%Y/%m/"))
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     original_format = models.CharField(_("original format"), max_length=16)
@@ -336,17 +339,12 @@ class Photo(UnitAudited):
         verbose_name_plural = _("photos")
         ordering = ["uploaded_at", "pk"]
 
-    def __str__(self) -> str:
-        return self.download_name
-
     def get_absolute_url(self) -> str:
         return reverse("inspections:photo_file", args=[self.pk])
 
     @property
-    def download_name(self) -> str:
-        return (
-            f"inspection-{self.inspection_id}-photo-{self.pk}{extension_of(self.image.name or '')}"
-        )
+    def download_stem(self) -> str:
+        return f"inspection-{self.inspection_id}-photo-{self.pk}"
 
 
 class Amendment(UnitAudited):

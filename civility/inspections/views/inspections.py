@@ -264,7 +264,7 @@ def photo_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     photo = get_object_or_404(
         Photo.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)), pk=pk
     )
-    return serve(photo.image, filename=photo.download_name)
+    return serve(photo.file, filename=photo.download_name)
 
 
 @login_required
