@@ -43,14 +43,12 @@ from civility.core.api_lists import (
     unit_param,
 )
 from civility.core.http import AuthenticatedRequest
-from civility.core.schemas import InputSchema, Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS, InputSchema
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["conduct"])
 
-READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 RECORD_ORDERING: dict[str, tuple[str, ...]] = {
     "occurred_on": ("occurred_on",),
     "reported_at": ("reported_at",),
