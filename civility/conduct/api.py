@@ -87,6 +87,21 @@ class TypeOut(Schema):
     )
 
 
+# Record 57 as every answer about a record shows it: the list's summary (still being
+# verified) and the full record (confirmed) add their own status to these.
+RECORD_EXAMPLE: dict[str, object] = {
+    "id": 57,
+    "number": "VP-2026-057",
+    "unit_id": 91,
+    "official_id": 1201,
+    "type_id": 3,
+    "type_key": "thai-do-tiep-dan",
+    "occurred_on": "2026-11-18",
+    "source": "citizen",
+    "severity": "less_serious",
+}
+
+
 class RecordSummary(Schema):
     id: int
     number: str
@@ -101,19 +116,7 @@ class RecordSummary(Schema):
     severity: str
 
     model_config = ConfigDict(
-        json_schema_extra=property_examples(
-            id=57,
-            number="VP-2026-057",
-            unit_id=91,
-            official_id=1201,
-            type_id=3,
-            type_key="thai-do-tiep-dan",
-            occurred_on="2026-11-18",
-            source="citizen",
-            status="verifying",
-            outcome="",
-            severity="less_serious",
-        )
+        json_schema_extra=property_examples(**RECORD_EXAMPLE, status="verifying", outcome="")
     )
 
 
@@ -157,17 +160,9 @@ class RecordOut(RecordSummary):
 
     model_config = ConfigDict(
         json_schema_extra=property_examples(
-            id=57,
-            number="VP-2026-057",
-            unit_id=91,
-            official_id=1201,
-            type_id=3,
-            type_key="thai-do-tiep-dan",
-            occurred_on="2026-11-18",
-            source="citizen",
+            **RECORD_EXAMPLE,
             status="confirmed",
             outcome="confirmed",
-            severity="less_serious",
             description="Thái độ chưa lịch sự khi tiếp công dân.",
             location="Bộ phận một cửa",
             source_reference="Phản ánh số 112",
