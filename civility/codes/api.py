@@ -161,7 +161,6 @@ def version_detail(request: AuthenticatedRequest, code_id: int, number: int) -> 
     version = get_object_or_404(
         CodeVersion.objects.visible_to(request.user), code_id=code_id, number=number
     )
-    chapters = version.chapters.prefetch_related("articles__clauses")
     return {
         "id": version.pk,
         "number": version.number,
@@ -170,24 +169,7 @@ def version_detail(request: AuthenticatedRequest, code_id: int, number: int) -> 
         "effective_from": version.effective_from,
         "target_groups": version.target_groups,
         "is_summary": version.is_summary,
-        "chapters": [
-            {
-                "number": chapter.number,
-                "title": chapter.title,
-                "title_en": chapter.title_en,
-                "articles": [
-                    {
-                        "number": article.number,
-                        "title": article.title,
-                        "title_en": article.title_en,
-                        "is_key": article.is_key,
-                        "clauses": list(article.clauses.all()),
-                    }
-                    for article in chapter.articles.all()
-                ],
-            }
-            for chapter in chapters
-        ],
+        "chapters": actions.structure_of(version),
     }
 
 
