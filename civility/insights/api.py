@@ -242,6 +242,17 @@ def _unit(request: HttpRequest, unit: int) -> OrgUnit:
     return found
 
 
+def _covered(focus: OrgUnit, asked: Period | Span) -> dict[str, Any]:
+    """The unit and the days an answer covers, as the index and the figures begin."""
+    return {
+        "unit_id": focus.pk,
+        "unit_name": focus.display_name,
+        "period": asked.slug,
+        "period_start": asked.start,
+        "period_end": asked.end,
+    }
+
+
 @router.get("/index", response={200: IndexOut, **INSIGHT_READ_ERRORS})
 def culture_index(
     request: HttpRequest,
@@ -256,11 +267,7 @@ def culture_index(
     asked = _period(period)
     entry = CultureIndex.objects.for_period(asked).filter(unit=focus).first()
     return {
-        "unit_id": focus.pk,
-        "unit_name": focus.display_name,
-        "period": asked.slug,
-        "period_start": asked.start,
-        "period_end": asked.end,
+        **_covered(focus, asked),
         "score": entry.score if entry else None,
         "score_low": entry.score_low if entry else None,
         "score_high": entry.score_high if entry else None,
@@ -331,11 +338,7 @@ def figures_of(
         measures = scorecards.span_measures(focus, asked, today=today)
     manages = scope_of(request.user).covers(focus, roles=MANAGER_ROLES)
     return {
-        "unit_id": focus.pk,
-        "unit_name": focus.display_name,
-        "period": asked.slug,
-        "period_start": asked.start,
-        "period_end": asked.end,
+        **_covered(focus, asked),
         "measures": [
             {
                 "key": m.key,
