@@ -39,13 +39,19 @@ from civility.core.api_lists import (
 )
 from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_number
-from civility.core.schemas import DecimalString, InputSchema, Message, ValidationMessage
+from civility.core.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DecimalString,
+    InputSchema,
+    error_answers,
+)
 from civility.orgs.models import Official, OrgUnit
 
 router = Router(tags=["awards"])
 
-READ_ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+# A unit the caller sees but whose eligibility it may not read answers 403.
+AWARD_READ_ERRORS = error_answers(READ_ERRORS.keys() | {403})
 
 
 class TitleOut(Schema):
@@ -307,7 +313,7 @@ TITLE_ORDERING = {
 }
 
 
-@router.get("/titles", response={200: TitlePage, **READ_ERRORS})
+@router.get("/titles", response={200: TitlePage, **AWARD_READ_ERRORS})
 def title_list(
     request: AuthenticatedRequest,
     include_old: bool = False,
@@ -364,7 +370,7 @@ def _eligibility_scope(
     return title, unit
 
 
-@router.get("/eligibility", response={200: EligibilityOut, **READ_ERRORS})
+@router.get("/eligibility", response={200: EligibilityOut, **AWARD_READ_ERRORS})
 def eligibility(
     request: AuthenticatedRequest,
     title_id: int,
@@ -425,7 +431,7 @@ def eligibility_job(
 NOMINATION_ORDERING = {"year": ("year", "proposed_at"), "proposed_at": ("proposed_at",)}
 
 
-@router.get("/nominations", response={200: NominationPage, **READ_ERRORS})
+@router.get("/nominations", response={200: NominationPage, **AWARD_READ_ERRORS})
 def nomination_list(
     request: AuthenticatedRequest,
     year: int | None = None,
@@ -479,7 +485,7 @@ def nomination_create(
     return Status(201, _nomination(nomination))
 
 
-@router.get("/decisions/{decision_id}", response={200: DecisionOut, **READ_ERRORS})
+@router.get("/decisions/{decision_id}", response={200: DecisionOut, **AWARD_READ_ERRORS})
 def decision_detail(request: AuthenticatedRequest, decision_id: int) -> dict[str, Any]:
     """One award decision with the awards it grants and the base salary it was computed from."""
     decision = get_object_or_404(
@@ -564,7 +570,7 @@ def _decision(decision: AwardDecision) -> dict[str, Any]:
     }
 
 
-@router.get("/models/counts", response={200: list[CountOut], **READ_ERRORS})
+@router.get("/models/counts", response={200: list[CountOut], **AWARD_READ_ERRORS})
 def model_count_list(
     request: AuthenticatedRequest,
     unit: int | None = UnitFilter(

@@ -17,13 +17,13 @@ from civility.codes import actions, figures
 from civility.codes.models import Code, CodeVersion, CommitmentCampaign, VersionStatus
 from civility.core.api_lists import Limit, Offset, PageBase, paginate, property_examples
 from civility.core.http import AuthenticatedRequest
-from civility.core.schemas import Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS, error_answers
 from civility.orgs.context_processors import focus_within
 
 router = Router(tags=["codes"])
 
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+# No read here takes `ordering` or a unit under two names, the parameters answered 400.
+CODE_READ_ERRORS = error_answers(READ_ERRORS.keys() - {400})
 
 
 class CodeOut(Schema):
@@ -146,7 +146,7 @@ class CodePage(PageBase):
     items: list[CodeOut]
 
 
-@router.get("", response={200: CodePage, **READ_ERRORS})
+@router.get("", response={200: CodePage, **CODE_READ_ERRORS})
 def code_list(
     request: AuthenticatedRequest, limit: int = Limit(), offset: int = Offset()
 ) -> dict[str, Any]:
@@ -155,13 +155,12 @@ def code_list(
     return paginate(request, codes, limit=limit, offset=offset, item=_code_out)
 
 
-@router.get("/{code_id}/versions/{number}", response={200: VersionOut, **READ_ERRORS})
+@router.get("/{code_id}/versions/{number}", response={200: VersionOut, **CODE_READ_ERRORS})
 def version_detail(request: AuthenticatedRequest, code_id: int, number: int) -> dict[str, Any]:
     """One version of a code of conduct with its chapters, articles and clauses."""
     version = get_object_or_404(
         CodeVersion.objects.visible_to(request.user), code_id=code_id, number=number
     )
-    chapters = version.chapters.prefetch_related("articles__clauses")
     return {
         "id": version.pk,
         "number": version.number,
@@ -170,28 +169,13 @@ def version_detail(request: AuthenticatedRequest, code_id: int, number: int) -> 
         "effective_from": version.effective_from,
         "target_groups": version.target_groups,
         "is_summary": version.is_summary,
-        "chapters": [
-            {
-                "number": chapter.number,
-                "title": chapter.title,
-                "title_en": chapter.title_en,
-                "articles": [
-                    {
-                        "number": article.number,
-                        "title": article.title,
-                        "title_en": article.title_en,
-                        "is_key": article.is_key,
-                        "clauses": list(article.clauses.all()),
-                    }
-                    for article in chapter.articles.all()
-                ],
-            }
-            for chapter in chapters
-        ],
+        "chapters": actions.structure_of(version),
     }
 
 
-@router.get("/campaigns/{campaign_id}/completion", response={200: CompletionOut, **READ_ERRORS})
+@router.get(
+    "/campaigns/{campaign_id}/completion", response={200: CompletionOut, **CODE_READ_ERRORS}
+)
 def campaign_completion(
     request: AuthenticatedRequest, campaign_id: int, unit: int | None = None
 ) -> dict[str, Any]:

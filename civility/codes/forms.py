@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.codes.actions import VERSION_FIELDS
 from civility.codes.models import (
     COORDINATOR_ROLES,
     ActivityKind,
@@ -87,15 +88,7 @@ class VersionForm(forms.ModelForm[CodeVersion]):
 
     class Meta:
         model = CodeVersion
-        fields = [
-            "label",
-            "effective_from",
-            "target_groups",
-            "is_summary",
-            "requires_recommitment",
-            "note",
-            "note_en",
-        ]
+        fields = VERSION_FIELDS
         widgets = {
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "note": forms.Textarea(attrs={"rows": 3}),

@@ -43,14 +43,12 @@ from civility.core.api_lists import (
     unit_param,
 )
 from civility.core.http import AuthenticatedRequest
-from civility.core.schemas import InputSchema, Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS, InputSchema
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["conduct"])
 
-READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 RECORD_ORDERING: dict[str, tuple[str, ...]] = {
     "occurred_on": ("occurred_on",),
     "reported_at": ("reported_at",),
@@ -89,6 +87,21 @@ class TypeOut(Schema):
     )
 
 
+# Record 57 as every answer about a record shows it: the list's summary (still being
+# verified) and the full record (confirmed) add their own status to these.
+RECORD_EXAMPLE: dict[str, object] = {
+    "id": 57,
+    "number": "VP-2026-057",
+    "unit_id": 91,
+    "official_id": 1201,
+    "type_id": 3,
+    "type_key": "thai-do-tiep-dan",
+    "occurred_on": "2026-11-18",
+    "source": "citizen",
+    "severity": "less_serious",
+}
+
+
 class RecordSummary(Schema):
     id: int
     number: str
@@ -103,19 +116,7 @@ class RecordSummary(Schema):
     severity: str
 
     model_config = ConfigDict(
-        json_schema_extra=property_examples(
-            id=57,
-            number="VP-2026-057",
-            unit_id=91,
-            official_id=1201,
-            type_id=3,
-            type_key="thai-do-tiep-dan",
-            occurred_on="2026-11-18",
-            source="citizen",
-            status="verifying",
-            outcome="",
-            severity="less_serious",
-        )
+        json_schema_extra=property_examples(**RECORD_EXAMPLE, status="verifying", outcome="")
     )
 
 
@@ -159,17 +160,9 @@ class RecordOut(RecordSummary):
 
     model_config = ConfigDict(
         json_schema_extra=property_examples(
-            id=57,
-            number="VP-2026-057",
-            unit_id=91,
-            official_id=1201,
-            type_id=3,
-            type_key="thai-do-tiep-dan",
-            occurred_on="2026-11-18",
-            source="citizen",
+            **RECORD_EXAMPLE,
             status="confirmed",
             outcome="confirmed",
-            severity="less_serious",
             description="Thái độ chưa lịch sự khi tiếp công dân.",
             location="Bộ phận một cửa",
             source_reference="Phản ánh số 112",

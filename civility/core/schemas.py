@@ -1,8 +1,9 @@
-"""What every API operation shares: the error bodies, decimals written as strings, and the
-base of request bodies (apps' schemas build on these)."""
+"""What every API operation shares: the error bodies and the errors reads and writes answer,
+decimals written as strings, and the base of request bodies (apps' schemas build on these)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated
 
@@ -73,6 +74,22 @@ class FieldMessage(Schema):
 
 class ValidationMessage(Message):
     errors: list[FieldMessage] = Field(default_factory=list)
+
+
+def error_answers(statuses: Iterable[int]) -> dict[int, type[Message]]:
+    """The error answers an operation documents, for its `response=`: each status's body
+    (422 lists every field's problem), in status order. An app whose operations answer
+    otherwise takes the shared table's statuses plus or minus its own:
+    `error_answers(READ_ERRORS.keys() - {400})`."""
+    return {status: ValidationMessage if status == 422 else Message for status in sorted(statuses)}
+
+
+# A read: a parameter it refuses (`ordering`, a unit given under both names), no credential,
+# outside the caller's scope, input it cannot take.
+READ_ERRORS = error_answers({400, 401, 404, 422})
+# A write: no credential, a row the caller may see but not change, outside the caller's
+# scope, input it cannot take (a body that is not JSON: civility/api_openapi.py adds 400).
+WRITE_ERRORS = error_answers({401, 403, 404, 422})
 
 
 class InputSchema(BaseModel):

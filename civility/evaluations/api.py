@@ -29,7 +29,7 @@ from civility.core.api_lists import (
     property_examples,
 )
 from civility.core.http import AuthenticatedRequest
-from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, DecimalString
 from civility.evaluations import actions, figures
 from civility.evaluations.explain import explain
 from civility.evaluations.models import (
@@ -42,9 +42,6 @@ from civility.orgs.models import OrgUnit
 from civility.orgs.scopes import scope_of
 
 router = Router(tags=["evaluations"])
-
-READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 
 
 class PeriodIn(Schema):

@@ -36,7 +36,7 @@ from civility.core.api_lists import (
     unit_param,
 )
 from civility.core.http import ApiError, AuthenticatedRequest
-from civility.core.schemas import Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS, error_answers
 from civility.feedback import actions, conf, figures, stream, throttle
 from civility.feedback.http import KioskRequest
 from civility.feedback.limits import MAX_BATCH
@@ -47,9 +47,7 @@ from civility.orgs.models import OrgUnit
 
 router = Router(tags=["feedback"])
 
-KIOSK_ERRORS = {401: Message, 422: ValidationMessage, 429: Message}
-READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
+KIOSK_ERRORS = error_answers({401, 422, 429})
 
 
 class KioskAuth(HttpBearer):

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 from civility.awards import actions as award_actions
 from civility.awards.figures import decision_counts, model_counts
 from civility.core.api_lists import UnitFilter, property_examples
-from civility.core.schemas import DecimalString, Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, DecimalString, error_answers
 from civility.evaluations.figures import month_figures
 from civility.evaluations.models import MANAGER_ROLES
 from civility.insights import figures, scorecards
@@ -32,7 +32,8 @@ from civility.orgs.scopes import scope_of
 
 router = Router(tags=["insights"])
 
-READ_ERRORS = {401: Message, 404: Message, 422: ValidationMessage}
+# No read here takes `ordering` or a unit under two names, the parameters answered 400.
+INSIGHT_READ_ERRORS = error_answers(READ_ERRORS.keys() - {400})
 # ninja.Query's own function: mypy sees ninja.Query as a type (for `x: Query[Schema]`).
 PERIOD = query_param(
     None,
@@ -241,7 +242,18 @@ def _unit(request: HttpRequest, unit: int) -> OrgUnit:
     return found
 
 
-@router.get("/index", response={200: IndexOut, **READ_ERRORS})
+def _covered(focus: OrgUnit, asked: Period | Span) -> dict[str, Any]:
+    """The unit and the days an answer covers, as the index and the figures begin."""
+    return {
+        "unit_id": focus.pk,
+        "unit_name": focus.display_name,
+        "period": asked.slug,
+        "period_start": asked.start,
+        "period_end": asked.end,
+    }
+
+
+@router.get("/index", response={200: IndexOut, **INSIGHT_READ_ERRORS})
 def culture_index(
     request: HttpRequest,
     unit: int = UnitFilter(
@@ -255,11 +267,7 @@ def culture_index(
     asked = _period(period)
     entry = CultureIndex.objects.for_period(asked).filter(unit=focus).first()
     return {
-        "unit_id": focus.pk,
-        "unit_name": focus.display_name,
-        "period": asked.slug,
-        "period_start": asked.start,
-        "period_end": asked.end,
+        **_covered(focus, asked),
         "score": entry.score if entry else None,
         "score_low": entry.score_low if entry else None,
         "score_high": entry.score_high if entry else None,
@@ -273,7 +281,7 @@ def culture_index(
     }
 
 
-@router.get("/rankings", response={200: RankingOut, **READ_ERRORS})
+@router.get("/rankings", response={200: RankingOut, **INSIGHT_READ_ERRORS})
 def ranking(
     request: HttpRequest,
     unit: int = UnitFilter("The unit whose direct children are ranked.", required=True),
@@ -305,7 +313,7 @@ def ranking(
     }
 
 
-@router.get("/figures", response={200: UnitFiguresOut, **READ_ERRORS})
+@router.get("/figures", response={200: UnitFiguresOut, **INSIGHT_READ_ERRORS})
 def figures_of(
     request: HttpRequest,
     unit: int = UnitFilter("The unit; every figure covers its whole subtree.", required=True),
@@ -330,11 +338,7 @@ def figures_of(
         measures = scorecards.span_measures(focus, asked, today=today)
     manages = scope_of(request.user).covers(focus, roles=MANAGER_ROLES)
     return {
-        "unit_id": focus.pk,
-        "unit_name": focus.display_name,
-        "period": asked.slug,
-        "period_start": asked.start,
-        "period_end": asked.end,
+        **_covered(focus, asked),
         "measures": [
             {
                 "key": m.key,

@@ -29,7 +29,7 @@ from civility.core.api_lists import (
 )
 from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_percent
-from civility.core.schemas import DecimalString, Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS, DecimalString
 from civility.inspections import actions
 from civility.inspections.models import CorrectiveAction, Inspection
 from civility.orgs.models import OrgUnit
@@ -37,9 +37,6 @@ from civility.orgs.models import OrgUnit
 # Every call is signed in (API_AUTH: a token's owner or the session's user), so the
 # endpoints take an AuthenticatedRequest, whose user may act.
 router = Router(tags=["inspections"])
-
-READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 
 
 class AnswerIn(Schema):

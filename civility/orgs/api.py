@@ -32,7 +32,7 @@ from civility.core.api_lists import (
     paginate,
 )
 from civility.core.http import AuthenticatedRequest
-from civility.core.schemas import Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS
 from civility.orgs.actions import create_official, ensure_can_manage, update_official
 from civility.orgs.models import (
     Official,
@@ -56,8 +56,6 @@ from civility.orgs.schemas import (
 
 router = Router()
 
-READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 
 # Model field names in validation errors, as the API calls them.
 API_FIELD_NAMES = {"unit": "unit_id", "post": "post_id"}

@@ -27,7 +27,7 @@ from civility.core.api_lists import (
     property_examples,
 )
 from civility.core.http import AuthenticatedRequest
-from civility.core.schemas import DecimalIn, DecimalString, Message, ValidationMessage
+from civility.core.schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, DecimalString
 from civility.orgs.context_processors import focus_within
 from civility.orgs.models import OrgUnit
 from civility.programmes import actions, figures
@@ -44,8 +44,6 @@ from civility.programmes.models import (
 
 router = Router(tags=["programmes"])
 
-READ_ERRORS = {400: Message, 401: Message, 404: Message, 422: ValidationMessage}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationMessage}
 MAX_LIMIT = 500
 
 

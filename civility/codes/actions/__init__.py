@@ -36,6 +36,7 @@ from civility.codes.actions.versions import (
     load_code_seed,
     publish_version,
     seed_data,
+    structure_of,
     update_article,
     update_version,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "send_commitment_reminders",
     "sign_commitment",
     "start_campaign",
+    "structure_of",
     "update_article",
     "update_version",
     "verify_activity",

@@ -39,16 +39,15 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SEEDS = {"01": ("hanoi-522", "hanoi-1665")}
 
 
-VERSION_FIELDS = frozenset(
-    {
-        "label",
-        "effective_from",
-        "target_groups",
-        "is_summary",
-        "requires_recommitment",
-        "note",
-        "note_en",
-    }
+# What an editor may change on a draft version, in the order its form shows them.
+VERSION_FIELDS = (
+    "label",
+    "effective_from",
+    "target_groups",
+    "is_summary",
+    "requires_recommitment",
+    "note",
+    "note_en",
 )
 
 
@@ -140,7 +139,9 @@ def _write_structure(version: CodeVersion, chapters: list[dict[str, Any]]) -> No
             )
 
 
-def _structure_of(version: CodeVersion) -> list[dict[str, Any]]:
+def structure_of(version: CodeVersion) -> list[dict[str, Any]]:
+    """A version's chapters, articles and clauses as data: the shape the shipped files have
+    and _write_structure takes, and the chapters the API answers."""
     return [
         {
             "number": chapter.number,
@@ -184,13 +185,13 @@ def create_draft_version(*, actor: User, code: Code) -> CodeVersion:
             note_en=latest.note_en if latest else "",
         )
         if latest is not None:
-            _write_structure(draft, _structure_of(latest))
+            _write_structure(draft, structure_of(latest))
     return draft
 
 
 @transaction.atomic
 def update_version(*, actor: User, version: CodeVersion, **changes: Any) -> CodeVersion:
-    unknown = set(changes) - VERSION_FIELDS
+    unknown = set(changes).difference(VERSION_FIELDS)
     if unknown:
         raise TypeError(f"update_version() got unknown fields: {sorted(unknown)}")
     ensure_can_manage_code(actor, version.code)

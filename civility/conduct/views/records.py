@@ -258,7 +258,16 @@ def _step_view(
 ) -> HttpResponse:
     """POST a step form, run the action, go back to the record with a message."""
     record = _record(request, pk)
-    form = form_class(request.POST, request.FILES or None)
+    return _run_step(request, record, form_class(request.POST, request.FILES or None), run)
+
+
+def _run_step(
+    request: AuthenticatedRequest,
+    record: ViolationRecord,
+    form: forms.Form,
+    run: Callable[[ViolationRecord, dict[str, Any]], object],
+) -> HttpResponse:
+    """Run the action with a valid form's data; back to the record with a message either way."""
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
@@ -294,23 +303,18 @@ def record_details(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         officials=Official.objects.under(record.unit),
         types=ViolationType.objects.usable().for_unit(record.unit),
     )
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(error) for error in errors))
-        return redirect(record)
-    try:
-        actions.update_record_details(
+    return _run_step(
+        request,
+        record,
+        form,
+        lambda record, data: actions.update_record_details(
             actor=request.user,
             record=record,
-            violation_type=form.cleaned_data["type"],
-            official=form.cleaned_data["official"],
-            severity=form.cleaned_data["severity"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Record %(number)s updated.") % {"number": record.number})
-    return redirect(record)
+            violation_type=data["type"],
+            official=data["official"],
+            severity=data["severity"],
+        ),
+    )
 
 
 @login_required
