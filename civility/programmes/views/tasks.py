@@ -45,9 +45,7 @@ def programme_list(request: AuthenticatedRequest) -> HttpResponse:
         today,
     )
     rows = [(p, by_programme.get(p.pk) or figures.TaskFigures()) for p in programmes]
-    can_create = scope_of(request.user).is_global or bool(
-        scope_of(request.user).paths_with_role(*MANAGER_ROLES)
-    )
+    can_create = scope_of(request.user).holds(*MANAGER_ROLES)
     return render(
         request, "programmes/programme_list.html", {"rows": rows, "can_create": can_create}
     )
