@@ -124,31 +124,43 @@ def items_of(formset: BaseFormSet[WorkItemForm]) -> list[dict[str, Any]]:
     return [item for form in formset.forms if (item := form.item()) is not None]
 
 
-def _points_fields(
-    form: forms.Form, rules: MonthlyRuleSet, prefix: str, initial: Mapping[str, Any]
-) -> None:
-    for part in rules.parts:
-        if part.key == "tasks" and rules.computed_tasks:
-            continue
-        form.fields[f"{prefix}_{part.key}"] = forms.DecimalField(
-            label=_("%(part)s (0 to %(maximum)s)") % {"part": part.label, "maximum": part.maximum},
-            min_value=0,
-            max_value=part.maximum,
-            decimal_places=2,
-            required=False,
-            initial=initial.get(part.key),
-        )
+class PointsForm(forms.Form):
+    """A form with one points field for each part of the month's rule set that people rate
+    (MonthlyRuleSet.rated_parts), named `<points_prefix>_<part key>`."""
+
+    points_prefix = "points"
+
+    def __init__(
+        self,
+        *args: Any,
+        rules: MonthlyRuleSet,
+        initial_points: Mapping[str, Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rated_parts = rules.rated_parts()
+        for part in self.rated_parts:
+            self.fields[f"{self.points_prefix}_{part.key}"] = forms.DecimalField(
+                label=_("%(part)s (0 to %(maximum)s)")
+                % {"part": part.label, "maximum": part.maximum},
+                min_value=0,
+                max_value=part.maximum,
+                decimal_places=2,
+                required=False,
+                initial=initial_points.get(part.key),
+            )
+
+    def points(self) -> dict[str, Any]:
+        """The points entered, by part key (None where left blank)."""
+        return {
+            part.key: self.cleaned_data.get(f"{self.points_prefix}_{part.key}")
+            for part in self.rated_parts
+        }
 
 
-def points_of(form: forms.Form, rules: MonthlyRuleSet, prefix: str) -> dict[str, Any]:
-    return {
-        part.key: form.cleaned_data.get(f"{prefix}_{part.key}")
-        for part in rules.parts
-        if not (part.key == "tasks" and rules.computed_tasks)
-    }
+class SelfAssessmentForm(PointsForm):
+    points_prefix = "self"
 
-
-class SelfAssessmentForm(forms.Form):
     account = forms.CharField(
         label=_("Short account of the month"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -160,49 +172,19 @@ class SelfAssessmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        rules: MonthlyRuleSet,
-        initial_points: Mapping[str, Any],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _points_fields(self, rules, "self", initial_points)
 
-
-class RatingForm(forms.Form):
+class RatingForm(PointsForm):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        rules: MonthlyRuleSet,
-        initial_points: Mapping[str, Any],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _points_fields(self, rules, "points", initial_points)
 
-
-class ApprovalForm(forms.Form):
+class ApprovalForm(PointsForm):
     note = forms.CharField(
         label=_("Note (the reason, when you change points)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-
-    def __init__(
-        self,
-        *args: Any,
-        rules: MonthlyRuleSet,
-        initial_points: Mapping[str, Any],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _points_fields(self, rules, "points", initial_points)
 
 
 class ReturnForm(forms.Form):

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from civility.core import receipts
 from civility.core.listing import ListFilterForm
-from civility.feedback.actions import DossierRow, check_dossier_row
+from civility.feedback.actions import DossierRow, RatingInput, check_dossier_row
 from civility.feedback.cases import Contact
 from civility.feedback.limits import DOSSIER_CODE
 from civility.feedback.models import (
@@ -83,12 +83,19 @@ class RatingForm(forms.Form):
             raise ValidationError(_("This is not a valid dossier code."))
         return code
 
-    def contact(self) -> Contact:
+    def rating(self) -> RatingInput:
         data = self.cleaned_data
-        return Contact(
-            name=data.get("contact_name", ""),
-            phone=data.get("contact_phone", ""),
-            email=data.get("contact_email", ""),
+        return RatingInput(
+            client_id=data["client_id"],
+            level=data["level"],
+            reasons=data["reasons"],
+            comment=data["comment"],
+            dossier_code=data["dossier_code"],
+            contact=Contact(
+                name=data.get("contact_name", ""),
+                phone=data.get("contact_phone", ""),
+                email=data.get("contact_email", ""),
+            ),
         )
 
 

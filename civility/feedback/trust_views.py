@@ -116,8 +116,7 @@ def flag_list(request: AuthenticatedRequest) -> HttpResponse:
             "state": state,
             "kinds": FlagKind.choices,
             "outcomes": FlagOutcome.choices,
-            "can_review": bool(scope_of(request.user).paths_with_role(*MANAGER_ROLES))
-            or scope_of(request.user).is_global,
+            "can_review": scope_of(request.user).holds(*MANAGER_ROLES),
         },
     )
 

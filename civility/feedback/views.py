@@ -124,6 +124,38 @@ def _throttled(
 # --- public: counter page (QR), dossier rating, help -----------------------------------------
 
 
+def _rate_online(
+    request: HttpRequest,
+    form: RatingForm,
+    *,
+    counter: OrgUnit,
+    device: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Store the valid `form`'s rating of `counter`: the thanks page (with the receipt of the
+    follow-up case a complaint opens), or `template` again, throttled or with the errors the
+    action found. The caller adds the device cookie."""
+    try:
+        stored = actions.online_rate(
+            counter=counter,
+            rating=form.rating(),
+            device_key=device,
+            network_key=_network_key(request),
+        )
+    except throttle.Throttled as exc:
+        return _throttled(request, exc, template, context)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return render(request, template, context)
+    thanks = {
+        "counter": counter,
+        "case_receipt": stored.case_receipt,
+        "case_secret": stored.case_secret,
+    }
+    return render(request, "feedback/thanks.html", thanks)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @throttle.limit("THROTTLE_PUBLIC")
@@ -133,38 +165,14 @@ def counter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     device, new_cookie = _device_key(request)
     form = RatingForm(request.POST or None)
     context = {"counter": counter, "form": form, "scale": current_scale()}
+    template = "feedback/counter_feedback.html"
     if request.method == "POST" and form.is_valid():
-        rating = actions.RatingInput(
-            client_id=form.cleaned_data["client_id"],
-            level=form.cleaned_data["level"],
-            reasons=form.cleaned_data["reasons"],
-            comment=form.cleaned_data["comment"],
-            dossier_code=form.cleaned_data["dossier_code"],
-            contact=form.contact(),
+        response = _rate_online(
+            request, form, counter=counter, device=device, template=template, context=context
         )
-        try:
-            stored = actions.online_rate(
-                counter=counter,
-                rating=rating,
-                device_key=device,
-                network_key=_network_key(request),
-            )
-        except throttle.Throttled as exc:
-            return _with_device_cookie(
-                _throttled(request, exc, "feedback/counter_feedback.html", context), new_cookie
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            thanks = {
-                "counter": counter,
-                "case_receipt": stored.case_receipt,
-                "case_secret": stored.case_secret,
-            }
-            return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
-    return _with_device_cookie(
-        render(request, "feedback/counter_feedback.html", context), new_cookie
-    )
+    else:
+        response = render(request, template, context)
+    return _with_device_cookie(response, new_cookie)
 
 
 @never_cache
@@ -183,34 +191,15 @@ def dossier_rating(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("counter", "").isdigit():
         form.initial["counter"] = int(request.GET["counter"])
     context = {"form": form, "scale": current_scale()}
+    template = "feedback/dossier_rating.html"
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]
-        rating = actions.RatingInput(
-            client_id=form.cleaned_data["client_id"],
-            level=form.cleaned_data["level"],
-            reasons=form.cleaned_data["reasons"],
-            comment=form.cleaned_data["comment"],
-            dossier_code=form.cleaned_data["dossier_code"],
-            contact=form.contact(),
+        response = _rate_online(
+            request, form, counter=counter, device=device, template=template, context=context
         )
-        try:
-            stored = actions.online_rate(
-                counter=counter, rating=rating, device_key=device, network_key=_network_key(request)
-            )
-        except throttle.Throttled as exc:
-            return _with_device_cookie(
-                _throttled(request, exc, "feedback/dossier_rating.html", context), new_cookie
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            thanks = {
-                "counter": counter,
-                "case_receipt": stored.case_receipt,
-                "case_secret": stored.case_secret,
-            }
-            return _with_device_cookie(render(request, "feedback/thanks.html", thanks), new_cookie)
-    return _with_device_cookie(render(request, "feedback/dossier_rating.html", context), new_cookie)
+    else:
+        response = render(request, template, context)
+    return _with_device_cookie(response, new_cookie)
 
 
 @require_POST

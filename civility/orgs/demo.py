@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -311,7 +312,7 @@ def load_demo_data(*, password: str | None = None) -> DemoReport:
     }
     admin = users[ADMIN.username]
     with acting_as(admin):
-        posts = _ensure_posts(city, report)
+        posts = _ensure_posts(city, POSTS, report)
         staff = _ensure_department(city, posts, admin=admin, report=report)
         for code, label in WARDS:
             staff.update(_ensure_ward(city, code, label, posts, admin=admin, report=report))
@@ -404,11 +405,15 @@ def _ensure_unit(
     return unit
 
 
-def _ensure_posts(city: OrgUnit, report: DemoReport) -> dict[str, Post]:
+def _ensure_posts(
+    unit: OrgUnit, catalogue: Sequence[tuple[str, bool, int | None]], report: DemoReport
+) -> dict[str, Post]:
+    """The posts of a `catalogue` (name, subject to rotation, rotation period in months)
+    held at `unit`, by name."""
     posts = {}
-    for name, sensitive, months in POSTS:
+    for name, sensitive, months in catalogue:
         posts[name], created = Post.objects.get_or_create(
-            unit=city,
+            unit=unit,
             name=name,
             defaults={"is_sensitive": sensitive, "rotation_period_months": months},
         )

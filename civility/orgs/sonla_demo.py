@@ -35,6 +35,7 @@ from civility.orgs.demo import (
     DemoUser,
     _ensure_official,
     _ensure_policy,
+    _ensure_posts,
     _ensure_two_factor,
     _ensure_unit,
     _ensure_user,
@@ -111,7 +112,7 @@ def load_sonla_demo(*, password: str | None = None) -> DemoReport:
         raise LookupError("The administrative units of Son La did not import.")
     coordinator = _ensure_user(COORDINATOR, password=password, report=report)
     with acting_as(admin):
-        posts = _ensure_posts(province, report)
+        posts = _ensure_posts(province, POSTS, report)
         department = _ensure_unit(
             province, UnitKind.DEPARTMENT, DEPARTMENT[0], report, name_en=DEPARTMENT[1]
         )
@@ -145,18 +146,6 @@ def load_sonla_demo(*, password: str | None = None) -> DemoReport:
     for login in report.logins:
         login.two_factor_key = _ensure_two_factor(coordinator)
     return report
-
-
-def _ensure_posts(province: OrgUnit, report: DemoReport) -> dict[str, Post]:
-    posts = {}
-    for name, sensitive, months in POSTS:
-        posts[name], created = Post.objects.get_or_create(
-            unit=province,
-            name=name,
-            defaults={"is_sensitive": sensitive, "rotation_period_months": months},
-        )
-        report.created[Post] += created
-    return posts
 
 
 def _ensure_ward(posts: dict[str, Post], *, admin: User, report: DemoReport) -> None:

@@ -84,9 +84,7 @@ def _clean_points(
     rules: MonthlyRuleSet, points: Mapping[str, object], *, field: str
 ) -> dict[str, str]:
     cleaned: dict[str, str] = {}
-    for part in rules.parts:
-        if part.key == "tasks" and rules.computed_tasks:
-            continue
+    for part in rules.rated_parts():
         raw = points.get(part.key)
         if raw in (None, ""):
             raise ValidationError(

@@ -201,6 +201,15 @@ class MonthlyRuleSet:
     def part(self, key: str) -> Part | None:
         return next((part for part in self.parts if part.key == key), None)
 
+    def is_computed(self, part: Part) -> bool:
+        """Whether `part`'s points come from the work items (the tasks part, Decree 335)
+        rather than from people."""
+        return part.key == "tasks" and self.computed_tasks
+
+    def rated_parts(self) -> tuple[Part, ...]:
+        """The parts people give points for."""
+        return tuple(part for part in self.parts if not self.is_computed(part))
+
     def level_for(self, total: Decimal) -> str:
         for level, lowest in self.thresholds:
             if total >= lowest:
@@ -248,7 +257,7 @@ def score(
     result: dict[str, Decimal] = {}
     errors: dict[str, str | Promise] = {}
     for part in rule_set.parts:
-        if part.key == "tasks" and rule_set.computed_tasks:
+        if rule_set.is_computed(part):
             result[part.key] = rule_set.task_points(
                 items, unit_rate=unit_rate, unit_weight=unit_weight
             )

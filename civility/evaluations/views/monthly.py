@@ -33,7 +33,6 @@ from civility.evaluations.forms import (
     ReturnForm,
     SelfAssessmentForm,
     items_of,
-    points_of,
     work_item_formset,
 )
 from civility.evaluations.models import (
@@ -321,8 +320,7 @@ def evaluation_self(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     if not actions.can_self_assess(request.user, evaluation):
         raise PermissionDenied
-    rules = evaluation.scored_rules()
-    form = SelfAssessmentForm(request.POST, rules=rules, initial_points={})
+    form = SelfAssessmentForm(request.POST, rules=evaluation.scored_rules(), initial_points={})
     formset = work_item_formset(request.POST, items=evaluation.work_items)
     if form.is_valid() and formset.is_valid():
         submit = "submit" in request.POST
@@ -332,7 +330,7 @@ def evaluation_self(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation,
                 work_items=items_of(formset),
                 account=form.cleaned_data["account"],
-                self_points=points_of(form, rules, "self"),
+                self_points=form.points(),
                 self_level=form.cleaned_data["self_level"],
                 submit=submit,
             )
@@ -352,15 +350,14 @@ def evaluation_rate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     if not actions.can_review(request.user, evaluation):
         raise PermissionDenied
-    rules = evaluation.scored_rules()
-    form = RatingForm(request.POST, rules=rules, initial_points={})
+    form = RatingForm(request.POST, rules=evaluation.scored_rules(), initial_points={})
     formset = work_item_formset(request.POST, items=evaluation.work_items)
     if form.is_valid() and formset.is_valid():
         try:
             actions.rate_evaluation(
                 actor=request.user,
                 evaluation=evaluation,
-                points=points_of(form, rules, "points"),
+                points=form.points(),
                 comment=form.cleaned_data["comment"],
                 work_items=items_of(formset),
             )
@@ -378,10 +375,9 @@ def evaluation_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     if not actions.can_approve(request.user, evaluation):
         raise PermissionDenied
-    rules = evaluation.scored_rules()
-    form = ApprovalForm(request.POST, rules=rules, initial_points={})
+    form = ApprovalForm(request.POST, rules=evaluation.scored_rules(), initial_points={})
     if form.is_valid():
-        points = points_of(form, rules, "points")
+        points = form.points()
         try:
             actions.approve_evaluation(
                 actor=request.user,

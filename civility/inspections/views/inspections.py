@@ -64,8 +64,7 @@ def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
     corrective = CorrectiveAction.objects.visible_to(request.user)
     context |= {
         "mine": mine.with_related(),
-        "can_start": bool(scope_of(request.user).paths_with_role(*INSPECTOR_ROLES))
-        or scope_of(request.user).is_global,
+        "can_start": scope_of(request.user).holds(*INSPECTOR_ROLES),
         "overdue": corrective.overdue().count(),
         "escalated": corrective.not_closed().escalated_to(request.user).count(),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -207,6 +207,18 @@ class Sheet:
         self.warnings.append(
             Problem(message, row=row, column=key, column_title=self.titles.get(key, ""))
         )
+
+    def choice(
+        self, row: int, values: list[Any], key: str, vocabulary: Mapping[str, str], refusal: str
+    ) -> str | None:
+        """The value the cell's words name in `vocabulary` (columns.vocabulary_of); None, with
+        an error recorded, when the cell is blank or names none (`refusal`, where
+        %(value)s stands for the cell's text)."""
+        text = self.text(values, key)
+        value = vocabulary.get(normalize(text))
+        if value is None:
+            self.error(row, key, refusal % {"value": text} if text else _("is required"))
+        return value
 
     def value(
         self,

@@ -63,16 +63,9 @@ def plan_officials(
         errors_before = len(sheet.errors)
         staff_code = sheet.value(number, values, "staff_code")
         full_name = sheet.value(number, values, "full_name")
-        category_text = sheet.text(values, "staff_category")
-        category = categories.get(normalize(category_text))
-        if category is None:
-            sheet.error(
-                number,
-                "staff_category",
-                _("'%(value)s' is not a staff category") % {"value": category_text}
-                if category_text
-                else _("is required"),
-            )
+        category = sheet.choice(
+            number, values, "staff_category", categories, _("'%(value)s' is not a staff category")
+        )
         unit_code = sheet.value(number, values, "unit_code")
         unit = root
         if unit_code:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from civility.orgs.imports.cells import Sheet, code_key, parse_date
 from civility.orgs.imports.columns import IMPORTABLE_KINDS, STRUCTURE_COLUMNS, vocabulary_of
-from civility.orgs.imports.files import ImportResult, Table, normalize
+from civility.orgs.imports.files import ImportResult, Table
 from civility.orgs.models import OrgUnit, UnitKind
 
 Key = tuple[str, str]  # (kind, upper-case code)
@@ -61,16 +61,13 @@ def plan_structure(*, root: OrgUnit, table: Table) -> StructurePlan:
         code = sheet.value(number, values, "code")
         name = sheet.value(number, values, "name")
         name_en = sheet.value(number, values, "name_en")
-        kind_text = sheet.text(values, "kind")
-        kind = kinds.get(normalize(kind_text))
-        if kind is None:
-            sheet.error(
-                number,
-                "kind",
-                _("'%(value)s' is not a kind of unit that can be imported") % {"value": kind_text}
-                if kind_text
-                else _("is required"),
-            )
+        kind = sheet.choice(
+            number,
+            values,
+            "kind",
+            kinds,
+            _("'%(value)s' is not a kind of unit that can be imported"),
+        )
         parent_code = sheet.value(number, values, "parent_code")
         valid_from = sheet.value(number, values, "valid_from", parse_date)
         if kind is None or len(sheet.errors) > errors_before:

@@ -66,10 +66,6 @@ class TitleFigures:
         return None if gap is None else gap <= 0
 
 
-def _subject(row: tuple[int, str, int]) -> tuple[int, str]:
-    return row[0], row[1]
-
-
 def streaks(title: str, year: int, unit: OrgUnit) -> dict[tuple[int, str], int]:
     """Consecutive years of recognition up to `year` for each subject recognised in `year`."""
     rows = Recognition.objects.filter(

@@ -40,9 +40,7 @@ def indicator_list(request: AuthenticatedRequest) -> HttpResponse:
     indicators = Indicator.objects.visible_to(request.user).select_related(
         "unit", "numerator", "denominator"
     )
-    can_create = scope_of(request.user).is_global or bool(
-        scope_of(request.user).paths_with_role(*COORDINATOR_ROLES)
-    )
+    can_create = scope_of(request.user).holds(*COORDINATOR_ROLES)
     return render(
         request,
         "programmes/indicator_list.html",

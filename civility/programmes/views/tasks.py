@@ -45,9 +45,7 @@ def programme_list(request: AuthenticatedRequest) -> HttpResponse:
         today,
     )
     rows = [(p, by_programme.get(p.pk) or figures.TaskFigures()) for p in programmes]
-    can_create = scope_of(request.user).is_global or bool(
-        scope_of(request.user).paths_with_role(*MANAGER_ROLES)
-    )
+    can_create = scope_of(request.user).holds(*MANAGER_ROLES)
     return render(
         request, "programmes/programme_list.html", {"rows": rows, "can_create": can_create}
     )
@@ -247,12 +245,13 @@ def update_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
 
 def _task_post(
     request: AuthenticatedRequest,
-    pk: int,
+    task: Task,
     form_class: type[django_forms.Form],
     call: Callable[[Task, dict[str, Any]], object],
     success: str,
 ) -> HttpResponse:
-    task = _task(request, pk)
+    """A form posted from the task's page: the action on its cleaned data, then back to the
+    task with the outcome (or the form's errors) as a message."""
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -276,7 +275,7 @@ def _task_post(
 def task_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _task_post(
         request,
-        pk,
+        _task(request, pk),
         forms.ProgressForm,
         lambda task, data: actions.report_progress(actor=request.user, task=task, **data),
         _("Progress recorded."),
@@ -288,27 +287,13 @@ def task_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def task_update_verify(request: AuthenticatedRequest, pk: int, update_pk: int) -> HttpResponse:
     task = _task(request, pk)
     update = get_object_or_404(task.updates.select_related("task"), pk=update_pk)
-    form = forms.VerifyProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.verify_progress(
-                actor=request.user,
-                update=update,
-                progress=form.cleaned_data["progress"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The progress report is verified."))
-    else:
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items()
-            ),
-        )
-    return redirect(task)
+    return _task_post(
+        request,
+        task,
+        forms.VerifyProgressForm,
+        lambda task, data: actions.verify_progress(actor=request.user, update=update, **data),
+        _("The progress report is verified."),
+    )
 
 
 @login_required
@@ -316,7 +301,7 @@ def task_update_verify(request: AuthenticatedRequest, pk: int, update_pk: int) -
 def task_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _task_post(
         request,
-        pk,
+        _task(request, pk),
         forms.CommentForm,
         lambda task, data: actions.comment_task(actor=request.user, task=task, **data),
         _("Comment added."),
@@ -328,7 +313,7 @@ def task_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def task_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _task_post(
         request,
-        pk,
+        _task(request, pk),
         forms.ExtendForm,
         lambda task, data: actions.extend_deadline(actor=request.user, task=task, **data),
         _("The deadline is extended."),
@@ -340,7 +325,7 @@ def task_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def task_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _task_post(
         request,
-        pk,
+        _task(request, pk),
         forms.CancelForm,
         lambda task, data: actions.cancel_task(actor=request.user, task=task, **data),
         _("The task is cancelled."),
