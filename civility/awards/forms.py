@@ -11,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from civility.awards.actions.catalogue import TITLE_CREATE_FIELDS, TITLE_EDIT_FIELDS
 from civility.awards.actions.decisions import PastAward
-from civility.awards.models.catalogue import AwardLevel, AwardTitle, BaseSalary, QuotaBase
+from civility.awards.models.catalogue import (
+    AwardLevel,
+    AwardTitle,
+    BaseSalary,
+    QuotaBase,
+    text_lines,
+)
 from civility.awards.models.decisions import RevocationGround
 from civility.awards.models.good_models import (
     GoodModel,
@@ -49,10 +56,6 @@ def _field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
     return field
 
 
-def _links(text: str) -> tuple[str, ...]:
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
-
-
 class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
     widget = UnitPicker
 
@@ -65,9 +68,29 @@ class TitleChoiceField(forms.ModelChoiceField[AwardTitle]):
         return obj.display_name
 
 
-class NominationChoiceField(forms.ModelMultipleChoiceField[Nomination]):
-    def label_from_instance(self, obj: Nomination) -> str:
-        return f"{obj.title.display_name} {obj.year} · {obj.nominee_name}"
+class UnitOrOfficialForm(forms.Form):
+    """A form about an official or, with none chosen, a unit as a whole: its subclass declares
+    the two fields (`unit`, `official`) and says what to ask when neither is chosen."""
+
+    neither_chosen: StrOrPromise
+
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        officials: QuerySet[Official],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _field(self, "unit", UnitChoiceField).queryset = units
+        _field(self, "official", forms.ModelChoiceField).queryset = officials
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not data.get("unit") and not data.get("official"):
+            raise forms.ValidationError(self.neither_chosen)
+        return data
 
 
 def _year_default() -> int:
@@ -124,7 +147,9 @@ class MovementForm(forms.ModelForm[Movement]):
         _field(self, "unit", UnitChoiceField).queryset = units
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(UnitOrOfficialForm):
+    neither_chosen = _("Choose a unit or an official.")
+
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
     official = forms.ModelChoiceField(
         label=_("Official"),
@@ -136,50 +161,6 @@ class RegistrationForm(forms.Form):
     pledge = forms.CharField(
         label=_("Pledge"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-
-    def __init__(
-        self,
-        *args: Any,
-        units: QuerySet[OrgUnit],
-        officials: QuerySet[Official],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _field(self, "unit", UnitChoiceField).queryset = units
-        _field(self, "official", forms.ModelChoiceField).queryset = officials
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if not data.get("unit") and not data.get("official"):
-            raise forms.ValidationError(_("Choose a unit or an official."))
-        return data
-
-
-TITLE_EDIT_FIELDS = [
-    "name",
-    "name_en",
-    "legal_basis",
-    "multiplier",
-    "multiplier_source",
-    "min_classification",
-    "prerequisite_key",
-    "initiative_rule",
-    "consecutive_key",
-    "consecutive_years",
-    "no_discipline_from",
-    "block_under_review",
-    "member_share_key",
-    "member_share_percent",
-    "member_min_classification",
-    "member_no_discipline_from",
-    "member_at_least_one_key",
-    "open_actions_effect",
-    "open_actions_tolerated",
-    "open_actions_lower_key",
-    "extra_conditions",
-    "conditions_note",
-]
 
 
 class TitleForm(forms.ModelForm[AwardTitle]):
@@ -209,7 +190,7 @@ class NewTitleForm(TitleForm):
     key = forms.SlugField(label=_("Key"), max_length=60)
 
     class Meta(TitleForm.Meta):
-        fields = ["key", "recipient", "form", "level", *TITLE_EDIT_FIELDS]
+        fields = ("key", *TITLE_CREATE_FIELDS)
 
 
 class RevocationDecisionForm(forms.Form):
@@ -304,7 +285,7 @@ class NominationForm(forms.Form):
     files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # see MultipleFileField
 
     def clean_links(self) -> tuple[str, ...]:
-        return _links(self.cleaned_data["links"])
+        return tuple(text_lines(self.cleaned_data["links"]))
 
 
 class VoteForm(forms.Form):
@@ -327,7 +308,7 @@ class DecisionForm(forms.Form):
     issuer = forms.CharField(
         label=_("Issued by"), max_length=300, help_text=_("Office and name of the signatory.")
     )
-    nominations = NominationChoiceField(
+    nominations = forms.ModelMultipleChoiceField(
         label=_("Recommended nominations"),
         queryset=Nomination.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -350,10 +331,12 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         _field(self, "unit", UnitChoiceField).queryset = units
         _field(self, "movement", forms.ModelChoiceField).queryset = movements
-        _field(self, "nominations", NominationChoiceField).queryset = nominations
+        _field(self, "nominations", forms.ModelMultipleChoiceField).queryset = nominations
 
 
-class HoldForm(forms.Form):
+class HoldForm(UnitOrOfficialForm):
+    neither_chosen = _("Choose the official or the unit under review.")
+
     official = forms.ModelChoiceField(
         label=_("Official"), queryset=Official.objects.none(), required=False, widget=PersonPicker
     )
@@ -366,24 +349,6 @@ class HoldForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=HoldKind.choices)
     started_on = forms.DateField(label=_("Started on"), widget=DATE)
     reference = forms.CharField(label=_("Reference"), max_length=300, required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        units: QuerySet[OrgUnit],
-        officials: QuerySet[Official],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _field(self, "unit", UnitChoiceField).queryset = units
-        _field(self, "official", forms.ModelChoiceField).queryset = officials
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if not data.get("unit") and not data.get("official"):
-            raise forms.ValidationError(_("Choose the official or the unit under review."))
-        return data
 
 
 class GoodModelForm(forms.ModelForm[GoodModel]):

@@ -16,20 +16,12 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from civility.core import rules
+
 
 @dataclass(frozen=True)
-class RuleSet:
-    key: str
-    name: str | Promise
-    legal_basis: str
-    valid_from: datetime.date | None
-    valid_to: datetime.date | None  # last day in force
+class RuleSet(rules.DatedRuleSet):
     note: str | Promise = ""
-
-    def is_in_force(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
 
 
 LAW_2003 = RuleSet(
@@ -77,18 +69,15 @@ DECREE_98_2023_ART_54 = "Nghị định 98/2023/NĐ-CP, Điều 54"
 ADVANCED_WORKER = "advanced-worker"
 
 RULE_SETS: tuple[RuleSet, ...] = (LAW_2003, DECREE_98_2023, DECREE_152_2025)
-RULE_SET_CHOICES = [(rule_set.key, rule_set.name) for rule_set in RULE_SETS]
+RULE_SET_CHOICES = rules.choices(RULE_SETS)
 
 
 def rule_set_on(day: datetime.date) -> RuleSet:
-    for rule_set in RULE_SETS:
-        if rule_set.is_in_force(day):
-            return rule_set
-    raise LookupError(f"no emulation rule set in force on {day}")
+    return rules.in_force_on(RULE_SETS, day, law="emulation")
 
 
 def rule_set_by_key(key: str) -> RuleSet | None:
-    return next((rule_set for rule_set in RULE_SETS if rule_set.key == key), None)
+    return rules.by_key(RULE_SETS, key)
 
 
 class Classification(models.TextChoices):

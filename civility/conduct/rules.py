@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from civility.core import rules
 from civility.orgs.models import StaffCategory
 
 
@@ -35,22 +36,12 @@ class DisciplineForm(models.TextChoices):
 
 
 @dataclass(frozen=True)
-class RuleSet:
-    key: str
-    name: str | Promise
-    legal_basis: str
-    valid_from: datetime.date | None
-    valid_to: datetime.date | None  # last day in force
+class RuleSet(rules.DatedRuleSet):
     forms: dict[str, tuple[str, ...]]  # by staff category
     leader_only: frozenset[str]
     severities: tuple[str, ...] = tuple(Severity.values)
     non_leader_only: frozenset[str] = frozenset()
     notes: dict[str, str | Promise] = field(default_factory=dict)  # by staff category
-
-    def is_in_force(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
 
     def forms_for(self, staff_category: str, *, is_leader: bool) -> tuple[str, ...]:
         forms = self.forms.get(staff_category, ())
@@ -121,16 +112,13 @@ DECREE_172_2025 = RuleSet(
 )
 
 RULE_SETS: tuple[RuleSet, ...] = (DECREE_112_2020, DECREE_172_2025)
-RULE_SET_CHOICES = [(rule_set.key, rule_set.name) for rule_set in RULE_SETS]
+RULE_SET_CHOICES = rules.choices(RULE_SETS)
 
 
 def rule_set_on(day: datetime.date) -> RuleSet:
     """The rule set in force on `day` (the decision date)."""
-    for rule_set in RULE_SETS:
-        if rule_set.is_in_force(day):
-            return rule_set
-    raise LookupError(f"no disciplinary rule set in force on {day}")
+    return rules.in_force_on(RULE_SETS, day, law="disciplinary")
 
 
 def rule_set_by_key(key: str) -> RuleSet | None:
-    return next((rule_set for rule_set in RULE_SETS if rule_set.key == key), None)
+    return rules.by_key(RULE_SETS, key)

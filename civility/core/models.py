@@ -7,7 +7,7 @@ import json
 import operator
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeAlias, TypeVar, cast
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from auditlog.registry import auditlog
@@ -31,6 +31,9 @@ from django_stubs_ext import StrOrPromise
 
 from civility.core.files import RandomName, extension_of
 from civility.core.i18n import localized
+
+if TYPE_CHECKING:
+    from civility.orgs.models import OrgUnit  # orgs imports core: only for the types
 
 # What Options.get_field returns (django-stubs names it, Django does not).
 _AnyField: TypeAlias = "models.Field[Any, Any] | ForeignObjectRel | GenericForeignKey"
@@ -282,6 +285,40 @@ def _m2m_display(change: dict[str, Any]) -> list[str]:
     if change.get("operation") == "delete":
         return ["", gettext("removed: %(objects)s") % {"objects": objects}]
     return ["", objects]
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class UnitRowsQuerySet(models.QuerySet[_Row]):
+    """Rows a unit keeps (their `unit`): those a reader's scope reaches, with one of
+    `reader_roles` (any role when None); those in a unit's subtree."""
+
+    reader_roles: ClassVar[tuple[str, ...] | None] = None
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        from civility.orgs.scopes import scope_of  # late: core imports no other app on load
+
+        return self.filter(scope_of(user).q("unit__path", roles=self.reader_roles))
+
+    def under(self, unit: OrgUnit) -> Self:
+        return self.filter(unit__path__startswith=unit.path)
+
+
+class OfficialRowsQuerySet(UnitRowsQuerySet[_Row]):
+    """Rows about an official (their `official`; none for a unit as a whole), kept by the
+    unit: the official reads their own rows besides the readers of the unit."""
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        from civility.orgs.scopes import scope_of  # late: core imports no other app on load
+
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        condition = scope.q("unit__path", roles=self.reader_roles)
+        if user is not None and user.is_authenticated:
+            condition |= models.Q(official__user=user)
+        return self.filter(condition)
 
 
 class UnitAudited(models.Model):

@@ -22,35 +22,35 @@ from civility.orgs.provinces import is_centrally_run_city, province_code
 
 # --- Catalogue ---------------------------------------------------------------------------
 
-TITLE_FIELDS = frozenset(
-    {
-        "name",
-        "name_en",
-        "recipient",
-        "form",
-        "level",
-        "legal_basis",
-        "multiplier",
-        "multiplier_source",
-        "min_classification",
-        "prerequisite_key",
-        "initiative_rule",
-        "consecutive_key",
-        "consecutive_years",
-        "no_discipline_from",
-        "block_under_review",
-        "member_share_key",
-        "member_share_percent",
-        "member_min_classification",
-        "member_no_discipline_from",
-        "member_at_least_one_key",
-        "open_actions_effect",
-        "open_actions_tolerated",
-        "open_actions_lower_key",
-        "extra_conditions",
-        "conditions_note",
-    }
+# The settings of a title its edit page changes, in the order the page shows them.
+TITLE_EDIT_FIELDS: tuple[str, ...] = (
+    "name",
+    "name_en",
+    "legal_basis",
+    "multiplier",
+    "multiplier_source",
+    "min_classification",
+    "prerequisite_key",
+    "initiative_rule",
+    "consecutive_key",
+    "consecutive_years",
+    "no_discipline_from",
+    "block_under_review",
+    "member_share_key",
+    "member_share_percent",
+    "member_min_classification",
+    "member_no_discipline_from",
+    "member_at_least_one_key",
+    "open_actions_effect",
+    "open_actions_tolerated",
+    "open_actions_lower_key",
+    "extra_conditions",
+    "conditions_note",
 )
+# What a new title is given besides its key: whom it is for, its form and level, then the rest.
+TITLE_CREATE_FIELDS: tuple[str, ...] = ("recipient", "form", "level", *TITLE_EDIT_FIELDS)
+# The fields create_title and revise_title take; the title forms show the lists above.
+TITLE_FIELDS = frozenset(TITLE_CREATE_FIELDS)
 
 
 def _check_title(title: AwardTitle) -> None:

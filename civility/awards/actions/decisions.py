@@ -18,7 +18,7 @@ from civility.awards.actions.nominations import not_a_labour_collective
 from civility.awards.bonuses import BonusRule
 from civility.awards.eligibility.assessor import can_hold
 from civility.awards.eligibility.quotas import quota_limit, title_for
-from civility.awards.models.catalogue import AwardTitle, Quota
+from civility.awards.models.catalogue import AwardTitle, Quota, recipient_name
 from civility.awards.models.decisions import Award, AwardDecision, DecisionSource, HonourConsent
 from civility.awards.models.movements import Movement
 from civility.awards.models.nominations import Nomination, NominationStatus
@@ -27,6 +27,80 @@ from civility.core.audit import acting_as
 from civility.orgs.models import Official, OrgUnit
 
 # --- Decisions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One award a decision gives: the title version, to an official (in `unit`) or to the
+    unit as a collective, on a nomination when the board's decision closes one."""
+
+    title: AwardTitle
+    official: Official | None
+    unit: OrgUnit
+    nomination: Nomination | None = None
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What a decision says at its head, as the action was given it: checked and written the
+    same way for the board's decisions and for earlier ones."""
+
+    unit: OrgUnit
+    number: str
+    decided_on: datetime.date
+    issuer: str
+    movement: Movement | None
+    note: str
+
+    def problems(self) -> dict[str, str]:
+        """What the heading lacks, by field."""
+        errors = {}
+        if not self.number.strip():
+            errors["number"] = _("Enter the decision number.")
+        if not self.issuer.strip():
+            errors["issuer"] = _("Enter who signed the decision.")
+        return errors
+
+    def write(
+        self, *, actor: User, year: int, source: DecisionSource, lines: list[_Line], taken: str
+    ) -> AwardDecision:
+        """The decision and its award lines, each with the multiplier of its title version and
+        the bonus at the base salary of the decision date (civility.awards.bonuses). `taken`
+        is the error on the number when the number, or a recipient's title for the year, is
+        taken."""
+        bonus = BonusRule.on(self.decided_on, unit=self.unit)
+        try:
+            with transaction.atomic(), acting_as(actor):
+                decision = AwardDecision.objects.create(
+                    unit=self.unit,
+                    number=self.number.strip(),
+                    decided_on=self.decided_on,
+                    issuer=self.issuer.strip(),
+                    year=year,
+                    source=source,
+                    rule_set=rule_set_on(self.decided_on).key,
+                    movement=self.movement,
+                    base_salary=bonus.base_amount,
+                    base_salary_record=bonus.base_salary,
+                    bonus_rule=bonus.explain(),
+                    note=self.note.strip(),
+                    recorded_by=actor,
+                )
+                for line in lines:
+                    Award.objects.create(
+                        decision=decision,
+                        title=line.title,
+                        title_key=line.title.key,
+                        year=year,
+                        official=line.official,
+                        unit=line.unit,
+                        nomination=line.nomination,
+                        multiplier=line.title.multiplier,
+                        bonus=bonus.amount(line.title.multiplier),
+                    )
+        except IntegrityError:
+            raise ValidationError({"number": taken}) from None
+        return decision
 
 
 def _check_quotas_at_decision(nominations: list[Nomination], year: int) -> None:
@@ -79,14 +153,12 @@ def record_decision(
     the multiplier of its title version and the bonus at the base salary of the day
     (civility.awards.bonuses), and the movement whose results it commends, if any."""
     ensure_allowed(can_decide(actor, unit))
+    heading = _Heading(unit, number, decided_on, issuer, movement, note)
     errors = {}
     problem = movement_problem(unit, decided_on, movement)
     if problem:
         errors["movement"] = problem
-    if not number.strip():
-        errors["number"] = _("Enter the decision number.")
-    if not issuer.strip():
-        errors["issuer"] = _("Enter who signed the decision.")
+    errors.update(heading.problems())
     if decided_on > timezone.localdate():
         errors["decided_on"] = _("The decision date is in the future.")
     if not nominations:
@@ -114,47 +186,19 @@ def record_decision(
         raise ValidationError(errors)
     year = years.pop()
     _check_quotas_at_decision(locked, year)
-    bonus = BonusRule.on(decided_on, unit=unit)
-    try:
-        with transaction.atomic(), acting_as(actor):
-            decision = AwardDecision.objects.create(
-                unit=unit,
-                number=number.strip(),
-                decided_on=decided_on,
-                issuer=issuer.strip(),
-                year=year,
-                source=DecisionSource.BOARD,
-                rule_set=rule_set_on(decided_on).key,
-                movement=movement,
-                base_salary=bonus.base_amount,
-                base_salary_record=bonus.base_salary,
-                bonus_rule=bonus.explain(),
-                note=note.strip(),
-                recorded_by=actor,
-            )
-            for nomination in locked:
-                Award.objects.create(
-                    decision=decision,
-                    title=nomination.title,
-                    title_key=nomination.title.key,
-                    year=year,
-                    official=nomination.official,
-                    unit=nomination.unit,
-                    nomination=nomination,
-                    multiplier=nomination.title.multiplier,
-                    bonus=bonus.amount(nomination.title.multiplier),
-                )
-                nomination.status = NominationStatus.AWARDED
-                nomination.save(update_fields=["status"])
-    except IntegrityError:
-        raise ValidationError(
-            {
-                "number": _(
-                    "A decision with this number exists, or a nominee already holds the "
-                    "title for the year."
-                )
-            }
-        ) from None
+    decision = heading.write(
+        actor=actor,
+        year=year,
+        source=DecisionSource.BOARD,
+        lines=[_Line(n.title, n.official, n.unit, nomination=n) for n in locked],
+        taken=_(
+            "A decision with this number exists, or a nominee already holds the title for the year."
+        ),
+    )
+    with acting_as(actor):
+        for nomination in locked:
+            nomination.status = NominationStatus.AWARDED
+            nomination.save(update_fields=["status"])
     return decision
 
 
@@ -179,9 +223,7 @@ class PastAward:
 
     @property
     def name(self) -> str:
-        if self.official is not None:
-            return self.official.full_name
-        return self.recipient_unit.display_name
+        return recipient_name(self.official, self.recipient_unit)
 
 
 def past_decision_problems(
@@ -258,62 +300,31 @@ def record_earlier_decision(
     of the year of the achievements (a 2023 decision: the pre-2024 catalogue). The issuing
     unit may be a former one, if it existed on the decision date."""
     ensure_allowed(can_decide(actor, unit))
+    heading = _Heading(unit, number, decided_on, issuer, movement, note)
     errors = past_decision_problems(unit=unit, decided_on=decided_on, year=year, movement=movement)
-    if not number.strip():
-        errors["number"] = _("Enter the decision number.")
-    if not issuer.strip():
-        errors["issuer"] = _("Enter who signed the decision.")
+    errors.update(heading.problems())
     if not awards:
         errors["awards"] = _("List the people or units awarded.")
     if errors:
         raise ValidationError(errors)
     titles = {key: title_for(unit, key, year) for key in {award.title_key for award in awards}}
-    lines: list[tuple[PastAward, AwardTitle]] = []
+    lines: list[_Line] = []
     for award in awards:
         title = titles[award.title_key]
         problem = past_award_problem(title, award, unit, decided_on)
         if problem or title is None:
             raise ValidationError({"awards": f"{award.name}: {problem}"})
-        lines.append((award, title))
-    bonus = BonusRule.on(decided_on, unit=unit)
-    try:
-        with transaction.atomic(), acting_as(actor):
-            decision = AwardDecision.objects.create(
-                unit=unit,
-                number=number.strip(),
-                decided_on=decided_on,
-                issuer=issuer.strip(),
-                year=year,
-                source=DecisionSource.RECORDED,
-                rule_set=rule_set_on(decided_on).key,
-                movement=movement,
-                base_salary=bonus.base_amount,
-                base_salary_record=bonus.base_salary,
-                bonus_rule=bonus.explain(),
-                note=note.strip(),
-                recorded_by=actor,
-            )
-            for award, title in lines:
-                Award.objects.create(
-                    decision=decision,
-                    title=title,
-                    title_key=title.key,
-                    year=year,
-                    official=award.official,
-                    unit=award.recipient_unit,
-                    multiplier=title.multiplier,
-                    bonus=bonus.amount(title.multiplier),
-                )
-    except IntegrityError:
-        raise ValidationError(
-            {
-                "number": _(
-                    "A decision with this number exists, or a recipient already holds "
-                    "the title for the year."
-                )
-            }
-        ) from None
-    return decision
+        lines.append(_Line(title, award.official, award.recipient_unit))
+    return heading.write(
+        actor=actor,
+        year=year,
+        source=DecisionSource.RECORDED,
+        lines=lines,
+        taken=_(
+            "A decision with this number exists, or a recipient already holds the title for "
+            "the year."
+        ),
+    )
 
 
 # --- Honour board ------------------------------------------------------------------------

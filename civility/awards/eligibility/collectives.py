@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 
 from civility.awards import facts
 from civility.awards.eligibility.lines import (
-    STATUS_OF_VERDICT,
     Assessment,
     Line,
     Status,
@@ -66,31 +65,20 @@ class CollectiveConditions(OfficialConditions):
         return result
 
     def _consecutive_unit_line(self, title: AwardTitle, unit: OrgUnit, span: int) -> Line:
+        """As for an official (OfficialConditions._consecutive_line), with the unit's titles."""
         other = self.title(unit, title.consecutive_key)
-        name = other.display_name if other else title.consecutive_key
         years = list(range(self.year - span + 1, self.year + 1))
-        statuses, parts = [], []
+        answers = []
         for year in years:
             if unit.pk in self.unit_holders(title.consecutive_key, year):
-                statuses.append(Status.MET)
-                parts.append(_("%(year)d held") % {"year": year})
+                answers.append("held")
             elif year == self.year and other is not None:
-                verdict = self.assess_unit(other, unit).verdict
-                status = STATUS_OF_VERDICT[verdict]
-                statuses.append(status)
-                parts.append(
-                    _("%(year)d qualifies") % {"year": year}
-                    if status == Status.MET
-                    else _("%(year)d: %(verdict)s")
-                    % {"year": year, "verdict": str(Verdict(verdict).label).lower()}
-                )
+                answers.append(self.assess_unit(other, unit).verdict)
             elif self.year_recorded(unit, title.consecutive_key, year):
-                statuses.append(Status.NOT_MET)
-                parts.append(_("%(year)d not held") % {"year": year})
+                answers.append("not_held")
             else:
-                statuses.append(Status.MISSING)
-                parts.append(_("%(year)d: no decisions recorded") % {"year": year})
-        return self._consecutive_result(name, statuses, parts)
+                answers.append("unrecorded")
+        return self._consecutive_answers(title, other, years, answers)
 
     def _member_has(self, key: str, other: AwardTitle | None, official: Official) -> bool | None:
         if official.pk in self.holders(key, self.year):

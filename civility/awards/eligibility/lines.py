@@ -11,7 +11,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from civility.awards import facts
-from civility.awards.models.catalogue import AwardTitle, DisciplineThreshold
+from civility.awards.models.catalogue import AwardTitle, DisciplineThreshold, recipient_name
 from civility.awards.models.decisions import RevocationReview
 from civility.awards.models.nominations import Verdict
 from civility.awards.rules import Classification
@@ -94,7 +94,7 @@ class Assessment:
 
     @property
     def nominee_name(self) -> str:
-        return self.official.full_name if self.official else self.unit.display_name
+        return recipient_name(self.official, self.unit)
 
     def as_dict(self) -> dict[str, Any]:
         """One nominee of an eligibility list, as the API gives it."""

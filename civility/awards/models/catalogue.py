@@ -20,12 +20,18 @@ from civility.awards.models.roles import AnyUser
 from civility.awards.rules import RULE_SET_CHOICES, Classification, RuleSet, rule_set_by_key
 from civility.codes.models import overlapping_q
 from civility.core.models import NamedInTwoLanguages, UnitAudited
-from civility.orgs.models import OrgUnit
+from civility.orgs.models import Official, OrgUnit
 
 
 def ancestor_paths(unit: OrgUnit) -> list[str]:
     parts = unit.path.strip("/").split("/")
     return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a text written one item per line (criteria, evidence, conditions), blank
+    ones left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 # --- Title catalogue ---------------------------------------------------------------------
@@ -34,6 +40,11 @@ def ancestor_paths(unit: OrgUnit) -> list[str]:
 class Recipient(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
     COLLECTIVE = "collective", _("Collective")
+
+
+def recipient_name(official: Official | None, unit: OrgUnit) -> str:
+    """Who is honoured, by name: the official, or for a collective title the unit."""
+    return official.full_name if official is not None else unit.display_name
 
 
 class AwardForm(models.TextChoices):
@@ -291,7 +302,7 @@ class AwardTitle(NamedInTwoLanguages, UnitAudited):
         return rule_set_by_key(self.rule_set)
 
     def extra_condition_lines(self) -> list[str]:
-        return [line.strip() for line in self.extra_conditions.splitlines() if line.strip()]
+        return text_lines(self.extra_conditions)
 
 
 class QuotaBase(models.TextChoices):

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civility.awards.models.catalogue import AwardTitle, BaseSalary
+from civility.awards.models.catalogue import AwardTitle, BaseSalary, recipient_name
 from civility.awards.models.movements import Movement
 from civility.awards.models.nominations import Nomination
 from civility.awards.models.roles import READER_ROLES, AnyUser
 from civility.awards.rules import RULE_SET_CHOICES
-from civility.core.models import UnitAudited
+from civility.core.models import OfficialRowsQuerySet, UnitAudited, UnitRowsQuerySet
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
 
@@ -29,9 +29,8 @@ class DecisionSource(models.TextChoices):
     RECORDED = "recorded", _("Earlier decision, recorded for history")
 
 
-class AwardDecisionQuerySet(models.QuerySet["AwardDecision"]):
-    def visible_to(self, user: AnyUser) -> AwardDecisionQuerySet:
-        return self.filter(scope_of(user).q("unit__path", roles=READER_ROLES))
+class AwardDecisionQuerySet(UnitRowsQuerySet["AwardDecision"]):
+    reader_roles = READER_ROLES
 
 
 class AwardDecision(UnitAudited):
@@ -117,18 +116,10 @@ class AwardDecision(UnitAudited):
         return sum(known, Decimal(0))
 
 
-class AwardQuerySet(models.QuerySet["Award"]):
-    def visible_to(self, user: AnyUser) -> AwardQuerySet:
-        scope = scope_of(user)
-        if scope.is_global:
-            return self
-        condition = scope.q("unit__path", roles=READER_ROLES)
-        if user is not None and user.is_authenticated:
-            condition |= Q(official__user=user)
-        return self.filter(condition)
+class AwardQuerySet(OfficialRowsQuerySet["Award"]):
+    """Readers of the recipient's subtree, and the official awarded."""
 
-    def under(self, unit: OrgUnit) -> AwardQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
+    reader_roles = READER_ROLES
 
     def counted(self) -> AwardQuerySet:
         """Awards that still count: not revoked after a revocation review."""
@@ -209,7 +200,7 @@ class Award(UnitAudited):
 
     @property
     def recipient_name(self) -> str:
-        return self.official.full_name if self.official is not None else self.unit.display_name
+        return recipient_name(self.official, self.unit)
 
     def is_revoked(self) -> bool:
         return self.revocation_reviews.filter(outcome=ReviewOutcome.REVOKED).exists()

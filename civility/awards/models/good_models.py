@@ -3,8 +3,6 @@ them, and the count-only entries of years that kept only totals."""
 
 from __future__ import annotations
 
-from typing import Self, TypeVar
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,14 +10,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from civility.awards.models.catalogue import AwardLevel
+from civility.awards.models.catalogue import AwardLevel, text_lines
 from civility.awards.models.movements import Movement
-from civility.awards.models.roles import AnyUser
-from civility.core.models import NamedInTwoLanguages, UnitAudited
+from civility.core.models import NamedInTwoLanguages, UnitAudited, UnitRowsQuerySet
 from civility.orgs.models import Official, OrgUnit
-from civility.orgs.scopes import scope_of
-
-_Row = TypeVar("_Row", bound=models.Model)
+from civility.orgs.scopes import Reader, scope_of
 
 # --- Good models and initiatives ---------------------------------------------------------
 
@@ -47,16 +42,6 @@ class ModelStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
-class UnitRowsQuerySet(models.QuerySet[_Row]):
-    """Rows kept by a unit (its `unit`): those in the user's scope, those in a subtree."""
-
-    def visible_to(self, user: AnyUser) -> Self:
-        return self.filter(scope_of(user).q("unit__path"))
-
-    def under(self, unit: OrgUnit) -> Self:
-        return self.filter(unit__path__startswith=unit.path)
-
-
 class CountedByCategory(UnitAudited):
     """What the figures count by category in a subtree (figures.model_counts): a listed good
     model, or a count-only entry. The subclass declares its `unit` (related names differ)."""
@@ -69,7 +54,7 @@ class CountedByCategory(UnitAudited):
 
 
 class GoodModelQuerySet(UnitRowsQuerySet["GoodModel"]):
-    def visible_to(self, user: AnyUser) -> GoodModelQuerySet:
+    def visible_to(self, user: Reader) -> GoodModelQuerySet:
         """Models owned in the user's scope, and models replicated there."""
         scope = scope_of(user)
         if scope.is_global:
@@ -153,7 +138,7 @@ class GoodModel(NamedInTwoLanguages, CountedByCategory):
         return reverse("awards:model_detail", args=[self.pk])
 
     def evidence_lines(self) -> list[str]:
-        return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+        return text_lines(self.evidence)
 
 
 class ReplicationStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.awards.models.catalogue import text_lines
 from civility.awards.models.roles import AnyUser
 from civility.codes.models import overlapping_q
 from civility.core.models import NamedInTwoLanguages, UnitAudited
@@ -81,7 +82,7 @@ class Movement(NamedInTwoLanguages, UnitAudited):
         return reverse("awards:movement_detail", args=[self.pk])
 
     def criteria_lines(self) -> list[str]:
-        return [line.strip() for line in self.criteria.splitlines() if line.strip()]
+        return text_lines(self.criteria)
 
 
 class MovementRegistration(UnitAudited):

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civility.awards.models.catalogue import AwardTitle
+from civility.awards.models.catalogue import AwardTitle, recipient_name
 from civility.awards.models.roles import BOARD_ROLES, DECIDER_ROLES, READER_ROLES, AnyUser
 from civility.awards.rules import RULE_SET_CHOICES
 from civility.core.files import RandomName
-from civility.core.models import Evidence, UnitAudited
+from civility.core.models import Evidence, OfficialRowsQuerySet, UnitAudited, UnitRowsQuerySet
 from civility.orgs.models import Official, OrgUnit
 from civility.orgs.scopes import scope_of
 
@@ -31,9 +31,8 @@ class HoldKind(models.TextChoices):
     COMPLAINT = "complaint", _("Verification of a complaint or denunciation")
 
 
-class ReviewHoldQuerySet(models.QuerySet["ReviewHold"]):
-    def visible_to(self, user: AnyUser) -> ReviewHoldQuerySet:
-        return self.filter(scope_of(user).q("unit__path", roles=READER_ROLES))
+class ReviewHoldQuerySet(UnitRowsQuerySet["ReviewHold"]):
+    reader_roles = READER_ROLES
 
     def active(self, on: datetime.date | None = None) -> ReviewHoldQuerySet:
         day = on or timezone.localdate()
@@ -113,16 +112,10 @@ COUNTED_STATUSES = (
 )
 
 
-class NominationQuerySet(models.QuerySet["Nomination"]):
-    def visible_to(self, user: AnyUser) -> NominationQuerySet:
-        """Readers of the nominee's subtree, and the nominated official."""
-        scope = scope_of(user)
-        if scope.is_global:
-            return self
-        condition = scope.q("unit__path", roles=READER_ROLES)
-        if user is not None and user.is_authenticated:
-            condition |= Q(official__user=user)
-        return self.filter(condition)
+class NominationQuerySet(OfficialRowsQuerySet["Nomination"]):
+    """Readers of the nominee's subtree, and the nominated official."""
+
+    reader_roles = READER_ROLES
 
     def counted(self) -> NominationQuerySet:
         return self.filter(status__in=COUNTED_STATUSES)
@@ -145,9 +138,6 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
             Exists(Vote.objects.filter(nomination=OuterRef("pk"))),
             status=NominationStatus.PROPOSED,
         )
-
-    def under(self, unit: OrgUnit) -> NominationQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class Nomination(UnitAudited):
@@ -232,7 +222,7 @@ class Nomination(UnitAudited):
 
     @property
     def nominee_name(self) -> str:
-        return self.official.full_name if self.official is not None else self.unit.display_name
+        return recipient_name(self.official, self.unit)
 
     @property
     def lines(self) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.models import UnitAudited
+from civility.core.models import OfficialRowsQuerySet, UnitAudited
 from civility.evaluations.models.common import (
     READER_ROLES,
     _approver_q,
@@ -22,23 +22,14 @@ from civility.evaluations.rules import (
     annual_rule_set,
 )
 from civility.orgs.models import AgencyRole, Official, OrgUnit, Post, StaffCategory
-from civility.orgs.scopes import scope_of
 
 # --- Annual classification ---------------------------------------------------------------
 
 
-class ClassificationQuerySet(models.QuerySet["AnnualClassification"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> ClassificationQuerySet:
-        scope = scope_of(user)
-        if scope.is_global:
-            return self
-        condition = scope.q("unit__path", roles=READER_ROLES)
-        if user is not None and user.is_authenticated:
-            condition |= Q(official__user=user)
-        return self.filter(condition)
+class ClassificationQuerySet(OfficialRowsQuerySet["AnnualClassification"]):
+    """Readers of the official's subtree, and the official classified."""
 
-    def under(self, unit: OrgUnit) -> ClassificationQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
+    reader_roles = READER_ROLES
 
     def confirmed(self) -> ClassificationQuerySet:
         return self.filter(confirmed_at__isnull=False)
