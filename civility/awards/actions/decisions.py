@@ -40,7 +40,7 @@ class _Line:
     nomination: Nomination | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Heading:
     """What a decision says at its head, as the action was given it: checked and written the
     same way for the board's decisions and for earlier ones."""
@@ -153,7 +153,14 @@ def record_decision(
     the multiplier of its title version and the bonus at the base salary of the day
     (civility.awards.bonuses), and the movement whose results it commends, if any."""
     ensure_allowed(can_decide(actor, unit))
-    heading = _Heading(unit, number, decided_on, issuer, movement, note)
+    heading = _Heading(
+        unit=unit,
+        number=number,
+        decided_on=decided_on,
+        issuer=issuer,
+        movement=movement,
+        note=note,
+    )
     errors = {}
     problem = movement_problem(unit, decided_on, movement)
     if problem:
@@ -300,7 +307,14 @@ def record_earlier_decision(
     of the year of the achievements (a 2023 decision: the pre-2024 catalogue). The issuing
     unit may be a former one, if it existed on the decision date."""
     ensure_allowed(can_decide(actor, unit))
-    heading = _Heading(unit, number, decided_on, issuer, movement, note)
+    heading = _Heading(
+        unit=unit,
+        number=number,
+        decided_on=decided_on,
+        issuer=issuer,
+        movement=movement,
+        note=note,
+    )
     errors = past_decision_problems(unit=unit, decided_on=decided_on, year=year, movement=movement)
     errors.update(heading.problems())
     if not awards:
