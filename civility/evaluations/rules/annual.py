@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.rules import DatedRuleSet
 from civility.evaluations import policies
 from civility.evaluations.rules.common import (
     ALL_CATEGORIES,
@@ -38,12 +38,8 @@ class AnnualMethod(models.TextChoices):
 
 
 @dataclass(frozen=True)
-class AnnualRuleSet:
-    key: str
-    name: str | Promise
-    legal_basis: str
+class AnnualRuleSet(DatedRuleSet):
     valid_from: datetime.date  # evaluation years starting on or after
-    valid_to: datetime.date | None
     staff_categories: tuple[str, ...]
     method: str
     provinces: tuple[str, ...] | None = None  # province codes; None: nationwide
@@ -67,10 +63,8 @@ class AnnualRuleSet:
     def applies(self, year: int, staff_category: str, province: str | None = None) -> bool:
         """For the year, the staff category and the province (by code; None when unknown,
         then only nationwide rule sets apply)."""
-        start = datetime.date(year, 1, 1)
         return (
-            self.valid_from <= start
-            and (self.valid_to is None or start <= self.valid_to)
+            self.is_in_force(datetime.date(year, 1, 1))
             and staff_category in self.staff_categories
             and (self.provinces is None or province in self.provinces)
         )

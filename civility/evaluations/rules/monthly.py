@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.rules import DatedRuleSet
 from civility.evaluations import policies
 from civility.evaluations.rules.common import (
     ALL_CATEGORIES,
@@ -155,12 +156,8 @@ class Quota:
 
 
 @dataclass(frozen=True)
-class MonthlyRuleSet:
-    key: str
-    name: str | Promise
-    legal_basis: str
-    valid_from: datetime.date
-    valid_to: datetime.date | None
+class MonthlyRuleSet(DatedRuleSet):
+    valid_from: datetime.date  # every monthly rule set starts on a known day
     # Province codes where it applies; None: nationwide.
     provinces: tuple[str, ...] | None
     staff_categories: tuple[str, ...]
@@ -178,9 +175,6 @@ class MonthlyRuleSet:
         Decimal(1) / 3,
     )
     notes: tuple[RuleLine, ...] = ()
-
-    def is_in_force(self, day: datetime.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def applies(self, day: datetime.date, staff_category: str, province: str | None) -> bool:
         """In force on `day` for this staff category in the province (by code)."""
