@@ -20,6 +20,19 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def errors_as_text(form: forms.BaseForm) -> str:
+    """A form's errors as one line for a message, each after its field's label ("Deadline:
+    Enter a valid date."); errors of the whole form, or of a field the form does not show,
+    without one. For forms posted from a page that shows them as a message, not a form."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None else None
+        text = " ".join(str(message) for message in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

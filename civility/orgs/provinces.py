@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from civility.orgs.admin_units import base_name
-from civility.orgs.models import OrgUnit
+from civility.orgs.models import OrgUnit, UnitKind
 from civility.orgs.policies import policy
 from civility.orgs.profile import AUTHORITY_NAME
+from civility.orgs.scopes import Reader, scope_of
 
 CITY_PREFIX = "Thành phố "
 
@@ -36,6 +37,17 @@ def province_code(unit: OrgUnit) -> str:
 def shipped_for(unit: OrgUnit, shipped: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The shipped items (seed names) written for the unit's province; none for another."""
     return shipped.get(province_code(unit), ())
+
+
+def provinces_shipped_for(
+    user: Reader, roles: tuple[str, ...], shipped: Mapping[str, tuple[str, ...]]
+) -> list[tuple[OrgUnit, tuple[str, ...]]]:
+    """The provinces where the user holds one of `roles`, by name, each with the items shipped
+    for it; a province with none is left out (what a page offers to load)."""
+    provinces = OrgUnit.objects.filter(
+        scope_of(user).q("path", roles=roles), kind=UnitKind.PROVINCE
+    ).order_by("name")
+    return [(unit, items) for unit in provinces if (items := shipped_for(unit, shipped))]
 
 
 def ensure_shipped_for(unit: OrgUnit, item: str, shipped: Mapping[str, tuple[str, ...]]) -> None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
 from civility.awards.models.catalogue import AwardTitle
+from civility.core.forms import errors_as_text
 from civility.core.http import AuthenticatedRequest
 from civility.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind
 from civility.orgs.scopes import scope_of
@@ -91,12 +92,7 @@ def post_and_return(
 def error_message(form: forms.BaseForm, error: ValidationError | None = None) -> str:
     if error is not None:
         return " ".join(error.messages)
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(str(message) for message in errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return " ".join(parts)
+    return errors_as_text(form)
 
 
 def visible_title(request: AuthenticatedRequest, pk: int | str) -> AwardTitle:

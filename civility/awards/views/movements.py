@@ -19,7 +19,7 @@ from civility.awards.forms import (
 from civility.awards.models.movements import Movement
 from civility.awards.models.roles import MANAGER_ROLES
 from civility.awards.views.common import choosable_units, narrow_pickers
-from civility.core.forms import add_errors
+from civility.core.forms import add_errors, errors_as_text
 from civility.core.http import AuthenticatedRequest
 from civility.orgs.context_processors import focus_unit
 from civility.orgs.models import Official
@@ -119,7 +119,7 @@ def movement_register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             officials=Official.objects.visible_to(request.user).active(),
         )
         if not form.is_valid():
-            messages.error(request, " ".join(str(e) for e in form.errors.values()))
+            messages.error(request, errors_as_text(form))
             return redirect(movement)
         target = (
             {"official": form.cleaned_data["official"]}

@@ -31,7 +31,7 @@ from civility.codes.models import (
     Reminder,
     SignatureMethod,
 )
-from civility.core.forms import add_errors
+from civility.core.forms import add_errors, errors_as_text
 from civility.core.http import AuthenticatedRequest
 from civility.core.listing import int_param
 from civility.orgs.context_processors import focus_within
@@ -160,12 +160,7 @@ def commitment_verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The paper signature is verified."))
     else:
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items()
-            ),
-        )
+        messages.error(request, errors_as_text(form))
     return redirect("codes:campaign_detail", pk=commitment.campaign_id)
 
 

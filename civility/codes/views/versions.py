@@ -31,8 +31,7 @@ from civility.core.forms import add_errors
 from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_number
 from civility.orgs.models import OrgUnit, UnitKind
-from civility.orgs.provinces import shipped_for
-from civility.orgs.scopes import scope_of
+from civility.orgs.provinces import provinces_shipped_for, shipped_for
 
 
 @login_required
@@ -45,10 +44,8 @@ def code_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     seed_units = [
         unit
-        for unit in OrgUnit.objects.filter(
-            scope_of(request.user).q("path", roles=COORDINATOR_ROLES), kind=UnitKind.PROVINCE
-        ).order_by("name")
-        if shipped_for(unit, actions.SEEDS) and not unit.codes.exists()
+        for unit, _slugs in provinces_shipped_for(request.user, COORDINATOR_ROLES, actions.SEEDS)
+        if not unit.codes.exists()
     ]
     return render(request, "codes/code_list.html", {"codes": codes, "seed_units": seed_units})
 

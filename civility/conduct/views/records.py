@@ -50,7 +50,7 @@ from civility.conduct.models import (
 )
 from civility.conduct.rules import RULE_SETS, rule_set_on
 from civility.core.files import serve
-from civility.core.forms import add_errors
+from civility.core.forms import add_errors, errors_as_text
 from civility.core.http import AuthenticatedRequest
 from civility.core.listing import paginate
 from civility.orgs.context_processors import focus_unit
@@ -269,8 +269,7 @@ def _run_step(
 ) -> HttpResponse:
     """Run the action with a valid form's data; back to the record with a message either way."""
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(error) for error in errors))
+        messages.error(request, errors_as_text(form))
         return redirect(record)
     try:
         run(record, form.cleaned_data)

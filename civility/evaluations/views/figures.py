@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from civility.core import exports
+from civility.core.forms import errors_as_text
 from civility.core.http import AuthenticatedRequest
 from civility.core.provenance import Provenance
 from civility.evaluations import figures, gaps
@@ -81,14 +82,8 @@ def self_assessment_gaps(request: AuthenticatedRequest) -> HttpResponse:
     start, end, by = form.span()
     export = request.GET.get("format", "")
     if export and (not valid or export not in ("xlsx", "csv")):
-        problems = [
-            f"{form.fields[name].label if name in form.fields else ''}: "
-            + " ".join(str(error) for error in errors)
-            for name, errors in form.errors.items()
-        ] or [_("Format: choose xlsx or csv.")]
-        return HttpResponse(
-            " ".join(problems), status=400, content_type="text/plain; charset=utf-8"
-        )
+        problem = errors_as_text(form) or _("Format: choose xlsx or csv.")
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     if valid and not (request.GET.get("start") or request.GET.get("end")):
         # Show the months the table covers rather than empty month fields.
         form = GapForm(initial={"start": start, "end": end, "by": by})

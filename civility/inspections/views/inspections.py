@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civility.core.files import serve
-from civility.core.forms import add_errors
+from civility.core.forms import add_errors, errors_as_text
 from civility.core.http import AuthenticatedRequest
 from civility.core.i18n import format_percent
 from civility.core.listing import paginate
@@ -374,10 +374,7 @@ def finding_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Finding recorded."))
     else:
-        messages.error(
-            request,
-            " ".join(str(e) for errors in form.errors.values() for e in errors),
-        )
+        messages.error(request, errors_as_text(form))
     return redirect(back)
 
 

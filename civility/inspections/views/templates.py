@@ -36,7 +36,7 @@ from civility.inspections.models import (
     TemplateVersion,
 )
 from civility.orgs.models import OrgUnit, UnitKind
-from civility.orgs.provinces import shipped_for
+from civility.orgs.provinces import provinces_shipped_for, shipped_for
 from civility.orgs.scopes import scope_of
 
 # --- Templates -----------------------------------------------------------------------------
@@ -52,11 +52,8 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     seed_units = [
         unit
-        for unit in OrgUnit.objects.filter(
-            scope_of(request.user).q("path", roles=MANAGER_ROLES), kind=UnitKind.PROVINCE
-        ).order_by("name")
-        if (slugs := shipped_for(unit, actions.SEEDS))
-        and ChecklistTemplate.objects.filter(slug__in=slugs).count() != len(slugs)
+        for unit, slugs in provinces_shipped_for(request.user, MANAGER_ROLES, actions.SEEDS)
+        if ChecklistTemplate.objects.filter(slug__in=slugs).count() != len(slugs)
     ]
     return render(
         request,

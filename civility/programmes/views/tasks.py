@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civility.core.files import serve
-from civility.core.forms import add_errors
+from civility.core.forms import add_errors, errors_as_text
 from civility.core.http import AuthenticatedRequest
 from civility.core.listing import int_param, paginate
 from civility.orgs.context_processors import focus_within
@@ -261,12 +261,7 @@ def _task_post(
         else:
             messages.success(request, success)
     else:
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items()
-            ),
-        )
+        messages.error(request, errors_as_text(form))
     return redirect(task)
 
 
