@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,25 +18,7 @@ from civility.codes.models import (
 )
 from civility.orgs.models import UnitKind
 from tests.factories import make_place, make_unit
-
-
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:500]
-    return len(captured)
-
-
-def _same_for_2_and_6(client, url: str, add_row: Callable[[int], object]) -> None:
-    """The query count with 2 rows equals the one with 6 (after a first request that warms
-    the session and the caches)."""
-    for number in range(2):
-        add_row(number)
-    _queries(client, url)
-    few = _queries(client, url)
-    for number in range(2, 6):
-        add_row(number)
-    assert _queries(client, url) == few
+from tests.query_counts import each_row, reader, same_with_more
 
 
 def _code(cast, number: int) -> Code:
@@ -83,22 +62,27 @@ def _activity(cast, codes, number: int):
 
 def test_the_code_list_page(client, cast):
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(client, reverse("codes:code_list"), lambda number: _code(cast, number))
+    same_with_more(
+        reader(client, reverse("codes:code_list")), each_row(lambda number: _code(cast, number))
+    )
 
 
 def test_the_public_list_of_codes(client, cast):
-    _same_for_2_and_6(client, reverse("codes_public:index"), lambda number: _code(cast, number))
+    same_with_more(
+        reader(client, reverse("codes_public:index")), each_row(lambda number: _code(cast, number))
+    )
 
 
 def test_the_codes_api(client, cast):
     client.force_login(cast.admin)
-    _same_for_2_and_6(client, "/api/v1/codes/", lambda number: _code(cast, number))
+    same_with_more(reader(client, "/api/v1/codes/"), each_row(lambda number: _code(cast, number)))
 
 
 def test_the_campaign_list_page(client, cast, codes):
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(
-        client, reverse("codes:campaign_list"), lambda number: _campaign(cast, codes, number)
+    same_with_more(
+        reader(client, reverse("codes:campaign_list")),
+        each_row(lambda number: _campaign(cast, codes, number)),
     )
 
 
@@ -116,22 +100,22 @@ def test_the_officials_own_commitments_page(client, cast, codes):
         if number % 2:
             sign_commitment(actor=cast.a.official_user, campaign=campaign)
 
-    _same_for_2_and_6(client, reverse("codes:my_commitments"), add)
+    same_with_more(reader(client, reverse("codes:my_commitments")), each_row(add))
 
 
 def test_the_activity_list_page(client, cast, codes):
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(
-        client, reverse("codes:activity_list"), lambda number: _activity(cast, codes, number)
+    same_with_more(
+        reader(client, reverse("codes:activity_list")),
+        each_row(lambda number: _activity(cast, codes, number)),
     )
 
 
 def test_the_dissemination_summary(client, cast, codes):
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(
-        client,
-        reverse("codes:dissemination_summary"),
-        lambda number: _activity(cast, codes, number),
+    same_with_more(
+        reader(client, reverse("codes:dissemination_summary")),
+        each_row(lambda number: _activity(cast, codes, number)),
     )
 
 
@@ -142,4 +126,4 @@ def test_the_board_index(client, cast, codes):
         make_unit(f"Quầy {number}", parent=cast.a.department, kind=UnitKind.COUNTER)
         make_place(f"Chợ {number}", unit=cast.b.ward)
 
-    _same_for_2_and_6(client, reverse("codes:board_index"), add)
+    same_with_more(reader(client, reverse("codes:board_index")), each_row(add))

@@ -3,12 +3,7 @@ rows as with 6: nothing is read row by row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
-from django.http import HttpResponse
-from django.test.utils import CaptureQueriesContext
 
 from civility.accounts.actions import create_api_token
 from civility.conduct import actions
@@ -16,40 +11,10 @@ from civility.conduct.models import ViolationGroup
 from civility.orgs.models import UnitKind
 from civility.orgs.scopes import Role
 from tests.factories import make_official, make_unit
+from tests.query_counts import items, reader, same_with_more, text_count
 
 pytestmark = pytest.mark.django_db
 NAME = "Trần Văn Cán Bộ"
-
-
-def _queries(get: Callable[[], HttpResponse]) -> tuple[int, HttpResponse]:
-    get()  # the first read fills the per-process caches (content types, settings)
-    with CaptureQueriesContext(connection) as captured:
-        response = get()
-    assert response.status_code == 200
-    return len(captured), response
-
-
-def _same_with_more(
-    get: Callable[[], HttpResponse],
-    add: Callable[[int], None],
-    rows: Callable[[HttpResponse], int] | None = None,
-) -> None:
-    """The same queries before and after four more rows; `rows` counts the rows shown."""
-    add(2)
-    with_two, fewer = _queries(get)
-    add(4)
-    with_six, more = _queries(get)
-    assert with_six == with_two
-    if rows is not None:
-        assert rows(more) >= rows(fewer) + 4
-
-
-def _items(response: HttpResponse) -> int:
-    return len(response.json()["items"])
-
-
-def _text(text: str) -> Callable[[HttpResponse], int]:
-    return lambda response: response.content.decode().count(text)
 
 
 @pytest.fixture
@@ -76,15 +41,17 @@ def own_records(cast, file_record):
     return add
 
 
-@pytest.mark.parametrize(("url", "rows"), [("/conduct/", _text(NAME)), ("/conduct/figures/", None)])
+@pytest.mark.parametrize(
+    ("url", "rows"), [("/conduct/", text_count(NAME)), ("/conduct/figures/", None)]
+)
 def test_the_handlers_pages_do_not_grow_with_the_records(client, cast, records, url, rows):
     client.force_login(cast.a.head)
-    _same_with_more(lambda: client.get(url), records, rows)
+    same_with_more(reader(client, url), records, rows)
 
 
 def test_my_records_do_not_grow_with_the_records(client, cast, own_records):
     client.force_login(cast.a.official_user)
-    _same_with_more(lambda: client.get("/conduct/mine/"), own_records, _text("VP-"))
+    same_with_more(reader(client, "/conduct/mine/"), own_records, text_count("VP-"))
 
 
 def test_the_records_api_does_not_grow_with_the_records(client, cast, records):
@@ -92,7 +59,7 @@ def test_the_records_api_does_not_grow_with_the_records(client, cast, records):
         actor=cast.admin, name="test", unit=cast.a.ward, role=Role.UNIT_HEAD
     )
     headers = {"Authorization": f"Bearer {secret}"}
-    _same_with_more(lambda: client.get("/api/v1/conduct/records", headers=headers), records, _items)
+    same_with_more(reader(client, "/api/v1/conduct/records", headers=headers), records, items)
 
 
 @pytest.fixture
@@ -114,7 +81,7 @@ def types(cast, catalogue):
 
 def test_the_catalogue_does_not_grow_with_the_types(client, cast, types):
     client.force_login(cast.city_coordinator)
-    _same_with_more(lambda: client.get("/conduct/catalogue/"), types, _text("QC-"))
+    same_with_more(reader(client, "/conduct/catalogue/"), types, text_count("QC-"))
 
 
 def test_the_types_api_does_not_grow_with_the_types(client, cast, types):
@@ -122,7 +89,7 @@ def test_the_types_api_does_not_grow_with_the_types(client, cast, types):
         actor=cast.admin, name="test", unit=cast.city, role=Role.COORDINATOR
     )
     headers = {"Authorization": f"Bearer {secret}"}
-    _same_with_more(lambda: client.get("/api/v1/conduct/types", headers=headers), types, _items)
+    same_with_more(reader(client, "/api/v1/conduct/types", headers=headers), types, items)
 
 
 def test_the_public_unit_search_does_not_grow_with_the_units(client, cast):
@@ -130,4 +97,4 @@ def test_the_public_unit_search_does_not_grow_with_the_units(client, cast):
         for number in range(count):
             make_unit(f"Phường Tìm Kiếm {number}", parent=cast.city, kind=UnitKind.WARD)
 
-    _same_with_more(lambda: client.get("/conduct-report/?q=Tim Kiem"), add, _text("Tìm Kiếm"))
+    same_with_more(reader(client, "/conduct-report/?q=Tim Kiem"), add, text_count("Tìm Kiếm"))

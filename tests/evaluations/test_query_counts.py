@@ -5,12 +5,8 @@ more rows (officials, evaluations, periods, classifications) and reads it again.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
-from django.http import HttpResponse
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civility.accounts.actions import create_api_token
@@ -19,42 +15,12 @@ from civility.evaluations.models import AnnualClassification, EvaluationPeriod
 from civility.evaluations.rules import AnnualLevel
 from civility.orgs.scopes import Role
 from tests.factories import make_official, make_post
+from tests.query_counts import items, reader, same_with_more, text_count
 
 pytestmark = pytest.mark.django_db
 
 YEAR = timezone.localdate().year - 1
 NAME = "Phạm Văn Luân Chuyển"
-
-
-def _queries(get: Callable[[], HttpResponse]) -> tuple[int, HttpResponse]:
-    get()  # the first read fills the per-process caches (content types, settings)
-    with CaptureQueriesContext(connection) as captured:
-        response = get()
-    assert response.status_code == 200
-    return len(captured), response
-
-
-def _same_with_more(
-    get: Callable[[], HttpResponse],
-    add: Callable[[int], None],
-    rows: Callable[[HttpResponse], int] | None = None,
-) -> None:
-    """The same queries before and after four more rows; `rows` counts the rows shown."""
-    add(2)
-    with_two, fewer = _queries(get)
-    add(4)
-    with_six, more = _queries(get)
-    assert with_six == with_two
-    if rows is not None:
-        assert rows(more) >= rows(fewer) + 4
-
-
-def _items(response: HttpResponse) -> int:
-    return len(response.json()["items"])
-
-
-def _text(text: str) -> Callable[[HttpResponse], int]:
-    return lambda response: response.content.decode().count(text)
 
 
 def _api(cast) -> dict[str, str]:
@@ -116,14 +82,14 @@ def classifications(cast, officials):
     ("url", "rows"),
     [
         ("/evaluations/", None),
-        ("/evaluations/list/", _text(NAME)),
+        ("/evaluations/list/", text_count(NAME)),
         (f"/evaluations/figures/?month={YEAR}-02", None),
         ("/evaluations/self-assessment/", None),
     ],
 )
 def test_the_evaluation_pages_do_not_grow_with_the_evaluations(client, cast, periods, url, rows):
     client.force_login(cast.a.head)
-    _same_with_more(lambda: client.get(url), periods, rows)
+    same_with_more(reader(client, url), periods, rows)
 
 
 def test_a_period_page_does_not_grow_with_its_evaluations(client, cast, periods):
@@ -134,7 +100,7 @@ def test_a_period_page_does_not_grow_with_its_evaluations(client, cast, periods)
         periods(count)
         urls["latest"] = EvaluationPeriod.objects.latest("month").get_absolute_url()
 
-    _same_with_more(lambda: client.get(urls["latest"]), add, _text(NAME))
+    same_with_more(lambda: client.get(urls["latest"]), add, text_count(NAME))
 
 
 def test_the_periods_api_does_not_grow_with_the_periods(client, cast, periods):
@@ -144,7 +110,7 @@ def test_the_periods_api_does_not_grow_with_the_periods(client, cast, periods):
         for _ in range(count):
             periods(1)
 
-    _same_with_more(lambda: client.get("/api/v1/evaluations/periods", headers=headers), add, _items)
+    same_with_more(reader(client, "/api/v1/evaluations/periods", headers=headers), add, items)
 
 
 @pytest.mark.parametrize(
@@ -152,22 +118,22 @@ def test_the_periods_api_does_not_grow_with_the_periods(client, cast, periods):
 )
 def test_the_classification_pages_do_not_grow_with_the_rows(client, cast, classifications, url):
     client.force_login(cast.a.head)
-    _same_with_more(lambda: client.get(url), classifications, _text(NAME))
+    same_with_more(reader(client, url), classifications, text_count(NAME))
 
 
 def test_the_classifications_api_does_not_grow_with_the_rows(client, cast, classifications):
     headers = _api(cast)
     url = f"/api/v1/evaluations/classifications?year={YEAR}"
-    _same_with_more(lambda: client.get(url, headers=headers), classifications, _items)
+    same_with_more(reader(client, url, headers=headers), classifications, items)
 
 
 def test_the_rotation_page_does_not_grow_with_the_officials(client, cast, officials):
     client.force_login(cast.a.head)
-    _same_with_more(lambda: client.get("/evaluations/rotation/"), officials, _text(NAME))
+    same_with_more(reader(client, "/evaluations/rotation/"), officials, text_count(NAME))
 
 
 def test_the_rotation_api_does_not_grow_with_the_officials(client, cast, officials):
     headers = _api(cast)
-    _same_with_more(
-        lambda: client.get("/api/v1/evaluations/rotation/due", headers=headers), officials, _items
+    same_with_more(
+        reader(client, "/api/v1/evaluations/rotation/due", headers=headers), officials, items
     )

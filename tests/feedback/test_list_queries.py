@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civility.feedback.models import (
@@ -21,22 +19,7 @@ from civility.feedback.models import (
     new_receipt,
 )
 from tests.factories import make_official, make_unit
-
-
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured.captured_queries)
-
-
-def _same_for_two_and_six(client, url: str, add_row) -> None:
-    for number in range(2):
-        add_row(number)
-    two = _queries(client, url)
-    for number in range(2, 6):
-        add_row(number)
-    assert _queries(client, url) == two
+from tests.query_counts import each_row, reader, same_with_more
 
 
 def _report(point, number: int) -> PublicReport:
@@ -90,46 +73,48 @@ def _dossier_stat(point, number: int) -> DossierStat:
 
 def test_the_report_list_reads_the_same_queries_for_two_and_six(client, cast, point):
     client.force_login(cast.city_coordinator)
-    _same_for_two_and_six(client, "/feedback/reports/", lambda n: _report(point, n))
+    same_with_more(reader(client, "/feedback/reports/"), each_row(lambda n: _report(point, n)))
 
 
 def test_the_counter_list_reads_the_same_queries_for_two_and_six(client, cast, point):
     client.force_login(point.head)
-    _same_for_two_and_six(client, "/feedback/counters/", lambda n: _counter(point, n))
+    same_with_more(reader(client, "/feedback/counters/"), each_row(lambda n: _counter(point, n)))
 
 
 def test_the_flag_list_reads_the_same_queries_for_two_and_six(client, point):
     client.force_login(point.head)
-    _same_for_two_and_six(
-        client,
-        "/feedback/flags/?state=all",
-        lambda n: RatingFlag.objects.create(
-            kind=FlagKind.BURST, unit=point.counter, detail={"count": 6, "seconds": 60}
+    same_with_more(
+        reader(client, "/feedback/flags/?state=all"),
+        each_row(
+            lambda n: RatingFlag.objects.create(
+                kind=FlagKind.BURST, unit=point.counter, detail={"count": 6, "seconds": 60}
+            )
         ),
     )
 
 
 def test_the_case_list_reads_the_same_queries_for_two_and_six(client, point):
     client.force_login(point.head)
-    _same_for_two_and_six(client, "/feedback/cases/", lambda n: _case(point, n))
+    same_with_more(reader(client, "/feedback/cases/"), each_row(lambda n: _case(point, n)))
 
 
 def test_the_desk_reads_the_same_queries_for_two_and_six_calls(client, point):
     client.force_login(point.head)
     counters = [point.counter, point.counter2, *(_counter(point, n) for n in range(4))]
-    _same_for_two_and_six(
-        client,
-        "/feedback/desk/",
-        lambda n: AssistanceCall.objects.create(counter=counters[n], source="kiosk"),
+    same_with_more(
+        reader(client, "/feedback/desk/"),
+        each_row(lambda n: AssistanceCall.objects.create(counter=counters[n], source="kiosk")),
     )
 
 
 def test_the_dossier_page_reads_the_same_queries_for_two_and_six(client, point):
     client.force_login(point.head)
-    _same_for_two_and_six(client, "/feedback/dossiers/", lambda n: _dossier_stat(point, n))
+    same_with_more(
+        reader(client, "/feedback/dossiers/"), each_row(lambda n: _dossier_stat(point, n))
+    )
 
 
 def test_the_dossier_collection_reads_the_same_queries_for_two_and_six(client, point):
     client.force_login(point.head)
     url = f"/api/v1/feedback/dossier-stats?unit={point.point.pk}&start=2026-01-01&end=2026-12-31"
-    _same_for_two_and_six(client, url, lambda n: _dossier_stat(point, n))
+    same_with_more(reader(client, url), each_row(lambda n: _dossier_stat(point, n)))

@@ -4,38 +4,25 @@ rows as for six: nothing is fetched row by row."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from civility.insights.models import CultureIndex, Delivery, JobStatus, ReportJob, Subscription
 from civility.insights.periods import Period
 from civility.orgs.models import OrgUnit, UnitKind
 from tests.factories import make_official, make_unit
 from tests.insights.conftest import counter
+from tests.query_counts import Get, each_row, reader, reads_with_more
 
 MARCH = Period.parse("2026-03")
 
 
-def _queries(client, url: str, params: dict | None = None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
-    assert response.status_code == 200, response.content[:500]
-    return len(captured.captured_queries)
-
-
-def _same_for_two_and_six(client, url: str, add_row, params: dict | None = None) -> None:
+def _no_more_with_more(get: Get, add: Callable[[], object]) -> None:
     """Two rows, then six: the second count is not higher than the first."""
-    for _ in range(2):
-        add_row()
-    _queries(client, url, params)  # warm what any first request loads (session, caches)
-    two = _queries(client, url, params)
-    for _ in range(4):
-        add_row()
-    six = _queries(client, url, params)
-    assert six <= two, f"{url}: {two} queries for 2 rows, {six} for 6"
+    two, six = reads_with_more(get, each_row(lambda _number: add()))
+    assert six.count <= two.count, f"{two.count} queries for 2 rows, {six.count} for 6"
 
 
 @pytest.fixture
@@ -83,21 +70,21 @@ def ranked_wards(cast):
 
 def test_the_dashboards_ranking_does_not_grow_with_the_wards(client, cast, ranked_wards):
     client.force_login(cast.city_coordinator)
-    _same_for_two_and_six(
-        client, "/insights/", ranked_wards, {"unit": cast.city.pk, "period": MARCH.slug}
+    _no_more_with_more(
+        reader(client, "/insights/", {"unit": cast.city.pk, "period": MARCH.slug}), ranked_wards
     )
 
 
 def test_the_ranking_download_does_not_grow_with_the_wards(client, cast, ranked_wards):
     client.force_login(cast.city_coordinator)
     params = {"unit": cast.city.pk, "period": MARCH.slug, "table": "ranking", "format": "csv"}
-    _same_for_two_and_six(client, "/insights/export/", ranked_wards, params)
+    _no_more_with_more(reader(client, "/insights/export/", params), ranked_wards)
 
 
 def test_the_rankings_api_does_not_grow_with_the_wards(client, cast, ranked_wards):
     client.force_login(cast.city_coordinator)
     params = {"unit": cast.city.pk, "period": MARCH.slug}
-    _same_for_two_and_six(client, "/api/v1/insights/rankings", ranked_wards, params)
+    _no_more_with_more(reader(client, "/api/v1/insights/rankings", params), ranked_wards)
 
 
 def test_a_wards_dashboard_does_not_grow_with_its_counters_and_officials(client, cast):
@@ -110,7 +97,7 @@ def test_a_wards_dashboard_does_not_grow_with_its_counters_and_officials(client,
 
     client.force_login(cast.city_coordinator)
     params = {"unit": cast.a.ward.pk, "period": MARCH.slug}
-    _same_for_two_and_six(client, "/insights/", add, params)
+    _no_more_with_more(reader(client, "/insights/", params), add)
 
 
 def test_the_report_list_does_not_grow_with_the_reports(client, cast):
@@ -126,7 +113,7 @@ def test_the_report_list_does_not_grow_with_the_reports(client, cast):
         )
 
     client.force_login(cast.city_coordinator)
-    _same_for_two_and_six(client, "/insights/reports/", add, {"unit": cast.city.pk})
+    _no_more_with_more(reader(client, "/insights/reports/", {"unit": cast.city.pk}), add)
 
 
 def test_the_subscription_list_does_not_grow_with_the_subscriptions(client, cast):
@@ -141,7 +128,7 @@ def test_the_subscription_list_does_not_grow_with_the_subscriptions(client, cast
         made.append(subscription)
 
     client.force_login(cast.city_coordinator)
-    _same_for_two_and_six(client, "/insights/subscriptions/", add)
+    _no_more_with_more(reader(client, "/insights/subscriptions/"), add)
 
 
 def test_the_public_scorecard_list_does_not_grow_with_the_units(client, cast):
@@ -150,4 +137,4 @@ def test_the_public_scorecard_list_does_not_grow_with_the_units(client, cast):
     def add() -> None:
         make_unit(f"Phường Công Khai {next(names)}", parent=cast.city, kind=UnitKind.WARD)
 
-    _same_for_two_and_six(client, "/scorecards/", add, {"q": "cong khai"})
+    _no_more_with_more(reader(client, "/scorecards/", {"q": "cong khai"}), add)

@@ -8,33 +8,15 @@ import datetime
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from civility.inspections import actions
 from civility.inspections.models import Inspection, InspectionKind
 from civility.orgs.models import UnitKind
 from tests.factories import make_unit
 from tests.inspections.conftest import answer_all_with_photos
+from tests.query_counts import reader, same_with_more
 
 Add = Callable[[int], None]
-
-
-def _queries(client, url: str) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured), response.content.decode()
-
-
-def _same_for_2_and_6(client, url: str, add: Add, sixth: str) -> None:
-    """`sixth`: what the page says of the sixth row, to be sure the rows are listed."""
-    add(2)
-    few, _ = _queries(client, url)
-    add(4)
-    many, content = _queries(client, url)
-    assert sixth in content, url
-    assert many == few, url
 
 
 @pytest.fixture
@@ -91,12 +73,12 @@ def test_the_inspection_lists_read_the_same_queries_for_2_and_6_inspections(
 ):
     client.force_login(inspector)
     sixth = "Quầy số 6" if url == "/inspections/" else '"count": 6'
-    _same_for_2_and_6(client, url, add_inspections, sixth)
+    same_with_more(reader(client, url), add_inspections, sixth=sixth)
 
 
 def test_a_plan_reads_the_same_queries_for_2_and_6_inspections(client, cast, plan, add_inspections):
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(client, plan.get_absolute_url(), add_inspections, "Quầy số 6")
+    same_with_more(reader(client, plan.get_absolute_url()), add_inspections, sixth="Quầy số 6")
 
 
 def test_the_plan_list_reads_the_same_queries_for_2_and_6_plans(client, cast):
@@ -110,7 +92,7 @@ def test_the_plan_list_reads_the_same_queries_for_2_and_6_plans(client, cast):
 
     made: list[int] = []
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(client, "/inspections/plans/", add, "Kế hoạch 6")
+    same_with_more(reader(client, "/inspections/plans/"), add, sixth="Kế hoạch 6")
 
 
 def test_the_checklist_list_reads_the_same_queries_for_2_and_6_checklists(client, cast):
@@ -132,14 +114,14 @@ def test_the_checklist_list_reads_the_same_queries_for_2_and_6_checklists(client
             )
 
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(client, "/inspections/checklists/", add, "Bảng kiểm 6")
+    same_with_more(reader(client, "/inspections/checklists/"), add, sixth="Bảng kiểm 6")
 
 
 @pytest.mark.parametrize("url", ["/inspections/actions/", "/api/v1/inspections/actions"])
 def test_the_action_lists_read_the_same_queries_for_2_and_6_actions(client, cast, add_actions, url):
     client.force_login(cast.a.head)
     sixth = "Quầy số 6" if url == "/inspections/actions/" else '"count": 6'
-    _same_for_2_and_6(client, url, add_actions, sixth)
+    same_with_more(reader(client, url), add_actions, sixth=sixth)
 
 
 def test_a_units_trend_reads_the_same_queries_for_2_and_6_inspections(
@@ -158,4 +140,4 @@ def test_a_units_trend_reads_the_same_queries_for_2_and_6_inspections(
             actions.submit_inspection(actor=inspector, inspection=inspection)
 
     client.force_login(cast.a.head)
-    _same_for_2_and_6(client, f"/inspections/units/{counter_a.pk}/", add, "<polyline")
+    same_with_more(reader(client, f"/inspections/units/{counter_a.pk}/"), add, sixth="<polyline")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from decimal import Decimal as D
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civility.orgs.models import UnitKind
@@ -20,25 +17,7 @@ from civility.programmes.actions import (
 )
 from civility.programmes.models import Aggregation, Frequency, ProgrammeKind, Recognition
 from tests.factories import make_unit
-
-
-def _queries(client, url: str, data: dict | None = None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, data or {})
-    assert response.status_code == 200, response.content[:500]
-    return len(captured)
-
-
-def _same_for_2_and_6(client, url: str, add_row: Callable[[int], object], data=None) -> None:
-    """The query count with 2 rows equals the one with 6 (after a first request that warms
-    the session and the caches)."""
-    for number in range(2):
-        add_row(number)
-    _queries(client, url, data)
-    few = _queries(client, url, data)
-    for number in range(2, 6):
-        add_row(number)
-    assert _queries(client, url, data) == few
+from tests.query_counts import each_row, reader, same_with_more
 
 
 def _programme(cast, number: int):
@@ -94,19 +73,23 @@ def test_the_programme_list_page(client, cast):
     def add(number: int) -> None:
         _task(cast, _programme(cast, number), number)
 
-    _same_for_2_and_6(client, reverse("programmes:programme_list"), add)
+    same_with_more(reader(client, reverse("programmes:programme_list")), each_row(add))
 
 
 def test_the_task_list_page(client, cast, programme):
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(
-        client, reverse("programmes:task_list"), lambda number: _task(cast, programme, number)
+    same_with_more(
+        reader(client, reverse("programmes:task_list")),
+        each_row(lambda number: _task(cast, programme, number)),
     )
 
 
 def test_the_indicator_list_page(client, cast):
     client.force_login(cast.city_coordinator)
-    _same_for_2_and_6(client, reverse("programmes:indicator_list"), lambda n: _indicator(cast, n))
+    same_with_more(
+        reader(client, reverse("programmes:indicator_list")),
+        each_row(lambda n: _indicator(cast, n)),
+    )
 
 
 def test_the_titles_page_by_unit(client, cast):
@@ -122,28 +105,31 @@ def test_the_titles_page_by_unit(client, cast):
         village = make_unit(f"Thôn {number}", parent=ward, kind=UnitKind.VILLAGE)
         Recognition.objects.create(rule=rule, title=rule.title, year=2025, unit=village)
 
-    _same_for_2_and_6(
-        client,
-        reverse("programmes:title_overview"),
-        add,
-        {"unit": cast.city.pk, "title": "village", "year": 2025},
+    same_with_more(
+        reader(
+            client,
+            reverse("programmes:title_overview"),
+            {"unit": cast.city.pk, "title": "village", "year": 2025},
+        ),
+        each_row(add),
     )
 
 
 def test_the_programmes_api(client, cast):
     client.force_login(cast.admin)
-    _same_for_2_and_6(client, "/api/v1/programmes/", lambda n: _programme(cast, n))
+    same_with_more(reader(client, "/api/v1/programmes/"), each_row(lambda n: _programme(cast, n)))
 
 
 def test_the_tasks_api(client, cast, programme):
     client.force_login(cast.admin)
-    _same_for_2_and_6(
-        client,
-        f"/api/v1/programmes/{programme.pk}/tasks",
-        lambda number: _task(cast, programme, number),
+    same_with_more(
+        reader(client, f"/api/v1/programmes/{programme.pk}/tasks"),
+        each_row(lambda number: _task(cast, programme, number)),
     )
 
 
 def test_the_indicators_api(client, cast):
     client.force_login(cast.admin)
-    _same_for_2_and_6(client, "/api/v1/programmes/indicators", lambda n: _indicator(cast, n))
+    same_with_more(
+        reader(client, "/api/v1/programmes/indicators"), each_row(lambda n: _indicator(cast, n))
+    )
